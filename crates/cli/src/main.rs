@@ -1,0 +1,55 @@
+//! `hearth`: the one binary. A thin layer over the domain crates: each verb lives in
+//! `commands/<verb>.rs`, parses its arguments and calls a library.
+
+mod commands;
+
+use clap::{Parser, Subcommand};
+
+/// Hearth: identify, prioritise and support families in the Supporting Families programme.
+#[derive(Parser)]
+#[command(name = "hearth", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate a synthetic borough: partner files plus a ground-truth folder.
+    Synth(commands::synth::Args),
+    /// Import partner files (CSV or Excel) into the store, quarantining bad rows.
+    Import(commands::import::Args),
+    /// Link records into people, households and families (or link any CSV files with --spec).
+    Link(commands::link::Args),
+    /// Generate a synthetic borough and run the whole job on it.
+    Demo(commands::demo::Args),
+}
+
+fn main() -> std::process::ExitCode {
+    init_logging();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Synth(a) => commands::synth::run(a),
+        Command::Import(a) => commands::import::run(a),
+        Command::Link(a) => commands::link::run(a),
+        Command::Demo(a) => commands::demo::run(a),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// Logs go to stderr, quiet unless `HEARTH_LOG` asks (e.g. `HEARTH_LOG=info`). Logs carry
+/// counts and record keys, never personal data.
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_env("HEARTH_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
