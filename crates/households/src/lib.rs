@@ -1,0 +1,392 @@
+//! Households and families from linked people.
+//!
+//! Linkage (crate `hearth-linkage`) says which partner records are the same person. This crate
+//! takes those people and every address at which a partner record placed them, and works out:
+//!
+//! * each person's **address at the as-at date** — the most recent sighting on or before it
+//!   (old addresses in slower sources lose to newer ones);
+//! * **households**: the people whose current address is the same;
+//! * **families**: by the programme's definition, the adults and children of one household at
+//!   the point of identification (configurable: whether a family needs a dependent child);
+//! * **inferred relationships** inside a family: parent/child from the age gap and a shared
+//!   family name, siblings among the children.
+//!
+//! It is pure: no I/O, deterministic for the same input, and it never sees a fact about a
+//! person — only dates of birth, family names and addresses.
+//!
+//! ```
+//! use chrono::NaiveDate;
+//! use hearth_households::{infer, Person, Settings, Sighting};
+//! let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+//! let people = vec![
+//!     Person { person_id: 1, date_of_birth: Some(d(1985, 1, 1)), family_name: Some("Khan".into()) },
+//!     Person { person_id: 2, date_of_birth: Some(d(2012, 6, 1)), family_name: Some("Khan".into()) },
+//! ];
+//! let at = |person, address: &str| Sighting {
+//!     person, address: Some(address.into()), postcode: Some("M1 1AE".into()), seen: Some(d(2025, 3, 1)),
+//! };
+//! let sightings = vec![at(0, "12 Acacia Ave"), at(1, "12 acacia avenue")];
+//! let out = infer(&people, &sightings, &Settings::as_at(d(2025, 9, 1)));
+//! assert_eq!(out.families.len(), 1);
+//! assert_eq!(out.families[0].relationships.len(), 1); // person 1 is person 2's parent
+//! ```
+#![deny(missing_docs)]
+
+mod address;
+
+pub use address::address_key;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// A linked person, as far as households need to know them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    /// The person's stable ID from linkage.
+    pub person_id: u64,
+    /// Best-known date of birth.
+    pub date_of_birth: Option<NaiveDate>,
+    /// Best-known family name (used only to support a parent/child inference).
+    pub family_name: Option<String>,
+}
+
+/// One partner record placing a person at an address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sighting {
+    /// Index of the person in the `people` slice.
+    pub person: usize,
+    /// The address as recorded (any format; normalised here).
+    pub address: Option<String>,
+    /// The postcode as recorded.
+    pub postcode: Option<String>,
+    /// When the record placed them there (the event date; `None` if unknown).
+    pub seen: Option<NaiveDate>,
+}
+
+/// How households and families are formed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Settings {
+    /// The point of identification.
+    pub as_at: NaiveDate,
+    /// Age from which a person counts as an adult.
+    pub adult_age: u32,
+    /// Smallest age gap (years) for a parent/child inference.
+    pub parent_min_gap: u32,
+    /// Largest age gap (years) for a parent/child inference.
+    pub parent_max_gap: u32,
+    /// A family must include at least one child (under `adult_age`).
+    pub require_child: bool,
+    /// Households larger than this are flagged as likely address problems (hostels, blocks
+    /// of flats recorded without flat numbers) and not turned into families.
+    pub max_household_size: usize,
+    /// Sightings older than this many months before `as_at` do not place anyone.
+    pub max_sighting_age_months: u32,
+}
+
+impl Settings {
+    /// The default settings at a given as-at date.
+    pub fn as_at(as_at: NaiveDate) -> Self {
+        Settings {
+            as_at,
+            adult_age: 18,
+            parent_min_gap: 14,
+            parent_max_gap: 60,
+            require_child: true,
+            max_household_size: 14,
+            max_sighting_age_months: 36,
+        }
+    }
+}
+
+/// Where a person is counted in a household.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    /// 18 or over at the as-at date (or of unknown age).
+    Adult,
+    /// Under 18 at the as-at date.
+    Child,
+}
+
+/// A member of a household.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    /// Index into the `people` slice.
+    pub person: usize,
+    /// Age in whole years at the as-at date, if the date of birth is known.
+    pub age: Option<u32>,
+    /// Adult or child.
+    pub role: Role,
+}
+
+/// People living at one address at the as-at date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Household {
+    /// Index of the household in [`Households::households`].
+    pub index: usize,
+    /// The normalised address key they share.
+    pub address_key: String,
+    /// Members, in person order.
+    pub members: Vec<Member>,
+    /// More members than `max_household_size`: probably an address problem.
+    pub oversized: bool,
+}
+
+/// Why Hearth believes one person is another's parent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Basis {
+    /// Age gap in range and the same family name.
+    AgeGapAndFamilyName,
+    /// Age gap in range; the only adult(s) of a plausible age (lone parent or step-parent).
+    AgeGapOnly,
+}
+
+/// An inferred parent/child relationship.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Relationship {
+    /// Index of the parent in `people`.
+    pub parent: usize,
+    /// Index of the child in `people`.
+    pub child: usize,
+    /// The evidence for it.
+    pub basis: Basis,
+}
+
+/// A family: the adults and children of one household at the point of identification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Family {
+    /// Index of its household.
+    pub household: usize,
+    /// Members (adults and children), in person order.
+    pub members: Vec<Member>,
+    /// Inferred parent/child relationships.
+    pub relationships: Vec<Relationship>,
+}
+
+/// The outcome of [`infer`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Households {
+    /// Each person's household (index into `households`), if they could be placed.
+    pub household_of: Vec<Option<usize>>,
+    /// Households, ordered by their smallest member.
+    pub households: Vec<Household>,
+    /// Families, ordered by household.
+    pub families: Vec<Family>,
+    /// People with no usable address sighting.
+    pub unplaced: usize,
+}
+
+/// Age in whole years on `at`.
+pub fn age_on(dob: NaiveDate, at: NaiveDate) -> Option<u32> {
+    if dob > at {
+        return None;
+    }
+    let mut years = at.year() - dob.year();
+    if (at.month(), at.day()) < (dob.month(), dob.day()) {
+        years -= 1;
+    }
+    u32::try_from(years).ok()
+}
+
+fn months_between(earlier: NaiveDate, later: NaiveDate) -> i64 {
+    (later.year() as i64 - earlier.year() as i64) * 12 + later.month() as i64
+        - earlier.month() as i64
+}
+
+/// Places people at their as-at address, groups households and forms families.
+pub fn infer(people: &[Person], sightings: &[Sighting], settings: &Settings) -> Households {
+    // Best sighting per person: latest date on or before as_at; ties by how often that
+    // address was seen, then by key for determinism. Undated sightings rank below dated ones.
+    let mut seen_counts: HashMap<(usize, String), (u32, Option<NaiveDate>)> = HashMap::new();
+    for s in sightings {
+        if s.person >= people.len() {
+            continue;
+        }
+        if let Some(seen) = s.seen {
+            if seen > settings.as_at
+                || months_between(seen, settings.as_at) > settings.max_sighting_age_months as i64
+            {
+                continue;
+            }
+        }
+        let Some(key) = address_key(s.address.as_deref(), s.postcode.as_deref()) else {
+            continue;
+        };
+        let e = seen_counts.entry((s.person, key)).or_insert((0, None));
+        e.0 += 1;
+        e.1 = e.1.max(s.seen);
+    }
+    let mut best: Vec<Option<(Option<NaiveDate>, u32, String)>> = vec![None; people.len()];
+    for ((person, key), (count, latest)) in seen_counts {
+        let cand = (latest, count, key);
+        let slot = &mut best[person];
+        let better = match slot {
+            None => true,
+            Some(cur) => {
+                (cand.0, cand.1, std::cmp::Reverse(&cand.2))
+                    > (cur.0, cur.1, std::cmp::Reverse(&cur.2))
+            }
+        };
+        if better {
+            *slot = Some(cand);
+        }
+    }
+
+    let mut by_key: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut unplaced = 0;
+    for (i, b) in best.iter().enumerate() {
+        match b {
+            Some((_, _, key)) => by_key.entry(key.as_str()).or_default().push(i),
+            None => unplaced += 1,
+        }
+    }
+    let mut groups: Vec<(&str, Vec<usize>)> = by_key.into_iter().collect();
+    groups.sort_by_key(|(_, m)| m[0]);
+
+    let mut out = Households {
+        household_of: vec![None; people.len()],
+        unplaced,
+        ..Default::default()
+    };
+    for (index, (key, member_idx)) in groups.into_iter().enumerate() {
+        let members: Vec<Member> = member_idx
+            .iter()
+            .map(|&p| {
+                let age = people[p]
+                    .date_of_birth
+                    .and_then(|d| age_on(d, settings.as_at));
+                let role = match age {
+                    Some(a) if a < settings.adult_age => Role::Child,
+                    _ => Role::Adult,
+                };
+                Member {
+                    person: p,
+                    age,
+                    role,
+                }
+            })
+            .collect();
+        for &p in &member_idx {
+            out.household_of[p] = Some(index);
+        }
+        let oversized = members.len() > settings.max_household_size;
+        let has_child = members.iter().any(|m| m.role == Role::Child);
+        if !oversized && (has_child || !settings.require_child) {
+            out.families.push(Family {
+                household: index,
+                relationships: relationships(people, &members, settings),
+                members: members.clone(),
+            });
+        }
+        out.households.push(Household {
+            index,
+            address_key: key.to_string(),
+            members,
+            oversized,
+        });
+    }
+    out
+}
+
+fn same_family_name(a: &Person, b: &Person) -> bool {
+    let norm = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|t| !t.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    match (&a.family_name, &b.family_name) {
+        (Some(x), Some(y)) => {
+            let (x, y) = (norm(x), norm(y));
+            x.iter().any(|t| y.contains(t))
+        }
+        _ => false,
+    }
+}
+
+fn relationships(people: &[Person], members: &[Member], s: &Settings) -> Vec<Relationship> {
+    let mut rels = Vec::new();
+    for child in members.iter().filter(|m| m.role == Role::Child) {
+        let Some(child_age) = child.age else { continue };
+        let candidates: Vec<&Member> = members
+            .iter()
+            .filter(|m| m.role == Role::Adult)
+            .filter(|m| {
+                m.age.is_some_and(|a| {
+                    a >= child_age + s.parent_min_gap && a <= child_age + s.parent_max_gap
+                })
+            })
+            .collect();
+        for adult in &candidates {
+            let basis = if same_family_name(&people[adult.person], &people[child.person]) {
+                Basis::AgeGapAndFamilyName
+            } else {
+                Basis::AgeGapOnly
+            };
+            rels.push(Relationship {
+                parent: adult.person,
+                child: child.person,
+                basis,
+            });
+        }
+    }
+    rels
+}
+
+/// Gives this run's families stable IDs: a family keeps the ID of the previous run's family
+/// with which it shares the most members (at least half of the smaller of the two), each
+/// previous ID used once, oldest ID first on ties; other families get new IDs above every ID
+/// ever issued. `previous` holds (family_id, member person_ids); `current` member person_ids.
+pub fn assign_stable_family_ids(
+    previous: &[(u64, Vec<u64>)],
+    current: &[Vec<u64>],
+    next_id: u64,
+) -> Vec<u64> {
+    let mut family_of_person: HashMap<u64, usize> = HashMap::new();
+    for (i, (_, members)) in previous.iter().enumerate() {
+        for &p in members {
+            family_of_person.insert(p, i);
+        }
+    }
+    // Candidate (overlap, previous family) for each current family, best first.
+    let mut proposals: Vec<(usize, usize, usize)> = Vec::new(); // (overlap, current, previous)
+    for (c, members) in current.iter().enumerate() {
+        let mut overlap: BTreeMap<usize, usize> = BTreeMap::new();
+        for p in members {
+            if let Some(&f) = family_of_person.get(p) {
+                *overlap.entry(f).or_default() += 1;
+            }
+        }
+        for (f, n) in overlap {
+            let smaller = members.len().min(previous[f].1.len()).max(1);
+            if n * 2 >= smaller {
+                proposals.push((n, c, f));
+            }
+        }
+    }
+    proposals.sort_by(|a, b| {
+        b.0.cmp(&a.0)
+            .then(previous[a.2].0.cmp(&previous[b.2].0))
+            .then(a.1.cmp(&b.1))
+    });
+    let mut ids: Vec<Option<u64>> = vec![None; current.len()];
+    let mut used = vec![false; previous.len()];
+    for (_, c, f) in proposals {
+        if ids[c].is_none() && !used[f] {
+            ids[c] = Some(previous[f].0);
+            used[f] = true;
+        }
+    }
+    let mut next = next_id.max(previous.iter().map(|(id, _)| id + 1).max().unwrap_or(1));
+    ids.into_iter()
+        .map(|id| {
+            id.unwrap_or_else(|| {
+                next += 1;
+                next - 1
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

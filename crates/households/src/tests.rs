@@ -1,0 +1,155 @@
+use super::*;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn person(id: u64, dob: Option<NaiveDate>, surname: &str) -> Person {
+    Person {
+        person_id: id,
+        date_of_birth: dob,
+        family_name: Some(surname.into()),
+    }
+}
+
+fn seen(person: usize, address: &str, postcode: &str, when: NaiveDate) -> Sighting {
+    Sighting {
+        person,
+        address: Some(address.into()),
+        postcode: Some(postcode.into()),
+        seen: Some(when),
+    }
+}
+
+#[test]
+fn address_keys_ignore_spelling_and_case() {
+    let a = address_key(Some("Flat 2, 40 High Street"), Some("m11ae"));
+    let b = address_key(Some("2/40 high st"), Some("M1 1AE"));
+    assert_eq!(a, b);
+    assert_eq!(a.as_deref(), Some("M1 1AE|2 40"));
+    assert_ne!(
+        a,
+        address_key(Some("Flat 3, 40 High Street"), Some("M1 1AE"))
+    );
+    assert_eq!(
+        address_key(Some("Rose Cottage, Mill Lane"), Some("M1 1AE")).as_deref(),
+        Some("M1 1AE|rose cottage")
+    );
+    assert_eq!(address_key(None, Some("M1 1AE")), None);
+    assert_eq!(
+        address_key(Some("12 Acacia Avenue"), Some("not a postcode")).as_deref(),
+        Some("12 acacia avenue")
+    );
+}
+
+#[test]
+fn latest_sighting_wins_over_old_address() {
+    let people = vec![person(1, Some(d(1980, 1, 1)), "Smith")];
+    let s = vec![
+        seen(0, "1 Old Road", "M1 1AE", d(2023, 1, 1)),
+        seen(0, "1 Old Road", "M1 1AE", d(2023, 2, 1)),
+        seen(0, "9 New Road", "M2 2BB", d(2025, 1, 1)),
+    ];
+    let out = infer(&people, &s, &Settings::as_at(d(2025, 9, 1)));
+    assert_eq!(out.households.len(), 1);
+    assert_eq!(out.households[0].address_key, "M2 2BB|9");
+}
+
+#[test]
+fn sightings_after_as_at_or_too_old_are_ignored() {
+    let people = vec![person(1, None, "Smith")];
+    let s = vec![
+        seen(0, "1 Old Road", "M1 1AE", d(2021, 1, 1)),
+        seen(0, "9 New Road", "M2 2BB", d(2025, 10, 1)),
+    ];
+    let out = infer(&people, &s, &Settings::as_at(d(2025, 9, 1)));
+    assert_eq!(out.unplaced, 1);
+    assert!(out.households.is_empty());
+}
+
+#[test]
+fn family_needs_a_child_and_parents_are_inferred() {
+    let as_at = d(2025, 9, 1);
+    let people = vec![
+        person(10, Some(d(1980, 5, 5)), "Nowak"), // mother
+        person(11, Some(d(1978, 5, 5)), "Brown"), // step-father
+        person(12, Some(d(2012, 5, 5)), "Nowak"), // child
+        person(13, Some(d(2007, 9, 1)), "Nowak"), // turned 18 on the as-at date: adult
+        person(20, Some(d(1950, 1, 1)), "Jones"), // lives alone
+    ];
+    let s = vec![
+        seen(0, "5 Park Road", "M1 1AE", d(2025, 1, 1)),
+        seen(1, "5 Park Rd", "M1 1AE", d(2025, 1, 1)),
+        seen(2, "5, Park Road", "m1 1ae", d(2025, 1, 1)),
+        seen(3, "5 Park Road", "M1 1AE", d(2025, 1, 1)),
+        seen(4, "7 Park Road", "M1 1AE", d(2025, 1, 1)),
+    ];
+    let out = infer(&people, &s, &Settings::as_at(as_at));
+    assert_eq!(out.households.len(), 2);
+    assert_eq!(
+        out.families.len(),
+        1,
+        "the person living alone is no family"
+    );
+    let f = &out.families[0];
+    assert_eq!(f.members.len(), 4);
+    let roles: Vec<Role> = f.members.iter().map(|m| m.role).collect();
+    assert_eq!(
+        roles,
+        vec![Role::Adult, Role::Adult, Role::Child, Role::Adult]
+    );
+    assert_eq!(
+        f.relationships,
+        vec![
+            Relationship {
+                parent: 0,
+                child: 2,
+                basis: Basis::AgeGapAndFamilyName
+            },
+            Relationship {
+                parent: 1,
+                child: 2,
+                basis: Basis::AgeGapOnly
+            },
+        ]
+    );
+    let mut all_adults = Settings::as_at(as_at);
+    all_adults.require_child = false;
+    assert_eq!(infer(&people, &s, &all_adults).families.len(), 2);
+}
+
+#[test]
+fn oversized_households_are_flagged_not_families() {
+    let people: Vec<Person> = (0..20)
+        .map(|i| person(i, Some(d(2010, 1, 1)), "X"))
+        .collect();
+    let s: Vec<Sighting> = (0..20)
+        .map(|i| seen(i, "1 Tower Block", "M1 1AE", d(2025, 1, 1)))
+        .collect();
+    let out = infer(&people, &s, &Settings::as_at(d(2025, 9, 1)));
+    assert!(out.households[0].oversized);
+    assert!(out.families.is_empty());
+}
+
+#[test]
+fn ages() {
+    assert_eq!(age_on(d(2007, 9, 1), d(2025, 9, 1)), Some(18));
+    assert_eq!(age_on(d(2007, 9, 2), d(2025, 9, 1)), Some(17));
+    assert_eq!(age_on(d(2026, 1, 1), d(2025, 9, 1)), None);
+}
+
+#[test]
+fn stable_family_ids() {
+    let previous = vec![(5, vec![1, 2, 3]), (9, vec![7, 8])];
+    // Family {1,2,3,4} keeps 5; {7} keeps 9 (one of one); {20,21} is new.
+    let ids = assign_stable_family_ids(&previous, &[vec![1, 2, 3, 4], vec![7], vec![20, 21]], 1);
+    assert_eq!(ids, vec![5, 9, 10]);
+    // A split: {1,2} and {3} — the larger overlap keeps the ID.
+    let ids = assign_stable_family_ids(&previous, &[vec![3], vec![1, 2]], 1);
+    assert_eq!(ids, vec![10, 5]);
+    // Deterministic.
+    assert_eq!(
+        ids,
+        assign_stable_family_ids(&previous, &[vec![3], vec![1, 2]], 1)
+    );
+}
