@@ -1,0 +1,39 @@
+//! Versioned schema migrations, one SQL file per backend and version, embedded in the binary.
+//!
+//! To change the schema, add `migrations/{sqlite,postgres}/NNNN_name.sql` and a line to
+//! [`MIGRATIONS`]; never edit a migration that has shipped.
+
+/// One schema version.
+pub(crate) struct Migration {
+    /// The version, from 1, in order.
+    pub version: i64,
+    /// A short name (the file name's tail).
+    pub name: &'static str,
+    /// The SQLite script.
+    pub sqlite: &'static str,
+    /// The PostgreSQL script.
+    pub postgres: &'static str,
+}
+
+/// Every migration, in order.
+pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "initial",
+    sqlite: include_str!("../migrations/sqlite/0001_initial.sql"),
+    postgres: include_str!("../migrations/postgres/0001_initial.sql"),
+}];
+
+/// The schema version this build creates and understands.
+pub const LATEST_VERSION: i64 = MIGRATIONS[MIGRATIONS.len() - 1].version;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_count_up_from_one() {
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(m.version, i as i64 + 1, "{}", m.name);
+        }
+    }
+}

@@ -1,0 +1,481 @@
+//! The SQLite backend: one file, WAL mode, prepared statements inside one transaction.
+
+use crate::error::{Context, Result, StoreError};
+use crate::migrations::{LATEST_VERSION, MIGRATIONS};
+use crate::{
+    batch_context, micros, to_i64, BatchId, BatchInfo, NewBatch, RecordId, SourceCount,
+    WriteOutcome,
+};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use hearth_model::{
+    AttrValue, Fact, Identity, ImportedRow, NhsNumber, NiNumber, Postcode, QuarantinedRow, Sex, Upn,
+};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+pub(crate) struct SqliteStore {
+    conn: Connection,
+}
+
+const BATCH_COLUMNS: &str = "id, source, file_name, file_sha256, imported_by, imported_at, \
+                             rows_read, rows_imported, rows_quarantined";
+
+impl SqliteStore {
+    pub(crate) fn open(path: &str) -> Result<SqliteStore> {
+        if path != ":memory:" {
+            if let Some(dir) = Path::new(path)
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+            {
+                std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+                    operation: format!("creating the store's folder {}", dir.display()),
+                    source,
+                })?;
+            }
+        }
+        let op = || format!("opening the SQLite store {path}");
+        let conn = Connection::open(path).context(op)?;
+        conn.busy_timeout(Duration::from_secs(30)).context(op)?;
+        // WAL: readers never block the writer; NORMAL sync is durable against process crashes
+        // (a power cut may lose the last commit, never corrupt). A large page cache keeps a
+        // million-row import in memory until commit; temp tables in memory.
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = NORMAL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA temp_store = MEMORY;
+             PRAGMA cache_size = -131072;
+             PRAGMA mmap_size = 268435456;",
+        )
+        .context(op)?;
+        Ok(SqliteStore { conn })
+    }
+
+    pub(crate) fn migrate(&mut self) -> Result<()> {
+        let op = || "applying migrations".to_string();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .context(op)?;
+        tx.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                 version    INTEGER PRIMARY KEY,
+                 name       TEXT NOT NULL,
+                 applied_at TEXT NOT NULL
+             );",
+        )
+        .context(op)?;
+        let current: i64 = tx
+            .query_row(
+                "SELECT coalesce(max(version), 0) FROM schema_migrations",
+                [],
+                |r| r.get(0),
+            )
+            .context(op)?;
+        if current > LATEST_VERSION {
+            return Err(StoreError::SchemaTooNew {
+                found: current,
+                known: LATEST_VERSION,
+            });
+        }
+        for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+            let op = || format!("applying migration {} ({})", m.version, m.name);
+            tx.execute_batch(m.sqlite).context(op)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+                params![m.version, m.name, timestamp(Utc::now())],
+            )
+            .context(op)?;
+            tracing::info!(
+                version = m.version,
+                name = m.name,
+                "SQLite migration applied"
+            );
+        }
+        tx.commit().context(op)
+    }
+
+    pub(crate) fn schema_version(&mut self) -> Result<i64> {
+        self.conn
+            .query_row(
+                "SELECT coalesce(max(version), 0) FROM schema_migrations",
+                [],
+                |r| r.get(0),
+            )
+            .context(|| "reading the schema version".into())
+    }
+
+    pub(crate) fn find_batch(&mut self, source: &str, sha: &str) -> Result<Option<BatchInfo>> {
+        find_batch(&self.conn, source, sha)
+    }
+
+    pub(crate) fn write_batch(
+        &mut self,
+        meta: &NewBatch,
+        rows: &[ImportedRow],
+        quarantined: &[QuarantinedRow],
+        crash_after: Option<u64>,
+    ) -> Result<WriteOutcome> {
+        let op = || batch_context("writing a batch", meta);
+        // IMMEDIATE takes the write lock now, so the duplicate check below cannot race.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .context(op)?;
+        if let Some(earlier) = find_batch(&tx, &meta.source, &meta.file_sha256)? {
+            return Ok(WriteOutcome::AlreadyImported(earlier));
+        }
+        let inserted = tx.execute(
+            "INSERT INTO import_batch (source, file_name, file_sha256, imported_by, imported_at,
+                                       rows_read, rows_imported, rows_quarantined)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                meta.source,
+                meta.file_name,
+                meta.file_sha256,
+                meta.imported_by,
+                timestamp(meta.imported_at),
+                to_i64(meta.rows_read),
+                to_i64(rows.len() as u64),
+                to_i64(quarantined.len() as u64),
+            ],
+        );
+        match inserted {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => {
+                drop(tx);
+                return match find_batch(&self.conn, &meta.source, &meta.file_sha256)? {
+                    Some(earlier) => Ok(WriteOutcome::AlreadyImported(earlier)),
+                    None => Err(e).context(op),
+                };
+            }
+            Err(e) => return Err(e).context(op),
+        }
+        let batch_id = tx.last_insert_rowid();
+        if crash_after == Some(0) {
+            std::process::abort();
+        }
+        {
+            let mut record = tx
+                .prepare(
+                    "INSERT INTO record (batch_id, source, source_row, event_type, event_date,
+                                         end_date, attributes)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )
+                .context(op)?;
+            let mut identity = tx
+                .prepare(
+                    "INSERT INTO identity (record_id, source_person_id, given_name, middle_name,
+                         family_name, full_name, date_of_birth, sex, address, postcode,
+                         nhs_number, ni_number, upn)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+                )
+                .context(op)?;
+            for (n, row) in rows.iter().enumerate() {
+                let f = &row.fact;
+                let attributes =
+                    serde_json::to_string(&f.attributes).map_err(|_| StoreError::InvalidRow {
+                        partner_source: meta.source.clone(),
+                        source_row: row.source_row,
+                        field: "attributes".into(),
+                        problem: "cannot be written as JSON",
+                    })?;
+                record
+                    .execute(params![
+                        batch_id,
+                        meta.source,
+                        to_i64(row.source_row),
+                        f.event_type,
+                        f.event_date.map(iso_date),
+                        f.end_date.map(iso_date),
+                        attributes,
+                    ])
+                    .context(op)?;
+                let record_id = tx.last_insert_rowid();
+                let i = &row.identity;
+                identity
+                    .execute(params![
+                        record_id,
+                        i.source_person_id,
+                        i.given_name,
+                        i.middle_name,
+                        i.family_name,
+                        i.full_name,
+                        i.date_of_birth.map(iso_date),
+                        i.sex.map(Sex::code),
+                        i.address,
+                        i.postcode.as_ref().map(Postcode::as_str),
+                        i.nhs_number.as_ref().map(NhsNumber::as_str),
+                        i.ni_number.as_ref().map(NiNumber::as_str),
+                        i.upn.as_ref().map(Upn::as_str),
+                    ])
+                    .context(op)?;
+                if crash_after == Some(n as u64 + 1) {
+                    std::process::abort();
+                }
+            }
+            let mut quarantine = tx
+                .prepare(
+                    "INSERT INTO quarantine (batch_id, source, file_name, source_row, field,
+                                             reason, raw)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                )
+                .context(op)?;
+            for q in quarantined {
+                let raw = serde_json::to_string(&q.raw).unwrap_or_else(|_| "[]".into());
+                quarantine
+                    .execute(params![
+                        batch_id,
+                        meta.source,
+                        meta.file_name,
+                        to_i64(q.source_row),
+                        q.field,
+                        q.reason,
+                        raw,
+                    ])
+                    .context(op)?;
+            }
+        }
+        let info = batch_by_id(&tx, batch_id)?;
+        tx.commit().context(op)?;
+        Ok(WriteOutcome::Imported(info))
+    }
+
+    pub(crate) fn batches(&mut self) -> Result<Vec<BatchInfo>> {
+        let op = || "listing batches".to_string();
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT {BATCH_COLUMNS} FROM import_batch ORDER BY id"
+            ))
+            .context(op)?;
+        let rows = stmt.query_map([], batch_from_row).context(op)?;
+        let mut out = Vec::new();
+        for r in rows {
+            out.push(r.context(op)??);
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn source_counts(&mut self) -> Result<Vec<SourceCount>> {
+        let op = || "counting per source".to_string();
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT source, count(*), sum(rows_read), sum(rows_imported),
+                        sum(rows_quarantined)
+                 FROM import_batch GROUP BY source ORDER BY source",
+            )
+            .context(op)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(SourceCount {
+                    source: r.get(0)?,
+                    batches: r.get::<_, i64>(1)? as u64,
+                    rows_read: r.get::<_, i64>(2)? as u64,
+                    rows_imported: r.get::<_, i64>(3)? as u64,
+                    rows_quarantined: r.get::<_, i64>(4)? as u64,
+                })
+            })
+            .context(op)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().context(op)
+    }
+
+    pub(crate) fn quarantine_for(&mut self, batch: BatchId) -> Result<Vec<QuarantinedRow>> {
+        let op = || format!("reading the quarantine of {batch}");
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT id, source_row, field, reason, raw FROM quarantine
+                 WHERE batch_id = ?1 ORDER BY source_row, id",
+            )
+            .context(op)?;
+        let rows = stmt
+            .query_map([batch.0], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            })
+            .context(op)?;
+        let mut out = Vec::new();
+        for r in rows {
+            let (id, source_row, field, reason, raw) = r.context(op)?;
+            let raw = serde_json::from_str(&raw).map_err(|_| StoreError::Corrupt {
+                table: "quarantine",
+                column: "raw",
+                key: id,
+            })?;
+            out.push(QuarantinedRow {
+                source_row: source_row as u64,
+                field,
+                reason,
+                raw,
+            });
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn load_identities(&mut self) -> Result<Vec<(RecordId, String, Identity)>> {
+        let op = || "loading identities".to_string();
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT i.record_id, r.source, i.source_person_id, i.given_name, i.middle_name,
+                        i.family_name, i.full_name, i.date_of_birth, i.sex, i.address,
+                        i.postcode, i.nhs_number, i.ni_number, i.upn
+                 FROM identity i JOIN record r ON r.record_id = i.record_id
+                 ORDER BY i.record_id",
+            )
+            .context(op)?;
+        let mut rows = stmt.query([]).context(op)?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next().context(op)? {
+            let key: i64 = r.get(0).context(op)?;
+            let corrupt = |column| StoreError::Corrupt {
+                table: "identity",
+                column,
+                key,
+            };
+            let text = |i: usize| r.get::<_, Option<String>>(i).context(op);
+            let identity = Identity {
+                source_person_id: text(2)?,
+                given_name: text(3)?,
+                middle_name: text(4)?,
+                family_name: text(5)?,
+                full_name: text(6)?,
+                date_of_birth: parse_opt(text(7)?, |s| s.parse::<NaiveDate>().ok())
+                    .map_err(|_| corrupt("date_of_birth"))?,
+                sex: parse_opt(text(8)?, |s| Sex::parse(&s)).map_err(|_| corrupt("sex"))?,
+                address: text(9)?,
+                postcode: parse_opt(text(10)?, |s| Postcode::parse(&s).ok())
+                    .map_err(|_| corrupt("postcode"))?,
+                nhs_number: parse_opt(text(11)?, |s| NhsNumber::parse(&s).ok())
+                    .map_err(|_| corrupt("nhs_number"))?,
+                ni_number: parse_opt(text(12)?, |s| NiNumber::parse(&s).ok())
+                    .map_err(|_| corrupt("ni_number"))?,
+                upn: parse_opt(text(13)?, |s| Upn::parse(&s).ok()).map_err(|_| corrupt("upn"))?,
+            };
+            out.push((RecordId(key), r.get(1).context(op)?, identity));
+        }
+        Ok(out)
+    }
+
+    pub(crate) fn load_facts(&mut self) -> Result<Vec<(RecordId, String, Fact)>> {
+        let op = || "loading facts".to_string();
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT record_id, source, event_type, event_date, end_date, attributes
+                 FROM record ORDER BY record_id",
+            )
+            .context(op)?;
+        let mut rows = stmt.query([]).context(op)?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next().context(op)? {
+            let key: i64 = r.get(0).context(op)?;
+            let corrupt = |column| StoreError::Corrupt {
+                table: "record",
+                column,
+                key,
+            };
+            let date = |i: usize, column| {
+                parse_opt(r.get::<_, Option<String>>(i).context(op)?, |s| {
+                    s.parse::<NaiveDate>().ok()
+                })
+                .map_err(|_| corrupt(column))
+            };
+            let attributes: BTreeMap<String, AttrValue> = {
+                let json = r.get_ref(5).context(op)?;
+                let bytes = json.as_bytes().map_err(|_| corrupt("attributes"))?;
+                crate::parse_attributes(bytes).ok_or_else(|| corrupt("attributes"))?
+            };
+            let fact = Fact {
+                event_type: r.get(2).context(op)?,
+                event_date: date(3, "event_date")?,
+                end_date: date(4, "end_date")?,
+                attributes,
+            };
+            out.push((RecordId(key), r.get(1).context(op)?, fact));
+        }
+        Ok(out)
+    }
+}
+
+fn find_batch(conn: &Connection, source: &str, sha: &str) -> Result<Option<BatchInfo>> {
+    let op = || format!("looking up a batch (source {source})");
+    conn.query_row(
+        &format!("SELECT {BATCH_COLUMNS} FROM import_batch WHERE source = ?1 AND file_sha256 = ?2"),
+        params![source, sha],
+        batch_from_row,
+    )
+    .optional()
+    .context(op)?
+    .transpose()
+}
+
+fn batch_by_id(conn: &Connection, id: i64) -> Result<BatchInfo> {
+    conn.query_row(
+        &format!("SELECT {BATCH_COLUMNS} FROM import_batch WHERE id = ?1"),
+        [id],
+        batch_from_row,
+    )
+    .context(|| format!("reading batch {id}"))?
+}
+
+/// Reads a batch row; the outer result is SQLite's, the inner one the timestamp's parse.
+fn batch_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<BatchInfo>> {
+    let id: i64 = r.get(0)?;
+    let imported_at: String = r.get(5)?;
+    let Ok(imported_at) = DateTime::parse_from_rfc3339(&imported_at) else {
+        return Ok(Err(StoreError::Corrupt {
+            table: "import_batch",
+            column: "imported_at",
+            key: id,
+        }));
+    };
+    Ok(Ok(BatchInfo {
+        id: BatchId(id),
+        source: r.get(1)?,
+        file_name: r.get(2)?,
+        file_sha256: r.get(3)?,
+        imported_by: r.get(4)?,
+        imported_at: imported_at.with_timezone(&Utc),
+        rows_read: r.get::<_, i64>(6)? as u64,
+        rows_imported: r.get::<_, i64>(7)? as u64,
+        rows_quarantined: r.get::<_, i64>(8)? as u64,
+    }))
+}
+
+fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+    )
+}
+
+/// RFC 3339, UTC, microseconds: sorts as text and matches PostgreSQL's precision.
+fn timestamp(t: DateTime<Utc>) -> String {
+    micros(t).to_rfc3339_opts(SecondsFormat::Micros, true)
+}
+
+fn iso_date(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+/// Parses an optional stored value; `Err(())` when present but unreadable.
+fn parse_opt<T>(
+    v: Option<String>,
+    parse: impl FnOnce(String) -> Option<T>,
+) -> Result<Option<T>, ()> {
+    match v {
+        None => Ok(None),
+        Some(s) => parse(s).map(Some).ok_or(()),
+    }
+}

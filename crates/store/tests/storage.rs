@@ -1,0 +1,895 @@
+//! The store's test suite, run against both backends.
+//!
+//! Every check is a function taking a fresh `&mut Store` (and the [`TestDb`] it lives in, to
+//! reopen it or look at its tables directly). Each `#[test]` runs its check once on a new
+//! SQLite file and once on PostgreSQL in a schema of its own (`hearth_test_<random>`, dropped
+//! afterwards) when `HEARTH_TEST_POSTGRES_URL` is set, e.g.
+//! `HEARTH_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:5432/test cargo test -p hearth-store`.
+//! Without it the PostgreSQL half says `SKIPPED` on stderr.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use hearth_model::{
+    AttrValue, Fact, Identity, ImportedRow, NhsNumber, NiNumber, Postcode, QuarantinedRow, Sex, Upn,
+};
+use hearth_store::{
+    Backend, NewBatch, OpenOptions, RecordId, Store, StoreError, WriteOutcome,
+    CRASH_AFTER_ROWS_ENV, LATEST_VERSION,
+};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+const PG_ENV: &str = "HEARTH_TEST_POSTGRES_URL";
+
+// ---------------------------------------------------------------------------------------------
+// Harness
+// ---------------------------------------------------------------------------------------------
+
+/// A throw-away database: a SQLite file in a temporary folder, or a PostgreSQL schema.
+struct TestDb {
+    address: String,
+    options: OpenOptions,
+    pg: Option<(String, String)>, // (url, schema)
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().unwrap();
+        let address = format!(
+            "sqlite:{}",
+            dir.path().join("store/hearth.sqlite").display()
+        );
+        TestDb {
+            address,
+            options: OpenOptions::default(),
+            pg: None,
+            _dir: Some(dir),
+        }
+    }
+
+    fn postgres(url: &str) -> TestDb {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .subsec_nanos();
+        let schema = format!(
+            "hearth_test_{}_{}_{}",
+            std::process::id(),
+            nanos,
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        TestDb {
+            address: url.to_string(),
+            options: OpenOptions {
+                pg_schema: Some(schema.clone()),
+            },
+            pg: Some((url.to_string(), schema)),
+            _dir: None,
+        }
+    }
+
+    fn open(&self) -> Store {
+        Store::open_with(&self.address, &self.options).expect("open the test store")
+    }
+
+    fn sqlite_conn(&self) -> rusqlite::Connection {
+        let path = self.address.strip_prefix("sqlite:").unwrap();
+        rusqlite::Connection::open(path).unwrap()
+    }
+
+    fn pg_client(&self) -> postgres::Client {
+        let (url, schema) = self.pg.as_ref().unwrap();
+        let mut c = postgres::Client::connect(url, postgres::NoTls).unwrap();
+        c.batch_execute(&format!("SET search_path TO \"{schema}\""))
+            .unwrap();
+        c
+    }
+
+    fn count(&self, table: &str) -> i64 {
+        let sql = format!("SELECT count(*) FROM {table}");
+        match self.pg {
+            None => self
+                .sqlite_conn()
+                .query_row(&sql, [], |r| r.get(0))
+                .unwrap(),
+            Some(_) => self.pg_client().query_one(&sql, &[]).unwrap().get(0),
+        }
+    }
+
+    /// The table's column names, in order.
+    fn columns(&self, table: &str) -> Vec<String> {
+        match &self.pg {
+            None => {
+                let c = self.sqlite_conn();
+                let mut st = c
+                    .prepare(&format!(
+                        "SELECT name FROM pragma_table_info('{table}') ORDER BY cid"
+                    ))
+                    .unwrap();
+                st.query_map([], |r| r.get(0))
+                    .unwrap()
+                    .collect::<Result<_, _>>()
+                    .unwrap()
+            }
+            Some((_, schema)) => self
+                .pg_client()
+                .query(
+                    "SELECT column_name::text FROM information_schema.columns
+                     WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position",
+                    &[schema, &table],
+                )
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect(),
+        }
+    }
+
+    /// Every row of the table as one string of all its values.
+    fn dump(&self, table: &str) -> Vec<String> {
+        match self.pg {
+            None => {
+                let cols = self.columns(table);
+                let expr = cols
+                    .iter()
+                    .map(|c| format!("coalesce(CAST({c} AS TEXT), '')"))
+                    .collect::<Vec<_>>()
+                    .join(" || '|' || ");
+                let c = self.sqlite_conn();
+                let mut st = c.prepare(&format!("SELECT {expr} FROM {table}")).unwrap();
+                st.query_map([], |r| r.get(0))
+                    .unwrap()
+                    .collect::<Result<_, _>>()
+                    .unwrap()
+            }
+            Some(_) => self
+                .pg_client()
+                .query(&format!("SELECT t::text FROM {table} t"), &[])
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect(),
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((url, schema)) = &self.pg {
+            if let Ok(mut c) = postgres::Client::connect(url, postgres::NoTls) {
+                let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"));
+            }
+        }
+    }
+}
+
+/// Runs `check` on a fresh SQLite store, then on a fresh PostgreSQL schema if configured.
+fn on_both(name: &str, check: fn(&mut Store, &TestDb)) {
+    eprintln!("{name}: SQLite");
+    {
+        let db = TestDb::sqlite();
+        let mut store = db.open();
+        assert_eq!(store.backend(), Backend::Sqlite);
+        check(&mut store, &db);
+    }
+    match std::env::var(PG_ENV) {
+        Ok(url) if !url.is_empty() => {
+            eprintln!("{name}: PostgreSQL");
+            let db = TestDb::postgres(&url);
+            let mut store = db.open();
+            assert_eq!(store.backend(), Backend::Postgres);
+            check(&mut store, &db);
+            drop(store);
+        }
+        _ => {
+            // Straight to stderr, past the test harness's capture, so that a run without
+            // PostgreSQL says so even when everything passes.
+            use std::io::Write;
+            static SAID: std::sync::Once = std::sync::Once::new();
+            SAID.call_once(|| {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "SKIPPED: PostgreSQL tests (set {PG_ENV}, e.g. \
+                     postgres://postgres@127.0.0.1:5432/test)"
+                );
+            });
+            eprintln!("{name}: SKIPPED on PostgreSQL");
+        }
+    }
+}
+
+macro_rules! both {
+    ($($name:ident),* $(,)?) => {$(
+        #[test]
+        fn $name() {
+            on_both(stringify!($name), checks::$name);
+        }
+    )*};
+}
+
+both!(
+    migrations_are_idempotent,
+    round_trip_of_every_field,
+    reimport_is_a_no_op,
+    concurrent_imports_of_one_file_write_it_once,
+    unique_constraint_guards_the_batch,
+    crash_mid_import_leaves_nothing,
+    quarantine_is_stored_with_raw_cells,
+    identity_and_record_tables_hold_only_their_own,
+    rows_the_store_cannot_hold_are_refused_without_data_in_the_message,
+    empty_batches_and_listings,
+);
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures
+// ---------------------------------------------------------------------------------------------
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn batch(source: &str, sha: &str, rows_read: u64) -> NewBatch {
+    NewBatch {
+        source: source.into(),
+        file_name: format!("{source}.csv"),
+        file_sha256: sha.into(),
+        imported_by: "test.officer".into(),
+        imported_at: Utc.with_ymd_and_hms(2025, 9, 1, 10, 30, 0).unwrap()
+            + chrono::Duration::microseconds(123_456),
+        rows_read,
+    }
+}
+
+/// A valid UPN built from a 12-character body.
+fn upn(body: &str) -> Upn {
+    let b: [u8; 12] = body.as_bytes().try_into().unwrap();
+    Upn::parse(&format!("{}{body}", Upn::check_letter(&b).unwrap())).unwrap()
+}
+
+/// A valid NHS number from nine digits (when they have a check digit).
+fn nhs(n: u32) -> Option<NhsNumber> {
+    let s = format!("{:09}", 400_000_000 + n);
+    let d: Vec<u32> = s.bytes().map(|b| (b - b'0') as u32).collect();
+    let c = NhsNumber::check_digit(d.try_into().unwrap())?;
+    Some(NhsNumber::parse(&format!("{s}{c}")).unwrap())
+}
+
+/// A row with every field set, awkward characters included.
+fn full_row(source_row: u64) -> ImportedRow {
+    let mut attributes = BTreeMap::new();
+    attributes.insert("flag".into(), AttrValue::Bool(true));
+    attributes.insert("off".into(), AttrValue::Bool(false));
+    attributes.insert("count".into(), AttrValue::Number(7.0));
+    attributes.insert("money".into(), AttrValue::Number(1234.5));
+    attributes.insert("negative".into(), AttrValue::Number(-0.1));
+    attributes.insert("huge".into(), AttrValue::Number(1e300));
+    attributes.insert("tiny".into(), AttrValue::Number(5e-324));
+    attributes.insert("code".into(), AttrValue::Text("ASB".into()));
+    attributes.insert("looks_true".into(), AttrValue::Text("true".into()));
+    attributes.insert("looks_number".into(), AttrValue::Text("3".into()));
+    attributes.insert("empty".into(), AttrValue::Text(String::new()));
+    attributes.insert(
+        "awkward".into(),
+        AttrValue::Text("tab\there \"quoted\" back\\slash\nnew line £ é 🏠".into()),
+    );
+    ImportedRow {
+        source_row,
+        identity: Identity {
+            source_person_id: Some("P-0001".into()),
+            given_name: Some("Zoë".into()),
+            middle_name: Some("Anne\tMarie".into()),
+            family_name: Some("O'Brien-Smith \\ Jr".into()),
+            full_name: Some("Zoë O'Brien-Smith\nsecond line".into()),
+            date_of_birth: Some(date(2010, 2, 28)),
+            sex: Some(Sex::Female),
+            address: Some("1 High Street, Flat \"B\", Sale".into()),
+            postcode: Some(Postcode::parse("m33 7ab").unwrap()),
+            nhs_number: Some(NhsNumber::parse("943 476 5919").unwrap()),
+            ni_number: Some(NiNumber::parse("AB123456C").unwrap()),
+            upn: Some(upn("820200100001")),
+        },
+        fact: Fact {
+            event_type: "incident".into(),
+            event_date: Some(date(2024, 12, 31)),
+            end_date: Some(date(2025, 1, 1)),
+            attributes,
+        },
+    }
+}
+
+/// A row with every optional field empty.
+fn empty_row(source_row: u64) -> ImportedRow {
+    ImportedRow {
+        source_row,
+        identity: Identity::default(),
+        fact: Fact {
+            event_type: "benefit_claim".into(),
+            ..Fact::default()
+        },
+    }
+}
+
+/// `n` varied, deterministic rows.
+fn sample_rows(n: usize) -> Vec<ImportedRow> {
+    (0..n)
+        .map(|i| {
+            let mut row = if i % 3 == 0 {
+                empty_row(i as u64 + 2)
+            } else {
+                full_row(i as u64 + 2)
+            };
+            row.identity.given_name = Some(format!("Given{i}"));
+            row.identity.nhs_number = nhs(i as u32);
+            row.identity.sex = [Some(Sex::Male), Some(Sex::Other), None][i % 3];
+            row.fact
+                .attributes
+                .insert("i".into(), AttrValue::Number(i as f64));
+            row
+        })
+        .collect()
+}
+
+fn quarantined(source_row: u64) -> QuarantinedRow {
+    QuarantinedRow {
+        source_row,
+        field: Some("date_of_birth".into()),
+        reason: "not a date: use dd/mm/yyyy".into(),
+        raw: vec![
+            "32/13/2020".into(),
+            String::new(),
+            "comma, \"quote\"".into(),
+            "nul\0byte".into(),
+            "tab\tnew\nline\\".into(),
+        ],
+    }
+}
+
+fn imported(outcome: WriteOutcome) -> hearth_store::BatchInfo {
+    match outcome {
+        WriteOutcome::Imported(b) => b,
+        WriteOutcome::AlreadyImported(b) => panic!("expected a new batch, got {:?}", b.id),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks, each run on both backends
+// ---------------------------------------------------------------------------------------------
+
+mod checks {
+    use super::*;
+
+    pub fn migrations_are_idempotent(store: &mut Store, db: &TestDb) {
+        assert_eq!(store.schema_version().unwrap(), LATEST_VERSION);
+        store.migrate().unwrap();
+        store.migrate().unwrap();
+        drop(Store::open_with(&db.address, &db.options).unwrap());
+        let mut again = db.open();
+        assert_eq!(again.schema_version().unwrap(), LATEST_VERSION);
+        assert_eq!(db.count("schema_migrations"), LATEST_VERSION);
+        // Data survives reopening.
+        imported(
+            again
+                .write_batch(&batch("police", "aa", 1), &[full_row(2)], &[])
+                .unwrap(),
+        );
+        let mut third = db.open();
+        assert_eq!(third.batches().unwrap().len(), 1);
+        assert_eq!(db.count("schema_migrations"), LATEST_VERSION);
+    }
+
+    pub fn round_trip_of_every_field(store: &mut Store, _db: &TestDb) {
+        let rows = vec![full_row(2), empty_row(3), full_row(5)];
+        let meta = batch("police", "0123abcd", 4);
+        let info = imported(store.write_batch(&meta, &rows, &[quarantined(4)]).unwrap());
+        assert_eq!(info.source, meta.source);
+        assert_eq!(info.file_name, meta.file_name);
+        assert_eq!(info.file_sha256, meta.file_sha256);
+        assert_eq!(info.imported_by, meta.imported_by);
+        assert_eq!(info.imported_at, meta.imported_at, "microseconds kept");
+        assert_eq!(
+            (info.rows_read, info.rows_imported, info.rows_quarantined),
+            (4, 3, 1)
+        );
+        assert_eq!(
+            store.find_batch("police", "0123abcd").unwrap(),
+            Some(info.clone())
+        );
+        assert_eq!(store.find_batch("police", "other").unwrap(), None);
+        assert_eq!(store.find_batch("health", "0123abcd").unwrap(), None);
+        assert_eq!(store.batches().unwrap(), vec![info]);
+
+        let identities = store.load_identities().unwrap();
+        let facts = store.load_facts().unwrap();
+        assert_eq!(identities.len(), 3);
+        assert_eq!(facts.len(), 3);
+        for ((i_key, i_source, identity), ((f_key, f_source, fact), row)) in
+            identities.iter().zip(facts.iter().zip(&rows))
+        {
+            assert_eq!(i_key, f_key, "one key for identity and fact");
+            assert_eq!((i_source.as_str(), f_source.as_str()), ("police", "police"));
+            assert_eq!(identity, &row.identity);
+            assert_eq!(fact, &row.fact);
+        }
+        let keys: Vec<RecordId> = facts.iter().map(|f| f.0).collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]), "ordered by key");
+
+        // A second batch: keys keep rising, and loads come back in key order across batches.
+        imported(
+            store
+                .write_batch(&batch("health", "ffff", 1), &[full_row(2)], &[])
+                .unwrap(),
+        );
+        let facts = store.load_facts().unwrap();
+        assert_eq!(facts.len(), 4);
+        assert!(facts.windows(2).all(|w| w[0].0 < w[1].0));
+        assert_eq!(facts[3].1, "health");
+        let identities = store.load_identities().unwrap();
+        assert_eq!(identities[3].0, facts[3].0);
+    }
+
+    pub fn reimport_is_a_no_op(store: &mut Store, db: &TestDb) {
+        let rows = sample_rows(10);
+        let meta = batch("schools", "5ca1ab1e", 11);
+        let first = imported(store.write_batch(&meta, &rows, &[quarantined(12)]).unwrap());
+        // The same file again, even with a different user, time and rows: nothing written.
+        let mut again = meta.clone();
+        again.imported_by = "someone.else".into();
+        again.imported_at = Utc::now();
+        match store.write_batch(&again, &sample_rows(3), &[]).unwrap() {
+            WriteOutcome::AlreadyImported(b) => assert_eq!(b, first),
+            WriteOutcome::Imported(_) => panic!("re-import wrote a batch"),
+        }
+        assert_eq!(db.count("import_batch"), 1);
+        assert_eq!(db.count("record"), 10);
+        assert_eq!(db.count("identity"), 10);
+        assert_eq!(db.count("quarantine"), 1);
+        // Same hash from another source, or another file of the same source: new batches.
+        imported(
+            store
+                .write_batch(&batch("police", "5ca1ab1e", 10), &rows, &[])
+                .unwrap(),
+        );
+        imported(
+            store
+                .write_batch(&batch("schools", "0ther", 10), &rows, &[])
+                .unwrap(),
+        );
+        let counts = store.source_counts().unwrap();
+        let summary: Vec<_> = counts
+            .iter()
+            .map(|c| {
+                (
+                    c.source.as_str(),
+                    c.batches,
+                    c.rows_read,
+                    c.rows_imported,
+                    c.rows_quarantined,
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            vec![("police", 1, 10, 10, 0), ("schools", 2, 21, 20, 1)]
+        );
+    }
+
+    pub fn concurrent_imports_of_one_file_write_it_once(store: &mut Store, db: &TestDb) {
+        let rows = sample_rows(2_000);
+        let meta = batch("dwp", "c0ffee", 2_000);
+        let barrier = std::sync::Barrier::new(4);
+        let outcomes: Vec<WriteOutcome> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4)
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut mine = db.open();
+                        barrier.wait();
+                        mine.write_batch(&meta, &rows, &[]).unwrap()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let new = outcomes
+            .iter()
+            .filter(|o| matches!(o, WriteOutcome::Imported(_)))
+            .count();
+        assert_eq!(new, 1, "exactly one writer imports the file");
+        let ids: Vec<_> = outcomes.iter().map(|o| o.batch().id).collect();
+        assert!(ids.iter().all(|id| *id == ids[0]));
+        assert_eq!(store.batches().unwrap().len(), 1);
+        assert_eq!(db.count("record"), 2_000);
+        assert_eq!(db.count("identity"), 2_000);
+    }
+
+    pub fn unique_constraint_guards_the_batch(store: &mut Store, db: &TestDb) {
+        let info = imported(
+            store
+                .write_batch(&batch("police", "dup", 0), &[], &[])
+                .unwrap(),
+        );
+        // Bypassing the store's own check, the database itself refuses a second copy.
+        let insert = |sha: &str| {
+            format!(
+                "INSERT INTO import_batch (source, file_name, file_sha256, imported_by,
+                     imported_at, rows_read, rows_imported, rows_quarantined)
+                 VALUES ('police', 'other.csv', '{sha}', 'u', '2025-01-01T00:00:00Z', 0, 0, 0)"
+            )
+        };
+        match db.pg {
+            None => {
+                let err = db.sqlite_conn().execute(&insert("dup"), []).unwrap_err();
+                assert!(err.to_string().contains("UNIQUE"), "{err}");
+            }
+            Some(_) => {
+                let err = db.pg_client().execute(&insert("dup"), &[]).unwrap_err();
+                assert_eq!(
+                    err.code(),
+                    Some(&postgres::error::SqlState::UNIQUE_VIOLATION)
+                );
+            }
+        }
+        assert_eq!(store.batches().unwrap(), vec![info]);
+
+        // Another writer (not going through the store's lock) has the same file in flight,
+        // uncommitted, while the store imports it: the store waits, then reports it as
+        // already imported (on PostgreSQL through the unique violation) and writes nothing.
+        let meta = batch("police", "inflight", 10);
+        let rows = sample_rows(10);
+        let (tx_started, started) = std::sync::mpsc::channel();
+        let (tx_commit, commit) = std::sync::mpsc::channel::<()>();
+        let sql = insert("inflight");
+        let other = std::thread::scope(|s| {
+            let rival = s.spawn(move || match db.pg {
+                None => {
+                    let mut c = db.sqlite_conn();
+                    let tx = c
+                        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                        .unwrap();
+                    tx.execute(&sql, []).unwrap();
+                    tx_started.send(()).unwrap();
+                    commit.recv().unwrap();
+                    tx.commit().unwrap();
+                }
+                Some(_) => {
+                    let mut c = db.pg_client();
+                    let mut tx = c.transaction().unwrap();
+                    tx.execute(&sql, &[]).unwrap();
+                    tx_started.send(()).unwrap();
+                    commit.recv().unwrap();
+                    tx.commit().unwrap();
+                }
+            });
+            started.recv().unwrap();
+            let writer = s.spawn(|| {
+                let mut mine = db.open();
+                mine.write_batch(&meta, &rows, &[]).unwrap()
+            });
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            tx_commit.send(()).unwrap();
+            rival.join().unwrap();
+            writer.join().unwrap()
+        });
+        match other {
+            WriteOutcome::AlreadyImported(b) => assert_eq!(b.file_name, "other.csv"),
+            WriteOutcome::Imported(_) => panic!("imported a file that was already there"),
+        }
+        assert_eq!(db.count("record"), 0);
+        assert_eq!(db.count("import_batch"), 2);
+    }
+
+    pub fn crash_mid_import_leaves_nothing(store: &mut Store, db: &TestDb) {
+        use std::process::Command;
+        // Something already in the store must survive the crash untouched.
+        let kept = imported(
+            store
+                .write_batch(&batch("police", "kept", 3), &sample_rows(3), &[])
+                .unwrap(),
+        );
+        let schema = db.options.pg_schema.clone().unwrap_or_default();
+        let output = Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "crash_child_process",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(CHILD_ADDRESS_ENV, &db.address)
+            .env(CHILD_SCHEMA_ENV, &schema)
+            .env(CRASH_AFTER_ROWS_ENV, "250")
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            !output.status.success(),
+            "the child should have crashed: {stderr}"
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::ExitStatusExt;
+            assert_eq!(
+                output.status.signal(),
+                Some(6),
+                "SIGABRT expected: {stderr}"
+            );
+        }
+        assert!(
+            stderr.contains("child: writing"),
+            "the child reached write_batch: {stderr}"
+        );
+
+        let mut reopened = db.open();
+        assert_eq!(reopened.batches().unwrap(), vec![kept.clone()]);
+        assert_eq!(reopened.find_batch(CHILD_SOURCE, CHILD_SHA).unwrap(), None);
+        assert_eq!(db.count("import_batch"), 1);
+        assert_eq!(db.count("record"), 3);
+        assert_eq!(db.count("identity"), 3);
+        assert_eq!(db.count("quarantine"), 0);
+        // The same file imports cleanly afterwards.
+        let (meta, rows, q) = child_batch();
+        let info = imported(reopened.write_batch(&meta, &rows, &q).unwrap());
+        assert_eq!((info.rows_imported, info.rows_quarantined), (1_000, 5));
+        assert_eq!(reopened.load_facts().unwrap().len(), 1_003);
+    }
+
+    pub fn quarantine_is_stored_with_raw_cells(store: &mut Store, db: &TestDb) {
+        let mut other = quarantined(3);
+        other.field = None;
+        other.raw = vec![];
+        // Given out of order; read back in row order.
+        let q = vec![quarantined(9), other.clone(), quarantined(4)];
+        let info = imported(
+            store
+                .write_batch(&batch("health", "q1", 3), &[], &q)
+                .unwrap(),
+        );
+        assert_eq!((info.rows_imported, info.rows_quarantined), (0, 3));
+        let back = store.quarantine_for(info.id).unwrap();
+        assert_eq!(back, vec![other, quarantined(4), quarantined(9)]);
+        let second = imported(
+            store
+                .write_batch(&batch("health", "q2", 1), &[full_row(2)], &[])
+                .unwrap(),
+        );
+        assert_eq!(store.quarantine_for(second.id).unwrap(), vec![]);
+        assert_eq!(
+            store.quarantine_for(hearth_store::BatchId(9_999)).unwrap(),
+            vec![]
+        );
+        // Source and file name are kept beside each quarantined row.
+        let dump = db.dump("quarantine");
+        assert_eq!(dump.len(), 3);
+        assert!(dump
+            .iter()
+            .all(|r| r.contains("health") && r.contains("health.csv")));
+    }
+
+    pub fn identity_and_record_tables_hold_only_their_own(store: &mut Store, db: &TestDb) {
+        assert_eq!(
+            db.columns("identity"),
+            [
+                "record_id",
+                "source_person_id",
+                "given_name",
+                "middle_name",
+                "family_name",
+                "full_name",
+                "date_of_birth",
+                "sex",
+                "address",
+                "postcode",
+                "nhs_number",
+                "ni_number",
+                "upn"
+            ]
+        );
+        assert_eq!(
+            db.columns("record"),
+            [
+                "record_id",
+                "batch_id",
+                "source",
+                "source_row",
+                "event_type",
+                "event_date",
+                "end_date",
+                "attributes"
+            ]
+        );
+        let row = full_row(2);
+        imported(
+            store
+                .write_batch(
+                    &batch("social_care", "id1", 1),
+                    std::slice::from_ref(&row),
+                    &[],
+                )
+                .unwrap(),
+        );
+        assert_eq!(db.count("identity"), 1);
+        assert_eq!(db.count("record"), 1);
+        let record = db.dump("record").join("\n");
+        let identity = db.dump("identity").join("\n");
+        let id = &row.identity;
+        for identifier in [
+            "P-0001",
+            "Zoë",
+            "O'Brien",
+            "High Street",
+            "M33 7AB",
+            id.nhs_number.as_ref().unwrap().as_str(),
+            "AB123456C",
+            id.upn.as_ref().unwrap().as_str(),
+            "2010-02-28",
+        ] {
+            assert!(!record.contains(identifier), "record holds an identifier");
+            assert!(identity.contains(identifier), "identity lacks {identifier}");
+        }
+        for fact in ["incident", "2024-12-31", "ASB", "social_care"] {
+            assert!(!identity.contains(fact), "identity holds a fact: {fact}");
+            assert!(record.contains(fact), "record lacks {fact}");
+        }
+    }
+
+    pub fn rows_the_store_cannot_hold_are_refused_without_data_in_the_message(
+        store: &mut Store,
+        db: &TestDb,
+    ) {
+        let mut bad = full_row(7);
+        bad.identity.family_name = Some("Secret\0Surname".into());
+        let err = store
+            .write_batch(&batch("police", "bad", 2), &[full_row(2), bad], &[])
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::InvalidRow { source_row: 7, .. }),
+            "{err:?}"
+        );
+        let msg = err.to_string();
+        assert!(
+            msg.contains("row 7") && msg.contains("family_name"),
+            "{msg}"
+        );
+        assert!(!msg.contains("Secret"), "{msg}");
+
+        let mut nan = full_row(3);
+        nan.fact
+            .attributes
+            .insert("money".into(), AttrValue::Number(f64::NAN));
+        let err = store
+            .write_batch(&batch("police", "nan", 1), &[nan], &[])
+            .unwrap_err();
+        assert!(err.to_string().contains("money"), "{err}");
+        assert_eq!(db.count("import_batch"), 0);
+        assert_eq!(db.count("record"), 0);
+    }
+
+    pub fn empty_batches_and_listings(store: &mut Store, _db: &TestDb) {
+        assert_eq!(store.batches().unwrap(), vec![]);
+        assert_eq!(store.source_counts().unwrap(), vec![]);
+        assert!(store.load_identities().unwrap().is_empty());
+        assert!(store.load_facts().unwrap().is_empty());
+        let a = imported(
+            store
+                .write_batch(&batch("housing", "e1", 0), &[], &[])
+                .unwrap(),
+        );
+        let b = imported(
+            store
+                .write_batch(&batch("dwp", "e2", 5), &sample_rows(5), &[])
+                .unwrap(),
+        );
+        assert!(a.id < b.id);
+        assert_eq!(store.batches().unwrap(), vec![a, b]);
+        assert_eq!(store.load_identities().unwrap().len(), 5);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The crash child: re-invoked by `crash_mid_import_leaves_nothing` as a separate process
+// ---------------------------------------------------------------------------------------------
+
+const CHILD_ADDRESS_ENV: &str = "HEARTH_TEST_CRASH_CHILD_ADDRESS";
+const CHILD_SCHEMA_ENV: &str = "HEARTH_TEST_CRASH_CHILD_SCHEMA";
+const CHILD_SOURCE: &str = "schools";
+const CHILD_SHA: &str = "deadbeef";
+
+fn child_batch() -> (NewBatch, Vec<ImportedRow>, Vec<QuarantinedRow>) {
+    let q = (0..5).map(|i| quarantined(2_000 + i)).collect();
+    (batch(CHILD_SOURCE, CHILD_SHA, 1_005), sample_rows(1_000), q)
+}
+
+/// Not a test on its own: does nothing unless `crash_mid_import_leaves_nothing` runs this
+/// binary again with `HEARTH_TEST_CRASH_CHILD_ADDRESS` (and the crash hook) set, when it
+/// starts an import that aborts the process part-way through.
+#[test]
+fn crash_child_process() {
+    let Ok(address) = std::env::var(CHILD_ADDRESS_ENV) else {
+        return;
+    };
+    let schema = std::env::var(CHILD_SCHEMA_ENV).unwrap_or_default();
+    let options = OpenOptions {
+        pg_schema: (!schema.is_empty()).then_some(schema),
+    };
+    let mut store = Store::open_with(&address, &options).unwrap();
+    let (meta, rows, q) = child_batch();
+    eprintln!("child: writing");
+    let outcome = store.write_batch(&meta, &rows, &q);
+    panic!(
+        "the crash hook did not fire: {:?}",
+        outcome.map(|o| o.batch().id)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Backend-independent checks
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn addresses() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("a/b/plain.sqlite");
+    let mut s = Store::open(plain.to_str().unwrap()).unwrap();
+    assert_eq!(s.backend(), Backend::Sqlite);
+    assert_eq!(s.schema_version().unwrap(), LATEST_VERSION);
+    assert!(plain.exists(), "folders created");
+    let prefixed = dir.path().join("prefixed.sqlite");
+    Store::open(&format!("sqlite:{}", prefixed.display())).unwrap();
+    assert!(prefixed.exists());
+    let slashes = dir.path().join("slashes.sqlite");
+    Store::open(&format!("sqlite://{}", slashes.display())).unwrap();
+    assert!(slashes.exists());
+    Store::open("sqlite::memory:").unwrap();
+
+    for bad in ["mysql://user:hunter2@host/db", "", "sqlite:"] {
+        let err = Store::open(bad).unwrap_err();
+        assert!(
+            matches!(err, StoreError::UnsupportedAddress),
+            "{bad}: {err:?}"
+        );
+        assert!(!err.to_string().contains("hunter2"));
+    }
+    for bad in ["Upper", "1abc", "a-b", "pg_catalog", "x\"; DROP", ""] {
+        let err = Store::open_with(
+            "postgres://postgres@127.0.0.1:1/none",
+            &OpenOptions {
+                pg_schema: Some(bad.into()),
+            },
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, StoreError::InvalidSchemaName(_)),
+            "{bad}: {err:?}"
+        );
+    }
+}
+
+#[test]
+fn connection_errors_do_not_show_the_password() {
+    // Port 1 on the loopback: nothing listens, so the connection is refused.
+    let err = Store::open("postgres://hearth:hunter2@127.0.0.1:1/hearth").unwrap_err();
+    let msg = format!("{err} {err:?}");
+    assert!(msg.contains("PostgreSQL"), "{msg}");
+    assert!(!msg.contains("hunter2"), "{msg}");
+}
+
+#[test]
+fn a_store_moves_between_threads() {
+    fn is_send<T: Send>() {}
+    is_send::<Store>();
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.sqlite");
+    drop(Store::open(path.to_str().unwrap()).unwrap());
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute(
+            "INSERT INTO schema_migrations VALUES (?1, 'future', '2099-01-01T00:00:00Z')",
+            [LATEST_VERSION + 1],
+        )
+        .unwrap();
+    let err = Store::open(path.to_str().unwrap()).unwrap_err();
+    assert!(matches!(err, StoreError::SchemaTooNew { .. }), "{err:?}");
+}
