@@ -1,0 +1,425 @@
+//! Reading partner files: bytes to decoded text to rows of cells, CSV or workbook.
+
+use crate::mapping::{Encoding, Mapping, MappingError};
+use crate::summary::ImportSummary;
+use crate::validate::{Cell, Plan, Row};
+use chrono::NaiveDate;
+use hearth_model::{ImportedRow, QuarantinedRow};
+use sha2::{Digest, Sha256};
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+/// A failure that stops a whole file being read. Messages name the file and columns, never
+/// cell values, so they are safe to log.
+#[derive(Debug, thiserror::Error)]
+pub enum IntakeError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The partner file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The mapping says UTF-8 but the file is not.
+    #[error(
+        "{path} is not valid UTF-8 (first bad byte on line {line}); if it came from an older \
+         Windows system, set encoding = \"windows-1252\" (or \"auto\") in mapping {mapping}"
+    )]
+    NotUtf8 {
+        /// The partner file.
+        path: PathBuf,
+        /// The line (1-based) holding the first byte that is not UTF-8.
+        line: u64,
+        /// The mapping file.
+        mapping: PathBuf,
+    },
+    /// The workbook could not be opened or read.
+    #[error("cannot read workbook {path}: {message}; open it in Excel and save it again as .xlsx")]
+    Workbook {
+        /// The partner file.
+        path: PathBuf,
+        /// What the workbook reader said.
+        message: String,
+    },
+    /// The mapping names a worksheet the workbook does not have.
+    #[error("workbook {path} has no sheet \"{sheet}\" (mapping {mapping}); its sheets are: {}", sheets.join(", "))]
+    SheetNotFound {
+        /// The partner file.
+        path: PathBuf,
+        /// The sheet the mapping names.
+        sheet: String,
+        /// The sheets the workbook has.
+        sheets: Vec<String>,
+        /// The mapping file.
+        mapping: PathBuf,
+    },
+    /// The file has no header row.
+    #[error("{path} is empty: it has no header row")]
+    Empty {
+        /// The partner file.
+        path: PathBuf,
+    },
+    /// The CSV text could not be parsed.
+    #[error("cannot parse {path} as CSV: {message}")]
+    Csv {
+        /// The partner file.
+        path: PathBuf,
+        /// What the CSV reader said.
+        message: String,
+    },
+    /// The header does not have the columns the mapping names.
+    #[error("{path}: {source}")]
+    Header {
+        /// The partner file.
+        path: PathBuf,
+        /// Which columns are missing or duplicated.
+        source: MappingError,
+    },
+}
+
+/// Settings for reading; [`ReadOptions::default`] uses today's date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// The day of import: a date of birth after it is quarantined, and so is any date more
+    /// than ten years after it.
+    pub today: NaiveDate,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            today: chrono::Local::now().date_naive(),
+        }
+    }
+}
+
+/// The result of reading one partner file: its good rows and its quarantined rows.
+///
+/// `rows_read == rows.len() + quarantined.len() + blank rows skipped` (the blank rows are
+/// counted in `summary.warnings`). Rows are in file order. `quarantined[..].reason` may
+/// quote the bad cell: store it, show it to the data officer, but never log it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FileImport {
+    /// The source, from the mapping (e.g. `police`).
+    pub source: String,
+    /// The file's name, without its directory.
+    pub file_name: String,
+    /// SHA-256 of the file's bytes, lower-case hex: the same file imported twice has the same.
+    pub sha256: String,
+    /// Data rows read, not counting the header.
+    pub rows_read: u64,
+    /// The rows that passed every check.
+    pub rows: Vec<ImportedRow>,
+    /// The rows that did not, with the first failing field and the reasons.
+    pub quarantined: Vec<QuarantinedRow>,
+    /// Counts of problems and warnings by field, safe to print.
+    pub summary: ImportSummary,
+}
+
+/// Reads and validates a partner file with its mapping, with today's date as the day of
+/// import.
+pub fn read_file(path: impl AsRef<Path>, mapping: &Mapping) -> Result<FileImport, IntakeError> {
+    read_file_with(path, mapping, &ReadOptions::default())
+}
+
+/// [`read_file`] with explicit [`ReadOptions`].
+pub fn read_file_with(
+    path: impl AsRef<Path>,
+    mapping: &Mapping,
+    options: &ReadOptions,
+) -> Result<FileImport, IntakeError> {
+    let path = path.as_ref();
+    let bytes = std::fs::read(path).map_err(|source| IntakeError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    read_bytes(path, &bytes, mapping, options)
+}
+
+/// Reads and validates a partner file already in memory; `path` names it in errors and gives
+/// its file name (and `.xlsx`/`.xlsm` extension, if it is a workbook).
+pub fn read_bytes(
+    path: impl AsRef<Path>,
+    bytes: &[u8],
+    mapping: &Mapping,
+    options: &ReadOptions,
+) -> Result<FileImport, IntakeError> {
+    let path = path.as_ref();
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let is_workbook = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx") || e.eq_ignore_ascii_case("xlsm"))
+        || bytes.starts_with(b"PK\x03\x04");
+    let sha256 = hex(&Sha256::digest(bytes));
+    let mut out = FileImport {
+        source: mapping.source.clone(),
+        file_name: file_name.clone(),
+        sha256,
+        rows_read: 0,
+        rows: Vec::new(),
+        quarantined: Vec::new(),
+        summary: ImportSummary {
+            source: mapping.source.clone(),
+            file_name,
+            ..ImportSummary::default()
+        },
+    };
+    if is_workbook {
+        read_workbook(path, bytes, mapping, options, &mut out)?;
+    } else {
+        read_csv(path, bytes, mapping, options, &mut out)?;
+    }
+    out.summary.rows_read = out.rows_read;
+    out.summary.rows_imported = out.rows.len() as u64;
+    out.summary.rows_quarantined = out.quarantined.len() as u64;
+    tracing::info!(
+        source = %out.source,
+        file = %out.file_name,
+        rows_read = out.rows_read,
+        imported = out.rows.len(),
+        quarantined = out.quarantined.len(),
+        "partner file read"
+    );
+    Ok(out)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[(b >> 4) as usize] as char);
+        s.push(DIGITS[(b & 15) as usize] as char);
+    }
+    s
+}
+
+/// Decodes a text file as the mapping says. A UTF-8 byte-order mark always means UTF-8 and
+/// is removed.
+pub(crate) fn decode<'a>(
+    path: &Path,
+    bytes: &'a [u8],
+    mapping: &Mapping,
+) -> Result<Cow<'a, str>, IntakeError> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return utf8(path, rest, mapping);
+    }
+    match mapping.encoding {
+        Encoding::Utf8 => utf8(path, bytes, mapping),
+        Encoding::Windows1252 => Ok(encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(bytes)
+            .0),
+        Encoding::Auto => match std::str::from_utf8(bytes) {
+            Ok(s) => Ok(Cow::Borrowed(s)),
+            Err(_) => Ok(encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0),
+        },
+    }
+}
+
+fn utf8<'a>(path: &Path, bytes: &'a [u8], mapping: &Mapping) -> Result<Cow<'a, str>, IntakeError> {
+    std::str::from_utf8(bytes).map(Cow::Borrowed).map_err(|e| {
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64
+            + 1;
+        IntakeError::NotUtf8 {
+            path: path.to_path_buf(),
+            line,
+            mapping: mapping.path.clone(),
+        }
+    })
+}
+
+impl Row for csv::StringRecord {
+    fn width(&self) -> usize {
+        self.len()
+    }
+    fn cell(&self, i: usize) -> Cell<'_> {
+        match self.get(i) {
+            Some(s) => Cell::Text(s),
+            None => Cell::Empty,
+        }
+    }
+}
+
+fn read_csv(
+    path: &Path,
+    bytes: &[u8],
+    mapping: &Mapping,
+    options: &ReadOptions,
+    out: &mut FileImport,
+) -> Result<(), IntakeError> {
+    let text = decode(path, bytes, mapping)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let csv_err = |e: csv::Error| IntakeError::Csv {
+        path: path.to_path_buf(),
+        // csv's messages give positions and kinds of problem, not field contents.
+        message: e.to_string(),
+    };
+    let mut record = csv::StringRecord::new();
+    if !reader.read_record(&mut record).map_err(csv_err)? {
+        return Err(IntakeError::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    // A spreadsheet shows a blank line as a row, and a quoted cell with line breaks as part of
+    // one row. The CSV reader skips blank lines, and a record's position is the byte just after
+    // the previous record, before any blank lines it skipped: count those to number rows.
+    let text_bytes = text.as_bytes();
+    let blank_lines_before = |r: &csv::StringRecord| {
+        let mut start = r.position().map_or(0, |p| p.byte()) as usize;
+        // After a CRLF terminator the position can sit between the CR and the LF.
+        if start > 0
+            && text_bytes.get(start - 1) == Some(&b'\r')
+            && text_bytes.get(start) == Some(&b'\n')
+        {
+            start += 1;
+        }
+        text_bytes
+            .get(start..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|&&b| b == b'\n' || b == b'\r')
+            .filter(|&&b| b == b'\n')
+            .count() as u64
+    };
+    let header: Vec<String> = record.iter().map(str::to_string).collect();
+    let plan =
+        Plan::new(mapping, &header, false, options).map_err(|source| IntakeError::Header {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    let mut row_no = 1 + blank_lines_before(&record);
+    while reader.read_record(&mut record).map_err(csv_err)? {
+        row_no += 1 + blank_lines_before(&record);
+        out.rows_read += 1;
+        plan.check_row(&record, row_no, out);
+    }
+    Ok(())
+}
+
+impl Row for [calamine::Data] {
+    fn width(&self) -> usize {
+        self.len()
+    }
+    fn cell(&self, i: usize) -> Cell<'_> {
+        use calamine::Data;
+        match self.get(i) {
+            None | Some(Data::Empty) => Cell::Empty,
+            Some(Data::String(s)) | Some(Data::DateTimeIso(s)) | Some(Data::DurationIso(s)) => {
+                Cell::Text(s)
+            }
+            Some(Data::Int(v)) => Cell::Number(*v as f64),
+            Some(Data::Float(v)) => Cell::Number(*v),
+            Some(Data::Bool(b)) => Cell::Bool(*b),
+            Some(Data::DateTime(dt)) if dt.is_datetime() => {
+                let (y, m, d, ..) = dt.to_ymd_hms_milli();
+                Cell::Date(NaiveDate::from_ymd_opt(
+                    i32::from(y),
+                    u32::from(m),
+                    u32::from(d),
+                ))
+            }
+            Some(Data::DateTime(dt)) => Cell::Number(dt.as_f64()),
+            Some(Data::Error(_)) => Cell::Error,
+        }
+    }
+}
+
+fn read_workbook(
+    path: &Path,
+    bytes: &[u8],
+    mapping: &Mapping,
+    options: &ReadOptions,
+    out: &mut FileImport,
+) -> Result<(), IntakeError> {
+    use calamine::Reader;
+    let wb_err = |e: calamine::XlsxError| IntakeError::Workbook {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let mut workbook = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(wb_err)?;
+    let sheets = workbook.sheet_names();
+    let sheet = match &mapping.sheet {
+        Some(want) => sheets
+            .iter()
+            .find(|s| s.trim().eq_ignore_ascii_case(want.trim()))
+            .cloned()
+            .ok_or_else(|| IntakeError::SheetNotFound {
+                path: path.to_path_buf(),
+                sheet: want.clone(),
+                sheets: sheets.clone(),
+                mapping: mapping.path.clone(),
+            })?,
+        None => sheets.first().cloned().ok_or_else(|| IntakeError::Empty {
+            path: path.to_path_buf(),
+        })?,
+    };
+    let range = workbook.worksheet_range(&sheet).map_err(wb_err)?;
+    let Some((first_row, _)) = range.start() else {
+        return Err(IntakeError::Empty {
+            path: path.to_path_buf(),
+        });
+    };
+    // The range starts at its first used cell: rows and columns are offset from A1.
+    let first_col = range.start().map_or(0, |(_, c)| c as usize);
+    let mut rows = range.rows();
+    let Some(header_cells) = rows.next() else {
+        return Err(IntakeError::Empty {
+            path: path.to_path_buf(),
+        });
+    };
+    // Columns left of the range are empty in every row: pad so that positions match A, B, ...
+    let pad = vec![calamine::Data::Empty; first_col];
+    let header: Vec<String> = pad
+        .iter()
+        .chain(header_cells)
+        .map(|c| crate::validate::cell_text(&c_cell(c)).into_owned())
+        .collect();
+    let plan =
+        Plan::new(mapping, &header, true, options).map_err(|source| IntakeError::Header {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    let mut padded: Vec<calamine::Data> = Vec::new();
+    for (i, cells) in rows.enumerate() {
+        out.rows_read += 1;
+        let row_no = u64::from(first_row) + 2 + i as u64;
+        if first_col == 0 {
+            plan.check_row(cells, row_no, out);
+        } else {
+            padded.clear();
+            padded.extend(pad.iter().cloned());
+            padded.extend(cells.iter().cloned());
+            plan.check_row(padded.as_slice(), row_no, out);
+        }
+    }
+    Ok(())
+}
+
+fn c_cell(d: &calamine::Data) -> Cell<'_> {
+    std::slice::from_ref(d).cell(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_of_digest() {
+        assert_eq!(
+            hex(&Sha256::digest(b"abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}
