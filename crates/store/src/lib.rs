@@ -86,6 +86,8 @@
 mod error;
 mod migrations;
 mod pg;
+mod portable;
+mod results;
 mod sqlite;
 
 use chrono::{DateTime, Utc};
@@ -95,6 +97,10 @@ use std::fmt;
 
 pub use error::{Result, StoreError};
 pub use migrations::LATEST_VERSION;
+pub use results::{
+    EvidenceRow, FamilyAssessment, FamilyMember, FamilyRelationship, IdentificationRun,
+    LinkRunSummary, LinkageResults, PersonChange, ReviewDecision, ReviewPair, StoredFamily,
+};
 
 /// The environment variable of the crash-testing hook (see the crate docs).
 pub const CRASH_AFTER_ROWS_ENV: &str = "HEARTH_TEST_CRASH_AFTER_ROWS";
@@ -372,6 +378,73 @@ impl Store {
     /// identification.
     pub fn load_facts(&mut self) -> Result<Vec<(RecordId, String, Fact)>> {
         dispatch!(self, s => s.load_facts())
+    }
+
+    fn with_tx<R>(&mut self, f: impl FnOnce(&mut dyn portable::Tx) -> Result<R>) -> Result<R> {
+        dispatch!(self, s => s.with_tx(f))
+    }
+
+    /// Writes a linkage run in one transaction: the run, every record's person, changes to
+    /// people, the review queue (pending pairs replaced, decided pairs kept) and the families
+    /// (replaced). Returns the run's key.
+    pub fn save_linkage(&mut self, results: &LinkageResults<'_>) -> Result<i64> {
+        self.with_tx(|tx| results::save_linkage(tx, results))
+    }
+
+    /// Every record's person from the latest linkage run, by record key.
+    pub fn person_assignment(&mut self) -> Result<Vec<(RecordId, i64)>> {
+        self.with_tx(results::person_assignment)
+    }
+
+    /// The families of the latest linkage run, by family ID, members by person ID.
+    pub fn families(&mut self) -> Result<Vec<StoredFamily>> {
+        self.with_tx(results::families)
+    }
+
+    /// The latest linkage run's key and as-at date, if any run has happened.
+    pub fn latest_link_run(&mut self) -> Result<Option<(i64, chrono::NaiveDate)>> {
+        self.with_tx(results::latest_link_run)
+    }
+
+    /// Pairs waiting for clerical review, most likely matches first.
+    pub fn pending_review(&mut self) -> Result<Vec<ReviewPair>> {
+        self.with_tx(results::pending_review)
+    }
+
+    /// Records a reviewer's decision; `false` if the pair is not in the queue.
+    pub fn decide_review(&mut self, decision: &ReviewDecision, decided_by: &str) -> Result<bool> {
+        self.with_tx(|tx| results::decide_review(tx, decision, decided_by))
+    }
+
+    /// Every decision reviewers have made: must-link and cannot-link for the next run.
+    pub fn review_decisions(&mut self) -> Result<Vec<ReviewDecision>> {
+        self.with_tx(results::review_decisions)
+    }
+
+    /// Writes an identification run with every family's assessment and evidence in one
+    /// transaction; earlier runs are kept. Returns the run's key.
+    pub fn save_identification(
+        &mut self,
+        run: &IdentificationRun,
+        assessments: &[FamilyAssessment],
+        evidence: &[EvidenceRow],
+    ) -> Result<i64> {
+        self.with_tx(|tx| results::save_identification(tx, run, assessments, evidence))
+    }
+
+    /// Every identification run, oldest first.
+    pub fn identification_runs(&mut self) -> Result<Vec<IdentificationRun>> {
+        self.with_tx(results::identification_runs)
+    }
+
+    /// A run's family assessments, eligible families in priority order first.
+    pub fn assessments(&mut self, run_id: i64) -> Result<Vec<FamilyAssessment>> {
+        self.with_tx(|tx| results::assessments(tx, run_id))
+    }
+
+    /// A run's evidence, for one family or all.
+    pub fn evidence(&mut self, run_id: i64, family_id: Option<i64>) -> Result<Vec<EvidenceRow>> {
+        self.with_tx(|tx| results::evidence(tx, run_id, family_id))
     }
 }
 

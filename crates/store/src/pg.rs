@@ -28,6 +28,18 @@ const BATCH_COLUMNS: &str = "id, source, file_name, file_sha256, imported_by, im
                              rows_read, rows_imported, rows_quarantined";
 
 impl PgStore {
+    /// Runs `f` in one transaction, committed if it returns `Ok`.
+    pub(crate) fn with_tx<R>(
+        &mut self,
+        f: impl FnOnce(&mut dyn crate::portable::Tx) -> Result<R>,
+    ) -> Result<R> {
+        let op = || "a results transaction".to_string();
+        let mut tx = self.client.transaction().context(op)?;
+        let out = f(&mut crate::portable::PgTx(&mut tx))?;
+        tx.commit().context(op)?;
+        Ok(out)
+    }
+
     pub(crate) fn open(url: &str, schema: Option<&str>) -> Result<PgStore> {
         // The URL is never put in an error: it may hold a password.
         let op = || "connecting to PostgreSQL".to_string();

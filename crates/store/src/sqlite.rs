@@ -23,6 +23,21 @@ const BATCH_COLUMNS: &str = "id, source, file_name, file_sha256, imported_by, im
                              rows_read, rows_imported, rows_quarantined";
 
 impl SqliteStore {
+    /// Runs `f` in one immediate transaction, committed if it returns `Ok`.
+    pub(crate) fn with_tx<R>(
+        &mut self,
+        f: impl FnOnce(&mut dyn crate::portable::Tx) -> Result<R>,
+    ) -> Result<R> {
+        let op = || "a results transaction".to_string();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .context(op)?;
+        let out = f(&mut crate::portable::SqliteTx(&tx))?;
+        tx.commit().context(op)?;
+        Ok(out)
+    }
+
     pub(crate) fn open(path: &str) -> Result<SqliteStore> {
         if path != ":memory:" {
             if let Some(dir) = Path::new(path)

@@ -893,3 +893,213 @@ fn a_newer_schema_is_refused() {
     let err = Store::open(path.to_str().unwrap()).unwrap_err();
     assert!(matches!(err, StoreError::SchemaTooNew { .. }), "{err:?}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Linkage and identification results
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn linkage_results_round_trip_and_replace() {
+    on_both("linkage_results_round_trip_and_replace", |store, _| {
+        use hearth_store::*;
+        assert_eq!(store.latest_link_run().unwrap(), None);
+        let family = |id: i64, people: &[i64]| StoredFamily {
+            family_id: id,
+            members: people
+                .iter()
+                .map(|&p| FamilyMember {
+                    person_id: p,
+                    role: if p % 2 == 0 { "child" } else { "adult" }.into(),
+                    age: if p % 2 == 0 { Some(9) } else { None },
+                })
+                .collect(),
+            relationships: vec![FamilyRelationship {
+                parent_person_id: people[0],
+                child_person_id: people[1],
+                basis: "age gap and family name".into(),
+            }],
+        };
+        let summary = LinkRunSummary {
+            records: 4,
+            people: 3,
+            candidate_pairs: 6,
+            matched_pairs: 1,
+            review_pairs: 2,
+            threshold: 7.5,
+            families: 1,
+            as_at: date(2025, 9, 1),
+            report: "{}".into(),
+        };
+        let review = vec![
+            ReviewPair {
+                record_l: RecordId(1),
+                record_r: RecordId(3),
+                match_probability: 0.6,
+                match_weight: 0.5,
+                explanation: "[]".into(),
+            },
+            ReviewPair {
+                record_l: RecordId(2),
+                record_r: RecordId(4),
+                match_probability: 0.3,
+                match_weight: -1.0,
+                explanation: "[]".into(),
+            },
+        ];
+        let assignment = vec![
+            (RecordId(1), 11),
+            (RecordId(2), 12),
+            (RecordId(3), 11),
+            (RecordId(4), 13),
+        ];
+        let families = vec![family(5, &[11, 12])];
+        let run = store
+            .save_linkage(&LinkageResults {
+                summary: &summary,
+                assignment: &assignment,
+                changes: &[PersonChange {
+                    kind: "new".into(),
+                    person_id: 11,
+                    detail: "".into(),
+                }],
+                review: &review,
+                families: &families,
+            })
+            .unwrap();
+        assert_eq!(
+            store.latest_link_run().unwrap(),
+            Some((run, date(2025, 9, 1)))
+        );
+        assert_eq!(store.person_assignment().unwrap(), assignment);
+        assert_eq!(store.families().unwrap(), families);
+        assert_eq!(store.pending_review().unwrap(), review);
+
+        // A reviewer decides one pair; the next run replaces the pending queue and the
+        // families but keeps the decision and does not queue the decided pair again.
+        let decision = ReviewDecision {
+            record_l: RecordId(1),
+            record_r: RecordId(3),
+            is_match: false,
+        };
+        assert!(store.decide_review(&decision, "reviewer").unwrap());
+        assert!(!store
+            .decide_review(
+                &ReviewDecision {
+                    record_l: RecordId(7),
+                    record_r: RecordId(8),
+                    is_match: true
+                },
+                "reviewer"
+            )
+            .unwrap());
+        let families2 = vec![family(5, &[11, 12]), family(6, &[13, 14])];
+        let run2 = store
+            .save_linkage(&LinkageResults {
+                summary: &summary,
+                assignment: &assignment[..2],
+                changes: &[],
+                review: &review,
+                families: &families2,
+            })
+            .unwrap();
+        assert!(run2 > run);
+        assert_eq!(store.person_assignment().unwrap(), assignment[..2].to_vec());
+        assert_eq!(store.families().unwrap(), families2);
+        assert_eq!(store.pending_review().unwrap(), review[1..].to_vec());
+        assert_eq!(store.review_decisions().unwrap(), vec![decision]);
+    });
+}
+
+#[test]
+fn identification_runs_are_kept_with_their_evidence() {
+    on_both(
+        "identification_runs_are_kept_with_their_evidence",
+        |store, _| {
+            use hearth_store::*;
+            let summary = LinkRunSummary {
+                records: 0,
+                people: 0,
+                candidate_pairs: 0,
+                matched_pairs: 0,
+                review_pairs: 0,
+                threshold: 0.0,
+                families: 0,
+                as_at: date(2025, 9, 1),
+                report: "{}".into(),
+            };
+            let link_run = store
+                .save_linkage(&LinkageResults {
+                    summary: &summary,
+                    assignment: &[],
+                    changes: &[],
+                    review: &[],
+                    families: &[],
+                })
+                .unwrap();
+            let run = IdentificationRun {
+                id: 0,
+                as_at: date(2025, 9, 1),
+                profile: "expanded-2015".into(),
+                rules_sha256: "ab".repeat(32),
+                link_run_id: link_run,
+                families_assessed: 2,
+                families_eligible: 1,
+            };
+            let assessments = vec![
+                FamilyAssessment {
+                    family_id: 9,
+                    eligible: true,
+                    problems: vec!["crime_asb".into(), "health".into()],
+                    estimated_cost: 1234.5,
+                    score: 3.25,
+                    priority_rank: Some(1),
+                },
+                FamilyAssessment {
+                    family_id: 3,
+                    eligible: false,
+                    problems: vec!["health".into()],
+                    estimated_cost: 0.0,
+                    score: 1.0,
+                    priority_rank: None,
+                },
+            ];
+            let evidence = vec![
+                EvidenceRow {
+                    family_id: 9,
+                    problem_key: "crime_asb".into(),
+                    indicator_key: "crime.police".into(),
+                    person_id: 11,
+                    record_ids: vec![4, 5],
+                    value: None,
+                },
+                EvidenceRow {
+                    family_id: 9,
+                    problem_key: "health".into(),
+                    indicator_key: "health.mental".into(),
+                    person_id: 12,
+                    record_ids: vec![7],
+                    value: Some(0.125),
+                },
+            ];
+            let id1 = store
+                .save_identification(&run, &assessments, &evidence)
+                .unwrap();
+            let id2 = store
+                .save_identification(&run, &assessments[1..], &[])
+                .unwrap();
+            let runs = store.identification_runs().unwrap();
+            assert_eq!(
+                runs.iter().map(|r| r.id).collect::<Vec<_>>(),
+                vec![id1, id2]
+            );
+            assert_eq!(runs[0].profile, "expanded-2015");
+            assert_eq!(runs[0].as_at, date(2025, 9, 1));
+            assert_eq!(store.assessments(id1).unwrap(), assessments);
+            assert_eq!(store.assessments(id2).unwrap(), assessments[1..].to_vec());
+            assert_eq!(store.evidence(id1, None).unwrap(), evidence);
+            assert_eq!(store.evidence(id1, Some(9)).unwrap().len(), 2);
+            assert!(store.evidence(id1, Some(3)).unwrap().is_empty());
+            assert!(store.evidence(id2, None).unwrap().is_empty());
+        },
+    );
+}
