@@ -2,6 +2,7 @@
 //! `commands/<verb>.rs`, parses its arguments and calls a library.
 
 mod commands;
+mod pipeline;
 
 use clap::{Parser, Subcommand};
 
@@ -21,6 +22,10 @@ enum Command {
     Import(commands::import::Args),
     /// Link records into people, households and families (or link any CSV files with --spec).
     Link(commands::link::Args),
+    /// Identify and prioritise the families eligible for the programme.
+    Identify(commands::identify::Args),
+    /// Look at one family: `hearth family show ID` prints its evidence trail.
+    Family(commands::family::Args),
     /// Generate a synthetic borough and run the whole job on it.
     Demo(commands::demo::Args),
 }
@@ -32,6 +37,8 @@ fn main() -> std::process::ExitCode {
         Command::Synth(a) => commands::synth::run(a),
         Command::Import(a) => commands::import::run(a),
         Command::Link(a) => commands::link::run(a),
+        Command::Identify(a) => commands::identify::run(a),
+        Command::Family(a) => commands::family::run(a),
         Command::Demo(a) => commands::demo::run(a),
     };
     match result {

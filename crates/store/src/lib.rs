@@ -99,7 +99,8 @@ pub use error::{Result, StoreError};
 pub use migrations::LATEST_VERSION;
 pub use results::{
     EvidenceRow, FamilyAssessment, FamilyMember, FamilyRelationship, IdentificationRun,
-    LinkRunSummary, LinkageResults, PersonChange, ReviewDecision, ReviewPair, StoredFamily,
+    LinkRunSummary, LinkageResults, PersonChange, RecordTrail, ReviewDecision, ReviewPair,
+    StoredFamily,
 };
 
 /// The environment variable of the crash-testing hook (see the crate docs).
@@ -440,6 +441,12 @@ impl Store {
     /// A run's family assessments, eligible families in priority order first.
     pub fn assessments(&mut self, run_id: i64) -> Result<Vec<FamilyAssessment>> {
         self.with_tx(|tx| results::assessments(tx, run_id))
+    }
+
+    /// Where each record came from (source, row, file, import time) and its facts: the
+    /// evidence trail behind a family's problems. Unknown keys are left out.
+    pub fn record_trails(&mut self, ids: &[RecordId]) -> Result<Vec<RecordTrail>> {
+        self.with_tx(|tx| results::record_trails(tx, ids))
     }
 
     /// A run's evidence, for one family or all.

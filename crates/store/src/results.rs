@@ -608,3 +608,56 @@ pub(crate) fn evidence(
         })
         .collect()
 }
+
+/// A partner record's provenance and facts, for an evidence trail (no identifiers).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordTrail {
+    /// The record's key.
+    pub record_id: RecordId,
+    /// The partner source.
+    pub source: String,
+    /// The row in the partner's file (header = row 1).
+    pub source_row: u64,
+    /// The file it came from.
+    pub file_name: String,
+    /// When that file was imported (RFC 3339).
+    pub imported_at: String,
+    /// The event type.
+    pub event_type: String,
+    /// Event date.
+    pub event_date: Option<NaiveDate>,
+    /// End date.
+    pub end_date: Option<NaiveDate>,
+    /// The attributes as stored (a JSON object).
+    pub attributes: String,
+}
+
+pub(crate) fn record_trails(tx: &mut dyn Tx, ids: &[RecordId]) -> Result<Vec<RecordTrail>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        for r in tx.query(
+            "SELECT r.record_id, r.source, r.source_row, b.file_name, \
+             CAST(b.imported_at AS TEXT), r.event_type, CAST(r.event_date AS TEXT), \
+             CAST(r.end_date AS TEXT), CAST(r.attributes AS TEXT) \
+             FROM record r JOIN import_batch b ON b.id = r.batch_id WHERE r.record_id = $1",
+            &[id.0.into()],
+        )? {
+            let opt_date = |v: &Val| {
+                v.text()
+                    .and_then(|t| NaiveDate::parse_from_str(&t[..t.len().min(10)], "%Y-%m-%d").ok())
+            };
+            out.push(RecordTrail {
+                record_id: RecordId(int(&r, 0, "record", "record_id")?),
+                source: r[1].text().unwrap_or_default(),
+                source_row: int(&r, 2, "record", "source_row")? as u64,
+                file_name: r[3].text().unwrap_or_default(),
+                imported_at: r[4].text().unwrap_or_default(),
+                event_type: r[5].text().unwrap_or_default(),
+                event_date: opt_date(&r[6]),
+                end_date: opt_date(&r[7]),
+                attributes: r[8].text().unwrap_or_default(),
+            });
+        }
+    }
+    Ok(out)
+}

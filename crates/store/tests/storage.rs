@@ -1103,3 +1103,27 @@ fn identification_runs_are_kept_with_their_evidence() {
         },
     );
 }
+
+#[test]
+fn record_trails_name_source_row_and_file() {
+    on_both("record_trails_name_source_row_and_file", |store, _| {
+        let rows = sample_rows(3);
+        let info = imported(
+            store
+                .write_batch(&batch("police", &"c".repeat(64), 3), &rows, &[])
+                .unwrap(),
+        );
+        let ids: Vec<RecordId> = store.load_facts().unwrap().iter().map(|f| f.0).collect();
+        let trails = store.record_trails(&[ids[1], RecordId(999_999)]).unwrap();
+        assert_eq!(trails.len(), 1, "unknown keys are left out");
+        let t = &trails[0];
+        assert_eq!(t.record_id, ids[1]);
+        assert_eq!(t.source, "police");
+        assert_eq!(t.source_row, rows[1].source_row);
+        assert_eq!(t.file_name, info.file_name);
+        assert_eq!(t.event_type, rows[1].fact.event_type);
+        assert_eq!(t.event_date, rows[1].fact.event_date);
+        assert!(t.imported_at.starts_with("20"), "{}", t.imported_at);
+        assert!(t.attributes.starts_with('{'));
+    });
+}

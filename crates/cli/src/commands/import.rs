@@ -1,10 +1,52 @@
 //! `hearth import`.
 
+use crate::pipeline::{import, shipped};
+use std::path::PathBuf;
+
 /// Arguments of `hearth import`.
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(flatten)]
+    store: super::StoreArg,
+    /// Folder of mapping files, one per partner source.
+    #[arg(long, default_value = "mappings")]
+    mappings: PathBuf,
+    /// Who is importing (recorded with each batch).
+    #[arg(long = "as", value_name = "USER")]
+    user: Option<String>,
+    /// Dates of birth after this date are rejected (default: today).
+    #[arg(long, value_parser = super::parse_date)]
+    today: Option<chrono::NaiveDate>,
+    /// Partner files (CSV or xlsx) or folders of them.
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+}
 
-/// Runs `hearth import`.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("hearth import is not built yet")
+/// Runs `hearth import`: exits with an error if any file could not be imported at all.
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let mut store = args.store.open()?;
+    let files = import::partner_files(&args.paths)?;
+    if files.is_empty() {
+        anyhow::bail!("no .csv or .xlsx files found in the paths given");
+    }
+    let user = args.user.unwrap_or_else(super::current_user);
+    let outcomes = import::import_files(
+        &mut store,
+        &files,
+        &shipped(&args.mappings),
+        &user,
+        args.today,
+    )?;
+    import::print_outcomes(&outcomes);
+    let failed = outcomes
+        .iter()
+        .filter(|o| matches!(o, import::FileOutcome::Failed { .. }))
+        .count();
+    if failed > 0 {
+        anyhow::bail!(
+            "{failed} of {} files could not be imported (see above)",
+            outcomes.len()
+        );
+    }
+    Ok(())
 }

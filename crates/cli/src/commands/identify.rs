@@ -1,0 +1,72 @@
+//! `hearth identify`.
+
+use crate::pipeline::{identify, shipped};
+use anyhow::Context;
+use std::path::PathBuf;
+
+/// Arguments of `hearth identify`.
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    store: super::StoreArg,
+    #[command(flatten)]
+    rules: super::RulesArg,
+    /// Identify as at this date (default: the date of the latest linkage run's families).
+    #[arg(long, value_parser = super::parse_date)]
+    as_at: Option<chrono::NaiveDate>,
+    /// Also export the ranked list: a .csv (with a sibling -evidence.csv) or an .xlsx file.
+    /// Exports carry pseudonymous IDs only.
+    #[arg(long)]
+    export: Option<PathBuf>,
+}
+
+/// Runs `hearth identify`.
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let mut store = args.store.open()?;
+    let rules_path = shipped(&args.rules.rules);
+    let (rules, sha) = identify::load_rules(&rules_path)?;
+    let as_at = match args.as_at {
+        Some(d) => d,
+        None => store
+            .latest_link_run()?
+            .map(|(_, d)| d)
+            .context("no linkage results in the store yet: run `hearth link` first")?,
+    };
+    let report = identify::identify_store(&mut store, &rules, &sha, as_at)?;
+    println!("{report}");
+    if let Some(path) = args.export {
+        export(&report.identification, &path)?;
+        println!("Exported the ranked list to {}", path.display());
+    }
+    Ok(())
+}
+
+/// Writes the pseudonymised ranked list (and its evidence) to `path`.
+pub fn export(
+    id: &hearth_identification::Identification,
+    path: &std::path::Path,
+) -> anyhow::Result<()> {
+    use hearth_identification::export::{self, ExportView, IdentifierAccess};
+    let view = ExportView {
+        access: IdentifierAccess::Pseudonymised,
+        eligible_only: false,
+    };
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+    {
+        export::xlsx(id, path, &view)?;
+    } else {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(path)?);
+        export::csv(id, &mut w, &view)?;
+        let evidence_path = path.with_file_name(format!(
+            "{}-evidence.csv",
+            path.file_stem()
+                .map(|s| s.to_string_lossy())
+                .unwrap_or_default()
+        ));
+        let mut w = std::io::BufWriter::new(std::fs::File::create(evidence_path)?);
+        export::evidence_csv(id, &mut w, &view)?;
+    }
+    Ok(())
+}
