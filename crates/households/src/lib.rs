@@ -4,7 +4,9 @@
 //! takes those people and every address at which a partner record placed them, and works out:
 //!
 //! * each person's **address at the as-at date** — the most recent sighting on or before it
-//!   (old addresses in slower sources lose to newer ones);
+//!   (old addresses in slower sources lose to newer ones); people known only by a postcode
+//!   (benefit records) join the one household at that postcode where someone shares their
+//!   family name, and stay unplaced when there is no such household or more than one;
 //! * **households**: the people whose current address is the same;
 //! * **families**: by the programme's definition, the adults and children of one household at
 //!   the point of identification (configurable: whether a family needs a dependent child);
@@ -37,6 +39,7 @@ mod address;
 pub use address::address_key;
 
 use chrono::{Datelike, NaiveDate};
+use hearth_model::Postcode;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -232,15 +235,65 @@ pub fn infer(people: &[Person], sightings: &[Sighting], settings: &Settings) -> 
         }
     }
 
-    let mut by_key: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    let mut unplaced = 0;
-    for (i, b) in best.iter().enumerate() {
-        match b {
-            Some((_, _, key)) => by_key.entry(key.as_str()).or_default().push(i),
-            None => unplaced += 1,
+    // Second pass: people known only by postcode (DWP records carry no address line) join
+    // the one household in that postcode where someone shares their family name, as at the
+    // same latest-sighting rule. Nobody is placed on a guess between several households.
+    let mut postcode_only: Vec<Option<(Option<NaiveDate>, String)>> = vec![None; people.len()];
+    for s in sightings {
+        if s.person >= people.len() || best[s.person].is_some() {
+            continue;
+        }
+        if s.address.as_deref().is_some_and(|a| !a.trim().is_empty()) {
+            continue;
+        }
+        if let Some(seen) = s.seen {
+            if seen > settings.as_at
+                || months_between(seen, settings.as_at) > settings.max_sighting_age_months as i64
+            {
+                continue;
+            }
+        }
+        let Some(pc) = s.postcode.as_deref().and_then(|p| Postcode::parse(p).ok()) else {
+            continue;
+        };
+        let slot = &mut postcode_only[s.person];
+        if slot.as_ref().is_none_or(|(d, _)| s.seen > *d) {
+            *slot = Some((s.seen, pc.as_str().to_string()));
         }
     }
-    let mut groups: Vec<(&str, Vec<usize>)> = by_key.into_iter().collect();
+    let mut by_key: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, b) in best.iter().enumerate() {
+        if let Some((_, _, key)) = b {
+            by_key.entry(key.clone()).or_default().push(i);
+        }
+    }
+    let mut joins: Vec<(String, usize)> = Vec::new();
+    for (i, pc) in postcode_only.iter().enumerate() {
+        let Some((_, pc)) = pc else { continue };
+        let prefix = format!("{pc}|");
+        let candidates: Vec<&String> = by_key
+            .range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .filter(|(_, members)| {
+                members
+                    .iter()
+                    .any(|&m| same_family_name(&people[m], &people[i]))
+            })
+            .map(|(k, _)| k)
+            .collect();
+        if let [key] = candidates.as_slice() {
+            joins.push(((*key).clone(), i));
+        }
+    }
+    for (key, i) in joins {
+        by_key.entry(key).or_default().push(i);
+    }
+    for members in by_key.values_mut() {
+        members.sort_unstable();
+    }
+    let placed: usize = by_key.values().map(Vec::len).sum();
+    let unplaced = people.len() - placed;
+    let mut groups: Vec<(String, Vec<usize>)> = by_key.into_iter().collect();
     groups.sort_by_key(|(_, m)| m[0]);
 
     let mut out = Households {
@@ -280,7 +333,7 @@ pub fn infer(people: &[Person], sightings: &[Sighting], settings: &Settings) -> 
         }
         out.households.push(Household {
             index,
-            address_key: key.to_string(),
+            address_key: key,
             members,
             oversized,
         });

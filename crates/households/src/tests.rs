@@ -153,3 +153,41 @@ fn stable_family_ids() {
         assign_stable_family_ids(&previous, &[vec![3], vec![1, 2]], 1)
     );
 }
+
+#[test]
+fn postcode_only_people_join_the_one_household_sharing_their_family_name() {
+    let as_at = d(2025, 9, 1);
+    let people = vec![
+        person(1, Some(d(2012, 1, 1)), "Khan"), // child with an address
+        person(2, Some(d(1990, 1, 1)), "Khan"), // benefit claimant: postcode only
+        person(3, Some(d(1990, 1, 1)), "Jones"), // postcode only, nobody shares the name
+        person(4, Some(d(2010, 1, 1)), "Shah"), // two Shah households in one postcode
+        person(5, Some(d(2011, 1, 1)), "Shah"),
+        person(6, Some(d(1980, 1, 1)), "Shah"), // postcode only: ambiguous, stays unplaced
+    ];
+    let postcode_only = |p: usize| Sighting {
+        person: p,
+        address: None,
+        postcode: Some("m11ae".into()),
+        seen: Some(d(2025, 1, 1)),
+    };
+    let s = vec![
+        seen(0, "4 Mill Lane", "M1 1AE", d(2025, 1, 1)),
+        postcode_only(1),
+        postcode_only(2),
+        seen(3, "6 Mill Lane", "M1 1AE", d(2025, 1, 1)),
+        seen(4, "8 Mill Lane", "M1 1AE", d(2025, 1, 1)),
+        postcode_only(5),
+    ];
+    let out = infer(&people, &s, &Settings::as_at(as_at));
+    assert_eq!(out.household_of[1], out.household_of[0]);
+    assert_eq!(out.household_of[2], None);
+    assert_eq!(out.household_of[5], None);
+    assert_eq!(out.unplaced, 2);
+    let khan = &out.families[out
+        .families
+        .iter()
+        .position(|f| f.members.iter().any(|m| m.person == 0))
+        .unwrap()];
+    assert_eq!(khan.members.len(), 2);
+}

@@ -219,7 +219,8 @@ pub fn identify(
             });
         }
     }
-    let ctx = EvalContext::new(rules, as_at);
+    let mut ctx = EvalContext::new(rules, as_at);
+    ctx.periods = calendar_periods(rules, facts_by_person, as_at);
 
     let evals: Vec<PersonEval> = people
         .par_iter()
@@ -375,6 +376,45 @@ struct EvalContext<'r> {
     window_start: Vec<NaiveDate>,
     /// Start of the 12 months before the as-at date, for weekly costs.
     year_start: NaiveDate,
+    /// For each `last_periods` indicator: the source's N most recent periods that ended
+    /// before the as-at date, across everyone's facts (the calendar, e.g. the last three
+    /// school terms), sorted. A person's facts count only in these periods, so a child who
+    /// left school two terms ago is not judged on older terms.
+    periods: Vec<Vec<(NaiveDate, NaiveDate)>>,
+}
+
+/// The calendar of each `last_periods` indicator: the N most recent distinct
+/// (end date, start date) periods, among all facts of its source and event type, that ended
+/// before the as-at date.
+fn calendar_periods(
+    rules: &Rules,
+    facts_by_person: &[Vec<FactRef>],
+    as_at: NaiveDate,
+) -> Vec<Vec<(NaiveDate, NaiveDate)>> {
+    rules
+        .indicators()
+        .iter()
+        .map(|ind| {
+            let Window::LastPeriods { count } = ind.window else {
+                return Vec::new();
+            };
+            let mut all: Vec<(NaiveDate, NaiveDate)> = facts_by_person
+                .iter()
+                .flatten()
+                .filter(|f| *f.source == *ind.source && f.fact.event_type == ind.event_type)
+                .filter_map(|f| {
+                    let s = f.fact.event_date?;
+                    let e = f.fact.end_date.unwrap_or(s);
+                    (e < as_at).then_some((e, s))
+                })
+                .collect();
+            all.sort_unstable_by(|a, b| b.cmp(a));
+            all.dedup();
+            all.truncate(count as usize);
+            all.sort_unstable();
+            all
+        })
+        .collect()
 }
 
 fn months_before(d: NaiveDate, months: u32) -> NaiveDate {
@@ -397,6 +437,7 @@ impl<'r> EvalContext<'r> {
             as_at,
             window_start,
             year_start: months_before(as_at, 12),
+            periods: Vec::new(),
         }
     }
 
@@ -482,21 +523,17 @@ impl<'r> EvalContext<'r> {
         if cands.is_empty() {
             return None;
         }
-        if let Window::LastPeriods { count } = ind.window {
-            let mut periods: Vec<(NaiveDate, NaiveDate)> = cands
-                .iter()
-                .map(|f| {
-                    let s = f.fact.event_date.unwrap_or(NaiveDate::MIN);
-                    (f.fact.end_date.unwrap_or(s), s)
-                })
-                .collect();
-            periods.sort_unstable_by(|a, b| b.cmp(a));
-            periods.dedup();
-            periods.truncate(count as usize);
+        if let Window::LastPeriods { .. } = ind.window {
+            let periods = &self.periods[j];
             cands.retain(|f| {
                 let s = f.fact.event_date.unwrap_or(NaiveDate::MIN);
-                periods.contains(&(f.fact.end_date.unwrap_or(s), s))
+                periods
+                    .binary_search(&(f.fact.end_date.unwrap_or(s), s))
+                    .is_ok()
             });
+            if cands.is_empty() {
+                return None;
+            }
         }
         // 2. The same fact recorded twice (a duplicated row) counts once; both records are cited.
         cands.sort_by_key(|f| (f.fact.event_date, f.fact.end_date, f.record_id));

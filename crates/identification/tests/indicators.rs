@@ -136,7 +136,7 @@ fn attendance_uses_only_the_last_three_terms_that_ended_before_as_at() {
     let id = w.run(&rules);
     assert!(met(&id, 1).is_empty());
 
-    // Without the latest term, the old one is among the last three: 105/300 = 35%.
+    // When nobody has the latest term, the old one is among the last three: 105/300 = 35%.
     let mut w2 = World::default();
     let p = w2.person(1, CHILD);
     w2.add(
@@ -149,6 +149,17 @@ fn attendance_uses_only_the_last_three_terms_that_ended_before_as_at() {
     let id = w2.run(&rules);
     assert_eq!(met(&id, 1), ["school_attendance.persistent_absence"]);
     assert_eq!(id.people[0].evidence[0].record_ids, [90, 100, 101]);
+
+    // But when the school's calendar has the latest term (another pupil has it), a pupil
+    // who left before it is judged on the last three terms only: two of them, 10/200 = 5%.
+    let other = w2.person(2, CHILD);
+    for f in attendance([5.0, 5.0, 5.0]) {
+        let mut f = f;
+        f.record_id += 1000;
+        w2.add(other, f);
+    }
+    let id = w2.run(&rules);
+    assert!(met(&id, 1).is_empty());
 }
 
 #[test]
