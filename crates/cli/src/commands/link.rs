@@ -12,6 +12,11 @@ pub struct Args {
     /// Output folder for clusters.csv and pairs.csv (with --spec).
     #[arg(long, default_value = "link-out")]
     out: PathBuf,
+    #[command(flatten)]
+    store: super::StoreArg,
+    /// Form households and families as at this date (default: today).
+    #[arg(long, value_parser = super::parse_date)]
+    as_at: Option<chrono::NaiveDate>,
 }
 
 /// Runs `hearth link`.
@@ -20,11 +25,21 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Some(spec) => {
             let summary = hearth_linkage::spec::run(&spec, &args.out)?;
             println!("{summary}");
-            println!("wrote {} and {}", args.out.join("clusters.csv").display(), args.out.join("pairs.csv").display());
+            println!(
+                "wrote {} and {}",
+                args.out.join("clusters.csv").display(),
+                args.out.join("pairs.csv").display()
+            );
             Ok(())
         }
-        None => anyhow::bail!(
-            "pipeline linking is not wired yet: use `hearth link --spec FILE --out DIR` to link CSV files"
-        ),
+        None => {
+            let mut store = args.store.open()?;
+            let as_at = args
+                .as_at
+                .unwrap_or_else(|| chrono::Local::now().date_naive());
+            let report = crate::pipeline::link::link_store(&mut store, as_at)?;
+            println!("{report}");
+            Ok(())
+        }
     }
 }
