@@ -449,6 +449,12 @@ impl Store {
         self.with_tx(|tx| results::record_trails(tx, ids))
     }
 
+    /// Every record's event date, by record key: when a partner record placed a person at
+    /// its address (households use it without loading whole facts).
+    pub fn event_dates(&mut self) -> Result<Vec<(RecordId, Option<chrono::NaiveDate>)>> {
+        self.with_tx(results::event_dates)
+    }
+
     /// A run's evidence, for one family or all.
     pub fn evidence(&mut self, run_id: i64, family_id: Option<i64>) -> Result<Vec<EvidenceRow>> {
         self.with_tx(|tx| results::evidence(tx, run_id, family_id))

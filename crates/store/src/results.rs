@@ -661,3 +661,19 @@ pub(crate) fn record_trails(tx: &mut dyn Tx, ids: &[RecordId]) -> Result<Vec<Rec
     }
     Ok(out)
 }
+
+pub(crate) fn event_dates(tx: &mut dyn Tx) -> Result<Vec<(RecordId, Option<NaiveDate>)>> {
+    tx.query(
+        "SELECT record_id, CAST(event_date AS TEXT) FROM record ORDER BY record_id",
+        &[],
+    )?
+    .iter()
+    .map(|r| {
+        Ok((
+            RecordId(int(r, 0, "record", "record_id")?),
+            r[1].text()
+                .and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok()),
+        ))
+    })
+    .collect()
+}

@@ -1125,5 +1125,8 @@ fn record_trails_name_source_row_and_file() {
         assert_eq!(t.event_date, rows[1].fact.event_date);
         assert!(t.imported_at.starts_with("20"), "{}", t.imported_at);
         assert!(t.attributes.starts_with('{'));
+        let dates = store.event_dates().unwrap();
+        assert_eq!(dates.len(), 3);
+        assert_eq!(dates[1], (ids[1], rows[1].fact.event_date));
     });
 }

@@ -96,9 +96,9 @@ pub fn link_store(store: &mut Store, as_at: NaiveDate) -> Result<LinkReport> {
     let t0 = Instant::now();
     let identities = store.load_identities()?;
     let event_dates: HashMap<i64, Option<NaiveDate>> = store
-        .load_facts()?
+        .event_dates()?
         .into_iter()
-        .map(|(id, _, f)| (id.0, f.event_date))
+        .map(|(id, d)| (id.0, d))
         .collect();
     let previous: BTreeMap<String, u64> = store
         .person_assignment()?
