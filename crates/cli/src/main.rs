@@ -28,6 +28,10 @@ enum Command {
     Family(commands::family::Args),
     /// Generate a synthetic borough and run the whole job on it.
     Demo(commands::demo::Args),
+    /// Serve the web application.
+    Serve(commands::serve::Args),
+    /// Manage web accounts (e.g. the first administrator).
+    Users(commands::users::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -40,6 +44,8 @@ fn main() -> std::process::ExitCode {
         Command::Identify(a) => commands::identify::run(a),
         Command::Family(a) => commands::family::run(a),
         Command::Demo(a) => commands::demo::run(a),
+        Command::Serve(a) => commands::serve::run(a),
+        Command::Users(a) => commands::users::run(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -11,8 +11,7 @@ fn hearth() -> Command {
 }
 
 fn run(cmd: &mut Command) -> Output {
-    let out = cmd.output().expect("run hearth");
-    out
+    cmd.output().expect("run hearth")
 }
 
 fn ok(cmd: &mut Command) -> String {

@@ -19,7 +19,9 @@ pub enum IdentifierError {
     #[error("a National Insurance number cannot start with {0}")]
     NiPrefix(String),
     /// A UPN not of the form letter + 12 characters.
-    #[error("a Unique Pupil Number has 13 characters: a check letter, 11 digits and a digit or letter")]
+    #[error(
+        "a Unique Pupil Number has 13 characters: a check letter, 11 digits and a digit or letter"
+    )]
     UpnFormat,
     /// A UPN whose check letter does not match.
     #[error("the Unique Pupil Number's check letter is wrong (a typing error?)")]
@@ -89,7 +91,8 @@ impl NiNumber {
     pub fn parse(s: &str) -> Result<Self, IdentifierError> {
         let c = compact_upper(s);
         let b = c.as_bytes();
-        if !c.is_ascii() || !(c.len() == 8 || c.len() == 9)
+        if !c.is_ascii()
+            || !(c.len() == 8 || c.len() == 9)
             || !b[0].is_ascii_alphabetic()
             || !b[1].is_ascii_alphabetic()
             || !b[2..8].iter().all(u8::is_ascii_digit)
@@ -101,8 +104,7 @@ impl NiNumber {
         let bad_first = b"DFIQUV".contains(&p0);
         let bad_second = b"DFIQUVO".contains(&p1);
         let prefix = &c[..2];
-        if bad_first || bad_second || ["BG", "GB", "NK", "KN", "TN", "NT", "ZZ"].contains(&prefix)
-        {
+        if bad_first || bad_second || ["BG", "GB", "NK", "KN", "TN", "NT", "ZZ"].contains(&prefix) {
             return Err(IdentifierError::NiPrefix(prefix.to_string()));
         }
         Ok(NiNumber(c))
@@ -131,7 +133,8 @@ impl Upn {
     pub fn parse(s: &str) -> Result<Self, IdentifierError> {
         let c = compact_upper(s);
         let b = c.as_bytes();
-        if !c.is_ascii() || c.len() != 13
+        if !c.is_ascii()
+            || c.len() != 13
             || !UPN_LETTERS.contains(&b[0])
             || !b[1..12].iter().all(u8::is_ascii_digit)
             || !(b[12].is_ascii_digit() || UPN_LETTERS.contains(&b[12]))
@@ -222,11 +225,7 @@ impl Postcode {
 
     /// The area: the leading letters, e.g. `SW`.
     pub fn area(&self) -> &str {
-        let n = self
-            .0
-            .bytes()
-            .take_while(u8::is_ascii_alphabetic)
-            .count();
+        let n = self.0.bytes().take_while(u8::is_ascii_alphabetic).count();
         &self.0[..n]
     }
 }
@@ -266,16 +265,31 @@ mod tests {
 
     #[test]
     fn nhs_numbers() {
-        assert_eq!(NhsNumber::parse("9434765919").unwrap().as_str(), "9434765919");
-        assert_eq!(NhsNumber::parse(" 943-476-5919 ").unwrap().as_str(), "9434765919");
-        assert_eq!(NhsNumber::parse("9434765918"), Err(IdentifierError::NhsCheckDigit));
-        assert_eq!(NhsNumber::parse("943476591"), Err(IdentifierError::NhsLength(9)));
+        assert_eq!(
+            NhsNumber::parse("9434765919").unwrap().as_str(),
+            "9434765919"
+        );
+        assert_eq!(
+            NhsNumber::parse(" 943-476-5919 ").unwrap().as_str(),
+            "9434765919"
+        );
+        assert_eq!(
+            NhsNumber::parse("9434765918"),
+            Err(IdentifierError::NhsCheckDigit)
+        );
+        assert_eq!(
+            NhsNumber::parse("943476591"),
+            Err(IdentifierError::NhsLength(9))
+        );
         assert!(NhsNumber::parse("94347659AB").is_err());
     }
 
     #[test]
     fn ni_numbers() {
-        assert_eq!(NiNumber::parse("ab 12 34 56 c").unwrap().as_str(), "AB123456C");
+        assert_eq!(
+            NiNumber::parse("ab 12 34 56 c").unwrap().as_str(),
+            "AB123456C"
+        );
         assert_eq!(NiNumber::parse("AB123456").unwrap().stem(), "AB123456");
         assert_eq!(NiNumber::parse("AB123456E"), Err(IdentifierError::NiFormat));
         assert_eq!(
@@ -313,7 +327,10 @@ mod tests {
             ("W1A 0AX", "W1A 0AX", "W1A", "W1A 0"),
         ] {
             let p = Postcode::parse(raw).unwrap();
-            assert_eq!((p.as_str(), p.district(), p.sector()), (norm, district, sector));
+            assert_eq!(
+                (p.as_str(), p.district(), p.sector()),
+                (norm, district, sector)
+            );
         }
         assert_eq!(Postcode::parse("SW1A 1AA").unwrap().area(), "SW");
         for bad in ["", "12345", "SW1A 1A", "SW1A1AAA", "1W1A 1AA", "M1 1CE"] {

@@ -89,6 +89,7 @@ mod pg;
 mod portable;
 mod results;
 mod sqlite;
+mod web;
 
 use chrono::{DateTime, Utc};
 use hearth_model::{AttrValue, Fact, Identity, ImportedRow, QuarantinedRow};
@@ -101,6 +102,10 @@ pub use results::{
     EvidenceRow, FamilyAssessment, FamilyMember, FamilyRelationship, IdentificationRun,
     LinkRunSummary, LinkageResults, PersonChange, RecordTrail, ReviewDecision, ReviewPair,
     StoredFamily,
+};
+pub use web::{
+    AuditEntry, AuditQuery, CaseNote, FamilyCase, NewUser, PersonIdentity, SessionRecord,
+    UserRecord,
 };
 
 /// The environment variable of the crash-testing hook (see the crate docs).
@@ -458,6 +463,116 @@ impl Store {
     /// A run's evidence, for one family or all.
     pub fn evidence(&mut self, run_id: i64, family_id: Option<i64>) -> Result<Vec<EvidenceRow>> {
         self.with_tx(|tx| results::evidence(tx, run_id, family_id))
+    }
+
+    // ---- The web application's tables (migration 3) ----
+
+    /// Creates an account (active). Fails with a database error if the name is taken.
+    pub fn create_user(&mut self, user: &NewUser, at: DateTime<Utc>) -> Result<UserRecord> {
+        self.with_tx(|tx| web::create_user(tx, user, at))
+    }
+
+    /// Every account, by name.
+    pub fn users(&mut self) -> Result<Vec<UserRecord>> {
+        self.with_tx(web::users)
+    }
+
+    /// The account with this sign-in name.
+    pub fn user_by_name(&mut self, user_name: &str) -> Result<Option<UserRecord>> {
+        self.with_tx(|tx| web::user_by_name(tx, user_name))
+    }
+
+    /// The account with this key.
+    pub fn user(&mut self, id: i64) -> Result<Option<UserRecord>> {
+        self.with_tx(|tx| web::user_by_id(tx, id))
+    }
+
+    /// Changes an account's role and whether it is active; deactivating ends its sessions.
+    /// `false` if there is no such account.
+    pub fn update_user(&mut self, id: i64, role: &str, active: bool) -> Result<bool> {
+        self.with_tx(|tx| web::update_user(tx, id, role, active))
+    }
+
+    /// Replaces an account's password hash and ends its sessions. `false` if there is no such
+    /// account.
+    pub fn set_password(&mut self, id: i64, password_hash: &str) -> Result<bool> {
+        self.with_tx(|tx| web::set_password(tx, id, password_hash))
+    }
+
+    /// Stores a new session.
+    pub fn create_session(&mut self, session: &SessionRecord) -> Result<()> {
+        self.with_tx(|tx| web::create_session(tx, session))
+    }
+
+    /// The session whose token has this digest.
+    pub fn session(&mut self, token_sha256: &str) -> Result<Option<SessionRecord>> {
+        self.with_tx(|tx| web::session(tx, token_sha256))
+    }
+
+    /// Records a request on a session (for the idle timeout).
+    pub fn touch_session(&mut self, token_sha256: &str, at: DateTime<Utc>) -> Result<()> {
+        self.with_tx(|tx| web::touch_session(tx, token_sha256, at))
+    }
+
+    /// Ends a session; `false` if there was none.
+    pub fn delete_session(&mut self, token_sha256: &str) -> Result<bool> {
+        self.with_tx(|tx| web::delete_session(tx, token_sha256))
+    }
+
+    /// Records a failed sign-in for a name (whether or not the account exists).
+    pub fn record_sign_in_failure(&mut self, user_name: &str, at: DateTime<Utc>) -> Result<()> {
+        self.with_tx(|tx| web::record_sign_in_failure(tx, user_name, at))
+    }
+
+    /// Failed sign-ins for a name since a time.
+    pub fn sign_in_failures_since(&mut self, user_name: &str, since: DateTime<Utc>) -> Result<u64> {
+        self.with_tx(|tx| web::sign_in_failures_since(tx, user_name, since))
+    }
+
+    /// Forgets a name's failed sign-ins (after a successful one).
+    pub fn clear_sign_in_failures(&mut self, user_name: &str) -> Result<()> {
+        self.with_tx(|tx| web::clear_sign_in_failures(tx, user_name))
+    }
+
+    /// Appends a line to the audit log (which refuses updates and deletes); returns its key.
+    pub fn append_audit(&mut self, entry: &AuditEntry) -> Result<i64> {
+        self.with_tx(|tx| web::append_audit(tx, entry))
+    }
+
+    /// Searches the audit log, newest first.
+    pub fn audit_log(&mut self, query: &AuditQuery) -> Result<Vec<AuditEntry>> {
+        self.with_tx(|tx| web::audit_log(tx, query))
+    }
+
+    /// Every family's case that has one, by family.
+    pub fn family_cases(&mut self) -> Result<Vec<FamilyCase>> {
+        self.with_tx(web::family_cases)
+    }
+
+    /// A family's case, if it has one (a family without one is `identified`, unassigned).
+    pub fn family_case(&mut self, family_id: i64) -> Result<Option<FamilyCase>> {
+        self.with_tx(|tx| web::family_case(tx, family_id))
+    }
+
+    /// Creates or replaces a family's case.
+    pub fn save_family_case(&mut self, case: &FamilyCase) -> Result<()> {
+        self.with_tx(|tx| web::save_family_case(tx, case))
+    }
+
+    /// Adds a note to a family's case; returns its key.
+    pub fn add_case_note(&mut self, note: &CaseNote) -> Result<i64> {
+        self.with_tx(|tx| web::add_case_note(tx, note))
+    }
+
+    /// A family's notes, oldest first.
+    pub fn case_notes(&mut self, family_id: i64) -> Result<Vec<CaseNote>> {
+        self.with_tx(|tx| web::case_notes(tx, family_id))
+    }
+
+    /// The identifiers of these people, one entry per partner record, from the identity
+    /// store through the current linkage. Only for roles that may see identifiers.
+    pub fn person_identities(&mut self, person_ids: &[i64]) -> Result<Vec<PersonIdentity>> {
+        self.with_tx(|tx| web::person_identities(tx, person_ids))
     }
 }
 

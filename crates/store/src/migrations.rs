@@ -29,6 +29,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_results.sql"),
         postgres: include_str!("../migrations/postgres/0002_results.sql"),
     },
+    Migration {
+        version: 3,
+        name: "web",
+        sqlite: include_str!("../migrations/sqlite/0003_web.sql"),
+        postgres: include_str!("../migrations/postgres/0003_web.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.

@@ -1130,3 +1130,340 @@ fn record_trails_name_source_row_and_file() {
         assert_eq!(dates[1], (ids[1], rows[1].fact.event_date));
     });
 }
+
+// ---------------------------------------------------------------------------------------------
+// The web application's tables (migration 3)
+// ---------------------------------------------------------------------------------------------
+
+fn web_user(store: &mut Store, name: &str, role: &str) -> hearth_store::UserRecord {
+    store
+        .create_user(
+            &hearth_store::NewUser {
+                user_name: name.into(),
+                display_name: format!("{name} (display)"),
+                role: role.into(),
+                password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+            },
+            Utc.with_ymd_and_hms(2025, 9, 1, 9, 0, 0).unwrap(),
+        )
+        .unwrap()
+}
+
+#[test]
+fn web_accounts_and_sessions_round_trip() {
+    on_both("web_accounts_and_sessions_round_trip", |store, _| {
+        use hearth_store::SessionRecord;
+        let admin = web_user(store, "admin", "administrator");
+        let lw = web_user(store, "lw", "lead_worker");
+        assert!(admin.active && admin.id != lw.id);
+        assert_eq!(store.user_by_name("lw").unwrap().unwrap(), lw);
+        assert_eq!(store.user(admin.id).unwrap().unwrap(), admin);
+        assert_eq!(store.user_by_name("nobody").unwrap(), None);
+        let names: Vec<String> = store
+            .users()
+            .unwrap()
+            .into_iter()
+            .map(|u| u.user_name)
+            .collect();
+        assert_eq!(names, ["admin", "lw"]);
+        // A taken name is refused.
+        assert!(store
+            .create_user(
+                &hearth_store::NewUser {
+                    user_name: "lw".into(),
+                    display_name: "x".into(),
+                    role: "lead_worker".into(),
+                    password_hash: "x".into(),
+                },
+                Utc::now()
+            )
+            .is_err());
+        // An unknown role is refused by the schema.
+        assert!(store
+            .create_user(
+                &hearth_store::NewUser {
+                    user_name: "boss".into(),
+                    display_name: "x".into(),
+                    role: "superuser".into(),
+                    password_hash: "x".into(),
+                },
+                Utc::now()
+            )
+            .is_err());
+
+        let t0 = Utc.with_ymd_and_hms(2025, 9, 1, 10, 0, 0).unwrap()
+            + chrono::Duration::microseconds(123_456);
+        let s = SessionRecord {
+            token_sha256: "ab".repeat(32),
+            user_id: lw.id,
+            csrf_token: "csrf".into(),
+            created_at: t0,
+            last_seen_at: t0,
+        };
+        store.create_session(&s).unwrap();
+        assert_eq!(store.session(&s.token_sha256).unwrap().unwrap(), s);
+        let t1 = t0 + chrono::Duration::minutes(5);
+        store.touch_session(&s.token_sha256, t1).unwrap();
+        assert_eq!(
+            store
+                .session(&s.token_sha256)
+                .unwrap()
+                .unwrap()
+                .last_seen_at,
+            t1
+        );
+        // Deactivating an account ends its sessions.
+        assert!(store.update_user(lw.id, "lead_worker", false).unwrap());
+        assert_eq!(store.session(&s.token_sha256).unwrap(), None);
+        assert!(!store.user(lw.id).unwrap().unwrap().active);
+        store.create_session(&s).unwrap();
+        assert!(store.delete_session(&s.token_sha256).unwrap());
+        assert!(!store.delete_session(&s.token_sha256).unwrap());
+        // A new password ends sessions too.
+        store.create_session(&s).unwrap();
+        assert!(store.set_password(lw.id, "new-hash").unwrap());
+        assert_eq!(store.session(&s.token_sha256).unwrap(), None);
+        assert_eq!(
+            store.user(lw.id).unwrap().unwrap().password_hash,
+            "new-hash"
+        );
+        assert!(!store.update_user(9999, "lead_worker", true).unwrap());
+    });
+}
+
+#[test]
+fn sign_in_failures_are_counted_in_a_window() {
+    on_both("sign_in_failures_are_counted_in_a_window", |store, _| {
+        let t0 = Utc.with_ymd_and_hms(2025, 9, 1, 10, 0, 0).unwrap();
+        for m in [0, 5, 10, 20] {
+            store
+                .record_sign_in_failure("lw", t0 + chrono::Duration::minutes(m))
+                .unwrap();
+        }
+        store.record_sign_in_failure("other", t0).unwrap();
+        let since = |m| t0 + chrono::Duration::minutes(m);
+        assert_eq!(store.sign_in_failures_since("lw", since(0)).unwrap(), 4);
+        assert_eq!(store.sign_in_failures_since("lw", since(6)).unwrap(), 2);
+        assert_eq!(store.sign_in_failures_since("nobody", since(0)).unwrap(), 0);
+        store.clear_sign_in_failures("lw").unwrap();
+        assert_eq!(store.sign_in_failures_since("lw", since(0)).unwrap(), 0);
+        assert_eq!(store.sign_in_failures_since("other", since(0)).unwrap(), 1);
+    });
+}
+
+#[test]
+fn audit_log_is_append_only_and_searchable() {
+    on_both("audit_log_is_append_only_and_searchable", |store, _| {
+        use hearth_store::{AuditEntry, AuditQuery};
+        let t0 = Utc.with_ymd_and_hms(2025, 9, 1, 10, 0, 0).unwrap();
+        let entry = |m: i64, user: &str, family: &str| AuditEntry {
+            id: 0,
+            at: t0 + chrono::Duration::minutes(m),
+            user_id: Some(1),
+            user_name: user.into(),
+            action: "view family".into(),
+            target_kind: "family".into(),
+            target_id: family.into(),
+            client_ip: "127.0.0.1".into(),
+            detail: "identifiers shown".into(),
+        };
+        let a = store.append_audit(&entry(0, "po", "7")).unwrap();
+        let b = store.append_audit(&entry(1, "lw", "7")).unwrap();
+        let c = store.append_audit(&entry(2, "po", "8")).unwrap();
+        assert!(a < b && b < c);
+        let all = store.audit_log(&AuditQuery::default()).unwrap();
+        assert_eq!(all.iter().map(|e| e.id).collect::<Vec<_>>(), [c, b, a]);
+        assert_eq!(
+            all[2],
+            AuditEntry {
+                id: a,
+                ..entry(0, "po", "7")
+            }
+        );
+        let po = store
+            .audit_log(&AuditQuery {
+                user_name: Some("po".into()),
+                ..AuditQuery::default()
+            })
+            .unwrap();
+        assert_eq!(po.len(), 2);
+        let f7 = store
+            .audit_log(&AuditQuery {
+                target_kind: Some("family".into()),
+                target_id: Some("7".into()),
+                from: Some(t0 + chrono::Duration::seconds(30)),
+                to: Some(t0 + chrono::Duration::minutes(5)),
+                ..AuditQuery::default()
+            })
+            .unwrap();
+        assert_eq!(f7.iter().map(|e| e.id).collect::<Vec<_>>(), [b]);
+        let one = store
+            .audit_log(&AuditQuery {
+                limit: 1,
+                ..AuditQuery::default()
+            })
+            .unwrap();
+        assert_eq!(one.len(), 1);
+    });
+}
+
+#[test]
+fn audit_log_refuses_updates_and_deletes() {
+    // Straight SQL against the table, past the store's API.
+    let db = TestDb::sqlite();
+    let mut store = db.open();
+    store
+        .append_audit(&hearth_store::AuditEntry {
+            id: 0,
+            at: Utc::now(),
+            user_id: None,
+            user_name: "x".into(),
+            action: "sign in".into(),
+            target_kind: "session".into(),
+            target_id: "-".into(),
+            client_ip: "127.0.0.1".into(),
+            detail: String::new(),
+        })
+        .unwrap();
+    let conn = db.sqlite_conn();
+    assert!(conn
+        .execute("UPDATE audit_log SET user_name = 'y'", [])
+        .is_err());
+    assert!(conn.execute("DELETE FROM audit_log", []).is_err());
+    let n: i64 = conn
+        .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 1);
+    if let Ok(url) = std::env::var(PG_ENV) {
+        if !url.is_empty() {
+            let db = TestDb::postgres(&url);
+            let mut store = db.open();
+            store
+                .append_audit(&hearth_store::AuditEntry {
+                    id: 0,
+                    at: Utc::now(),
+                    user_id: None,
+                    user_name: "x".into(),
+                    action: "sign in".into(),
+                    target_kind: "session".into(),
+                    target_id: "-".into(),
+                    client_ip: "127.0.0.1".into(),
+                    detail: String::new(),
+                })
+                .unwrap();
+            drop(store);
+            let (url, schema) = db.pg.clone().unwrap();
+            let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+            c.batch_execute(&format!("SET search_path TO \"{schema}\""))
+                .unwrap();
+            assert!(c
+                .execute("UPDATE audit_log SET user_name = 'y'", &[])
+                .is_err());
+            assert!(c.execute("DELETE FROM audit_log", &[]).is_err());
+        }
+    }
+}
+
+#[test]
+fn family_cases_and_notes_round_trip() {
+    on_both("family_cases_and_notes_round_trip", |store, _| {
+        use hearth_store::{CaseNote, FamilyCase};
+        let lw = web_user(store, "lw", "lead_worker");
+        assert_eq!(store.family_case(7).unwrap(), None);
+        let t0 = Utc.with_ymd_and_hms(2025, 9, 1, 10, 0, 0).unwrap();
+        let mut case = FamilyCase {
+            family_id: 7,
+            status: "identified".into(),
+            lead_worker_user_id: Some(lw.id),
+            updated_at: t0,
+            updated_by: "po".into(),
+        };
+        store.save_family_case(&case).unwrap();
+        assert_eq!(store.family_case(7).unwrap().unwrap(), case);
+        case.status = "engaged".into();
+        case.lead_worker_user_id = None;
+        store.save_family_case(&case).unwrap();
+        assert_eq!(store.family_cases().unwrap(), vec![case.clone()]);
+        case.status = "sleeping".into();
+        assert!(
+            store.save_family_case(&case).is_err(),
+            "unknown status refused"
+        );
+        let note = CaseNote {
+            id: 0,
+            family_id: 7,
+            author_user_id: lw.id,
+            written_at: t0,
+            body: "Met the family <b>at home</b>.".into(),
+        };
+        let id = store.add_case_note(&note).unwrap();
+        store
+            .add_case_note(&CaseNote {
+                body: "Second".into(),
+                ..note.clone()
+            })
+            .unwrap();
+        let notes = store.case_notes(7).unwrap();
+        assert_eq!(notes.len(), 2);
+        assert_eq!(notes[0], CaseNote { id, ..note });
+        assert!(store.case_notes(8).unwrap().is_empty());
+    });
+}
+
+#[test]
+fn person_identities_follow_the_linkage() {
+    on_both("person_identities_follow_the_linkage", |store, _| {
+        use hearth_store::*;
+        let rows = vec![full_row(2), full_row(3), empty_row(4)];
+        let info = imported(
+            store
+                .write_batch(&batch("police", &"c".repeat(64), 3), &rows, &[])
+                .unwrap(),
+        );
+        let ids: Vec<RecordId> = store
+            .load_identities()
+            .unwrap()
+            .into_iter()
+            .map(|(r, _, _)| r)
+            .collect();
+        assert_eq!(ids.len(), 3, "{info:?}");
+        let summary = LinkRunSummary {
+            records: 3,
+            people: 2,
+            candidate_pairs: 0,
+            matched_pairs: 0,
+            review_pairs: 0,
+            threshold: 0.0,
+            families: 0,
+            as_at: date(2025, 9, 1),
+            report: "{}".into(),
+        };
+        let assignment = [(ids[0], 100), (ids[1], 100), (ids[2], 200)];
+        store
+            .save_linkage(&LinkageResults {
+                summary: &summary,
+                assignment: &assignment,
+                changes: &[],
+                review: &[],
+                families: &[],
+            })
+            .unwrap();
+        let found = store.person_identities(&[100]).unwrap();
+        assert_eq!(found.len(), 2);
+        assert!(found.iter().all(|p| p.person_id == 100));
+        let expected = &rows[0].identity;
+        assert_eq!(found[0].record_id, ids[0].0);
+        assert_eq!(found[0].family_name, expected.family_name);
+        assert_eq!(found[0].given_name, expected.given_name);
+        assert_eq!(found[0].date_of_birth, expected.date_of_birth);
+        assert_eq!(found[0].address, expected.address);
+        assert_eq!(
+            found[0].postcode.as_deref(),
+            expected.postcode.as_ref().map(|p| p.as_str())
+        );
+        let empty = store.person_identities(&[200]).unwrap();
+        assert_eq!(empty.len(), 1);
+        assert_eq!(empty[0].family_name, None);
+        assert!(store.person_identities(&[999]).unwrap().is_empty());
+    });
+}

@@ -28,6 +28,12 @@ pub struct Args {
     /// Folder of mapping files.
     #[arg(long, default_value = "mappings")]
     mappings: PathBuf,
+    /// Stop after the pipeline and the demo accounts, without serving the web application.
+    #[arg(long)]
+    no_serve: bool,
+    /// Where to serve the web application.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: std::net::SocketAddr,
 }
 
 /// Runs `hearth demo`: synth → import → link → identify, printing each stage's summary.
@@ -99,5 +105,18 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             .map_or(1, |f| f.family_id),
         store_arg.store_label()
     );
-    Ok(())
+
+    println!("\n== 5. Web application");
+    super::users::create_demo_accounts(&mut store, &args.dir)?;
+    drop(store);
+    if args.no_serve {
+        return Ok(());
+    }
+    let mut config = hearth_web::Config::new(store_arg.store.clone());
+    config.pg_schema = store_arg.pg_schema.clone();
+    println!(
+        "Sign in at http://{}/ with one of the accounts above.",
+        args.addr
+    );
+    super::serve::serve(&config, args.addr)
 }

@@ -5,7 +5,9 @@ pub mod family;
 pub mod identify;
 pub mod import;
 pub mod link;
+pub mod serve;
 pub mod synth;
+pub mod users;
 
 use std::path::PathBuf;
 

@@ -1,0 +1,52 @@
+//! `hearth serve`: the web application.
+
+use anyhow::Context;
+use std::net::SocketAddr;
+
+/// Arguments of `hearth serve`.
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    store: super::StoreArg,
+    /// The address to listen on (loopback by default; put a TLS proxy in front for others).
+    #[arg(long, env = "HEARTH_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Mark the session cookie Secure: set this when users reach Hearth over HTTPS.
+    #[arg(long)]
+    secure_cookies: bool,
+    /// Sign users out after this many minutes without a request.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(i64).range(1..=1440))]
+    idle_timeout_minutes: i64,
+}
+
+/// Runs `hearth serve`.
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let mut config = hearth_web::Config::new(args.store.store.clone());
+    config.pg_schema = args.store.pg_schema.clone();
+    config.secure_cookies = args.secure_cookies;
+    config.idle_timeout = chrono::Duration::minutes(args.idle_timeout_minutes);
+    serve(&config, args.addr)
+}
+
+/// Serves the web application on `addr` until Ctrl-C.
+pub fn serve(config: &hearth_web::Config, addr: SocketAddr) -> anyhow::Result<()> {
+    let state = hearth_web::AppState::open(config).context("opening the store")?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the web server's runtime")?;
+    // The state's last reference is dropped here, outside the runtime: a PostgreSQL
+    // connection closes with a blocking call that the runtime does not allow.
+    let router = hearth_web::app(state.clone());
+    let served = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("listening on {addr}"))?;
+        let bound = listener.local_addr().context("reading the bound address")?;
+        println!("Hearth is serving on http://{bound}/ (Ctrl-C to stop)");
+        hearth_web::serve(listener, router).await.context("serving")
+    });
+    drop(runtime);
+    drop(state);
+    served
+}

@@ -1,0 +1,120 @@
+// Hearth's web application in real headless Chromium (Debian's /usr/bin/chromium), driven by
+// playwright-core, with an axe-core check of each main page. Run by scripts/browser-tests,
+// which builds the binary, runs `hearth demo --no-serve`, starts `hearth serve` and sets:
+//   HEARTH_URL        the server's address, e.g. http://127.0.0.1:41234
+//   HEARTH_SIGN_INS   the demo's demo-sign-ins.json
+//   HEARTH_SCREENSHOTS where to save screenshots (optional)
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFileSync, mkdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { chromium } from 'playwright-core'
+
+const require = createRequire(import.meta.url)
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
+const base = process.env.HEARTH_URL
+const signIns = JSON.parse(readFileSync(process.env.HEARTH_SIGN_INS, 'utf8')).accounts
+const shots = process.env.HEARTH_SCREENSHOTS
+if (!base) throw new Error('set HEARTH_URL')
+if (shots) mkdirSync(shots, { recursive: true })
+
+let browser
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run'],
+  })
+})
+after(async () => { await browser?.close() })
+
+async function signIn (user, { javaScript = true } = {}) {
+  const context = await browser.newContext({ javaScriptEnabled: javaScript, bypassCSP: true, viewport: { width: 1280, height: 900 } })
+  const page = await context.newPage()
+  await page.goto(`${base}/sign-in`)
+  await page.fill('#user_name', user)
+  await page.fill('#password', signIns[user].password)
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Sign in")')])
+  return { context, page }
+}
+
+async function screenshot (page, name) {
+  if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: name.startsWith('family') })
+}
+
+async function assertAccessible (page, label) {
+  await page.evaluate(axeSource)
+  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }))
+  const bad = result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+  assert.deepEqual(bad.map(v => `${v.id}: ${v.help} (${v.nodes.length})`), [], `${label}: serious or critical accessibility violations`)
+}
+
+test('sign in, find a family, assign a lead worker; the lead worker sees it and another cannot open it (no JavaScript)', async () => {
+  const po = await signIn('performance.officer', { javaScript: false })
+  assert.match(po.page.url(), /\/families$/)
+  // Find an unassigned family with a crime or anti-social behaviour problem.
+  await po.page.selectOption('#lead_worker', 'none')
+  await po.page.selectOption('#problem', 'crime_asb')
+  await Promise.all([po.page.waitForNavigation(), po.page.click('button:has-text("Filter families")')])
+  assert.match(po.page.url(), /lead_worker=none/)
+  const link = po.page.locator('table.govuk-table a[href^="/families/"]').first()
+  const href = await link.getAttribute('href')
+  const familyId = href.split('/').pop()
+  await Promise.all([po.page.waitForNavigation(), link.click()])
+  assert.equal(await po.page.locator('h1').innerText(), `Family ${familyId}`)
+  assert.equal((await po.page.locator('#current-lead-worker').innerText()).trim(), 'Not assigned')
+  // Submitting without choosing shows the GOV.UK error summary.
+  await Promise.all([po.page.waitForNavigation(), po.page.click('button:has-text("Assign lead worker")')])
+  assert.match(await po.page.locator('.govuk-error-summary').innerText(), /Select a lead worker/)
+  await po.page.selectOption('#lead_worker', { label: 'Lee Worker' })
+  await Promise.all([po.page.waitForNavigation(), po.page.click('button:has-text("Assign lead worker")')])
+  assert.equal((await po.page.locator('#current-lead-worker').innerText()).trim(), 'Lee Worker')
+  await po.context.close()
+
+  const lw = await signIn('lead.worker', { javaScript: false })
+  assert.match(lw.page.url(), /\/caseload$/)
+  assert.equal(await lw.page.locator(`a[href="/families/${familyId}"]`).count(), 1)
+  const opened = await lw.page.goto(`${base}/families/${familyId}`)
+  assert.equal(opened.status(), 200)
+  await lw.context.close()
+
+  const other = await signIn('lead.worker2', { javaScript: false })
+  assert.equal(await other.page.locator(`a[href="/families/${familyId}"]`).count(), 0)
+  const refused = await other.page.goto(`${base}/families/${familyId}`)
+  assert.equal(refused.status(), 403)
+  assert.match(await other.page.locator('h1').innerText(), /You do not have permission/)
+  await other.context.close()
+})
+
+test('every main page passes axe-core with no serious or critical violations', async () => {
+  const anon = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } })
+  const page = await anon.newPage()
+  await page.goto(`${base}/sign-in`)
+  await assertAccessible(page, 'sign-in')
+  await screenshot(page, 'sign-in')
+  await page.fill('#user_name', 'nobody')
+  await page.click('button:has-text("Sign in")')
+  await page.waitForSelector('.govuk-error-summary')
+  await assertAccessible(page, 'sign-in with errors')
+  await screenshot(page, 'sign-in-error')
+  await anon.close()
+
+  const pages = [
+    ['performance.officer', '/families', 'families'],
+    ['performance.officer', null, 'family'],
+    ['lead.worker', '/caseload', 'caseload'],
+    ['analyst', null, 'family-pseudonymised'],
+    ['referrer', '/referrals', 'referrals'],
+    ['ig.officer', '/audit', 'audit'],
+    ['admin', '/admin/users', 'accounts'],
+    ['admin', '/no-such-page', 'not-found'],
+  ]
+  const firstFamily = signIns && JSON.parse(readFileSync(process.env.HEARTH_SIGN_INS, 'utf8')).assigned_to_lead_worker[0]
+  for (const [user, path, name] of pages) {
+    const { context, page } = await signIn(user)
+    await page.goto(`${base}${path ?? `/families/${firstFamily}`}`)
+    await assertAccessible(page, name)
+    await screenshot(page, name)
+    await context.close()
+  }
+})

@@ -1,0 +1,87 @@
+//! Hearth's web application: the families a council works with, in a browser.
+//!
+//! Server-rendered HTML in the GOV.UK Design System's style (pages work without JavaScript)
+//! and a JSON API under `/api` described by an OpenAPI document at `/api/openapi.json`. Both
+//! read and write the same [`hearth_store::Store`].
+//!
+//! * **Sign-in**: local accounts with argon2id password hashes; a random session token in an
+//!   `HttpOnly`, `SameSite=Lax` cookie (`Secure` with [`Config::secure_cookies`]), stored only
+//!   as its SHA-256; an idle timeout; at most five failed sign-ins per account name in fifteen
+//!   minutes; a CSRF token in every form, checked on every POST.
+//! * **Need to know**, enforced by the server on every route ([`Role`]): a lead worker sees
+//!   only the families assigned to them; a data analyst sees pseudonymised data only; names,
+//!   dates of birth and addresses are shown only to roles that need them. Every view of a
+//!   family's record is written to the append-only audit log (who, what, when, from where).
+//! * **Errors**: one type, [`WebError`], mapped to status codes in one place and rendered as
+//!   a GOV.UK error page or, under `/api`, as a JSON problem; so are the framework's own
+//!   rejections (413, 415, 404, …).
+//!
+//! Tests drive [`app`] in-process:
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), hearth_web::WebError> {
+//! use hearth_web::{app, AppState, Config};
+//! let state = AppState::open(&Config::new("data/hearth.sqlite"))?;
+//! let router = app(state);
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+//! hearth_web::serve(listener, router).await.unwrap();
+//! # Ok(()) }
+//! ```
+//!
+//! # What it does not do
+//!
+//! No TLS of its own (put it behind a TLS-terminating proxy and set `secure_cookies`), no
+//! referrals yet (the referrer's page says so), no single sign-on. Logs carry account names,
+//! family and person keys and counts, never names, dates of birth or addresses.
+#![deny(missing_docs)]
+#![recursion_limit = "512"]
+
+mod access;
+mod accounts;
+mod api;
+mod assets;
+mod auth;
+mod error;
+mod pages;
+mod render;
+mod state;
+mod views;
+
+pub use access::Role;
+pub use accounts::{create_account, random_password};
+pub use api::openapi_document;
+pub use auth::{hash_password, verify_password};
+pub use error::WebError;
+pub use state::{AppState, Clock, Config};
+
+use axum::Router;
+
+/// The whole application: pages, API and assets, with the error pages, body limit and
+/// security headers. `state` carries the store, templates, settings and clock.
+pub fn app(state: AppState) -> Router {
+    let limit = state.settings().body_limit;
+    Router::new()
+        .merge(pages::routes())
+        .nest("/api", api::routes())
+        .merge(assets::routes())
+        .fallback(|| async { WebError::NotFound })
+        .layer(axum::extract::DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            render::error_pages,
+        ))
+        .with_state(state)
+}
+
+/// Serves `router` on `listener` until Ctrl-C, with each client's address available for the
+/// audit log.
+pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+}

@@ -1,0 +1,430 @@
+//! What pages and the API show, built once for both: lists of families and a family's
+//! record, cut to what the viewer's role may see.
+
+use crate::access::{problem_label, status_label, FamilyAccess};
+use crate::error::WebError;
+use crate::state::{AppState, RunData};
+use hearth_store::{FamilyCase, PersonIdentity, RecordId, UserRecord};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// A headline problem with its label.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Problem {
+    pub key: String,
+    pub label: String,
+}
+
+fn problems(keys: &[String]) -> Vec<Problem> {
+    keys.iter()
+        .map(|k| Problem {
+            key: k.clone(),
+            label: problem_label(k),
+        })
+        .collect()
+}
+
+/// A family in a list.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct FamilyRow {
+    pub family_id: i64,
+    pub priority_rank: Option<i64>,
+    pub problems: Vec<Problem>,
+    pub adults: usize,
+    pub children: usize,
+    pub estimated_cost: f64,
+    /// The cost for people, e.g. `£37,165`.
+    pub cost: String,
+    pub score: f64,
+    pub status: String,
+    pub status_label: &'static str,
+    pub lead_worker_user_id: Option<i64>,
+    pub lead_worker: Option<String>,
+}
+
+/// Pounds, rounded, with thousands separators: `£37,165`.
+pub(crate) fn pounds(v: f64) -> String {
+    let n = v.round().max(0.0) as u64;
+    let digits = n.to_string();
+    let mut out = String::from("£");
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The list's filters (a query string).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub(crate) struct Filters {
+    #[serde(default)]
+    pub problem: String,
+    #[serde(default)]
+    pub status: String,
+    /// `""` any, `"none"` unassigned, or a user's key.
+    #[serde(default)]
+    pub lead_worker: String,
+    #[serde(default)]
+    pub page: Option<usize>,
+}
+
+/// Everything needed to describe cases: every case and every account by key.
+pub(crate) struct Cases {
+    pub cases: HashMap<i64, FamilyCase>,
+    pub users: HashMap<i64, UserRecord>,
+}
+
+impl Cases {
+    pub(crate) async fn load(state: &AppState) -> Result<Cases, WebError> {
+        let (cases, users) = state.db(|s| Ok((s.family_cases()?, s.users()?))).await?;
+        Ok(Cases {
+            cases: cases.into_iter().map(|c| (c.family_id, c)).collect(),
+            users: users.into_iter().map(|u| (u.id, u)).collect(),
+        })
+    }
+
+    pub(crate) fn lead_workers(&self) -> Vec<&UserRecord> {
+        let mut v: Vec<&UserRecord> = self
+            .users
+            .values()
+            .filter(|u| u.active && u.role == "lead_worker")
+            .collect();
+        v.sort_by(|a, b| a.display_name.cmp(&b.display_name));
+        v
+    }
+}
+
+/// A row for every assessed family `keep` accepts, in priority order.
+pub(crate) fn family_rows(
+    run: &RunData,
+    cases: &Cases,
+    keep: impl Fn(&FamilyRow) -> bool,
+) -> Vec<FamilyRow> {
+    run.assessments
+        .iter()
+        .map(|a| {
+            let case = cases.cases.get(&a.family_id);
+            let status = case.map_or("identified", |c| c.status.as_str()).to_string();
+            let lead = case.and_then(|c| c.lead_worker_user_id);
+            let (adults, children) = run.families.get(&a.family_id).map_or((0, 0), |f| {
+                let adults = f.members.iter().filter(|m| m.role == "adult").count();
+                (adults, f.members.len() - adults)
+            });
+            FamilyRow {
+                family_id: a.family_id,
+                priority_rank: a.priority_rank,
+                problems: problems(&a.problems),
+                adults,
+                children,
+                estimated_cost: a.estimated_cost,
+                cost: pounds(a.estimated_cost),
+                score: a.score,
+                status_label: status_label(&status),
+                status,
+                lead_worker_user_id: lead,
+                lead_worker: lead
+                    .and_then(|id| cases.users.get(&id))
+                    .map(|u| u.display_name.clone()),
+            }
+        })
+        .filter(keep)
+        .collect()
+}
+
+/// Whether a row passes the filters.
+pub(crate) fn matches(row: &FamilyRow, f: &Filters) -> bool {
+    (f.problem.is_empty() || row.problems.iter().any(|p| p.key == f.problem))
+        && (f.status.is_empty() || row.status == f.status)
+        && match f.lead_worker.as_str() {
+            "" => true,
+            "none" => row.lead_worker_user_id.is_none(),
+            id => id.parse::<i64>().ok() == row.lead_worker_user_id,
+        }
+}
+
+/// A family member as the viewer may see them.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Member {
+    pub person_id: i64,
+    pub role: String,
+    pub age: Option<i64>,
+    /// Only for roles that may see identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
+
+/// A partner record behind a piece of evidence (facts only).
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Trail {
+    pub record_id: i64,
+    pub source: String,
+    pub event_type: String,
+    pub event_date: Option<String>,
+    pub file_name: String,
+    pub source_row: u64,
+    pub attributes: String,
+}
+
+/// One indicator met by one person.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Evidence {
+    pub indicator_key: String,
+    pub person_id: i64,
+    pub value: Option<f64>,
+    pub records: Vec<Trail>,
+}
+
+/// A problem with its evidence.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ProblemEvidence {
+    pub key: String,
+    pub label: String,
+    pub evidence: Vec<Evidence>,
+}
+
+/// A note on the case.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Note {
+    pub author: String,
+    pub written_at: String,
+    pub body: String,
+}
+
+/// A family's record.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct FamilyDetail {
+    pub family_id: i64,
+    pub identification_run: i64,
+    pub as_at: String,
+    pub eligible: bool,
+    pub priority_rank: Option<i64>,
+    pub score: f64,
+    pub estimated_cost: f64,
+    pub cost: String,
+    pub status: String,
+    pub status_label: &'static str,
+    pub lead_worker_user_id: Option<i64>,
+    pub lead_worker: Option<String>,
+    pub identifiers_shown: bool,
+    pub members: Vec<Member>,
+    pub problems: Vec<ProblemEvidence>,
+    /// Only for roles that do casework.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<Vec<Note>>,
+}
+
+/// A record's attributes (a JSON object) as `key: value` pairs that wrap on a page.
+fn readable_attributes(json: &str) -> String {
+    match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(json) {
+        Ok(map) => map
+            .iter()
+            .map(|(k, v)| {
+                let v = match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                format!("{}: {v}", k.replace('_', " "))
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        Err(_) => json.to_string(),
+    }
+}
+
+/// The most frequent value (ties: the first seen).
+fn most_common<'a>(values: impl Iterator<Item = Option<String>> + 'a) -> Option<String> {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for v in values.flatten().filter(|v| !v.trim().is_empty()) {
+        match counts.iter_mut().find(|(k, _)| *k == v) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((v, 1)),
+        }
+    }
+    let best = counts.iter().map(|(_, n)| *n).max()?;
+    counts.into_iter().find(|(_, n)| *n == best).map(|(k, _)| k)
+}
+
+fn name_of(i: &PersonIdentity) -> Option<String> {
+    match (&i.given_name, &i.family_name) {
+        (Some(g), Some(f)) => Some(format!("{g} {f}")),
+        (None, Some(f)) => Some(f.clone()),
+        (Some(g), None) => Some(g.clone()),
+        (None, None) => i.full_name.clone(),
+    }
+}
+
+/// Builds a family's record for a viewer with `access`. `None` if the family is not in the
+/// run.
+pub(crate) async fn family_detail(
+    state: &AppState,
+    run: &RunData,
+    family_id: i64,
+    access: FamilyAccess,
+    case: Option<FamilyCase>,
+) -> Result<Option<FamilyDetail>, WebError> {
+    let Some(&i) = run.by_family.get(&family_id) else {
+        return Ok(None);
+    };
+    let a = run.assessments[i].clone();
+    let family = run.families.get(&family_id).cloned();
+    let run_id = run.run.id;
+    let people: Vec<i64> = family
+        .as_ref()
+        .map(|f| f.members.iter().map(|m| m.person_id).collect())
+        .unwrap_or_default();
+    let (evidence, trails, identities, notes, users) = state
+        .db(move |s| {
+            let evidence = s.evidence(run_id, Some(family_id))?;
+            let mut ids: Vec<RecordId> = evidence
+                .iter()
+                .flat_map(|e| e.record_ids.iter().map(|&r| RecordId(r)))
+                .collect();
+            ids.sort();
+            ids.dedup();
+            let trails = s.record_trails(&ids)?;
+            let identities = if access.identifiers {
+                s.person_identities(&people)?
+            } else {
+                Vec::new()
+            };
+            let notes = if access.casework {
+                Some(s.case_notes(family_id)?)
+            } else {
+                None
+            };
+            Ok((evidence, trails, identities, notes, s.users()?))
+        })
+        .await?;
+    let users: HashMap<i64, UserRecord> = users.into_iter().map(|u| (u.id, u)).collect();
+    let trails: HashMap<i64, Trail> = trails
+        .into_iter()
+        .map(|t| {
+            (
+                t.record_id.0,
+                Trail {
+                    record_id: t.record_id.0,
+                    source: t.source,
+                    event_type: t.event_type,
+                    event_date: t.event_date.map(|d| d.to_string()),
+                    file_name: t.file_name,
+                    source_row: t.source_row,
+                    attributes: readable_attributes(&t.attributes),
+                },
+            )
+        })
+        .collect();
+    let mut by_person: BTreeMap<i64, Vec<&PersonIdentity>> = BTreeMap::new();
+    for id in &identities {
+        by_person.entry(id.person_id).or_default().push(id);
+    }
+    let members = family
+        .map(|f| {
+            f.members
+                .iter()
+                .map(|m| {
+                    let ids = by_person.get(&m.person_id);
+                    let pick = |f: &dyn Fn(&PersonIdentity) -> Option<String>| {
+                        ids.and_then(|v| most_common(v.iter().map(|i| f(i))))
+                    };
+                    Member {
+                        person_id: m.person_id,
+                        role: m.role.clone(),
+                        age: m.age,
+                        name: pick(&name_of),
+                        date_of_birth: pick(&|i| {
+                            i.date_of_birth.map(|d| d.format("%-d %B %Y").to_string())
+                        }),
+                        address: pick(&|i| match (&i.address, &i.postcode) {
+                            (Some(a), Some(p)) => Some(format!("{a}, {p}")),
+                            (Some(a), None) => Some(a.clone()),
+                            (None, p) => p.clone(),
+                        }),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut grouped: Vec<ProblemEvidence> = Vec::new();
+    for e in evidence {
+        if grouped.last().map(|g| &g.key) != Some(&e.problem_key) {
+            grouped.push(ProblemEvidence {
+                label: problem_label(&e.problem_key),
+                key: e.problem_key.clone(),
+                evidence: Vec::new(),
+            });
+        }
+        if let Some(g) = grouped.last_mut() {
+            g.evidence.push(Evidence {
+                indicator_key: e.indicator_key,
+                person_id: e.person_id,
+                value: e.value,
+                records: e
+                    .record_ids
+                    .iter()
+                    .filter_map(|r| trails.get(r).cloned())
+                    .collect(),
+            });
+        }
+    }
+    let status = case
+        .as_ref()
+        .map_or("identified", |c| c.status.as_str())
+        .to_string();
+    let lead = case.as_ref().and_then(|c| c.lead_worker_user_id);
+    Ok(Some(FamilyDetail {
+        family_id,
+        identification_run: run_id,
+        as_at: run.run.as_at.format("%-d %B %Y").to_string(),
+        eligible: a.eligible,
+        priority_rank: a.priority_rank,
+        score: a.score,
+        estimated_cost: a.estimated_cost,
+        cost: pounds(a.estimated_cost),
+        status_label: status_label(&status),
+        status,
+        lead_worker_user_id: lead,
+        lead_worker: lead
+            .and_then(|id| users.get(&id))
+            .map(|u| u.display_name.clone()),
+        identifiers_shown: access.identifiers,
+        members,
+        problems: grouped,
+        notes: notes.map(|ns| {
+            ns.into_iter()
+                .map(|n| Note {
+                    author: users
+                        .get(&n.author_user_id)
+                        .map_or_else(|| "Unknown".into(), |u| u.display_name.clone()),
+                    written_at: n.written_at.format("%-d %B %Y %H:%M").to_string(),
+                    body: n.body,
+                })
+                .collect()
+        }),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pounds_have_thousands_separators() {
+        assert_eq!(super::pounds(37165.4), "£37,165");
+        assert_eq!(super::pounds(999.5), "£1,000");
+        assert_eq!(super::pounds(1234567.0), "£1,234,567");
+        assert_eq!(super::pounds(0.0), "£0");
+    }
+
+    #[test]
+    fn attributes_read_as_pairs() {
+        assert_eq!(
+            super::readable_attributes(r#"{"benefit_type":"ESA","sessions_missed":29.0}"#),
+            "benefit type: ESA; sessions missed: 29.0"
+        );
+        assert_eq!(super::readable_attributes("not json"), "not json");
+    }
+}

@@ -1,0 +1,859 @@
+//! HTTP-level tests: the router driven in-process (`oneshot`) over a fresh SQLite store with a
+//! tiny synthetic borough, plus one test over a real loopback socket.
+
+mod helpers;
+
+use axum::http::{Method, StatusCode};
+use helpers::*;
+
+#[tokio::test]
+async fn sign_in_sets_a_safe_cookie_and_sign_out_ends_the_session() {
+    let t = TestApp::new().await;
+    let page = t.get("/sign-in", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page
+        .body
+        .contains("<h1 class=\"govuk-heading-l\">Sign in</h1>"));
+    let s = t.sign_in("po").await;
+    assert!(s.set_cookie.contains("HttpOnly") && s.set_cookie.contains("SameSite=Lax"));
+    assert!(!s.set_cookie.contains("Secure"));
+    // Home redirects to the role's start page.
+    let home = t.get("/", Some(&s)).await;
+    assert_eq!(home.location(), Some("/families"));
+    let out = t
+        .post_form("/sign-out", Some(&s), &[("csrf_token", &s.csrf)])
+        .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert!(out.header("set-cookie").unwrap().contains("Max-Age=0"));
+    let after = t.get("/families", Some(&s)).await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER);
+    assert_eq!(after.location(), Some("/sign-in"));
+    assert_eq!(t.get("/", None).await.location(), Some("/sign-in"));
+}
+
+#[tokio::test]
+async fn cookies_are_secure_when_configured() {
+    let t = TestApp::with(|c| c.secure_cookies = true).await;
+    let s = t.sign_in("po").await;
+    assert!(s.set_cookie.contains("; Secure"), "{}", s.set_cookie);
+}
+
+#[tokio::test]
+async fn the_session_token_is_stored_hashed() {
+    let t = TestApp::new().await;
+    let s = t.sign_in("po").await;
+    let raw = std::fs::read(&t.db_path).unwrap();
+    let wal = std::fs::read(t.db_path.with_extension("sqlite-wal")).unwrap_or_default();
+    let token = s.token.as_bytes();
+    assert!(!raw.windows(token.len()).any(|w| w == token));
+    assert!(!wal.windows(token.len()).any(|w| w == token));
+}
+
+#[tokio::test]
+async fn sign_in_without_its_csrf_cookie_is_refused() {
+    let t = TestApp::new().await;
+    let r = t
+        .post_form_cookie(
+            "/sign-in",
+            None,
+            &[
+                ("csrf_token", "abc"),
+                ("user_name", "po"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("The form could not be sent"));
+}
+
+#[tokio::test]
+async fn a_wrong_password_keeps_the_user_name_and_escapes_it() {
+    let t = TestApp::new().await;
+    let r = t.try_sign_in("<script>alert(1)</script>", "nope").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("govuk-error-summary"));
+    assert!(r.body.contains("Enter a correct user name and password"));
+    assert!(r
+        .body
+        .contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"));
+    assert!(!r.body.contains("<script>alert(1)"));
+    let empty = t.try_sign_in("", "").await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+    assert!(
+        empty.body.contains("Enter your user name") && empty.body.contains("Enter your password")
+    );
+    assert!(empty.body.contains("<title>Error: Sign in"));
+}
+
+#[tokio::test]
+async fn five_failures_lock_the_account_name_for_fifteen_minutes() {
+    let t = TestApp::new().await;
+    for _ in 0..5 {
+        assert_eq!(
+            t.try_sign_in("lw1", "wrong").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let locked = t.try_sign_in("lw1", PASSWORD).await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(locked.body.contains("Wait 15 minutes"));
+    // Another account is not affected.
+    assert_eq!(
+        t.try_sign_in("lw2", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+    t.advance(chrono::Duration::minutes(16));
+    assert_eq!(
+        t.try_sign_in("lw1", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn an_idle_session_expires() {
+    let t = TestApp::new().await;
+    let s = t.sign_in("po").await;
+    t.advance(chrono::Duration::minutes(29));
+    assert_eq!(t.get("/families", Some(&s)).await.status, StatusCode::OK);
+    // Activity keeps it alive…
+    t.advance(chrono::Duration::minutes(29));
+    assert_eq!(t.get("/families", Some(&s)).await.status, StatusCode::OK);
+    // …idleness ends it.
+    t.advance(chrono::Duration::minutes(31));
+    let r = t.get("/families", Some(&s)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), Some("/sign-in?expired=1"));
+    let api = t.get("/api/families", Some(&s)).await;
+    assert_eq!(api.status, StatusCode::UNAUTHORIZED);
+    let notice = t.get("/sign-in?expired=1", None).await;
+    assert!(notice.body.contains("You were signed out"));
+}
+
+#[tokio::test]
+async fn the_idle_timeout_is_configurable() {
+    let t = TestApp::with(|c| c.idle_timeout = chrono::Duration::minutes(5)).await;
+    let s = t.sign_in("po").await;
+    t.advance(chrono::Duration::minutes(6));
+    assert_eq!(
+        t.get("/families", Some(&s)).await.location(),
+        Some("/sign-in?expired=1")
+    );
+}
+
+/// Each role gets exactly its access: family 1 is assigned to lw1, family 2 to nobody.
+#[tokio::test]
+async fn role_by_route_access_matrix() {
+    let t = TestApp::new().await;
+    t.assign_directly(1, "lw1").await;
+    use StatusCode as S;
+    const OK: S = S::OK;
+    const NO: S = S::FORBIDDEN;
+    let routes = [
+        "/families",
+        "/families/1",
+        "/families/2",
+        "/caseload",
+        "/referrals",
+        "/audit",
+        "/admin/users",
+        "/api/families",
+        "/api/families/1",
+        "/api/families/2",
+        "/api/caseload",
+        "/api/session",
+    ];
+    let matrix: [(&str, [S; 12]); 7] = [
+        ("referrer", [NO, NO, NO, NO, OK, NO, NO, NO, NO, NO, NO, OK]),
+        ("lw1", [NO, OK, NO, OK, NO, NO, NO, NO, OK, NO, OK, OK]),
+        ("lw2", [NO, NO, NO, OK, NO, NO, NO, NO, NO, NO, OK, OK]),
+        ("po", [OK, OK, OK, NO, NO, NO, NO, OK, OK, OK, NO, OK]),
+        ("analyst", [OK, OK, OK, NO, NO, NO, NO, OK, OK, OK, NO, OK]),
+        ("igo", [NO, NO, NO, NO, NO, OK, NO, NO, NO, NO, NO, OK]),
+        ("admin", [NO, NO, NO, NO, NO, NO, OK, NO, NO, NO, NO, OK]),
+    ];
+    for (who, expected) in matrix {
+        let s = t.sign_in(who).await;
+        for (route, want) in routes.iter().zip(expected) {
+            let r = t.get(route, Some(&s)).await;
+            assert_eq!(r.status, want, "{who} {route}");
+            if want == NO && !route.starts_with("/api") {
+                assert!(
+                    r.body.contains("You do not have permission"),
+                    "{who} {route}"
+                );
+            }
+        }
+    }
+    // Signed out: pages send you to sign in, the API says 401.
+    for route in routes {
+        let r = t.get(route, None).await;
+        if route.starts_with("/api") {
+            assert_eq!(r.status, S::UNAUTHORIZED, "{route}");
+            assert_eq!(r.header("content-type"), Some("application/problem+json"));
+        } else {
+            assert_eq!(r.location(), Some("/sign-in"), "{route}");
+        }
+    }
+    // Posts follow the same rules.
+    for who in ["referrer", "lw1", "analyst", "igo", "admin"] {
+        let s = t.sign_in(who).await;
+        let lw2 = t.user_id("lw2").await.to_string();
+        let r = t
+            .post_form(
+                "/families/2/lead-worker",
+                Some(&s),
+                &[("csrf_token", &s.csrf), ("lead_worker", &lw2)],
+            )
+            .await;
+        assert_eq!(r.status, S::FORBIDDEN, "{who} assigns");
+    }
+    for who in ["referrer", "lw2", "analyst", "igo", "admin"] {
+        let s = t.sign_in(who).await;
+        let r = t
+            .post_form(
+                "/families/1/notes",
+                Some(&s),
+                &[("csrf_token", &s.csrf), ("note", "x")],
+            )
+            .await;
+        assert_eq!(r.status, S::FORBIDDEN, "{who} writes a note");
+        let r = t
+            .post_form(
+                "/families/1/status",
+                Some(&s),
+                &[("csrf_token", &s.csrf), ("status", "engaged")],
+            )
+            .await;
+        assert_eq!(r.status, S::FORBIDDEN, "{who} changes status");
+    }
+    for who in ["referrer", "lw1", "po", "analyst", "igo"] {
+        let s = t.sign_in(who).await;
+        let r = t
+            .post_form(
+                "/admin/users",
+                Some(&s),
+                &[
+                    ("csrf_token", &s.csrf),
+                    ("user_name", "newbie"),
+                    ("display_name", "N"),
+                    ("role", "administrator"),
+                    ("password", "a long enough password"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, S::FORBIDDEN, "{who} adds an account");
+    }
+}
+
+#[tokio::test]
+async fn identifiers_only_for_roles_that_need_them() {
+    let t = TestApp::new().await;
+    t.assign_directly(1, "lw1").await;
+    for who in ["po", "lw1"] {
+        let s = t.sign_in(who).await;
+        let page = t.get("/families/1", Some(&s)).await;
+        assert!(page.body.contains("Alice Example"), "{who}");
+        assert!(page.body.contains("2 March 1985"), "{who}");
+        assert!(page.body.contains("1 Test Street"), "{who}");
+    }
+    let s = t.sign_in("analyst").await;
+    let page = t.get("/families/1", Some(&s)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for secret in ["Alice", "Example", "1985", "Test Street", "TS1 1AA"] {
+        assert!(!page.body.contains(secret), "analyst sees {secret}");
+    }
+    assert!(page.body.contains("Pseudonymised"));
+    assert!(page.body.contains("police.csv row 2"), "record trail shown");
+    let api = t.get("/api/families/1", Some(&s)).await;
+    let json: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert_eq!(json["identifiers_shown"], false);
+    assert!(json["members"][0].get("name").is_none());
+    assert!(json.get("notes").is_none());
+    for secret in ["Alice", "1985", "Test Street"] {
+        assert!(!api.body.contains(secret));
+    }
+    let po = t.sign_in("po").await;
+    let json: serde_json::Value =
+        serde_json::from_str(&t.get("/api/families/1", Some(&po)).await.body).unwrap();
+    assert_eq!(json["members"][0]["name"], "Alice Example");
+}
+
+#[tokio::test]
+async fn every_view_of_a_family_is_audited_and_searchable() {
+    let t = TestApp::new().await;
+    let po = t.sign_in("po").await;
+    t.get("/families/1", Some(&po)).await;
+    t.get("/api/families/2", Some(&po)).await;
+    let lw = t.sign_in("lw2").await;
+    assert_eq!(
+        t.get("/families/1", Some(&lw)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let igo = t.sign_in("igo").await;
+    let page = t.get("/audit?family=1", Some(&igo)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("view family"));
+    assert!(page.body.contains("view family refused"));
+    assert!(page.body.contains("identifiers shown"));
+    assert!(!page.body.contains("family 2<"), "filtered to family 1");
+    let by_user = t.get("/audit?user_name=lw2", Some(&igo)).await;
+    assert!(by_user.body.contains("view family refused") && !by_user.body.contains(">po<"));
+    let entries = t.audit().await;
+    let view = entries
+        .iter()
+        .find(|e| e.action == "view family" && e.target_id == "2")
+        .unwrap();
+    assert_eq!(view.user_name, "po");
+    assert_eq!(view.client_ip, "unknown", "no socket in oneshot tests");
+    let bad = t.get("/audit?from=yesterday&family=abc", Some(&igo)).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad.body.contains("Enter a date in the format") && bad.body.contains("value=\"yesterday\"")
+    );
+    assert!(bad.body.contains("Enter a family ID as a number"));
+}
+
+#[tokio::test]
+async fn forms_without_the_session_csrf_token_are_refused() {
+    let t = TestApp::new().await;
+    let s = t.sign_in("po").await;
+    let lw1 = t.user_id("lw1").await.to_string();
+    for token in ["", "0000", "wrong-token-of-some-length"] {
+        let r = t
+            .post_form(
+                "/families/1/lead-worker",
+                Some(&s),
+                &[("csrf_token", token), ("lead_worker", &lw1)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{token:?}");
+        assert!(r.body.contains("The form could not be sent"));
+    }
+    let r = t.post_form("/sign-out", Some(&s), &[]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Another session's token does not work either.
+    let other = t.sign_in("po").await;
+    let r = t
+        .post_form(
+            "/families/1/lead-worker",
+            Some(&s),
+            &[("csrf_token", &other.csrf), ("lead_worker", &lw1)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(t.case(1).await, None);
+}
+
+#[tokio::test]
+async fn assigning_a_lead_worker_puts_the_family_in_their_caseload_only() {
+    let t = TestApp::new().await;
+    let po = t.sign_in("po").await;
+    let lw1 = t.user_id("lw1").await.to_string();
+    let r = t
+        .post_form(
+            "/families/2/lead-worker",
+            Some(&po),
+            &[("csrf_token", &po.csrf), ("lead_worker", &lw1)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), Some("/families/2"));
+    let page = t.get("/families/2", Some(&po)).await;
+    assert!(page.body.contains("Lee Worker"));
+    let filtered = t
+        .get(&format!("/families?lead_worker={lw1}"), Some(&po))
+        .await;
+    assert!(filtered.body.contains("/families/2\"") && !filtered.body.contains("/families/1\""));
+    let none = t.get("/families?lead_worker=none", Some(&po)).await;
+    assert!(none.body.contains("/families/1\"") && !none.body.contains("/families/2\""));
+    let lw = t.sign_in("lw1").await;
+    let caseload = t.get("/caseload", Some(&lw)).await;
+    assert!(caseload.body.contains("/families/2\""));
+    assert_eq!(t.get("/families/2", Some(&lw)).await.status, StatusCode::OK);
+    let other = t.sign_in("lw2").await;
+    assert!(!t
+        .get("/caseload", Some(&other))
+        .await
+        .body
+        .contains("/families/2\""));
+    assert_eq!(
+        t.get("/families/2", Some(&other)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        t.get("/api/families/2", Some(&other)).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn families_filter_by_problem_and_status() {
+    let t = TestApp::new().await;
+    let po = t.sign_in("po").await;
+    let all = t.get("/families", Some(&po)).await;
+    assert!(all.body.contains("/families/1\"") && all.body.contains("/families/2\""));
+    assert!(!all.body.contains("/families/3\""), "not eligible");
+    let crime = t.get("/families?problem=crime_asb", Some(&po)).await;
+    assert!(crime.body.contains("/families/1\"") && !crime.body.contains("/families/2\""));
+    let r = t
+        .post_form(
+            "/families/2/status",
+            Some(&po),
+            &[("csrf_token", &po.csrf), ("status", "engaged")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let engaged = t.get("/families?status=engaged", Some(&po)).await;
+    assert!(engaged.body.contains("/families/2\"") && !engaged.body.contains("/families/1\""));
+    // Statuses go forward only.
+    let back = t
+        .post_form(
+            "/families/2/status",
+            Some(&po),
+            &[("csrf_token", &po.csrf), ("status", "referred")],
+        )
+        .await;
+    assert_eq!(back.status, StatusCode::BAD_REQUEST);
+    assert!(back.body.contains("Select a status after the current one"));
+    let api = t.get("/api/families?status=engaged", Some(&po)).await;
+    let json: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert_eq!(json["families"].as_array().unwrap().len(), 1);
+    assert_eq!(json["families"][0]["family_id"], 2);
+}
+
+#[tokio::test]
+async fn validation_errors_keep_what_was_typed_and_escape_it() {
+    let t = TestApp::new().await;
+    t.assign_directly(1, "lw1").await;
+    let lw = t.sign_in("lw1").await;
+    let r = t
+        .post_form(
+            "/families/1/notes",
+            Some(&lw),
+            &[("csrf_token", &lw.csrf), ("note", "   ")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("govuk-error-summary") && r.body.contains("href=\"#note\""));
+    assert!(r.body.contains("id=\"note-error\""));
+    let long = format!("<script>x()</script>{}", "a".repeat(5001));
+    let r = t
+        .post_form(
+            "/families/1/notes",
+            Some(&lw),
+            &[("csrf_token", &lw.csrf), ("note", &long)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("Note must be 5000 characters or fewer"));
+    assert!(r.body.contains(&format!(
+        "&lt;script&gt;x()&lt;&#x2f;script&gt;{}",
+        "a".repeat(5001)
+    )));
+    let ok = t
+        .post_form(
+            "/families/1/notes",
+            Some(&lw),
+            &[
+                ("csrf_token", &lw.csrf),
+                ("note", "<b>Visited</b> & agreed a plan"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let page = t.get("/families/1", Some(&lw)).await;
+    assert!(page
+        .body
+        .contains("&lt;b&gt;Visited&lt;&#x2f;b&gt; &amp; agreed a plan"));
+    let po = t.sign_in("po").await;
+    let r = t
+        .post_form(
+            "/families/1/lead-worker",
+            Some(&po),
+            &[("csrf_token", &po.csrf), ("lead_worker", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("Select a lead worker"));
+    let analyst = t.user_id("analyst").await.to_string();
+    let r = t
+        .post_form(
+            "/families/1/lead-worker",
+            Some(&po),
+            &[("csrf_token", &po.csrf), ("lead_worker", &analyst)],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::BAD_REQUEST,
+        "only lead workers can be assigned"
+    );
+}
+
+#[tokio::test]
+async fn hostile_requests_get_proper_error_pages() {
+    let t = TestApp::new().await;
+    let po = t.sign_in("po").await;
+    let huge = "a".repeat(200 * 1024);
+    let r = t
+        .post_form(
+            "/families/1/notes",
+            Some(&po),
+            &[("csrf_token", &po.csrf), ("note", &huge)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(r.body.contains("What you sent is too large") && r.body.contains("govuk-template"));
+    let r = t
+        .request(
+            Method::POST,
+            "/families/1/notes",
+            Some(&po),
+            Some(("application/json", "{\"note\":\"x\"}".into())),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(r.body.contains("format this page does not take"));
+    let r = t.get("/no/such/page", Some(&po)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.body.contains("Page not found") && r.body.contains("govuk-footer"));
+    let r = t.get("/families/not-a-number", Some(&po)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = t.get("/families/999999", Some(&po)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = t.get("/api/nothing", Some(&po)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.header("content-type"), Some("application/problem+json"));
+    let r = t
+        .request(Method::DELETE, "/families", Some(&po), None, &[])
+        .await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(r.body.contains("govuk-template"));
+    let r = t.get("/families?page=abc", Some(&po)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("There is a problem"));
+    // Security headers on every response.
+    assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+    assert!(r
+        .header("content-security-policy")
+        .unwrap()
+        .contains("default-src 'self'"));
+}
+
+#[tokio::test]
+async fn api_assigns_with_the_csrf_header_and_json_only() {
+    let t = TestApp::new().await;
+    let po = t.sign_in("po").await;
+    let lw1 = t.user_id("lw1").await;
+    let body = format!("{{\"lead_worker_user_id\": {lw1}}}");
+    let json = Some(("application/json", body.clone()));
+    let r = t
+        .request(
+            Method::POST,
+            "/api/families/1/lead-worker",
+            Some(&po),
+            json.clone(),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "no CSRF header");
+    let csrf = [("x-csrf-token", po.csrf.as_str())];
+    let r = t
+        .request(
+            Method::POST,
+            "/api/families/1/lead-worker",
+            Some(&po),
+            Some(("text/plain", body.clone())),
+            &csrf,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let r = t
+        .request(
+            Method::POST,
+            "/api/families/1/lead-worker",
+            Some(&po),
+            Some((
+                "application/json",
+                "{\"lead_worker_user_id\": 99999}".into(),
+            )),
+            &csrf,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("lead_worker_user_id"));
+    let r = t
+        .request(
+            Method::POST,
+            "/api/families/1/lead-worker",
+            Some(&po),
+            json.clone(),
+            &csrf,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["lead_worker_user_id"], lw1);
+    let session: serde_json::Value =
+        serde_json::from_str(&t.get("/api/session", Some(&po)).await.body).unwrap();
+    assert_eq!(session["csrf_token"], po.csrf.as_str());
+    let lw = t.sign_in("lw1").await;
+    let caseload: serde_json::Value =
+        serde_json::from_str(&t.get("/api/caseload", Some(&lw)).await.body).unwrap();
+    assert_eq!(caseload["families"][0]["family_id"], 1);
+    let csrf = [("x-csrf-token", lw.csrf.as_str())];
+    let r = t
+        .request(
+            Method::POST,
+            "/api/families/1/lead-worker",
+            Some(&lw),
+            json,
+            &csrf,
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "lead workers do not assign"
+    );
+}
+
+#[tokio::test]
+async fn every_documented_operation_answers() {
+    let t = TestApp::new().await;
+    let po = t.sign_in("po").await;
+    let doc: serde_json::Value =
+        serde_json::from_str(&t.get("/api/openapi.json", None).await.body).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for method in ops.as_object().unwrap().keys() {
+            let url = format!("/api{}", path.replace("{id}", "1"));
+            let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let body = (m == Method::POST).then(|| {
+                (
+                    "application/json",
+                    "{\"lead_worker_user_id\": null}".to_string(),
+                )
+            });
+            let r = t
+                .request(m, &url, Some(&po), body, &[("x-csrf-token", &po.csrf)])
+                .await;
+            assert!(
+                r.status != StatusCode::NOT_FOUND && r.status != StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {url}: {}",
+                r.status
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn administrators_manage_accounts() {
+    let t = TestApp::new().await;
+    let admin = t.sign_in("admin").await;
+    let page = t.get("/admin/users", Some(&admin)).await;
+    assert!(page.body.contains("lw1") && page.body.contains("Add an account"));
+    let r = t
+        .post_form(
+            "/admin/users",
+            Some(&admin),
+            &[
+                ("csrf_token", &admin.csrf),
+                ("user_name", "Bad Name"),
+                ("display_name", "Dee <i>Worker</i>"),
+                ("role", ""),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.body.contains("value=\"Bad Name\"")
+            && r.body.contains("Dee &lt;i&gt;Worker&lt;&#x2f;i&gt;")
+    );
+    assert!(r.body.contains("Select a role") && r.body.contains("at least 12 characters"));
+    assert!(
+        !r.body.contains("value=\"short\""),
+        "passwords are never echoed"
+    );
+    let r = t
+        .post_form(
+            "/admin/users",
+            Some(&admin),
+            &[
+                ("csrf_token", &admin.csrf),
+                ("user_name", "lw3"),
+                ("display_name", "Dee Worker"),
+                ("role", "lead_worker"),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let s = t.sign_in_with("lw3", "a long enough password").await;
+    assert_eq!(t.get("/caseload", Some(&s)).await.status, StatusCode::OK);
+    let dup = t
+        .post_form(
+            "/admin/users",
+            Some(&admin),
+            &[
+                ("csrf_token", &admin.csrf),
+                ("user_name", "lw3"),
+                ("display_name", "D"),
+                ("role", "lead_worker"),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert!(dup.body.contains("already exists"));
+    // Deactivating ends the account's sessions; changing the role changes access.
+    let id = t.user_id("lw3").await;
+    let r = t
+        .post_form(
+            &format!("/admin/users/{id}"),
+            Some(&admin),
+            &[("csrf_token", &admin.csrf), ("role", "data_analyst")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        t.get("/caseload", Some(&s)).await.location(),
+        Some("/sign-in")
+    );
+    assert_eq!(
+        t.try_sign_in("lw3", "a long enough password").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let me = t.user_id("admin").await;
+    let r = t
+        .post_form(
+            &format!("/admin/users/{me}"),
+            Some(&admin),
+            &[
+                ("csrf_token", &admin.csrf),
+                ("role", "lead_worker"),
+                ("active", "yes"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("You cannot change your own account"));
+}
+
+#[tokio::test]
+async fn referrers_get_a_placeholder_that_says_so() {
+    let t = TestApp::new().await;
+    let s = t.sign_in("referrer").await;
+    let r = t.get("/referrals", Some(&s)).await;
+    assert!(r.body.contains("not available yet"));
+}
+
+#[tokio::test]
+async fn assets_are_served_with_their_content_types() {
+    let t = TestApp::new().await;
+    for (path, ty) in [
+        ("/assets/govuk-frontend.min.css", "text/css; charset=utf-8"),
+        (
+            "/assets/govuk-frontend.min.js",
+            "text/javascript; charset=utf-8",
+        ),
+        ("/assets/fonts/bold-b542beb274-v2.woff2", "font/woff2"),
+        ("/assets/images/favicon.svg", "image/svg+xml"),
+        ("/assets/hearth-init.mjs", "text/javascript; charset=utf-8"),
+    ] {
+        let r = t.get(path, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert_eq!(r.header("content-type"), Some(ty), "{path}");
+    }
+    assert_eq!(
+        t.get("/assets/../Cargo.toml", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        t.get("/assets/nope.css", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn over_a_real_socket_the_client_address_is_audited() {
+    let t = TestApp::new().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = t.router.clone();
+    let server = tokio::spawn(async move { hearth_web::serve(listener, router).await });
+    let s = t.sign_in("po").await;
+    let response = raw_get(addr, "/families/1", &s.token).await;
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let entries = t.audit().await;
+    let view = entries.iter().find(|e| e.action == "view family").unwrap();
+    assert_eq!(view.client_ip, "127.0.0.1");
+    server.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_main_flow_works_on_postgresql() {
+    let url = match std::env::var("HEARTH_TEST_POSTGRES_URL") {
+        Ok(u) if !u.is_empty() => u,
+        _ => {
+            eprintln!("SKIPPED: the web app on PostgreSQL (set HEARTH_TEST_POSTGRES_URL)");
+            return;
+        }
+    };
+    let t = TestApp::postgres(&url).await;
+    let po = t.sign_in("po").await;
+    let page = t.get("/families/1", Some(&po)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Alice Example") && page.body.contains("2 March 1985"));
+    let lw1 = t.user_id("lw1").await.to_string();
+    let r = t
+        .post_form(
+            "/families/2/lead-worker",
+            Some(&po),
+            &[("csrf_token", &po.csrf), ("lead_worker", &lw1)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let lw = t.sign_in("lw1").await;
+    assert!(t
+        .get("/caseload", Some(&lw))
+        .await
+        .body
+        .contains("/families/2\""));
+    let r = t
+        .post_form(
+            "/families/2/notes",
+            Some(&lw),
+            &[("csrf_token", &lw.csrf), ("note", "Met them")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let other = t.sign_in("lw2").await;
+    assert_eq!(
+        t.get("/families/2", Some(&other)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let analyst = t.sign_in("analyst").await;
+    assert!(!t
+        .get("/families/1", Some(&analyst))
+        .await
+        .body
+        .contains("Alice"));
+    for _ in 0..5 {
+        t.try_sign_in("lw2", "wrong").await;
+    }
+    assert_eq!(
+        t.try_sign_in("lw2", PASSWORD).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    let entries = t.audit().await;
+    assert!(entries
+        .iter()
+        .any(|e| e.action == "view family" && e.user_name == "po"));
+    assert!(entries
+        .iter()
+        .any(|e| e.action == "view family refused" && e.user_name == "lw2"));
+    t.finish().await;
+}
