@@ -3,8 +3,9 @@
 //! Linkage (crate `hearth-linkage`) says which partner records are the same person. This crate
 //! takes those people and every address at which a partner record placed them, and works out:
 //!
-//! * each person's **address at the as-at date** — the most recent sighting on or before it
-//!   (old addresses in slower sources lose to newer ones); people known only by a postcode
+//! * each person's **address at the as-at date** — the newest address to appear in their
+//!   records before it (a partner still using an old address after a move cannot bring it
+//!   back; a one-off address counts only if it is also their latest sighting); people known only by a postcode
 //!   (benefit records) join the one household at that postcode where someone shares their
 //!   family name, and stay unplaced when there is no such household or more than one;
 //! * **households**: the people whose current address is the same;
@@ -198,9 +199,19 @@ fn months_between(earlier: NaiveDate, later: NaiveDate) -> i64 {
 
 /// Places people at their as-at address, groups households and forms families.
 pub fn infer(people: &[Person], sightings: &[Sighting], settings: &Settings) -> Households {
-    // Best sighting per person: latest date on or before as_at; ties by how often that
-    // address was seen, then by key for determinism. Undated sightings rank below dated ones.
-    let mut seen_counts: HashMap<(usize, String), (u32, Option<NaiveDate>)> = HashMap::new();
+    // Each person's current address: the newest address to appear in their records (latest
+    // first sighting) — a partner that still uses an old address after a move cannot bring
+    // it back, since the old address appeared first. To keep a one-off mistyped address from
+    // winning, an address counts only if it was seen twice or holds the person's latest
+    // sighting of all. Undated sightings rank below dated ones; ties go to the address seen
+    // more often, then by key for determinism.
+    #[derive(Clone, Copy)]
+    struct Seen {
+        count: u32,
+        first: Option<NaiveDate>,
+        last: Option<NaiveDate>,
+    }
+    let mut seen_at: HashMap<(usize, String), Seen> = HashMap::new();
     for s in sightings {
         if s.person >= people.len() {
             continue;
@@ -215,13 +226,28 @@ pub fn infer(people: &[Person], sightings: &[Sighting], settings: &Settings) -> 
         let Some(key) = address_key(s.address.as_deref(), s.postcode.as_deref()) else {
             continue;
         };
-        let e = seen_counts.entry((s.person, key)).or_insert((0, None));
-        e.0 += 1;
-        e.1 = e.1.max(s.seen);
+        let e = seen_at.entry((s.person, key)).or_insert(Seen {
+            count: 0,
+            first: s.seen,
+            last: s.seen,
+        });
+        e.count += 1;
+        e.first = match (e.first, s.seen) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        e.last = e.last.max(s.seen);
+    }
+    let mut latest_of: Vec<Option<NaiveDate>> = vec![None; people.len()];
+    for ((person, _), seen) in &seen_at {
+        latest_of[*person] = latest_of[*person].max(seen.last);
     }
     let mut best: Vec<Option<(Option<NaiveDate>, u32, String)>> = vec![None; people.len()];
-    for ((person, key), (count, latest)) in seen_counts {
-        let cand = (latest, count, key);
+    for ((person, key), seen) in seen_at {
+        if seen.count < 2 && seen.last < latest_of[person] {
+            continue;
+        }
+        let cand = (seen.first, seen.count, key);
         let slot = &mut best[person];
         let better = match slot {
             None => true,

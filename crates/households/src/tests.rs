@@ -191,3 +191,38 @@ fn postcode_only_people_join_the_one_household_sharing_their_family_name() {
         .unwrap()];
     assert_eq!(khan.members.len(), 2);
 }
+
+#[test]
+fn an_old_address_reappearing_after_a_move_does_not_move_the_person_back() {
+    let people = vec![person(1, Some(d(2015, 1, 1)), "Morris")];
+    let s = vec![
+        seen(0, "90 Rowan Way", "WA7 5TG", d(2023, 9, 1)),
+        seen(0, "90 Rowan Way", "WA7 5TG", d(2024, 1, 4)),
+        seen(0, "Flat 1, 23 Grange Court", "WA8 8AX", d(2024, 9, 1)),
+        seen(0, "Flat 1, 23 Grange Court", "WA8 8AX", d(2025, 1, 4)),
+        // A school still using the old address for the summer term.
+        seen(0, "90 Rowan Way", "WA7 5TG", d(2025, 4, 14)),
+    ];
+    let out = infer(&people, &s, &Settings::as_at(d(2025, 9, 1)));
+    assert_eq!(out.households[0].address_key, "WA8 8AX|1 23");
+}
+
+#[test]
+fn a_one_off_address_wins_only_as_the_latest_sighting() {
+    let people = vec![person(1, Some(d(2015, 1, 1)), "Ng"), person(2, None, "Ng")];
+    let s = vec![
+        seen(0, "5 Oak Road", "M1 1AE", d(2024, 1, 1)),
+        seen(0, "5 Oak Road", "M1 1AE", d(2025, 6, 1)),
+        seen(0, "7 Elm Road", "M2 2BB", d(2025, 3, 1)), // once, not the latest: a mistake
+        seen(1, "5 Oak Road", "M1 1AE", d(2024, 1, 1)),
+        seen(1, "7 Elm Road", "M2 2BB", d(2025, 6, 1)), // once but the latest: a move
+    ];
+    let out = infer(&people, &s, &Settings::as_at(d(2025, 9, 1)));
+    let key = |p: usize| {
+        out.households[out.household_of[p].unwrap()]
+            .address_key
+            .clone()
+    };
+    assert_eq!(key(0), "M1 1AE|5");
+    assert_eq!(key(1), "M2 2BB|7");
+}
