@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Load benchmark of the web application: 100 concurrent signed-in users (performance
+# officers, analysts and a lead worker) on the families list (with filters and pages), family
+# records and caseloads, over loopback only, for a bounded time. Target: p95 < 100 ms.
+#
+#   bench/web_load.sh                 # 20,000-person demo borough, 100 connections, 20 s
+#   PEOPLE=5000 CONNECTIONS=50 DURATION=10s bench/web_load.sh
+#
+# Needs wrk (Debian: apt-get install -y wrk) and curl. Prints p50/p95/p99 and errors, and
+# exits non-zero if p95 is over the target or any request failed.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+people="${PEOPLE:-20000}"
+connections="${CONNECTIONS:-100}"
+duration="${DURATION:-20s}"
+target_ms="${TARGET_P95_MS:-100}"
+command -v wrk > /dev/null || { echo "web_load: wrk is missing (apt-get install -y wrk)" >&2; exit 1; }
+
+[ -n "${HEARTH_SKIP_BUILD:-}" ] || cargo build --release -p hearth  # HEARTH_SKIP_BUILD=1: use the binary already built
+work="$(mktemp -d)"
+server=""
+cleanup() {
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+./target/release/hearth demo --dir "$work/demo" --people "$people" --no-serve > "$work/demo.log"
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+url="http://127.0.0.1:$port"
+./target/release/hearth serve --store "$work/demo/hearth.sqlite" --addr "127.0.0.1:$port" > "$work/serve.log" 2>&1 &
+server=$!
+for _ in $(seq 1 100); do curl -fsS "$url/sign-in" > /dev/null 2>&1 && break; sleep 0.1; done
+
+password() { python3 -c "import json,sys; print(json.load(open('$work/demo/demo-sign-ins.json'))['accounts']['$1']['password'])"; }
+# Signs in and prints the session token.
+sign_in() {
+  local jar="$work/jar.$RANDOM" token
+  token="$(curl -fsS -c "$jar" "$url/sign-in" | grep -o 'name="csrf_token" value="[0-9a-f]*"' | head -1 | sed 's/.*value="//; s/"//')"
+  curl -fsS -o /dev/null -b "$jar" -c "$jar" --data-urlencode "csrf_token=$token" \
+    --data-urlencode "user_name=$1" --data-urlencode "password=$2" "$url/sign-in"
+  awk '$6 == "hearth_session" { print $7 }' "$jar"
+  rm -f "$jar"
+}
+
+po_pw="$(password performance.officer)"; an_pw="$(password analyst)"; lw_pw="$(password lead.worker)"
+echo "Signing in $connections sessions…"
+{
+  echo "sessions = {"
+  for i in $(seq 1 "$connections"); do
+    if (( i % 10 == 0 )); then echo "  {'lw', '$(sign_in lead.worker "$lw_pw")'},"
+    elif (( i % 10 == 1 )); then echo "  {'an', '$(sign_in analyst "$an_pw")'},"
+    else echo "  {'po', '$(sign_in performance.officer "$po_pw")'},"; fi
+  done
+  echo "}"
+  po_token="$(sign_in performance.officer "$po_pw")"
+  echo "families = {$(curl -fsS -b "hearth_session=$po_token" "$url/api/families" | python3 -c 'import json,sys; print(",".join(str(f["family_id"]) for f in json.load(sys.stdin)["families"][:200]))')}"
+  echo "assigned = {$(python3 -c "import json; print(','.join(str(f) for f in json.load(open('$work/demo/demo-sign-ins.json'))['assigned_to_lead_worker']))")}"
+} > "$work/data.lua"
+
+cat "$work/data.lua" - > "$work/load.lua" <<'LUA'
+local problems = {"", "crime_asb", "school_attendance", "worklessness", "health"}
+local counter = 0
+request = function()
+  counter = counter + 1
+  local s = sessions[(counter % #sessions) + 1]
+  local path
+  if s[1] == "lw" then
+    if counter % 2 == 0 then path = "/caseload"
+    else path = "/families/" .. assigned[(counter % #assigned) + 1] end
+  else
+    local r = counter % 3
+    if r == 0 then path = "/families?problem=" .. problems[(counter % #problems) + 1] .. "&page=" .. ((counter % 4) + 1)
+    else path = "/families/" .. families[(counter % #families) + 1] end
+  end
+  return wrk.format("GET", path, {["Cookie"] = "hearth_session=" .. s[2]})
+end
+done = function(summary, latency, requests)
+  io.write(string.format("requests %d in %.1f s (%.0f/s), errors %d\n", summary.requests,
+    summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status + summary.errors.timeout))
+  io.write(string.format("latency ms: p50 %.1f  p95 %.1f  p99 %.1f  max %.1f\n",
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency.max / 1000))
+  io.write(string.format("p95_ms=%.1f errors=%d\n", latency:percentile(95) / 1000,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
+end
+LUA
+
+echo "wrk (one thread): $connections connections, $duration, $people-person borough"
+[ -n "${PERF_PID_FILE:-}" ] && echo "$server" > "$PERF_PID_FILE"
+wrk -t1 -c"$connections" -d"$duration" --timeout 5s -s "$work/load.lua" "$url" | tee "$work/wrk.out"
+p95="$(sed -n 's/^p95_ms=\([0-9.]*\).*/\1/p' "$work/wrk.out")"
+errors="$(sed -n 's/.*errors=\([0-9]*\)$/\1/p' "$work/wrk.out")"
+if python3 -c "import sys; sys.exit(0 if float('$p95') < $target_ms and int('$errors') == 0 else 1)"; then
+  echo "PASS: p95 ${p95} ms < ${target_ms} ms, no errors"
+else
+  echo "FAIL: p95 ${p95} ms (target < ${target_ms} ms), errors ${errors}"
+  exit 1
+fi

@@ -1,0 +1,210 @@
+//! Clustering pairs into people, resisting chains.
+//!
+//! Links are taken in descending weight. A union-find merges the two records' clusters only
+//! if (1) the clusters do not conflict — different valid NHS numbers, NI numbers or UPNs,
+//! no compatible date of birth (exact, day/month swap or one digit off; checked when a cluster
+//! already has several records, unless the linking pair shares an identifier exactly — for two
+//! single records the pair's own score has already weighed the dates), two records of a
+//! source whose records are all different people, or a reviewer's cannot-link — and (2) when
+//! either cluster already holds several records, most of the compared pairs between the two
+//! clusters are links (cluster-level support), so that one weak link cannot chain a
+//! household together. Reviewers' must-links are applied first, unconditionally.
+
+use crate::compare::dob_level;
+
+/// Top bit of an adjacency entry: the pair is a link.
+pub(crate) const LINK_BIT: u32 = 1 << 31;
+const LINK_MASK: u32 = !LINK_BIT;
+
+/// Per-record facts the guards use.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Facts {
+    pub nhs: u32,
+    pub ni: u32,
+    pub upn: u32,
+    pub dob: u32,
+    /// Source index if the source's records are all different people, else `u32::MAX`.
+    pub unique_source: u32,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Summary {
+    nhs: Vec<u32>,
+    ni: Vec<u32>,
+    upn: Vec<u32>,
+    dob: Vec<u32>,
+    sources: Vec<u32>,
+    members: Vec<u32>,
+}
+
+fn push(v: &mut Vec<u32>, x: u32) {
+    if x != 0 && x != u32::MAX && !v.contains(&x) {
+        v.push(x);
+    }
+}
+
+fn disjoint_both_present(a: &[u32], b: &[u32]) -> bool {
+    !a.is_empty() && !b.is_empty() && !a.iter().any(|x| b.contains(x))
+}
+
+pub(crate) struct Clusterer<'a> {
+    parent: Vec<u32>,
+    sum: Vec<Summary>,
+    /// Adjacency of all compared pairs in compressed rows: `adj[start[i]..start[i + 1]]` are
+    /// record i's neighbours, the top bit set when the pair is a link.
+    start: &'a [u32],
+    adj: &'a [u32],
+    cannot: &'a [Vec<u32>],
+}
+
+impl<'a> Clusterer<'a> {
+    pub(crate) fn new(
+        facts: &[Facts],
+        start: &'a [u32],
+        adj: &'a [u32],
+        cannot: &'a [Vec<u32>],
+    ) -> Self {
+        let sum = facts
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let mut s = Summary {
+                    members: vec![i as u32],
+                    ..Default::default()
+                };
+                push(&mut s.nhs, f.nhs);
+                push(&mut s.ni, f.ni);
+                push(&mut s.upn, f.upn);
+                push(&mut s.dob, f.dob);
+                push(&mut s.sources, f.unique_source.wrapping_add(1));
+                s
+            })
+            .collect();
+        Clusterer {
+            parent: (0..facts.len() as u32).collect(),
+            sum,
+            start,
+            adj,
+            cannot,
+        }
+    }
+
+    pub(crate) fn find(&mut self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            let p = self.parent[x as usize];
+            self.parent[x as usize] = self.parent[p as usize];
+            x = p;
+        }
+        x
+    }
+
+    fn union(&mut self, a: u32, b: u32) {
+        let (big, small) =
+            if self.sum[a as usize].members.len() >= self.sum[b as usize].members.len() {
+                (a, b)
+            } else {
+                (b, a)
+            };
+        self.parent[small as usize] = big;
+        let s = std::mem::take(&mut self.sum[small as usize]);
+        let t = &mut self.sum[big as usize];
+        for x in s.nhs {
+            push(&mut t.nhs, x);
+        }
+        for x in s.ni {
+            push(&mut t.ni, x);
+        }
+        for x in s.upn {
+            push(&mut t.upn, x);
+        }
+        for x in s.dob {
+            push(&mut t.dob, x);
+        }
+        for x in s.sources {
+            push(&mut t.sources, x);
+        }
+        t.members.extend(s.members);
+    }
+
+    fn conflict(&mut self, ra: u32, rb: u32, check_dob: bool) -> bool {
+        let (a, b) = (&self.sum[ra as usize], &self.sum[rb as usize]);
+        if disjoint_both_present(&a.nhs, &b.nhs)
+            || disjoint_both_present(&a.ni, &b.ni)
+            || disjoint_both_present(&a.upn, &b.upn)
+            || a.sources.iter().any(|s| b.sources.contains(s))
+        {
+            return true;
+        }
+        let singletons = a.members.len() == 1 && b.members.len() == 1;
+        if check_dob
+            && !singletons
+            && !a.dob.is_empty()
+            && !b.dob.is_empty()
+            && !a
+                .dob
+                .iter()
+                .any(|&x| b.dob.iter().any(|&y| dob_level(x, y) <= 3))
+        {
+            return true;
+        }
+        let (small, other) = if a.members.len() <= b.members.len() {
+            (ra, rb)
+        } else {
+            (rb, ra)
+        };
+        let members = self.sum[small as usize].members.clone();
+        for m in members {
+            for &c in &self.cannot[m as usize] {
+                if self.find(c) == other {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    fn supported(&mut self, ra: u32, rb: u32) -> bool {
+        let (la, lb) = (
+            self.sum[ra as usize].members.len(),
+            self.sum[rb as usize].members.len(),
+        );
+        if la == 1 && lb == 1 {
+            return true;
+        }
+        let (small, other) = if la <= lb { (ra, rb) } else { (rb, ra) };
+        let members = self.sum[small as usize].members.clone();
+        let (mut compared, mut linked) = (0usize, 0usize);
+        for m in members {
+            let (adj, start) = (self.adj, self.start);
+            for &e in &adj[start[m as usize] as usize..start[m as usize + 1] as usize] {
+                if self.find(e & LINK_MASK) == other {
+                    compared += 1;
+                    linked += usize::from(e & LINK_BIT != 0);
+                }
+            }
+        }
+        linked * 2 > compared
+    }
+
+    /// Forces a merge (reviewer must-link).
+    pub(crate) fn must_link(&mut self, a: u32, b: u32) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            self.union(ra, rb);
+        }
+    }
+
+    /// Tries a link; returns whether the records ended in one cluster. `ids_agree`: the
+    /// linking pair shares an identifier exactly, which outweighs a date-of-birth mismatch.
+    pub(crate) fn link(&mut self, a: u32, b: u32, ids_agree: bool) -> bool {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra == rb {
+            return true;
+        }
+        if self.conflict(ra, rb, !ids_agree) || !self.supported(ra, rb) {
+            return false;
+        }
+        self.union(ra, rb);
+        true
+    }
+}

@@ -1,0 +1,539 @@
+//! Comparisons with graded levels. A comparison vector (one level per comparison) packs into
+//! a `u32` "pattern": three bits per comparison, comparison `k` at bits `3k..3k+3`.
+//! Level 0 always means "missing on one side": it contributes no evidence.
+
+use crate::metrics::{jaro_winkler, within_one_edit};
+use crate::prepare::{Prepared, Rec};
+
+/// One comparison: its name and the labels of its levels (index = level; 0 = missing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Comparison {
+    /// Name, e.g. `given_name`.
+    pub name: &'static str,
+    /// Level labels; `levels[0]` is `"missing"`.
+    pub levels: &'static [&'static str],
+}
+
+const ID_LEVELS: &[&str] = &["missing", "exact", "one_typo", "two_typos", "different"];
+
+/// The comparisons Hearth makes, in pattern order.
+pub const COMPARISONS: [Comparison; 9] = [
+    Comparison {
+        name: "given_name",
+        levels: &[
+            "missing",
+            "exact",
+            "nickname_or_middle",
+            "fuzzy_high",
+            "fuzzy_low",
+            "initial",
+            "different",
+        ],
+    },
+    Comparison {
+        name: "family_name",
+        levels: &[
+            "missing",
+            "exact",
+            "token_overlap",
+            "fuzzy_high",
+            "fuzzy_low",
+            "different",
+        ],
+    },
+    Comparison {
+        name: "date_of_birth",
+        levels: &[
+            "missing",
+            "exact",
+            "day_month_swap",
+            "one_digit_off",
+            "same_year",
+            "different",
+        ],
+    },
+    Comparison {
+        name: "sex",
+        levels: &["missing", "same", "different"],
+    },
+    Comparison {
+        name: "address",
+        levels: &[
+            "missing",
+            "address_exact",
+            "postcode_full_address_similar",
+            "postcode_full",
+            "address_same_or_similar",
+            "postcode_sector",
+            "postcode_district",
+            "different",
+        ],
+    },
+    Comparison {
+        name: "nhs_number",
+        levels: ID_LEVELS,
+    },
+    Comparison {
+        name: "ni_number",
+        levels: ID_LEVELS,
+    },
+    Comparison {
+        name: "upn",
+        levels: ID_LEVELS,
+    },
+    Comparison {
+        name: "other_ids",
+        levels: ID_LEVELS,
+    },
+];
+
+/// Number of comparisons.
+pub const N_COMP: usize = COMPARISONS.len();
+/// Largest number of levels of any comparison (including missing).
+pub const MAX_LEVELS: usize = 8;
+
+/// Index of the given-name comparison.
+pub const GIVEN: usize = 0;
+/// Index of the family-name comparison.
+pub const FAMILY: usize = 1;
+/// Index of the date-of-birth comparison.
+pub const DOB: usize = 2;
+/// Index of the address (postcode and address lines together) comparison.
+pub const ADDRESS: usize = 4;
+/// Indices of the identifier comparisons.
+pub const IDENTIFIERS: std::ops::Range<usize> = 5..9;
+
+/// The level of comparison `k` in a pattern.
+#[inline]
+pub fn level(pattern: u32, k: usize) -> usize {
+    ((pattern >> (3 * k)) & 7) as usize
+}
+
+#[inline]
+fn fuzzy(a: &[u8], b: &[u8], high: f64, low: f64) -> Option<bool> {
+    if within_one_edit(a, b) {
+        return Some(true);
+    }
+    let jw = jaro_winkler(a, b);
+    if jw >= high {
+        Some(true)
+    } else if jw >= low {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// `fuzzy(name a, name b, 0.92, 0.80)` for interned names, through a small per-thread
+/// direct-mapped cache: frequent name pairs (common names meet each other in every block)
+/// are measured once.
+fn fuzzy_names(p: &Prepared, a: u32, b: u32) -> Option<bool> {
+    use std::cell::RefCell;
+    const SLOTS: usize = 1 << 14;
+    thread_local! {
+        static CACHE: RefCell<Vec<(u64, u64, u8)>> = RefCell::new(vec![(u64::MAX, u64::MAX, 0); SLOTS]);
+    }
+    // Interned ids mean something only within one preparation: key by its generation too.
+    let key = ((a.min(b) as u64) << 32) | a.max(b) as u64;
+    let generation = p.generation;
+    let slot = (crate::blocking::mix(key, 0x5eed) as usize) & (SLOTS - 1);
+    let enc = |v: Option<bool>| match v {
+        Some(true) => 1u8,
+        Some(false) => 2,
+        None => 3,
+    };
+    let dec = |v: u8| match v {
+        1 => Some(true),
+        2 => Some(false),
+        _ => None,
+    };
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if c[slot].0 == key && c[slot].1 == generation {
+            return dec(c[slot].2);
+        }
+        let v = fuzzy(p.name(a), p.name(b), 0.92, 0.80);
+        c[slot] = (key, generation, enc(v));
+        v
+    })
+}
+
+fn given_level(p: &Prepared, a: &Rec, b: &Rec) -> u32 {
+    if a.given == 0 || b.given == 0 {
+        return 0;
+    }
+    if a.given == b.given {
+        return 1;
+    }
+    let (ia, ib) = (p.info(a.given), p.info(b.given));
+    let nick = ia
+        .groups
+        .iter()
+        .any(|g| *g != u32::MAX && ib.groups.contains(g));
+    if nick || (a.middle != 0 && a.middle == b.given) || (b.middle != 0 && b.middle == a.given) {
+        return 2;
+    }
+    let (na, nb) = (p.name(a.given), p.name(b.given));
+    if na.len() == 1 || nb.len() == 1 {
+        return if na[0] == nb[0] { 5 } else { 6 };
+    }
+    match fuzzy_names(p, a.given, b.given) {
+        Some(true) => 3,
+        Some(false) => 4,
+        None => 6,
+    }
+}
+
+fn family_level(p: &Prepared, a: &Rec, b: &Rec) -> u32 {
+    if a.family == 0 || b.family == 0 {
+        return 0;
+    }
+    if a.family == b.family {
+        return 1;
+    }
+    let overlap = a.family_w.iter().any(|w| *w != 0 && b.family_w.contains(w));
+    if overlap {
+        return 2;
+    }
+    match fuzzy_names(p, a.family, b.family) {
+        Some(true) => 3,
+        Some(false) => 4,
+        None => 5,
+    }
+}
+
+fn dob_digits(d: u32) -> [u8; 8] {
+    let mut out = [0u8; 8];
+    let mut v = d;
+    for i in (0..8).rev() {
+        out[i] = (v % 10) as u8;
+        v /= 10;
+    }
+    out
+}
+
+/// Date-of-birth level for packed `yyyymmdd` values (0 = missing).
+pub fn dob_level(a: u32, b: u32) -> u32 {
+    if a == 0 || b == 0 {
+        return 0;
+    }
+    if a == b {
+        return 1;
+    }
+    let (ya, ma, da) = (a / 10000, a / 100 % 100, a % 100);
+    let (yb, mb, db) = (b / 10000, b / 100 % 100, b % 100);
+    if ya == yb && ma == db && da == mb {
+        return 2;
+    }
+    let (x, y) = (dob_digits(a), dob_digits(b));
+    let mut diff = [0usize; 8];
+    let mut nd = 0;
+    for i in 0..8 {
+        if x[i] != y[i] {
+            diff[nd] = i;
+            nd += 1;
+        }
+    }
+    let one_off = nd == 1
+        || (nd == 2
+            && diff[1] == diff[0] + 1
+            && x[diff[0]] == y[diff[1]]
+            && x[diff[1]] == y[diff[0]]);
+    if one_off {
+        return 3;
+    }
+    if ya == yb {
+        return 4;
+    }
+    5
+}
+
+fn id_level(p: &Prepared, a: u32, b: u32) -> u32 {
+    if a == 0 || b == 0 {
+        return 0;
+    }
+    if a == b {
+        return 1;
+    }
+    let (x, y) = (p.text.get(a).as_bytes(), p.text.get(b).as_bytes());
+    if within_one_edit(x, y) {
+        2
+    } else if x.len().abs_diff(y.len()) <= 2 && crate::metrics::damerau_levenshtein(x, y) <= 2 {
+        3
+    } else {
+        4
+    }
+}
+
+/// Compares two prepared records, returning the packed pattern.
+pub(crate) fn compare(p: &Prepared, a: &Rec, b: &Rec) -> u32 {
+    let mut lv = [0u32; N_COMP];
+    lv[GIVEN] = given_level(p, a, b);
+    lv[FAMILY] = family_level(p, a, b);
+    // Names written the wrong way round (in full or in part): a given name found as the
+    // other record's family name counts as a close (fuzzy_high) match.
+    if lv[GIVEN] >= 4 || lv[FAMILY] >= 4 {
+        let close = |x: u32, y: u32| {
+            x != 0
+                && y != 0
+                && (x == y
+                    || within_one_edit(p.name(x), p.name(y))
+                    || (p.info(x).phon == p.info(y).phon
+                        && jaro_winkler(p.name(x), p.name(y)) >= 0.92))
+        };
+        let cg = close(a.given, b.family);
+        let cf = close(a.family, b.given);
+        if cg && cf {
+            lv[GIVEN] = lv[GIVEN].min(3);
+            lv[FAMILY] = lv[FAMILY].min(3);
+        } else if cg {
+            lv[GIVEN] = lv[GIVEN].min(3);
+        } else if cf {
+            lv[FAMILY] = lv[FAMILY].min(3);
+        }
+    }
+    lv[DOB] = dob_level(a.dob, b.dob);
+    lv[3] = match (a.sex, b.sex) {
+        (0, _) | (_, 0) => 0,
+        (x, y) if x == y => 1,
+        _ => 2,
+    };
+    // Postcode and address lines are one comparison: they are nearly redundant, and
+    // counting both would double the evidence that a household shares.
+    let pc = if a.pc == 0 || b.pc == 0 {
+        0
+    } else if a.pc == b.pc {
+        1
+    } else if (a.sector != 0 && a.sector == b.sector)
+        || (a.sector == 0
+            && b.sector == 0
+            && within_one_edit(p.text.get(a.pc).as_bytes(), p.text.get(b.pc).as_bytes()))
+    {
+        // same sector, or (outside the UK) one typo apart
+        2
+    } else if a.district != 0 && a.district == b.district {
+        3
+    } else {
+        4
+    };
+    let addr = if a.addr == 0 || b.addr == 0 {
+        0
+    } else if a.addr == b.addr {
+        1
+    } else {
+        let (x, y) = (p.text.get(a.addr).as_bytes(), p.text.get(b.addr).as_bytes());
+        let same_house = a.house != 0 && a.house == b.house;
+        // Jaro–Winkler >= 0.92 needs the shorter string to be at least 60% of the longer
+        // (jaro <= (2 + short/long) / 3, and the prefix bonus at most closes 40% of the gap):
+        // skip the metric when it cannot pass.
+        let plausible = same_house || (x.len().abs_diff(y.len()) * 5 <= 2 * x.len().max(y.len()));
+        if !plausible {
+            3
+        } else {
+            let jw = jaro_winkler(x, y);
+            if (same_house && jw >= 0.80) || jw >= 0.92 {
+                2
+            } else {
+                3
+            }
+        }
+    };
+    lv[ADDRESS] = match (addr, pc) {
+        (0, 0) => 0,
+        (1, 0..=2) => 1,
+        (2, 1) | (0, 1) => 2,
+        (_, 1) => 3,
+        (1 | 2, _) => 4,
+        (_, 2) => 5,
+        (_, 3) => 6,
+        _ => 7,
+    };
+    lv[5] = id_level(p, a.nhs, b.nhs);
+    lv[6] = id_level(p, a.ni, b.ni);
+    lv[7] = id_level(p, a.upn, b.upn);
+    lv[8] = (0..3)
+        .map(|k| id_level(p, a.extra[k], b.extra[k]))
+        .filter(|&l| l != 0)
+        .min()
+        .unwrap_or(0);
+    lv.iter()
+        .enumerate()
+        .fold(0u32, |acc, (k, l)| acc | (l << (3 * k)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::standardise::{parse_dob, Nicknames};
+    use crate::LinkRecord;
+
+    fn person(given: &str, family: &str) -> LinkRecord {
+        let mut r = LinkRecord::new(0, "k");
+        r.given_name = Some(given.into());
+        r.family_name = Some(family.into());
+        r
+    }
+
+    fn levels(a: &LinkRecord, b: &LinkRecord) -> Vec<&'static str> {
+        let p = crate::prepare::prepare(&[a.clone(), b.clone()], &Nicknames::shipped());
+        let pat = compare(&p, &p.recs[0], &p.recs[1]);
+        let pat2 = compare(&p, &p.recs[1], &p.recs[0]);
+        assert_eq!(pat, pat2, "comparisons are symmetric");
+        COMPARISONS
+            .iter()
+            .enumerate()
+            .map(|(k, c)| c.levels[level(pat, k)])
+            .collect()
+    }
+
+    fn given(a: &str, b: &str) -> &'static str {
+        levels(&person(a, "quimby"), &person(b, "quimby"))[GIVEN]
+    }
+
+    fn family(a: &str, b: &str) -> &'static str {
+        levels(&person("ann", a), &person("ann", b))[FAMILY]
+    }
+
+    #[test]
+    fn given_name_levels() {
+        assert_eq!(given("John", "JOHN"), "exact");
+        assert_eq!(given("Bill", "William"), "nickname_or_middle");
+        assert_eq!(given("Muhammad", "Mohamed"), "nickname_or_middle");
+        assert_eq!(given("Jonathon", "Jonathan"), "fuzzy_high");
+        assert_eq!(given("Christina", "Kristine"), "nickname_or_middle");
+        assert_eq!(given("Amelia", "Amalie"), "fuzzy_low");
+        assert_eq!(given("J", "John"), "initial");
+        assert_eq!(given("Oliver", "Zainab"), "different");
+        let mut a = person("Ann", "Quimby");
+        a.middle_name = Some("Mary".into());
+        assert_eq!(
+            levels(&a, &person("Mary", "Quimby"))[GIVEN],
+            "nickname_or_middle"
+        );
+        let mut b = person("", "Quimby");
+        b.given_name = None;
+        assert_eq!(levels(&a, &b)[GIVEN], "missing");
+    }
+
+    #[test]
+    fn swapped_names_are_close() {
+        let l = levels(&person("Khan", "Imran"), &person("Imran", "Khan"));
+        assert_eq!((l[GIVEN], l[FAMILY]), ("fuzzy_high", "fuzzy_high"));
+    }
+
+    #[test]
+    fn family_name_levels() {
+        assert_eq!(family("Smith", "smith"), "exact");
+        assert_eq!(family("Smith-Jones", "Jones"), "token_overlap");
+        assert_eq!(family("Smith", "Smyth"), "fuzzy_high");
+        assert_eq!(family("Robertson", "Robinson"), "fuzzy_low");
+        assert_eq!(family("Smith", "Nowak"), "different");
+    }
+
+    #[test]
+    fn sex_and_date_levels() {
+        let mut a = person("ann", "quimby");
+        let mut b = a.clone();
+        a.sex = Some("F".into());
+        b.sex = Some("2".into());
+        a.date_of_birth = parse_dob("2012-04-03", "%Y-%m-%d").unwrap();
+        b.date_of_birth = parse_dob("2012-03-04", "%Y-%m-%d").unwrap();
+        let l = levels(&a, &b);
+        assert_eq!((l[3], l[DOB]), ("same", "day_month_swap"));
+        b.sex = Some("M".into());
+        b.date_of_birth = None;
+        let l = levels(&a, &b);
+        assert_eq!((l[3], l[DOB]), ("different", "missing"));
+    }
+
+    fn address(a: (&str, &str), b: (&str, &str)) -> &'static str {
+        let mut x = person("ann", "quimby");
+        let mut y = x.clone();
+        x.address = Some(a.0.into()).filter(|s: &String| !s.is_empty());
+        x.postcode = Some(a.1.into()).filter(|s: &String| !s.is_empty());
+        y.address = Some(b.0.into()).filter(|s: &String| !s.is_empty());
+        y.postcode = Some(b.1.into()).filter(|s: &String| !s.is_empty());
+        levels(&x, &y)[ADDRESS]
+    }
+
+    #[test]
+    fn address_levels() {
+        assert_eq!(
+            address(
+                ("Flat 2, 14 High St", "LS1 4AB"),
+                ("2 14 High Street", "ls14ab")
+            ),
+            "address_exact"
+        );
+        assert_eq!(
+            address(("14 High St", "LS1 4AB"), ("14 Hihg Street", "LS1 4AB")),
+            "postcode_full_address_similar"
+        );
+        assert_eq!(
+            address(("", "LS1 4AB"), ("14 High St", "LS1 4AB")),
+            "postcode_full_address_similar"
+        );
+        assert_eq!(
+            address(("3 Mill Road", "LS1 4AB"), ("14 High St", "LS1 4AB")),
+            "postcode_full"
+        );
+        assert_eq!(
+            address(("14 High St", "LS1 4AB"), ("14 High St", "M1 1AE")),
+            "address_same_or_similar"
+        );
+        assert_eq!(
+            address(("14 High St", "LS1 4AB"), ("14 High Stret", "M1 1AE")),
+            "address_same_or_similar"
+        );
+        assert_eq!(
+            address(("14 High St", "LS1 4AB"), ("14 High St", "LS1 4XY")),
+            "address_exact"
+        );
+        assert_eq!(address(("", "LS1 4AB"), ("", "LS1 4XY")), "postcode_sector");
+        assert_eq!(
+            address(("", "LS1 4AB"), ("", "LS1 9XY")),
+            "postcode_district"
+        );
+        assert_eq!(address(("", "LS1 4AB"), ("", "M1 1AE")), "different");
+        assert_eq!(address(("", ""), ("", "M1 1AE")), "missing");
+    }
+
+    #[test]
+    fn identifier_levels() {
+        let mut a = person("ann", "quimby");
+        let mut b = a.clone();
+        a.ni_number = Some("AB123456C".into());
+        b.ni_number = Some("ab 12 34 56".into());
+        a.nhs_number = Some("943 476 5919".into());
+        b.nhs_number = Some("9434765870".into());
+        a.other_ids = vec![("case".into(), "SC-123".into())];
+        b.other_ids = vec![("case".into(), "sc124".into())];
+        let l = levels(&a, &b);
+        assert_eq!((l[5], l[6], l[8]), ("different", "exact", "one_typo"));
+        b.other_ids = vec![("case".into(), "XY-999".into())];
+        assert_eq!(levels(&a, &b)[8], "different");
+        b.ni_number = Some("AB123457C".into());
+        b.nhs_number = Some("943 476 5910".into()); // bad check digit: ignored
+        let l = levels(&a, &b);
+        assert_eq!((l[5], l[6], l[7]), ("missing", "one_typo", "missing"));
+    }
+
+    #[test]
+    fn dob_levels() {
+        assert_eq!(dob_level(20120403, 20120403), 1);
+        assert_eq!(dob_level(20120403, 20120304), 2);
+        assert_eq!(dob_level(20120403, 20120408), 3);
+        assert_eq!(dob_level(20120403, 21020403), 3); // adjacent transposition
+        assert_eq!(dob_level(20120403, 20121125), 4);
+        assert_eq!(dob_level(20120403, 19991125), 5);
+        assert_eq!(dob_level(0, 19991125), 0);
+    }
+
+    #[test]
+    fn level_labels_fit_in_three_bits() {
+        for c in COMPARISONS {
+            assert!(c.levels.len() <= MAX_LEVELS && MAX_LEVELS <= 8);
+            assert_eq!(c.levels[0], "missing");
+        }
+    }
+}
