@@ -190,7 +190,7 @@ impl Default for Settings {
             max_block_size: 300,
             u_sample_pairs: 100_000,
             seed: 1,
-            em_pairs: 500_000,
+            em_pairs: 200_000,
             em_max_iterations: 100,
             em_tolerance: 1e-5,
             match_threshold: None,

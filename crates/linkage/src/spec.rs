@@ -15,7 +15,7 @@ use std::time::Instant;
 #[derive(Debug, thiserror::Error)]
 pub enum SpecError {
     /// The spec file could not be read.
-    #[error("cannot read the spec file {path}: {source}")]
+    #[error("cannot read the spec file {path}")]
     ReadSpec {
         /// The spec path.
         path: PathBuf,
@@ -73,7 +73,7 @@ pub enum SpecError {
         message: String,
     },
     /// An output could not be written.
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}")]
     Write {
         /// The output path.
         path: PathBuf,
