@@ -264,9 +264,30 @@ pub fn link_store(store: &mut Store, as_at: NaiveDate) -> Result<LinkReport> {
             }
         })
         .collect();
-    let review: Vec<ReviewPair> = linkage
-        .review
-        .iter()
+    // The review queue holds the decisions that matter: pairs whose records ended up as two
+    // different people (a pair inside one person is already settled by stronger links), one
+    // pair per two people — the most likely — so a reviewer sees each question once.
+    let mut best_review: HashMap<(u64, u64), &hearth_linkage::ScoredPair> = HashMap::new();
+    for p in &linkage.review {
+        let (a, b) = (stable.ids[p.left as usize], stable.ids[p.right as usize]);
+        if a == b {
+            continue;
+        }
+        let key = (a.min(b), a.max(b));
+        let slot = best_review.entry(key).or_insert(p);
+        if (p.match_probability, std::cmp::Reverse((p.left, p.right)))
+            > (
+                slot.match_probability,
+                std::cmp::Reverse((slot.left, slot.right)),
+            )
+        {
+            *slot = p;
+        }
+    }
+    let mut review_pairs: Vec<&hearth_linkage::ScoredPair> = best_review.into_values().collect();
+    review_pairs.sort_by_key(|p| (p.left, p.right));
+    let review: Vec<ReviewPair> = review_pairs
+        .into_iter()
         .map(|p| {
             let (a, b) = (identities[p.left as usize].0, identities[p.right as usize].0);
             let (l, r) = if a < b { (a, b) } else { (b, a) };
