@@ -32,6 +32,13 @@ stage import "$bin" import --store "$store" "$out/sources"
 stage link "$bin" link --store "$store" --as-at 2025-09-01
 stage identify "$bin" identify --store "$store" --as-at 2025-09-01
 printf '%-10s %8.1f s\n' total "$total"
+rows=$(grep -hoE '[0-9]+ rows read' "$out/log.import" | awk '{s += $1} END {print s}')
+python3 -c "
+rows = $rows
+for stage in ['synth', 'import']:
+    secs = float(open('$out/time.' + stage).read().split()[0])
+    print(f'{stage:<10} {rows / secs:>10,.0f} rows/s ({rows:,} partner rows)')
+"
 grep -E "^Linked|households|^Identification" "$out/log.link" "$out/log.identify" | sed 's/^[^:]*://'
 if [[ "$store" != postgres* ]]; then
   python3 bench/identify_accuracy.py "$store" "$out"

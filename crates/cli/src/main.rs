@@ -22,6 +22,8 @@ enum Command {
     Import(commands::import::Args),
     /// Link records into people, households and families (or link any CSV files with --spec).
     Link(commands::link::Args),
+    /// The clerical review queue: uncertain pairs of records for a person to decide.
+    Review(commands::review::Args),
     /// Identify and prioritise the families eligible for the programme.
     Identify(commands::identify::Args),
     /// Look at one family: `hearth family show ID` prints its evidence trail.
@@ -41,6 +43,7 @@ fn main() -> std::process::ExitCode {
         Command::Synth(a) => commands::synth::run(a),
         Command::Import(a) => commands::import::run(a),
         Command::Link(a) => commands::link::run(a),
+        Command::Review(a) => commands::review::run(a),
         Command::Identify(a) => commands::identify::run(a),
         Command::Family(a) => commands::family::run(a),
         Command::Demo(a) => commands::demo::run(a),

@@ -263,3 +263,47 @@ fn the_pipeline_runs_on_postgresql() {
         .batch_execute(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
         .unwrap();
 }
+
+#[test]
+fn reviewers_decide_uncertain_pairs_and_the_next_link_applies_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    synth(dir, 3000);
+    let store = store_path(dir);
+    ok(hearth()
+        .args(["import", "--store", &store])
+        .arg(sources(dir)));
+    ok(hearth().args(["link", "--store", &store, "--as-at", "2025-09-01"]));
+    let listed = ok(hearth().args(["review", "list", "--store", &store, "--limit", "1"]));
+    let waiting: usize = listed.split_whitespace().next().unwrap().parse().unwrap();
+    assert!(waiting > 0, "{listed}");
+    let pair = listed
+        .lines()
+        .find(|l| l.starts_with("records "))
+        .expect("a pair");
+    let words: Vec<&str> = pair.split_whitespace().collect();
+    let (l, r) = (words[1], words[3].trim_end_matches(':'));
+    assert!(listed.contains("prior"), "explained: {listed}");
+
+    let out = run(hearth().args(["review", "decide", "--store", &store, "1", "2", "--same"]));
+    assert!(!out.status.success(), "a pair not in the queue is refused");
+    ok(hearth().args([
+        "review",
+        "decide",
+        "--store",
+        &store,
+        l,
+        r,
+        "--different",
+        "--as",
+        "reviewer",
+    ]));
+
+    let linked = ok(hearth().args(["link", "--store", &store, "--as-at", "2025-09-01"]));
+    assert!(linked.contains("1 reviewer decisions applied"), "{linked}");
+    let after = ok(hearth().args(["review", "list", "--store", &store, "--limit", "100000"]));
+    assert!(
+        !after.contains(&format!("records {l} and {r}:")),
+        "a decided pair is not asked again"
+    );
+}
