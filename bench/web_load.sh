@@ -5,6 +5,7 @@
 #
 #   bench/web_load.sh                 # 20,000-person demo borough, 100 connections, 20 s
 #   PEOPLE=5000 CONNECTIONS=50 DURATION=10s bench/web_load.sh
+#   THINK_MS=1000 bench/web_load.sh   # each user reads a page for ~1 s before the next
 #
 # Needs wrk (Debian: apt-get install -y wrk) and curl. Prints p50/p95/p99 and errors, and
 # exits non-zero if p95 is over the target or any request failed.
@@ -26,10 +27,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
-./target/release/hearth demo --dir "$work/demo" --people "$people" --no-serve > "$work/demo.log"
+# STORE=postgres://… (and PG_SCHEMA, default hearth_web_load) runs on PostgreSQL instead.
+store="${STORE:-$work/demo/hearth.sqlite}"
+store_args=(--store "$store")
+if [[ "$store" == postgres* ]]; then
+  schema="${PG_SCHEMA:-hearth_web_load}"
+  psql "$store" -q -c "DROP SCHEMA IF EXISTS $schema CASCADE" > /dev/null
+  store_args+=(--pg-schema "$schema")
+fi
+./target/release/hearth demo --dir "$work/demo" --people "$people" --no-serve "${store_args[@]}" > "$work/demo.log"
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 url="http://127.0.0.1:$port"
-./target/release/hearth serve --store "$work/demo/hearth.sqlite" --addr "127.0.0.1:$port" > "$work/serve.log" 2>&1 &
+./target/release/hearth serve "${store_args[@]}" --addr "127.0.0.1:$port" > "$work/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 1 100); do curl -fsS "$url/sign-in" > /dev/null 2>&1 && break; sleep 0.1; done
 
@@ -61,6 +70,12 @@ echo "Signing in $connections sessions…"
 
 cat "$work/data.lua" - > "$work/load.lua" <<'LUA'
 local problems = {"", "crime_asb", "school_attendance", "worklessness", "health"}
+-- THINK_MS > 0: each user waits that long between pages (a person reading), instead of
+-- requesting again at once (a stress test).
+local think = tonumber(os.getenv("THINK_MS") or "0")
+if think > 0 then
+  delay = function() return math.random(think / 2, think * 3 / 2) end
+end
 local counter = 0
 request = function()
   counter = counter + 1
@@ -87,7 +102,7 @@ done = function(summary, latency, requests)
 end
 LUA
 
-echo "wrk (one thread): $connections connections, $duration, $people-person borough"
+echo "wrk (one thread): $connections connections, think time ${THINK_MS:-0} ms, $duration, $people-person borough, store ${store%%://*}"
 [ -n "${PERF_PID_FILE:-}" ] && echo "$server" > "$PERF_PID_FILE"
 wrk -t1 -c"$connections" -d"$duration" --timeout 5s -s "$work/load.lua" "$url" | tee "$work/wrk.out"
 p95="$(sed -n 's/^p95_ms=\([0-9.]*\).*/\1/p' "$work/wrk.out")"

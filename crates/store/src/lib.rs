@@ -394,7 +394,23 @@ impl Store {
     /// people, the review queue (pending pairs replaced, decided pairs kept) and the families
     /// (replaced). Returns the run's key.
     pub fn save_linkage(&mut self, results: &LinkageResults<'_>) -> Result<i64> {
-        self.with_tx(|tx| results::save_linkage(tx, results))
+        let run = self.with_tx(|tx| results::save_linkage(tx, results))?;
+        self.analyze(&[
+            "person_record",
+            "review_pair",
+            "family",
+            "family_member",
+            "family_relationship",
+        ])?;
+        Ok(run)
+    }
+
+    /// PostgreSQL: refresh planner statistics after a bulk write (SQLite needs none).
+    fn analyze(&mut self, tables: &[&str]) -> Result<()> {
+        match &mut self.inner {
+            Inner::Sqlite(_) => Ok(()),
+            Inner::Postgres(s) => s.analyze(tables),
+        }
     }
 
     /// Every record's person from the latest linkage run, by record key.
@@ -435,7 +451,9 @@ impl Store {
         assessments: &[FamilyAssessment],
         evidence: &[EvidenceRow],
     ) -> Result<i64> {
-        self.with_tx(|tx| results::save_identification(tx, run, assessments, evidence))
+        let id = self.with_tx(|tx| results::save_identification(tx, run, assessments, evidence))?;
+        self.analyze(&["family_assessment", "evidence"])?;
+        Ok(id)
     }
 
     /// Every identification run, oldest first.

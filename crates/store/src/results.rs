@@ -632,16 +632,28 @@ pub struct RecordTrail {
     pub attributes: String,
 }
 
+/// `$1, $2, …, $n`: placeholders for an `IN (…)` list (both backends read them).
+pub(crate) fn placeholders(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub(crate) fn record_trails(tx: &mut dyn Tx, ids: &[RecordId]) -> Result<Vec<RecordTrail>> {
     let mut out = Vec::with_capacity(ids.len());
-    for id in ids {
-        for r in tx.query(
+    // One query per few hundred keys: a family page's evidence costs one round trip.
+    for chunk in ids.chunks(500) {
+        let sql = format!(
             "SELECT r.record_id, r.source, r.source_row, b.file_name, \
              CAST(b.imported_at AS TEXT), r.event_type, CAST(r.event_date AS TEXT), \
              CAST(r.end_date AS TEXT), CAST(r.attributes AS TEXT) \
-             FROM record r JOIN import_batch b ON b.id = r.batch_id WHERE r.record_id = $1",
-            &[id.0.into()],
-        )? {
+             FROM record r JOIN import_batch b ON b.id = r.batch_id \
+             WHERE r.record_id IN ({}) ORDER BY r.record_id",
+            placeholders(chunk.len())
+        );
+        let params: Vec<Val> = chunk.iter().map(|id| Val::Int(id.0)).collect();
+        for r in tx.query(&sql, &params)? {
             let opt_date = |v: &Val| {
                 v.text()
                     .and_then(|t| NaiveDate::parse_from_str(&t[..t.len().min(10)], "%Y-%m-%d").ok())
@@ -659,6 +671,10 @@ pub(crate) fn record_trails(tx: &mut dyn Tx, ids: &[RecordId]) -> Result<Vec<Rec
             });
         }
     }
+    // In the order asked for.
+    let order: std::collections::HashMap<i64, usize> =
+        ids.iter().enumerate().map(|(i, id)| (id.0, i)).collect();
+    out.sort_by_key(|t| order.get(&t.record_id.0).copied().unwrap_or(usize::MAX));
     Ok(out)
 }
 

@@ -486,14 +486,16 @@ pub(crate) fn case_notes(tx: &mut dyn Tx, family_id: i64) -> Result<Vec<CaseNote
 
 pub(crate) fn person_identities(tx: &mut dyn Tx, people: &[i64]) -> Result<Vec<PersonIdentity>> {
     let mut out = Vec::new();
-    for &p in people {
-        for r in tx.query(
+    for chunk in people.chunks(500) {
+        let sql = format!(
             "SELECT pr.person_id, i.record_id, i.given_name, i.family_name, i.full_name, \
              CAST(i.date_of_birth AS TEXT), i.address, i.postcode \
              FROM person_record pr JOIN identity i ON i.record_id = pr.record_id \
-             WHERE pr.person_id = $1 ORDER BY i.record_id",
-            &[p.into()],
-        )? {
+             WHERE pr.person_id IN ({}) ORDER BY pr.person_id, i.record_id",
+            crate::results::placeholders(chunk.len())
+        );
+        let params: Vec<Val> = chunk.iter().map(|&p| Val::Int(p)).collect();
+        for r in tx.query(&sql, &params)? {
             out.push(PersonIdentity {
                 person_id: int(&r, 0, "person_record", "person_id")?,
                 record_id: int(&r, 1, "identity", "record_id")?,

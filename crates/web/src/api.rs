@@ -67,7 +67,7 @@ async fn families(
     let cases = Cases::load(&state).await?;
     let rows = match &run {
         Some(run) => views::family_rows(run, &cases, |r| {
-            r.priority_rank.is_some() && views::matches(r, &filters)
+            r.assessment.priority_rank.is_some() && views::matches(r, &filters)
         }),
         None => Vec::new(),
     };

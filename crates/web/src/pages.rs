@@ -282,19 +282,23 @@ async fn families(
     }
     let run = state.latest_run().await?;
     let cases = Cases::load(&state).await?;
-    let rows = match &run {
-        Some(run) => views::family_rows(run, &cases, |r| {
-            r.priority_rank.is_some() && views::matches(r, &filters)
+    let keys = match &run {
+        Some(run) => views::family_keys(run, &cases, |r| {
+            r.assessment.priority_rank.is_some() && views::matches(r, &filters)
         }),
         None => Vec::new(),
     };
-    let pages = rows.len().div_ceil(PAGE_SIZE).max(1);
+    let pages = keys.len().div_ceil(PAGE_SIZE).max(1);
     let page_no = filters.page.unwrap_or(1).clamp(1, pages);
-    let shown: Vec<_> = rows
-        .iter()
-        .skip((page_no - 1) * PAGE_SIZE)
-        .take(PAGE_SIZE)
-        .collect();
+    let shown: Vec<views::FamilyRow> = match &run {
+        Some(run) => keys
+            .iter()
+            .skip((page_no - 1) * PAGE_SIZE)
+            .take(PAGE_SIZE)
+            .map(|k| views::row(run, &cases, k))
+            .collect(),
+        None => Vec::new(),
+    };
     let (u, n, ip) = audit_user(&user);
     audit_event(
         &state,
@@ -322,7 +326,7 @@ async fn families(
             "title": "Families",
             "run": run.as_ref().map(|r| json!({"id": r.run.id, "as_at": r.run.as_at.format("%-d %B %Y").to_string(), "profile": r.run.profile})),
             "rows": shown,
-            "total": rows.len(),
+            "total": keys.len(),
             "page": page_no,
             "pages": pages,
             "prev": (page_no > 1).then(|| query(page_no - 1)),

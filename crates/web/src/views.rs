@@ -4,7 +4,7 @@
 use crate::access::{problem_label, status_label, FamilyAccess};
 use crate::error::WebError;
 use crate::state::{AppState, RunData};
-use hearth_store::{FamilyCase, PersonIdentity, RecordId, UserRecord};
+use hearth_store::{FamilyAssessment, FamilyCase, PersonIdentity, RecordId, UserRecord};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -96,51 +96,81 @@ impl Cases {
     }
 }
 
+/// What filters look at, cheap to build for every assessed family: rows (with their
+/// strings) are built only for the families kept.
+pub(crate) struct RowKey<'a> {
+    pub assessment: &'a FamilyAssessment,
+    pub status: &'a str,
+    pub lead_worker_user_id: Option<i64>,
+}
+
 /// A row for every assessed family `keep` accepts, in priority order.
 pub(crate) fn family_rows(
     run: &RunData,
     cases: &Cases,
-    keep: impl Fn(&FamilyRow) -> bool,
+    keep: impl Fn(&RowKey) -> bool,
 ) -> Vec<FamilyRow> {
-    run.assessments
+    family_keys(run, cases, keep)
         .iter()
-        .map(|a| {
-            let case = cases.cases.get(&a.family_id);
-            let status = case.map_or("identified", |c| c.status.as_str()).to_string();
-            let lead = case.and_then(|c| c.lead_worker_user_id);
-            let (adults, children) = run.families.get(&a.family_id).map_or((0, 0), |f| {
-                let adults = f.members.iter().filter(|m| m.role == "adult").count();
-                (adults, f.members.len() - adults)
-            });
-            FamilyRow {
-                family_id: a.family_id,
-                priority_rank: a.priority_rank,
-                problems: problems(&a.problems),
-                adults,
-                children,
-                estimated_cost: a.estimated_cost,
-                cost: pounds(a.estimated_cost),
-                score: a.score,
-                status_label: status_label(&status),
-                status,
-                lead_worker_user_id: lead,
-                lead_worker: lead
-                    .and_then(|id| cases.users.get(&id))
-                    .map(|u| u.display_name.clone()),
-            }
-        })
-        .filter(keep)
+        .map(|k| row(run, cases, k))
         .collect()
 }
 
-/// Whether a row passes the filters.
-pub(crate) fn matches(row: &FamilyRow, f: &Filters) -> bool {
-    (f.problem.is_empty() || row.problems.iter().any(|p| p.key == f.problem))
-        && (f.status.is_empty() || row.status == f.status)
+/// The filter keys of every assessed family `keep` accepts, in priority order: a page
+/// counts them all and builds rows for the ones it shows.
+pub(crate) fn family_keys<'a>(
+    run: &'a RunData,
+    cases: &'a Cases,
+    keep: impl Fn(&RowKey) -> bool,
+) -> Vec<RowKey<'a>> {
+    run.assessments
+        .iter()
+        .filter_map(|a| {
+            let case = cases.cases.get(&a.family_id);
+            let key = RowKey {
+                assessment: a,
+                status: case.map_or("identified", |c| c.status.as_str()),
+                lead_worker_user_id: case.and_then(|c| c.lead_worker_user_id),
+            };
+            keep(&key).then_some(key)
+        })
+        .collect()
+}
+
+/// The row shown for one family.
+pub(crate) fn row(run: &RunData, cases: &Cases, key: &RowKey) -> FamilyRow {
+    let a = key.assessment;
+    let lead = key.lead_worker_user_id;
+    let (adults, children) = run.families.get(&a.family_id).map_or((0, 0), |f| {
+        let adults = f.members.iter().filter(|m| m.role == "adult").count();
+        (adults, f.members.len() - adults)
+    });
+    FamilyRow {
+        family_id: a.family_id,
+        priority_rank: a.priority_rank,
+        problems: problems(&a.problems),
+        adults,
+        children,
+        estimated_cost: a.estimated_cost,
+        cost: pounds(a.estimated_cost),
+        score: a.score,
+        status_label: status_label(key.status),
+        status: key.status.to_string(),
+        lead_worker_user_id: lead,
+        lead_worker: lead
+            .and_then(|id| cases.users.get(&id))
+            .map(|u| u.display_name.clone()),
+    }
+}
+
+/// Whether a family passes the filters.
+pub(crate) fn matches(key: &RowKey, f: &Filters) -> bool {
+    (f.problem.is_empty() || key.assessment.problems.iter().any(|p| *p == f.problem))
+        && (f.status.is_empty() || key.status == f.status)
         && match f.lead_worker.as_str() {
             "" => true,
-            "none" => row.lead_worker_user_id.is_none(),
-            id => id.parse::<i64>().ok() == row.lead_worker_user_id,
+            "none" => key.lead_worker_user_id.is_none(),
+            id => id.parse::<i64>().ok() == key.lead_worker_user_id,
         }
 }
 
