@@ -513,6 +513,17 @@ pub fn link(records: &[LinkRecord], settings: &Settings, constraints: &Constrain
             tol: settings.em_tolerance,
         },
     );
+    // Reviewers' "same person" decisions are labelled matches: they refine m.
+    let labelled: Vec<u32> = constraints
+        .must_link
+        .iter()
+        .filter(|&&(a, b)| (a as usize) < n_in && (b as usize) < n_in)
+        .map(|&(a, b)| {
+            let (x, y) = (rep_of[a as usize] as usize, rep_of[b as usize] as usize);
+            compare::compare(&prep, &prep.recs[x], &prep.recs[y])
+        })
+        .collect();
+    let em = model::refine_m(em, &labelled, model::LABELLED_PRIOR_PAIRS);
     let model = model::build_model(
         &em,
         &u_rand,

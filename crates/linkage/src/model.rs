@@ -226,6 +226,34 @@ pub(crate) struct EmResult {
 /// Pseudo-pairs of prior (seed) m-probabilities added to each comparison's counts in EM.
 const PSEUDO_PAIRS: f64 = 10.0;
 
+/// How many labelled pairs the EM estimate of m is worth when labelled matches refine it.
+pub(crate) const LABELLED_PRIOR_PAIRS: f64 = 100.0;
+
+/// Refines m from labelled matches (reviewers' "same person" decisions): for each comparison,
+/// the EM estimate counts as `prior_pairs` observations and each labelled pair's level as one
+/// more, so a handful of decisions nudge the model and many of them take it over. Levels where
+/// a labelled pair has no value (null) teach nothing. Each m row still sums to one.
+pub(crate) fn refine_m(mut em: EmResult, labelled: &[u32], prior_pairs: f64) -> EmResult {
+    for (k, (comparison, row)) in COMPARISONS.iter().zip(em.m.iter_mut()).enumerate() {
+        let nl = comparison.levels.len();
+        let mut counts = [0.0f64; MAX_LEVELS];
+        for &p in labelled {
+            let l = level(p, k);
+            if l != 0 {
+                counts[l] += 1.0;
+            }
+        }
+        let n: f64 = counts[1..nl].iter().sum();
+        if n == 0.0 {
+            continue;
+        }
+        for (m, c) in row[1..nl].iter_mut().zip(&counts[1..nl]) {
+            *m = (prior_pairs * *m + c) / (prior_pairs + n);
+        }
+    }
+    em
+}
+
 /// When EM stops.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct EmLimits {
@@ -560,5 +588,42 @@ mod tests {
             },
         );
         assert!(r.prior > 0.0 && r.prior < 0.01, "prior {}", r.prior);
+    }
+
+    #[test]
+    fn labelled_matches_refine_m_and_keep_rows_summing_to_one() {
+        use crate::compare::DOB;
+        let nl = COMPARISONS[DOB].levels.len();
+        let m: Table = std::array::from_fn(m_seed_uniform);
+        let em = EmResult {
+            m,
+            prior: 0.01,
+            iterations: 1,
+            converged: true,
+        };
+        let before = em.m[DOB][2];
+        // 100 labelled matches, all at the date of birth's second level (e.g. a day/month
+        // swap), nothing else known.
+        let pattern = 2u32 << (3 * DOB as u32);
+        assert_eq!(level(pattern, DOB), 2);
+        let refined = refine_m(em, &vec![pattern; 100], LABELLED_PRIOR_PAIRS);
+        assert!(
+            refined.m[DOB][2] > before + 0.3,
+            "{} -> {}",
+            before,
+            refined.m[DOB][2]
+        );
+        let sum: f64 = refined.m[DOB][1..nl].iter().sum();
+        assert!((sum - 1.0).abs() < 1e-9);
+        // Comparisons the labelled pairs said nothing about are unchanged.
+        let other = (DOB + 1) % N_COMP;
+        assert_eq!(refined.m[other], m_seed_uniform(other));
+    }
+
+    fn m_seed_uniform(k: usize) -> [f64; MAX_LEVELS] {
+        let mut row = m_seed()[k];
+        let n = COMPARISONS[k].levels.len();
+        row[1..n].fill(1.0 / (n - 1) as f64);
+        row
     }
 }

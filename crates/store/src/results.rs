@@ -174,7 +174,8 @@ fn corrupt(table: &'static str, column: &'static str, key: i64) -> StoreError {
     StoreError::Corrupt { table, column, key }
 }
 
-fn int(row: &[Val], i: usize, table: &'static str, column: &'static str) -> Result<i64> {
+/// Column `i` of a result row as an integer, or a [`StoreError::Corrupt`] naming it.
+pub(crate) fn int(row: &[Val], i: usize, table: &'static str, column: &'static str) -> Result<i64> {
     row[i].int().ok_or_else(|| corrupt(table, column, 0))
 }
 

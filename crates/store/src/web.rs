@@ -6,6 +6,7 @@
 
 use crate::error::{Result, StoreError};
 use crate::portable::{Tx, Val};
+use crate::results::int;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 
 /// An account as stored (the role is the web layer's key, e.g. `lead_worker`).
@@ -155,10 +156,6 @@ pub(crate) fn ts(t: DateTime<Utc>) -> String {
 
 fn corrupt(table: &'static str, column: &'static str, key: i64) -> StoreError {
     StoreError::Corrupt { table, column, key }
-}
-
-fn int(row: &[Val], i: usize, table: &'static str, column: &'static str) -> Result<i64> {
-    row[i].int().ok_or_else(|| corrupt(table, column, 0))
 }
 
 fn time(v: &Val, table: &'static str, column: &'static str) -> Result<DateTime<Utc>> {
