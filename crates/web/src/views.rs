@@ -165,7 +165,7 @@ pub(crate) fn row(run: &RunData, cases: &Cases, key: &RowKey) -> FamilyRow {
 
 /// Whether a family passes the filters.
 pub(crate) fn matches(key: &RowKey, f: &Filters) -> bool {
-    (f.problem.is_empty() || key.assessment.problems.iter().any(|p| *p == f.problem))
+    (f.problem.is_empty() || key.assessment.problems.contains(&f.problem))
         && (f.status.is_empty() || key.status == f.status)
         && match f.lead_worker.as_str() {
             "" => true,
