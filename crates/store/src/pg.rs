@@ -517,10 +517,14 @@ fn field_date(buf: &mut Vec<u8>, v: Option<NaiveDate>) {
 
 fn field_text(buf: &mut Vec<u8>, v: Option<&str>) {
     sep(buf);
-    let Some(s) = v else {
-        buf.extend_from_slice(b"\\N");
-        return;
-    };
+    match v {
+        Some(s) => copy_escape(buf, s),
+        None => buf.extend_from_slice(b"\\N"),
+    }
+}
+
+/// Appends `s` escaped for COPY's text format (backslash, tab, newline, carriage return).
+pub(crate) fn copy_escape(buf: &mut Vec<u8>, s: &str) {
     for &b in s.as_bytes() {
         match b {
             b'\\' => buf.extend_from_slice(b"\\\\"),

@@ -259,17 +259,7 @@ impl Tx for PgTx<'_, '_> {
                     Val::Real(r) => {
                         let _ = write!(buf, "{r}");
                     }
-                    Val::Text(s) => {
-                        for &b in s.as_bytes() {
-                            match b {
-                                b'\\' => buf.extend_from_slice(b"\\\\"),
-                                b'\t' => buf.extend_from_slice(b"\\t"),
-                                b'\n' => buf.extend_from_slice(b"\\n"),
-                                b'\r' => buf.extend_from_slice(b"\\r"),
-                                _ => buf.push(b),
-                            }
-                        }
-                    }
+                    Val::Text(s) => crate::pg::copy_escape(&mut buf, s),
                 }
             }
             buf.push(b'\n');
