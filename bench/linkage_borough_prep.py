@@ -109,7 +109,7 @@ def main(src, out):
     for i, r in enumerate(read_csv(os.path.join(s, "police.csv"), "utf-8"), start=2):
         add("police", i, r["Forename"], r["Surname"], iso(r["DOB"]), r["Sex"], r["Postcode"], r["Address"])
     for i, r in enumerate(read_csv(os.path.join(s, "dwp.csv"), "utf-8"), start=2):
-        add("dwp", i, r["First Name"], r["Surname"], iso(r["Date of Birth"]), "", r["Postcode"], "", ni=r["NINO"])
+        add("dwp", i, r["First Name"], r["Surname"], iso(r["Date of Birth"]), "", r["Postcode"], r.get("Address", ""), ni=r["NINO"])
     for i, r in enumerate(read_csv(os.path.join(s, "health.csv"), "utf-8-sig"), start=2):
         g, f = split_full(r["Patient Name"], comma=False)
         add("health", i, g, f, iso(r["Date of Birth"]), r["Gender"], r["Postcode"], r["Address"], nhs=r["NHS Number"])

@@ -6,7 +6,7 @@
 //! * each person's **address at the as-at date** — the newest address to appear in their
 //!   records before it (a partner still using an old address after a move cannot bring it
 //!   back; a one-off address counts only if it is also their latest sighting); people known only by a postcode
-//!   (benefit records) join the one household at that postcode where someone shares their
+//!   (an extract without address lines) join the one household at that postcode where someone shares their
 //!   family name, and stay unplaced when there is no such household or more than one;
 //! * **households**: the people whose current address is the same;
 //! * **families**: by the programme's definition, the adults and children of one household at
@@ -26,7 +26,8 @@
 //!     Person { person_id: 2, date_of_birth: Some(d(2012, 6, 1)), family_name: Some("Khan".into()) },
 //! ];
 //! let at = |person, address: &str| Sighting {
-//!     person, address: Some(address.into()), postcode: Some("M1 1AE".into()), seen: Some(d(2025, 3, 1)),
+//!     person, address: Some(address.into()), postcode: Some("M1 1AE".into()),
+//!     seen: Some(d(2025, 3, 1)), until: None,
 //! };
 //! let sightings = vec![at(0, "12 Acacia Ave"), at(1, "12 acacia avenue")];
 //! let out = infer(&people, &sightings, &Settings::as_at(d(2025, 9, 1)));
@@ -64,8 +65,12 @@ pub struct Sighting {
     pub address: Option<String>,
     /// The postcode as recorded.
     pub postcode: Option<String>,
-    /// When the record placed them there (the event date; `None` if unknown).
+    /// When the record placed them there (the event date, or a spell's start; `None` if
+    /// unknown).
     pub seen: Option<NaiveDate>,
+    /// For a spell (a benefit claim, a care episode): the last date it still placed them
+    /// there — its end, or the as-at date while it is open. `None` for one-off events.
+    pub until: Option<NaiveDate>,
 }
 
 /// How households and families are formed.
@@ -213,41 +218,36 @@ pub fn infer(people: &[Person], sightings: &[Sighting], settings: &Settings) -> 
     }
     let mut seen_at: HashMap<(usize, String), Seen> = HashMap::new();
     for s in sightings {
-        if s.person >= people.len() {
+        if s.person >= people.len() || !current(s, settings) {
             continue;
-        }
-        if let Some(seen) = s.seen {
-            if seen > settings.as_at
-                || months_between(seen, settings.as_at) > settings.max_sighting_age_months as i64
-            {
-                continue;
-            }
         }
         let Some(key) = address_key(s.address.as_deref(), s.postcode.as_deref()) else {
             continue;
         };
+        let last = last_seen(s, settings);
         let e = seen_at.entry((s.person, key)).or_insert(Seen {
             count: 0,
             first: s.seen,
-            last: s.seen,
+            last,
         });
         e.count += 1;
         e.first = match (e.first, s.seen) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         };
-        e.last = e.last.max(s.seen);
+        e.last = e.last.max(last);
     }
     let mut latest_of: Vec<Option<NaiveDate>> = vec![None; people.len()];
     for ((person, _), seen) in &seen_at {
         latest_of[*person] = latest_of[*person].max(seen.last);
     }
     let mut best: Vec<Option<(Option<NaiveDate>, u32, String)>> = vec![None; people.len()];
-    for ((person, key), seen) in seen_at {
+    for ((person, key), seen) in &seen_at {
+        let (person, seen) = (*person, *seen);
         if seen.count < 2 && seen.last < latest_of[person] {
             continue;
         }
-        let cand = (seen.first, seen.count, key);
+        let cand = (seen.first, seen.count, key.clone());
         let slot = &mut best[person];
         let better = match slot {
             None => true,
@@ -261,7 +261,9 @@ pub fn infer(people: &[Person], sightings: &[Sighting], settings: &Settings) -> 
         }
     }
 
-    // Second pass: people known only by postcode (DWP records carry no address line) join
+    move_with_household(&seen_at, &mut best, settings);
+
+    // Last pass: people known only by postcode (a partner extract without address lines) join
     // the one household in that postcode where someone shares their family name, as at the
     // same latest-sighting rule. Nobody is placed on a guess between several households.
     let mut postcode_only: Vec<Option<(Option<NaiveDate>, String)>> = vec![None; people.len()];
@@ -269,22 +271,16 @@ pub fn infer(people: &[Person], sightings: &[Sighting], settings: &Settings) -> 
         if s.person >= people.len() || best[s.person].is_some() {
             continue;
         }
-        if s.address.as_deref().is_some_and(|a| !a.trim().is_empty()) {
+        if s.address.as_deref().is_some_and(|a| !a.trim().is_empty()) || !current(s, settings) {
             continue;
-        }
-        if let Some(seen) = s.seen {
-            if seen > settings.as_at
-                || months_between(seen, settings.as_at) > settings.max_sighting_age_months as i64
-            {
-                continue;
-            }
         }
         let Some(pc) = s.postcode.as_deref().and_then(|p| Postcode::parse(p).ok()) else {
             continue;
         };
+        let last = last_seen(s, settings);
         let slot = &mut postcode_only[s.person];
-        if slot.as_ref().is_none_or(|(d, _)| s.seen > *d) {
-            *slot = Some((s.seen, pc.as_str().to_string()));
+        if slot.as_ref().is_none_or(|(d, _)| last > *d) {
+            *slot = Some((last, pc.as_str().to_string()));
         }
     }
     let mut by_key: BTreeMap<String, Vec<usize>> = BTreeMap::new();
@@ -365,6 +361,87 @@ pub fn infer(people: &[Person], sightings: &[Sighting], settings: &Settings) -> 
         });
     }
     out
+}
+
+/// Partners often keep a family's old address for a while after it moves, so one member's
+/// records can still give the old address when the rest of the family's give the new one.
+/// Someone placed at X who also has a current sighting at Y follows the people seen at both
+/// X and Y (the people they moved with) when more of those were placed at Y than at X. A
+/// person who left the family home is not pulled back: nobody else was seen at their new
+/// address. Decided on the first placement of everyone, so the order of people cannot matter.
+fn move_with_household(
+    seen_at: &HashMap<(usize, String), impl Sized>,
+    best: &mut [Option<(Option<NaiveDate>, u32, String)>],
+    settings: &Settings,
+) {
+    let mut keys_of: Vec<Vec<&str>> = vec![Vec::new(); best.len()];
+    let mut seen_by: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (person, key) in seen_at.keys() {
+        keys_of[*person].push(key);
+        seen_by.entry(key).or_default().push(*person);
+    }
+    // Addresses seen for many people are blocks or hostels: no household to follow there.
+    let crowded = settings.max_household_size * 4;
+    let chosen: Vec<Option<&str>> = best
+        .iter()
+        .map(|b| b.as_ref().map(|(_, _, k)| k.as_str()))
+        .collect();
+    let mut moves: Vec<(usize, String)> = Vec::new();
+    for (p, keys) in keys_of.iter().enumerate() {
+        let Some(x) = chosen[p] else { continue };
+        if keys.len() < 2 {
+            continue;
+        }
+        let Some(at_x) = seen_by.get(x).filter(|v| v.len() <= crowded) else {
+            continue;
+        };
+        let mut follow: Option<(usize, &str)> = None;
+        for &y in keys.iter().filter(|&&y| y != x) {
+            let (mut to_y, mut to_x) = (0usize, 0usize);
+            for &q in at_x.iter().filter(|&&q| q != p && keys_of[q].contains(&y)) {
+                match chosen[q] {
+                    Some(c) if c == y => to_y += 1,
+                    Some(c) if c == x => to_x += 1,
+                    _ => {}
+                }
+            }
+            if to_y > to_x {
+                let margin = to_y - to_x;
+                if follow.is_none_or(|(m, k)| margin > m || (margin == m && y < k)) {
+                    follow = Some((margin, y));
+                }
+            }
+        }
+        if let Some((_, y)) = follow {
+            moves.push((p, y.to_string()));
+        }
+    }
+    for (p, y) in moves {
+        if let Some(b) = best[p].as_mut() {
+            b.2 = y;
+        }
+    }
+}
+
+/// The last date a sighting placed someone: a spell's end (or the as-at date while it is
+/// open), else the event date; never after the as-at date.
+fn last_seen(s: &Sighting, settings: &Settings) -> Option<NaiveDate> {
+    s.until.or(s.seen).map(|d| d.min(settings.as_at))
+}
+
+/// Whether a sighting counts at the as-at date: it started by then, and it last placed the
+/// person there within `max_sighting_age_months` (a claim opened years ago and still open
+/// counts; one that ended years ago does not). Undated sightings count.
+fn current(s: &Sighting, settings: &Settings) -> bool {
+    if s.seen.is_some_and(|d| d > settings.as_at) {
+        return false;
+    }
+    match last_seen(s, settings) {
+        Some(last) => {
+            months_between(last, settings.as_at) <= settings.max_sighting_age_months as i64
+        }
+        None => true,
+    }
 }
 
 fn same_family_name(a: &Person, b: &Person) -> bool {

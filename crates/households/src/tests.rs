@@ -18,6 +18,7 @@ fn seen(person: usize, address: &str, postcode: &str, when: NaiveDate) -> Sighti
         address: Some(address.into()),
         postcode: Some(postcode.into()),
         seen: Some(when),
+        until: None,
     }
 }
 
@@ -65,6 +66,48 @@ fn sightings_after_as_at_or_too_old_are_ignored() {
     let out = infer(&people, &s, &Settings::as_at(d(2025, 9, 1)));
     assert_eq!(out.unplaced, 1);
     assert!(out.households.is_empty());
+}
+
+#[test]
+fn a_spell_places_someone_until_it_ends_or_while_it_is_open() {
+    let as_at = d(2025, 9, 1);
+    let people = vec![
+        person(1, Some(d(1980, 1, 1)), "Smith"), // claim opened in 2016, still open
+        person(2, Some(d(1980, 1, 1)), "Jones"), // claim opened in 2016, ended in 2020
+        person(3, Some(d(1980, 1, 1)), "Khan"),  // claim ended 36 months before: the edge
+    ];
+    let spell = |person, address: &str, start, until| Sighting {
+        until: Some(until),
+        ..seen(person, address, "M1 1AE", start)
+    };
+    let s = vec![
+        spell(0, "1 Acacia Avenue", d(2016, 1, 1), as_at),
+        spell(1, "2 Acacia Avenue", d(2016, 1, 1), d(2020, 5, 1)),
+        spell(2, "3 Acacia Avenue", d(2016, 1, 1), d(2022, 9, 1)),
+    ];
+    let out = infer(&people, &s, &Settings::as_at(as_at));
+    assert_eq!(out.household_of[0], Some(0), "an open claim is current");
+    assert_eq!(out.household_of[1], None, "a claim that ended five years ago is not");
+    assert!(out.household_of[2].is_some(), "36 months is still within the window");
+    assert_eq!(out.unplaced, 1);
+}
+
+#[test]
+fn a_long_open_spell_does_not_outrank_a_newer_address() {
+    // The claim was opened at the old address; the school has the family's new one. The
+    // open claim keeps the person current but its address first appeared earlier.
+    let as_at = d(2025, 9, 1);
+    let people = vec![person(1, Some(d(1980, 1, 1)), "Smith")];
+    let s = vec![
+        Sighting {
+            until: Some(as_at),
+            ..seen(0, "1 Old Road", "M1 1AE", d(2019, 1, 1))
+        },
+        seen(0, "9 New Road", "M2 2BB", d(2025, 1, 1)),
+        seen(0, "9 New Road", "M2 2BB", d(2025, 4, 1)),
+    ];
+    let out = infer(&people, &s, &Settings::as_at(as_at));
+    assert_eq!(out.households[0].address_key, "M2 2BB|9");
 }
 
 #[test]
@@ -170,6 +213,7 @@ fn postcode_only_people_join_the_one_household_sharing_their_family_name() {
         address: None,
         postcode: Some("m11ae".into()),
         seen: Some(d(2025, 1, 1)),
+        until: None,
     };
     let s = vec![
         seen(0, "4 Mill Lane", "M1 1AE", d(2025, 1, 1)),
@@ -214,8 +258,8 @@ fn a_one_off_address_wins_only_as_the_latest_sighting() {
         seen(0, "5 Oak Road", "M1 1AE", d(2024, 1, 1)),
         seen(0, "5 Oak Road", "M1 1AE", d(2025, 6, 1)),
         seen(0, "7 Elm Road", "M2 2BB", d(2025, 3, 1)), // once, not the latest: a mistake
-        seen(1, "5 Oak Road", "M1 1AE", d(2024, 1, 1)),
-        seen(1, "7 Elm Road", "M2 2BB", d(2025, 6, 1)), // once but the latest: a move
+        seen(1, "5 Ash Road", "M3 3CC", d(2024, 1, 1)),
+        seen(1, "7 Fir Road", "M4 4DD", d(2025, 6, 1)), // once but the latest: a move
     ];
     let out = infer(&people, &s, &Settings::as_at(d(2025, 9, 1)));
     let key = |p: usize| {
@@ -224,5 +268,64 @@ fn a_one_off_address_wins_only_as_the_latest_sighting() {
             .clone()
     };
     assert_eq!(key(0), "M1 1AE|5");
-    assert_eq!(key(1), "M2 2BB|7");
+    assert_eq!(key(1), "M4 4DD|7");
+}
+
+#[test]
+fn a_member_whose_records_lag_behind_a_move_follows_the_household() {
+    // The family moved from Castle Court to Ditton Walk in 2024. The school updated one
+    // child's address once and then went back to the old one; the others' records moved.
+    let as_at = d(2025, 9, 1);
+    let people = vec![
+        person(1, Some(d(1984, 3, 1)), "Ahmed"),
+        person(2, Some(d(2011, 10, 14)), "Ahmed"),
+        person(3, Some(d(2013, 9, 24)), "Ahmed"),
+    ];
+    let (old, new) = (("63 Castle Court", "WA8 3TG"), ("34 Ditton Walk", "WA7 2ES"));
+    let at = |p, (a, pc): (&str, &str), y, m| seen(p, a, pc, d(y, m, 1));
+    let s = vec![
+        at(0, old, 2023, 1),
+        at(0, new, 2024, 8),
+        at(0, new, 2024, 10),
+        at(1, old, 2023, 9),
+        at(1, new, 2024, 9),
+        at(1, old, 2025, 1),
+        at(1, old, 2025, 4),
+        at(2, old, 2023, 9),
+        at(2, new, 2025, 1),
+        at(2, new, 2025, 4),
+    ];
+    let out = infer(&people, &s, &Settings::as_at(as_at));
+    assert_eq!(out.households.len(), 1, "{:?}", out.households);
+    assert_eq!(out.households[0].address_key, "WA7 2ES|34");
+    assert_eq!(out.families[0].members.len(), 3);
+}
+
+#[test]
+fn someone_who_left_the_family_home_is_not_pulled_back() {
+    // The eldest moved out to a flat of her own in 2025; her family stayed.
+    let as_at = d(2025, 9, 1);
+    let people = vec![
+        person(1, Some(d(1980, 1, 1)), "Okafor"),
+        person(2, Some(d(2012, 1, 1)), "Okafor"),
+        person(3, Some(d(2005, 1, 1)), "Okafor"),
+    ];
+    let home = ("12 Acacia Avenue", "M1 1AE");
+    let flat = ("Flat 2, 40 High Street", "M2 2BB");
+    let at = |p, (a, pc): (&str, &str), y, m| seen(p, a, pc, d(y, m, 1));
+    let s = vec![
+        at(0, home, 2023, 1),
+        at(0, home, 2025, 1),
+        at(1, home, 2024, 1),
+        at(1, home, 2025, 4),
+        at(2, home, 2023, 6),
+        at(2, home, 2024, 6),
+        at(2, flat, 2025, 3),
+        at(2, flat, 2025, 6),
+    ];
+    let out = infer(&people, &s, &Settings::as_at(as_at));
+    let key = |p: usize| out.households[out.household_of[p].unwrap()].address_key.as_str();
+    assert_eq!(key(2), "M2 2BB|2 40");
+    assert_eq!(key(0), "M1 1AE|12");
+    assert_eq!(key(1), "M1 1AE|12");
 }

@@ -219,7 +219,7 @@ fn health_with_bom_splits_names_and_checks_nhs_numbers() {
         &import,
         5,
         Some("Contact Type"),
-        r#"Contact Type "Dentist" is not one of the allowed values: A&E attendance, Mental health contact, Substance misuse, Missed appointment"#,
+        r#"Contact Type "Dentist" is not one of the allowed values: A&E attendance, Mental health contact, Substance misuse, Missed appointment, Health visitor review"#,
     );
 }
 

@@ -9,7 +9,7 @@ use hearth_intake::{Encoding, Mapping};
 const SOURCES: [(&str, &str, &str); 7] = [
     ("schools", "schools.csv", "UPN,Legal Surname,Forename,Middle Names,DOB,Gender,Address,Postcode,Academic Year,Term,Term Start,Term End,Possible Sessions,Sessions Missed,Unauthorised Absences,Fixed Term Exclusions,Permanent Exclusion"),
     ("police", "police.csv", "Occurrence Ref,Occurrence Date,Incident Category,Offence Description,Involvement,Surname,Forename,DOB,Sex,Address,Postcode"),
-    ("dwp", "dwp.csv", "NINO,Title,First Name,Surname,Date of Birth,Postcode,Benefit Type,Claim Start,Claim End"),
+    ("dwp", "dwp.csv", "NINO,Title,First Name,Surname,Date of Birth,Address,Postcode,Benefit Type,Claim Start,Claim End"),
     ("health", "health.csv", "NHS Number,Patient Name,Date of Birth,Gender,Address,Postcode,Contact Type,Contact Date,Outcome"),
     ("social_care", "social_care.xlsx", "Person ID,First Name,Last Name,DOB,Gender,Address,Postcode,Episode Type,Start Date,End Date"),
     ("housing", "housing.csv", "Tenancy Ref,Tenant Name,Date of Birth,Address,Postcode,Record Date,Arrears Balance,Notice Type"),

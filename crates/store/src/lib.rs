@@ -100,8 +100,8 @@ pub use error::{Result, StoreError};
 pub use migrations::LATEST_VERSION;
 pub use results::{
     EvidenceRow, FamilyAssessment, FamilyMember, FamilyRelationship, IdentificationRun,
-    LinkRunSummary, LinkageResults, PersonChange, RecordTrail, ReviewDecision, ReviewPair,
-    StoredFamily,
+    LinkRunSummary, LinkageResults, PersonChange, RecordDates, RecordTrail, ReviewDecision,
+    ReviewPair, StoredFamily,
 };
 pub use web::{
     AuditEntry, AuditQuery, CaseNote, FamilyCase, NewUser, PersonIdentity, SessionRecord,
@@ -472,9 +472,10 @@ impl Store {
         self.with_tx(|tx| results::record_trails(tx, ids))
     }
 
-    /// Every record's event date, by record key: when a partner record placed a person at
-    /// its address (households use it without loading whole facts).
-    pub fn event_dates(&mut self) -> Result<Vec<(RecordId, Option<chrono::NaiveDate>)>> {
+    /// Every record's dates, by record key: when a partner record placed a person at its
+    /// address, until when, and whether the spell is still open (households use them without
+    /// loading whole facts).
+    pub fn event_dates(&mut self) -> Result<Vec<RecordDates>> {
         self.with_tx(results::event_dates)
     }
 

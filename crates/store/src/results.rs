@@ -679,18 +679,43 @@ pub(crate) fn record_trails(tx: &mut dyn Tx, ids: &[RecordId]) -> Result<Vec<Rec
     Ok(out)
 }
 
-pub(crate) fn event_dates(tx: &mut dyn Tx) -> Result<Vec<(RecordId, Option<NaiveDate>)>> {
+pub(crate) fn event_dates(tx: &mut dyn Tx) -> Result<Vec<RecordDates>> {
+    // An empty end date means "still open" only for kinds of event that have end dates at
+    // all (a benefit claim, a care episode); a police incident has none.
     tx.query(
-        "SELECT record_id, CAST(event_date AS TEXT) FROM record ORDER BY record_id",
+        "SELECT record_id, CAST(event_date AS TEXT), CAST(end_date AS TEXT), \
+                CASE WHEN end_date IS NULL AND event_type IN \
+                    (SELECT DISTINCT event_type FROM record WHERE end_date IS NOT NULL) \
+                THEN 1 ELSE 0 END \
+         FROM record ORDER BY record_id",
         &[],
     )?
     .iter()
     .map(|r| {
-        Ok((
-            RecordId(int(r, 0, "record", "record_id")?),
-            r[1].text()
-                .and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok()),
-        ))
+        let date = |i: usize| {
+            r[i].text()
+                .and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok())
+        };
+        Ok(RecordDates {
+            record_id: RecordId(int(r, 0, "record", "record_id")?),
+            event_date: date(1),
+            end_date: date(2),
+            open: int(r, 3, "record", "open")? != 0,
+        })
     })
     .collect()
+}
+
+/// When a record places a person: its event date, its end date, and whether it is an open
+/// spell (a kind of event that has end dates, with none yet).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordDates {
+    /// The record.
+    pub record_id: RecordId,
+    /// The event (or spell start) date.
+    pub event_date: Option<NaiveDate>,
+    /// The spell's end date, if it has ended.
+    pub end_date: Option<NaiveDate>,
+    /// An open spell: the partner still placed the person there when it sent the file.
+    pub open: bool,
 }

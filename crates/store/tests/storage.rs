@@ -1127,7 +1127,33 @@ fn record_trails_name_source_row_and_file() {
         assert!(t.attributes.starts_with('{'));
         let dates = store.event_dates().unwrap();
         assert_eq!(dates.len(), 3);
-        assert_eq!(dates[1], (ids[1], rows[1].fact.event_date));
+        assert_eq!(dates[1].record_id, ids[1]);
+        assert_eq!(dates[1].event_date, rows[1].fact.event_date);
+        assert_eq!(dates[1].end_date, rows[1].fact.end_date);
+    });
+}
+
+#[test]
+fn event_dates_mark_open_spells_only_for_kinds_of_event_with_end_dates() {
+    on_both("event_dates_mark_open_spells", |store, _| {
+        let mut rows = sample_rows(4);
+        for (i, row) in rows.iter_mut().enumerate() {
+            row.fact.event_date = Some(date(2016, 1, 1 + i as u32));
+            row.fact.end_date = None;
+            row.fact.event_type = if i < 2 { "benefit_claim" } else { "incident" }.into();
+        }
+        rows[0].fact.end_date = Some(date(2020, 5, 1));
+        store
+            .write_batch(&batch("dwp", &"e".repeat(64), 4), &rows, &[])
+            .unwrap();
+        let dates = store.event_dates().unwrap();
+        assert_eq!(dates.len(), 4);
+        // A claim that ended, a claim still open, and two incidents (which never have ends).
+        assert_eq!(dates[0].end_date, Some(date(2020, 5, 1)));
+        assert!(!dates[0].open);
+        assert_eq!(dates[1].event_date, Some(date(2016, 1, 2)));
+        assert!(dates[1].open, "an open claim");
+        assert!(!dates[2].open && !dates[3].open, "incidents are not spells");
     });
 }
 

@@ -378,6 +378,25 @@ pub(crate) fn happen(
                 ));
             }
         }
+        // Health visiting: the Healthy Child Programme's mandated reviews of every young
+        // child (new birth visit, 6–8 weeks, 1 year, 2–2½ years), at national coverage.
+        let reviews = [
+            (add_days(p.date_of_birth, 14), 0.97),
+            (add_days(p.date_of_birth, 49), 0.85),
+            (years_after(p.date_of_birth, 1), 0.80),
+            (add_days(years_after(p.date_of_birth, 2), 90), 0.75),
+        ];
+        for (date, coverage) in reviews {
+            if (PERIOD_START..=PERIOD_END).contains(&date) && rng.random_bool(coverage) {
+                let outcome = if rng.random_bool(0.05) {
+                    "Did not attend"
+                } else {
+                    "Seen"
+                };
+                f.health
+                    .push(contact(p, ContactType::HealthVisitorReview, date, outcome));
+            }
+        }
     }
 
     // Children's social care: one family pathway, an episode for each child.

@@ -250,6 +250,8 @@ pub enum ContactType {
     SubstanceMisuse,
     /// `Missed appointment`.
     MissedAppointment,
+    /// `Health visitor review`: a mandated review of a young child (not a problem).
+    HealthVisitorReview,
 }
 
 impl ContactType {
@@ -260,6 +262,7 @@ impl ContactType {
             ContactType::MentalHealth => "Mental health contact",
             ContactType::SubstanceMisuse => "Substance misuse",
             ContactType::MissedAppointment => "Missed appointment",
+            ContactType::HealthVisitorReview => "Health visitor review",
         }
     }
 }

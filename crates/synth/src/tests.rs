@@ -491,7 +491,7 @@ fn oracle_agrees_with_rules_applied_to_the_files() {
         }
     }
     for (p, r) in rows("dwp") {
-        if r[8].is_empty() && !child(&p) {
+        if r[9].is_empty() && !child(&p) {
             mark(&p, "worklessness");
         }
     }

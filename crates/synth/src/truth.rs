@@ -162,7 +162,7 @@ pub fn families(b: &Borough) -> Vec<FamilyTruth> {
                 mark(c.person, Problem::Health)
             }
             ContactType::AandE => *a_and_e.entry(c.person).or_default() += 1,
-            ContactType::MissedAppointment => {}
+            ContactType::MissedAppointment | ContactType::HealthVisitorReview => {}
         }
     }
     for (&p, &count) in &a_and_e {

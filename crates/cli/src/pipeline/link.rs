@@ -95,10 +95,15 @@ pub fn profiles(
 pub fn link_store(store: &mut Store, as_at: NaiveDate) -> Result<LinkReport> {
     let t0 = Instant::now();
     let identities = store.load_identities()?;
-    let event_dates: HashMap<i64, Option<NaiveDate>> = store
+    // When each record placed its person: from its date until its end, or until the as-at
+    // date while it is an open spell (a claim still running).
+    let event_dates: HashMap<i64, (Option<NaiveDate>, Option<NaiveDate>)> = store
         .event_dates()?
         .into_iter()
-        .map(|(id, d)| (id.0, d))
+        .map(|d| {
+            let until = d.end_date.or(d.open.then_some(as_at));
+            (d.record_id.0, (d.event_date, until))
+        })
         .collect();
     let previous: BTreeMap<String, u64> = store
         .person_assignment()?
@@ -180,7 +185,8 @@ pub fn link_store(store: &mut Store, as_at: NaiveDate) -> Result<LinkReport> {
             person: person_of[r],
             address: identity.address.clone(),
             postcode: identity.postcode.as_ref().map(|p| p.as_str().to_string()),
-            seen: event_dates.get(&id.0).copied().flatten(),
+            seen: event_dates.get(&id.0).and_then(|d| d.0),
+            until: event_dates.get(&id.0).and_then(|d| d.1),
         })
         .collect();
     let settings = hearth_households::Settings::as_at(as_at);
