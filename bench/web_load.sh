@@ -6,6 +6,13 @@
 #   bench/web_load.sh                 # 20,000-person demo borough, 100 connections, 20 s
 #   PEOPLE=5000 CONNECTIONS=50 DURATION=10s bench/web_load.sh
 #   THINK_MS=1000 bench/web_load.sh   # each user reads a page for ~1 s before the next
+#   DEMO_DIR=/tmp/borough bench/web_load.sh  # build the borough there once, reuse it after
+#
+# DEMO_DIR: the demo borough's folder, kept between runs. If it already holds
+# demo-sign-ins.json, the borough (and, with STORE=postgres://…, its schema) is reused as it
+# is instead of being rebuilt: saves ~40 s a run at PEOPLE=300000. Delete the folder (or
+# change PG_SCHEMA) to rebuild, e.g. after changing PEOPLE. HEARTH_BIN: the binary to serve
+# with (default target/release/hearth), e.g. a copy of an earlier build to compare against.
 #
 # Needs wrk (Debian: apt-get install -y wrk) and curl. Prints p50/p95/p99 and errors, and
 # exits non-zero if p95 is over the target or any request failed.
@@ -28,21 +35,29 @@ cleanup() {
 trap cleanup EXIT
 
 # STORE=postgres://… (and PG_SCHEMA, default hearth_web_load) runs on PostgreSQL instead.
-store="${STORE:-$work/demo/hearth.sqlite}"
+bin="${HEARTH_BIN:-./target/release/hearth}"
+demo="${DEMO_DIR:-$work/demo}"
+reuse=""
+[ -n "${DEMO_DIR:-}" ] && [ -f "$demo/demo-sign-ins.json" ] && reuse=1
+store="${STORE:-$demo/hearth.sqlite}"
 store_args=(--store "$store")
 if [[ "$store" == postgres* ]]; then
   schema="${PG_SCHEMA:-hearth_web_load}"
-  psql "$store" -q -c "DROP SCHEMA IF EXISTS $schema CASCADE" > /dev/null
+  [ -n "$reuse" ] || psql "$store" -q -c "DROP SCHEMA IF EXISTS $schema CASCADE" > /dev/null
   store_args+=(--pg-schema "$schema")
 fi
-./target/release/hearth demo --dir "$work/demo" --people "$people" --no-serve "${store_args[@]}" > "$work/demo.log"
+if [ -n "$reuse" ]; then
+  echo "Reusing the borough in $demo"
+else
+  "$bin" demo --dir "$demo" --people "$people" --no-serve "${store_args[@]}" > "$work/demo.log"
+fi
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 url="http://127.0.0.1:$port"
-./target/release/hearth serve "${store_args[@]}" --addr "127.0.0.1:$port" > "$work/serve.log" 2>&1 &
+"$bin" serve "${store_args[@]}" --addr "127.0.0.1:$port" > "$work/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 1 100); do curl -fsS "$url/sign-in" > /dev/null 2>&1 && break; sleep 0.1; done
 
-password() { python3 -c "import json,sys; print(json.load(open('$work/demo/demo-sign-ins.json'))['accounts']['$1']['password'])"; }
+password() { python3 -c "import json,sys; print(json.load(open('$demo/demo-sign-ins.json'))['accounts']['$1']['password'])"; }
 # Signs in and prints the session token.
 sign_in() {
   local jar="$work/jar.$RANDOM" token
@@ -65,7 +80,7 @@ echo "Signing in $connections sessions…"
   echo "}"
   po_token="$(sign_in performance.officer "$po_pw")"
   echo "families = {$(curl -fsS -b "hearth_session=$po_token" "$url/api/families" | python3 -c 'import json,sys; print(",".join(str(f["family_id"]) for f in json.load(sys.stdin)["families"][:200]))')}"
-  echo "assigned = {$(python3 -c "import json; print(','.join(str(f) for f in json.load(open('$work/demo/demo-sign-ins.json'))['assigned_to_lead_worker']))")}"
+  echo "assigned = {$(python3 -c "import json; print(','.join(str(f) for f in json.load(open('$demo/demo-sign-ins.json'))['assigned_to_lead_worker']))")}"
 } > "$work/data.lua"
 
 cat "$work/data.lua" - > "$work/load.lua" <<'LUA'

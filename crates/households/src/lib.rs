@@ -5,9 +5,13 @@
 //!
 //! * each person's **address at the as-at date** — the newest address to appear in their
 //!   records before it (a partner still using an old address after a move cannot bring it
-//!   back; a one-off address counts only if it is also their latest sighting); people known only by a postcode
-//!   (an extract without address lines) join the one household at that postcode where someone shares their
-//!   family name, and stay unplaced when there is no such household or more than one;
+//!   back; a one-off address counts only if it is also their latest sighting). A spell (a
+//!   benefit claim, a care episode) places them until it ends, or up to the as-at date while
+//!   it is open. Someone whose records lag behind a move follows the people seen at both
+//!   addresses, when more of those live at the new one. People known only by a postcode (an
+//!   extract without address lines) join the one household at that postcode where someone
+//!   shares their family name, and stay unplaced when there is no such household or more
+//!   than one;
 //! * **households**: the people whose current address is the same;
 //! * **families**: by the programme's definition, the adults and children of one household at
 //!   the point of identification (configurable: whether a family needs a dependent child);

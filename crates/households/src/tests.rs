@@ -87,8 +87,14 @@ fn a_spell_places_someone_until_it_ends_or_while_it_is_open() {
     ];
     let out = infer(&people, &s, &Settings::as_at(as_at));
     assert_eq!(out.household_of[0], Some(0), "an open claim is current");
-    assert_eq!(out.household_of[1], None, "a claim that ended five years ago is not");
-    assert!(out.household_of[2].is_some(), "36 months is still within the window");
+    assert_eq!(
+        out.household_of[1], None,
+        "a claim that ended five years ago is not"
+    );
+    assert!(
+        out.household_of[2].is_some(),
+        "36 months is still within the window"
+    );
     assert_eq!(out.unplaced, 1);
 }
 
@@ -281,7 +287,10 @@ fn a_member_whose_records_lag_behind_a_move_follows_the_household() {
         person(2, Some(d(2011, 10, 14)), "Ahmed"),
         person(3, Some(d(2013, 9, 24)), "Ahmed"),
     ];
-    let (old, new) = (("63 Castle Court", "WA8 3TG"), ("34 Ditton Walk", "WA7 2ES"));
+    let (old, new) = (
+        ("63 Castle Court", "WA8 3TG"),
+        ("34 Ditton Walk", "WA7 2ES"),
+    );
     let at = |p, (a, pc): (&str, &str), y, m| seen(p, a, pc, d(y, m, 1));
     let s = vec![
         at(0, old, 2023, 1),
@@ -324,7 +333,11 @@ fn someone_who_left_the_family_home_is_not_pulled_back() {
         at(2, flat, 2025, 6),
     ];
     let out = infer(&people, &s, &Settings::as_at(as_at));
-    let key = |p: usize| out.households[out.household_of[p].unwrap()].address_key.as_str();
+    let key = |p: usize| {
+        out.households[out.household_of[p].unwrap()]
+            .address_key
+            .as_str()
+    };
     assert_eq!(key(2), "M2 2BB|2 40");
     assert_eq!(key(0), "M1 1AE|12");
     assert_eq!(key(1), "M1 1AE|12");

@@ -104,8 +104,8 @@ pub use results::{
     ReviewPair, StoredFamily,
 };
 pub use web::{
-    AuditEntry, AuditQuery, CaseNote, FamilyCase, NewUser, PersonIdentity, SessionRecord,
-    UserRecord,
+    AuditEntry, AuditQuery, CaseNote, FamilyCase, FamilyReads, FamilyView, NewUser, PersonIdentity,
+    SessionRecord, UserRecord,
 };
 
 /// The environment variable of the crash-testing hook (see the crate docs).
@@ -236,6 +236,9 @@ pub struct SourceCount {
 /// move into a blocking task, but not shared between threads (open one per thread).
 pub struct Store {
     inner: Inner,
+    /// Where it was opened, for [`Store::open_another`] (never shown: it may hold a password).
+    address: String,
+    options: OpenOptions,
 }
 
 enum Inner {
@@ -294,9 +297,18 @@ impl Store {
             }
             Inner::Sqlite(sqlite::SqliteStore::open(path)?)
         };
-        let mut store = Store { inner };
+        let mut store = Store {
+            inner,
+            address: address.to_string(),
+            options: options.clone(),
+        };
         store.migrate()?;
         Ok(store)
+    }
+
+    /// A second connection to the same store (to read two tables at once on two threads).
+    pub fn open_another(&self) -> Result<Store> {
+        Store::open_with(&self.address, &self.options)
     }
 
     /// Which backend this store uses.
@@ -390,6 +402,13 @@ impl Store {
         dispatch!(self, s => s.with_tx(f))
     }
 
+    /// Runs reads only: a deferred transaction on SQLite (no write lock), no transaction on
+    /// PostgreSQL (no BEGIN and COMMIT round trips; each statement sees what was committed
+    /// when it started, as in a READ COMMITTED transaction).
+    fn with_read<R>(&mut self, f: impl FnOnce(&mut dyn portable::Tx) -> Result<R>) -> Result<R> {
+        dispatch!(self, s => s.with_read(f))
+    }
+
     /// Writes a linkage run in one transaction: the run, every record's person, changes to
     /// people, the review queue (pending pairs replaced, decided pairs kept) and the families
     /// (replaced). Returns the run's key.
@@ -479,6 +498,12 @@ impl Store {
         self.with_tx(results::event_dates)
     }
 
+    /// Every record's date of birth, where it gives one (identification needs no more of
+    /// the identifiers than this).
+    pub fn dates_of_birth(&mut self) -> Result<Vec<(RecordId, chrono::NaiveDate)>> {
+        self.with_tx(results::dates_of_birth)
+    }
+
     /// A run's evidence, for one family or all.
     pub fn evidence(&mut self, run_id: i64, family_id: Option<i64>) -> Result<Vec<EvidenceRow>> {
         self.with_tx(|tx| results::evidence(tx, run_id, family_id))
@@ -493,17 +518,17 @@ impl Store {
 
     /// Every account, by name.
     pub fn users(&mut self) -> Result<Vec<UserRecord>> {
-        self.with_tx(web::users)
+        self.with_read(web::users)
     }
 
     /// The account with this sign-in name.
     pub fn user_by_name(&mut self, user_name: &str) -> Result<Option<UserRecord>> {
-        self.with_tx(|tx| web::user_by_name(tx, user_name))
+        self.with_read(|tx| web::user_by_name(tx, user_name))
     }
 
     /// The account with this key.
     pub fn user(&mut self, id: i64) -> Result<Option<UserRecord>> {
-        self.with_tx(|tx| web::user_by_id(tx, id))
+        self.with_read(|tx| web::user_by_id(tx, id))
     }
 
     /// Changes an account's role and whether it is active; deactivating ends its sessions.
@@ -525,7 +550,7 @@ impl Store {
 
     /// The session whose token has this digest.
     pub fn session(&mut self, token_sha256: &str) -> Result<Option<SessionRecord>> {
-        self.with_tx(|tx| web::session(tx, token_sha256))
+        self.with_read(|tx| web::session(tx, token_sha256))
     }
 
     /// Records a request on a session (for the idle timeout).
@@ -545,7 +570,7 @@ impl Store {
 
     /// Failed sign-ins for a name since a time.
     pub fn sign_in_failures_since(&mut self, user_name: &str, since: DateTime<Utc>) -> Result<u64> {
-        self.with_tx(|tx| web::sign_in_failures_since(tx, user_name, since))
+        self.with_read(|tx| web::sign_in_failures_since(tx, user_name, since))
     }
 
     /// Forgets a name's failed sign-ins (after a successful one).
@@ -560,17 +585,17 @@ impl Store {
 
     /// Searches the audit log, newest first.
     pub fn audit_log(&mut self, query: &AuditQuery) -> Result<Vec<AuditEntry>> {
-        self.with_tx(|tx| web::audit_log(tx, query))
+        self.with_read(|tx| web::audit_log(tx, query))
     }
 
     /// Every family's case that has one, by family.
     pub fn family_cases(&mut self) -> Result<Vec<FamilyCase>> {
-        self.with_tx(web::family_cases)
+        self.with_read(web::family_cases)
     }
 
     /// A family's case, if it has one (a family without one is `identified`, unassigned).
     pub fn family_case(&mut self, family_id: i64) -> Result<Option<FamilyCase>> {
-        self.with_tx(|tx| web::family_case(tx, family_id))
+        self.with_read(|tx| web::family_case(tx, family_id))
     }
 
     /// Creates or replaces a family's case.
@@ -585,13 +610,67 @@ impl Store {
 
     /// A family's notes, oldest first.
     pub fn case_notes(&mut self, family_id: i64) -> Result<Vec<CaseNote>> {
-        self.with_tx(|tx| web::case_notes(tx, family_id))
+        self.with_read(|tx| web::case_notes(tx, family_id))
     }
 
     /// The identifiers of these people, one entry per partner record, from the identity
     /// store through the current linkage. Only for roles that may see identifiers.
     pub fn person_identities(&mut self, person_ids: &[i64]) -> Result<Vec<PersonIdentity>> {
-        self.with_tx(|tx| web::person_identities(tx, person_ids))
+        self.with_read(|tx| web::person_identities(tx, person_ids))
+    }
+
+    /// The session whose token has this digest, with its account, in one query.
+    pub fn session_with_user(
+        &mut self,
+        token_sha256: &str,
+    ) -> Result<Option<(SessionRecord, UserRecord)>> {
+        self.with_read(|tx| web::session_with_user(tx, token_sha256))
+    }
+
+    /// Appends several lines to the audit log, all or none: in one transaction, or on
+    /// PostgreSQL, when they fit in one statement, in that statement alone (as atomic, and
+    /// two round trips fewer).
+    pub fn append_audits(&mut self, entries: &[AuditEntry]) -> Result<()> {
+        match &mut self.inner {
+            Inner::Postgres(s) if entries.len() <= web::AUDIT_CHUNK => {
+                s.with_read(|tx| web::append_audits(tx, entries))
+            }
+            _ => self.with_tx(|tx| web::append_audits(tx, entries)),
+        }
+    }
+
+    /// The cases assigned to this lead worker, by family.
+    pub fn lead_worker_cases(&mut self, user_id: i64) -> Result<Vec<FamilyCase>> {
+        self.with_read(|tx| web::lead_worker_cases(tx, user_id))
+    }
+
+    /// A family's record for a viewer, read together: the case first; then `decide` says
+    /// from the case what the viewer may read (`None`: not open it, and nothing more is
+    /// read); then, for run `run_id` (`None`: the family is in no run, nothing more is
+    /// read), the evidence and its records (if `with_evidence`: a run's evidence never
+    /// changes, so a caller may have it already), the identifiers of `people` and the
+    /// notes, as allowed. `known_case`: the case as the caller knows it, not read again
+    /// (for viewers whose access does not depend on it).
+    pub fn family_view(
+        &mut self,
+        family_id: i64,
+        run_id: Option<i64>,
+        with_evidence: bool,
+        people: &[i64],
+        decide: impl FnOnce(Option<&FamilyCase>) -> Option<FamilyReads>,
+        known_case: Option<Option<FamilyCase>>,
+    ) -> Result<FamilyView> {
+        self.with_read(|tx| {
+            web::family_view(
+                tx,
+                family_id,
+                run_id,
+                with_evidence,
+                people,
+                decide,
+                known_case,
+            )
+        })
     }
 }
 

@@ -17,6 +17,7 @@ use std::io::Write;
 
 pub(crate) struct PgStore {
     client: Client,
+    statements: crate::portable::StatementCache,
 }
 
 /// Advisory-lock namespaces (first key); the second key is a hash of the current schema, so
@@ -44,9 +45,26 @@ impl PgStore {
     ) -> Result<R> {
         let op = || "a results transaction".to_string();
         let mut tx = self.client.transaction().context(op)?;
-        let out = f(&mut crate::portable::PgTx(&mut tx))?;
+        let out = f(&mut crate::portable::PgTx {
+            client: &mut tx,
+            statements: &mut self.statements,
+        })?;
         tx.commit().context(op)?;
         Ok(out)
+    }
+
+    /// Runs the reads of `f` on the connection, without a transaction: each statement
+    /// sees the data committed when it starts (as it would in a READ COMMITTED
+    /// transaction), and BEGIN and COMMIT cost no round trips. Also for a single write
+    /// statement, which is atomic on its own.
+    pub(crate) fn with_read<R>(
+        &mut self,
+        f: impl FnOnce(&mut dyn crate::portable::Tx) -> Result<R>,
+    ) -> Result<R> {
+        f(&mut crate::portable::PgTx {
+            client: &mut self.client,
+            statements: &mut self.statements,
+        })
     }
 
     pub(crate) fn open(url: &str, schema: Option<&str>) -> Result<PgStore> {
@@ -69,7 +87,10 @@ impl PgStore {
                 .context(op)?;
         }
         client.batch_execute("SET TIME ZONE 'UTC'").context(op)?;
-        Ok(PgStore { client })
+        Ok(PgStore {
+            client,
+            statements: Default::default(),
+        })
     }
 
     pub(crate) fn migrate(&mut self) -> Result<()> {

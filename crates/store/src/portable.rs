@@ -192,15 +192,66 @@ impl postgres::types::ToSql for Val {
     postgres::types::to_sql_checked!();
 }
 
-pub(crate) struct PgTx<'a, 'b>(pub(crate) &'a mut postgres::Transaction<'b>);
+/// Prepared statements of one PostgreSQL connection, by their SQL: a statement prepared once
+/// runs in one round trip instead of two (parse, then bind and execute). Bounded: emptied
+/// when full (the result tables build some statements with a placeholder per value), and
+/// after any error, so that a statement the server has forgotten is prepared afresh.
+#[derive(Default)]
+pub(crate) struct StatementCache(std::collections::HashMap<String, postgres::Statement>);
 
-impl Tx for PgTx<'_, '_> {
+impl StatementCache {
+    const MAX: usize = 256;
+
+    fn get<C: postgres::GenericClient>(
+        &mut self,
+        client: &mut C,
+        sql: &str,
+    ) -> std::result::Result<postgres::Statement, postgres::Error> {
+        if let Some(st) = self.0.get(sql) {
+            return Ok(st.clone());
+        }
+        let st = client.prepare(sql)?;
+        if self.0.len() >= Self::MAX {
+            self.0.clear();
+        }
+        self.0.insert(sql.to_string(), st.clone());
+        Ok(st)
+    }
+}
+
+/// A transaction (or, for reads, the connection itself) with the connection's statements.
+pub(crate) struct PgTx<'a, C: postgres::GenericClient> {
+    pub(crate) client: &'a mut C,
+    pub(crate) statements: &'a mut StatementCache,
+}
+
+impl<C: postgres::GenericClient> PgTx<'_, C> {
+    fn run<T>(
+        &mut self,
+        sql: &str,
+        op: impl Fn() -> String,
+        f: impl FnOnce(&mut C, &postgres::Statement) -> std::result::Result<T, postgres::Error>,
+    ) -> Result<T> {
+        let out = self
+            .statements
+            .get(self.client, sql)
+            .and_then(|st| f(self.client, &st));
+        if out.is_err() {
+            self.statements.0.clear();
+        }
+        out.context(op)
+    }
+}
+
+impl<C: postgres::GenericClient> Tx for PgTx<'_, C> {
     fn exec(&mut self, sql: &str, params: &[Val]) -> Result<u64> {
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
             params.iter().map(|p| p as _).collect();
-        self.0
-            .execute(sql, &refs)
-            .context(|| "writing results".to_string())
+        self.run(
+            sql,
+            || "writing results".to_string(),
+            |c, st| c.execute(st, &refs),
+        )
     }
 
     fn query(&mut self, sql: &str, params: &[Val]) -> Result<Vec<Vec<Val>>> {
@@ -208,7 +259,7 @@ impl Tx for PgTx<'_, '_> {
         let op = || "reading results".to_string();
         let refs: Vec<&(dyn postgres::types::ToSql + Sync)> =
             params.iter().map(|p| p as _).collect();
-        let rows = self.0.query(sql, &refs).context(op)?;
+        let rows = self.run(sql, op, |c, st| c.query(st, &refs))?;
         let mut out = Vec::with_capacity(rows.len());
         for r in &rows {
             let mut row = Vec::with_capacity(r.len());
@@ -241,7 +292,7 @@ impl Tx for PgTx<'_, '_> {
     ) -> Result<()> {
         let op = || format!("writing {table}");
         let mut copy = self
-            .0
+            .client
             .copy_in(&format!("COPY {table} ({}) FROM STDIN", columns.join(", ")))
             .context(op)?;
         let mut buf = Vec::with_capacity(256);

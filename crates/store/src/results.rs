@@ -706,6 +706,24 @@ pub(crate) fn event_dates(tx: &mut dyn Tx) -> Result<Vec<RecordDates>> {
     .collect()
 }
 
+pub(crate) fn dates_of_birth(tx: &mut dyn Tx) -> Result<Vec<(RecordId, NaiveDate)>> {
+    let rows = tx.query(
+        "SELECT record_id, CAST(date_of_birth AS TEXT) FROM identity \
+         WHERE date_of_birth IS NOT NULL ORDER BY record_id",
+        &[],
+    )?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        if let Some(d) = r[1]
+            .text()
+            .and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok())
+        {
+            out.push((RecordId(int(r, 0, "identity", "record_id")?), d));
+        }
+    }
+    Ok(out)
+}
+
 /// When a record places a person: its event date, its end date, and whether it is an open
 /// spell (a kind of event that has end dates, with none yet).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

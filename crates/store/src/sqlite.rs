@@ -38,6 +38,21 @@ impl SqliteStore {
         Ok(out)
     }
 
+    /// Runs the reads of `f` in one deferred transaction: one snapshot, and no write lock.
+    pub(crate) fn with_read<R>(
+        &mut self,
+        f: impl FnOnce(&mut dyn crate::portable::Tx) -> Result<R>,
+    ) -> Result<R> {
+        let op = || "a read transaction".to_string();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)
+            .context(op)?;
+        let out = f(&mut crate::portable::SqliteTx(&tx))?;
+        tx.commit().context(op)?;
+        Ok(out)
+    }
+
     pub(crate) fn open(path: &str) -> Result<SqliteStore> {
         if path != ":memory:" {
             if let Some(dir) = Path::new(path)
@@ -65,6 +80,18 @@ impl SqliteStore {
              PRAGMA mmap_size = 268435456;",
         )
         .context(op)?;
+        // The query planner stability guarantee: a cached statement keeps its plan whatever
+        // values are bound. Without it SQLite (built with STAT4) re-prepares a statement
+        // whenever a bound value might change the plan — parsing the web pages' look-ups
+        // again on every request.
+        conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+            true,
+        )
+        .context(op)?;
+        // Room for every statement of the web pages (look-ups by lists of keys come in
+        // many lengths), so that none is parsed again per request.
+        conn.set_prepared_statement_cache_capacity(256);
         Ok(SqliteStore { conn })
     }
 

@@ -509,3 +509,152 @@ pub(crate) fn person_identities(tx: &mut dyn Tx, people: &[i64]) -> Result<Vec<P
     }
     Ok(out)
 }
+
+/// A session with its account, in one query (the look-up of every signed-in request).
+pub(crate) fn session_with_user(
+    tx: &mut dyn Tx,
+    token_sha256: &str,
+) -> Result<Option<(SessionRecord, UserRecord)>> {
+    tx.query(
+        "SELECT u.id, u.user_name, u.display_name, u.role, u.password_hash, u.active, \
+         u.created_at, s.token_sha256, s.user_id, s.csrf_token, s.created_at, s.last_seen_at \
+         FROM web_session s JOIN web_user u ON u.id = s.user_id WHERE s.token_sha256 = $1",
+        &[token_sha256.into()],
+    )?
+    .first()
+    .map(|r| {
+        let session = SessionRecord {
+            token_sha256: r[7].text().unwrap_or_default(),
+            user_id: int(r, 8, "web_session", "user_id")?,
+            csrf_token: r[9].text().unwrap_or_default(),
+            created_at: time(&r[10], "web_session", "created_at")?,
+            last_seen_at: time(&r[11], "web_session", "last_seen_at")?,
+        };
+        Ok((session, user(&r[..7])?))
+    })
+    .transpose()
+}
+
+/// The most audit lines written by one statement.
+pub(crate) const AUDIT_CHUNK: usize = 32;
+
+/// Appends several lines to the audit log, [`AUDIT_CHUNK`] to a statement.
+pub(crate) fn append_audits(tx: &mut dyn Tx, entries: &[AuditEntry]) -> Result<()> {
+    for chunk in entries.chunks(AUDIT_CHUNK) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let p: Vec<String> = (1..=8).map(|c| format!("${}", i * 8 + c)).collect();
+                format!("({})", p.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO audit_log (at, user_id, user_name, action, target_kind, target_id, \
+             client_ip, detail) VALUES {}",
+            rows.join(", ")
+        );
+        let mut params: Vec<Val> = Vec::with_capacity(chunk.len() * 8);
+        for e in chunk {
+            params.extend([
+                ts(e.at).into(),
+                e.user_id.into(),
+                e.user_name.as_str().into(),
+                e.action.as_str().into(),
+                e.target_kind.as_str().into(),
+                e.target_id.as_str().into(),
+                e.client_ip.as_str().into(),
+                e.detail.as_str().into(),
+            ]);
+        }
+        let n = tx.exec(&sql, &params)?;
+        if n != chunk.len() as u64 {
+            return Err(corrupt("audit_log", "id", 0));
+        }
+    }
+    Ok(())
+}
+
+/// The cases whose lead worker is this account, by family.
+pub(crate) fn lead_worker_cases(tx: &mut dyn Tx, user_id: i64) -> Result<Vec<FamilyCase>> {
+    tx.query(
+        "SELECT family_id, status, lead_worker_user_id, updated_at, updated_by FROM family_case \
+         WHERE lead_worker_user_id = $1 ORDER BY family_id",
+        &[user_id.into()],
+    )?
+    .iter()
+    .map(|r| family_case_row(r))
+    .collect()
+}
+
+/// What a viewer may read of a family's record, decided from its case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FamilyReads {
+    /// The members' identifiers (names, dates of birth, addresses).
+    pub identifiers: bool,
+    /// The case notes.
+    pub notes: bool,
+}
+
+/// A family's record as read for a page: its case and, if the viewer may open it, the
+/// evidence of one identification run, the records behind it, and what [`FamilyReads`]
+/// allows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FamilyView {
+    /// The family's case, if it has one.
+    pub case: Option<FamilyCase>,
+    /// What the viewer may read (`None`: the viewer may not open the family, and nothing
+    /// else was read).
+    pub reads: Option<FamilyReads>,
+    /// The run's evidence for the family (empty unless asked for).
+    pub evidence: Vec<crate::EvidenceRow>,
+    /// The partner records the evidence cites.
+    pub trails: Vec<crate::RecordTrail>,
+    /// The members' identifiers (empty unless `reads.identifiers`).
+    pub identities: Vec<PersonIdentity>,
+    /// The case notes (`None` unless `reads.notes`).
+    pub notes: Option<Vec<CaseNote>>,
+}
+
+pub(crate) fn family_view(
+    tx: &mut dyn Tx,
+    family_id: i64,
+    run_id: Option<i64>,
+    with_evidence: bool,
+    people: &[i64],
+    decide: impl FnOnce(Option<&FamilyCase>) -> Option<FamilyReads>,
+    known_case: Option<Option<FamilyCase>>,
+) -> Result<FamilyView> {
+    let case = match known_case {
+        Some(case) => case,
+        None => family_case(tx, family_id)?,
+    };
+    let reads = decide(case.as_ref());
+    let mut view = FamilyView {
+        case,
+        reads,
+        evidence: Vec::new(),
+        trails: Vec::new(),
+        identities: Vec::new(),
+        notes: None,
+    };
+    let (Some(reads), Some(run_id)) = (reads, run_id) else {
+        return Ok(view);
+    };
+    if with_evidence {
+        view.evidence = crate::results::evidence(tx, run_id, Some(family_id))?;
+        let mut ids: Vec<crate::RecordId> = view
+            .evidence
+            .iter()
+            .flat_map(|e| e.record_ids.iter().map(|&r| crate::RecordId(r)))
+            .collect();
+        ids.sort();
+        ids.dedup();
+        view.trails = crate::results::record_trails(tx, &ids)?;
+    }
+    if reads.identifiers {
+        view.identities = person_identities(tx, people)?;
+    }
+    if reads.notes {
+        view.notes = Some(case_notes(tx, family_id)?);
+    }
+    Ok(view)
+}

@@ -78,6 +78,12 @@ impl Role {
         matches!(self, Role::PerformanceOfficer | Role::DataAnalyst)
     }
 
+    /// May open every family, whatever its case (so [`family_access`] does not look at
+    /// the case).
+    pub(crate) fn opens_every_family(self) -> bool {
+        matches!(self, Role::PerformanceOfficer | Role::DataAnalyst)
+    }
+
     /// May see names, dates of birth and addresses (of the families it may open).
     pub(crate) fn sees_identifiers(self) -> bool {
         matches!(self, Role::PerformanceOfficer | Role::LeadWorker)
@@ -139,9 +145,8 @@ pub(crate) fn family_access(
 ) -> Option<FamilyAccess> {
     let assigned_to_me = case.and_then(|c| c.lead_worker_user_id) == Some(user.id);
     let may_open = match role {
-        Role::PerformanceOfficer | Role::DataAnalyst => true,
         Role::LeadWorker => assigned_to_me,
-        Role::Referrer | Role::IgOfficer | Role::Administrator => false,
+        _ => role.opens_every_family(),
     };
     may_open.then_some(FamilyAccess {
         identifiers: role.sees_identifiers(),

@@ -7,7 +7,7 @@ use crate::auth::{same_token, CurrentUser};
 use crate::error::WebError;
 use crate::pages;
 use crate::state::AppState;
-use crate::views::{self, Cases, Filters};
+use crate::views::{self, Filters};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Method};
@@ -64,10 +64,10 @@ async fn families(
         return Err(WebError::Forbidden);
     }
     let run = state.latest_run().await?;
-    let cases = Cases::load(&state).await?;
+    let cases = state.cases().await?;
     let rows = match &run {
-        Some(run) => views::family_rows(run, &cases, |r| {
-            r.assessment.priority_rank.is_some() && views::matches(r, &filters)
+        Some(run) => views::family_rows(run, &cases, run.ranked.iter().copied(), |r| {
+            views::matches(r, &filters)
         }),
         None => Vec::new(),
     };

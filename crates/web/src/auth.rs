@@ -133,27 +133,55 @@ impl FromRequestParts<AppState> for CurrentUser {
         let digest = sha256_hex(token);
         let now = state.now();
         let idle = state.settings().idle_timeout;
+        // A session looked up within the last second, not idle and not due a touch, is
+        // taken as it was (see `AppState::cached_session`); otherwise it is looked up.
+        if let Some((session, user)) = state
+            .cached_session(&digest)
+            .filter(|(s, _)| now - s.last_seen_at <= idle && !touch_due(s.last_seen_at, now, idle))
+        {
+            let role = Role::parse(&user.role).ok_or(WebError::Forbidden)?;
+            let current = CurrentUser {
+                user,
+                role,
+                session,
+                client_ip: client_ip(parts),
+            };
+            parts.extensions.insert(current.clone());
+            return Ok(current);
+        }
+        let key = digest.clone();
+        let generation = state.sessions_generation();
         let found = state
             .db(move |s| {
-                let Some(session) = s.session(&digest)? else {
+                // The session and its account in one query.
+                let Some((session, user)) = s.session_with_user(&digest)? else {
                     return Ok(Err(WebError::SignInRequired));
                 };
                 if now - session.last_seen_at > idle {
                     s.delete_session(&digest)?;
                     return Ok(Err(WebError::SessionExpired));
                 }
-                let Some(user) = s.user(session.user_id)?.filter(|u| u.active) else {
+                if !user.active {
                     s.delete_session(&digest)?;
                     return Ok(Err(WebError::SignInRequired));
-                };
-                // Writes at most once a minute per session.
-                if now - session.last_seen_at > chrono::Duration::seconds(60) {
+                }
+                // Writes at most once a minute per session (see `touch_due`).
+                let mut session = session;
+                if touch_due(session.last_seen_at, now, idle) {
                     s.touch_session(&digest, now)?;
+                    session.last_seen_at = now;
                 }
                 Ok(Ok((session, user)))
             })
-            .await??;
-        let (session, user) = found;
+            .await?;
+        let (session, user) = match found {
+            Ok(found) => found,
+            Err(e) => {
+                state.forget_session(&key);
+                return Err(e);
+            }
+        };
+        state.keep_session(generation, &key, &session, &user);
         let role = Role::parse(&user.role).ok_or(WebError::Forbidden)?;
         let current = CurrentUser {
             user,
@@ -164,6 +192,21 @@ impl FromRequestParts<AppState> for CurrentUser {
         parts.extensions.insert(current.clone());
         Ok(current)
     }
+}
+
+/// Whether a request at `now` should record itself on a session last seen at `last_seen`:
+/// once a minute at most (a write per request would cost more than the request), and
+/// never less often than a tenth of the idle timeout, so that the session of a user who
+/// keeps making requests is never taken for idle: `last_seen` lags the latest request by at
+/// most `min(60 s, idle / 10)`, so a session ends between `idle - lag` and `idle` after the
+/// last request.
+pub(crate) fn touch_due(
+    last_seen: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+    idle: chrono::Duration,
+) -> bool {
+    let every = std::cmp::min(chrono::Duration::seconds(60), idle / 10);
+    now - last_seen >= every
 }
 
 /// A form posted by a signed-in user, its CSRF token checked against the session's. Takes

@@ -7,7 +7,7 @@ use crate::auth::{
     CurrentUser, SignIn, SESSION_COOKIE, SIGN_IN_COOKIE,
 };
 use crate::error::WebError;
-use crate::render::{page, Page};
+use crate::render::{page, page_with, Page};
 use crate::state::AppState;
 use crate::views::{self, Cases, Filters};
 use axum::extract::{FromRequestParts, Path, Query, Request, State};
@@ -16,9 +16,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use chrono::Utc;
-use hearth_store::{AuditEntry, AuditQuery, CaseNote, FamilyCase, NewUser};
+use hearth_store::{AuditEntry, AuditQuery, CaseNote, FamilyCase, FamilyReads, NewUser};
 use serde::Deserialize;
 use serde_json::json;
+use std::sync::Arc;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -58,7 +59,7 @@ pub(crate) async fn audit_event(
         client_ip: client_ip.to_string(),
         detail,
     };
-    state.db(move |s| s.append_audit(&entry)).await?;
+    state.audit(entry).await?;
     Ok(())
 }
 
@@ -248,7 +249,10 @@ struct Empty {}
 /// `POST /sign-out`: ends the session.
 async fn sign_out(State(state): State<AppState>, f: CsrfForm<Empty>) -> Result<Response, WebError> {
     let digest = f.user.session.token_sha256.clone();
+    state.forget_session(&digest);
+    let key = digest.clone();
     state.db(move |s| s.delete_session(&digest)).await?;
+    state.forget_session(&key);
     let (u, n, ip) = audit_user(&f.user);
     audit_event(
         &state,
@@ -281,10 +285,10 @@ async fn families(
         return Err(WebError::Forbidden);
     }
     let run = state.latest_run().await?;
-    let cases = Cases::load(&state).await?;
+    let cases = state.cases().await?;
     let keys = match &run {
-        Some(run) => views::family_keys(run, &cases, |r| {
-            r.assessment.priority_rank.is_some() && views::matches(r, &filters)
+        Some(run) => views::family_keys(run, &cases, run.ranked.iter().copied(), |r| {
+            views::matches(r, &filters)
         }),
         None => Vec::new(),
     };
@@ -317,7 +321,7 @@ async fn families(
         })
         .unwrap_or_default()
     };
-    page(
+    page_with(
         &state,
         "families.html",
         Some(&user),
@@ -325,7 +329,6 @@ async fn families(
         json!({
             "title": "Families",
             "run": run.as_ref().map(|r| json!({"id": r.run.id, "as_at": r.run.as_at.format("%-d %B %Y").to_string(), "profile": r.run.profile})),
-            "rows": shown,
             "total": keys.len(),
             "page": page_no,
             "pages": pages,
@@ -336,6 +339,7 @@ async fn families(
             "statuses": STATUSES.iter().map(|(k, l)| json!({"key": k, "label": l})).collect::<Vec<_>>(),
             "lead_workers": cases.lead_workers().iter().map(|u| json!({"id": u.id.to_string(), "name": u.display_name})).collect::<Vec<_>>(),
         }),
+        Some(minijinja::context! { rows => shown }),
     )
 }
 
@@ -347,33 +351,95 @@ pub(crate) async fn open_family(
 ) -> Result<(crate::access::FamilyAccess, Option<FamilyCase>), WebError> {
     let case = state.db(move |s| s.family_case(family_id)).await?;
     let Some(access) = family_access(user.role, &user.user, case.as_ref()) else {
-        let (u, n, ip) = audit_user(user);
-        audit_event(
-            state,
-            u,
-            n,
-            ip,
-            "view family refused",
-            ("family", family_id.to_string()),
-            String::new(),
-        )
-        .await?;
-        tracing::warn!(user = %user.user.user_name, family = family_id, "family refused");
-        return Err(WebError::Forbidden);
+        return Err(refuse_family(state, user, family_id).await);
     };
     Ok((access, case))
 }
 
-/// The family's record as the viewer may see it, audited.
+/// Audits a refused view of a family: the error to return (403, or the audit's failure).
+async fn refuse_family(state: &AppState, user: &CurrentUser, family_id: i64) -> WebError {
+    let (u, n, ip) = audit_user(user);
+    if let Err(e) = audit_event(
+        state,
+        u,
+        n,
+        ip,
+        "view family refused",
+        ("family", family_id.to_string()),
+        String::new(),
+    )
+    .await
+    {
+        return e;
+    }
+    tracing::warn!(user = %user.user.user_name, family = family_id, "family refused");
+    WebError::Forbidden
+}
+
+/// The family's record as the viewer may see it, audited. The case, the access check and
+/// everything the viewer may see are read together; nothing the viewer may not see is read.
 pub(crate) async fn family_record(
     state: &AppState,
     user: &CurrentUser,
     family_id: i64,
 ) -> Result<(crate::access::FamilyAccess, views::FamilyDetail), WebError> {
-    let (access, case) = open_family(state, user, family_id).await?;
-    let run = state.latest_run().await?.ok_or(WebError::NotFound)?;
-    let detail = views::family_detail(state, &run, family_id, access, case)
+    let run = state
+        .latest_run()
         .await?
+        .filter(|r| r.by_family.contains_key(&family_id));
+    let run_id = run.as_ref().map(|r| r.run.id);
+    let people: Vec<i64> = run
+        .as_ref()
+        .and_then(|r| r.families.get(&family_id))
+        .map(|f| f.members.iter().map(|m| m.person_id).collect())
+        .unwrap_or_default();
+    let (role, me) = (user.role, user.user.clone());
+    let cached = run_id.and_then(|r| state.family_evidence(r, family_id));
+    let with_evidence = cached.is_none();
+    let cases = state.cases().await?;
+    // A viewer who may open every family gets the case (status, lead worker) from the
+    // shared cache; whether a lead worker may open a family is decided on the case as
+    // stored, read with the rest.
+    let known_case = role
+        .opens_every_family()
+        .then(|| cases.cases.get(&family_id).cloned());
+    let mut view = state
+        .db(move |s| {
+            s.family_view(
+                family_id,
+                run_id,
+                with_evidence,
+                &people,
+                |case| {
+                    family_access(role, &me, case).map(|a| FamilyReads {
+                        identifiers: a.identifiers,
+                        notes: a.casework,
+                    })
+                },
+                known_case,
+            )
+        })
+        .await?;
+    let access = view
+        .reads
+        .and_then(|_| family_access(user.role, &user.user, view.case.as_ref()));
+    let Some(access) = access else {
+        return Err(refuse_family(state, user, family_id).await);
+    };
+    let run = run.ok_or(WebError::NotFound)?;
+    let problems = match cached {
+        Some(p) => p,
+        None => {
+            let (evidence, trails) = (
+                std::mem::take(&mut view.evidence),
+                std::mem::take(&mut view.trails),
+            );
+            let p = Arc::new(views::group_evidence(evidence, trails));
+            state.keep_family_evidence(run.run.id, family_id, p.clone());
+            p
+        }
+    };
+    let detail = views::family_detail(&run, family_id, access, view, problems, &cases.users)
         .ok_or(WebError::NotFound)?;
     let (u, n, ip) = audit_user(user);
     audit_event(
@@ -411,7 +477,8 @@ async fn family_page(
 ) -> Result<Page, WebError> {
     let (access, detail) = family_record(state, user, family_id).await?;
     let lead_workers = if access.assign {
-        Cases::load(state)
+        state
+            .cases()
             .await?
             .lead_workers()
             .iter()
@@ -421,7 +488,7 @@ async fn family_page(
         Vec::new()
     };
     let current = status_index(&detail.status).unwrap_or(0);
-    let mut p = page(
+    let mut p = page_with(
         state,
         "family.html",
         Some(user),
@@ -432,13 +499,13 @@ async fn family_page(
         },
         json!({
             "title": format!("Family {family_id}"),
-            "family": detail,
             "access": {"identifiers": access.identifiers, "casework": access.casework, "assign": access.assign},
             "lead_workers": lead_workers,
             "next_statuses": STATUSES.iter().enumerate().filter(|(i, _)| *i > current).map(|(_, (k, l))| json!({"key": k, "label": l})).collect::<Vec<_>>(),
             "forms": forms,
             "errors": forms.errors,
         }),
+        Some(minijinja::context! { family => detail }),
     )?;
     p.status = status;
     Ok(p)
@@ -510,6 +577,7 @@ pub(crate) async fn assign(
             Ok(case)
         })
         .await?;
+    state.cases_changed();
     let (u, n, ip) = audit_user(user);
     audit_event(
         state,
@@ -614,6 +682,7 @@ async fn change_status(
             s.save_family_case(&case)
         })
         .await?;
+    state.cases_changed();
     let (u, n, ip) = audit_user(&f.user);
     audit_event(
         &state,
@@ -700,10 +769,25 @@ pub(crate) async fn caseload_rows(
         return Err(WebError::Forbidden);
     }
     let run = state.latest_run().await?;
-    let cases = Cases::load(state).await?;
     let me = user.user.id;
+    // This lead worker's cases as stored (not the shared cache): an assignment ended by
+    // another process leaves the caseload at once.
+    let mine = state.db(move |s| s.lead_worker_cases(me)).await?;
+    let users = state.cases().await?.users.clone();
+    let cases = Cases {
+        cases: mine.into_iter().map(|c| (c.family_id, c)).collect(),
+        users,
+    };
     let rows = match &run {
-        Some(run) => views::family_rows(run, &cases, |r| r.lead_worker_user_id == Some(me)),
+        Some(run) => {
+            let mut indices: Vec<usize> = cases
+                .cases
+                .keys()
+                .filter_map(|f| run.by_family.get(f).copied())
+                .collect();
+            indices.sort_unstable();
+            views::family_rows(run, &cases, indices, |r| r.lead_worker_user_id == Some(me))
+        }
         None => Vec::new(),
     };
     let (u, n, ip) = audit_user(user);
@@ -964,6 +1048,7 @@ async fn add_user(
     };
     let now = state.now();
     let created = state.db(move |s| s.create_user(&new, now)).await?;
+    state.cases_changed();
     let (u, n, ip) = audit_user(&f.user);
     audit_event(
         &state,
@@ -1022,7 +1107,10 @@ async fn update_user(
             .into_response());
     };
     let key = role.key();
-    if !state.db(move |s| s.update_user(id, key, active)).await? {
+    let updated = state.db(move |s| s.update_user(id, key, active)).await?;
+    state.cases_changed();
+    state.forget_sessions();
+    if !updated {
         return Err(WebError::NotFound);
     }
     let (u, n, ip) = audit_user(&f.user);

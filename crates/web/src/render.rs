@@ -74,7 +74,21 @@ pub(crate) fn page(
     name: &str,
     user: Option<&CurrentUser>,
     active: &str,
+    ctx: Value,
+) -> Result<Page, WebError> {
+    page_with(state, name, user, active, ctx, None)
+}
+
+/// Like [`page`], with `extra`: more of the context (its large parts, such as a table's rows),
+/// converted straight to template values rather than through JSON first. Its keys must not
+/// be in `ctx`.
+pub(crate) fn page_with(
+    state: &AppState,
+    name: &str,
+    user: Option<&CurrentUser>,
+    active: &str,
     mut ctx: Value,
+    extra: Option<minijinja::Value>,
 ) -> Result<Page, WebError> {
     if let (Some(u), Value::Object(map)) = (user, &mut ctx) {
         map.insert(
@@ -94,7 +108,13 @@ pub(crate) fn page(
     let html = state
         .templates()
         .get_template(name)
-        .and_then(|t| t.render(&ctx))
+        .and_then(|t| {
+            let base = minijinja::Value::from_serialize(&ctx);
+            match extra {
+                Some(extra) => t.render(minijinja::value::merge_maps([base, extra])),
+                None => t.render(base),
+            }
+        })
         .map_err(|e| WebError::Internal(format!("rendering {name}: {e}")))?;
     Ok(Page {
         status: StatusCode::OK,

@@ -2,9 +2,11 @@
 //! clock and a cache of the latest identification run.
 
 use crate::error::WebError;
+use crate::views::{Cases, IdMap, ProblemEvidence};
 use chrono::{DateTime, Utc};
 use hearth_store::{
-    FamilyAssessment, IdentificationRun, OpenOptions, Store, StoreError, StoredFamily,
+    AuditEntry, FamilyAssessment, IdentificationRun, OpenOptions, SessionRecord, Store, StoreError,
+    StoredFamily, UserRecord,
 };
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -56,8 +58,11 @@ pub(crate) struct Settings {
 pub(crate) struct RunData {
     pub run: IdentificationRun,
     pub assessments: Vec<FamilyAssessment>,
-    pub by_family: HashMap<i64, usize>,
-    pub families: HashMap<i64, StoredFamily>,
+    pub by_family: IdMap<usize>,
+    pub families: IdMap<StoredFamily>,
+    /// The assessments with a priority rank (the eligible families), as indices into
+    /// `assessments`, in its (priority) order: lists look at these only.
+    pub ranked: Vec<usize>,
     pub problems: Vec<String>,
 }
 
@@ -76,7 +81,50 @@ struct Inner {
     run: Mutex<Option<Arc<RunData>>>,
     /// When the store was last asked for a newer run (at most once a second).
     run_checked: Mutex<Option<std::time::Instant>>,
+    /// Every case and account (see [`AppState::cases`]).
+    cases: Mutex<Option<(std::time::Instant, Arc<Cases>)>>,
+    /// Bumped by every change of a case or an account made here: a load that began before
+    /// a change is not cached.
+    cases_generation: std::sync::atomic::AtomicU64,
+    /// Audit lines waiting to be written (see [`AppState::audit`]).
+    audit: Mutex<AuditQueue>,
+    /// Families' evidence in one run (see [`AppState::family_evidence`]).
+    evidence: Mutex<EvidenceCache>,
+    /// Sessions looked up in the last second (see [`AppState::cached_session`]).
+    sessions: Mutex<HashMap<String, (std::time::Instant, SessionRecord, UserRecord)>>,
+    /// Bumped whenever sessions are forgotten: a look-up that began before is not kept.
+    sessions_generation: std::sync::atomic::AtomicU64,
 }
+
+/// How long a looked-up session is taken as it was without asking the store again. Sign-out,
+/// deactivation and password changes made through this server take effect at once (they
+/// forget the cached sessions); a session ended by another process (`hearth users add
+/// --replace`, a second server on the same PostgreSQL store) within this time.
+const SESSION_TTL: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// A run's evidence by family, as shown: a run's evidence never changes.
+#[derive(Default)]
+struct EvidenceCache {
+    run_id: i64,
+    families: HashMap<i64, Arc<Vec<ProblemEvidence>>>,
+}
+
+/// The most families whose evidence is kept (a few times the eligible families of a large
+/// borough; a family's evidence is a few kilobytes).
+const EVIDENCE_CACHED: usize = 10_000;
+
+/// Audit lines waiting for the writer, each with the request waiting for it.
+#[derive(Default)]
+struct AuditQueue {
+    pending: Vec<(AuditEntry, tokio::sync::oneshot::Sender<Result<(), String>>)>,
+    /// A writer task is running: it takes what is pending until nothing is.
+    writing: bool,
+}
+
+/// How long cases and accounts are cached: changes made through this server show at once;
+/// those made by another process (another server on the same PostgreSQL store, `hearth
+/// users`) within this time.
+const CASES_TTL: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// A connection taken from the pool; goes back when dropped (also if the caller panics).
 struct Lease<'a> {
@@ -131,6 +179,12 @@ impl AppState {
                 clock,
                 run: Mutex::new(None),
                 run_checked: Mutex::new(None),
+                cases: Mutex::new(None),
+                cases_generation: Default::default(),
+                audit: Mutex::new(AuditQueue::default()),
+                evidence: Mutex::new(EvidenceCache::default()),
+                sessions: Mutex::new(HashMap::new()),
+                sessions_generation: Default::default(),
             }),
         })
     }
@@ -235,7 +289,7 @@ impl AppState {
                     .families()?
                     .into_iter()
                     .map(|f| (f.family_id, f))
-                    .collect::<HashMap<_, _>>();
+                    .collect::<IdMap<_>>();
                 Ok(Some(Some((run, assessments, families))))
             })
             .await?;
@@ -254,7 +308,14 @@ impl AppState {
                     .collect();
                 problems.sort();
                 problems.dedup();
+                let ranked = assessments
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, a)| a.priority_rank.is_some())
+                    .map(|(i, _)| i)
+                    .collect();
                 let data = Arc::new(RunData {
+                    ranked,
                     run,
                     assessments,
                     by_family,
@@ -266,6 +327,208 @@ impl AppState {
                 }
                 Ok(Some(data))
             }
+        }
+    }
+
+    /// Every case and account, shared by the requests of a second. A change made through
+    /// this server ([`AppState::cases_changed`]) shows in the next request; one made by
+    /// another process within [`CASES_TTL`]. Lists only: access to a family is always
+    /// decided on its case as stored.
+    pub(crate) async fn cases(&self) -> Result<Arc<Cases>, WebError> {
+        use std::sync::atomic::Ordering;
+        if let Ok(mut c) = self.inner.cases.lock() {
+            if let Some((at, cases)) = c.as_mut() {
+                if at.elapsed() < CASES_TTL {
+                    return Ok(cases.clone());
+                }
+                // Expired: this request reloads; the others keep using these meanwhile
+                // (rather than all reloading at once).
+                *at = std::time::Instant::now();
+            }
+        }
+        let generation = self.inner.cases_generation.load(Ordering::SeqCst);
+        let started = std::time::Instant::now();
+        let cases = Arc::new(Cases::load(self).await?);
+        if let Ok(mut c) = self.inner.cases.lock() {
+            if self.inner.cases_generation.load(Ordering::SeqCst) == generation {
+                *c = Some((started, cases.clone()));
+            }
+        }
+        Ok(cases)
+    }
+
+    /// Forgets the cached cases and accounts: call after changing either.
+    pub(crate) fn cases_changed(&self) {
+        self.inner
+            .cases_generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if let Ok(mut c) = self.inner.cases.lock() {
+            *c = None;
+        }
+    }
+
+    /// Appends `entry` to the audit log and returns once it is committed.
+    ///
+    /// Group commit: lines from concurrent requests are written together, in one
+    /// transaction, by one writer task; each request still waits for its own line to be
+    /// committed, and fails (so shows nothing) if it was not. A line is never dropped
+    /// silently: if the writer's transaction fails, every request in it fails.
+    pub(crate) async fn audit(&self, entry: AuditEntry) -> Result<(), WebError> {
+        let (done, wait) = tokio::sync::oneshot::channel();
+        let start_writer = {
+            let mut q = self
+                .inner
+                .audit
+                .lock()
+                .map_err(|_| WebError::Internal("the audit queue is poisoned".into()))?;
+            q.pending.push((entry, done));
+            !std::mem::replace(&mut q.writing, true)
+        };
+        if start_writer {
+            let state = self.clone();
+            tokio::spawn(async move { state.write_audit().await });
+        }
+        match wait.await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(WebError::Internal(format!("writing the audit log: {e}"))),
+            Err(_) => Err(WebError::Internal(
+                "the audit log writer stopped before writing".into(),
+            )),
+        }
+    }
+
+    /// The audit writer: writes what is pending, in one transaction per round, until
+    /// nothing is.
+    async fn write_audit(&self) {
+        /// If the writer stops early (a panic, the runtime shutting down), the next line
+        /// starts a new one, and the requests it was holding fail rather than wait forever.
+        struct Stop<'a>(&'a Mutex<AuditQueue>, bool);
+        impl Drop for Stop<'_> {
+            fn drop(&mut self) {
+                if !self.1 {
+                    if let Ok(mut q) = self.0.lock() {
+                        q.writing = false;
+                        q.pending.clear();
+                    }
+                }
+            }
+        }
+        let mut stop = Stop(&self.inner.audit, false);
+        loop {
+            let batch = match self.inner.audit.lock() {
+                Ok(mut q) if q.pending.is_empty() => {
+                    q.writing = false;
+                    stop.1 = true;
+                    return;
+                }
+                Ok(mut q) => std::mem::take(&mut q.pending),
+                // Poisoned: the waiting requests see their senders dropped and fail.
+                Err(_) => return,
+            };
+            let (entries, waiting): (Vec<AuditEntry>, Vec<_>) = batch.into_iter().unzip();
+            let written = self.db(move |s| s.append_audits(&entries)).await;
+            match written {
+                Ok(()) => {
+                    for done in waiting {
+                        let _ = done.send(Ok(()));
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(lines = waiting.len(), "writing the audit log failed");
+                    let e = e.to_string();
+                    for done in waiting {
+                        let _ = done.send(Err(e.clone()));
+                    }
+                }
+            }
+        }
+    }
+
+    /// A family's evidence in run `run_id` as shown, if it was read before. Only ever
+    /// consulted after the viewer's access to the family was checked.
+    pub(crate) fn family_evidence(
+        &self,
+        run_id: i64,
+        family_id: i64,
+    ) -> Option<Arc<Vec<ProblemEvidence>>> {
+        let cache = self.inner.evidence.lock().ok()?;
+        (cache.run_id == run_id)
+            .then(|| cache.families.get(&family_id).cloned())
+            .flatten()
+    }
+
+    /// Keeps a family's evidence in run `run_id` (forgetting another run's).
+    pub(crate) fn keep_family_evidence(
+        &self,
+        run_id: i64,
+        family_id: i64,
+        evidence: Arc<Vec<ProblemEvidence>>,
+    ) {
+        if let Ok(mut cache) = self.inner.evidence.lock() {
+            if cache.run_id != run_id || cache.families.len() >= EVIDENCE_CACHED {
+                cache.run_id = run_id;
+                cache.families.clear();
+            }
+            cache.families.insert(family_id, evidence);
+        }
+    }
+
+    /// The session with this token digest and its account as looked up less than
+    /// [`SESSION_TTL`] ago, if it was. The caller still checks the idle timeout.
+    pub(crate) fn cached_session(&self, digest: &str) -> Option<(SessionRecord, UserRecord)> {
+        let cache = self.inner.sessions.lock().ok()?;
+        let (at, session, user) = cache.get(digest)?;
+        (at.elapsed() < SESSION_TTL).then(|| (session.clone(), user.clone()))
+    }
+
+    /// Where the sessions' generation is: pass it to [`AppState::keep_session`].
+    pub(crate) fn sessions_generation(&self) -> u64 {
+        self.inner
+            .sessions_generation
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Keeps a session just looked up (active account, not idle), unless sessions were
+    /// forgotten since the look-up began (`generation`).
+    pub(crate) fn keep_session(
+        &self,
+        generation: u64,
+        digest: &str,
+        session: &SessionRecord,
+        user: &UserRecord,
+    ) {
+        if let Ok(mut cache) = self.inner.sessions.lock() {
+            if self.sessions_generation() != generation {
+                return;
+            }
+            if cache.len() >= 10_000 {
+                cache.retain(|_, (at, _, _)| at.elapsed() < SESSION_TTL);
+            }
+            cache.insert(
+                digest.to_string(),
+                (std::time::Instant::now(), session.clone(), user.clone()),
+            );
+        }
+    }
+
+    /// Forgets a session (signed out, expired, refused).
+    pub(crate) fn forget_session(&self, digest: &str) {
+        if let Ok(mut cache) = self.inner.sessions.lock() {
+            self.inner
+                .sessions_generation
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            cache.remove(digest);
+        }
+    }
+
+    /// Forgets every cached session: call after changing an account (role, active,
+    /// password), so that its sessions are looked up again.
+    pub(crate) fn forget_sessions(&self) {
+        if let Ok(mut cache) = self.inner.sessions.lock() {
+            self.inner
+                .sessions_generation
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            cache.clear();
         }
     }
 }

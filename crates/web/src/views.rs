@@ -4,9 +4,12 @@
 use crate::access::{problem_label, status_label, FamilyAccess};
 use crate::error::WebError;
 use crate::state::{AppState, RunData};
-use hearth_store::{FamilyAssessment, FamilyCase, PersonIdentity, RecordId, UserRecord};
+use hearth_store::{
+    EvidenceRow, FamilyAssessment, FamilyCase, FamilyView, PersonIdentity, RecordTrail, UserRecord,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// A headline problem with its label.
 #[derive(Debug, Clone, Serialize)]
@@ -70,10 +73,32 @@ pub(crate) struct Filters {
     pub page: Option<usize>,
 }
 
+/// Hashes an integer key with one multiplication: the maps looked up for every row of a
+/// list are keyed by store keys, not by anything a client chooses freely enough to matter.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_i64(&mut self, v: i64) {
+        self.0 = (self.0 ^ v as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// A map by store key (family, account), quick to look up.
+pub(crate) type IdMap<V> = HashMap<i64, V, std::hash::BuildHasherDefault<IdHasher>>;
+
 /// Everything needed to describe cases: every case and every account by key.
 pub(crate) struct Cases {
-    pub cases: HashMap<i64, FamilyCase>,
-    pub users: HashMap<i64, UserRecord>,
+    pub cases: IdMap<FamilyCase>,
+    pub users: IdMap<UserRecord>,
 }
 
 impl Cases {
@@ -104,27 +129,32 @@ pub(crate) struct RowKey<'a> {
     pub lead_worker_user_id: Option<i64>,
 }
 
-/// A row for every assessed family `keep` accepts, in priority order.
+/// A row for every assessment of `indices` (into the run's assessments) that `keep`
+/// accepts, in the order of `indices`.
 pub(crate) fn family_rows(
     run: &RunData,
     cases: &Cases,
+    indices: impl IntoIterator<Item = usize>,
     keep: impl Fn(&RowKey) -> bool,
 ) -> Vec<FamilyRow> {
-    family_keys(run, cases, keep)
+    family_keys(run, cases, indices, keep)
         .iter()
         .map(|k| row(run, cases, k))
         .collect()
 }
 
-/// The filter keys of every assessed family `keep` accepts, in priority order: a page
-/// counts them all and builds rows for the ones it shows.
+/// The filter keys of every assessment of `indices` that `keep` accepts, in the order of
+/// `indices` (`run.ranked`: the eligible families in priority order): a page counts them
+/// all and builds rows for the ones it shows.
 pub(crate) fn family_keys<'a>(
     run: &'a RunData,
     cases: &'a Cases,
+    indices: impl IntoIterator<Item = usize>,
     keep: impl Fn(&RowKey) -> bool,
 ) -> Vec<RowKey<'a>> {
-    run.assessments
-        .iter()
+    indices
+        .into_iter()
+        .filter_map(|i| run.assessments.get(i))
         .filter_map(|a| {
             let case = cases.cases.get(&a.family_id);
             let key = RowKey {
@@ -243,10 +273,64 @@ pub(crate) struct FamilyDetail {
     pub lead_worker: Option<String>,
     pub identifiers_shown: bool,
     pub members: Vec<Member>,
-    pub problems: Vec<ProblemEvidence>,
+    #[serde(serialize_with = "shared")]
+    pub problems: Arc<Vec<ProblemEvidence>>,
     /// Only for roles that do casework.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<Vec<Note>>,
+}
+
+fn shared<S: serde::Serializer, T: Serialize>(v: &Arc<T>, s: S) -> Result<S::Ok, S::Error> {
+    (**v).serialize(s)
+}
+
+/// A run's evidence for one family, grouped by problem, with the records behind it: the
+/// same for every viewer who may open the family (so it is cached per run, see
+/// `AppState::family_evidence`).
+pub(crate) fn group_evidence(
+    evidence: Vec<EvidenceRow>,
+    trails: Vec<RecordTrail>,
+) -> Vec<ProblemEvidence> {
+    let trails: HashMap<i64, Trail> = trails
+        .into_iter()
+        .map(|t| {
+            (
+                t.record_id.0,
+                Trail {
+                    record_id: t.record_id.0,
+                    source: t.source,
+                    event_type: t.event_type,
+                    event_date: t.event_date.map(|d| d.to_string()),
+                    file_name: t.file_name,
+                    source_row: t.source_row,
+                    attributes: readable_attributes(&t.attributes),
+                },
+            )
+        })
+        .collect();
+    let mut grouped: Vec<ProblemEvidence> = Vec::new();
+    for e in evidence {
+        if grouped.last().map(|g| &g.key) != Some(&e.problem_key) {
+            grouped.push(ProblemEvidence {
+                label: problem_label(&e.problem_key),
+                key: e.problem_key.clone(),
+                evidence: Vec::new(),
+            });
+        }
+        if let Some(g) = grouped.last_mut() {
+            g.evidence.push(Evidence {
+                indicator_key: e.indicator_key,
+                person_id: e.person_id,
+                value: e.value,
+                records: e
+                    .record_ids
+                    .iter()
+                    .filter_map(|r| trails.get(r).cloned())
+                    .collect(),
+            });
+        }
+    }
+    grouped
 }
 
 /// A record's attributes (a JSON object) as `key: value` pairs that wrap on a page.
@@ -289,66 +373,26 @@ fn name_of(i: &PersonIdentity) -> Option<String> {
     }
 }
 
-/// Builds a family's record for a viewer with `access`. `None` if the family is not in the
-/// run.
-pub(crate) async fn family_detail(
-    state: &AppState,
+/// Builds a family's record for a viewer with `access` from what was read for them
+/// (`view`) and the accounts by key (for names). `None` if the family is not in the run.
+pub(crate) fn family_detail(
     run: &RunData,
     family_id: i64,
     access: FamilyAccess,
-    case: Option<FamilyCase>,
-) -> Result<Option<FamilyDetail>, WebError> {
-    let Some(&i) = run.by_family.get(&family_id) else {
-        return Ok(None);
-    };
-    let a = run.assessments[i].clone();
-    let family = run.families.get(&family_id).cloned();
+    view: FamilyView,
+    problems: Arc<Vec<ProblemEvidence>>,
+    users: &IdMap<UserRecord>,
+) -> Option<FamilyDetail> {
+    let &i = run.by_family.get(&family_id)?;
+    let a = &run.assessments[i];
+    let family = run.families.get(&family_id);
     let run_id = run.run.id;
-    let people: Vec<i64> = family
-        .as_ref()
-        .map(|f| f.members.iter().map(|m| m.person_id).collect())
-        .unwrap_or_default();
-    let (evidence, trails, identities, notes, users) = state
-        .db(move |s| {
-            let evidence = s.evidence(run_id, Some(family_id))?;
-            let mut ids: Vec<RecordId> = evidence
-                .iter()
-                .flat_map(|e| e.record_ids.iter().map(|&r| RecordId(r)))
-                .collect();
-            ids.sort();
-            ids.dedup();
-            let trails = s.record_trails(&ids)?;
-            let identities = if access.identifiers {
-                s.person_identities(&people)?
-            } else {
-                Vec::new()
-            };
-            let notes = if access.casework {
-                Some(s.case_notes(family_id)?)
-            } else {
-                None
-            };
-            Ok((evidence, trails, identities, notes, s.users()?))
-        })
-        .await?;
-    let users: HashMap<i64, UserRecord> = users.into_iter().map(|u| (u.id, u)).collect();
-    let trails: HashMap<i64, Trail> = trails
-        .into_iter()
-        .map(|t| {
-            (
-                t.record_id.0,
-                Trail {
-                    record_id: t.record_id.0,
-                    source: t.source,
-                    event_type: t.event_type,
-                    event_date: t.event_date.map(|d| d.to_string()),
-                    file_name: t.file_name,
-                    source_row: t.source_row,
-                    attributes: readable_attributes(&t.attributes),
-                },
-            )
-        })
-        .collect();
+    let FamilyView {
+        case,
+        identities,
+        notes,
+        ..
+    } = view;
     let mut by_person: BTreeMap<i64, Vec<&PersonIdentity>> = BTreeMap::new();
     for id in &identities {
         by_person.entry(id.person_id).or_default().push(id);
@@ -380,34 +424,12 @@ pub(crate) async fn family_detail(
                 .collect()
         })
         .unwrap_or_default();
-    let mut grouped: Vec<ProblemEvidence> = Vec::new();
-    for e in evidence {
-        if grouped.last().map(|g| &g.key) != Some(&e.problem_key) {
-            grouped.push(ProblemEvidence {
-                label: problem_label(&e.problem_key),
-                key: e.problem_key.clone(),
-                evidence: Vec::new(),
-            });
-        }
-        if let Some(g) = grouped.last_mut() {
-            g.evidence.push(Evidence {
-                indicator_key: e.indicator_key,
-                person_id: e.person_id,
-                value: e.value,
-                records: e
-                    .record_ids
-                    .iter()
-                    .filter_map(|r| trails.get(r).cloned())
-                    .collect(),
-            });
-        }
-    }
     let status = case
         .as_ref()
         .map_or("identified", |c| c.status.as_str())
         .to_string();
     let lead = case.as_ref().and_then(|c| c.lead_worker_user_id);
-    Ok(Some(FamilyDetail {
+    Some(FamilyDetail {
         family_id,
         identification_run: run_id,
         as_at: run.run.as_at.format("%-d %B %Y").to_string(),
@@ -424,7 +446,7 @@ pub(crate) async fn family_detail(
             .map(|u| u.display_name.clone()),
         identifiers_shown: access.identifiers,
         members,
-        problems: grouped,
+        problems,
         notes: notes.map(|ns| {
             ns.into_iter()
                 .map(|n| Note {
@@ -436,7 +458,7 @@ pub(crate) async fn family_detail(
                 })
                 .collect()
         }),
-    }))
+    })
 }
 
 #[cfg(test)]

@@ -857,3 +857,129 @@ async fn the_main_flow_works_on_postgresql() {
         .any(|e| e.action == "view family refused" && e.user_name == "lw2"));
     t.finish().await;
 }
+
+/// The session's last-seen time is written at most once a minute (and at least every tenth
+/// of the idle timeout), yet a user who keeps making requests is never taken for idle, and
+/// one who stops is signed out after the idle timeout.
+#[tokio::test]
+async fn throttled_session_touches_keep_idle_timeout_semantics() {
+    let t = TestApp::with(|c| c.idle_timeout = chrono::Duration::minutes(5)).await;
+    let s = t.sign_in("po").await;
+    let last_seen = || async {
+        let digest = {
+            use sha2::Digest;
+            sha2::Sha256::digest(s.token.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        };
+        let (a, o) = t.store_address();
+        tokio::task::spawn_blocking(move || {
+            hearth_store::Store::open_with(&a, &o)
+                .unwrap()
+                .session(&digest)
+                .unwrap()
+                .unwrap()
+                .last_seen_at
+        })
+        .await
+        .unwrap()
+    };
+    let signed_in = last_seen().await;
+    // Requests 10 s apart: no write (the session was seen less than 30 s ago)…
+    for _ in 0..2 {
+        t.advance(chrono::Duration::seconds(10));
+        assert_eq!(t.get("/families", Some(&s)).await.status, StatusCode::OK);
+    }
+    assert_eq!(last_seen().await, signed_in, "no write within the interval");
+    // …one once the interval (a tenth of 5 minutes) has passed.
+    t.advance(chrono::Duration::seconds(15));
+    assert_eq!(t.get("/families", Some(&s)).await.status, StatusCode::OK);
+    assert!(last_seen().await > signed_in);
+    // Steady use for far longer than the idle timeout keeps the session.
+    for _ in 0..20 {
+        t.advance(chrono::Duration::seconds(50));
+        assert_eq!(t.get("/families", Some(&s)).await.status, StatusCode::OK);
+    }
+    // Idle for the timeout ends it, even if a request came just after the last write.
+    t.advance(chrono::Duration::seconds(10));
+    assert_eq!(t.get("/families", Some(&s)).await.status, StatusCode::OK);
+    t.advance(chrono::Duration::minutes(5) + chrono::Duration::seconds(1));
+    assert_eq!(
+        t.get("/families", Some(&s)).await.location(),
+        Some("/sign-in?expired=1")
+    );
+}
+
+/// Audit lines from many concurrent requests are written together (group commit), and every
+/// one of them is there once its request has answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_concurrent_view_is_audited() {
+    let t = std::sync::Arc::new(TestApp::new().await);
+    let po = std::sync::Arc::new(t.sign_in("po").await);
+    let before = t.audit().await.len();
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let (t, po) = (t.clone(), po.clone());
+        tasks.push(tokio::spawn(async move {
+            let path = if i % 2 == 0 {
+                "/families/1"
+            } else {
+                "/families/2"
+            };
+            t.get(path, Some(&po)).await.status
+        }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), StatusCode::OK);
+    }
+    let entries = t.audit().await;
+    assert_eq!(entries.len(), before + 40);
+    for family in ["1", "2"] {
+        assert_eq!(
+            entries
+                .iter()
+                .filter(|e| e.action == "view family" && e.target_id == family)
+                .count(),
+            20
+        );
+    }
+}
+
+/// Sessions are briefly cached, but ending one, or deactivating its account, takes effect
+/// on the very next request.
+#[tokio::test]
+async fn ended_sessions_end_at_once_despite_the_cache() {
+    let t = TestApp::new().await;
+    let po = t.sign_in("po").await;
+    let other = t.sign_in("po").await;
+    assert_eq!(t.get("/families", Some(&po)).await.status, StatusCode::OK);
+    assert_eq!(
+        t.get("/families", Some(&other)).await.status,
+        StatusCode::OK
+    );
+    t.post_form("/sign-out", Some(&po), &[("csrf_token", &po.csrf)])
+        .await;
+    assert_eq!(
+        t.get("/families", Some(&po)).await.location(),
+        Some("/sign-in")
+    );
+    assert_eq!(
+        t.get("/families", Some(&other)).await.status,
+        StatusCode::OK
+    );
+    let admin = t.sign_in("admin").await;
+    let id = t.user_id("po").await;
+    let r = t
+        .post_form(
+            &format!("/admin/users/{id}"),
+            Some(&admin),
+            &[("csrf_token", &admin.csrf), ("role", "performance_officer")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        t.get("/families", Some(&other)).await.location(),
+        Some("/sign-in")
+    );
+}

@@ -4,7 +4,6 @@
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
 use hearth_identification::{identify, FactRef, Family, Identification, Person, Rules};
-use hearth_model::Identity;
 use hearth_store::{EvidenceRow, FamilyAssessment, IdentificationRun, Store};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
@@ -51,6 +50,30 @@ pub fn identify_store(
     let Some((link_run_id, _)) = store.latest_link_run()? else {
         bail!("no linkage results in the store yet: run `hearth link` first");
     };
+    // The facts are the biggest read: a second connection reads them on another core while
+    // this one reads families, people and dates of birth.
+    let mut facts_store = store.open_another()?;
+    std::thread::scope(|scope| {
+        let facts = scope.spawn(move || facts_store.load_facts());
+        identify_loaded(store, rules, rules_sha256, as_at, link_run_id, t0, || {
+            facts
+                .join()
+                .map_err(|_| anyhow::anyhow!("reading the facts failed"))?
+                .map_err(anyhow::Error::from)
+        })
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn identify_loaded(
+    store: &mut Store,
+    rules: &Rules,
+    rules_sha256: &str,
+    as_at: NaiveDate,
+    link_run_id: i64,
+    t0: Instant,
+    facts: impl FnOnce() -> Result<Vec<(hearth_store::RecordId, String, hearth_model::Fact)>>,
+) -> Result<IdentifyReport> {
     let stored_families = store.families()?;
     let assignment: HashMap<i64, i64> = store
         .person_assignment()?
@@ -69,31 +92,25 @@ pub fn identify_store(
         .map(|(i, &p)| (p, i))
         .collect();
 
-    // Dates of birth from the members' records.
-    let identities = store.load_identities()?;
-    let mut member_records: Vec<&Identity> = Vec::new();
-    let mut member_of: Vec<usize> = Vec::new();
-    for (id, _, identity) in &identities {
-        if let Some(i) = assignment.get(&id.0).and_then(|p| index.get(p)) {
-            member_records.push(identity);
-            member_of.push(*i);
+    // Dates of birth from the members' records: the one most of them give.
+    let mut dobs_of: Vec<Vec<NaiveDate>> = vec![Vec::new(); member_ids.len()];
+    for (id, dob) in store.dates_of_birth()? {
+        if let Some(&i) = assignment.get(&id.0).and_then(|p| index.get(p)) {
+            dobs_of[i].push(dob);
         }
     }
-    let profiles = super::link::profiles(&member_records, &member_of, member_ids.len());
-    drop(member_records);
-    drop(identities);
     let people: Vec<Person> = member_ids
         .iter()
-        .zip(&profiles)
-        .map(|(&p, prof)| Person {
+        .zip(dobs_of)
+        .map(|(&p, dobs)| Person {
             person_id: p as u64,
-            date_of_birth: prof.date_of_birth,
+            date_of_birth: super::link::mode(dobs.into_iter()),
         })
         .collect();
 
     let mut facts_by_person: Vec<Vec<FactRef>> = vec![Vec::new(); people.len()];
     let mut source_names: HashMap<String, Arc<str>> = HashMap::new();
-    for (id, source, fact) in store.load_facts()? {
+    for (id, source, fact) in facts()? {
         if let Some(&i) = assignment.get(&id.0).and_then(|p| index.get(p)) {
             let source = source_names
                 .entry(source)
@@ -118,6 +135,8 @@ pub fn identify_store(
     let t1 = Instant::now();
     let identification = identify(rules, &people, &facts_by_person, &families, as_at)?;
     let eval_s = t1.elapsed().as_secs_f64();
+    // Freeing a million facts takes a noticeable moment: do it off the critical path.
+    std::thread::spawn(move || drop((facts_by_person, people, families)));
 
     let t2 = Instant::now();
     let previous = store.identification_runs()?.last().cloned();

@@ -53,7 +53,7 @@ pub struct PersonProfile {
     pub family_name: Option<String>,
 }
 
-fn mode<T: Clone + Eq + std::hash::Hash>(values: impl Iterator<Item = T>) -> Option<T> {
+pub(crate) fn mode<T: Clone + Eq + std::hash::Hash>(values: impl Iterator<Item = T>) -> Option<T> {
     let mut counts: HashMap<T, (usize, usize)> = HashMap::new();
     for (i, v) in values.enumerate() {
         let e = counts.entry(v).or_insert((0, i));

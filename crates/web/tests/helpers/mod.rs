@@ -297,6 +297,11 @@ impl TestApp {
         .unwrap();
     }
 
+    /// The store's address and options, to open it directly.
+    pub fn store_address(&self) -> (String, OpenOptions) {
+        (self.address.clone(), self.options.clone())
+    }
+
     pub fn advance(&self, by: chrono::Duration) {
         *self.clock.lock().unwrap() += by;
     }
