@@ -18,6 +18,9 @@ import sys
 from collections import Counter, defaultdict
 
 
+TARGET = 0.98
+
+
 def main(store_path, borough):
     truth_person = {}
     with open(f"{borough}/truth/records.csv", newline="") as f:
@@ -135,9 +138,12 @@ def main(store_path, borough):
     print(f"found families that are exactly a true family: {exact_share:.4f} of {len(exact)}")
     for cause, n in sorted(causes.items()):
         print(f"  {cause}: {n}")
+    met = precision >= TARGET and recall >= TARGET
+    print(f"target: precision and recall of eligible families >= {TARGET}: {'met' if met else 'NOT met'}")
+    return met
 
 
 if __name__ == "__main__":
     if len(sys.argv) != 3:
         sys.exit(__doc__)
-    main(sys.argv[1], sys.argv[2])
+    sys.exit(0 if main(sys.argv[1], sys.argv[2]) else 1)

@@ -543,6 +543,18 @@ impl Store {
         self.with_tx(|tx| web::set_password(tx, id, password_hash))
     }
 
+    /// Replaces an account's password hash and ends its sessions except the one whose token
+    /// has the digest `keep_session` (the one changing it), in one transaction: the number of
+    /// sessions ended, or `None` if there is no such account.
+    pub fn change_password(
+        &mut self,
+        id: i64,
+        password_hash: &str,
+        keep_session: &str,
+    ) -> Result<Option<u64>> {
+        self.with_tx(|tx| web::change_password(tx, id, password_hash, keep_session))
+    }
+
     /// Stores a new session.
     pub fn create_session(&mut self, session: &SessionRecord) -> Result<()> {
         self.with_tx(|tx| web::create_session(tx, session))

@@ -133,8 +133,11 @@ pub struct CaseNote {
 pub struct PersonIdentity {
     /// The person (pseudonymous key).
     pub person_id: i64,
-    /// The partner record the identifiers come from.
+    /// The (first) partner record the identifiers come from.
     pub record_id: i64,
+    /// How many of the person's records give exactly these identifiers (a school's termly
+    /// returns repeat them): the same identifiers are read once.
+    pub records: i64,
     /// Given name.
     pub given_name: Option<String>,
     /// Family name.
@@ -246,6 +249,26 @@ pub(crate) fn set_password(tx: &mut dyn Tx, id: i64, hash: &str) -> Result<bool>
     )?;
     tx.exec("DELETE FROM web_session WHERE user_id = $1", &[id.into()])?;
     Ok(n == 1)
+}
+
+pub(crate) fn change_password(
+    tx: &mut dyn Tx,
+    id: i64,
+    hash: &str,
+    keep_session: &str,
+) -> Result<Option<u64>> {
+    let n = tx.exec(
+        "UPDATE web_user SET password_hash = $1 WHERE id = $2",
+        &[hash.into(), id.into()],
+    )?;
+    if n != 1 {
+        return Ok(None);
+    }
+    let ended = tx.exec(
+        "DELETE FROM web_session WHERE user_id = $1 AND token_sha256 <> $2",
+        &[id.into(), keep_session.into()],
+    )?;
+    Ok(Some(ended))
 }
 
 pub(crate) fn create_session(tx: &mut dyn Tx, s: &SessionRecord) -> Result<()> {
@@ -485,10 +508,13 @@ pub(crate) fn person_identities(tx: &mut dyn Tx, people: &[i64]) -> Result<Vec<P
     let mut out = Vec::new();
     for chunk in people.chunks(500) {
         let sql = format!(
-            "SELECT pr.person_id, i.record_id, i.given_name, i.family_name, i.full_name, \
-             CAST(i.date_of_birth AS TEXT), i.address, i.postcode \
+            "SELECT pr.person_id, MIN(i.record_id), i.given_name, i.family_name, i.full_name, \
+             CAST(i.date_of_birth AS TEXT), i.address, i.postcode, COUNT(*) \
              FROM person_record pr JOIN identity i ON i.record_id = pr.record_id \
-             WHERE pr.person_id IN ({}) ORDER BY pr.person_id, i.record_id",
+             WHERE pr.person_id IN ({}) \
+             GROUP BY pr.person_id, i.given_name, i.family_name, i.full_name, i.date_of_birth, \
+                      i.address, i.postcode \
+             ORDER BY pr.person_id, MIN(i.record_id)",
             crate::results::placeholders(chunk.len())
         );
         let params: Vec<Val> = chunk.iter().map(|&p| Val::Int(p)).collect();
@@ -504,6 +530,7 @@ pub(crate) fn person_identities(tx: &mut dyn Tx, people: &[i64]) -> Result<Vec<P
                 }),
                 address: r[6].text(),
                 postcode: r[7].text(),
+                records: int(&r, 8, "identity", "count")?,
             });
         }
     }

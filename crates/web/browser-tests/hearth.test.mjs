@@ -107,6 +107,7 @@ test('every main page passes axe-core with no serious or critical violations', a
     ['referrer', '/referrals', 'referrals'],
     ['ig.officer', '/audit', 'audit'],
     ['admin', '/admin/users', 'accounts'],
+    ['lead.worker', '/account/password', 'change-password'],
     ['admin', '/no-such-page', 'not-found'],
   ]
   const firstFamily = signIns && JSON.parse(readFileSync(process.env.HEARTH_SIGN_INS, 'utf8')).assigned_to_lead_worker[0]

@@ -3,7 +3,7 @@
 use crate::access::Role;
 use crate::auth::hash_password;
 use crate::error::WebError;
-use crate::pages::{valid_user_name, MIN_PASSWORD};
+use crate::pages::{password_long_enough, valid_user_name, MIN_PASSWORD};
 use hearth_store::{NewUser, Store, UserRecord};
 
 /// Creates an account, or — with `replace` — resets an existing one's password, role and
@@ -24,7 +24,7 @@ pub fn create_account(
             "use 3 to 64 lower-case letters, digits, dots, hyphens or underscores".into(),
         )]));
     }
-    if password.chars().count() < MIN_PASSWORD {
+    if !password_long_enough(password) {
         return Err(WebError::Invalid(vec![(
             "password".into(),
             format!("use at least {MIN_PASSWORD} characters"),

@@ -7,7 +7,8 @@
 //! * **Sign-in**: local accounts with argon2id password hashes; a random session token in an
 //!   `HttpOnly`, `SameSite=Lax` cookie (`Secure` with [`Config::secure_cookies`]), stored only
 //!   as its SHA-256; an idle timeout; at most five failed sign-ins per account name in fifteen
-//!   minutes; a CSRF token in every form, checked on every POST.
+//!   minutes; a CSRF token in every form, checked on every POST. Every user can change their
+//!   own password (`/account/password`), which ends their other sessions.
 //! * **Need to know**, enforced by the server on every route ([`Role`]): a lead worker sees
 //!   only the families assigned to them; a data analyst sees pseudonymised data only; names,
 //!   dates of birth and addresses are shown only to roles that need them. Every view of a

@@ -36,6 +36,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/audit", get(audit))
         .route("/admin/users", get(users).post(add_user))
         .route("/admin/users/{id}", post(update_user))
+        .route(
+            "/account/password",
+            get(password_page).post(change_password),
+        )
 }
 
 /// Appends to the audit log. Targets are keys, never names.
@@ -945,6 +949,12 @@ struct NewUserForm {
 /// The minimum password length.
 pub(crate) const MIN_PASSWORD: usize = 12;
 
+/// The rule for every new password (accounts added here or by `hearth users`, and passwords
+/// changed by their owners): at least [`MIN_PASSWORD`] characters.
+pub(crate) fn password_long_enough(password: &str) -> bool {
+    password.chars().count() >= MIN_PASSWORD
+}
+
 async fn users_page(
     state: &AppState,
     user: &CurrentUser,
@@ -1028,7 +1038,7 @@ async fn add_user(
     if role.is_none() {
         errors.push(("role".into(), "Select a role".into()));
     }
-    if form.password.chars().count() < MIN_PASSWORD {
+    if !password_long_enough(&form.password) {
         errors.push((
             "password".into(),
             format!("Enter a password of at least {MIN_PASSWORD} characters"),
@@ -1125,6 +1135,176 @@ async fn update_user(
     )
     .await?;
     Ok(see_other("/admin/users"))
+}
+
+#[derive(Deserialize, Default)]
+struct PasswordQuery {
+    #[serde(default)]
+    changed: Option<String>,
+}
+
+/// The change-your-password page: the form (never with the passwords typed) and its errors,
+/// or the confirmation.
+fn password_form(
+    state: &AppState,
+    user: &CurrentUser,
+    errors: &[(&str, String)],
+    changed: bool,
+    status: StatusCode,
+) -> Result<Page, WebError> {
+    let mut p = page(
+        state,
+        "account_password.html",
+        Some(user),
+        ACCOUNT_PASSWORD,
+        json!({
+            "title": if changed { "Password changed" } else { "Change your password" },
+            "changed": changed,
+            "home": user.role.home(),
+            "min_password": MIN_PASSWORD,
+            "errors": errors.iter().map(|(f, m)| json!({"field": f, "message": m})).collect::<Vec<_>>(),
+            "error": errors.iter().map(|(f, m)| (f.to_string(), m.clone())).collect::<std::collections::BTreeMap<_, _>>(),
+        }),
+    )?;
+    p.status = status;
+    Ok(p)
+}
+
+/// The change-your-password page's path (linked from every signed-in page's header).
+pub(crate) const ACCOUNT_PASSWORD: &str = "/account/password";
+
+/// `GET /account/password`: the form to change your own password (every role); with
+/// `?changed=1`, the confirmation after a change.
+async fn password_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(q): Query<PasswordQuery>,
+) -> Result<Page, WebError> {
+    password_form(&state, &user, &[], q.changed.is_some(), StatusCode::OK)
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    confirm_password: String,
+}
+
+/// `POST /account/password`: changes the signed-in user's own password (every role). The
+/// current password is checked as a sign-in is, so wrong ones count towards the sign-in
+/// throttle; the new one follows the rule for new accounts ([`password_long_enough`]). On
+/// success every other session of the account ends; this one continues.
+async fn change_password(
+    State(state): State<AppState>,
+    f: CsrfForm<PasswordForm>,
+) -> Result<Response, WebError> {
+    let user = f.user;
+    let form = f.form;
+    let mut errors: Vec<(&str, String)> = Vec::new();
+    if form.current_password.is_empty() {
+        errors.push((
+            "current_password",
+            "Enter your current password".to_string(),
+        ));
+    }
+    if form.new_password.is_empty() {
+        errors.push(("new_password", "Enter a new password".to_string()));
+    } else if !password_long_enough(&form.new_password) {
+        errors.push((
+            "new_password",
+            format!("Enter a new password of at least {MIN_PASSWORD} characters"),
+        ));
+    } else if form.new_password == form.current_password {
+        errors.push((
+            "new_password",
+            "Enter a new password that is different from your current password".to_string(),
+        ));
+    }
+    if form.confirm_password.is_empty() {
+        if !form.new_password.is_empty() {
+            errors.push(("confirm_password", "Confirm your new password".to_string()));
+        }
+    } else if form.confirm_password != form.new_password {
+        errors.push((
+            "confirm_password",
+            "Enter the same new password in both boxes".to_string(),
+        ));
+    }
+    let mut status = StatusCode::BAD_REQUEST;
+    if !form.current_password.is_empty() {
+        let (u, n, ip) = audit_user(&user);
+        match check_sign_in(&state, n, &form.current_password).await? {
+            SignIn::Ok(_) => {}
+            SignIn::Wrong => {
+                audit_event(
+                    &state,
+                    u,
+                    n,
+                    ip,
+                    "change password failed",
+                    ("user", user.user.id.to_string()),
+                    String::new(),
+                )
+                .await?;
+                errors.insert(
+                    0,
+                    (
+                        "current_password",
+                        "Your current password is not correct".to_string(),
+                    ),
+                );
+            }
+            SignIn::Throttled => {
+                audit_event(
+                    &state,
+                    u,
+                    n,
+                    ip,
+                    "change password throttled",
+                    ("user", user.user.id.to_string()),
+                    String::new(),
+                )
+                .await?;
+                tracing::warn!(user = %n, "password change throttled");
+                errors.insert(
+                    0,
+                    (
+                        "current_password",
+                        "You have entered the wrong password too many times. Wait 15 minutes and try again".to_string(),
+                    ),
+                );
+                status = StatusCode::TOO_MANY_REQUESTS;
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(password_form(&state, &user, &errors, false, status)?.into_response());
+    }
+    let hash = hash_blocking(form.new_password).await?;
+    let (id, keep) = (user.user.id, user.session.token_sha256.clone());
+    let ended = state
+        .db(move |s| s.change_password(id, &hash, &keep))
+        .await?
+        .ok_or(WebError::SignInRequired)?;
+    // The other sessions were ended in the store; forget the cached ones so that they stop
+    // working with the very next request.
+    state.forget_sessions();
+    let (u, n, ip) = audit_user(&user);
+    audit_event(
+        &state,
+        u,
+        n,
+        ip,
+        "change password",
+        ("user", id.to_string()),
+        format!("other sessions ended: {ended}"),
+    )
+    .await?;
+    tracing::info!(user = %n, ended, "password changed");
+    Ok(see_other(&format!("{ACCOUNT_PASSWORD}?changed=1")))
 }
 
 #[cfg(test)]

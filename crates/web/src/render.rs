@@ -25,6 +25,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("audit.html", include_str!("../templates/audit.html")),
     ("users.html", include_str!("../templates/users.html")),
+    (
+        "account_password.html",
+        include_str!("../templates/account_password.html"),
+    ),
 ];
 
 /// The template environment: every template HTML-escaped.
@@ -99,6 +103,7 @@ pub(crate) fn page_with(
                 "role": u.role.key(),
                 "role_label": u.role.label(),
                 "csrf_token": u.session.csrf_token,
+                "account_active": active == crate::pages::ACCOUNT_PASSWORD,
                 "nav": u.role.navigation().iter().map(|(href, label)| json!({
                     "href": href, "label": label, "active": *href == active,
                 })).collect::<Vec<_>>(),

@@ -403,9 +403,14 @@ pub(crate) fn family_detail(
                 .iter()
                 .map(|m| {
                     let ids = by_person.get(&m.person_id);
-                    let pick = |f: &dyn Fn(&PersonIdentity) -> Option<String>| {
-                        ids.and_then(|v| most_common(v.iter().map(|i| f(i))))
-                    };
+                    let pick =
+                        |f: &dyn Fn(&PersonIdentity) -> Option<String>| {
+                            ids.and_then(|v| {
+                                most_common(v.iter().flat_map(|i| {
+                                    std::iter::repeat_n(f(i), i.records.max(1) as usize)
+                                }))
+                            })
+                        };
                     Member {
                         person_id: m.person_id,
                         role: m.role.clone(),
