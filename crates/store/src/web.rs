@@ -348,20 +348,25 @@ pub(crate) fn clear_sign_in_failures(tx: &mut dyn Tx, name: &str) -> Result<()> 
     Ok(())
 }
 
+/// An audit line's values, in the column order of `audit_log`'s inserts.
+fn audit_values(e: &AuditEntry) -> [Val; 8] {
+    [
+        ts(e.at).into(),
+        e.user_id.into(),
+        e.user_name.as_str().into(),
+        e.action.as_str().into(),
+        e.target_kind.as_str().into(),
+        e.target_id.as_str().into(),
+        e.client_ip.as_str().into(),
+        e.detail.as_str().into(),
+    ]
+}
+
 pub(crate) fn append_audit(tx: &mut dyn Tx, e: &AuditEntry) -> Result<i64> {
     let rows = tx.query(
         "INSERT INTO audit_log (at, user_id, user_name, action, target_kind, target_id, \
          client_ip, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        &[
-            ts(e.at).into(),
-            e.user_id.into(),
-            e.user_name.as_str().into(),
-            e.action.as_str().into(),
-            e.target_kind.as_str().into(),
-            e.target_id.as_str().into(),
-            e.client_ip.as_str().into(),
-            e.detail.as_str().into(),
-        ],
+        &audit_values(e),
     )?;
     rows.first()
         .and_then(|r| r[0].int())
@@ -581,16 +586,7 @@ pub(crate) fn append_audits(tx: &mut dyn Tx, entries: &[AuditEntry]) -> Result<(
         );
         let mut params: Vec<Val> = Vec::with_capacity(chunk.len() * 8);
         for e in chunk {
-            params.extend([
-                ts(e.at).into(),
-                e.user_id.into(),
-                e.user_name.as_str().into(),
-                e.action.as_str().into(),
-                e.target_kind.as_str().into(),
-                e.target_id.as_str().into(),
-                e.client_ip.as_str().into(),
-                e.detail.as_str().into(),
-            ]);
+            params.extend(audit_values(e));
         }
         let n = tx.exec(&sql, &params)?;
         if n != chunk.len() as u64 {

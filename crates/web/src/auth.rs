@@ -139,15 +139,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             .cached_session(&digest)
             .filter(|(s, _)| now - s.last_seen_at <= idle && !touch_due(s.last_seen_at, now, idle))
         {
-            let role = Role::parse(&user.role).ok_or(WebError::Forbidden)?;
-            let current = CurrentUser {
-                user,
-                role,
-                session,
-                client_ip: client_ip(parts),
-            };
-            parts.extensions.insert(current.clone());
-            return Ok(current);
+            return signed_in(parts, session, user);
         }
         let key = digest.clone();
         let generation = state.sessions_generation();
@@ -182,16 +174,25 @@ impl FromRequestParts<AppState> for CurrentUser {
             }
         };
         state.keep_session(generation, &key, &session, &user);
-        let role = Role::parse(&user.role).ok_or(WebError::Forbidden)?;
-        let current = CurrentUser {
-            user,
-            role,
-            session,
-            client_ip: client_ip(parts),
-        };
-        parts.extensions.insert(current.clone());
-        Ok(current)
+        signed_in(parts, session, user)
     }
+}
+
+/// The signed-in user of a request, also left in its extensions for later extractors.
+fn signed_in(
+    parts: &mut Parts,
+    session: SessionRecord,
+    user: UserRecord,
+) -> Result<CurrentUser, WebError> {
+    let role = Role::parse(&user.role).ok_or(WebError::Forbidden)?;
+    let current = CurrentUser {
+        user,
+        role,
+        session,
+        client_ip: client_ip(parts),
+    };
+    parts.extensions.insert(current.clone());
+    Ok(current)
 }
 
 /// Whether a request at `now` should record itself on a session last seen at `last_seen`:
