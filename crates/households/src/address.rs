@@ -33,3 +33,13 @@ pub fn address_key(address: Option<&str>, postcode: Option<&str>) -> Option<Stri
         None => Some(words.join(" ")),
     }
 }
+
+/// The postcode sector of an address key (`WA7 2ES|34` → `WA7 2`): the area a family is
+/// filtered and counted by. A sector holds a few thousand addresses, so it places a family
+/// without identifying it. `None` for a key made without a valid postcode.
+pub fn postcode_sector(address_key: &str) -> Option<String> {
+    let (postcode, _) = address_key.split_once('|')?;
+    Postcode::parse(postcode)
+        .ok()
+        .map(|p| p.sector().to_string())
+}

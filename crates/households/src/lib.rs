@@ -42,7 +42,7 @@
 
 mod address;
 
-pub use address::address_key;
+pub use address::{address_key, postcode_sector};
 
 use chrono::{Datelike, NaiveDate};
 use hearth_model::Postcode;

@@ -44,6 +44,18 @@ fn address_keys_ignore_spelling_and_case() {
 }
 
 #[test]
+fn a_key_places_its_address_in_a_postcode_sector() {
+    let key = address_key(Some("34 Brook Street"), Some("wa72es")).unwrap();
+    assert_eq!(postcode_sector(&key).as_deref(), Some("WA7 2"));
+    let key = address_key(Some("Flat 1, 2 Mill Lane"), Some("SW1A 1AA")).unwrap();
+    assert_eq!(postcode_sector(&key).as_deref(), Some("SW1A 1"));
+    // A key made without a valid postcode has no sector.
+    let key = address_key(Some("12 Acacia Avenue"), Some("not a postcode")).unwrap();
+    assert_eq!(postcode_sector(&key), None);
+    assert_eq!(postcode_sector("garbage|1"), None);
+}
+
+#[test]
 fn latest_sighting_wins_over_old_address() {
     let people = vec![person(1, Some(d(1980, 1, 1)), "Smith")];
     let s = vec![

@@ -35,6 +35,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_web.sql"),
         postgres: include_str!("../migrations/postgres/0003_web.sql"),
     },
+    Migration {
+        version: 4,
+        name: "areas_and_case_clocks",
+        sqlite: include_str!("../migrations/sqlite/0004_areas_and_case_clocks.sql"),
+        postgres: include_str!("../migrations/postgres/0004_areas_and_case_clocks.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.

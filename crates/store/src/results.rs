@@ -99,6 +99,9 @@ pub struct StoredFamily {
     pub members: Vec<FamilyMember>,
     /// Inferred relationships.
     pub relationships: Vec<FamilyRelationship>,
+    /// Where the family lives, coarsely: its household's postcode sector (`WA7 2`), for
+    /// filters and counts by area. Not an identifier: a sector holds thousands of homes.
+    pub area: Option<String>,
 }
 
 /// Everything one linkage run writes. The current people and families are replaced; the
@@ -269,7 +272,7 @@ pub(crate) fn save_linkage(tx: &mut dyn Tx, r: &LinkageResults<'_>) -> Result<i6
     tx.exec("DELETE FROM family", &[])?;
     tx.bulk(
         "family",
-        &["family_id", "run_id", "adults", "children"],
+        &["family_id", "run_id", "adults", "children", "area"],
         &mut r.families.iter().map(|f| {
             let children = f.members.iter().filter(|m| m.role == "child").count() as i64;
             vec![
@@ -277,6 +280,7 @@ pub(crate) fn save_linkage(tx: &mut dyn Tx, r: &LinkageResults<'_>) -> Result<i6
                 run_id.into(),
                 (f.members.len() as i64 - children).into(),
                 children.into(),
+                f.area.as_deref().into(),
             ]
         }),
     )?;
@@ -328,13 +332,14 @@ pub(crate) fn person_assignment(tx: &mut dyn Tx) -> Result<Vec<(RecordId, i64)>>
 
 pub(crate) fn families(tx: &mut dyn Tx) -> Result<Vec<StoredFamily>> {
     let mut out: Vec<StoredFamily> = tx
-        .query("SELECT family_id FROM family ORDER BY family_id", &[])?
+        .query("SELECT family_id, area FROM family ORDER BY family_id", &[])?
         .iter()
         .map(|r| {
             Ok(StoredFamily {
                 family_id: int(r, 0, "family", "family_id")?,
                 members: Vec::new(),
                 relationships: Vec::new(),
+                area: r[1].text(),
             })
         })
         .collect::<Result<_>>()?;

@@ -110,6 +110,49 @@ pub struct FamilyCase {
     pub updated_at: DateTime<Utc>,
     /// Who changed it (account name).
     pub updated_by: String,
+    /// When the status last changed (or the case began).
+    pub status_since: DateTime<Utc>,
+    /// When the current lead worker was assigned (`None`: no one is).
+    pub assigned_at: Option<DateTime<Utc>>,
+}
+
+impl FamilyCase {
+    /// A new case: `identified`, no lead worker, both clocks starting `at`.
+    pub fn new(family_id: i64, at: DateTime<Utc>, by: &str) -> FamilyCase {
+        FamilyCase {
+            family_id,
+            status: "identified".into(),
+            lead_worker_user_id: None,
+            updated_at: at,
+            updated_by: by.into(),
+            status_since: at,
+            assigned_at: None,
+        }
+    }
+
+    /// Moves the case to `status` (its clock restarts if the status changes).
+    pub fn set_status(&mut self, status: &str, at: DateTime<Utc>, by: &str) {
+        if self.status != status {
+            self.status = status.into();
+            self.status_since = at;
+        }
+        self.touch(at, by);
+    }
+
+    /// Gives the case to `lead_worker` (`None`: no one); the assignment clock restarts if
+    /// the lead worker changes.
+    pub fn assign(&mut self, lead_worker: Option<i64>, at: DateTime<Utc>, by: &str) {
+        if self.lead_worker_user_id != lead_worker {
+            self.lead_worker_user_id = lead_worker;
+            self.assigned_at = lead_worker.map(|_| at);
+        }
+        self.touch(at, by);
+    }
+
+    fn touch(&mut self, at: DateTime<Utc>, by: &str) {
+        self.updated_at = at;
+        self.updated_by = by.into();
+    }
 }
 
 /// A note on a family's case.
@@ -418,20 +461,32 @@ pub(crate) fn audit_log(tx: &mut dyn Tx, q: &AuditQuery) -> Result<Vec<AuditEntr
         .collect()
 }
 
+/// The columns [`family_case_row`] reads, in order.
+const CASE_COLUMNS: &str =
+    "family_id, status, lead_worker_user_id, updated_at, updated_by, status_since, assigned_at";
+
 fn family_case_row(r: &[Val]) -> Result<FamilyCase> {
+    let updated_at = time(&r[3], "family_case", "updated_at")?;
     Ok(FamilyCase {
         family_id: int(r, 0, "family_case", "family_id")?,
         status: r[1].text().unwrap_or_default(),
         lead_worker_user_id: r[2].int(),
-        updated_at: time(&r[3], "family_case", "updated_at")?,
+        updated_at,
         updated_by: r[4].text().unwrap_or_default(),
+        status_since: match &r[5] {
+            Val::Null => updated_at,
+            v => time(v, "family_case", "status_since")?,
+        },
+        assigned_at: match &r[6] {
+            Val::Null => None,
+            v => Some(time(v, "family_case", "assigned_at")?),
+        },
     })
 }
 
 pub(crate) fn family_cases(tx: &mut dyn Tx) -> Result<Vec<FamilyCase>> {
     tx.query(
-        "SELECT family_id, status, lead_worker_user_id, updated_at, updated_by FROM family_case \
-         ORDER BY family_id",
+        &format!("SELECT {CASE_COLUMNS} FROM family_case ORDER BY family_id"),
         &[],
     )?
     .iter()
@@ -441,8 +496,7 @@ pub(crate) fn family_cases(tx: &mut dyn Tx) -> Result<Vec<FamilyCase>> {
 
 pub(crate) fn family_case(tx: &mut dyn Tx, family_id: i64) -> Result<Option<FamilyCase>> {
     tx.query(
-        "SELECT family_id, status, lead_worker_user_id, updated_at, updated_by FROM family_case \
-         WHERE family_id = $1",
+        &format!("SELECT {CASE_COLUMNS} FROM family_case WHERE family_id = $1"),
         &[family_id.into()],
     )?
     .first()
@@ -457,17 +511,19 @@ pub(crate) fn save_family_case(tx: &mut dyn Tx, c: &FamilyCase) -> Result<()> {
         c.lead_worker_user_id.into(),
         ts(c.updated_at).into(),
         c.updated_by.as_str().into(),
+        ts(c.status_since).into(),
+        c.assigned_at.map(ts).into(),
         c.family_id.into(),
     ];
     let n = tx.exec(
         "UPDATE family_case SET status = $1, lead_worker_user_id = $2, updated_at = $3, \
-         updated_by = $4 WHERE family_id = $5",
+         updated_by = $4, status_since = $5, assigned_at = $6 WHERE family_id = $7",
         &params,
     )?;
     if n == 0 {
         tx.exec(
             "INSERT INTO family_case (status, lead_worker_user_id, updated_at, updated_by, \
-             family_id) VALUES ($1, $2, $3, $4, $5)",
+             status_since, assigned_at, family_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             &params,
         )?;
     }
@@ -599,8 +655,10 @@ pub(crate) fn append_audits(tx: &mut dyn Tx, entries: &[AuditEntry]) -> Result<(
 /// The cases whose lead worker is this account, by family.
 pub(crate) fn lead_worker_cases(tx: &mut dyn Tx, user_id: i64) -> Result<Vec<FamilyCase>> {
     tx.query(
-        "SELECT family_id, status, lead_worker_user_id, updated_at, updated_by FROM family_case \
-         WHERE lead_worker_user_id = $1 ORDER BY family_id",
+        &format!(
+            "SELECT {CASE_COLUMNS} FROM family_case WHERE lead_worker_user_id = $1 \
+             ORDER BY family_id"
+        ),
         &[user_id.into()],
     )?
     .iter()

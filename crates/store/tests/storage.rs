@@ -825,6 +825,57 @@ fn crash_child_process() {
 // ---------------------------------------------------------------------------------------------
 
 #[test]
+fn a_version_3_store_upgrades_with_its_cases_clocks_started() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v3.sqlite");
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, \
+             applied_at TEXT NOT NULL);",
+        )
+        .unwrap();
+        for (v, name, sql) in [
+            (
+                1,
+                "initial",
+                include_str!("../migrations/sqlite/0001_initial.sql"),
+            ),
+            (
+                2,
+                "results",
+                include_str!("../migrations/sqlite/0002_results.sql"),
+            ),
+            (3, "web", include_str!("../migrations/sqlite/0003_web.sql")),
+        ] {
+            c.execute_batch(sql).unwrap();
+            c.execute(
+                "INSERT INTO schema_migrations VALUES (?1, ?2, '2026-01-01T00:00:00Z')",
+                rusqlite::params![v, name],
+            )
+            .unwrap();
+        }
+        c.execute_batch(
+            "INSERT INTO web_user (id, user_name, display_name, role, password_hash, active, \
+             created_at) VALUES (1, 'lw', 'Lee', 'lead_worker', 'x', 1, '2026-01-01T00:00:00Z');
+             INSERT INTO family_case VALUES (7, 'engaged', 1, '2026-02-03T10:00:00Z', 'po');
+             INSERT INTO family_case VALUES (8, 'identified', NULL, '2026-02-04T10:00:00Z', 'po');",
+        )
+        .unwrap();
+    }
+    let mut s = Store::open(path.to_str().unwrap()).unwrap();
+    assert_eq!(s.schema_version().unwrap(), LATEST_VERSION);
+    let at = |d| Utc.with_ymd_and_hms(2026, 2, d, 10, 0, 0).unwrap();
+    let seven = s.family_case(7).unwrap().unwrap();
+    assert_eq!(
+        (seven.status_since, seven.assigned_at),
+        (at(3), Some(at(3)))
+    );
+    let eight = s.family_case(8).unwrap().unwrap();
+    assert_eq!((eight.status_since, eight.assigned_at), (at(4), None));
+}
+
+#[test]
 fn addresses() {
     let dir = tempfile::tempdir().unwrap();
     let plain = dir.path().join("a/b/plain.sqlite");
@@ -918,6 +969,7 @@ fn linkage_results_round_trip_and_replace() {
                 child_person_id: people[1],
                 basis: "age gap and family name".into(),
             }],
+            area: (id % 2 == 1).then(|| format!("WA7 {id}")),
         };
         let summary = LinkRunSummary {
             records: 4,
@@ -1397,17 +1449,18 @@ fn family_cases_and_notes_round_trip() {
         let lw = web_user(store, "lw", "lead_worker");
         assert_eq!(store.family_case(7).unwrap(), None);
         let t0 = Utc.with_ymd_and_hms(2025, 9, 1, 10, 0, 0).unwrap();
-        let mut case = FamilyCase {
-            family_id: 7,
-            status: "identified".into(),
-            lead_worker_user_id: Some(lw.id),
-            updated_at: t0,
-            updated_by: "po".into(),
-        };
+        let mut case = FamilyCase::new(7, t0, "po");
+        case.assign(Some(lw.id), t0, "po");
+        assert_eq!(case.assigned_at, Some(t0));
         store.save_family_case(&case).unwrap();
         assert_eq!(store.family_case(7).unwrap().unwrap(), case);
-        case.status = "engaged".into();
-        case.lead_worker_user_id = None;
+        // Each clock restarts only when what it times changes.
+        let t1 = t0 + chrono::Duration::days(3);
+        case.set_status("engaged", t1, "lw");
+        case.set_status("engaged", t1 + chrono::Duration::days(1), "lw");
+        assert_eq!((case.status_since, case.assigned_at), (t1, Some(t0)));
+        case.assign(None, t1, "po");
+        assert_eq!(case.assigned_at, None);
         store.save_family_case(&case).unwrap();
         assert_eq!(store.family_cases().unwrap(), vec![case.clone()]);
         case.status = "sleeping".into();

@@ -52,16 +52,20 @@ async function assertAccessible (page, label) {
 test('sign in, find a family, assign a lead worker; the lead worker sees it and another cannot open it (no JavaScript)', async () => {
   const po = await signIn('performance.officer', { javaScript: false })
   assert.match(po.page.url(), /\/families$/)
-  // Find an unassigned family with a crime or anti-social behaviour problem.
+  // Find an unassigned family with a crime or anti-social behaviour problem in the first area.
   await po.page.selectOption('#lead_worker', 'none')
   await po.page.selectOption('#problem', 'crime_asb')
+  const area = await po.page.locator('#area option').nth(1).getAttribute('value')
+  await po.page.selectOption('#area', area)
   await Promise.all([po.page.waitForNavigation(), po.page.click('button:has-text("Filter families")')])
   assert.match(po.page.url(), /lead_worker=none/)
+  assert.equal(await po.page.locator('#area').inputValue(), area, 'the chosen area stays chosen')
   const link = po.page.locator('table.govuk-table a[href^="/families/"]').first()
   const href = await link.getAttribute('href')
   const familyId = href.split('/').pop()
   await Promise.all([po.page.waitForNavigation(), link.click()])
   assert.equal(await po.page.locator('h1').innerText(), `Family ${familyId}`)
+  assert.match(await po.page.locator('.govuk-summary-list').innerText(), new RegExp(`Area \\(postcode sector\\)\\s+${area}`))
   assert.equal((await po.page.locator('#current-lead-worker').innerText()).trim(), 'Not assigned')
   // Submitting without choosing shows the GOV.UK error summary.
   await Promise.all([po.page.waitForNavigation(), po.page.click('button:has-text("Assign lead worker")')])
@@ -74,6 +78,9 @@ test('sign in, find a family, assign a lead worker; the lead worker sees it and 
   const lw = await signIn('lead.worker', { javaScript: false })
   assert.match(lw.page.url(), /\/caseload$/)
   assert.equal(await lw.page.locator(`a[href="/families/${familyId}"]`).count(), 1)
+  // Just assigned: the first contact is the next step, due in 10 days.
+  const row = lw.page.locator('tr', { has: lw.page.locator(`a[href="/families/${familyId}"]`) })
+  assert.match(await row.innerText(), /Contact the family[\s\S]*Due in 10 days/)
   const opened = await lw.page.goto(`${base}/families/${familyId}`)
   assert.equal(opened.status(), 200)
   await lw.context.close()

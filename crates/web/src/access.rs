@@ -1,5 +1,6 @@
 //! Roles and what each may see and do: need to know, in one place. Every handler asks here.
 
+use hearth_casework::Status;
 use hearth_store::{FamilyCase, UserRecord};
 use serde::Serialize;
 
@@ -155,26 +156,9 @@ pub(crate) fn family_access(
     })
 }
 
-/// A family's case statuses, in order.
-pub(crate) const STATUSES: [(&str, &str); 5] = [
-    ("identified", "Identified"),
-    ("referred", "Referred"),
-    ("engaged", "Engaged"),
-    ("in_progress", "In progress"),
-    ("closed", "Closed"),
-];
-
-/// A status's label.
+/// A stored status's label (`Unknown` for a key this build does not know).
 pub(crate) fn status_label(key: &str) -> &'static str {
-    STATUSES
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map_or("Unknown", |(_, l)| l)
-}
-
-/// A status's position (for forward-only changes).
-pub(crate) fn status_index(key: &str) -> Option<usize> {
-    STATUSES.iter().position(|(k, _)| *k == key)
+    Status::parse(key).map_or("Unknown", Status::label)
 }
 
 /// A headline problem's plain-English label.
@@ -213,10 +197,8 @@ mod tests {
     }
 
     #[test]
-    fn statuses_are_ordered() {
-        assert_eq!(status_index("identified"), Some(0));
-        assert_eq!(status_index("closed"), Some(4));
+    fn stored_statuses_have_labels() {
         assert_eq!(status_label("in_progress"), "In progress");
-        assert_eq!(status_index("nope"), None);
+        assert_eq!(status_label("nope"), "Unknown");
     }
 }

@@ -161,6 +161,23 @@ pub fn openapi_document() -> Value {
             "401": problem, "403": problem, "404": problem,
         })
     };
+    let family_row = json!({
+        "family_id": {"type": "integer"}, "priority_rank": {"type": ["integer", "null"]},
+        "problems": {"type": "array", "items": {"type": "object", "properties": {"key": {"type": "string"}, "label": {"type": "string"}}}},
+        "adults": {"type": "integer"}, "children": {"type": "integer"}, "estimated_cost": {"type": "number"}, "cost": {"type": "string", "description": "estimated_cost for people, e.g. £37,165"}, "score": {"type": "number"},
+        "status": {"type": "string"}, "status_label": {"type": "string"},
+        "lead_worker_user_id": {"type": ["integer", "null"]}, "lead_worker": {"type": ["string", "null"]},
+        "area": {"type": ["string", "null"], "description": "the family's postcode sector, e.g. WA7 2"}});
+    let mut caseload_row = family_row.clone();
+    if let Value::Object(m) = &mut caseload_row {
+        m.extend([
+            ("next_step".into(), json!({"type": ["string", "null"], "description": "what the lead worker must do next; null: nothing is due"})),
+            ("due".into(), json!({"type": ["string", "null"], "format": "date"})),
+            ("due_label".into(), json!({"type": ["string", "null"], "description": "the due date for people, e.g. 3 December 2026"})),
+            ("due_when".into(), json!({"type": ["string", "null"], "description": "e.g. Overdue by 3 days, Due today, Due in 5 days"})),
+            ("urgency".into(), json!({"type": ["string", "null"], "enum": ["overdue", "due_soon", "on_track", null]})),
+        ]);
+    }
     let ok = |schema: &str| json!({"description": "OK", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}});
     json!({
         "openapi": "3.1.0",
@@ -178,6 +195,7 @@ pub fn openapi_document() -> Value {
             "/families": {"get": {"summary": "Eligible families of the latest identification run, in priority order", "operationId": "listFamilies",
                 "parameters": [
                     {"name": "problem", "in": "query", "schema": {"type": "string"}},
+                    {"name": "area", "in": "query", "description": "a postcode sector, e.g. WA7 2", "schema": {"type": "string"}},
                     {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["identified", "referred", "engaged", "in_progress", "closed"]}},
                     {"name": "lead_worker", "in": "query", "description": "a user id, or none for unassigned", "schema": {"type": "string"}},
                 ],
@@ -189,8 +207,8 @@ pub fn openapi_document() -> Value {
                 "parameters": [family_id, {"name": "X-CSRF-Token", "in": "header", "required": true, "schema": {"type": "string"}}],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Assignment"}}}},
                 "responses": {"200": ok("Case"), "401": problem, "403": problem, "404": problem, "413": problem, "415": problem, "422": problem}}},
-            "/caseload": {"get": {"summary": "The signed-in lead worker's families", "operationId": "caseload",
-                "responses": {"200": ok("FamilyList"), "401": problem, "403": problem}}},
+            "/caseload": {"get": {"summary": "The signed-in lead worker's families and what is due next, most urgent first", "operationId": "caseload",
+                "responses": {"200": ok("Caseload"), "401": problem, "403": problem}}},
         },
         "components": {
             "securitySchemes": {"session": {"type": "apiKey", "in": "cookie", "name": "hearth_session"}},
@@ -202,18 +220,16 @@ pub fn openapi_document() -> Value {
                 "Session": {"type": "object", "properties": {"user_name": {"type": "string"}, "display_name": {"type": "string"}, "role": {"type": "string"}, "csrf_token": {"type": "string"}}},
                 "Assignment": {"type": "object", "required": ["lead_worker_user_id"], "properties": {"lead_worker_user_id": {"type": ["integer", "null"]}}},
                 "Case": {"type": "object", "properties": {"family_id": {"type": "integer"}, "status": {"type": "string"}, "lead_worker_user_id": {"type": ["integer", "null"]}}},
-                "FamilyRow": {"type": "object", "properties": {
-                    "family_id": {"type": "integer"}, "priority_rank": {"type": ["integer", "null"]},
-                    "problems": {"type": "array", "items": {"type": "object", "properties": {"key": {"type": "string"}, "label": {"type": "string"}}}},
-                    "adults": {"type": "integer"}, "children": {"type": "integer"}, "estimated_cost": {"type": "number"}, "score": {"type": "number"},
-                    "status": {"type": "string"}, "status_label": {"type": "string"},
-                    "lead_worker_user_id": {"type": ["integer", "null"]}, "lead_worker": {"type": ["string", "null"]}}},
+                "FamilyRow": {"type": "object", "properties": family_row},
+                "CaseloadRow": {"type": "object", "properties": caseload_row},
+                "Caseload": {"type": "object", "properties": {"families": {"type": "array", "items": {"$ref": "#/components/schemas/CaseloadRow"}}}},
                 "FamilyList": {"type": "object", "properties": {"identification_run": {"type": ["integer", "null"]}, "families": {"type": "array", "items": {"$ref": "#/components/schemas/FamilyRow"}}}},
                 "FamilyDetail": {"type": "object", "properties": {
                     "family_id": {"type": "integer"}, "identification_run": {"type": "integer"}, "as_at": {"type": "string"},
-                    "eligible": {"type": "boolean"}, "priority_rank": {"type": ["integer", "null"]}, "score": {"type": "number"}, "estimated_cost": {"type": "number"},
+                    "eligible": {"type": "boolean"}, "priority_rank": {"type": ["integer", "null"]}, "score": {"type": "number"}, "estimated_cost": {"type": "number"}, "cost": {"type": "string"},
                     "status": {"type": "string"}, "status_label": {"type": "string"},
                     "lead_worker_user_id": {"type": ["integer", "null"]}, "lead_worker": {"type": ["string", "null"]},
+                    "area": {"type": ["string", "null"], "description": "the family's postcode sector, e.g. WA7 2"},
                     "identifiers_shown": {"type": "boolean"},
                     "members": {"type": "array", "items": {"type": "object", "properties": {
                         "person_id": {"type": "integer"}, "role": {"type": "string"}, "age": {"type": ["integer", "null"]},

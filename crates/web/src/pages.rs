@@ -1,7 +1,7 @@
 //! The HTML pages. Each handler's doc comment names its route; authorisation is checked at
 //! the top of each handler, through [`crate::access`].
 
-use crate::access::{family_access, status_index, Role, STATUSES};
+use crate::access::{family_access, Role};
 use crate::auth::{
     self, check_sign_in, cookie, form_bytes, same_token, set_cookie, start_session, CsrfForm,
     CurrentUser, SignIn, SESSION_COOKIE, SIGN_IN_COOKIE,
@@ -16,6 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use chrono::Utc;
+use hearth_casework::Status;
 use hearth_store::{AuditEntry, AuditQuery, CaseNote, FamilyCase, FamilyReads, NewUser};
 use serde::Deserialize;
 use serde_json::json;
@@ -278,7 +279,7 @@ async fn sign_out(State(state): State<AppState>, f: CsrfForm<Empty>) -> Result<R
 const PAGE_SIZE: usize = 50;
 
 /// `GET /families`: the eligible families of the latest identification run in priority
-/// order, filtered by problem, status and lead worker. Performance officers and data
+/// order, filtered by problem, area, status and lead worker. Performance officers and data
 /// analysts.
 async fn families(
     State(state): State<AppState>,
@@ -340,7 +341,8 @@ async fn families(
             "next": (page_no < pages).then(|| query(page_no + 1)),
             "filters": filters,
             "problems": run.as_ref().map(|r| r.problems.iter().map(|p| json!({"key": p, "label": crate::access::problem_label(p)})).collect::<Vec<_>>()).unwrap_or_default(),
-            "statuses": STATUSES.iter().map(|(k, l)| json!({"key": k, "label": l})).collect::<Vec<_>>(),
+            "areas": run.as_ref().map(|r| r.areas.clone()).unwrap_or_default(),
+            "statuses": Status::ALL.iter().map(|s| json!({"key": s.key(), "label": s.label()})).collect::<Vec<_>>(),
             "lead_workers": cases.lead_workers().iter().map(|u| json!({"id": u.id.to_string(), "name": u.display_name})).collect::<Vec<_>>(),
         }),
         Some(minijinja::context! { rows => shown }),
@@ -491,7 +493,7 @@ async fn family_page(
     } else {
         Vec::new()
     };
-    let current = status_index(&detail.status).unwrap_or(0);
+    let current = Status::parse(&detail.status).unwrap_or(Status::Identified);
     let mut p = page_with(
         state,
         "family.html",
@@ -505,7 +507,7 @@ async fn family_page(
             "title": format!("Family {family_id}"),
             "access": {"identifiers": access.identifiers, "casework": access.casework, "assign": access.assign},
             "lead_workers": lead_workers,
-            "next_statuses": STATUSES.iter().enumerate().filter(|(i, _)| *i > current).map(|(_, (k, l))| json!({"key": k, "label": l})).collect::<Vec<_>>(),
+            "next_statuses": current.next().map(|s| json!({"key": s.key(), "label": s.label()})).collect::<Vec<_>>(),
             "forms": forms,
             "errors": forms.errors,
         }),
@@ -567,16 +569,10 @@ pub(crate) async fn assign(
     let by = user.user.user_name.clone();
     let case = state
         .db(move |s| {
-            let mut case = s.family_case(family_id)?.unwrap_or(FamilyCase {
-                family_id,
-                status: "identified".into(),
-                lead_worker_user_id: None,
-                updated_at: now,
-                updated_by: by.clone(),
-            });
-            case.lead_worker_user_id = lead_worker;
-            case.updated_at = now;
-            case.updated_by = by;
+            let mut case = s
+                .family_case(family_id)?
+                .unwrap_or_else(|| FamilyCase::new(family_id, now, &by));
+            case.assign(lead_worker, now, &by);
             s.save_family_case(&case)?;
             Ok(case)
         })
@@ -650,9 +646,11 @@ async fn change_status(
         return Err(WebError::Forbidden);
     }
     let current = case.as_ref().map_or("identified", |c| c.status.as_str());
-    let message = match (status_index(&f.form.status), status_index(current)) {
+    let message = match (Status::parse(&f.form.status), Status::parse(current)) {
         (None, _) => Some("Select the family's new status"),
-        (Some(new), Some(old)) if new <= old => Some("Select a status after the current one"),
+        (Some(new), Some(old)) if !old.may_move_to(new) => {
+            Some("Select a status after the current one")
+        }
         _ => None,
     };
     if let Some(message) = message {
@@ -673,16 +671,8 @@ async fn change_status(
     let status = f.form.status.clone();
     state
         .db(move |s| {
-            let mut case = case.unwrap_or(FamilyCase {
-                family_id,
-                status: "identified".into(),
-                lead_worker_user_id: None,
-                updated_at: now,
-                updated_by: by.clone(),
-            });
-            case.status = status;
-            case.updated_at = now;
-            case.updated_by = by;
+            let mut case = case.unwrap_or_else(|| FamilyCase::new(family_id, now, &by));
+            case.set_status(&status, now, &by);
             s.save_family_case(&case)
         })
         .await?;
@@ -765,10 +755,12 @@ async fn add_note(
 }
 
 /// The lead worker's families: shared with the API.
+/// The signed-in lead worker's families, what is due next for each, soonest (most overdue)
+/// first; families with nothing due last, in priority order.
 pub(crate) async fn caseload_rows(
     state: &AppState,
     user: &CurrentUser,
-) -> Result<Vec<views::FamilyRow>, WebError> {
+) -> Result<Vec<views::CaseloadRow>, WebError> {
     if !user.role.has_caseload() {
         return Err(WebError::Forbidden);
     }
@@ -790,7 +782,19 @@ pub(crate) async fn caseload_rows(
                 .filter_map(|f| run.by_family.get(f).copied())
                 .collect();
             indices.sort_unstable();
-            views::family_rows(run, &cases, indices, |r| r.lead_worker_user_id == Some(me))
+            let today = state.now().date_naive();
+            let rules = &state.settings().due;
+            let mut rows: Vec<views::CaseloadRow> =
+                views::family_rows(run, &cases, indices, |r| r.lead_worker_user_id == Some(me))
+                    .into_iter()
+                    .map(|row| {
+                        let case = cases.cases.get(&row.family_id);
+                        views::CaseloadRow::new(row, case, today, rules)
+                    })
+                    .collect();
+            // Stable: equal due dates keep priority order.
+            rows.sort_by_key(|r| (r.due.is_none(), r.due));
+            rows
         }
         None => Vec::new(),
     };
@@ -816,7 +820,7 @@ async fn caseload(State(state): State<AppState>, user: CurrentUser) -> Result<Pa
         "caseload.html",
         Some(&user),
         "/caseload",
-        json!({"title": "Your caseload", "rows": rows}),
+        json!({"title": "Your caseload", "rows": rows, "due_soon_days": state.settings().due.due_soon_days}),
     )
 }
 

@@ -29,6 +29,8 @@ pub struct Config {
     pub connections: usize,
     /// The largest request body accepted, in bytes.
     pub body_limit: usize,
+    /// How long each step of the work with a family may take (the caseload's due dates).
+    pub due: hearth_casework::DueRules,
 }
 
 impl Config {
@@ -42,6 +44,7 @@ impl Config {
             idle_timeout: chrono::Duration::minutes(30),
             connections: 4,
             body_limit: 64 * 1024,
+            due: hearth_casework::DueRules::default(),
         }
     }
 }
@@ -52,6 +55,7 @@ pub(crate) struct Settings {
     pub secure_cookies: bool,
     pub idle_timeout: chrono::Duration,
     pub body_limit: usize,
+    pub due: hearth_casework::DueRules,
 }
 
 /// The latest identification run, with its families, kept until a newer run appears.
@@ -64,6 +68,9 @@ pub(crate) struct RunData {
     /// `assessments`, in its (priority) order: lists look at these only.
     pub ranked: Vec<usize>,
     pub problems: Vec<String>,
+    /// The areas (postcode sectors) of the eligible families, sorted: the area filter's
+    /// choices.
+    pub areas: Vec<String>,
 }
 
 /// Shared by every request; cheap to clone.
@@ -175,6 +182,7 @@ impl AppState {
                     secure_cookies: config.secure_cookies,
                     idle_timeout: config.idle_timeout,
                     body_limit: config.body_limit,
+                    due: config.due,
                 },
                 clock,
                 run: Mutex::new(None),
@@ -308,14 +316,21 @@ impl AppState {
                     .collect();
                 problems.sort();
                 problems.dedup();
-                let ranked = assessments
+                let ranked: Vec<usize> = assessments
                     .iter()
                     .enumerate()
                     .filter(|(_, a)| a.priority_rank.is_some())
                     .map(|(i, _)| i)
                     .collect();
+                let mut areas: Vec<String> = ranked
+                    .iter()
+                    .filter_map(|&i| families.get(&assessments[i].family_id)?.area.clone())
+                    .collect();
+                areas.sort();
+                areas.dedup();
                 let data = Arc::new(RunData {
                     ranked,
+                    areas,
                     run,
                     assessments,
                     by_family,

@@ -43,6 +43,53 @@ pub(crate) struct FamilyRow {
     pub status_label: &'static str,
     pub lead_worker_user_id: Option<i64>,
     pub lead_worker: Option<String>,
+    /// The family's postcode sector (`WA7 2`), if known.
+    pub area: Option<String>,
+}
+
+/// A family on a lead worker's caseload: its row, and what is due next.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct CaseloadRow {
+    #[serde(flatten)]
+    pub family: FamilyRow,
+    /// The next step (`None`: nothing is due).
+    pub next_step: Option<&'static str>,
+    /// When it is due, `YYYY-MM-DD`.
+    pub due: Option<chrono::NaiveDate>,
+    /// When it is due, for people: `3 December 2026`.
+    pub due_label: Option<String>,
+    /// `Overdue by 3 days`, `Due today`, `Due in 5 days`.
+    pub due_when: Option<String>,
+    /// `overdue`, `due_soon` or `on_track`.
+    pub urgency: Option<hearth_casework::Urgency>,
+}
+
+impl CaseloadRow {
+    /// `family`'s row with the next step of its `case` as it stands on `today`.
+    pub(crate) fn new(
+        family: FamilyRow,
+        case: Option<&FamilyCase>,
+        today: chrono::NaiveDate,
+        rules: &hearth_casework::DueRules,
+    ) -> CaseloadRow {
+        let step = case.and_then(|c| {
+            hearth_casework::next_step(
+                hearth_casework::Status::parse(&c.status)?,
+                c.status_since.date_naive(),
+                c.assigned_at.map(|t| t.date_naive()),
+                today,
+                rules,
+            )
+        });
+        CaseloadRow {
+            family,
+            next_step: step.as_ref().map(|s| s.action),
+            due: step.as_ref().map(|s| s.due),
+            due_label: step.as_ref().map(|s| s.due.format("%-d %B %Y").to_string()),
+            due_when: step.as_ref().map(|s| s.when()),
+            urgency: step.map(|s| s.urgency),
+        }
+    }
 }
 
 /// Pounds, rounded, with thousands separators: `£37,165`.
@@ -66,6 +113,9 @@ pub(crate) struct Filters {
     pub problem: String,
     #[serde(default)]
     pub status: String,
+    /// `""` any, or a postcode sector (`WA7 2`).
+    #[serde(default)]
+    pub area: String,
     /// `""` any, `"none"` unassigned, or a user's key.
     #[serde(default)]
     pub lead_worker: String,
@@ -127,6 +177,7 @@ pub(crate) struct RowKey<'a> {
     pub assessment: &'a FamilyAssessment,
     pub status: &'a str,
     pub lead_worker_user_id: Option<i64>,
+    pub area: Option<&'a str>,
 }
 
 /// A row for every assessment of `indices` (into the run's assessments) that `keep`
@@ -161,6 +212,10 @@ pub(crate) fn family_keys<'a>(
                 assessment: a,
                 status: case.map_or("identified", |c| c.status.as_str()),
                 lead_worker_user_id: case.and_then(|c| c.lead_worker_user_id),
+                area: run
+                    .families
+                    .get(&a.family_id)
+                    .and_then(|f| f.area.as_deref()),
             };
             keep(&key).then_some(key)
         })
@@ -190,6 +245,7 @@ pub(crate) fn row(run: &RunData, cases: &Cases, key: &RowKey) -> FamilyRow {
         lead_worker: lead
             .and_then(|id| cases.users.get(&id))
             .map(|u| u.display_name.clone()),
+        area: key.area.map(str::to_string),
     }
 }
 
@@ -197,6 +253,7 @@ pub(crate) fn row(run: &RunData, cases: &Cases, key: &RowKey) -> FamilyRow {
 pub(crate) fn matches(key: &RowKey, f: &Filters) -> bool {
     (f.problem.is_empty() || key.assessment.problems.contains(&f.problem))
         && (f.status.is_empty() || key.status == f.status)
+        && (f.area.is_empty() || key.area == Some(f.area.as_str()))
         && match f.lead_worker.as_str() {
             "" => true,
             "none" => key.lead_worker_user_id.is_none(),
@@ -271,6 +328,8 @@ pub(crate) struct FamilyDetail {
     pub status_label: &'static str,
     pub lead_worker_user_id: Option<i64>,
     pub lead_worker: Option<String>,
+    /// The family's postcode sector (`WA7 2`), if known.
+    pub area: Option<String>,
     pub identifiers_shown: bool,
     pub members: Vec<Member>,
     #[serde(serialize_with = "shared")]
@@ -449,6 +508,7 @@ pub(crate) fn family_detail(
         lead_worker: lead
             .and_then(|id| users.get(&id))
             .map(|u| u.display_name.clone()),
+        area: family.and_then(|f| f.area.clone()),
         identifiers_shown: access.identifiers,
         members,
         problems,

@@ -433,6 +433,106 @@ async fn families_filter_by_problem_and_status() {
 }
 
 #[tokio::test]
+async fn families_filter_by_area() {
+    let t = TestApp::new().await;
+    let po = t.sign_in("po").await;
+    let all = t.get("/families", Some(&po)).await;
+    // The choices are the eligible families' areas (family 3, not eligible, adds none).
+    assert!(
+        all.body.contains("<option value=\"WA7 2\">")
+            && all.body.contains("<option value=\"WA8 6\">")
+    );
+    let wa8 = t.get("/families?area=WA8+6", Some(&po)).await;
+    assert!(wa8.body.contains("/families/2\"") && !wa8.body.contains("/families/1\""));
+    assert!(
+        wa8.body.contains("<option value=\"WA8 6\" selected>"),
+        "the choice is kept"
+    );
+    let none = t.get("/families?area=ZZ9+9", Some(&po)).await;
+    assert!(none.body.contains("0 families match"));
+    let api = t.get("/api/families?area=WA7%202", Some(&po)).await;
+    let json: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    let ids: Vec<i64> = json["families"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["family_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, vec![1]);
+    assert_eq!(json["families"][0]["area"], "WA7 2");
+    // The analyst, who sees no addresses, may still filter and count by area.
+    let an = t.sign_in("analyst").await;
+    let page = t.get("/families/2", Some(&an)).await;
+    assert!(page.body.contains("WA8 6"));
+}
+
+#[tokio::test]
+async fn a_caseload_shows_what_is_due_most_urgent_first() {
+    let t = TestApp::new().await;
+    let lw1 = t.user_id("lw1").await.to_string();
+    let po = t.sign_in("po").await;
+    for family in [1, 2] {
+        let r = t
+            .post_form(
+                &format!("/families/{family}/lead-worker"),
+                Some(&po),
+                &[("csrf_token", &po.csrf), ("lead_worker", &lw1)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+    }
+    // Day 5: family 2 is engaged; its assessment is due in 42 days. Family 1 is still to be
+    // contacted: due 10 days after it was assigned.
+    t.advance(chrono::Duration::days(5));
+    let po = t.sign_in("po").await;
+    let r = t
+        .post_form(
+            "/families/2/status",
+            Some(&po),
+            &[("csrf_token", &po.csrf), ("status", "engaged")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let lw = t.sign_in("lw1").await;
+    let page = t.get("/caseload", Some(&lw)).await;
+    assert!(page.body.contains("Contact the family") && page.body.contains("Due in 5 days"));
+    // Day 12: family 1 is overdue and comes first, although family 2 was assigned with it.
+    t.advance(chrono::Duration::days(7));
+    let lw = t.sign_in("lw1").await;
+    let page = t.get("/caseload", Some(&lw)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for text in [
+        "Overdue by 2 days",
+        "Complete the whole-family assessment and plan",
+        "Due in 35 days",
+        "1 with a step overdue, 0 with a step due in the next 7 days",
+    ] {
+        assert!(page.body.contains(text), "{text}");
+    }
+    let first = page.body.find("/families/1\"").unwrap();
+    assert!(first < page.body.find("/families/2\"").unwrap());
+    let api: serde_json::Value =
+        serde_json::from_str(&t.get("/api/caseload", Some(&lw)).await.body).unwrap();
+    let rows = api["families"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        (
+            &rows[0]["family_id"],
+            &rows[0]["urgency"],
+            &rows[0]["due_when"]
+        ),
+        (
+            &serde_json::json!(1),
+            &serde_json::json!("overdue"),
+            &serde_json::json!("Overdue by 2 days")
+        )
+    );
+    assert_eq!(rows[1]["urgency"], "on_track");
+    let due = chrono::NaiveDate::parse_from_str(rows[1]["due"].as_str().unwrap(), "%Y-%m-%d");
+    assert!(due.is_ok(), "{}", rows[1]["due"]);
+}
+
+#[tokio::test]
 async fn validation_errors_keep_what_was_typed_and_escape_it() {
     let t = TestApp::new().await;
     t.assign_directly(1, "lw1").await;
@@ -657,6 +757,26 @@ async fn every_documented_operation_answers() {
             );
         }
     }
+    // Every field an answer carries is in its schema.
+    let schema = |name: &str| -> std::collections::BTreeSet<String> {
+        doc["components"]["schemas"][name]["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("schema {name}"))
+            .keys()
+            .cloned()
+            .collect()
+    };
+    let keys = |v: &serde_json::Value| -> std::collections::BTreeSet<String> {
+        v.as_object().unwrap().keys().cloned().collect()
+    };
+    let list: serde_json::Value =
+        serde_json::from_str(&t.get("/api/families", Some(&po)).await.body).unwrap();
+    assert!(keys(&list).is_subset(&schema("FamilyList")));
+    let row = &list["families"][0];
+    assert!(keys(row).is_subset(&schema("FamilyRow")), "{row}");
+    let detail: serde_json::Value =
+        serde_json::from_str(&t.get("/api/families/1", Some(&po)).await.body).unwrap();
+    assert!(keys(&detail).is_subset(&schema("FamilyDetail")), "{detail}");
 }
 
 #[tokio::test]

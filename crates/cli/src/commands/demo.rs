@@ -114,6 +114,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     let mut config = hearth_web::Config::new(store_arg.store.clone());
     config.pg_schema = store_arg.pg_schema.clone();
+    config.due = super::serve::casework_rules(std::path::Path::new("rules/casework.toml"))?;
     println!(
         "Sign in at http://{}/ with one of the accounts above.",
         args.addr

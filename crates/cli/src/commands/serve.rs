@@ -17,6 +17,10 @@ pub struct Args {
     /// Sign users out after this many minutes without a request.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(i64).range(1..=1440))]
     idle_timeout_minutes: i64,
+    /// The time limits of each step of the work with a family (TOML), from which caseloads
+    /// show what is due: `rules/casework.toml` (the defaults), or a council's own.
+    #[arg(long, default_value = "rules/casework.toml")]
+    casework_rules: std::path::PathBuf,
 }
 
 /// Runs `hearth serve`.
@@ -25,7 +29,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     config.pg_schema = args.store.pg_schema.clone();
     config.secure_cookies = args.secure_cookies;
     config.idle_timeout = chrono::Duration::minutes(args.idle_timeout_minutes);
+    config.due = casework_rules(&args.casework_rules)?;
     serve(&config, args.addr)
+}
+
+/// Reads the casework time limits from `path` (see `rules/casework.toml`).
+pub fn casework_rules(path: &std::path::Path) -> anyhow::Result<hearth_casework::DueRules> {
+    let path = crate::pipeline::shipped(path);
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("reading the casework rules {}", path.display()))?;
+    hearth_casework::DueRules::from_toml(&text)
+        .with_context(|| format!("in the casework rules {}", path.display()))
 }
 
 /// Serves the web application on `addr` until Ctrl-C.

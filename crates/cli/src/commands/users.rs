@@ -144,13 +144,11 @@ pub fn create_demo_accounts(
             .filter(|a| a.priority_rank.is_some())
             .take(3)
         {
-            store.save_family_case(&hearth_store::FamilyCase {
-                family_id: a.family_id,
-                status: "referred".into(),
-                lead_worker_user_id: lead_worker,
-                updated_at: chrono::Utc::now(),
-                updated_by: "demo".into(),
-            })?;
+            let now = chrono::Utc::now();
+            let mut case = hearth_store::FamilyCase::new(a.family_id, now, "demo");
+            case.set_status("referred", now, "demo");
+            case.assign(lead_worker, now, "demo");
+            store.save_family_case(&case)?;
             assigned.push(a.family_id);
         }
     }

@@ -229,6 +229,10 @@ pub fn link_store(store: &mut Store, as_at: NaiveDate) -> Result<LinkReport> {
                     .into(),
                 })
                 .collect(),
+            area: households
+                .households
+                .get(f.household)
+                .and_then(|h| hearth_households::postcode_sector(&h.address_key)),
         })
         .collect();
     let households_s = t2.elapsed().as_secs_f64();

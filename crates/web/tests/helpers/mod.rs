@@ -144,16 +144,19 @@ fn seed(store: &mut Store) {
     };
     let families = vec![
         StoredFamily {
+            area: Some("WA7 2".into()),
             family_id: 1,
             members: vec![member(101, "adult", 40), member(102, "child", 11)],
             relationships: vec![],
         },
         StoredFamily {
+            area: Some("WA8 6".into()),
             family_id: 2,
             members: vec![member(201, "adult", 35), member(202, "child", 13)],
             relationships: vec![],
         },
         StoredFamily {
+            area: Some("WA7 2".into()),
             family_id: 3,
             members: vec![member(301, "adult", 55)],
             relationships: vec![],
@@ -458,14 +461,11 @@ impl TestApp {
     pub async fn assign_directly(&self, family_id: i64, lead_worker: &str) {
         let id = self.user_id(lead_worker).await;
         self.with_store(move |s| {
-            s.save_family_case(&FamilyCase {
-                family_id,
-                status: "referred".into(),
-                lead_worker_user_id: Some(id),
-                updated_at: Utc::now(),
-                updated_by: "test".into(),
-            })
-            .unwrap()
+            let now = Utc::now();
+            let mut case = FamilyCase::new(family_id, now, "test");
+            case.set_status("referred", now, "test");
+            case.assign(Some(id), now, "test");
+            s.save_family_case(&case).unwrap()
         })
         .await
     }

@@ -1,0 +1,374 @@
+//! The work with a family, as rules apart from storage and pages: a case's statuses and the
+//! order they go in, and what a lead worker must do next and by when.
+//!
+//! A case moves forward only: identified → referred → engaged → in progress → closed. Each
+//! status has one next step with a time limit counted from when the case reached it (or,
+//! for an identified family, from when its lead worker was given it). The limits are the
+//! council's local choice ([`DueRules`]); the defaults follow common early help practice:
+//! first contact within 10 days, agreement to take part within 20, the whole-family
+//! assessment and plan within 6 weeks, the first plan review after 12 weeks, and a check
+//! that progress has lasted 6 months after closing (the "sustained" of significant and
+//! sustained progress, which a results claim must show).
+
+use chrono::{Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// A case's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Found by identification (or a referral); no one has contacted the family yet.
+    Identified,
+    /// Contacted, and referred to the programme.
+    Referred,
+    /// The family has agreed to take part.
+    Engaged,
+    /// A whole-family plan is in place and being worked.
+    InProgress,
+    /// The work has ended.
+    Closed,
+}
+
+impl Status {
+    /// Every status, in order.
+    pub const ALL: [Status; 5] = [
+        Status::Identified,
+        Status::Referred,
+        Status::Engaged,
+        Status::InProgress,
+        Status::Closed,
+    ];
+
+    /// The key stored and used in forms and the API, e.g. `in_progress`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Identified => "identified",
+            Status::Referred => "referred",
+            Status::Engaged => "engaged",
+            Status::InProgress => "in_progress",
+            Status::Closed => "closed",
+        }
+    }
+
+    /// The label people read, e.g. `In progress`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Identified => "Identified",
+            Status::Referred => "Referred",
+            Status::Engaged => "Engaged",
+            Status::InProgress => "In progress",
+            Status::Closed => "Closed",
+        }
+    }
+
+    /// The status with this key.
+    pub fn parse(key: &str) -> Option<Status> {
+        Status::ALL.into_iter().find(|s| s.key() == key)
+    }
+
+    /// Its position in the order, from 0.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Whether a case at this status may move to `to`: forward only.
+    pub fn may_move_to(self, to: Status) -> bool {
+        to > self
+    }
+
+    /// The statuses a case at this one may move to, in order.
+    pub fn next(self) -> impl Iterator<Item = Status> {
+        Status::ALL
+            .into_iter()
+            .filter(move |s| self.may_move_to(*s))
+    }
+}
+
+/// How long each next step may take, in days: the council's choice (`rules/casework.toml`
+/// holds the defaults; [`DueRules::from_toml`] reads a council's own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DueRules {
+    /// From a lead worker being given an identified family to first contact.
+    pub first_contact_days: i64,
+    /// From referral to the family agreeing to take part.
+    pub engagement_days: i64,
+    /// From engagement to the whole-family assessment and plan.
+    pub assessment_days: i64,
+    /// From the plan starting to its first review.
+    pub review_days: i64,
+    /// From closing to checking that progress has lasted.
+    pub sustained_check_days: i64,
+    /// Steps due within this many days are "due soon".
+    pub due_soon_days: i64,
+}
+
+impl Default for DueRules {
+    fn default() -> Self {
+        DueRules {
+            first_contact_days: 10,
+            engagement_days: 20,
+            assessment_days: 42,
+            review_days: 84,
+            sustained_check_days: 182,
+            due_soon_days: 7,
+        }
+    }
+}
+
+/// Why a casework rules file was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum RulesError {
+    /// Not TOML, or a setting this build does not know.
+    #[error("{0}")]
+    Toml(#[from] toml::de::Error),
+    /// A time limit out of range.
+    #[error("{field} must be between 0 and 3650 days, not {value}")]
+    OutOfRange {
+        /// The setting.
+        field: &'static str,
+        /// What the file said.
+        value: i64,
+    },
+}
+
+impl DueRules {
+    /// Reads rules from TOML text: any setting left out keeps its default.
+    pub fn from_toml(text: &str) -> Result<DueRules, RulesError> {
+        let rules: DueRules = toml::from_str(text)?;
+        for (field, value) in [
+            ("first_contact_days", rules.first_contact_days),
+            ("engagement_days", rules.engagement_days),
+            ("assessment_days", rules.assessment_days),
+            ("review_days", rules.review_days),
+            ("sustained_check_days", rules.sustained_check_days),
+            ("due_soon_days", rules.due_soon_days),
+        ] {
+            if !(0..=3650).contains(&value) {
+                return Err(RulesError::OutOfRange { field, value });
+            }
+        }
+        Ok(rules)
+    }
+}
+
+/// Where a step stands on a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Urgency {
+    /// Past its due date.
+    Overdue,
+    /// Due today or within [`DueRules::due_soon_days`].
+    DueSoon,
+    /// Due later.
+    OnTrack,
+}
+
+/// What a lead worker must do next for a family, and by when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NextStep {
+    /// The step, in plain words.
+    pub action: &'static str,
+    /// The date it is due.
+    pub due: NaiveDate,
+    /// Where it stands on the day asked about.
+    pub urgency: Urgency,
+    /// Days from that day to the due date (negative: days late).
+    pub days_left: i64,
+}
+
+impl NextStep {
+    /// How a page says when it is due: `Overdue by 3 days`, `Due today`, `Due in 5 days`.
+    pub fn when(&self) -> String {
+        let days = |n: i64| {
+            if n == 1 {
+                "1 day".to_string()
+            } else {
+                format!("{n} days")
+            }
+        };
+        match self.days_left {
+            0 => "Due today".into(),
+            n if n < 0 => format!("Overdue by {}", days(-n)),
+            n => format!("Due in {}", days(n)),
+        }
+    }
+}
+
+/// The next step of a case at `status`, reached on `status_since`, whose lead worker was
+/// given it on `assigned_on` (`None`: no one has it), as it stands on `today`. `None` when
+/// nothing is due: an identified family with no lead worker (assigning one is the
+/// performance team's step, shown on their list), or a closed case already checked.
+pub fn next_step(
+    status: Status,
+    status_since: NaiveDate,
+    assigned_on: Option<NaiveDate>,
+    today: NaiveDate,
+    rules: &DueRules,
+) -> Option<NextStep> {
+    let (action, from, days) = match status {
+        Status::Identified => (
+            "Contact the family",
+            assigned_on?.max(status_since),
+            rules.first_contact_days,
+        ),
+        Status::Referred => (
+            "Agree with the family that they take part",
+            status_since,
+            rules.engagement_days,
+        ),
+        Status::Engaged => (
+            "Complete the whole-family assessment and plan",
+            status_since,
+            rules.assessment_days,
+        ),
+        Status::InProgress => ("Review the family plan", status_since, rules.review_days),
+        Status::Closed => (
+            "Check that progress has been sustained",
+            status_since,
+            rules.sustained_check_days,
+        ),
+    };
+    let due = from + Duration::days(days);
+    let days_left = (due - today).num_days();
+    let urgency = if days_left < 0 {
+        Urgency::Overdue
+    } else if days_left <= rules.due_soon_days {
+        Urgency::DueSoon
+    } else {
+        Urgency::OnTrack
+    };
+    Some(NextStep {
+        action,
+        due,
+        urgency,
+        days_left,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn statuses_have_keys_labels_and_an_order() {
+        for (i, s) in Status::ALL.into_iter().enumerate() {
+            assert_eq!(Status::parse(s.key()), Some(s));
+            assert_eq!(s.index(), i);
+        }
+        assert_eq!(Status::InProgress.label(), "In progress");
+        assert_eq!(Status::parse("sleeping"), None);
+        assert!(Status::Referred.may_move_to(Status::Closed));
+        assert!(!Status::Engaged.may_move_to(Status::Engaged));
+        assert!(!Status::Engaged.may_move_to(Status::Referred));
+        assert_eq!(
+            Status::Engaged.next().collect::<Vec<_>>(),
+            vec![Status::InProgress, Status::Closed]
+        );
+        assert_eq!(Status::Closed.next().count(), 0);
+    }
+
+    #[test]
+    fn each_status_has_its_step_and_time_limit() {
+        let r = DueRules::default();
+        let since = d(2026, 1, 1);
+        let step = |s| next_step(s, since, Some(since), since, &r).unwrap();
+        assert_eq!(step(Status::Identified).due, d(2026, 1, 11));
+        assert_eq!(step(Status::Referred).due, d(2026, 1, 21));
+        assert_eq!(step(Status::Engaged).due, d(2026, 2, 12));
+        assert_eq!(step(Status::InProgress).due, d(2026, 3, 26));
+        assert_eq!(step(Status::Closed).due, d(2026, 7, 2));
+        assert_eq!(
+            step(Status::Engaged).action,
+            "Complete the whole-family assessment and plan"
+        );
+    }
+
+    #[test]
+    fn first_contact_counts_from_when_a_lead_worker_was_given_the_family() {
+        let r = DueRules::default();
+        let identified = d(2026, 1, 1);
+        assert_eq!(
+            next_step(Status::Identified, identified, None, identified, &r),
+            None
+        );
+        let assigned = d(2026, 3, 1);
+        let s = next_step(Status::Identified, identified, Some(assigned), assigned, &r).unwrap();
+        assert_eq!(s.due, d(2026, 3, 11));
+        // A later status counts from when the case reached it, whoever holds it.
+        let s = next_step(
+            Status::Referred,
+            d(2026, 3, 5),
+            Some(assigned),
+            assigned,
+            &r,
+        )
+        .unwrap();
+        assert_eq!(s.due, d(2026, 3, 25));
+    }
+
+    #[test]
+    fn urgency_and_wording_follow_the_days_left() {
+        let r = DueRules::default();
+        let since = d(2026, 1, 1); // referred: due 21 January
+        let on = |today| next_step(Status::Referred, since, None, today, &r).unwrap();
+        let s = on(d(2026, 1, 24));
+        assert_eq!(
+            (s.urgency, s.days_left, s.when()),
+            (Urgency::Overdue, -3, "Overdue by 3 days".into())
+        );
+        assert_eq!(on(d(2026, 1, 22)).when(), "Overdue by 1 day");
+        let s = on(d(2026, 1, 21));
+        assert_eq!(
+            (s.urgency, s.when()),
+            (Urgency::DueSoon, "Due today".into())
+        );
+        assert_eq!(on(d(2026, 1, 14)).urgency, Urgency::DueSoon);
+        let s = on(d(2026, 1, 13));
+        assert_eq!(
+            (s.urgency, s.when()),
+            (Urgency::OnTrack, "Due in 8 days".into())
+        );
+    }
+
+    #[test]
+    fn rules_files_are_read_with_defaults_and_checked() {
+        let shipped = include_str!("../../../rules/casework.toml");
+        assert_eq!(DueRules::from_toml(shipped).unwrap(), DueRules::default());
+        let r = DueRules::from_toml("assessment_days = 30").unwrap();
+        assert_eq!((r.assessment_days, r.review_days), (30, 84));
+        let e = DueRules::from_toml("assesment_days = 30")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("assesment_days"), "{e}");
+        let e = DueRules::from_toml("review_days = -1")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, "review_days must be between 0 and 3650 days, not -1");
+    }
+
+    proptest! {
+        #[test]
+        fn a_step_is_never_due_before_its_clock_starts_and_urgency_only_grows(
+            status in 0usize..5, since in 0i64..3000, assigned in 0i64..3000, a in 0i64..4000, b in 0i64..4000,
+        ) {
+            let base = d(2020, 1, 1);
+            let status = Status::ALL[status];
+            let since = base + Duration::days(since);
+            let assigned = base + Duration::days(assigned);
+            let (early, late) = (base + Duration::days(a.min(b)), base + Duration::days(a.max(b)));
+            let r = DueRules::default();
+            let x = next_step(status, since, Some(assigned), early, &r).unwrap();
+            let y = next_step(status, since, Some(assigned), late, &r).unwrap();
+            prop_assert!(x.due > since);
+            prop_assert_eq!(x.due, y.due);
+            let rank = |u: Urgency| match u { Urgency::OnTrack => 0, Urgency::DueSoon => 1, Urgency::Overdue => 2 };
+            prop_assert!(rank(x.urgency) <= rank(y.urgency));
+        }
+    }
+}
