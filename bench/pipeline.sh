@@ -9,8 +9,8 @@ cd "$(dirname "$0")/.."
 people="${1:-300000}"
 out="bench/out/pipeline-$people"
 store="${2:-$out/hearth.sqlite}"
-cargo build --release -q -p hearth
-bin=./target/release/hearth
+[ -n "${HEARTH_BIN:-}" ] || cargo build --release -q -p hearth  # HEARTH_BIN: a binary to measure instead (e.g. an earlier build)
+bin="${HEARTH_BIN:-./target/release/hearth}"
 rm -rf "$out"
 mkdir -p "$out"
 if [[ "$store" == postgres* ]]; then

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load benchmark of the web application: 100 concurrent signed-in users (performance
-# officers, analysts and a lead worker) on the families list (with filters and pages), family
-# records and caseloads, over loopback only, for a bounded time. Target: p95 < 100 ms.
+# officers, analysts and a lead worker) on the families list (with problem and area filters
+# and pages), family records and caseloads, over loopback only, for a bounded time.
+# Target: p95 < 100 ms.
 #
 #   bench/web_load.sh                 # 20,000-person demo borough, 100 connections, 20 s
 #   PEOPLE=5000 CONNECTIONS=50 DURATION=10s bench/web_load.sh
@@ -79,7 +80,9 @@ echo "Signing in $connections sessions…"
   done
   echo "}"
   po_token="$(sign_in performance.officer "$po_pw")"
-  echo "families = {$(curl -fsS -b "hearth_session=$po_token" "$url/api/families" | python3 -c 'import json,sys; print(",".join(str(f["family_id"]) for f in json.load(sys.stdin)["families"][:200]))')}"
+  curl -fsS -b "hearth_session=$po_token" "$url/api/families" > "$work/families.json"
+  echo "families = {$(python3 -c 'import json,sys; print(",".join(str(f["family_id"]) for f in json.load(open(sys.argv[1]))["families"][:200]))' "$work/families.json")}"
+  echo "areas = {$(python3 -c 'import json,sys; print(",".join(sorted({repr(f["area"].replace(" ", "+")) for f in json.load(open(sys.argv[1]))["families"] if f.get("area")})))' "$work/families.json"), \"\"}"
   echo "assigned = {$(python3 -c "import json; print(','.join(str(f) for f in json.load(open('$demo/demo-sign-ins.json'))['assigned_to_lead_worker']))")}"
 } > "$work/data.lua"
 
@@ -101,7 +104,7 @@ request = function()
     else path = "/families/" .. assigned[(counter % #assigned) + 1] end
   else
     local r = counter % 3
-    if r == 0 then path = "/families?problem=" .. problems[(counter % #problems) + 1] .. "&page=" .. ((counter % 4) + 1)
+    if r == 0 then path = "/families?problem=" .. problems[(counter % #problems) + 1] .. "&area=" .. areas[(counter % #areas) + 1] .. "&page=" .. ((counter % 4) + 1)
     else path = "/families/" .. families[(counter % #families) + 1] end
   end
   return wrk.format("GET", path, {["Cookie"] = "hearth_session=" .. s[2]})
