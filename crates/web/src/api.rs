@@ -66,9 +66,12 @@ async fn families(
     let run = state.latest_run().await?;
     let cases = state.cases().await?;
     let rows = match &run {
-        Some(run) => views::family_rows(run, &cases, run.ranked.iter().copied(), |r| {
-            views::matches(r, &filters)
-        }),
+        Some(run) => {
+            let f = filters.resolve(run);
+            views::family_rows(run, &cases, run.ranked.iter().copied(), |r| {
+                views::matches(r, &f)
+            })
+        }
         None => Vec::new(),
     };
     pages::audit_event(

@@ -292,19 +292,22 @@ async fn families(
     let run = state.latest_run().await?;
     let cases = state.cases().await?;
     let keys = match &run {
-        Some(run) => views::family_keys(run, &cases, run.ranked.iter().copied(), |r| {
-            views::matches(r, &filters)
-        }),
+        Some(run) => {
+            let f = filters.resolve(run);
+            views::family_keys(run, &cases, run.ranked.iter().copied(), |r| {
+                views::matches(r, &f)
+            })
+        }
         None => Vec::new(),
     };
     let pages = keys.len().div_ceil(PAGE_SIZE).max(1);
     let page_no = filters.page.unwrap_or(1).clamp(1, pages);
-    let shown: Vec<views::FamilyRow> = match &run {
+    let shown: Vec<views::ListRow> = match &run {
         Some(run) => keys
             .iter()
             .skip((page_no - 1) * PAGE_SIZE)
             .take(PAGE_SIZE)
-            .map(|k| views::row(run, &cases, k))
+            .map(|k| views::list_row(run, &cases, k))
             .collect(),
         None => Vec::new(),
     };

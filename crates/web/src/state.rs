@@ -68,9 +68,11 @@ pub(crate) struct RunData {
     /// `assessments`, in its (priority) order: lists look at these only.
     pub ranked: Vec<usize>,
     pub problems: Vec<String>,
-    /// The areas (postcode sectors) of the eligible families, sorted: the area filter's
+    /// The areas (postcode sectors) of the run's families, sorted: the area filter's
     /// choices.
     pub areas: Vec<String>,
+    /// Each assessment's area, as an index into `areas` (filters compare numbers).
+    pub area_of: Vec<Option<u16>>,
 }
 
 /// Shared by every request; cheap to clone.
@@ -322,15 +324,21 @@ impl AppState {
                     .filter(|(_, a)| a.priority_rank.is_some())
                     .map(|(i, _)| i)
                     .collect();
-                let mut areas: Vec<String> = ranked
-                    .iter()
-                    .filter_map(|&i| families.get(&assessments[i].family_id)?.area.clone())
-                    .collect();
+                let area = |a: &FamilyAssessment| families.get(&a.family_id)?.area.clone();
+                let mut areas: Vec<String> = assessments.iter().filter_map(area).collect();
                 areas.sort();
                 areas.dedup();
+                let area_of = assessments
+                    .iter()
+                    .map(|a| {
+                        let i = areas.binary_search(&area(a)?).ok()?;
+                        u16::try_from(i).ok()
+                    })
+                    .collect();
                 let data = Arc::new(RunData {
                     ranked,
                     areas,
+                    area_of,
                     run,
                     assessments,
                     by_family,

@@ -177,7 +177,8 @@ pub(crate) struct RowKey<'a> {
     pub assessment: &'a FamilyAssessment,
     pub status: &'a str,
     pub lead_worker_user_id: Option<i64>,
-    pub area: Option<&'a str>,
+    /// The family's area as an index into `RunData::areas`.
+    pub area: Option<u16>,
 }
 
 /// A row for every assessment of `indices` (into the run's assessments) that `keep`
@@ -205,17 +206,19 @@ pub(crate) fn family_keys<'a>(
 ) -> Vec<RowKey<'a>> {
     indices
         .into_iter()
-        .filter_map(|i| run.assessments.get(i))
-        .filter_map(|a| {
+        .filter_map(|i| {
+            Some((
+                run.assessments.get(i)?,
+                run.area_of.get(i).copied().flatten(),
+            ))
+        })
+        .filter_map(|(a, area)| {
             let case = cases.cases.get(&a.family_id);
             let key = RowKey {
                 assessment: a,
                 status: case.map_or("identified", |c| c.status.as_str()),
                 lead_worker_user_id: case.and_then(|c| c.lead_worker_user_id),
-                area: run
-                    .families
-                    .get(&a.family_id)
-                    .and_then(|f| f.area.as_deref()),
+                area,
             };
             keep(&key).then_some(key)
         })
@@ -245,20 +248,117 @@ pub(crate) fn row(run: &RunData, cases: &Cases, key: &RowKey) -> FamilyRow {
         lead_worker: lead
             .and_then(|id| cases.users.get(&id))
             .map(|u| u.display_name.clone()),
-        area: key.area.map(str::to_string),
+        area: key
+            .area
+            .and_then(|i| run.areas.get(usize::from(i)))
+            .cloned(),
+    }
+}
+
+/// [`Filters`] resolved against a run once per request, so that checking each family
+/// compares numbers.
+pub(crate) struct Resolved<'a> {
+    problem: &'a str,
+    status: &'a str,
+    /// `None`: any area; `Some(None)`: an area none of the run's families is in.
+    area: Option<Option<u16>>,
+    /// `None`: anyone or no one; `Some(None)`: unassigned; `Some(Some(id))`: that account.
+    lead_worker: Option<Option<i64>>,
+}
+
+impl Filters {
+    /// These filters for `run`'s families.
+    pub(crate) fn resolve(&self, run: &RunData) -> Resolved<'_> {
+        Resolved {
+            problem: &self.problem,
+            status: &self.status,
+            area: (!self.area.is_empty()).then(|| {
+                let i = run.areas.binary_search(&self.area).ok()?;
+                u16::try_from(i).ok()
+            }),
+            lead_worker: match self.lead_worker.as_str() {
+                "" => None,
+                "none" => Some(None),
+                // An unknown key matches no one (not the unassigned).
+                id => Some(Some(id.parse::<i64>().unwrap_or(i64::MIN))),
+            },
+        }
+    }
+}
+
+/// A family as the families page shows it, its texts made here rather than in the template:
+/// the page is the most requested, and logic in a template's loop costs more than here.
+#[derive(Debug, Serialize)]
+pub(crate) struct ListRow<'a> {
+    pub family_id: i64,
+    pub priority_rank: Option<i64>,
+    /// The problems' labels, e.g. `Health, School attendance`.
+    pub problems: String,
+    pub area: Option<&'a str>,
+    /// e.g. `2 adults, 1 child`.
+    pub members: String,
+    pub cost: String,
+    /// The GOV.UK tag colour of the status.
+    pub tag_class: &'static str,
+    pub status_label: &'static str,
+    pub lead_worker: Option<&'a str>,
+}
+
+/// The families page's row for one family.
+pub(crate) fn list_row<'a>(run: &'a RunData, cases: &'a Cases, key: &RowKey) -> ListRow<'a> {
+    let a = key.assessment;
+    let (adults, children) = run.families.get(&a.family_id).map_or((0, 0), |f| {
+        let adults = f.members.iter().filter(|m| m.role == "adult").count();
+        (adults, f.members.len() - adults)
+    });
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    ListRow {
+        family_id: a.family_id,
+        priority_rank: a.priority_rank,
+        problems: a
+            .problems
+            .iter()
+            .map(|p| problem_label(p))
+            .collect::<Vec<_>>()
+            .join(", "),
+        area: key
+            .area
+            .and_then(|i| run.areas.get(usize::from(i)))
+            .map(String::as_str),
+        members: format!(
+            "{}, {}",
+            plural(adults, "adult", "adults"),
+            plural(children, "child", "children")
+        ),
+        cost: pounds(a.estimated_cost),
+        tag_class: status_tag_class(key.status),
+        status_label: status_label(key.status),
+        lead_worker: key
+            .lead_worker_user_id
+            .and_then(|id| cases.users.get(&id))
+            .map(|u| u.display_name.as_str()),
+    }
+}
+
+/// The GOV.UK tag colour of a case status.
+pub(crate) fn status_tag_class(status: &str) -> &'static str {
+    match status {
+        "identified" => "govuk-tag--grey",
+        "referred" => "govuk-tag--blue",
+        "engaged" => "govuk-tag--turquoise",
+        "in_progress" => "govuk-tag--yellow",
+        "closed" => "govuk-tag--green",
+        _ => "",
     }
 }
 
 /// Whether a family passes the filters.
-pub(crate) fn matches(key: &RowKey, f: &Filters) -> bool {
-    (f.problem.is_empty() || key.assessment.problems.contains(&f.problem))
+pub(crate) fn matches(key: &RowKey, f: &Resolved) -> bool {
+    (f.problem.is_empty() || key.assessment.problems.iter().any(|p| p == f.problem))
         && (f.status.is_empty() || key.status == f.status)
-        && (f.area.is_empty() || key.area == Some(f.area.as_str()))
-        && match f.lead_worker.as_str() {
-            "" => true,
-            "none" => key.lead_worker_user_id.is_none(),
-            id => id.parse::<i64>().ok() == key.lead_worker_user_id,
-        }
+        && f.area.is_none_or(|a| a.is_some() && key.area == a)
+        && f.lead_worker.is_none_or(|l| key.lead_worker_user_id == l)
 }
 
 /// A family member as the viewer may see them.

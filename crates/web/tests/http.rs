@@ -450,6 +450,9 @@ async fn families_filter_by_area() {
     );
     let none = t.get("/families?area=ZZ9+9", Some(&po)).await;
     assert!(none.body.contains("0 families match"));
+    // A lead worker key that is no account matches no family (not the unassigned ones).
+    let nobody = t.get("/families?lead_worker=abc", Some(&po)).await;
+    assert!(nobody.body.contains("0 families match"));
     let api = t.get("/api/families?area=WA7%202", Some(&po)).await;
     let json: serde_json::Value = serde_json::from_str(&api.body).unwrap();
     let ids: Vec<i64> = json["families"]
