@@ -171,18 +171,35 @@ pub fn openapi_document() -> Value {
         "status": {"type": "string"}, "status_label": {"type": "string"},
         "lead_worker_user_id": {"type": ["integer", "null"]}, "lead_worker": {"type": ["string", "null"]},
         "area": {"type": ["string", "null"], "description": "the family's postcode sector, e.g. WA7 2"}});
-    let mut caseload_row = family_row.clone();
-    if let Value::Object(m) = &mut caseload_row {
-        m.extend([
-            ("next_step".into(), json!({"type": ["string", "null"], "description": "what the lead worker must do next; null: nothing is due"})),
-            ("due".into(), json!({"type": ["string", "null"], "format": "date"})),
-            ("due_label".into(), json!({"type": ["string", "null"], "description": "the due date for people, e.g. 3 December 2026"})),
-            ("due_when".into(), json!({"type": ["string", "null"], "description": "e.g. Overdue by 3 days, Due today, Due in 5 days"})),
-            ("urgency".into(), json!({"type": ["string", "null"], "enum": ["overdue", "due_soon", "on_track", null]})),
-        ]);
-    }
+    // What is due next on a case: in caseload rows and family records.
+    let due = [
+        (
+            "next_step",
+            json!({"type": ["string", "null"], "description": "what the lead worker must do next; null: nothing is due"}),
+        ),
+        ("due", json!({"type": ["string", "null"], "format": "date"})),
+        (
+            "due_label",
+            json!({"type": ["string", "null"], "description": "the due date for people, e.g. 3 December 2026"}),
+        ),
+        (
+            "due_when",
+            json!({"type": ["string", "null"], "description": "e.g. Overdue by 3 days, Due today, Due in 5 days"}),
+        ),
+        (
+            "urgency",
+            json!({"type": ["string", "null"], "enum": ["overdue", "due_soon", "on_track", null]}),
+        ),
+    ];
+    let with_due = |mut v: Value| {
+        if let Value::Object(m) = &mut v {
+            m.extend(due.iter().map(|(k, d)| (k.to_string(), d.clone())));
+        }
+        v
+    };
+    let caseload_row = with_due(family_row.clone());
     let ok = |schema: &str| json!({"description": "OK", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}});
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Hearth API",
@@ -244,7 +261,10 @@ pub fn openapi_document() -> Value {
             },
         },
         "security": [{"session": []}],
-    })
+    });
+    let detail = &mut doc["components"]["schemas"]["FamilyDetail"]["properties"];
+    *detail = with_due(detail.take());
+    doc
 }
 
 #[cfg(test)]

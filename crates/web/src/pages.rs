@@ -448,7 +448,12 @@ pub(crate) async fn family_record(
             p
         }
     };
-    let detail = views::family_detail(&run, family_id, access, view, problems, &cases.users)
+    let due = views::Due::of(
+        view.case.as_ref(),
+        state.now().date_naive(),
+        &state.settings().due,
+    );
+    let detail = views::family_detail(&run, family_id, access, view, problems, &cases.users, due)
         .ok_or(WebError::NotFound)?;
     let (u, n, ip) = audit_user(user);
     audit_event(
@@ -790,13 +795,14 @@ pub(crate) async fn caseload_rows(
             let mut rows: Vec<views::CaseloadRow> =
                 views::family_rows(run, &cases, indices, |r| r.lead_worker_user_id == Some(me))
                     .into_iter()
-                    .map(|row| {
-                        let case = cases.cases.get(&row.family_id);
-                        views::CaseloadRow::new(row, case, today, rules)
+                    .map(|family| {
+                        let case = cases.cases.get(&family.family_id);
+                        let due = views::Due::of(case, today, rules);
+                        views::CaseloadRow { family, due }
                     })
                     .collect();
             // Stable: equal due dates keep priority order.
-            rows.sort_by_key(|r| (r.due.is_none(), r.due));
+            rows.sort_by_key(|r| (r.due.due.is_none(), r.due.due));
             rows
         }
         None => Vec::new(),

@@ -52,7 +52,14 @@ pub(crate) struct FamilyRow {
 pub(crate) struct CaseloadRow {
     #[serde(flatten)]
     pub family: FamilyRow,
-    /// The next step (`None`: nothing is due).
+    #[serde(flatten)]
+    pub due: Due,
+}
+
+/// What is due next for a family's case (every field `None`: nothing is).
+#[derive(Debug, Clone, Default, Serialize)]
+pub(crate) struct Due {
+    /// The next step.
     pub next_step: Option<&'static str>,
     /// When it is due, `YYYY-MM-DD`.
     pub due: Option<chrono::NaiveDate>,
@@ -64,14 +71,13 @@ pub(crate) struct CaseloadRow {
     pub urgency: Option<hearth_casework::Urgency>,
 }
 
-impl CaseloadRow {
-    /// `family`'s row with the next step of its `case` as it stands on `today`.
-    pub(crate) fn new(
-        family: FamilyRow,
+impl Due {
+    /// The next step of `case` as it stands on `today`.
+    pub(crate) fn of(
         case: Option<&FamilyCase>,
         today: chrono::NaiveDate,
         rules: &hearth_casework::DueRules,
-    ) -> CaseloadRow {
+    ) -> Due {
         let step = case.and_then(|c| {
             hearth_casework::next_step(
                 hearth_casework::Status::parse(&c.status)?,
@@ -81,8 +87,7 @@ impl CaseloadRow {
                 rules,
             )
         });
-        CaseloadRow {
-            family,
+        Due {
             next_step: step.as_ref().map(|s| s.action),
             due: step.as_ref().map(|s| s.due),
             due_label: step.as_ref().map(|s| s.due.format("%-d %B %Y").to_string()),
@@ -437,6 +442,8 @@ pub(crate) struct FamilyDetail {
     /// Only for roles that do casework.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<Vec<Note>>,
+    #[serde(flatten)]
+    pub due: Due,
 }
 
 fn shared<S: serde::Serializer, T: Serialize>(v: &Arc<T>, s: S) -> Result<S::Ok, S::Error> {
@@ -533,7 +540,8 @@ fn name_of(i: &PersonIdentity) -> Option<String> {
 }
 
 /// Builds a family's record for a viewer with `access` from what was read for them
-/// (`view`) and the accounts by key (for names). `None` if the family is not in the run.
+/// (`view`), the accounts by key (for names) and what is due on its case. `None` if the
+/// family is not in the run.
 pub(crate) fn family_detail(
     run: &RunData,
     family_id: i64,
@@ -541,6 +549,7 @@ pub(crate) fn family_detail(
     view: FamilyView,
     problems: Arc<Vec<ProblemEvidence>>,
     users: &IdMap<UserRecord>,
+    due: Due,
 ) -> Option<FamilyDetail> {
     let &i = run.by_family.get(&family_id)?;
     let a = &run.assessments[i];
@@ -623,6 +632,7 @@ pub(crate) fn family_detail(
                 })
                 .collect()
         }),
+        due,
     })
 }
 

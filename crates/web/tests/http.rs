@@ -533,6 +533,13 @@ async fn a_caseload_shows_what_is_due_most_urgent_first() {
     assert_eq!(rows[1]["urgency"], "on_track");
     let due = chrono::NaiveDate::parse_from_str(rows[1]["due"].as_str().unwrap(), "%Y-%m-%d");
     assert!(due.is_ok(), "{}", rows[1]["due"]);
+    // The family's record says the same.
+    let page = t.get("/families/1", Some(&lw)).await;
+    assert!(page.body.contains("Contact the family, by") && page.body.contains("Overdue by 2 days"));
+    let api: serde_json::Value =
+        serde_json::from_str(&t.get("/api/families/2", Some(&lw)).await.body).unwrap();
+    assert_eq!(api["next_step"], "Complete the whole-family assessment and plan");
+    assert_eq!(api["urgency"], "on_track");
 }
 
 #[tokio::test]
