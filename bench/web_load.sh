@@ -15,6 +15,10 @@
 # change PG_SCHEMA) to rebuild, e.g. after changing PEOPLE. HEARTH_BIN: the binary to serve
 # with (default target/release/hearth), e.g. a copy of an earlier build to compare against.
 #
+# CPU_FRACTION=0.5 (root only, cgroup v1 or v2): runs the server, wrk and, for STORE=postgres://…,
+# the local PostgreSQL server under a CPU quota of that fraction of the machine — a slower
+# machine, to see how much headroom the target has. PostgreSQL is moved back on exit.
+#
 # Needs wrk (Debian: apt-get install -y wrk) and curl. Prints p50/p95/p99 and errors, and
 # exits non-zero if p95 is over the target or any request failed.
 set -euo pipefail
@@ -29,11 +33,40 @@ command -v wrk > /dev/null || { echo "web_load: wrk is missing (apt-get install 
 [ -n "${HEARTH_SKIP_BUILD:-}" ] || cargo build --release -p hearth  # HEARTH_SKIP_BUILD=1: use the binary already built
 work="$(mktemp -d)"
 server=""
+quota_group=""
 cleanup() {
   if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  if [ -n "$quota_group" ]; then
+    # Back to the parent group: PostgreSQL (and this shell) leave the quota.
+    for p in $(cat "$quota_group/cgroup.procs" 2>/dev/null); do echo "$p" > "$(dirname "$quota_group")/cgroup.procs" 2>/dev/null || true; done
+    rmdir "$quota_group" 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT
+
+if [ -n "${CPU_FRACTION:-}" ]; then
+  cores="$(nproc)"
+  period=10000
+  quota="$(python3 -c "print(int($CPU_FRACTION * $cores * $period))")"
+  if [ -d /sys/fs/cgroup/cpu ] && [ -f /sys/fs/cgroup/cpu/cpu.cfs_quota_us ]; then
+    quota_group=/sys/fs/cgroup/cpu/hearth_web_load
+    mkdir -p "$quota_group"
+    echo "$period" > "$quota_group/cpu.cfs_period_us"
+    echo "$quota" > "$quota_group/cpu.cfs_quota_us"
+  elif [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+    quota_group=/sys/fs/cgroup/hearth_web_load
+    mkdir -p "$quota_group"
+    echo "$quota $period" > "$quota_group/cpu.max"
+  else
+    echo "web_load: CPU_FRACTION needs a cgroup cpu controller" >&2; exit 1
+  fi
+  echo $$ > "$quota_group/cgroup.procs"
+  if [[ "${STORE:-}" == postgres* ]]; then
+    for p in $(pgrep -u postgres); do echo "$p" > "$quota_group/cgroup.procs"; done
+  fi
+  echo "CPU quota: $CPU_FRACTION of $cores cores (server, wrk${STORE:+, PostgreSQL})"
+fi
 
 # STORE=postgres://… (and PG_SCHEMA, default hearth_web_load) runs on PostgreSQL instead.
 bin="${HEARTH_BIN:-./target/release/hearth}"
