@@ -20,9 +20,7 @@ async fn sign_in_sets_a_safe_cookie_and_sign_out_ends_the_session() {
     // Home redirects to the role's start page.
     let home = t.get("/", Some(&s)).await;
     assert_eq!(home.location(), Some("/families"));
-    let out = t
-        .post_form("/sign-out", Some(&s), &[("csrf_token", &s.csrf)])
-        .await;
+    let out = t.submit("/sign-out", &s, &[]).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
     assert!(out.header("set-cookie").unwrap().contains("Max-Age=0"));
     let after = t.get("/families", Some(&s)).await;
@@ -210,41 +208,26 @@ async fn role_by_route_access_matrix() {
         let s = t.sign_in(who).await;
         let lw2 = t.user_id("lw2").await.to_string();
         let r = t
-            .post_form(
-                "/families/2/lead-worker",
-                Some(&s),
-                &[("csrf_token", &s.csrf), ("lead_worker", &lw2)],
-            )
+            .submit("/families/2/lead-worker", &s, &[("lead_worker", &lw2)])
             .await;
         assert_eq!(r.status, S::FORBIDDEN, "{who} assigns");
     }
     for who in ["referrer", "lw2", "analyst", "igo", "admin"] {
         let s = t.sign_in(who).await;
-        let r = t
-            .post_form(
-                "/families/1/notes",
-                Some(&s),
-                &[("csrf_token", &s.csrf), ("note", "x")],
-            )
-            .await;
+        let r = t.submit("/families/1/notes", &s, &[("note", "x")]).await;
         assert_eq!(r.status, S::FORBIDDEN, "{who} writes a note");
         let r = t
-            .post_form(
-                "/families/1/status",
-                Some(&s),
-                &[("csrf_token", &s.csrf), ("status", "engaged")],
-            )
+            .submit("/families/1/status", &s, &[("status", "engaged")])
             .await;
         assert_eq!(r.status, S::FORBIDDEN, "{who} changes status");
     }
     for who in ["referrer", "lw1", "po", "analyst", "igo"] {
         let s = t.sign_in(who).await;
         let r = t
-            .post_form(
+            .submit(
                 "/admin/users",
-                Some(&s),
+                &s,
                 &[
-                    ("csrf_token", &s.csrf),
                     ("user_name", "newbie"),
                     ("display_name", "N"),
                     ("role", "administrator"),
@@ -361,11 +344,7 @@ async fn assigning_a_lead_worker_puts_the_family_in_their_caseload_only() {
     let po = t.sign_in("po").await;
     let lw1 = t.user_id("lw1").await.to_string();
     let r = t
-        .post_form(
-            "/families/2/lead-worker",
-            Some(&po),
-            &[("csrf_token", &po.csrf), ("lead_worker", &lw1)],
-        )
+        .submit("/families/2/lead-worker", &po, &[("lead_worker", &lw1)])
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.location(), Some("/families/2"));
@@ -407,22 +386,14 @@ async fn families_filter_by_problem_and_status() {
     let crime = t.get("/families?problem=crime_asb", Some(&po)).await;
     assert!(crime.body.contains("/families/1\"") && !crime.body.contains("/families/2\""));
     let r = t
-        .post_form(
-            "/families/2/status",
-            Some(&po),
-            &[("csrf_token", &po.csrf), ("status", "engaged")],
-        )
+        .submit("/families/2/status", &po, &[("status", "engaged")])
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let engaged = t.get("/families?status=engaged", Some(&po)).await;
     assert!(engaged.body.contains("/families/2\"") && !engaged.body.contains("/families/1\""));
     // Statuses go forward only.
     let back = t
-        .post_form(
-            "/families/2/status",
-            Some(&po),
-            &[("csrf_token", &po.csrf), ("status", "referred")],
-        )
+        .submit("/families/2/status", &po, &[("status", "referred")])
         .await;
     assert_eq!(back.status, StatusCode::BAD_REQUEST);
     assert!(back.body.contains("Select a status after the current one"));
@@ -476,10 +447,10 @@ async fn a_caseload_shows_what_is_due_most_urgent_first() {
     let po = t.sign_in("po").await;
     for family in [1, 2] {
         let r = t
-            .post_form(
+            .submit(
                 &format!("/families/{family}/lead-worker"),
-                Some(&po),
-                &[("csrf_token", &po.csrf), ("lead_worker", &lw1)],
+                &po,
+                &[("lead_worker", &lw1)],
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -489,11 +460,7 @@ async fn a_caseload_shows_what_is_due_most_urgent_first() {
     t.advance(chrono::Duration::days(5));
     let po = t.sign_in("po").await;
     let r = t
-        .post_form(
-            "/families/2/status",
-            Some(&po),
-            &[("csrf_token", &po.csrf), ("status", "engaged")],
-        )
+        .submit("/families/2/status", &po, &[("status", "engaged")])
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let lw = t.sign_in("lw1").await;
@@ -535,10 +502,15 @@ async fn a_caseload_shows_what_is_due_most_urgent_first() {
     assert!(due.is_ok(), "{}", rows[1]["due"]);
     // The family's record says the same.
     let page = t.get("/families/1", Some(&lw)).await;
-    assert!(page.body.contains("Contact the family, by") && page.body.contains("Overdue by 2 days"));
+    assert!(
+        page.body.contains("Contact the family, by") && page.body.contains("Overdue by 2 days")
+    );
     let api: serde_json::Value =
         serde_json::from_str(&t.get("/api/families/2", Some(&lw)).await.body).unwrap();
-    assert_eq!(api["next_step"], "Complete the whole-family assessment and plan");
+    assert_eq!(
+        api["next_step"],
+        "Complete the whole-family assessment and plan"
+    );
     assert_eq!(api["urgency"], "on_track");
 }
 
@@ -547,24 +519,12 @@ async fn validation_errors_keep_what_was_typed_and_escape_it() {
     let t = TestApp::new().await;
     t.assign_directly(1, "lw1").await;
     let lw = t.sign_in("lw1").await;
-    let r = t
-        .post_form(
-            "/families/1/notes",
-            Some(&lw),
-            &[("csrf_token", &lw.csrf), ("note", "   ")],
-        )
-        .await;
+    let r = t.submit("/families/1/notes", &lw, &[("note", "   ")]).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("govuk-error-summary") && r.body.contains("href=\"#note\""));
     assert!(r.body.contains("id=\"note-error\""));
     let long = format!("<script>x()</script>{}", "a".repeat(5001));
-    let r = t
-        .post_form(
-            "/families/1/notes",
-            Some(&lw),
-            &[("csrf_token", &lw.csrf), ("note", &long)],
-        )
-        .await;
+    let r = t.submit("/families/1/notes", &lw, &[("note", &long)]).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("Note must be 5000 characters or fewer"));
     assert!(r.body.contains(&format!(
@@ -572,13 +532,10 @@ async fn validation_errors_keep_what_was_typed_and_escape_it() {
         "a".repeat(5001)
     )));
     let ok = t
-        .post_form(
+        .submit(
             "/families/1/notes",
-            Some(&lw),
-            &[
-                ("csrf_token", &lw.csrf),
-                ("note", "<b>Visited</b> & agreed a plan"),
-            ],
+            &lw,
+            &[("note", "<b>Visited</b> & agreed a plan")],
         )
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
@@ -588,21 +545,13 @@ async fn validation_errors_keep_what_was_typed_and_escape_it() {
         .contains("&lt;b&gt;Visited&lt;&#x2f;b&gt; &amp; agreed a plan"));
     let po = t.sign_in("po").await;
     let r = t
-        .post_form(
-            "/families/1/lead-worker",
-            Some(&po),
-            &[("csrf_token", &po.csrf), ("lead_worker", "")],
-        )
+        .submit("/families/1/lead-worker", &po, &[("lead_worker", "")])
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("Select a lead worker"));
     let analyst = t.user_id("analyst").await.to_string();
     let r = t
-        .post_form(
-            "/families/1/lead-worker",
-            Some(&po),
-            &[("csrf_token", &po.csrf), ("lead_worker", &analyst)],
-        )
+        .submit("/families/1/lead-worker", &po, &[("lead_worker", &analyst)])
         .await;
     assert_eq!(
         r.status,
@@ -616,13 +565,7 @@ async fn hostile_requests_get_proper_error_pages() {
     let t = TestApp::new().await;
     let po = t.sign_in("po").await;
     let huge = "a".repeat(200 * 1024);
-    let r = t
-        .post_form(
-            "/families/1/notes",
-            Some(&po),
-            &[("csrf_token", &po.csrf), ("note", &huge)],
-        )
-        .await;
+    let r = t.submit("/families/1/notes", &po, &[("note", &huge)]).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(r.body.contains("What you sent is too large") && r.body.contains("govuk-template"));
     let r = t
@@ -796,11 +739,10 @@ async fn administrators_manage_accounts() {
     let page = t.get("/admin/users", Some(&admin)).await;
     assert!(page.body.contains("lw1") && page.body.contains("Add an account"));
     let r = t
-        .post_form(
+        .submit(
             "/admin/users",
-            Some(&admin),
+            &admin,
             &[
-                ("csrf_token", &admin.csrf),
                 ("user_name", "Bad Name"),
                 ("display_name", "Dee <i>Worker</i>"),
                 ("role", ""),
@@ -819,11 +761,10 @@ async fn administrators_manage_accounts() {
         "passwords are never echoed"
     );
     let r = t
-        .post_form(
+        .submit(
             "/admin/users",
-            Some(&admin),
+            &admin,
             &[
-                ("csrf_token", &admin.csrf),
                 ("user_name", "lw3"),
                 ("display_name", "Dee Worker"),
                 ("role", "lead_worker"),
@@ -835,11 +776,10 @@ async fn administrators_manage_accounts() {
     let s = t.sign_in_with("lw3", "a long enough password").await;
     assert_eq!(t.get("/caseload", Some(&s)).await.status, StatusCode::OK);
     let dup = t
-        .post_form(
+        .submit(
             "/admin/users",
-            Some(&admin),
+            &admin,
             &[
-                ("csrf_token", &admin.csrf),
                 ("user_name", "lw3"),
                 ("display_name", "D"),
                 ("role", "lead_worker"),
@@ -851,10 +791,10 @@ async fn administrators_manage_accounts() {
     // Deactivating ends the account's sessions; changing the role changes access.
     let id = t.user_id("lw3").await;
     let r = t
-        .post_form(
+        .submit(
             &format!("/admin/users/{id}"),
-            Some(&admin),
-            &[("csrf_token", &admin.csrf), ("role", "data_analyst")],
+            &admin,
+            &[("role", "data_analyst")],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -868,14 +808,10 @@ async fn administrators_manage_accounts() {
     );
     let me = t.user_id("admin").await;
     let r = t
-        .post_form(
+        .submit(
             &format!("/admin/users/{me}"),
-            Some(&admin),
-            &[
-                ("csrf_token", &admin.csrf),
-                ("role", "lead_worker"),
-                ("active", "yes"),
-            ],
+            &admin,
+            &[("role", "lead_worker"), ("active", "yes")],
         )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
@@ -949,11 +885,7 @@ async fn the_main_flow_works_on_postgresql() {
     assert!(page.body.contains("Alice Example") && page.body.contains("2 March 1985"));
     let lw1 = t.user_id("lw1").await.to_string();
     let r = t
-        .post_form(
-            "/families/2/lead-worker",
-            Some(&po),
-            &[("csrf_token", &po.csrf), ("lead_worker", &lw1)],
-        )
+        .submit("/families/2/lead-worker", &po, &[("lead_worker", &lw1)])
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let lw = t.sign_in("lw1").await;
@@ -963,11 +895,7 @@ async fn the_main_flow_works_on_postgresql() {
         .body
         .contains("/families/2\""));
     let r = t
-        .post_form(
-            "/families/2/notes",
-            Some(&lw),
-            &[("csrf_token", &lw.csrf), ("note", "Met them")],
-        )
+        .submit("/families/2/notes", &lw, &[("note", "Met them")])
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let other = t.sign_in("lw2").await;
@@ -984,11 +912,10 @@ async fn the_main_flow_works_on_postgresql() {
     // Changing a password ends the account's other sessions only.
     let analyst2 = t.sign_in("analyst").await;
     let r = t
-        .post_form(
+        .submit(
             "/account/password",
-            Some(&analyst),
+            &analyst,
             &[
-                ("csrf_token", &analyst.csrf),
                 ("current_password", PASSWORD),
                 ("new_password", NEW_PASSWORD),
                 ("confirm_password", NEW_PASSWORD),
@@ -1122,8 +1049,7 @@ async fn ended_sessions_end_at_once_despite_the_cache() {
         t.get("/families", Some(&other)).await.status,
         StatusCode::OK
     );
-    t.post_form("/sign-out", Some(&po), &[("csrf_token", &po.csrf)])
-        .await;
+    t.submit("/sign-out", &po, &[]).await;
     assert_eq!(
         t.get("/families", Some(&po)).await.location(),
         Some("/sign-in")
@@ -1135,10 +1061,10 @@ async fn ended_sessions_end_at_once_despite_the_cache() {
     let admin = t.sign_in("admin").await;
     let id = t.user_id("po").await;
     let r = t
-        .post_form(
+        .submit(
             &format!("/admin/users/{id}"),
-            Some(&admin),
-            &[("csrf_token", &admin.csrf), ("role", "performance_officer")],
+            &admin,
+            &[("role", "performance_officer")],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);

@@ -391,6 +391,13 @@ impl TestApp {
         .await
     }
 
+    /// A form post by a signed-in user, with their session's CSRF token first.
+    pub async fn submit(&self, path: &str, session: &Session, fields: &[(&str, &str)]) -> Resp {
+        let mut all = vec![("csrf_token", session.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_form(path, Some(session), &all).await
+    }
+
     /// A form post with no cookies at all.
     pub async fn post_form_cookie(
         &self,
