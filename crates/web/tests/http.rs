@@ -789,13 +789,8 @@ async fn administrators_manage_accounts() {
         .await;
     assert!(dup.body.contains("already exists"));
     // Deactivating ends the account's sessions; changing the role changes access.
-    let id = t.user_id("lw3").await;
     let r = t
-        .submit(
-            &format!("/admin/users/{id}"),
-            &admin,
-            &[("role", "data_analyst")],
-        )
+        .change_account(&admin, "lw3", &[("role", "data_analyst")])
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(
@@ -1059,13 +1054,8 @@ async fn ended_sessions_end_at_once_despite_the_cache() {
         StatusCode::OK
     );
     let admin = t.sign_in("admin").await;
-    let id = t.user_id("po").await;
     let r = t
-        .submit(
-            &format!("/admin/users/{id}"),
-            &admin,
-            &[("role", "performance_officer")],
-        )
+        .change_account(&admin, "po", &[("role", "performance_officer")])
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(

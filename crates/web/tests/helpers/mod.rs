@@ -398,6 +398,18 @@ impl TestApp {
         self.post_form(path, Some(session), &all).await
     }
 
+    /// An administrator's change to the account `name` (role, active) through the admin page.
+    pub async fn change_account(
+        &self,
+        admin: &Session,
+        name: &str,
+        fields: &[(&str, &str)],
+    ) -> Resp {
+        let id = self.user_id(name).await;
+        self.submit(&format!("/admin/users/{id}"), admin, fields)
+            .await
+    }
+
     /// A form post with no cookies at all.
     pub async fn post_form_cookie(
         &self,
