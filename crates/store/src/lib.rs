@@ -659,9 +659,9 @@ impl Store {
     /// A family's record for a viewer, read together: the case first; then `decide` says
     /// from the case what the viewer may read (`None`: not open it, and nothing more is
     /// read); then, for run `run_id` (`None`: the family is in no run, nothing more is
-    /// read), the evidence and its records (if `with_evidence`: a run's evidence never
-    /// changes, so a caller may have it already), the identifiers of `people` and the
-    /// notes, as allowed. `known_case`: the case as the caller knows it, not read again
+    /// read), the evidence, the records it cites and every record of `people` with whose
+    /// each is (if `with_evidence`: a run's evidence never changes, so a caller may have it
+    /// already), the identifiers of `people` and the notes, as allowed. `known_case`: the case as the caller knows it, not read again
     /// (for viewers whose access does not depend on it).
     pub fn family_view(
         &mut self,

@@ -687,12 +687,36 @@ pub struct FamilyView {
     pub reads: Option<FamilyReads>,
     /// The run's evidence for the family (empty unless asked for).
     pub evidence: Vec<crate::EvidenceRow>,
-    /// The partner records the evidence cites.
+    /// The partner records the evidence cites, and every record of the members (read with
+    /// the evidence: the family's timeline and the agencies involved).
     pub trails: Vec<crate::RecordTrail>,
+    /// Whose each member's record is: (record key, person), for the records in `trails`
+    /// linked to a member.
+    pub record_people: Vec<(i64, i64)>,
     /// The members' identifiers (empty unless `reads.identifiers`).
     pub identities: Vec<PersonIdentity>,
     /// The case notes (`None` unless `reads.notes`).
     pub notes: Option<Vec<CaseNote>>,
+}
+
+/// Every record linked to these people: (record key, person).
+fn members_records(tx: &mut dyn Tx, people: &[i64]) -> Result<Vec<(i64, i64)>> {
+    let mut out = Vec::new();
+    for chunk in people.chunks(500) {
+        let sql = format!(
+            "SELECT record_id, person_id FROM person_record WHERE person_id IN ({}) \
+             ORDER BY record_id",
+            crate::results::placeholders(chunk.len())
+        );
+        let params: Vec<Val> = chunk.iter().map(|&p| Val::Int(p)).collect();
+        for r in tx.query(&sql, &params)? {
+            out.push((
+                int(&r, 0, "person_record", "record_id")?,
+                int(&r, 1, "person_record", "person_id")?,
+            ));
+        }
+    }
+    Ok(out)
 }
 
 pub(crate) fn family_view(
@@ -714,6 +738,7 @@ pub(crate) fn family_view(
         reads,
         evidence: Vec::new(),
         trails: Vec::new(),
+        record_people: Vec::new(),
         identities: Vec::new(),
         notes: None,
     };
@@ -722,10 +747,12 @@ pub(crate) fn family_view(
     };
     if with_evidence {
         view.evidence = crate::results::evidence(tx, run_id, Some(family_id))?;
+        view.record_people = members_records(tx, people)?;
         let mut ids: Vec<crate::RecordId> = view
             .evidence
             .iter()
             .flat_map(|e| e.record_ids.iter().map(|&r| crate::RecordId(r)))
+            .chain(view.record_people.iter().map(|&(r, _)| crate::RecordId(r)))
             .collect();
         ids.sort();
         ids.dedup();

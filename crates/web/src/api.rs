@@ -256,7 +256,17 @@ pub fn openapi_document() -> Value {
                         "name": {"type": "string", "description": "only for roles that may see identifiers"},
                         "date_of_birth": {"type": "string", "description": "only for roles that may see identifiers"},
                         "address": {"type": "string", "description": "only for roles that may see identifiers"}}}},
+                    "relationships": {"type": "array", "items": {"type": "object", "properties": {
+                        "parent_person_id": {"type": "integer"}, "child_person_id": {"type": "integer"}, "basis": {"type": "string"},
+                        "parent_name": {"type": "string", "description": "only for roles that may see identifiers"},
+                        "child_name": {"type": "string", "description": "only for roles that may see identifiers"}}}},
                     "problems": {"type": "array", "items": {"type": "object"}},
+                    "timeline": {"type": "array", "description": "every partner record of the members, newest first (facts only)", "items": {"type": "object", "properties": {
+                        "person_id": {"type": "integer"}, "date": {"type": ["string", "null"], "format": "date"}, "source": {"type": "string"},
+                        "agency": {"type": "string"}, "event_type": {"type": "string"}, "details": {"type": "string"}}}},
+                    "team": {"type": "array", "description": "the agencies whose records name the members (the team around the family)", "items": {"type": "object", "properties": {
+                        "source": {"type": "string"}, "agency": {"type": "string"}, "records": {"type": "integer"}, "people": {"type": "integer"},
+                        "latest": {"type": ["string", "null"], "format": "date"}}}},
                     "notes": {"type": "array", "items": {"type": "object"}, "description": "only for casework roles"}}},
             },
         },

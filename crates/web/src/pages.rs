@@ -20,7 +20,6 @@ use hearth_casework::Status;
 use hearth_store::{AuditEntry, AuditQuery, CaseNote, FamilyCase, FamilyReads, NewUser};
 use serde::Deserialize;
 use serde_json::json;
-use std::sync::Arc;
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -436,16 +435,16 @@ pub(crate) async fn family_record(
         return Err(refuse_family(state, user, family_id).await);
     };
     let run = run.ok_or(WebError::NotFound)?;
-    let problems = match cached {
-        Some(p) => p,
+    let facts = match cached {
+        Some(f) => f,
         None => {
             let (evidence, trails) = (
                 std::mem::take(&mut view.evidence),
                 std::mem::take(&mut view.trails),
             );
-            let p = Arc::new(views::group_evidence(evidence, trails));
-            state.keep_family_evidence(run.run.id, family_id, p.clone());
-            p
+            let f = views::FamilyFacts::new(evidence, trails, &view.record_people);
+            state.keep_family_evidence(run.run.id, family_id, f.clone());
+            f
         }
     };
     let due = views::Due::of(
@@ -453,7 +452,7 @@ pub(crate) async fn family_record(
         state.now().date_naive(),
         &state.settings().due,
     );
-    let detail = views::family_detail(&run, family_id, access, view, problems, &cases.users, due)
+    let detail = views::family_detail(&run, family_id, access, view, facts, &cases.users, due)
         .ok_or(WebError::NotFound)?;
     let (u, n, ip) = audit_user(user);
     audit_event(

@@ -2,7 +2,7 @@
 //! clock and a cache of the latest identification run.
 
 use crate::error::WebError;
-use crate::views::{Cases, IdMap, ProblemEvidence};
+use crate::views::{Cases, FamilyFacts, IdMap};
 use chrono::{DateTime, Utc};
 use hearth_store::{
     AuditEntry, FamilyAssessment, IdentificationRun, OpenOptions, SessionRecord, Store, StoreError,
@@ -111,11 +111,11 @@ struct Inner {
 /// --replace`, a second server on the same PostgreSQL store) within this time.
 const SESSION_TTL: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// A run's evidence by family, as shown: a run's evidence never changes.
+/// A run's evidence, timeline and agencies by family, as shown: they never change for a run.
 #[derive(Default)]
 struct EvidenceCache {
     run_id: i64,
-    families: HashMap<i64, Arc<Vec<ProblemEvidence>>>,
+    families: HashMap<i64, FamilyFacts>,
 }
 
 /// The most families whose evidence is kept (a few times the eligible families of a large
@@ -469,11 +469,7 @@ impl AppState {
 
     /// A family's evidence in run `run_id` as shown, if it was read before. Only ever
     /// consulted after the viewer's access to the family was checked.
-    pub(crate) fn family_evidence(
-        &self,
-        run_id: i64,
-        family_id: i64,
-    ) -> Option<Arc<Vec<ProblemEvidence>>> {
+    pub(crate) fn family_evidence(&self, run_id: i64, family_id: i64) -> Option<FamilyFacts> {
         let cache = self.inner.evidence.lock().ok()?;
         (cache.run_id == run_id)
             .then(|| cache.families.get(&family_id).cloned())
@@ -481,12 +477,7 @@ impl AppState {
     }
 
     /// Keeps a family's evidence in run `run_id` (forgetting another run's).
-    pub(crate) fn keep_family_evidence(
-        &self,
-        run_id: i64,
-        family_id: i64,
-        evidence: Arc<Vec<ProblemEvidence>>,
-    ) {
+    pub(crate) fn keep_family_evidence(&self, run_id: i64, family_id: i64, evidence: FamilyFacts) {
         if let Ok(mut cache) = self.inner.evidence.lock() {
             if cache.run_id != run_id || cache.families.len() >= EVIDENCE_CACHED {
                 cache.run_id = run_id;

@@ -437,8 +437,16 @@ pub(crate) struct FamilyDetail {
     pub area: Option<String>,
     pub identifiers_shown: bool,
     pub members: Vec<Member>,
+    /// Who is whose parent, as Hearth infers it.
+    pub relationships: Vec<Relationship>,
     #[serde(serialize_with = "shared")]
     pub problems: Arc<Vec<ProblemEvidence>>,
+    /// Every partner record of the members, newest first.
+    #[serde(serialize_with = "shared")]
+    pub timeline: Arc<Vec<Event>>,
+    /// The agencies involved with the family (the team around it), from their records.
+    #[serde(serialize_with = "shared")]
+    pub team: Arc<Vec<Agency>>,
     /// Only for roles that do casework.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<Vec<Note>>,
@@ -448,6 +456,128 @@ pub(crate) struct FamilyDetail {
 
 fn shared<S: serde::Serializer, T: Serialize>(v: &Arc<T>, s: S) -> Result<S::Ok, S::Error> {
     (**v).serialize(s)
+}
+
+/// An inferred parent and child in a family.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Relationship {
+    pub parent_person_id: i64,
+    pub child_person_id: i64,
+    /// Why Hearth believes it, e.g. `age gap and family name`.
+    pub basis: String,
+    /// Only for roles that may see identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub child_name: Option<String>,
+}
+
+/// One partner record on a family's timeline (facts only: no identifiers).
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Event {
+    pub person_id: i64,
+    /// `YYYY-MM-DD`, if the record has a date.
+    pub date: Option<String>,
+    pub source: String,
+    /// The agency, for people, e.g. `Police`.
+    pub agency: &'static str,
+    pub event_type: String,
+    pub details: String,
+}
+
+/// An agency involved with a family: one of the partners whose records name its members.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Agency {
+    pub source: String,
+    /// For people, e.g. `Children's social care`.
+    pub agency: &'static str,
+    /// How many of the members' records it holds, about how many members.
+    pub records: usize,
+    pub people: usize,
+    /// Its latest record's date, `YYYY-MM-DD`.
+    pub latest: Option<String>,
+}
+
+/// A partner source as people name the agency.
+pub(crate) fn agency_label(source: &str) -> &'static str {
+    match source {
+        "police" => "Police",
+        "schools" => "Schools (education)",
+        "social_care" => "Children's social care",
+        "dwp" => "DWP (Jobcentre Plus)",
+        "health" => "NHS health services",
+        "housing" => "Housing",
+        "youth_justice" => "Youth justice",
+        _ => "Another partner",
+    }
+}
+
+/// What a run says of a family that is the same for every viewer who may open it: kept per
+/// run (see `AppState::family_evidence`).
+#[derive(Debug, Clone)]
+pub(crate) struct FamilyFacts {
+    pub problems: Arc<Vec<ProblemEvidence>>,
+    pub timeline: Arc<Vec<Event>>,
+    pub team: Arc<Vec<Agency>>,
+}
+
+impl FamilyFacts {
+    /// From a family's evidence, the records it cites and the members' records
+    /// (`record_people`: (record key, person) of each).
+    pub(crate) fn new(
+        evidence: Vec<EvidenceRow>,
+        trails: Vec<RecordTrail>,
+        record_people: &[(i64, i64)],
+    ) -> FamilyFacts {
+        let person_of: HashMap<i64, i64> = record_people.iter().copied().collect();
+        let mut timeline: Vec<Event> = trails
+            .iter()
+            .filter_map(|t| {
+                Some(Event {
+                    person_id: *person_of.get(&t.record_id.0)?,
+                    date: t.event_date.map(|d| d.to_string()),
+                    agency: agency_label(&t.source),
+                    source: t.source.clone(),
+                    event_type: t.event_type.replace('_', " "),
+                    details: readable_attributes(&t.attributes),
+                })
+            })
+            .collect();
+        // Newest first (ISO dates sort as text); undated records last.
+        timeline.sort_by(|a, b| {
+            (b.date.is_some(), &b.date, &a.source).cmp(&(a.date.is_some(), &a.date, &b.source))
+        });
+        let mut by_source: BTreeMap<&str, (usize, std::collections::BTreeSet<i64>, Option<&str>)> =
+            BTreeMap::new();
+        for e in &timeline {
+            let entry = by_source.entry(e.source.as_str()).or_default();
+            entry.0 += 1;
+            entry.1.insert(e.person_id);
+            if entry.2.is_none() {
+                entry.2 = e.date.as_deref();
+            }
+        }
+        let mut team: Vec<Agency> = by_source
+            .into_iter()
+            .map(|(source, (records, people, latest))| Agency {
+                source: source.to_string(),
+                agency: agency_label(source),
+                records,
+                people: people.len(),
+                latest: latest.map(str::to_string),
+            })
+            .collect();
+        team.sort_by(|a, b| {
+            b.latest
+                .cmp(&a.latest)
+                .then_with(|| a.source.cmp(&b.source))
+        });
+        FamilyFacts {
+            problems: Arc::new(group_evidence(evidence, trails)),
+            timeline: Arc::new(timeline),
+            team: Arc::new(team),
+        }
+    }
 }
 
 /// A run's evidence for one family, grouped by problem, with the records behind it: the
@@ -547,7 +677,7 @@ pub(crate) fn family_detail(
     family_id: i64,
     access: FamilyAccess,
     view: FamilyView,
-    problems: Arc<Vec<ProblemEvidence>>,
+    facts: FamilyFacts,
     users: &IdMap<UserRecord>,
     due: Due,
 ) -> Option<FamilyDetail> {
@@ -565,7 +695,7 @@ pub(crate) fn family_detail(
     for id in &identities {
         by_person.entry(id.person_id).or_default().push(id);
     }
-    let members = family
+    let members: Vec<Member> = family
         .map(|f| {
             f.members
                 .iter()
@@ -602,6 +732,26 @@ pub(crate) fn family_detail(
         .map_or("identified", |c| c.status.as_str())
         .to_string();
     let lead = case.as_ref().and_then(|c| c.lead_worker_user_id);
+    let relationships: Vec<Relationship> = family
+        .map(|f| {
+            let name = |p: i64| {
+                members
+                    .iter()
+                    .find(|m: &&Member| m.person_id == p)
+                    .and_then(|m| m.name.clone())
+            };
+            f.relationships
+                .iter()
+                .map(|r| Relationship {
+                    parent_person_id: r.parent_person_id,
+                    child_person_id: r.child_person_id,
+                    basis: r.basis.clone(),
+                    parent_name: name(r.parent_person_id),
+                    child_name: name(r.child_person_id),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     Some(FamilyDetail {
         family_id,
         identification_run: run_id,
@@ -620,7 +770,10 @@ pub(crate) fn family_detail(
         area: family.and_then(|f| f.area.clone()),
         identifiers_shown: access.identifiers,
         members,
-        problems,
+        relationships,
+        problems: facts.problems,
+        timeline: facts.timeline,
+        team: facts.team,
         notes: notes.map(|ns| {
             ns.into_iter()
                 .map(|n| Note {

@@ -441,6 +441,42 @@ async fn families_filter_by_area() {
 }
 
 #[tokio::test]
+async fn a_family_record_has_relationships_a_timeline_and_its_team() {
+    let t = TestApp::new().await;
+    let po = t.sign_in("po").await;
+    let page = t.get("/families/1", Some(&po)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for text in [
+        "Person 101 (Alice Example)",
+        "Person 102 (Bobby Example)",
+        "Age gap and family name",
+        "Team around the family",
+        "id=\"timeline\"",
+        "2025-03-01",
+    ] {
+        assert!(page.body.contains(text), "{text}");
+    }
+    let api: serde_json::Value =
+        serde_json::from_str(&t.get("/api/families/1", Some(&po)).await.body).unwrap();
+    // Both members' police records, and police as the one agency involved.
+    assert_eq!(api["timeline"].as_array().unwrap().len(), 2);
+    assert_eq!(api["timeline"][0]["agency"], "Police");
+    assert_eq!(api["team"][0]["agency"], "Police");
+    assert_eq!(
+        (&api["team"][0]["records"], &api["team"][0]["people"]),
+        (&2.into(), &2.into())
+    );
+    // The analyst sees who is whose parent by person ID only.
+    let an = t.sign_in("analyst").await;
+    let page = t.get("/families/1", Some(&an)).await;
+    assert!(page.body.contains("Person 101</td>") && !page.body.contains("Alice"));
+    let api: serde_json::Value =
+        serde_json::from_str(&t.get("/api/families/1", Some(&an)).await.body).unwrap();
+    assert!(api["relationships"][0].get("parent_name").is_none());
+    assert_eq!(api["timeline"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
 async fn a_caseload_shows_what_is_due_most_urgent_first() {
     let t = TestApp::new().await;
     let lw1 = t.user_id("lw1").await.to_string();

@@ -147,7 +147,11 @@ fn seed(store: &mut Store) {
             area: Some("WA7 2".into()),
             family_id: 1,
             members: vec![member(101, "adult", 40), member(102, "child", 11)],
-            relationships: vec![],
+            relationships: vec![FamilyRelationship {
+                parent_person_id: 101,
+                child_person_id: 102,
+                basis: "age gap and family name".into(),
+            }],
         },
         StoredFamily {
             area: Some("WA8 6".into()),
