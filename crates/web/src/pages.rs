@@ -442,7 +442,9 @@ pub(crate) async fn family_record(
                 std::mem::take(&mut view.evidence),
                 std::mem::take(&mut view.trails),
             );
-            let f = views::FamilyFacts::new(evidence, trails, &view.record_people);
+            let f =
+                views::FamilyFacts::new(evidence, trails, &view.record_people, state.templates())
+                    .map_err(|e| WebError::Internal(format!("rendering family_facts.html: {e}")))?;
             state.keep_family_evidence(run.run.id, family_id, f.clone());
             f
         }
@@ -518,7 +520,7 @@ async fn family_page(
             "forms": forms,
             "errors": forms.errors,
         }),
-        Some(minijinja::context! { family => detail }),
+        Some(minijinja::context! { facts_html => detail.facts_html.clone(), family => detail }),
     )?;
     p.status = status;
     Ok(p)

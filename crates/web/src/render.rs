@@ -18,6 +18,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("sign_in.html", include_str!("../templates/sign_in.html")),
     ("families.html", include_str!("../templates/families.html")),
     ("family.html", include_str!("../templates/family.html")),
+    (
+        "family_facts.html",
+        include_str!("../templates/family_facts.html"),
+    ),
     ("caseload.html", include_str!("../templates/caseload.html")),
     (
         "referrals.html",

@@ -118,9 +118,9 @@ struct EvidenceCache {
     families: HashMap<i64, FamilyFacts>,
 }
 
-/// The most families whose evidence is kept (a few times the eligible families of a large
-/// borough; a family's evidence is a few kilobytes).
-const EVIDENCE_CACHED: usize = 10_000;
+/// The most families whose evidence, timeline and page part are kept (tens of kilobytes
+/// each: at most about 100 MB). More than a day's browsing; when full, the cache starts again.
+const EVIDENCE_CACHED: usize = 2_000;
 
 /// Audit lines waiting for the writer, each with the request waiting for it.
 #[derive(Default)]

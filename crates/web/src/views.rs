@@ -9,7 +9,6 @@ use hearth_store::{
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
 
 /// A headline problem with its label.
 #[derive(Debug, Clone, Serialize)]
@@ -439,23 +438,21 @@ pub(crate) struct FamilyDetail {
     pub members: Vec<Member>,
     /// Who is whose parent, as Hearth infers it.
     pub relationships: Vec<Relationship>,
-    #[serde(serialize_with = "shared")]
-    pub problems: Arc<Vec<ProblemEvidence>>,
-    /// Every partner record of the members, newest first.
-    #[serde(serialize_with = "shared")]
-    pub timeline: Arc<Vec<Event>>,
-    /// The agencies involved with the family (the team around it), from their records.
-    #[serde(serialize_with = "shared")]
-    pub team: Arc<Vec<Agency>>,
+    /// The [`ProblemEvidence`] list.
+    pub problems: minijinja::Value,
+    /// Every partner record of the members, newest first: an [`Event`] list.
+    pub timeline: minijinja::Value,
+    /// The agencies involved with the family (the team around it), from their records: an
+    /// [`Agency`] list.
+    pub team: minijinja::Value,
+    /// The page's part for `problems`, `timeline` and `team`, rendered once per run.
+    #[serde(skip)]
+    pub facts_html: minijinja::Value,
     /// Only for roles that do casework.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<Vec<Note>>,
     #[serde(flatten)]
     pub due: Due,
-}
-
-fn shared<S: serde::Serializer, T: Serialize>(v: &Arc<T>, s: S) -> Result<S::Ok, S::Error> {
-    (**v).serialize(s)
 }
 
 /// An inferred parent and child in a family.
@@ -514,21 +511,32 @@ pub(crate) fn agency_label(source: &str) -> &'static str {
 
 /// What a run says of a family that is the same for every viewer who may open it: kept per
 /// run (see `AppState::family_evidence`).
+///
+/// Each is kept as a template value (a [`ProblemEvidence`], [`Event`] or [`Agency`] list),
+/// converted once: a page passes it on as it is (shared, not copied) instead of converting
+/// a long timeline on every view, and the API serialises it as JSON all the same.
+///
+/// The family page's part for them (`family_facts.html`) is rendered once too: it holds no
+/// identifiers and nothing that depends on the viewer.
 #[derive(Debug, Clone)]
 pub(crate) struct FamilyFacts {
-    pub problems: Arc<Vec<ProblemEvidence>>,
-    pub timeline: Arc<Vec<Event>>,
-    pub team: Arc<Vec<Agency>>,
+    pub problems: minijinja::Value,
+    pub timeline: minijinja::Value,
+    pub team: minijinja::Value,
+    /// `family_facts.html` rendered (a safe string).
+    pub html: minijinja::Value,
 }
 
 impl FamilyFacts {
     /// From a family's evidence, the records it cites and the members' records
-    /// (`record_people`: (record key, person) of each).
+    /// (`record_people`: (record key, person) of each), with the page's part rendered by
+    /// `templates`.
     pub(crate) fn new(
         evidence: Vec<EvidenceRow>,
         trails: Vec<RecordTrail>,
         record_people: &[(i64, i64)],
-    ) -> FamilyFacts {
+        templates: &minijinja::Environment<'_>,
+    ) -> Result<FamilyFacts, minijinja::Error> {
         let person_of: HashMap<i64, i64> = record_people.iter().copied().collect();
         let mut timeline: Vec<Event> = trails
             .iter()
@@ -572,11 +580,18 @@ impl FamilyFacts {
                 .cmp(&a.latest)
                 .then_with(|| a.source.cmp(&b.source))
         });
-        FamilyFacts {
-            problems: Arc::new(group_evidence(evidence, trails)),
-            timeline: Arc::new(timeline),
-            team: Arc::new(team),
-        }
+        let problems = minijinja::Value::from_serialize(group_evidence(evidence, trails));
+        let timeline = minijinja::Value::from_serialize(&timeline);
+        let team = minijinja::Value::from_serialize(&team);
+        let html = templates.get_template("family_facts.html")?.render(minijinja::context! {
+            facts => minijinja::context! { problems => &problems, timeline => &timeline, team => &team },
+        })?;
+        Ok(FamilyFacts {
+            problems,
+            timeline,
+            team,
+            html: minijinja::Value::from_safe_string(html),
+        })
     }
 }
 
@@ -774,6 +789,7 @@ pub(crate) fn family_detail(
         problems: facts.problems,
         timeline: facts.timeline,
         team: facts.team,
+        facts_html: facts.html,
         notes: notes.map(|ns| {
             ns.into_iter()
                 .map(|n| Note {
