@@ -416,6 +416,7 @@ impl Store {
         let run = self.with_tx(|tx| results::save_linkage(tx, results))?;
         self.analyze(&[
             "person_record",
+            "person_identity",
             "review_pair",
             "family",
             "family_member",

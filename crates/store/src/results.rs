@@ -222,6 +222,19 @@ pub(crate) fn save_linkage(tx: &mut dyn Tx, r: &LinkageResults<'_>) -> Result<i6
             .iter()
             .map(|(rec, p)| vec![rec.0.into(), (*p).into()]),
     )?;
+    // Each person's distinct identifier sets, for pages (see `web::person_identities`).
+    tx.exec("DELETE FROM person_identity", &[])?;
+    tx.exec(
+        "INSERT INTO person_identity (person_id, record_id, given_name, family_name, \
+         full_name, date_of_birth, address, postcode, records) \
+         SELECT pr.person_id, MIN(i.record_id), i.given_name, i.family_name, i.full_name, \
+         i.date_of_birth, i.address, i.postcode, COUNT(*) \
+         FROM person_record pr JOIN identity i ON i.record_id = pr.record_id \
+         GROUP BY pr.person_id, i.given_name, i.family_name, i.full_name, i.date_of_birth, \
+                  i.address, i.postcode \
+         ORDER BY pr.person_id",
+        &[],
+    )?;
     tx.bulk(
         "person_change",
         &["run_id", "kind", "person_id", "detail"],

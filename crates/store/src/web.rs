@@ -568,14 +568,11 @@ pub(crate) fn case_notes(tx: &mut dyn Tx, family_id: i64) -> Result<Vec<CaseNote
 pub(crate) fn person_identities(tx: &mut dyn Tx, people: &[i64]) -> Result<Vec<PersonIdentity>> {
     let mut out = Vec::new();
     for chunk in people.chunks(500) {
+        // Written by each linkage run from `identity` and `person_record` (grouped there).
         let sql = format!(
-            "SELECT pr.person_id, MIN(i.record_id), i.given_name, i.family_name, i.full_name, \
-             CAST(i.date_of_birth AS TEXT), i.address, i.postcode, COUNT(*) \
-             FROM person_record pr JOIN identity i ON i.record_id = pr.record_id \
-             WHERE pr.person_id IN ({}) \
-             GROUP BY pr.person_id, i.given_name, i.family_name, i.full_name, i.date_of_birth, \
-                      i.address, i.postcode \
-             ORDER BY pr.person_id, MIN(i.record_id)",
+            "SELECT person_id, record_id, given_name, family_name, full_name, \
+             CAST(date_of_birth AS TEXT), address, postcode, records \
+             FROM person_identity WHERE person_id IN ({}) ORDER BY person_id, record_id",
             crate::results::placeholders(chunk.len())
         );
         let params: Vec<Val> = chunk.iter().map(|&p| Val::Int(p)).collect();

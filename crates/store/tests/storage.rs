@@ -825,7 +825,7 @@ fn crash_child_process() {
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-fn a_version_3_store_upgrades_with_its_cases_clocks_started() {
+fn a_version_3_store_upgrades_with_its_cases_clocks_started_and_identifiers_grouped() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v3.sqlite");
     {
@@ -859,7 +859,10 @@ fn a_version_3_store_upgrades_with_its_cases_clocks_started() {
             "INSERT INTO web_user (id, user_name, display_name, role, password_hash, active, \
              created_at) VALUES (1, 'lw', 'Lee', 'lead_worker', 'x', 1, '2026-01-01T00:00:00Z');
              INSERT INTO family_case VALUES (7, 'engaged', 1, '2026-02-03T10:00:00Z', 'po');
-             INSERT INTO family_case VALUES (8, 'identified', NULL, '2026-02-04T10:00:00Z', 'po');",
+             INSERT INTO family_case VALUES (8, 'identified', NULL, '2026-02-04T10:00:00Z', 'po');
+             INSERT INTO identity (record_id, given_name, family_name) VALUES (1, 'Ann', 'Bee');
+             INSERT INTO identity (record_id, given_name, family_name) VALUES (2, 'Ann', 'Bee');
+             INSERT INTO person_record VALUES (1, 100), (2, 100);",
         )
         .unwrap();
     }
@@ -873,6 +876,13 @@ fn a_version_3_store_upgrades_with_its_cases_clocks_started() {
     );
     let eight = s.family_case(8).unwrap().unwrap();
     assert_eq!((eight.status_since, eight.assigned_at), (at(4), None));
+    // The latest linkage's identifiers, grouped for pages, are there at once.
+    let ids = s.person_identities(&[100]).unwrap();
+    assert_eq!(ids.len(), 1);
+    assert_eq!(
+        (ids[0].given_name.as_deref(), ids[0].records),
+        (Some("Ann"), 2)
+    );
 }
 
 #[test]
