@@ -40,6 +40,10 @@ pub(crate) fn templates() -> minijinja::Environment<'static> {
     let mut env = minijinja::Environment::new();
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
+    // A status's tag colour, decided in one place (`views::status_tag_class`).
+    env.add_filter("tag_class", |status: &str| {
+        crate::views::status_tag_class(status)
+    });
     for (name, source) in TEMPLATES {
         // The templates are part of the binary; a broken one fails every test.
         if let Err(e) = env.add_template(name, source) {

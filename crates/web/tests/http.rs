@@ -391,6 +391,10 @@ async fn families_filter_by_problem_and_status() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let engaged = t.get("/families?status=engaged", Some(&po)).await;
     assert!(engaged.body.contains("/families/2\"") && !engaged.body.contains("/families/1\""));
+    // The status's tag colour is the same on the list and on the family's page.
+    assert!(engaged.body.contains("govuk-tag govuk-tag--turquoise"));
+    let page = t.get("/families/2", Some(&po)).await;
+    assert!(page.body.contains("govuk-tag govuk-tag--turquoise\">Engaged"));
     // Statuses go forward only.
     let back = t
         .submit("/families/2/status", &po, &[("status", "referred")])
