@@ -394,7 +394,9 @@ async fn families_filter_by_problem_and_status() {
     // The status's tag colour is the same on the list and on the family's page.
     assert!(engaged.body.contains("govuk-tag govuk-tag--turquoise"));
     let page = t.get("/families/2", Some(&po)).await;
-    assert!(page.body.contains("govuk-tag govuk-tag--turquoise\">Engaged"));
+    assert!(page
+        .body
+        .contains("govuk-tag govuk-tag--turquoise\">Engaged"));
     // Statuses go forward only.
     let back = t
         .submit("/families/2/status", &po, &[("status", "referred")])
