@@ -5,7 +5,7 @@
 #
 # Usage: bench/linkage_vs_splink.sh [CASES...]
 #        (default: febrl4 borough20k borough300k borough330k gen20k gen300k gen420k)
-#   febrl4       FEBRL4 from shared/data/febrl4 (or $FEBRL4_DIR)
+#   febrl4       FEBRL4 from crates/linkage/tests/data/febrl4 (or $FEBRL4_DIR)
 #   boroughNk    `hearth synth --people N000 --seed 1`: the seven partner files (CSV, BOM,
 #                Windows-1252, xlsx) converted by bench/linkage_borough_prep.py into one common
 #                UTF-8 CSV that both engines read; truth from truth/records.csv
@@ -19,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)/..
 OUT=$ROOT/bench/out/linkage
-FEBRL4_DIR=${FEBRL4_DIR:-$ROOT/../shared/data/febrl4}
+FEBRL4_DIR=${FEBRL4_DIR:-$ROOT/crates/linkage/tests/data/febrl4}
 SPLINK_MAX_PEOPLE=${SPLINK_MAX_PEOPLE:-300000}
 mkdir -p "$OUT"
 if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c "import splink" 2>/dev/null; then

@@ -6,7 +6,9 @@
 //!   parse once at the boundary with a precise [`IdentifierError`];
 //! * the canonical partner record that intake produces and the store keeps: an [`Identity`]
 //!   (who the row is about: names, date of birth, address, identifiers) kept apart from a
-//!   [`Fact`] (what the row says happened: an incident, a term's attendance, a benefit claim).
+//!   [`Fact`] (what the row says happened: an incident, a term's attendance, a benefit claim);
+//! * the programme's closed vocabularies as enums — [`Role`], [`CaseStatus`], [`MemberRole`],
+//!   [`RelationshipBasis`], [`PersonChangeKind`] — whose keys the store keeps.
 //!
 //! It does no I/O and has no opinion on storage or linkage.
 //!
@@ -23,6 +25,10 @@
 
 mod identifiers;
 mod record;
+mod vocabulary;
 
 pub use identifiers::{IdentifierError, NhsNumber, NiNumber, Postcode, Upn};
 pub use record::{AttrValue, Fact, Identity, ImportedRow, QuarantinedRow, Sex};
+pub use vocabulary::{
+    CaseStatus, MemberRole, PersonChangeKind, RelationshipBasis, Role, UnknownKey,
+};

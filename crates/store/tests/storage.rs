@@ -164,48 +164,63 @@ impl Drop for TestDb {
     }
 }
 
-/// Runs `check` on a fresh SQLite store, then on a fresh PostgreSQL schema if configured.
-fn on_both(name: &str, check: fn(&mut Store, &TestDb)) {
+/// Runs `check` on a fresh SQLite store.
+fn on_sqlite(name: &str, check: fn(&mut Store, &TestDb)) {
     eprintln!("{name}: SQLite");
-    {
-        let db = TestDb::sqlite();
-        let mut store = db.open();
-        assert_eq!(store.backend(), Backend::Sqlite);
-        check(&mut store, &db);
-    }
-    match std::env::var(PG_ENV) {
-        Ok(url) if !url.is_empty() => {
-            eprintln!("{name}: PostgreSQL");
-            let db = TestDb::postgres(&url);
-            let mut store = db.open();
-            assert_eq!(store.backend(), Backend::Postgres);
-            check(&mut store, &db);
-            drop(store);
-        }
-        _ => {
-            // Straight to stderr, past the test harness's capture, so that a run without
-            // PostgreSQL says so even when everything passes.
-            use std::io::Write;
-            static SAID: std::sync::Once = std::sync::Once::new();
-            SAID.call_once(|| {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "SKIPPED: PostgreSQL tests (set {PG_ENV}, e.g. \
-                     postgres://postgres@127.0.0.1:5432/test)"
-                );
-            });
-            eprintln!("{name}: SKIPPED on PostgreSQL");
-        }
+    let db = TestDb::sqlite();
+    let mut store = db.open();
+    assert_eq!(store.backend(), Backend::Sqlite);
+    check(&mut store, &db);
+}
+
+/// Runs `check` on a fresh PostgreSQL schema. These tests are compiled as ignored (and so
+/// reported as skipped) unless `HEARTH_TEST_POSTGRES_URL` was set when they were built.
+fn on_postgres(name: &str, check: fn(&mut Store, &TestDb)) {
+    let url = std::env::var(PG_ENV)
+        .ok()
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| panic!("{PG_ENV} was set when this test was built but is not now"));
+    eprintln!("{name}: PostgreSQL");
+    let db = TestDb::postgres(&url);
+    let mut store = db.open();
+    assert_eq!(store.backend(), Backend::Postgres);
+    check(&mut store, &db);
+    drop(store);
+}
+
+/// Runs `check` on SQLite, then on PostgreSQL if configured. FIXME(#10): the tests that
+/// still use this count as passed when PostgreSQL is not configured; move them to `both!`.
+fn on_both(name: &str, check: fn(&mut Store, &TestDb)) {
+    on_sqlite(name, check);
+    if std::env::var(PG_ENV).is_ok_and(|u| !u.is_empty()) {
+        on_postgres(name, check);
+    } else {
+        eprintln!("{name}: SKIPPED on PostgreSQL (set {PG_ENV})");
     }
 }
 
+/// Each check as two tests: `sqlite::name` always, `postgresql::name` when PostgreSQL is
+/// configured (skipped, and reported so, otherwise).
 macro_rules! both {
-    ($($name:ident),* $(,)?) => {$(
-        #[test]
-        fn $name() {
-            on_both(stringify!($name), checks::$name);
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[test]
+                fn $name() {
+                    super::on_sqlite(stringify!($name), super::checks::$name);
+                }
+            )*
         }
-    )*};
+        mod postgresql {
+            $(
+                #[test]
+                #[cfg_attr(not(hearth_pg), ignore = "set HEARTH_TEST_POSTGRES_URL to run on PostgreSQL")]
+                fn $name() {
+                    super::on_postgres(stringify!($name), super::checks::$name);
+                }
+            )*
+        }
+    };
 }
 
 both!(
