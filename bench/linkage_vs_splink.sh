@@ -11,7 +11,8 @@
 #                UTF-8 CSV that both engines read; truth from truth/records.csv
 #   genNk        bench/linkage_gen.py: a second, independent generator (N thousand people,
 #                ~2.5 records each, households, twins, fathers and sons sharing a forename)
-#   SPLINK_MAX_PEOPLE (default 300000): larger cases run Hearth only (borough330k ≈ 1.0M
+#   HEARTH_BIN: the hearth binary to measure (default: build target/release/hearth)
+#   SPLINK_MAX_PEOPLE (default 300000; 0 runs Hearth only): larger cases run Hearth only (borough330k ≈ 1.0M
 #   records, gen420k ≈ 1.04M records).
 # Both engines are pinned to two cores (taskset -c 0,1); Splink's DuckDB gets `threads = 2`.
 # Outputs go to bench/out/linkage/ (git-ignored).
@@ -26,9 +27,13 @@ if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c "import splink" 2>/dev/nul
   python3 -m venv .venv
   .venv/bin/pip install -q splink==5.0.0
 fi
-# `hearth link --spec` when the binary builds; otherwise the crate's `link_spec` example, which
-# calls the same library function (hearth_linkage::spec::run).
-if (cd "$ROOT" && cargo build --release -q -p hearth 2>/dev/null); then
+# `hearth link --spec` when the binary builds (or HEARTH_BIN, a binary to measure instead, e.g.
+# an earlier build); otherwise the crate's `link_spec` example, which calls the same library
+# function (hearth_linkage::spec::run).
+if [ -n "${HEARTH_BIN:-}" ]; then
+  HEARTH=("$HEARTH_BIN" link --spec)
+  HEARTH_OUT=(--out)
+elif (cd "$ROOT" && cargo build --release -q -p hearth 2>/dev/null); then
   HEARTH=("$ROOT/target/release/hearth" link --spec)
   HEARTH_OUT=(--out)
 else
@@ -91,7 +96,7 @@ T
         people=${c#borough}; people=${people/k/000}
         synth=$ROOT/bench/out/synth$((people / 1000))k
         if [ ! -f "$synth/truth/records.csv" ]; then
-          "$ROOT/target/release/hearth" synth --people "$people" --seed 1 --out "$synth" >/dev/null
+          "${HEARTH_BIN:-$ROOT/target/release/hearth}" synth --people "$people" --seed 1 --out "$synth" >/dev/null
         fi
         python3 linkage_borough_prep.py "$synth" "$d/in"
       else
