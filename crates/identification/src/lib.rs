@@ -79,6 +79,7 @@
 
 mod changes;
 mod costs;
+mod error;
 mod eval;
 pub mod export;
 mod expr;
@@ -91,9 +92,10 @@ pub use eval::{
     identify, Diagnostic, Evidence, FamilyProblem, FamilyResult, Identification, IdentifyError,
     PersonResult, ProblemInfo,
 };
+pub use error::{ErrorKind, Location, RulesError};
 pub use expr::Expression;
 pub use input::{FactRef, Family, Person};
 pub use rules::{
-    Aggregate, CostBasis, CostMapping, Eligibility, ErrorKind, Indicator, Location, Priority,
-    Problem, Rules, RulesError, Who, Window, WindowBasis,
+    Aggregate, CostBasis, CostMapping, Eligibility, Indicator, Priority, Problem, Rules, Who,
+    Window, WindowBasis,
 };
