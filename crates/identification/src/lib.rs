@@ -88,11 +88,11 @@ mod rules;
 
 pub use changes::{changes, Changes, NewEvidence};
 pub use costs::{Confidence, CostKind, CostUnit, UnitCost, UnitCosts};
+pub use error::{ErrorKind, Location, RulesError};
 pub use eval::{
     identify, Diagnostic, Evidence, FamilyProblem, FamilyResult, Identification, IdentifyError,
     PersonResult, ProblemInfo,
 };
-pub use error::{ErrorKind, Location, RulesError};
 pub use expr::Expression;
 pub use input::{FactRef, Family, Person};
 pub use rules::{

@@ -7,7 +7,7 @@ use crate::expr::EvalFailure;
 use crate::input::{FactRef, Family, Person};
 use crate::rules::{Aggregate, CostBasis, Indicator, Rules, Who, Window, WindowBasis};
 use chrono::{Months, NaiveDate};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// Tolerance when comparing a computed ratio or sum with its threshold, so that a value that
 /// is exactly at the threshold in decimal (e.g. 30 ÷ 300 = 10%) is not lost to rounding.
@@ -327,7 +327,12 @@ impl<'r> EvalContext<'r> {
         ((e - s).num_days() + 1) as f64 / 7.0
     }
 
-    pub(super) fn family(&self, f: &Family, people: &[Person], evals: &[PersonEval]) -> FamilyResult {
+    pub(super) fn family(
+        &self,
+        f: &Family,
+        people: &[Person],
+        evals: &[PersonEval],
+    ) -> FamilyResult {
         let rules = self.rules;
         let adult_from = rules.adult_from();
         let mut members: Vec<usize> = f.members.clone();

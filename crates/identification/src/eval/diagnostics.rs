@@ -9,7 +9,10 @@ use rayon::prelude::*;
 
 /// Attributes that an indicator reads but that no fact of its source and event type has:
 /// most likely a misspelt name in the rules file, or a mapping that does not produce it.
-pub(super) fn absent_attributes(rules: &Rules, facts_by_person: &[Vec<FactRef>]) -> Vec<Diagnostic> {
+pub(super) fn absent_attributes(
+    rules: &Rules,
+    facts_by_person: &[Vec<FactRef>],
+) -> Vec<Diagnostic> {
     // (indicator, attribute) pairs to look for.
     let wanted: Vec<(usize, String)> = rules
         .indicators()

@@ -8,8 +8,8 @@ mod diagnostics;
 mod results;
 
 pub use results::{
-    Diagnostic, Evidence, FamilyProblem, FamilyResult, Identification, IdentifyError,
-    PersonResult, ProblemInfo,
+    Diagnostic, Evidence, FamilyProblem, FamilyResult, Identification, IdentifyError, PersonResult,
+    ProblemInfo,
 };
 
 use crate::expr::EvalFailure;
@@ -132,4 +132,3 @@ fn ranking_order(a: &FamilyResult, b: &FamilyResult) -> Ordering {
         .then_with(|| b.estimated_annual_cost.total_cmp(&a.estimated_annual_cost))
         .then_with(|| a.family_id.cmp(&b.family_id))
 }
-

@@ -248,11 +248,14 @@ fn indicator(i: usize, table: toml::Table) -> RawIndicatorEntry {
 }
 
 fn window(t: toml::Table) -> Result<RawWindow, ReadError> {
-    check_kind(&t, WINDOW_KINDS, &["months", "open_on_as_at", "last_periods"]).map_err(|m| {
-        ReadError {
-            kind: ErrorKind::UnknownWindow,
-            message: format!("window {m}"),
-        }
+    check_kind(
+        &t,
+        WINDOW_KINDS,
+        &["months", "open_on_as_at", "last_periods"],
+    )
+    .map_err(|m| ReadError {
+        kind: ErrorKind::UnknownWindow,
+        message: format!("window {m}"),
     })?;
     t.try_into().map_err(|e: toml::de::Error| ReadError {
         kind: ErrorKind::Syntax,
@@ -298,8 +301,7 @@ pub(super) fn unit_costs_path(src: &str, file: &str) -> Result<Option<String>, R
         kind: ErrorKind::Syntax,
         message: e.to_string().trim().to_string(),
     })?;
-    Ok(v
-        .get("unit_costs")
+    Ok(v.get("unit_costs")
         .and_then(|x| x.as_str())
         .map(str::to_string))
 }

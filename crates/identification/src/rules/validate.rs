@@ -73,11 +73,7 @@ pub(super) fn rules(
         let at = || Location::Indicator(key.clone());
         let ri = read.map_err(|e| err.read(at(), e))?;
         if indicators.iter().any(|x| x.key == ri.key) {
-            return Err(err.at(
-                at(),
-                ErrorKind::Duplicate,
-                "this key appears twice".into(),
-            ));
+            return Err(err.at(at(), ErrorKind::Duplicate, "this key appears twice".into()));
         }
         let indicator = indicator(ri, &problems, &priority, unit_costs.as_ref(), &at, err)?;
         indicators.push(indicator);
