@@ -29,6 +29,12 @@
 //! 6. **Stable IDs** ([`assign_stable_ids`]): previous person IDs kept, merges and splits
 //!    reported.
 //!
+//! [`link`] runs these as named stages, one module each, in order: `prepare` (standardise and
+//! intern), `dedup`, `blocking`, `train` (estimates in `em`), `score` (the one function that
+//! scores a pair), `people` (clustering through `cluster`'s guarded union-find) and
+//! `review_list` (pairs in input-record terms, links and the review list). No module imports
+//! the crate root; shared types sit low (`record`, `settings`, `model`, `hash`).
+//!
 //! The engine does no I/O and is deterministic: the same records and settings give the same
 //! pairs, people and IDs (seeded sampling, stable sorts, no hash-map order in outputs). The
 //! [`spec`] module (Splink-like `hearth link --spec` runs over CSV files, documented in

@@ -3,14 +3,14 @@
 //!
 //! [`generate`] builds a borough in memory — people in households, what truly happened to
 //! them over the school years 2022/23 to 2024/25, and the seven partner source tables that
-//! record it imperfectly. [`write`] puts it on disk in exactly the layout of
+//! record it imperfectly. [`write()`] puts it on disk in exactly the layout of
 //! `docs/partner-sources.md`: `sources/` (the files intake imports) and `truth/` (never
 //! imported: true people, the true person of every source row, and each family's true
 //! headline problems from the [`truth`] oracle).
 //!
 //! Generation is pure and deterministic: the same [`Config`] gives byte-identical files, on
 //! any number of threads (each household draws from its own generator seeded by the seed and
-//! the household's index). No clock, no hash-map ordering, no I/O until [`write`].
+//! the household's index). No clock, no hash-map ordering, no I/O until [`write()`].
 //!
 //! It is not a statistical model of any real council, and it holds no real person's data.
 //!
