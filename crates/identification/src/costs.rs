@@ -1,7 +1,7 @@
 //! The unit-cost table: what one incident, week or year of a service costs the public purse,
 //! with a deflator table to bring every value to one price year.
 
-use crate::rules::{ErrorKind, Location, RulesError};
+use crate::error::{ErrorKind, Location, RulesError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 

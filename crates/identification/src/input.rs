@@ -30,9 +30,9 @@ pub struct FactRef {
 /// A family (household) as linkage formed it at the as-at date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Family {
-    /// Linkage's stable family ID. [`crate::changes`] matches families across runs by it,
+    /// Linkage's stable family ID. `changes` matches families across runs by it,
     /// so it must stay the same for the same family from one run to the next.
     pub family_id: u64,
-    /// Members, as indices into the `people` slice given to [`crate::identify`].
+    /// Members, as indices into the `people` slice given to `identify`.
     pub members: Vec<usize>,
 }

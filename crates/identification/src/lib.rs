@@ -79,6 +79,7 @@
 
 mod changes;
 mod costs;
+mod error;
 mod eval;
 pub mod export;
 mod expr;
@@ -87,6 +88,7 @@ mod rules;
 
 pub use changes::{changes, Changes, NewEvidence};
 pub use costs::{Confidence, CostKind, CostUnit, UnitCost, UnitCosts};
+pub use error::{ErrorKind, Location, RulesError};
 pub use eval::{
     identify, Diagnostic, Evidence, FamilyProblem, FamilyResult, Identification, IdentifyError,
     PersonResult, ProblemInfo,
@@ -94,6 +96,6 @@ pub use eval::{
 pub use expr::Expression;
 pub use input::{FactRef, Family, Person};
 pub use rules::{
-    Aggregate, CostBasis, CostMapping, Eligibility, ErrorKind, Indicator, Location, Priority,
-    Problem, Rules, RulesError, Who, Window, WindowBasis,
+    Aggregate, CostBasis, CostMapping, Eligibility, Indicator, Priority, Problem, Rules, Who,
+    Window, WindowBasis,
 };

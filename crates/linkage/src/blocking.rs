@@ -8,6 +8,7 @@
 //! the report (and logged as a warning) — never silently exploding.
 
 use crate::compare::compare;
+use crate::hash::mix;
 use crate::prepare::{Prepared, Rec};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -97,14 +98,6 @@ impl BlockingRule {
             BlockingRule::NamesPhoneticHouse => "names_phonetic+house".into(),
         }
     }
-}
-
-#[inline]
-pub(crate) fn mix(a: u64, b: u64) -> u64 {
-    let mut z = a ^ b.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    (z ^ (z >> 31)) | 1
 }
 
 fn key(p: &Prepared, r: &Rec, rule: BlockingRule, salt: u64) -> u64 {

@@ -136,7 +136,7 @@ fn fuzzy_names(p: &Prepared, a: u32, b: u32) -> Option<bool> {
     // Interned ids mean something only within one preparation: key by its generation too.
     let key = ((a.min(b) as u64) << 32) | a.max(b) as u64;
     let generation = p.generation;
-    let slot = (crate::blocking::mix(key, 0x5eed) as usize) & (SLOTS - 1);
+    let slot = (crate::hash::mix(key, 0x5eed) as usize) & (SLOTS - 1);
     let enc = |v: Option<bool>| match v {
         Some(true) => 1u8,
         Some(false) => 2,
@@ -361,11 +361,18 @@ pub(crate) fn compare(p: &Prepared, a: &Rec, b: &Rec) -> u32 {
         .fold(0u32, |acc, (k, l)| acc | (l << (3 * k)))
 }
 
+/// Finds a comparison and level by their names: `(comparison index, level index)`.
+pub fn parse_level(comparison: &str, level: &str) -> Option<(usize, usize)> {
+    let k = COMPARISONS.iter().position(|c| c.name == comparison)?;
+    let l = COMPARISONS[k].levels.iter().position(|l| *l == level)?;
+    Some((k, l))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::LinkRecord;
     use crate::standardise::{parse_dob, Nicknames};
-    use crate::LinkRecord;
 
     fn person(given: &str, family: &str) -> LinkRecord {
         let mut r = LinkRecord::new(0, "k");

@@ -2,8 +2,8 @@
 //! hot comparison loop touches only integers and borrowed byte slices.
 
 use crate::metrics::phonetic;
+use crate::record::LinkRecord;
 use crate::standardise::{self, Nicknames};
-use crate::LinkRecord;
 use rayon::prelude::*;
 use std::collections::HashMap;
 

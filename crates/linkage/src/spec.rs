@@ -4,7 +4,11 @@
 //! role; with no other settings the engine trains itself and links. This module is the only
 //! part of the crate that does I/O. The format is documented in `SPEC.md`.
 
-use crate::{link, Constraints, LinkRecord, Settings};
+use crate::blocking::BlockingReport;
+use crate::link::{link, Linkage};
+use crate::model::ScoredPair;
+use crate::record::LinkRecord;
+use crate::settings::{Constraints, Settings};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -194,7 +198,7 @@ pub struct Summary {
     /// Records per source.
     pub records_per_source: Vec<(String, usize)>,
     /// The blocking report.
-    pub report: crate::BlockingReport,
+    pub report: BlockingReport,
     /// Threshold probability and weight, and how it was chosen.
     pub threshold: (f64, f64, &'static str),
     /// Linked pairs written.
@@ -489,7 +493,7 @@ pub fn run(spec_path: &Path, out_dir: &Path) -> Result<Summary, SpecError> {
 fn write_outputs(
     out_dir: &Path,
     records: &[LinkRecord],
-    linkage: &crate::Linkage,
+    linkage: &Linkage,
 ) -> Result<(), SpecError> {
     use rayon::prelude::*;
     use std::io::Write;
@@ -525,7 +529,7 @@ fn write_outputs(
         }
         Ok(())
     })?;
-    let write_pairs = |name: &str, pairs: &[crate::ScoredPair]| {
+    let write_pairs = |name: &str, pairs: &[ScoredPair]| {
         w(name, &|b| {
             writeln!(
                 b,

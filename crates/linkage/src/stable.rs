@@ -1,6 +1,7 @@
 //! Stable person IDs across runs.
 
-use crate::{LinkRecord, Linkage};
+use crate::link::Linkage;
+use crate::record::LinkRecord;
 use serde::Serialize;
 use std::collections::BTreeMap;
 

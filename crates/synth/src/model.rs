@@ -7,7 +7,7 @@ use hearth_model::Sex;
 /// A person in the synthetic borough, with error-free values.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Person {
-    /// Index in [`crate::Borough::people`]; the person id is `P` and this plus one, 7 digits.
+    /// Index in `Borough::people`; the person id is `P` and this plus one, 7 digits.
     pub index: usize,
     /// True forename.
     pub given_name: String,
@@ -32,7 +32,7 @@ pub struct Person {
     /// Unique Pupil Number for children of school age during the period who are on a school
     /// roll.
     pub upn: Option<String>,
-    /// Index of the person's household in [`crate::Borough::households`].
+    /// Index of the person's household in `Borough::households`.
     pub household: usize,
     /// Whether the person is (or was) married and uses a married surname (title `Mrs`).
     pub married: bool,
@@ -90,11 +90,11 @@ pub enum HouseholdKind {
 /// A household: the people living together at the as-at date, and where they lived.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Household {
-    /// Index in [`crate::Borough::households`].
+    /// Index in `Borough::households`.
     pub index: usize,
     /// Structure of the household.
     pub kind: HouseholdKind,
-    /// Indices of members in [`crate::Borough::people`].
+    /// Indices of members in `Borough::people`.
     pub members: Vec<usize>,
     /// Address index of the current home (see the geography).
     pub address: usize,
@@ -169,7 +169,7 @@ impl Involvement {
 pub struct Attendance {
     /// The pupil.
     pub person: usize,
-    /// Index into [`crate::dates::terms`].
+    /// Index into `dates::terms`.
     pub term: usize,
     /// Possible sessions.
     pub possible: u32,

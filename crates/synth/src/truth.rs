@@ -17,9 +17,9 @@
 //!   started on or before it and has no end or ends on or after it;
 //! * housing arrears of £500 or more means 50,000 pence or more.
 
+use crate::borough::Borough;
 use crate::dates::{age_on, terms, AS_AT, WINDOW_START};
 use crate::model::{ContactType, EpisodeType, IncidentCategory, Involvement};
-use crate::Borough;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 

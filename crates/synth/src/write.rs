@@ -1,11 +1,11 @@
 //! Writing a borough to disk: the seven source files and the ground truth.
 
+use crate::borough::{Borough, Summary, SynthError};
 use crate::dates::{AS_AT, PERIOD_END, PERIOD_START};
 use crate::errors::ErrorKind;
 use crate::model::{family_id, household_id, person_id};
 use crate::sources::{Cell, Source, SourceTable};
 use crate::truth::FamilyTruth;
-use crate::{Borough, Summary, SynthError};
 use chrono::Datelike;
 use rayon::prelude::*;
 use std::fmt::Write as _;

@@ -1,375 +1,32 @@
-//! Evaluation: which people meet which indicators, which families have which problems, who is
-//! eligible, and in what order.
+//! Evaluating the rules for one person and one family as at a date: ages, windows, matching
+//! facts, aggregations, costs, problems, eligibility and the priority score. It does not rank
+//! families or gather diagnostics across people (that is `identify`).
 
+use super::results::{Evidence, FamilyProblem, FamilyResult};
 use crate::expr::EvalFailure;
 use crate::input::{FactRef, Family, Person};
 use crate::rules::{Aggregate, CostBasis, Indicator, Rules, Who, Window, WindowBasis};
 use chrono::{Months, NaiveDate};
-use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
-use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// Tolerance when comparing a computed ratio or sum with its threshold, so that a value that
 /// is exactly at the threshold in decimal (e.g. 30 ÷ 300 = 10%) is not lost to rounding.
 const EPSILON: f64 = 1e-9;
 
-/// The inputs to [`identify`] do not fit together.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum IdentifyError {
-    /// `facts_by_person` must have one entry per person.
-    #[error(
-        "{people} people but {facts} fact lists: facts_by_person[i] must hold person i's facts"
-    )]
-    LengthMismatch {
-        /// Number of people.
-        people: usize,
-        /// Number of fact lists.
-        facts: usize,
-    },
-    /// A family lists a member index beyond the people slice.
-    #[error("family {family_id} lists member index {index}, but there are only {people} people")]
-    MemberOutOfRange {
-        /// The family.
-        family_id: u64,
-        /// The bad index.
-        index: usize,
-        /// Number of people.
-        people: usize,
-    },
-    /// Two families share an ID.
-    #[error("family ID {0} appears twice; family IDs must be unique")]
-    DuplicateFamily(u64),
-}
-
-/// One indicator met by one person: the evidence for a problem.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Evidence {
-    /// The problem's key.
-    pub problem: String,
-    /// The indicator's key.
-    pub indicator: String,
-    /// The person who meets it.
-    pub person_id: u64,
-    /// Their age in whole years at the as-at date, if known.
-    pub age: Option<u32>,
-    /// The records of the facts that meet it, sorted (duplicates of one fact included).
-    pub record_ids: Vec<u64>,
-    /// The computed value: the number of matching facts (`any`, `count`), the sum (`sum`) or
-    /// the ratio (`ratio`, e.g. 0.12 for 12% of sessions missed).
-    pub value: f64,
-    /// Estimated annual cost to the public purse of what this evidence stands for, in pounds
-    /// at the rules' price year (0 when the indicator maps to no unit cost).
-    pub estimated_annual_cost: f64,
-}
-
-/// The indicators one person meets.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PersonResult {
-    /// The person.
-    pub person_id: u64,
-    /// Age at the as-at date, if known.
-    pub age: Option<u32>,
-    /// What they meet, in rules order.
-    pub evidence: Vec<Evidence>,
-}
-
-/// One problem of one family, with its evidence.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FamilyProblem {
-    /// The problem's key.
-    pub key: String,
-    /// Whether an adult and a child of the family both have it.
-    pub intergenerational: bool,
-    /// The evidence, sorted by indicator (rules order) then person.
-    pub evidence: Vec<Evidence>,
-}
-
-/// One family's result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FamilyResult {
-    /// Linkage's stable family ID.
-    pub family_id: u64,
-    /// Position in the priority order, from 1.
-    pub rank: usize,
-    /// Whether the family meets the eligibility rule.
-    pub eligible: bool,
-    /// Whether any member is a dependent child (under the rules' age) at the as-at date.
-    pub has_dependent_child: bool,
-    /// Member person IDs, sorted.
-    pub member_ids: Vec<u64>,
-    /// The family's problems, in rules order.
-    pub problems: Vec<FamilyProblem>,
-    /// Estimated annual cost to the public purse, in pounds at the rules' price year.
-    pub estimated_annual_cost: f64,
-    /// The priority score (see `RULES.md`).
-    pub priority_score: f64,
-}
-
-impl FamilyResult {
-    /// Number of problems.
-    pub fn problem_count(&self) -> usize {
-        self.problems.len()
-    }
-
-    /// Number of intergenerational problems.
-    pub fn intergenerational_count(&self) -> usize {
-        self.problems.iter().filter(|p| p.intergenerational).count()
-    }
-
-    /// The family's problem keys, in rules order.
-    pub fn problem_keys(&self) -> Vec<&str> {
-        self.problems.iter().map(|p| p.key.as_str()).collect()
-    }
-}
-
-/// A condition or value that could not be evaluated on some facts (those facts were treated
-/// as not matching). Names attributes, never values.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Diagnostic {
-    /// The indicator.
-    pub indicator: String,
-    /// What went wrong.
-    pub message: String,
-    /// How many facts.
-    pub facts: u64,
-}
-
-/// A problem's key and title, carried so that exports need no rules.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ProblemInfo {
-    /// Key.
-    pub key: String,
-    /// Title.
-    pub title: String,
-}
-
-/// The result of [`identify`]: every family ranked, with evidence.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Identification {
-    /// The rules profile used.
-    pub profile: String,
-    /// The as-at date.
-    pub as_at: NaiveDate,
-    /// Price year of the cost estimates, if the rules have a unit-cost table.
-    pub price_year: Option<String>,
-    /// The profile's problems, in rules order.
-    pub problems: Vec<ProblemInfo>,
-    /// Every family, in priority order (rank 1 first).
-    pub families: Vec<FamilyResult>,
-    /// Every person who meets at least one indicator, sorted by person ID.
-    pub people: Vec<PersonResult>,
-    /// Evaluation failures, sorted by indicator then message.
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-impl Identification {
-    /// The eligible families, in priority order.
-    pub fn eligible(&self) -> impl Iterator<Item = &FamilyResult> {
-        self.families.iter().filter(|f| f.eligible)
-    }
-
-    /// A family by ID.
-    pub fn family(&self, family_id: u64) -> Option<&FamilyResult> {
-        self.families.iter().find(|f| f.family_id == family_id)
-    }
-}
-
-struct Hit {
+pub(super) struct Hit {
     indicator: usize,
     record_ids: Vec<u64>,
     value: f64,
     cost: f64,
 }
 
-struct PersonEval {
-    age: Option<u32>,
-    hits: Vec<Hit>,
-    failures: Vec<(usize, EvalFailure)>,
+pub(super) struct PersonEval {
+    pub(super) age: Option<u32>,
+    pub(super) hits: Vec<Hit>,
+    pub(super) failures: Vec<(usize, EvalFailure)>,
 }
 
-/// Evaluates `rules` for every person and family as at `as_at`.
-///
-/// `facts_by_person[i]` holds the facts of `people[i]`; `Family::members` index `people`.
-/// The result is deterministic: the same inputs give the same output, in the same order,
-/// whatever the thread count.
-pub fn identify(
-    rules: &Rules,
-    people: &[Person],
-    facts_by_person: &[Vec<FactRef>],
-    families: &[Family],
-    as_at: NaiveDate,
-) -> Result<Identification, IdentifyError> {
-    if people.len() != facts_by_person.len() {
-        return Err(IdentifyError::LengthMismatch {
-            people: people.len(),
-            facts: facts_by_person.len(),
-        });
-    }
-    let mut seen = BTreeSet::new();
-    for f in families {
-        if !seen.insert(f.family_id) {
-            return Err(IdentifyError::DuplicateFamily(f.family_id));
-        }
-        if let Some(&index) = f.members.iter().find(|&&m| m >= people.len()) {
-            return Err(IdentifyError::MemberOutOfRange {
-                family_id: f.family_id,
-                index,
-                people: people.len(),
-            });
-        }
-    }
-    let mut ctx = EvalContext::new(rules, as_at);
-    ctx.periods = calendar_periods(rules, facts_by_person, as_at);
-
-    let evals: Vec<PersonEval> = people
-        .par_iter()
-        .zip(facts_by_person.par_iter())
-        .map(|(p, facts)| ctx.person(p, facts))
-        .collect();
-
-    let mut failures: BTreeMap<(usize, EvalFailure), u64> = BTreeMap::new();
-    for e in &evals {
-        for f in &e.failures {
-            *failures.entry(f.clone()).or_default() += 1;
-        }
-    }
-    let mut diagnostics: Vec<Diagnostic> = failures
-        .into_iter()
-        .map(|((i, f), n)| Diagnostic {
-            indicator: rules.indicators()[i].key.clone(),
-            message: f.to_string(),
-            facts: n,
-        })
-        .collect();
-    diagnostics.extend(absent_attributes(rules, facts_by_person));
-    diagnostics.sort_by(|a, b| (&a.indicator, &a.message).cmp(&(&b.indicator, &b.message)));
-
-    let mut people_out: Vec<PersonResult> = people
-        .iter()
-        .zip(&evals)
-        .filter(|(_, e)| !e.hits.is_empty())
-        .map(|(p, e)| PersonResult {
-            person_id: p.person_id,
-            age: e.age,
-            evidence: e
-                .hits
-                .iter()
-                .map(|h| ctx.evidence(p.person_id, e.age, h))
-                .collect(),
-        })
-        .collect();
-    people_out.sort_by_key(|p| p.person_id);
-
-    let mut fams: Vec<FamilyResult> = families
-        .par_iter()
-        .map(|f| ctx.family(f, people, &evals))
-        .collect();
-    fams.sort_by(ranking_order);
-    for (i, f) in fams.iter_mut().enumerate() {
-        f.rank = i + 1;
-    }
-
-    Ok(Identification {
-        profile: rules.profile().to_string(),
-        as_at,
-        price_year: rules.unit_costs().and(rules.priority().price_year.clone()),
-        problems: rules
-            .problems()
-            .iter()
-            .map(|p| ProblemInfo {
-                key: p.key.clone(),
-                title: p.title.clone(),
-            })
-            .collect(),
-        families: fams,
-        people: people_out,
-        diagnostics,
-    })
-}
-
-/// Attributes that an indicator reads but that no fact of its source and event type has:
-/// most likely a misspelt name in the rules file, or a mapping that does not produce it.
-fn absent_attributes(rules: &Rules, facts_by_person: &[Vec<FactRef>]) -> Vec<Diagnostic> {
-    // (indicator, attribute) pairs to look for.
-    let wanted: Vec<(usize, String)> = rules
-        .indicators()
-        .iter()
-        .enumerate()
-        .flat_map(|(j, ind)| {
-            ind.attributes()
-                .into_iter()
-                .map(move |a| (j, a.to_string()))
-        })
-        .collect();
-    if wanted.is_empty() {
-        return Vec::new();
-    }
-    let n_ind = rules.indicators().len();
-    type Acc = (Vec<u64>, Vec<bool>);
-    let (facts_seen, present): Acc = facts_by_person
-        .par_iter()
-        .fold(
-            || (vec![0u64; n_ind], vec![false; wanted.len()]),
-            |(mut seen, mut present): Acc, facts| {
-                for f in facts {
-                    for (j, ind) in rules.indicators().iter().enumerate() {
-                        if *f.source == *ind.source && f.fact.event_type == ind.event_type {
-                            seen[j] += 1;
-                        }
-                    }
-                    for (k, (j, a)) in wanted.iter().enumerate() {
-                        let ind = &rules.indicators()[*j];
-                        if !present[k]
-                            && *f.source == *ind.source
-                            && f.fact.event_type == ind.event_type
-                            && f.fact.attributes.contains_key(a)
-                        {
-                            present[k] = true;
-                        }
-                    }
-                }
-                (seen, present)
-            },
-        )
-        .reduce(
-            || (vec![0u64; n_ind], vec![false; wanted.len()]),
-            |(mut s1, mut p1), (s2, p2)| {
-                s1.iter_mut().zip(s2).for_each(|(a, b)| *a += b);
-                p1.iter_mut().zip(p2).for_each(|(a, b)| *a |= b);
-                (s1, p1)
-            },
-        );
-    wanted
-        .iter()
-        .zip(present)
-        .filter(|((j, _), p)| !p && facts_seen[*j] > 0)
-        .map(|((j, a), _)| {
-            let ind = &rules.indicators()[*j];
-            Diagnostic {
-                indicator: ind.key.clone(),
-                message: format!(
-                    "attribute `{a}` is on none of the `{}` `{}` facts: is the name right?",
-                    ind.source, ind.event_type
-                ),
-                facts: facts_seen[*j],
-            }
-        })
-        .collect()
-}
-
-/// Priority order: eligible first; then higher score; more problems; higher cost; lower
-/// family ID (the final, deterministic tie-break).
-fn ranking_order(a: &FamilyResult, b: &FamilyResult) -> Ordering {
-    b.eligible
-        .cmp(&a.eligible)
-        .then_with(|| b.priority_score.total_cmp(&a.priority_score))
-        .then_with(|| b.problems.len().cmp(&a.problems.len()))
-        .then_with(|| b.estimated_annual_cost.total_cmp(&a.estimated_annual_cost))
-        .then_with(|| a.family_id.cmp(&b.family_id))
-}
-
-struct EvalContext<'r> {
+pub(super) struct EvalContext<'r> {
     rules: &'r Rules,
     as_at: NaiveDate,
     /// Start of each indicator's month window (inclusive); unused for other windows.
@@ -380,13 +37,13 @@ struct EvalContext<'r> {
     /// before the as-at date, across everyone's facts (the calendar, e.g. the last three
     /// school terms), sorted. A person's facts count only in these periods, so a child who
     /// left school two terms ago is not judged on older terms.
-    periods: Vec<Vec<(NaiveDate, NaiveDate)>>,
+    pub(super) periods: Vec<Vec<(NaiveDate, NaiveDate)>>,
 }
 
 /// The calendar of each `last_periods` indicator: the N most recent distinct
 /// (end date, start date) periods, among all facts of its source and event type, that ended
 /// before the as-at date.
-fn calendar_periods(
+pub(super) fn calendar_periods(
     rules: &Rules,
     facts_by_person: &[Vec<FactRef>],
     as_at: NaiveDate,
@@ -423,7 +80,7 @@ fn months_before(d: NaiveDate, months: u32) -> NaiveDate {
 }
 
 impl<'r> EvalContext<'r> {
-    fn new(rules: &'r Rules, as_at: NaiveDate) -> Self {
+    pub(super) fn new(rules: &'r Rules, as_at: NaiveDate) -> Self {
         let window_start = rules
             .indicators()
             .iter()
@@ -441,7 +98,7 @@ impl<'r> EvalContext<'r> {
         }
     }
 
-    fn evidence(&self, person_id: u64, age: Option<u32>, h: &Hit) -> Evidence {
+    pub(super) fn evidence(&self, person_id: u64, age: Option<u32>, h: &Hit) -> Evidence {
         let ind = &self.rules.indicators()[h.indicator];
         Evidence {
             problem: self.rules.problems()[ind.problem].key.clone(),
@@ -454,7 +111,7 @@ impl<'r> EvalContext<'r> {
         }
     }
 
-    fn person(&self, p: &Person, facts: &[FactRef]) -> PersonEval {
+    pub(super) fn person(&self, p: &Person, facts: &[FactRef]) -> PersonEval {
         let age = p.date_of_birth.and_then(|d| self.as_at.years_since(d));
         let mut out = PersonEval {
             age,
@@ -670,7 +327,12 @@ impl<'r> EvalContext<'r> {
         ((e - s).num_days() + 1) as f64 / 7.0
     }
 
-    fn family(&self, f: &Family, people: &[Person], evals: &[PersonEval]) -> FamilyResult {
+    pub(super) fn family(
+        &self,
+        f: &Family,
+        people: &[Person],
+        evals: &[PersonEval],
+    ) -> FamilyResult {
         let rules = self.rules;
         let adult_from = rules.adult_from();
         let mut members: Vec<usize> = f.members.clone();

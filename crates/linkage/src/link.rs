@@ -1,0 +1,164 @@
+//! [`link`]: the engine's stages in order — prepare (standardise and intern), deduplicate,
+//! block, train, score, cluster, review — each in its own module, timed, and the [`Linkage`]
+//! they produce. It holds no stage's logic itself.
+
+use crate::blocking::{self, BlockingReport};
+use crate::dedup;
+use crate::model::{explain, Contribution, ScoredPair, TrainedModel};
+use crate::people;
+use crate::prepare;
+use crate::record::LinkRecord;
+use crate::review_list::{self, Outcome};
+use crate::score::{self, TermFrequencies};
+use crate::settings::{Constraints, Settings};
+use crate::standardise;
+use crate::train::{self, TrainingInput};
+
+/// The result of [`link`].
+#[derive(Debug, Clone)]
+pub struct Linkage {
+    /// Person index (0-based, dense, numbered in order of each person's first record) of
+    /// every input record.
+    pub person_of: Vec<u32>,
+    /// Number of people.
+    pub people: usize,
+    /// Links: scored pairs at or above the match threshold, not vetoed, whose records ended
+    /// in the same person (pairs of exact duplicate records included).
+    pub pairs: Vec<ScoredPair>,
+    /// For a reviewer: pairs in the clerical-review band, vetoed pairs above it, and links the
+    /// clustering refused (conflicting identifiers or dates, or too little support).
+    pub review: Vec<ScoredPair>,
+    /// The trained model.
+    pub model: TrainedModel,
+    /// What blocking did.
+    pub report: BlockingReport,
+}
+
+impl Linkage {
+    /// Explains a pair.
+    pub fn explain(&self, pair: &ScoredPair) -> Vec<Contribution> {
+        explain(pair, &self.model)
+    }
+}
+
+/// Stage timings, logged at debug level as each stage ends.
+struct Laps {
+    t0: std::time::Instant,
+    last: f64,
+    stages: Vec<(&'static str, f64)>,
+}
+
+impl Laps {
+    fn start() -> Self {
+        Laps {
+            t0: std::time::Instant::now(),
+            last: 0.0,
+            stages: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, what: &'static str) {
+        let now = self.t0.elapsed().as_secs_f64();
+        tracing::debug!(stage = what, seconds = now - self.last, "link stage done");
+        self.stages.push((what, now - self.last));
+        self.last = now;
+    }
+}
+
+/// Links records into people. Pure and deterministic.
+pub fn link(records: &[LinkRecord], settings: &Settings, constraints: &Constraints) -> Linkage {
+    let mut laps = Laps::start();
+    let nick = match &settings.nicknames {
+        Some(t) => standardise::Nicknames::parse(t),
+        None => standardise::Nicknames::shipped(),
+    };
+    let mut prep = prepare::prepare(records, &nick);
+    let n_in = records.len();
+    laps.lap("prepare");
+
+    let distinct = dedup::deduplicate(&mut prep, constraints);
+    let nd = prep.recs.len();
+    let unique = settings.unique_mask();
+    let recs = &prep.recs;
+    let allowed = |i: usize, j: usize| {
+        let (a, b) = (recs[i].source, recs[j].source);
+        !(a == b && unique[a as usize])
+    };
+    let veto = settings
+        .veto
+        .unwrap_or_else(|| !prep.recs.iter().all(|r| unique[r.source as usize]));
+    let (cands, rule_reports) =
+        blocking::candidates(&prep, &settings.rules, settings.max_block_size, &allowed);
+    laps.lap("blocking");
+
+    let model = train::train(
+        &prep,
+        &cands,
+        TrainingInput {
+            settings,
+            constraints,
+            rep_of: &distinct.rep_of,
+            unique: &unique,
+            allowed: &allowed,
+        },
+    );
+    laps.lap("train");
+
+    let tf = TermFrequencies::new(&prep, settings.term_frequency);
+    let scored = score::score(&prep, &cands, &model, &tf, veto);
+    drop(cands);
+    laps.lap("score");
+
+    let people::People {
+        person_of,
+        people,
+        links,
+    } = people::cluster(
+        &prep.recs,
+        &scored,
+        model.threshold_probability,
+        &distinct,
+        constraints,
+        &unique,
+    );
+    laps.lap("cluster");
+
+    let Outcome { pairs, review } = review_list::review(
+        review_list::Scored {
+            prep: &prep,
+            scored: &scored,
+            links: &links,
+            model: &model,
+            tf: &tf,
+        },
+        &distinct,
+        &person_of,
+        settings.review_band,
+    );
+
+    let report = BlockingReport {
+        candidate_pairs: rule_reports.iter().map(|r| r.pairs).sum(),
+        rules: rule_reports,
+        distinct_records: nd,
+        records: n_in,
+        stage_seconds: {
+            laps.lap("output");
+            laps.stages
+        },
+    };
+    tracing::info!(
+        records = n_in,
+        distinct = nd,
+        candidates = report.candidate_pairs,
+        people,
+        "linked"
+    );
+    Linkage {
+        person_of,
+        people,
+        pairs,
+        review,
+        model,
+        report,
+    }
+}

@@ -1,0 +1,112 @@
+//! The review stage: the run's pairs in input-record terms. Each distinct pair stands for all
+//! pairs of its members; identical records are scored as the all-exact self pattern and are
+//! always links; links that clustering refused, pairs in the clerical-review band and vetoed
+//! pairs above it go to the review list. It does not choose which of them a reviewer sees
+//! first (that is the review queue's job, outside the engine's `link`).
+
+use crate::compare;
+use crate::dedup::Distinct;
+use crate::model::{ScoredPair, TrainedModel};
+use crate::prepare::Prepared;
+use crate::score::{score_pair, TermFrequencies};
+use rayon::prelude::*;
+
+/// Links and pairs for review, in input-record terms, each sorted by (left, right).
+pub(crate) struct Outcome {
+    /// Links whose records ended in the same person (duplicates' pairs included).
+    pub pairs: Vec<ScoredPair>,
+    /// Pairs for a reviewer, each once.
+    pub review: Vec<ScoredPair>,
+}
+
+/// What the review stage reads.
+pub(crate) struct Scored<'a> {
+    /// The distinct records.
+    pub prep: &'a Prepared,
+    /// Every scored candidate pair of distinct records.
+    pub scored: &'a [ScoredPair],
+    /// The links clustering was offered, in the order offered.
+    pub links: &'a [&'a ScoredPair],
+    /// The model and term frequencies pairs were scored with.
+    pub model: &'a TrainedModel,
+    pub tf: &'a TermFrequencies,
+}
+
+/// Expands the run's pairs to input records and sorts out links from pairs to review.
+pub(crate) fn review(
+    run: Scored,
+    distinct: &Distinct,
+    person_of: &[u32],
+    review_band: (f64, f64),
+) -> Outcome {
+    let Scored {
+        prep,
+        scored,
+        links,
+        model,
+        tf,
+    } = run;
+    let members = &distinct.members;
+    // Pairs in input-record terms: each distinct pair stands for all pairs of its members;
+    // identical duplicates are exact matches of each other.
+    let expand = |s: &ScoredPair| -> Vec<ScoredPair> {
+        let mut out = Vec::new();
+        for &x in &members[s.left as usize] {
+            for &y in &members[s.right as usize] {
+                let (l, r) = (x.min(y), x.max(y));
+                out.push(ScoredPair {
+                    left: l,
+                    right: r,
+                    ..*s
+                });
+            }
+        }
+        out
+    };
+    let (lo, hi) = review_band;
+    let mut pairs: Vec<ScoredPair> = links.par_iter().flat_map_iter(|s| expand(s)).collect();
+    // Duplicate groups: pairs among identical records, scored as the all-exact self pattern
+    // (never vetoed: identical records are one person by construction).
+    let dup: Vec<ScoredPair> = members
+        .par_iter()
+        .enumerate()
+        .filter(|(_, m)| m.len() > 1)
+        .flat_map_iter(|(d, m)| {
+            let r = &prep.recs[d];
+            let pattern = compare::compare(prep, r, r);
+            let scored = score_pair(model, tf, false, (0, 0), pattern, r);
+            let mut out = Vec::new();
+            for x in 0..m.len() {
+                for y in x + 1..m.len() {
+                    out.push(ScoredPair {
+                        left: m[x],
+                        right: m[y],
+                        ..scored
+                    });
+                }
+            }
+            out
+        })
+        .collect();
+    // Identical records are one person by construction: their pairs are always links.
+    pairs.extend(dup);
+    // Links the clustering refused (a conflict or too little support) are not the same person
+    // in the end: they leave the links for the review list.
+    let (kept, refused): (Vec<ScoredPair>, Vec<ScoredPair>) = pairs
+        .into_par_iter()
+        .partition(|p| person_of[p.left as usize] == person_of[p.right as usize]);
+    let mut pairs = kept;
+    pairs.par_sort_unstable_by(|a, b| (a.left, a.right).cmp(&(b.left, b.right)));
+    let mut review: Vec<ScoredPair> = scored
+        .iter()
+        .filter(|s| {
+            (s.match_probability >= lo && s.match_probability <= hi)
+                || (s.vetoed && s.match_probability > hi)
+        })
+        .flat_map(expand)
+        .chain(refused)
+        .collect();
+    review.par_sort_unstable_by(|a, b| (a.left, a.right).cmp(&(b.left, b.right)));
+    review.dedup_by(|a, b| (a.left, a.right) == (b.left, b.right));
+    Outcome { pairs, review }
+}

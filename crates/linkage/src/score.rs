@@ -1,0 +1,120 @@
+//! Scoring: a compared pair's match weight and probability under the trained model, with
+//! term-frequency adjustments for exact name matches and the veto. [`score_pair`] is the one
+//! place a pair is scored; [`score`] applies it to every candidate pair. It does not compare
+//! records (that is `compare`) or decide links (that is `cluster`).
+
+use crate::blocking::Cand;
+use crate::compare::{self, level, FAMILY, GIVEN};
+use crate::model::{probability, ScoredPair, TrainedModel};
+use crate::prepare::{NameInfo, Prepared, Rec};
+use rayon::prelude::*;
+
+/// The veto rule: given names plainly different (not exact, nickname, fuzzy, initial or
+/// swapped) or dates of birth in different years and not one digit apart, and no identifier
+/// agreeing exactly or within one typo. Rationale: households put siblings, twins and a parent and child of one
+/// name side by side with the same surname and address; real recording errors in a forename
+/// or a date of birth are nearly always typos, nicknames, swaps or one digit, which have their
+/// own levels.
+pub fn vetoed(pattern: u32) -> bool {
+    let differ =
+        compare::level(pattern, compare::GIVEN) == 6 || compare::level(pattern, compare::DOB) == 5;
+    differ
+        && !compare::IDENTIFIERS
+            .clone()
+            .any(|k| matches!(compare::level(pattern, k), 1 | 2))
+}
+
+/// Term-frequency adjustments (bits) for an exact match on each interned name: positive for a
+/// rare name, negative for a common one; all 0 when adjustments are off.
+pub(crate) struct TermFrequencies {
+    given: Vec<f32>,
+    family: Vec<f32>,
+}
+
+impl TermFrequencies {
+    /// Baselines: the chance two random records share a name, vs this name's share.
+    pub(crate) fn new(prep: &Prepared, enabled: bool) -> Self {
+        let tf = |count: fn(&NameInfo) -> u32, total: u32| -> Vec<f32> {
+            let t = total as f64;
+            let baseline: f64 = prep
+                .name_info
+                .iter()
+                .map(|i| count(i) as f64 * (count(i) as f64 - 1.0).max(0.0))
+                .sum::<f64>()
+                / (t * (t - 1.0)).max(1.0);
+            prep.name_info
+                .iter()
+                .map(|i| {
+                    let c = count(i) as f64;
+                    if c <= 0.0 || baseline <= 0.0 || !enabled {
+                        0.0
+                    } else {
+                        (baseline / (c / t)).log2().clamp(-4.0, 4.0) as f32
+                    }
+                })
+                .collect()
+        };
+        TermFrequencies {
+            given: tf(|i| i.given_count, prep.given_total),
+            family: tf(|i| i.family_count, prep.family_total),
+        }
+    }
+}
+
+/// Scores the pair `left`–`right` whose comparison pattern is `pattern`; `a` is one of its
+/// records (an exact name match means both records carry `a`'s name). `veto` says whether the
+/// veto rule applies in this run.
+#[inline]
+pub(crate) fn score_pair(
+    model: &TrainedModel,
+    tf: &TermFrequencies,
+    veto: bool,
+    (left, right): (u32, u32),
+    pattern: u32,
+    a: &Rec,
+) -> ScoredPair {
+    let tg = if level(pattern, GIVEN) == 1 {
+        tf.given[a.given as usize]
+    } else {
+        0.0
+    };
+    let tfm = if level(pattern, FAMILY) == 1 {
+        tf.family[a.family as usize]
+    } else {
+        0.0
+    };
+    let w = model.pattern_weight(pattern) + tg as f64 + tfm as f64;
+    ScoredPair {
+        left,
+        right,
+        pattern,
+        tf_given: tg,
+        tf_family: tfm,
+        match_weight: w,
+        match_probability: probability(w),
+        vetoed: veto && vetoed(pattern),
+    }
+}
+
+/// Scores every candidate pair (indices into the distinct records), in candidate order.
+pub(crate) fn score(
+    prep: &Prepared,
+    cands: &[Cand],
+    model: &TrainedModel,
+    tf: &TermFrequencies,
+    veto: bool,
+) -> Vec<ScoredPair> {
+    cands
+        .par_iter()
+        .map(|c| {
+            score_pair(
+                model,
+                tf,
+                veto,
+                (c.i, c.j),
+                c.pattern,
+                &prep.recs[c.i as usize],
+            )
+        })
+        .collect()
+}
