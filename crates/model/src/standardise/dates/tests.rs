@@ -204,7 +204,51 @@ fn old_uk(s: &str) -> Result<NaiveDate, DateError> {
     }
 }
 
+/// Intake's reading of `yyyy-mm-dd` before the grammar.
+fn old_iso(s: &str) -> Result<NaiveDate, DateError> {
+    let s = strip_time(s.trim(), true);
+    let p: Vec<&str> = s.split('-').collect();
+    let num = |x: &str, lo: usize, hi: usize| {
+        (x.len() >= lo && x.len() <= hi && x.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| x.parse::<u32>().ok())
+            .flatten()
+    };
+    match p.as_slice() {
+        [yy, mm, dd] => match (num(yy, 4, 4), num(mm, 1, 2), num(dd, 1, 2)) {
+            (Some(yy), Some(mm), Some(dd)) => w(yy, mm, dd).to_date(),
+            _ => Err(DateError::Format),
+        },
+        _ => Err(DateError::Format),
+    }
+}
+
+/// Intake's reading of an Excel serial as text before the grammar.
+fn old_serial(s: &str) -> Result<NaiveDate, DateError> {
+    let s = s.trim();
+    let int_part = s.split('.').next().unwrap_or("");
+    let frac_ok = s
+        .split_once('.')
+        .is_none_or(|(_, f)| f.bytes().all(|b| b.is_ascii_digit()));
+    let digits_ok =
+        (1..=7).contains(&int_part.len()) && int_part.bytes().all(|b| b.is_ascii_digit());
+    if !frac_ok || !digits_ok {
+        return Err(DateError::Format);
+    }
+    let n: u32 = int_part.parse().map_err(|_| DateError::Format)?;
+    excel_serial_to_date(f64::from(n)).ok_or(DateError::NotReal)
+}
+
 proptest! {
+    #[test]
+    fn iso_grammar_reads_as_intake_did(s in "[0-9T: -]{0,16}") {
+        prop_assert_eq!(DateFormat::ISO.date(&s), old_iso(&s));
+    }
+
+    #[test]
+    fn serial_grammar_reads_as_intake_did(s in "[0-9. ]{0,10}") {
+        prop_assert_eq!(DateFormat::EXCEL_SERIAL.date(&s), old_serial(&s));
+    }
+
     #[test]
     fn parsers_never_panic(s in "\\PC{0,40}", f in "\\PC{0,12}") {
         let _ = DateFormat::first_date(&s, ALL);
