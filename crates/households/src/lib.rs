@@ -40,9 +40,11 @@
 //! ```
 #![deny(missing_docs)]
 
-mod address;
-
-pub use address::{address_key, postcode_sector};
+/// Address keys and their postcode sectors: the one address normalisation, shared with
+/// linkage (`hearth_model::standardise::address`).
+pub use hearth_model::standardise::address::{address_key, postcode_sector};
+/// Age in whole years on a date (`hearth_model::standardise::age`).
+pub use hearth_model::standardise::age::age_on;
 
 use chrono::{Datelike, NaiveDate};
 use hearth_model::Postcode;
@@ -187,18 +189,6 @@ pub struct Households {
     pub families: Vec<Family>,
     /// People with no usable address sighting.
     pub unplaced: usize,
-}
-
-/// Age in whole years on `at`.
-pub fn age_on(dob: NaiveDate, at: NaiveDate) -> Option<u32> {
-    if dob > at {
-        return None;
-    }
-    let mut years = at.year() - dob.year();
-    if (at.month(), at.day()) < (dob.month(), dob.day()) {
-        years -= 1;
-    }
-    u32::try_from(years).ok()
 }
 
 fn months_between(earlier: NaiveDate, later: NaiveDate) -> i64 {

@@ -64,13 +64,17 @@
 //! ```
 #![deny(missing_docs)]
 
+mod cells;
+mod import;
 mod mapping;
 mod read;
 mod summary;
 mod validate;
 mod values;
 
+pub use hearth_model::standardise::dates::DateFormat;
+pub use hearth_model::standardise::names::NamePattern;
+pub use import::{FileImport, ReadOptions};
 pub use mapping::{AttrType, Encoding, InvalidIdentifiers, Mapping, MappingError};
-pub use read::{read_bytes, read_file, read_file_with, FileImport, IntakeError, ReadOptions};
+pub use read::{read_bytes, read_file, read_file_with, IntakeError};
 pub use summary::{ImportSummary, Problem, ProblemCount};
-pub use values::{DateFormat, NamePattern};

@@ -1,10 +1,11 @@
 //! Reading partner files: bytes to decoded text to rows of cells, CSV or workbook.
 
+use crate::cells::{cell_text, Cell, Row};
+use crate::import::{FileImport, ReadOptions};
 use crate::mapping::{Encoding, Mapping, MappingError};
 use crate::summary::ImportSummary;
-use crate::validate::{Cell, Plan, Row};
+use crate::validate::Plan;
 use chrono::NaiveDate;
-use hearth_model::{ImportedRow, QuarantinedRow};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -76,45 +77,6 @@ pub enum IntakeError {
         /// Which columns are missing or duplicated.
         source: MappingError,
     },
-}
-
-/// Settings for reading; [`ReadOptions::default`] uses today's date.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReadOptions {
-    /// The day of import: a date of birth after it is quarantined, and so is any date more
-    /// than ten years after it.
-    pub today: NaiveDate,
-}
-
-impl Default for ReadOptions {
-    fn default() -> Self {
-        ReadOptions {
-            today: chrono::Local::now().date_naive(),
-        }
-    }
-}
-
-/// The result of reading one partner file: its good rows and its quarantined rows.
-///
-/// `rows_read == rows.len() + quarantined.len() + blank rows skipped` (the blank rows are
-/// counted in `summary.warnings`). Rows are in file order. `quarantined[..].reason` may
-/// quote the bad cell: store it, show it to the data officer, but never log it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FileImport {
-    /// The source, from the mapping (e.g. `police`).
-    pub source: String,
-    /// The file's name, without its directory.
-    pub file_name: String,
-    /// SHA-256 of the file's bytes, lower-case hex: the same file imported twice has the same.
-    pub sha256: String,
-    /// Data rows read, not counting the header.
-    pub rows_read: u64,
-    /// The rows that passed every check.
-    pub rows: Vec<ImportedRow>,
-    /// The rows that did not, with the first failing field and the reasons.
-    pub quarantined: Vec<QuarantinedRow>,
-    /// Counts of problems and warnings by field, safe to print.
-    pub summary: ImportSummary,
 }
 
 /// Reads and validates a partner file with its mapping, with today's date as the day of
@@ -384,7 +346,7 @@ fn read_workbook(
     let header: Vec<String> = pad
         .iter()
         .chain(header_cells)
-        .map(|c| crate::validate::cell_text(&c_cell(c)).into_owned())
+        .map(|c| cell_text(&c_cell(c)).into_owned())
         .collect();
     let plan =
         Plan::new(mapping, &header, true, options).map_err(|source| IntakeError::Header {

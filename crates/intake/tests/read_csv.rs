@@ -448,6 +448,40 @@ fn mixed_date_formats_and_excel_serials_in_csv() {
 }
 
 #[test]
+fn date_formats_in_the_one_grammar_read_as_their_old_names() {
+    let mapping = |formats: &str| {
+        Mapping::parse(
+            &format!(
+                "source = \"mixed\"\nfiles = [\"mixed.csv\"]\nevent_type = \"contact\"\n\
+                 date_formats = {formats}\n[identity]\nfamily_name = \"Surname\"\n\
+                 [fact]\nevent_date = \"Date\"\n"
+            ),
+            "mixed.toml",
+        )
+        .unwrap()
+    };
+    let csv =
+        "Surname,Date\nA,16/07/2023\nB,2023-07-16\nC,45123\nD,16-07-2023\nE,60\nF,16.07.2023\n";
+    let old = mapping(r#"["dd/mm/yyyy", "yyyy-mm-dd", "excel-serial"]"#);
+    let new = mapping(r#"["%d/%m/%Y", "%Y-%m-%d", "%E"]"#);
+    let a = read_bytes("mixed.csv", csv.as_bytes(), &old, &options()).unwrap();
+    let b = read_bytes("mixed.csv", csv.as_bytes(), &new, &options()).unwrap();
+    assert_eq!(a.rows, b.rows);
+    assert_eq!(a.quarantined, b.quarantined);
+    assert_eq!(imported_rows(&b), [2, 3, 4]);
+    // A format the old names could not say, shown to the data officer in the same words.
+    let dotted = mapping(r#"["%d.%m.%Y"]"#);
+    let c = read_bytes("mixed.csv", csv.as_bytes(), &dotted, &options()).unwrap();
+    assert_eq!(imported_rows(&c), [7]);
+    assert_quarantined(
+        &c,
+        2,
+        Some("Date"),
+        r#"Date "16/07/2023" is not a date in an accepted format; use dd.mm.yyyy"#,
+    );
+}
+
+#[test]
 fn row_numbers_match_a_spreadsheet_with_multiline_cells_and_blank_lines() {
     let mapping = Mapping::parse(
         "source = \"x\"\nfiles = [\"*\"]\nevent_type = \"x\"\n[identity]\nsource_person_id = \"Person ID\"\nfamily_name = \"Surname\"\npostcode = \"Postcode\"\n",

@@ -4,6 +4,7 @@
 use crate::metrics::phonetic;
 use crate::record::LinkRecord;
 use crate::standardise::{self, Nicknames};
+use hearth_model::standardise::{address, names};
 use rayon::prelude::*;
 use std::collections::HashMap;
 
@@ -143,7 +144,7 @@ struct StdRecord {
     family_w: [String; 2],
     dob: u32,
     pc: Option<standardise::StdPostcode>,
-    addr: Option<standardise::StdAddress>,
+    addr: Option<address::Address>,
     nhs: String,
     ni: String,
     upn: String,
@@ -151,7 +152,7 @@ struct StdRecord {
 }
 
 fn standardise_one(r: &LinkRecord) -> StdRecord {
-    let n = standardise::names(
+    let n = names::names(
         r.given_name.as_deref(),
         r.middle_name.as_deref(),
         r.family_name.as_deref(),
@@ -161,7 +162,7 @@ fn standardise_one(r: &LinkRecord) -> StdRecord {
     let addr = r
         .address
         .as_deref()
-        .and_then(|a| standardise::address(a, pc.as_ref().map(|p| p.full.as_str())));
+        .and_then(|a| address::address(a, pc.as_ref().map(|p| p.full.as_str())));
     let nhs = r
         .nhs_number
         .as_deref()

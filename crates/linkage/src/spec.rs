@@ -146,7 +146,8 @@ pub struct SourceSpec {
     pub file: PathBuf,
     /// The record-id column.
     pub record_id: String,
-    /// Date format (`%Y`, `%y`, `%m`, `%d`; default `%Y-%m-%d`).
+    /// Date format in the one date grammar (`hearth_model::standardise::dates`: `%Y`, `%y`,
+    /// `%m`, `%d`, `%E`; default `%Y-%m-%d`).
     #[serde(default = "default_date_format")]
     pub date_format: String,
     /// True when every record of this file is a different person (a deduplicated file).

@@ -1,181 +1,14 @@
-//! Standardisation: turns what partners typed into comparable, folded ASCII values.
+//! Linkage's own preparation of standardised values: the forename equivalence table
+//! (nicknames), postcodes with a sector and district for blocking (also for non-UK codes),
+//! and dates of birth packed as written.
 //!
-//! Every function here is total (never panics) and pure.
+//! The normalisation itself — folding, titles, whole names, addresses, the date-format
+//! grammar — is `hearth_model::standardise`, shared with intake and households; this module
+//! only adapts it for the comparison loop. Every function here is total and pure.
 
+use hearth_model::standardise::dates::parse_written;
+use hearth_model::standardise::names::fold;
 use std::collections::HashMap;
-
-/// Folds one character to lower-case ASCII: strips accents (é→e, ł→l, ø→o), expands
-/// ligatures (ß→ss, æ→ae). Returns the folded text for the character (possibly empty).
-fn fold_char(c: char, out: &mut String) {
-    if c.is_ascii() {
-        out.push(c.to_ascii_lowercase());
-        return;
-    }
-    let s = match c {
-        'À'..='Å' | 'à'..='å' | 'Ā' | 'ā' | 'Ă' | 'ă' | 'Ą' | 'ą' => "a",
-        'Æ' | 'æ' => "ae",
-        'Ç' | 'ç' | 'Ć' | 'ć' | 'Č' | 'č' | 'Ĉ' | 'ĉ' | 'Ċ' | 'ċ' => "c",
-        'Ď' | 'ď' | 'Đ' | 'đ' | 'Ð' | 'ð' => "d",
-        'È'..='Ë' | 'è'..='ë' | 'Ē' | 'ē' | 'Ė' | 'ė' | 'Ę' | 'ę' | 'Ě' | 'ě' => "e",
-        'Ì'..='Ï' | 'ì'..='ï' | 'Ī' | 'ī' | 'Į' | 'į' | 'İ' | 'ı' => "i",
-        'Ł' | 'ł' | 'Ĺ' | 'ĺ' | 'Ľ' | 'ľ' => "l",
-        'Ñ' | 'ñ' | 'Ń' | 'ń' | 'Ň' | 'ň' => "n",
-        'Ò'..='Ö' | 'Ø' | 'ò'..='ö' | 'ø' | 'Ō' | 'ō' | 'Ő' | 'ő' => "o",
-        'Œ' | 'œ' => "oe",
-        'Ř' | 'ř' | 'Ŕ' | 'ŕ' => "r",
-        'Ś' | 'ś' | 'Š' | 'š' | 'Ş' | 'ş' => "s",
-        'ß' => "ss",
-        'Ť' | 'ť' | 'Ţ' | 'ţ' => "t",
-        'Ù'..='Ü' | 'ù'..='ü' | 'Ū' | 'ū' | 'Ů' | 'ů' | 'Ű' | 'ű' => "u",
-        'Ý' | 'ý' | 'ÿ' | 'Ÿ' => "y",
-        'Ź' | 'ź' | 'Ż' | 'ż' | 'Ž' | 'ž' => "z",
-        'Þ' | 'þ' => "th",
-        '\u{2019}' | '\u{2018}' | '`' => "'",
-        '\u{2010}'..='\u{2014}' => "-",
-        _ if c.is_whitespace() => " ",
-        _ => "",
-    };
-    out.push_str(s);
-}
-
-/// Folds text to lower-case ASCII words separated by single spaces. Apostrophes are
-/// dropped (O'Brien → obrien); hyphens, commas, dots and other punctuation separate words.
-pub fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let push = |c: char, out: &mut String| {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if c == '\'' {
-            // dropped: o'brien -> obrien
-        } else if !out.is_empty() && !out.ends_with(' ') {
-            out.push(' ');
-        }
-    };
-    let mut buf = String::new();
-    for c in text.chars() {
-        if c.is_ascii() {
-            push(c, &mut out);
-        } else {
-            buf.clear();
-            fold_char(c, &mut buf);
-            for f in buf.chars() {
-                push(f, &mut out);
-            }
-        }
-    }
-    while out.ends_with(' ') {
-        out.pop();
-    }
-    out
-}
-
-const TITLES: &[&str] = &[
-    "mr",
-    "mrs",
-    "ms",
-    "miss",
-    "mx",
-    "dr",
-    "prof",
-    "professor",
-    "rev",
-    "revd",
-    "sir",
-    "dame",
-    "master",
-    "lord",
-    "lady",
-    "fr",
-    "mstr",
-    "esq",
-];
-
-/// True for a title such as Mr, Mrs, Dr.
-pub fn is_title(word: &str) -> bool {
-    TITLES.contains(&word)
-}
-
-/// Folds a name and splits it into words, dropping titles.
-pub fn name_words(text: &str) -> Vec<String> {
-    fold(text)
-        .split(' ')
-        .filter(|w| !w.is_empty() && !is_title(w))
-        .map(str::to_owned)
-        .collect()
-}
-
-/// A person's names after standardisation.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Names {
-    /// First given name (folded), empty when unknown.
-    pub given: String,
-    /// Further given names.
-    pub middle: Vec<String>,
-    /// Family-name words (a double-barrelled surname has two).
-    pub family: Vec<String>,
-}
-
-/// Standardises separate given/middle/family fields, falling back to a full-name field
-/// (`Forename Middle Surname` or `SURNAME, Forename Middle`) for whatever is missing.
-pub fn names(
-    given: Option<&str>,
-    middle: Option<&str>,
-    family: Option<&str>,
-    full: Option<&str>,
-) -> Names {
-    let mut out = Names::default();
-    let g = given.map(name_words).unwrap_or_default();
-    let mut gi = g.into_iter();
-    if let Some(first) = gi.next() {
-        out.given = first;
-    }
-    out.middle.extend(gi);
-    if let Some(m) = middle {
-        out.middle.extend(name_words(m));
-    }
-    out.family = family.map(name_words).unwrap_or_default();
-    if let Some(full) = full {
-        let (fg, fm, ff) = split_full_name(full);
-        if out.given.is_empty() {
-            out.given = fg;
-            if out.middle.is_empty() {
-                out.middle = fm;
-            }
-        }
-        if out.family.is_empty() {
-            out.family = ff;
-        }
-    }
-    out
-}
-
-/// Splits a whole name: `SURNAME, Forename Middle` (comma form) or `Forename Middle Surname`.
-pub fn split_full_name(full: &str) -> (String, Vec<String>, Vec<String>) {
-    if let Some((fam, rest)) = full.split_once(',') {
-        let family = name_words(fam);
-        let mut given = name_words(rest).into_iter();
-        let first = given.next().unwrap_or_default();
-        return (first, given.collect(), family);
-    }
-    let words: Vec<&str> = full
-        .split_whitespace()
-        .filter(|w| {
-            let f = fold(w);
-            !f.is_empty() && !is_title(&f)
-        })
-        .collect();
-    match words.as_slice() {
-        [] => (String::new(), Vec::new(), Vec::new()),
-        [only] => (String::new(), Vec::new(), name_words(only)),
-        [first, middle @ .., last] => {
-            let mut given = name_words(first).into_iter();
-            let g = given.next().unwrap_or_default();
-            let mut mid: Vec<String> = given.collect();
-            mid.extend(middle.iter().flat_map(|w| name_words(w)));
-            (g, mid, name_words(last))
-        }
-    }
-}
 
 /// The forename equivalence table (nicknames, diminutives, spelling variants).
 #[derive(Debug, Clone, Default)]
@@ -285,87 +118,6 @@ pub fn postcode(text: &str) -> Option<StdPostcode> {
     }
 }
 
-const ADDRESS_WORDS: &[(&str, &str)] = &[
-    ("st", "street"),
-    ("str", "street"),
-    ("rd", "road"),
-    ("ave", "avenue"),
-    ("av", "avenue"),
-    ("ln", "lane"),
-    ("dr", "drive"),
-    ("drv", "drive"),
-    ("cl", "close"),
-    ("ct", "court"),
-    ("crt", "court"),
-    ("cres", "crescent"),
-    ("cresc", "crescent"),
-    ("pl", "place"),
-    ("gdns", "gardens"),
-    ("gdn", "garden"),
-    ("sq", "square"),
-    ("tce", "terrace"),
-    ("ter", "terrace"),
-    ("hse", "house"),
-    ("cir", "circuit"),
-    ("cct", "circuit"),
-    ("pde", "parade"),
-    ("hwy", "highway"),
-    ("mt", "mount"),
-    ("nth", "north"),
-    ("sth", "south"),
-    ("est", "estate"),
-    ("grv", "grove"),
-    ("gr", "grove"),
-    ("pk", "park"),
-    ("wy", "way"),
-];
-
-const ADDRESS_NOISE: &[&str] = &["flat", "apartment", "apt", "unit", "no", "number", "the"];
-
-/// A standardised address.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct StdAddress {
-    /// The normalised words joined by spaces.
-    pub text: String,
-    /// House/flat numbers found (first one first), e.g. `["2", "14a"]` for "Flat 2, 14A High St".
-    pub numbers: Vec<String>,
-    /// The non-number words (street, locality).
-    pub words: Vec<String>,
-}
-
-/// Normalises an address: folds, expands abbreviations (St→street, Rd→road…), drops
-/// "Flat"/"Apartment", extracts house numbers. A postcode inside the address is removed when
-/// `postcode` is given.
-pub fn address(text: &str, postcode_full: Option<&str>) -> Option<StdAddress> {
-    let mut f = fold(text);
-    if let Some(pc) = postcode_full {
-        let pcf = fold(pc);
-        if !pcf.is_empty() {
-            f = f.replace(&pcf, " ");
-        }
-    }
-    let mut out = StdAddress::default();
-    for w in f.split(' ').filter(|w| !w.is_empty()) {
-        if ADDRESS_NOISE.contains(&w) {
-            continue;
-        }
-        if w.bytes().any(|b| b.is_ascii_digit()) {
-            out.numbers.push(w.to_owned());
-            continue;
-        }
-        let w = ADDRESS_WORDS
-            .iter()
-            .find(|(k, _)| *k == w)
-            .map(|(_, v)| *v)
-            .unwrap_or(w);
-        out.words.push(w.to_owned());
-    }
-    let mut all: Vec<&str> = out.numbers.iter().map(String::as_str).collect();
-    all.extend(out.words.iter().map(String::as_str));
-    out.text = all.join(" ");
-    (!out.text.is_empty()).then_some(out)
-}
-
 /// A date of birth kept as written, packed `yyyymmdd` (not calendar-checked, so that a typo
 /// such as 1945-04-93 still compares with 1945-04-03). `0` means missing.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -403,56 +155,17 @@ impl Dob {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DateFormatError;
 
-/// Parses a date by a strftime-like format using `%Y`, `%y`, `%m`, `%d` (and `%e`/`%-m`
-/// style single digits are accepted for `%m`/`%d`); other characters must match literally.
-/// Empty text gives `Ok(None)`. Only the shape is checked (and month/day within 0..=99),
-/// so calendar-invalid typos survive for comparison. `%y` two-digit years pivot at 30 years
-/// ahead of 2000 (00–29 → 20xx, 30–99 → 19xx).
+/// Parses a date of birth by a format in the one date grammar
+/// (`hearth_model::standardise::dates`: `%Y`, `%y`, `%m`, `%d`/`%e`, `%E`; the older names
+/// `dd/mm/yyyy`, `yyyy-mm-dd`, `excel-serial` also work). Empty text gives `Ok(None)`. Only
+/// the shape is checked (and month/day within 0..=99), so calendar-invalid typos survive for
+/// comparison; year 0 is an error.
 pub fn parse_dob(text: &str, format: &str) -> Result<Option<Dob>, DateFormatError> {
-    let t = text.trim();
-    if t.is_empty() {
+    if text.trim().is_empty() {
         return Ok(None);
     }
-    let tb = t.as_bytes();
-    let fb = format.as_bytes();
-    let (mut i, mut k) = (0usize, 0usize);
-    let (mut y, mut m, mut d) = (None, None, None);
-    let digits = |i: &mut usize, min: usize, max: usize| -> Result<u32, DateFormatError> {
-        let start = *i;
-        while *i < tb.len() && *i - start < max && tb[*i].is_ascii_digit() {
-            *i += 1;
-        }
-        if *i - start < min {
-            return Err(DateFormatError);
-        }
-        t[start..*i].parse().map_err(|_| DateFormatError)
-    };
-    while k < fb.len() {
-        if fb[k] == b'%' && k + 1 < fb.len() {
-            match fb[k + 1] {
-                b'Y' => y = Some(digits(&mut i, 4, 4)?),
-                b'y' => {
-                    let v = digits(&mut i, 2, 2)?;
-                    y = Some(if v < 30 { 2000 + v } else { 1900 + v });
-                }
-                b'm' => m = Some(digits(&mut i, 1, 2)?),
-                b'd' | b'e' => d = Some(digits(&mut i, 1, 2)?),
-                _ => return Err(DateFormatError),
-            }
-            k += 2;
-        } else {
-            if i >= tb.len() || tb[i] != fb[k] {
-                return Err(DateFormatError);
-            }
-            i += 1;
-            k += 1;
-        }
-    }
-    if i != tb.len() {
-        return Err(DateFormatError);
-    }
-    match (y, m, d) {
-        (Some(y), Some(m), Some(d)) if y > 0 => Ok(Some(Dob::from_ymd(y, m, d))),
+    match parse_written(text, format) {
+        Ok(w) if w.year > 0 => Ok(Some(Dob::from_ymd(w.year, w.month, w.day))),
         _ => Err(DateFormatError),
     }
 }
@@ -460,35 +173,6 @@ pub fn parse_dob(text: &str, format: &str) -> Result<Option<Dob>, DateFormatErro
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn folding_accents_case_punctuation() {
-        assert_eq!(fold("  José  O'Brien-Łukasz "), "jose obrien lukasz");
-        assert_eq!(fold("ÆSIR, Straße"), "aesir strasse");
-        assert_eq!(fold("..."), "");
-    }
-
-    #[test]
-    fn titles_are_dropped() {
-        assert_eq!(name_words("Mr John SMITH"), vec!["john", "smith"]);
-        assert_eq!(name_words("Dr. Ayesha Khan"), vec!["ayesha", "khan"]);
-    }
-
-    #[test]
-    fn full_names_split_both_ways() {
-        let n = names(None, None, None, Some("SMITH, John Paul"));
-        assert_eq!(
-            (n.given.as_str(), n.middle.clone(), n.family.clone()),
-            ("john", vec!["paul".to_owned()], vec!["smith".to_owned()])
-        );
-        let n = names(None, None, None, Some("Mrs Mary Ann Smith-Jones"));
-        assert_eq!(n.given, "mary");
-        assert_eq!(n.middle, vec!["ann"]);
-        assert_eq!(n.family, vec!["smith", "jones"]);
-        let n = names(Some("Mary Ann"), None, Some("Smith-Jones"), None);
-        assert_eq!(n.middle, vec!["ann"]);
-        assert_eq!(n.family, vec!["smith", "jones"]);
-    }
 
     #[test]
     fn nicknames_shipped_groups() {
@@ -519,17 +203,6 @@ mod tests {
     }
 
     #[test]
-    fn addresses_normalise() {
-        let a = address("Flat 2, 14 High St.", None).unwrap();
-        assert_eq!(a.text, "2 14 high street");
-        assert_eq!(a.numbers, vec!["2", "14"]);
-        let b = address("2/14 HIGH STREET", None).unwrap();
-        assert_eq!(b.text, "2 14 high street");
-        let c = address("3 Mill Rd, LS1 4AB", Some("LS1 4AB")).unwrap();
-        assert_eq!(c.text, "3 mill road");
-    }
-
-    #[test]
     fn dates_parse_by_format() {
         assert_eq!(parse_dob("19151111", "%Y%m%d"), Ok(Some(Dob(19151111))));
         assert_eq!(parse_dob("03/04/2012", "%d/%m/%Y"), Ok(Some(Dob(20120403))));
@@ -539,20 +212,29 @@ mod tests {
         assert_eq!(parse_dob("2012-04-03", "%d/%m/%Y"), Err(DateFormatError));
         assert_eq!(parse_dob("3/4/12", "%d/%m/%y"), Ok(Some(Dob(20120403))));
         assert_eq!(Dob(20120403).unordered(), Dob(20120304).unordered());
+        // The one grammar: intake's names for formats, and Excel serials, work here too.
+        assert_eq!(
+            parse_dob("03/04/2012", "dd/mm/yyyy"),
+            Ok(Some(Dob(20120403)))
+        );
+        assert_eq!(parse_dob("45123", "%E"), Ok(Some(Dob(20230716))));
+        assert_eq!(parse_dob("03/04/0000", "%d/%m/%Y"), Err(DateFormatError));
     }
 
     proptest::proptest! {
         #[test]
         fn normalisers_never_panic(s in "\\PC{0,40}") {
-            let f = fold(&s);
-            proptest::prop_assert!(f.is_ascii());
-            proptest::prop_assert_eq!(fold(&f), f.clone());
-            let _ = names(Some(&s), Some(&s), Some(&s), Some(&s));
-            let _ = split_full_name(&s);
             let _ = postcode(&s);
-            let _ = address(&s, Some(&s));
             let _ = parse_dob(&s, "%d/%m/%Y");
             let _ = parse_dob("01/01/2000", &s);
+            let _ = Nicknames::parse(&s);
+        }
+
+        #[test]
+        fn dobs_keep_what_was_written(y in 1u32..=9999, m in 0u32..=99, d in 0u32..=99) {
+            let text = format!("{y:04}{m:02}{d:02}");
+            proptest::prop_assert_eq!(parse_dob(&text, "%Y%m%d"), Ok(Some(Dob::from_ymd(y, m, d))));
+            proptest::prop_assert_eq!(Dob::from_ymd(y, m, d).0.to_string().parse::<u32>().ok(), text.parse().ok());
         }
     }
 }

@@ -8,7 +8,9 @@
 //!   (who the row is about: names, date of birth, address, identifiers) kept apart from a
 //!   [`Fact`] (what the row says happened: an incident, a term's attendance, a benefit claim);
 //! * the programme's closed vocabularies as enums — [`Role`], [`CaseStatus`], [`MemberRole`],
-//!   [`RelationshipBasis`], [`PersonChangeKind`] — whose keys the store keeps.
+//!   [`RelationshipBasis`], [`PersonChangeKind`] — whose keys the store keeps;
+//! * [`standardise`]: the one normalisation of names, addresses, dates and ages that intake,
+//!   linkage and households share.
 //!
 //! It does no I/O and has no opinion on storage or linkage.
 //!
@@ -25,6 +27,7 @@
 
 mod identifiers;
 mod record;
+pub mod standardise;
 mod vocabulary;
 
 pub use identifiers::{IdentifierError, NhsNumber, NiNumber, Postcode, Upn};

@@ -78,14 +78,9 @@ pub fn terms() -> Vec<Term> {
     v
 }
 
-/// Whole years of age on `on`.
-pub fn age_on(dob: NaiveDate, on: NaiveDate) -> i32 {
-    let mut age = on.year() - dob.year();
-    if (on.month(), on.day()) < (dob.month(), dob.day()) {
-        age -= 1;
-    }
-    age
-}
+/// Whole years of age on `on` (negative before birth): the one age calculation,
+/// `hearth_model::standardise::age::whole_years`.
+pub use hearth_model::standardise::age::whole_years as age_on;
 
 pub(crate) fn add_days(d: NaiveDate, n: i64) -> NaiveDate {
     if n >= 0 {

@@ -112,7 +112,9 @@ impl<'r> EvalContext<'r> {
     }
 
     pub(super) fn person(&self, p: &Person, facts: &[FactRef]) -> PersonEval {
-        let age = p.date_of_birth.and_then(|d| self.as_at.years_since(d));
+        let age = p
+            .date_of_birth
+            .and_then(|d| hearth_model::standardise::age::age_on(d, self.as_at));
         let mut out = PersonEval {
             age,
             hits: Vec::new(),

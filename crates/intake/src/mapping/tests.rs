@@ -1,0 +1,153 @@
+//! Tests of loading mappings: good ones, unknown keys, broken rules, headers and patterns.
+
+use super::names::glob_match;
+use super::*;
+
+const GOOD: &str = r#"
+source = "police"
+files = ["police*.csv"]
+event_type = "incident"
+[identity]
+family_name = "Surname"
+date_of_birth = { column = "DOB", formats = ["dd/mm/yyyy"] }
+address = ["Address 1", "Address 2"]
+[fact]
+event_date = "Occurrence Date"
+[attributes.incident_category]
+column = "Incident Category"
+type = "text"
+required = true
+allowed = ["Crime", "ASB"]
+"#;
+
+fn err(text: &str) -> String {
+    Mapping::parse(text, "m.toml").unwrap_err().to_string()
+}
+
+#[test]
+fn good_mapping_loads() {
+    let m = Mapping::parse(GOOD, "m.toml").unwrap();
+    assert_eq!(m.source(), "police");
+    assert_eq!(
+        m.columns(),
+        [
+            "Surname",
+            "DOB",
+            "Address 1",
+            "Address 2",
+            "Occurrence Date",
+            "Incident Category"
+        ]
+    );
+    assert!(m.applies_to("Police_2024.CSV"));
+    assert!(!m.applies_to("schools.csv"));
+}
+
+#[test]
+fn unknown_keys_are_errors() {
+    let e = err(&GOOD.replace("event_type", "evnt_type"));
+    assert!(e.contains("m.toml") && e.contains("evnt_type"), "{e}");
+    let e = err(&GOOD.replace("required = true", "requird = true"));
+    assert!(e.contains("requird"), "{e}");
+    let e = err(&GOOD.replace("formats = [\"dd/mm/yyyy\"]", "format = [\"dd/mm/yyyy\"]"));
+    assert!(e.contains("format"), "{e}");
+    let e = err(&GOOD.replace("\"dd/mm/yyyy\"]", "\"mm/dd/yyyy\"]"));
+    assert!(e.contains("mm/dd/yyyy"), "{e}");
+    let e = err(&GOOD.replace("type = \"text\"", "type = \"string\""));
+    assert!(e.contains("string"), "{e}");
+}
+
+#[test]
+fn rule_breaks_are_errors() {
+    let e = err(&GOOD.replace("family_name = \"Surname\"", "family_name = [\"A\", \"B\"]"));
+    assert!(
+        e.contains("only `identity.address` may join several"),
+        "{e}"
+    );
+    let e = err(&GOOD.replace("type = \"text\"", "type = \"number\""));
+    assert!(e.contains("only text attributes"), "{e}");
+    let e = err(&GOOD.replace("\"police\"", "\"Police Force\""));
+    assert!(e.contains("`source`"), "{e}");
+    let e = err(&GOOD.replace(
+        "family_name = \"Surname\"",
+        "family_name = { column = \"Surname\", pattern = \"Forename Surname\" }",
+    ));
+    assert!(
+        e.contains("only `identity.full_name` takes a name pattern"),
+        "{e}"
+    );
+    let e = err(&GOOD.replace(
+        "family_name = \"Surname\"",
+        "full_name = { column = \"Name\", pattern = \"Surname First\" }",
+    ));
+    assert!(e.contains("unknown name pattern"), "{e}");
+}
+
+#[test]
+fn header_check_names_mapping_and_columns() {
+    let m = Mapping::parse(GOOD, "mappings/police.toml").unwrap();
+    let header = [
+        "Surname",
+        "dob ",
+        "Address 1",
+        "Address 2",
+        "Occurrence Date",
+        "Incident Category",
+    ];
+    m.check_header(&header).unwrap();
+    let e = m
+        .check_header(&[
+            "Surname",
+            "Date of Birth",
+            "Address 1",
+            "Address 2",
+            "Occurrence Date",
+            "Incident Category",
+        ])
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "mapping mappings/police.toml names column(s) \"DOB\" that the file's header does not have; \
+         the header has: \"Surname\", \"Date of Birth\", \"Address 1\", \"Address 2\", \
+         \"Occurrence Date\", \"Incident Category\""
+    );
+    let e = m
+        .check_header(&[
+            "Surname",
+            "DOB",
+            "DOB",
+            "Address 1",
+            "Address 2",
+            "Occurrence Date",
+            "Incident Category",
+        ])
+        .unwrap_err();
+    assert!(matches!(e, MappingError::DuplicateColumn { .. }));
+}
+
+#[test]
+fn globs() {
+    assert!(glob_match("police*.csv", "police.csv"));
+    assert!(glob_match("police*.csv", "police_2024_q1.csv"));
+    assert!(glob_match("*.xlsx", "Social Care.XLSX"));
+    assert!(glob_match("file?.csv", "file1.csv"));
+    assert!(!glob_match("file?.csv", "file10.csv"));
+    assert!(!glob_match("police.csv", "police.csv.bak"));
+    assert!(glob_match("*a*b*", "xxaxxbxx"));
+}
+
+#[test]
+fn date_formats_take_the_grammar_and_the_old_names() {
+    let formats = |f: &str| {
+        let m = Mapping::parse(&GOOD.replace("[\"dd/mm/yyyy\"]", f), "m.toml").unwrap();
+        m.identity.date_of_birth.unwrap().formats.unwrap()
+    };
+    assert_eq!(
+        formats(r#"["dd/mm/yyyy", "yyyy-mm-dd", "excel-serial"]"#),
+        formats(r#"["%d/%m/%Y", "%Y-%m-%d", "%E"]"#)
+    );
+    assert_eq!(formats(r#"["%d.%m.%Y"]"#)[0].label(), "dd.mm.yyyy");
+    let e = err(&GOOD.replace("\"dd/mm/yyyy\"]", "\"%d/%m\"]"));
+    assert!(e.contains("unknown date format \"%d/%m\""), "{e}");
+}

@@ -1,0 +1,290 @@
+//! Assembling a row: the identity (who it is about) and the fact (what happened) from the
+//! checked fields, splitting a whole name by its pattern.
+//!
+//! The value checks themselves live in `checks`; keeping or quarantining the row is the
+//! plan's.
+
+use super::checks::Checks;
+use super::field::{Attr, Field, Findings, Issue};
+use crate::cells::{cell_text, Row};
+use crate::summary::Problem;
+use hearth_model::standardise::names::{split_whole_name, NamePattern};
+use hearth_model::{Fact, Identity, NhsNumber, NiNumber, Postcode, Sex, Upn};
+use std::collections::BTreeMap;
+
+/// The mapped fields of one file, resolved to header positions.
+#[derive(Debug)]
+pub(super) struct Fields<'m> {
+    pub source_person_id: Option<Field>,
+    pub given_name: Option<Field>,
+    pub middle_name: Option<Field>,
+    pub family_name: Option<Field>,
+    pub full_name: Option<(Field, Option<NamePattern>)>,
+    pub date_of_birth: Option<Field>,
+    pub sex: Option<Field>,
+    pub address: Option<Field>,
+    pub postcode: Option<Field>,
+    pub nhs_number: Option<Field>,
+    pub ni_number: Option<Field>,
+    pub upn: Option<Field>,
+    pub event_date: Option<Field>,
+    pub end_date: Option<Field>,
+    pub attrs: Vec<Attr<'m>>,
+    /// The event type of every fact from this source.
+    pub event_type: &'m str,
+}
+
+/// A whole name split into its parts, as written (words joined by single spaces).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct SplitName {
+    pub given: String,
+    pub middle: Option<String>,
+    pub family: String,
+}
+
+/// Splits a whole name by `pattern`; `None` when the name does not have that shape (one word
+/// only, or no comma where one is expected). Intake keeps titles as written.
+pub(super) fn split_name(s: &str, pattern: NamePattern) -> Option<SplitName> {
+    let whole = split_whole_name(s, pattern, |_| false);
+    let given = whole.given()?;
+    let family: Vec<&str> = whole.family.split_whitespace().collect();
+    if family.is_empty() {
+        return None;
+    }
+    Some(SplitName {
+        given: given.to_string(),
+        middle: whole.middle(),
+        family: family.join(" "),
+    })
+}
+
+impl Fields<'_> {
+    /// Assembles the identity and the fact of one row, checking each field with `checks`.
+    pub fn build<R: Row + ?Sized>(
+        &self,
+        checks: &Checks,
+        row: &R,
+        findings: &mut Findings,
+    ) -> Option<(Identity, Fact)> {
+        let mut id = Identity {
+            source_person_id: checks.owned(row, self.source_person_id.as_ref(), findings),
+            given_name: checks.owned(row, self.given_name.as_ref(), findings),
+            middle_name: checks.owned(row, self.middle_name.as_ref(), findings),
+            family_name: checks.owned(row, self.family_name.as_ref(), findings),
+            ..Identity::default()
+        };
+        if let Some((f, pattern)) = &self.full_name {
+            if let Some(full) = checks.text(row, f, findings) {
+                if let Some(p) = pattern {
+                    match split_name(&full, *p) {
+                        Some(split) => {
+                            id.given_name.get_or_insert(split.given);
+                            if split.middle.is_some() && id.middle_name.is_none() {
+                                id.middle_name = split.middle;
+                            }
+                            id.family_name.get_or_insert(split.family);
+                        }
+                        None => findings.warnings.push(Issue {
+                            field: Some(f.name.clone()),
+                            problem: Problem::NameNotSplit,
+                            reason: String::new(),
+                            hint: format!("Write names as \"{p}\"."),
+                        }),
+                    }
+                }
+                id.full_name = Some(full.into_owned());
+            }
+        }
+        id.date_of_birth = self
+            .date_of_birth
+            .as_ref()
+            .and_then(|f| checks.date(row, f, true, findings));
+        if let Some(f) = &self.sex {
+            if let Some(t) = checks.text(row, f, findings) {
+                id.sex = Sex::parse(&t);
+                if id.sex.is_none() {
+                    findings.warnings.push(Issue {
+                        field: Some(f.name.clone()),
+                        problem: Problem::SexNotRecognised,
+                        reason: String::new(),
+                        hint: "Use M, F or U (not known).".into(),
+                    });
+                }
+            }
+        }
+        if let Some(f) = &self.address {
+            let mut joined = String::new();
+            for &c in &f.cols {
+                let part = cell_text(&row.cell(c));
+                if !part.is_empty() {
+                    if !joined.is_empty() {
+                        joined.push_str(", ");
+                    }
+                    joined.push_str(&part);
+                }
+            }
+            if joined.is_empty() {
+                checks.missing(f, findings);
+            } else {
+                id.address = Some(joined);
+            }
+        }
+        id.postcode = checks.identifier(
+            row,
+            self.postcode.as_ref(),
+            Postcode::parse,
+            (
+                "UK postcode",
+                Problem::InvalidPostcode,
+                "Correct the postcode, or leave it empty if unknown.",
+            ),
+            findings,
+        );
+        id.nhs_number = checks.identifier(
+            row,
+            self.nhs_number.as_ref(),
+            NhsNumber::parse,
+            (
+                "NHS number",
+                Problem::InvalidNhsNumber,
+                "Check the NHS number against the patient record, or leave it empty if unknown.",
+            ),
+            findings,
+        );
+        id.ni_number = checks.identifier(
+            row,
+            self.ni_number.as_ref(),
+            NiNumber::parse,
+            (
+                "National Insurance number",
+                Problem::InvalidNiNumber,
+                "Check the NI number (two letters, six digits, A-D), or leave it empty if unknown.",
+            ),
+            findings,
+        );
+        id.upn = checks.identifier(
+            row,
+            self.upn.as_ref(),
+            Upn::parse,
+            (
+                "Unique Pupil Number",
+                Problem::InvalidUpn,
+                "Check the UPN against the school census, or leave it empty if unknown.",
+            ),
+            findings,
+        );
+        let named = id.given_name.is_some() || id.family_name.is_some() || id.full_name.is_some();
+        let identified = id.source_person_id.is_some()
+            || id.nhs_number.is_some()
+            || id.ni_number.is_some()
+            || id.upn.is_some();
+        if !named && !identified && findings.issues.is_empty() {
+            findings.issues.push(Issue {
+                field: None,
+                problem: Problem::NoIdentity,
+                reason:
+                    "Row has no name and no identifier, so Hearth cannot tell who it is about; \
+                         fill in the person's name"
+                        .into(),
+                hint: "Every row needs a name or an identifier.".into(),
+            });
+        }
+
+        let mut fact = Fact {
+            event_type: self.event_type.to_string(),
+            ..Fact::default()
+        };
+        fact.event_date = self
+            .event_date
+            .as_ref()
+            .and_then(|f| checks.date(row, f, false, findings));
+        fact.end_date = self
+            .end_date
+            .as_ref()
+            .and_then(|f| checks.date(row, f, false, findings));
+        if let (Some(start), Some(end), Some(ef), Some(sf)) = (
+            fact.event_date,
+            fact.end_date,
+            &self.end_date,
+            &self.event_date,
+        ) {
+            if end < start {
+                findings.add(
+                    ef,
+                    Problem::EndBeforeStart,
+                    format!(
+                        "{} \"{}\" is before {} \"{}\"; check both dates",
+                        ef.name,
+                        cell_text(&row.cell(ef.cols[0])),
+                        sf.name,
+                        cell_text(&row.cell(sf.cols[0]))
+                    ),
+                    format!("{} must not be before {}.", ef.name, sf.name),
+                );
+            }
+        }
+        let mut attributes = BTreeMap::new();
+        for a in &self.attrs {
+            if let Some(v) = checks.attribute(row, a, findings) {
+                attributes.insert(a.name.to_string(), v);
+            }
+        }
+        fact.attributes = attributes;
+        Some((id, fact))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        let n = split_name("Amy Jane Smith", NamePattern::ForenameSurname).unwrap();
+        assert_eq!(
+            (n.given.as_str(), n.middle.as_deref(), n.family.as_str()),
+            ("Amy", Some("Jane"), "Smith")
+        );
+        let n = split_name("SMITH, Amy", NamePattern::SurnameCommaForename).unwrap();
+        assert_eq!(
+            (n.given.as_str(), n.middle, n.family.as_str()),
+            ("Amy", None, "SMITH")
+        );
+        let n = split_name("VAN DER BERG, Amy Jo", NamePattern::SurnameCommaForename).unwrap();
+        assert_eq!(n.family, "VAN DER BERG");
+        let n = split_name("Smith  Amy Jo  Ann", NamePattern::SurnameForename).unwrap();
+        assert_eq!(
+            (n.given.as_str(), n.middle.as_deref(), n.family.as_str()),
+            ("Amy", Some("Jo Ann"), "Smith")
+        );
+        let n = split_name("Mr John Smith", NamePattern::ForenameSurname).unwrap();
+        assert_eq!(
+            (n.given.as_str(), n.middle.as_deref()),
+            ("Mr", Some("John"))
+        );
+        assert_eq!(split_name("SMITH", NamePattern::SurnameCommaForename), None);
+        assert_eq!(
+            split_name(" , Amy", NamePattern::SurnameCommaForename),
+            None
+        );
+        assert_eq!(
+            split_name("SMITH,", NamePattern::SurnameCommaForename),
+            None
+        );
+        assert_eq!(split_name("Amy", NamePattern::ForenameSurname), None);
+        assert_eq!(split_name("Amy", NamePattern::SurnameForename), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn splitting_never_panics(s in "\\PC{0,40}") {
+            for p in [
+                NamePattern::ForenameSurname,
+                NamePattern::SurnameCommaForename,
+                NamePattern::SurnameForename,
+            ] {
+                let _ = split_name(&s, p);
+            }
+        }
+    }
+}

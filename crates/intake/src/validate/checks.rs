@@ -1,0 +1,267 @@
+//! Checks of one field's value: present when required, a real and plausible date, a valid
+//! identifier, an attribute of the right type or an allowed value. Each check records what
+//! is wrong, with the column and the value, in the row's findings.
+//!
+//! It does not decide whether the row is kept (the plan does) or assemble the row (see
+//! `build`).
+
+use super::field::{formats_text, Attr, Field, Findings, Issue};
+use crate::cells::{cell_text, Cell, Row};
+use crate::mapping::{AttrType, InvalidIdentifiers};
+use crate::summary::Problem;
+use crate::values;
+use chrono::{Datelike, NaiveDate};
+use hearth_model::standardise::dates::{excel_serial_to_date, DateError, DateFormat};
+use hearth_model::{AttrValue, IdentifierError};
+use std::borrow::Cow;
+
+/// What the field checks need to know beyond the field: the mapping's choice for invalid
+/// identifiers, and the range of plausible dates.
+#[derive(Debug)]
+pub(super) struct Checks {
+    pub invalid_identifiers: InvalidIdentifiers,
+    /// The day of import: a date of birth after it is in the future.
+    pub today: NaiveDate,
+    /// The latest plausible date: ten years after the day of import.
+    pub latest: NaiveDate,
+    /// The earliest plausible date: 1 January 1900.
+    pub earliest: NaiveDate,
+}
+
+impl Checks {
+    /// Text of a single-column field, trimmed; `None` when empty (noting it if required).
+    pub fn text<'r, R: Row + ?Sized>(
+        &self,
+        row: &'r R,
+        f: &Field,
+        findings: &mut Findings,
+    ) -> Option<Cow<'r, str>> {
+        let c = row.cell(f.cols[0]);
+        if c == Cell::Error {
+            findings.add(
+                f,
+                Problem::CellError,
+                format!(
+                    "{} holds an Excel error value; correct the formula or type the value",
+                    f.name
+                ),
+                "Replace error values (#REF!, #N/A...) with the real value.".into(),
+            );
+            return None;
+        }
+        let t = cell_text(&c);
+        if t.is_empty() {
+            self.missing(f, findings);
+            None
+        } else {
+            Some(t)
+        }
+    }
+
+    pub fn missing(&self, f: &Field, findings: &mut Findings) {
+        if f.required {
+            findings.add(
+                f,
+                Problem::Missing,
+                format!("{} is empty, but every row needs it; fill it in", f.name),
+                format!("Fill in {} on every row.", f.name),
+            );
+        }
+    }
+
+    pub fn owned<R: Row + ?Sized>(
+        &self,
+        row: &R,
+        f: Option<&Field>,
+        findings: &mut Findings,
+    ) -> Option<String> {
+        f.and_then(|f| self.text(row, f, findings))
+            .map(Cow::into_owned)
+    }
+
+    pub fn date<R: Row + ?Sized>(
+        &self,
+        row: &R,
+        f: &Field,
+        birth: bool,
+        findings: &mut Findings,
+    ) -> Option<NaiveDate> {
+        let c = row.cell(f.cols[0]);
+        let fmts = formats_text(&f.formats);
+        let parsed = match c {
+            Cell::Empty => {
+                self.missing(f, findings);
+                return None;
+            }
+            Cell::Text(s) if s.trim().is_empty() => {
+                self.missing(f, findings);
+                return None;
+            }
+            Cell::Text(s) => DateFormat::first_date(s, &f.formats),
+            Cell::Date(Some(d)) => Ok(d),
+            Cell::Date(None) => Err(DateError::NotReal),
+            Cell::Number(v) if f.formats.iter().any(DateFormat::is_excel_serial) => {
+                excel_serial_to_date(v).ok_or(DateError::NotReal)
+            }
+            Cell::Number(_) | Cell::Bool(_) => Err(DateError::Format),
+            Cell::Error => {
+                self.text(row, f, findings);
+                return None;
+            }
+        };
+        let shown = cell_text(&c);
+        match parsed {
+            Err(DateError::Format) => {
+                findings.add(
+                    f,
+                    Problem::DateFormat,
+                    format!(
+                        "{} \"{shown}\" is not a date in an accepted format; use {fmts}",
+                        f.name
+                    ),
+                    format!("Write dates as {fmts}."),
+                );
+                None
+            }
+            Err(DateError::NotReal) => {
+                findings.add(
+                    f,
+                    Problem::DateNotReal,
+                    format!("{} \"{shown}\" is not a real date; use {fmts}", f.name),
+                    format!("Correct the day or month (dates are {fmts})."),
+                );
+                None
+            }
+            Ok(d) if d < self.earliest || d > self.latest => {
+                findings.add(
+                    f,
+                    Problem::ImplausibleYear,
+                    format!(
+                        "{} \"{shown}\" has an impossible year ({}); dates must fall between 1900 and {}",
+                        f.name,
+                        d.year(),
+                        self.latest.year()
+                    ),
+                    "Correct the year (a typing error?).".into(),
+                );
+                None
+            }
+            Ok(d) if birth && d > self.today => {
+                findings.add(
+                    f,
+                    Problem::FutureBirth,
+                    format!(
+                        "{} \"{shown}\" is a date of birth in the future; correct it or leave it empty if unknown",
+                        f.name
+                    ),
+                    "Correct future dates of birth, or leave them empty if unknown.".into(),
+                );
+                None
+            }
+            Ok(d) => Some(d),
+        }
+    }
+
+    pub fn identifier<T, R: Row + ?Sized>(
+        &self,
+        row: &R,
+        f: Option<&Field>,
+        parse: fn(&str) -> Result<T, IdentifierError>,
+        (label, problem, hint): (&str, Problem, &str),
+        findings: &mut Findings,
+    ) -> Option<T> {
+        let f = f?;
+        let text = self.text(row, f, findings)?;
+        match parse(&text) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let issue = Issue {
+                    field: Some(f.name.clone()),
+                    problem,
+                    reason: format!("{} \"{text}\" is not a valid {label}: {e}", f.name),
+                    hint: hint.to_string(),
+                };
+                match self.invalid_identifiers {
+                    InvalidIdentifiers::Quarantine => findings.issues.push(issue),
+                    InvalidIdentifiers::Drop => findings.warnings.push(Issue {
+                        hint: format!("{hint} (Rows kept without it.)"),
+                        ..issue
+                    }),
+                }
+                None
+            }
+        }
+    }
+
+    pub fn attribute<R: Row + ?Sized>(
+        &self,
+        row: &R,
+        a: &Attr<'_>,
+        findings: &mut Findings,
+    ) -> Option<AttrValue> {
+        let f = &a.field;
+        let c = row.cell(f.cols[0]);
+        match (a.spec.ty, c) {
+            (AttrType::Date, _) => {
+                return self
+                    .date(row, f, false, findings)
+                    .map(|d| AttrValue::Text(d.format("%Y-%m-%d").to_string()))
+            }
+            (AttrType::Number | AttrType::Money, Cell::Number(v)) => {
+                return Some(AttrValue::Number(v))
+            }
+            (AttrType::Bool, Cell::Bool(b)) => return Some(AttrValue::Bool(b)),
+            _ => {}
+        }
+        let text = self.text(row, f, findings)?;
+        match a.spec.ty {
+            AttrType::Text => match &a.allowed {
+                None => Some(AttrValue::Text(text.into_owned())),
+                Some(allowed) => {
+                    let lower = text.to_lowercase();
+                    match allowed.iter().find(|(l, _)| *l == lower) {
+                        Some((_, canonical)) => Some(AttrValue::Text(canonical.to_string())),
+                        None => {
+                            let list = allowed.iter().map(|(_, c)| *c).collect::<Vec<_>>().join(", ");
+                            findings.add(
+                                f,
+                                Problem::NotAllowed,
+                                format!("{} \"{text}\" is not one of the allowed values: {list}", f.name),
+                                format!("Use one of: {list}."),
+                            );
+                            None
+                        }
+                    }
+                }
+            },
+            AttrType::Number => values::parse_number(&text).map(AttrValue::Number).or_else(|| {
+                findings.add(
+                    f,
+                    Problem::NotANumber,
+                    format!("{} \"{text}\" is not a number; use digits only, e.g. 12 or 3.5", f.name),
+                    "Use digits only, e.g. 12 or 3.5.".into(),
+                );
+                None
+            }),
+            AttrType::Money => values::parse_money(&text).map(AttrValue::Number).or_else(|| {
+                findings.add(
+                    f,
+                    Problem::NotMoney,
+                    format!("{} \"{text}\" is not an amount of money; write it like 1234.50 or £1,234.50", f.name),
+                    "Write amounts like 1234.50 or £1,234.50.".into(),
+                );
+                None
+            }),
+            AttrType::Bool => values::parse_bool(&text).map(AttrValue::Bool).or_else(|| {
+                findings.add(
+                    f,
+                    Problem::NotYesNo,
+                    format!("{} \"{text}\" is not yes or no; use Y or N", f.name),
+                    "Use Y or N.".into(),
+                );
+                None
+            }),
+            AttrType::Date => None,
+        }
+    }
+}

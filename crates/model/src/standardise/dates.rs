@@ -1,0 +1,324 @@
+//! Dates: one strftime-style format grammar for every date a partner writes.
+//!
+//! A format is a string such as `%d/%m/%Y`, `%Y-%m-%d` or `%Y%m%d`:
+//!
+//! | directive | matches |
+//! |-----------|---------|
+//! | `%d` (or `%e`) | day, one or two digits |
+//! | `%m` | month, one or two digits |
+//! | `%Y` | year, four digits |
+//! | `%y` | year, two digits: 00–29 are 20xx, 30–99 are 19xx |
+//! | `%E` | an Excel serial day number (1900 date system), e.g. `45123` or `45123.5` |
+//!
+//! Any other character must match itself (a `%` at the very end is a literal `%`). Mapping
+//! files may also use the older names `dd/mm/yyyy`, `yyyy-mm-dd` and `excel-serial`; they
+//! mean `%d/%m/%Y`, `%Y-%m-%d` and `%E`.
+//!
+//! Two readings: [`parse_written`] checks only the shape, so that a typo such as 1945-04-93
+//! survives to be compared (linkage); [`DateFormat::date`] also checks that the day exists,
+//! and allows a time after the date (intake). This module does not decide which dates are
+//! plausible (births in the future, years before 1900): intake does.
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Deserializer};
+use std::borrow::Cow;
+use std::fmt;
+
+/// Why a date did not parse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DateError {
+    /// The text does not have the format's shape.
+    Format,
+    /// The shape matched but there is no such day (31/02/2024, month 13, Excel serial 60).
+    NotReal,
+}
+
+impl fmt::Display for DateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DateError::Format => "not a date in the expected format",
+            DateError::NotReal => "not a real date",
+        })
+    }
+}
+
+impl std::error::Error for DateError {}
+
+/// A date as written: year, month and day numbers, not checked against the calendar (month
+/// and day are at most 99 since each is at most two digits).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct WrittenDate {
+    /// Year (0–9999).
+    pub year: u32,
+    /// Month as written (0–99).
+    pub month: u32,
+    /// Day as written (0–99).
+    pub day: u32,
+}
+
+impl WrittenDate {
+    /// The calendar date, if the day exists.
+    pub fn to_date(self) -> Result<NaiveDate, DateError> {
+        i32::try_from(self.year)
+            .ok()
+            .and_then(|y| NaiveDate::from_ymd_opt(y, self.month, self.day))
+            .ok_or(DateError::NotReal)
+    }
+
+    fn of(d: NaiveDate) -> WrittenDate {
+        WrittenDate {
+            year: u32::try_from(d.year()).unwrap_or(0),
+            month: d.month(),
+            day: d.day(),
+        }
+    }
+}
+
+/// Reads `text` (trimmed) by the format string `format` (or an older name for one),
+/// checking the shape only (and, for
+/// `%E`, that the serial has a date). The format is read as it goes, so nothing is allocated;
+/// an unknown directive or a format without a year, month and day gives
+/// [`DateError::Format`].
+pub fn parse_written(text: &str, format: &str) -> Result<WrittenDate, DateError> {
+    let format = grammar_of(format);
+    let t = text.trim();
+    let tb = t.as_bytes();
+    let fb = format.as_bytes();
+    let (mut i, mut k) = (0usize, 0usize);
+    let (mut y, mut m, mut d, mut serial) = (None, None, None, None);
+    let digits = |i: &mut usize, min: usize, max: usize| -> Result<u32, DateError> {
+        let start = *i;
+        while *i < tb.len() && *i - start < max && tb[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        if *i - start < min {
+            return Err(DateError::Format);
+        }
+        t[start..*i].parse().map_err(|_| DateError::Format)
+    };
+    while k < fb.len() {
+        if fb[k] == b'%' && k + 1 < fb.len() {
+            match fb[k + 1] {
+                b'Y' => y = Some(digits(&mut i, 4, 4)?),
+                b'y' => {
+                    let v = digits(&mut i, 2, 2)?;
+                    y = Some(if v < 30 { 2000 + v } else { 1900 + v });
+                }
+                b'm' => m = Some(digits(&mut i, 1, 2)?),
+                b'd' | b'e' => d = Some(digits(&mut i, 1, 2)?),
+                b'E' => {
+                    let days = digits(&mut i, 1, 7)?;
+                    // A fraction is the time of day.
+                    if i < tb.len() && tb[i] == b'.' {
+                        i += 1;
+                        while i < tb.len() && tb[i].is_ascii_digit() {
+                            i += 1;
+                        }
+                    }
+                    serial = Some(days);
+                }
+                _ => return Err(DateError::Format),
+            }
+            k += 2;
+        } else {
+            if i >= tb.len() || tb[i] != fb[k] {
+                return Err(DateError::Format);
+            }
+            i += 1;
+            k += 1;
+        }
+    }
+    if i != tb.len() {
+        return Err(DateError::Format);
+    }
+    match (y, m, d, serial) {
+        (Some(year), Some(month), Some(day), None) => Ok(WrittenDate { year, month, day }),
+        (None, None, None, Some(days)) => excel_serial_to_date(f64::from(days))
+            .map(WrittenDate::of)
+            .ok_or(DateError::NotReal),
+        _ => Err(DateError::Format),
+    }
+}
+
+/// The grammar string for one of the older format names, or the format itself.
+fn grammar_of(format: &str) -> &str {
+    match format {
+        "dd/mm/yyyy" => "%d/%m/%Y",
+        "yyyy-mm-dd" => "%Y-%m-%d",
+        "excel-serial" => "%E",
+        _ => format,
+    }
+}
+
+/// Converts an Excel serial day number (1900 date system) to a date. Serial 60 is Excel's
+/// fictitious 29/02/1900 and has no date; so do serials below 1 or past 31/12/9999.
+pub fn excel_serial_to_date(serial: f64) -> Option<NaiveDate> {
+    if !serial.is_finite() || !(1.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    let days = serial.floor() as i64;
+    let epoch = match days {
+        60 => return None,
+        // Before Excel's phantom leap day the epoch is one day later.
+        1..=59 => NaiveDate::from_ymd_opt(1899, 12, 31)?,
+        _ => NaiveDate::from_ymd_opt(1899, 12, 30)?,
+    };
+    epoch.checked_add_days(chrono::Days::new(days as u64))
+}
+
+/// A checked date format in the grammar above, e.g. `%d/%m/%Y`.
+///
+/// Built by [`DateFormat::parse`] (which also takes the older names), so it always has a
+/// year, a month and a day, or is `%E` alone.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DateFormat {
+    spec: Cow<'static, str>,
+    label: Cow<'static, str>,
+}
+
+/// A date format string that is not in the grammar.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown date format \"{0}\"; write it with %d, %m and %Y (or %y), e.g. \"%d/%m/%Y\", \
+     or use \"dd/mm/yyyy\", \"yyyy-mm-dd\" or \"excel-serial\""
+)]
+pub struct DateFormatError(pub String);
+
+impl DateFormat {
+    /// UK day first, `31/01/2024` (also `1/2/2024`): `%d/%m/%Y`, once spelt `dd/mm/yyyy`.
+    pub const UK: DateFormat = DateFormat {
+        spec: Cow::Borrowed("%d/%m/%Y"),
+        label: Cow::Borrowed("dd/mm/yyyy"),
+    };
+    /// ISO 8601, `2024-01-31`: `%Y-%m-%d`, once spelt `yyyy-mm-dd`.
+    pub const ISO: DateFormat = DateFormat {
+        spec: Cow::Borrowed("%Y-%m-%d"),
+        label: Cow::Borrowed("yyyy-mm-dd"),
+    };
+    /// An Excel serial day number such as `45123`: `%E`, once spelt `excel-serial`.
+    pub const EXCEL_SERIAL: DateFormat = DateFormat {
+        spec: Cow::Borrowed("%E"),
+        label: Cow::Borrowed("an Excel date"),
+    };
+
+    /// Reads a format: a grammar string such as `%d.%m.%Y`, or one of the older names
+    /// `dd/mm/yyyy`, `yyyy-mm-dd`, `excel-serial`.
+    pub fn parse(spec: &str) -> Result<DateFormat, DateFormatError> {
+        match spec {
+            "dd/mm/yyyy" => return Ok(DateFormat::UK),
+            "yyyy-mm-dd" => return Ok(DateFormat::ISO),
+            "excel-serial" => return Ok(DateFormat::EXCEL_SERIAL),
+            _ => {}
+        }
+        let bad = || DateFormatError(spec.to_string());
+        let mut label = String::new();
+        let (mut years, mut months, mut days, mut serials) = (0, 0, 0, 0);
+        let mut chars = spec.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c != '%' || chars.peek().is_none() {
+                label.push(c);
+                continue;
+            }
+            let (count, shown) = match chars.next() {
+                Some('Y') => (&mut years, "yyyy"),
+                Some('y') => (&mut years, "yy"),
+                Some('m') => (&mut months, "mm"),
+                Some('d' | 'e') => (&mut days, "dd"),
+                Some('E') => (&mut serials, "an Excel date"),
+                _ => return Err(bad()),
+            };
+            *count += 1;
+            label.push_str(shown);
+        }
+        let whole_date = (years, months, days, serials) == (1, 1, 1, 0);
+        if !whole_date && spec != "%E" {
+            return Err(bad());
+        }
+        Ok(DateFormat {
+            spec: Cow::Owned(spec.to_string()),
+            label: Cow::Owned(label),
+        })
+    }
+
+    /// The format in the grammar, e.g. `%d/%m/%Y`.
+    pub fn as_str(&self) -> &str {
+        &self.spec
+    }
+
+    /// How the format is shown to a person, e.g. `dd/mm/yyyy` or `an Excel date`.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// True for `%E`, the Excel serial day number.
+    pub fn is_excel_serial(&self) -> bool {
+        self.spec == "%E"
+    }
+
+    /// Reads a real date in this format from `text` (trimmed). A time after the date —
+    /// ` 10:00`, ` 10:00:00`, and after a year-first format also `T10:00:00` — is ignored;
+    /// an Excel serial's fraction is its time.
+    pub fn date(&self, text: &str) -> Result<NaiveDate, DateError> {
+        let text = text.trim();
+        let text = if self.is_excel_serial() {
+            text
+        } else {
+            strip_time(text, self.spec.starts_with("%Y"))
+        };
+        parse_written(text, &self.spec)?.to_date()
+    }
+
+    /// Reads `text` with the first of `formats` whose shape it has. When a shape matched but
+    /// the day does not exist, the answer is [`DateError::NotReal`] unless a later format
+    /// reads it.
+    pub fn first_date(text: &str, formats: &[DateFormat]) -> Result<NaiveDate, DateError> {
+        let mut result = Err(DateError::Format);
+        for f in formats {
+            match f.date(text) {
+                Ok(d) => return Ok(d),
+                Err(DateError::NotReal) => result = Err(DateError::NotReal),
+                Err(DateError::Format) => {}
+            }
+        }
+        result
+    }
+}
+
+impl fmt::Display for DateFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.spec)
+    }
+}
+
+impl<'de> Deserialize<'de> for DateFormat {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        DateFormat::parse(&s).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Strips a trailing time such as ` 00:00` or ` 00:00:00` (or `T00:00:00` when `t_sep`).
+fn strip_time(s: &str, t_sep: bool) -> &str {
+    let cut = s
+        .find(' ')
+        .or_else(|| if t_sep { s.find('T') } else { None });
+    match cut {
+        Some(i) => {
+            let time = s[i + 1..].trim();
+            let looks_like_time = !time.is_empty()
+                && time
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b == b':' || b == b'.')
+                && time.contains(':');
+            if looks_like_time {
+                &s[..i]
+            } else {
+                s
+            }
+        }
+        None => s,
+    }
+}
+
+#[cfg(test)]
+mod tests;
