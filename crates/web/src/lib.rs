@@ -9,7 +9,8 @@
 //!   as its SHA-256; an idle timeout; at most five failed sign-ins per account name in fifteen
 //!   minutes; a CSRF token in every form, checked on every POST. Every user can change their
 //!   own password (`/account/password`), which ends their other sessions.
-//! * **Need to know**, enforced by the server on every route ([`Role`]): a lead worker sees
+//! * **Need to know**, enforced by the server on every route: each route declares the [`Permission`] it
+//!   needs ([`declared_routes`]), and [`permits`] says which [`Role`] holds which: a lead worker sees
 //!   only the families assigned to them; a data analyst sees pseudonymised data only; names,
 //!   dates of birth and addresses are shown only to roles that need them. Every view of a
 //!   family's record is written to the append-only audit log (who, what, when, from where).
@@ -37,33 +38,48 @@
 #![deny(missing_docs)]
 #![recursion_limit = "512"]
 
-mod access;
-mod accounts;
-mod api;
-mod assets;
-mod auth;
+// The modules, lowest first: a module uses only modules above it in this list.
 mod error;
-mod pages;
-mod render;
+mod labels;
+mod access;
+mod stored;
+mod domain;
+mod actor;
+mod run;
+mod facts;
+mod templates;
 mod state;
 mod views;
+mod service;
+mod auth;
+mod routing;
+mod render;
+mod pages;
+mod api;
+mod assets;
 
-pub use access::Role;
-pub use accounts::{create_account, random_password};
-pub use api::openapi_document;
-pub use auth::{hash_password, verify_password};
+pub use access::{permits, Permission};
+pub use api::openapi::openapi_document;
 pub use error::WebError;
+pub use hearth_model::Role;
+pub use service::accounts::{create_account, random_password};
+pub use service::session::{hash_password, verify_password};
 pub use state::{AppState, Clock, Config};
 
+use axum::http::Method;
 use axum::Router;
 
 /// The whole application: pages, API and assets, with the error pages, body limit and
-/// security headers. `state` carries the store, templates, settings and clock.
+/// security headers. `state` carries the store, caches, audit writer, templates, settings
+/// and clock.
 pub fn app(state: AppState) -> Router {
     let limit = state.settings().body_limit;
     Router::new()
-        .merge(pages::routes())
-        .nest("/api", api::routes())
+        .merge(routing::router(&state, pages::routes()))
+        .nest(
+            "/api",
+            routing::router(&state, api::routes()).fallback(|| async { WebError::NotFound }),
+        )
         .merge(assets::routes())
         .fallback(|| async { WebError::NotFound })
         .layer(axum::extract::DefaultBodyLimit::max(limit))
@@ -72,6 +88,33 @@ pub fn app(state: AppState) -> Router {
             render::error_pages,
         ))
         .with_state(state)
+}
+
+/// A route of the application as declared: who may use it is [`permits`]`(role,
+/// permission)` (need to know per family comes on top, for the routes about one family).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeclaredRoute {
+    /// The method.
+    pub method: Method,
+    /// The path as routed, with `{id}` for a key (the API's under `/api`).
+    pub path: String,
+    /// What it needs.
+    pub permission: Permission,
+}
+
+/// Every page and API route with the permission it declares (assets are public and not
+/// listed): what the router is built from, for tests to enumerate.
+pub fn declared_routes() -> Vec<DeclaredRoute> {
+    let pages = pages::routes().into_iter().map(|r| (String::new(), r));
+    let api = api::routes().into_iter().map(|r| ("/api".to_string(), r));
+    pages
+        .chain(api)
+        .map(|(prefix, r)| DeclaredRoute {
+            method: r.method,
+            path: prefix + r.path,
+            permission: r.permission,
+        })
+        .collect()
 }
 
 /// Serves `router` on `listener` until Ctrl-C, with each client's address available for the
