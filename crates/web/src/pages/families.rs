@@ -95,7 +95,7 @@ pub(super) async fn families(
                     .collect()
             })
             .unwrap_or_default(),
-        areas: run.map_or(&[], |r| r.areas.as_slice()),
+        areas: run.map(|r| r.areas.as_slice()).unwrap_or(&[]),
         statuses: CaseStatus::ALL
             .iter()
             .map(|s| Choice {

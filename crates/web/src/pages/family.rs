@@ -77,7 +77,7 @@ async fn family_page(
     } else {
         None
     };
-    let lead_workers = cases
+    let lead_workers: Vec<Person> = cases
         .as_ref()
         .map(|c| {
             c.lead_workers()

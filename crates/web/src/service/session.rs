@@ -309,13 +309,12 @@ pub(crate) async fn check_current_password(
     user: &CurrentUser,
     current: &str,
 ) -> Result<Check, WebError> {
-    let checked = check(state, &user.user.user_name, current).await?;
-    let action = match &checked {
-        Check::Ok(_) => return Ok(checked),
-        Check::Wrong => "change password failed",
+    let (action, checked) = match check(state, &user.user.user_name, current).await? {
+        Check::Ok(u) => return Ok(Check::Ok(u)),
+        Check::Wrong => ("change password failed", Check::Wrong),
         Check::Throttled => {
             tracing::warn!(user = %user.user.user_name, "password change throttled");
-            "change password throttled"
+            ("change password throttled", Check::Throttled)
         }
     };
     audit::record(

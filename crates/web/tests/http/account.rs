@@ -4,9 +4,9 @@ use crate::helpers::*;
 #[allow(unused_imports)]
 use axum::http::{Method, StatusCode};
 
-const NEW_PASSWORD: &str = "a brand new passphrase";
+pub(crate) const NEW_PASSWORD: &str = "a brand new passphrase";
 
-fn password_fields<'a>(
+pub(crate) fn password_fields<'a>(
     csrf: &'a str,
     current: &'a str,
     new: &'a str,
