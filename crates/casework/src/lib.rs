@@ -257,7 +257,14 @@ mod tests {
             None
         );
         let assigned = d(2026, 3, 1);
-        let s = next_step(CaseStatus::Identified, identified, Some(assigned), assigned, &r).unwrap();
+        let s = next_step(
+            CaseStatus::Identified,
+            identified,
+            Some(assigned),
+            assigned,
+            &r,
+        )
+        .unwrap();
         assert_eq!(s.due, d(2026, 3, 11));
         // A later status counts from when the case reached it, whoever holds it.
         let s = next_step(

@@ -63,10 +63,7 @@ pub fn permits(role: Role, permission: Permission) -> bool {
     match permission {
         P::Public | P::SignedIn => true,
         P::ListFamilies => matches!(role, R::PerformanceOfficer | R::DataAnalyst),
-        P::OpenFamily => matches!(
-            role,
-            R::PerformanceOfficer | R::DataAnalyst | R::LeadWorker
-        ),
+        P::OpenFamily => matches!(role, R::PerformanceOfficer | R::DataAnalyst | R::LeadWorker),
         P::AssignLeadWorker => role == R::PerformanceOfficer,
         P::Casework => matches!(role, R::PerformanceOfficer | R::LeadWorker),
         P::Caseload => role == R::LeadWorker,

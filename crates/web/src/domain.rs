@@ -129,7 +129,10 @@ mod tests {
         assert!(!valid_user_name("Lead"));
         assert!(!valid_user_name("ab"));
         assert!(!valid_user_name("a b c"));
-        assert_eq!(UserName::parse(" Lead.Worker ").unwrap().as_str(), "lead.worker");
+        assert_eq!(
+            UserName::parse(" Lead.Worker ").unwrap().as_str(),
+            "lead.worker"
+        );
     }
 
     #[test]

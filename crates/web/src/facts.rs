@@ -219,7 +219,6 @@ fn readable_attributes(json: &str) -> String {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     #[test]

@@ -38,25 +38,32 @@
 #![deny(missing_docs)]
 #![recursion_limit = "512"]
 
-// The modules, lowest first: a module uses only modules above it in this list.
-mod error;
-mod labels;
+// The modules, in layers; a module uses only modules of its own layer (without a cycle)
+// or the layers before it:
+// 1. no I/O, no state: error, labels, access, stored, domain, actor, run, facts, templates;
+// 2. state: the store handle, the caches, the audit writer;
+// 3. views: what pages and the API show;
+// 4. service: the typed operations;
+// 5. the HTTP edge: auth, routing, render;
+// 6. the handlers: pages, api, assets.
 mod access;
-mod stored;
-mod domain;
 mod actor;
-mod run;
-mod facts;
-mod templates;
-mod state;
-mod views;
-mod service;
-mod auth;
-mod routing;
-mod render;
-mod pages;
 mod api;
 mod assets;
+mod auth;
+mod domain;
+mod error;
+mod facts;
+mod labels;
+mod pages;
+mod render;
+mod routing;
+mod run;
+mod service;
+mod state;
+mod stored;
+mod templates;
+mod views;
 
 pub use access::{permits, Permission};
 pub use api::openapi::openapi_document;

@@ -28,8 +28,18 @@ pub(crate) fn routes() -> Vec<Route> {
     vec![
         route(Method::GET, "/openapi.json", P::Public, get(openapi_json)),
         route(Method::GET, "/session", P::SignedIn, get(session)),
-        route(Method::GET, "/families", P::ListFamilies, get(list_families)),
-        route(Method::GET, "/families/{id}", P::OpenFamily, get(get_family)),
+        route(
+            Method::GET,
+            "/families",
+            P::ListFamilies,
+            get(list_families),
+        ),
+        route(
+            Method::GET,
+            "/families/{id}",
+            P::OpenFamily,
+            get(get_family),
+        ),
         route(
             Method::POST,
             "/families/{id}/lead-worker",

@@ -57,10 +57,14 @@ fn password_form(
         errors: render::field_errors(errors),
         error: PasswordErrors::from_pairs(errors),
     };
-    Ok(
-        render::page(state, "account_password.html", Some(user), ACCOUNT_PASSWORD, &ctx)?
-            .with_status(status),
-    )
+    Ok(render::page(
+        state,
+        "account_password.html",
+        Some(user),
+        ACCOUNT_PASSWORD,
+        &ctx,
+    )?
+    .with_status(status))
 }
 
 /// `GET /account/password`: the form to change your own password (every role); with

@@ -53,13 +53,21 @@ pub(super) async fn families(
     user: CurrentUser,
     Query(filters): Query<Filters>,
 ) -> Result<Page, WebError> {
-    let listing = families::list(&state, &user, &filters, Via::Page(filters.page.unwrap_or(1)))
-        .await?;
+    let listing = families::list(
+        &state,
+        &user,
+        &filters,
+        Via::Page(filters.page.unwrap_or(1)),
+    )
+    .await?;
     let keys = listing.shown_keys();
     let run = listing.run.as_deref();
     let cases = &listing.cases;
     let rows: Vec<ListRow> = match run {
-        Some(run) => keys.iter().map(|k| views::list_row(run, cases, k)).collect(),
+        Some(run) => keys
+            .iter()
+            .map(|k| views::list_row(run, cases, k))
+            .collect(),
         None => Vec::new(),
     };
     let query = |p: usize| {

@@ -26,11 +26,31 @@ use serde::Serialize;
 pub(crate) fn routes() -> Vec<Route> {
     vec![
         route(Method::GET, "/", P::Public, get(session::home)),
-        route(Method::GET, "/sign-in", P::Public, get(session::sign_in_page)),
+        route(
+            Method::GET,
+            "/sign-in",
+            P::Public,
+            get(session::sign_in_page),
+        ),
         route(Method::POST, "/sign-in", P::Public, post(session::sign_in)),
-        route(Method::POST, "/sign-out", P::SignedIn, post(session::sign_out)),
-        route(Method::GET, "/families", P::ListFamilies, get(families::families)),
-        route(Method::GET, "/families/{id}", P::OpenFamily, get(family::family)),
+        route(
+            Method::POST,
+            "/sign-out",
+            P::SignedIn,
+            post(session::sign_out),
+        ),
+        route(
+            Method::GET,
+            "/families",
+            P::ListFamilies,
+            get(families::families),
+        ),
+        route(
+            Method::GET,
+            "/families/{id}",
+            P::OpenFamily,
+            get(family::family),
+        ),
         route(
             Method::POST,
             "/families/{id}/lead-worker",
@@ -49,11 +69,31 @@ pub(crate) fn routes() -> Vec<Route> {
             P::Casework,
             post(family::add_note),
         ),
-        route(Method::GET, "/caseload", P::Caseload, get(caseload::caseload)),
-        route(Method::GET, "/referrals", P::Refer, get(caseload::referrals)),
+        route(
+            Method::GET,
+            "/caseload",
+            P::Caseload,
+            get(caseload::caseload),
+        ),
+        route(
+            Method::GET,
+            "/referrals",
+            P::Refer,
+            get(caseload::referrals),
+        ),
         route(Method::GET, "/audit", P::ReadAudit, get(audit::audit)),
-        route(Method::GET, "/admin/users", P::ManageAccounts, get(admin::users)),
-        route(Method::POST, "/admin/users", P::ManageAccounts, post(admin::add_user)),
+        route(
+            Method::GET,
+            "/admin/users",
+            P::ManageAccounts,
+            get(admin::users),
+        ),
+        route(
+            Method::POST,
+            "/admin/users",
+            P::ManageAccounts,
+            post(admin::add_user),
+        ),
         route(
             Method::POST,
             "/admin/users/{id}",

@@ -14,7 +14,10 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
 /// `GET /`: the signed-in user's home for their role, or the sign-in page.
-pub(super) async fn home(State(state): State<AppState>, req: Request) -> Result<Response, WebError> {
+pub(super) async fn home(
+    State(state): State<AppState>,
+    req: Request,
+) -> Result<Response, WebError> {
     let (mut parts, _) = req.into_parts();
     match CurrentUser::from_request_parts(&mut parts, &state).await {
         Ok(u) => Ok(see_other(u.role.home())),

@@ -34,7 +34,11 @@ const TAKEN: &str = "An account with this user name already exists";
 /// Whether an account has this name (to say so beside the other mistakes of a form).
 pub(crate) async fn name_taken(state: &AppState, name: &UserName) -> Result<bool, WebError> {
     let n = name.as_str().to_string();
-    Ok(state.store().run(move |s| s.user_by_name(&n)).await?.is_some())
+    Ok(state
+        .store()
+        .run(move |s| s.user_by_name(&n))
+        .await?
+        .is_some())
 }
 
 /// Adds an account (`Invalid` on `user_name` if the name is taken).
@@ -129,8 +133,12 @@ pub fn create_account(
             "use 3 to 64 lower-case letters, digits, dots, hyphens or underscores",
         )
     })?;
-    let password = Password::parse(password)
-        .map_err(|_| invalid("password", format!("use at least {MIN_PASSWORD} characters")))?;
+    let password = Password::parse(password).map_err(|_| {
+        invalid(
+            "password",
+            format!("use at least {MIN_PASSWORD} characters"),
+        )
+    })?;
     let hash = hash_password(password.expose())?;
     match store.user_by_name(name.as_str())? {
         Some(existing) if replace => {

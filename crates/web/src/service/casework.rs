@@ -77,7 +77,10 @@ pub(crate) async fn change_status(
     if !access.casework {
         return Err(WebError::Forbidden);
     }
-    if let Some(old) = case.as_ref().map_or(Some(CaseStatus::Identified), stored::status) {
+    if let Some(old) = case
+        .as_ref()
+        .map_or(Some(CaseStatus::Identified), stored::status)
+    {
         if !old.may_move_to(status) {
             return Err(invalid("status", "Select a status after the current one"));
         }

@@ -84,14 +84,7 @@ pub(crate) async fn list(
         Via::Page(_) => format!("{} families listed", shown.len()),
         Via::Api => format!("{} families listed (API)", shown.len()),
     };
-    audit::record(
-        state,
-        user,
-        "list families",
-        ("family", "*".into()),
-        detail,
-    )
-    .await?;
+    audit::record(state, user, "list families", ("family", "*".into()), detail).await?;
     Ok(Listing {
         run,
         cases,

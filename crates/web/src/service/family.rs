@@ -17,10 +17,7 @@ pub(crate) async fn open(
     user: &CurrentUser,
     family_id: i64,
 ) -> Result<(FamilyAccess, Option<FamilyCase>), WebError> {
-    let case = state
-        .store()
-        .run(move |s| s.family_case(family_id))
-        .await?;
+    let case = state.store().run(move |s| s.family_case(family_id)).await?;
     let Some(access) = family_access(user.role, &user.user, case.as_ref()) else {
         return Err(refuse(state, user, family_id).await);
     };

@@ -198,7 +198,10 @@ async fn start(state: &AppState, user: &UserRecord) -> Result<String, WebError> 
         created_at: now,
         last_seen_at: now,
     };
-    state.store().run(move |s| s.create_session(&record)).await?;
+    state
+        .store()
+        .run(move |s| s.create_session(&record))
+        .await?;
     Ok(token)
 }
 

@@ -137,9 +137,7 @@ impl AppState {
 
     /// The latest identification run and its families (cached: see
     /// [`cache::Caches::latest_run`]).
-    pub(crate) async fn latest_run(
-        &self,
-    ) -> Result<Option<Arc<crate::run::RunData>>, WebError> {
+    pub(crate) async fn latest_run(&self) -> Result<Option<Arc<crate::run::RunData>>, WebError> {
         self.inner.caches.latest_run(&self.inner.store).await
     }
 

@@ -183,7 +183,11 @@ pub(crate) fn row(run: &RunData, cases: &Cases, key: &RowKey) -> FamilyRow {
     let a = key.assessment;
     let lead = key.lead_worker_user_id;
     let (adults, children) = run.families.get(&a.family_id).map_or((0, 0), |f| {
-        let adults = f.members.iter().filter(|m| crate::stored::is_adult(m)).count();
+        let adults = f
+            .members
+            .iter()
+            .filter(|m| crate::stored::is_adult(m))
+            .count();
         (adults, f.members.len() - adults)
     });
     FamilyRow {
@@ -261,7 +265,11 @@ pub(crate) struct ListRow<'a> {
 pub(crate) fn list_row<'a>(run: &'a RunData, cases: &'a Cases, key: &RowKey) -> ListRow<'a> {
     let a = key.assessment;
     let (adults, children) = run.families.get(&a.family_id).map_or((0, 0), |f| {
-        let adults = f.members.iter().filter(|m| crate::stored::is_adult(m)).count();
+        let adults = f
+            .members
+            .iter()
+            .filter(|m| crate::stored::is_adult(m))
+            .count();
         (adults, f.members.len() - adults)
     });
     let plural =
@@ -301,7 +309,6 @@ pub(crate) fn matches(key: &RowKey, f: &Resolved) -> bool {
         && f.area.is_none_or(|a| a.is_some() && key.area == a)
         && f.lead_worker.is_none_or(|l| key.lead_worker_user_id == l)
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -1,9 +1,9 @@
 //! Need to know: the role × route matrix (driven by the declared routes), identifiers only for the roles that need them, and the audit of every view.
 
 use crate::helpers::*;
-use hearth_web::{permits, Permission, Role};
 #[allow(unused_imports)]
 use axum::http::{Method, StatusCode};
+use hearth_web::{permits, Permission, Role};
 
 /// Each role gets exactly its access: family 1 is assigned to lw1, family 2 to nobody.
 #[tokio::test]
@@ -49,14 +49,19 @@ async fn role_by_route_access_matrix() {
     // The routes above are every declared GET route that needs a session (a route cannot
     // be declared without being in this matrix); the POSTs below are checked for every
     // declared one.
-    let tested: std::collections::BTreeSet<String> =
-        routes.iter().map(|r| r.replace(['1', '2'], "{id}")).collect();
+    let tested: std::collections::BTreeSet<String> = routes
+        .iter()
+        .map(|r| r.replace(['1', '2'], "{id}"))
+        .collect();
     let declared: std::collections::BTreeSet<String> = hearth_web::declared_routes()
         .into_iter()
         .filter(|r| r.method == Method::GET && r.permission != Permission::Public)
         .map(|r| r.path)
         .collect();
-    assert_eq!(tested, declared, "the matrix's routes are the declared ones");
+    assert_eq!(
+        tested, declared,
+        "the matrix's routes are the declared ones"
+    );
     for (who, expected) in matrix {
         let s = t.sign_in(who).await;
         for (route, want) in routes.iter().zip(expected) {
@@ -235,7 +240,6 @@ async fn every_concurrent_view_is_audited() {
     }
 }
 
-
 /// Every declared route, for every role: a role without the route's permission gets 403
 /// (pages say so), one with it gets past the check (families: need to know per family on
 /// top); signed out, pages send you to sign in and the API says 401. Driven by the
@@ -269,7 +273,10 @@ async fn every_declared_route_answers_each_role_as_declared() {
                     };
                     assert_eq!(got.status, want, "{who} GET {path}");
                     if !allowed && !api {
-                        assert!(got.body.contains("You do not have permission"), "{who} {path}");
+                        assert!(
+                            got.body.contains("You do not have permission"),
+                            "{who} {path}"
+                        );
                     }
                 } else if !allowed {
                     // Only refusals: an allowed POST changes things, and has its own tests.

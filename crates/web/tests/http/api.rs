@@ -1,7 +1,7 @@
 //! The JSON API and its OpenAPI document; the main flow on PostgreSQL.
 
-use crate::helpers::*;
 use crate::account::NEW_PASSWORD;
+use crate::helpers::*;
 #[allow(unused_imports)]
 use axum::http::{Method, StatusCode};
 
