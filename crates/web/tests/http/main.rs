@@ -11,3 +11,4 @@ mod admin;
 mod api;
 mod families;
 mod session;
+mod templates;
