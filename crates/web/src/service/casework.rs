@@ -4,6 +4,7 @@
 //! The rules of the work (the order of statuses, due dates) are `hearth_casework`'s; this
 //! module applies them to stored cases, checks need to know per family and audits.
 
+use crate::access::family_access;
 use crate::actor::CurrentUser;
 use crate::domain::NoteText;
 use crate::error::WebError;
@@ -65,36 +66,74 @@ pub(crate) async fn assign(
     Ok(case)
 }
 
+/// Why a change to a case was not made (decided in the store hop, answered after it).
+enum Refusal {
+    /// The viewer may not open the family (audited as a refused view).
+    Family,
+    /// The viewer may open it but not do casework.
+    Casework,
+    /// The change itself is not allowed.
+    Invalid(WebError),
+}
+
+impl Refusal {
+    async fn into_error(self, state: &AppState, user: &CurrentUser, family_id: i64) -> WebError {
+        match self {
+            Refusal::Family => family::refuse(state, user, family_id).await,
+            Refusal::Casework => WebError::Forbidden,
+            Refusal::Invalid(e) => e,
+        }
+    }
+}
+
+/// Whether `user` may do casework on a family whose case is `case`.
+fn may_work_on(user: &CurrentUser, case: Option<&FamilyCase>) -> Result<(), Refusal> {
+    match family_access(user.role, &user.user, case) {
+        None => Err(Refusal::Family),
+        Some(a) if !a.casework => Err(Refusal::Casework),
+        Some(_) => Ok(()),
+    }
+}
+
 /// Moves a family's case on to `status` (performance officer or the family's lead worker);
-/// statuses only go forward (`Invalid` on `status` otherwise).
+/// statuses only go forward (`Invalid` on `status` otherwise). The case is read, checked and
+/// saved in one store hop.
 pub(crate) async fn change_status(
     state: &AppState,
     user: &CurrentUser,
     family_id: i64,
     status: CaseStatus,
 ) -> Result<(), WebError> {
-    let (access, case) = family::open(state, user, family_id).await?;
-    if !access.casework {
-        return Err(WebError::Forbidden);
-    }
-    if let Some(old) = case
-        .as_ref()
-        .map_or(Some(CaseStatus::Identified), stored::status)
-    {
-        if !old.may_move_to(status) {
-            return Err(invalid("status", "Select a status after the current one"));
-        }
-    }
     let now = state.now();
-    let by = user.user.user_name.clone();
-    state
+    let actor = user.clone();
+    let done = state
         .store()
         .run(move |s| {
-            let mut case = case.unwrap_or_else(|| FamilyCase::new(family_id, now, &by));
-            stored::set_status(&mut case, status, now, &by);
-            s.save_family_case(&case)
+            let case = s.family_case(family_id)?;
+            if let Err(refusal) = may_work_on(&actor, case.as_ref()) {
+                return Ok(Err(refusal));
+            }
+            if let Some(old) = case
+                .as_ref()
+                .map_or(Some(CaseStatus::Identified), stored::status)
+            {
+                if !old.may_move_to(status) {
+                    return Ok(Err(Refusal::Invalid(invalid(
+                        "status",
+                        "Select a status after the current one",
+                    ))));
+                }
+            }
+            let by = &actor.user.user_name;
+            let mut case = case.unwrap_or_else(|| FamilyCase::new(family_id, now, by));
+            stored::set_status(&mut case, status, now, by);
+            s.save_family_case(&case)?;
+            Ok(Ok(()))
         })
         .await?;
+    if let Err(refusal) = done {
+        return Err(refusal.into_error(state, user, family_id).await);
+    }
     state.caches().cases_changed();
     audit::record(
         state,
@@ -106,17 +145,14 @@ pub(crate) async fn change_status(
     .await
 }
 
-/// Adds a note to a family's case (performance officer or the family's lead worker).
+/// Adds a note to a family's case (performance officer or the family's lead worker); the
+/// case is read and checked, and the note written, in one store hop.
 pub(crate) async fn add_note(
     state: &AppState,
     user: &CurrentUser,
     family_id: i64,
     note: NoteText,
 ) -> Result<(), WebError> {
-    let (access, _) = family::open(state, user, family_id).await?;
-    if !access.casework {
-        return Err(WebError::Forbidden);
-    }
     let note = CaseNote {
         id: 0,
         family_id,
@@ -124,7 +160,21 @@ pub(crate) async fn add_note(
         written_at: state.now(),
         body: note.into_string(),
     };
-    let note_id = state.store().run(move |s| s.add_case_note(&note)).await?;
+    let actor = user.clone();
+    let written = state
+        .store()
+        .run(move |s| {
+            let case = s.family_case(family_id)?;
+            if let Err(refusal) = may_work_on(&actor, case.as_ref()) {
+                return Ok(Err(refusal));
+            }
+            Ok(Ok(s.add_case_note(&note)?))
+        })
+        .await?;
+    let note_id = match written {
+        Ok(id) => id,
+        Err(refusal) => return Err(refusal.into_error(state, user, family_id).await),
+    };
     audit::record(
         state,
         user,

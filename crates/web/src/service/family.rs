@@ -9,20 +9,7 @@ use crate::facts::FamilyFacts;
 use crate::service::audit;
 use crate::state::AppState;
 use crate::views::{self, FamilyDetail};
-use hearth_store::{FamilyCase, FamilyReads};
-
-/// Loads a family's case and checks the viewer may open it (403, audited, otherwise).
-pub(crate) async fn open(
-    state: &AppState,
-    user: &CurrentUser,
-    family_id: i64,
-) -> Result<(FamilyAccess, Option<FamilyCase>), WebError> {
-    let case = state.store().run(move |s| s.family_case(family_id)).await?;
-    let Some(access) = family_access(user.role, &user.user, case.as_ref()) else {
-        return Err(refuse(state, user, family_id).await);
-    };
-    Ok((access, case))
-}
+use hearth_store::FamilyReads;
 
 /// Audits a refused view of a family: the error to return (403, or the audit's failure).
 pub(crate) async fn refuse(state: &AppState, user: &CurrentUser, family_id: i64) -> WebError {
