@@ -89,8 +89,15 @@ pub(crate) enum Check {
 }
 
 /// Checks a name and password, counting failures per name (known or not) and refusing more
-/// than [`MAX_FAILURES`] in the window without looking at the password.
-async fn check(state: &AppState, name: &str, password: &str) -> Result<Check, WebError> {
+/// than [`MAX_FAILURES`] in the window without looking at the password. With `session`, a
+/// good password also starts a session: its token is returned with the account (the
+/// failures are cleared and the session stored in one store hop).
+async fn check(
+    state: &AppState,
+    name: &str,
+    password: &str,
+    session: bool,
+) -> Result<(Check, Option<String>), WebError> {
     let name = name.trim().to_lowercase();
     let now = state.now();
     let since = now - chrono::Duration::minutes(THROTTLE_WINDOW_MINUTES);
@@ -100,7 +107,7 @@ async fn check(state: &AppState, name: &str, password: &str) -> Result<Check, We
         .run(move |s| Ok((s.sign_in_failures_since(&n, since)?, s.user_by_name(&n)?)))
         .await?;
     if failures >= MAX_FAILURES {
-        return Ok(Check::Throttled);
+        return Ok((Check::Throttled, None));
     }
     let password = password.to_string();
     let hash = user
@@ -111,18 +118,32 @@ async fn check(state: &AppState, name: &str, password: &str) -> Result<Check, We
         .unwrap_or(false);
     match user {
         Some(u) if good && u.active => {
+            let token = session.then(random_token);
+            let record = token.as_ref().map(|token| SessionRecord {
+                token_sha256: sha256_hex(token),
+                user_id: u.id,
+                csrf_token: random_token(),
+                created_at: now,
+                last_seen_at: now,
+            });
             state
                 .store()
-                .run(move |s| s.clear_sign_in_failures(&name))
+                .run(move |s| {
+                    s.clear_sign_in_failures(&name)?;
+                    match record {
+                        Some(record) => s.create_session(&record),
+                        None => Ok(()),
+                    }
+                })
                 .await?;
-            Ok(Check::Ok(u))
+            Ok((Check::Ok(u), token))
         }
         _ => {
             state
                 .store()
                 .run(move |s| s.record_sign_in_failure(&name, now))
                 .await?;
-            Ok(Check::Wrong)
+            Ok((Check::Wrong, None))
         }
     }
 }
@@ -146,9 +167,8 @@ pub(crate) async fn sign_in(
     client_ip: &str,
 ) -> Result<SignIn, WebError> {
     let name = name.trim().to_lowercase();
-    match check(state, &name, password).await? {
-        Check::Ok(user) => {
-            let token = start(state, &user).await?;
+    match check(state, &name, password, true).await? {
+        (Check::Ok(user), Some(token)) => {
             let role = crate::stored::role(&user).ok_or(WebError::Forbidden)?;
             audit::record_anonymous(
                 state,
@@ -161,7 +181,8 @@ pub(crate) async fn sign_in(
             tracing::info!(user = %user.user_name, "signed in");
             Ok(SignIn::Started { token, role })
         }
-        Check::Wrong => {
+        (Check::Ok(_), None) => Err(WebError::Internal("no session was started".into())),
+        (Check::Wrong, _) => {
             audit::record_anonymous(
                 state,
                 &name,
@@ -172,7 +193,7 @@ pub(crate) async fn sign_in(
             .await?;
             Ok(SignIn::Wrong)
         }
-        Check::Throttled => {
+        (Check::Throttled, _) => {
             audit::record_anonymous(
                 state,
                 &name,
@@ -185,24 +206,6 @@ pub(crate) async fn sign_in(
             Ok(SignIn::Throttled)
         }
     }
-}
-
-/// Starts a session for `user`: returns the cookie's token (only its digest is stored).
-async fn start(state: &AppState, user: &UserRecord) -> Result<String, WebError> {
-    let token = random_token();
-    let now = state.now();
-    let record = SessionRecord {
-        token_sha256: sha256_hex(&token),
-        user_id: user.id,
-        csrf_token: random_token(),
-        created_at: now,
-        last_seen_at: now,
-    };
-    state
-        .store()
-        .run(move |s| s.create_session(&record))
-        .await?;
-    Ok(token)
 }
 
 /// Whether a request at `now` should record itself on a session last seen at `last_seen`:
@@ -312,7 +315,7 @@ pub(crate) async fn check_current_password(
     user: &CurrentUser,
     current: &str,
 ) -> Result<Check, WebError> {
-    let (action, checked) = match check(state, &user.user.user_name, current).await? {
+    let (action, checked) = match check(state, &user.user.user_name, current, false).await?.0 {
         Check::Ok(u) => return Ok(Check::Ok(u)),
         Check::Wrong => ("change password failed", Check::Wrong),
         Check::Throttled => {
