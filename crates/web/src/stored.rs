@@ -13,6 +13,11 @@ pub(crate) fn role(user: &UserRecord) -> Option<Role> {
     Role::parse(&user.role).ok()
 }
 
+/// An account's role key as stored (shown back in the administrators' role select).
+pub(crate) fn role_key_of(user: &UserRecord) -> &str {
+    &user.role
+}
+
 /// The stored form of a role.
 pub(crate) fn role_key(role: Role) -> String {
     role.key().to_string()

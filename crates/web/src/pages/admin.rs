@@ -71,7 +71,7 @@ async fn users_page(
                 id: u.id,
                 user_name: &u.user_name,
                 display_name: &u.display_name,
-                role: &u.role,
+                role: stored::role_key_of(u),
                 role_label: stored::role(u).map_or("Unknown", Role::label),
                 active: u.active,
                 me: u.id == user.user.id,
