@@ -157,6 +157,18 @@ mod tests {
     }
 
     #[test]
+    fn every_permission_is_held_and_casework_needs_opening() {
+        for p in Permission::ALL {
+            assert!(Role::ALL.iter().any(|&r| permits(r, p)), "{p:?}");
+        }
+        for &r in Role::ALL {
+            if permits(r, Permission::Casework) || permits(r, Permission::AssignLeadWorker) {
+                assert!(permits(r, Permission::OpenFamily), "{r}");
+            }
+        }
+    }
+
+    #[test]
     fn whoever_may_open_a_family_holds_open_family() {
         for &r in Role::ALL {
             if opens_every_family(r) || sees_identifiers(r) {

@@ -18,6 +18,21 @@
 //!   a GOV.UK error page or, under `/api`, as a JSON problem; so are the framework's own
 //!   rejections (413, 415, 404, …).
 //!
+//! # Code map
+//!
+//! * `service`: the typed operations pages and the API both call (sessions, families,
+//!   a family's record, casework, the audit log, accounts); one error type; need to know per
+//!   family decided here.
+//! * `pages` (one module per area) and `api`: thin adapters from HTTP to the service layer;
+//!   each route declares its [`Permission`] once, checked in front of its handler.
+//! * `access`: which [`Role`] holds which [`Permission`] ([`permits`]), home pages, and what
+//!   a user may do with one family.
+//! * `state`: the store handle (every store call on the blocking pool), the caches, the
+//!   audit writer. `views` and `facts`: what is shown, built from what was read.
+//! * `domain`: validated inputs (user names, passwords, notes). `stored`: the one place a
+//!   stored role or status string meets the model's enums. `labels`: words for data keys.
+//! * `render` and `templates`: typed template contexts, strict about undefined variables.
+//!
 //! Tests drive [`app`] in-process:
 //!
 //! ```no_run
