@@ -13,73 +13,32 @@
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-/// A case's status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    /// Found by identification (or a referral); no one has contacted the family yet.
-    Identified,
-    /// Contacted, and referred to the programme.
-    Referred,
-    /// The family has agreed to take part.
-    Engaged,
-    /// A whole-family plan is in place and being worked.
-    InProgress,
-    /// The work has ended.
-    Closed,
+pub use hearth_model::CaseStatus;
+
+/// The order of the work: a case moves forward only. Casework's rules for
+/// [`hearth_model::CaseStatus`] (the vocabulary lives in `hearth_model`, the rules here).
+pub trait StatusOrder: Sized {
+    /// Its position in the order, from 0.
+    fn index(self) -> usize;
+    /// Whether a case at this status may move to `to`: forward only.
+    fn may_move_to(self, to: Self) -> bool;
+    /// The statuses a case at this one may move to, in order.
+    fn next(self) -> impl Iterator<Item = Self>;
 }
 
-impl Status {
-    /// Every status, in order.
-    pub const ALL: [Status; 5] = [
-        Status::Identified,
-        Status::Referred,
-        Status::Engaged,
-        Status::InProgress,
-        Status::Closed,
-    ];
-
-    /// The key stored and used in forms and the API, e.g. `in_progress`.
-    pub fn key(self) -> &'static str {
-        match self {
-            Status::Identified => "identified",
-            Status::Referred => "referred",
-            Status::Engaged => "engaged",
-            Status::InProgress => "in_progress",
-            Status::Closed => "closed",
-        }
-    }
-
-    /// The label people read, e.g. `In progress`.
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Identified => "Identified",
-            Status::Referred => "Referred",
-            Status::Engaged => "Engaged",
-            Status::InProgress => "In progress",
-            Status::Closed => "Closed",
-        }
-    }
-
-    /// The status with this key.
-    pub fn parse(key: &str) -> Option<Status> {
-        Status::ALL.into_iter().find(|s| s.key() == key)
-    }
-
-    /// Its position in the order, from 0.
-    pub fn index(self) -> usize {
+impl StatusOrder for CaseStatus {
+    fn index(self) -> usize {
         self as usize
     }
 
-    /// Whether a case at this status may move to `to`: forward only.
-    pub fn may_move_to(self, to: Status) -> bool {
+    fn may_move_to(self, to: CaseStatus) -> bool {
         to > self
     }
 
-    /// The statuses a case at this one may move to, in order.
-    pub fn next(self) -> impl Iterator<Item = Status> {
-        Status::ALL
-            .into_iter()
+    fn next(self) -> impl Iterator<Item = CaseStatus> {
+        CaseStatus::ALL
+            .iter()
+            .copied()
             .filter(move |s| self.may_move_to(*s))
     }
 }
@@ -200,30 +159,30 @@ impl NextStep {
 /// nothing is due: an identified family with no lead worker (assigning one is the
 /// performance team's step, shown on their list), or a closed case already checked.
 pub fn next_step(
-    status: Status,
+    status: CaseStatus,
     status_since: NaiveDate,
     assigned_on: Option<NaiveDate>,
     today: NaiveDate,
     rules: &DueRules,
 ) -> Option<NextStep> {
     let (action, from, days) = match status {
-        Status::Identified => (
+        CaseStatus::Identified => (
             "Contact the family",
             assigned_on?.max(status_since),
             rules.first_contact_days,
         ),
-        Status::Referred => (
+        CaseStatus::Referred => (
             "Agree with the family that they take part",
             status_since,
             rules.engagement_days,
         ),
-        Status::Engaged => (
+        CaseStatus::Engaged => (
             "Complete the whole-family assessment and plan",
             status_since,
             rules.assessment_days,
         ),
-        Status::InProgress => ("Review the family plan", status_since, rules.review_days),
-        Status::Closed => (
+        CaseStatus::InProgress => ("Review the family plan", status_since, rules.review_days),
+        CaseStatus::Closed => (
             "Check that progress has been sustained",
             status_since,
             rules.sustained_check_days,
@@ -257,20 +216,20 @@ mod tests {
 
     #[test]
     fn statuses_have_keys_labels_and_an_order() {
-        for (i, s) in Status::ALL.into_iter().enumerate() {
-            assert_eq!(Status::parse(s.key()), Some(s));
+        for (i, &s) in CaseStatus::ALL.iter().enumerate() {
+            assert_eq!(CaseStatus::parse(s.key()), Ok(s));
             assert_eq!(s.index(), i);
         }
-        assert_eq!(Status::InProgress.label(), "In progress");
-        assert_eq!(Status::parse("sleeping"), None);
-        assert!(Status::Referred.may_move_to(Status::Closed));
-        assert!(!Status::Engaged.may_move_to(Status::Engaged));
-        assert!(!Status::Engaged.may_move_to(Status::Referred));
+        assert_eq!(CaseStatus::InProgress.label(), "In progress");
+        assert!(CaseStatus::parse("sleeping").is_err());
+        assert!(CaseStatus::Referred.may_move_to(CaseStatus::Closed));
+        assert!(!CaseStatus::Engaged.may_move_to(CaseStatus::Engaged));
+        assert!(!CaseStatus::Engaged.may_move_to(CaseStatus::Referred));
         assert_eq!(
-            Status::Engaged.next().collect::<Vec<_>>(),
-            vec![Status::InProgress, Status::Closed]
+            CaseStatus::Engaged.next().collect::<Vec<_>>(),
+            vec![CaseStatus::InProgress, CaseStatus::Closed]
         );
-        assert_eq!(Status::Closed.next().count(), 0);
+        assert_eq!(CaseStatus::Closed.next().count(), 0);
     }
 
     #[test]
@@ -278,13 +237,13 @@ mod tests {
         let r = DueRules::default();
         let since = d(2026, 1, 1);
         let step = |s| next_step(s, since, Some(since), since, &r).unwrap();
-        assert_eq!(step(Status::Identified).due, d(2026, 1, 11));
-        assert_eq!(step(Status::Referred).due, d(2026, 1, 21));
-        assert_eq!(step(Status::Engaged).due, d(2026, 2, 12));
-        assert_eq!(step(Status::InProgress).due, d(2026, 3, 26));
-        assert_eq!(step(Status::Closed).due, d(2026, 7, 2));
+        assert_eq!(step(CaseStatus::Identified).due, d(2026, 1, 11));
+        assert_eq!(step(CaseStatus::Referred).due, d(2026, 1, 21));
+        assert_eq!(step(CaseStatus::Engaged).due, d(2026, 2, 12));
+        assert_eq!(step(CaseStatus::InProgress).due, d(2026, 3, 26));
+        assert_eq!(step(CaseStatus::Closed).due, d(2026, 7, 2));
         assert_eq!(
-            step(Status::Engaged).action,
+            step(CaseStatus::Engaged).action,
             "Complete the whole-family assessment and plan"
         );
     }
@@ -294,15 +253,22 @@ mod tests {
         let r = DueRules::default();
         let identified = d(2026, 1, 1);
         assert_eq!(
-            next_step(Status::Identified, identified, None, identified, &r),
+            next_step(CaseStatus::Identified, identified, None, identified, &r),
             None
         );
         let assigned = d(2026, 3, 1);
-        let s = next_step(Status::Identified, identified, Some(assigned), assigned, &r).unwrap();
+        let s = next_step(
+            CaseStatus::Identified,
+            identified,
+            Some(assigned),
+            assigned,
+            &r,
+        )
+        .unwrap();
         assert_eq!(s.due, d(2026, 3, 11));
         // A later status counts from when the case reached it, whoever holds it.
         let s = next_step(
-            Status::Referred,
+            CaseStatus::Referred,
             d(2026, 3, 5),
             Some(assigned),
             assigned,
@@ -316,7 +282,7 @@ mod tests {
     fn urgency_and_wording_follow_the_days_left() {
         let r = DueRules::default();
         let since = d(2026, 1, 1); // referred: due 21 January
-        let on = |today| next_step(Status::Referred, since, None, today, &r).unwrap();
+        let on = |today| next_step(CaseStatus::Referred, since, None, today, &r).unwrap();
         let s = on(d(2026, 1, 24));
         assert_eq!(
             (s.urgency, s.days_left, s.when()),
@@ -358,7 +324,7 @@ mod tests {
             status in 0usize..5, since in 0i64..3000, assigned in 0i64..3000, a in 0i64..4000, b in 0i64..4000,
         ) {
             let base = d(2020, 1, 1);
-            let status = Status::ALL[status];
+            let status = CaseStatus::ALL[status];
             let since = base + Duration::days(since);
             let assigned = base + Duration::days(assigned);
             let (early, late) = (base + Duration::days(a.min(b)), base + Duration::days(a.max(b)));

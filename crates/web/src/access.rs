@@ -1,70 +1,88 @@
-//! Roles and what each may see and do: need to know, in one place. Every handler asks here.
+//! Need to know, in one place: which role holds which [`Permission`] ([`permits`], the one
+//! table), where each role starts and what it sees in the navigation, and what a user may do
+//! with one family ([`family_access`]).
+//!
+//! Routes declare the permission they need (`pages::routes`, `api::routes`); this module
+//! does not know routes, and does no I/O.
 
-use hearth_casework::Status;
+use hearth_model::Role;
 use hearth_store::{FamilyCase, UserRecord};
-use serde::Serialize;
 
-/// A user's role.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// A professional in a partner agency who refers families (referrals: a later issue).
-    Referrer,
-    /// A keyworker who leads the work with the families assigned to them.
-    LeadWorker,
-    /// Checks and prioritises families, assigns lead workers.
-    PerformanceOfficer,
-    /// Analyses the programme on pseudonymised data.
-    DataAnalyst,
-    /// The information governance officer: reads the audit log.
-    IgOfficer,
-    /// Manages accounts and roles.
-    Administrator,
+/// What a route needs. Every route declares one; [`permits`] says which roles hold it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// Anyone, signed in or not (sign-in, the API's description).
+    Public,
+    /// Any signed-in user (their session, their password, signing out).
+    SignedIn,
+    /// List all eligible families.
+    ListFamilies,
+    /// Open a family's record (then need to know per family: [`family_access`]).
+    OpenFamily,
+    /// Assign lead workers.
+    AssignLeadWorker,
+    /// Move a case on and write notes (then need to know per family).
+    Casework,
+    /// Have a caseload.
+    Caseload,
+    /// Have the referrals page.
+    Refer,
+    /// Read the audit log.
+    ReadAudit,
+    /// Manage accounts and roles.
+    ManageAccounts,
 }
 
-impl Role {
-    /// Every role, in the order shown to administrators.
-    pub const ALL: [Role; 6] = [
-        Role::Referrer,
-        Role::LeadWorker,
-        Role::PerformanceOfficer,
-        Role::DataAnalyst,
-        Role::IgOfficer,
-        Role::Administrator,
+impl Permission {
+    /// Every permission.
+    pub const ALL: [Permission; 10] = [
+        Permission::Public,
+        Permission::SignedIn,
+        Permission::ListFamilies,
+        Permission::OpenFamily,
+        Permission::AssignLeadWorker,
+        Permission::Casework,
+        Permission::Caseload,
+        Permission::Refer,
+        Permission::ReadAudit,
+        Permission::ManageAccounts,
     ];
 
-    /// The key stored and typed on the command line, e.g. `lead_worker`.
-    pub fn key(self) -> &'static str {
-        match self {
-            Role::Referrer => "referrer",
-            Role::LeadWorker => "lead_worker",
-            Role::PerformanceOfficer => "performance_officer",
-            Role::DataAnalyst => "data_analyst",
-            Role::IgOfficer => "ig_officer",
-            Role::Administrator => "administrator",
-        }
+    /// Whether the permission is about one family (its route has the family in its path): a
+    /// refusal is audited as a refused view of that family when the role may not open
+    /// families at all.
+    pub(crate) fn about_a_family(self) -> bool {
+        matches!(self, Permission::OpenFamily | Permission::Casework)
     }
+}
 
-    /// The role's name for people.
-    pub fn label(self) -> &'static str {
-        match self {
-            Role::Referrer => "Partner referrer",
-            Role::LeadWorker => "Lead worker",
-            Role::PerformanceOfficer => "Performance officer",
-            Role::DataAnalyst => "Data analyst",
-            Role::IgOfficer => "Information governance officer",
-            Role::Administrator => "Administrator",
-        }
+/// Whether `role` holds `permission`: the one table of who may do what.
+pub fn permits(role: Role, permission: Permission) -> bool {
+    use Permission as P;
+    use Role as R;
+    match permission {
+        P::Public | P::SignedIn => true,
+        P::ListFamilies => matches!(role, R::PerformanceOfficer | R::DataAnalyst),
+        P::OpenFamily => matches!(role, R::PerformanceOfficer | R::DataAnalyst | R::LeadWorker),
+        P::AssignLeadWorker => role == R::PerformanceOfficer,
+        P::Casework => matches!(role, R::PerformanceOfficer | R::LeadWorker),
+        P::Caseload => role == R::LeadWorker,
+        P::Refer => role == R::Referrer,
+        P::ReadAudit => role == R::IgOfficer,
+        P::ManageAccounts => role == R::Administrator,
     }
+}
 
-    /// Parses a key (also accepts `-` for `_`).
-    pub fn parse(key: &str) -> Option<Role> {
-        let k = key.trim().to_ascii_lowercase().replace('-', "_");
-        Role::ALL.into_iter().find(|r| r.key() == k)
-    }
-
+/// Where a role starts after signing in, and its service navigation.
+pub(crate) trait RoleHome {
     /// Where the role starts after signing in.
-    pub(crate) fn home(self) -> &'static str {
+    fn home(self) -> &'static str;
+    /// The service navigation for this role: (path, label).
+    fn navigation(self) -> &'static [(&'static str, &'static str)];
+}
+
+impl RoleHome for Role {
+    fn home(self) -> &'static str {
         match self {
             Role::Referrer => "/referrals",
             Role::LeadWorker => "/caseload",
@@ -74,49 +92,7 @@ impl Role {
         }
     }
 
-    /// May list all eligible families.
-    pub(crate) fn may_list_families(self) -> bool {
-        matches!(self, Role::PerformanceOfficer | Role::DataAnalyst)
-    }
-
-    /// May open every family, whatever its case (so [`family_access`] does not look at
-    /// the case).
-    pub(crate) fn opens_every_family(self) -> bool {
-        matches!(self, Role::PerformanceOfficer | Role::DataAnalyst)
-    }
-
-    /// May see names, dates of birth and addresses (of the families it may open).
-    pub(crate) fn sees_identifiers(self) -> bool {
-        matches!(self, Role::PerformanceOfficer | Role::LeadWorker)
-    }
-
-    /// May assign lead workers.
-    pub(crate) fn may_assign(self) -> bool {
-        self == Role::PerformanceOfficer
-    }
-
-    /// Has a caseload.
-    pub(crate) fn has_caseload(self) -> bool {
-        self == Role::LeadWorker
-    }
-
-    /// May read the audit log.
-    pub(crate) fn may_read_audit(self) -> bool {
-        self == Role::IgOfficer
-    }
-
-    /// May manage accounts.
-    pub(crate) fn may_administer(self) -> bool {
-        self == Role::Administrator
-    }
-
-    /// Has the referrals page.
-    pub(crate) fn may_refer(self) -> bool {
-        self == Role::Referrer
-    }
-
-    /// The service navigation for this role: (path, label).
-    pub(crate) fn navigation(self) -> &'static [(&'static str, &'static str)] {
+    fn navigation(self) -> &'static [(&'static str, &'static str)] {
         match self {
             Role::Referrer => &[("/referrals", "Referrals")],
             Role::LeadWorker => &[("/caseload", "Caseload")],
@@ -125,6 +101,17 @@ impl Role {
             Role::Administrator => &[("/admin/users", "Accounts")],
         }
     }
+}
+
+/// May open every family, whatever its case (so [`family_access`] does not look at the
+/// case).
+pub(crate) fn opens_every_family(role: Role) -> bool {
+    matches!(role, Role::PerformanceOfficer | Role::DataAnalyst)
+}
+
+/// May see names, dates of birth and addresses (of the families it may open).
+pub(crate) fn sees_identifiers(role: Role) -> bool {
+    matches!(role, Role::PerformanceOfficer | Role::LeadWorker)
 }
 
 /// What a user may do with one family.
@@ -147,40 +134,13 @@ pub(crate) fn family_access(
     let assigned_to_me = case.and_then(|c| c.lead_worker_user_id) == Some(user.id);
     let may_open = match role {
         Role::LeadWorker => assigned_to_me,
-        _ => role.opens_every_family(),
+        _ => opens_every_family(role),
     };
     may_open.then_some(FamilyAccess {
-        identifiers: role.sees_identifiers(),
-        casework: matches!(role, Role::PerformanceOfficer | Role::LeadWorker),
-        assign: role.may_assign(),
+        identifiers: sees_identifiers(role),
+        casework: permits(role, Permission::Casework),
+        assign: permits(role, Permission::AssignLeadWorker),
     })
-}
-
-/// A stored status's label (`Unknown` for a key this build does not know).
-pub(crate) fn status_label(key: &str) -> &'static str {
-    Status::parse(key).map_or("Unknown", Status::label)
-}
-
-/// A headline problem's plain-English label.
-pub(crate) fn problem_label(key: &str) -> String {
-    match key {
-        "crime_asb" => "Crime or anti-social behaviour".into(),
-        "school_attendance" => "School attendance".into(),
-        "children_need_help" => "Children who need help".into(),
-        "worklessness" => "Worklessness or financial exclusion".into(),
-        "domestic_abuse" => "Domestic abuse".into(),
-        "health" => "Health".into(),
-        "early_years" => "Early years".into(),
-        "housing" => "Housing".into(),
-        "education" => "Education".into(),
-        other => {
-            let s = other.replace('_', " ");
-            let mut c = s.chars();
-            c.next()
-                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-                .unwrap_or_default()
-        }
-    }
 }
 
 #[cfg(test)]
@@ -189,16 +149,31 @@ mod tests {
 
     #[test]
     fn roles_parse_from_their_keys() {
-        for r in Role::ALL {
-            assert_eq!(Role::parse(r.key()), Some(r));
+        for &r in Role::ALL {
+            assert_eq!(Role::parse(r.key()), Ok(r));
         }
-        assert_eq!(Role::parse("lead-worker"), Some(Role::LeadWorker));
-        assert_eq!(Role::parse("root"), None);
+        assert_eq!(Role::parse("lead-worker"), Ok(Role::LeadWorker));
+        assert!(Role::parse("root").is_err());
     }
 
     #[test]
-    fn stored_statuses_have_labels() {
-        assert_eq!(status_label("in_progress"), "In progress");
-        assert_eq!(status_label("nope"), "Unknown");
+    fn every_permission_is_held_and_casework_needs_opening() {
+        for p in Permission::ALL {
+            assert!(Role::ALL.iter().any(|&r| permits(r, p)), "{p:?}");
+        }
+        for &r in Role::ALL {
+            if permits(r, Permission::Casework) || permits(r, Permission::AssignLeadWorker) {
+                assert!(permits(r, Permission::OpenFamily), "{r}");
+            }
+        }
+    }
+
+    #[test]
+    fn whoever_may_open_a_family_holds_open_family() {
+        for &r in Role::ALL {
+            if opens_every_family(r) || sees_identifiers(r) {
+                assert!(permits(r, Permission::OpenFamily), "{r}");
+            }
+        }
     }
 }

@@ -9,13 +9,29 @@
 //!   as its SHA-256; an idle timeout; at most five failed sign-ins per account name in fifteen
 //!   minutes; a CSRF token in every form, checked on every POST. Every user can change their
 //!   own password (`/account/password`), which ends their other sessions.
-//! * **Need to know**, enforced by the server on every route ([`Role`]): a lead worker sees
+//! * **Need to know**, enforced by the server on every route: each route declares the [`Permission`] it
+//!   needs ([`declared_routes`]), and [`permits`] says which [`Role`] holds which: a lead worker sees
 //!   only the families assigned to them; a data analyst sees pseudonymised data only; names,
 //!   dates of birth and addresses are shown only to roles that need them. Every view of a
 //!   family's record is written to the append-only audit log (who, what, when, from where).
 //! * **Errors**: one type, [`WebError`], mapped to status codes in one place and rendered as
 //!   a GOV.UK error page or, under `/api`, as a JSON problem; so are the framework's own
 //!   rejections (413, 415, 404, …).
+//!
+//! # Code map
+//!
+//! * `service`: the typed operations pages and the API both call (sessions, families,
+//!   a family's record, casework, the audit log, accounts); one error type; need to know per
+//!   family decided here.
+//! * `pages` (one module per area) and `api`: thin adapters from HTTP to the service layer;
+//!   each route declares its [`Permission`] once, checked in front of its handler.
+//! * `access`: which [`Role`] holds which [`Permission`] ([`permits`]), home pages, and what
+//!   a user may do with one family.
+//! * `state`: the store handle (every store call on the blocking pool), the caches, the
+//!   audit writer. `views` and `facts`: what is shown, built from what was read.
+//! * `domain`: validated inputs (user names, passwords, notes). `stored`: the one place a
+//!   stored role or status string meets the model's enums. `labels`: words for data keys.
+//! * `render` and `templates`: typed template contexts, strict about undefined variables.
 //!
 //! Tests drive [`app`] in-process:
 //!
@@ -37,33 +53,55 @@
 #![deny(missing_docs)]
 #![recursion_limit = "512"]
 
+// The modules, in layers; a module uses only modules of its own layer (without a cycle)
+// or the layers before it:
+// 1. no I/O, no state: error, labels, access, stored, domain, actor, run, facts, templates;
+// 2. state: the store handle, the caches, the audit writer;
+// 3. views: what pages and the API show;
+// 4. service: the typed operations;
+// 5. the HTTP edge: auth, routing, render;
+// 6. the handlers: pages, api, assets.
 mod access;
-mod accounts;
+mod actor;
 mod api;
 mod assets;
 mod auth;
+mod domain;
 mod error;
+mod facts;
+mod labels;
 mod pages;
 mod render;
+mod routing;
+mod run;
+mod service;
 mod state;
+mod stored;
+mod templates;
 mod views;
 
-pub use access::Role;
-pub use accounts::{create_account, random_password};
-pub use api::openapi_document;
-pub use auth::{hash_password, verify_password};
+pub use access::{permits, Permission};
+pub use api::openapi::openapi_document;
 pub use error::WebError;
+pub use hearth_model::Role;
+pub use service::accounts::{create_account, random_password};
+pub use service::session::{hash_password, verify_password};
 pub use state::{AppState, Clock, Config};
 
+use axum::http::Method;
 use axum::Router;
 
 /// The whole application: pages, API and assets, with the error pages, body limit and
-/// security headers. `state` carries the store, templates, settings and clock.
+/// security headers. `state` carries the store, caches, audit writer, templates, settings
+/// and clock.
 pub fn app(state: AppState) -> Router {
     let limit = state.settings().body_limit;
     Router::new()
-        .merge(pages::routes())
-        .nest("/api", api::routes())
+        .merge(routing::router(&state, pages::routes()))
+        .nest(
+            "/api",
+            routing::router(&state, api::routes()).fallback(|| async { WebError::NotFound }),
+        )
         .merge(assets::routes())
         .fallback(|| async { WebError::NotFound })
         .layer(axum::extract::DefaultBodyLimit::max(limit))
@@ -72,6 +110,33 @@ pub fn app(state: AppState) -> Router {
             render::error_pages,
         ))
         .with_state(state)
+}
+
+/// A route of the application as declared: who may use it is [`permits`]`(role,
+/// permission)` (need to know per family comes on top, for the routes about one family).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeclaredRoute {
+    /// The method.
+    pub method: Method,
+    /// The path as routed, with `{id}` for a key (the API's under `/api`).
+    pub path: String,
+    /// What it needs.
+    pub permission: Permission,
+}
+
+/// Every page and API route with the permission it declares (assets are public and not
+/// listed): what the router is built from, for tests to enumerate.
+pub fn declared_routes() -> Vec<DeclaredRoute> {
+    let pages = pages::routes().into_iter().map(|r| (String::new(), r));
+    let api = api::routes().into_iter().map(|r| ("/api".to_string(), r));
+    pages
+        .chain(api)
+        .map(|(prefix, r)| DeclaredRoute {
+            method: r.method,
+            path: prefix + r.path,
+            permission: r.permission,
+        })
+        .collect()
 }
 
 /// Serves `router` on `listener` until Ctrl-C, with each client's address available for the

@@ -1,57 +1,24 @@
-//! Templates (minijinja, autoescaped, embedded), page responses, and the middleware that
-//! turns every error — ours or the framework's — into a GOV.UK error page or a JSON problem,
-//! and adds the security headers.
+//! Page responses: rendering a template with its typed context plus the layout's (who is
+//! signed in, the navigation, the CSRF token), and the middleware that turns every error —
+//! ours or the framework's — into a GOV.UK error page or a JSON problem, and adds the
+//! security headers.
+//!
+//! What goes into each page is the page's (`pages::*`); the templates are `templates`'.
 
-use crate::auth::{set_cookie, CurrentUser, SESSION_COOKIE};
+use crate::access::RoleHome;
+use crate::actor::CurrentUser;
+use crate::auth::{set_cookie, SESSION_COOKIE};
 use crate::error::{ErrorInfo, WebError};
 use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::json;
 
-const TEMPLATES: &[(&str, &str)] = &[
-    ("layout.html", include_str!("../templates/layout.html")),
-    ("macros.html", include_str!("../templates/macros.html")),
-    ("error.html", include_str!("../templates/error.html")),
-    ("sign_in.html", include_str!("../templates/sign_in.html")),
-    ("families.html", include_str!("../templates/families.html")),
-    ("family.html", include_str!("../templates/family.html")),
-    (
-        "family_facts.html",
-        include_str!("../templates/family_facts.html"),
-    ),
-    ("caseload.html", include_str!("../templates/caseload.html")),
-    (
-        "referrals.html",
-        include_str!("../templates/referrals.html"),
-    ),
-    ("audit.html", include_str!("../templates/audit.html")),
-    ("users.html", include_str!("../templates/users.html")),
-    (
-        "account_password.html",
-        include_str!("../templates/account_password.html"),
-    ),
-];
-
-/// The template environment: every template HTML-escaped.
-pub(crate) fn templates() -> minijinja::Environment<'static> {
-    let mut env = minijinja::Environment::new();
-    env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
-    env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
-    // A status's tag colour, decided in one place (`views::status_tag_class`).
-    env.add_filter("tag_class", |status: &str| {
-        crate::views::status_tag_class(status)
-    });
-    for (name, source) in TEMPLATES {
-        // The templates are part of the binary; a broken one fails every test.
-        if let Err(e) = env.add_template(name, source) {
-            panic!("template {name} does not parse: {e}");
-        }
-    }
-    env
-}
+/// The change-your-password page's path (linked from every signed-in page's header).
+pub(crate) const ACCOUNT_PASSWORD: &str = "/account/password";
 
 /// Marks a response as a finished page, so that the error middleware leaves it alone (a form
 /// shown again with its errors has a 4xx status).
@@ -62,6 +29,14 @@ pub(crate) struct Rendered;
 pub(crate) struct Page {
     pub status: StatusCode,
     pub html: String,
+}
+
+impl Page {
+    /// The page with another status (a form shown again with its errors).
+    pub(crate) fn with_status(mut self, status: StatusCode) -> Page {
+        self.status = status;
+        self
+    }
 }
 
 impl IntoResponse for Page {
@@ -80,53 +55,115 @@ impl IntoResponse for Page {
     }
 }
 
-/// Renders `name` with `ctx` plus the layout's context (who is signed in, navigation, CSRF).
-pub(crate) fn page(
-    state: &AppState,
-    name: &str,
-    user: Option<&CurrentUser>,
-    active: &str,
-    ctx: Value,
-) -> Result<Page, WebError> {
-    page_with(state, name, user, active, ctx, None)
+/// A mistake in a form, for the error summary at the top of the page.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct FieldError {
+    pub field: String,
+    pub message: String,
 }
 
-/// Like [`page`], with `extra`: more of the context (its large parts, such as a table's rows),
-/// converted straight to template values rather than through JSON first. Its keys must not
-/// be in `ctx`.
-pub(crate) fn page_with(
+/// The error summary's list from (field, message) pairs.
+pub(crate) fn field_errors(errors: &[(String, String)]) -> Vec<FieldError> {
+    errors
+        .iter()
+        .map(|(f, m)| FieldError {
+            field: f.clone(),
+            message: m.clone(),
+        })
+        .collect()
+}
+
+/// A form's message beside each of its fields: `$name { field, … }` with an
+/// `Option<String>` per field (the last message for a field wins), so that a template can
+/// ask for any field of its form.
+macro_rules! form_errors {
+    ($(#[$meta:meta])* $name:ident { $($field:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Default, serde::Serialize)]
+        pub(crate) struct $name {
+            $(pub $field: Option<String>,)+
+        }
+
+        impl $name {
+            /// Each field's message from (field, message) pairs.
+            pub(crate) fn from_pairs(errors: &[(String, String)]) -> $name {
+                let mut e = $name::default();
+                for (field, message) in errors {
+                    match field.as_str() {
+                        $(stringify!($field) => e.$field = Some(message.clone()),)+
+                        _ => {}
+                    }
+                }
+                e
+            }
+        }
+    };
+}
+pub(crate) use form_errors;
+
+/// The signed-in user as the layout shows them.
+#[derive(Debug, Serialize)]
+struct Me<'a> {
+    user_name: &'a str,
+    display_name: &'a str,
+    role: &'static str,
+    role_label: &'static str,
+    csrf_token: &'a str,
+    account_active: bool,
+    nav: Vec<NavItem>,
+}
+
+/// An item of the service navigation.
+#[derive(Debug, Serialize)]
+struct NavItem {
+    href: &'static str,
+    label: &'static str,
+    active: bool,
+}
+
+/// A page's context with the layout's.
+#[derive(Serialize)]
+struct WithLayout<'a, T> {
+    #[serde(flatten)]
+    page: &'a T,
+    me: Option<Me<'a>>,
+}
+
+/// Renders `name` with `ctx` (which carries the layout's `title` and `errors`) and the
+/// signed-in user; `active`: the navigation item to mark.
+pub(crate) fn page<T: Serialize>(
     state: &AppState,
     name: &str,
     user: Option<&CurrentUser>,
     active: &str,
-    mut ctx: Value,
-    extra: Option<minijinja::Value>,
+    ctx: &T,
 ) -> Result<Page, WebError> {
-    if let (Some(u), Value::Object(map)) = (user, &mut ctx) {
-        map.insert(
-            "me".into(),
-            json!({
-                "user_name": u.user.user_name,
-                "display_name": u.user.display_name,
-                "role": u.role.key(),
-                "role_label": u.role.label(),
-                "csrf_token": u.session.csrf_token,
-                "account_active": active == crate::pages::ACCOUNT_PASSWORD,
-                "nav": u.role.navigation().iter().map(|(href, label)| json!({
-                    "href": href, "label": label, "active": *href == active,
-                })).collect::<Vec<_>>(),
-            }),
-        );
-    }
+    let me = user.map(|u| Me {
+        user_name: &u.user.user_name,
+        display_name: &u.user.display_name,
+        role: u.role.key(),
+        role_label: u.role.label(),
+        csrf_token: &u.session.csrf_token,
+        account_active: active == ACCOUNT_PASSWORD,
+        nav: u
+            .role
+            .navigation()
+            .iter()
+            .map(|&(href, label)| NavItem {
+                href,
+                label,
+                active: href == active,
+            })
+            .collect(),
+    });
     let html = state
         .templates()
         .get_template(name)
         .and_then(|t| {
-            let base = minijinja::Value::from_serialize(&ctx);
-            match extra {
-                Some(extra) => t.render(minijinja::value::merge_maps([base, extra])),
-                None => t.render(base),
-            }
+            t.render(minijinja::Value::from_serialize(WithLayout {
+                page: ctx,
+                me,
+            }))
         })
         .map_err(|e| WebError::Internal(format!("rendering {name}: {e}")))?;
     Ok(Page {
@@ -179,6 +216,15 @@ pub(crate) async fn error_pages(
     res
 }
 
+/// `error.html`'s context.
+#[derive(Serialize)]
+pub(crate) struct ErrorPage<'a> {
+    pub title: &'a str,
+    pub detail: &'a str,
+    pub status: u16,
+    pub errors: Vec<FieldError>,
+}
+
 fn render_error(state: &AppState, info: &ErrorInfo, api: bool) -> Response {
     if api {
         let body = json!({
@@ -215,17 +261,14 @@ fn render_error(state: &AppState, info: &ErrorInfo, api: bool) -> Response {
         }
         return r;
     }
-    let ctx = json!({ "title": info.title, "detail": info.detail, "status": info.status.as_u16() });
-    match state
-        .templates()
-        .get_template("error.html")
-        .and_then(|t| t.render(&ctx))
-    {
-        Ok(html) => Page {
-            status: info.status,
-            html,
-        }
-        .into_response(),
+    let ctx = ErrorPage {
+        title: &info.title,
+        detail: &info.detail,
+        status: info.status.as_u16(),
+        errors: Vec::new(),
+    };
+    match page(state, "error.html", None, "", &ctx) {
+        Ok(p) => p.with_status(info.status).into_response(),
         Err(_) => (info.status, info.title.clone()).into_response(),
     }
 }

@@ -48,7 +48,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             role,
             password_stdin,
         } => {
-            let Some(role) = hearth_web::Role::parse(&role) else {
+            let Ok(role) = hearth_web::Role::parse(&role) else {
                 bail!("unknown role {role:?}: use referrer, lead_worker, performance_officer, data_analyst, ig_officer or administrator");
             };
             if !password_stdin {

@@ -1,0 +1,177 @@
+//! The JSON API under `/api`: the same operations as the pages (the service layer), the
+//! same access rules, the same audit log. Signed in by the same session cookie; a POST
+//! carries the session's CSRF token in the `X-CSRF-Token` header (from `GET /api/session`).
+//! Errors are JSON problems (RFC 9457). Described by the OpenAPI document at
+//! `/api/openapi.json` ([`openapi`]).
+
+pub(crate) mod openapi;
+
+use crate::access::Permission as P;
+use crate::actor::CurrentUser;
+use crate::error::WebError;
+use crate::routing::{route, Route};
+use crate::service::families::{self, Via};
+use crate::service::session::same_token;
+use crate::service::{casework, family};
+use crate::state::AppState;
+use crate::views::{self, Filters};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, Method};
+use axum::routing::{get, post};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+/// Every API route (paths as in the OpenAPI document) with the permission it needs.
+pub(crate) fn routes() -> Vec<Route> {
+    vec![
+        route(Method::GET, "/openapi.json", P::Public, get(openapi_json)),
+        route(Method::GET, "/session", P::SignedIn, get(session)),
+        route(
+            Method::GET,
+            "/families",
+            P::ListFamilies,
+            get(list_families),
+        ),
+        route(
+            Method::GET,
+            "/families/{id}",
+            P::OpenFamily,
+            get(get_family),
+        ),
+        route(
+            Method::POST,
+            "/families/{id}/lead-worker",
+            P::AssignLeadWorker,
+            post(assign),
+        ),
+        route(Method::GET, "/caseload", P::Caseload, get(caseload)),
+    ]
+}
+
+/// `GET /api/openapi.json`: this API's description.
+async fn openapi_json() -> Json<Value> {
+    Json(openapi::openapi_document())
+}
+
+/// `GET /api/session`: who is signed in and the CSRF token for POSTs.
+async fn session(user: CurrentUser) -> Json<Value> {
+    Json(json!({
+        "user_name": user.user.user_name,
+        "display_name": user.user.display_name,
+        "role": user.role.key(),
+        "csrf_token": user.session.csrf_token,
+    }))
+}
+
+/// `GET /api/families`: eligible families of the latest run, filtered.
+async fn list_families(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(filters): Query<Filters>,
+) -> Result<Json<Value>, WebError> {
+    let listing = families::list(&state, &user, &filters, Via::Api).await?;
+    let rows: Vec<views::FamilyRow> = match listing.run.as_deref() {
+        Some(run) => listing
+            .shown_keys()
+            .iter()
+            .map(|k| views::row(run, &listing.cases, k))
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(Json(json!({
+        "identification_run": listing.run.as_ref().map(|r| r.run.id),
+        "families": rows,
+    })))
+}
+
+/// `GET /api/families/{id}`: a family's record as the caller's role may see it.
+async fn get_family(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<views::FamilyDetail>, WebError> {
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let (_, detail) = family::record(&state, &user, id).await?;
+    Ok(Json(detail))
+}
+
+#[derive(Deserialize)]
+struct Assignment {
+    lead_worker_user_id: Option<i64>,
+}
+
+/// `POST /api/families/{id}/lead-worker`: assigns a lead worker;
+/// `{"lead_worker_user_id": null}` unassigns.
+async fn assign(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Json<Assignment>, JsonRejection>,
+) -> Result<Json<Value>, WebError> {
+    let token = headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !same_token(token, &user.session.csrf_token) {
+        return Err(WebError::Csrf);
+    }
+    let Json(body) = body.map_err(|e| match e {
+        JsonRejection::MissingJsonContentType(_) => WebError::UnsupportedMediaType,
+        JsonRejection::BytesRejection(_) => WebError::PayloadTooLarge,
+        _ => WebError::Invalid(vec![(
+            "lead_worker_user_id".into(),
+            "Send {\"lead_worker_user_id\": <user id or null>}".into(),
+        )]),
+    })?;
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let case = casework::assign(&state, &user, id, body.lead_worker_user_id)
+        .await
+        .map_err(|e| match e {
+            WebError::Invalid(fields) => WebError::Invalid(
+                fields
+                    .into_iter()
+                    .map(|(_, m)| ("lead_worker_user_id".to_string(), m))
+                    .collect(),
+            ),
+            e => e,
+        })?;
+    Ok(Json(json!({
+        "family_id": case.family_id,
+        "status": case.status,
+        "lead_worker_user_id": case.lead_worker_user_id,
+    })))
+}
+
+/// `GET /api/caseload`: the signed-in lead worker's families.
+async fn caseload(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<Value>, WebError> {
+    let rows = casework::caseload(&state, &user).await?;
+    Ok(Json(json!({ "families": rows })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn every_route_is_documented_and_every_documented_route_exists() {
+        let routed: BTreeSet<(String, String)> = routes()
+            .into_iter()
+            .map(|r| (r.method.as_str().to_lowercase(), r.path.to_string()))
+            .collect();
+        let doc = openapi::openapi_document();
+        let mut documented = BTreeSet::new();
+        for (path, ops) in doc["paths"].as_object().unwrap() {
+            for method in ops.as_object().unwrap().keys() {
+                documented.insert((method.clone(), path.clone()));
+            }
+        }
+        assert_eq!(routed, documented);
+    }
+}

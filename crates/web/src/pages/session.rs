@@ -1,0 +1,187 @@
+//! Signing in and out: `/`, `/sign-in`, `/sign-out`.
+
+use super::see_other;
+use crate::access::RoleHome;
+use crate::actor::CurrentUser;
+use crate::auth::{self, cookie, form_bytes, set_cookie, CsrfForm, SESSION_COOKIE, SIGN_IN_COOKIE};
+use crate::error::WebError;
+use crate::render::{self, form_errors, FieldError};
+use crate::service::session::{self, SignIn};
+use crate::state::AppState;
+use axum::extract::{FromRequestParts, Query, Request, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+/// `GET /`: the signed-in user's home for their role, or the sign-in page.
+pub(super) async fn home(
+    State(state): State<AppState>,
+    req: Request,
+) -> Result<Response, WebError> {
+    let (mut parts, _) = req.into_parts();
+    match CurrentUser::from_request_parts(&mut parts, &state).await {
+        Ok(u) => Ok(see_other(u.role.home())),
+        Err(_) => Ok(see_other("/sign-in")),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub(super) struct SignInQuery {
+    #[serde(default)]
+    expired: Option<String>,
+}
+
+form_errors!(
+    /// The sign-in form's messages.
+    SignInErrors { user_name, password }
+);
+
+/// `sign_in.html`'s context.
+#[derive(Serialize)]
+struct SignInPage<'a> {
+    title: &'static str,
+    csrf_token: &'a str,
+    user_name: &'a str,
+    notice: Option<&'a str>,
+    errors: Vec<FieldError>,
+    error: SignInErrors,
+}
+
+fn sign_in_form(
+    state: &AppState,
+    token: &str,
+    user_name: &str,
+    errors: &[(String, String)],
+    notice: Option<&str>,
+    status: StatusCode,
+) -> Result<Response, WebError> {
+    let ctx = SignInPage {
+        title: "Sign in",
+        csrf_token: token,
+        user_name,
+        notice,
+        errors: render::field_errors(errors),
+        error: SignInErrors::from_pairs(errors),
+    };
+    let mut r = render::page(state, "sign_in.html", None, "", &ctx)?
+        .with_status(status)
+        .into_response();
+    if let Ok(v) = set_cookie(state, SIGN_IN_COOKIE, token, None).parse() {
+        r.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    Ok(r)
+}
+
+/// `GET /sign-in`: the sign-in form.
+pub(super) async fn sign_in_page(
+    State(state): State<AppState>,
+    Query(q): Query<SignInQuery>,
+) -> Result<Response, WebError> {
+    let notice = q.expired.map(|_| {
+        "You were signed out because you had not done anything for a while. Sign in again."
+    });
+    sign_in_form(
+        &state,
+        &session::random_token(),
+        "",
+        &[],
+        notice,
+        StatusCode::OK,
+    )
+}
+
+#[derive(Deserialize)]
+struct SignInForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    user_name: String,
+    #[serde(default)]
+    password: String,
+}
+
+fn one(field: &str, message: &str) -> Vec<(String, String)> {
+    vec![(field.to_string(), message.to_string())]
+}
+
+/// `POST /sign-in`: checks the form's CSRF token against its cookie, throttles failures and
+/// starts a session.
+pub(super) async fn sign_in(
+    State(state): State<AppState>,
+    req: Request,
+) -> Result<Response, WebError> {
+    let (parts, body) = req.into_parts();
+    let ip = auth::client_ip(&parts);
+    let expected = cookie(&parts, SIGN_IN_COOKIE).map(str::to_string);
+    let bytes = form_bytes(parts, body, &state).await?;
+    let form: SignInForm = serde_urlencoded::from_bytes(&bytes)
+        .map_err(|_| WebError::BadRequest("the form's fields are not as expected".into()))?;
+    if !expected.is_some_and(|e| !e.is_empty() && session::same_token(&e, &form.csrf_token)) {
+        return Err(WebError::Csrf);
+    }
+    let token = session::random_token();
+    let mut errors = Vec::new();
+    if form.user_name.trim().is_empty() {
+        errors.push(("user_name".to_string(), "Enter your user name".to_string()));
+    }
+    if form.password.is_empty() {
+        errors.push(("password".to_string(), "Enter your password".to_string()));
+    }
+    if !errors.is_empty() {
+        return sign_in_form(
+            &state,
+            &token,
+            &form.user_name,
+            &errors,
+            None,
+            StatusCode::BAD_REQUEST,
+        );
+    }
+    match session::sign_in(&state, &form.user_name, &form.password, &ip).await? {
+        SignIn::Started { token, role } => {
+            let mut r = see_other(role.home());
+            if let Ok(v) = set_cookie(&state, SESSION_COOKIE, &token, None).parse() {
+                r.headers_mut().append(header::SET_COOKIE, v);
+            }
+            if let Ok(v) = set_cookie(&state, SIGN_IN_COOKIE, "", Some(0)).parse() {
+                r.headers_mut().append(header::SET_COOKIE, v);
+            }
+            Ok(r)
+        }
+        SignIn::Wrong => sign_in_form(
+            &state,
+            &token,
+            &form.user_name,
+            &one("user_name", "Enter a correct user name and password"),
+            None,
+            StatusCode::UNAUTHORIZED,
+        ),
+        SignIn::Throttled => sign_in_form(
+            &state,
+            &token,
+            &form.user_name,
+            &one(
+                "user_name",
+                "You have entered the wrong password too many times. Wait 15 minutes and try again",
+            ),
+            None,
+            StatusCode::TOO_MANY_REQUESTS,
+        ),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct Empty {}
+
+/// `POST /sign-out`: ends the session.
+pub(super) async fn sign_out(
+    State(state): State<AppState>,
+    f: CsrfForm<Empty>,
+) -> Result<Response, WebError> {
+    session::sign_out(&state, &f.user).await?;
+    let mut r = see_other("/sign-in");
+    if let Ok(v) = set_cookie(&state, SESSION_COOKIE, "", Some(0)).parse() {
+        r.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    Ok(r)
+}

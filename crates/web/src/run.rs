@@ -1,0 +1,122 @@
+//! What the server keeps in memory about the store's data: the latest identification run with
+//! its families ([`RunData`]) and every case and account ([`Cases`]), with the quick map they
+//! are kept in ([`IdMap`]).
+//!
+//! Plain data: loading and caching it is `state`'s job, showing it `views`'.
+
+use hearth_store::{FamilyAssessment, FamilyCase, IdentificationRun, StoredFamily, UserRecord};
+use std::collections::HashMap;
+
+/// Hashes an integer key with one multiplication: the maps looked up for every row of a
+/// list are keyed by store keys, not by anything a client chooses freely enough to matter.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_i64(&mut self, v: i64) {
+        self.0 = (self.0 ^ v as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// A map by store key (family, account), quick to look up.
+pub(crate) type IdMap<V> = HashMap<i64, V, std::hash::BuildHasherDefault<IdHasher>>;
+
+/// The latest identification run, with its families, kept until a newer run appears.
+pub(crate) struct RunData {
+    pub run: IdentificationRun,
+    pub assessments: Vec<FamilyAssessment>,
+    pub by_family: IdMap<usize>,
+    pub families: IdMap<StoredFamily>,
+    /// The assessments with a priority rank (the eligible families), as indices into
+    /// `assessments`, in its (priority) order: lists look at these only.
+    pub ranked: Vec<usize>,
+    pub problems: Vec<String>,
+    /// The areas (postcode sectors) of the run's families, sorted: the area filter's
+    /// choices.
+    pub areas: Vec<String>,
+    /// Each assessment's area, as an index into `areas` (filters compare numbers).
+    pub area_of: Vec<Option<u16>>,
+}
+
+impl RunData {
+    /// A run with its assessments and families, indexed for lists and filters.
+    pub(crate) fn new(
+        run: IdentificationRun,
+        assessments: Vec<FamilyAssessment>,
+        families: IdMap<StoredFamily>,
+    ) -> RunData {
+        let by_family = assessments
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.family_id, i))
+            .collect();
+        let mut problems: Vec<String> = assessments
+            .iter()
+            .flat_map(|a| a.problems.iter().cloned())
+            .collect();
+        problems.sort();
+        problems.dedup();
+        let ranked: Vec<usize> = assessments
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.priority_rank.is_some())
+            .map(|(i, _)| i)
+            .collect();
+        let area = |a: &FamilyAssessment| families.get(&a.family_id)?.area.clone();
+        let mut areas: Vec<String> = assessments.iter().filter_map(area).collect();
+        areas.sort();
+        areas.dedup();
+        let area_of = assessments
+            .iter()
+            .map(|a| {
+                let i = areas.binary_search(&area(a)?).ok()?;
+                u16::try_from(i).ok()
+            })
+            .collect();
+        RunData {
+            ranked,
+            areas,
+            area_of,
+            run,
+            assessments,
+            by_family,
+            families,
+            problems,
+        }
+    }
+}
+
+/// Everything needed to describe cases: every case and every account by key.
+pub(crate) struct Cases {
+    pub cases: IdMap<FamilyCase>,
+    pub users: IdMap<UserRecord>,
+}
+
+impl Cases {
+    /// Cases and accounts as read from the store.
+    pub(crate) fn new(cases: Vec<FamilyCase>, users: Vec<UserRecord>) -> Cases {
+        Cases {
+            cases: cases.into_iter().map(|c| (c.family_id, c)).collect(),
+            users: users.into_iter().map(|u| (u.id, u)).collect(),
+        }
+    }
+
+    /// The active lead workers, by name.
+    pub(crate) fn lead_workers(&self) -> Vec<&UserRecord> {
+        let mut v: Vec<&UserRecord> = self
+            .users
+            .values()
+            .filter(|u| u.active && crate::stored::is_lead_worker(u))
+            .collect();
+        v.sort_by(|a, b| a.display_name.cmp(&b.display_name));
+        v
+    }
+}

@@ -1,0 +1,181 @@
+//! The audit log: writing a line for what a user did (targets are keys, never names) and
+//! searching it.
+//!
+//! Lines are written through the state's group-committing writer; this module decides what
+//! a line says.
+
+use crate::actor::CurrentUser;
+use crate::error::WebError;
+use crate::state::AppState;
+use chrono::{DateTime, Utc};
+use hearth_store::{AuditEntry, AuditQuery};
+
+/// What a line is about: a kind (`family`, `user`, `audit_log`) and a key (`*`: all).
+pub(crate) type Target = (&'static str, String);
+
+/// Appends a line for something `user` did, and waits until it is written.
+pub(crate) async fn record(
+    state: &AppState,
+    user: &CurrentUser,
+    action: &str,
+    target: Target,
+    detail: String,
+) -> Result<(), WebError> {
+    append(
+        state,
+        Some(user.user.id),
+        &user.user.user_name,
+        &user.client_ip,
+        action,
+        target,
+        detail,
+    )
+    .await
+}
+
+/// Appends a line for something done by someone not (yet) signed in, named as they typed
+/// it (a sign-in).
+pub(crate) async fn record_anonymous(
+    state: &AppState,
+    user_name: &str,
+    client_ip: &str,
+    action: &str,
+    target: Target,
+) -> Result<(), WebError> {
+    append(
+        state,
+        None,
+        user_name,
+        client_ip,
+        action,
+        target,
+        String::new(),
+    )
+    .await
+}
+
+async fn append(
+    state: &AppState,
+    user_id: Option<i64>,
+    user_name: &str,
+    client_ip: &str,
+    action: &str,
+    target: Target,
+    detail: String,
+) -> Result<(), WebError> {
+    let entry = AuditEntry {
+        id: 0,
+        at: state.now(),
+        user_id,
+        user_name: user_name.to_string(),
+        action: action.to_string(),
+        target_kind: target.0.to_string(),
+        target_id: target.1,
+        client_ip: client_ip.to_string(),
+        detail,
+    };
+    state.audit_writer().append(entry).await
+}
+
+/// An audit search, checked: every part optional.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Search {
+    /// An account name (lower-cased).
+    pub user_name: Option<String>,
+    /// A family's key.
+    pub family: Option<i64>,
+    /// From the start of this day.
+    pub from: Option<DateTime<Utc>>,
+    /// Up to the end of this day.
+    pub to: Option<DateTime<Utc>>,
+}
+
+impl Search {
+    /// Reads a search as typed (dates `YYYY-MM-DD`); every field that is wrong, with its
+    /// message, otherwise.
+    pub(crate) fn parse(
+        user_name: &str,
+        family: &str,
+        from: &str,
+        to: &str,
+    ) -> Result<Search, Vec<(String, String)>> {
+        let mut errors = Vec::new();
+        let mut date = |field: &str, raw: &str| {
+            if raw.trim().is_empty() {
+                return None;
+            }
+            match chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d") {
+                Ok(d) => Some(
+                    d.and_hms_opt(0, 0, 0)
+                        .map(|t| t.and_utc())
+                        .unwrap_or_else(Utc::now),
+                ),
+                Err(_) => {
+                    errors.push((
+                        field.to_string(),
+                        "Enter a date in the format 2025-09-01".to_string(),
+                    ));
+                    None
+                }
+            }
+        };
+        let from = date("from", from);
+        let to = date("to", to).map(|t| t + chrono::Duration::days(1));
+        let family = family.trim();
+        let family = if family.is_empty() {
+            None
+        } else {
+            match family.parse::<i64>() {
+                Ok(f) => Some(f),
+                Err(_) => {
+                    errors.push((
+                        "family".to_string(),
+                        "Enter a family ID as a number, like 42".to_string(),
+                    ));
+                    None
+                }
+            }
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Search {
+            user_name: Some(user_name.trim().to_lowercase()).filter(|s| !s.is_empty()),
+            family,
+            from,
+            to,
+        })
+    }
+}
+
+/// Searches the audit log (at most 500 lines, newest first); `None`: the search was not
+/// valid, so nothing is read, but the search itself is still audited.
+pub(crate) async fn search(
+    state: &AppState,
+    user: &CurrentUser,
+    search: Option<Search>,
+) -> Result<Vec<AuditEntry>, WebError> {
+    let entries = match search {
+        Some(q) => {
+            let query = AuditQuery {
+                user_name: q.user_name,
+                target_kind: q.family.map(|_| "family".to_string()),
+                target_id: q.family.map(|f| f.to_string()),
+                from: q.from,
+                to: q.to,
+                limit: 500,
+            };
+            state.store().run(move |s| s.audit_log(&query)).await?
+        }
+        None => Vec::new(),
+    };
+    record(
+        state,
+        user,
+        "search audit log",
+        ("audit_log", "*".into()),
+        String::new(),
+    )
+    .await?;
+    Ok(entries)
+}

@@ -1,0 +1,238 @@
+//! The work with a family: assigning a lead worker, moving a case on, writing notes, and a
+//! lead worker's caseload with what is due next.
+//!
+//! The rules of the work (the order of statuses, due dates) are `hearth_casework`'s; this
+//! module applies them to stored cases, checks need to know per family and audits.
+
+use crate::access::family_access;
+use crate::actor::CurrentUser;
+use crate::domain::NoteText;
+use crate::error::WebError;
+use crate::run::Cases;
+use crate::service::{audit, family, invalid};
+use crate::state::AppState;
+use crate::stored;
+use crate::views::{self, CaseloadRow};
+use hearth_casework::StatusOrder;
+use hearth_model::CaseStatus;
+use hearth_store::{CaseNote, FamilyCase};
+
+/// Assigns (or, with `None`, unassigns) a lead worker to a family of the latest run; the
+/// account must be an active lead worker's (`Invalid` on `lead_worker` otherwise).
+pub(crate) async fn assign(
+    state: &AppState,
+    user: &CurrentUser,
+    family_id: i64,
+    lead_worker: Option<i64>,
+) -> Result<FamilyCase, WebError> {
+    let run = state.latest_run().await?.ok_or(WebError::NotFound)?;
+    if !run.by_family.contains_key(&family_id) {
+        return Err(WebError::NotFound);
+    }
+    let now = state.now();
+    let by = user.user.user_name.clone();
+    // The account's check and the change in one hop.
+    let case = state
+        .store()
+        .run(move |s| {
+            if let Some(id) = lead_worker {
+                let found = s.user(id)?;
+                if !found.is_some_and(|u| u.active && stored::is_lead_worker(&u)) {
+                    return Ok(None);
+                }
+            }
+            let mut case = s
+                .family_case(family_id)?
+                .unwrap_or_else(|| FamilyCase::new(family_id, now, &by));
+            case.assign(lead_worker, now, &by);
+            s.save_family_case(&case)?;
+            Ok(Some(case))
+        })
+        .await?
+        .ok_or_else(|| invalid("lead_worker", "Select a lead worker from the list"))?;
+    state.caches().cases_changed();
+    audit::record(
+        state,
+        user,
+        "assign lead worker",
+        ("family", family_id.to_string()),
+        lead_worker.map_or_else(
+            || "unassigned".into(),
+            |id| format!("lead worker user {id}"),
+        ),
+    )
+    .await?;
+    tracing::info!(family = family_id, "lead worker assigned");
+    Ok(case)
+}
+
+/// Why a change to a case was not made (decided in the store hop, answered after it).
+enum Refusal {
+    /// The viewer may not open the family (audited as a refused view).
+    Family,
+    /// The viewer may open it but not do casework.
+    Casework,
+    /// The change itself is not allowed.
+    Invalid(WebError),
+}
+
+impl Refusal {
+    async fn into_error(self, state: &AppState, user: &CurrentUser, family_id: i64) -> WebError {
+        match self {
+            Refusal::Family => family::refuse(state, user, family_id).await,
+            Refusal::Casework => WebError::Forbidden,
+            Refusal::Invalid(e) => e,
+        }
+    }
+}
+
+/// Whether `user` may do casework on a family whose case is `case`.
+fn may_work_on(user: &CurrentUser, case: Option<&FamilyCase>) -> Result<(), Refusal> {
+    match family_access(user.role, &user.user, case) {
+        None => Err(Refusal::Family),
+        Some(a) if !a.casework => Err(Refusal::Casework),
+        Some(_) => Ok(()),
+    }
+}
+
+/// Moves a family's case on to `status` (performance officer or the family's lead worker);
+/// statuses only go forward (`Invalid` on `status` otherwise). The case is read, checked and
+/// saved in one store hop.
+pub(crate) async fn change_status(
+    state: &AppState,
+    user: &CurrentUser,
+    family_id: i64,
+    status: CaseStatus,
+) -> Result<(), WebError> {
+    let now = state.now();
+    let actor = user.clone();
+    let done = state
+        .store()
+        .run(move |s| {
+            let case = s.family_case(family_id)?;
+            if let Err(refusal) = may_work_on(&actor, case.as_ref()) {
+                return Ok(Err(refusal));
+            }
+            if let Some(old) = case
+                .as_ref()
+                .map_or(Some(CaseStatus::Identified), stored::status)
+            {
+                if !old.may_move_to(status) {
+                    return Ok(Err(Refusal::Invalid(invalid(
+                        "status",
+                        "Select a status after the current one",
+                    ))));
+                }
+            }
+            let by = &actor.user.user_name;
+            let mut case = case.unwrap_or_else(|| FamilyCase::new(family_id, now, by));
+            stored::set_status(&mut case, status, now, by);
+            s.save_family_case(&case)?;
+            Ok(Ok(()))
+        })
+        .await?;
+    if let Err(refusal) = done {
+        return Err(refusal.into_error(state, user, family_id).await);
+    }
+    state.caches().cases_changed();
+    audit::record(
+        state,
+        user,
+        "change status",
+        ("family", family_id.to_string()),
+        status.key().to_string(),
+    )
+    .await
+}
+
+/// Adds a note to a family's case (performance officer or the family's lead worker); the
+/// case is read and checked, and the note written, in one store hop.
+pub(crate) async fn add_note(
+    state: &AppState,
+    user: &CurrentUser,
+    family_id: i64,
+    note: NoteText,
+) -> Result<(), WebError> {
+    let note = CaseNote {
+        id: 0,
+        family_id,
+        author_user_id: user.user.id,
+        written_at: state.now(),
+        body: note.into_string(),
+    };
+    let actor = user.clone();
+    let written = state
+        .store()
+        .run(move |s| {
+            let case = s.family_case(family_id)?;
+            if let Err(refusal) = may_work_on(&actor, case.as_ref()) {
+                return Ok(Err(refusal));
+            }
+            Ok(Ok(s.add_case_note(&note)?))
+        })
+        .await?;
+    let note_id = match written {
+        Ok(id) => id,
+        Err(refusal) => return Err(refusal.into_error(state, user, family_id).await),
+    };
+    audit::record(
+        state,
+        user,
+        "add note",
+        ("family", family_id.to_string()),
+        format!("note {note_id}"),
+    )
+    .await
+}
+
+/// The signed-in lead worker's families, what is due next for each, soonest (most overdue)
+/// first; families with nothing due last, in priority order.
+pub(crate) async fn caseload(
+    state: &AppState,
+    user: &CurrentUser,
+) -> Result<Vec<CaseloadRow>, WebError> {
+    let run = state.latest_run().await?;
+    let me = user.user.id;
+    // This lead worker's cases as stored (not the shared cache): an assignment ended by
+    // another process leaves the caseload at once.
+    let mine = state.store().run(move |s| s.lead_worker_cases(me)).await?;
+    let users = state.cases().await?.users.clone();
+    let cases = Cases {
+        cases: mine.into_iter().map(|c| (c.family_id, c)).collect(),
+        users,
+    };
+    let rows = match &run {
+        Some(run) => {
+            let mut indices: Vec<usize> = cases
+                .cases
+                .keys()
+                .filter_map(|f| run.by_family.get(f).copied())
+                .collect();
+            indices.sort_unstable();
+            let today = state.now().date_naive();
+            let rules = &state.settings().due;
+            let mut rows: Vec<CaseloadRow> =
+                views::family_rows(run, &cases, indices, |r| r.lead_worker_user_id == Some(me))
+                    .into_iter()
+                    .map(|family| {
+                        let case = cases.cases.get(&family.family_id);
+                        let due = views::Due::of(case, today, rules);
+                        CaseloadRow { family, due }
+                    })
+                    .collect();
+            // Stable: equal due dates keep priority order.
+            rows.sort_by_key(|r| (r.due.due.is_none(), r.due.due));
+            rows
+        }
+        None => Vec::new(),
+    };
+    audit::record(
+        state,
+        user,
+        "list caseload",
+        ("family", "*".into()),
+        format!("{} families listed", rows.len()),
+    )
+    .await?;
+    Ok(rows)
+}

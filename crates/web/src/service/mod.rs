@@ -1,0 +1,27 @@
+//! The service layer: the typed operations that pages and the API both call — sessions and
+//! sign-in, password changes, the families list, a family's record, assigning a lead
+//! worker, moving a case on, notes, caseloads, the audit log and accounts.
+//!
+//! Operations take typed inputs (the `domain` newtypes, [`hearth_model::Role`],
+//! [`hearth_model::CaseStatus`]), decide need to know per family (a route's permission was
+//! checked before, by its declaration), read and write the store in one blocking hop where
+//! they can, audit what they did, and fail with the one error type, [`WebError`]
+//! (validation failures as [`WebError::Invalid`], field by field). They know nothing of
+//! HTTP, forms or templates.
+//!
+//! [`WebError`]: crate::error::WebError
+//! [`WebError::Invalid`]: crate::error::WebError::Invalid
+
+pub(crate) mod accounts;
+pub(crate) mod audit;
+pub(crate) mod casework;
+pub(crate) mod families;
+pub(crate) mod family;
+pub(crate) mod session;
+
+use crate::error::WebError;
+
+/// A validation failure on one field.
+pub(crate) fn invalid(field: &str, message: impl Into<String>) -> WebError {
+    WebError::Invalid(vec![(field.to_string(), message.into())])
+}

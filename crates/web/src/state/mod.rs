@@ -1,0 +1,153 @@
+//! The application's state, in three parts: the store handle ([`store`]: every store call
+//! on the blocking pool), the caches ([`cache`]) and the audit writer ([`audit`]); with the
+//! settings, the templates and the clock.
+//!
+//! The state holds and hands out; it decides nothing about requests or access (that is the
+//! service layer's job).
+
+pub(crate) mod audit;
+pub(crate) mod cache;
+pub(crate) mod store;
+
+use crate::error::WebError;
+use chrono::{DateTime, Utc};
+use hearth_store::OpenOptions;
+use std::sync::Arc;
+
+/// What time it is: the system clock in production, a settable one in tests.
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// How to run the web application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// The store's address (a SQLite path or `postgres://…`).
+    pub store: String,
+    /// PostgreSQL only: the schema the store lives in.
+    pub pg_schema: Option<String>,
+    /// Mark the session cookie `Secure` (set when served over TLS).
+    pub secure_cookies: bool,
+    /// Sign a session out after this long without a request.
+    pub idle_timeout: chrono::Duration,
+    /// PostgreSQL connections to keep open (SQLite always uses one: see
+    /// `StoreHandle::open`).
+    pub connections: usize,
+    /// The largest request body accepted, in bytes.
+    pub body_limit: usize,
+    /// How long each step of the work with a family may take (the caseload's due dates).
+    pub due: hearth_casework::DueRules,
+}
+
+impl Config {
+    /// The defaults for a store: 30 minutes' idle timeout, four connections, 64 KiB bodies,
+    /// cookies not marked `Secure`.
+    pub fn new(store: impl Into<String>) -> Config {
+        Config {
+            store: store.into(),
+            pg_schema: None,
+            secure_cookies: false,
+            idle_timeout: chrono::Duration::minutes(30),
+            connections: 4,
+            body_limit: 64 * 1024,
+            due: hearth_casework::DueRules::default(),
+        }
+    }
+}
+
+/// The settings handlers need (the store's address stays out of them).
+#[derive(Debug, Clone)]
+pub(crate) struct Settings {
+    pub secure_cookies: bool,
+    pub idle_timeout: chrono::Duration,
+    pub body_limit: usize,
+    pub due: hearth_casework::DueRules,
+}
+
+/// Shared by every request; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: store::StoreHandle,
+    caches: cache::Caches,
+    audit: audit::AuditWriter,
+    templates: minijinja::Environment<'static>,
+    settings: Settings,
+    clock: Clock,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// Opens the store (applying migrations) and builds the state, on the system clock.
+    pub fn open(config: &Config) -> Result<AppState, WebError> {
+        AppState::open_with_clock(config, Arc::new(Utc::now))
+    }
+
+    /// Like [`AppState::open`] with a clock of the caller's (for tests of timeouts).
+    pub fn open_with_clock(config: &Config, clock: Clock) -> Result<AppState, WebError> {
+        let options = OpenOptions {
+            pg_schema: config.pg_schema.clone(),
+        };
+        let store = store::StoreHandle::open(&config.store, &options, config.connections)?;
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                audit: audit::AuditWriter::new(store.clone()),
+                store,
+                caches: cache::Caches::default(),
+                templates: crate::templates::environment(),
+                settings: Settings {
+                    secure_cookies: config.secure_cookies,
+                    idle_timeout: config.idle_timeout,
+                    body_limit: config.body_limit,
+                    due: config.due,
+                },
+                clock,
+            }),
+        })
+    }
+
+    /// The store handle.
+    pub(crate) fn store(&self) -> &store::StoreHandle {
+        &self.inner.store
+    }
+
+    /// The caches.
+    pub(crate) fn caches(&self) -> &cache::Caches {
+        &self.inner.caches
+    }
+
+    /// The audit writer.
+    pub(crate) fn audit_writer(&self) -> &audit::AuditWriter {
+        &self.inner.audit
+    }
+
+    pub(crate) fn settings(&self) -> &Settings {
+        &self.inner.settings
+    }
+
+    pub(crate) fn templates(&self) -> &minijinja::Environment<'static> {
+        &self.inner.templates
+    }
+
+    /// The latest identification run and its families (cached: see
+    /// [`cache::Caches::latest_run`]).
+    pub(crate) async fn latest_run(&self) -> Result<Option<Arc<crate::run::RunData>>, WebError> {
+        self.inner.caches.latest_run(&self.inner.store).await
+    }
+
+    /// Every case and account (cached for a second: see [`cache::Caches::cases`]).
+    pub(crate) async fn cases(&self) -> Result<Arc<crate::run::Cases>, WebError> {
+        self.inner.caches.cases(&self.inner.store).await
+    }
+
+    /// The current time.
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        (self.inner.clock)()
+    }
+}

@@ -1,0 +1,322 @@
+//! Lists of families as pages and the API show them: rows, filters, what is due next on a
+//! case, and money for people.
+//!
+//! Builds what is shown from data already read (`run`): no I/O, no access decisions (the
+//! caller passes only what the viewer may see).
+
+use crate::labels::{problem_label, status_label, status_tag_class};
+use crate::run::{Cases, RunData};
+use hearth_store::{FamilyAssessment, FamilyCase};
+use serde::{Deserialize, Serialize};
+
+/// A headline problem with its label.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Problem {
+    pub key: String,
+    pub label: String,
+}
+
+fn problems(keys: &[String]) -> Vec<Problem> {
+    keys.iter()
+        .map(|k| Problem {
+            key: k.clone(),
+            label: problem_label(k),
+        })
+        .collect()
+}
+
+/// A family in a list.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct FamilyRow {
+    pub family_id: i64,
+    pub priority_rank: Option<i64>,
+    pub problems: Vec<Problem>,
+    pub adults: usize,
+    pub children: usize,
+    pub estimated_cost: f64,
+    /// The cost for people, e.g. `£37,165`.
+    pub cost: String,
+    pub score: f64,
+    pub status: String,
+    pub status_label: &'static str,
+    pub lead_worker_user_id: Option<i64>,
+    pub lead_worker: Option<String>,
+    /// The family's postcode sector (`WA7 2`), if known.
+    pub area: Option<String>,
+}
+
+/// A family on a lead worker's caseload: its row, and what is due next.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct CaseloadRow {
+    #[serde(flatten)]
+    pub family: FamilyRow,
+    #[serde(flatten)]
+    pub due: Due,
+}
+
+/// What is due next for a family's case (every field `None`: nothing is).
+#[derive(Debug, Clone, Default, Serialize)]
+pub(crate) struct Due {
+    /// The next step.
+    pub next_step: Option<&'static str>,
+    /// When it is due, `YYYY-MM-DD`.
+    pub due: Option<chrono::NaiveDate>,
+    /// When it is due, for people: `3 December 2026`.
+    pub due_label: Option<String>,
+    /// `Overdue by 3 days`, `Due today`, `Due in 5 days`.
+    pub due_when: Option<String>,
+    /// `overdue`, `due_soon` or `on_track`.
+    pub urgency: Option<hearth_casework::Urgency>,
+}
+
+impl Due {
+    /// The next step of `case` as it stands on `today`.
+    pub(crate) fn of(
+        case: Option<&FamilyCase>,
+        today: chrono::NaiveDate,
+        rules: &hearth_casework::DueRules,
+    ) -> Due {
+        let step = case.and_then(|c| {
+            hearth_casework::next_step(
+                crate::stored::status(c)?,
+                c.status_since.date_naive(),
+                c.assigned_at.map(|t| t.date_naive()),
+                today,
+                rules,
+            )
+        });
+        Due {
+            next_step: step.as_ref().map(|s| s.action),
+            due: step.as_ref().map(|s| s.due),
+            due_label: step.as_ref().map(|s| s.due.format("%-d %B %Y").to_string()),
+            due_when: step.as_ref().map(|s| s.when()),
+            urgency: step.map(|s| s.urgency),
+        }
+    }
+}
+
+/// Pounds, rounded, with thousands separators: `£37,165`.
+pub(crate) fn pounds(v: f64) -> String {
+    let n = v.round().max(0.0) as u64;
+    let digits = n.to_string();
+    let mut out = String::from("£");
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The list's filters (a query string).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub(crate) struct Filters {
+    #[serde(default)]
+    pub problem: String,
+    #[serde(default)]
+    pub status: String,
+    /// `""` any, or a postcode sector (`WA7 2`).
+    #[serde(default)]
+    pub area: String,
+    /// `""` any, `"none"` unassigned, or a user's key.
+    #[serde(default)]
+    pub lead_worker: String,
+    #[serde(default)]
+    pub page: Option<usize>,
+}
+
+/// What filters look at, cheap to build for every assessed family: rows (with their
+/// strings) are built only for the families kept.
+pub(crate) struct RowKey<'a> {
+    pub assessment: &'a FamilyAssessment,
+    pub status: &'a str,
+    pub lead_worker_user_id: Option<i64>,
+    /// The family's area as an index into `RunData::areas`.
+    pub area: Option<u16>,
+}
+
+/// A row for every assessment of `indices` (into the run's assessments) that `keep`
+/// accepts, in the order of `indices`.
+pub(crate) fn family_rows(
+    run: &RunData,
+    cases: &Cases,
+    indices: impl IntoIterator<Item = usize>,
+    keep: impl Fn(&RowKey) -> bool,
+) -> Vec<FamilyRow> {
+    family_keys(run, cases, indices, keep)
+        .iter()
+        .map(|k| row(run, cases, k))
+        .collect()
+}
+
+/// The filter keys of every assessment of `indices` that `keep` accepts, in the order of
+/// `indices` (`run.ranked`: the eligible families in priority order): a page counts them
+/// all and builds rows for the ones it shows.
+pub(crate) fn family_keys<'a>(
+    run: &'a RunData,
+    cases: &'a Cases,
+    indices: impl IntoIterator<Item = usize>,
+    keep: impl Fn(&RowKey) -> bool,
+) -> Vec<RowKey<'a>> {
+    indices
+        .into_iter()
+        .filter_map(|i| row_key(run, cases, i))
+        .filter(|key| keep(key))
+        .collect()
+}
+
+/// The filter key of the run's assessment `i`.
+pub(crate) fn row_key<'a>(run: &'a RunData, cases: &'a Cases, i: usize) -> Option<RowKey<'a>> {
+    let a = run.assessments.get(i)?;
+    let case = cases.cases.get(&a.family_id);
+    Some(RowKey {
+        assessment: a,
+        status: crate::stored::status_key(case),
+        lead_worker_user_id: case.and_then(|c| c.lead_worker_user_id),
+        area: run.area_of.get(i).copied().flatten(),
+    })
+}
+
+/// The row shown for one family.
+pub(crate) fn row(run: &RunData, cases: &Cases, key: &RowKey) -> FamilyRow {
+    let a = key.assessment;
+    let lead = key.lead_worker_user_id;
+    let (adults, children) = run.families.get(&a.family_id).map_or((0, 0), |f| {
+        let adults = f
+            .members
+            .iter()
+            .filter(|m| crate::stored::is_adult(m))
+            .count();
+        (adults, f.members.len() - adults)
+    });
+    FamilyRow {
+        family_id: a.family_id,
+        priority_rank: a.priority_rank,
+        problems: problems(&a.problems),
+        adults,
+        children,
+        estimated_cost: a.estimated_cost,
+        cost: pounds(a.estimated_cost),
+        score: a.score,
+        status_label: status_label(key.status),
+        status: key.status.to_string(),
+        lead_worker_user_id: lead,
+        lead_worker: lead
+            .and_then(|id| cases.users.get(&id))
+            .map(|u| u.display_name.clone()),
+        area: key
+            .area
+            .and_then(|i| run.areas.get(usize::from(i)))
+            .cloned(),
+    }
+}
+
+/// [`Filters`] resolved against a run once per request, so that checking each family
+/// compares numbers.
+pub(crate) struct Resolved<'a> {
+    problem: &'a str,
+    status: &'a str,
+    /// `None`: any area; `Some(None)`: an area none of the run's families is in.
+    area: Option<Option<u16>>,
+    /// `None`: anyone or no one; `Some(None)`: unassigned; `Some(Some(id))`: that account.
+    lead_worker: Option<Option<i64>>,
+}
+
+impl Filters {
+    /// These filters for `run`'s families.
+    pub(crate) fn resolve(&self, run: &RunData) -> Resolved<'_> {
+        Resolved {
+            problem: &self.problem,
+            status: &self.status,
+            area: (!self.area.is_empty()).then(|| {
+                let i = run.areas.binary_search(&self.area).ok()?;
+                u16::try_from(i).ok()
+            }),
+            lead_worker: match self.lead_worker.as_str() {
+                "" => None,
+                "none" => Some(None),
+                // An unknown key matches no one (not the unassigned).
+                id => Some(Some(id.parse::<i64>().unwrap_or(i64::MIN))),
+            },
+        }
+    }
+}
+
+/// A family as the families page shows it, its texts made here rather than in the template:
+/// the page is the most requested, and logic in a template's loop costs more than here.
+#[derive(Debug, Serialize)]
+pub(crate) struct ListRow<'a> {
+    pub family_id: i64,
+    pub priority_rank: Option<i64>,
+    /// The problems' labels, e.g. `Health, School attendance`.
+    pub problems: String,
+    pub area: Option<&'a str>,
+    /// e.g. `2 adults, 1 child`.
+    pub members: String,
+    pub cost: String,
+    /// The GOV.UK tag colour of the status.
+    pub tag_class: &'static str,
+    pub status_label: &'static str,
+    pub lead_worker: Option<&'a str>,
+}
+
+/// The families page's row for one family.
+pub(crate) fn list_row<'a>(run: &'a RunData, cases: &'a Cases, key: &RowKey) -> ListRow<'a> {
+    let a = key.assessment;
+    let (adults, children) = run.families.get(&a.family_id).map_or((0, 0), |f| {
+        let adults = f
+            .members
+            .iter()
+            .filter(|m| crate::stored::is_adult(m))
+            .count();
+        (adults, f.members.len() - adults)
+    });
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    ListRow {
+        family_id: a.family_id,
+        priority_rank: a.priority_rank,
+        problems: a
+            .problems
+            .iter()
+            .map(|p| problem_label(p))
+            .collect::<Vec<_>>()
+            .join(", "),
+        area: key
+            .area
+            .and_then(|i| run.areas.get(usize::from(i)))
+            .map(String::as_str),
+        members: format!(
+            "{}, {}",
+            plural(adults, "adult", "adults"),
+            plural(children, "child", "children")
+        ),
+        cost: pounds(a.estimated_cost),
+        tag_class: status_tag_class(key.status),
+        status_label: status_label(key.status),
+        lead_worker: key
+            .lead_worker_user_id
+            .and_then(|id| cases.users.get(&id))
+            .map(|u| u.display_name.as_str()),
+    }
+}
+
+/// Whether a family passes the filters.
+pub(crate) fn matches(key: &RowKey, f: &Resolved) -> bool {
+    (f.problem.is_empty() || key.assessment.problems.iter().any(|p| p == f.problem))
+        && (f.status.is_empty() || key.status == f.status)
+        && f.area.is_none_or(|a| a.is_some() && key.area == a)
+        && f.lead_worker.is_none_or(|l| key.lead_worker_user_id == l)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn pounds_have_thousands_separators() {
+        assert_eq!(super::pounds(37165.4), "£37,165");
+        assert_eq!(super::pounds(999.5), "£1,000");
+        assert_eq!(super::pounds(1234567.0), "£1,234,567");
+        assert_eq!(super::pounds(0.0), "£0");
+    }
+}

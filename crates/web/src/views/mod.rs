@@ -1,0 +1,10 @@
+//! What pages and the API show, built once for both: lists of families ([`list`]) and a
+//! family's record ([`record`]), cut to what the viewer's role may see.
+//!
+//! No I/O and no access decisions: the service layer reads and decides, these build.
+
+pub(crate) mod list;
+pub(crate) mod record;
+
+pub(crate) use list::*;
+pub(crate) use record::*;

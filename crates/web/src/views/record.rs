@@ -1,0 +1,230 @@
+//! A family's record as one viewer may see it: members (identifiers only for roles that
+//! may see them), relationships, the run's facts, the case and its notes.
+//!
+//! Built from what was read for the viewer (`FamilyView`); it reads nothing itself and
+//! decides no access (it is given the viewer's [`FamilyAccess`]).
+
+use crate::access::FamilyAccess;
+use crate::facts::FamilyFacts;
+use crate::labels::status_label;
+use crate::run::{IdMap, RunData};
+use crate::views::list::{pounds, Due};
+use hearth_store::{FamilyView, PersonIdentity, UserRecord};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A family member as the viewer may see them.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Member {
+    pub person_id: i64,
+    pub role: String,
+    pub age: Option<i64>,
+    /// Only for roles that may see identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_of_birth: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
+
+/// A note on the case.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Note {
+    pub author: String,
+    pub written_at: String,
+    pub body: String,
+}
+
+/// A family's record.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct FamilyDetail {
+    pub family_id: i64,
+    pub identification_run: i64,
+    pub as_at: String,
+    pub eligible: bool,
+    pub priority_rank: Option<i64>,
+    pub score: f64,
+    pub estimated_cost: f64,
+    pub cost: String,
+    pub status: String,
+    pub status_label: &'static str,
+    pub lead_worker_user_id: Option<i64>,
+    pub lead_worker: Option<String>,
+    /// The family's postcode sector (`WA7 2`), if known.
+    pub area: Option<String>,
+    pub identifiers_shown: bool,
+    pub members: Vec<Member>,
+    /// Who is whose parent, as Hearth infers it.
+    pub relationships: Vec<Relationship>,
+    /// The [`ProblemEvidence`] list.
+    pub problems: minijinja::Value,
+    /// Every partner record of the members, newest first: an [`Event`] list.
+    pub timeline: minijinja::Value,
+    /// The agencies involved with the family (the team around it), from their records: an
+    /// [`Agency`] list.
+    pub team: minijinja::Value,
+    /// The page's part for `problems`, `timeline` and `team`, rendered once per run.
+    #[serde(skip)]
+    pub facts_html: minijinja::Value,
+    /// Only for roles that do casework.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<Vec<Note>>,
+    #[serde(flatten)]
+    pub due: Due,
+}
+
+/// An inferred parent and child in a family.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Relationship {
+    pub parent_person_id: i64,
+    pub child_person_id: i64,
+    /// Why Hearth believes it, e.g. `age gap and family name`.
+    pub basis: String,
+    /// Only for roles that may see identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub child_name: Option<String>,
+}
+
+/// The most frequent value (ties: the first seen).
+// FIXME(#10): use hearth_households' consolidation
+fn most_common<'a>(values: impl Iterator<Item = Option<String>> + 'a) -> Option<String> {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for v in values.flatten().filter(|v| !v.trim().is_empty()) {
+        match counts.iter_mut().find(|(k, _)| *k == v) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((v, 1)),
+        }
+    }
+    let best = counts.iter().map(|(_, n)| *n).max()?;
+    counts.into_iter().find(|(_, n)| *n == best).map(|(k, _)| k)
+}
+
+fn name_of(i: &PersonIdentity) -> Option<String> {
+    match (&i.given_name, &i.family_name) {
+        (Some(g), Some(f)) => Some(format!("{g} {f}")),
+        (None, Some(f)) => Some(f.clone()),
+        (Some(g), None) => Some(g.clone()),
+        (None, None) => i.full_name.clone(),
+    }
+}
+
+/// Builds a family's record for a viewer with `access` from what was read for them
+/// (`view`), the accounts by key (for names) and what is due on its case. `None` if the
+/// family is not in the run.
+pub(crate) fn family_detail(
+    run: &RunData,
+    family_id: i64,
+    access: FamilyAccess,
+    view: FamilyView,
+    facts: FamilyFacts,
+    users: &IdMap<UserRecord>,
+    due: Due,
+) -> Option<FamilyDetail> {
+    let &i = run.by_family.get(&family_id)?;
+    let a = &run.assessments[i];
+    let family = run.families.get(&family_id);
+    let run_id = run.run.id;
+    let FamilyView {
+        case,
+        identities,
+        notes,
+        ..
+    } = view;
+    let mut by_person: BTreeMap<i64, Vec<&PersonIdentity>> = BTreeMap::new();
+    for id in &identities {
+        by_person.entry(id.person_id).or_default().push(id);
+    }
+    let members: Vec<Member> = family
+        .map(|f| {
+            f.members
+                .iter()
+                .map(|m| {
+                    let ids = by_person.get(&m.person_id);
+                    let pick =
+                        |f: &dyn Fn(&PersonIdentity) -> Option<String>| {
+                            ids.and_then(|v| {
+                                most_common(v.iter().flat_map(|i| {
+                                    std::iter::repeat_n(f(i), i.records.max(1) as usize)
+                                }))
+                            })
+                        };
+                    Member {
+                        person_id: m.person_id,
+                        role: m.role.clone(),
+                        age: m.age,
+                        name: pick(&name_of),
+                        date_of_birth: pick(&|i| {
+                            i.date_of_birth.map(|d| d.format("%-d %B %Y").to_string())
+                        }),
+                        address: pick(&|i| match (&i.address, &i.postcode) {
+                            (Some(a), Some(p)) => Some(format!("{a}, {p}")),
+                            (Some(a), None) => Some(a.clone()),
+                            (None, p) => p.clone(),
+                        }),
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let status = crate::stored::status_key(case.as_ref()).to_string();
+    let lead = case.as_ref().and_then(|c| c.lead_worker_user_id);
+    let relationships: Vec<Relationship> = family
+        .map(|f| {
+            let name = |p: i64| {
+                members
+                    .iter()
+                    .find(|m: &&Member| m.person_id == p)
+                    .and_then(|m| m.name.clone())
+            };
+            f.relationships
+                .iter()
+                .map(|r| Relationship {
+                    parent_person_id: r.parent_person_id,
+                    child_person_id: r.child_person_id,
+                    basis: r.basis.clone(),
+                    parent_name: name(r.parent_person_id),
+                    child_name: name(r.child_person_id),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(FamilyDetail {
+        family_id,
+        identification_run: run_id,
+        as_at: run.run.as_at.format("%-d %B %Y").to_string(),
+        eligible: a.eligible,
+        priority_rank: a.priority_rank,
+        score: a.score,
+        estimated_cost: a.estimated_cost,
+        cost: pounds(a.estimated_cost),
+        status_label: status_label(&status),
+        status,
+        lead_worker_user_id: lead,
+        lead_worker: lead
+            .and_then(|id| users.get(&id))
+            .map(|u| u.display_name.clone()),
+        area: family.and_then(|f| f.area.clone()),
+        identifiers_shown: access.identifiers,
+        members,
+        relationships,
+        problems: facts.problems,
+        timeline: facts.timeline,
+        team: facts.team,
+        facts_html: facts.html,
+        notes: notes.map(|ns| {
+            ns.into_iter()
+                .map(|n| Note {
+                    author: users
+                        .get(&n.author_user_id)
+                        .map_or_else(|| "Unknown".into(), |u| u.display_name.clone()),
+                    written_at: n.written_at.format("%-d %B %Y %H:%M").to_string(),
+                    body: n.body,
+                })
+                .collect()
+        }),
+        due,
+    })
+}

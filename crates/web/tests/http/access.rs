@@ -1,0 +1,316 @@
+//! Need to know: the role × route matrix (driven by the declared routes), identifiers only for the roles that need them, and the audit of every view.
+
+use crate::helpers::*;
+#[allow(unused_imports)]
+use axum::http::{Method, StatusCode};
+use hearth_web::{permits, Permission, Role};
+
+/// Each role gets exactly its access: family 1 is assigned to lw1, family 2 to nobody.
+#[tokio::test]
+async fn role_by_route_access_matrix() {
+    let t = TestApp::new().await;
+    t.assign_directly(1, "lw1").await;
+    use StatusCode as S;
+    const OK: S = S::OK;
+    const NO: S = S::FORBIDDEN;
+    let routes = [
+        "/families",
+        "/families/1",
+        "/families/2",
+        "/caseload",
+        "/referrals",
+        "/audit",
+        "/admin/users",
+        "/api/families",
+        "/api/families/1",
+        "/api/families/2",
+        "/api/caseload",
+        "/api/session",
+        "/account/password",
+    ];
+    let matrix: [(&str, [S; 13]); 7] = [
+        (
+            "referrer",
+            [NO, NO, NO, NO, OK, NO, NO, NO, NO, NO, NO, OK, OK],
+        ),
+        ("lw1", [NO, OK, NO, OK, NO, NO, NO, NO, OK, NO, OK, OK, OK]),
+        ("lw2", [NO, NO, NO, OK, NO, NO, NO, NO, NO, NO, OK, OK, OK]),
+        ("po", [OK, OK, OK, NO, NO, NO, NO, OK, OK, OK, NO, OK, OK]),
+        (
+            "analyst",
+            [OK, OK, OK, NO, NO, NO, NO, OK, OK, OK, NO, OK, OK],
+        ),
+        ("igo", [NO, NO, NO, NO, NO, OK, NO, NO, NO, NO, NO, OK, OK]),
+        (
+            "admin",
+            [NO, NO, NO, NO, NO, NO, OK, NO, NO, NO, NO, OK, OK],
+        ),
+    ];
+    // The routes above are every declared GET route that needs a session (a route cannot
+    // be declared without being in this matrix); the POSTs below are checked for every
+    // declared one.
+    let tested: std::collections::BTreeSet<String> = routes
+        .iter()
+        .map(|r| r.replace(['1', '2'], "{id}"))
+        .collect();
+    let declared: std::collections::BTreeSet<String> = hearth_web::declared_routes()
+        .into_iter()
+        .filter(|r| r.method == Method::GET && r.permission != Permission::Public)
+        .map(|r| r.path)
+        .collect();
+    assert_eq!(
+        tested, declared,
+        "the matrix's routes are the declared ones"
+    );
+    for (who, expected) in matrix {
+        let s = t.sign_in(who).await;
+        for (route, want) in routes.iter().zip(expected) {
+            let r = t.get(route, Some(&s)).await;
+            assert_eq!(r.status, want, "{who} {route}");
+            if want == NO && !route.starts_with("/api") {
+                assert!(
+                    r.body.contains("You do not have permission"),
+                    "{who} {route}"
+                );
+            }
+        }
+    }
+    // Signed out: pages send you to sign in, the API says 401.
+    for route in routes {
+        let r = t.get(route, None).await;
+        if route.starts_with("/api") {
+            assert_eq!(r.status, S::UNAUTHORIZED, "{route}");
+            assert_eq!(r.header("content-type"), Some("application/problem+json"));
+        } else {
+            assert_eq!(r.location(), Some("/sign-in"), "{route}");
+        }
+    }
+    // Posts follow the same rules.
+    for who in ["referrer", "lw1", "analyst", "igo", "admin"] {
+        let s = t.sign_in(who).await;
+        let lw2 = t.user_id("lw2").await.to_string();
+        let r = t
+            .submit("/families/2/lead-worker", &s, &[("lead_worker", &lw2)])
+            .await;
+        assert_eq!(r.status, S::FORBIDDEN, "{who} assigns");
+    }
+    for who in ["referrer", "lw2", "analyst", "igo", "admin"] {
+        let s = t.sign_in(who).await;
+        let r = t.submit("/families/1/notes", &s, &[("note", "x")]).await;
+        assert_eq!(r.status, S::FORBIDDEN, "{who} writes a note");
+        let r = t
+            .submit("/families/1/status", &s, &[("status", "engaged")])
+            .await;
+        assert_eq!(r.status, S::FORBIDDEN, "{who} changes status");
+    }
+    for who in ["referrer", "lw1", "po", "analyst", "igo"] {
+        let s = t.sign_in(who).await;
+        let r = t
+            .submit(
+                "/admin/users",
+                &s,
+                &[
+                    ("user_name", "newbie"),
+                    ("display_name", "N"),
+                    ("role", "administrator"),
+                    ("password", "a long enough password"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, S::FORBIDDEN, "{who} adds an account");
+    }
+}
+
+#[tokio::test]
+async fn identifiers_only_for_roles_that_need_them() {
+    let t = TestApp::new().await;
+    t.assign_directly(1, "lw1").await;
+    for who in ["po", "lw1"] {
+        let s = t.sign_in(who).await;
+        let page = t.get("/families/1", Some(&s)).await;
+        assert!(page.body.contains("Alice Example"), "{who}");
+        assert!(page.body.contains("2 March 1985"), "{who}");
+        assert!(page.body.contains("1 Test Street"), "{who}");
+    }
+    let s = t.sign_in("analyst").await;
+    let page = t.get("/families/1", Some(&s)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for secret in ["Alice", "Example", "1985", "Test Street", "TS1 1AA"] {
+        assert!(!page.body.contains(secret), "analyst sees {secret}");
+    }
+    assert!(page.body.contains("Pseudonymised"));
+    assert!(page.body.contains("police.csv row 2"), "record trail shown");
+    let api = t.get("/api/families/1", Some(&s)).await;
+    let json: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert_eq!(json["identifiers_shown"], false);
+    assert!(json["members"][0].get("name").is_none());
+    assert!(json.get("notes").is_none());
+    for secret in ["Alice", "1985", "Test Street"] {
+        assert!(!api.body.contains(secret));
+    }
+    let po = t.sign_in("po").await;
+    let json: serde_json::Value =
+        serde_json::from_str(&t.get("/api/families/1", Some(&po)).await.body).unwrap();
+    assert_eq!(json["members"][0]["name"], "Alice Example");
+}
+
+#[tokio::test]
+async fn every_view_of_a_family_is_audited_and_searchable() {
+    let t = TestApp::new().await;
+    let po = t.sign_in("po").await;
+    t.get("/families/1", Some(&po)).await;
+    t.get("/api/families/2", Some(&po)).await;
+    let lw = t.sign_in("lw2").await;
+    assert_eq!(
+        t.get("/families/1", Some(&lw)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let igo = t.sign_in("igo").await;
+    let page = t.get("/audit?family=1", Some(&igo)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("view family"));
+    assert!(page.body.contains("view family refused"));
+    assert!(page.body.contains("identifiers shown"));
+    assert!(!page.body.contains("family 2<"), "filtered to family 1");
+    let by_user = t.get("/audit?user_name=lw2", Some(&igo)).await;
+    assert!(by_user.body.contains("view family refused") && !by_user.body.contains(">po<"));
+    let entries = t.audit().await;
+    let view = entries
+        .iter()
+        .find(|e| e.action == "view family" && e.target_id == "2")
+        .unwrap();
+    assert_eq!(view.user_name, "po");
+    assert_eq!(view.client_ip, "unknown", "no socket in oneshot tests");
+    let bad = t.get("/audit?from=yesterday&family=abc", Some(&igo)).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(
+        bad.body.contains("Enter a date in the format") && bad.body.contains("value=\"yesterday\"")
+    );
+    assert!(bad.body.contains("Enter a family ID as a number"));
+}
+
+#[tokio::test]
+async fn over_a_real_socket_the_client_address_is_audited() {
+    let t = TestApp::new().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = t.router.clone();
+    let server = tokio::spawn(async move { hearth_web::serve(listener, router).await });
+    let s = t.sign_in("po").await;
+    let response = raw_get(addr, "/families/1", &s.token).await;
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let entries = t.audit().await;
+    let view = entries.iter().find(|e| e.action == "view family").unwrap();
+    assert_eq!(view.client_ip, "127.0.0.1");
+    server.abort();
+}
+
+/// Audit lines from many concurrent requests are written together (group commit), and every
+/// one of them is there once its request has answered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_concurrent_view_is_audited() {
+    let t = std::sync::Arc::new(TestApp::new().await);
+    let po = std::sync::Arc::new(t.sign_in("po").await);
+    let before = t.audit().await.len();
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let (t, po) = (t.clone(), po.clone());
+        tasks.push(tokio::spawn(async move {
+            let path = if i % 2 == 0 {
+                "/families/1"
+            } else {
+                "/families/2"
+            };
+            t.get(path, Some(&po)).await.status
+        }));
+    }
+    for task in tasks {
+        assert_eq!(task.await.unwrap(), StatusCode::OK);
+    }
+    let entries = t.audit().await;
+    assert_eq!(entries.len(), before + 40);
+    for family in ["1", "2"] {
+        assert_eq!(
+            entries
+                .iter()
+                .filter(|e| e.action == "view family" && e.target_id == family)
+                .count(),
+            20
+        );
+    }
+}
+
+/// Every declared route, for every role: a role without the route's permission gets 403
+/// (pages say so), one with it gets past the check (families: need to know per family on
+/// top); signed out, pages send you to sign in and the API says 401. Driven by the
+/// declarations, so a new route is checked the moment it is declared.
+#[tokio::test]
+async fn every_declared_route_answers_each_role_as_declared() {
+    let t = TestApp::new().await;
+    t.assign_directly(1, "lw1").await;
+    let routes = hearth_web::declared_routes();
+    assert!(routes.iter().any(|r| r.path == "/api/families/{id}"));
+    for (who, _, role) in ACCOUNTS {
+        let role = Role::parse(role).unwrap();
+        let s = t.sign_in(who).await;
+        for r in &routes {
+            if r.permission == Permission::Public {
+                continue;
+            }
+            let api = r.path.starts_with("/api");
+            for family in ["1", "2"] {
+                let path = r.path.replace("{id}", family);
+                let allowed = permits(role, r.permission);
+                if r.method == Method::GET {
+                    let got = t.get(&path, Some(&s)).await;
+                    let need_to_know = r.path.contains("{id}")
+                        && role == Role::LeadWorker
+                        && !(who == "lw1" && family == "1");
+                    let want = if allowed && !need_to_know {
+                        StatusCode::OK
+                    } else {
+                        StatusCode::FORBIDDEN
+                    };
+                    assert_eq!(got.status, want, "{who} GET {path}");
+                    if !allowed && !api {
+                        assert!(
+                            got.body.contains("You do not have permission"),
+                            "{who} {path}"
+                        );
+                    }
+                } else if !allowed {
+                    // Only refusals: an allowed POST changes things, and has its own tests.
+                    let got = if api {
+                        t.request(
+                            Method::POST,
+                            &path,
+                            Some(&s),
+                            Some(("application/json", "{}".into())),
+                            &[("x-csrf-token", s.csrf.as_str())],
+                        )
+                        .await
+                    } else {
+                        t.submit(&path, &s, &[]).await
+                    };
+                    assert_eq!(got.status, StatusCode::FORBIDDEN, "{who} POST {path}");
+                }
+            }
+        }
+    }
+    for r in &routes {
+        if r.permission == Permission::Public {
+            continue;
+        }
+        let path = r.path.replace("{id}", "1");
+        let got = if r.method == Method::GET {
+            t.get(&path, None).await
+        } else {
+            t.post_form(&path, None, &[]).await
+        };
+        if path.starts_with("/api") {
+            assert_eq!(got.status, StatusCode::UNAUTHORIZED, "{} {path}", r.method);
+        } else {
+            assert_eq!(got.location(), Some("/sign-in"), "{} {path}", r.method);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! Accounts for administrators, error pages for hostile requests, and the assets.
+
+use crate::helpers::*;
+#[allow(unused_imports)]
+use axum::http::{Method, StatusCode};
+
+#[tokio::test]
+async fn hostile_requests_get_proper_error_pages() {
+    let t = TestApp::new().await;
+    let po = t.sign_in("po").await;
+    let huge = "a".repeat(200 * 1024);
+    let r = t.submit("/families/1/notes", &po, &[("note", &huge)]).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(r.body.contains("What you sent is too large") && r.body.contains("govuk-template"));
+    let r = t
+        .request(
+            Method::POST,
+            "/families/1/notes",
+            Some(&po),
+            Some(("application/json", "{\"note\":\"x\"}".into())),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert!(r.body.contains("format this page does not take"));
+    let r = t.get("/no/such/page", Some(&po)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.body.contains("Page not found") && r.body.contains("govuk-footer"));
+    let r = t.get("/families/not-a-number", Some(&po)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = t.get("/families/999999", Some(&po)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = t.get("/api/nothing", Some(&po)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.header("content-type"), Some("application/problem+json"));
+    let r = t
+        .request(Method::DELETE, "/families", Some(&po), None, &[])
+        .await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(r.body.contains("govuk-template"));
+    let r = t.get("/families?page=abc", Some(&po)).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("There is a problem"));
+    // Security headers on every response.
+    assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+    assert!(r
+        .header("content-security-policy")
+        .unwrap()
+        .contains("default-src 'self'"));
+}
+
+#[tokio::test]
+async fn administrators_manage_accounts() {
+    let t = TestApp::new().await;
+    let admin = t.sign_in("admin").await;
+    let page = t.get("/admin/users", Some(&admin)).await;
+    assert!(page.body.contains("lw1") && page.body.contains("Add an account"));
+    let r = t
+        .submit(
+            "/admin/users",
+            &admin,
+            &[
+                ("user_name", "Bad Name"),
+                ("display_name", "Dee <i>Worker</i>"),
+                ("role", ""),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.body.contains("value=\"Bad Name\"")
+            && r.body.contains("Dee &lt;i&gt;Worker&lt;&#x2f;i&gt;")
+    );
+    assert!(r.body.contains("Select a role") && r.body.contains("at least 12 characters"));
+    assert!(
+        !r.body.contains("value=\"short\""),
+        "passwords are never echoed"
+    );
+    let r = t
+        .submit(
+            "/admin/users",
+            &admin,
+            &[
+                ("user_name", "lw3"),
+                ("display_name", "Dee Worker"),
+                ("role", "lead_worker"),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let s = t.sign_in_with("lw3", "a long enough password").await;
+    assert_eq!(t.get("/caseload", Some(&s)).await.status, StatusCode::OK);
+    let dup = t
+        .submit(
+            "/admin/users",
+            &admin,
+            &[
+                ("user_name", "lw3"),
+                ("display_name", "D"),
+                ("role", "lead_worker"),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert!(dup.body.contains("already exists"));
+    // Deactivating ends the account's sessions; changing the role changes access.
+    let r = t
+        .change_account(&admin, "lw3", &[("role", "data_analyst")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        t.get("/caseload", Some(&s)).await.location(),
+        Some("/sign-in")
+    );
+    assert_eq!(
+        t.try_sign_in("lw3", "a long enough password").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let me = t.user_id("admin").await;
+    let r = t
+        .submit(
+            &format!("/admin/users/{me}"),
+            &admin,
+            &[("role", "lead_worker"), ("active", "yes")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("You cannot change your own account"));
+}
+
+#[tokio::test]
+async fn assets_are_served_with_their_content_types() {
+    let t = TestApp::new().await;
+    for (path, ty) in [
+        ("/assets/govuk-frontend.min.css", "text/css; charset=utf-8"),
+        (
+            "/assets/govuk-frontend.min.js",
+            "text/javascript; charset=utf-8",
+        ),
+        ("/assets/fonts/bold-b542beb274-v2.woff2", "font/woff2"),
+        ("/assets/images/favicon.svg", "image/svg+xml"),
+        ("/assets/hearth-init.mjs", "text/javascript; charset=utf-8"),
+    ] {
+        let r = t.get(path, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}");
+        assert_eq!(r.header("content-type"), Some(ty), "{path}");
+    }
+    assert_eq!(
+        t.get("/assets/../Cargo.toml", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        t.get("/assets/nope.css", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -1,0 +1,212 @@
+//! The JSON API and its OpenAPI document; the main flow on PostgreSQL.
+
+use crate::account::NEW_PASSWORD;
+use crate::helpers::*;
+#[allow(unused_imports)]
+use axum::http::{Method, StatusCode};
+
+#[tokio::test]
+async fn api_assigns_with_the_csrf_header_and_json_only() {
+    let t = TestApp::new().await;
+    let po = t.sign_in("po").await;
+    let lw1 = t.user_id("lw1").await;
+    let body = format!("{{\"lead_worker_user_id\": {lw1}}}");
+    let json = Some(("application/json", body.clone()));
+    let r = t
+        .request(
+            Method::POST,
+            "/api/families/1/lead-worker",
+            Some(&po),
+            json.clone(),
+            &[],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "no CSRF header");
+    let csrf = [("x-csrf-token", po.csrf.as_str())];
+    let r = t
+        .request(
+            Method::POST,
+            "/api/families/1/lead-worker",
+            Some(&po),
+            Some(("text/plain", body.clone())),
+            &csrf,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let r = t
+        .request(
+            Method::POST,
+            "/api/families/1/lead-worker",
+            Some(&po),
+            Some((
+                "application/json",
+                "{\"lead_worker_user_id\": 99999}".into(),
+            )),
+            &csrf,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("lead_worker_user_id"));
+    let r = t
+        .request(
+            Method::POST,
+            "/api/families/1/lead-worker",
+            Some(&po),
+            json.clone(),
+            &csrf,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["lead_worker_user_id"], lw1);
+    let session: serde_json::Value =
+        serde_json::from_str(&t.get("/api/session", Some(&po)).await.body).unwrap();
+    assert_eq!(session["csrf_token"], po.csrf.as_str());
+    let lw = t.sign_in("lw1").await;
+    let caseload: serde_json::Value =
+        serde_json::from_str(&t.get("/api/caseload", Some(&lw)).await.body).unwrap();
+    assert_eq!(caseload["families"][0]["family_id"], 1);
+    let csrf = [("x-csrf-token", lw.csrf.as_str())];
+    let r = t
+        .request(
+            Method::POST,
+            "/api/families/1/lead-worker",
+            Some(&lw),
+            json,
+            &csrf,
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "lead workers do not assign"
+    );
+}
+
+#[tokio::test]
+async fn every_documented_operation_answers() {
+    let t = TestApp::new().await;
+    let po = t.sign_in("po").await;
+    let doc: serde_json::Value =
+        serde_json::from_str(&t.get("/api/openapi.json", None).await.body).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for method in ops.as_object().unwrap().keys() {
+            let url = format!("/api{}", path.replace("{id}", "1"));
+            let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let body = (m == Method::POST).then(|| {
+                (
+                    "application/json",
+                    "{\"lead_worker_user_id\": null}".to_string(),
+                )
+            });
+            let r = t
+                .request(m, &url, Some(&po), body, &[("x-csrf-token", &po.csrf)])
+                .await;
+            assert!(
+                r.status != StatusCode::NOT_FOUND && r.status != StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {url}: {}",
+                r.status
+            );
+        }
+    }
+    // Every field an answer carries is in its schema.
+    let schema = |name: &str| -> std::collections::BTreeSet<String> {
+        doc["components"]["schemas"][name]["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("schema {name}"))
+            .keys()
+            .cloned()
+            .collect()
+    };
+    let keys = |v: &serde_json::Value| -> std::collections::BTreeSet<String> {
+        v.as_object().unwrap().keys().cloned().collect()
+    };
+    let list: serde_json::Value =
+        serde_json::from_str(&t.get("/api/families", Some(&po)).await.body).unwrap();
+    assert!(keys(&list).is_subset(&schema("FamilyList")));
+    let row = &list["families"][0];
+    assert!(keys(row).is_subset(&schema("FamilyRow")), "{row}");
+    let detail: serde_json::Value =
+        serde_json::from_str(&t.get("/api/families/1", Some(&po)).await.body).unwrap();
+    assert!(keys(&detail).is_subset(&schema("FamilyDetail")), "{detail}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(hearth_pg),
+    ignore = "set HEARTH_TEST_POSTGRES_URL to run on PostgreSQL"
+)]
+async fn the_main_flow_works_on_postgresql() {
+    let url = std::env::var("HEARTH_TEST_POSTGRES_URL")
+        .expect("HEARTH_TEST_POSTGRES_URL was set when this test was built but is not now");
+    let t = TestApp::postgres(&url).await;
+    let po = t.sign_in("po").await;
+    let page = t.get("/families/1", Some(&po)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Alice Example") && page.body.contains("2 March 1985"));
+    let lw1 = t.user_id("lw1").await.to_string();
+    let r = t
+        .submit("/families/2/lead-worker", &po, &[("lead_worker", &lw1)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let lw = t.sign_in("lw1").await;
+    assert!(t
+        .get("/caseload", Some(&lw))
+        .await
+        .body
+        .contains("/families/2\""));
+    let r = t
+        .submit("/families/2/notes", &lw, &[("note", "Met them")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let other = t.sign_in("lw2").await;
+    assert_eq!(
+        t.get("/families/2", Some(&other)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let analyst = t.sign_in("analyst").await;
+    assert!(!t
+        .get("/families/1", Some(&analyst))
+        .await
+        .body
+        .contains("Alice"));
+    // Changing a password ends the account's other sessions only.
+    let analyst2 = t.sign_in("analyst").await;
+    let r = t
+        .submit(
+            "/account/password",
+            &analyst,
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", NEW_PASSWORD),
+                ("confirm_password", NEW_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        t.get("/families", Some(&analyst)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        t.get("/families", Some(&analyst2)).await.location(),
+        Some("/sign-in")
+    );
+    t.sign_in_with("analyst", NEW_PASSWORD).await;
+    for _ in 0..5 {
+        t.try_sign_in("lw2", "wrong").await;
+    }
+    assert_eq!(
+        t.try_sign_in("lw2", PASSWORD).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    let entries = t.audit().await;
+    assert!(entries
+        .iter()
+        .any(|e| e.action == "view family" && e.user_name == "po"));
+    assert!(entries
+        .iter()
+        .any(|e| e.action == "view family refused" && e.user_name == "lw2"));
+    t.finish().await;
+}

@@ -1,0 +1,277 @@
+//! The families list and its filters, a family's record, assigning lead workers, moving cases on, notes and caseloads.
+
+use crate::helpers::*;
+#[allow(unused_imports)]
+use axum::http::{Method, StatusCode};
+
+#[tokio::test]
+async fn assigning_a_lead_worker_puts_the_family_in_their_caseload_only() {
+    let t = TestApp::new().await;
+    let po = t.sign_in("po").await;
+    let lw1 = t.user_id("lw1").await.to_string();
+    let r = t
+        .submit("/families/2/lead-worker", &po, &[("lead_worker", &lw1)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), Some("/families/2"));
+    let page = t.get("/families/2", Some(&po)).await;
+    assert!(page.body.contains("Lee Worker"));
+    let filtered = t
+        .get(&format!("/families?lead_worker={lw1}"), Some(&po))
+        .await;
+    assert!(filtered.body.contains("/families/2\"") && !filtered.body.contains("/families/1\""));
+    let none = t.get("/families?lead_worker=none", Some(&po)).await;
+    assert!(none.body.contains("/families/1\"") && !none.body.contains("/families/2\""));
+    let lw = t.sign_in("lw1").await;
+    let caseload = t.get("/caseload", Some(&lw)).await;
+    assert!(caseload.body.contains("/families/2\""));
+    assert_eq!(t.get("/families/2", Some(&lw)).await.status, StatusCode::OK);
+    let other = t.sign_in("lw2").await;
+    assert!(!t
+        .get("/caseload", Some(&other))
+        .await
+        .body
+        .contains("/families/2\""));
+    assert_eq!(
+        t.get("/families/2", Some(&other)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        t.get("/api/families/2", Some(&other)).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn families_filter_by_problem_and_status() {
+    let t = TestApp::new().await;
+    let po = t.sign_in("po").await;
+    let all = t.get("/families", Some(&po)).await;
+    assert!(all.body.contains("/families/1\"") && all.body.contains("/families/2\""));
+    assert!(!all.body.contains("/families/3\""), "not eligible");
+    let crime = t.get("/families?problem=crime_asb", Some(&po)).await;
+    assert!(crime.body.contains("/families/1\"") && !crime.body.contains("/families/2\""));
+    let r = t
+        .submit("/families/2/status", &po, &[("status", "engaged")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let engaged = t.get("/families?status=engaged", Some(&po)).await;
+    assert!(engaged.body.contains("/families/2\"") && !engaged.body.contains("/families/1\""));
+    // The status's tag colour is the same on the list and on the family's page.
+    assert!(engaged.body.contains("govuk-tag govuk-tag--turquoise"));
+    let page = t.get("/families/2", Some(&po)).await;
+    assert!(page
+        .body
+        .contains("govuk-tag govuk-tag--turquoise\">Engaged"));
+    // Statuses go forward only.
+    let back = t
+        .submit("/families/2/status", &po, &[("status", "referred")])
+        .await;
+    assert_eq!(back.status, StatusCode::BAD_REQUEST);
+    assert!(back.body.contains("Select a status after the current one"));
+    let api = t.get("/api/families?status=engaged", Some(&po)).await;
+    let json: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert_eq!(json["families"].as_array().unwrap().len(), 1);
+    assert_eq!(json["families"][0]["family_id"], 2);
+}
+
+#[tokio::test]
+async fn families_filter_by_area() {
+    let t = TestApp::new().await;
+    let po = t.sign_in("po").await;
+    let all = t.get("/families", Some(&po)).await;
+    // The choices are the eligible families' areas (family 3, not eligible, adds none).
+    assert!(
+        all.body.contains("<option value=\"WA7 2\">")
+            && all.body.contains("<option value=\"WA8 6\">")
+    );
+    let wa8 = t.get("/families?area=WA8+6", Some(&po)).await;
+    assert!(wa8.body.contains("/families/2\"") && !wa8.body.contains("/families/1\""));
+    assert!(
+        wa8.body.contains("<option value=\"WA8 6\" selected>"),
+        "the choice is kept"
+    );
+    let none = t.get("/families?area=ZZ9+9", Some(&po)).await;
+    assert!(none.body.contains("0 families match"));
+    // A lead worker key that is no account matches no family (not the unassigned ones).
+    let nobody = t.get("/families?lead_worker=abc", Some(&po)).await;
+    assert!(nobody.body.contains("0 families match"));
+    let api = t.get("/api/families?area=WA7%202", Some(&po)).await;
+    let json: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    let ids: Vec<i64> = json["families"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["family_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, vec![1]);
+    assert_eq!(json["families"][0]["area"], "WA7 2");
+    // The analyst, who sees no addresses, may still filter and count by area.
+    let an = t.sign_in("analyst").await;
+    let page = t.get("/families/2", Some(&an)).await;
+    assert!(page.body.contains("WA8 6"));
+}
+
+#[tokio::test]
+async fn a_family_record_has_relationships_a_timeline_and_its_team() {
+    let t = TestApp::new().await;
+    let po = t.sign_in("po").await;
+    let page = t.get("/families/1", Some(&po)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for text in [
+        "Person 101 (Alice Example)",
+        "Person 102 (Bobby Example)",
+        "Age gap and family name",
+        "Team around the family",
+        "id=\"timeline\"",
+        "2025-03-01",
+    ] {
+        assert!(page.body.contains(text), "{text}");
+    }
+    let api: serde_json::Value =
+        serde_json::from_str(&t.get("/api/families/1", Some(&po)).await.body).unwrap();
+    // Both members' police records, and police as the one agency involved.
+    assert_eq!(api["timeline"].as_array().unwrap().len(), 2);
+    assert_eq!(api["timeline"][0]["agency"], "Police");
+    assert_eq!(api["team"][0]["agency"], "Police");
+    assert_eq!(
+        (&api["team"][0]["records"], &api["team"][0]["people"]),
+        (&2.into(), &2.into())
+    );
+    // The analyst sees who is whose parent by person ID only.
+    let an = t.sign_in("analyst").await;
+    let page = t.get("/families/1", Some(&an)).await;
+    assert!(page.body.contains("Person 101</td>") && !page.body.contains("Alice"));
+    let api: serde_json::Value =
+        serde_json::from_str(&t.get("/api/families/1", Some(&an)).await.body).unwrap();
+    assert!(api["relationships"][0].get("parent_name").is_none());
+    assert_eq!(api["timeline"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_caseload_shows_what_is_due_most_urgent_first() {
+    let t = TestApp::new().await;
+    let lw1 = t.user_id("lw1").await.to_string();
+    let po = t.sign_in("po").await;
+    for family in [1, 2] {
+        let r = t
+            .submit(
+                &format!("/families/{family}/lead-worker"),
+                &po,
+                &[("lead_worker", &lw1)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+    }
+    // Day 5: family 2 is engaged; its assessment is due in 42 days. Family 1 is still to be
+    // contacted: due 10 days after it was assigned.
+    t.advance(chrono::Duration::days(5));
+    let po = t.sign_in("po").await;
+    let r = t
+        .submit("/families/2/status", &po, &[("status", "engaged")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let lw = t.sign_in("lw1").await;
+    let page = t.get("/caseload", Some(&lw)).await;
+    assert!(page.body.contains("Contact the family") && page.body.contains("Due in 5 days"));
+    // Day 12: family 1 is overdue and comes first, although family 2 was assigned with it.
+    t.advance(chrono::Duration::days(7));
+    let lw = t.sign_in("lw1").await;
+    let page = t.get("/caseload", Some(&lw)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for text in [
+        "Overdue by 2 days",
+        "Complete the whole-family assessment and plan",
+        "Due in 35 days",
+        "1 with a step overdue, 0 with a step due in the next 7 days",
+    ] {
+        assert!(page.body.contains(text), "{text}");
+    }
+    let first = page.body.find("/families/1\"").unwrap();
+    assert!(first < page.body.find("/families/2\"").unwrap());
+    let api: serde_json::Value =
+        serde_json::from_str(&t.get("/api/caseload", Some(&lw)).await.body).unwrap();
+    let rows = api["families"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        (
+            &rows[0]["family_id"],
+            &rows[0]["urgency"],
+            &rows[0]["due_when"]
+        ),
+        (
+            &serde_json::json!(1),
+            &serde_json::json!("overdue"),
+            &serde_json::json!("Overdue by 2 days")
+        )
+    );
+    assert_eq!(rows[1]["urgency"], "on_track");
+    let due = chrono::NaiveDate::parse_from_str(rows[1]["due"].as_str().unwrap(), "%Y-%m-%d");
+    assert!(due.is_ok(), "{}", rows[1]["due"]);
+    // The family's record says the same.
+    let page = t.get("/families/1", Some(&lw)).await;
+    assert!(
+        page.body.contains("Contact the family, by") && page.body.contains("Overdue by 2 days")
+    );
+    let api: serde_json::Value =
+        serde_json::from_str(&t.get("/api/families/2", Some(&lw)).await.body).unwrap();
+    assert_eq!(
+        api["next_step"],
+        "Complete the whole-family assessment and plan"
+    );
+    assert_eq!(api["urgency"], "on_track");
+}
+
+#[tokio::test]
+async fn validation_errors_keep_what_was_typed_and_escape_it() {
+    let t = TestApp::new().await;
+    t.assign_directly(1, "lw1").await;
+    let lw = t.sign_in("lw1").await;
+    let r = t.submit("/families/1/notes", &lw, &[("note", "   ")]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("govuk-error-summary") && r.body.contains("href=\"#note\""));
+    assert!(r.body.contains("id=\"note-error\""));
+    let long = format!("<script>x()</script>{}", "a".repeat(5001));
+    let r = t.submit("/families/1/notes", &lw, &[("note", &long)]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("Note must be 5000 characters or fewer"));
+    assert!(r.body.contains(&format!(
+        "&lt;script&gt;x()&lt;&#x2f;script&gt;{}",
+        "a".repeat(5001)
+    )));
+    let ok = t
+        .submit(
+            "/families/1/notes",
+            &lw,
+            &[("note", "<b>Visited</b> & agreed a plan")],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let page = t.get("/families/1", Some(&lw)).await;
+    assert!(page
+        .body
+        .contains("&lt;b&gt;Visited&lt;&#x2f;b&gt; &amp; agreed a plan"));
+    let po = t.sign_in("po").await;
+    let r = t
+        .submit("/families/1/lead-worker", &po, &[("lead_worker", "")])
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("Select a lead worker"));
+    let analyst = t.user_id("analyst").await.to_string();
+    let r = t
+        .submit("/families/1/lead-worker", &po, &[("lead_worker", &analyst)])
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::BAD_REQUEST,
+        "only lead workers can be assigned"
+    );
+}
+
+#[tokio::test]
+async fn referrers_get_a_placeholder_that_says_so() {
+    let t = TestApp::new().await;
+    let s = t.sign_in("referrer").await;
+    let r = t.get("/referrals", Some(&s)).await;
+    assert!(r.body.contains("not available yet"));
+}

@@ -1,0 +1,14 @@
+//! HTTP-level tests: the router driven in-process (`oneshot`) over a fresh SQLite store with a
+//! tiny synthetic borough, plus one test over a real loopback socket. One test binary, one
+//! module per area.
+
+#[path = "../helpers/mod.rs"]
+mod helpers;
+
+mod access;
+mod account;
+mod admin;
+mod api;
+mod families;
+mod session;
+mod templates;

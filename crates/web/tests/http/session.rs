@@ -1,0 +1,254 @@
+//! Signing in and out, sessions, cookies, the sign-in throttle, idle timeouts and CSRF-checked forms.
+
+use crate::helpers::*;
+#[allow(unused_imports)]
+use axum::http::{Method, StatusCode};
+
+#[tokio::test]
+async fn sign_in_sets_a_safe_cookie_and_sign_out_ends_the_session() {
+    let t = TestApp::new().await;
+    let page = t.get("/sign-in", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page
+        .body
+        .contains("<h1 class=\"govuk-heading-l\">Sign in</h1>"));
+    let s = t.sign_in("po").await;
+    assert!(s.set_cookie.contains("HttpOnly") && s.set_cookie.contains("SameSite=Lax"));
+    assert!(!s.set_cookie.contains("Secure"));
+    // Home redirects to the role's start page.
+    let home = t.get("/", Some(&s)).await;
+    assert_eq!(home.location(), Some("/families"));
+    let out = t.submit("/sign-out", &s, &[]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert!(out.header("set-cookie").unwrap().contains("Max-Age=0"));
+    let after = t.get("/families", Some(&s)).await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER);
+    assert_eq!(after.location(), Some("/sign-in"));
+    assert_eq!(t.get("/", None).await.location(), Some("/sign-in"));
+}
+
+#[tokio::test]
+async fn cookies_are_secure_when_configured() {
+    let t = TestApp::with(|c| c.secure_cookies = true).await;
+    let s = t.sign_in("po").await;
+    assert!(s.set_cookie.contains("; Secure"), "{}", s.set_cookie);
+}
+
+#[tokio::test]
+async fn the_session_token_is_stored_hashed() {
+    let t = TestApp::new().await;
+    let s = t.sign_in("po").await;
+    let raw = std::fs::read(&t.db_path).unwrap();
+    let wal = std::fs::read(t.db_path.with_extension("sqlite-wal")).unwrap_or_default();
+    let token = s.token.as_bytes();
+    assert!(!raw.windows(token.len()).any(|w| w == token));
+    assert!(!wal.windows(token.len()).any(|w| w == token));
+}
+
+#[tokio::test]
+async fn sign_in_without_its_csrf_cookie_is_refused() {
+    let t = TestApp::new().await;
+    let r = t
+        .post_form_cookie(
+            "/sign-in",
+            None,
+            &[
+                ("csrf_token", "abc"),
+                ("user_name", "po"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("The form could not be sent"));
+}
+
+#[tokio::test]
+async fn a_wrong_password_keeps_the_user_name_and_escapes_it() {
+    let t = TestApp::new().await;
+    let r = t.try_sign_in("<script>alert(1)</script>", "nope").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("govuk-error-summary"));
+    assert!(r.body.contains("Enter a correct user name and password"));
+    assert!(r
+        .body
+        .contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"));
+    assert!(!r.body.contains("<script>alert(1)"));
+    let empty = t.try_sign_in("", "").await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST);
+    assert!(
+        empty.body.contains("Enter your user name") && empty.body.contains("Enter your password")
+    );
+    assert!(empty.body.contains("<title>Error: Sign in"));
+}
+
+#[tokio::test]
+async fn five_failures_lock_the_account_name_for_fifteen_minutes() {
+    let t = TestApp::new().await;
+    for _ in 0..5 {
+        assert_eq!(
+            t.try_sign_in("lw1", "wrong").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let locked = t.try_sign_in("lw1", PASSWORD).await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(locked.body.contains("Wait 15 minutes"));
+    // Another account is not affected.
+    assert_eq!(
+        t.try_sign_in("lw2", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+    t.advance(chrono::Duration::minutes(16));
+    assert_eq!(
+        t.try_sign_in("lw1", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn an_idle_session_expires() {
+    let t = TestApp::new().await;
+    let s = t.sign_in("po").await;
+    t.advance(chrono::Duration::minutes(29));
+    assert_eq!(t.get("/families", Some(&s)).await.status, StatusCode::OK);
+    // Activity keeps it alive…
+    t.advance(chrono::Duration::minutes(29));
+    assert_eq!(t.get("/families", Some(&s)).await.status, StatusCode::OK);
+    // …idleness ends it.
+    t.advance(chrono::Duration::minutes(31));
+    let r = t.get("/families", Some(&s)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), Some("/sign-in?expired=1"));
+    let api = t.get("/api/families", Some(&s)).await;
+    assert_eq!(api.status, StatusCode::UNAUTHORIZED);
+    let notice = t.get("/sign-in?expired=1", None).await;
+    assert!(notice.body.contains("You were signed out"));
+}
+
+#[tokio::test]
+async fn the_idle_timeout_is_configurable() {
+    let t = TestApp::with(|c| c.idle_timeout = chrono::Duration::minutes(5)).await;
+    let s = t.sign_in("po").await;
+    t.advance(chrono::Duration::minutes(6));
+    assert_eq!(
+        t.get("/families", Some(&s)).await.location(),
+        Some("/sign-in?expired=1")
+    );
+}
+
+#[tokio::test]
+async fn forms_without_the_session_csrf_token_are_refused() {
+    let t = TestApp::new().await;
+    let s = t.sign_in("po").await;
+    let lw1 = t.user_id("lw1").await.to_string();
+    for token in ["", "0000", "wrong-token-of-some-length"] {
+        let r = t
+            .post_form(
+                "/families/1/lead-worker",
+                Some(&s),
+                &[("csrf_token", token), ("lead_worker", &lw1)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{token:?}");
+        assert!(r.body.contains("The form could not be sent"));
+    }
+    let r = t.post_form("/sign-out", Some(&s), &[]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Another session's token does not work either.
+    let other = t.sign_in("po").await;
+    let r = t
+        .post_form(
+            "/families/1/lead-worker",
+            Some(&s),
+            &[("csrf_token", &other.csrf), ("lead_worker", &lw1)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(t.case(1).await, None);
+}
+
+/// The session's last-seen time is written at most once a minute (and at least every tenth
+/// of the idle timeout), yet a user who keeps making requests is never taken for idle, and
+/// one who stops is signed out after the idle timeout.
+#[tokio::test]
+async fn throttled_session_touches_keep_idle_timeout_semantics() {
+    let t = TestApp::with(|c| c.idle_timeout = chrono::Duration::minutes(5)).await;
+    let s = t.sign_in("po").await;
+    let last_seen = || async {
+        let digest = {
+            use sha2::Digest;
+            sha2::Sha256::digest(s.token.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        };
+        let (a, o) = t.store_address();
+        tokio::task::spawn_blocking(move || {
+            hearth_store::Store::open_with(&a, &o)
+                .unwrap()
+                .session(&digest)
+                .unwrap()
+                .unwrap()
+                .last_seen_at
+        })
+        .await
+        .unwrap()
+    };
+    let signed_in = last_seen().await;
+    // Requests 10 s apart: no write (the session was seen less than 30 s ago)…
+    for _ in 0..2 {
+        t.advance(chrono::Duration::seconds(10));
+        assert_eq!(t.get("/families", Some(&s)).await.status, StatusCode::OK);
+    }
+    assert_eq!(last_seen().await, signed_in, "no write within the interval");
+    // …one once the interval (a tenth of 5 minutes) has passed.
+    t.advance(chrono::Duration::seconds(15));
+    assert_eq!(t.get("/families", Some(&s)).await.status, StatusCode::OK);
+    assert!(last_seen().await > signed_in);
+    // Steady use for far longer than the idle timeout keeps the session.
+    for _ in 0..20 {
+        t.advance(chrono::Duration::seconds(50));
+        assert_eq!(t.get("/families", Some(&s)).await.status, StatusCode::OK);
+    }
+    // Idle for the timeout ends it, even if a request came just after the last write.
+    t.advance(chrono::Duration::seconds(10));
+    assert_eq!(t.get("/families", Some(&s)).await.status, StatusCode::OK);
+    t.advance(chrono::Duration::minutes(5) + chrono::Duration::seconds(1));
+    assert_eq!(
+        t.get("/families", Some(&s)).await.location(),
+        Some("/sign-in?expired=1")
+    );
+}
+
+/// Sessions are briefly cached, but ending one, or deactivating its account, takes effect
+/// on the very next request.
+#[tokio::test]
+async fn ended_sessions_end_at_once_despite_the_cache() {
+    let t = TestApp::new().await;
+    let po = t.sign_in("po").await;
+    let other = t.sign_in("po").await;
+    assert_eq!(t.get("/families", Some(&po)).await.status, StatusCode::OK);
+    assert_eq!(
+        t.get("/families", Some(&other)).await.status,
+        StatusCode::OK
+    );
+    t.submit("/sign-out", &po, &[]).await;
+    assert_eq!(
+        t.get("/families", Some(&po)).await.location(),
+        Some("/sign-in")
+    );
+    assert_eq!(
+        t.get("/families", Some(&other)).await.status,
+        StatusCode::OK
+    );
+    let admin = t.sign_in("admin").await;
+    let r = t
+        .change_account(&admin, "po", &[("role", "performance_officer")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        t.get("/families", Some(&other)).await.location(),
+        Some("/sign-in")
+    );
+}
