@@ -95,9 +95,9 @@ pub struct FamilyReads {
     pub notes: bool,
 }
 
-/// A family's record as read for a viewer (see [`Store::family_view`]): its case and, if the viewer may open it, the
-/// evidence of one identification run, the records behind it, and what [`FamilyReads`]
-/// allows.
+/// A family's record as read for a viewer (see [`Store::family_view`]): its case and, if
+/// the viewer may open it, the evidence of one identification run, the records behind it,
+/// and what [`FamilyReads`] allows.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FamilyView {
     /// The family's case, if it has one.

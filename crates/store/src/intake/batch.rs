@@ -69,7 +69,7 @@ pub struct BatchInfo {
     pub rows_quarantined: u64,
 }
 
-/// What [`Store::write_batch`] did.
+/// What [`Store::write_batch`](crate::Store::write_batch) did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WriteOutcome {
     /// The file was new and is now stored.

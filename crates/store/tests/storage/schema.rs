@@ -49,7 +49,11 @@ fn a_version_3_store_upgrades_with_its_cases_clocks_started_and_identifiers_grou
                 "results",
                 include_str!("../../migrations/sqlite/0002_results.sql"),
             ),
-            (3, "web", include_str!("../../migrations/sqlite/0003_web.sql")),
+            (
+                3,
+                "web",
+                include_str!("../../migrations/sqlite/0003_web.sql"),
+            ),
         ] {
             c.execute_batch(sql).unwrap();
             c.execute(
