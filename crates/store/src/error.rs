@@ -6,7 +6,7 @@
 //! primary message and SQLSTATE code: PostgreSQL's DETAIL and CONTEXT lines (which quote the
 //! offending values) and connection strings (which may hold a password) are dropped.
 
-use crate::Backend;
+use crate::backend::Backend;
 
 /// Everything that can go wrong in the store.
 #[derive(Debug, thiserror::Error)]

@@ -1,161 +1,40 @@
-//! The PostgreSQL backend: bulk writes with `COPY … FROM STDIN` (text format).
+//! The import path on PostgreSQL: a batch's rows through `COPY … FROM STDIN` (text format)
+//! under an advisory lock per schema, record keys reserved as a block, statistics refreshed
+//! afterwards; and the bulk loads that feed linkage and identification.
+//!
+//! PostgreSQL only; SQLite's import is in `intake::sqlite`.
 
-use crate::error::{pg_error, Context, Result, StoreError};
-use crate::migrations::{LATEST_VERSION, MIGRATIONS};
-use crate::{
-    batch_context, micros, to_i64, BatchId, BatchInfo, NewBatch, RecordId, SourceCount,
-    WriteOutcome,
+use super::attributes::parse_attributes;
+use super::batch::{
+    batch_context, micros, to_i64, BatchId, BatchInfo, CrashHook, Importer, NewBatch, RecordId,
+    SourceCount, WriteOutcome,
 };
+use crate::backend::Backend;
+use crate::error::{pg_error, Context, Result, StoreError};
+use crate::pg::{copy_escape, lock, PgStore, LOCK_IMPORT};
 use chrono::{DateTime, NaiveDate, Utc};
 use hearth_model::{
     AttrValue, Fact, Identity, ImportedRow, NhsNumber, NiNumber, Postcode, QuarantinedRow, Sex, Upn,
 };
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::{Client, GenericClient, NoTls};
+use postgres::GenericClient;
 use std::collections::BTreeMap;
 use std::io::Write;
-
-pub(crate) struct PgStore {
-    client: Client,
-    statements: crate::portable::StatementCache,
-}
-
-/// Advisory-lock namespaces (first key); the second key is a hash of the current schema, so
-/// stores in different schemas of one database do not wait for each other.
-const LOCK_MIGRATE: i32 = 0x4845_4131; // "HEA1"
-const LOCK_IMPORT: i32 = 0x4845_4132; // "HEA2"
 
 const BATCH_COLUMNS: &str = "id, source, file_name, file_sha256, imported_by, imported_at, \
                              rows_read, rows_imported, rows_quarantined";
 
-impl PgStore {
-    /// Refreshes the planner's statistics after a bulk write: without them PostgreSQL plans
-    /// a freshly loaded million-row table as if it were empty (hash joins over whole tables
-    /// where an index lookup takes microseconds).
-    pub(crate) fn analyze(&mut self, tables: &[&str]) -> Result<()> {
-        self.client
-            .batch_execute(&format!("ANALYZE {}", tables.join(", ")))
-            .context(|| "refreshing planner statistics".to_string())
-    }
-
-    /// Runs `f` in one transaction, committed if it returns `Ok`.
-    pub(crate) fn with_tx<R>(
-        &mut self,
-        f: impl FnOnce(&mut dyn crate::portable::Tx) -> Result<R>,
-    ) -> Result<R> {
-        let op = || "a results transaction".to_string();
-        let mut tx = self.client.transaction().context(op)?;
-        let out = f(&mut crate::portable::PgTx {
-            client: &mut tx,
-            statements: &mut self.statements,
-        })?;
-        tx.commit().context(op)?;
-        Ok(out)
-    }
-
-    /// Runs the reads of `f` on the connection, without a transaction: each statement
-    /// sees the data committed when it starts (as it would in a READ COMMITTED
-    /// transaction), and BEGIN and COMMIT cost no round trips. Also for a single write
-    /// statement, which is atomic on its own.
-    pub(crate) fn with_read<R>(
-        &mut self,
-        f: impl FnOnce(&mut dyn crate::portable::Tx) -> Result<R>,
-    ) -> Result<R> {
-        f(&mut crate::portable::PgTx {
-            client: &mut self.client,
-            statements: &mut self.statements,
-        })
-    }
-
-    pub(crate) fn open(url: &str, schema: Option<&str>) -> Result<PgStore> {
-        // The URL is never put in an error: it may hold a password.
-        let op = || "connecting to PostgreSQL".to_string();
-        let mut client = Client::connect(url, NoTls).context(op)?;
-        if let Some(schema) = schema {
-            // The name was validated as a plain identifier; quoting keeps it exact.
-            let exists = client
-                .query_opt("SELECT 1 FROM pg_namespace WHERE nspname = $1", &[&schema])
-                .context(op)?
-                .is_some();
-            if !exists {
-                client
-                    .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
-                    .context(|| format!("creating schema {schema}"))?;
-            }
-            client
-                .batch_execute(&format!("SET search_path TO \"{schema}\""))
-                .context(op)?;
-        }
-        client.batch_execute("SET TIME ZONE 'UTC'").context(op)?;
-        Ok(PgStore {
-            client,
-            statements: Default::default(),
-        })
-    }
-
-    pub(crate) fn migrate(&mut self) -> Result<()> {
-        let op = || "applying migrations".to_string();
-        let mut tx = self.client.transaction().context(op)?;
-        lock(&mut tx, LOCK_MIGRATE).context(op)?;
-        tx.batch_execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (
-                 version    BIGINT PRIMARY KEY,
-                 name       TEXT NOT NULL,
-                 applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
-             )",
-        )
-        .context(op)?;
-        let current: i64 = tx
-            .query_one(
-                "SELECT coalesce(max(version), 0) FROM schema_migrations",
-                &[],
-            )
-            .context(op)?
-            .get(0);
-        if current > LATEST_VERSION {
-            return Err(StoreError::SchemaTooNew {
-                found: current,
-                known: LATEST_VERSION,
-            });
-        }
-        for m in MIGRATIONS.iter().filter(|m| m.version > current) {
-            let op = || format!("applying migration {} ({})", m.version, m.name);
-            tx.batch_execute(m.postgres).context(op)?;
-            tx.execute(
-                "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
-                &[&m.version, &m.name],
-            )
-            .context(op)?;
-            tracing::info!(
-                version = m.version,
-                name = m.name,
-                "PostgreSQL migration applied"
-            );
-        }
-        tx.commit().context(op)
-    }
-
-    pub(crate) fn schema_version(&mut self) -> Result<i64> {
-        Ok(self
-            .client
-            .query_one(
-                "SELECT coalesce(max(version), 0) FROM schema_migrations",
-                &[],
-            )
-            .context(|| "reading the schema version".into())?
-            .get(0))
-    }
-
-    pub(crate) fn find_batch(&mut self, source: &str, sha: &str) -> Result<Option<BatchInfo>> {
+impl Importer for PgStore {
+    fn find_batch(&mut self, source: &str, sha: &str) -> Result<Option<BatchInfo>> {
         find_batch(&mut self.client, source, sha)
     }
 
-    pub(crate) fn write_batch(
+    fn write_batch(
         &mut self,
         meta: &NewBatch,
         rows: &[ImportedRow],
         quarantined: &[QuarantinedRow],
-        crash_after: Option<u64>,
+        hook: CrashHook,
     ) -> Result<WriteOutcome> {
         let op = || batch_context("writing a batch", meta);
         let mut tx = self.client.transaction().context(op)?;
@@ -191,9 +70,7 @@ impl PgStore {
             }
             Err(e) => return Err(pg_error(op(), &e)),
         };
-        if crash_after == Some(0) {
-            std::process::abort();
-        }
+        hook.after_rows(0, || ());
 
         // Reserve a block of record keys. Sequences are not transactional: a rolled-back
         // import burns its keys, which is what we want (keys are never reused).
@@ -239,10 +116,9 @@ impl PgStore {
                 field_text(&mut buf, Some(&json));
                 end_line(&mut buf);
                 copy.write_all(&buf).map_err(|e| copy_error(op(), e))?;
-                if crash_after == Some(n as u64 + 1) {
+                hook.after_rows(n as u64 + 1, || {
                     let _ = copy.flush();
-                    std::process::abort();
-                }
+                });
             }
             copy.finish().context(op)?;
         }
@@ -303,7 +179,7 @@ impl PgStore {
         Ok(WriteOutcome::Imported(info))
     }
 
-    pub(crate) fn batches(&mut self) -> Result<Vec<BatchInfo>> {
+    fn batches(&mut self) -> Result<Vec<BatchInfo>> {
         let op = || "listing batches".to_string();
         self.client
             .query(
@@ -316,7 +192,7 @@ impl PgStore {
             .collect()
     }
 
-    pub(crate) fn source_counts(&mut self) -> Result<Vec<SourceCount>> {
+    fn source_counts(&mut self) -> Result<Vec<SourceCount>> {
         let op = || "counting per source".to_string();
         let rows = self
             .client
@@ -340,7 +216,7 @@ impl PgStore {
             .collect()
     }
 
-    pub(crate) fn quarantine_for(&mut self, batch: BatchId) -> Result<Vec<QuarantinedRow>> {
+    fn quarantine_for(&mut self, batch: BatchId) -> Result<Vec<QuarantinedRow>> {
         let op = || format!("reading the quarantine of {batch}");
         let rows = self
             .client
@@ -368,7 +244,7 @@ impl PgStore {
             .collect()
     }
 
-    pub(crate) fn load_identities(&mut self) -> Result<Vec<(RecordId, String, Identity)>> {
+    fn load_identities(&mut self) -> Result<Vec<(RecordId, String, Identity)>> {
         let op = || "loading identities".to_string();
         let mut rows = self
             .client
@@ -420,7 +296,7 @@ impl PgStore {
         Ok(out)
     }
 
-    pub(crate) fn load_facts(&mut self) -> Result<Vec<(RecordId, String, Fact)>> {
+    fn load_facts(&mut self) -> Result<Vec<(RecordId, String, Fact)>> {
         let op = || "loading facts".to_string();
         let mut rows = self
             .client
@@ -434,8 +310,8 @@ impl PgStore {
         while let Some(r) = rows.next().context(op)? {
             let key: i64 = r.try_get(0).context(op)?;
             let json: &str = r.try_get(5).context(op)?;
-            let attributes: BTreeMap<String, AttrValue> = crate::parse_attributes(json.as_bytes())
-                .ok_or(StoreError::Corrupt {
+            let attributes: BTreeMap<String, AttrValue> =
+                parse_attributes(json.as_bytes()).ok_or(StoreError::Corrupt {
                     table: "record",
                     column: "attributes",
                     key,
@@ -450,15 +326,6 @@ impl PgStore {
         }
         Ok(out)
     }
-}
-
-fn lock(client: &mut impl GenericClient, namespace: i32) -> Result<(), postgres::Error> {
-    client
-        .execute(
-            "SELECT pg_advisory_xact_lock($1, hashtext(coalesce(current_schema(), '')))",
-            &[&namespace],
-        )
-        .map(|_| ())
 }
 
 fn find_batch(
@@ -507,7 +374,7 @@ fn batch_from_row(r: &postgres::Row) -> Result<BatchInfo> {
 fn copy_error(operation: String, e: std::io::Error) -> StoreError {
     StoreError::Database {
         operation,
-        backend: crate::Backend::Postgres,
+        backend: Backend::Postgres,
         code: None,
         message: format!("COPY stream: {}", e.kind()),
     }
@@ -541,19 +408,6 @@ fn field_text(buf: &mut Vec<u8>, v: Option<&str>) {
     match v {
         Some(s) => copy_escape(buf, s),
         None => buf.extend_from_slice(b"\\N"),
-    }
-}
-
-/// Appends `s` escaped for COPY's text format (backslash, tab, newline, carriage return).
-pub(crate) fn copy_escape(buf: &mut Vec<u8>, s: &str) {
-    for &b in s.as_bytes() {
-        match b {
-            b'\\' => buf.extend_from_slice(b"\\\\"),
-            b'\t' => buf.extend_from_slice(b"\\t"),
-            b'\n' => buf.extend_from_slice(b"\\n"),
-            b'\r' => buf.extend_from_slice(b"\\r"),
-            _ => buf.push(b),
-        }
     }
 }
 

@@ -1,164 +1,37 @@
-//! The SQLite backend: one file, WAL mode, prepared statements inside one transaction.
+//! The import path on SQLite: a batch's rows through prepared statements inside one
+//! immediate transaction (which also makes the duplicate check race-free), and the bulk
+//! loads that feed linkage and identification.
+//!
+//! SQLite only; PostgreSQL's import is in `intake::pg`.
 
-use crate::error::{Context, Result, StoreError};
-use crate::migrations::{LATEST_VERSION, MIGRATIONS};
-use crate::{
-    batch_context, micros, to_i64, BatchId, BatchInfo, NewBatch, RecordId, SourceCount,
-    WriteOutcome,
+use super::attributes::parse_attributes;
+use super::batch::{
+    batch_context, micros, to_i64, BatchId, BatchInfo, CrashHook, Importer, NewBatch, RecordId,
+    SourceCount, WriteOutcome,
 };
+use crate::error::{Context, Result, StoreError};
+use crate::sqlite::SqliteStore;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use hearth_model::{
     AttrValue, Fact, Identity, ImportedRow, NhsNumber, NiNumber, Postcode, QuarantinedRow, Sex, Upn,
 };
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use std::collections::BTreeMap;
-use std::path::Path;
-use std::time::Duration;
-
-pub(crate) struct SqliteStore {
-    conn: Connection,
-}
 
 const BATCH_COLUMNS: &str = "id, source, file_name, file_sha256, imported_by, imported_at, \
                              rows_read, rows_imported, rows_quarantined";
 
-impl SqliteStore {
-    /// Runs `f` in one immediate transaction, committed if it returns `Ok`.
-    pub(crate) fn with_tx<R>(
-        &mut self,
-        f: impl FnOnce(&mut dyn crate::portable::Tx) -> Result<R>,
-    ) -> Result<R> {
-        let op = || "a results transaction".to_string();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .context(op)?;
-        let out = f(&mut crate::portable::SqliteTx(&tx))?;
-        tx.commit().context(op)?;
-        Ok(out)
-    }
-
-    /// Runs the reads of `f` in one deferred transaction: one snapshot, and no write lock.
-    pub(crate) fn with_read<R>(
-        &mut self,
-        f: impl FnOnce(&mut dyn crate::portable::Tx) -> Result<R>,
-    ) -> Result<R> {
-        let op = || "a read transaction".to_string();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Deferred)
-            .context(op)?;
-        let out = f(&mut crate::portable::SqliteTx(&tx))?;
-        tx.commit().context(op)?;
-        Ok(out)
-    }
-
-    pub(crate) fn open(path: &str) -> Result<SqliteStore> {
-        if path != ":memory:" {
-            if let Some(dir) = Path::new(path)
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-            {
-                std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
-                    operation: format!("creating the store's folder {}", dir.display()),
-                    source,
-                })?;
-            }
-        }
-        let op = || format!("opening the SQLite store {path}");
-        let conn = Connection::open(path).context(op)?;
-        conn.busy_timeout(Duration::from_secs(30)).context(op)?;
-        // WAL: readers never block the writer; NORMAL sync is durable against process crashes
-        // (a power cut may lose the last commit, never corrupt). A large page cache keeps a
-        // million-row import in memory until commit; temp tables in memory.
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = NORMAL;
-             PRAGMA foreign_keys = ON;
-             PRAGMA temp_store = MEMORY;
-             PRAGMA cache_size = -131072;
-             PRAGMA mmap_size = 268435456;",
-        )
-        .context(op)?;
-        // The query planner stability guarantee: a cached statement keeps its plan whatever
-        // values are bound. Without it SQLite (built with STAT4) re-prepares a statement
-        // whenever a bound value might change the plan — parsing the web pages' look-ups
-        // again on every request.
-        conn.set_db_config(
-            rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
-            true,
-        )
-        .context(op)?;
-        // Room for every statement of the web pages (look-ups by lists of keys come in
-        // many lengths), so that none is parsed again per request.
-        conn.set_prepared_statement_cache_capacity(256);
-        Ok(SqliteStore { conn })
-    }
-
-    pub(crate) fn migrate(&mut self) -> Result<()> {
-        let op = || "applying migrations".to_string();
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .context(op)?;
-        tx.execute_batch(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (
-                 version    INTEGER PRIMARY KEY,
-                 name       TEXT NOT NULL,
-                 applied_at TEXT NOT NULL
-             );",
-        )
-        .context(op)?;
-        let current: i64 = tx
-            .query_row(
-                "SELECT coalesce(max(version), 0) FROM schema_migrations",
-                [],
-                |r| r.get(0),
-            )
-            .context(op)?;
-        if current > LATEST_VERSION {
-            return Err(StoreError::SchemaTooNew {
-                found: current,
-                known: LATEST_VERSION,
-            });
-        }
-        for m in MIGRATIONS.iter().filter(|m| m.version > current) {
-            let op = || format!("applying migration {} ({})", m.version, m.name);
-            tx.execute_batch(m.sqlite).context(op)?;
-            tx.execute(
-                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
-                params![m.version, m.name, timestamp(Utc::now())],
-            )
-            .context(op)?;
-            tracing::info!(
-                version = m.version,
-                name = m.name,
-                "SQLite migration applied"
-            );
-        }
-        tx.commit().context(op)
-    }
-
-    pub(crate) fn schema_version(&mut self) -> Result<i64> {
-        self.conn
-            .query_row(
-                "SELECT coalesce(max(version), 0) FROM schema_migrations",
-                [],
-                |r| r.get(0),
-            )
-            .context(|| "reading the schema version".into())
-    }
-
-    pub(crate) fn find_batch(&mut self, source: &str, sha: &str) -> Result<Option<BatchInfo>> {
+impl Importer for SqliteStore {
+    fn find_batch(&mut self, source: &str, sha: &str) -> Result<Option<BatchInfo>> {
         find_batch(&self.conn, source, sha)
     }
 
-    pub(crate) fn write_batch(
+    fn write_batch(
         &mut self,
         meta: &NewBatch,
         rows: &[ImportedRow],
         quarantined: &[QuarantinedRow],
-        crash_after: Option<u64>,
+        hook: CrashHook,
     ) -> Result<WriteOutcome> {
         let op = || batch_context("writing a batch", meta);
         // IMMEDIATE takes the write lock now, so the duplicate check below cannot race.
@@ -196,9 +69,7 @@ impl SqliteStore {
             Err(e) => return Err(e).context(op),
         }
         let batch_id = tx.last_insert_rowid();
-        if crash_after == Some(0) {
-            std::process::abort();
-        }
+        hook.after_rows(0, || ());
         {
             let mut record = tx
                 .prepare(
@@ -254,9 +125,7 @@ impl SqliteStore {
                         i.upn.as_ref().map(Upn::as_str),
                     ])
                     .context(op)?;
-                if crash_after == Some(n as u64 + 1) {
-                    std::process::abort();
-                }
+                hook.after_rows(n as u64 + 1, || ());
             }
             let mut quarantine = tx
                 .prepare(
@@ -285,7 +154,7 @@ impl SqliteStore {
         Ok(WriteOutcome::Imported(info))
     }
 
-    pub(crate) fn batches(&mut self) -> Result<Vec<BatchInfo>> {
+    fn batches(&mut self) -> Result<Vec<BatchInfo>> {
         let op = || "listing batches".to_string();
         let mut stmt = self
             .conn
@@ -301,7 +170,7 @@ impl SqliteStore {
         Ok(out)
     }
 
-    pub(crate) fn source_counts(&mut self) -> Result<Vec<SourceCount>> {
+    fn source_counts(&mut self) -> Result<Vec<SourceCount>> {
         let op = || "counting per source".to_string();
         let mut stmt = self
             .conn
@@ -325,7 +194,7 @@ impl SqliteStore {
         rows.collect::<rusqlite::Result<Vec<_>>>().context(op)
     }
 
-    pub(crate) fn quarantine_for(&mut self, batch: BatchId) -> Result<Vec<QuarantinedRow>> {
+    fn quarantine_for(&mut self, batch: BatchId) -> Result<Vec<QuarantinedRow>> {
         let op = || format!("reading the quarantine of {batch}");
         let mut stmt = self
             .conn
@@ -363,7 +232,7 @@ impl SqliteStore {
         Ok(out)
     }
 
-    pub(crate) fn load_identities(&mut self) -> Result<Vec<(RecordId, String, Identity)>> {
+    fn load_identities(&mut self) -> Result<Vec<(RecordId, String, Identity)>> {
         let op = || "loading identities".to_string();
         let mut stmt = self
             .conn
@@ -408,7 +277,7 @@ impl SqliteStore {
         Ok(out)
     }
 
-    pub(crate) fn load_facts(&mut self) -> Result<Vec<(RecordId, String, Fact)>> {
+    fn load_facts(&mut self) -> Result<Vec<(RecordId, String, Fact)>> {
         let op = || "loading facts".to_string();
         let mut stmt = self
             .conn
@@ -435,7 +304,7 @@ impl SqliteStore {
             let attributes: BTreeMap<String, AttrValue> = {
                 let json = r.get_ref(5).context(op)?;
                 let bytes = json.as_bytes().map_err(|_| corrupt("attributes"))?;
-                crate::parse_attributes(bytes).ok_or_else(|| corrupt("attributes"))?
+                parse_attributes(bytes).ok_or_else(|| corrupt("attributes"))?
             };
             let fact = Fact {
                 event_type: r.get(2).context(op)?,

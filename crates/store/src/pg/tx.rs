@@ -1,164 +1,11 @@
-//! A small backend-neutral layer for the result tables (linkage, identification): plain
-//! values, statements written once with `$1, $2, …` placeholders (SQLite reads them as
-//! numbered parameters too), and bulk inserts (prepared inserts on SQLite, `COPY` on
-//! PostgreSQL). The import path keeps its own tuned code in `sqlite.rs` and `pg.rs`.
+//! The portable layer's [`Tx`] on PostgreSQL: values bound through prepared statements
+//! (cached per connection), bulk inserts through `COPY … FROM STDIN` (text format).
+//!
+//! PostgreSQL only; the statements themselves are written in the areas.
 
 use crate::error::{Context, Result};
+use crate::sql::{Tx, Val};
 use std::io::Write;
-
-/// A value in or out of a statement.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Val {
-    Null,
-    Int(i64),
-    Real(f64),
-    Text(String),
-}
-
-impl Val {
-    pub(crate) fn int(&self) -> Option<i64> {
-        match self {
-            Val::Int(v) => Some(*v),
-            Val::Real(v) => Some(*v as i64),
-            Val::Text(s) => s.parse().ok(),
-            Val::Null => None,
-        }
-    }
-    pub(crate) fn real(&self) -> Option<f64> {
-        match self {
-            Val::Int(v) => Some(*v as f64),
-            Val::Real(v) => Some(*v),
-            Val::Text(s) => s.parse().ok(),
-            Val::Null => None,
-        }
-    }
-    pub(crate) fn text(&self) -> Option<String> {
-        match self {
-            Val::Text(s) => Some(s.clone()),
-            Val::Int(v) => Some(v.to_string()),
-            Val::Real(v) => Some(v.to_string()),
-            Val::Null => None,
-        }
-    }
-}
-
-impl From<i64> for Val {
-    fn from(v: i64) -> Val {
-        Val::Int(v)
-    }
-}
-impl From<f64> for Val {
-    fn from(v: f64) -> Val {
-        Val::Real(v)
-    }
-}
-impl From<&str> for Val {
-    fn from(v: &str) -> Val {
-        Val::Text(v.to_string())
-    }
-}
-impl From<String> for Val {
-    fn from(v: String) -> Val {
-        Val::Text(v)
-    }
-}
-impl<T: Into<Val>> From<Option<T>> for Val {
-    fn from(v: Option<T>) -> Val {
-        v.map_or(Val::Null, Into::into)
-    }
-}
-
-/// One transaction on either backend.
-pub(crate) trait Tx {
-    /// Runs a statement; returns rows changed.
-    fn exec(&mut self, sql: &str, params: &[Val]) -> Result<u64>;
-    /// Runs a query; every row as values.
-    fn query(&mut self, sql: &str, params: &[Val]) -> Result<Vec<Vec<Val>>>;
-    /// Inserts many rows into `table (columns)`.
-    fn bulk(
-        &mut self,
-        table: &str,
-        columns: &[&str],
-        rows: &mut dyn Iterator<Item = Vec<Val>>,
-    ) -> Result<()>;
-}
-
-// ---- SQLite ----
-
-impl rusqlite::ToSql for Val {
-    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-        use rusqlite::types::{ToSqlOutput, Value};
-        Ok(ToSqlOutput::Owned(match self {
-            Val::Null => Value::Null,
-            Val::Int(v) => Value::Integer(*v),
-            Val::Real(v) => Value::Real(*v),
-            Val::Text(s) => Value::Text(s.clone()),
-        }))
-    }
-}
-
-pub(crate) struct SqliteTx<'a>(pub(crate) &'a rusqlite::Transaction<'a>);
-
-fn sqlite_val(v: rusqlite::types::ValueRef<'_>) -> Val {
-    use rusqlite::types::ValueRef;
-    match v {
-        ValueRef::Null => Val::Null,
-        ValueRef::Integer(i) => Val::Int(i),
-        ValueRef::Real(r) => Val::Real(r),
-        ValueRef::Text(t) | ValueRef::Blob(t) => Val::Text(String::from_utf8_lossy(t).into_owned()),
-    }
-}
-
-impl Tx for SqliteTx<'_> {
-    fn exec(&mut self, sql: &str, params: &[Val]) -> Result<u64> {
-        let op = || "writing results".to_string();
-        let mut st = self.0.prepare_cached(sql).context(op)?;
-        Ok(st
-            .execute(rusqlite::params_from_iter(params.iter()))
-            .context(op)? as u64)
-    }
-
-    fn query(&mut self, sql: &str, params: &[Val]) -> Result<Vec<Vec<Val>>> {
-        let op = || "reading results".to_string();
-        let mut st = self.0.prepare_cached(sql).context(op)?;
-        let n = st.column_count();
-        let mut rows = st
-            .query(rusqlite::params_from_iter(params.iter()))
-            .context(op)?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next().context(op)? {
-            let mut row = Vec::with_capacity(n);
-            for i in 0..n {
-                row.push(sqlite_val(r.get_ref(i).context(op)?));
-            }
-            out.push(row);
-        }
-        Ok(out)
-    }
-
-    fn bulk(
-        &mut self,
-        table: &str,
-        columns: &[&str],
-        rows: &mut dyn Iterator<Item = Vec<Val>>,
-    ) -> Result<()> {
-        let op = || format!("writing {table}");
-        let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
-        let sql = format!(
-            "INSERT INTO {table} ({}) VALUES ({})",
-            columns.join(", "),
-            placeholders.join(", ")
-        );
-        let mut st = self.0.prepare_cached(&sql).context(op)?;
-        for row in rows {
-            st.execute(rusqlite::params_from_iter(row.iter()))
-                .context(op)?;
-        }
-        Ok(())
-    }
-}
-
-// ---- PostgreSQL ----
 
 impl postgres::types::ToSql for Val {
     fn to_sql(
@@ -310,7 +157,7 @@ impl<C: postgres::GenericClient> Tx for PgTx<'_, C> {
                     Val::Real(r) => {
                         let _ = write!(buf, "{r}");
                     }
-                    Val::Text(s) => crate::pg::copy_escape(&mut buf, s),
+                    Val::Text(s) => copy_escape(&mut buf, s),
                 }
             }
             buf.push(b'\n');
@@ -322,5 +169,18 @@ impl<C: postgres::GenericClient> Tx for PgTx<'_, C> {
         }
         copy.finish().context(op)?;
         Ok(())
+    }
+}
+
+/// Appends `s` escaped for COPY's text format (backslash, tab, newline, carriage return).
+pub(crate) fn copy_escape(buf: &mut Vec<u8>, s: &str) {
+    for &b in s.as_bytes() {
+        match b {
+            b'\\' => buf.extend_from_slice(b"\\\\"),
+            b'\t' => buf.extend_from_slice(b"\\t"),
+            b'\n' => buf.extend_from_slice(b"\\n"),
+            b'\r' => buf.extend_from_slice(b"\\r"),
+            _ => buf.push(b),
+        }
     }
 }

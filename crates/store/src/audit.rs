@@ -1,0 +1,173 @@
+//! The audit log: who saw or changed what, when and from where. Append-only (the schema
+//! refuses updates and deletes); searched newest first. Written once over the portable
+//! [`Tx`] for both backends.
+//!
+//! It decides nothing about what to audit, and a line never carries personal data: the
+//! callers write pseudonymous keys.
+
+use crate::error::Result;
+use crate::handle::Store;
+use crate::sql::{corrupt, int, time, ts, Tx, Val};
+use chrono::{DateTime, Utc};
+
+/// One line of the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// The line's key (0 for a new entry).
+    pub id: i64,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The account, if the actor was signed in.
+    pub user_id: Option<i64>,
+    /// The account's name (or what was typed at sign-in).
+    pub user_name: String,
+    /// What happened, e.g. `view family`.
+    pub action: String,
+    /// What it concerned: `family`, `user`, `session`, …
+    pub target_kind: String,
+    /// Which one: a pseudonymous key, never a name.
+    pub target_id: String,
+    /// The client's address.
+    pub client_ip: String,
+    /// More about it (no personal data).
+    pub detail: String,
+}
+
+/// A search of the audit log; empty fields match everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditQuery {
+    /// Only this account's lines.
+    pub user_name: Option<String>,
+    /// Only lines about this kind of target…
+    pub target_kind: Option<String>,
+    /// …and this one.
+    pub target_id: Option<String>,
+    /// From this time (inclusive).
+    pub from: Option<DateTime<Utc>>,
+    /// Before this time.
+    pub to: Option<DateTime<Utc>>,
+    /// At most this many lines, newest first (0: 500).
+    pub limit: u32,
+}
+
+impl Store {
+    /// Appends a line to the audit log (which refuses updates and deletes); returns its key.
+    pub fn append_audit(&mut self, entry: &AuditEntry) -> Result<i64> {
+        self.with_tx(|tx| append_audit(tx, entry))
+    }
+
+    /// Appends several lines to the audit log, all or none: in one transaction, or on
+    /// PostgreSQL, when they fit in one statement, in that statement alone (as atomic, and
+    /// two round trips fewer).
+    pub fn append_audits(&mut self, entries: &[AuditEntry]) -> Result<()> {
+        if entries.len() <= AUDIT_CHUNK {
+            self.with_one_statement(|tx| append_audits(tx, entries))
+        } else {
+            self.with_tx(|tx| append_audits(tx, entries))
+        }
+    }
+
+    /// Searches the audit log, newest first.
+    pub fn audit_log(&mut self, query: &AuditQuery) -> Result<Vec<AuditEntry>> {
+        self.with_read(|tx| audit_log(tx, query))
+    }
+}
+
+/// An audit line's values, in the column order of `audit_log`'s inserts.
+fn audit_values(e: &AuditEntry) -> [Val; 8] {
+    [
+        ts(e.at).into(),
+        e.user_id.into(),
+        e.user_name.as_str().into(),
+        e.action.as_str().into(),
+        e.target_kind.as_str().into(),
+        e.target_id.as_str().into(),
+        e.client_ip.as_str().into(),
+        e.detail.as_str().into(),
+    ]
+}
+
+fn append_audit(tx: &mut dyn Tx, e: &AuditEntry) -> Result<i64> {
+    let rows = tx.query(
+        "INSERT INTO audit_log (at, user_id, user_name, action, target_kind, target_id, \
+         client_ip, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        &audit_values(e),
+    )?;
+    rows.first()
+        .and_then(|r| r[0].int())
+        .ok_or_else(|| corrupt("audit_log", "id", 0))
+}
+
+fn audit_log(tx: &mut dyn Tx, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
+    let mut sql = String::from(
+        "SELECT id, at, user_id, user_name, action, target_kind, target_id, client_ip, detail \
+         FROM audit_log WHERE 1 = 1",
+    );
+    let mut params: Vec<Val> = Vec::new();
+    let mut add = |sql: &mut String, clause: &str, v: Val| {
+        params.push(v);
+        sql.push_str(&format!(" AND {clause} ${}", params.len()));
+    };
+    if let Some(u) = &q.user_name {
+        add(&mut sql, "user_name =", u.as_str().into());
+    }
+    if let Some(k) = &q.target_kind {
+        add(&mut sql, "target_kind =", k.as_str().into());
+    }
+    if let Some(t) = &q.target_id {
+        add(&mut sql, "target_id =", t.as_str().into());
+    }
+    if let Some(f) = q.from {
+        add(&mut sql, "at >=", ts(f).into());
+    }
+    if let Some(t) = q.to {
+        add(&mut sql, "at <", ts(t).into());
+    }
+    let limit = if q.limit == 0 { 500 } else { q.limit };
+    sql.push_str(&format!(" ORDER BY id DESC LIMIT {limit}"));
+    tx.query(&sql, &params)?
+        .iter()
+        .map(|r| {
+            Ok(AuditEntry {
+                id: int(r, 0, "audit_log", "id")?,
+                at: time(&r[1], "audit_log", "at")?,
+                user_id: r[2].int(),
+                user_name: r[3].text().unwrap_or_default(),
+                action: r[4].text().unwrap_or_default(),
+                target_kind: r[5].text().unwrap_or_default(),
+                target_id: r[6].text().unwrap_or_default(),
+                client_ip: r[7].text().unwrap_or_default(),
+                detail: r[8].text().unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+/// The most audit lines written by one statement.
+const AUDIT_CHUNK: usize = 32;
+
+/// Appends several lines to the audit log, [`AUDIT_CHUNK`] to a statement.
+fn append_audits(tx: &mut dyn Tx, entries: &[AuditEntry]) -> Result<()> {
+    for chunk in entries.chunks(AUDIT_CHUNK) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let p: Vec<String> = (1..=8).map(|c| format!("${}", i * 8 + c)).collect();
+                format!("({})", p.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO audit_log (at, user_id, user_name, action, target_kind, target_id, \
+             client_ip, detail) VALUES {}",
+            rows.join(", ")
+        );
+        let mut params: Vec<Val> = Vec::with_capacity(chunk.len() * 8);
+        for e in chunk {
+            params.extend(audit_values(e));
+        }
+        let n = tx.exec(&sql, &params)?;
+        if n != chunk.len() as u64 {
+            return Err(corrupt("audit_log", "id", 0));
+        }
+    }
+    Ok(())
+}

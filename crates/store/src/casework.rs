@@ -1,0 +1,364 @@
+//! Casework: each family's case (status and lead worker, with the clocks of both), the
+//! notes on it, a lead worker's caseload, and a family's record read for one viewer in one
+//! go ([`Store::family_view`]). Written once over the portable [`Tx`] for both backends.
+//!
+//! It decides no access: the caller says, from the case, what the viewer may read.
+
+use crate::error::Result;
+use crate::handle::Store;
+use crate::identification::{evidence, record_trails, EvidenceRow, RecordTrail};
+use crate::intake::RecordId;
+use crate::linkage::{members_records, person_identities, PersonIdentity};
+use crate::sql::{corrupt, int, time, ts, vocab, Tx, Val};
+use chrono::{DateTime, Utc};
+use hearth_model::CaseStatus;
+
+/// The work with a family: status and lead worker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FamilyCase {
+    /// The family.
+    pub family_id: i64,
+    /// Where the work has reached.
+    pub status: CaseStatus,
+    /// The lead worker's account, if one is assigned.
+    pub lead_worker_user_id: Option<i64>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Who changed it (account name).
+    pub updated_by: String,
+    /// When the status last changed (or the case began).
+    pub status_since: DateTime<Utc>,
+    /// When the current lead worker was assigned (`None`: no one is).
+    pub assigned_at: Option<DateTime<Utc>>,
+}
+
+impl FamilyCase {
+    /// A new case: `identified`, no lead worker, both clocks starting `at`.
+    pub fn new(family_id: i64, at: DateTime<Utc>, by: &str) -> FamilyCase {
+        FamilyCase {
+            family_id,
+            status: CaseStatus::Identified,
+            lead_worker_user_id: None,
+            updated_at: at,
+            updated_by: by.into(),
+            status_since: at,
+            assigned_at: None,
+        }
+    }
+
+    /// Moves the case to `status` (its clock restarts if the status changes).
+    pub fn set_status(&mut self, status: CaseStatus, at: DateTime<Utc>, by: &str) {
+        if self.status != status {
+            self.status = status;
+            self.status_since = at;
+        }
+        self.touch(at, by);
+    }
+
+    /// Gives the case to `lead_worker` (`None`: no one); the assignment clock restarts if
+    /// the lead worker changes.
+    pub fn assign(&mut self, lead_worker: Option<i64>, at: DateTime<Utc>, by: &str) {
+        if self.lead_worker_user_id != lead_worker {
+            self.lead_worker_user_id = lead_worker;
+            self.assigned_at = lead_worker.map(|_| at);
+        }
+        self.touch(at, by);
+    }
+
+    fn touch(&mut self, at: DateTime<Utc>, by: &str) {
+        self.updated_at = at;
+        self.updated_by = by.into();
+    }
+}
+
+/// A note on a family's case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseNote {
+    /// The note's key.
+    pub id: i64,
+    /// The family.
+    pub family_id: i64,
+    /// Who wrote it.
+    pub author_user_id: i64,
+    /// When.
+    pub written_at: DateTime<Utc>,
+    /// What it says.
+    pub body: String,
+}
+
+/// What a viewer may read of a family's record, decided from its case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FamilyReads {
+    /// The members' identifiers (names, dates of birth, addresses).
+    pub identifiers: bool,
+    /// The case notes.
+    pub notes: bool,
+}
+
+/// A family's record as read for a viewer (see [`Store::family_view`]): its case and, if
+/// the viewer may open it, the evidence of one identification run, the records behind it,
+/// and what [`FamilyReads`] allows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FamilyView {
+    /// The family's case, if it has one.
+    pub case: Option<FamilyCase>,
+    /// What the viewer may read (`None`: the viewer may not open the family, and nothing
+    /// else was read).
+    pub reads: Option<FamilyReads>,
+    /// The run's evidence for the family (empty unless asked for).
+    pub evidence: Vec<EvidenceRow>,
+    /// The partner records the evidence cites, and every record of the members (read with
+    /// the evidence: the family's timeline and the agencies involved).
+    pub trails: Vec<RecordTrail>,
+    /// Whose each member's record is: (record key, person), for the records in `trails`
+    /// linked to a member.
+    pub record_people: Vec<(i64, i64)>,
+    /// The members' identifiers (empty unless `reads.identifiers`).
+    pub identities: Vec<PersonIdentity>,
+    /// The case notes (`None` unless `reads.notes`).
+    pub notes: Option<Vec<CaseNote>>,
+}
+
+/// Where [`Store::family_view`] takes the family's case from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseSource {
+    /// Read it with the rest: the viewer's access depends on the case as stored now.
+    Read,
+    /// The caller knows it already (from a cache of every case; `None`: the family has no
+    /// case), for viewers whose access does not depend on it; it is not read again.
+    Known(Option<FamilyCase>),
+}
+
+/// What [`Store::family_view`] reads of one family.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FamilyViewRequest<'a> {
+    /// The family.
+    pub family_id: i64,
+    /// The identification run the family is in (`None`: it is in none, and nothing is read
+    /// beyond the case).
+    pub run_id: Option<i64>,
+    /// Read the run's evidence for the family, the records it cites and every record of
+    /// `people` with whose each is (a run's evidence never changes, so a caller may have it
+    /// already and leave this `false`).
+    pub with_evidence: bool,
+    /// The family's members (person keys) in that run.
+    pub people: &'a [i64],
+    /// Where the case comes from.
+    pub case: CaseSource,
+}
+
+impl Store {
+    /// Every family's case that has one, by family.
+    pub fn family_cases(&mut self) -> Result<Vec<FamilyCase>> {
+        self.with_read(family_cases)
+    }
+
+    /// A family's case, if it has one (a family without one is `identified`, unassigned).
+    pub fn family_case(&mut self, family_id: i64) -> Result<Option<FamilyCase>> {
+        self.with_read(|tx| family_case(tx, family_id))
+    }
+
+    /// Creates or replaces a family's case.
+    pub fn save_family_case(&mut self, case: &FamilyCase) -> Result<()> {
+        self.with_tx(|tx| save_family_case(tx, case))
+    }
+
+    /// Adds a note to a family's case; returns its key.
+    pub fn add_case_note(&mut self, note: &CaseNote) -> Result<i64> {
+        self.with_tx(|tx| add_case_note(tx, note))
+    }
+
+    /// A family's notes, oldest first.
+    pub fn case_notes(&mut self, family_id: i64) -> Result<Vec<CaseNote>> {
+        self.with_read(|tx| case_notes(tx, family_id))
+    }
+
+    /// The cases assigned to this lead worker, by family.
+    pub fn lead_worker_cases(&mut self, user_id: i64) -> Result<Vec<FamilyCase>> {
+        self.with_read(|tx| lead_worker_cases(tx, user_id))
+    }
+
+    /// A family's record for a viewer, read together: the case first (read, or as the
+    /// caller knows it: [`CaseSource`]); then `decide` says from the case what the viewer
+    /// may read (`None`: not open it, and nothing more is read); then, if the family is in
+    /// a run, the evidence, the records it cites and every record of the members with whose
+    /// each is (if [`FamilyViewRequest::with_evidence`]), the members' identifiers and the
+    /// notes, as allowed.
+    pub fn family_view(
+        &mut self,
+        request: FamilyViewRequest<'_>,
+        decide: impl FnOnce(Option<&FamilyCase>) -> Option<FamilyReads>,
+    ) -> Result<FamilyView> {
+        self.with_read(|tx| family_view(tx, request, decide))
+    }
+}
+
+/// The columns [`family_case_row`] reads, in order.
+const CASE_COLUMNS: &str =
+    "family_id, status, lead_worker_user_id, updated_at, updated_by, status_since, assigned_at";
+
+fn family_case_row(r: &[Val]) -> Result<FamilyCase> {
+    let family_id = int(r, 0, "family_case", "family_id")?;
+    let updated_at = time(&r[3], "family_case", "updated_at")?;
+    Ok(FamilyCase {
+        family_id,
+        status: vocab(&r[1], "family_case", "status", family_id)?,
+        lead_worker_user_id: r[2].int(),
+        updated_at,
+        updated_by: r[4].text().unwrap_or_default(),
+        status_since: match &r[5] {
+            Val::Null => updated_at,
+            v => time(v, "family_case", "status_since")?,
+        },
+        assigned_at: match &r[6] {
+            Val::Null => None,
+            v => Some(time(v, "family_case", "assigned_at")?),
+        },
+    })
+}
+
+fn family_cases(tx: &mut dyn Tx) -> Result<Vec<FamilyCase>> {
+    tx.query(
+        &format!("SELECT {CASE_COLUMNS} FROM family_case ORDER BY family_id"),
+        &[],
+    )?
+    .iter()
+    .map(|r| family_case_row(r))
+    .collect()
+}
+
+fn family_case(tx: &mut dyn Tx, family_id: i64) -> Result<Option<FamilyCase>> {
+    tx.query(
+        &format!("SELECT {CASE_COLUMNS} FROM family_case WHERE family_id = $1"),
+        &[family_id.into()],
+    )?
+    .first()
+    .map(|r| family_case_row(r))
+    .transpose()
+}
+
+fn save_family_case(tx: &mut dyn Tx, c: &FamilyCase) -> Result<()> {
+    // Placeholders appear in order: SQLite numbers `$N` by first appearance.
+    let params = [
+        c.status.key().into(),
+        c.lead_worker_user_id.into(),
+        ts(c.updated_at).into(),
+        c.updated_by.as_str().into(),
+        ts(c.status_since).into(),
+        c.assigned_at.map(ts).into(),
+        c.family_id.into(),
+    ];
+    let n = tx.exec(
+        "UPDATE family_case SET status = $1, lead_worker_user_id = $2, updated_at = $3, \
+         updated_by = $4, status_since = $5, assigned_at = $6 WHERE family_id = $7",
+        &params,
+    )?;
+    if n == 0 {
+        tx.exec(
+            "INSERT INTO family_case (status, lead_worker_user_id, updated_at, updated_by, \
+             status_since, assigned_at, family_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &params,
+        )?;
+    }
+    Ok(())
+}
+
+fn add_case_note(tx: &mut dyn Tx, n: &CaseNote) -> Result<i64> {
+    let rows = tx.query(
+        "INSERT INTO case_note (family_id, author_user_id, written_at, body) \
+         VALUES ($1, $2, $3, $4) RETURNING id",
+        &[
+            n.family_id.into(),
+            n.author_user_id.into(),
+            ts(n.written_at).into(),
+            n.body.as_str().into(),
+        ],
+    )?;
+    rows.first()
+        .and_then(|r| r[0].int())
+        .ok_or_else(|| corrupt("case_note", "id", 0))
+}
+
+fn case_notes(tx: &mut dyn Tx, family_id: i64) -> Result<Vec<CaseNote>> {
+    tx.query(
+        "SELECT id, family_id, author_user_id, written_at, body FROM case_note \
+         WHERE family_id = $1 ORDER BY id",
+        &[family_id.into()],
+    )?
+    .iter()
+    .map(|r| {
+        Ok(CaseNote {
+            id: int(r, 0, "case_note", "id")?,
+            family_id: int(r, 1, "case_note", "family_id")?,
+            author_user_id: int(r, 2, "case_note", "author_user_id")?,
+            written_at: time(&r[3], "case_note", "written_at")?,
+            body: r[4].text().unwrap_or_default(),
+        })
+    })
+    .collect()
+}
+
+/// The cases whose lead worker is this account, by family.
+fn lead_worker_cases(tx: &mut dyn Tx, user_id: i64) -> Result<Vec<FamilyCase>> {
+    tx.query(
+        &format!(
+            "SELECT {CASE_COLUMNS} FROM family_case WHERE lead_worker_user_id = $1 \
+             ORDER BY family_id"
+        ),
+        &[user_id.into()],
+    )?
+    .iter()
+    .map(|r| family_case_row(r))
+    .collect()
+}
+
+fn family_view(
+    tx: &mut dyn Tx,
+    request: FamilyViewRequest<'_>,
+    decide: impl FnOnce(Option<&FamilyCase>) -> Option<FamilyReads>,
+) -> Result<FamilyView> {
+    let FamilyViewRequest {
+        family_id,
+        run_id,
+        with_evidence,
+        people,
+        case,
+    } = request;
+    let case = match case {
+        CaseSource::Known(case) => case,
+        CaseSource::Read => family_case(tx, family_id)?,
+    };
+    let reads = decide(case.as_ref());
+    let mut view = FamilyView {
+        case,
+        reads,
+        evidence: Vec::new(),
+        trails: Vec::new(),
+        record_people: Vec::new(),
+        identities: Vec::new(),
+        notes: None,
+    };
+    let (Some(reads), Some(run_id)) = (reads, run_id) else {
+        return Ok(view);
+    };
+    if with_evidence {
+        view.evidence = evidence(tx, run_id, Some(family_id))?;
+        view.record_people = members_records(tx, people)?;
+        let mut ids: Vec<RecordId> = view
+            .evidence
+            .iter()
+            .flat_map(|e| e.record_ids.iter().map(|&r| RecordId(r)))
+            .chain(view.record_people.iter().map(|&(r, _)| RecordId(r)))
+            .collect();
+        ids.sort();
+        ids.dedup();
+        view.trails = record_trails(tx, &ids)?;
+    }
+    if reads.identifiers {
+        view.identities = person_identities(tx, people)?;
+    }
+    if reads.notes {
+        view.notes = Some(case_notes(tx, family_id)?);
+    }
+    Ok(view)
+}

@@ -1,0 +1,152 @@
+//! The PostgreSQL backend's connection: connecting (optionally into a schema of its own),
+//! migrations under an advisory lock, transactions, planner statistics, and the [`Tx`] of
+//! the portable SQL layer (in `tx`).
+//!
+//! No area's SQL lives here (see `intake::pg` for the import path's `COPY`), and nothing
+//! here knows SQLite.
+
+mod tx;
+
+pub(crate) use tx::{copy_escape, PgTx, StatementCache};
+
+use crate::error::{Context, Result, StoreError};
+use crate::migrations::{LATEST_VERSION, MIGRATIONS};
+use crate::sql::Tx;
+use postgres::{Client, GenericClient, NoTls};
+
+/// An open PostgreSQL store.
+pub(crate) struct PgStore {
+    /// The connection (the import path uses it directly).
+    pub(crate) client: Client,
+    /// Its prepared statements, by SQL.
+    pub(crate) statements: StatementCache,
+}
+
+/// Advisory-lock namespaces (first key); the second key is a hash of the current schema, so
+/// stores in different schemas of one database do not wait for each other.
+const LOCK_MIGRATE: i32 = 0x4845_4131; // "HEA1"
+/// The import's advisory-lock namespace (see [`LOCK_MIGRATE`]).
+pub(crate) const LOCK_IMPORT: i32 = 0x4845_4132; // "HEA2"
+
+impl PgStore {
+    /// Refreshes the planner's statistics after a bulk write: without them PostgreSQL plans
+    /// a freshly loaded million-row table as if it were empty (hash joins over whole tables
+    /// where an index lookup takes microseconds).
+    pub(crate) fn analyze(&mut self, tables: &[&str]) -> Result<()> {
+        self.client
+            .batch_execute(&format!("ANALYZE {}", tables.join(", ")))
+            .context(|| "refreshing planner statistics".to_string())
+    }
+
+    /// Runs `f` in one transaction, committed if it returns `Ok`.
+    pub(crate) fn with_tx<R>(&mut self, f: impl FnOnce(&mut dyn Tx) -> Result<R>) -> Result<R> {
+        let op = || "a results transaction".to_string();
+        let mut tx = self.client.transaction().context(op)?;
+        let out = f(&mut PgTx {
+            client: &mut tx,
+            statements: &mut self.statements,
+        })?;
+        tx.commit().context(op)?;
+        Ok(out)
+    }
+
+    /// Runs the reads of `f` on the connection, without a transaction: each statement
+    /// sees the data committed when it starts (as it would in a READ COMMITTED
+    /// transaction), and BEGIN and COMMIT cost no round trips. Also for a single write
+    /// statement, which is atomic on its own.
+    pub(crate) fn with_read<R>(&mut self, f: impl FnOnce(&mut dyn Tx) -> Result<R>) -> Result<R> {
+        f(&mut PgTx {
+            client: &mut self.client,
+            statements: &mut self.statements,
+        })
+    }
+
+    pub(crate) fn open(url: &str, schema: Option<&str>) -> Result<PgStore> {
+        // The URL is never put in an error: it may hold a password.
+        let op = || "connecting to PostgreSQL".to_string();
+        let mut client = Client::connect(url, NoTls).context(op)?;
+        if let Some(schema) = schema {
+            // The name was validated as a plain identifier; quoting keeps it exact.
+            let exists = client
+                .query_opt("SELECT 1 FROM pg_namespace WHERE nspname = $1", &[&schema])
+                .context(op)?
+                .is_some();
+            if !exists {
+                client
+                    .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
+                    .context(|| format!("creating schema {schema}"))?;
+            }
+            client
+                .batch_execute(&format!("SET search_path TO \"{schema}\""))
+                .context(op)?;
+        }
+        client.batch_execute("SET TIME ZONE 'UTC'").context(op)?;
+        Ok(PgStore {
+            client,
+            statements: Default::default(),
+        })
+    }
+
+    pub(crate) fn migrate(&mut self) -> Result<()> {
+        let op = || "applying migrations".to_string();
+        let mut tx = self.client.transaction().context(op)?;
+        lock(&mut tx, LOCK_MIGRATE).context(op)?;
+        tx.batch_execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                 version    BIGINT PRIMARY KEY,
+                 name       TEXT NOT NULL,
+                 applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+             )",
+        )
+        .context(op)?;
+        let current: i64 = tx
+            .query_one(
+                "SELECT coalesce(max(version), 0) FROM schema_migrations",
+                &[],
+            )
+            .context(op)?
+            .get(0);
+        if current > LATEST_VERSION {
+            return Err(StoreError::SchemaTooNew {
+                found: current,
+                known: LATEST_VERSION,
+            });
+        }
+        for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+            let op = || format!("applying migration {} ({})", m.version, m.name);
+            tx.batch_execute(m.postgres).context(op)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+                &[&m.version, &m.name],
+            )
+            .context(op)?;
+            tracing::info!(
+                version = m.version,
+                name = m.name,
+                "PostgreSQL migration applied"
+            );
+        }
+        tx.commit().context(op)
+    }
+
+    pub(crate) fn schema_version(&mut self) -> Result<i64> {
+        Ok(self
+            .client
+            .query_one(
+                "SELECT coalesce(max(version), 0) FROM schema_migrations",
+                &[],
+            )
+            .context(|| "reading the schema version".into())?
+            .get(0))
+    }
+}
+
+/// Takes a transaction-scoped advisory lock in `namespace` for the current schema.
+pub(crate) fn lock(client: &mut impl GenericClient, namespace: i32) -> Result<(), postgres::Error> {
+    client
+        .execute(
+            "SELECT pg_advisory_xact_lock($1, hashtext(coalesce(current_schema(), '')))",
+            &[&namespace],
+        )
+        .map(|_| ())
+}

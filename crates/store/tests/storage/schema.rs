@@ -1,0 +1,163 @@
+//! Opening and migrating: migrations are idempotent, an older store upgrades, a newer one is
+//! refused, addresses and schema names are checked, and no password reaches a message.
+
+use crate::fixtures::*;
+use crate::harness::TestDb;
+use chrono::{TimeZone, Utc};
+use hearth_store::{Backend, OpenOptions, Store, StoreError, LATEST_VERSION};
+
+both!(migrations_are_idempotent);
+
+fn migrations_are_idempotent(store: &mut Store, db: &TestDb) {
+    assert_eq!(store.schema_version().unwrap(), LATEST_VERSION);
+    store.migrate().unwrap();
+    store.migrate().unwrap();
+    drop(Store::open_with(&db.address, &db.options).unwrap());
+    let mut again = db.open();
+    assert_eq!(again.schema_version().unwrap(), LATEST_VERSION);
+    assert_eq!(db.count("schema_migrations"), LATEST_VERSION);
+    // Data survives reopening.
+    imported(
+        again
+            .write_batch(&batch("police", "aa", 1), &[full_row(2)], &[])
+            .unwrap(),
+    );
+    let mut third = db.open();
+    assert_eq!(third.batches().unwrap().len(), 1);
+    assert_eq!(db.count("schema_migrations"), LATEST_VERSION);
+}
+
+#[test]
+fn a_version_3_store_upgrades_with_its_cases_clocks_started_and_identifiers_grouped() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v3.sqlite");
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        c.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, \
+             applied_at TEXT NOT NULL);",
+        )
+        .unwrap();
+        for (v, name, sql) in [
+            (
+                1,
+                "initial",
+                include_str!("../../migrations/sqlite/0001_initial.sql"),
+            ),
+            (
+                2,
+                "results",
+                include_str!("../../migrations/sqlite/0002_results.sql"),
+            ),
+            (
+                3,
+                "web",
+                include_str!("../../migrations/sqlite/0003_web.sql"),
+            ),
+        ] {
+            c.execute_batch(sql).unwrap();
+            c.execute(
+                "INSERT INTO schema_migrations VALUES (?1, ?2, '2026-01-01T00:00:00Z')",
+                rusqlite::params![v, name],
+            )
+            .unwrap();
+        }
+        c.execute_batch(
+            "INSERT INTO web_user (id, user_name, display_name, role, password_hash, active, \
+             created_at) VALUES (1, 'lw', 'Lee', 'lead_worker', 'x', 1, '2026-01-01T00:00:00Z');
+             INSERT INTO family_case VALUES (7, 'engaged', 1, '2026-02-03T10:00:00Z', 'po');
+             INSERT INTO family_case VALUES (8, 'identified', NULL, '2026-02-04T10:00:00Z', 'po');
+             INSERT INTO identity (record_id, given_name, family_name) VALUES (1, 'Ann', 'Bee');
+             INSERT INTO identity (record_id, given_name, family_name) VALUES (2, 'Ann', 'Bee');
+             INSERT INTO person_record VALUES (1, 100), (2, 100);",
+        )
+        .unwrap();
+    }
+    let mut s = Store::open(path.to_str().unwrap()).unwrap();
+    assert_eq!(s.schema_version().unwrap(), LATEST_VERSION);
+    let at = |d| Utc.with_ymd_and_hms(2026, 2, d, 10, 0, 0).unwrap();
+    let seven = s.family_case(7).unwrap().unwrap();
+    assert_eq!(
+        (seven.status_since, seven.assigned_at),
+        (at(3), Some(at(3)))
+    );
+    let eight = s.family_case(8).unwrap().unwrap();
+    assert_eq!((eight.status_since, eight.assigned_at), (at(4), None));
+    // The latest linkage's identifiers, grouped for pages, are there at once.
+    let ids = s.person_identities(&[100]).unwrap();
+    assert_eq!(ids.len(), 1);
+    assert_eq!(
+        (ids[0].given_name.as_deref(), ids[0].records),
+        (Some("Ann"), 2)
+    );
+}
+
+#[test]
+fn addresses() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("a/b/plain.sqlite");
+    let mut s = Store::open(plain.to_str().unwrap()).unwrap();
+    assert_eq!(s.backend(), Backend::Sqlite);
+    assert_eq!(s.schema_version().unwrap(), LATEST_VERSION);
+    assert!(plain.exists(), "folders created");
+    let prefixed = dir.path().join("prefixed.sqlite");
+    Store::open(&format!("sqlite:{}", prefixed.display())).unwrap();
+    assert!(prefixed.exists());
+    let slashes = dir.path().join("slashes.sqlite");
+    Store::open(&format!("sqlite://{}", slashes.display())).unwrap();
+    assert!(slashes.exists());
+    Store::open("sqlite::memory:").unwrap();
+
+    for bad in ["mysql://user:hunter2@host/db", "", "sqlite:"] {
+        let err = Store::open(bad).unwrap_err();
+        assert!(
+            matches!(err, StoreError::UnsupportedAddress),
+            "{bad}: {err:?}"
+        );
+        assert!(!err.to_string().contains("hunter2"));
+    }
+    for bad in ["Upper", "1abc", "a-b", "pg_catalog", "x\"; DROP", ""] {
+        let err = Store::open_with(
+            "postgres://postgres@127.0.0.1:1/none",
+            &OpenOptions {
+                pg_schema: Some(bad.into()),
+            },
+        )
+        .unwrap_err();
+        assert!(
+            matches!(err, StoreError::InvalidSchemaName(_)),
+            "{bad}: {err:?}"
+        );
+    }
+}
+
+#[test]
+fn connection_errors_do_not_show_the_password() {
+    // Port 1 on the loopback: nothing listens, so the connection is refused.
+    let err = Store::open("postgres://hearth:hunter2@127.0.0.1:1/hearth").unwrap_err();
+    let msg = format!("{err} {err:?}");
+    assert!(msg.contains("PostgreSQL"), "{msg}");
+    assert!(!msg.contains("hunter2"), "{msg}");
+}
+
+#[test]
+fn a_store_moves_between_threads() {
+    fn is_send<T: Send>() {}
+    is_send::<Store>();
+}
+
+#[test]
+fn a_newer_schema_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.sqlite");
+    drop(Store::open(path.to_str().unwrap()).unwrap());
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute(
+            "INSERT INTO schema_migrations VALUES (?1, 'future', '2099-01-01T00:00:00Z')",
+            [LATEST_VERSION + 1],
+        )
+        .unwrap();
+    let err = Store::open(path.to_str().unwrap()).unwrap_err();
+    assert!(matches!(err, StoreError::SchemaTooNew { .. }), "{err:?}");
+}
