@@ -29,8 +29,7 @@
 //!   a user may do with one family.
 //! * `state`: the store handle (every store call on the blocking pool), the caches, the
 //!   audit writer. `views` and `facts`: what is shown, built from what was read.
-//! * `domain`: validated inputs (user names, passwords, notes). `stored`: the one place a
-//!   stored role or status string meets the model's enums. `labels`: words for data keys.
+//! * `domain`: validated inputs (user names, passwords, notes). `labels`: words for data keys.
 //! * `render` and `templates`: typed template contexts, strict about undefined variables.
 //!
 //! Tests drive [`app`] in-process:
@@ -55,7 +54,7 @@
 
 // The modules, in layers; a module uses only modules of its own layer (without a cycle)
 // or the layers before it:
-// 1. no I/O, no state: error, labels, access, stored, domain, actor, run, facts, templates;
+// 1. no I/O, no state: error, labels, access, domain, actor, run, facts, templates;
 // 2. state: the store handle, the caches, the audit writer;
 // 3. views: what pages and the API show;
 // 4. service: the typed operations;
@@ -76,7 +75,6 @@ mod routing;
 mod run;
 mod service;
 mod state;
-mod stored;
 mod templates;
 mod views;
 

@@ -114,7 +114,7 @@ impl Cases {
         let mut v: Vec<&UserRecord> = self
             .users
             .values()
-            .filter(|u| u.active && crate::stored::is_lead_worker(u))
+            .filter(|u| u.active && u.role == hearth_model::Role::LeadWorker)
             .collect();
         v.sort_by(|a, b| a.display_name.cmp(&b.display_name));
         v

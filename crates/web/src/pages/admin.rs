@@ -8,7 +8,6 @@ use crate::error::WebError;
 use crate::render::{self, form_errors, FieldError, Page};
 use crate::service::accounts::{self, NewAccount};
 use crate::state::AppState;
-use crate::stored;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -71,8 +70,8 @@ async fn users_page(
                 id: u.id,
                 user_name: &u.user_name,
                 display_name: &u.display_name,
-                role: stored::role_key_of(u),
-                role_label: stored::role(u).map_or("Unknown", Role::label),
+                role: u.role.key(),
+                role_label: u.role.label(),
                 active: u.active,
                 me: u.id == user.user.id,
             })

@@ -10,7 +10,6 @@ use crate::error::WebError;
 use crate::service::session::{hash_blocking, hash_password};
 use crate::service::{audit, invalid};
 use crate::state::AppState;
-use crate::stored;
 use hearth_model::Role;
 use hearth_store::{NewUser, Store, UserRecord};
 
@@ -52,7 +51,7 @@ pub(crate) async fn add(
     let record = NewUser {
         user_name: new.user_name.as_str().to_string(),
         display_name: new.display_name.as_str().to_string(),
-        role: stored::role_key(role),
+        role,
         password_hash: hash,
     };
     let now = state.now();
@@ -96,10 +95,10 @@ pub(crate) async fn update(
     if id == user.user.id {
         return Err(invalid("role", "You cannot change your own account"));
     }
-    let key = stored::role_key(role);
+    let key = role;
     let updated = state
         .store()
-        .run(move |s| s.update_user(id, &key, active))
+        .run(move |s| s.update_user(id, key, active))
         .await?;
     state.caches().cases_changed();
     state.caches().forget_sessions();
@@ -142,7 +141,7 @@ pub fn create_account(
     let hash = hash_password(password.expose())?;
     match store.user_by_name(name.as_str())? {
         Some(existing) if replace => {
-            store.update_user(existing.id, role.key(), true)?;
+            store.update_user(existing.id, role, true)?;
             store.set_password(existing.id, &hash)?;
             Ok(store.user(existing.id)?.unwrap_or(existing))
         }
@@ -154,7 +153,7 @@ pub fn create_account(
             &NewUser {
                 user_name: name.as_str().to_string(),
                 display_name: display_name.trim().to_string(),
-                role: stored::role_key(role),
+                role,
                 password_hash: hash,
             },
             chrono::Utc::now(),
@@ -220,7 +219,7 @@ mod tests {
             true,
         )
         .unwrap();
-        assert_eq!((again.id, again.role.as_str()), (u.id, "administrator"));
+        assert_eq!((again.id, again.role), (u.id, Role::Administrator));
         assert!(crate::verify_password(
             &again.password_hash,
             "another long password"

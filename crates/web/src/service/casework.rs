@@ -11,7 +11,6 @@ use crate::error::WebError;
 use crate::run::Cases;
 use crate::service::{audit, family, invalid};
 use crate::state::AppState;
-use crate::stored;
 use crate::views::{self, CaseloadRow};
 use hearth_casework::StatusOrder;
 use hearth_model::CaseStatus;
@@ -37,7 +36,7 @@ pub(crate) async fn assign(
         .run(move |s| {
             if let Some(id) = lead_worker {
                 let found = s.user(id)?;
-                if !found.is_some_and(|u| u.active && stored::is_lead_worker(&u)) {
+                if !found.is_some_and(|u| u.active && u.role == hearth_model::Role::LeadWorker) {
                     return Ok(None);
                 }
             }
@@ -115,7 +114,7 @@ pub(crate) async fn change_status(
             }
             if let Some(old) = case
                 .as_ref()
-                .map_or(Some(CaseStatus::Identified), stored::status)
+                .map_or(Some(CaseStatus::Identified), |c| Some(c.status))
             {
                 if !old.may_move_to(status) {
                     return Ok(Err(Refusal::Invalid(invalid(
@@ -126,7 +125,7 @@ pub(crate) async fn change_status(
             }
             let by = &actor.user.user_name;
             let mut case = case.unwrap_or_else(|| FamilyCase::new(family_id, now, by));
-            stored::set_status(&mut case, status, now, by);
+            case.set_status(status, now, by);
             s.save_family_case(&case)?;
             Ok(Ok(()))
         })

@@ -9,7 +9,7 @@ use crate::facts::FamilyFacts;
 use crate::service::audit;
 use crate::state::AppState;
 use crate::views::{self, FamilyDetail};
-use hearth_store::FamilyReads;
+use hearth_store::{CaseSource, FamilyReads, FamilyViewRequest};
 
 /// Audits a refused view of a family: the error to return (403, or the audit's failure).
 pub(crate) async fn refuse(state: &AppState, user: &CurrentUser, family_id: i64) -> WebError {
@@ -58,17 +58,19 @@ pub(crate) async fn record(
         .store()
         .run(move |s| {
             s.family_view(
-                family_id,
-                run_id,
-                with_evidence,
-                &people,
+                FamilyViewRequest {
+                    family_id,
+                    run_id,
+                    with_evidence,
+                    people: &people,
+                    case: known_case.map_or(CaseSource::Read, CaseSource::Known),
+                },
                 |case| {
                     family_access(role, &me, case).map(|a| FamilyReads {
                         identifiers: a.identifiers,
                         notes: a.casework,
                     })
                 },
-                known_case,
             )
         })
         .await?;

@@ -169,7 +169,7 @@ pub(crate) async fn sign_in(
     let name = name.trim().to_lowercase();
     match check(state, &name, password, true).await? {
         (Check::Ok(user), Some(token)) => {
-            let role = crate::stored::role(&user).ok_or(WebError::Forbidden)?;
+            let role = user.role;
             audit::record_anonymous(
                 state,
                 &user.user_name,
@@ -284,7 +284,7 @@ fn with_role(
     session: SessionRecord,
     user: UserRecord,
 ) -> Result<(SessionRecord, UserRecord, Role), WebError> {
-    let role = crate::stored::role(&user).ok_or(WebError::Forbidden)?;
+    let role = user.role;
     Ok((session, user, role))
 }
 

@@ -78,7 +78,7 @@ impl Due {
     ) -> Due {
         let step = case.and_then(|c| {
             hearth_casework::next_step(
-                crate::stored::status(c)?,
+                c.status,
                 c.status_since.date_naive(),
                 c.assigned_at.map(|t| t.date_naive()),
                 today,
@@ -172,7 +172,7 @@ pub(crate) fn row_key<'a>(run: &'a RunData, cases: &'a Cases, i: usize) -> Optio
     let case = cases.cases.get(&a.family_id);
     Some(RowKey {
         assessment: a,
-        status: crate::stored::status_key(case),
+        status: case.map_or(hearth_model::CaseStatus::Identified, |c| c.status).key(),
         lead_worker_user_id: case.and_then(|c| c.lead_worker_user_id),
         area: run.area_of.get(i).copied().flatten(),
     })
@@ -186,7 +186,7 @@ pub(crate) fn row(run: &RunData, cases: &Cases, key: &RowKey) -> FamilyRow {
         let adults = f
             .members
             .iter()
-            .filter(|m| crate::stored::is_adult(m))
+            .filter(|m| m.role == hearth_model::MemberRole::Adult)
             .count();
         (adults, f.members.len() - adults)
     });
@@ -268,7 +268,7 @@ pub(crate) fn list_row<'a>(run: &'a RunData, cases: &'a Cases, key: &RowKey) -> 
         let adults = f
             .members
             .iter()
-            .filter(|m| crate::stored::is_adult(m))
+            .filter(|m| m.role == hearth_model::MemberRole::Adult)
             .count();
         (adults, f.members.len() - adults)
     });

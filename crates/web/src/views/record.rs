@@ -153,7 +153,7 @@ pub(crate) fn family_detail(
                         };
                     Member {
                         person_id: m.person_id,
-                        role: m.role.clone(),
+                        role: m.role.key().to_owned(),
                         age: m.age,
                         name: pick(&name_of),
                         date_of_birth: pick(&|i| {
@@ -169,7 +169,7 @@ pub(crate) fn family_detail(
                 .collect()
         })
         .unwrap_or_default();
-    let status = crate::stored::status_key(case.as_ref()).to_string();
+    let status = case.as_ref().map_or(hearth_model::CaseStatus::Identified, |c| c.status).key().to_string();
     let lead = case.as_ref().and_then(|c| c.lead_worker_user_id);
     let relationships: Vec<Relationship> = family
         .map(|f| {
@@ -184,7 +184,7 @@ pub(crate) fn family_detail(
                 .map(|r| Relationship {
                     parent_person_id: r.parent_person_id,
                     child_person_id: r.child_person_id,
-                    basis: r.basis.clone(),
+                    basis: r.basis.label().to_owned(),
                     parent_name: name(r.parent_person_id),
                     child_name: name(r.child_person_id),
                 })

@@ -139,7 +139,7 @@ fn seed(store: &mut Store) {
         .collect();
     let member = |person_id, role: &str, age| FamilyMember {
         person_id,
-        role: role.into(),
+        role: hearth_model::MemberRole::parse(role).unwrap(),
         age: Some(age),
     };
     let families = vec![
@@ -150,7 +150,7 @@ fn seed(store: &mut Store) {
             relationships: vec![FamilyRelationship {
                 parent_person_id: 101,
                 child_person_id: 102,
-                basis: "age gap and family name".into(),
+                basis: hearth_model::RelationshipBasis::AgeGapAndFamilyName,
             }],
         },
         StoredFamily {
@@ -215,7 +215,7 @@ fn seed(store: &mut Store) {
                 &NewUser {
                     user_name: name.into(),
                     display_name: display.into(),
-                    role: role.into(),
+                    role: hearth_model::Role::parse(role).unwrap(),
                     password_hash: hash.clone(),
                 },
                 Utc::now(),
@@ -486,7 +486,7 @@ impl TestApp {
         self.with_store(move |s| {
             let now = Utc::now();
             let mut case = FamilyCase::new(family_id, now, "test");
-            case.set_status("referred", now, "test");
+            case.set_status(hearth_model::CaseStatus::Referred, now, "test");
             case.assign(Some(id), now, "test");
             s.save_family_case(&case).unwrap()
         })
