@@ -72,6 +72,7 @@ fn main() {
         imported_by: "bench".into(),
         imported_at: Utc::now(),
         rows_read: n as u64,
+        source_name: None,
     };
 
     let mut store = Store::open_with(address, &options).expect("open");

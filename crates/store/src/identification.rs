@@ -62,6 +62,30 @@ pub struct IdentificationRun {
     pub families_assessed: u64,
     /// Families eligible.
     pub families_eligible: u64,
+    /// The words for the run's keys: its rules' headline problems and its sources.
+    pub labels: RunLabels,
+}
+
+/// The words a run's pages show for its keys, kept with the run so that a council's own
+/// problems and sources are named as the council names them, and an old run keeps the words
+/// it was made with.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct RunLabels {
+    /// Headline problem key → its short label and full title (from the rules file).
+    pub problems: std::collections::BTreeMap<String, ProblemLabel>,
+    /// Partner source key → the source's name for people (from its mapping), where given.
+    pub sources: std::collections::BTreeMap<String, String>,
+}
+
+/// A headline problem's words.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct ProblemLabel {
+    /// Short, for lists and tags (e.g. `School attendance`).
+    pub label: String,
+    /// In full, as the programme words it.
+    pub title: String,
 }
 
 /// A partner record's provenance and facts, for an evidence trail (no identifiers).
@@ -144,6 +168,23 @@ impl Store {
         self.with_tx(dates_of_birth)
     }
 
+    /// Each source's name for people, as its latest import that gave one named it.
+    pub fn source_names(&mut self) -> Result<Vec<(String, String)>> {
+        self.with_tx(|tx| {
+            let mut names = std::collections::BTreeMap::new();
+            for r in tx.query(
+                "SELECT source, source_name FROM import_batch \
+                 WHERE source_name IS NOT NULL AND source_name <> '' ORDER BY id",
+                &[],
+            )? {
+                if let (Some(source), Some(name)) = (r[0].text(), r[1].text()) {
+                    names.insert(source, name);
+                }
+            }
+            Ok(names.into_iter().collect())
+        })
+    }
+
     /// A run's evidence, for one family or all.
     pub fn evidence(&mut self, run_id: i64, family_id: Option<i64>) -> Result<Vec<EvidenceRow>> {
         self.with_tx(|tx| evidence(tx, run_id, family_id))
@@ -158,7 +199,8 @@ fn save_identification(
 ) -> Result<i64> {
     let rows = tx.query(
         "INSERT INTO identification_run (run_at, as_at, profile, rules_sha256, link_run_id, \
-         families_assessed, families_eligible) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+         families_assessed, families_eligible, labels) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         RETURNING id",
         &[
             Utc::now().to_rfc3339().into(),
             run.as_at.format("%Y-%m-%d").to_string().into(),
@@ -167,6 +209,9 @@ fn save_identification(
             run.link_run_id.into(),
             (run.families_assessed as i64).into(),
             (run.families_eligible as i64).into(),
+            serde_json::to_string(&run.labels)
+                .unwrap_or_else(|_| "{}".into())
+                .into(),
         ],
     )?;
     let run_id = rows
@@ -229,7 +274,7 @@ fn save_identification(
 fn identification_runs(tx: &mut dyn Tx) -> Result<Vec<IdentificationRun>> {
     tx.query(
         "SELECT id, as_at, profile, rules_sha256, link_run_id, families_assessed, \
-         families_eligible FROM identification_run ORDER BY id",
+         families_eligible, labels FROM identification_run ORDER BY id",
         &[],
     )?
     .iter()
@@ -242,6 +287,8 @@ fn identification_runs(tx: &mut dyn Tx) -> Result<Vec<IdentificationRun>> {
             link_run_id: int(r, 4, "identification_run", "link_run_id")?,
             families_assessed: int(r, 5, "identification_run", "families_assessed")? as u64,
             families_eligible: int(r, 6, "identification_run", "families_eligible")? as u64,
+            labels: serde_json::from_str(&r[7].text().unwrap_or_default())
+                .map_err(|_| corrupt("identification_run", "labels", 0))?,
         })
     })
     .collect()

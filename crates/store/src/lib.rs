@@ -21,6 +21,7 @@
 //!     imported_by: "data.officer".into(),
 //!     imported_at: chrono::Utc::now(),
 //!     rows_read: 2,
+//!     source_name: Some("Police".into()),
 //! };
 //! let row = ImportedRow {
 //!     source_row: 2,
@@ -124,7 +125,8 @@ pub use casework::{CaseNote, CaseSource, FamilyCase, FamilyReads, FamilyView, Fa
 pub use error::{Result, StoreError};
 pub use handle::{OpenOptions, Store};
 pub use identification::{
-    EvidenceRow, FamilyAssessment, IdentificationRun, RecordDates, RecordTrail,
+    EvidenceRow, FamilyAssessment, IdentificationRun, ProblemLabel, RecordDates, RecordTrail,
+    RunLabels,
 };
 #[cfg(feature = "test-hooks")]
 pub use intake::CRASH_AFTER_ROWS_ENV;

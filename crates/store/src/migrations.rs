@@ -41,6 +41,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_areas_and_case_clocks.sql"),
         postgres: include_str!("../migrations/postgres/0004_areas_and_case_clocks.sql"),
     },
+    Migration {
+        version: 5,
+        name: "run_labels",
+        sqlite: include_str!("../migrations/sqlite/0005_run_labels.sql"),
+        postgres: include_str!("../migrations/postgres/0005_run_labels.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.

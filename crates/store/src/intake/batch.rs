@@ -44,6 +44,9 @@ pub struct NewBatch {
     pub imported_at: DateTime<Utc>,
     /// Data rows read from the file (imported + quarantined + any skipped, e.g. blank).
     pub rows_read: u64,
+    /// The source's name for people (the mapping's `name`, e.g. `Police`), if it gives one:
+    /// pages show it instead of the key ([`Store::source_names`](crate::Store::source_names)).
+    pub source_name: Option<String>,
 }
 
 /// An import batch as stored.

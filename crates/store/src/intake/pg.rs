@@ -46,8 +46,8 @@ impl Importer for PgStore {
         }
         let inserted = tx.query_one(
             "INSERT INTO import_batch (source, file_name, file_sha256, imported_by, imported_at,
-                                       rows_read, rows_imported, rows_quarantined)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                                       rows_read, rows_imported, rows_quarantined, source_name)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
             &[
                 &meta.source,
                 &meta.file_name,
@@ -57,6 +57,7 @@ impl Importer for PgStore {
                 &to_i64(meta.rows_read),
                 &to_i64(rows.len() as u64),
                 &to_i64(quarantined.len() as u64),
+                &meta.source_name,
             ],
         );
         let batch_id: i64 = match inserted {

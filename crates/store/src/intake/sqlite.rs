@@ -44,8 +44,8 @@ impl Importer for SqliteStore {
         }
         let inserted = tx.execute(
             "INSERT INTO import_batch (source, file_name, file_sha256, imported_by, imported_at,
-                                       rows_read, rows_imported, rows_quarantined)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                       rows_read, rows_imported, rows_quarantined, source_name)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             params![
                 meta.source,
                 meta.file_name,
@@ -55,6 +55,7 @@ impl Importer for SqliteStore {
                 to_i64(meta.rows_read),
                 to_i64(rows.len() as u64),
                 to_i64(quarantined.len() as u64),
+                meta.source_name,
             ],
         );
         match inserted {

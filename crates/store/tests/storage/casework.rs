@@ -137,6 +137,7 @@ fn a_family_is_read_for_a_viewer_as_the_viewer_may_see_it(store: &mut Store, _db
                 link_run_id: link_run,
                 families_assessed: 1,
                 families_eligible: 1,
+                labels: Default::default(),
             },
             &[],
             &evidence,

@@ -23,6 +23,7 @@ pub fn batch(source: &str, sha: &str, rows_read: u64) -> NewBatch {
         imported_at: Utc.with_ymd_and_hms(2025, 9, 1, 10, 30, 0).unwrap()
             + chrono::Duration::microseconds(123_456),
         rows_read,
+        source_name: None,
     }
 }
 

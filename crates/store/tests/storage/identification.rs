@@ -41,6 +41,18 @@ fn identification_runs_are_kept_with_their_evidence(store: &mut Store, _db: &Tes
         link_run_id: link_run,
         families_assessed: 2,
         families_eligible: 1,
+        labels: {
+            let mut l = hearth_store::RunLabels::default();
+            l.problems.insert(
+                "crime_asb".into(),
+                hearth_store::ProblemLabel {
+                    label: "Crime".into(),
+                    title: "Parents or children involved in crime".into(),
+                },
+            );
+            l.sources.insert("police".into(), "Police".into());
+            l
+        },
     };
     let assessments = vec![
         FamilyAssessment {
@@ -90,6 +102,9 @@ fn identification_runs_are_kept_with_their_evidence(store: &mut Store, _db: &Tes
         vec![id1, id2]
     );
     assert_eq!(runs[0].profile, "expanded-2015");
+    // The words for the run's keys come back as they were saved.
+    assert_eq!(runs[0].labels, run.labels);
+    assert_eq!(runs[0].labels.problems["crime_asb"].label, "Crime");
     assert_eq!(runs[0].as_at, date(2025, 9, 1));
     assert_eq!(store.assessments(id1).unwrap(), assessments);
     assert_eq!(store.assessments(id2).unwrap(), assessments[1..].to_vec());

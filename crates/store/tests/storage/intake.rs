@@ -368,4 +368,19 @@ fn empty_batches_and_listings(store: &mut Store, _db: &TestDb) {
     assert!(a.id < b.id);
     assert_eq!(store.batches().unwrap(), vec![a, b]);
     assert_eq!(store.load_identities().unwrap().len(), 5);
+    // A source's name for people: the latest import that gave one names it.
+    assert_eq!(store.source_names().unwrap(), vec![]);
+    let mut named = batch("dwp", "e3", 0);
+    named.source_name = Some("DWP".into());
+    store.write_batch(&named, &[], &[]).unwrap();
+    named.file_sha256 = "e4".into();
+    named.source_name = Some("DWP (Jobcentre Plus)".into());
+    store.write_batch(&named, &[], &[]).unwrap();
+    store
+        .write_batch(&batch("dwp", "e5", 0), &[], &[])
+        .unwrap();
+    assert_eq!(
+        store.source_names().unwrap(),
+        vec![("dwp".to_string(), "DWP (Jobcentre Plus)".to_string())]
+    );
 }

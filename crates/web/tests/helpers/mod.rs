@@ -96,6 +96,28 @@ fn person(given: &str, family: &str, dob: NaiveDate, row: u64) -> ImportedRow {
     }
 }
 
+/// The words the seeded run keeps for its keys, as `hearth identify` writes them from the
+/// rules and the mappings.
+fn labels() -> hearth_store::RunLabels {
+    let mut l = hearth_store::RunLabels::default();
+    for (key, label) in [
+        ("crime_asb", "Crime or anti-social behaviour"),
+        ("school_attendance", "School attendance"),
+        ("health", "Health"),
+        ("worklessness", "Worklessness or financial exclusion"),
+    ] {
+        l.problems.insert(
+            key.into(),
+            hearth_store::ProblemLabel {
+                label: label.into(),
+                title: label.into(),
+            },
+        );
+    }
+    l.sources.insert("police".into(), "Police".into());
+    l
+}
+
 /// Three families: 1 (eligible, rank 1: crime, school), 2 (eligible, rank 2: health,
 /// worklessness), 3 (not eligible).
 fn seed(store: &mut Store) {
@@ -106,6 +128,7 @@ fn seed(store: &mut Store) {
         imported_by: "test".into(),
         imported_at: Utc.with_ymd_and_hms(2025, 9, 1, 9, 0, 0).unwrap(),
         rows_read: 6,
+        source_name: Some("Police".into()),
     };
     let rows = vec![
         person("Alice", "Example", date(1985, 3, 2), 2),
@@ -183,6 +206,7 @@ fn seed(store: &mut Store) {
         link_run_id: link_run,
         families_assessed: 3,
         families_eligible: 2,
+        labels: labels(),
     };
     let assess = |family_id, problems: &[&str], rank: Option<i64>| FamilyAssessment {
         family_id,
