@@ -83,6 +83,7 @@ mod eval;
 pub mod export;
 mod expr;
 mod input;
+mod ranking;
 mod rules;
 
 pub use changes::{changes, Changes, NewEvidence};
@@ -93,6 +94,7 @@ pub use eval::{
 };
 pub use expr::Expression;
 pub use input::{FactRef, Family, Person};
+pub use ranking::priority_ranks;
 pub use rules::{
     Aggregate, CostBasis, CostMapping, Eligibility, ErrorKind, Indicator, Location, Priority,
     Problem, Rules, RulesError, Who, Window, WindowBasis,

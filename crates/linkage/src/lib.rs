@@ -57,6 +57,7 @@ mod compare;
 pub mod metrics;
 mod model;
 mod prepare;
+mod review;
 pub mod spec;
 mod stable;
 pub mod standardise;
@@ -66,6 +67,7 @@ pub use compare::{dob_level, level, Comparison, COMPARISONS};
 pub use model::{
     explain, probability, ComparisonParams, Contribution, LevelParams, ScoredPair, TrainedModel,
 };
+pub use review::review_queue;
 pub use stable::{assign_stable_ids, IdChange, StableIds};
 pub use standardise::Dob;
 

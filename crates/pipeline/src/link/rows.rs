@@ -1,0 +1,106 @@
+//! The one place where the link stage's results take the store's shapes: families with
+//! member roles and relationship bases, person changes, review pairs with their
+//! explanations. The vocabularies are `hearth_model`'s enums; the strings the store keeps
+//! today are their `key()` (roles, change kinds) and `label()` (relationship bases). It
+//! converts only: what the results are is decided upstream.
+
+use crate::link::families::Formed;
+use hearth_linkage::{IdChange, Linkage, ScoredPair};
+use hearth_model::{Identity, MemberRole, PersonChangeKind, RelationshipBasis};
+use hearth_store::StoredFamily;
+use hearth_store::{FamilyMember, FamilyRelationship, PersonChange, RecordId, ReviewPair};
+
+/// The store's text for a member's role.
+fn member_role(role: MemberRole) -> String {
+    role.key().to_string()
+}
+
+/// The store's text for why one person is taken to be another's parent.
+fn relationship_basis(basis: RelationshipBasis) -> String {
+    basis.label().to_string()
+}
+
+/// The store's text for how a person changed since the previous run.
+fn change_kind(kind: PersonChangeKind) -> String {
+    kind.key().to_string()
+}
+
+/// The formed families as the store keeps them.
+pub(crate) fn families(formed: &Formed) -> Vec<StoredFamily> {
+    let person_id = |p: usize| formed.person_id[p] as i64;
+    let households = &formed.households;
+    households
+        .families
+        .iter()
+        .zip(&formed.family_ids)
+        .map(|(f, &fid)| StoredFamily {
+            family_id: fid as i64,
+            members: f
+                .members
+                .iter()
+                .map(|m| FamilyMember {
+                    person_id: person_id(m.person),
+                    role: member_role(m.role),
+                    age: m.age.map(i64::from),
+                })
+                .collect(),
+            relationships: f
+                .relationships
+                .iter()
+                .map(|r| FamilyRelationship {
+                    parent_person_id: person_id(r.parent),
+                    child_person_id: person_id(r.child),
+                    basis: relationship_basis(r.basis),
+                })
+                .collect(),
+            area: households
+                .households
+                .get(f.household)
+                .and_then(|h| hearth_households::postcode_sector(&h.address_key)),
+        })
+        .collect()
+}
+
+/// A change to a person's ID as the store keeps it.
+pub(crate) fn person_change(change: &IdChange) -> PersonChange {
+    let (kind, person_id, detail) = match change {
+        IdChange::New { id } => (PersonChangeKind::New, *id, String::new()),
+        IdChange::Merge { kept, absorbed } => (
+            PersonChangeKind::Merged,
+            *kept,
+            format!("absorbed {absorbed:?}"),
+        ),
+        IdChange::Split { kept, new } => (PersonChangeKind::Split, *kept, format!("new {new:?}")),
+    };
+    PersonChange {
+        kind: change_kind(kind),
+        person_id: person_id as i64,
+        detail,
+    }
+}
+
+/// A pair in the review queue as the store keeps it: the lower record key first, with each
+/// comparison's level and weight as JSON.
+pub(crate) fn review_pair(
+    pair: &ScoredPair,
+    linkage: &Linkage,
+    identities: &[(RecordId, String, Identity)],
+) -> ReviewPair {
+    let (a, b) = (
+        identities[pair.left as usize].0,
+        identities[pair.right as usize].0,
+    );
+    let (l, r) = if a < b { (a, b) } else { (b, a) };
+    let explanation: Vec<serde_json::Value> = linkage
+        .explain(pair)
+        .iter()
+        .map(|c| serde_json::json!({"comparison": c.comparison, "level": c.level, "weight": c.weight}))
+        .collect();
+    ReviewPair {
+        record_l: l,
+        record_r: r,
+        match_probability: pair.match_probability,
+        match_weight: pair.match_weight,
+        explanation: serde_json::Value::Array(explanation).to_string(),
+    }
+}
