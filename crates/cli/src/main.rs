@@ -1,8 +1,8 @@
 //! `hearth`: the one binary. A thin layer over the domain crates: each verb lives in
-//! `commands/<verb>.rs`, parses its arguments and calls a library.
+//! `commands/<verb>.rs`, parses its arguments, calls the pipeline (`hearth-pipeline`) or a
+//! domain crate, and prints. It holds no domain rule.
 
 mod commands;
-mod pipeline;
 
 use clap::{Parser, Subcommand};
 

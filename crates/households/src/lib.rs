@@ -46,8 +46,12 @@ pub use hearth_model::standardise::address::{address_key, postcode_sector};
 /// Age in whole years on a date (`hearth_model::standardise::age`).
 pub use hearth_model::standardise::age::age_on;
 
+mod profile;
+
+pub use profile::{most_common, profiles, PersonProfile};
+
 use chrono::{Datelike, NaiveDate};
-use hearth_model::Postcode;
+use hearth_model::{MemberRole, Postcode, RelationshipBasis};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -114,15 +118,6 @@ impl Settings {
     }
 }
 
-/// Where a person is counted in a household.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Role {
-    /// 18 or over at the as-at date (or of unknown age).
-    Adult,
-    /// Under 18 at the as-at date.
-    Child,
-}
-
 /// A member of a household.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
@@ -131,7 +126,7 @@ pub struct Member {
     /// Age in whole years at the as-at date, if the date of birth is known.
     pub age: Option<u32>,
     /// Adult or child.
-    pub role: Role,
+    pub role: MemberRole,
 }
 
 /// People living at one address at the as-at date.
@@ -147,15 +142,6 @@ pub struct Household {
     pub oversized: bool,
 }
 
-/// Why Hearth believes one person is another's parent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Basis {
-    /// Age gap in range and the same family name.
-    AgeGapAndFamilyName,
-    /// Age gap in range; the only adult(s) of a plausible age (lone parent or step-parent).
-    AgeGapOnly,
-}
-
 /// An inferred parent/child relationship.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Relationship {
@@ -164,7 +150,7 @@ pub struct Relationship {
     /// Index of the child in `people`.
     pub child: usize,
     /// The evidence for it.
-    pub basis: Basis,
+    pub basis: RelationshipBasis,
 }
 
 /// A family: the adults and children of one household at the point of identification.
@@ -325,8 +311,8 @@ pub fn infer(people: &[Person], sightings: &[Sighting], settings: &Settings) -> 
                     .date_of_birth
                     .and_then(|d| age_on(d, settings.as_at));
                 let role = match age {
-                    Some(a) if a < settings.adult_age => Role::Child,
-                    _ => Role::Adult,
+                    Some(a) if a < settings.adult_age => MemberRole::Child,
+                    _ => MemberRole::Adult,
                 };
                 Member {
                     person: p,
@@ -339,7 +325,7 @@ pub fn infer(people: &[Person], sightings: &[Sighting], settings: &Settings) -> 
             out.household_of[p] = Some(index);
         }
         let oversized = members.len() > settings.max_household_size;
-        let has_child = members.iter().any(|m| m.role == Role::Child);
+        let has_child = members.iter().any(|m| m.role == MemberRole::Child);
         if !oversized && (has_child || !settings.require_child) {
             out.families.push(Family {
                 household: index,
@@ -456,11 +442,11 @@ fn same_family_name(a: &Person, b: &Person) -> bool {
 
 fn relationships(people: &[Person], members: &[Member], s: &Settings) -> Vec<Relationship> {
     let mut rels = Vec::new();
-    for child in members.iter().filter(|m| m.role == Role::Child) {
+    for child in members.iter().filter(|m| m.role == MemberRole::Child) {
         let Some(child_age) = child.age else { continue };
         let candidates: Vec<&Member> = members
             .iter()
-            .filter(|m| m.role == Role::Adult)
+            .filter(|m| m.role == MemberRole::Adult)
             .filter(|m| {
                 m.age.is_some_and(|a| {
                     a >= child_age + s.parent_min_gap && a <= child_age + s.parent_max_gap
@@ -469,9 +455,9 @@ fn relationships(people: &[Person], members: &[Member], s: &Settings) -> Vec<Rel
             .collect();
         for adult in &candidates {
             let basis = if same_family_name(&people[adult.person], &people[child.person]) {
-                Basis::AgeGapAndFamilyName
+                RelationshipBasis::AgeGapAndFamilyName
             } else {
-                Basis::AgeGapOnly
+                RelationshipBasis::AgeGap
             };
             rels.push(Relationship {
                 parent: adult.person,

@@ -154,10 +154,15 @@ fn family_needs_a_child_and_parents_are_inferred() {
     );
     let f = &out.families[0];
     assert_eq!(f.members.len(), 4);
-    let roles: Vec<Role> = f.members.iter().map(|m| m.role).collect();
+    let roles: Vec<MemberRole> = f.members.iter().map(|m| m.role).collect();
     assert_eq!(
         roles,
-        vec![Role::Adult, Role::Adult, Role::Child, Role::Adult]
+        vec![
+            MemberRole::Adult,
+            MemberRole::Adult,
+            MemberRole::Child,
+            MemberRole::Adult
+        ]
     );
     assert_eq!(
         f.relationships,
@@ -165,12 +170,12 @@ fn family_needs_a_child_and_parents_are_inferred() {
             Relationship {
                 parent: 0,
                 child: 2,
-                basis: Basis::AgeGapAndFamilyName
+                basis: RelationshipBasis::AgeGapAndFamilyName
             },
             Relationship {
                 parent: 1,
                 child: 2,
-                basis: Basis::AgeGapOnly
+                basis: RelationshipBasis::AgeGap
             },
         ]
     );

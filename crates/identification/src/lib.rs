@@ -84,6 +84,7 @@ mod eval;
 pub mod export;
 mod expr;
 mod input;
+mod ranking;
 mod rules;
 
 pub use changes::{changes, Changes, NewEvidence};
@@ -95,6 +96,7 @@ pub use eval::{
 };
 pub use expr::Expression;
 pub use input::{FactRef, Family, Person};
+pub use ranking::priority_ranks;
 pub use rules::{
     Aggregate, CostBasis, CostMapping, Eligibility, Indicator, Priority, Problem, Rules, Who,
     Window, WindowBasis,

@@ -31,6 +31,7 @@ use std::path::{Path, PathBuf};
 pub struct Mapping {
     pub(crate) path: PathBuf,
     pub(crate) source: String,
+    pub(crate) name: Option<String>,
     pub(crate) files: Vec<String>,
     pub(crate) encoding: Encoding,
     pub(crate) sheet: Option<String>,
@@ -64,6 +65,10 @@ impl Mapping {
         Ok(Mapping {
             path,
             source: raw.source,
+            name: raw
+                .name
+                .map(|n| n.trim().to_string())
+                .filter(|n| !n.is_empty()),
             files: raw.files,
             encoding: raw.encoding,
             sheet: raw.sheet,
@@ -84,6 +89,12 @@ impl Mapping {
     /// The source's name, e.g. `police`.
     pub fn source(&self) -> &str {
         &self.source
+    }
+
+    /// The source's name for people, e.g. `Police` (the mapping's optional `name`): pages
+    /// show it instead of the key.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
     }
 
     /// The event type of every fact from this source, e.g. `incident`.

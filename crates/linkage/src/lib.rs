@@ -69,6 +69,7 @@ mod model;
 mod people;
 mod prepare;
 mod record;
+mod review;
 mod review_list;
 mod score;
 mod settings;
@@ -84,6 +85,7 @@ pub use model::{
     explain, probability, ComparisonParams, Contribution, LevelParams, ScoredPair, TrainedModel,
 };
 pub use record::LinkRecord;
+pub use review::review_queue;
 pub use score::vetoed;
 pub use settings::{Constraints, Settings};
 pub use stable::{assign_stable_ids, IdChange, StableIds};

@@ -7,7 +7,7 @@
 //! looking (so the server keeps them per run). Who may see them is decided elsewhere.
 
 use crate::labels::{agency_label, problem_label};
-use hearth_store::{EvidenceRow, RecordTrail};
+use hearth_store::{EvidenceRow, RecordTrail, RunLabels};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -48,7 +48,7 @@ pub(crate) struct Event {
     pub date: Option<String>,
     pub source: String,
     /// The agency, for people, e.g. `Police`.
-    pub agency: &'static str,
+    pub agency: String,
     pub event_type: String,
     pub details: String,
 }
@@ -58,7 +58,7 @@ pub(crate) struct Event {
 pub(crate) struct Agency {
     pub source: String,
     /// For people, e.g. `Children's social care`.
-    pub agency: &'static str,
+    pub agency: String,
     /// How many of the members' records it holds, about how many members.
     pub records: usize,
     pub people: usize,
@@ -92,6 +92,7 @@ impl FamilyFacts {
         evidence: Vec<EvidenceRow>,
         trails: Vec<RecordTrail>,
         record_people: &[(i64, i64)],
+        labels: &RunLabels,
         templates: &minijinja::Environment<'_>,
     ) -> Result<FamilyFacts, minijinja::Error> {
         let person_of: HashMap<i64, i64> = record_people.iter().copied().collect();
@@ -101,7 +102,7 @@ impl FamilyFacts {
                 Some(Event {
                     person_id: *person_of.get(&t.record_id.0)?,
                     date: t.event_date.map(|d| d.to_string()),
-                    agency: agency_label(&t.source),
+                    agency: agency_label(labels, &t.source),
                     source: t.source.clone(),
                     event_type: t.event_type.replace('_', " "),
                     details: readable_attributes(&t.attributes),
@@ -126,7 +127,7 @@ impl FamilyFacts {
             .into_iter()
             .map(|(source, (records, people, latest))| Agency {
                 source: source.to_string(),
-                agency: agency_label(source),
+                agency: agency_label(labels, source),
                 records,
                 people: people.len(),
                 latest: latest.map(str::to_string),
@@ -137,7 +138,7 @@ impl FamilyFacts {
                 .cmp(&a.latest)
                 .then_with(|| a.source.cmp(&b.source))
         });
-        let problems = minijinja::Value::from_serialize(group_evidence(evidence, trails));
+        let problems = minijinja::Value::from_serialize(group_evidence(evidence, trails, labels));
         let timeline = minijinja::Value::from_serialize(&timeline);
         let team = minijinja::Value::from_serialize(&team);
         let html = templates.get_template("family_facts.html")?.render(minijinja::context! {
@@ -158,6 +159,7 @@ impl FamilyFacts {
 pub(crate) fn group_evidence(
     evidence: Vec<EvidenceRow>,
     trails: Vec<RecordTrail>,
+    labels: &RunLabels,
 ) -> Vec<ProblemEvidence> {
     let trails: HashMap<i64, Trail> = trails
         .into_iter()
@@ -180,7 +182,7 @@ pub(crate) fn group_evidence(
     for e in evidence {
         if grouped.last().map(|g| &g.key) != Some(&e.problem_key) {
             grouped.push(ProblemEvidence {
-                label: problem_label(&e.problem_key),
+                label: problem_label(labels, &e.problem_key),
                 key: e.problem_key.clone(),
                 evidence: Vec::new(),
             });

@@ -1,11 +1,13 @@
 //! The words shown for keys that come from the data: headline problems, partner agencies and
 //! case statuses (with their tag colours).
 //!
-//! Problem and agency labels are hard-coded here for now; a later change reads them from the
-//! identification run instead. This module only maps keys to words: it does not decide what
-//! a viewer may see.
+//! Problem and agency words come from the identification run, which keeps them from the
+//! council's rules and mappings (`hearth_store::RunLabels`), so a council's own problem or
+//! source is named as the council names it. This module only maps keys to words: it does
+//! not decide what a viewer may see.
 
 use hearth_model::CaseStatus;
+use hearth_store::RunLabels;
 
 /// A stored status's label (`Unknown` for a key this build does not know).
 pub(crate) fn status_label(key: &str) -> &'static str {
@@ -24,40 +26,32 @@ pub(crate) fn status_tag_class(status: &str) -> &'static str {
     }
 }
 
-/// A headline problem's plain-English label.
-pub(crate) fn problem_label(key: &str) -> String {
-    match key {
-        "crime_asb" => "Crime or anti-social behaviour".into(),
-        "school_attendance" => "School attendance".into(),
-        "children_need_help" => "Children who need help".into(),
-        "worklessness" => "Worklessness or financial exclusion".into(),
-        "domestic_abuse" => "Domestic abuse".into(),
-        "health" => "Health".into(),
-        "early_years" => "Early years".into(),
-        "housing" => "Housing".into(),
-        "education" => "Education".into(),
-        other => {
-            let s = other.replace('_', " ");
-            let mut c = s.chars();
-            c.next()
-                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-                .unwrap_or_default()
-        }
+/// A headline problem's short label, as the run's rules name it (its key in plain words when
+/// the run has none: a run made before runs kept their words).
+pub(crate) fn problem_label(labels: &RunLabels, key: &str) -> String {
+    match labels.problems.get(key) {
+        Some(p) if !p.label.is_empty() => p.label.clone(),
+        _ => humanise(key),
     }
 }
 
-/// A partner source as people name the agency.
-pub(crate) fn agency_label(source: &str) -> &'static str {
-    match source {
-        "police" => "Police",
-        "schools" => "Schools (education)",
-        "social_care" => "Children's social care",
-        "dwp" => "DWP (Jobcentre Plus)",
-        "health" => "NHS health services",
-        "housing" => "Housing",
-        "youth_justice" => "Youth justice",
-        _ => "Another partner",
-    }
+/// A partner source as people name the agency: the name its mapping gives, kept with the
+/// run (its key in plain words when there is none).
+pub(crate) fn agency_label(labels: &RunLabels, source: &str) -> String {
+    labels
+        .sources
+        .get(source)
+        .cloned()
+        .unwrap_or_else(|| humanise(source))
+}
+
+/// `youth_justice` → `Youth justice`.
+fn humanise(key: &str) -> String {
+    let s = key.replace('_', " ");
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -66,5 +60,23 @@ mod tests {
     fn stored_statuses_have_labels() {
         assert_eq!(super::status_label("in_progress"), "In progress");
         assert_eq!(super::status_label("nope"), "Unknown");
+    }
+
+    #[test]
+    fn problems_and_agencies_are_named_as_the_run_names_them() {
+        let mut labels = hearth_store::RunLabels::default();
+        labels.problems.insert(
+            "rough_sleeping".into(),
+            hearth_store::ProblemLabel {
+                label: "Rough sleeping".into(),
+                title: "Adults sleeping rough".into(),
+            },
+        );
+        labels.sources.insert("dwp".into(), "DWP (Jobcentre Plus)".into());
+        assert_eq!(super::problem_label(&labels, "rough_sleeping"), "Rough sleeping");
+        assert_eq!(super::agency_label(&labels, "dwp"), "DWP (Jobcentre Plus)");
+        // A key the run does not name reads as plain words, not as a built-in guess.
+        assert_eq!(super::problem_label(&labels, "crime_asb"), "Crime asb");
+        assert_eq!(super::agency_label(&labels, "youth_justice"), "Youth justice");
     }
 }

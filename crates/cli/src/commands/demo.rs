@@ -1,7 +1,8 @@
 //! `hearth demo`: the whole job on a synthetic borough, in one command.
 
-use crate::pipeline::{identify, import, link, shipped};
+use super::shipped;
 use anyhow::Context;
+use hearth_pipeline::{identify, import, link};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -83,7 +84,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         &super::current_user(),
         None,
     )?;
-    import::print_outcomes(&outcomes);
+    super::import::print_outcomes(&outcomes);
     println!("Import time: {:.1} s", t.elapsed().as_secs_f64());
 
     println!("\n== 3. Link people and families (as at {as_at})");

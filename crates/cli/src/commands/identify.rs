@@ -1,7 +1,8 @@
 //! `hearth identify`.
 
-use crate::pipeline::{identify, shipped};
+use super::shipped;
 use anyhow::Context;
+use hearth_pipeline::identify;
 use std::path::PathBuf;
 
 /// Arguments of `hearth identify`.

@@ -1,6 +1,7 @@
 //! `hearth import`.
 
-use crate::pipeline::{import, shipped};
+use super::shipped;
+use hearth_pipeline::import::{self, FileOutcome};
 use std::path::PathBuf;
 
 /// Arguments of `hearth import`.
@@ -37,10 +38,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         &user,
         args.today,
     )?;
-    import::print_outcomes(&outcomes);
+    print_outcomes(&outcomes);
     let failed = outcomes
         .iter()
-        .filter(|o| matches!(o, import::FileOutcome::Failed { .. }))
+        .filter(|o| matches!(o, FileOutcome::Failed { .. }))
         .count();
     if failed > 0 {
         anyhow::bail!(
@@ -49,4 +50,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Prints what happened to each file, then a total. Never prints cell values.
+pub fn print_outcomes(outcomes: &[FileOutcome]) {
+    for o in outcomes {
+        match o {
+            FileOutcome::Imported(s) => print!("{s}"),
+            FileOutcome::AlreadyImported { file, batch } => {
+                println!("{file}: already imported (batch {batch}); nothing to do")
+            }
+            FileOutcome::Failed { file, error } => println!("{file}: NOT IMPORTED: {error}"),
+        }
+    }
 }

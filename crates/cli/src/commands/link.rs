@@ -37,7 +37,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let as_at = args
                 .as_at
                 .unwrap_or_else(|| chrono::Local::now().date_naive());
-            let report = crate::pipeline::link::link_store(&mut store, as_at)?;
+            let report = hearth_pipeline::link::link_store(&mut store, as_at)?;
             println!("{report}");
             Ok(())
         }

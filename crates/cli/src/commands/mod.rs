@@ -10,7 +10,24 @@ pub mod serve;
 pub mod synth;
 pub mod users;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// A configuration folder or file shipped with Hearth (`mappings/`, `rules/…`): the path as
+/// given if it exists, else the same path inside the source tree this binary was built from,
+/// so that the commands work from any folder on a developer's machine.
+pub fn shipped(path: &Path) -> PathBuf {
+    if path.exists() || path.is_absolute() {
+        return path.to_path_buf();
+    }
+    let in_tree = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(path);
+    if in_tree.exists() {
+        in_tree
+    } else {
+        path.to_path_buf()
+    }
+}
 
 /// Where the store is: shared by every verb that uses it.
 #[derive(clap::Args, Debug, Clone)]

@@ -70,7 +70,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         UsersCommand::List { store } => {
             let mut s = store.open()?;
             for u in s.users()? {
-                let role = hearth_web::Role::parse(&u.role).map_or("unknown", |r| r.label());
+                let role = u.role.label();
                 let active = if u.active { "" } else { " (cannot sign in)" };
                 println!("{:<24} {role}{active}", u.user_name);
             }
@@ -146,7 +146,7 @@ pub fn create_demo_accounts(
         {
             let now = chrono::Utc::now();
             let mut case = hearth_store::FamilyCase::new(a.family_id, now, "demo");
-            case.set_status("referred", now, "demo");
+            case.set_status(hearth_model::CaseStatus::Referred, now, "demo");
             case.assign(lead_worker, now, "demo");
             store.save_family_case(&case)?;
             assigned.push(a.family_id);

@@ -9,8 +9,10 @@ use crate::costs::UnitCosts;
 pub struct Problem {
     /// Key used in output and in the ground truth, e.g. `crime_asb`.
     pub key: String,
-    /// Title for people.
+    /// Title for people, in full.
     pub title: String,
+    /// A short name for lists and tags (the file's `label`; the title when it gives none).
+    pub label: String,
 }
 
 /// When a family is eligible.

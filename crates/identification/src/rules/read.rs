@@ -100,6 +100,7 @@ pub(super) struct RawPriority {
 pub(super) struct RawProblem {
     pub key: String,
     pub title: String,
+    pub label: Option<String>,
 }
 
 /// One `[[indicators]]` entry as read.

@@ -114,9 +114,15 @@ fn problems(raw: Vec<RawProblem>, err: Errors) -> Result<Vec<Problem>, RulesErro
                 "this key appears twice".into(),
             ));
         }
+        let label = p
+            .label
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .unwrap_or_else(|| p.title.clone());
         problems.push(Problem {
             key: p.key,
             title: p.title,
+            label,
         });
     }
     Ok(problems)

@@ -202,6 +202,7 @@ pub(crate) struct AttributeMapping {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawMapping {
     pub source: String,
+    pub name: Option<String>,
     pub files: Vec<String>,
     #[serde(default)]
     pub encoding: Encoding,

@@ -98,7 +98,7 @@ pub(super) async fn families(
                     .iter()
                     .map(|p| ProblemChoice {
                         key: p,
-                        label: problem_label(p),
+                        label: problem_label(&r.run.labels, p),
                     })
                     .collect()
             })

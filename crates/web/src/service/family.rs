@@ -88,7 +88,13 @@ pub(crate) async fn record(
                 std::mem::take(&mut view.evidence),
                 std::mem::take(&mut view.trails),
             );
-            let f = FamilyFacts::new(evidence, trails, &view.record_people, state.templates())
+            let f = FamilyFacts::new(
+                evidence,
+                trails,
+                &view.record_people,
+                &run.run.labels,
+                state.templates(),
+            )
                 .map_err(|e| WebError::Internal(format!("rendering family_facts.html: {e}")))?;
             state
                 .caches()

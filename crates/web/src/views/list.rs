@@ -16,11 +16,11 @@ pub(crate) struct Problem {
     pub label: String,
 }
 
-fn problems(keys: &[String]) -> Vec<Problem> {
+fn problems(labels: &hearth_store::RunLabels, keys: &[String]) -> Vec<Problem> {
     keys.iter()
         .map(|k| Problem {
             key: k.clone(),
-            label: problem_label(k),
+            label: problem_label(labels, k),
         })
         .collect()
 }
@@ -193,7 +193,7 @@ pub(crate) fn row(run: &RunData, cases: &Cases, key: &RowKey) -> FamilyRow {
     FamilyRow {
         family_id: a.family_id,
         priority_rank: a.priority_rank,
-        problems: problems(&a.problems),
+        problems: problems(&run.run.labels, &a.problems),
         adults,
         children,
         estimated_cost: a.estimated_cost,
@@ -280,7 +280,7 @@ pub(crate) fn list_row<'a>(run: &'a RunData, cases: &'a Cases, key: &RowKey) -> 
         problems: a
             .problems
             .iter()
-            .map(|p| problem_label(p))
+            .map(|p| problem_label(&run.run.labels, p))
             .collect::<Vec<_>>()
             .join(", "),
         area: key

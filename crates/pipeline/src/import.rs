@@ -1,6 +1,10 @@
-//! Import partner files into the store: read and validate with intake, write each file as
-//! one batch.
+//! Import partner files into the store: read and validate with `hearth-intake`, write each
+//! file as one batch.
+//!
+//! It does not read or check rows itself (intake does), and it prints nothing: each file's
+//! [`FileOutcome`] is returned for the caller to report.
 
+use crate::hash::hex_sha256;
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use hearth_intake::{ImportSummary, Mapping, ReadOptions};
@@ -130,6 +134,7 @@ fn import_one(
         imported_by: user.to_string(),
         imported_at: chrono::Utc::now(),
         rows_read: import.rows_read,
+        source_name: mapping.name().map(str::to_string),
     };
     tracing::info!(
         source = %meta.source,
@@ -143,26 +148,5 @@ fn import_one(
             file: name.to_string(),
             batch: b.id.0,
         }),
-    }
-}
-
-fn hex_sha256(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// Prints what happened to each file, then a total. Never prints cell values.
-pub fn print_outcomes(outcomes: &[FileOutcome]) {
-    for o in outcomes {
-        match o {
-            FileOutcome::Imported(s) => print!("{s}"),
-            FileOutcome::AlreadyImported { file, batch } => {
-                println!("{file}: already imported (batch {batch}); nothing to do")
-            }
-            FileOutcome::Failed { file, error } => println!("{file}: NOT IMPORTED: {error}"),
-        }
     }
 }

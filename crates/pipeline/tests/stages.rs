@@ -1,0 +1,253 @@
+//! The pipeline's stages against a temporary store: a small synthetic borough imported,
+//! linked and identified, then run again. SQLite in a temporary folder; the same on
+//! PostgreSQL when `HEARTH_TEST_POSTGRES_URL` is set at build time.
+
+use hearth_model::{MemberRole, RelationshipBasis};
+use chrono::NaiveDate;
+use hearth_pipeline::import::{self, FileOutcome};
+use hearth_pipeline::{identify, link};
+use hearth_store::{ReviewDecision, Store};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn shipped(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(path)
+}
+
+fn as_at() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 9, 1).unwrap()
+}
+
+/// A synthetic borough of `people` written under `dir`; its partner files.
+fn borough(dir: &Path, people: usize) -> Vec<PathBuf> {
+    let config = hearth_synth::Config {
+        people,
+        seed: 7,
+        ..Default::default()
+    };
+    let borough = hearth_synth::generate(&config).unwrap();
+    hearth_synth::write(&borough, dir).unwrap();
+    import::partner_files(&[dir.join("sources")]).unwrap()
+}
+
+fn import_all(store: &mut Store, files: &[PathBuf]) -> Vec<FileOutcome> {
+    import::import_files(store, files, &shipped("mappings"), "tester", Some(as_at())).unwrap()
+}
+
+fn imported_rows(outcomes: &[FileOutcome]) -> u64 {
+    outcomes
+        .iter()
+        .map(|o| match o {
+            FileOutcome::Imported(s) => s.rows_imported,
+            FileOutcome::AlreadyImported { file, .. } => panic!("{file} was already imported"),
+            FileOutcome::Failed { file, error } => panic!("{file}: {error}"),
+        })
+        .sum()
+}
+
+fn identify_at(store: &mut Store, at: NaiveDate) -> identify::IdentifyReport {
+    let (rules, sha) = identify::load_rules(&shipped("rules/expanded-2015.toml")).unwrap();
+    identify::identify_store(store, &rules, &sha, at).unwrap()
+}
+
+/// Import, link, identify; then link and identify again on the same data: counts agree with
+/// what was imported, person and family IDs are kept, and nothing is reported as changed.
+fn the_stages_run_and_a_second_run_keeps_ids_and_changes_nothing(store: &mut Store, dir: &Path) {
+    let files = borough(dir, 600);
+    assert!(files.len() >= 2, "{files:?}");
+    let outcomes = import_all(store, &files);
+    let rows = imported_rows(&outcomes);
+    assert!(rows > 0);
+    for o in import_all(store, &files) {
+        assert!(
+            matches!(o, FileOutcome::AlreadyImported { .. }),
+            "a file imported twice"
+        );
+    }
+
+    let first = link::link_store(store, as_at()).unwrap();
+    assert_eq!(first.records as u64, rows);
+    assert!(first.people > 0 && first.people < first.records, "{first}");
+    assert_eq!(first.new_people, first.people, "{first}");
+    assert_eq!((first.merges, first.splits), (0, 0), "{first}");
+    assert!(
+        first.families > 0 && first.families <= first.households,
+        "{first}"
+    );
+    assert_eq!(first.decisions_applied, 0);
+    let people_before = store.person_assignment().unwrap();
+    let families_before = store.families().unwrap();
+    assert_eq!(families_before.len(), first.families);
+    assert_eq!(store.pending_review().unwrap().len(), first.review_pairs);
+    // Every family read back has an adult, and a child's parent is one of its adults.
+    for f in &families_before {
+        assert!(f.members.iter().any(|m| m.role == MemberRole::Adult));
+        for r in &f.relationships {
+            let role_of = |p| f.members.iter().find(|m| m.person_id == p).map(|m| m.role);
+            assert_eq!(role_of(r.parent_person_id), Some(MemberRole::Adult));
+            assert!(RelationshipBasis::ALL.contains(&r.basis));
+        }
+    }
+
+    let identified = identify_at(store, as_at());
+    let id = &identified.identification;
+    assert!(!identified.had_previous);
+    assert_eq!(id.families.len(), first.families);
+    let eligible: Vec<i64> = id.eligible().map(|f| f.family_id as i64).collect();
+    assert!(!eligible.is_empty(), "{identified}");
+    assert_eq!(identified.newly_eligible, eligible);
+    let assessments = store.assessments(identified.run_id).unwrap();
+    assert_eq!(assessments.len(), id.families.len());
+    let ranks: Vec<i64> = assessments.iter().filter_map(|a| a.priority_rank).collect();
+    assert_eq!(ranks, (1..=eligible.len() as i64).collect::<Vec<_>>());
+
+    let second = link::link_store(store, as_at()).unwrap();
+    assert_eq!(
+        (second.records, second.people),
+        (first.records, first.people)
+    );
+    assert_eq!(
+        (second.new_people, second.merges, second.splits),
+        (0, 0, 0),
+        "{second}"
+    );
+    assert_eq!(store.person_assignment().unwrap(), people_before);
+    assert_eq!(store.families().unwrap(), families_before);
+
+    let again = identify_at(store, as_at());
+    assert!(again.had_previous);
+    assert!(again.newly_eligible.is_empty(), "{again}");
+    assert!(again.no_longer_eligible.is_empty(), "{again}");
+    assert!(again.new_evidence.is_empty(), "{again}");
+    assert_eq!(
+        again.identification.eligible().next().map(|f| f.family_id),
+        id.eligible().next().map(|f| f.family_id)
+    );
+    assert!(again.to_string().contains(
+        "Since the previous run: 0 newly eligible, 0 no longer eligible, 0 with new evidence"
+    ));
+}
+
+#[test]
+fn the_stages_run_on_sqlite_and_a_second_run_keeps_ids_and_changes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("hearth.sqlite");
+    let mut store = Store::open(&path.to_string_lossy()).unwrap();
+    the_stages_run_and_a_second_run_keeps_ids_and_changes_nothing(&mut store, tmp.path());
+}
+
+#[test]
+fn a_later_run_reports_the_families_that_changed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&tmp.path().join("hearth.sqlite").to_string_lossy()).unwrap();
+    import_all(&mut store, &borough(tmp.path(), 600));
+    link::link_store(&mut store, as_at()).unwrap();
+    let first = identify_at(&mut store, as_at());
+    let before: BTreeSet<i64> = first
+        .identification
+        .eligible()
+        .map(|f| f.family_id as i64)
+        .collect();
+
+    // Three years on, the evidence has aged out of the rules' windows.
+    let later = NaiveDate::from_ymd_opt(2028, 9, 1).unwrap();
+    let second = identify_at(&mut store, later);
+    let now: BTreeSet<i64> = second
+        .identification
+        .eligible()
+        .map(|f| f.family_id as i64)
+        .collect();
+    assert!(second.had_previous);
+    assert!(!second.no_longer_eligible.is_empty(), "{second}");
+    assert_eq!(
+        second.no_longer_eligible,
+        before.difference(&now).copied().collect::<Vec<_>>()
+    );
+    assert_eq!(
+        second.newly_eligible,
+        now.difference(&before).copied().collect::<Vec<_>>()
+    );
+    assert!(second
+        .new_evidence
+        .iter()
+        .all(|f| before.contains(f) && now.contains(f)));
+}
+
+#[test]
+fn only_two_files_import_and_link() {
+    let tmp = tempfile::tempdir().unwrap();
+    let files: Vec<PathBuf> = borough(tmp.path(), 300)
+        .into_iter()
+        .filter(|f| {
+            let name = f.file_name().unwrap().to_string_lossy();
+            name.starts_with("schools") || name.starts_with("police")
+        })
+        .collect();
+    assert_eq!(files.len(), 2, "{files:?}");
+    let mut store = Store::open(&tmp.path().join("hearth.sqlite").to_string_lossy()).unwrap();
+    let rows = imported_rows(&import_all(&mut store, &files));
+    let report = link::link_store(&mut store, as_at()).unwrap();
+    assert_eq!(report.records as u64, rows);
+    assert_eq!(store.person_assignment().unwrap().len() as u64, rows);
+}
+
+#[test]
+fn identify_needs_a_linkage_run_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&tmp.path().join("hearth.sqlite").to_string_lossy()).unwrap();
+    let (rules, sha) = identify::load_rules(&shipped("rules/expanded-2015.toml")).unwrap();
+    let err = identify::identify_store(&mut store, &rules, &sha, as_at())
+        .err()
+        .expect("no linkage run");
+    assert!(err.to_string().contains("run `hearth link` first"), "{err}");
+}
+
+#[test]
+fn a_reviewers_decision_is_applied_by_the_next_run_and_not_asked_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&tmp.path().join("hearth.sqlite").to_string_lossy()).unwrap();
+    import_all(&mut store, &borough(tmp.path(), 600));
+    link::link_store(&mut store, as_at()).unwrap();
+    let pending = store.pending_review().unwrap();
+    let Some(pair) = pending.first() else {
+        panic!("no pair to review in a borough of 600");
+    };
+    let decision = ReviewDecision {
+        record_l: pair.record_l,
+        record_r: pair.record_r,
+        is_match: false,
+    };
+    assert!(store.decide_review(&decision, "reviewer").unwrap());
+    let again = link::link_store(&mut store, as_at()).unwrap();
+    assert_eq!(again.decisions_applied, 1, "{again}");
+    assert!(!store
+        .pending_review()
+        .unwrap()
+        .iter()
+        .any(|p| (p.record_l, p.record_r) == (pair.record_l, pair.record_r)));
+}
+
+/// The same on PostgreSQL, in a schema of its own.
+#[test]
+#[cfg_attr(
+    not(hearth_pg),
+    ignore = "set HEARTH_TEST_POSTGRES_URL to run on PostgreSQL"
+)]
+fn the_stages_run_on_postgresql_and_a_second_run_keeps_ids_and_changes_nothing() {
+    let url = std::env::var("HEARTH_TEST_POSTGRES_URL")
+        .expect("HEARTH_TEST_POSTGRES_URL was set when this test was built but is not now");
+    let schema = format!("hearth_pipeline_test_{}", std::process::id());
+    let options = hearth_store::OpenOptions {
+        pg_schema: Some(schema.clone()),
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let mut store = Store::open_with(&url, &options).unwrap();
+    the_stages_run_and_a_second_run_keeps_ids_and_changes_nothing(&mut store, tmp.path());
+    drop(store);
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    client
+        .batch_execute(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
+        .unwrap();
+}
