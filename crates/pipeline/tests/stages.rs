@@ -81,9 +81,8 @@ fn the_stages_run_and_a_second_run_keeps_ids_and_changes_nothing(store: &mut Sto
     let families_before = store.families().unwrap();
     assert_eq!(families_before.len(), first.families);
     assert_eq!(store.pending_review().unwrap().len(), first.review_pairs);
-    // Every family read back has an adult, and a child's parent is one of its adults.
+    // A child's parent, read back, is one of the family's adults.
     for f in &families_before {
-        assert!(f.members.iter().any(|m| m.role == MemberRole::Adult));
         for r in &f.relationships {
             let role_of = |p| f.members.iter().find(|m| m.person_id == p).map(|m| m.role);
             assert_eq!(role_of(r.parent_person_id), Some(MemberRole::Adult));

@@ -88,18 +88,10 @@ pub(crate) struct Relationship {
     pub child_name: Option<String>,
 }
 
-/// The most frequent value (ties: the first seen).
-// FIXME(#10): use hearth_households' consolidation
+/// The most frequent non-blank value (ties: the first seen): the one profile consolidation,
+/// `hearth_households::most_common`, as linkage uses it.
 fn most_common<'a>(values: impl Iterator<Item = Option<String>> + 'a) -> Option<String> {
-    let mut counts: Vec<(String, usize)> = Vec::new();
-    for v in values.flatten().filter(|v| !v.trim().is_empty()) {
-        match counts.iter_mut().find(|(k, _)| *k == v) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((v, 1)),
-        }
-    }
-    let best = counts.iter().map(|(_, n)| *n).max()?;
-    counts.into_iter().find(|(_, n)| *n == best).map(|(k, _)| k)
+    hearth_households::most_common(values.flatten().filter(|v| !v.trim().is_empty()))
 }
 
 fn name_of(i: &PersonIdentity) -> Option<String> {
