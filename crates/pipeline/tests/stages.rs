@@ -2,8 +2,8 @@
 //! linked and identified, then run again. SQLite in a temporary folder; the same on
 //! PostgreSQL when `HEARTH_TEST_POSTGRES_URL` is set at build time.
 
-use hearth_model::{MemberRole, RelationshipBasis};
 use chrono::NaiveDate;
+use hearth_model::{MemberRole, RelationshipBasis};
 use hearth_pipeline::import::{self, FileOutcome};
 use hearth_pipeline::{identify, link};
 use hearth_store::{ReviewDecision, Store};

@@ -72,11 +72,19 @@ mod tests {
                 title: "Adults sleeping rough".into(),
             },
         );
-        labels.sources.insert("dwp".into(), "DWP (Jobcentre Plus)".into());
-        assert_eq!(super::problem_label(&labels, "rough_sleeping"), "Rough sleeping");
+        labels
+            .sources
+            .insert("dwp".into(), "DWP (Jobcentre Plus)".into());
+        assert_eq!(
+            super::problem_label(&labels, "rough_sleeping"),
+            "Rough sleeping"
+        );
         assert_eq!(super::agency_label(&labels, "dwp"), "DWP (Jobcentre Plus)");
         // A key the run does not name reads as plain words, not as a built-in guess.
         assert_eq!(super::problem_label(&labels, "crime_asb"), "Crime asb");
-        assert_eq!(super::agency_label(&labels, "youth_justice"), "Youth justice");
+        assert_eq!(
+            super::agency_label(&labels, "youth_justice"),
+            "Youth justice"
+        );
     }
 }

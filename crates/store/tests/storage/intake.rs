@@ -376,9 +376,7 @@ fn empty_batches_and_listings(store: &mut Store, _db: &TestDb) {
     named.file_sha256 = "e4".into();
     named.source_name = Some("DWP (Jobcentre Plus)".into());
     store.write_batch(&named, &[], &[]).unwrap();
-    store
-        .write_batch(&batch("dwp", "e5", 0), &[], &[])
-        .unwrap();
+    store.write_batch(&batch("dwp", "e5", 0), &[], &[]).unwrap();
     assert_eq!(
         store.source_names().unwrap(),
         vec![("dwp".to_string(), "DWP (Jobcentre Plus)".to_string())]

@@ -95,7 +95,7 @@ pub(crate) async fn record(
                 &run.run.labels,
                 state.templates(),
             )
-                .map_err(|e| WebError::Internal(format!("rendering family_facts.html: {e}")))?;
+            .map_err(|e| WebError::Internal(format!("rendering family_facts.html: {e}")))?;
             state
                 .caches()
                 .keep_family_facts(run.run.id, family_id, f.clone());

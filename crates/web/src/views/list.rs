@@ -172,7 +172,9 @@ pub(crate) fn row_key<'a>(run: &'a RunData, cases: &'a Cases, i: usize) -> Optio
     let case = cases.cases.get(&a.family_id);
     Some(RowKey {
         assessment: a,
-        status: case.map_or(hearth_model::CaseStatus::Identified, |c| c.status).key(),
+        status: case
+            .map_or(hearth_model::CaseStatus::Identified, |c| c.status)
+            .key(),
         lead_worker_user_id: case.and_then(|c| c.lead_worker_user_id),
         area: run.area_of.get(i).copied().flatten(),
     })

@@ -161,7 +161,11 @@ pub(crate) fn family_detail(
                 .collect()
         })
         .unwrap_or_default();
-    let status = case.as_ref().map_or(hearth_model::CaseStatus::Identified, |c| c.status).key().to_string();
+    let status = case
+        .as_ref()
+        .map_or(hearth_model::CaseStatus::Identified, |c| c.status)
+        .key()
+        .to_string();
     let lead = case.as_ref().and_then(|c| c.lead_worker_user_id);
     let relationships: Vec<Relationship> = family
         .map(|f| {
