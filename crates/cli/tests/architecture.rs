@@ -379,7 +379,7 @@ fn module_cycles(src: &Path) -> Vec<String> {
         let mut p = path.clone();
         for _ in 0..8 {
             let mut len = p.len();
-            while len > 0 && !modules.contains_key(&p[..len].to_vec()) {
+            while len > 0 && !modules.contains_key(&p[..len]) {
                 len -= 1;
             }
             let module = p[..len].to_vec();
