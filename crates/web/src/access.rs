@@ -103,13 +103,17 @@ impl RoleHome for Role {
     }
 }
 
-/// May open every family, whatever its case (so [`family_access`] does not look at the
-/// case).
-pub(crate) fn opens_every_family(role: Role) -> bool {
+/// Opens families by what the run says of them, not by who is assigned: the roles that
+/// list the eligible families. They may open a family eligible in the latest run or one
+/// with a case (worked on: assigned or moved on, even if since closed); any other family
+/// (the borough's many families that are not eligible) is none of their business.
+pub(crate) fn opens_families_by_the_run(role: Role) -> bool {
     matches!(role, Role::PerformanceOfficer | Role::DataAnalyst)
 }
 
-/// May see names, dates of birth and addresses (of the families it may open).
+/// May see names, dates of birth and addresses, and the partners' references to their
+/// rows (tenancy, occurrence and YOT references; file names and row numbers), of the
+/// families it may open. Others see facts only: dates, categories, counts, amounts.
 pub(crate) fn sees_identifiers(role: Role) -> bool {
     matches!(role, Role::PerformanceOfficer | Role::LeadWorker)
 }
@@ -117,7 +121,8 @@ pub(crate) fn sees_identifiers(role: Role) -> bool {
 /// What a user may do with one family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct FamilyAccess {
-    /// Identifiers (names, dates of birth, addresses) may be shown.
+    /// Identifiers (names, dates of birth, addresses) and the partners' references to their
+    /// rows may be shown.
     pub identifiers: bool,
     /// Status may be changed and notes read and written.
     pub casework: bool,
@@ -125,18 +130,56 @@ pub(crate) struct FamilyAccess {
     pub assign: bool,
 }
 
-/// What `user` (with `role`) may do with a family whose case is `case`; `None`: not open it.
+/// What is known of a family when deciding whether a user may open it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FamilyStanding<'a> {
+    /// Eligible in the latest identification run (`false` if not in it).
+    pub eligible: bool,
+    /// Its case, if it has one.
+    pub case: Option<&'a FamilyCase>,
+}
+
+/// Why a user may not open a family, and so how the refusal answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FamilyRefusal {
+    /// A lead worker's family assigned to someone else: 403.
+    NotAssigned,
+    /// Neither eligible in the latest run nor with a case, for a role that opens families
+    /// by the run: 404, as for a family that does not exist (its existence is not
+    /// confirmed).
+    NoNeedToKnow,
+}
+
+impl FamilyRefusal {
+    /// The audit line's detail (no personal data).
+    pub(crate) fn reason(self) -> &'static str {
+        match self {
+            FamilyRefusal::NotAssigned => "not assigned",
+            FamilyRefusal::NoNeedToKnow => "not eligible and no case",
+        }
+    }
+}
+
+/// What `user` (with `role`) may do with a family: the one need-to-know rule for a family,
+/// on pages and in the API, for views and for changes alike. A lead worker opens only the
+/// families assigned to them; the performance officer and the analyst open the families
+/// eligible in the latest run and those with a case ([`opens_families_by_the_run`]).
 pub(crate) fn family_access(
     role: Role,
     user: &UserRecord,
-    case: Option<&FamilyCase>,
-) -> Option<FamilyAccess> {
-    let assigned_to_me = case.and_then(|c| c.lead_worker_user_id) == Some(user.id);
-    let may_open = match role {
-        Role::LeadWorker => assigned_to_me,
-        _ => opens_every_family(role),
-    };
-    may_open.then_some(FamilyAccess {
+    family: FamilyStanding<'_>,
+) -> Result<FamilyAccess, FamilyRefusal> {
+    let assigned_to_me = family.case.and_then(|c| c.lead_worker_user_id) == Some(user.id);
+    if role == Role::LeadWorker && !assigned_to_me {
+        return Err(FamilyRefusal::NotAssigned);
+    }
+    if opens_families_by_the_run(role) && !family.eligible && family.case.is_none() {
+        return Err(FamilyRefusal::NoNeedToKnow);
+    }
+    if !(role == Role::LeadWorker || opens_families_by_the_run(role)) {
+        return Err(FamilyRefusal::NotAssigned);
+    }
+    Ok(FamilyAccess {
         identifiers: sees_identifiers(role),
         casework: permits(role, Permission::Casework),
         assign: permits(role, Permission::AssignLeadWorker),
@@ -168,10 +211,53 @@ mod tests {
         }
     }
 
+    fn account(id: i64, role: Role) -> UserRecord {
+        UserRecord {
+            id,
+            user_name: format!("user{id}"),
+            display_name: format!("User {id}"),
+            role,
+            password_hash: String::new(),
+            active: true,
+            created_at: chrono::Utc::now(),
+        }
+    }
+
+    #[test]
+    fn a_family_neither_eligible_nor_with_a_case_is_opened_by_no_one() {
+        let now = chrono::Utc::now();
+        let mut case = FamilyCase::new(3, now, "test");
+        for &role in Role::ALL {
+            let user = account(7, role);
+            let none = FamilyStanding {
+                eligible: false,
+                case: None,
+            };
+            assert!(family_access(role, &user, none).is_err(), "{role}");
+        }
+        let po = account(1, Role::PerformanceOfficer);
+        fn standing(eligible: bool, case: Option<&FamilyCase>) -> FamilyStanding<'_> {
+            FamilyStanding { eligible, case }
+        }
+        assert_eq!(
+            family_access(Role::PerformanceOfficer, &po, standing(false, None)),
+            Err(FamilyRefusal::NoNeedToKnow)
+        );
+        assert!(family_access(Role::PerformanceOfficer, &po, standing(true, None)).is_ok());
+        assert!(family_access(Role::PerformanceOfficer, &po, standing(false, Some(&case))).is_ok());
+        let lw = account(9, Role::LeadWorker);
+        assert_eq!(
+            family_access(Role::LeadWorker, &lw, standing(true, Some(&case))),
+            Err(FamilyRefusal::NotAssigned)
+        );
+        case.assign(Some(9), now, "test");
+        assert!(family_access(Role::LeadWorker, &lw, standing(false, Some(&case))).is_ok());
+    }
+
     #[test]
     fn whoever_may_open_a_family_holds_open_family() {
         for &r in Role::ALL {
-            if opens_every_family(r) || sees_identifiers(r) {
+            if opens_families_by_the_run(r) || sees_identifiers(r) {
                 assert!(permits(r, Permission::OpenFamily), "{r}");
             }
         }

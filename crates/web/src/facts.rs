@@ -3,23 +3,43 @@
 //! members' records and the agencies involved, with the family page's part for them
 //! rendered once (`family_facts.html`).
 //!
-//! Facts only: no names, dates of birth or addresses, and nothing that depends on who is
-//! looking (so the server keeps them per run). Who may see them is decided elsewhere.
+//! Facts only: no names, dates of birth or addresses (so the server keeps them per run).
+//! The partners' references to their own rows — reference attributes ([`is_reference`])
+//! and the file name and row of each record — are kept only in the variant for roles that
+//! may see identifiers: both variants are built together and kept together
+//! ([`FamilyFacts::shown`] picks one), so a viewer who may not see references never gets
+//! them from the cache. Who may see which is decided elsewhere (`access`).
 
 use crate::labels::{agency_label, problem_label};
 use hearth_store::{EvidenceRow, RecordTrail, RunLabels};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
-/// A partner record behind a piece of evidence (facts only).
+/// Whether a record's attribute is a partner's reference (an identifier of a row, a case
+/// or a person in the partner's own files, e.g. `occurrence_ref`, `tenancy_ref`) rather
+/// than a fact: the one rule, by the attribute's name as mappings name them (`ref`,
+/// `reference`, `id`, or ending `_ref`, `_reference`, `_id`, `_number`, `_no`). Name a
+/// new mapping's references so (docs/partner-sources.md).
+pub(crate) fn is_reference(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    matches!(name.as_str(), "ref" | "reference" | "id")
+        || ["_ref", "_reference", "_id", "_number", "_no"]
+            .iter()
+            .any(|suffix| name.ends_with(suffix))
+}
+
+/// A partner record behind a piece of evidence (facts only; the file and row only for
+/// roles that may see references).
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Trail {
     pub record_id: i64,
     pub source: String,
     pub event_type: String,
     pub event_date: Option<String>,
-    pub file_name: String,
-    pub source_row: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_row: Option<u64>,
     pub attributes: String,
 }
 
@@ -66,22 +86,31 @@ pub(crate) struct Agency {
     pub latest: Option<String>,
 }
 
-/// What a run says of a family that is the same for every viewer who may open it: kept per
-/// run (see `state::Caches::family_facts`).
+/// A family's facts as one viewer sees them: with the partners' references (for roles that
+/// may see identifiers) or without.
 ///
 /// Each is kept as a template value (a [`ProblemEvidence`], [`Event`] or [`Agency`] list),
 /// converted once: a page passes it on as it is (shared, not copied) instead of converting
 /// a long timeline on every view, and the API serialises it as JSON all the same.
 ///
 /// The family page's part for them (`family_facts.html`) is rendered once too: it holds no
-/// identifiers and nothing that depends on the viewer.
+/// identifiers and nothing else that depends on the viewer.
 #[derive(Debug, Clone)]
-pub(crate) struct FamilyFacts {
+pub(crate) struct FactsShown {
     pub problems: minijinja::Value,
     pub timeline: minijinja::Value,
     pub team: minijinja::Value,
     /// `family_facts.html` rendered (a safe string).
     pub html: minijinja::Value,
+}
+
+/// What a run says of a family that is the same for every viewer who may open it, in its
+/// two variants (with references and facts only): kept per run (see
+/// `state::Caches::family_facts`).
+#[derive(Debug, Clone)]
+pub(crate) struct FamilyFacts {
+    with_references: FactsShown,
+    facts_only: FactsShown,
 }
 
 impl FamilyFacts {
@@ -95,6 +124,45 @@ impl FamilyFacts {
         labels: &RunLabels,
         templates: &minijinja::Environment<'_>,
     ) -> Result<FamilyFacts, minijinja::Error> {
+        Ok(FamilyFacts {
+            facts_only: FactsShown::new(
+                evidence.clone(),
+                &trails,
+                record_people,
+                labels,
+                templates,
+                false,
+            )?,
+            with_references: FactsShown::new(
+                evidence,
+                &trails,
+                record_people,
+                labels,
+                templates,
+                true,
+            )?,
+        })
+    }
+
+    /// The variant a viewer sees: with the partners' references only if `references`.
+    pub(crate) fn shown(&self, references: bool) -> FactsShown {
+        if references {
+            self.with_references.clone()
+        } else {
+            self.facts_only.clone()
+        }
+    }
+}
+
+impl FactsShown {
+    fn new(
+        evidence: Vec<EvidenceRow>,
+        trails: &[RecordTrail],
+        record_people: &[(i64, i64)],
+        labels: &RunLabels,
+        templates: &minijinja::Environment<'_>,
+        references: bool,
+    ) -> Result<FactsShown, minijinja::Error> {
         let person_of: HashMap<i64, i64> = record_people.iter().copied().collect();
         let mut timeline: Vec<Event> = trails
             .iter()
@@ -105,7 +173,7 @@ impl FamilyFacts {
                     agency: agency_label(labels, &t.source),
                     source: t.source.clone(),
                     event_type: t.event_type.replace('_', " "),
-                    details: readable_attributes(&t.attributes),
+                    details: readable_attributes(&t.attributes, references),
                 })
             })
             .collect();
@@ -138,13 +206,16 @@ impl FamilyFacts {
                 .cmp(&a.latest)
                 .then_with(|| a.source.cmp(&b.source))
         });
-        let problems = minijinja::Value::from_serialize(group_evidence(evidence, trails, labels));
+        let problems =
+            minijinja::Value::from_serialize(group_evidence(evidence, trails, labels, references));
         let timeline = minijinja::Value::from_serialize(&timeline);
         let team = minijinja::Value::from_serialize(&team);
         let html = templates.get_template("family_facts.html")?.render(minijinja::context! {
-            facts => minijinja::context! { problems => &problems, timeline => &timeline, team => &team },
+            facts => minijinja::context! {
+                problems => &problems, timeline => &timeline, team => &team, references => references,
+            },
         })?;
-        Ok(FamilyFacts {
+        Ok(FactsShown {
             problems,
             timeline,
             team,
@@ -153,27 +224,28 @@ impl FamilyFacts {
     }
 }
 
-/// A run's evidence for one family, grouped by problem, with the records behind it: the
-/// same for every viewer who may open the family (so it is cached per run, see
-/// `AppState::family_evidence`).
+/// A run's evidence for one family, grouped by problem, with the records behind it (their
+/// files, rows and reference attributes only if `references`): the same for every viewer
+/// who may open the family (so it is cached per run, see `state::Caches::family_facts`).
 pub(crate) fn group_evidence(
     evidence: Vec<EvidenceRow>,
-    trails: Vec<RecordTrail>,
+    trails: &[RecordTrail],
     labels: &RunLabels,
+    references: bool,
 ) -> Vec<ProblemEvidence> {
     let trails: HashMap<i64, Trail> = trails
-        .into_iter()
+        .iter()
         .map(|t| {
             (
                 t.record_id.0,
                 Trail {
                     record_id: t.record_id.0,
-                    source: t.source,
-                    event_type: t.event_type,
+                    source: t.source.clone(),
+                    event_type: t.event_type.clone(),
                     event_date: t.event_date.map(|d| d.to_string()),
-                    file_name: t.file_name,
-                    source_row: t.source_row,
-                    attributes: readable_attributes(&t.attributes),
+                    file_name: references.then(|| t.file_name.clone()),
+                    source_row: references.then_some(t.source_row),
+                    attributes: readable_attributes(&t.attributes, references),
                 },
             )
         })
@@ -203,11 +275,14 @@ pub(crate) fn group_evidence(
     grouped
 }
 
-/// A record's attributes (a JSON object) as `key: value` pairs that wrap on a page.
-fn readable_attributes(json: &str) -> String {
+/// A record's attributes (a JSON object) as `key: value` pairs that wrap on a page; the
+/// references ([`is_reference`]) only if `references`. Attributes that are not a JSON
+/// object are shown only with references (they cannot be told apart).
+fn readable_attributes(json: &str, references: bool) -> String {
     match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(json) {
         Ok(map) => map
             .iter()
+            .filter(|(k, _)| references || !is_reference(k))
             .map(|(k, v)| {
                 let v = match v {
                     serde_json::Value::String(s) => s.clone(),
@@ -217,7 +292,8 @@ fn readable_attributes(json: &str) -> String {
             })
             .collect::<Vec<_>>()
             .join("; "),
-        Err(_) => json.to_string(),
+        Err(_) if references => json.to_string(),
+        Err(_) => String::new(),
     }
 }
 
@@ -226,9 +302,50 @@ mod tests {
     #[test]
     fn attributes_read_as_pairs() {
         assert_eq!(
-            super::readable_attributes(r#"{"benefit_type":"ESA","sessions_missed":29.0}"#),
+            super::readable_attributes(r#"{"benefit_type":"ESA","sessions_missed":29.0}"#, true),
             "benefit type: ESA; sessions missed: 29.0"
         );
-        assert_eq!(super::readable_attributes("not json"), "not json");
+        assert_eq!(super::readable_attributes("not json", true), "not json");
+    }
+
+    #[test]
+    fn references_are_kept_only_when_asked_for() {
+        let json = r#"{"incident_category":"ASB","occurrence_ref":"OCC-7781","tenancy_ref":"T-1"}"#;
+        assert_eq!(
+            super::readable_attributes(json, true),
+            "incident category: ASB; occurrence ref: OCC-7781; tenancy ref: T-1"
+        );
+        assert_eq!(
+            super::readable_attributes(json, false),
+            "incident category: ASB"
+        );
+        assert_eq!(super::readable_attributes("not json", false), "");
+    }
+
+    #[test]
+    fn the_shipped_mappings_references_are_references_and_their_facts_are_not() {
+        for name in [
+            "occurrence_ref",
+            "tenancy_ref",
+            "reference",
+            "person_id",
+            "case_number",
+        ] {
+            assert!(super::is_reference(name), "{name}");
+        }
+        for name in [
+            "incident_category",
+            "arrears_balance",
+            "sessions_missed",
+            "notice_type",
+            "episode_type",
+            "proven",
+            "outcome",
+            "fixed_term_exclusions",
+            "unauthorised_absences",
+            "academic_year",
+        ] {
+            assert!(!super::is_reference(name), "{name}");
+        }
     }
 }

@@ -73,6 +73,7 @@ pub fn openapi_document() -> Value {
                 ],
                 "responses": std(ok("FamilyList"))}},
             "/families/{id}": {"get": {"summary": "A family's record", "operationId": "getFamily",
+                "description": "404 also for a family the caller has no need to know of (not eligible in the latest run and with no case, for the performance officer and the analyst)",
                 "parameters": [family_id],
                 "responses": std(ok("FamilyDetail"))}},
             "/families/{id}/lead-worker": {"post": {"summary": "Assign a lead worker", "operationId": "assignLeadWorker",
@@ -112,10 +113,10 @@ pub fn openapi_document() -> Value {
                         "parent_person_id": {"type": "integer"}, "child_person_id": {"type": "integer"}, "basis": {"type": "string"},
                         "parent_name": {"type": "string", "description": "only for roles that may see identifiers"},
                         "child_name": {"type": "string", "description": "only for roles that may see identifiers"}}}},
-                    "problems": {"type": "array", "items": {"type": "object"}},
+                    "problems": {"type": "array", "description": "the evidence for each problem with the partner records behind it; a record's file_name and source_row, and reference attributes (e.g. occurrence_ref, tenancy_ref) in its attributes, only for roles that may see identifiers", "items": {"type": "object"}},
                     "timeline": {"type": "array", "description": "every partner record of the members, newest first (facts only)", "items": {"type": "object", "properties": {
                         "person_id": {"type": "integer"}, "date": {"type": ["string", "null"], "format": "date"}, "source": {"type": "string"},
-                        "agency": {"type": "string"}, "event_type": {"type": "string"}, "details": {"type": "string"}}}},
+                        "agency": {"type": "string"}, "event_type": {"type": "string"}, "details": {"type": "string", "description": "the record's attributes; reference attributes only for roles that may see identifiers"}}}},
                     "team": {"type": "array", "description": "the agencies whose records name the members (the team around the family)", "items": {"type": "object", "properties": {
                         "source": {"type": "string"}, "agency": {"type": "string"}, "records": {"type": "integer"}, "people": {"type": "integer"},
                         "latest": {"type": ["string", "null"], "format": "date"}}}},

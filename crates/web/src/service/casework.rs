@@ -4,7 +4,7 @@
 //! The rules of the work (the order of statuses, due dates) are `hearth_casework`'s; this
 //! module applies them to stored cases, checks need to know per family and audits.
 
-use crate::access::family_access;
+use crate::access::{family_access, FamilyRefusal, FamilyStanding};
 use crate::actor::CurrentUser;
 use crate::domain::NoteText;
 use crate::error::WebError;
@@ -16,8 +16,10 @@ use hearth_casework::StatusOrder;
 use hearth_model::CaseStatus;
 use hearth_store::{CaseNote, FamilyCase};
 
-/// Assigns (or, with `None`, unassigns) a lead worker to a family of the latest run; the
-/// account must be an active lead worker's (`Invalid` on `lead_worker` otherwise).
+/// Assigns (or, with `None`, unassigns) a lead worker to a family of the latest run that
+/// the user may open (need to know: `access::family_access`; refused as a view is
+/// otherwise); the account must be an active lead worker's (`Invalid` on `lead_worker`
+/// otherwise).
 pub(crate) async fn assign(
     state: &AppState,
     user: &CurrentUser,
@@ -28,27 +30,43 @@ pub(crate) async fn assign(
     if !run.by_family.contains_key(&family_id) {
         return Err(WebError::NotFound);
     }
+    let eligible = family::eligible_in(Some(&run), family_id);
     let now = state.now();
+    let actor = user.clone();
     let by = user.user.user_name.clone();
-    // The account's check and the change in one hop.
+    // The need-to-know check, the account's check and the change in one hop.
     let case = state
         .store()
         .run(move |s| {
+            let stored = s.family_case(family_id)?;
+            let standing = FamilyStanding {
+                eligible,
+                case: stored.as_ref(),
+            };
+            match family_access(actor.role, &actor.user, standing) {
+                Err(refusal) => return Ok(Err(Refusal::Family(refusal))),
+                Ok(a) if !a.assign => return Ok(Err(Refusal::Casework)),
+                Ok(_) => {}
+            }
             if let Some(id) = lead_worker {
                 let found = s.user(id)?;
                 if !found.is_some_and(|u| u.active && u.role == hearth_model::Role::LeadWorker) {
-                    return Ok(None);
+                    return Ok(Err(Refusal::Invalid(invalid(
+                        "lead_worker",
+                        "Select a lead worker from the list",
+                    ))));
                 }
             }
-            let mut case = s
-                .family_case(family_id)?
-                .unwrap_or_else(|| FamilyCase::new(family_id, now, &by));
+            let mut case = stored.unwrap_or_else(|| FamilyCase::new(family_id, now, &by));
             case.assign(lead_worker, now, &by);
             s.save_family_case(&case)?;
-            Ok(Some(case))
+            Ok(Ok(case))
         })
-        .await?
-        .ok_or_else(|| invalid("lead_worker", "Select a lead worker from the list"))?;
+        .await?;
+    let case = match case {
+        Ok(case) => case,
+        Err(refusal) => return Err(refusal.into_error(state, user, family_id).await),
+    };
     state.caches().cases_changed();
     audit::record(
         state,
@@ -68,7 +86,7 @@ pub(crate) async fn assign(
 /// Why a change to a case was not made (decided in the store hop, answered after it).
 enum Refusal {
     /// The viewer may not open the family (audited as a refused view).
-    Family,
+    Family(FamilyRefusal),
     /// The viewer may open it but not do casework.
     Casework,
     /// The change itself is not allowed.
@@ -78,20 +96,33 @@ enum Refusal {
 impl Refusal {
     async fn into_error(self, state: &AppState, user: &CurrentUser, family_id: i64) -> WebError {
         match self {
-            Refusal::Family => family::refuse(state, user, family_id).await,
+            Refusal::Family(refusal) => {
+                family::refuse_because(state, user, family_id, Some(refusal)).await
+            }
             Refusal::Casework => WebError::Forbidden,
             Refusal::Invalid(e) => e,
         }
     }
 }
 
-/// Whether `user` may do casework on a family whose case is `case`.
-fn may_work_on(user: &CurrentUser, case: Option<&FamilyCase>) -> Result<(), Refusal> {
-    match family_access(user.role, &user.user, case) {
-        None => Err(Refusal::Family),
-        Some(a) if !a.casework => Err(Refusal::Casework),
-        Some(_) => Ok(()),
+/// Whether `user` may do casework on a family (`eligible` in the latest run) whose case is
+/// `case`.
+fn may_work_on(
+    user: &CurrentUser,
+    eligible: bool,
+    case: Option<&FamilyCase>,
+) -> Result<(), Refusal> {
+    match family_access(user.role, &user.user, FamilyStanding { eligible, case }) {
+        Err(refusal) => Err(Refusal::Family(refusal)),
+        Ok(a) if !a.casework => Err(Refusal::Casework),
+        Ok(_) => Ok(()),
     }
+}
+
+/// Whether the family is eligible in the latest run.
+async fn eligible(state: &AppState, family_id: i64) -> Result<bool, WebError> {
+    let run = state.latest_run().await?;
+    Ok(family::eligible_in(run.as_deref(), family_id))
 }
 
 /// Moves a family's case on to `status` (performance officer or the family's lead worker);
@@ -103,13 +134,14 @@ pub(crate) async fn change_status(
     family_id: i64,
     status: CaseStatus,
 ) -> Result<(), WebError> {
+    let eligible = eligible(state, family_id).await?;
     let now = state.now();
     let actor = user.clone();
     let done = state
         .store()
         .run(move |s| {
             let case = s.family_case(family_id)?;
-            if let Err(refusal) = may_work_on(&actor, case.as_ref()) {
+            if let Err(refusal) = may_work_on(&actor, eligible, case.as_ref()) {
                 return Ok(Err(refusal));
             }
             if let Some(old) = case
@@ -159,12 +191,13 @@ pub(crate) async fn add_note(
         written_at: state.now(),
         body: note.into_string(),
     };
+    let eligible = eligible(state, family_id).await?;
     let actor = user.clone();
     let written = state
         .store()
         .run(move |s| {
             let case = s.family_case(family_id)?;
-            if let Err(refusal) = may_work_on(&actor, case.as_ref()) {
+            if let Err(refusal) = may_work_on(&actor, eligible, case.as_ref()) {
                 return Ok(Err(refusal));
             }
             Ok(Ok(s.add_case_note(&note)?))

@@ -1,31 +1,60 @@
 //! A family's record as the viewer may see it, and the need-to-know check for one family
-//! (a lead worker opens only the families assigned to them; identifiers only for the roles
-//! that need them), every view and every refusal audited.
+//! (`access::family_access`: a lead worker opens only the families assigned to them, the
+//! others only eligible families and those with a case; identifiers and partner references
+//! only for the roles that need them), every view and every refusal audited.
 
-use crate::access::{family_access, opens_every_family, FamilyAccess};
+use crate::access::{
+    family_access, opens_families_by_the_run, FamilyAccess, FamilyRefusal, FamilyStanding,
+};
 use crate::actor::CurrentUser;
 use crate::error::WebError;
 use crate::facts::FamilyFacts;
+use crate::run::RunData;
 use crate::service::audit;
 use crate::state::AppState;
 use crate::views::{self, FamilyDetail};
 use hearth_store::{CaseSource, FamilyReads, FamilyViewRequest};
 
-/// Audits a refused view of a family: the error to return (403, or the audit's failure).
+/// Audits a refused view of a family by a role that may not open families at all: the error
+/// to return (403, or the audit's failure).
 pub(crate) async fn refuse(state: &AppState, user: &CurrentUser, family_id: i64) -> WebError {
+    refuse_because(state, user, family_id, None).await
+}
+
+/// Audits a refused view of a family, with why: the error to return (403, or 404 for a
+/// family the viewer has no need to know of, or the audit's failure).
+pub(crate) async fn refuse_because(
+    state: &AppState,
+    user: &CurrentUser,
+    family_id: i64,
+    refusal: Option<FamilyRefusal>,
+) -> WebError {
     if let Err(e) = audit::record(
         state,
         user,
         "view family refused",
         ("family", family_id.to_string()),
-        String::new(),
+        refusal.map_or("", FamilyRefusal::reason).to_string(),
     )
     .await
     {
         return e;
     }
     tracing::warn!(user = %user.user.user_name, family = family_id, "family refused");
-    WebError::Forbidden
+    match refusal {
+        Some(FamilyRefusal::NoNeedToKnow) => WebError::NotFound,
+        Some(FamilyRefusal::NotAssigned) | None => WebError::Forbidden,
+    }
+}
+
+/// Whether the family is eligible in `run` (the latest; `false` if it is not in it).
+pub(crate) fn eligible_in(run: Option<&RunData>, family_id: i64) -> bool {
+    run.and_then(|r| {
+        r.by_family
+            .get(&family_id)
+            .map(|&i| r.assessments[i].eligible)
+    })
+    .unwrap_or(false)
 }
 
 /// The family's record as the viewer may see it, audited. The case, the access check and
@@ -41,6 +70,7 @@ pub(crate) async fn record(
         .await?
         .filter(|r| r.by_family.contains_key(&family_id));
     let run_id = run.as_ref().map(|r| r.run.id);
+    let eligible = eligible_in(run.as_deref(), family_id);
     let people: Vec<i64> = run
         .as_ref()
         .and_then(|r| r.families.get(&family_id))
@@ -50,10 +80,10 @@ pub(crate) async fn record(
     let cached = run_id.and_then(|r| state.caches().family_facts(r, family_id));
     let with_evidence = cached.is_none();
     let cases = state.cases().await?;
-    // A viewer who may open every family gets the case (status, lead worker) from the
+    // A viewer who opens families by the run gets the case (status, lead worker) from the
     // shared cache; whether a lead worker may open a family is decided on the case as
     // stored, read with the rest.
-    let known_case = opens_every_family(role).then(|| cases.cases.get(&family_id).cloned());
+    let known_case = opens_families_by_the_run(role).then(|| cases.cases.get(&family_id).cloned());
     let mut view = state
         .store()
         .run(move |s| {
@@ -66,19 +96,24 @@ pub(crate) async fn record(
                     case: known_case.map_or(CaseSource::Read, CaseSource::Known),
                 },
                 |case| {
-                    family_access(role, &me, case).map(|a| FamilyReads {
-                        identifiers: a.identifiers,
-                        notes: a.casework,
-                    })
+                    family_access(role, &me, FamilyStanding { eligible, case })
+                        .ok()
+                        .map(|a| FamilyReads {
+                            identifiers: a.identifiers,
+                            notes: a.casework,
+                        })
                 },
             )
         })
         .await?;
-    let access = view
-        .reads
-        .and_then(|_| family_access(user.role, &user.user, view.case.as_ref()));
-    let Some(access) = access else {
-        return Err(refuse(state, user, family_id).await);
+    let standing = FamilyStanding {
+        eligible,
+        case: view.case.as_ref(),
+    };
+    let access = match family_access(user.role, &user.user, standing) {
+        Ok(a) if view.reads.is_some() => a,
+        Ok(_) => return Err(refuse(state, user, family_id).await),
+        Err(refusal) => return Err(refuse_because(state, user, family_id, Some(refusal)).await),
     };
     let run = run.ok_or(WebError::NotFound)?;
     let facts = match cached {
@@ -107,6 +142,8 @@ pub(crate) async fn record(
         state.now().date_naive(),
         &state.settings().due,
     );
+    // The facts with the partners' references only for roles that may see identifiers.
+    let facts = facts.shown(access.identifiers);
     let detail = views::family_detail(&run, family_id, access, view, facts, &cases.users, due)
         .ok_or(WebError::NotFound)?;
     audit::record(

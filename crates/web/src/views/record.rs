@@ -5,7 +5,7 @@
 //! decides no access (it is given the viewer's [`FamilyAccess`]).
 
 use crate::access::FamilyAccess;
-use crate::facts::FamilyFacts;
+use crate::facts::FactsShown;
 use crate::labels::status_label;
 use crate::run::{IdMap, RunData};
 use crate::views::list::{pounds, Due};
@@ -111,7 +111,7 @@ pub(crate) fn family_detail(
     family_id: i64,
     access: FamilyAccess,
     view: FamilyView,
-    facts: FamilyFacts,
+    facts: FactsShown,
     users: &IdMap<UserRecord>,
     due: Due,
 ) -> Option<FamilyDetail> {

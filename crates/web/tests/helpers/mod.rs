@@ -91,6 +91,18 @@ fn person(given: &str, family: &str, dob: NaiveDate, row: u64) -> ImportedRow {
         fact: Fact {
             event_type: "incident".into(),
             event_date: Some(date(2025, 3, 1)),
+            // A fact and the police's reference to its row (`OCC-000<row>`).
+            attributes: [
+                (
+                    "incident_category".to_string(),
+                    hearth_model::AttrValue::Text("ASB".into()),
+                ),
+                (
+                    "occurrence_ref".to_string(),
+                    hearth_model::AttrValue::Text(format!("OCC-{row:04}")),
+                ),
+            ]
+            .into(),
             ..Fact::default()
         },
     }

@@ -210,3 +210,101 @@ async fn the_main_flow_works_on_postgresql() {
         .any(|e| e.action == "view family refused" && e.user_name == "lw2"));
     t.finish().await;
 }
+
+/// Need to know (issue #16) in the API: a family neither eligible nor with a case is not
+/// found, and a lead worker cannot be assigned to it (which would open it to them).
+#[tokio::test]
+async fn api_a_family_neither_eligible_nor_with_a_case_is_not_found() {
+    let t = TestApp::new().await;
+    let po = t.sign_in("po").await;
+    for who in ["po", "analyst"] {
+        let s = t.sign_in(who).await;
+        let r = t.get("/api/families/3", Some(&s)).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{who}");
+        assert_eq!(r.header("content-type"), Some("application/problem+json"));
+        assert!(!r.body.contains("Eve") && !r.body.contains("OCC-"), "{who}");
+    }
+    let lw1 = t.user_id("lw1").await;
+    let r = t
+        .request(
+            Method::POST,
+            "/api/families/3/lead-worker",
+            Some(&po),
+            Some((
+                "application/json",
+                format!("{{\"lead_worker_user_id\": {lw1}}}"),
+            )),
+            &[("x-csrf-token", po.csrf.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    assert!(t.case(3).await.is_none(), "no case was made");
+    let lw = t.sign_in("lw1").await;
+    assert_eq!(
+        t.get("/api/families/3", Some(&lw)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let refused = t
+        .audit()
+        .await
+        .into_iter()
+        .filter(|e| e.action == "view family refused" && e.target_id == "3")
+        .count();
+    assert_eq!(
+        refused, 4,
+        "two views, one assignment, the lead worker's view"
+    );
+}
+
+/// Every string anywhere in a JSON value, with its key.
+fn strings(v: &serde_json::Value, key: &str, out: &mut Vec<(String, String)>) {
+    match v {
+        serde_json::Value::String(s) => out.push((key.to_string(), s.clone())),
+        serde_json::Value::Number(n) => out.push((key.to_string(), n.to_string())),
+        serde_json::Value::Array(items) => items.iter().for_each(|i| strings(i, key, out)),
+        serde_json::Value::Object(map) => map.iter().for_each(|(k, i)| strings(i, k, out)),
+        _ => {}
+    }
+}
+
+/// Re-identification (issue #16) in the API: the analyst's answer has no reference value
+/// and no file name or row; the performance officer's keeps them.
+#[tokio::test]
+async fn api_the_analyst_gets_no_partner_references_or_file_rows() {
+    let t = TestApp::new().await;
+    let po = t.sign_in("po").await;
+    let analyst = t.sign_in("analyst").await;
+    let officer: serde_json::Value =
+        serde_json::from_str(&t.get("/api/families/1", Some(&po)).await.body).unwrap();
+    let trail = &officer["problems"][0]["evidence"][0]["records"][0];
+    assert_eq!(trail["file_name"], "police.csv");
+    assert_eq!(trail["source_row"], 2);
+    assert!(officer.to_string().contains("OCC-0002"));
+    for family in [1, 2] {
+        let body = t
+            .get(&format!("/api/families/{family}"), Some(&analyst))
+            .await
+            .body;
+        let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+        let mut all = Vec::new();
+        strings(&json, "", &mut all);
+        for (key, value) in &all {
+            assert!(
+                key != "file_name" && key != "source_row",
+                "family {family}: {key}"
+            );
+            assert!(
+                !value.contains("OCC-") && !value.contains("police.csv"),
+                "family {family}: {key} = {value}"
+            );
+            assert!(!value.contains("occurrence ref"), "{key} = {value}");
+        }
+        assert!(body.contains("incident category: ASB"), "the facts stay");
+    }
+    let trail = t.get("/api/families/1", Some(&analyst)).await.body;
+    let json: serde_json::Value = serde_json::from_str(&trail).unwrap();
+    assert_eq!(
+        json["problems"][0]["evidence"][0]["records"][0]["event_type"],
+        "incident"
+    );
+}

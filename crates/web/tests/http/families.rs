@@ -275,3 +275,112 @@ async fn referrers_get_a_placeholder_that_says_so() {
     let r = t.get("/referrals", Some(&s)).await;
     assert!(r.body.contains("not available yet"));
 }
+
+/// Need to know (issue #16): the performance officer and the analyst open only families
+/// eligible in the latest run or with a case. Family 3 is neither: its page answers 404 as
+/// a family that does not exist does (its existence is not confirmed), the refusal is
+/// audited with why, and no change to it is made.
+#[tokio::test]
+async fn a_family_neither_eligible_nor_with_a_case_is_not_found_on_its_pages() {
+    let t = TestApp::new().await;
+    let po = t.sign_in("po").await;
+    let analyst = t.sign_in("analyst").await;
+    let absent = t.get("/families/999", Some(&po)).await;
+    assert_eq!(absent.status, StatusCode::NOT_FOUND);
+    for who in [&po, &analyst] {
+        let page = t.get("/families/3", Some(who)).await;
+        assert_eq!(page.status, StatusCode::NOT_FOUND);
+        assert!(page.body.contains("Page not found"));
+        for secret in ["Eve Third", "1970", "Test Street", "OCC-"] {
+            assert!(!page.body.contains(secret), "{secret}");
+        }
+    }
+    let lw1 = t.user_id("lw1").await.to_string();
+    let r = t
+        .submit("/families/3/lead-worker", &po, &[("lead_worker", &lw1)])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "assigning");
+    let r = t
+        .submit("/families/3/status", &po, &[("status", "referred")])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "moving the case on");
+    let r = t.submit("/families/3/notes", &po, &[("note", "x")]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "writing a note");
+    assert!(t.case(3).await.is_none(), "no case was made");
+    let lw = t.sign_in("lw1").await;
+    assert!(!t
+        .get("/caseload", Some(&lw))
+        .await
+        .body
+        .contains("/families/3\""));
+    let refused: Vec<_> = t
+        .audit()
+        .await
+        .into_iter()
+        .filter(|e| e.action == "view family refused" && e.target_id == "3")
+        .collect();
+    assert_eq!(refused.len(), 5, "two views and three changes refused");
+    assert!(refused
+        .iter()
+        .all(|e| e.detail == "not eligible and no case"));
+    assert!(refused.iter().any(|e| e.user_name == "analyst"));
+}
+
+/// A family with a case stays open to the performance officer whatever the run says of it
+/// (work on it goes on), and to its lead worker.
+#[tokio::test]
+async fn a_family_with_a_case_opens_even_when_not_eligible() {
+    let t = TestApp::new().await;
+    t.assign_directly(3, "lw1").await;
+    let po = t.sign_in("po").await;
+    let page = t.get("/families/3", Some(&po)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Eve Third"));
+    let r = t
+        .submit("/families/3/status", &po, &[("status", "engaged")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let lw = t.sign_in("lw1").await;
+    assert_eq!(t.get("/families/3", Some(&lw)).await.status, StatusCode::OK);
+    let other = t.sign_in("lw2").await;
+    assert_eq!(
+        t.get("/families/3", Some(&other)).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+/// Re-identification (issue #16): the analyst's family page carries the facts of each
+/// partner record but none of the partners' references to their rows (occurrence
+/// references, file names, row numbers); the performance officer's page keeps them. The
+/// facts are cached per run for every viewer: whoever looks first, each gets their own.
+#[tokio::test]
+async fn the_analysts_family_page_has_no_partner_references_or_file_rows() {
+    let t = TestApp::new().await;
+    let po = t.sign_in("po").await;
+    let analyst = t.sign_in("analyst").await;
+    // Family 1: the officer first (the cache is filled with references); family 2 (no
+    // evidence, a timeline only): the analyst first.
+    for (family, first, second) in [(1, &po, &analyst), (2, &analyst, &po)] {
+        let path = format!("/families/{family}");
+        for who in [first, second] {
+            let page = t.get(&path, Some(who)).await;
+            assert_eq!(page.status, StatusCode::OK);
+            assert!(page.body.contains("incident category: ASB"), "{path}");
+            let officer = std::ptr::eq(who, &po);
+            let references: &[&str] = if family == 1 {
+                &["occurrence ref", "OCC-000", "police.csv", "File and row"]
+            } else {
+                &["occurrence ref", "OCC-000"]
+            };
+            for reference in references {
+                assert_eq!(
+                    page.body.contains(reference),
+                    officer,
+                    "{path} {reference} officer={officer}"
+                );
+            }
+        }
+    }
+    let page = t.get("/families/1", Some(&po)).await;
+    assert!(page.body.contains("police.csv row 2") && page.body.contains("OCC-0002"));
+}
