@@ -18,8 +18,8 @@ use std::collections::{BTreeMap, HashMap};
 /// Whether a record's attribute is a partner's reference (an identifier of a row, a case
 /// or a person in the partner's own files, e.g. `occurrence_ref`, `tenancy_ref`) rather
 /// than a fact: the one rule, by the attribute's name as mappings name them (`ref`,
-/// `reference`, `id`, or ending `_ref`, `_reference`, `_id`, `_number`, `_no`). Name a
-/// new mapping's references so (docs/partner-sources.md).
+/// `reference`, `id`, or ending `_ref`, `_reference`, `_id`, `_number`, `_no`): a new
+/// mapping names its references so, and its facts otherwise.
 pub(crate) fn is_reference(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
     matches!(name.as_str(), "ref" | "reference" | "id")
