@@ -138,6 +138,7 @@ pub fn create_account(
             format!("use at least {MIN_PASSWORD} characters"),
         )
     })?;
+    let display_name = DisplayName::parse(display_name).map_err(|m| invalid("display_name", m))?;
     let hash = hash_password(password.expose())?;
     match store.user_by_name(name.as_str())? {
         Some(existing) if replace => {
@@ -152,7 +153,7 @@ pub fn create_account(
         None => Ok(store.create_user(
             &NewUser {
                 user_name: name.as_str().to_string(),
-                display_name: display_name.trim().to_string(),
+                display_name: display_name.as_str().to_string(),
                 role,
                 password_hash: hash,
             },

@@ -156,3 +156,44 @@ async fn assets_are_served_with_their_content_types() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// A display name with a right-to-left override ("evil" shown as "live") or another
+/// control character is refused, not stored.
+#[tokio::test]
+async fn display_names_with_control_or_direction_characters_are_refused() {
+    let t = TestApp::new().await;
+    let admin = t.sign_in("admin").await;
+    for (i, bad) in ["\u{202E}live", "Dee\u{2067}Worker", "Dee\u{7}"]
+        .iter()
+        .enumerate()
+    {
+        let name = format!("spoof{i}");
+        let r = t
+            .submit(
+                "/admin/users",
+                &admin,
+                &[
+                    ("user_name", name.as_str()),
+                    ("display_name", bad),
+                    ("role", "lead_worker"),
+                    ("password", "a long enough password"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad:?}");
+        assert!(r
+            .body
+            .contains("must not contain control or text-direction characters"));
+        let n = name.clone();
+        let (a, o) = t.store_address();
+        let stored = tokio::task::spawn_blocking(move || {
+            hearth_store::Store::open_with(&a, &o)
+                .unwrap()
+                .user_by_name(&n)
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        assert!(stored.is_none());
+    }
+}
