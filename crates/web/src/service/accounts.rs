@@ -7,7 +7,7 @@
 use crate::actor::CurrentUser;
 use crate::domain::{DisplayName, Password, UserName, MIN_PASSWORD};
 use crate::error::WebError;
-use crate::service::session::{hash_blocking, hash_password};
+use crate::service::session::{self, hash_blocking, hash_password};
 use crate::service::{audit, invalid};
 use crate::state::AppState;
 use hearth_model::Role;
@@ -111,6 +111,75 @@ pub(crate) async fn update(
         "change account",
         ("user", id.to_string()),
         format!("role {}, active {active}", role.key()),
+    )
+    .await
+}
+
+/// Sets account `id`'s password (typed by an administrator, not their own account:
+/// `Invalid` on `password`), ends its sessions and clears its failed sign-ins, audited;
+/// `NotFound` if there is no such account.
+pub(crate) async fn reset_password(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    password: &Password,
+) -> Result<(), WebError> {
+    if id == user.user.id {
+        return Err(invalid(
+            "password",
+            "Change your own password on the change-your-password page",
+        ));
+    }
+    let hash = hash_blocking(password).await?;
+    let name = state
+        .store()
+        .run(move |s| {
+            let Some(u) = s.user(id)? else {
+                return Ok(None);
+            };
+            s.set_password(id, &hash)?;
+            s.clear_sign_in_failures(&u.user_name)?;
+            Ok(Some(u.user_name))
+        })
+        .await?
+        .ok_or(WebError::NotFound)?;
+    session::forget_failures(state, &name);
+    state.caches().forget_sessions();
+    audit::record(
+        state,
+        user,
+        "reset password",
+        ("user", id.to_string()),
+        "sessions ended, failed sign-ins cleared".into(),
+    )
+    .await
+}
+
+/// Clears account `id`'s failed sign-ins, so that it can sign in again at once from
+/// anywhere, audited; `NotFound` if there is no such account.
+pub(crate) async fn clear_failures(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<(), WebError> {
+    let name = state
+        .store()
+        .run(move |s| {
+            let Some(u) = s.user(id)? else {
+                return Ok(None);
+            };
+            s.clear_sign_in_failures(&u.user_name)?;
+            Ok(Some(u.user_name))
+        })
+        .await?
+        .ok_or(WebError::NotFound)?;
+    session::forget_failures(state, &name);
+    audit::record(
+        state,
+        user,
+        "clear failed sign-ins",
+        ("user", id.to_string()),
+        String::new(),
     )
     .await
 }

@@ -106,6 +106,16 @@ fn throttle_keys(name: &str, client_ip: &str) -> [(String, u64); 3] {
     ]
 }
 
+/// Forgets `name`'s failed sign-ins, from every address, in this server's counters (the
+/// store's are the caller's to clear).
+pub(crate) fn forget_failures(state: &AppState, name: &str) {
+    let pair = format!("pair\u{0}{name}\u{0}");
+    let account = format!("account\u{0}{name}");
+    state
+        .sign_in_attempts()
+        .clear_where(|k| k == account || k.starts_with(&pair));
+}
+
 /// An attempt let through the throttle: settled when dropped (as neither a failure nor a
 /// success, if it was not settled: a store error must not leave it counted as being
 /// checked for ever).

@@ -107,6 +107,18 @@ impl Attempts {
         }
         counts.retain(|_, c| c.total() > 0);
     }
+
+    /// Forgets the failures of every key for which `matches` holds (an administrator clearing
+    /// an account's throttle).
+    pub(crate) fn clear_where(&self, matches: impl Fn(&str) -> bool) {
+        let mut counts = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        for (key, c) in counts.iter_mut() {
+            if matches(key) {
+                c.failures.clear();
+            }
+        }
+        counts.retain(|_, c| c.total() > 0);
+    }
 }
 
 /// What to do with an audit line about someone not signed in.
