@@ -65,13 +65,39 @@ pub(crate) fn set_cookie(
     c
 }
 
-/// The client's address, for the audit log.
-pub(crate) fn client_ip(parts: &Parts) -> String {
-    parts
+/// The client's address, for the audit log and the sign-in throttle: the connection's, or,
+/// when the connection comes from a trusted proxy ([`Config::trusted_proxies`](crate::Config)),
+/// the last address in `X-Forwarded-For` that is not itself a trusted proxy (the addresses
+/// before it were written by the client and prove nothing).
+pub(crate) fn client_ip(parts: &Parts, state: &AppState) -> String {
+    let Some(peer) = parts
         .extensions
         .get::<ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+        .map(|c| c.0.ip())
+    else {
+        return "unknown".into();
+    };
+    let trusted = &state.settings().trusted_proxies;
+    if !trusted.contains(&peer) {
+        return peer.to_string();
+    }
+    let forwarded: Vec<&str> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .collect();
+    // From the right: skip our own proxies; the first other address is the client's (an
+    // entry that is not an address ends the search, and the proxy's address is used).
+    for entry in forwarded.into_iter().rev() {
+        match entry.trim().parse::<std::net::IpAddr>() {
+            Ok(a) if trusted.contains(&a) => continue,
+            Ok(a) => return a.to_string(),
+            Err(_) => break,
+        }
+    }
+    peer.to_string()
 }
 
 /// Extracting the signed-in user checks the session cookie and the idle timeout, and
@@ -90,7 +116,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             user,
             role,
             session,
-            client_ip: client_ip(parts),
+            client_ip: client_ip(parts, state),
         };
         parts.extensions.insert(current.clone());
         Ok(current)

@@ -112,7 +112,7 @@ pub(super) async fn sign_in(
     req: Request,
 ) -> Result<Response, WebError> {
     let (parts, body) = req.into_parts();
-    let ip = auth::client_ip(&parts);
+    let ip = auth::client_ip(&parts, &state);
     let expected = cookie(&parts, &state, SIGN_IN_COOKIE).map(str::to_string);
     let bytes = form_bytes(parts, body, &state).await?;
     let form: SignInForm = serde_urlencoded::from_bytes(&bytes)

@@ -36,6 +36,10 @@ pub struct Config {
     pub connections: usize,
     /// The largest request body accepted, in bytes.
     pub body_limit: usize,
+    /// The reverse proxies in front of the server: for a connection from one of these, the
+    /// client's address (audited, and throttled at sign-in) is taken from `X-Forwarded-For`.
+    /// Empty by default: the header is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// How long each step of the work with a family may take (the caseload's due dates).
     pub due: hearth_casework::DueRules,
 }
@@ -52,6 +56,7 @@ impl Config {
             session_lifetime: chrono::Duration::hours(12),
             connections: 4,
             body_limit: 64 * 1024,
+            trusted_proxies: Vec::new(),
             due: hearth_casework::DueRules::default(),
         }
     }
@@ -64,6 +69,7 @@ pub(crate) struct Settings {
     pub idle_timeout: chrono::Duration,
     pub session_lifetime: chrono::Duration,
     pub body_limit: usize,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     pub due: hearth_casework::DueRules,
 }
 
@@ -113,6 +119,7 @@ impl AppState {
                     idle_timeout: config.idle_timeout,
                     session_lifetime: config.session_lifetime,
                     body_limit: config.body_limit,
+                    trusted_proxies: config.trusted_proxies.clone(),
                     due: config.due,
                 },
                 clock,

@@ -484,3 +484,52 @@ async fn ended_sessions_end_at_once_despite_the_cache() {
         Some("/sign-in")
     );
 }
+
+/// Behind a trusted reverse proxy, the client's address comes from `X-Forwarded-For` (the
+/// last entry not written by a trusted proxy), so the per-address throttle and the audit see
+/// clients, not the proxy; from anyone else the header is ignored.
+#[tokio::test]
+async fn client_addresses_come_from_trusted_proxies_only() {
+    use tower::ServiceExt;
+    let proxy: std::net::IpAddr = [10, 9, 9, 9].into();
+    let t = TestApp::with(|c| c.trusted_proxies = vec![proxy]).await;
+    let post = |from: [u8; 4], forwarded: &'static str| {
+        let router = t.router.clone();
+        async move {
+            let csrf = "c".repeat(64);
+            let body = serde_urlencoded::to_string([
+                ("csrf_token", csrf.as_str()),
+                ("user_name", "nobody"),
+                ("password", "guess"),
+            ])
+            .unwrap();
+            let mut req = axum::http::Request::builder()
+                .method(Method::POST)
+                .uri("/sign-in")
+                .header("cookie", format!("hearth_sign_in={csrf}"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("x-forwarded-for", forwarded)
+                .body(axum::body::Body::from(body))
+                .unwrap();
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                    from, 40000,
+                ))));
+            router.oneshot(req).await.unwrap().status()
+        }
+    };
+    assert_eq!(
+        post([10, 9, 9, 9], "6.6.6.6, 203.0.113.5").await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        post([198, 51, 100, 1], "203.0.113.6").await,
+        StatusCode::UNAUTHORIZED
+    );
+    let ips: Vec<String> = t.audit().await.into_iter().map(|l| l.client_ip).collect();
+    assert!(ips.contains(&"203.0.113.5".to_string()), "{ips:?}");
+    assert!(ips.contains(&"198.51.100.1".to_string()), "{ips:?}");
+    assert!(!ips
+        .iter()
+        .any(|i| i == "10.9.9.9" || i == "6.6.6.6" || i == "203.0.113.6"));
+}
