@@ -16,13 +16,25 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
-/// The session cookie's name.
+/// The session cookie's name (with [`cookie_name`]'s prefix when cookies are secure).
 pub(crate) const SESSION_COOKIE: &str = "hearth_session";
-/// The sign-in form's CSRF cookie (before there is a session).
+/// The sign-in form's CSRF cookie (before there is a session), named as the session's is.
 pub(crate) const SIGN_IN_COOKIE: &str = "hearth_sign_in";
 
-/// A cookie's value from the request.
-pub(crate) fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+/// A cookie's name as sent: with secure cookies, `__Host-` first, so that browsers take it
+/// only if it is `Secure`, set by this host, for `Path=/` and without a `Domain` (no
+/// neighbouring subdomain can plant or overwrite it).
+pub(crate) fn cookie_name(state: &AppState, name: &str) -> String {
+    if state.settings().secure_cookies {
+        format!("__Host-{name}")
+    } else {
+        name.to_string()
+    }
+}
+
+/// A cookie's value from the request (`name` as [`cookie_name`] sends it).
+pub(crate) fn cookie<'a>(parts: &'a Parts, state: &AppState, name: &str) -> Option<&'a str> {
+    let name = cookie_name(state, name);
     parts
         .headers
         .get_all(COOKIE)
@@ -30,17 +42,19 @@ pub(crate) fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
+        .find(|(k, _)| *k == name.as_str())
         .map(|(_, v)| v)
 }
 
-/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, path /, Secure when configured.
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, path /, no domain; Secure and named with
+/// `__Host-` when configured ([`cookie_name`]).
 pub(crate) fn set_cookie(
     state: &AppState,
     name: &str,
     value: &str,
     max_age: Option<i64>,
 ) -> String {
+    let name = cookie_name(state, name);
     let mut c = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
     if let Some(s) = max_age {
         c.push_str(&format!("; Max-Age={s}"));
@@ -51,13 +65,39 @@ pub(crate) fn set_cookie(
     c
 }
 
-/// The client's address, for the audit log.
-pub(crate) fn client_ip(parts: &Parts) -> String {
-    parts
+/// The client's address, for the audit log and the sign-in throttle: the connection's, or,
+/// when the connection comes from a trusted proxy ([`Config::trusted_proxies`](crate::Config)),
+/// the last address in `X-Forwarded-For` that is not itself a trusted proxy (the addresses
+/// before it were written by the client and prove nothing).
+pub(crate) fn client_ip(parts: &Parts, state: &AppState) -> String {
+    let Some(peer) = parts
         .extensions
         .get::<ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+        .map(|c| c.0.ip())
+    else {
+        return "unknown".into();
+    };
+    let trusted = &state.settings().trusted_proxies;
+    if !trusted.contains(&peer) {
+        return peer.to_string();
+    }
+    let forwarded: Vec<&str> = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .collect();
+    // From the right: skip our own proxies; the first other address is the client's (an
+    // entry that is not an address ends the search, and the proxy's address is used).
+    for entry in forwarded.into_iter().rev() {
+        match entry.trim().parse::<std::net::IpAddr>() {
+            Ok(a) if trusted.contains(&a) => continue,
+            Ok(a) => return a.to_string(),
+            Err(_) => break,
+        }
+    }
+    peer.to_string()
 }
 
 /// Extracting the signed-in user checks the session cookie and the idle timeout, and
@@ -70,13 +110,13 @@ impl FromRequestParts<AppState> for CurrentUser {
         if let Some(u) = parts.extensions.get::<CurrentUser>() {
             return Ok(u.clone());
         }
-        let token = cookie(parts, SESSION_COOKIE).ok_or(WebError::SignInRequired)?;
+        let token = cookie(parts, state, SESSION_COOKIE).ok_or(WebError::SignInRequired)?;
         let (session, user, role) = session::find(state, token).await?;
         let current = CurrentUser {
             user,
             role,
             session,
-            client_ip: client_ip(parts),
+            client_ip: client_ip(parts, state),
         };
         parts.extensions.insert(current.clone());
         Ok(current)

@@ -11,6 +11,42 @@ pub(crate) const MIN_PASSWORD: usize = 12;
 /// The longest note, in characters.
 pub(crate) const NOTE_LIMIT: usize = 5000;
 
+/// The longest user name typed at sign-in, in characters (an account name has at most 64).
+pub(crate) const SIGN_IN_NAME_LIMIT: usize = 64;
+
+/// The longest password typed at sign-in, in characters: far above any password anyone
+/// types, low enough that checking one costs nothing unusual.
+pub(crate) const SIGN_IN_PASSWORD_LIMIT: usize = 1024;
+
+/// Whether `c` is a control character (Unicode Cc) or one of the characters that change the
+/// direction text is shown in (U+200E/F, U+202A–202E, U+2066–2069): with those, "evil" can
+/// be shown as "live", so names and notes refuse them.
+pub(crate) fn is_control(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Whether `text` holds a character [`is_control`] refuses, other than line breaks and tabs
+/// where `lines` allows them (notes).
+fn has_control(text: &str, lines: bool) -> bool {
+    text.chars()
+        .any(|c| is_control(c) && !(lines && matches!(c, '\n' | '\r' | '\t')))
+}
+
+/// `raw` made safe to keep in the audit log and show: control and direction characters
+/// replaced by `?`, cut to `limit` characters (a cut is marked with `…`).
+pub(crate) fn for_the_record(raw: &str, limit: usize) -> String {
+    let mut out: String = raw
+        .chars()
+        .take(limit)
+        .map(|c| if is_control(c) { '?' } else { c })
+        .collect();
+    if raw.chars().nth(limit).is_some() {
+        out.push('…');
+    }
+    out
+}
+
 /// An account name: 3–64 characters, lower-case letters, digits, `.`, `-`, `_` (what is
 /// typed is trimmed and lower-cased first).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +89,8 @@ impl DisplayName {
     pub(crate) fn parse(raw: &str) -> Result<DisplayName, String> {
         if raw.trim().is_empty() || raw.chars().count() > 100 {
             Err("Enter the person's name, 100 characters or fewer".into())
+        } else if has_control(raw, false) {
+            Err("The person's name must not contain control or text-direction characters".into())
         } else {
             Ok(DisplayName(raw.trim().to_string()))
         }
@@ -108,6 +146,8 @@ impl NoteText {
             Err("Enter a note".into())
         } else if body.chars().count() > NOTE_LIMIT {
             Err(format!("Note must be {NOTE_LIMIT} characters or fewer"))
+        } else if has_control(body, true) {
+            Err("Note must not contain control or text-direction characters".into())
         } else {
             Ok(NoteText(body.to_string()))
         }
@@ -144,5 +184,24 @@ mod tests {
         assert_eq!(NoteText::parse(" hi ").unwrap().into_string(), "hi");
         assert!(DisplayName::parse(" ").is_err());
         assert!(!format!("{:?}", Password::parse("a secret password").unwrap()).contains("secret"));
+    }
+
+    #[test]
+    fn control_and_direction_characters_are_refused_in_names_and_notes() {
+        for bad in [
+            "\u{202E}evil",
+            "a\u{2066}b",
+            "x\u{200F}",
+            "bell\u{7}",
+            "nul\u{0}",
+        ] {
+            assert!(DisplayName::parse(bad).is_err(), "{bad:?}");
+            assert!(NoteText::parse(bad).is_err(), "{bad:?}");
+        }
+        assert!(DisplayName::parse("Zoë O'Brien-Smith").is_ok());
+        assert!(DisplayName::parse("two\nlines").is_err());
+        assert!(NoteText::parse("first line\nsecond\tline").is_ok());
+        assert_eq!(for_the_record("\u{202E}live", 10), "?live");
+        assert_eq!(for_the_record(&"x".repeat(100), 3), "xxx…");
     }
 }

@@ -33,6 +33,9 @@ pub enum WebError {
     /// The body is larger than the limit.
     #[error("the request is too large")]
     PayloadTooLarge,
+    /// The web address (with its query) is longer than any this service makes.
+    #[error("the web address is too long")]
+    UriTooLong,
     /// The body is not of the content type the route takes.
     #[error("the request's content type is not supported here")]
     UnsupportedMediaType,
@@ -71,6 +74,7 @@ impl WebError {
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::UriTooLong => StatusCode::URI_TOO_LONG,
             WebError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             WebError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             WebError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
@@ -88,6 +92,7 @@ impl WebError {
             WebError::Csrf => "The form could not be sent",
             WebError::BadRequest(_) | WebError::Invalid(_) => "There is a problem",
             WebError::PayloadTooLarge => "What you sent is too large",
+            WebError::UriTooLong => "The web address is too long",
             WebError::UnsupportedMediaType => {
                 "What you sent is in a format this page does not take"
             }
@@ -129,6 +134,7 @@ impl WebError {
         Some(match status {
             StatusCode::NOT_FOUND => WebError::NotFound,
             StatusCode::PAYLOAD_TOO_LARGE => WebError::PayloadTooLarge,
+            StatusCode::URI_TOO_LONG => WebError::UriTooLong,
             StatusCode::UNSUPPORTED_MEDIA_TYPE => WebError::UnsupportedMediaType,
             StatusCode::METHOD_NOT_ALLOWED => WebError::MethodNotAllowed,
             StatusCode::UNAUTHORIZED => WebError::SignInRequired,

@@ -5,10 +5,17 @@
 //! read and write the same [`hearth_store::Store`].
 //!
 //! * **Sign-in**: local accounts with argon2id password hashes; a random session token in an
-//!   `HttpOnly`, `SameSite=Lax` cookie (`Secure` with [`Config::secure_cookies`]), stored only
-//!   as its SHA-256; an idle timeout; at most five failed sign-ins per account name in fifteen
-//!   minutes; a CSRF token in every form, checked on every POST. Every user can change their
-//!   own password (`/account/password`), which ends their other sessions.
+//!   `HttpOnly`, `SameSite=Lax` cookie (`Secure` and named `__Host-…` with
+//!   [`Config::secure_cookies`], which also turns on HSTS), stored only as its SHA-256; an idle
+//!   timeout and an absolute lifetime ([`Config::session_lifetime`]); failed sign-ins
+//!   throttled per account and address (five in fifteen minutes), per account (fifty) and per
+//!   address (twenty), attempts being checked counted too; a CSRF token in every form,
+//!   checked on every POST. Every user can change their own password (`/account/password`),
+//!   which ends their other sessions.
+//! * **Bounded input**: sign-in fields, names, notes and web addresses have maximum lengths,
+//!   refused before anything is written; names and notes refuse control and text-direction
+//!   characters; failures by people not signed in write at most ten audit lines a minute per
+//!   address (the rest counted in one line). API answers are never cached.
 //! * **Need to know**, enforced by the server on every route: each route declares the [`Permission`] it
 //!   needs ([`declared_routes`]), and [`permits`] says which [`Role`] holds which: a lead worker sees
 //!   only the families assigned to them; a data analyst sees pseudonymised data only; names,

@@ -176,14 +176,32 @@ fn is_api(path: &str) -> bool {
     path == "/api" || path.starts_with("/api/")
 }
 
-/// Renders errors and adds security headers to every response.
+/// The longest web address (path and query) taken, in bytes: far longer than any this
+/// service links to, so every query parameter is bounded before a handler sees it.
+pub(crate) const URI_LIMIT: usize = 2048;
+
+/// How long browsers are told to use only HTTPS (a year), when cookies are secure.
+const HSTS: &str = "max-age=31536000; includeSubDomains";
+
+/// Refuses over-long web addresses (414), renders errors and adds the security headers to
+/// every response, pages, API answers and errors alike: under `/api` every answer is
+/// `Cache-Control: no-store` (they carry personal data), and with secure cookies every
+/// answer carries `Strict-Transport-Security`.
 pub(crate) async fn error_pages(
     State(state): State<AppState>,
     req: Request,
     next: Next,
 ) -> Response {
     let api = is_api(req.uri().path());
-    let mut res = next.run(req).await;
+    let too_long = req
+        .uri()
+        .path_and_query()
+        .is_some_and(|pq| pq.as_str().len() > URI_LIMIT);
+    let mut res = if too_long {
+        WebError::UriTooLong.into_response()
+    } else {
+        next.run(req).await
+    };
     let status = res.status();
     if res.extensions().get::<Rendered>().is_none()
         && (status.is_client_error() || status.is_server_error())
@@ -213,6 +231,15 @@ pub(crate) async fn error_pages(
             "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
         ),
     );
+    if api {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if state.settings().secure_cookies {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
     res
 }
 

@@ -202,3 +202,51 @@ pub(super) async fn update_user(
         Err(e) => Err(e),
     }
 }
+
+#[derive(Deserialize)]
+pub(super) struct ResetPasswordForm {
+    #[serde(default)]
+    password: String,
+}
+
+/// `POST /admin/users/{id}/password`: sets another account's password (ending its sessions
+/// and clearing its failed sign-ins).
+pub(super) async fn reset_password(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    f: CsrfForm<ResetPasswordForm>,
+) -> Result<Response, WebError> {
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    let field = format!("password-{id}");
+    let outcome = match Password::parse(&f.form.password) {
+        Ok(password) => accounts::reset_password(&state, &f.user, id, &password).await,
+        Err(_) => Err(WebError::Invalid(vec![(
+            field.clone(),
+            format!("Enter a new password of at least {MIN_PASSWORD} characters"),
+        )])),
+    };
+    match outcome {
+        Ok(()) => Ok(see_other("/admin/users")),
+        Err(WebError::Invalid(errors)) => {
+            let errors = errors
+                .into_iter()
+                .map(|(_, m)| (field.clone(), m))
+                .collect();
+            Ok(users_page(&state, &f.user, NewUserForm::default(), errors)
+                .await?
+                .into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `POST /admin/users/{id}/unlock`: clears an account's failed sign-ins.
+pub(super) async fn clear_failures(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    f: CsrfForm<super::session::Empty>,
+) -> Result<Response, WebError> {
+    let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
+    accounts::clear_failures(&state, &f.user, id).await?;
+    Ok(see_other("/admin/users"))
+}

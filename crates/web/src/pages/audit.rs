@@ -1,6 +1,7 @@
 //! The audit log's search: `/audit`.
 
 use crate::actor::CurrentUser;
+use crate::domain::{for_the_record, SIGN_IN_NAME_LIMIT};
 use crate::error::WebError;
 use crate::render::{self, form_errors, FieldError, Page};
 use crate::service::audit::{self, Search};
@@ -67,7 +68,8 @@ pub(super) async fn audit(
             .map(|e| Line {
                 at: e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
                 target: format!("{} {}", e.target_kind, e.target_id),
-                user_name: e.user_name,
+                // Lines written before names were bounded may hold anything.
+                user_name: for_the_record(&e.user_name, SIGN_IN_NAME_LIMIT),
                 action: e.action,
                 client_ip: e.client_ip,
                 detail: e.detail,

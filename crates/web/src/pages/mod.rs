@@ -101,6 +101,18 @@ pub(crate) fn routes() -> Vec<Route> {
             post(admin::update_user),
         ),
         route(
+            Method::POST,
+            "/admin/users/{id}/password",
+            P::ManageAccounts,
+            post(admin::reset_password),
+        ),
+        route(
+            Method::POST,
+            "/admin/users/{id}/unlock",
+            P::ManageAccounts,
+            post(admin::clear_failures),
+        ),
+        route(
             Method::GET,
             "/account/password",
             P::SignedIn,

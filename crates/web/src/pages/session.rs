@@ -4,6 +4,7 @@ use super::see_other;
 use crate::access::RoleHome;
 use crate::actor::CurrentUser;
 use crate::auth::{self, cookie, form_bytes, set_cookie, CsrfForm, SESSION_COOKIE, SIGN_IN_COOKIE};
+use crate::domain::{SIGN_IN_NAME_LIMIT, SIGN_IN_PASSWORD_LIMIT};
 use crate::error::WebError;
 use crate::render::{self, form_errors, FieldError};
 use crate::service::session::{self, SignIn};
@@ -111,8 +112,8 @@ pub(super) async fn sign_in(
     req: Request,
 ) -> Result<Response, WebError> {
     let (parts, body) = req.into_parts();
-    let ip = auth::client_ip(&parts);
-    let expected = cookie(&parts, SIGN_IN_COOKIE).map(str::to_string);
+    let ip = auth::client_ip(&parts, &state);
+    let expected = cookie(&parts, &state, SIGN_IN_COOKIE).map(str::to_string);
     let bytes = form_bytes(parts, body, &state).await?;
     let form: SignInForm = serde_urlencoded::from_bytes(&bytes)
         .map_err(|_| WebError::BadRequest("the form's fields are not as expected".into()))?;
@@ -121,17 +122,29 @@ pub(super) async fn sign_in(
     }
     let token = session::random_token();
     let mut errors = Vec::new();
+    // Over-long input is refused before anything is checked, written or audited.
+    let name_too_long = form.user_name.trim().chars().count() > SIGN_IN_NAME_LIMIT;
     if form.user_name.trim().is_empty() {
         errors.push(("user_name".to_string(), "Enter your user name".to_string()));
+    } else if name_too_long {
+        errors.push((
+            "user_name".to_string(),
+            format!("User name must be {SIGN_IN_NAME_LIMIT} characters or fewer"),
+        ));
     }
     if form.password.is_empty() {
         errors.push(("password".to_string(), "Enter your password".to_string()));
+    } else if form.password.chars().count() > SIGN_IN_PASSWORD_LIMIT {
+        errors.push((
+            "password".to_string(),
+            format!("Password must be {SIGN_IN_PASSWORD_LIMIT} characters or fewer"),
+        ));
     }
     if !errors.is_empty() {
         return sign_in_form(
             &state,
             &token,
-            &form.user_name,
+            if name_too_long { "" } else { &form.user_name },
             &errors,
             None,
             StatusCode::BAD_REQUEST,

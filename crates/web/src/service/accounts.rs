@@ -7,7 +7,7 @@
 use crate::actor::CurrentUser;
 use crate::domain::{DisplayName, Password, UserName, MIN_PASSWORD};
 use crate::error::WebError;
-use crate::service::session::{hash_blocking, hash_password};
+use crate::service::session::{self, hash_blocking, hash_password};
 use crate::service::{audit, invalid};
 use crate::state::AppState;
 use hearth_model::Role;
@@ -115,6 +115,75 @@ pub(crate) async fn update(
     .await
 }
 
+/// Sets account `id`'s password (typed by an administrator, not their own account:
+/// `Invalid` on `password`), ends its sessions and clears its failed sign-ins, audited;
+/// `NotFound` if there is no such account.
+pub(crate) async fn reset_password(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    password: &Password,
+) -> Result<(), WebError> {
+    if id == user.user.id {
+        return Err(invalid(
+            "password",
+            "Change your own password on the change-your-password page",
+        ));
+    }
+    let hash = hash_blocking(password).await?;
+    let name = state
+        .store()
+        .run(move |s| {
+            let Some(u) = s.user(id)? else {
+                return Ok(None);
+            };
+            s.set_password(id, &hash)?;
+            s.clear_sign_in_failures(&u.user_name)?;
+            Ok(Some(u.user_name))
+        })
+        .await?
+        .ok_or(WebError::NotFound)?;
+    session::forget_failures(state, &name);
+    state.caches().forget_sessions();
+    audit::record(
+        state,
+        user,
+        "reset password",
+        ("user", id.to_string()),
+        "sessions ended, failed sign-ins cleared".into(),
+    )
+    .await
+}
+
+/// Clears account `id`'s failed sign-ins, so that it can sign in again at once from
+/// anywhere, audited; `NotFound` if there is no such account.
+pub(crate) async fn clear_failures(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<(), WebError> {
+    let name = state
+        .store()
+        .run(move |s| {
+            let Some(u) = s.user(id)? else {
+                return Ok(None);
+            };
+            s.clear_sign_in_failures(&u.user_name)?;
+            Ok(Some(u.user_name))
+        })
+        .await?
+        .ok_or(WebError::NotFound)?;
+    session::forget_failures(state, &name);
+    audit::record(
+        state,
+        user,
+        "clear failed sign-ins",
+        ("user", id.to_string()),
+        String::new(),
+    )
+    .await
+}
+
 /// Creates an account, or — with `replace` — resets an existing one's password, role and
 /// name (and re-activates it). Validates the user name (3–64 lower-case letters, digits,
 /// `.`, `-`, `_`) and the password (at least 12 characters).
@@ -138,6 +207,7 @@ pub fn create_account(
             format!("use at least {MIN_PASSWORD} characters"),
         )
     })?;
+    let display_name = DisplayName::parse(display_name).map_err(|m| invalid("display_name", m))?;
     let hash = hash_password(password.expose())?;
     match store.user_by_name(name.as_str())? {
         Some(existing) if replace => {
@@ -152,7 +222,7 @@ pub fn create_account(
         None => Ok(store.create_user(
             &NewUser {
                 user_name: name.as_str().to_string(),
-                display_name: display_name.trim().to_string(),
+                display_name: display_name.as_str().to_string(),
                 role,
                 password_hash: hash,
             },

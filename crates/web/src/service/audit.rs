@@ -5,7 +5,9 @@
 //! a line says.
 
 use crate::actor::CurrentUser;
+use crate::domain::{for_the_record, SIGN_IN_NAME_LIMIT};
 use crate::error::WebError;
+use crate::state::throttle::LineBudget;
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use hearth_store::{AuditEntry, AuditQuery};
@@ -31,6 +33,79 @@ pub(crate) async fn record(
         detail,
     )
     .await
+}
+
+/// The most lines about failures of people not signed in written per client address in a
+/// minute; more are counted and written as one line when the minute is over.
+pub(crate) const ANONYMOUS_LINES_PER_MINUTE: u64 = 10;
+
+/// Appends a line for a failure by someone not signed in (a wrong or throttled sign-in),
+/// named as they typed it, made safe and cut short ([`for_the_record`]): at most
+/// [`ANONYMOUS_LINES_PER_MINUTE`] from one address in a minute, the rest counted into one
+/// line written once the minute is over (with the next such line from anywhere, or a
+/// minute later), so that nobody can grow the audit log without bound without signing in.
+pub(crate) async fn record_anonymous_failure(
+    state: &AppState,
+    user_name: &str,
+    client_ip: &str,
+    action: &str,
+) -> Result<(), WebError> {
+    let now = state.now();
+    let (budget, over) = state
+        .anonymous_lines()
+        .take(client_ip, now, ANONYMOUS_LINES_PER_MINUTE);
+    write_counted(state, over).await?;
+    match budget {
+        LineBudget::Write => {
+            append(
+                state,
+                None,
+                &for_the_record(user_name, SIGN_IN_NAME_LIMIT),
+                client_ip,
+                action,
+                ("user", "-".into()),
+                String::new(),
+            )
+            .await
+        }
+        LineBudget::Counted { first } => {
+            if first {
+                // If nothing else comes along, the count is written a minute from now.
+                let state = state.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep(std::time::Duration::from_secs(61)).await;
+                    let due = state.anonymous_lines().due(state.now());
+                    if let Err(e) = write_counted(&state, due).await {
+                        tracing::error!(error = %e, "writing counted sign-in failures failed");
+                    }
+                });
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Writes one line per address for the failures only counted in a minute now over.
+async fn write_counted(
+    state: &AppState,
+    over: Vec<(String, DateTime<Utc>, u64)>,
+) -> Result<(), WebError> {
+    for (address, started, count) in over {
+        append(
+            state,
+            None,
+            "-",
+            &address,
+            "sign in failures counted",
+            ("user", "-".into()),
+            format!(
+                "{count} more failed sign-ins from this address in the minute from {}",
+                started.format("%Y-%m-%d %H:%M:%S")
+            ),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Appends a line for something done by someone not (yet) signed in, named as they typed
@@ -104,13 +179,9 @@ impl Search {
             if raw.trim().is_empty() {
                 return None;
             }
-            match chrono::NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d") {
-                Ok(d) => Some(
-                    d.and_hms_opt(0, 0, 0)
-                        .map(|t| t.and_utc())
-                        .unwrap_or_else(Utc::now),
-                ),
-                Err(_) => {
+            match parse_day(raw) {
+                Some(d) => Some(d),
+                None => {
                     errors.push((
                         field.to_string(),
                         "Enter a date in the format 2025-09-01".to_string(),
@@ -120,6 +191,7 @@ impl Search {
             }
         };
         let from = date("from", from);
+        // The day after `to` exists: `parse_day` takes years up to 9998.
         let to = date("to", to).map(|t| t + chrono::Duration::days(1));
         let family = family.trim();
         let family = if family.is_empty() {
@@ -146,6 +218,29 @@ impl Search {
             to,
         })
     }
+}
+
+/// The start of a day typed `YYYY-MM-DD`, in the years 1900–9998 (`None` otherwise): times
+/// are kept as RFC 3339 text with four-digit years, whose order is the times' order, so a
+/// search compares dates as dates; a year such as `+262142` is refused, not compared.
+fn parse_day(raw: &str) -> Option<DateTime<Utc>> {
+    let raw = raw.trim();
+    let well_formed = raw.len() == 10
+        && raw.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if !well_formed {
+        return None;
+    }
+    let day = chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok()?;
+    if !(1900..=9998).contains(&chrono::Datelike::year(&day)) {
+        return None;
+    }
+    Some(day.and_hms_opt(0, 0, 0)?.and_utc())
 }
 
 /// Searches the audit log (at most 500 lines, newest first); `None`: the search was not

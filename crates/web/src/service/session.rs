@@ -8,6 +8,7 @@ use crate::actor::CurrentUser;
 use crate::domain::Password;
 use crate::error::WebError;
 use crate::service::audit;
+use crate::state::throttle::Reservation;
 use crate::state::AppState;
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
@@ -17,8 +18,16 @@ use hearth_model::Role;
 use hearth_store::{SessionRecord, UserRecord};
 use sha2::{Digest, Sha256};
 
-/// Failed sign-ins allowed per account name in [`THROTTLE_WINDOW_MINUTES`].
+/// Failed sign-ins allowed per account name from one client address in
+/// [`THROTTLE_WINDOW_MINUTES`]: past it, that address cannot sign in to that account (the
+/// owner signing in from elsewhere still can).
 pub(crate) const MAX_FAILURES: u64 = 5;
+/// Failed sign-ins allowed per account name from all addresses together in the window: the
+/// ceiling that stops a guesser spread over many addresses.
+pub(crate) const MAX_ACCOUNT_FAILURES: u64 = 50;
+/// Failed sign-ins allowed from one client address, whatever the account names, in the
+/// window: stops one wrong guess for each of many accounts.
+pub(crate) const MAX_ADDRESS_FAILURES: u64 = 20;
 /// The throttling window.
 pub(crate) const THROTTLE_WINDOW_MINUTES: i64 = 15;
 
@@ -88,25 +97,81 @@ pub(crate) enum Check {
     Throttled,
 }
 
-/// Checks a name and password, counting failures per name (known or not) and refusing more
-/// than [`MAX_FAILURES`] in the window without looking at the password. With `session`, a
-/// good password also starts a session: its token is returned with the account (the
-/// failures are cleared and the session stored in one store hop).
+/// The throttle's counters for a sign-in as `name` from `client_ip`, each with its limit.
+fn throttle_keys(name: &str, client_ip: &str) -> [(String, u64); 3] {
+    [
+        (format!("pair\u{0}{name}\u{0}{client_ip}"), MAX_FAILURES),
+        (format!("account\u{0}{name}"), MAX_ACCOUNT_FAILURES),
+        (format!("address\u{0}{client_ip}"), MAX_ADDRESS_FAILURES),
+    ]
+}
+
+/// Forgets `name`'s failed sign-ins, from every address, in this server's counters (the
+/// store's are the caller's to clear).
+pub(crate) fn forget_failures(state: &AppState, name: &str) {
+    let pair = format!("pair\u{0}{name}\u{0}");
+    let account = format!("account\u{0}{name}");
+    state
+        .sign_in_attempts()
+        .clear_where(|k| k == account || k.starts_with(&pair));
+}
+
+/// An attempt let through the throttle: settled when dropped (as neither a failure nor a
+/// success, if it was not settled: a store error must not leave it counted as being
+/// checked for ever).
+struct Attempt<'a> {
+    state: &'a AppState,
+    reservation: Option<Reservation>,
+}
+
+impl Attempt<'_> {
+    fn settle(mut self, failed_at: Option<chrono::DateTime<chrono::Utc>>, clear: &[String]) {
+        if let Some(r) = self.reservation.take() {
+            self.state.sign_in_attempts().settle(r, failed_at, clear);
+        }
+    }
+}
+
+impl Drop for Attempt<'_> {
+    fn drop(&mut self) {
+        if let Some(r) = self.reservation.take() {
+            self.state.sign_in_attempts().settle(r, None, &[]);
+        }
+    }
+}
+
+/// Checks a name and password from `client_ip`, refusing without looking at the password
+/// when a throttle's limit is reached: [`MAX_FAILURES`] for this name from this address,
+/// [`MAX_ACCOUNT_FAILURES`] for this name, [`MAX_ADDRESS_FAILURES`] from this address, in
+/// the window. Attempts still being checked count towards the limits, so parallel attempts
+/// cannot get past them. Failures are counted per name, known or not, and also written to
+/// the store (whose count per name, from every server, is held to the per-account limit).
+/// With `session`, a good password also starts a session: its token is returned with the
+/// account (the failures are cleared and the session stored in one store hop).
 async fn check(
     state: &AppState,
     name: &str,
     password: &str,
+    client_ip: &str,
     session: bool,
 ) -> Result<(Check, Option<String>), WebError> {
     let name = name.trim().to_lowercase();
     let now = state.now();
     let since = now - chrono::Duration::minutes(THROTTLE_WINDOW_MINUTES);
+    let keys = throttle_keys(&name, client_ip);
+    let attempt = match state.sign_in_attempts().reserve(&keys, since) {
+        Ok(r) => Attempt {
+            state,
+            reservation: Some(r),
+        },
+        Err(_) => return Ok((Check::Throttled, None)),
+    };
     let n = name.clone();
     let (failures, user) = state
         .store()
         .run(move |s| Ok((s.sign_in_failures_since(&n, since)?, s.user_by_name(&n)?)))
         .await?;
-    if failures >= MAX_FAILURES {
+    if failures >= MAX_ACCOUNT_FAILURES {
         return Ok((Check::Throttled, None));
     }
     let password = password.to_string();
@@ -136,6 +201,8 @@ async fn check(
                     }
                 })
                 .await?;
+            let [(pair, _), (account, _), _] = keys;
+            attempt.settle(None, &[pair, account]);
             Ok((Check::Ok(u), token))
         }
         _ => {
@@ -143,6 +210,7 @@ async fn check(
                 .store()
                 .run(move |s| s.record_sign_in_failure(&name, now))
                 .await?;
+            attempt.settle(Some(now), &[]);
             Ok((Check::Wrong, None))
         }
     }
@@ -167,7 +235,7 @@ pub(crate) async fn sign_in(
     client_ip: &str,
 ) -> Result<SignIn, WebError> {
     let name = name.trim().to_lowercase();
-    match check(state, &name, password, true).await? {
+    match check(state, &name, password, client_ip, true).await? {
         (Check::Ok(user), Some(token)) => {
             let role = user.role;
             audit::record_anonymous(
@@ -183,25 +251,11 @@ pub(crate) async fn sign_in(
         }
         (Check::Ok(_), None) => Err(WebError::Internal("no session was started".into())),
         (Check::Wrong, _) => {
-            audit::record_anonymous(
-                state,
-                &name,
-                client_ip,
-                "sign in failed",
-                ("user", "-".into()),
-            )
-            .await?;
+            audit::record_anonymous_failure(state, &name, client_ip, "sign in failed").await?;
             Ok(SignIn::Wrong)
         }
         (Check::Throttled, _) => {
-            audit::record_anonymous(
-                state,
-                &name,
-                client_ip,
-                "sign in throttled",
-                ("user", "-".into()),
-            )
-            .await?;
+            audit::record_anonymous_failure(state, &name, client_ip, "sign in throttled").await?;
             tracing::warn!("sign-in throttled");
             Ok(SignIn::Throttled)
         }
@@ -223,7 +277,8 @@ pub(crate) fn touch_due(
     now - last_seen >= every
 }
 
-/// The session whose cookie holds `token`, with its account: checks the idle timeout and
+/// The session whose cookie holds `token`, with its account: checks the idle timeout, the
+/// session's lifetime ([`Config::session_lifetime`](crate::Config)) and
 /// that the account is active (ending the session otherwise), and records the request on
 /// the session (at most once a minute: [`touch_due`]). Sessions looked up in the last
 /// second are taken from the cache. The caller adds the client's address.
@@ -234,13 +289,15 @@ pub(crate) async fn find(
     let digest = sha256_hex(token);
     let now = state.now();
     let idle = state.settings().idle_timeout;
+    let lifetime = state.settings().session_lifetime;
     let caches = state.caches();
-    // A session looked up within the last second, not idle and not due a touch, is taken
-    // as it was; otherwise it is looked up.
-    if let Some((session, user)) = caches
-        .session(&digest)
-        .filter(|(s, _)| now - s.last_seen_at <= idle && !touch_due(s.last_seen_at, now, idle))
-    {
+    // A session looked up within the last second, not idle, not past its lifetime and not
+    // due a touch, is taken as it was; otherwise it is looked up.
+    if let Some((session, user)) = caches.session(&digest).filter(|(s, _)| {
+        now - s.last_seen_at <= idle
+            && now - s.created_at <= lifetime
+            && !touch_due(s.last_seen_at, now, idle)
+    }) {
         return with_role(session, user);
     }
     let key = digest.clone();
@@ -252,7 +309,7 @@ pub(crate) async fn find(
             let Some((session, user)) = s.session_with_user(&digest)? else {
                 return Ok(Err(WebError::SignInRequired));
             };
-            if now - session.last_seen_at > idle {
+            if now - session.last_seen_at > idle || now - session.created_at > lifetime {
                 s.delete_session(&digest)?;
                 return Ok(Err(WebError::SessionExpired));
             }
@@ -315,7 +372,8 @@ pub(crate) async fn check_current_password(
     user: &CurrentUser,
     current: &str,
 ) -> Result<Check, WebError> {
-    let (action, checked) = match check(state, &user.user.user_name, current, false).await?.0 {
+    let name = &user.user.user_name;
+    let (action, checked) = match check(state, name, current, &user.client_ip, false).await?.0 {
         Check::Ok(u) => return Ok(Check::Ok(u)),
         Check::Wrong => ("change password failed", Check::Wrong),
         Check::Throttled => {

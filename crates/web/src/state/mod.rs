@@ -8,6 +8,7 @@
 pub(crate) mod audit;
 pub(crate) mod cache;
 pub(crate) mod store;
+pub(crate) mod throttle;
 
 use crate::error::WebError;
 use chrono::{DateTime, Utc};
@@ -28,26 +29,34 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Sign a session out after this long without a request.
     pub idle_timeout: chrono::Duration,
+    /// Sign a session out this long after it started, however busy it is.
+    pub session_lifetime: chrono::Duration,
     /// PostgreSQL connections to keep open (SQLite always uses one: see
     /// `StoreHandle::open`).
     pub connections: usize,
     /// The largest request body accepted, in bytes.
     pub body_limit: usize,
+    /// The reverse proxies in front of the server: for a connection from one of these, the
+    /// client's address (audited, and throttled at sign-in) is taken from `X-Forwarded-For`.
+    /// Empty by default: the header is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// How long each step of the work with a family may take (the caseload's due dates).
     pub due: hearth_casework::DueRules,
 }
 
 impl Config {
-    /// The defaults for a store: 30 minutes' idle timeout, four connections, 64 KiB bodies,
-    /// cookies not marked `Secure`.
+    /// The defaults for a store: 30 minutes' idle timeout, sessions of at most 12 hours, four
+    /// connections, 64 KiB bodies, cookies not marked `Secure`.
     pub fn new(store: impl Into<String>) -> Config {
         Config {
             store: store.into(),
             pg_schema: None,
             secure_cookies: false,
             idle_timeout: chrono::Duration::minutes(30),
+            session_lifetime: chrono::Duration::hours(12),
             connections: 4,
             body_limit: 64 * 1024,
+            trusted_proxies: Vec::new(),
             due: hearth_casework::DueRules::default(),
         }
     }
@@ -58,7 +67,9 @@ impl Config {
 pub(crate) struct Settings {
     pub secure_cookies: bool,
     pub idle_timeout: chrono::Duration,
+    pub session_lifetime: chrono::Duration,
     pub body_limit: usize,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     pub due: hearth_casework::DueRules,
 }
 
@@ -75,6 +86,8 @@ struct Inner {
     templates: minijinja::Environment<'static>,
     settings: Settings,
     clock: Clock,
+    sign_in_attempts: throttle::Attempts,
+    anonymous_lines: throttle::AnonymousLines,
 }
 
 impl std::fmt::Debug for AppState {
@@ -104,10 +117,14 @@ impl AppState {
                 settings: Settings {
                     secure_cookies: config.secure_cookies,
                     idle_timeout: config.idle_timeout,
+                    session_lifetime: config.session_lifetime,
                     body_limit: config.body_limit,
+                    trusted_proxies: config.trusted_proxies.clone(),
                     due: config.due,
                 },
                 clock,
+                sign_in_attempts: throttle::Attempts::default(),
+                anonymous_lines: throttle::AnonymousLines::default(),
             }),
         })
     }
@@ -125,6 +142,16 @@ impl AppState {
     /// The audit writer.
     pub(crate) fn audit_writer(&self) -> &audit::AuditWriter {
         &self.inner.audit
+    }
+
+    /// Failed sign-ins being counted (the throttle's counters).
+    pub(crate) fn sign_in_attempts(&self) -> &throttle::Attempts {
+        &self.inner.sign_in_attempts
+    }
+
+    /// The budget of audit lines about people not signed in.
+    pub(crate) fn anonymous_lines(&self) -> &throttle::AnonymousLines {
+        &self.inner.anonymous_lines
     }
 
     pub(crate) fn settings(&self) -> &Settings {

@@ -156,3 +156,111 @@ async fn assets_are_served_with_their_content_types() {
         StatusCode::NOT_FOUND
     );
 }
+
+/// A display name with a right-to-left override ("evil" shown as "live") or another
+/// control character is refused, not stored.
+#[tokio::test]
+async fn display_names_with_control_or_direction_characters_are_refused() {
+    let t = TestApp::new().await;
+    let admin = t.sign_in("admin").await;
+    for (i, bad) in ["\u{202E}live", "Dee\u{2067}Worker", "Dee\u{7}"]
+        .iter()
+        .enumerate()
+    {
+        let name = format!("spoof{i}");
+        let r = t
+            .submit(
+                "/admin/users",
+                &admin,
+                &[
+                    ("user_name", name.as_str()),
+                    ("display_name", bad),
+                    ("role", "lead_worker"),
+                    ("password", "a long enough password"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad:?}");
+        assert!(r
+            .body
+            .contains("must not contain control or text-direction characters"));
+        let n = name.clone();
+        let (a, o) = t.store_address();
+        let stored = tokio::task::spawn_blocking(move || {
+            hearth_store::Store::open_with(&a, &o)
+                .unwrap()
+                .user_by_name(&n)
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        assert!(stored.is_none());
+    }
+}
+
+/// An administrator can set another user's password (ending that user's sessions) and clear
+/// an account's failed sign-ins, both audited; not their own password.
+#[tokio::test]
+async fn administrators_reset_passwords_and_clear_throttled_accounts() {
+    let t = TestApp::new().await;
+    let admin = t.sign_in("admin").await;
+    let lw1 = t.sign_in("lw1").await;
+    let id = t.user_id("lw1").await;
+    let short = t
+        .submit(
+            &format!("/admin/users/{id}/password"),
+            &admin,
+            &[("password", "short")],
+        )
+        .await;
+    assert_eq!(short.status, StatusCode::BAD_REQUEST);
+    assert!(short.body.contains("at least 12 characters"));
+    let r = t
+        .submit(
+            &format!("/admin/users/{id}/password"),
+            &admin,
+            &[("password", "a brand new password")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        t.get("/caseload", Some(&lw1)).await.location(),
+        Some("/sign-in"),
+        "the user's sessions ended"
+    );
+    t.sign_in_with("lw1", "a brand new password").await;
+    // A throttled account is cleared.
+    for _ in 0..5 {
+        t.try_sign_in("lw2", "wrong").await;
+    }
+    assert_eq!(
+        t.try_sign_in("lw2", PASSWORD).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    let lw2 = t.user_id("lw2").await;
+    let r = t
+        .submit(&format!("/admin/users/{lw2}/unlock"), &admin, &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    t.sign_in("lw2").await;
+    let actions: Vec<String> = t
+        .audit()
+        .await
+        .into_iter()
+        .filter(|l| l.user_name == "admin")
+        .map(|l| l.action)
+        .collect();
+    assert!(actions.contains(&"reset password".to_string()));
+    assert!(actions.contains(&"clear failed sign-ins".to_string()));
+    // Not their own password (that is the change-your-password page's, with the current one).
+    let me = t.user_id("admin").await;
+    let own = t
+        .submit(
+            &format!("/admin/users/{me}/password"),
+            &admin,
+            &[("password", "a brand new password")],
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::BAD_REQUEST);
+    assert!(own.body.contains("Change your own password"));
+}

@@ -9,6 +9,7 @@ mod access;
 mod account;
 mod admin;
 mod api;
+mod audit;
 mod families;
 mod session;
 mod templates;

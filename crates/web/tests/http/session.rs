@@ -27,11 +27,106 @@ async fn sign_in_sets_a_safe_cookie_and_sign_out_ends_the_session() {
     assert_eq!(t.get("/", None).await.location(), Some("/sign-in"));
 }
 
+/// A sign-in form posted from `ip` (as the connection's address), with a matching CSRF
+/// cookie and field (named `cookie_prefix` + `hearth_sign_in`).
+pub async fn sign_in_from_with(
+    router: &axum::Router,
+    cookie_prefix: &str,
+    name: &str,
+    password: &str,
+    ip: [u8; 4],
+) -> Resp {
+    use tower::ServiceExt;
+    let csrf = "c".repeat(64);
+    let body = serde_urlencoded::to_string([
+        ("csrf_token", csrf.as_str()),
+        ("user_name", name),
+        ("password", password),
+    ])
+    .unwrap();
+    let mut req = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri("/sign-in")
+        .header("cookie", format!("{cookie_prefix}hearth_sign_in={csrf}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            ip, 40000,
+        ))));
+    let res = router.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    Resp {
+        status,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+        headers,
+    }
+}
+
+/// [`sign_in_from_with`] without secure cookies.
+pub async fn sign_in_from(router: &axum::Router, name: &str, password: &str, ip: [u8; 4]) -> Resp {
+    sign_in_from_with(router, "", name, password, ip).await
+}
+
+/// With secure cookies (served over TLS), the cookies are `Secure` and named `__Host-…` (so
+/// only this host, over HTTPS, for the whole site, can set them), and every answer asks
+/// browsers to use HTTPS only (HSTS).
 #[tokio::test]
-async fn cookies_are_secure_when_configured() {
+async fn cookies_are_secure_and_host_only_when_configured() {
     let t = TestApp::with(|c| c.secure_cookies = true).await;
-    let s = t.sign_in("po").await;
-    assert!(s.set_cookie.contains("; Secure"), "{}", s.set_cookie);
+    let form = t.get("/sign-in", None).await;
+    let csrf_cookie = form.header("set-cookie").unwrap();
+    assert!(
+        csrf_cookie.starts_with("__Host-hearth_sign_in=") && csrf_cookie.contains("; Secure"),
+        "{csrf_cookie}"
+    );
+    assert!(form
+        .header("strict-transport-security")
+        .is_some_and(|h| h.contains("max-age=31536000")));
+    let r = sign_in_from_with(&t.router, "__Host-", "po", PASSWORD, [10, 0, 0, 1]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let set = r
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("__Host-hearth_session="))
+        .expect("a __Host- session cookie")
+        .to_string();
+    assert!(set.contains("; Secure") && set.contains("Path=/") && set.contains("HttpOnly"));
+    assert!(!set.to_ascii_lowercase().contains("domain="), "{set}");
+    let token = set["__Host-hearth_session=".len()..]
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let with = |cookie: String| {
+        let t = &t;
+        async move {
+            t.request(Method::GET, "/families", None, None, &[("cookie", &cookie)])
+                .await
+        }
+    };
+    let ok = with(format!("__Host-hearth_session={token}")).await;
+    assert_eq!(ok.status, StatusCode::OK);
+    assert!(ok.header("strict-transport-security").is_some());
+    // The unprefixed name (which a neighbouring host could set) is not read.
+    let plain = with(format!("hearth_session={token}")).await;
+    assert_eq!(plain.location(), Some("/sign-in"));
+    // Errors carry HSTS too; without secure cookies, nothing asks for HTTPS.
+    let missing = t.get("/no/such/page", None).await;
+    assert!(missing.header("strict-transport-security").is_some());
+    let plain_app = TestApp::new().await;
+    assert!(plain_app
+        .get("/sign-in", None)
+        .await
+        .header("strict-transport-security")
+        .is_none());
 }
 
 #[tokio::test]
@@ -103,6 +198,143 @@ async fn five_failures_lock_the_account_name_for_fifteen_minutes() {
     assert_eq!(
         t.try_sign_in("lw1", PASSWORD).await.status,
         StatusCode::SEE_OTHER
+    );
+}
+
+/// 150 wrong passwords at once for one account from one address: five are checked (the
+/// throttle counts attempts being checked), the rest refused unchecked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parallel_wrong_passwords_are_checked_at_most_five_times() {
+    let t = TestApp::new().await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..150 {
+        let router = t.router.clone();
+        tasks.spawn(async move {
+            sign_in_from(&router, "lw1", "wrong password", [10, 0, 0, 7])
+                .await
+                .status
+        });
+    }
+    let mut checked = 0;
+    while let Some(status) = tasks.join_next().await {
+        match status.unwrap() {
+            StatusCode::UNAUTHORIZED => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(checked, 5, "wrong passwords checked");
+    assert_eq!(
+        sign_in_from(&t.router, "lw1", PASSWORD, [10, 0, 0, 7])
+            .await
+            .status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+/// One address may fail only so often, whatever the account names it tries.
+#[tokio::test]
+async fn one_address_cannot_guess_across_many_accounts() {
+    let t = TestApp::new().await;
+    let mut checked = 0;
+    for i in 0..35 {
+        let r = sign_in_from(&t.router, &format!("user{i:02}"), "guess", [10, 0, 0, 8]).await;
+        if r.status == StatusCode::UNAUTHORIZED {
+            checked += 1;
+        } else {
+            assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+        }
+    }
+    assert_eq!(checked, 20);
+    // That address is refused even for a right password; others are not affected.
+    assert_eq!(
+        sign_in_from(&t.router, "lw1", PASSWORD, [10, 0, 0, 8])
+            .await
+            .status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        sign_in_from(&t.router, "lw1", PASSWORD, [10, 0, 0, 9])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+/// Someone who knows a user name cannot lock its owner out: failures count per account and
+/// address, so the owner signs in from their own; only far more failures, from many
+/// addresses, reach the account's ceiling.
+#[tokio::test]
+async fn a_guesser_cannot_lock_the_owner_out() {
+    let t = TestApp::new().await;
+    for _ in 0..5 {
+        assert_eq!(
+            sign_in_from(&t.router, "lw1", "wrong", [10, 0, 1, 1])
+                .await
+                .status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        sign_in_from(&t.router, "lw1", PASSWORD, [10, 0, 1, 1])
+            .await
+            .status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        sign_in_from(&t.router, "lw1", PASSWORD, [10, 0, 2, 2])
+            .await
+            .status,
+        StatusCode::SEE_OTHER,
+        "the owner, from their own address"
+    );
+    // Fifty failures from ten addresses reach the account's ceiling.
+    for a in 0..10u8 {
+        for _ in 0..5 {
+            assert_eq!(
+                sign_in_from(&t.router, "lw2", "wrong", [10, 1, a, 1])
+                    .await
+                    .status,
+                StatusCode::UNAUTHORIZED
+            );
+        }
+    }
+    assert_eq!(
+        sign_in_from(&t.router, "lw2", PASSWORD, [10, 2, 0, 1])
+            .await
+            .status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    t.advance(chrono::Duration::minutes(16));
+    assert_eq!(
+        sign_in_from(&t.router, "lw2", PASSWORD, [10, 2, 0, 1])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+/// However busy, a session ends after its lifetime (configurable; 12 hours by default).
+#[tokio::test]
+async fn sessions_have_an_absolute_lifetime() {
+    assert_eq!(
+        hearth_web::Config::new("x").session_lifetime,
+        chrono::Duration::hours(12)
+    );
+    let t = TestApp::with(|c| c.session_lifetime = chrono::Duration::hours(2)).await;
+    let s = t.sign_in("po").await;
+    for _ in 0..6 {
+        t.advance(chrono::Duration::minutes(20));
+        assert_eq!(t.get("/families", Some(&s)).await.status, StatusCode::OK);
+    }
+    t.advance(chrono::Duration::minutes(1));
+    assert_eq!(
+        t.get("/families", Some(&s)).await.location(),
+        Some("/sign-in?expired=1")
+    );
+    assert_eq!(
+        t.get("/api/families", Some(&s)).await.status,
+        StatusCode::UNAUTHORIZED
     );
 }
 
@@ -251,4 +483,53 @@ async fn ended_sessions_end_at_once_despite_the_cache() {
         t.get("/families", Some(&other)).await.location(),
         Some("/sign-in")
     );
+}
+
+/// Behind a trusted reverse proxy, the client's address comes from `X-Forwarded-For` (the
+/// last entry not written by a trusted proxy), so the per-address throttle and the audit see
+/// clients, not the proxy; from anyone else the header is ignored.
+#[tokio::test]
+async fn client_addresses_come_from_trusted_proxies_only() {
+    use tower::ServiceExt;
+    let proxy: std::net::IpAddr = [10, 9, 9, 9].into();
+    let t = TestApp::with(|c| c.trusted_proxies = vec![proxy]).await;
+    let post = |from: [u8; 4], forwarded: &'static str| {
+        let router = t.router.clone();
+        async move {
+            let csrf = "c".repeat(64);
+            let body = serde_urlencoded::to_string([
+                ("csrf_token", csrf.as_str()),
+                ("user_name", "nobody"),
+                ("password", "guess"),
+            ])
+            .unwrap();
+            let mut req = axum::http::Request::builder()
+                .method(Method::POST)
+                .uri("/sign-in")
+                .header("cookie", format!("hearth_sign_in={csrf}"))
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("x-forwarded-for", forwarded)
+                .body(axum::body::Body::from(body))
+                .unwrap();
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                    from, 40000,
+                ))));
+            router.oneshot(req).await.unwrap().status()
+        }
+    };
+    assert_eq!(
+        post([10, 9, 9, 9], "6.6.6.6, 203.0.113.5").await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        post([198, 51, 100, 1], "203.0.113.6").await,
+        StatusCode::UNAUTHORIZED
+    );
+    let ips: Vec<String> = t.audit().await.into_iter().map(|l| l.client_ip).collect();
+    assert!(ips.contains(&"203.0.113.5".to_string()), "{ips:?}");
+    assert!(ips.contains(&"198.51.100.1".to_string()), "{ips:?}");
+    assert!(!ips
+        .iter()
+        .any(|i| i == "10.9.9.9" || i == "6.6.6.6" || i == "203.0.113.6"));
 }
