@@ -17,6 +17,19 @@ pub struct Args {
     /// Sign users out after this many minutes without a request.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(i64).range(1..=1440))]
     idle_timeout_minutes: i64,
+    /// End every session this many hours after sign-in, however active.
+    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(i64).range(1..=168))]
+    session_lifetime_hours: i64,
+    /// The address of a reverse proxy in front of Hearth (repeat for several, or separate with
+    /// commas): for connections from it, the client's address is taken from
+    /// `X-Forwarded-For` for the audit log and sign-in throttling. Without it the header is
+    /// ignored, and behind a proxy every user would share the proxy's address.
+    #[arg(
+        long = "trusted-proxy",
+        env = "HEARTH_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<std::net::IpAddr>,
     /// The time limits of each step of the work with a family (TOML), from which caseloads
     /// show what is due: `rules/casework.toml` (the defaults), or a council's own.
     #[arg(long, default_value = "rules/casework.toml")]
@@ -29,6 +42,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     config.pg_schema = args.store.pg_schema.clone();
     config.secure_cookies = args.secure_cookies;
     config.idle_timeout = chrono::Duration::minutes(args.idle_timeout_minutes);
+    config.session_lifetime = chrono::Duration::hours(args.session_lifetime_hours);
+    config.trusted_proxies = args.trusted_proxies;
     config.due = casework_rules(&args.casework_rules)?;
     serve(&config, args.addr)
 }
