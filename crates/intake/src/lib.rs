@@ -68,10 +68,12 @@ mod cells;
 mod import;
 mod mapping;
 mod read;
+mod runaway;
 mod summary;
 mod validate;
 mod values;
 
+pub use cells::{MAX_FREE_TEXT_CHARS, MAX_VALUE_CHARS};
 pub use hearth_model::standardise::dates::DateFormat;
 pub use hearth_model::standardise::names::NamePattern;
 pub use import::{FileImport, ReadOptions};
