@@ -351,3 +351,34 @@ fn each_file_is_reported_as_it_finishes() {
     );
     assert!(status.success());
 }
+
+#[test]
+fn missing_columns_and_missing_files_are_reported_once() {
+    let (tmp, mappings) = setup();
+    let dir = tmp.path();
+    let file = dir.join("cases.csv");
+    std::fs::write(&file, "Person ID,Name,Opened\nP2,Amy,01/02/2024\n").unwrap();
+    let (stdout, _) = fails(&mut import(dir, &mappings, &store_in(dir), &[&file]));
+    assert_eq!(
+        stdout.matches("names column(s) \"Surname\"").count(),
+        1,
+        "{stdout}"
+    );
+
+    let (_, stderr) = fails(&mut import(
+        dir,
+        &dir.join("nowhere"),
+        &store_in(dir),
+        &[&file],
+    ));
+    assert_eq!(stderr.matches("No such file").count(), 1, "{stderr}");
+    assert!(stderr.contains("nowhere"), "{stderr}");
+
+    let missing = dir.join("cases-missing.csv");
+    let (stdout, _) = fails(&mut import(dir, &mappings, &store_in(dir), &[&missing]));
+    assert_eq!(stdout.matches("cases-missing.csv").count(), 2, "{stdout}");
+    assert!(
+        stdout.contains("cases-missing.csv does not exist"),
+        "{stdout}"
+    );
+}

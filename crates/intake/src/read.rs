@@ -16,12 +16,13 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum IntakeError {
     /// The file could not be read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {error}")]
     Io {
         /// The partner file.
         path: PathBuf,
-        /// The underlying error.
-        source: std::io::Error,
+        /// The underlying error (shown in the message, so not also its `source`: a report
+        /// of the error's chain would say it twice).
+        error: std::io::Error,
     },
     /// The mapping says UTF-8 but the file is not.
     #[error(
@@ -81,12 +82,13 @@ pub enum IntakeError {
         message: String,
     },
     /// The header does not have the columns the mapping names.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Header {
         /// The partner file.
         path: PathBuf,
-        /// Which columns are missing or duplicated.
-        source: MappingError,
+        /// Which columns are missing or duplicated (shown in the message, so not also its
+        /// `source`).
+        error: MappingError,
     },
 }
 
@@ -103,9 +105,9 @@ pub fn read_file_with(
     options: &ReadOptions,
 ) -> Result<FileImport, IntakeError> {
     let path = path.as_ref();
-    let bytes = std::fs::read(path).map_err(|source| IntakeError::Io {
+    let bytes = std::fs::read(path).map_err(|error| IntakeError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     })?;
     read_bytes(path, &bytes, mapping, options)
 }
@@ -296,9 +298,9 @@ fn read_csv(
     };
     let header: Vec<String> = record.iter().map(str::to_string).collect();
     let plan =
-        Plan::new(mapping, &header, false, options).map_err(|source| IntakeError::Header {
+        Plan::new(mapping, &header, false, options).map_err(|error| IntakeError::Header {
             path: path.to_path_buf(),
-            source,
+            error,
         })?;
     let mut row_no = 1 + blank_lines_before(&record);
     while reader.read_record(&mut record).map_err(csv_err)? {
@@ -393,11 +395,10 @@ fn read_workbook(
         .chain(header_cells)
         .map(|c| cell_text(&c_cell(c)).into_owned())
         .collect();
-    let plan =
-        Plan::new(mapping, &header, true, options).map_err(|source| IntakeError::Header {
-            path: path.to_path_buf(),
-            source,
-        })?;
+    let plan = Plan::new(mapping, &header, true, options).map_err(|error| IntakeError::Header {
+        path: path.to_path_buf(),
+        error,
+    })?;
     // Cells that read as empty but are not: warn, naming the sheet, row and column.
     let formulas = workbook.worksheet_formula(&sheet).ok();
     let merged = workbook

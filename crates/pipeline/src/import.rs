@@ -110,6 +110,9 @@ fn import_one(
     user: &str,
     options: &ReadOptions,
 ) -> Result<FileOutcome> {
+    if !file.exists() {
+        anyhow::bail!("{} does not exist", file.display());
+    }
     let matching: Vec<&Mapping> = mappings.iter().filter(|m| m.applies_to(name)).collect();
     let mapping = match matching.as_slice() {
         [m] => *m,
