@@ -185,7 +185,7 @@ fn two_imports_into_a_new_postgresql_schema_at_once_both_succeed() {
     let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
     for attempt in 0..10 {
         let schema = format!("hearth_concurrent_{}_{attempt}", std::process::id());
-        let children: Vec<_> = ["cases-a.csv", "cases-b.csv"]
+        let children: Vec<_> = ["cases-a.csv", "cases-b.csv", "cases-a.csv", "cases-b.csv"]
             .iter()
             .map(|f| {
                 import(dir, &mappings, &url, &[&dir.join(f)])
