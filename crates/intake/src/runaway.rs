@@ -49,7 +49,8 @@ pub(crate) fn find<'t>(
     let width = header.len();
     let swallows_a_row = width >= 3 && lines[1..].iter().any(|l| cells(l).len() == width);
     (unpaired || swallows_a_row).then(|| Runaway {
-        column: header.get(col).map_or("", |h| h.trim()).to_string(),
+        // Any column, mapped or not: a NUL in its header would make the row unstorable.
+        column: header.get(col).map_or("", |h| h.trim()).replace('\0', ""),
         lines,
     })
 }
