@@ -42,6 +42,7 @@ enum Command {
 }
 
 fn main() -> std::process::ExitCode {
+    exit_quietly_on_broken_pipe();
     init_logging();
     let cli = Cli::parse();
     let result = match cli.command {
@@ -62,6 +63,19 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// `hearth … | head`: when the reader of the output goes away, stop quietly (as `cat` does)
+/// instead of panicking in `println!`.
+fn exit_quietly_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info.payload_as_str().unwrap_or_default();
+        if message.starts_with("failed printing to stdout") && message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
 }
 
 /// Logs go to stderr, quiet unless `HEARTH_LOG` asks (e.g. `HEARTH_LOG=info`). Logs carry

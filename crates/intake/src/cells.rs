@@ -7,6 +7,16 @@ use crate::values;
 use chrono::NaiveDate;
 use std::borrow::Cow;
 
+/// The most characters Hearth accepts in a cell mapped to an identifier, a name, a date, an
+/// address part or a number: longer is not a real value (a 50 MB surname once made linkage
+/// take seconds and hundreds of megabytes), so the row is quarantined naming the column.
+pub const MAX_VALUE_CHARS: usize = 1_000;
+
+/// The most characters Hearth accepts in a cell mapped to a free-text attribute (notes,
+/// descriptions). Also the most of any cell kept in a quarantined row's `raw`: longer cells
+/// are cut there, saying how many characters were cut.
+pub const MAX_FREE_TEXT_CHARS: usize = 10_000;
+
 /// One cell as read: CSV cells are always text; workbook cells carry their type.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Cell<'a> {
@@ -39,9 +49,27 @@ pub(crate) fn cell_text<'a>(c: &Cell<'a>) -> Cow<'a, str> {
     }
 }
 
-/// Every cell of a row as text, for a quarantined row's `raw`.
+/// Every cell of a row as text, for a quarantined row's `raw`; a cell over
+/// [`MAX_FREE_TEXT_CHARS`] is cut to that length, saying how much was cut.
 pub(crate) fn raw<R: Row + ?Sized>(row: &R) -> Vec<String> {
     (0..row.width())
-        .map(|i| cell_text(&row.cell(i)).into_owned())
+        .map(|i| bounded(cell_text(&row.cell(i))))
         .collect()
+}
+
+/// `text`, cut to [`MAX_FREE_TEXT_CHARS`] characters if longer (saying how many were cut).
+pub(crate) fn bounded(text: Cow<'_, str>) -> String {
+    if text.len() <= MAX_FREE_TEXT_CHARS {
+        return text.into_owned();
+    }
+    let total = text.chars().count();
+    if total <= MAX_FREE_TEXT_CHARS {
+        return text.into_owned();
+    }
+    let mut kept: String = text.chars().take(MAX_FREE_TEXT_CHARS).collect();
+    kept.push_str(&format!(
+        "… [{} more characters cut by Hearth]",
+        total - MAX_FREE_TEXT_CHARS
+    ));
+    kept
 }

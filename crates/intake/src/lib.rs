@@ -8,7 +8,11 @@
 //!
 //! * loads and checks mappings ([`Mapping::load`], [`Mapping::find_for`]), with errors that
 //!   name the mapping file, the column and the columns the file does have;
-//! * reads CSV (UTF-8 with or without BOM, or Windows-1252) and `.xlsx` workbooks;
+//! * reads CSV (UTF-8 with or without BOM, or Windows-1252; a UTF-16 file is named as such)
+//!   and `.xlsx` workbooks (warning of formulas saved without a value and merged cells);
+//! * accounts for every physical row: a quoted value that is never closed quarantines the
+//!   row where it opens and each row it swallowed; a NUL character or a cell over its limit
+//!   ([`MAX_VALUE_CHARS`], [`MAX_FREE_TEXT_CHARS`]) quarantines its row, naming the column;
 //! * checks every row: dates (UK, ISO, Excel serials and date cells; impossible dates,
 //!   future births and impossible years are caught), NHS numbers (check digit), NI numbers,
 //!   UPNs (check letter), postcodes, required fields, allowed values, numbers, money, yes/no,
@@ -68,10 +72,12 @@ mod cells;
 mod import;
 mod mapping;
 mod read;
+mod runaway;
 mod summary;
 mod validate;
 mod values;
 
+pub use cells::{MAX_FREE_TEXT_CHARS, MAX_VALUE_CHARS};
 pub use hearth_model::standardise::dates::DateFormat;
 pub use hearth_model::standardise::names::NamePattern;
 pub use import::{FileImport, ReadOptions};

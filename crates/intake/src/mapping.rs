@@ -47,9 +47,9 @@ impl Mapping {
     /// Reads and checks a mapping file.
     pub fn load(path: impl AsRef<Path>) -> Result<Mapping, MappingError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| MappingError::Io {
+        let text = std::fs::read_to_string(path).map_err(|error| MappingError::Io {
             path: path.to_path_buf(),
-            source,
+            error,
         })?;
         Mapping::parse(&text, path)
     }
@@ -203,9 +203,9 @@ impl Mapping {
     /// Loads every `*.toml` mapping in `dir` (sorted by file name).
     pub fn load_dir(dir: impl AsRef<Path>) -> Result<Vec<Mapping>, MappingError> {
         let dir = dir.as_ref();
-        let io = |source| MappingError::Io {
+        let io = |error| MappingError::Io {
             path: dir.to_path_buf(),
-            source,
+            error,
         };
         let mut paths = Vec::new();
         for entry in std::fs::read_dir(dir).map_err(io)? {

@@ -3,7 +3,8 @@
 use crate::cells::{cell_text, Cell, Row};
 use crate::import::{FileImport, ReadOptions};
 use crate::mapping::{Encoding, Mapping, MappingError};
-use crate::summary::ImportSummary;
+use crate::runaway;
+use crate::summary::{ImportSummary, Problem};
 use crate::validate::Plan;
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
@@ -15,12 +16,13 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum IntakeError {
     /// The file could not be read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {error}")]
     Io {
         /// The partner file.
         path: PathBuf,
-        /// The underlying error.
-        source: std::io::Error,
+        /// The underlying error (shown in the message, so not also its `source`: a report
+        /// of the error's chain would say it twice).
+        error: std::io::Error,
     },
     /// The mapping says UTF-8 but the file is not.
     #[error(
@@ -34,6 +36,16 @@ pub enum IntakeError {
         line: u64,
         /// The mapping file.
         mapping: PathBuf,
+    },
+    /// The file is UTF-16 text (as Excel's "Unicode Text" and some exports write), which
+    /// Hearth does not read.
+    #[error(
+        "{path} is UTF-16 text; save it as UTF-8 (in Excel: Save As, \"CSV UTF-8 (Comma \
+         delimited)\") and import it again"
+    )]
+    Utf16 {
+        /// The partner file.
+        path: PathBuf,
     },
     /// The workbook could not be opened or read.
     #[error("cannot read workbook {path}: {message}; open it in Excel and save it again as .xlsx")]
@@ -70,12 +82,13 @@ pub enum IntakeError {
         message: String,
     },
     /// The header does not have the columns the mapping names.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Header {
         /// The partner file.
         path: PathBuf,
-        /// Which columns are missing or duplicated.
-        source: MappingError,
+        /// Which columns are missing or duplicated (shown in the message, so not also its
+        /// `source`).
+        error: MappingError,
     },
 }
 
@@ -92,9 +105,9 @@ pub fn read_file_with(
     options: &ReadOptions,
 ) -> Result<FileImport, IntakeError> {
     let path = path.as_ref();
-    let bytes = std::fs::read(path).map_err(|source| IntakeError::Io {
+    let bytes = std::fs::read(path).map_err(|error| IntakeError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     })?;
     read_bytes(path, &bytes, mapping, options)
 }
@@ -167,6 +180,11 @@ pub(crate) fn decode<'a>(
     bytes: &'a [u8],
     mapping: &Mapping,
 ) -> Result<Cow<'a, str>, IntakeError> {
+    if is_utf16(bytes) {
+        return Err(IntakeError::Utf16 {
+            path: path.to_path_buf(),
+        });
+    }
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return utf8(path, rest, mapping);
     }
@@ -182,6 +200,29 @@ pub(crate) fn decode<'a>(
                 .0),
         },
     }
+}
+
+/// A UTF-16 byte-order mark, or text whose every other byte is NUL (UTF-16 without a mark:
+/// Latin letters take two bytes, one of them 0).
+fn is_utf16(bytes: &[u8]) -> bool {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return true;
+    }
+    let sample = &bytes[..bytes.len().min(1024) & !1];
+    let pairs = sample.len() / 2;
+    if pairs < 2 {
+        return false;
+    }
+    let nul_at = |parity: usize| {
+        sample
+            .iter()
+            .skip(parity)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count()
+    };
+    // Nearly every character of a header and of partner data is in the first 256 code points.
+    nul_at(0).max(nul_at(1)) * 10 >= pairs * 9
 }
 
 fn utf8<'a>(path: &Path, bytes: &'a [u8], mapping: &Mapping) -> Result<Cow<'a, str>, IntakeError> {
@@ -257,13 +298,19 @@ fn read_csv(
     };
     let header: Vec<String> = record.iter().map(str::to_string).collect();
     let plan =
-        Plan::new(mapping, &header, false, options).map_err(|source| IntakeError::Header {
+        Plan::new(mapping, &header, false, options).map_err(|error| IntakeError::Header {
             path: path.to_path_buf(),
-            source,
+            error,
         })?;
     let mut row_no = 1 + blank_lines_before(&record);
     while reader.read_record(&mut record).map_err(csv_err)? {
         row_no += 1 + blank_lines_before(&record);
+        let start = record.position().map_or(0, |p| p.byte()) as usize;
+        let end = reader.position().byte() as usize;
+        if let Some(runaway) = runaway::find(&record, &text, (start, end), &header) {
+            row_no = runaway.quarantine(row_no, out);
+            continue;
+        }
         out.rows_read += 1;
         plan.check_row(&record, row_no, out);
     }
@@ -348,13 +395,25 @@ fn read_workbook(
         .chain(header_cells)
         .map(|c| cell_text(&c_cell(c)).into_owned())
         .collect();
-    let plan =
-        Plan::new(mapping, &header, true, options).map_err(|source| IntakeError::Header {
-            path: path.to_path_buf(),
-            source,
-        })?;
+    let plan = Plan::new(mapping, &header, true, options).map_err(|error| IntakeError::Header {
+        path: path.to_path_buf(),
+        error,
+    })?;
+    // Cells that read as empty but are not: warn, naming the sheet, row and column.
+    let formulas = workbook.worksheet_formula(&sheet).ok();
+    let merged = workbook
+        .merge_cells_by_sheet_name(&sheet)
+        .unwrap_or_default();
+    let hidden = HiddenValues {
+        sheet: &sheet,
+        header: &header,
+        plan: &plan,
+        formulas: formulas.as_ref(),
+        merged: &merged,
+    };
     let mut padded: Vec<calamine::Data> = Vec::new();
     for (i, cells) in rows.enumerate() {
+        hidden.warn(&range, first_row + 1 + i as u32, out);
         out.rows_read += 1;
         let row_no = u64::from(first_row) + 2 + i as u64;
         if first_col == 0 {
@@ -367,6 +426,71 @@ fn read_workbook(
         }
     }
     Ok(())
+}
+
+/// What a worksheet holds that reads as empty: formulas saved without their value (written
+/// by a program, not Excel) and the cells a merged cell covers.
+struct HiddenValues<'a> {
+    sheet: &'a str,
+    header: &'a [String],
+    plan: &'a Plan<'a>,
+    formulas: Option<&'a calamine::Range<String>>,
+    merged: &'a [calamine::Dimensions],
+}
+
+impl HiddenValues<'_> {
+    /// Warns of each mapped cell of worksheet row `row` (0-based) that reads as empty but
+    /// holds a formula without a value or is covered by a merged cell.
+    fn warn(&self, values: &calamine::Range<calamine::Data>, row: u32, out: &mut FileImport) {
+        let row_no = u64::from(row) + 1;
+        for col in self.plan.mapped_columns() {
+            let Ok(c) = u32::try_from(col) else { continue };
+            let empty = values
+                .get_value((row, c))
+                .is_none_or(|v| cell_text(&c_cell(v)).is_empty());
+            if !empty {
+                continue;
+            }
+            let column = self.header.get(col).map_or("", |h| h.trim());
+            let formula = self
+                .formulas
+                .and_then(|f| f.get_value((row, c)))
+                .is_some_and(|f| !f.is_empty());
+            let covered = self.merged.iter().any(|d| {
+                d.start != (row, c)
+                    && (d.start.0..=d.end.0).contains(&row)
+                    && (d.start.1..=d.end.1).contains(&c)
+            });
+            let (problem, hint) = if formula {
+                (
+                    Problem::FormulaWithoutValue,
+                    format!(
+                        "Sheet \"{}\", column {column}: open the workbook in Excel and save it, \
+                         so that each formula's value is saved with it.",
+                        self.sheet
+                    ),
+                )
+            } else if covered {
+                (
+                    Problem::MergedCell,
+                    format!(
+                        "Sheet \"{}\", column {column}: unmerge the cells and fill in the value \
+                         on every row.",
+                        self.sheet
+                    ),
+                )
+            } else {
+                continue;
+            };
+            ImportSummary::count(
+                &mut out.summary.warnings,
+                Some(column),
+                problem,
+                row_no,
+                || hint,
+            );
+        }
+    }
 }
 
 fn c_cell(d: &calamine::Data) -> Cell<'_> {

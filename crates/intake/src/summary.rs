@@ -40,12 +40,23 @@ pub enum Problem {
     NotYesNo,
     /// A workbook cell holding an Excel error such as `#REF!`.
     CellError,
+    /// A quoted value that is never closed, so that the rows after it were read into it: the
+    /// row where the quote opens and every row it swallowed are quarantined.
+    UnclosedQuote,
+    /// A cell holding a NUL character (an invisible control character from a faulty export).
+    NulCharacter,
+    /// A cell longer than Hearth accepts for its field (see `MAPPINGS.md`, "Limits").
+    TooLong,
     /// Warning: a row with every cell empty, skipped.
     BlankRow,
     /// Warning: a sex/gender value Hearth does not recognise; the row is kept without it.
     SexNotRecognised,
     /// Warning: a whole name not in the mapping's pattern; kept as a whole name only.
     NameNotSplit,
+    /// Warning: a workbook formula with no saved value; read as empty.
+    FormulaWithoutValue,
+    /// Warning: a cell covered by a merged cell (not its top-left cell); read as empty.
+    MergedCell,
 }
 
 impl Problem {
@@ -69,9 +80,14 @@ impl Problem {
             Problem::NotMoney => "not an amount of money",
             Problem::NotYesNo => "not yes or no",
             Problem::CellError => "cell holds an Excel error",
+            Problem::UnclosedQuote => "inside a quoted value that is never closed",
+            Problem::NulCharacter => "holds a NUL character",
+            Problem::TooLong => "value longer than Hearth accepts",
             Problem::BlankRow => "blank row, skipped",
             Problem::SexNotRecognised => "value not recognised, left blank",
             Problem::NameNotSplit => "name not in the mapping's pattern, kept whole",
+            Problem::FormulaWithoutValue => "formula with no saved value, read as empty",
+            Problem::MergedCell => "part of a merged cell, read as empty",
         }
     }
 }

@@ -65,6 +65,19 @@ pub fn import_files(
     user: &str,
     today: Option<NaiveDate>,
 ) -> Result<Vec<FileOutcome>> {
+    import_files_each(store, files, mappings, user, today, |_| {})
+}
+
+/// [`import_files`], calling `on_file` with each file's outcome as soon as that file is done
+/// (so that a caller can report progress file by file).
+pub fn import_files_each(
+    store: &mut Store,
+    files: &[PathBuf],
+    mappings: &Path,
+    user: &str,
+    today: Option<NaiveDate>,
+    mut on_file: impl FnMut(&FileOutcome),
+) -> Result<Vec<FileOutcome>> {
     let all = Mapping::load_dir(mappings)
         .with_context(|| format!("loading mappings from {}", mappings.display()))?;
     let options = ReadOptions {
@@ -76,13 +89,15 @@ pub fn import_files(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        match import_one(store, file, &name, &all, user, &options) {
-            Ok(o) => out.push(o),
-            Err(e) => out.push(FileOutcome::Failed {
+        let outcome = match import_one(store, file, &name, &all, user, &options) {
+            Ok(o) => o,
+            Err(e) => FileOutcome::Failed {
                 file: file.display().to_string(),
                 error: format!("{e:#}"),
-            }),
-        }
+            },
+        };
+        on_file(&outcome);
+        out.push(outcome);
     }
     Ok(out)
 }
@@ -95,6 +110,9 @@ fn import_one(
     user: &str,
     options: &ReadOptions,
 ) -> Result<FileOutcome> {
+    if !file.exists() {
+        anyhow::bail!("{} does not exist", file.display());
+    }
     let matching: Vec<&Mapping> = mappings.iter().filter(|m| m.applies_to(name)).collect();
     let mapping = match matching.as_slice() {
         [m] => *m,
@@ -111,7 +129,7 @@ fn import_one(
             "{} mappings apply to {name} ({}): make their `files` patterns distinct",
             many.len(),
             many.iter()
-                .map(|m| m.source())
+                .map(|m| m.path().display().to_string())
                 .collect::<Vec<_>>()
                 .join(", ")
         ),

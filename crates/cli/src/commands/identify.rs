@@ -23,11 +23,14 @@ pub struct Args {
 
 /// Runs `hearth identify`.
 pub fn run(args: Args) -> anyhow::Result<()> {
+    if let Some(path) = &args.export {
+        check_export_folder(path)?;
+    }
     let mut store = args.store.open()?;
     let rules_path = shipped(&args.rules.rules);
     let (rules, sha) = identify::load_rules(&rules_path)?;
     let as_at = match args.as_at {
-        Some(d) => d,
+        Some(d) => check_as_at(&mut store, d)?,
         None => store
             .latest_link_run()?
             .map(|(_, d)| d)
@@ -40,6 +43,49 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         println!("Exported the ranked list to {}", path.display());
     }
     Ok(())
+}
+
+/// Refuses an export path whose folder does not exist, before anything is run or saved.
+fn check_export_folder(path: &std::path::Path) -> anyhow::Result<()> {
+    let folder = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    if !folder.is_dir() {
+        anyhow::bail!(
+            "cannot export to {}: the folder {} does not exist; create it or give another \
+             --export path (nothing was run)",
+            path.display(),
+            folder.display()
+        );
+    }
+    Ok(())
+}
+
+/// Refuses an as-at date before 1900 or before every event date in the store: no family
+/// could have a problem then, and the run would become the latest.
+fn check_as_at(
+    store: &mut hearth_store::Store,
+    as_at: chrono::NaiveDate,
+) -> anyhow::Result<chrono::NaiveDate> {
+    use chrono::Datelike;
+    if as_at.year() < 1900 {
+        anyhow::bail!(
+            "--as-at {as_at} is before 1900: give the date to identify families at, e.g. today's"
+        );
+    }
+    let earliest = store
+        .event_dates()?
+        .into_iter()
+        .filter_map(|d| d.event_date)
+        .min();
+    if let Some(earliest) = earliest.filter(|e| as_at < *e) {
+        anyhow::bail!(
+            "--as-at {as_at} is before every date in the store (the earliest event is on \
+             {earliest}): no family could have a problem then; give a later date"
+        );
+    }
+    Ok(as_at)
 }
 
 /// Writes the pseudonymised ranked list (and its evidence) to `path`.

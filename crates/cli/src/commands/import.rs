@@ -31,14 +31,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         anyhow::bail!("no .csv or .xlsx files found in the paths given");
     }
     let user = args.user.unwrap_or_else(super::current_user);
-    let outcomes = import::import_files(
+    let outcomes = import::import_files_each(
         &mut store,
         &files,
         &shipped(&args.mappings),
         &user,
         args.today,
+        print_outcome,
     )?;
-    print_outcomes(&outcomes);
     let failed = outcomes
         .iter()
         .filter(|o| matches!(o, FileOutcome::Failed { .. }))
@@ -55,12 +55,20 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 /// Prints what happened to each file, then a total. Never prints cell values.
 pub fn print_outcomes(outcomes: &[FileOutcome]) {
     for o in outcomes {
-        match o {
-            FileOutcome::Imported(s) => print!("{s}"),
-            FileOutcome::AlreadyImported { file, batch } => {
-                println!("{file}: already imported (batch {batch}); nothing to do")
-            }
-            FileOutcome::Failed { file, error } => println!("{file}: NOT IMPORTED: {error}"),
-        }
+        print_outcome(o);
     }
+}
+
+/// Prints what happened to one file. Never prints cell values.
+pub fn print_outcome(outcome: &FileOutcome) {
+    use std::io::Write;
+    match outcome {
+        FileOutcome::Imported(s) => print!("{s}"),
+        FileOutcome::AlreadyImported { file, batch } => {
+            println!("{file}: already imported (batch {batch}); nothing to do")
+        }
+        FileOutcome::Failed { file, error } => println!("{file}: NOT IMPORTED: {error}"),
+    }
+    // Shown as each file finishes, also when the output is a pipe or a file.
+    let _ = std::io::stdout().flush();
 }

@@ -10,12 +10,13 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum MappingError {
     /// The mapping file (or the directory of mappings) could not be read.
-    #[error("cannot read mapping {path}: {source}")]
+    #[error("cannot read mapping {path}: {error}")]
     Io {
         /// The mapping file or directory.
         path: PathBuf,
-        /// The underlying error.
-        source: std::io::Error,
+        /// The underlying error (shown in the message, so not also its `source`: a report
+        /// of the error's chain would say it twice).
+        error: std::io::Error,
     },
     /// The mapping file is not valid TOML, has an unknown key, or a value of the wrong kind.
     #[error("mapping {path} is not valid: {message}")]

@@ -7,8 +7,9 @@
 use super::build::Fields;
 use super::checks::Checks;
 use super::field::{Attr, Field, Findings, Issue};
-use crate::cells::{cell_text, raw, Row};
+use crate::cells::{cell_text, raw, Cell, Row, MAX_FREE_TEXT_CHARS, MAX_VALUE_CHARS};
 use crate::import::{FileImport, ReadOptions};
+use crate::mapping::AttrType;
 use crate::mapping::{ColumnSpec, Mapping, MappingError};
 use crate::summary::{ImportSummary, Problem};
 use chrono::NaiveDate;
@@ -21,6 +22,63 @@ pub(crate) struct Plan<'m> {
     header_width: usize,
     fields: Fields<'m>,
     checks: Checks,
+    /// Every mapped column, with the most characters it may hold.
+    limits: Vec<CellLimit>,
+}
+
+/// A mapped column checked before its value is: no NUL character, no more than `max_chars`.
+#[derive(Debug)]
+struct CellLimit {
+    col: usize,
+    /// The column's header as the partner's file writes it.
+    column: String,
+    max_chars: usize,
+}
+
+/// The limits of every mapped column (a column mapped twice takes the smaller limit).
+fn cell_limits(fields: &Fields<'_>, header: &[String]) -> Vec<CellLimit> {
+    let id_fields = [
+        fields.source_person_id.as_ref(),
+        fields.given_name.as_ref(),
+        fields.middle_name.as_ref(),
+        fields.family_name.as_ref(),
+        fields.full_name.as_ref().map(|(f, _)| f),
+        fields.date_of_birth.as_ref(),
+        fields.sex.as_ref(),
+        fields.address.as_ref(),
+        fields.postcode.as_ref(),
+        fields.nhs_number.as_ref(),
+        fields.ni_number.as_ref(),
+        fields.upn.as_ref(),
+        fields.event_date.as_ref(),
+        fields.end_date.as_ref(),
+    ];
+    let all = id_fields
+        .into_iter()
+        .flatten()
+        .map(|f| (f, MAX_VALUE_CHARS))
+        .chain(fields.attrs.iter().map(|a| {
+            let max = match a.spec.ty {
+                AttrType::Text => MAX_FREE_TEXT_CHARS,
+                _ => MAX_VALUE_CHARS,
+            };
+            (&a.field, max)
+        }));
+    let mut limits: Vec<CellLimit> = Vec::new();
+    for (f, max_chars) in all {
+        for &col in &f.cols {
+            match limits.iter_mut().find(|l| l.col == col) {
+                Some(l) => l.max_chars = l.max_chars.min(max_chars),
+                None => limits.push(CellLimit {
+                    col,
+                    column: header.get(col).map_or("", |h| h.trim()).to_string(),
+                    max_chars,
+                }),
+            }
+        }
+    }
+    limits.sort_by_key(|l| l.col);
+    limits
 }
 
 impl<'m> Plan<'m> {
@@ -72,26 +130,28 @@ impl<'m> Plan<'m> {
             })
             .collect();
         let today = options.today;
+        let fields = Fields {
+            source_person_id: opt(&id.source_person_id),
+            given_name: opt(&id.given_name),
+            middle_name: opt(&id.middle_name),
+            family_name: opt(&id.family_name),
+            full_name: id.full_name.as_ref().map(|s| (field(s, false), s.pattern)),
+            date_of_birth: opt(&id.date_of_birth),
+            sex: opt(&id.sex),
+            address: opt(&id.address),
+            postcode: opt(&id.postcode),
+            nhs_number: opt(&id.nhs_number),
+            ni_number: opt(&id.ni_number),
+            upn: opt(&id.upn),
+            event_date: mapping.fact.event_date.as_ref().map(|s| field(s, true)),
+            end_date: opt(&mapping.fact.end_date),
+            attrs,
+            event_type: &mapping.event_type,
+        };
         Ok(Plan {
             header_width: header.len(),
-            fields: Fields {
-                source_person_id: opt(&id.source_person_id),
-                given_name: opt(&id.given_name),
-                middle_name: opt(&id.middle_name),
-                family_name: opt(&id.family_name),
-                full_name: id.full_name.as_ref().map(|s| (field(s, false), s.pattern)),
-                date_of_birth: opt(&id.date_of_birth),
-                sex: opt(&id.sex),
-                address: opt(&id.address),
-                postcode: opt(&id.postcode),
-                nhs_number: opt(&id.nhs_number),
-                ni_number: opt(&id.ni_number),
-                upn: opt(&id.upn),
-                event_date: mapping.fact.event_date.as_ref().map(|s| field(s, true)),
-                end_date: opt(&mapping.fact.end_date),
-                attrs,
-                event_type: &mapping.event_type,
-            },
+            limits: cell_limits(&fields, header),
+            fields,
             checks: Checks {
                 invalid_identifiers: mapping.invalid_identifiers,
                 today,
@@ -101,6 +161,11 @@ impl<'m> Plan<'m> {
                 earliest: NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN),
             },
         })
+    }
+
+    /// The positions of the mapped columns, in order.
+    pub(crate) fn mapped_columns(&self) -> impl Iterator<Item = usize> + '_ {
+        self.limits.iter().map(|l| l.col)
     }
 
     /// Checks one data row and adds it to `out` as imported or quarantined.
@@ -150,6 +215,10 @@ impl<'m> Plan<'m> {
                 out,
             );
         }
+        let bad_cells = self.cell_issues(row);
+        if !bad_cells.is_empty() {
+            return self.quarantine(row, row_no, bad_cells, out);
+        }
         let mut findings = Findings::default();
         let result = self.fields.build(&self.checks, row, &mut findings);
         for w in &findings.warnings {
@@ -169,6 +238,49 @@ impl<'m> Plan<'m> {
             }),
             _ => self.quarantine(row, row_no, findings.issues, out),
         }
+    }
+
+    /// Mapped cells that no check should read: a NUL character (which no store can hold, and
+    /// which a message must not quote), or more characters than the column may hold.
+    fn cell_issues<R: Row + ?Sized>(&self, row: &R) -> Vec<Issue> {
+        let mut issues = Vec::new();
+        for l in &self.limits {
+            let Cell::Text(text) = row.cell(l.col) else {
+                continue;
+            };
+            if text.contains('\0') {
+                issues.push(Issue {
+                    field: Some(l.column.clone()),
+                    problem: Problem::NulCharacter,
+                    reason: format!(
+                        "{} contains a NUL character (an invisible control character, usually \
+                         from a faulty export); remove it and import the file again",
+                        l.column
+                    ),
+                    hint: "Remove the NUL characters (re-export the file, or open it in a text \
+                           editor)."
+                        .to_string(),
+                });
+                continue;
+            }
+            if text.len() <= l.max_chars {
+                continue;
+            }
+            let chars = text.chars().count();
+            if chars > l.max_chars {
+                issues.push(Issue {
+                    field: Some(l.column.clone()),
+                    problem: Problem::TooLong,
+                    reason: format!(
+                        "{} is {chars} characters long; Hearth accepts at most {} in this \
+                         column: correct the value",
+                        l.column, l.max_chars
+                    ),
+                    hint: format!("Keep {} to at most {} characters.", l.column, l.max_chars),
+                });
+            }
+        }
+        issues
     }
 
     fn quarantine<R: Row + ?Sized>(

@@ -25,6 +25,8 @@ pub(crate) struct PgStore {
 /// Advisory-lock namespaces (first key); the second key is a hash of the current schema, so
 /// stores in different schemas of one database do not wait for each other.
 const LOCK_MIGRATE: i32 = 0x4845_4131; // "HEA1"
+/// Creating a schema (second key: a hash of its name).
+const LOCK_CREATE_SCHEMA: i32 = 0x4845_4133; // "HEA3"
 /// The import's advisory-lock namespace (see [`LOCK_MIGRATE`]).
 pub(crate) const LOCK_IMPORT: i32 = 0x4845_4132; // "HEA2"
 
@@ -72,9 +74,18 @@ impl PgStore {
                 .context(op)?
                 .is_some();
             if !exists {
-                client
-                    .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
-                    .context(|| format!("creating schema {schema}"))?;
+                // Two processes creating the same schema at once: without a lock the second
+                // fails on the catalogue's unique index even with IF NOT EXISTS.
+                let create = || format!("creating schema {schema}");
+                let mut tx = client.transaction().context(create)?;
+                tx.execute(
+                    "SELECT pg_advisory_xact_lock($1, hashtext($2))",
+                    &[&LOCK_CREATE_SCHEMA, &schema],
+                )
+                .context(create)?;
+                tx.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
+                    .context(create)?;
+                tx.commit().context(create)?;
             }
             client
                 .batch_execute(&format!("SET search_path TO \"{schema}\""))
