@@ -168,6 +168,21 @@ impl Store {
         self.with_tx(dates_of_birth)
     }
 
+    /// The earliest event date of any record (`None` when no record has one): one
+    /// aggregate, not a read of every record.
+    pub fn earliest_event_date(&mut self) -> Result<Option<NaiveDate>> {
+        self.with_tx(|tx| {
+            let rows = tx.query(
+                "SELECT CAST(MIN(event_date) AS TEXT) FROM record WHERE event_date IS NOT NULL",
+                &[],
+            )?;
+            Ok(rows
+                .first()
+                .and_then(|r| r[0].text())
+                .and_then(|t| NaiveDate::parse_from_str(&t[..t.len().min(10)], "%Y-%m-%d").ok()))
+        })
+    }
+
     /// Each source's name for people, as its latest import that gave one named it.
     pub fn source_names(&mut self) -> Result<Vec<(String, String)>> {
         self.with_tx(|tx| {

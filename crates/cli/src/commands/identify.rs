@@ -74,11 +74,7 @@ fn check_as_at(
             "--as-at {as_at} is before 1900: give the date to identify families at, e.g. today's"
         );
     }
-    let earliest = store
-        .event_dates()?
-        .into_iter()
-        .filter_map(|d| d.event_date)
-        .min();
+    let earliest = store.earliest_event_date()?;
     if let Some(earliest) = earliest.filter(|e| as_at < *e) {
         anyhow::bail!(
             "--as-at {as_at} is before every date in the store (the earliest event is on \

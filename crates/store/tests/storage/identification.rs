@@ -97,6 +97,7 @@ fn identification_runs_are_kept_with_their_evidence(store: &mut Store, _db: &Tes
         .save_identification(&run, &assessments[1..], &[])
         .unwrap();
     let runs = store.identification_runs().unwrap();
+    assert_eq!(store.earliest_event_date().unwrap(), None);
     assert_eq!(
         runs.iter().map(|r| r.id).collect::<Vec<_>>(),
         vec![id1, id2]
@@ -162,4 +163,13 @@ fn event_dates_mark_open_spells_only_for_kinds_of_event_with_end_dates(
     assert_eq!(dates[1].event_date, Some(date(2016, 1, 2)));
     assert!(dates[1].open, "an open claim");
     assert!(!dates[2].open && !dates[3].open, "incidents are not spells");
+    // The earliest event date is the smallest of every record's.
+    let earliest = store
+        .event_dates()
+        .unwrap()
+        .into_iter()
+        .filter_map(|d| d.event_date)
+        .min();
+    assert!(earliest.is_some());
+    assert_eq!(store.earliest_event_date().unwrap(), earliest);
 }
