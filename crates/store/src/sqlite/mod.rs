@@ -61,9 +61,26 @@ impl SqliteStore {
         // WAL: readers never block the writer; NORMAL sync is durable against process crashes
         // (a power cut may lose the last commit, never corrupt). A large page cache keeps a
         // million-row import in memory until commit; temp tables in memory.
+        // Turning a new file to WAL takes an exclusive lock without SQLite's busy handler: two
+        // processes opening a new store at once (two imports) could see "database is locked".
+        // Wait for the other, as the busy timeout would.
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            match conn.execute_batch("PRAGMA journal_mode = WAL;") {
+                Ok(()) => break,
+                Err(rusqlite::Error::SqliteFailure(f, _))
+                    if matches!(
+                        f.code,
+                        rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                    ) && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                Err(e) => return Err(e).context(op),
+            }
+        }
         conn.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = NORMAL;
+            "PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
              PRAGMA temp_store = MEMORY;
              PRAGMA cache_size = -131072;
