@@ -34,7 +34,7 @@
 //!   each route declares its [`Permission`] once, checked in front of its handler.
 //! * `access`: which [`Role`] holds which [`Permission`] ([`permits`]), home pages, and what
 //!   a user may do with one family.
-//! * `state`: the store handle (every store call on the blocking pool), the caches, the
+//! * `state`: the store handle (every store call on a store thread, never a tokio worker), the caches, the
 //!   audit writer. `views` and `facts`: what is shown, built from what was read.
 //! * `domain`: validated inputs (user names, passwords, notes). `labels`: words for data keys.
 //! * `render` and `templates`: typed template contexts, strict about undefined variables.

@@ -1,5 +1,5 @@
 //! The application's state, in three parts: the store handle ([`store`]: every store call
-//! on the blocking pool), the caches ([`cache`]) and the audit writer ([`audit`]); with the
+//! on a store thread of its own), the caches ([`cache`]) and the audit writer ([`audit`]); with the
 //! settings, the templates and the clock.
 //!
 //! The state holds and hands out; it decides nothing about requests or access (that is the
