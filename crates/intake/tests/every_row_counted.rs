@@ -4,28 +4,10 @@
 mod common;
 
 use common::*;
-use hearth_intake::{read_bytes, FileImport, Mapping};
-
-fn mapping() -> Mapping {
-    Mapping::parse(
-        r#"
-        source = "x"
-        files = ["*"]
-        event_type = "x"
-        [identity]
-        source_person_id = "Person ID"
-        family_name = "Surname"
-        [attributes.note]
-        column = "Case Note"
-        type = "text"
-        "#,
-        "x.toml",
-    )
-    .unwrap()
-}
+use hearth_intake::{read_bytes, FileImport};
 
 fn read_text(name: &str, text: &[u8]) -> FileImport {
-    read_bytes(name, text, &mapping(), &options()).unwrap()
+    read_bytes(name, text, &case_note_mapping(), &options()).unwrap()
 }
 
 /// The quarantined rows whose reason says `what`.
@@ -144,7 +126,13 @@ fn a_utf16_file_is_named_as_utf16() {
     let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
     let with_bom = [&[0xFF, 0xFE][..], &le].concat();
     for bytes in [with_bom, le, be] {
-        let err = read_bytes("police-export.csv", &bytes, &mapping(), &options()).unwrap_err();
+        let err = read_bytes(
+            "police-export.csv",
+            &bytes,
+            &case_note_mapping(),
+            &options(),
+        )
+        .unwrap_err();
         let msg = err.to_string();
         assert!(msg.starts_with("police-export.csv is UTF-16"), "{msg}");
         assert!(msg.contains("save it as UTF-8"), "{msg}");

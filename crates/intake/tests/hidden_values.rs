@@ -4,26 +4,8 @@
 mod common;
 
 use common::*;
-use hearth_intake::{read_bytes, Mapping};
+use hearth_intake::read_bytes;
 use rust_xlsxwriter::{Format, Formula, Workbook};
-
-fn mapping() -> Mapping {
-    Mapping::parse(
-        r#"
-        source = "x"
-        files = ["*"]
-        event_type = "x"
-        [identity]
-        source_person_id = "Person ID"
-        family_name = "Surname"
-        [attributes.note]
-        column = "Case Note"
-        type = "text"
-        "#,
-        "x.toml",
-    )
-    .unwrap()
-}
 
 #[test]
 fn formulas_without_values_and_merged_cells_are_warned_of() {
@@ -53,7 +35,7 @@ fn formulas_without_values_and_merged_cells_are_warned_of() {
     sheet.write_formula(1, 3, Formula::new("=1+1")).unwrap();
     let bytes = book.save_to_buffer().unwrap();
 
-    let import = read_bytes("cases.xlsx", &bytes, &mapping(), &options()).unwrap();
+    let import = read_bytes("cases.xlsx", &bytes, &case_note_mapping(), &options()).unwrap();
     assert_eq!(imported_rows(&import), [2, 3, 4, 5]);
     let summary = import.summary.to_string();
     assert!(

@@ -49,3 +49,22 @@ pub fn assert_quarantined(import: &FileImport, row: u64, field: Option<&str>, re
 pub fn imported_rows(import: &FileImport) -> Vec<u64> {
     import.rows.iter().map(|r| r.source_row).collect()
 }
+
+/// A small mapping: a person ID, a surname and a free-text case note.
+pub fn case_note_mapping() -> Mapping {
+    Mapping::parse(
+        r#"
+        source = "x"
+        files = ["*"]
+        event_type = "x"
+        [identity]
+        source_person_id = "Person ID"
+        family_name = "Surname"
+        [attributes.note]
+        column = "Case Note"
+        type = "text"
+        "#,
+        "x.toml",
+    )
+    .unwrap()
+}
