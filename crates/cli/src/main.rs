@@ -39,6 +39,10 @@ enum Command {
     Serve(commands::serve::Args),
     /// Manage web accounts (e.g. the first administrator).
     Users(commands::users::Args),
+    /// Back up a SQLite store while it is in use (PostgreSQL: says how with pg_dump).
+    Backup(commands::backup::Args),
+    /// Restore a SQLite store from a backup (checked first; --force to replace a store).
+    Restore(commands::backup::RestoreArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -55,6 +59,8 @@ fn main() -> std::process::ExitCode {
         Command::Demo(a) => commands::demo::run(a),
         Command::Serve(a) => commands::serve::run(a),
         Command::Users(a) => commands::users::run(a),
+        Command::Backup(a) => commands::backup::run(a),
+        Command::Restore(a) => commands::backup::restore(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -74,6 +74,16 @@ pub enum StoreError {
         message: String,
     },
 
+    /// A file offered as a backup (or restored from) that is not a Hearth store this build
+    /// can open.
+    #[error("{path} is not a Hearth store this version can restore: {why}")]
+    NotAStore {
+        /// The file.
+        path: String,
+        /// Why not.
+        why: String,
+    },
+
     /// A file-system error around the store (e.g. creating the SQLite file's folder).
     #[error("{operation} failed: {source}")]
     Io {

@@ -87,6 +87,8 @@
 //! * `sql`: the backend-neutral layer the areas write their SQL over once; `sqlite` and
 //!   `pg`: each backend's connection and transactions; `intake::sqlite` and `intake::pg`:
 //!   each backend's tuned import path.
+//! * `backup`: a SQLite store copied with SQLite's online backup API while it is in use,
+//!   checked, and restored ([`backup::backup_sqlite`], [`backup::restore_sqlite`]).
 //!
 //! The model's vocabularies ([`hearth_model::Role`], [`hearth_model::CaseStatus`],
 //! [`hearth_model::MemberRole`], [`hearth_model::RelationshipBasis`],
@@ -106,6 +108,7 @@
 mod accounts;
 mod audit;
 mod backend;
+pub mod backup;
 mod casework;
 mod error;
 mod handle;
