@@ -43,6 +43,8 @@ enum Command {
     Backup(commands::backup::Args),
     /// Restore a SQLite store from a backup (checked first; --force to replace a store).
     Restore(commands::backup::RestoreArgs),
+    /// Ask a running server whether it is up (for container health checks).
+    Healthcheck(commands::healthcheck::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -61,6 +63,7 @@ fn main() -> std::process::ExitCode {
         Command::Users(a) => commands::users::run(a),
         Command::Backup(a) => commands::backup::run(a),
         Command::Restore(a) => commands::backup::restore(a),
+        Command::Healthcheck(a) => commands::healthcheck::run(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -84,13 +87,21 @@ fn exit_quietly_on_broken_pipe() {
     }));
 }
 
-/// Logs go to stderr, quiet unless `HEARTH_LOG` asks (e.g. `HEARTH_LOG=info`). Logs carry
-/// counts and record keys, never personal data.
+/// Logs go to stderr, quiet unless `HEARTH_LOG` asks (e.g. `HEARTH_LOG=info`), as text or,
+/// with `HEARTH_LOG_FORMAT=json`, as one JSON object a line (for a log collector). Logs
+/// carry counts, record keys and route templates, never personal data.
 fn init_logging() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("HEARTH_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
-    tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    match std::env::var("HEARTH_LOG_FORMAT").as_deref() {
+        Ok("json") => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .init(),
+        _ => builder.init(),
+    }
 }

@@ -21,6 +21,10 @@
 //!   only the families assigned to them; a data analyst sees pseudonymised data only; names,
 //!   dates of birth and addresses are shown only to roles that need them. Every view of a
 //!   family's record is written to the append-only audit log (who, what, when, from where).
+//! * **Operations**: `/healthz` (the process answers), `/readyz` (the store answers and is
+//!   migrated), `/metrics` (Prometheus text by route template, only with
+//!   [`Config::metrics_token`] or from [`Config::metrics_from`]); every request counted and
+//!   logged by its route template, never its path.
 //! * **Errors**: one type, [`WebError`], mapped to status codes in one place and rendered as
 //!   a GOV.UK error page or, under `/api`, as a JSON problem; so are the framework's own
 //!   rejections (413, 415, 404, …).
@@ -66,7 +70,7 @@
 // 3. views: what pages and the API show;
 // 4. service: the typed operations;
 // 5. the HTTP edge: auth, routing, render;
-// 6. the handlers: pages, api, assets.
+// 6. the handlers: pages, api, assets, ops (health, readiness, metrics).
 mod access;
 mod actor;
 mod api;
@@ -76,6 +80,7 @@ mod domain;
 mod error;
 mod facts;
 mod labels;
+mod ops;
 mod pages;
 mod render;
 mod routing;
@@ -108,11 +113,16 @@ pub fn app(state: AppState) -> Router {
             routing::router(&state, api::routes()).fallback(|| async { WebError::NotFound }),
         )
         .merge(assets::routes())
+        .merge(ops::routes())
         .fallback(|| async { WebError::NotFound })
         .layer(axum::extract::DefaultBodyLimit::max(limit))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             render::error_pages,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ops::track,
         ))
         .with_state(state)
 }

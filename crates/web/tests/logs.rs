@@ -47,14 +47,26 @@ async fn logs_carry_no_personal_data() {
     let lw2 = t.sign_in("lw2").await;
     t.get("/families/1", Some(&lw2)).await;
     t.try_sign_in("lw2", "a wrong password").await;
+    // Names in the path, the query and the sign-in form: the request lines carry the route
+    // template only.
+    t.get("/families/2?name=Alice+Example", Some(&po)).await;
+    t.get("/families/Alice%20Example", Some(&po)).await;
+    t.get("/no-such-page/Test-Street-TS1", Some(&po)).await;
+    t.try_sign_in("alice.example", "Secret note").await;
     t.finish().await;
     let logs = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
     assert!(
         logs.contains("signed in") && logs.contains("family refused"),
         "{logs}"
     );
+    assert!(
+        logs.contains("/families/{id}") && logs.contains("unmatched"),
+        "no request lines by route template:\n{logs}"
+    );
+    assert!(!logs.contains("/families/2"), "{logs}");
     for secret in [
         "Alice",
+        "alice",
         "Example",
         "1985",
         "Test Street",

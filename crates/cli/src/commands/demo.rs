@@ -33,7 +33,7 @@ pub struct Args {
     #[arg(long)]
     no_serve: bool,
     /// Where to serve the web application.
-    #[arg(long, default_value = "127.0.0.1:8080")]
+    #[arg(long, env = "HEARTH_ADDR", default_value = "127.0.0.1:8080")]
     addr: std::net::SocketAddr,
 }
 

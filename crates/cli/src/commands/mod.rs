@@ -1,8 +1,10 @@
 //! One module per verb.
 
 pub mod backup;
+pub mod config;
 pub mod demo;
 pub mod family;
+pub mod healthcheck;
 pub mod identify;
 pub mod import;
 pub mod link;

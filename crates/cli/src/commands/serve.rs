@@ -2,24 +2,43 @@
 
 use anyhow::Context;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
-/// Arguments of `hearth serve`.
+/// Arguments of `hearth serve`. Every setting can also come from a `HEARTH_*` environment
+/// variable or the `--config` file: a flag wins over the environment, which wins over the
+/// file, which wins over the default (see docs/operations.md).
 #[derive(clap::Args)]
 pub struct Args {
-    #[command(flatten)]
-    store: super::StoreArg,
-    /// The address to listen on (loopback by default; put a TLS proxy in front for others).
-    #[arg(long, env = "HEARTH_ADDR", default_value = "127.0.0.1:8080")]
-    addr: SocketAddr,
-    /// Mark the session cookie Secure: set this when users reach Hearth over HTTPS.
-    #[arg(long)]
-    secure_cookies: bool,
-    /// Sign users out after this many minutes without a request.
-    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(i64).range(1..=1440))]
-    idle_timeout_minutes: i64,
-    /// End every session this many hours after sign-in, however active.
-    #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(i64).range(1..=168))]
-    session_lifetime_hours: i64,
+    /// A configuration file (TOML) with any of the settings below, named as the flags with
+    /// `_` for `-` (e.g. `idle_timeout_minutes = 20`).
+    #[arg(long, env = "HEARTH_CONFIG")]
+    config: Option<PathBuf>,
+    /// The store: a SQLite file path or a postgres://… URL [default: data/hearth.sqlite].
+    #[arg(long, env = "HEARTH_STORE")]
+    store: Option<String>,
+    /// PostgreSQL only: the schema to keep the store in.
+    #[arg(long, env = "HEARTH_PG_SCHEMA")]
+    pg_schema: Option<String>,
+    /// The address to listen on (loopback by default; put a TLS proxy in front for others)
+    /// [default: 127.0.0.1:8080].
+    #[arg(long, env = "HEARTH_ADDR")]
+    addr: Option<SocketAddr>,
+    /// Mark the session cookie Secure (with the __Host- prefix and HSTS): set this when users
+    /// reach Hearth over HTTPS. `--secure-cookies=false` turns it off.
+    #[arg(
+        long,
+        env = "HEARTH_SECURE_COOKIES",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true"
+    )]
+    secure_cookies: Option<bool>,
+    /// Sign users out after this many minutes without a request [default: 30].
+    #[arg(long, env = "HEARTH_IDLE_TIMEOUT_MINUTES", value_parser = clap::value_parser!(i64).range(1..=1440))]
+    idle_timeout_minutes: Option<i64>,
+    /// End every session this many hours after sign-in, however active [default: 12].
+    #[arg(long, env = "HEARTH_SESSION_LIFETIME_HOURS", value_parser = clap::value_parser!(i64).range(1..=168))]
+    session_lifetime_hours: Option<i64>,
     /// The address of a reverse proxy in front of Hearth (repeat for several, or separate with
     /// commas): for connections from it, the client's address is taken from
     /// `X-Forwarded-For` for the audit log and sign-in throttling. Without it the header is
@@ -32,20 +51,68 @@ pub struct Args {
     trusted_proxies: Vec<std::net::IpAddr>,
     /// The time limits of each step of the work with a family (TOML), from which caseloads
     /// show what is due: `rules/casework.toml` (the defaults), or a council's own.
-    #[arg(long, default_value = "rules/casework.toml")]
-    casework_rules: std::path::PathBuf,
+    #[arg(long, env = "HEARTH_CASEWORK_RULES")]
+    casework_rules: Option<PathBuf>,
+    /// A token that lets a metrics scraper read `/metrics` (sent as `Authorization: Bearer
+    /// TOKEN`). Prefer the environment or the file to the command line, where other users of
+    /// the machine can see it.
+    #[arg(long, env = "HEARTH_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
+    /// A client address that may read `/metrics` without the token (repeat, or separate with
+    /// commas). With neither this nor a token, `/metrics` answers nobody.
+    #[arg(long, env = "HEARTH_METRICS_FROM", value_delimiter = ',')]
+    metrics_from: Vec<std::net::IpAddr>,
 }
 
 /// Runs `hearth serve`.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let mut config = hearth_web::Config::new(args.store.store.clone());
-    config.pg_schema = args.store.pg_schema.clone();
-    config.secure_cookies = args.secure_cookies;
-    config.idle_timeout = chrono::Duration::minutes(args.idle_timeout_minutes);
-    config.session_lifetime = chrono::Duration::hours(args.session_lifetime_hours);
-    config.trusted_proxies = args.trusted_proxies;
-    config.due = casework_rules(&args.casework_rules)?;
-    serve(&config, args.addr)
+    let file = match &args.config {
+        Some(path) => super::config::ServeFile::read(path)?,
+        None => super::config::ServeFile::default(),
+    };
+    let store = args
+        .store
+        .or(file.store)
+        .unwrap_or_else(|| "data/hearth.sqlite".into());
+    let mut config = hearth_web::Config::new(store);
+    config.pg_schema = args.pg_schema.or(file.pg_schema);
+    config.secure_cookies = args.secure_cookies.or(file.secure_cookies).unwrap_or(false);
+    config.idle_timeout = chrono::Duration::minutes(
+        args.idle_timeout_minutes
+            .or(file.idle_timeout_minutes)
+            .unwrap_or(30),
+    );
+    config.session_lifetime = chrono::Duration::hours(
+        args.session_lifetime_hours
+            .or(file.session_lifetime_hours)
+            .unwrap_or(12),
+    );
+    config.trusted_proxies = non_empty(args.trusted_proxies)
+        .or(file.trusted_proxies)
+        .unwrap_or_default();
+    config.metrics_token = args
+        .metrics_token
+        .or(file.metrics_token)
+        .filter(|t| !t.is_empty());
+    config.metrics_from = non_empty(args.metrics_from)
+        .or(file.metrics_from)
+        .unwrap_or_default();
+    let rules = args
+        .casework_rules
+        .or(file.casework_rules)
+        .unwrap_or_else(|| PathBuf::from("rules/casework.toml"));
+    config.due = casework_rules(&rules)?;
+    let addr = args
+        .addr
+        .or(file.addr)
+        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+    serve(&config, addr)
+}
+
+/// A list given on the command line or in the environment, or `None` when empty (so that
+/// the file's is used).
+fn non_empty<T>(v: Vec<T>) -> Option<Vec<T>> {
+    (!v.is_empty()).then_some(v)
 }
 
 /// Reads the casework time limits from `path` (see `rules/casework.toml`).

@@ -50,6 +50,13 @@ pub(crate) async fn record_anonymous_failure(
     client_ip: &str,
     action: &str,
 ) -> Result<(), WebError> {
+    state
+        .metrics()
+        .sign_in_failure(if action.ends_with("throttled") {
+            crate::state::metrics::SignInFailure::Throttled
+        } else {
+            crate::state::metrics::SignInFailure::Wrong
+        });
     let now = state.now();
     let (budget, over) = state
         .anonymous_lines()

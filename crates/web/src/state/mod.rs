@@ -7,6 +7,7 @@
 
 pub(crate) mod audit;
 pub(crate) mod cache;
+pub(crate) mod metrics;
 pub(crate) mod store;
 pub(crate) mod throttle;
 
@@ -42,6 +43,11 @@ pub struct Config {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// How long each step of the work with a family may take (the caseload's due dates).
     pub due: hearth_casework::DueRules,
+    /// A token that lets a scraper read `/metrics` (`Authorization: Bearer TOKEN`).
+    pub metrics_token: Option<String>,
+    /// Client addresses that may read `/metrics` without the token. With neither this nor
+    /// the token, `/metrics` answers nobody (404).
+    pub metrics_from: Vec<std::net::IpAddr>,
 }
 
 impl Config {
@@ -58,6 +64,8 @@ impl Config {
             body_limit: 64 * 1024,
             trusted_proxies: Vec::new(),
             due: hearth_casework::DueRules::default(),
+            metrics_token: None,
+            metrics_from: Vec::new(),
         }
     }
 }
@@ -71,6 +79,8 @@ pub(crate) struct Settings {
     pub body_limit: usize,
     pub trusted_proxies: Vec<std::net::IpAddr>,
     pub due: hearth_casework::DueRules,
+    pub metrics_token: Option<String>,
+    pub metrics_from: Vec<std::net::IpAddr>,
 }
 
 /// Shared by every request; cheap to clone.
@@ -88,6 +98,7 @@ struct Inner {
     clock: Clock,
     sign_in_attempts: throttle::Attempts,
     anonymous_lines: throttle::AnonymousLines,
+    metrics: metrics::Metrics,
 }
 
 impl std::fmt::Debug for AppState {
@@ -121,10 +132,13 @@ impl AppState {
                     body_limit: config.body_limit,
                     trusted_proxies: config.trusted_proxies.clone(),
                     due: config.due,
+                    metrics_token: config.metrics_token.clone(),
+                    metrics_from: config.metrics_from.clone(),
                 },
                 clock,
                 sign_in_attempts: throttle::Attempts::default(),
                 anonymous_lines: throttle::AnonymousLines::default(),
+                metrics: metrics::Metrics::default(),
             }),
         })
     }
@@ -152,6 +166,11 @@ impl AppState {
     /// The budget of audit lines about people not signed in.
     pub(crate) fn anonymous_lines(&self) -> &throttle::AnonymousLines {
         &self.inner.anonymous_lines
+    }
+
+    /// The request and sign-in counters (`/metrics`).
+    pub(crate) fn metrics(&self) -> &metrics::Metrics {
+        &self.inner.metrics
     }
 
     pub(crate) fn settings(&self) -> &Settings {

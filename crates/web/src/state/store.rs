@@ -11,6 +11,7 @@
 
 use crate::error::WebError;
 use hearth_store::{OpenOptions, Store, StoreError};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
@@ -22,6 +23,8 @@ type Job = Box<dyn FnOnce(&mut Store) + Send>;
 #[derive(Clone)]
 pub(crate) struct StoreHandle {
     queue: Arc<mpsc::Sender<Job>>,
+    /// Closures sent and not yet taken by a store thread (for `/metrics`).
+    waiting: Arc<AtomicUsize>,
 }
 
 impl StoreHandle {
@@ -41,16 +44,23 @@ impl StoreHandle {
             .collect::<Result<Vec<_>, _>>()?;
         let (queue, jobs) = mpsc::channel::<Job>();
         let jobs = Arc::new(Mutex::new(jobs));
+        let waiting = Arc::new(AtomicUsize::new(0));
         for (i, store) in stores.into_iter().enumerate() {
-            let jobs = jobs.clone();
+            let (jobs, waiting) = (jobs.clone(), waiting.clone());
             std::thread::Builder::new()
                 .name(format!("hearth-store-{i}"))
-                .spawn(move || serve_jobs(store, &jobs))
+                .spawn(move || serve_jobs(store, &jobs, &waiting))
                 .map_err(|e| WebError::Internal(format!("starting a store thread: {e}")))?;
         }
         Ok(StoreHandle {
             queue: Arc::new(queue),
+            waiting,
         })
+    }
+
+    /// How many store calls are waiting for a store thread now.
+    pub(crate) fn queue_depth(&self) -> usize {
+        self.waiting.load(Ordering::Relaxed)
     }
 
     /// Runs `f` on a store connection, on a store thread, and waits asynchronously for its
@@ -64,9 +74,11 @@ impl StoreHandle {
         let job: Job = Box::new(move |store| {
             let _ = answer.send(f(store));
         });
-        self.queue
-            .send(job)
-            .map_err(|_| WebError::Internal("the store threads have stopped".into()))?;
+        self.waiting.fetch_add(1, Ordering::Relaxed);
+        if self.queue.send(job).is_err() {
+            self.waiting.fetch_sub(1, Ordering::Relaxed);
+            return Err(WebError::Internal("the store threads have stopped".into()));
+        }
         match answered.await {
             Ok(result) => Ok(result?),
             // The closure panicked (its answer was dropped unsent).
@@ -78,7 +90,7 @@ impl StoreHandle {
 /// A store thread: takes the next closure from the queue and runs it on its connection,
 /// until the queue closes. A closure that panics fails its own request only (its open
 /// transaction, if any, is rolled back as it unwinds); the thread goes on.
-fn serve_jobs(mut store: Store, jobs: &Mutex<mpsc::Receiver<Job>>) {
+fn serve_jobs(mut store: Store, jobs: &Mutex<mpsc::Receiver<Job>>, waiting: &AtomicUsize) {
     loop {
         let job = match jobs.lock() {
             Ok(queue) => queue.recv(),
@@ -87,6 +99,7 @@ fn serve_jobs(mut store: Store, jobs: &Mutex<mpsc::Receiver<Job>>) {
         let Ok(job) = job else {
             return; // every handle dropped: close the connection with the thread
         };
+        waiting.fetch_sub(1, Ordering::Relaxed);
         let store = &mut store;
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || job(store)));
     }

@@ -160,7 +160,13 @@ fn restore_refuses_to_replace_a_store_without_force_and_refuses_bad_backups() {
     assert_eq!(batches_in(&live), vec![0, 1], "refused, yet changed");
 
     let o = run(hearth()
-        .args(["restore", "--force", "--store", live.to_str().unwrap(), "--from"])
+        .args([
+            "restore",
+            "--force",
+            "--store",
+            live.to_str().unwrap(),
+            "--from",
+        ])
         .arg(&backup));
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(batches_in(&live), vec![0]);
@@ -169,7 +175,13 @@ fn restore_refuses_to_replace_a_store_without_force_and_refuses_bad_backups() {
     let junk = tmp.path().join("junk.sqlite");
     std::fs::write(&junk, "name,dob\nAlice,1985-03-02\n").unwrap();
     let o = run(hearth()
-        .args(["restore", "--force", "--store", live.to_str().unwrap(), "--from"])
+        .args([
+            "restore",
+            "--force",
+            "--store",
+            live.to_str().unwrap(),
+            "--from",
+        ])
         .arg(&junk));
     assert!(!o.status.success());
     assert!(text(&o).contains("junk.sqlite"), "{}", text(&o));
@@ -189,4 +201,141 @@ fn backing_up_a_postgres_store_says_how_with_pg_dump() {
     let t = text(&o);
     assert!(t.contains("pg_dump --format=custom"), "{t}");
     assert!(!t.contains("secret"), "{t}");
+}
+
+/// A running `hearth serve`, killed when dropped.
+struct Server {
+    child: std::process::Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `cmd` (a `hearth serve …`) and waits for the address it says it serves on.
+fn start(cmd: &mut Command) -> Server {
+    use std::io::BufRead;
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|s| s.split('/').next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    Server { child, addr }
+}
+
+/// A GET over a plain socket: the status line and headers (lower-cased) and the body.
+fn get(addr: &str, path: &str, headers: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\n{headers}Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out.to_lowercase()
+}
+
+/// Settings come from the flag, else the environment, else the configuration file, else the
+/// default; a bad file is refused naming the file and the key.
+#[test]
+fn serve_settings_come_from_flag_then_environment_then_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("from-file.sqlite");
+    let config = tmp.path().join("hearth.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "store = {:?}\naddr = \"127.0.0.2:0\"\nsecure_cookies = true\nmetrics_token = \"file-token\"\n",
+            store.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let serve = || {
+        let mut c = hearth();
+        c.env_remove("HEARTH_ADDR")
+            .env_remove("HEARTH_SECURE_COOKIES")
+            .env_remove("HEARTH_METRICS_TOKEN")
+            .args(["serve", "--config"])
+            .arg(&config);
+        c
+    };
+
+    // The file alone.
+    let s = start(&mut serve());
+    assert!(s.addr.starts_with("127.0.0.2:"), "{}", s.addr);
+    assert!(store.exists(), "the file's store was not used");
+    let h = get(&s.addr, "/healthz", "");
+    assert!(h.starts_with("http/1.1 200"), "{h}");
+    assert!(h.contains("strict-transport-security"), "{h}");
+    let m = get(&s.addr, "/metrics", "Authorization: Bearer file-token\r\n");
+    assert!(m.starts_with("http/1.1 200"), "{m}");
+    // The container's health check.
+    let o = run(hearth().args(["healthcheck", "--ready", "--addr", &s.addr]));
+    assert!(o.status.success(), "{}", text(&o));
+    drop(s);
+    let o = run(hearth().args(["healthcheck", "--addr", "127.0.0.2:9"]));
+    assert!(!o.status.success());
+
+    // The environment over the file.
+    let s = start(
+        serve()
+            .env("HEARTH_ADDR", "127.0.0.3:0")
+            .env("HEARTH_SECURE_COOKIES", "false"),
+    );
+    assert!(s.addr.starts_with("127.0.0.3:"), "{}", s.addr);
+    assert!(!get(&s.addr, "/healthz", "").contains("strict-transport-security"));
+    drop(s);
+
+    // The flag over the environment.
+    let s = start(
+        serve()
+            .env("HEARTH_ADDR", "127.0.0.3:0")
+            .args(["--addr", "127.0.0.1:0"]),
+    );
+    assert!(s.addr.starts_with("127.0.0.1:"), "{}", s.addr);
+    drop(s);
+
+    // A misspelt key: refused, naming the file and the key.
+    std::fs::write(&config, "adress = \"127.0.0.1:0\"\n").unwrap();
+    let o = run(&mut serve());
+    assert!(!o.status.success());
+    let t = text(&o);
+    assert!(t.contains("hearth.toml") && t.contains("adress"), "{t}");
+}
+
+/// `HEARTH_LOG_FORMAT=json`: every log line is a JSON object with a level and a message.
+#[test]
+fn json_logs_are_one_object_a_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("s.sqlite");
+    let o = run(hearth()
+        .env("HEARTH_LOG", "info")
+        .env("HEARTH_LOG_FORMAT", "json")
+        .args(["family", "show", "1", "--store", store.to_str().unwrap()]));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let lines: Vec<&str> = stderr.lines().filter(|l| l.starts_with('{')).collect();
+    assert!(
+        lines.iter().any(|l| l.contains("SQLite migration applied")),
+        "{stderr}"
+    );
+    for l in lines {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        assert!(v["level"].is_string() && v["message"].is_string(), "{l}");
+    }
 }

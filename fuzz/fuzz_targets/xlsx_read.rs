@@ -1,0 +1,25 @@
+//! A children's social care workbook of any bytes (a zip of XML parts): read and validated
+//! with the shipped mapping. Intake must never panic on input.
+#![no_main]
+
+use hearth_intake::{read_bytes, Mapping, ReadOptions};
+use libfuzzer_sys::fuzz_target;
+use std::sync::OnceLock;
+
+fn mapping() -> &'static Mapping {
+    static M: OnceLock<Mapping> = OnceLock::new();
+    M.get_or_init(|| {
+        Mapping::parse(
+            include_str!("../../mappings/social_care.toml"),
+            "social_care.toml",
+        )
+        .unwrap()
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let options = ReadOptions {
+        today: chrono::NaiveDate::from_ymd_opt(2025, 9, 1).unwrap(),
+    };
+    let _ = read_bytes("social_care.xlsx", data, mapping(), &options);
+});
