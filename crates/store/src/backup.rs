@@ -251,8 +251,11 @@ mod tests {
         let path = dir.path().join("s.sqlite");
         drop(crate::Store::open(path.to_str().unwrap()).unwrap());
         let conn = Connection::open(&path).unwrap();
-        conn.execute("UPDATE schema_migrations SET name = 'other' WHERE version = 1", [])
-            .unwrap();
+        conn.execute(
+            "UPDATE schema_migrations SET name = 'other' WHERE version = 1",
+            [],
+        )
+        .unwrap();
         drop(conn);
         let e = check_backup(&path).unwrap_err().to_string();
         assert!(e.contains("migration 1 (other)"), "{e}");
