@@ -339,3 +339,36 @@ fn json_logs_are_one_object_a_line() {
         assert!(v["level"].is_string() && v["message"].is_string(), "{l}");
     }
 }
+
+/// `docker stop` and systemd stop the server with SIGTERM: it ends at once, cleanly.
+#[cfg(unix)]
+#[test]
+fn serve_stops_cleanly_on_sigterm() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("s.sqlite");
+    let mut s = start(hearth().args([
+        "serve",
+        "--addr",
+        "127.0.0.1:0",
+        "--store",
+        store.to_str().unwrap(),
+    ]));
+    assert!(get(&s.addr, "/healthz", "").starts_with("http/1.1 200"));
+    let killed = Command::new("kill")
+        .args(["-TERM", &s.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(status) = s.child.try_wait().unwrap() {
+            assert!(status.success(), "{status:?}");
+            break;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "still running 10 s after SIGTERM"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}

@@ -154,15 +154,30 @@ pub fn declared_routes() -> Vec<DeclaredRoute> {
         .collect()
 }
 
-/// Serves `router` on `listener` until Ctrl-C, with each client's address available for the
-/// audit log.
+/// Serves `router` on `listener` until Ctrl-C or SIGTERM (what `docker stop` and systemd
+/// send; as a container's first process, an unhandled SIGTERM would be ignored), finishing
+/// the requests under way, with each client's address available for the audit log.
 pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
+    .with_graceful_shutdown(stop_requested())
     .await
+}
+
+/// Resolves at Ctrl-C (SIGINT) or, on Unix, SIGTERM.
+async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
