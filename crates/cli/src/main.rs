@@ -39,6 +39,8 @@ enum Command {
     Serve(commands::serve::Args),
     /// Manage web accounts (e.g. the first administrator).
     Users(commands::users::Args),
+    /// The audit log: check its hash chain, export it for the data protection officer.
+    Audit(commands::audit::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -55,6 +57,7 @@ fn main() -> std::process::ExitCode {
         Command::Demo(a) => commands::demo::run(a),
         Command::Serve(a) => commands::serve::run(a),
         Command::Users(a) => commands::users::run(a),
+        Command::Audit(a) => commands::audit::run(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -119,7 +119,7 @@ mod sql;
 mod sqlite;
 
 pub use accounts::{NewUser, SessionRecord, UserRecord};
-pub use audit::{AuditEntry, AuditQuery};
+pub use audit::{AuditEntry, AuditQuery, ChainBreak, ChainReport, ChainedLine};
 pub use backend::Backend;
 pub use casework::{CaseNote, CaseSource, FamilyCase, FamilyReads, FamilyView, FamilyViewRequest};
 pub use error::{Result, StoreError};

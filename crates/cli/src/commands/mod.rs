@@ -1,5 +1,6 @@
 //! One module per verb.
 
+pub mod audit;
 pub mod demo;
 pub mod family;
 pub mod identify;
