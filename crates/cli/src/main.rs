@@ -41,6 +41,10 @@ enum Command {
     Users(commands::users::Args),
     /// The audit log: check its hash chain, export it for the data protection officer.
     Audit(commands::audit::Args),
+    /// The objection register: people and families who object to their data being shared.
+    Objections(commands::objections::Args),
+    /// Extracts that leave the council (the national evaluation), encrypted for the recipient.
+    Extract(commands::extract::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -58,6 +62,8 @@ fn main() -> std::process::ExitCode {
         Command::Serve(a) => commands::serve::run(a),
         Command::Users(a) => commands::users::run(a),
         Command::Audit(a) => commands::audit::run(a),
+        Command::Objections(a) => commands::objections::run(a),
+        Command::Extract(a) => commands::extract::run(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -10,5 +10,6 @@
 //! Pure: no I/O, no clock.
 
 pub mod disclosure;
+pub mod evaluation;
 
 pub use disclosure::{protect, Cell, Policy, Protected, Table, TableError};

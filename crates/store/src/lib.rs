@@ -108,6 +108,7 @@ mod audit;
 mod backend;
 mod casework;
 mod error;
+mod governance;
 mod handle;
 mod identification;
 mod intake;
@@ -123,6 +124,10 @@ pub use audit::{AuditEntry, AuditQuery, ChainBreak, ChainReport, ChainedLine};
 pub use backend::Backend;
 pub use casework::{CaseNote, CaseSource, FamilyCase, FamilyReads, FamilyView, FamilyViewRequest};
 pub use error::{Result, StoreError};
+pub use governance::{
+    ExtractTransfer, IdentifierVariant, NewObjection, Objection, ObjectionSubject,
+    PersonIdentifiers,
+};
 pub use handle::{OpenOptions, Store};
 pub use identification::{
     EvidenceRow, FamilyAssessment, IdentificationRun, ProblemLabel, RecordDates, RecordTrail,

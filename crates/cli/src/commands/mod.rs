@@ -2,10 +2,12 @@
 
 pub mod audit;
 pub mod demo;
+pub mod extract;
 pub mod family;
 pub mod identify;
 pub mod import;
 pub mod link;
+pub mod objections;
 pub mod review;
 pub mod serve;
 pub mod synth;
