@@ -45,6 +45,12 @@ enum Command {
     Restore(commands::backup::RestoreArgs),
     /// Ask a running server whether it is up (for container health checks).
     Healthcheck(commands::healthcheck::Args),
+    /// The audit log: check its hash chain, export it for the data protection officer.
+    Audit(commands::audit::Args),
+    /// The objection register: people and families who object to their data being shared.
+    Objections(commands::objections::Args),
+    /// Extracts that leave the council (the national evaluation), encrypted for the recipient.
+    Extract(commands::extract::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -64,6 +70,9 @@ fn main() -> std::process::ExitCode {
         Command::Backup(a) => commands::backup::run(a),
         Command::Restore(a) => commands::backup::restore(a),
         Command::Healthcheck(a) => commands::healthcheck::run(a),
+        Command::Audit(a) => commands::audit::run(a),
+        Command::Objections(a) => commands::objections::run(a),
+        Command::Extract(a) => commands::extract::run(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

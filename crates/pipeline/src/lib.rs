@@ -37,6 +37,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod extract;
 mod hash;
 pub mod identify;
 pub mod import;

@@ -1,6 +1,7 @@
 //! The audit log: who saw or changed what, when and from where. Append-only (the schema
-//! refuses updates and deletes); searched newest first. Written once over the portable
-//! [`Tx`] for both backends.
+//! refuses updates and deletes) and hash-chained (`chain`: any edit, deletion or insertion
+//! shows in [`Store::verify_audit_chain`]); searched newest first. Written once over the
+//! portable [`Tx`] for both backends.
 //!
 //! It decides nothing about what to audit, and a line never carries personal data: the
 //! callers write pseudonymous keys.
@@ -9,6 +10,9 @@ use crate::error::Result;
 use crate::handle::Store;
 use crate::sql::{corrupt, int, time, ts, Tx, Val};
 use chrono::{DateTime, Utc};
+
+mod chain;
+pub use chain::{ChainBreak, ChainReport, ChainedLine};
 
 /// One line of the audit log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,15 +60,11 @@ impl Store {
         self.with_tx(|tx| append_audit(tx, entry))
     }
 
-    /// Appends several lines to the audit log, all or none: in one transaction, or on
-    /// PostgreSQL, when they fit in one statement, in that statement alone (as atomic, and
-    /// two round trips fewer).
+    /// Appends several lines to the audit log, all or none, in one transaction that holds
+    /// the chain's head (so concurrent writers, in this process or another, chain in one
+    /// order).
     pub fn append_audits(&mut self, entries: &[AuditEntry]) -> Result<()> {
-        if entries.len() <= AUDIT_CHUNK {
-            self.with_one_statement(|tx| append_audits(tx, entries))
-        } else {
-            self.with_tx(|tx| append_audits(tx, entries))
-        }
+        self.with_tx(|tx| append_audits(tx, entries))
     }
 
     /// Searches the audit log, newest first.
@@ -88,14 +88,22 @@ fn audit_values(e: &AuditEntry) -> [Val; 8] {
 }
 
 fn append_audit(tx: &mut dyn Tx, e: &AuditEntry) -> Result<i64> {
+    let mut head = chain::lock_head(tx)?;
+    let (prev, hash) = head.link(&audit_values(e));
+    let mut params = audit_values(e).to_vec();
+    params.extend([Val::from(prev), Val::from(hash)]);
     let rows = tx.query(
         "INSERT INTO audit_log (at, user_id, user_name, action, target_kind, target_id, \
-         client_ip, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-        &audit_values(e),
+         client_ip, detail, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         RETURNING id",
+        &params,
     )?;
-    rows.first()
+    let id = rows
+        .first()
         .and_then(|r| r[0].int())
-        .ok_or_else(|| corrupt("audit_log", "id", 0))
+        .ok_or_else(|| corrupt("audit_log", "id", 0))?;
+    head.save(tx, id)?;
+    Ok(id)
 }
 
 fn audit_log(tx: &mut dyn Tx, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
@@ -125,49 +133,62 @@ fn audit_log(tx: &mut dyn Tx, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
     }
     let limit = if q.limit == 0 { 500 } else { q.limit };
     sql.push_str(&format!(" ORDER BY id DESC LIMIT {limit}"));
-    tx.query(&sql, &params)?
-        .iter()
-        .map(|r| {
-            Ok(AuditEntry {
-                id: int(r, 0, "audit_log", "id")?,
-                at: time(&r[1], "audit_log", "at")?,
-                user_id: r[2].int(),
-                user_name: r[3].text().unwrap_or_default(),
-                action: r[4].text().unwrap_or_default(),
-                target_kind: r[5].text().unwrap_or_default(),
-                target_id: r[6].text().unwrap_or_default(),
-                client_ip: r[7].text().unwrap_or_default(),
-                detail: r[8].text().unwrap_or_default(),
-            })
-        })
-        .collect()
+    tx.query(&sql, &params)?.iter().map(|r| entry(r)).collect()
+}
+
+/// A line from a row of `id, at, user_id, user_name, action, target_kind, target_id,
+/// client_ip, detail`.
+fn entry(r: &[Val]) -> Result<AuditEntry> {
+    Ok(AuditEntry {
+        id: int(r, 0, "audit_log", "id")?,
+        at: time(&r[1], "audit_log", "at")?,
+        user_id: r[2].int(),
+        user_name: r[3].text().unwrap_or_default(),
+        action: r[4].text().unwrap_or_default(),
+        target_kind: r[5].text().unwrap_or_default(),
+        target_id: r[6].text().unwrap_or_default(),
+        client_ip: r[7].text().unwrap_or_default(),
+        detail: r[8].text().unwrap_or_default(),
+    })
 }
 
 /// The most audit lines written by one statement.
 const AUDIT_CHUNK: usize = 32;
 
-/// Appends several lines to the audit log, [`AUDIT_CHUNK`] to a statement.
+/// Appends several lines to the audit log, [`AUDIT_CHUNK`] to a statement, each chained to
+/// the one before.
 fn append_audits(tx: &mut dyn Tx, entries: &[AuditEntry]) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let mut head = chain::lock_head(tx)?;
+    let mut last_id = 0;
     for chunk in entries.chunks(AUDIT_CHUNK) {
         let rows: Vec<String> = (0..chunk.len())
             .map(|i| {
-                let p: Vec<String> = (1..=8).map(|c| format!("${}", i * 8 + c)).collect();
+                let p: Vec<String> = (1..=10).map(|c| format!("${}", i * 10 + c)).collect();
                 format!("({})", p.join(", "))
             })
             .collect();
         let sql = format!(
             "INSERT INTO audit_log (at, user_id, user_name, action, target_kind, target_id, \
-             client_ip, detail) VALUES {}",
+             client_ip, detail, prev_hash, hash) VALUES {} RETURNING id",
             rows.join(", ")
         );
-        let mut params: Vec<Val> = Vec::with_capacity(chunk.len() * 8);
+        let mut params: Vec<Val> = Vec::with_capacity(chunk.len() * 10);
         for e in chunk {
-            params.extend(audit_values(e));
+            let values = audit_values(e);
+            let (prev, hash) = head.link(&values);
+            params.extend(values);
+            params.extend([Val::from(prev), Val::from(hash)]);
         }
-        let n = tx.exec(&sql, &params)?;
-        if n != chunk.len() as u64 {
+        let ids = tx.query(&sql, &params)?;
+        if ids.len() != chunk.len() {
             return Err(corrupt("audit_log", "id", 0));
         }
+        for r in &ids {
+            last_id = last_id.max(r[0].int().unwrap_or(0));
+        }
     }
-    Ok(())
+    head.save(tx, last_id)
 }

@@ -49,6 +49,10 @@ pub enum StoreError {
         problem: &'static str,
     },
 
+    /// A person, family or other thing named by the caller is not in the store.
+    #[error("there is no {0} in the store")]
+    NotFound(String),
+
     /// A value in the store that cannot be read back (the database was edited by hand, or is
     /// damaged).
     #[error("the store holds an unreadable value in {table}.{column} (key {key})")]

@@ -135,19 +135,6 @@ impl Store {
         dispatch!(self, s => s.with_read(f))
     }
 
-    /// Runs `f`, which writes with a single statement: on PostgreSQL without a transaction
-    /// (a statement is atomic on its own, and BEGIN and COMMIT cost two round trips), on
-    /// SQLite in a write transaction.
-    pub(crate) fn with_one_statement<R>(
-        &mut self,
-        f: impl FnOnce(&mut dyn Tx) -> Result<R>,
-    ) -> Result<R> {
-        match &mut self.inner {
-            Inner::Postgres(s) => s.with_read(f),
-            Inner::Sqlite(s) => s.with_tx(f),
-        }
-    }
-
     /// PostgreSQL: refresh planner statistics after a bulk write (SQLite needs none).
     pub(crate) fn analyze(&mut self, tables: &[&str]) -> Result<()> {
         match &mut self.inner {

@@ -111,6 +111,7 @@ mod backend;
 pub mod backup;
 mod casework;
 mod error;
+mod governance;
 mod handle;
 mod identification;
 mod intake;
@@ -122,10 +123,14 @@ mod sql;
 mod sqlite;
 
 pub use accounts::{NewUser, SessionRecord, UserRecord};
-pub use audit::{AuditEntry, AuditQuery};
+pub use audit::{AuditEntry, AuditQuery, ChainBreak, ChainReport, ChainedLine};
 pub use backend::Backend;
 pub use casework::{CaseNote, CaseSource, FamilyCase, FamilyReads, FamilyView, FamilyViewRequest};
 pub use error::{Result, StoreError};
+pub use governance::{
+    ExtractTransfer, IdentifierVariant, NewObjection, Objection, ObjectionSubject,
+    PersonIdentifiers,
+};
 pub use handle::{OpenOptions, Store};
 pub use identification::{
     EvidenceRow, FamilyAssessment, IdentificationRun, ProblemLabel, RecordDates, RecordTrail,

@@ -47,6 +47,18 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_run_labels.sql"),
         postgres: include_str!("../migrations/postgres/0005_run_labels.sql"),
     },
+    Migration {
+        version: 6,
+        name: "audit_chain",
+        sqlite: include_str!("../migrations/sqlite/0006_audit_chain.sql"),
+        postgres: include_str!("../migrations/postgres/0006_audit_chain.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "objections_and_transfers",
+        sqlite: include_str!("../migrations/sqlite/0007_objections_and_transfers.sql"),
+        postgres: include_str!("../migrations/postgres/0007_objections_and_transfers.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.

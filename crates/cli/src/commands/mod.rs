@@ -1,13 +1,16 @@
 //! One module per verb.
 
+pub mod audit;
 pub mod backup;
 pub mod config;
 pub mod demo;
+pub mod extract;
 pub mod family;
 pub mod healthcheck;
 pub mod identify;
 pub mod import;
 pub mod link;
+pub mod objections;
 pub mod review;
 pub mod serve;
 pub mod synth;

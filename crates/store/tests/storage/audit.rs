@@ -8,6 +8,10 @@ use hearth_store::Store;
 both!(
     audit_log_is_append_only_and_searchable,
     audit_log_refuses_updates_and_deletes,
+    the_audit_chain_holds_for_every_way_of_writing,
+    the_audit_chain_names_the_first_changed_line,
+    the_audit_chain_sees_a_removed_line_and_a_cut_off_end,
+    writers_in_parallel_keep_one_chain,
 );
 
 fn audit_log_is_append_only_and_searchable(store: &mut Store, _db: &TestDb) {
@@ -81,4 +85,130 @@ fn audit_log_refuses_updates_and_deletes(store: &mut Store, db: &TestDb) {
     assert!(db.exec("UPDATE audit_log SET user_name = 'y'").is_err());
     assert!(db.exec("DELETE FROM audit_log").is_err());
     assert_eq!(db.count("audit_log"), 1);
+}
+
+fn line(n: i64) -> hearth_store::AuditEntry {
+    hearth_store::AuditEntry {
+        id: 0,
+        at: Utc.with_ymd_and_hms(2025, 9, 1, 10, 0, 0).unwrap() + chrono::Duration::seconds(n),
+        user_id: if n % 2 == 0 { Some(n) } else { None },
+        user_name: format!("user{n}"),
+        action: "view family".into(),
+        target_kind: "family".into(),
+        target_id: n.to_string(),
+        client_ip: "127.0.0.1".into(),
+        detail: "quote \" and newline \n kept".into(),
+    }
+}
+
+/// Past the database's refusal of updates and deletes, as someone with the database's
+/// owner's rights could go.
+fn without_append_only(db: &TestDb, sql: &str) {
+    if db.pg.is_some() {
+        db.exec(&format!(
+            "ALTER TABLE audit_log DISABLE TRIGGER USER; {sql}; ALTER TABLE audit_log ENABLE TRIGGER USER"
+        ))
+        .unwrap();
+    } else {
+        db.exec(&format!(
+            "DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete; {sql}"
+        ))
+        .unwrap();
+    }
+}
+
+fn the_audit_chain_holds_for_every_way_of_writing(store: &mut Store, _db: &TestDb) {
+    let fresh = store.verify_audit_chain().unwrap();
+    assert_eq!((fresh.lines, fresh.broken.clone()), (0, None));
+    store.append_audit(&line(1)).unwrap();
+    store
+        .append_audits(&(2..40).map(line).collect::<Vec<_>>())
+        .unwrap();
+    store.append_audits(&[]).unwrap();
+    store.append_audit(&line(40)).unwrap();
+    let r = store.verify_audit_chain().unwrap();
+    assert_eq!(r.broken, None);
+    assert_eq!(r.lines, 40);
+    let (id, hash) = r.head.expect("a head");
+    assert_eq!(hash.len(), 64);
+    assert_eq!(
+        store
+            .audit_log(&hearth_store::AuditQuery::default())
+            .unwrap()[0]
+            .id,
+        id
+    );
+}
+
+fn the_audit_chain_names_the_first_changed_line(store: &mut Store, db: &TestDb) {
+    store
+        .append_audits(&(1..=5).map(line).collect::<Vec<_>>())
+        .unwrap();
+    let ids: Vec<i64> = store
+        .audit_log(&hearth_store::AuditQuery::default())
+        .unwrap()
+        .iter()
+        .map(|e| e.id)
+        .rev()
+        .collect();
+    without_append_only(
+        db,
+        &format!(
+            "UPDATE audit_log SET target_id = '999' WHERE id = {}",
+            ids[2]
+        ),
+    );
+    let r = store.verify_audit_chain().unwrap();
+    let broken = r.broken.expect("a break");
+    assert_eq!(broken.id, ids[2]);
+    assert!(broken.reason.contains("changed"), "{}", broken.reason);
+}
+
+fn the_audit_chain_sees_a_removed_line_and_a_cut_off_end(store: &mut Store, db: &TestDb) {
+    store
+        .append_audits(&(1..=5).map(line).collect::<Vec<_>>())
+        .unwrap();
+    let ids: Vec<i64> = store
+        .audit_log(&hearth_store::AuditQuery::default())
+        .unwrap()
+        .iter()
+        .map(|e| e.id)
+        .rev()
+        .collect();
+    without_append_only(db, &format!("DELETE FROM audit_log WHERE id = {}", ids[4]));
+    let end = store
+        .verify_audit_chain()
+        .unwrap()
+        .broken
+        .expect("a cut-off end");
+    assert_eq!(end.id, 0);
+    assert!(end.reason.contains("cut off"), "{}", end.reason);
+    without_append_only(db, &format!("DELETE FROM audit_log WHERE id = {}", ids[1]));
+    let middle = store
+        .verify_audit_chain()
+        .unwrap()
+        .broken
+        .expect("a removed line");
+    assert_eq!(middle.id, ids[2]);
+}
+
+fn writers_in_parallel_keep_one_chain(_store: &mut Store, db: &TestDb) {
+    std::thread::scope(|scope| {
+        for w in 0..4 {
+            scope.spawn(move || {
+                let mut s = db.open();
+                for k in 0..10 {
+                    let n = w * 100 + k;
+                    if k % 2 == 0 {
+                        s.append_audit(&line(n)).unwrap();
+                    } else {
+                        s.append_audits(&[line(n), line(n + 50)]).unwrap();
+                    }
+                }
+            });
+        }
+    });
+    let r = db.open().verify_audit_chain().unwrap();
+    assert_eq!(r.broken, None);
+    assert_eq!(r.lines, 4 * (5 + 10));
 }

@@ -1,0 +1,271 @@
+//! Black-box tests of the national evaluation extract and the objection register: run the
+//! binary on a small synthetic borough, decrypt what it wrote with the recipient's key, and
+//! look for the objectors.
+
+use std::collections::BTreeSet;
+use std::io::Read;
+use std::path::Path;
+use std::process::Command;
+
+fn hearth(store: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_hearth"));
+    c.env_remove("HEARTH_PG_SCHEMA").env("HEARTH_STORE", store);
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+fn ok(c: &mut Command) -> String {
+    let o = c.output().expect("run hearth");
+    assert!(
+        o.status.success(),
+        "hearth failed: {}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+fn fails(c: &mut Command) -> String {
+    let o = c.output().expect("run hearth");
+    assert!(!o.status.success());
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Reads one file out of the decrypted zip.
+fn member(zip: &[u8], name: &str) -> String {
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut s = String::new();
+    archive
+        .by_name(name)
+        .unwrap()
+        .read_to_string(&mut s)
+        .unwrap();
+    s
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    format!("{:x}", sha2::Sha256::digest(bytes))
+}
+
+/// The members of the first few eligible families, from the store, with one identifier each
+/// (family name + date of birth) to look for in the extract.
+fn eligible_members(store: &Path) -> Vec<(i64, i64, String)> {
+    let db = rusqlite::Connection::open(store).unwrap();
+    let mut q = db
+        .prepare(
+            "SELECT fm.family_id, fm.person_id, i.family_name || '|' || i.date_of_birth \
+             FROM family_assessment a JOIN family_member fm ON fm.family_id = a.family_id \
+             JOIN person_record pr ON pr.person_id = fm.person_id \
+             JOIN identity i ON i.record_id = pr.record_id \
+             WHERE a.eligible = 1 AND a.run_id = (SELECT max(id) FROM identification_run) \
+             AND i.family_name IS NOT NULL AND i.date_of_birth IS NOT NULL \
+             ORDER BY a.priority_rank, fm.person_id",
+        )
+        .unwrap();
+    q.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn the_national_evaluation_extract_leaves_objectors_out_and_only_the_recipient_can_read_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let store = dir.join("hearth.sqlite");
+    ok(hearth(&store)
+        .args(["synth", "--people", "3000", "--seed", "11", "--out"])
+        .arg(dir.join("borough")));
+    ok(hearth(&store)
+        .arg("import")
+        .arg(dir.join("borough/sources")));
+    ok(hearth(&store).args(["link", "--as-at", "2025-09-01"]));
+    ok(hearth(&store).arg("identify"));
+
+    let members = eligible_members(&store);
+    let families: Vec<i64> = members
+        .iter()
+        .map(|m| m.0)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert!(families.len() >= 3, "a few eligible families");
+    // One family objects as a family; one person of another family objects alone (to all
+    // sharing); a third family's objection is recorded and withdrawn.
+    let (family_a, family_b, family_c) = (families[0], families[1], families[2]);
+    let person_b = members.iter().find(|m| m.0 == family_b).unwrap().1;
+    let person_c = members.iter().find(|m| m.0 == family_c).unwrap().1;
+    ok(hearth(&store).args([
+        "objections",
+        "add",
+        "--family",
+        &family_a.to_string(),
+        "--scope",
+        "research",
+        "--received-on",
+        "2025-10-01",
+        "--how",
+        "letter",
+    ]));
+    ok(hearth(&store).args([
+        "objections",
+        "add",
+        "--person",
+        &person_b.to_string(),
+        "--scope",
+        "all",
+        "--received-on",
+        "2025-10-02",
+        "--how",
+        "phone",
+    ]));
+    let c = ok(hearth(&store).args([
+        "objections",
+        "add",
+        "--person",
+        &person_c.to_string(),
+        "--scope",
+        "research",
+        "--received-on",
+        "2025-10-03",
+        "--how",
+        "email",
+    ]));
+    let c_id = c.split_whitespace().nth(1).unwrap().to_owned();
+    ok(hearth(&store).args(["objections", "withdraw", &c_id]));
+    let list = ok(hearth(&store).args(["objections", "list"]));
+    assert!(
+        list.contains("3 objections") && list.contains("withdrawn"),
+        "{list}"
+    );
+    let unknown = fails(hearth(&store).args([
+        "objections",
+        "add",
+        "--person",
+        "999999999",
+        "--scope",
+        "all",
+        "--received-on",
+        "2025-10-02",
+        "--how",
+        "phone",
+    ]));
+    assert!(
+        unknown.contains("there is no person 999999999"),
+        "{unknown}"
+    );
+
+    // Re-linking keeps the objections: they follow the records.
+    ok(hearth(&store).args(["link", "--as-at", "2025-09-01"]));
+    ok(hearth(&store).arg("identify"));
+
+    let key = age::x25519::Identity::generate();
+    let out = dir.join("outbox");
+    std::fs::create_dir(&out).unwrap();
+    let bad = fails(
+        hearth(&store)
+            .args([
+                "extract",
+                "national-evaluation",
+                "--recipient",
+                "not-a-key",
+                "--out",
+            ])
+            .arg(&out),
+    );
+    assert!(bad.contains("age public key"), "{bad}");
+    let report = ok(hearth(&store)
+        .args([
+            "extract",
+            "national-evaluation",
+            "--recipient",
+            &key.to_public().to_string(),
+            "--out",
+        ])
+        .arg(&out));
+    assert!(
+        report.contains("left out because they object: "),
+        "{report}"
+    );
+    let files: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(
+        files.len(),
+        1,
+        "one encrypted file, nothing in the clear: {files:?}"
+    );
+    let encrypted = std::fs::read(&files[0]).unwrap();
+    assert!(
+        report.contains(&sha256_hex(&encrypted)),
+        "the report names the file's hash"
+    );
+    let other = age::x25519::Identity::generate();
+    assert!(
+        age::decrypt(&other, &encrypted).is_err(),
+        "another key cannot read it"
+    );
+    let zip = age::decrypt(&key, &encrypted).unwrap();
+
+    let identifiers = member(&zip, "identifiers.csv");
+    let attributes = member(&zip, "attributes.csv");
+    let manifest: serde_json::Value = serde_json::from_str(&member(&zip, "manifest.json")).unwrap();
+    assert_eq!(
+        manifest["files"][0]["sha256"],
+        sha256_hex(identifiers.as_bytes())
+    );
+    assert_eq!(
+        manifest["files"][1]["sha256"],
+        sha256_hex(attributes.as_bytes())
+    );
+    assert_eq!(manifest["counts"]["families_excluded"], 2, "{manifest}");
+    assert!(identifiers.starts_with(
+        "reference,given_name,family_name,date_of_birth,gender,address,postcode,ni_number"
+    ));
+    assert!(attributes.starts_with("reference,family_reference,role,problems,worked_with"));
+    // The two files share reference numbers and nothing else.
+    let refs = |t: &str| {
+        t.lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap().to_owned())
+            .collect::<BTreeSet<_>>()
+    };
+    assert_eq!(refs(&identifiers), refs(&attributes));
+    assert_eq!(
+        refs(&identifiers).len() as u64,
+        manifest["counts"]["people"].as_u64().unwrap()
+    );
+
+    // No objector, and no one of an objecting family, is in it; the withdrawn one is.
+    let found = |fid: i64| {
+        members.iter().filter(|m| m.0 == fid).any(|m| {
+            let (name, dob) = m.2.split_once('|').unwrap();
+            identifiers.lines().any(|l| {
+                l.contains(&format!(",{dob},")) && l.to_lowercase().contains(&name.to_lowercase())
+            })
+        })
+    };
+    assert!(!found(family_a), "the objecting family is in the extract");
+    assert!(
+        !found(family_b),
+        "the objecting person's family is in the extract"
+    );
+    assert!(
+        found(family_c),
+        "a family whose objection was withdrawn is sent again"
+    );
+
+    let transfers = rusqlite::Connection::open(&store)
+        .unwrap()
+        .query_row(
+            "SELECT count(*), max(file_sha256) FROM extract_transfer",
+            [],
+            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+        )
+        .unwrap();
+    assert_eq!(transfers, (1, sha256_hex(&encrypted)));
+    let verify = ok(hearth(&store).args(["audit", "verify"]));
+    assert!(verify.contains("the chain holds"), "{verify}");
+}

@@ -1,0 +1,15 @@
+//! Information governance: the rules that decide what may leave Hearth.
+//!
+//! The privacy notices promise that published figures never identify anyone ("we will never
+//! publish information that identifies you" is the promise behind every aggregate). Every
+//! aggregate that leaves Hearth — dashboards, exports, published tables — passes
+//! [`disclosure::protect`]: small cells suppressed, secondary suppression so no suppressed cell
+//! can be worked out from the totals, optional rounding, and the Government Statistical
+//! Service's symbols for what is not shown.
+//!
+//! Pure: no I/O, no clock.
+
+pub mod disclosure;
+pub mod evaluation;
+
+pub use disclosure::{protect, Cell, Policy, Protected, Table, TableError};
