@@ -174,12 +174,16 @@ impl<'de> Deserialize<'de> for ColumnSpec {
                 let pattern = match t.pattern {
                     None => None,
                     Some(p) if p.trim().eq_ignore_ascii_case("detect") => Some(NameOrder::Detect),
-                    Some(p) => Some(NamePattern::from_spelling(&p).map(NameOrder::Pattern).ok_or_else(|| {
-                        de::Error::custom(format!(
-                            "unknown name pattern \"{p}\"; use one of: {}, detect",
-                            NamePattern::SPELLINGS.join(", ")
-                        ))
-                    })?),
+                    Some(p) => Some(
+                        NamePattern::from_spelling(&p)
+                            .map(NameOrder::Pattern)
+                            .ok_or_else(|| {
+                                de::Error::custom(format!(
+                                    "unknown name pattern \"{p}\"; use one of: {}, detect",
+                                    NamePattern::SPELLINGS.join(", ")
+                                ))
+                            })?,
+                    ),
                 };
                 Ok(ColumnSpec {
                     columns,

@@ -184,7 +184,11 @@ pub(crate) fn check(m: &RawMapping, path: &Path) -> Result<(), MappingError> {
         if let Some(t) = &a.translate {
             check_table(path, &format!("attributes.{name}"), t)?;
             if let Some(allowed) = &a.allowed {
-                let is_allowed = |v: &str| allowed.iter().any(|x| x.trim().eq_ignore_ascii_case(v.trim()));
+                let is_allowed = |v: &str| {
+                    allowed
+                        .iter()
+                        .any(|x| x.trim().eq_ignore_ascii_case(v.trim()))
+                };
                 if let Some((code, v)) = t.iter().find(|(_, v)| !is_allowed(v)) {
                     return Err(invalid(
                         path,
@@ -227,7 +231,11 @@ pub(crate) fn check(m: &RawMapping, path: &Path) -> Result<(), MappingError> {
 
 /// A translation table: at least one code, no empty code or value, no code twice (codes
 /// compare trimmed and case-insensitively).
-fn check_table(path: &Path, key: &str, table: &BTreeMap<String, String>) -> Result<(), MappingError> {
+fn check_table(
+    path: &Path,
+    key: &str,
+    table: &BTreeMap<String, String>,
+) -> Result<(), MappingError> {
     if table.is_empty() {
         return Err(invalid(
             path,
@@ -263,7 +271,8 @@ fn check_fixed_value(path: &Path, name: &str, a: &AttributeMapping) -> Result<()
         AttrType::Text => {
             !text.trim().is_empty()
                 && a.allowed.as_ref().is_none_or(|al| {
-                    al.iter().any(|x| x.trim().eq_ignore_ascii_case(text.trim()))
+                    al.iter()
+                        .any(|x| x.trim().eq_ignore_ascii_case(text.trim()))
                 })
         }
     };
@@ -279,7 +288,11 @@ fn check_fixed_value(path: &Path, name: &str, a: &AttributeMapping) -> Result<()
                     AttrType::Bool => "yes/no",
                     AttrType::Date => "date (yyyy-mm-dd)",
                 },
-                if a.allowed.is_some() { " in its `allowed` list" } else { "" }
+                if a.allowed.is_some() {
+                    " in its `allowed` list"
+                } else {
+                    ""
+                }
             ),
         ));
     }
@@ -319,7 +332,9 @@ fn check_derived(
     if a.ty != AttrType::Number {
         return Err(invalid(
             path,
-            format!("`attributes.{name}` is worked out from `{base}`, so its `type` must be \"number\""),
+            format!(
+                "`attributes.{name}` is worked out from `{base}`, so its `type` must be \"number\""
+            ),
         ));
     }
     match all.get(base) {

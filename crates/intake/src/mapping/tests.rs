@@ -154,7 +154,8 @@ fn date_formats_take_the_grammar_and_the_old_names() {
     let e = err(&GOOD.replace("\"dd/mm/yyyy\"]", "\"%d/%m/%Y %H:%M\"]"));
     assert!(e.contains("m.toml") && e.contains("uses %H"), "{e}");
     let m = Mapping::parse(
-        &GOOD.replace("[\"dd/mm/yyyy\"]", r#"["%d-%b-%y", "%Y%m%d"]"#)
+        &GOOD
+            .replace("[\"dd/mm/yyyy\"]", r#"["%d-%b-%y", "%Y%m%d"]"#)
             .replace("event_type", "two_digit_year_pivot = 20\nevent_type"),
         "m.toml",
     )
@@ -255,7 +256,10 @@ percent_complement = true
         "family_name = \"Surname\"",
         "family_name = { column = \"Surname\", value = \"2024-01-01\" }",
     ));
-    assert!(e.contains("not both") || e.contains("only `fact.event_date`"), "{e}");
+    assert!(
+        e.contains("not both") || e.contains("only `fact.event_date`"),
+        "{e}"
+    );
     let e = err(&GOOD.replace(
         "family_name = \"Surname\"",
         "family_name = { column = \"Surname\", translate = { a = \"b\" } }",

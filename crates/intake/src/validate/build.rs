@@ -178,16 +178,16 @@ impl Fields<'_> {
         }
         if self.postcode.is_some() {
             id.postcode = checks.identifier(
-            row,
-            self.postcode.as_ref(),
-            Postcode::parse,
-            (
-                "UK postcode",
-                Problem::InvalidPostcode,
-                "Correct the postcode, or leave it empty if unknown.",
-            ),
-            findings,
-        );
+                row,
+                self.postcode.as_ref(),
+                Postcode::parse,
+                (
+                    "UK postcode",
+                    Problem::InvalidPostcode,
+                    "Correct the postcode, or leave it empty if unknown.",
+                ),
+                findings,
+            );
         }
         id.nhs_number = checks.identifier(
             row,

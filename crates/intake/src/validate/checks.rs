@@ -237,7 +237,10 @@ impl Checks {
         let Some(base) = base else {
             return cannot(
                 findings,
-                format!("{} cannot be worked out because {base_name} is empty", a.name),
+                format!(
+                    "{} cannot be worked out because {base_name} is empty",
+                    a.name
+                ),
             );
         };
         let value = if a.spec.percent_of.is_some() {
@@ -264,13 +267,19 @@ impl Checks {
                 findings.add(
                     f,
                     Problem::NotANumber,
-                    format!("{} \"{text}\" is not a number; use digits only, e.g. 12 or 3.5", f.name),
+                    format!(
+                        "{} \"{text}\" is not a number; use digits only, e.g. 12 or 3.5",
+                        f.name
+                    ),
                     "Use digits only, e.g. 12 or 3.5.".into(),
                 );
                 return None;
             };
             if v > base {
-                return cannot(findings, format!("more than {base_name} ({})", values::number_text(base)));
+                return cannot(
+                    findings,
+                    format!("more than {base_name} ({})", values::number_text(base)),
+                );
             }
             base - v
         };
