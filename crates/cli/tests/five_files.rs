@@ -36,7 +36,14 @@ fn five_partner_files_in_their_own_layouts_go_through_with_mappings_alone() {
     let store = store.to_str().unwrap();
 
     let imported = ok(hearth()
-        .args(["import", "--today", "2017-06-30", "--store", store, "--mappings"])
+        .args([
+            "import",
+            "--today",
+            "2017-06-30",
+            "--store",
+            store,
+            "--mappings",
+        ])
         .arg(data().join("mappings"))
         .arg(data().join("files")));
     for (file, rows) in [

@@ -98,8 +98,15 @@ fn postcode_of(source: Source, row: &[Cell]) -> Option<String> {
             _ => None,
         };
     }
-    assert_eq!(source, Source::Housing, "only housing has no Postcode column");
-    let col = header.iter().position(|h| *h == "Address").expect("address");
+    assert_eq!(
+        source,
+        Source::Housing,
+        "only housing has no Postcode column"
+    );
+    let col = header
+        .iter()
+        .position(|h| *h == "Address")
+        .expect("address");
     let Cell::Text(a) = &row[col] else {
         return None;
     };
@@ -117,7 +124,11 @@ fn housing_writes_the_postcode_inside_the_address_and_mixes_name_orders() {
         .iter()
         .filter(|r| postcode_of(Source::Housing, r).is_some())
         .count();
-    assert!(with_postcode * 10 > t.rows.len() * 9, "{with_postcode} of {}", t.rows.len());
+    assert!(
+        with_postcode * 10 > t.rows.len() * 9,
+        "{with_postcode} of {}",
+        t.rows.len()
+    );
     let names: Vec<&str> = t
         .rows
         .iter()
@@ -127,7 +138,11 @@ fn housing_writes_the_postcode_inside_the_address_and_mixes_name_orders() {
         })
         .collect();
     let comma = names.iter().filter(|n| n.contains(',')).count();
-    assert!(comma * 2 > names.len() && comma < names.len(), "{comma} of {}", names.len());
+    assert!(
+        comma * 2 > names.len() && comma < names.len(),
+        "{comma} of {}",
+        names.len()
+    );
     let police = b.source(Source::Police);
     assert!(police
         .rows

@@ -187,9 +187,11 @@ impl Checks {
                     f,
                     Problem::NotInTable,
                     format!(
-                        "{} \"{text}\" is not in the mapping's translation table for {}; add \
-                         it to the table or correct the value",
-                        f.name, f.name
+                        "{} \"{text}\" is not in the mapping's translation table for {}, which \
+                         lists {}; add it to the table or correct the value",
+                        f.name,
+                        f.name,
+                        t.accepted()
                     ),
                     hint,
                 );

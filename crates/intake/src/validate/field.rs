@@ -61,6 +61,14 @@ impl Translation {
         }
     }
 
+    /// The table's codes and values, as a person reads them: `asb, crime (or ASB, Crime)`.
+    pub fn accepted(&self) -> String {
+        let codes: Vec<&str> = self.codes.keys().map(String::as_str).collect();
+        let mut values: Vec<&str> = self.values.values().map(String::as_str).collect();
+        values.dedup();
+        format!("{} (or {})", codes.join(", "), values.join(", "))
+    }
+
     /// Hearth's value for `text`, if the table lists it as a code or as a value.
     pub fn get(&self, text: &str) -> Option<&str> {
         let k = text.trim().to_lowercase();
