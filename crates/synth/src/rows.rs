@@ -345,7 +345,7 @@ fn tenant_name(r: &Recorded, person: usize) -> String {
     let plain = !r.family.contains([' ', '-', ','])
         && r.given.chars().any(char::is_lowercase)
         && !r.given.contains(',');
-    if person % 3 == 0 && plain {
+    if person.is_multiple_of(3) && plain {
         format!("{} {}", r.given, r.family)
     } else {
         format!("{}, {}", r.family.to_uppercase(), r.given)
