@@ -154,6 +154,9 @@ end_date = { value = "2017-03-31" }
 [attributes.sessions_possible]
 value = 120
 type = "number"
+[attributes.census_day]
+value = "2017-01-19"
+type = "date"
 [attributes.sessions_missed]
 column = "Attendance %"
 type = "number"
@@ -192,6 +195,11 @@ fn files_without_dates_and_percentages_become_sessions() {
         Some(AttrValue::Number(20.0))
     );
     assert_eq!(attr(amy, "exclusions"), Some(AttrValue::Number(3.0)));
+    // A fixed date is yyyy-mm-dd even when the file's dates are yyyymmdd.
+    assert_eq!(
+        attr(amy, "census_day"),
+        Some(AttrValue::Text("2017-01-19".into()))
+    );
     let bob = &out.rows[1];
     assert_eq!(attr(bob, "sessions_missed"), Some(AttrValue::Number(0.0)));
     assert_eq!(attr(bob, "unauthorised_absences"), None);

@@ -135,10 +135,14 @@ impl<'m> Plan<'m> {
                         .clone()
                         .unwrap_or_else(|| format!("attributes.{name}.value")),
                     required: spec.required,
-                    formats: spec
-                        .formats
-                        .clone()
-                        .unwrap_or_else(|| default_formats.clone()),
+                    // A fixed date is written yyyy-mm-dd whatever the file's formats.
+                    formats: match &spec.value {
+                        Some(_) => vec![DateFormat::ISO],
+                        None => spec
+                            .formats
+                            .clone()
+                            .unwrap_or_else(|| default_formats.clone()),
+                    },
                     fixed: spec.value_text(),
                     translate: spec
                         .translate
