@@ -124,3 +124,23 @@ pub(super) fn formats_text(formats: &[DateFormat]) -> String {
         [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_table_reads_codes_and_its_own_values_without_case() {
+        let table: BTreeMap<String, String> = [("DA", "Domestic Abuse"), ("asb ", "ASB")]
+            .into_iter()
+            .map(|(c, v)| (c.to_string(), v.to_string()))
+            .collect();
+        let t = Translation::new(&table, Untranslated::Quarantine);
+        assert_eq!(t.get("da"), Some("Domestic Abuse"));
+        assert_eq!(t.get(" ASB"), Some("ASB"));
+        assert_eq!(t.get("domestic abuse"), Some("Domestic Abuse"));
+        assert_eq!(t.get("burglary"), None);
+        assert_eq!(t.get(""), None);
+        assert_eq!(t.accepted(), "asb, da (or ASB, Domestic Abuse)");
+    }
+}
