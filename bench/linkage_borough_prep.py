@@ -26,7 +26,20 @@ def iso(d):
     m = DMY.match(d)
     if m:
         return "%s-%02d-%02d" % (m.group(3), int(m.group(2)), int(m.group(1)))
+    try:  # police: 31-Mar-2017
+        return datetime.datetime.strptime(d, "%d-%b-%Y").date().isoformat()
+    except ValueError:
+        pass
     return d if ISO.match(d) else ""
+
+
+POSTCODE_END = re.compile(r"^(.*?)[,\s]+([A-Za-z]{1,2}[0-9][A-Za-z0-9]?\s*[0-9][A-Za-z]{2})$")
+
+
+def split_postcode(address):
+    """housing: the postcode written at the end of the address."""
+    m = POSTCODE_END.match((address or "").strip())
+    return (m.group(1), m.group(2)) if m else (address, "")
 
 
 def split_full(name, comma):
@@ -118,7 +131,8 @@ def main(src, out):
             r.get("Postcode"), r.get("Address"))
     for i, r in enumerate(read_csv(os.path.join(s, "housing.csv"), "cp1252"), start=2):
         g, f = split_full(r["Tenant Name"], comma=True)
-        add("housing", i, g, f, iso(r["Date of Birth"]), "", r["Postcode"], r["Address"])
+        address, postcode = split_postcode(r["Address"])
+        add("housing", i, g, f, iso(r["Date of Birth"]), "", postcode, address)
     for i, r in enumerate(read_csv(os.path.join(s, "youth_justice.csv"), "utf-8"), start=2):
         add("youth_justice", i, r["Forename"], r["Surname"], iso(r["DOB"]), r["Gender"], r["Postcode"], "")
     with open(os.path.join(out, "records.csv"), "w", newline="", encoding="utf-8") as f:

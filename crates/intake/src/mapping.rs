@@ -15,7 +15,7 @@ mod tests;
 pub use error::MappingError;
 use names::glob_match;
 pub(crate) use names::normalise_header;
-pub use raw::{AttrType, Encoding, InvalidIdentifiers};
+pub use raw::{AttrType, Encoding, InvalidIdentifiers, NameOrder, Untranslated};
 pub(crate) use raw::{AttributeMapping, ColumnSpec, FactMapping, IdentityMapping};
 
 use hearth_model::standardise::dates::DateFormat;
@@ -62,6 +62,10 @@ impl Mapping {
             message: e.to_string().trim_end().to_string(),
         })?;
         rules::check(&raw, &path)?;
+        let mut raw = raw;
+        if let Some(pivot) = raw.two_digit_year_pivot {
+            raw.set_pivot(pivot);
+        }
         Ok(Mapping {
             path,
             source: raw.source,
@@ -144,9 +148,9 @@ impl Mapping {
                 }
             }
         }
-        for a in self.attributes.values() {
-            if !out.contains(&a.column.as_str()) {
-                out.push(&a.column);
+        for c in self.attributes.values().filter_map(|a| a.column.as_deref()) {
+            if !out.contains(&c) {
+                out.push(c);
             }
         }
         out

@@ -57,6 +57,19 @@ pub enum Problem {
     FormulaWithoutValue,
     /// Warning: a cell covered by a merged cell (not its top-left cell); read as empty.
     MergedCell,
+    /// A value a translation table does not list (`untranslated = "quarantine"`).
+    NotInTable,
+    /// Warning: a value a translation table does not list, kept as written
+    /// (`untranslated = "keep"`).
+    KeptUntranslated,
+    /// A value that should be a percentage (0–100) but is not.
+    NotAPercentage,
+    /// A derived value (`percent_of`, `subtract_from`) that cannot be worked out: the value
+    /// it comes from is missing, or the result is below zero.
+    CannotDerive,
+    /// Warning: a whole name with a comma where the mapping's pattern has none; split at the
+    /// comma as `SURNAME, Forename`.
+    NameOrderDiffers,
 }
 
 impl Problem {
@@ -88,6 +101,11 @@ impl Problem {
             Problem::NameNotSplit => "name not in the mapping's pattern, kept whole",
             Problem::FormulaWithoutValue => "formula with no saved value, read as empty",
             Problem::MergedCell => "part of a merged cell, read as empty",
+            Problem::NotInTable => "not in the mapping's translation table",
+            Problem::KeptUntranslated => "not in the mapping's translation table, kept as written",
+            Problem::NotAPercentage => "not a percentage from 0 to 100",
+            Problem::CannotDerive => "cannot be worked out from the other values",
+            Problem::NameOrderDiffers => "name written SURNAME, Forename, split at the comma",
         }
     }
 }

@@ -38,6 +38,13 @@ fn thousands_ok(s: &str) -> bool {
         && !s.split_once('.').is_some_and(|(_, f)| f.contains(','))
 }
 
+/// Parses a percentage from 0 to 100: `87.5`, `87.5%`, `100 %`.
+pub(crate) fn parse_percentage(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let s = s.strip_suffix('%').unwrap_or(s);
+    parse_number(s).filter(|v| (0.0..=100.0).contains(v))
+}
+
 /// Parses an amount of money in pounds: `£1,234.50`, `1234.5`, `0.00`, `-£12.00`, `(12.00)`,
 /// `GBP 12`. Returns pounds as a number.
 pub(crate) fn parse_money(s: &str) -> Option<f64> {
@@ -124,6 +131,18 @@ mod tests {
     }
 
     #[test]
+    fn percentages() {
+        assert_eq!(parse_percentage("87.5"), Some(87.5));
+        assert_eq!(parse_percentage(" 87.5 % "), Some(87.5));
+        assert_eq!(parse_percentage("100%"), Some(100.0));
+        assert_eq!(parse_percentage("0"), Some(0.0));
+        assert_eq!(parse_percentage("100.1"), None);
+        assert_eq!(parse_percentage("-1%"), None);
+        assert_eq!(parse_percentage("%"), None);
+        assert_eq!(parse_percentage("87.5%%"), None);
+    }
+
+    #[test]
     fn bools() {
         assert_eq!(parse_bool("Y"), Some(true));
         assert_eq!(parse_bool("no"), Some(false));
@@ -142,6 +161,7 @@ mod tests {
             let _ = parse_number(&s);
             let _ = parse_money(&s);
             let _ = parse_bool(&s);
+            let _ = parse_percentage(&s);
         }
 
         #[test]

@@ -67,13 +67,17 @@ fn police_good_rows_are_kept_and_bad_rows_quarantined() {
         &import,
         3,
         Some("DOB"),
-        r#"DOB "31/02/2011" is not a real date; use dd/mm/yyyy"#,
+        r#"DOB "31/02/2011" is not a real date; use dd-mmm-yyyy or dd/mm/yyyy"#,
     );
+    // The shipped mapping translates the police system's codes; a value neither a code nor
+    // one of the programme's values is named with what the table lists.
     assert_quarantined(
         &import,
         5,
         Some("Incident Category"),
-        r#"Incident Category "Burglary" is not one of the allowed values: Crime, ASB, Domestic Abuse"#,
+        "Incident Category \"Burglary\" is not in the mapping's translation table for Incident \
+         Category, which lists asb, crime, domestic_abuse (or ASB, Crime, Domestic Abuse); add it \
+         to the table or correct the value",
     );
     assert_quarantined(
         &import,
@@ -117,13 +121,13 @@ fn police_good_rows_are_kept_and_bad_rows_quarantined() {
         &import,
         12,
         Some("Occurrence Date"),
-        r#"Occurrence Date "yesterday" is not a date in an accepted format; use dd/mm/yyyy"#,
+        r#"Occurrence Date "yesterday" is not a date in an accepted format; use dd-mmm-yyyy or dd/mm/yyyy"#,
     );
     assert_quarantined(
         &import,
         15,
         Some("Occurrence Date"),
-        r#"Occurrence Date "05/03/24" is not a date in an accepted format; use dd/mm/yyyy"#,
+        r#"Occurrence Date "05/03/24" is not a date in an accepted format; use dd-mmm-yyyy or dd/mm/yyyy"#,
     );
     // The raw cells are kept so the officer can correct and re-send the row.
     assert_eq!(quarantined(&import, 7).raw.len(), 9);
@@ -162,7 +166,7 @@ fn police_good_rows_are_kept_and_bad_rows_quarantined() {
         .find(|g| g.problem == Problem::DateFormat)
         .unwrap();
     assert_eq!((dates.rows, dates.example_row), (2, 12));
-    assert_eq!(dates.hint, "Write dates as dd/mm/yyyy.");
+    assert_eq!(dates.hint, "Write dates as dd-mmm-yyyy or dd/mm/yyyy.");
     assert!(s
         .warnings
         .iter()

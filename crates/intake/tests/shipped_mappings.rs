@@ -12,7 +12,7 @@ const SOURCES: [(&str, &str, &str); 7] = [
     ("dwp", "dwp.csv", "NINO,Title,First Name,Surname,Date of Birth,Address,Postcode,Benefit Type,Claim Start,Claim End"),
     ("health", "health.csv", "NHS Number,Patient Name,Date of Birth,Gender,Address,Postcode,Contact Type,Contact Date,Outcome"),
     ("social_care", "social_care.xlsx", "Person ID,First Name,Last Name,DOB,Gender,Address,Postcode,Episode Type,Start Date,End Date"),
-    ("housing", "housing.csv", "Tenancy Ref,Tenant Name,Date of Birth,Address,Postcode,Record Date,Arrears Balance,Notice Type"),
+    ("housing", "housing.csv", "Tenancy Ref,Tenant Name,Date of Birth,Address,Record Date,Arrears Balance,Notice Type"),
     ("youth_justice", "youth_justice.csv", "YOT Ref,Forename,Surname,DOB,Gender,Postcode,Offence Date,Outcome,Proven"),
 ];
 

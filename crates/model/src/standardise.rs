@@ -5,9 +5,11 @@
 //! * [`names`] — case and accent folding, punctuation, titles, and splitting a whole name
 //!   written as `Forename Middle Surname` or `SURNAME, Forename Middle`;
 //! * [`address`] — the normalised words and house numbers of an address (one abbreviation
-//!   table, one noise-word list) and the household address key built from them;
+//!   table, one noise-word list), the household address key built from them, and a postcode
+//!   written at the end of an address split off;
 //! * [`dates`] — one strftime-style date-format grammar (`%d/%m/%Y`, `%Y-%m-%d`, `%Y%m%d`,
-//!   `%E` for an Excel serial day) that mapping files and linkage specs both use;
+//!   `%d-%b-%Y` and `%d %B %Y` with month names, `%y` with a pivot, `%E` for an Excel serial
+//!   day) that mapping files and linkage specs both use;
 //! * [`age`] — age in whole years.
 //!
 //! Every function here is pure and total: it does no I/O and never panics on any input. It

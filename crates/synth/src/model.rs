@@ -129,12 +129,22 @@ pub enum IncidentCategory {
 }
 
 impl IncidentCategory {
-    /// The text in police.csv.
+    /// The programme's name for the category.
     pub fn label(self) -> &'static str {
         match self {
             IncidentCategory::Crime => "Crime",
             IncidentCategory::Asb => "ASB",
             IncidentCategory::DomesticAbuse => "Domestic Abuse",
+        }
+    }
+
+    /// The police system's code in police.csv, which the shipped mapping translates to the
+    /// label.
+    pub fn code(self) -> &'static str {
+        match self {
+            IncidentCategory::Crime => "crime",
+            IncidentCategory::Asb => "asb",
+            IncidentCategory::DomesticAbuse => "domestic_abuse",
         }
     }
 }
@@ -153,13 +163,24 @@ pub enum Involvement {
 }
 
 impl Involvement {
-    /// The text in police.csv.
+    /// The programme's name for the involvement.
     pub fn label(self) -> &'static str {
         match self {
             Involvement::Suspect => "Suspect",
             Involvement::Offender => "Offender",
             Involvement::Victim => "Victim",
             Involvement::Witness => "Witness",
+        }
+    }
+
+    /// The police system's code in police.csv, which the shipped mapping translates to the
+    /// label.
+    pub fn code(self) -> &'static str {
+        match self {
+            Involvement::Suspect => "SUSP",
+            Involvement::Offender => "OFF",
+            Involvement::Victim => "VIC",
+            Involvement::Witness => "WIT",
         }
     }
 }

@@ -154,9 +154,9 @@ pub(crate) fn household_rows(
             let cells = vec![
                 Cell::Empty,
                 Cell::Date(inc.date),
-                Cell::Static(inc.category.label()),
+                Cell::Static(inc.category.code()),
                 Cell::Static(inc.offence),
-                Cell::Static(involvement.label()),
+                Cell::Static(involvement.code()),
                 text(surname),
                 text(r.given),
                 opt_date(r.dob),
@@ -275,16 +275,17 @@ pub(crate) fn household_rows(
             .id_present
             .then_some(((hr.tenancy.0 as u64) << 1) | hr.tenancy.1 as u64);
         let address = with_town(rng, &r, 0.5);
+        // The housing system writes the postcode at the end of the address line.
+        let address = if r.postcode.is_empty() {
+            address
+        } else {
+            format!("{address} {}", r.postcode)
+        };
         let cells = vec![
             Cell::Empty,
-            text(windows_1252_safe(&format!(
-                "{}, {}",
-                r.family.to_uppercase(),
-                r.given
-            ))),
+            text(windows_1252_safe(&tenant_name(&r, p.index))),
             opt_date(r.dob),
             text(address),
-            text(r.postcode),
             Cell::Date(hr.date),
             text(money(hr.arrears_pence)),
             Cell::Static(hr.notice),
@@ -333,6 +334,21 @@ fn with_town(rng: &mut ChaCha8Rng, r: &Recorded, p: f64) -> String {
         format!("{}, {}", r.address.line, r.address.town)
     } else {
         r.address.line.clone()
+    }
+}
+
+/// A tenant's name as the housing system writes it: mostly `SURNAME, Forename`, but one
+/// tenant in three (by person, so without drawing from the random stream) as
+/// `Forename Surname`, where that order is plain: a one-word surname and a forename not in
+/// capitals (a mapping reads the file with `pattern = "detect"`).
+fn tenant_name(r: &Recorded, person: usize) -> String {
+    let plain = !r.family.contains([' ', '-', ','])
+        && r.given.chars().any(char::is_lowercase)
+        && !r.given.contains(',');
+    if person.is_multiple_of(3) && plain {
+        format!("{} {}", r.given, r.family)
+    } else {
+        format!("{}, {}", r.family.to_uppercase(), r.given)
     }
 }
 

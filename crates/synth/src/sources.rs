@@ -3,7 +3,7 @@
 //! (with recording errors) is in `rows`; writing files is in `write`.
 
 use crate::errors::{ErrorKind, ErrorRates, SourceErrors};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 
 /// One of the seven partner sources.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -132,7 +132,6 @@ impl Source {
                 "Tenant Name",
                 "Date of Birth",
                 "Address",
-                "Postcode",
                 "Record Date",
                 "Arrears Balance",
                 "Notice Type",
@@ -151,9 +150,19 @@ impl Source {
         }
     }
 
-    /// Whether dates in this source's file are ISO `yyyy-mm-dd` (else `dd/mm/yyyy`).
+    /// Whether dates in this source's file are ISO `yyyy-mm-dd` (else `dd/mm/yyyy`, or
+    /// `31-Mar-2025` for police).
     pub fn iso_dates(self) -> bool {
         self == Source::Dwp
+    }
+
+    /// The strftime format of dates in this source's CSV file.
+    pub fn date_format(self) -> &'static str {
+        match self {
+            Source::Dwp => "%Y-%m-%d",
+            Source::Police => "%d-%b-%Y",
+            _ => "%d/%m/%Y",
+        }
     }
 
     pub(crate) fn rates(self, e: &SourceErrors) -> &ErrorRates {
@@ -192,8 +201,7 @@ impl Cell {
             Cell::Empty => Cow::Borrowed(""),
             Cell::Text(s) => Cow::Borrowed(s),
             Cell::Static(s) => Cow::Borrowed(s),
-            Cell::Date(d) if source.iso_dates() => Cow::Owned(d.format("%Y-%m-%d").to_string()),
-            Cell::Date(d) => Cow::Owned(format!("{:02}/{:02}/{}", d.day(), d.month(), d.year())),
+            Cell::Date(d) => Cow::Owned(d.format(source.date_format()).to_string()),
             Cell::Int(n) => Cow::Owned(n.to_string()),
         }
     }

@@ -38,6 +38,37 @@ pub enum InvalidIdentifiers {
     Drop,
 }
 
+/// What to do with a value that a translation table does not list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+pub enum Untranslated {
+    /// Quarantine the row, naming the column and the value (the default): the table, or the
+    /// partner's value, needs correcting.
+    #[default]
+    #[serde(rename = "quarantine")]
+    Quarantine,
+    /// Keep the value as the partner wrote it, and count a warning in the summary.
+    #[serde(rename = "keep")]
+    Keep,
+}
+
+/// How a whole name is written: one pattern for every row, or found row by row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameOrder {
+    /// Every row is written in this pattern.
+    Pattern(NamePattern),
+    /// Each row's pattern is found from the name itself (`NamePattern::detect`).
+    Detect,
+}
+
+impl fmt::Display for NameOrder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NameOrder::Pattern(p) => p.fmt(f),
+            NameOrder::Detect => f.write_str("detect"),
+        }
+    }
+}
+
 /// The type of an attribute's values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -64,7 +95,14 @@ pub struct ColumnSpec {
     /// Accepted date formats (date fields only); `None` means the mapping's default.
     pub(crate) formats: Option<Vec<DateFormat>>,
     /// How a whole name is written (`full_name` only).
-    pub(crate) pattern: Option<NamePattern>,
+    pub(crate) pattern: Option<NameOrder>,
+    /// A partner's codes and the values Hearth stores for them (`sex` only).
+    pub(crate) translate: Option<BTreeMap<String, String>>,
+    /// What to do with a value the table does not list.
+    pub(crate) untranslated: Option<Untranslated>,
+    /// The same value for every row, for files that do not carry it (`fact` dates only),
+    /// as `yyyy-mm-dd`.
+    pub(crate) value: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -75,6 +113,9 @@ struct ColumnTable {
     required: Option<bool>,
     formats: Option<Vec<DateFormat>>,
     pattern: Option<String>,
+    translate: Option<BTreeMap<String, String>>,
+    untranslated: Option<Untranslated>,
+    value: Option<String>,
 }
 
 impl<'de> Deserialize<'de> for ColumnSpec {
@@ -94,6 +135,9 @@ impl<'de> Deserialize<'de> for ColumnSpec {
                     required: None,
                     formats: None,
                     pattern: None,
+                    translate: None,
+                    untranslated: None,
+                    value: None,
                 })
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<ColumnSpec, A::Error> {
@@ -106,6 +150,9 @@ impl<'de> Deserialize<'de> for ColumnSpec {
                     required: None,
                     formats: None,
                     pattern: None,
+                    translate: None,
+                    untranslated: None,
+                    value: None,
                 })
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ColumnSpec, A::Error> {
@@ -116,22 +163,36 @@ impl<'de> Deserialize<'de> for ColumnSpec {
                     (Some(_), Some(_)) => {
                         return Err(de::Error::custom("give `column` or `columns`, not both"))
                     }
+                    (None, None) if t.value.is_some() => Vec::new(),
                     (None, None) => return Err(de::Error::missing_field("column")),
                 };
+                if t.value.is_some() && !columns.is_empty() {
+                    return Err(de::Error::custom(
+                        "give `column` or `value` (the same value for every row), not both",
+                    ));
+                }
                 let pattern = match t.pattern {
                     None => None,
-                    Some(p) => Some(NamePattern::from_spelling(&p).ok_or_else(|| {
-                        de::Error::custom(format!(
-                            "unknown name pattern \"{p}\"; use one of: {}",
-                            NamePattern::SPELLINGS.join(", ")
-                        ))
-                    })?),
+                    Some(p) if p.trim().eq_ignore_ascii_case("detect") => Some(NameOrder::Detect),
+                    Some(p) => Some(
+                        NamePattern::from_spelling(&p)
+                            .map(NameOrder::Pattern)
+                            .ok_or_else(|| {
+                                de::Error::custom(format!(
+                                    "unknown name pattern \"{p}\"; use one of: {}, detect",
+                                    NamePattern::SPELLINGS.join(", ")
+                                ))
+                            })?,
+                    ),
                 };
                 Ok(ColumnSpec {
                     columns,
                     required: t.required,
                     formats: t.formats,
                     pattern,
+                    translate: t.translate,
+                    untranslated: t.untranslated,
+                    value: t.value,
                 })
             }
         }
@@ -189,13 +250,72 @@ pub(crate) struct FactMapping {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AttributeMapping {
-    pub column: String,
+    /// The partner's column; `None` when `value` gives the same value for every row.
+    pub column: Option<String>,
+    /// The same value for every row (a number, text or true/false), instead of a column.
+    pub value: Option<toml::Value>,
     #[serde(rename = "type")]
     pub ty: AttrType,
     #[serde(default)]
     pub required: bool,
     pub allowed: Option<Vec<String>>,
     pub formats: Option<Vec<DateFormat>>,
+    /// A partner's codes and the values Hearth stores for them.
+    pub translate: Option<BTreeMap<String, String>>,
+    /// What to do with a value `translate` does not list.
+    #[serde(default)]
+    pub untranslated: Untranslated,
+    /// The column is a percentage of this other (number) attribute; the attribute is that
+    /// share of it.
+    pub percent_of: Option<String>,
+    /// With `percent_of`: the column gives the other share (attendance for sessions missed),
+    /// so the attribute is 100% minus it.
+    #[serde(default)]
+    pub percent_complement: bool,
+    /// The column is a count of the opposite (sessions attended for sessions missed): the
+    /// attribute is this other (number) attribute minus it.
+    pub subtract_from: Option<String>,
+}
+
+impl AttributeMapping {
+    /// The fixed value as the text a cell would hold (`190`, `87.5`, `true`, `Crime`).
+    pub(crate) fn value_text(&self) -> Option<String> {
+        self.value.as_ref().map(|v| match v {
+            toml::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+    }
+
+    /// The attribute this one is worked out from, if it is derived.
+    pub(crate) fn derived_from(&self) -> Option<&str> {
+        self.percent_of.as_deref().or(self.subtract_from.as_deref())
+    }
+}
+
+impl RawMapping {
+    /// Gives every date format the mapping lists the two-digit-year pivot `pivot`.
+    pub(crate) fn set_pivot(&mut self, pivot: u8) {
+        let set = |formats: &mut Option<Vec<DateFormat>>| {
+            for f in formats.iter_mut().flatten() {
+                *f = f.clone().with_pivot(pivot);
+            }
+        };
+        set(&mut self.date_formats);
+        let id = &mut self.identity;
+        for spec in [
+            &mut id.date_of_birth,
+            &mut self.fact.event_date,
+            &mut self.fact.end_date,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            set(&mut spec.formats);
+        }
+        for a in self.attributes.values_mut() {
+            set(&mut a.formats);
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -209,6 +329,8 @@ pub(crate) struct RawMapping {
     pub sheet: Option<String>,
     pub event_type: String,
     pub date_formats: Option<Vec<DateFormat>>,
+    /// Two-digit years (`%y`) below this are 20xx, from it 19xx.
+    pub two_digit_year_pivot: Option<u8>,
     #[serde(default)]
     pub invalid_identifiers: InvalidIdentifiers,
     #[serde(default)]

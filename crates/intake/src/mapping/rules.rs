@@ -5,7 +5,10 @@
 //! It checks the mapping alone; a partner file's header is checked by `Mapping::check_header`.
 
 use super::error::MappingError;
-use super::raw::{AttrType, RawMapping};
+use super::raw::{AttrType, AttributeMapping, RawMapping};
+use crate::values;
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 fn invalid(path: &Path, message: impl Into<String>) -> MappingError {
@@ -53,6 +56,13 @@ pub(crate) fn check(m: &RawMapping, path: &Path) -> Result<(), MappingError> {
             "`date_formats` must list at least one format",
         ));
     }
+    if m.two_digit_year_pivot.is_some_and(|p| p > 100) {
+        return Err(invalid(
+            path,
+            "`two_digit_year_pivot` must be between 0 and 100 (two-digit years below it are \
+             20xx, from it 19xx)",
+        ));
+    }
     if m.identity.roles().iter().all(|(_, c)| c.is_none()) {
         return Err(invalid(
             path,
@@ -78,6 +88,21 @@ pub(crate) fn check(m: &RawMapping, path: &Path) -> Result<(), MappingError> {
         ]);
     for (key, role, spec) in fields {
         let Some(spec) = spec else { continue };
+        if let Some(v) = &spec.value {
+            if !matches!(role, "event_date" | "end_date") {
+                return Err(invalid(
+                    path,
+                    format!("`{key}` has `value`, but only `fact.event_date` and `fact.end_date` take a fixed value"),
+                ));
+            }
+            if NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").is_err() {
+                return Err(invalid(
+                    path,
+                    format!("`{key}.value` \"{v}\" is not a date written yyyy-mm-dd, e.g. \"2024-03-31\""),
+                ));
+            }
+            continue;
+        }
         if spec.columns.is_empty() || spec.columns.iter().any(|c| c.trim().is_empty()) {
             return Err(invalid(path, format!("`{key}` names an empty column")));
         }
@@ -103,6 +128,21 @@ pub(crate) fn check(m: &RawMapping, path: &Path) -> Result<(), MappingError> {
                 format!("`{key}.formats` must list at least one format"),
             ));
         }
+        if spec.translate.is_some() && role != "sex" {
+            return Err(invalid(
+                path,
+                format!("`{key}` has `translate`, but in [identity] only `sex` takes a translation table"),
+            ));
+        }
+        if spec.untranslated.is_some() && spec.translate.is_none() {
+            return Err(invalid(
+                path,
+                format!("`{key}` has `untranslated` but no `translate` table"),
+            ));
+        }
+        if let Some(t) = &spec.translate {
+            check_table(path, &key, t)?;
+        }
         if spec.pattern.is_some() && role != "full_name" {
             return Err(invalid(
                 path,
@@ -119,12 +159,45 @@ pub(crate) fn check(m: &RawMapping, path: &Path) -> Result<(), MappingError> {
                 format!("attribute name \"{name}\" must be lower-case (a-z, 0-9, _)"),
             ));
         }
-        if a.column.trim().is_empty() {
-            return Err(invalid(
-                path,
-                format!("`attributes.{name}.column` is empty"),
-            ));
+        match (&a.column, &a.value) {
+            (Some(c), None) if c.trim().is_empty() => {
+                return Err(invalid(
+                    path,
+                    format!("`attributes.{name}.column` is empty"),
+                ))
+            }
+            (Some(_), None) => {}
+            (None, Some(_)) => check_fixed_value(path, name, a)?,
+            (Some(_), Some(_)) => {
+                return Err(invalid(
+                    path,
+                    format!("`attributes.{name}` has `column` and `value`; give one: the partner's column, or the same value for every row"),
+                ))
+            }
+            (None, None) => {
+                return Err(invalid(
+                    path,
+                    format!("`attributes.{name}` needs `column` (the partner's column) or `value` (the same value for every row)"),
+                ))
+            }
         }
+        if let Some(t) = &a.translate {
+            check_table(path, &format!("attributes.{name}"), t)?;
+            if let Some(allowed) = &a.allowed {
+                let is_allowed = |v: &str| {
+                    allowed
+                        .iter()
+                        .any(|x| x.trim().eq_ignore_ascii_case(v.trim()))
+                };
+                if let Some((code, v)) = t.iter().find(|(_, v)| !is_allowed(v)) {
+                    return Err(invalid(
+                        path,
+                        format!("`attributes.{name}.translate` turns \"{code}\" into \"{v}\", which is not in its `allowed` list"),
+                    ));
+                }
+            }
+        }
+        check_derived(path, name, a, &m.attributes)?;
         if a.allowed.is_some() && a.ty != AttrType::Text {
             return Err(invalid(path, format!(
                 "`attributes.{name}` has `allowed`, but only text attributes take a list of allowed values"
@@ -154,4 +227,128 @@ pub(crate) fn check(m: &RawMapping, path: &Path) -> Result<(), MappingError> {
         }
     }
     Ok(())
+}
+
+/// A translation table: at least one code, no empty code or value, no code twice (codes
+/// compare trimmed and case-insensitively).
+fn check_table(
+    path: &Path,
+    key: &str,
+    table: &BTreeMap<String, String>,
+) -> Result<(), MappingError> {
+    if table.is_empty() {
+        return Err(invalid(
+            path,
+            format!("`{key}.translate` is empty; list the partner's codes and Hearth's values, e.g. {{ \"DA\" = \"Domestic Abuse\" }}"),
+        ));
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for (code, value) in table {
+        if code.trim().is_empty() || value.trim().is_empty() {
+            return Err(invalid(
+                path,
+                format!("`{key}.translate` has an empty code or value"),
+            ));
+        }
+        if !seen.insert(code.trim().to_lowercase()) {
+            return Err(invalid(
+                path,
+                format!("`{key}.translate` lists the code \"{code}\" twice (codes are compared without case)"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A fixed attribute value has the attribute's type (and is allowed, for text).
+fn check_fixed_value(path: &Path, name: &str, a: &AttributeMapping) -> Result<(), MappingError> {
+    let text = a.value_text().unwrap_or_default();
+    let ok = match a.ty {
+        AttrType::Number => values::parse_number(&text).is_some(),
+        AttrType::Money => values::parse_money(&text).is_some(),
+        AttrType::Bool => values::parse_bool(&text).is_some(),
+        AttrType::Date => NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").is_ok(),
+        AttrType::Text => {
+            !text.trim().is_empty()
+                && a.allowed.as_ref().is_none_or(|al| {
+                    al.iter()
+                        .any(|x| x.trim().eq_ignore_ascii_case(text.trim()))
+                })
+        }
+    };
+    if !ok {
+        return Err(invalid(
+            path,
+            format!(
+                "`attributes.{name}.value` \"{text}\" is not a {} value{}",
+                match a.ty {
+                    AttrType::Text => "text",
+                    AttrType::Number => "number",
+                    AttrType::Money => "money",
+                    AttrType::Bool => "yes/no",
+                    AttrType::Date => "date (yyyy-mm-dd)",
+                },
+                if a.allowed.is_some() {
+                    " in its `allowed` list"
+                } else {
+                    ""
+                }
+            ),
+        ));
+    }
+    if a.translate.is_some() || a.derived_from().is_some() {
+        return Err(invalid(
+            path,
+            format!("`attributes.{name}` has a fixed `value`, so it takes no `translate`, `percent_of` or `subtract_from`"),
+        ));
+    }
+    Ok(())
+}
+
+/// A derived attribute (`percent_of`, `subtract_from`) is a number worked out from another
+/// number attribute that is not itself derived.
+fn check_derived(
+    path: &Path,
+    name: &str,
+    a: &AttributeMapping,
+    all: &BTreeMap<String, AttributeMapping>,
+) -> Result<(), MappingError> {
+    if a.percent_complement && a.percent_of.is_none() {
+        return Err(invalid(
+            path,
+            format!("`attributes.{name}` has `percent_complement` but no `percent_of`"),
+        ));
+    }
+    let base = match (&a.percent_of, &a.subtract_from) {
+        (None, None) => return Ok(()),
+        (Some(_), Some(_)) => {
+            return Err(invalid(
+                path,
+                format!("`attributes.{name}` has `percent_of` and `subtract_from`; give one"),
+            ))
+        }
+        (Some(b), None) | (None, Some(b)) => b,
+    };
+    if a.ty != AttrType::Number {
+        return Err(invalid(
+            path,
+            format!(
+                "`attributes.{name}` is worked out from `{base}`, so its `type` must be \"number\""
+            ),
+        ));
+    }
+    match all.get(base) {
+        Some(b) if base != name && b.ty == AttrType::Number && b.derived_from().is_none() => Ok(()),
+        Some(_) => Err(invalid(
+            path,
+            format!("`attributes.{name}` is worked out from `{base}`, which must be another number attribute read from a column or a `value`"),
+        )),
+        None => Err(invalid(
+            path,
+            format!(
+                "`attributes.{name}` is worked out from `{base}`, but the mapping has no attribute `{base}`; the attributes are: {}",
+                all.keys().map(String::as_str).collect::<Vec<_>>().join(", ")
+            ),
+        )),
+    }
 }

@@ -149,5 +149,133 @@ fn date_formats_take_the_grammar_and_the_old_names() {
     );
     assert_eq!(formats(r#"["%d.%m.%Y"]"#)[0].label(), "dd.mm.yyyy");
     let e = err(&GOOD.replace("\"dd/mm/yyyy\"]", "\"%d/%m\"]"));
-    assert!(e.contains("unknown date format \"%d/%m\""), "{e}");
+    assert!(e.contains("date format \"%d/%m\" must give"), "{e}");
+    // An unsupported directive is named when the mapping is loaded, with the mapping file.
+    let e = err(&GOOD.replace("\"dd/mm/yyyy\"]", "\"%d/%m/%Y %H:%M\"]"));
+    assert!(e.contains("m.toml") && e.contains("uses %H"), "{e}");
+    let m = Mapping::parse(
+        &GOOD
+            .replace("[\"dd/mm/yyyy\"]", r#"["%d-%b-%y", "%Y%m%d"]"#)
+            .replace("event_type", "two_digit_year_pivot = 20\nevent_type"),
+        "m.toml",
+    )
+    .unwrap();
+    let f = m.identity.date_of_birth.unwrap().formats.unwrap();
+    assert_eq!(f[0].label(), "dd-mmm-yy");
+    assert_eq!(f[0].pivot(), 20);
+    assert_eq!(
+        f[0].date("05-MAR-19"),
+        Ok(chrono::NaiveDate::from_ymd_opt(2019, 3, 5).unwrap())
+    );
+    let e = err(&GOOD.replace("event_type", "two_digit_year_pivot = 101\nevent_type"));
+    assert!(e.contains("two_digit_year_pivot"), "{e}");
+}
+
+#[test]
+fn translation_tables_fixed_and_derived_values_are_checked() {
+    let with = |extra: &str| format!("{GOOD}{extra}");
+    let ok = |extra: &str| Mapping::parse(&with(extra), "m.toml").unwrap();
+    let m = ok(r#"
+[attributes.code]
+column = "Code"
+type = "text"
+translate = { "da" = "Domestic Abuse" }
+untranslated = "keep"
+[attributes.sessions_possible]
+value = 190
+type = "number"
+[attributes.sessions_missed]
+column = "Attendance %"
+type = "number"
+percent_of = "sessions_possible"
+percent_complement = true
+"#);
+    // A fixed value names no column.
+    assert!(m.columns().contains(&"Attendance %"));
+    assert!(!m.columns().iter().any(|c| c.contains("sessions")));
+    for (extra, says) in [
+        (
+            "[attributes.x]\ncolumn = \"X\"\ntype = \"text\"\ntranslate = {}\n",
+            "`attributes.x.translate` is empty",
+        ),
+        (
+            "[attributes.x]\ncolumn = \"X\"\ntype = \"text\"\ntranslate = { a = \"B\", A = \"C\" }\n",
+            "lists the code",
+        ),
+        (
+            "[attributes.x]\ncolumn = \"X\"\ntype = \"text\"\nallowed = [\"Crime\"]\ntranslate = { da = \"Domestic Abuse\" }\n",
+            "not in its `allowed` list",
+        ),
+        (
+            "[attributes.x]\ntype = \"number\"\n",
+            "needs `column`",
+        ),
+        (
+            "[attributes.x]\ncolumn = \"X\"\nvalue = 3\ntype = \"number\"\n",
+            "has `column` and `value`",
+        ),
+        (
+            "[attributes.x]\nvalue = \"lots\"\ntype = \"number\"\n",
+            "is not a number value",
+        ),
+        (
+            "[attributes.x]\ncolumn = \"X\"\ntype = \"number\"\npercent_of = \"y\"\n",
+            "has no attribute `y`",
+        ),
+        (
+            "[attributes.x]\ncolumn = \"X\"\ntype = \"number\"\npercent_of = \"incident_category\"\n",
+            "must be another number attribute",
+        ),
+        (
+            "[attributes.x]\ncolumn = \"X\"\ntype = \"text\"\nsubtract_from = \"x\"\n",
+            "must be \"number\"",
+        ),
+        (
+            "[attributes.x]\ncolumn = \"X\"\ntype = \"number\"\npercent_complement = true\n",
+            "no `percent_of`",
+        ),
+    ] {
+        let e = err(&with(extra));
+        assert!(e.contains(says), "{extra}: {e}");
+    }
+    // Fixed fact dates and sex codes.
+    let m = Mapping::parse(
+        &GOOD
+            .replace("event_date = \"Occurrence Date\"", "event_date = { value = \"2024-03-31\" }")
+            .replace("family_name = \"Surname\"", "family_name = \"Surname\"\nsex = { column = \"Sex\", translate = { \"1\" = \"M\", \"2\" = \"F\" } }"),
+        "m.toml",
+    )
+    .unwrap();
+    assert!(!m.columns().contains(&"Occurrence Date"));
+    let e = err(&GOOD.replace(
+        "event_date = \"Occurrence Date\"",
+        "event_date = { value = \"31/03/2024\" }",
+    ));
+    assert!(e.contains("yyyy-mm-dd"), "{e}");
+    let e = err(&GOOD.replace(
+        "family_name = \"Surname\"",
+        "family_name = { column = \"Surname\", value = \"2024-01-01\" }",
+    ));
+    assert!(
+        e.contains("not both") || e.contains("only `fact.event_date`"),
+        "{e}"
+    );
+    let e = err(&GOOD.replace(
+        "family_name = \"Surname\"",
+        "family_name = { column = \"Surname\", translate = { a = \"b\" } }",
+    ));
+    assert!(e.contains("only `sex`"), "{e}");
+    let e = err(&GOOD.replace(
+        "family_name = \"Surname\"",
+        "full_name = { column = \"Name\", pattern = \"guess\" }",
+    ));
+    assert!(e.contains("detect"), "{e}");
+    assert!(Mapping::parse(
+        &GOOD.replace(
+            "family_name = \"Surname\"",
+            "full_name = { column = \"Name\", pattern = \"detect\" }",
+        ),
+        "m.toml"
+    )
+    .is_ok());
 }

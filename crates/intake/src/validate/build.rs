@@ -7,9 +7,12 @@
 use super::checks::Checks;
 use super::field::{Attr, Field, Findings, Issue};
 use crate::cells::{cell_text, Row};
+use crate::mapping::NameOrder;
 use crate::summary::Problem;
+use chrono::NaiveDate;
+use hearth_model::standardise::address::split_postcode;
 use hearth_model::standardise::names::{split_whole_name, NamePattern};
-use hearth_model::{Fact, Identity, NhsNumber, NiNumber, Postcode, Sex, Upn};
+use hearth_model::{AttrValue, Fact, Identity, NhsNumber, NiNumber, Postcode, Sex, Upn};
 use std::collections::BTreeMap;
 
 /// The mapped fields of one file, resolved to header positions.
@@ -19,7 +22,7 @@ pub(super) struct Fields<'m> {
     pub given_name: Option<Field>,
     pub middle_name: Option<Field>,
     pub family_name: Option<Field>,
-    pub full_name: Option<(Field, Option<NamePattern>)>,
+    pub full_name: Option<(Field, Option<NameOrder>)>,
     pub date_of_birth: Option<Field>,
     pub sex: Option<Field>,
     pub address: Option<Field>,
@@ -29,6 +32,10 @@ pub(super) struct Fields<'m> {
     pub upn: Option<Field>,
     pub event_date: Option<Field>,
     pub end_date: Option<Field>,
+    /// The event date of every row, for files that carry none.
+    pub fixed_event_date: Option<NaiveDate>,
+    /// The end date of every row, for files that carry none.
+    pub fixed_end_date: Option<NaiveDate>,
     pub attrs: Vec<Attr<'m>>,
     /// The event type of every fact from this source.
     pub event_type: &'m str,
@@ -58,6 +65,48 @@ pub(super) fn split_name(s: &str, pattern: NamePattern) -> Option<SplitName> {
     })
 }
 
+/// Splits a whole name into `id`'s given, middle and family names (those not mapped to
+/// their own columns) by the mapping's order. A name holding a comma is split at the comma
+/// whatever the pattern (with a warning if the pattern has no comma), so `ELLERY, Adam` never
+/// becomes given name `ELLERY,`; a name that does not fit is kept whole with a warning.
+fn split_into(id: &mut Identity, full: &str, order: NameOrder, f: &Field, findings: &mut Findings) {
+    let pattern = match order {
+        NameOrder::Detect => NamePattern::detect(full),
+        NameOrder::Pattern(p) if p != NamePattern::SurnameCommaForename && full.contains(',') => {
+            findings.warnings.push(Issue {
+                field: Some(f.name.clone()),
+                problem: Problem::NameOrderDiffers,
+                reason: String::new(),
+                hint: format!(
+                    "Names with a comma were read as \"SURNAME, Forename\"; the mapping says \"{p}\" (use pattern = \"detect\" if the file mixes them)."
+                ),
+            });
+            NamePattern::SurnameCommaForename
+        }
+        NameOrder::Pattern(p) => p,
+    };
+    match split_name(full, pattern) {
+        Some(split) => {
+            id.given_name.get_or_insert(split.given);
+            if split.middle.is_some() && id.middle_name.is_none() {
+                id.middle_name = split.middle;
+            }
+            id.family_name.get_or_insert(split.family);
+        }
+        None => findings.warnings.push(Issue {
+            field: Some(f.name.clone()),
+            problem: Problem::NameNotSplit,
+            reason: String::new(),
+            hint: match order {
+                NameOrder::Detect => {
+                    "Write whole names with a forename and a surname, e.g. \"Amy Smith\" or \"SMITH, Amy\".".to_string()
+                }
+                NameOrder::Pattern(p) => format!("Write names as \"{p}\"."),
+            },
+        }),
+    }
+}
+
 impl Fields<'_> {
     /// Assembles the identity and the fact of one row, checking each field with `checks`.
     pub fn build<R: Row + ?Sized>(
@@ -73,24 +122,10 @@ impl Fields<'_> {
             family_name: checks.owned(row, self.family_name.as_ref(), findings),
             ..Identity::default()
         };
-        if let Some((f, pattern)) = &self.full_name {
+        if let Some((f, order)) = &self.full_name {
             if let Some(full) = checks.text(row, f, findings) {
-                if let Some(p) = pattern {
-                    match split_name(&full, *p) {
-                        Some(split) => {
-                            id.given_name.get_or_insert(split.given);
-                            if split.middle.is_some() && id.middle_name.is_none() {
-                                id.middle_name = split.middle;
-                            }
-                            id.family_name.get_or_insert(split.family);
-                        }
-                        None => findings.warnings.push(Issue {
-                            field: Some(f.name.clone()),
-                            problem: Problem::NameNotSplit,
-                            reason: String::new(),
-                            hint: format!("Write names as \"{p}\"."),
-                        }),
-                    }
+                if let Some(order) = order {
+                    split_into(&mut id, &full, *order, f, findings);
                 }
                 id.full_name = Some(full.into_owned());
             }
@@ -100,7 +135,10 @@ impl Fields<'_> {
             .as_ref()
             .and_then(|f| checks.date(row, f, true, findings));
         if let Some(f) = &self.sex {
-            if let Some(t) = checks.text(row, f, findings) {
+            if let Some(t) = checks
+                .text(row, f, findings)
+                .and_then(|t| checks.translate(f, t, findings))
+            {
                 id.sex = Sex::parse(&t);
                 if id.sex.is_none() {
                     findings.warnings.push(Issue {
@@ -125,21 +163,32 @@ impl Fields<'_> {
             }
             if joined.is_empty() {
                 checks.missing(f, findings);
+            } else if self.postcode.is_none() {
+                // No postcode column: a postcode written at the end of the address is it.
+                match split_postcode(&joined) {
+                    Some((rest, pc)) => {
+                        id.address = Some(rest.to_string());
+                        id.postcode = Some(pc);
+                    }
+                    None => id.address = Some(joined),
+                }
             } else {
                 id.address = Some(joined);
             }
         }
-        id.postcode = checks.identifier(
-            row,
-            self.postcode.as_ref(),
-            Postcode::parse,
-            (
-                "UK postcode",
-                Problem::InvalidPostcode,
-                "Correct the postcode, or leave it empty if unknown.",
-            ),
-            findings,
-        );
+        if self.postcode.is_some() {
+            id.postcode = checks.identifier(
+                row,
+                self.postcode.as_ref(),
+                Postcode::parse,
+                (
+                    "UK postcode",
+                    Problem::InvalidPostcode,
+                    "Correct the postcode, or leave it empty if unknown.",
+                ),
+                findings,
+            );
+        }
         id.nhs_number = checks.identifier(
             row,
             self.nhs_number.as_ref(),
@@ -202,6 +251,8 @@ impl Fields<'_> {
             .end_date
             .as_ref()
             .and_then(|f| checks.date(row, f, false, findings));
+        fact.event_date = fact.event_date.or(self.fixed_event_date);
+        fact.end_date = fact.end_date.or(self.fixed_end_date);
         if let (Some(start), Some(end), Some(ef), Some(sf)) = (
             fact.event_date,
             fact.end_date,
@@ -224,8 +275,21 @@ impl Fields<'_> {
             }
         }
         let mut attributes = BTreeMap::new();
-        for a in &self.attrs {
+        let (derived, read): (Vec<&Attr>, Vec<&Attr>) = self
+            .attrs
+            .iter()
+            .partition(|a| a.spec.derived_from().is_some());
+        for a in read {
             if let Some(v) = checks.attribute(row, a, findings) {
+                attributes.insert(a.name.to_string(), v);
+            }
+        }
+        for a in derived {
+            let base = match attributes.get(a.spec.derived_from().unwrap_or_default()) {
+                Some(AttrValue::Number(n)) => Some(*n),
+                _ => None,
+            };
+            if let Some(v) = checks.derived(row, a, base, findings) {
                 attributes.insert(a.name.to_string(), v);
             }
         }

@@ -7,7 +7,7 @@
 
 use super::field::{formats_text, Attr, Field, Findings, Issue};
 use crate::cells::{cell_text, Cell, Row};
-use crate::mapping::{AttrType, InvalidIdentifiers};
+use crate::mapping::{AttrType, InvalidIdentifiers, Untranslated};
 use crate::summary::Problem;
 use crate::values;
 use chrono::{Datelike, NaiveDate};
@@ -33,10 +33,10 @@ impl Checks {
     pub fn text<'r, R: Row + ?Sized>(
         &self,
         row: &'r R,
-        f: &Field,
+        f: &'r Field,
         findings: &mut Findings,
     ) -> Option<Cow<'r, str>> {
-        let c = row.cell(f.cols[0]);
+        let c = f.cell(row);
         if c == Cell::Error {
             findings.add(
                 f,
@@ -86,7 +86,7 @@ impl Checks {
         birth: bool,
         findings: &mut Findings,
     ) -> Option<NaiveDate> {
-        let c = row.cell(f.cols[0]);
+        let c = f.cell(row);
         let fmts = formats_text(&f.formats);
         let parsed = match c {
             Cell::Empty => {
@@ -162,6 +162,133 @@ impl Checks {
         }
     }
 
+    /// The value `f`'s translation table gives `text` (the text itself without a table).
+    /// A value the table does not list quarantines the row, naming the column and the value,
+    /// or is kept as written with a warning, as the mapping says.
+    pub fn translate<'r>(
+        &self,
+        f: &Field,
+        text: Cow<'r, str>,
+        findings: &mut Findings,
+    ) -> Option<Cow<'r, str>> {
+        let Some(t) = &f.translate else {
+            return Some(text);
+        };
+        if let Some(v) = t.get(&text) {
+            return Some(Cow::Owned(v.to_string()));
+        }
+        let hint = format!(
+            "Add the partner's codes to the mapping's `translate` table for {}, or correct them.",
+            f.name
+        );
+        match t.untranslated {
+            Untranslated::Quarantine => {
+                findings.add(
+                    f,
+                    Problem::NotInTable,
+                    format!(
+                        "{} \"{text}\" is not in the mapping's translation table for {}, which \
+                         lists {}; add it to the table or correct the value",
+                        f.name,
+                        f.name,
+                        t.accepted()
+                    ),
+                    hint,
+                );
+                None
+            }
+            Untranslated::Keep => {
+                findings.warnings.push(Issue {
+                    field: Some(f.name.clone()),
+                    problem: Problem::KeptUntranslated,
+                    reason: String::new(),
+                    hint,
+                });
+                Some(text)
+            }
+        }
+    }
+
+    /// A derived number (`percent_of`, `subtract_from`) from `a`'s cell and the value of the
+    /// attribute it is worked out from (`base`, `None` when that is missing).
+    pub fn derived<R: Row + ?Sized>(
+        &self,
+        row: &R,
+        a: &Attr<'_>,
+        base: Option<f64>,
+        findings: &mut Findings,
+    ) -> Option<AttrValue> {
+        let f = &a.field;
+        let text = match f.cell(row) {
+            Cell::Number(v) => Cow::Owned(values::number_text(v)),
+            _ => self.text(row, f, findings)?,
+        };
+        let base_name = a.spec.derived_from().unwrap_or_default();
+        let cannot = |findings: &mut Findings, why: String| {
+            findings.add(
+                f,
+                Problem::CannotDerive,
+                format!("{} \"{text}\": {why}", f.name),
+                format!(
+                    "Fill in {base_name} wherever {} is given, and check both values.",
+                    f.name
+                ),
+            );
+            None
+        };
+        let Some(base) = base else {
+            return cannot(
+                findings,
+                format!(
+                    "{} cannot be worked out because {base_name} is empty",
+                    a.name
+                ),
+            );
+        };
+        let value = if a.spec.percent_of.is_some() {
+            let Some(pct) = values::parse_percentage(&text) else {
+                findings.add(
+                    f,
+                    Problem::NotAPercentage,
+                    format!(
+                        "{} \"{text}\" is not a percentage; use a number from 0 to 100, e.g. 87.5 or 87.5%",
+                        f.name
+                    ),
+                    "Write percentages as numbers from 0 to 100, e.g. 87.5 or 87.5%.".into(),
+                );
+                return None;
+            };
+            let share = if a.spec.percent_complement {
+                100.0 - pct
+            } else {
+                pct
+            };
+            base * share / 100.0
+        } else {
+            let Some(v) = values::parse_number(&text) else {
+                findings.add(
+                    f,
+                    Problem::NotANumber,
+                    format!(
+                        "{} \"{text}\" is not a number; use digits only, e.g. 12 or 3.5",
+                        f.name
+                    ),
+                    "Use digits only, e.g. 12 or 3.5.".into(),
+                );
+                return None;
+            };
+            if v > base {
+                return cannot(
+                    findings,
+                    format!("more than {base_name} ({})", values::number_text(base)),
+                );
+            }
+            base - v
+        };
+        // Two decimal places: a share of sessions, not floating-point noise.
+        Some(AttrValue::Number((value * 100.0).round() / 100.0))
+    }
+
     pub fn identifier<T, R: Row + ?Sized>(
         &self,
         row: &R,
@@ -200,20 +327,23 @@ impl Checks {
         findings: &mut Findings,
     ) -> Option<AttrValue> {
         let f = &a.field;
-        let c = row.cell(f.cols[0]);
+        let c = f.cell(row);
         match (a.spec.ty, c) {
             (AttrType::Date, _) => {
                 return self
                     .date(row, f, false, findings)
                     .map(|d| AttrValue::Text(d.format("%Y-%m-%d").to_string()))
             }
-            (AttrType::Number | AttrType::Money, Cell::Number(v)) => {
+            (AttrType::Number | AttrType::Money, Cell::Number(v)) if f.translate.is_none() => {
                 return Some(AttrValue::Number(v))
             }
-            (AttrType::Bool, Cell::Bool(b)) => return Some(AttrValue::Bool(b)),
+            (AttrType::Bool, Cell::Bool(b)) if f.translate.is_none() => {
+                return Some(AttrValue::Bool(b))
+            }
             _ => {}
         }
         let text = self.text(row, f, findings)?;
+        let text = self.translate(f, text, findings)?;
         match a.spec.ty {
             AttrType::Text => match &a.allowed {
                 None => Some(AttrValue::Text(text.into_owned())),

@@ -2,9 +2,11 @@
 //!
 //! Plain data shared by the checks, the builder and the plan; no checking happens here.
 
-use crate::mapping::AttributeMapping;
+use crate::cells::{Cell, Row};
+use crate::mapping::{AttributeMapping, Untranslated};
 use crate::summary::Problem;
 use hearth_model::standardise::dates::DateFormat;
+use std::collections::BTreeMap;
 
 /// A mapped field resolved to header positions.
 #[derive(Debug)]
@@ -15,6 +17,66 @@ pub(super) struct Field {
     pub name: String,
     pub required: bool,
     pub formats: Vec<DateFormat>,
+    /// The same text for every row, instead of a column (`cols` is then empty).
+    pub fixed: Option<String>,
+    /// The mapping's translation table for this field.
+    pub translate: Option<Translation>,
+}
+
+impl Field {
+    /// This field's cell in `row` (its first column), or its fixed value.
+    pub fn cell<'a, R: Row + ?Sized>(&'a self, row: &'a R) -> Cell<'a> {
+        match (&self.fixed, self.cols.first()) {
+            (Some(v), _) => Cell::Text(v),
+            (None, Some(&c)) => row.cell(c),
+            (None, None) => Cell::Empty,
+        }
+    }
+}
+
+/// A translation table: a partner's codes (compared trimmed, without case) and the values
+/// Hearth stores for them.
+#[derive(Debug)]
+pub(super) struct Translation {
+    codes: BTreeMap<String, String>,
+    /// The table's values themselves, without case: a partner that already writes
+    /// `Domestic Abuse` needs no code.
+    values: BTreeMap<String, String>,
+    pub untranslated: Untranslated,
+}
+
+impl Translation {
+    pub fn new(table: &BTreeMap<String, String>, untranslated: Untranslated) -> Translation {
+        let key = |s: &str| s.trim().to_lowercase();
+        Translation {
+            codes: table
+                .iter()
+                .map(|(c, v)| (key(c), v.trim().to_string()))
+                .collect(),
+            values: table
+                .values()
+                .map(|v| (key(v), v.trim().to_string()))
+                .collect(),
+            untranslated,
+        }
+    }
+
+    /// The table's codes and values, as a person reads them: `asb, crime (or ASB, Crime)`.
+    pub fn accepted(&self) -> String {
+        let codes: Vec<&str> = self.codes.keys().map(String::as_str).collect();
+        let mut values: Vec<&str> = self.values.values().map(String::as_str).collect();
+        values.dedup();
+        format!("{} (or {})", codes.join(", "), values.join(", "))
+    }
+
+    /// Hearth's value for `text`, if the table lists it as a code or as a value.
+    pub fn get(&self, text: &str) -> Option<&str> {
+        let k = text.trim().to_lowercase();
+        self.codes
+            .get(&k)
+            .or_else(|| self.values.get(&k))
+            .map(String::as_str)
+    }
 }
 
 /// An attribute of the fact, resolved.
@@ -60,5 +122,25 @@ pub(super) fn formats_text(formats: &[DateFormat]) -> String {
         [] => String::new(),
         [one] => one.to_string(),
         [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_table_reads_codes_and_its_own_values_without_case() {
+        let table: BTreeMap<String, String> = [("DA", "Domestic Abuse"), ("asb ", "ASB")]
+            .into_iter()
+            .map(|(c, v)| (c.to_string(), v.to_string()))
+            .collect();
+        let t = Translation::new(&table, Untranslated::Quarantine);
+        assert_eq!(t.get("da"), Some("Domestic Abuse"));
+        assert_eq!(t.get(" ASB"), Some("ASB"));
+        assert_eq!(t.get("domestic abuse"), Some("Domestic Abuse"));
+        assert_eq!(t.get("burglary"), None);
+        assert_eq!(t.get(""), None);
+        assert_eq!(t.accepted(), "asb, da (or ASB, Domestic Abuse)");
     }
 }

@@ -6,7 +6,7 @@
 
 use super::build::Fields;
 use super::checks::Checks;
-use super::field::{Attr, Field, Findings, Issue};
+use super::field::{Attr, Field, Findings, Issue, Translation};
 use crate::cells::{cell_text, raw, Cell, Row, MAX_FREE_TEXT_CHARS, MAX_VALUE_CHARS};
 use crate::import::{FileImport, ReadOptions};
 use crate::mapping::AttrType;
@@ -104,6 +104,22 @@ impl<'m> Plan<'m> {
                 .formats
                 .clone()
                 .unwrap_or_else(|| default_formats.clone()),
+            fixed: None,
+            translate: spec
+                .translate
+                .as_ref()
+                .map(|t| Translation::new(t, spec.untranslated.unwrap_or_default())),
+        };
+        // A fact date given as one `value` for every row.
+        let fixed_date = |s: &Option<ColumnSpec>| {
+            s.as_ref()
+                .and_then(|s| s.value.as_deref())
+                .and_then(|v| NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d").ok())
+        };
+        let column_date = |s: &Option<ColumnSpec>, required: bool| {
+            s.as_ref()
+                .filter(|s| s.value.is_none())
+                .map(|s| field(s, required))
         };
         let id = &mapping.identity;
         let opt = |s: &Option<ColumnSpec>| s.as_ref().map(|s| field(s, false));
@@ -113,13 +129,25 @@ impl<'m> Plan<'m> {
             .map(|(name, spec)| Attr {
                 name,
                 field: Field {
-                    cols: vec![index[spec.column.as_str()]],
-                    name: spec.column.clone(),
-                    required: spec.required,
-                    formats: spec
-                        .formats
+                    cols: spec.column.iter().map(|c| index[c.as_str()]).collect(),
+                    name: spec
+                        .column
                         .clone()
-                        .unwrap_or_else(|| default_formats.clone()),
+                        .unwrap_or_else(|| format!("attributes.{name}.value")),
+                    required: spec.required,
+                    // A fixed date is written yyyy-mm-dd whatever the file's formats.
+                    formats: match &spec.value {
+                        Some(_) => vec![DateFormat::ISO],
+                        None => spec
+                            .formats
+                            .clone()
+                            .unwrap_or_else(|| default_formats.clone()),
+                    },
+                    fixed: spec.value_text(),
+                    translate: spec
+                        .translate
+                        .as_ref()
+                        .map(|t| Translation::new(t, spec.untranslated)),
                 },
                 spec,
                 allowed: spec.allowed.as_ref().map(|a| {
@@ -143,8 +171,10 @@ impl<'m> Plan<'m> {
             nhs_number: opt(&id.nhs_number),
             ni_number: opt(&id.ni_number),
             upn: opt(&id.upn),
-            event_date: mapping.fact.event_date.as_ref().map(|s| field(s, true)),
-            end_date: opt(&mapping.fact.end_date),
+            event_date: column_date(&mapping.fact.event_date, true),
+            end_date: column_date(&mapping.fact.end_date, false),
+            fixed_event_date: fixed_date(&mapping.fact.event_date),
+            fixed_end_date: fixed_date(&mapping.fact.end_date),
             attrs,
             event_type: &mapping.event_type,
         };

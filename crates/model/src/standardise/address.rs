@@ -113,6 +113,41 @@ pub fn address(text: &str, postcode_full: Option<&str>) -> Option<Address> {
     (!out.text.is_empty()).then_some(out)
 }
 
+/// Finds a UK postcode written at the end of an address, as police and housing systems
+/// write them (`12 High St, Anytown AB1 2DE`, `12 High St AB12DE`): the address before it
+/// (trailing commas and spaces removed) and the postcode. `None` when the address does not
+/// end in a valid postcode, or when nothing is left before it.
+pub fn split_postcode(text: &str) -> Option<(&str, Postcode)> {
+    let is_sep = |c: char| c.is_whitespace() || c == ',';
+    // The start of the word after the last separator in `s`, if there is a separator.
+    let last_word = |s: &str| {
+        s.char_indices()
+            .rev()
+            .find(|(_, c)| is_sep(*c))
+            .map(|(i, c)| i + c.len_utf8())
+    };
+    let body = text.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | '.'));
+    let mut cuts = Vec::with_capacity(2);
+    // The last word alone (`AB12DE`), then the last two words (`AB1 2DE`).
+    if let Some(last) = last_word(body) {
+        cuts.push(last);
+        let before = body[..last].trim_end_matches(char::is_whitespace);
+        if let Some(prev) = last_word(before) {
+            cuts.push(prev);
+        }
+    }
+    for cut in cuts {
+        let Ok(pc) = Postcode::parse(&body[cut..]) else {
+            continue;
+        };
+        let rest = body[..cut].trim_end_matches(is_sep);
+        if rest.chars().any(char::is_alphanumeric) {
+            return Some((rest, pc));
+        }
+    }
+    None
+}
+
 /// Appends each of `words` to `key`, separated by single spaces.
 fn push_words<'a>(key: &mut String, words: impl Iterator<Item = &'a str>) {
     for w in words {
@@ -184,6 +219,27 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
+    fn a_postcode_at_the_end_of_an_address_is_split_off() {
+        let split = |s| split_postcode(s).map(|(a, p)| (a, p.as_str().to_owned()));
+        assert_eq!(
+            split("12 High St, Anytown AB1 2DE"),
+            Some(("12 High St, Anytown", "AB1 2DE".to_owned()))
+        );
+        assert_eq!(
+            split("12 High St, Anytown, ab12de."),
+            Some(("12 High St, Anytown", "AB1 2DE".to_owned()))
+        );
+        assert_eq!(
+            split("Flat 2, 14 High St,SW1A 1AA"),
+            Some(("Flat 2, 14 High St", "SW1A 1AA".to_owned()))
+        );
+        assert_eq!(split("12 High Street, Anytown"), None);
+        assert_eq!(split("AB1 2DE"), None);
+        assert_eq!(split("12 High St, Anytown AB1 2CD"), None);
+        assert_eq!(split(""), None);
+    }
+
+    #[test]
     fn addresses_normalise() {
         let a = address("Flat 2, 14 High St.", None).unwrap();
         assert_eq!(a.text, "2 14 high street");
@@ -251,6 +307,9 @@ mod tests {
             }
             let _ = address_key(Some(&s), Some(&p));
             let _ = postcode_sector(&s);
+            if let Some((rest, _)) = split_postcode(&s) {
+                prop_assert!(s.starts_with(rest) && !rest.is_empty());
+            }
         }
 
         #[test]

@@ -1,18 +1,25 @@
 //! Dates: one strftime-style format grammar for every date a partner writes.
 //!
-//! A format is a string such as `%d/%m/%Y`, `%Y-%m-%d` or `%Y%m%d`:
+//! A format is a string such as `%d/%m/%Y`, `%d-%b-%Y` or `%Y%m%d`:
 //!
-//! | directive | matches |
-//! |-----------|---------|
-//! | `%d` (or `%e`) | day, one or two digits |
-//! | `%m` | month, one or two digits |
-//! | `%Y` | year, four digits |
-//! | `%y` | year, two digits: 00–29 are 20xx, 30–99 are 19xx |
-//! | `%E` | an Excel serial day number (1900 date system), e.g. `45123` or `45123.5` |
+//! | directive | matches | e.g. |
+//! |-----------|---------|------|
+//! | `%d` (or `%e`) | day, one or two digits (exactly two when another directive follows with no separator, as in `%d%m%Y`) | `31`, `1` |
+//! | `%m` | month, one or two digits (two when another directive follows directly) | `03`, `3` |
+//! | `%b` | month name, abbreviated or in full, any case (English) | `Mar`, `MAR`, `Sept` |
+//! | `%B` | month name in full or abbreviated, any case (English) | `March`, `march`, `Mar` |
+//! | `%Y` | year, four digits | `2017` |
+//! | `%y` | year, two digits: below the pivot (default 30) 20xx, from it 19xx | `17` |
+//! | `%E` | an Excel serial day number (1900 date system) | `45123`, `45123.5` |
+//! | `%%` | a literal `%` | |
 //!
-//! Any other character must match itself (a `%` at the very end is a literal `%`). Mapping
-//! files may also use the older names `dd/mm/yyyy`, `yyyy-mm-dd` and `excel-serial`; they
-//! mean `%d/%m/%Y`, `%Y-%m-%d` and `%E`.
+//! Any other character must match itself (a `%` at the very end is a literal `%`); letters
+//! match in any case. Mapping files may also use the older names `dd/mm/yyyy`, `yyyy-mm-dd`
+//! and `excel-serial`; they mean `%d/%m/%Y`, `%Y-%m-%d` and `%E`. Any other directive is an
+//! error naming it when the format is read ([`DateFormat::parse`]).
+//!
+//! The two-digit-year pivot ([`DateFormat::with_pivot`]) is a mapping's choice: with pivot
+//! 30, `29` is 2029 and `30` is 1930.
 //!
 //! Two readings: [`parse_written`] checks only the shape, so that a typo such as 1945-04-93
 //! survives to be compared (linkage); [`DateFormat::date`] also checks that the day exists,
@@ -24,6 +31,39 @@ use serde::{Deserialize, Deserializer};
 use std::borrow::Cow;
 use std::fmt;
 
+/// The default two-digit-year pivot: `00`–`29` are 20xx, `30`–`99` are 19xx.
+pub const DEFAULT_PIVOT: u8 = 30;
+
+/// English month names, in full; the first three letters are the abbreviation.
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// The month a name gives (`Mar`, `MARCH`, `sept`), or `None`.
+fn month_from_name(word: &[u8]) -> Option<u32> {
+    if word.len() < 3 {
+        return None;
+    }
+    let lower: Vec<u8> = word.iter().map(u8::to_ascii_lowercase).collect();
+    MONTHS
+        .iter()
+        .position(|m| {
+            let m = m.as_bytes();
+            lower == m || lower == m[..3] || (m == b"september" && lower == b"sept")
+        })
+        .map(|i| i as u32 + 1)
+}
 /// Why a date did not parse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DateError {
@@ -75,11 +115,15 @@ impl WrittenDate {
 }
 
 /// Reads `text` (trimmed) by the format string `format` (or an older name for one),
-/// checking the shape only (and, for
-/// `%E`, that the serial has a date). The format is read as it goes, so nothing is allocated;
-/// an unknown directive or a format without a year, month and day gives
-/// [`DateError::Format`].
+/// checking the shape only (and, for `%E`, that the serial has a date); two-digit years
+/// take the default pivot. The format is read as it goes, so nothing is allocated; an
+/// unknown directive or a format without a year, month and day gives [`DateError::Format`].
 pub fn parse_written(text: &str, format: &str) -> Result<WrittenDate, DateError> {
+    parse_written_pivot(text, format, DEFAULT_PIVOT)
+}
+
+/// [`parse_written`] with a two-digit-year pivot: `%y` below `pivot` is 20xx, from it 19xx.
+pub fn parse_written_pivot(text: &str, format: &str, pivot: u8) -> Result<WrittenDate, DateError> {
     let format = grammar_of(format);
     let t = text.trim();
     let tb = t.as_bytes();
@@ -97,15 +141,29 @@ pub fn parse_written(text: &str, format: &str) -> Result<WrittenDate, DateError>
         t[start..*i].parse().map_err(|_| DateError::Format)
     };
     while k < fb.len() {
-        if fb[k] == b'%' && k + 1 < fb.len() {
+        if fb[k] == b'%' && k + 1 < fb.len() && fb[k + 1] != b'%' {
+            // Another directive straight after this one: a number here has its full width.
+            let packed = fb.get(k + 2) == Some(&b'%') && fb.get(k + 3).is_some_and(|c| *c != b'%');
+            let narrow = if packed { 2 } else { 1 };
             match fb[k + 1] {
                 b'Y' => y = Some(digits(&mut i, 4, 4)?),
                 b'y' => {
                     let v = digits(&mut i, 2, 2)?;
-                    y = Some(if v < 30 { 2000 + v } else { 1900 + v });
+                    y = Some(if v < u32::from(pivot) {
+                        2000 + v
+                    } else {
+                        1900 + v
+                    });
                 }
-                b'm' => m = Some(digits(&mut i, 1, 2)?),
-                b'd' | b'e' => d = Some(digits(&mut i, 1, 2)?),
+                b'm' => m = Some(digits(&mut i, narrow, 2)?),
+                b'd' | b'e' => d = Some(digits(&mut i, narrow, 2)?),
+                b'b' | b'B' => {
+                    let start = i;
+                    while i < tb.len() && tb[i].is_ascii_alphabetic() {
+                        i += 1;
+                    }
+                    m = Some(month_from_name(&tb[start..i]).ok_or(DateError::Format)?);
+                }
                 b'E' => {
                     let days = digits(&mut i, 1, 7)?;
                     // A fraction is the time of day.
@@ -121,11 +179,17 @@ pub fn parse_written(text: &str, format: &str) -> Result<WrittenDate, DateError>
             }
             k += 2;
         } else {
-            if i >= tb.len() || tb[i] != fb[k] {
+            // A literal (`%%` is one `%`); letters match in any case.
+            let step = if fb[k] == b'%' && k + 1 < fb.len() {
+                2
+            } else {
+                1
+            };
+            if i >= tb.len() || !tb[i].eq_ignore_ascii_case(&fb[k]) {
                 return Err(DateError::Format);
             }
             i += 1;
-            k += 1;
+            k += step;
         }
     }
     if i != tb.len() {
@@ -166,6 +230,12 @@ pub fn excel_serial_to_date(serial: f64) -> Option<NaiveDate> {
     epoch.checked_add_days(chrono::Days::new(days as u64))
 }
 
+/// The Excel serial day number of a date (1900 date system), for dates after 28/02/1900.
+fn date_to_excel_serial(d: NaiveDate) -> i64 {
+    let epoch = NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or(NaiveDate::MIN);
+    (d - epoch).num_days()
+}
+
 /// A checked date format in the grammar above, e.g. `%d/%m/%Y`.
 ///
 /// Built by [`DateFormat::parse`] (which also takes the older names), so it always has a
@@ -174,35 +244,55 @@ pub fn excel_serial_to_date(serial: f64) -> Option<NaiveDate> {
 pub struct DateFormat {
     spec: Cow<'static, str>,
     label: Cow<'static, str>,
+    pivot: u8,
 }
 
 /// A date format string that is not in the grammar.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown date format \"{0}\"; write it with %d, %m and %Y (or %y), e.g. \"%d/%m/%Y\", \
-     or use \"dd/mm/yyyy\", \"yyyy-mm-dd\" or \"excel-serial\""
-)]
-pub struct DateFormatError(pub String);
+pub enum DateFormatError {
+    /// The format uses a directive the grammar does not have, e.g. `%q` or `%H`.
+    #[error(
+        "date format \"{format}\" uses {directive}, which Hearth does not know; use %d, %m, \
+         %b (Mar), %B (March), %Y, %y, %E or %% (see the date grammar in MAPPINGS.md)"
+    )]
+    UnknownDirective {
+        /// The format as written.
+        format: String,
+        /// The directive, e.g. `%q`.
+        directive: String,
+    },
+    /// The format does not give a day, a month and a year once each (and is not `%E` alone).
+    #[error(
+        "date format \"{0}\" must give the day, the month and the year once each, e.g. \
+         \"%d/%m/%Y\" or \"%d-%b-%Y\" (or be \"%E\" alone); the names \"dd/mm/yyyy\", \
+         \"yyyy-mm-dd\" and \"excel-serial\" also work"
+    )]
+    Incomplete(String),
+}
 
 impl DateFormat {
     /// UK day first, `31/01/2024` (also `1/2/2024`): `%d/%m/%Y`, once spelt `dd/mm/yyyy`.
     pub const UK: DateFormat = DateFormat {
         spec: Cow::Borrowed("%d/%m/%Y"),
         label: Cow::Borrowed("dd/mm/yyyy"),
+        pivot: DEFAULT_PIVOT,
     };
     /// ISO 8601, `2024-01-31`: `%Y-%m-%d`, once spelt `yyyy-mm-dd`.
     pub const ISO: DateFormat = DateFormat {
         spec: Cow::Borrowed("%Y-%m-%d"),
         label: Cow::Borrowed("yyyy-mm-dd"),
+        pivot: DEFAULT_PIVOT,
     };
     /// An Excel serial day number such as `45123`: `%E`, once spelt `excel-serial`.
     pub const EXCEL_SERIAL: DateFormat = DateFormat {
         spec: Cow::Borrowed("%E"),
         label: Cow::Borrowed("an Excel date"),
+        pivot: DEFAULT_PIVOT,
     };
 
-    /// Reads a format: a grammar string such as `%d.%m.%Y`, or one of the older names
-    /// `dd/mm/yyyy`, `yyyy-mm-dd`, `excel-serial`.
+    /// Reads a format: a grammar string such as `%d.%m.%Y` or `%d-%b-%Y`, or one of the older
+    /// names `dd/mm/yyyy`, `yyyy-mm-dd`, `excel-serial`. An unknown directive is named in
+    /// the error.
     pub fn parse(spec: &str) -> Result<DateFormat, DateFormatError> {
         match spec {
             "dd/mm/yyyy" => return Ok(DateFormat::UK),
@@ -210,7 +300,6 @@ impl DateFormat {
             "excel-serial" => return Ok(DateFormat::EXCEL_SERIAL),
             _ => {}
         }
-        let bad = || DateFormatError(spec.to_string());
         let mut label = String::new();
         let (mut years, mut months, mut days, mut serials) = (0, 0, 0, 0);
         let mut chars = spec.chars().peekable();
@@ -223,21 +312,45 @@ impl DateFormat {
                 Some('Y') => (&mut years, "yyyy"),
                 Some('y') => (&mut years, "yy"),
                 Some('m') => (&mut months, "mm"),
+                Some('b') => (&mut months, "mmm"),
+                Some('B') => (&mut months, "month"),
                 Some('d' | 'e') => (&mut days, "dd"),
                 Some('E') => (&mut serials, "an Excel date"),
-                _ => return Err(bad()),
+                Some('%') => {
+                    label.push('%');
+                    continue;
+                }
+                other => {
+                    return Err(DateFormatError::UnknownDirective {
+                        format: spec.to_string(),
+                        directive: format!("%{}", other.unwrap_or_default()),
+                    })
+                }
             };
             *count += 1;
             label.push_str(shown);
         }
         let whole_date = (years, months, days, serials) == (1, 1, 1, 0);
         if !whole_date && spec != "%E" {
-            return Err(bad());
+            return Err(DateFormatError::Incomplete(spec.to_string()));
         }
         Ok(DateFormat {
             spec: Cow::Owned(spec.to_string()),
             label: Cow::Owned(label),
+            pivot: DEFAULT_PIVOT,
         })
+    }
+
+    /// The same format with another two-digit-year pivot: `%y` below `pivot` is 20xx, from
+    /// it 19xx (at most 100: every two-digit year is then 20xx).
+    pub fn with_pivot(mut self, pivot: u8) -> DateFormat {
+        self.pivot = pivot.min(100);
+        self
+    }
+
+    /// The two-digit-year pivot (see [`DateFormat::with_pivot`]).
+    pub fn pivot(&self) -> u8 {
+        self.pivot
     }
 
     /// The format in the grammar, e.g. `%d/%m/%Y`.
@@ -245,7 +358,8 @@ impl DateFormat {
         &self.spec
     }
 
-    /// How the format is shown to a person, e.g. `dd/mm/yyyy` or `an Excel date`.
+    /// How the format is shown to a person, e.g. `dd/mm/yyyy`, `dd-mmm-yyyy` or `an Excel
+    /// date`.
     pub fn label(&self) -> &str {
         &self.label
     }
@@ -265,7 +379,41 @@ impl DateFormat {
         } else {
             strip_time(text, self.spec.starts_with("%Y"))
         };
-        parse_written(text, &self.spec)?.to_date()
+        parse_written_pivot(text, &self.spec, self.pivot)?.to_date()
+    }
+
+    /// Writes `date` in this format: days and months with two digits, months named in full
+    /// (`%B`) or by three letters (`%b`), years with four (`%Y`) or two (`%y`) digits. What
+    /// it writes, [`DateFormat::date`] reads back (for `%y`, when the year is in the pivot's
+    /// century window; for `%E`, after 28/02/1900).
+    pub fn format(&self, date: NaiveDate) -> String {
+        let mut out = String::new();
+        let mut chars = self.spec.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c != '%' || chars.peek().is_none() {
+                out.push(c);
+                continue;
+            }
+            let month = MONTHS[date.month0() as usize];
+            match chars.next() {
+                Some('Y') => out.push_str(&format!("{:04}", date.year())),
+                Some('y') => out.push_str(&format!("{:02}", date.year().rem_euclid(100))),
+                Some('m') => out.push_str(&format!("{:02}", date.month())),
+                Some('d' | 'e') => out.push_str(&format!("{:02}", date.day())),
+                Some('b') => {
+                    out.push(month.as_bytes()[0].to_ascii_uppercase() as char);
+                    out.push_str(&month[1..3]);
+                }
+                Some('B') => {
+                    out.push(month.as_bytes()[0].to_ascii_uppercase() as char);
+                    out.push_str(&month[1..]);
+                }
+                Some('E') => out.push_str(&date_to_excel_serial(date).to_string()),
+                Some(other) => out.push(other),
+                None => {}
+            }
+        }
+        out
     }
 
     /// Reads `text` with the first of `formats` whose shape it has. When a shape matched but
@@ -298,24 +446,24 @@ impl<'de> Deserialize<'de> for DateFormat {
 }
 
 /// Strips a trailing time such as ` 00:00` or ` 00:00:00` (or `T00:00:00` when `t_sep`).
+/// The time is after the first space, or after the last (`31 March 2017 10:00`).
 fn strip_time(s: &str, t_sep: bool) -> &str {
+    let looks_like_time = |time: &str| {
+        !time.is_empty()
+            && time
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b':' || b == b'.')
+            && time.contains(':')
+    };
     let cut = s
         .find(' ')
         .or_else(|| if t_sep { s.find('T') } else { None });
     match cut {
-        Some(i) => {
-            let time = s[i + 1..].trim();
-            let looks_like_time = !time.is_empty()
-                && time
-                    .bytes()
-                    .all(|b| b.is_ascii_digit() || b == b':' || b == b'.')
-                && time.contains(':');
-            if looks_like_time {
-                &s[..i]
-            } else {
-                s
-            }
-        }
+        Some(i) if looks_like_time(s[i + 1..].trim()) => &s[..i],
+        Some(_) => match s.rfind(' ') {
+            Some(j) if looks_like_time(&s[j + 1..]) => s[..j].trim_end(),
+            _ => s,
+        },
         None => s,
     }
 }

@@ -158,6 +158,30 @@ impl NamePattern {
     }
 }
 
+impl NamePattern {
+    /// The pattern one row's whole name is written in, for sources that mix them: a comma
+    /// means `SURNAME, Forename` (`ELLERY, Adam`); otherwise a first word in capitals
+    /// followed by a word that is not (`ELLERY Adam`) means `Surname Forename`; anything
+    /// else (`Adam Ellery`, `Adam ELLERY`, `ADAM ELLERY`) is `Forename Surname`. Titles are
+    /// not counted.
+    pub fn detect(full: &str) -> NamePattern {
+        if full.contains(',') {
+            return NamePattern::SurnameCommaForename;
+        }
+        let is_capitals = |w: &str| {
+            w.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                && !w.chars().any(char::is_lowercase)
+        };
+        let mut words = full.split_whitespace().filter(|w| !is_title_or_empty(w));
+        match (words.next(), words.next()) {
+            (Some(first), Some(second)) if is_capitals(first) && !is_capitals(second) => {
+                NamePattern::SurnameForename
+            }
+            _ => NamePattern::ForenameSurname,
+        }
+    }
+}
+
 impl fmt::Display for NamePattern {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
@@ -391,6 +415,26 @@ mod tests {
             NamePattern::SurnameCommaForename
         );
         assert_eq!(NamePattern::guess("A B"), NamePattern::ForenameSurname);
+    }
+
+    #[test]
+    fn a_row_s_name_order_is_detected() {
+        for (name, pattern) in [
+            ("ELLERY, Adam", NamePattern::SurnameCommaForename),
+            ("Ellery,Adam", NamePattern::SurnameCommaForename),
+            ("ELLERY Adam", NamePattern::SurnameForename),
+            ("Mr ELLERY Adam James", NamePattern::SurnameForename),
+            ("O'BRIEN Siobhan", NamePattern::SurnameForename),
+            ("Adam Ellery", NamePattern::ForenameSurname),
+            ("Adam ELLERY", NamePattern::ForenameSurname),
+            ("ADAM ELLERY", NamePattern::ForenameSurname),
+            ("Ellery", NamePattern::ForenameSurname),
+            ("", NamePattern::ForenameSurname),
+        ] {
+            assert_eq!(NamePattern::detect(name), pattern, "{name}");
+        }
+        let n = split_whole_name("ELLERY Adam", NamePattern::detect("ELLERY Adam"), |_| false);
+        assert_eq!((n.given(), n.family), (Some("Adam"), "ELLERY"));
     }
 
     /// The folded split is the old word-by-word one: fold each counted word and take the

@@ -42,7 +42,7 @@ fn formats_have_one_grammar_and_the_old_names() {
         "%q",
         "%E%d",
         "",
-        "%d/%m/%Y%%",
+        "%d/%m/%Y%H",
     ] {
         let e = DateFormat::parse(bad).unwrap_err();
         assert!(e.to_string().contains(&format!("\"{bad}\"")), "{e}");
@@ -238,7 +238,103 @@ fn old_serial(s: &str) -> Result<NaiveDate, DateError> {
     excel_serial_to_date(f64::from(n)).ok_or(DateError::NotReal)
 }
 
+#[test]
+fn month_names_any_case() {
+    let abbr = DateFormat::parse("%d-%b-%Y").unwrap();
+    assert_eq!(abbr.label(), "dd-mmm-yyyy");
+    assert_eq!(abbr.date("31-Mar-2017"), Ok(d(2017, 3, 31)));
+    assert_eq!(abbr.date("31-MAR-2017"), Ok(d(2017, 3, 31)));
+    assert_eq!(abbr.date("1-sept-2017"), Ok(d(2017, 9, 1)));
+    assert_eq!(abbr.date("31-Mrz-2017"), Err(DateError::Format));
+    assert_eq!(abbr.date("31-Ma-2017"), Err(DateError::Format));
+    assert_eq!(abbr.date("30-Feb-2017"), Err(DateError::NotReal));
+    let full = DateFormat::parse("%d %B %Y").unwrap();
+    assert_eq!(full.label(), "dd month yyyy");
+    assert_eq!(full.date("31 March 2017"), Ok(d(2017, 3, 31)));
+    assert_eq!(full.date(" 1 january 2020 "), Ok(d(2020, 1, 1)));
+    assert_eq!(full.date("31 March 2017 10:30"), Ok(d(2017, 3, 31)));
+    assert_eq!(full.date("31 Marchh 2017"), Err(DateError::Format));
+    assert_eq!(full.format(d(2017, 3, 31)), "31 March 2017");
+    assert_eq!(abbr.format(d(2017, 3, 1)), "01-Mar-2017");
+    assert_eq!(parse_written("04-Jun-1980", "%d-%b-%Y"), Ok(w(1980, 6, 4)));
+    // Literal letters match in any case too.
+    let t = DateFormat::parse("%Y%m%dT").unwrap();
+    assert_eq!(t.date("20170331t"), Ok(d(2017, 3, 31)));
+}
+
+#[test]
+fn packed_digits_and_two_digit_years() {
+    let packed = DateFormat::parse("%Y%m%d").unwrap();
+    assert_eq!(packed.date("20170331"), Ok(d(2017, 3, 31)));
+    assert_eq!(packed.date("2017331"), Err(DateError::NotReal));
+    let dmy = DateFormat::parse("%d%m%Y").unwrap();
+    assert_eq!(dmy.date("31032017"), Ok(d(2017, 3, 31)));
+    assert_eq!(dmy.date("3132017"), Err(DateError::Format));
+    let yy = DateFormat::parse("%d/%m/%y").unwrap();
+    assert_eq!(yy.pivot(), DEFAULT_PIVOT);
+    assert_eq!(yy.date("01/02/29"), Ok(d(2029, 2, 1)));
+    assert_eq!(yy.date("01/02/30"), Ok(d(1930, 2, 1)));
+    let yy = yy.with_pivot(20);
+    assert_eq!(yy.date("01/02/19"), Ok(d(2019, 2, 1)));
+    assert_eq!(yy.date("01/02/25"), Ok(d(1925, 2, 1)));
+    assert_eq!(yy.clone().with_pivot(0).date("01/02/00"), Ok(d(1900, 2, 1)));
+    assert_eq!(yy.with_pivot(200).date("01/02/99"), Ok(d(2099, 2, 1)));
+    let pct = DateFormat::parse("%d/%m/%Y%%").unwrap();
+    assert_eq!(pct.date("01/02/2020%"), Ok(d(2020, 2, 1)));
+}
+
+#[test]
+fn an_unknown_directive_is_named() {
+    let e = DateFormat::parse("%d/%m/%Y %H:%M").unwrap_err();
+    assert!(
+        matches!(&e, DateFormatError::UnknownDirective { directive, .. } if directive == "%H"),
+        "{e:?}"
+    );
+    assert!(e.to_string().contains("uses %H"), "{e}");
+    let e = DateFormat::parse("%d/%m").unwrap_err();
+    assert_eq!(e, DateFormatError::Incomplete("%d/%m".into()));
+}
+
+/// Formats of every kind the grammar has, for the round trip.
+fn round_trip_formats() -> Vec<DateFormat> {
+    [
+        "%d/%m/%Y",
+        "%Y-%m-%d",
+        "%Y%m%d",
+        "%d%m%Y",
+        "%d-%b-%Y",
+        "%d %B %Y",
+        "%B %d, %Y",
+        "%e.%m.%Y",
+        "%d-%b-%y",
+        "%d/%m/%y",
+        "%b %Y %d",
+        "%E",
+    ]
+    .iter()
+    .map(|f| DateFormat::parse(f).unwrap())
+    .collect()
+}
+
 proptest! {
+    #[test]
+    fn every_format_reads_back_what_it_writes(days in 0i64..80_000, pivot in 0u8..=100) {
+        let date = d(1900, 3, 1) + chrono::Days::new(days as u64);
+        for fmt in round_trip_formats() {
+            let fmt = fmt.with_pivot(pivot);
+            let text = fmt.format(date);
+            if fmt.as_str().contains("%y") {
+                // Two-digit years read back within the pivot's century window only.
+                let window = if date.year() % 100 < i32::from(pivot) { 2000 } else { 1900 };
+                if date.year() / 100 * 100 != window {
+                    continue;
+                }
+            }
+            prop_assert_eq!(fmt.date(&text), Ok(date), "{} wrote {}", fmt.as_str(), text);
+            prop_assert_eq!(fmt.date(&text.to_uppercase()), Ok(date));
+        }
+    }
+
     #[test]
     fn iso_grammar_reads_as_intake_did(s in "[0-9T: -]{0,16}") {
         prop_assert_eq!(DateFormat::ISO.date(&s), old_iso(&s));
