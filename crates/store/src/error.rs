@@ -49,6 +49,19 @@ pub enum StoreError {
         problem: &'static str,
     },
 
+    /// A batch to supersede is not a current batch of the source being imported: missing, of
+    /// another source, or already superseded (perhaps by another import at the same moment).
+    #[error(
+        "batch {batch} is not a current batch of source {partner_source}: it may have been superseded \
+         already; nothing was written"
+    )]
+    NotCurrent {
+        /// The batch asked for.
+        batch: i64,
+        /// The source being imported.
+        partner_source: String,
+    },
+
     /// A value in the store that cannot be read back (the database was edited by hand, or is
     /// damaged).
     #[error("the store holds an unreadable value in {table}.{column} (key {key})")]

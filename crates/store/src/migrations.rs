@@ -47,6 +47,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_run_labels.sql"),
         postgres: include_str!("../migrations/postgres/0005_run_labels.sql"),
     },
+    Migration {
+        version: 6,
+        name: "file_versions",
+        sqlite: include_str!("../migrations/sqlite/0006_file_versions.sql"),
+        postgres: include_str!("../migrations/postgres/0006_file_versions.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.

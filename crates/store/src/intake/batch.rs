@@ -4,6 +4,7 @@
 //!
 //! No SQL here, and no checks of rows (see `checks`).
 
+use super::versions::BatchVersion;
 use crate::error::Result;
 use chrono::{DateTime, Utc};
 use hearth_model::{Fact, Identity, ImportedRow, QuarantinedRow};
@@ -117,6 +118,7 @@ pub(crate) trait Importer {
         meta: &NewBatch,
         rows: &[ImportedRow],
         quarantined: &[QuarantinedRow],
+        version: &BatchVersion,
         hook: CrashHook,
     ) -> Result<WriteOutcome>;
     /// Every batch, oldest first.
