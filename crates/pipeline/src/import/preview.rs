@@ -104,17 +104,13 @@ fn write_row(f: &mut fmt::Formatter<'_>, r: &ImportedRow) -> fmt::Result {
             AttrValue::Text(t) => format!("{k}={t:?}"),
         })
         .collect();
-    writeln!(
-        f,
-        "      {} {} to {}; {}{}",
+    let mut parts = vec![format!(
+        "{} {} to {}",
         r.fact.event_type,
         date(r.fact.event_date),
-        date(r.fact.end_date),
-        if ids.is_empty() {
-            String::new()
-        } else {
-            format!("{}; ", ids.join(", "))
-        },
-        attrs.join(", ")
-    )
+        date(r.fact.end_date)
+    )];
+    parts.extend((!ids.is_empty()).then(|| ids.join(", ")));
+    parts.extend((!attrs.is_empty()).then(|| attrs.join(", ")));
+    writeln!(f, "      {}", parts.join("; "))
 }
