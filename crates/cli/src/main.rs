@@ -25,6 +25,8 @@ enum Command {
     Synth(commands::synth::Args),
     /// Import partner files (CSV or Excel) into the store, quarantining bad rows.
     Import(commands::import::Args),
+    /// Rows that could not be imported: list them, or export a CSV per partner to send back.
+    Quarantine(commands::quarantine::Args),
     /// Link records into people, households and families (or link any CSV files with --spec).
     Link(commands::link::Args),
     /// The clerical review queue: uncertain pairs of records for a person to decide.
@@ -48,6 +50,7 @@ fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Command::Synth(a) => commands::synth::run(a),
         Command::Import(a) => commands::import::run(a),
+        Command::Quarantine(a) => commands::quarantine::run(a),
         Command::Link(a) => commands::link::run(a),
         Command::Review(a) => commands::review::run(a),
         Command::Identify(a) => commands::identify::run(a),

@@ -237,3 +237,51 @@ fn a_dry_run_shows_rows_quarantine_and_undated_facts_and_writes_nothing() {
     // Nothing written: not even a store file.
     assert!(!dir.join("store").exists(), "a dry run created the store");
 }
+
+#[test]
+fn the_quarantine_is_listed_by_batch_and_exported_per_partner() {
+    let (tmp, mappings) = setup();
+    let dir = tmp.path();
+    let at = At::sqlite(dir);
+    let v1 = dir.join("cases-1.csv");
+    std::fs::write(&v1, cases(1, 10, "\n", Some(3))).unwrap();
+    assert!(at.import(&mappings, &[], &[&v1]).0);
+    // A new version with another bad row supersedes the first batch and its quarantine.
+    let v2 = dir.join("cases-2.csv");
+    std::fs::write(&v2, cases(1, 10, "\r\n", Some(5))).unwrap();
+    let (ok, out, err) = at.import(&mappings, &["--replace"], &[&v2]);
+    assert!(ok, "{out}{err}");
+    let (ok, out, err) = run(hearth().args(["quarantine", "list"]).args(&at.args));
+    assert!(ok, "{out}{err}");
+    assert!(
+        out.contains("batch 2 (cases, cases-2.csv, imported "),
+        "{out}"
+    );
+    assert!(out.contains("1 of 10 rows quarantined"), "{out}");
+    assert!(out.contains("  row 6: Opened: "), "{out}");
+    assert!(
+        !out.contains("batch 1"),
+        "the superseded batch's quarantine is gone: {out}"
+    );
+
+    let folder = dir.join("returns/2025-09");
+    let (ok, out, err) = run(hearth()
+        .args(["quarantine", "export", "--out"])
+        .arg(&folder)
+        .args(&at.args));
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("cases-quarantine.csv: 1 rows"), "{out}");
+    let csv = std::fs::read_to_string(folder.join("cases-quarantine.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("file,row,column,value,reason,cell 1,cell 2,cell 3")
+    );
+    let line = lines.next().unwrap();
+    assert!(
+        line.starts_with("cases-2.csv,6,Opened,31/02/2024,")
+            && line.ends_with(",P5,Name5,31/02/2024"),
+        "{line}"
+    );
+    assert_eq!(lines.next(), None);
+}

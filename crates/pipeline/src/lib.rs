@@ -41,3 +41,4 @@ mod hash;
 pub mod identify;
 pub mod import;
 pub mod link;
+pub mod quarantine;

@@ -128,6 +128,21 @@ impl Store {
         Ok(out)
     }
 
+    /// Every batch that no later batch supersedes, of every source, oldest first: what the
+    /// store holds now (e.g. the quarantine to send back).
+    pub fn current_batches_all(&mut self) -> Result<Vec<BatchInfo>> {
+        let all = self.batches()?;
+        let current = self.with_read(|tx| {
+            tx.query(
+                "SELECT id FROM import_batch WHERE superseded_by IS NULL",
+                &[],
+            )
+        })?;
+        let ids: std::collections::BTreeSet<i64> =
+            current.iter().filter_map(|r| r[0].int()).collect();
+        Ok(all.into_iter().filter(|b| ids.contains(&b.id.0)).collect())
+    }
+
     /// The batch that superseded `batch`, if one did.
     pub fn superseded_by(&mut self, batch: BatchId) -> Result<Option<BatchId>> {
         let rows = self.with_read(|tx| {

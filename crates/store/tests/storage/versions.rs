@@ -81,6 +81,10 @@ fn a_new_version_supersedes_its_batch_and_its_quarantine(store: &mut Store, db: 
         .unwrap();
     assert_eq!((police.batches, police.rows_imported), (1, 8));
     assert_eq!(store.current_batches("dwp").unwrap()[0].batch, other);
+    assert_eq!(
+        store.current_batches_all().unwrap(),
+        vec![other, second.clone()]
+    );
 }
 
 fn superseding_a_batch_not_current_writes_nothing(store: &mut Store, db: &TestDb) {
