@@ -3,6 +3,7 @@
 //! domain crate, and prints. It holds no domain rule.
 
 mod commands;
+mod config;
 
 use clap::{Parser, Subcommand};
 
@@ -21,6 +22,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Write editable copies of the shipped mappings and rules into a folder.
+    Init(commands::init::Args),
     /// Generate a synthetic borough: partner files plus a ground-truth folder.
     Synth(commands::synth::Args),
     /// Import partner files (CSV or Excel) into the store, quarantining bad rows.
@@ -48,6 +51,7 @@ fn main() -> std::process::ExitCode {
     init_logging();
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Init(a) => commands::init::run(a),
         Command::Synth(a) => commands::synth::run(a),
         Command::Import(a) => commands::import::run(a),
         Command::Quarantine(a) => commands::quarantine::run(a),

@@ -1,6 +1,5 @@
 //! `hearth import`.
 
-use super::shipped;
 use hearth_pipeline::import::{self, FileOutcome, ImportOptions, Versions};
 use std::path::PathBuf;
 
@@ -9,9 +8,12 @@ use std::path::PathBuf;
 pub struct Args {
     #[command(flatten)]
     store: super::StoreArg,
-    /// Folder of mapping files, one per partner source.
-    #[arg(long, default_value = "mappings")]
-    mappings: PathBuf,
+    #[command(flatten)]
+    config: crate::config::ConfigArg,
+    /// Folder of mapping files, one per partner source (default: `mappings` in the
+    /// configuration folder).
+    #[arg(long)]
+    mappings: Option<PathBuf>,
     /// Who is importing (recorded with each batch).
     #[arg(long = "as", value_name = "USER")]
     user: Option<String>,
@@ -47,6 +49,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     } else {
         Some(args.store.open()?)
     };
+    let config = args.config.resolve()?;
+    let mappings = config.path(args.mappings.as_deref(), "mappings");
     let user = args.user.unwrap_or_else(super::current_user);
     let options = ImportOptions {
         today: args.today,
@@ -62,7 +66,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let outcomes = import::import_files_with(
         store.as_mut(),
         &files,
-        &shipped(&args.mappings),
+        &mappings,
         &user,
         &options,
         print_outcome,

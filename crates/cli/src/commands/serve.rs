@@ -30,10 +30,13 @@ pub struct Args {
         value_delimiter = ','
     )]
     trusted_proxies: Vec<std::net::IpAddr>,
+    #[command(flatten)]
+    config: crate::config::ConfigArg,
     /// The time limits of each step of the work with a family (TOML), from which caseloads
-    /// show what is due: `rules/casework.toml` (the defaults), or a council's own.
-    #[arg(long, default_value = "rules/casework.toml")]
-    casework_rules: std::path::PathBuf,
+    /// show what is due: `rules/casework.toml` in the configuration folder (the default), or
+    /// a council's own file.
+    #[arg(long)]
+    casework_rules: Option<std::path::PathBuf>,
 }
 
 /// Runs `hearth serve`.
@@ -44,13 +47,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     config.idle_timeout = chrono::Duration::minutes(args.idle_timeout_minutes);
     config.session_lifetime = chrono::Duration::hours(args.session_lifetime_hours);
     config.trusted_proxies = args.trusted_proxies;
-    config.due = casework_rules(&args.casework_rules)?;
+    let found = args.config.resolve()?;
+    config.due =
+        casework_rules(&found.path(args.casework_rules.as_deref(), "rules/casework.toml"))?;
     serve(&config, args.addr)
 }
 
 /// Reads the casework time limits from `path` (see `rules/casework.toml`).
 pub fn casework_rules(path: &std::path::Path) -> anyhow::Result<hearth_casework::DueRules> {
-    let path = super::shipped(path);
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("reading the casework rules {}", path.display()))?;
     hearth_casework::DueRules::from_toml(&text)
