@@ -15,8 +15,10 @@ mod versions;
 
 #[cfg(feature = "test-hooks")]
 pub use batch::CRASH_AFTER_ROWS_ENV;
-pub use batch::{BatchId, BatchInfo, NewBatch, RecordId, SourceCount, WriteOutcome};
-pub use versions::{BatchVersion, CurrentBatch, RowFingerprints};
+pub use batch::{
+    BatchId, BatchInfo, BatchVersion, CurrentBatch, NewBatch, RecordId, RowFingerprints,
+    SourceCount, WriteOutcome,
+};
 
 use crate::error::Result;
 use crate::handle::{dispatch, Store};

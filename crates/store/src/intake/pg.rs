@@ -6,10 +6,9 @@
 
 use super::attributes::parse_attributes;
 use super::batch::{
-    batch_context, micros, to_i64, BatchId, BatchInfo, CrashHook, Importer, NewBatch, RecordId,
-    SourceCount, WriteOutcome,
+    batch_context, micros, to_i64, BatchId, BatchInfo, BatchVersion, CrashHook, Importer, NewBatch,
+    RecordId, SourceCount, WriteOutcome,
 };
-use super::versions::BatchVersion;
 use crate::backend::Backend;
 use crate::error::{pg_error, Context, Result, StoreError};
 use crate::pg::{copy_escape, lock, PgStore, LOCK_IMPORT};
