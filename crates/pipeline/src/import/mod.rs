@@ -259,7 +259,15 @@ fn import_one(
     let earlier = match versions {
         Versions::AsNew => Vec::new(),
         Versions::Ask | Versions::Replace => {
-            earlier_versions(&prints, &store.current_batches(mapping.source())?)
+            let current = store.current_batches(mapping.source())?;
+            // The same file, imported by another process since the hash was looked up.
+            if let Some(same) = current.iter().find(|c| c.batch.file_sha256 == sha) {
+                return Ok(FileOutcome::AlreadyImported {
+                    file: name.to_string(),
+                    batch: same.batch.id.0,
+                });
+            }
+            earlier_versions(&prints, &current)
         }
     };
     if versions == Versions::Ask && !earlier.is_empty() {
