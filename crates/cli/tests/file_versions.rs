@@ -137,7 +137,7 @@ fn a_resaved_copy_is_recognised_and_replaces_its_batch(at: &At, dir: &Path, mapp
         out.contains("--replace") && out.contains("--as-new"),
         "{out}"
     );
-    assert!(err.contains("1 of 1 files were not imported"), "{err}");
+    assert!(err.contains("1 of 1 files could not be imported"), "{err}");
     assert_eq!((at.count("record"), at.count("quarantine")), (59, 1));
 
     // --replace: the new version's rows instead of the earlier batch's, quarantine included.

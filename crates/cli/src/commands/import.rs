@@ -74,7 +74,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let refused = outcomes.iter().filter(|o| o.is_refused()).count();
     if refused > 0 {
         anyhow::bail!(
-            "{refused} of {} files were not imported (see above)",
+            "{refused} of {} files could not be imported (see above)",
             outcomes.len()
         );
     }
