@@ -11,5 +11,6 @@ mod admin;
 mod api;
 mod audit;
 mod families;
+mod quarantine;
 mod session;
 mod templates;
