@@ -91,7 +91,7 @@ pub(crate) fn routes() -> Vec<Route> {
         ),
         route(
             Method::GET,
-            "/quarantine/{batch}/csv",
+            "/quarantine/csv",
             P::ReviewQuarantine,
             get(quarantine::download),
         ),

@@ -1,12 +1,12 @@
 //! The quarantine for the data team: `/quarantine` lists, by batch, the rows that could not
-//! be imported; `/quarantine/{batch}/csv` downloads one batch's rows to send back.
+//! be imported; `/quarantine/csv` downloads them (`?batch=N`: one batch's) to send back.
 
 use crate::actor::CurrentUser;
 use crate::error::WebError;
 use crate::render::{self, FieldError, Page};
 use crate::service::quarantine;
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -71,15 +71,28 @@ pub(super) async fn quarantine(
     render::page(&state, "quarantine.html", Some(&user), "/quarantine", &ctx)
 }
 
-/// `GET /quarantine/{batch}/csv`: one batch's quarantined rows as CSV.
+/// The download's query: a batch, or every batch.
+#[derive(serde::Deserialize)]
+pub(super) struct Which {
+    #[serde(default)]
+    batch: Option<String>,
+}
+
+/// `GET /quarantine/csv[?batch=N]`: the quarantined rows (of one batch) as CSV.
 pub(super) async fn download(
     State(state): State<AppState>,
     user: CurrentUser,
-    Path(batch): Path<String>,
+    Query(which): Query<Which>,
 ) -> Result<Response, WebError> {
-    let batch: i64 = batch.parse().map_err(|_| WebError::NotFound)?;
+    let batch = match which.batch.as_deref() {
+        None | Some("") => None,
+        Some(b) => Some(b.parse::<i64>().map_err(|_| WebError::NotFound)?),
+    };
     let (info, csv) = quarantine::csv(&state, &user, batch).await?;
-    let name = format!("{}-batch-{}-quarantine.csv", info.source, info.id.0);
+    let name = match info {
+        Some(info) => format!("{}-batch-{}-quarantine.csv", info.source, info.id.0),
+        None => "quarantine.csv".to_string(),
+    };
     // Source keys are plain names; keep the header safe whatever they hold.
     let name: String = name
         .chars()

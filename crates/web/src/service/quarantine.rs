@@ -39,35 +39,37 @@ pub(crate) async fn list(
     Ok(batches)
 }
 
-/// One current batch's quarantine as CSV (file, row, column, value, reason, cells); audited.
-/// A batch that is not current, or has no quarantined rows, is not found.
+/// The quarantine as CSV (file, row, column, value, reason, cells): of one current batch
+/// with quarantined rows (with it), else of every current batch; audited. A batch that is not
+/// current, or has no quarantined rows, is not found.
 pub(crate) async fn csv(
     state: &AppState,
     user: &CurrentUser,
-    batch: i64,
-) -> Result<(BatchInfo, Vec<u8>), WebError> {
+    batch: Option<i64>,
+) -> Result<(Option<BatchInfo>, Vec<u8>), WebError> {
     let found = state
         .store()
         .run(move |s| {
-            let Some(b) = s
-                .current_batches_all()?
-                .into_iter()
-                .find(|b| b.id == BatchId(batch) && b.rows_quarantined > 0)
-            else {
-                return Ok(None);
-            };
-            let rows = s.quarantine_for(b.id)?;
-            Ok(Some((b, rows)))
+            let mut out = Vec::new();
+            for b in s.current_batches_all()? {
+                if b.rows_quarantined > 0 && batch.is_none_or(|id| b.id == BatchId(id)) {
+                    let rows = s.quarantine_for(b.id)?;
+                    out.push((b, rows));
+                }
+            }
+            Ok(out)
         })
         .await?;
-    let Some((info, rows)) = found else {
+    if batch.is_some() && found.is_empty() {
         return Err(WebError::NotFound);
-    };
-    let returned: Vec<hearth_intake::ReturnedRow<'_>> = rows
+    }
+    let returned: Vec<hearth_intake::ReturnedRow<'_>> = found
         .iter()
-        .map(|row| hearth_intake::ReturnedRow {
-            file_name: &info.file_name,
-            row,
+        .flat_map(|(b, rows)| {
+            rows.iter().map(|row| hearth_intake::ReturnedRow {
+                file_name: &b.file_name,
+                row,
+            })
         })
         .collect();
     let mut out = Vec::new();
@@ -77,9 +79,16 @@ pub(crate) async fn csv(
         state,
         user,
         "download quarantine",
-        ("batch", batch.to_string()),
-        format!("{} rows", rows.len()),
+        match batch {
+            Some(id) => ("batch", id.to_string()),
+            None => ("quarantine", "*".into()),
+        },
+        format!("{} rows", returned.len()),
     )
     .await?;
+    let info = match batch {
+        Some(_) => found.into_iter().next().map(|(b, _)| b),
+        None => None,
+    };
     Ok((info, out))
 }

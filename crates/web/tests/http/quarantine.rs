@@ -53,12 +53,15 @@ async fn the_data_team_sees_rows_not_imported_by_batch_and_downloads_them() {
     assert!(r.body.contains("is not a real date"), "{}", r.body);
     assert!(r.body.contains("no name or identifier"), "{}", r.body);
     assert!(
-        r.body.contains(&format!("href=\"/quarantine/{id}/csv\"")),
+        r.body
+            .contains(&format!("href=\"/quarantine/csv?batch={id}\"")),
         "{}",
         r.body
     );
 
-    let r = t.get(&format!("/quarantine/{id}/csv"), Some(&po)).await;
+    let r = t
+        .get(&format!("/quarantine/csv?batch={id}"), Some(&po))
+        .await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.header("content-type"), Some("text/csv; charset=utf-8"));
     assert!(
@@ -74,25 +77,43 @@ async fn the_data_team_sees_rows_not_imported_by_batch_and_downloads_them() {
          dwp-2025-08.csv,3,,,no name or identifier,,,01/01/1980\n"
     );
     // A batch that is not there, or not a number, is not found.
-    for path in ["/quarantine/999/csv", "/quarantine/x/csv"] {
+    for path in ["/quarantine/csv?batch=999", "/quarantine/csv?batch=x"] {
         assert_eq!(
             t.get(path, Some(&po)).await.status,
             StatusCode::NOT_FOUND,
             "{path}"
         );
     }
-    // Both reads are audited, with counts, never cells.
+    // Every batch at once.
+    let r = t.get("/quarantine/csv", Some(&po)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("dwp-2025-08.csv,3,"), "{}", r.body);
+    // The reads are audited, with counts, never cells.
     let audit = t.audit().await;
     let viewed = audit
         .iter()
         .find(|e| e.action == "view quarantine")
         .unwrap();
     assert_eq!(viewed.detail, "1 batches, 2 rows");
-    let downloaded = audit
+    let downloads: Vec<(&str, &str, &str)> = audit
         .iter()
-        .find(|e| e.action == "download quarantine")
-        .unwrap();
-    assert_eq!(downloaded.target_id, id.to_string());
+        .filter(|e| e.action == "download quarantine")
+        .map(|e| {
+            (
+                e.target_kind.as_str(),
+                e.target_id.as_str(),
+                e.detail.as_str(),
+            )
+        })
+        .collect();
+    assert!(
+        downloads.contains(&("batch", &id.to_string(), "2 rows")),
+        "{downloads:?}"
+    );
+    assert!(
+        downloads.contains(&("quarantine", "*", "2 rows")),
+        "{downloads:?}"
+    );
     assert!(!audit.iter().any(|e| e.detail.contains("31/02/1980")));
 }
 
@@ -102,7 +123,11 @@ async fn other_roles_are_refused_the_quarantine() {
     let id = quarantined_batch(&t);
     for name in ["lw1", "analyst", "igo", "admin"] {
         let s = t.sign_in(name).await;
-        for path in ["/quarantine".to_string(), format!("/quarantine/{id}/csv")] {
+        for path in [
+            "/quarantine".to_string(),
+            "/quarantine/csv".to_string(),
+            format!("/quarantine/csv?batch={id}"),
+        ] {
             let r = t.get(&path, Some(&s)).await;
             assert_eq!(r.status, StatusCode::FORBIDDEN, "{name} {path}");
             assert!(!r.body.contains("31/02/1980"), "{name} {path}");
