@@ -62,6 +62,19 @@ pub enum StoreError {
         partner_source: String,
     },
 
+    /// Another import of the same source finished while this file was being compared with
+    /// the source's batches: nothing was written; importing the file again compares it anew.
+    #[error(
+        "another import of {partner_source} (batch {batch}) finished while this file was being \
+         read; nothing was written: import the file again"
+    )]
+    SourceChanged {
+        /// The source being imported.
+        partner_source: String,
+        /// The batch written meanwhile.
+        batch: i64,
+    },
+
     /// A value in the store that cannot be read back (the database was edited by hand, or is
     /// damaged).
     #[error("the store holds an unreadable value in {table}.{column} (key {key})")]

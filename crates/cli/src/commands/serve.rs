@@ -55,7 +55,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 
 /// Reads the casework time limits from `path` (see `rules/casework.toml`).
 pub fn casework_rules(path: &std::path::Path) -> anyhow::Result<hearth_casework::DueRules> {
-    let text = std::fs::read_to_string(&path)
+    let text = std::fs::read_to_string(path)
         .with_context(|| format!("reading the casework rules {}", path.display()))?;
     hearth_casework::DueRules::from_toml(&text)
         .with_context(|| format!("in the casework rules {}", path.display()))

@@ -256,10 +256,18 @@ fn import_one(
     let import = hearth_intake::read_bytes(file, &bytes, mapping, options)?;
     drop(bytes);
     let prints = fingerprints(&import);
+    let mut seen_up_to = None;
     let earlier = match versions {
         Versions::AsNew => Vec::new(),
         Versions::Ask | Versions::Replace => {
             let current = store.current_batches(mapping.source())?;
+            seen_up_to = Some(
+                current
+                    .iter()
+                    .map(|c| c.batch.id)
+                    .max()
+                    .unwrap_or(BatchId(0)),
+            );
             // The same file, imported by another process since the hash was looked up.
             if let Some(same) = current.iter().find(|c| c.batch.file_sha256 == sha) {
                 return Ok(FileOutcome::AlreadyImported {
@@ -280,6 +288,7 @@ fn import_one(
     let version = BatchVersion {
         fingerprints: Some(prints),
         supersedes: earlier.iter().map(|e| BatchId(e.batch)).collect(),
+        seen_up_to,
     };
     let meta = NewBatch {
         source: import.source.clone(),

@@ -157,7 +157,7 @@ impl RowFingerprints {
 
     /// From the stored text; `None` if it is not whole 16-digit hex numbers.
     pub(crate) fn from_text(text: &str) -> Option<RowFingerprints> {
-        if text.len() % 16 != 0 || !text.is_ascii() {
+        if !text.len().is_multiple_of(16) || !text.is_ascii() {
             return None;
         }
         let hashes = (0..text.len() / 16)
@@ -175,6 +175,11 @@ pub struct BatchVersion {
     pub fingerprints: Option<RowFingerprints>,
     /// The batches this file is a new version of.
     pub supersedes: Vec<BatchId>,
+    /// The newest batch of the source the caller compared the file with (`BatchId(0)`: none):
+    /// if another import of the source has finished since, the write is refused
+    /// ([`StoreError::SourceChanged`](crate::StoreError::SourceChanged)), so that two
+    /// overlapping files imported at once cannot both go in. `None`: not checked.
+    pub seen_up_to: Option<BatchId>,
 }
 
 /// A batch that nothing has superseded, with its row fingerprints (`None` for batches

@@ -84,6 +84,20 @@ pub(crate) fn apply(
     new_batch: i64,
     version: &BatchVersion,
 ) -> Result<()> {
+    if let Some(seen) = version.seen_up_to {
+        let newer = tx.query(
+            "SELECT id FROM import_batch
+             WHERE source = $1 AND id > $2 AND id <> $3 AND superseded_by IS NULL
+             ORDER BY id",
+            &[source.into(), seen.0.into(), new_batch.into()],
+        )?;
+        if let Some(batch) = newer.first().and_then(|r| r[0].int()) {
+            return Err(StoreError::SourceChanged {
+                partner_source: source.to_string(),
+                batch,
+            });
+        }
+    }
     if let Some(f) = &version.fingerprints {
         tx.exec(
             "UPDATE import_batch SET row_fingerprints = $1 WHERE id = $2",

@@ -18,6 +18,7 @@ fn version(prints: Vec<u64>, supersedes: &[i64]) -> BatchVersion {
     BatchVersion {
         fingerprints: Some(RowFingerprints::new(prints)),
         supersedes: supersedes.iter().copied().map(BatchId).collect(),
+        seen_up_to: None,
     }
 }
 
@@ -136,6 +137,24 @@ fn superseding_a_batch_not_current_writes_nothing(store: &mut Store, db: &TestDb
         .unwrap_err();
     assert!(err.to_string().contains("not a current batch"), "{err}");
     assert_eq!(store.current_batches("police").unwrap().len(), 1);
+
+    // A file compared with the source's batches up to one that is no longer the newest (an
+    // import of the source finished meanwhile) is refused: it is compared again next time.
+    let before = (db.count("record"), db.count("import_batch"));
+    let mut stale = version(vec![42], &[]);
+    stale.seen_up_to = Some(police.id);
+    let err = store
+        .write_batch_version(&batch("police", "p5", 3), &sample_rows(3), &[], &stale)
+        .unwrap_err();
+    assert!(matches!(err, StoreError::SourceChanged { .. }), "{err:?}");
+    assert_eq!((db.count("record"), db.count("import_batch")), before);
+    let newest = store.current_batches("police").unwrap()[0].batch.id;
+    stale.seen_up_to = Some(newest);
+    imported(
+        store
+            .write_batch_version(&batch("police", "p5", 3), &sample_rows(3), &[], &stale)
+            .unwrap(),
+    );
 }
 
 const CHILD_ADDRESS_ENV: &str = "HEARTH_TEST_REPLACE_CHILD_ADDRESS";
