@@ -21,7 +21,7 @@ use crate::hash::hex_sha256;
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use hearth_intake::{ImportSummary, Mapping, ReadOptions};
-use hearth_store::{BatchId, BatchVersion, NewBatch, Store, WriteOutcome};
+use hearth_store::{BatchId, BatchVersion, NewBatch, Store, StoreError, WriteOutcome};
 use std::path::{Path, PathBuf};
 
 /// How to import: the day dates of birth are checked against, what to do with new versions
@@ -256,40 +256,6 @@ fn import_one(
     let import = hearth_intake::read_bytes(file, &bytes, mapping, options)?;
     drop(bytes);
     let prints = fingerprints(&import);
-    let mut seen_up_to = None;
-    let earlier = match versions {
-        Versions::AsNew => Vec::new(),
-        Versions::Ask | Versions::Replace => {
-            let current = store.current_batches(mapping.source())?;
-            seen_up_to = Some(
-                current
-                    .iter()
-                    .map(|c| c.batch.id)
-                    .max()
-                    .unwrap_or(BatchId(0)),
-            );
-            // The same file, imported by another process since the hash was looked up.
-            if let Some(same) = current.iter().find(|c| c.batch.file_sha256 == sha) {
-                return Ok(FileOutcome::AlreadyImported {
-                    file: name.to_string(),
-                    batch: same.batch.id.0,
-                });
-            }
-            earlier_versions(&prints, &current)
-        }
-    };
-    if versions == Versions::Ask && !earlier.is_empty() {
-        return Ok(FileOutcome::NewVersion {
-            file: name.to_string(),
-            source: mapping.source().to_string(),
-            earlier,
-        });
-    }
-    let version = BatchVersion {
-        fingerprints: Some(prints),
-        supersedes: earlier.iter().map(|e| BatchId(e.batch)).collect(),
-        seen_up_to,
-    };
     let meta = NewBatch {
         source: import.source.clone(),
         file_name: import.file_name.clone(),
@@ -299,22 +265,69 @@ fn import_one(
         rows_read: import.rows_read,
         source_name: mapping.name().map(str::to_string),
     };
-    tracing::info!(
-        source = %meta.source,
-        rows = import.rows.len(),
-        quarantined = import.quarantined.len(),
-        "writing batch"
-    );
-    match store.write_batch_version(&meta, &import.rows, &import.quarantined, &version)? {
-        WriteOutcome::Imported(b) if !version.supersedes.is_empty() => Ok(FileOutcome::Replaced {
-            summary: import.summary,
-            batch: b.id.0,
-            superseded: version.supersedes.iter().map(|b| b.0).collect(),
-        }),
-        WriteOutcome::Imported(_) => Ok(FileOutcome::Imported(import.summary)),
-        WriteOutcome::AlreadyImported(b) => Ok(FileOutcome::AlreadyImported {
-            file: name.to_string(),
-            batch: b.id.0,
-        }),
+    // Compare with the source's batches, then write; if another import of the source
+    // finished in between, compare again with it included.
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let mut seen_up_to = None;
+        let earlier = match versions {
+            Versions::AsNew => Vec::new(),
+            Versions::Ask | Versions::Replace => {
+                let current = store.current_batches(mapping.source())?;
+                seen_up_to = Some(
+                    current
+                        .iter()
+                        .map(|c| c.batch.id)
+                        .max()
+                        .unwrap_or(BatchId(0)),
+                );
+                // The same file, imported by another process since the hash was looked up.
+                if let Some(same) = current.iter().find(|c| c.batch.file_sha256 == sha) {
+                    return Ok(FileOutcome::AlreadyImported {
+                        file: name.to_string(),
+                        batch: same.batch.id.0,
+                    });
+                }
+                earlier_versions(&prints, &current)
+            }
+        };
+        if versions == Versions::Ask && !earlier.is_empty() {
+            return Ok(FileOutcome::NewVersion {
+                file: name.to_string(),
+                source: mapping.source().to_string(),
+                earlier,
+            });
+        }
+        let version = BatchVersion {
+            fingerprints: Some(prints.clone()),
+            supersedes: earlier.iter().map(|e| BatchId(e.batch)).collect(),
+            seen_up_to,
+        };
+        tracing::info!(
+            source = %meta.source,
+            rows = import.rows.len(),
+            quarantined = import.quarantined.len(),
+            "writing batch"
+        );
+        let written =
+            match store.write_batch_version(&meta, &import.rows, &import.quarantined, &version) {
+                Err(StoreError::SourceChanged { .. }) if attempts < 10 => continue,
+                other => other?,
+            };
+        return match written {
+            WriteOutcome::Imported(b) if !version.supersedes.is_empty() => {
+                Ok(FileOutcome::Replaced {
+                    summary: import.summary,
+                    batch: b.id.0,
+                    superseded: version.supersedes.iter().map(|b| b.0).collect(),
+                })
+            }
+            WriteOutcome::Imported(_) => Ok(FileOutcome::Imported(import.summary)),
+            WriteOutcome::AlreadyImported(b) => Ok(FileOutcome::AlreadyImported {
+                file: name.to_string(),
+                batch: b.id.0,
+            }),
+        };
     }
 }
