@@ -3,6 +3,7 @@
 //! domain crate, and prints. It holds no domain rule.
 
 mod commands;
+mod config;
 
 use clap::{Parser, Subcommand};
 
@@ -21,10 +22,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Write editable copies of the shipped mappings and rules into a folder.
+    Init(commands::init::Args),
     /// Generate a synthetic borough: partner files plus a ground-truth folder.
     Synth(commands::synth::Args),
     /// Import partner files (CSV or Excel) into the store, quarantining bad rows.
     Import(commands::import::Args),
+    /// Rows that could not be imported: list them, or export a CSV per partner to send back.
+    Quarantine(commands::quarantine::Args),
     /// Link records into people, households and families (or link any CSV files with --spec).
     Link(commands::link::Args),
     /// The clerical review queue: uncertain pairs of records for a person to decide.
@@ -58,8 +63,10 @@ fn main() -> std::process::ExitCode {
     init_logging();
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Init(a) => commands::init::run(a),
         Command::Synth(a) => commands::synth::run(a),
         Command::Import(a) => commands::import::run(a),
+        Command::Quarantine(a) => commands::quarantine::run(a),
         Command::Link(a) => commands::link::run(a),
         Command::Review(a) => commands::review::run(a),
         Command::Identify(a) => commands::identify::run(a),

@@ -271,7 +271,7 @@ fn serve_settings_come_from_flag_then_environment_then_file() {
         c.env_remove("HEARTH_ADDR")
             .env_remove("HEARTH_SECURE_COOKIES")
             .env_remove("HEARTH_METRICS_TOKEN")
-            .args(["serve", "--config"])
+            .args(["serve", "--settings"])
             .arg(&config);
         c
     };

@@ -50,6 +50,24 @@ impl Expression {
         &self.variables
     }
 
+    /// The text values the expression mentions (its string literals, e.g. `"Domestic
+    /// Abuse"`), sorted and without duplicates: what a partner's codes are compared with.
+    pub fn text_literals(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self
+            .tree
+            .iter()
+            .filter_map(|n| match n.operator() {
+                evalexpr::Operator::Const {
+                    value: Value::String(s),
+                } => Some(s.as_str()),
+                _ => None,
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// Evaluates to true or false for one fact.
     pub(crate) fn eval_bool(&self, fact: &Fact) -> Result<bool, EvalFailure> {
         let ctx = FactContext::new(&self.variables, fact)?;

@@ -20,7 +20,7 @@ pub struct Person {
 pub struct FactRef {
     /// The store's stable ID of the record the fact came from; evidence cites it.
     pub record_id: u64,
-    /// The source (partner file stem), e.g. `police`. Shared, so a million facts do not
+    /// The source (the mapping's `source` name), e.g. `police`. Shared, so a million facts do not
     /// hold a million copies of seven names.
     pub source: Arc<str>,
     /// The fact.

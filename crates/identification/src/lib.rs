@@ -91,8 +91,8 @@ pub use changes::{changes, Changes, NewEvidence};
 pub use costs::{Confidence, CostKind, CostUnit, UnitCost, UnitCosts};
 pub use error::{ErrorKind, Location, RulesError};
 pub use eval::{
-    identify, Diagnostic, Evidence, FamilyProblem, FamilyResult, Identification, IdentifyError,
-    PersonResult, ProblemInfo,
+    coverage, identify, Coverage, Diagnostic, Evidence, FamilyProblem, FamilyResult,
+    Identification, IdentifyError, IndicatorCoverage, PersonResult, ProblemInfo,
 };
 pub use expr::Expression;
 pub use input::{FactRef, Family, Person};

@@ -42,3 +42,4 @@ mod hash;
 pub mod identify;
 pub mod import;
 pub mod link;
+pub mod quarantine;

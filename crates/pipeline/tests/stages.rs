@@ -43,6 +43,7 @@ fn imported_rows(outcomes: &[FileOutcome]) -> u64 {
             FileOutcome::Imported(s) => s.rows_imported,
             FileOutcome::AlreadyImported { file, .. } => panic!("{file} was already imported"),
             FileOutcome::Failed { file, error } => panic!("{file}: {error}"),
+            _ => panic!("unexpected outcome"),
         })
         .sum()
 }

@@ -52,6 +52,31 @@ pub enum StoreError {
     /// A person, family or other thing named by the caller is not in the store.
     #[error("there is no {0} in the store")]
     NotFound(String),
+    /// A batch to supersede is not a current batch of the source being imported: missing, of
+    /// another source, or already superseded (perhaps by another import at the same moment).
+    #[error(
+        "batch {batch} is not a current batch of source {partner_source}: it may have been superseded \
+         already; nothing was written"
+    )]
+    NotCurrent {
+        /// The batch asked for.
+        batch: i64,
+        /// The source being imported.
+        partner_source: String,
+    },
+
+    /// Another import of the same source finished while this file was being compared with
+    /// the source's batches: nothing was written; importing the file again compares it anew.
+    #[error(
+        "another import of {partner_source} (batch {batch}) finished while this file was being \
+         read; nothing was written: import the file again"
+    )]
+    SourceChanged {
+        /// The source being imported.
+        partner_source: String,
+        /// The batch written meanwhile.
+        batch: i64,
+    },
 
     /// A value in the store that cannot be read back (the database was edited by hand, or is
     /// damaged).

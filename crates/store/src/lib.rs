@@ -138,7 +138,10 @@ pub use identification::{
 };
 #[cfg(feature = "test-hooks")]
 pub use intake::CRASH_AFTER_ROWS_ENV;
-pub use intake::{BatchId, BatchInfo, NewBatch, RecordId, SourceCount, WriteOutcome};
+pub use intake::{
+    BatchId, BatchInfo, BatchVersion, CurrentBatch, NewBatch, RecordId, RowFingerprints,
+    SourceCount, WriteOutcome,
+};
 pub use linkage::{
     FamilyMember, FamilyRelationship, LinkRunSummary, LinkageResults, PersonChange, PersonIdentity,
     StoredFamily,

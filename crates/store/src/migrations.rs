@@ -59,6 +59,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_objections_and_transfers.sql"),
         postgres: include_str!("../migrations/postgres/0007_objections_and_transfers.sql"),
     },
+    Migration {
+        version: 8,
+        name: "file_versions",
+        sqlite: include_str!("../migrations/sqlite/0008_file_versions.sql"),
+        postgres: include_str!("../migrations/postgres/0008_file_versions.sql"),
+    },
 ];
 
 /// The schema version this build creates and understands.

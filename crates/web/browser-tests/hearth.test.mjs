@@ -113,6 +113,7 @@ test('every main page passes axe-core with no serious or critical violations', a
     ['analyst', null, 'family-pseudonymised'],
     ['referrer', '/referrals', 'referrals'],
     ['ig.officer', '/audit', 'audit'],
+    ['performance.officer', '/quarantine', 'quarantine'],
     ['admin', '/admin/users', 'accounts'],
     ['lead.worker', '/account/password', 'change-password'],
     ['admin', '/no-such-page', 'not-found'],

@@ -31,11 +31,14 @@ pub enum Permission {
     ReadAudit,
     /// Manage accounts and roles.
     ManageAccounts,
+    /// See and download the rows of partner files that could not be imported (the data
+    /// team, who run the imports).
+    ReviewQuarantine,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 11] = [
         Permission::Public,
         Permission::SignedIn,
         Permission::ListFamilies,
@@ -46,6 +49,7 @@ impl Permission {
         Permission::Refer,
         Permission::ReadAudit,
         Permission::ManageAccounts,
+        Permission::ReviewQuarantine,
     ];
 
     /// Whether the permission is about one family (its route has the family in its path): a
@@ -70,6 +74,7 @@ pub fn permits(role: Role, permission: Permission) -> bool {
         P::Refer => role == R::Referrer,
         P::ReadAudit => role == R::IgOfficer,
         P::ManageAccounts => role == R::Administrator,
+        P::ReviewQuarantine => role == R::PerformanceOfficer,
     }
 }
 
@@ -96,7 +101,11 @@ impl RoleHome for Role {
         match self {
             Role::Referrer => &[("/referrals", "Referrals")],
             Role::LeadWorker => &[("/caseload", "Caseload")],
-            Role::PerformanceOfficer | Role::DataAnalyst => &[("/families", "Families")],
+            Role::PerformanceOfficer => &[
+                ("/families", "Families"),
+                ("/quarantine", "Rows not imported"),
+            ],
+            Role::DataAnalyst => &[("/families", "Families")],
             Role::IgOfficer => &[("/audit", "Audit log")],
             Role::Administrator => &[("/admin/users", "Accounts")],
         }

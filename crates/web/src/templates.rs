@@ -23,6 +23,10 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/referrals.html"),
     ),
     ("audit.html", include_str!("../templates/audit.html")),
+    (
+        "quarantine.html",
+        include_str!("../templates/quarantine.html"),
+    ),
     ("users.html", include_str!("../templates/users.html")),
     (
         "account_password.html",

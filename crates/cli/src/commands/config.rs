@@ -1,4 +1,4 @@
-//! The configuration file of `hearth serve` (`--config FILE`, TOML): the same settings as
+//! The configuration file of `hearth serve` (`--settings FILE`, TOML): the same settings as
 //! its flags, each under the flag's name with `_` for `-`. A flag wins over its `HEARTH_*`
 //! environment variable, which wins over the file, which wins over the default
 //! (docs/operations.md). Unknown keys are refused, so that a misspelt setting is not

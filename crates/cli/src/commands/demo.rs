@@ -1,6 +1,5 @@
 //! `hearth demo`: the whole job on a synthetic borough, in one command.
 
-use super::shipped;
 use anyhow::Context;
 use hearth_pipeline::{identify, import, link};
 use std::path::PathBuf;
@@ -25,10 +24,12 @@ pub struct Args {
     #[arg(long, env = "HEARTH_PG_SCHEMA")]
     pg_schema: Option<String>,
     #[command(flatten)]
+    config: crate::config::ConfigArg,
+    #[command(flatten)]
     rules: super::RulesArg,
-    /// Folder of mapping files.
-    #[arg(long, default_value = "mappings")]
-    mappings: PathBuf,
+    /// Folder of mapping files (default: `mappings` in the configuration folder).
+    #[arg(long)]
+    mappings: Option<PathBuf>,
     /// Stop after the pipeline and the demo accounts, without serving the web application.
     #[arg(long)]
     no_serve: bool,
@@ -61,6 +62,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .flatten()
         .context("the manifest has no as_at date")?;
 
+    let found = args.config.resolve()?;
     let store_arg = super::StoreArg {
         store: args.store.unwrap_or_else(|| {
             args.dir
@@ -80,7 +82,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let outcomes = import::import_files(
         &mut store,
         &files,
-        &shipped(&args.mappings),
+        &found.path(args.mappings.as_deref(), "mappings"),
         &super::current_user(),
         None,
     )?;
@@ -92,7 +94,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     println!("{report}");
 
     println!("\n== 4. Identify and prioritise eligible families");
-    let (rules, sha) = identify::load_rules(&shipped(&args.rules.rules))?;
+    let (rules, sha) = identify::load_rules(&args.rules.path(&found))?;
     let report = identify::identify_store(&mut store, &rules, &sha, as_at)?;
     println!("{report}");
 
@@ -115,7 +117,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     let mut config = hearth_web::Config::new(store_arg.store.clone());
     config.pg_schema = store_arg.pg_schema.clone();
-    config.due = super::serve::casework_rules(std::path::Path::new("rules/casework.toml"))?;
+    config.due = super::serve::casework_rules(&found.path(None, "rules/casework.toml"))?;
     println!(
         "Sign in at http://{}/ with one of the accounts above.",
         args.addr

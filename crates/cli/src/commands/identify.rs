@@ -1,6 +1,5 @@
 //! `hearth identify`.
 
-use super::shipped;
 use anyhow::Context;
 use hearth_pipeline::identify;
 use std::path::PathBuf;
@@ -10,6 +9,8 @@ use std::path::PathBuf;
 pub struct Args {
     #[command(flatten)]
     store: super::StoreArg,
+    #[command(flatten)]
+    config: crate::config::ConfigArg,
     #[command(flatten)]
     rules: super::RulesArg,
     /// Identify as at this date (default: the date of the latest linkage run's families).
@@ -27,7 +28,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         check_export_folder(path)?;
     }
     let mut store = args.store.open()?;
-    let rules_path = shipped(&args.rules.rules);
+    let config = args.config.resolve()?;
+    let rules_path = args.rules.path(&config);
     let (rules, sha) = identify::load_rules(&rules_path)?;
     let as_at = match args.as_at {
         Some(d) => check_as_at(&mut store, d)?,

@@ -9,31 +9,16 @@ pub mod family;
 pub mod healthcheck;
 pub mod identify;
 pub mod import;
+pub mod init;
 pub mod link;
 pub mod objections;
+pub mod quarantine;
 pub mod review;
 pub mod serve;
 pub mod synth;
 pub mod users;
 
-use std::path::{Path, PathBuf};
-
-/// A configuration folder or file shipped with Hearth (`mappings/`, `rules/…`): the path as
-/// given if it exists, else the same path inside the source tree this binary was built from,
-/// so that the commands work from any folder on a developer's machine.
-pub fn shipped(path: &Path) -> PathBuf {
-    if path.exists() || path.is_absolute() {
-        return path.to_path_buf();
-    }
-    let in_tree = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(path);
-    if in_tree.exists() {
-        in_tree
-    } else {
-        path.to_path_buf()
-    }
-}
+use std::path::PathBuf;
 
 /// Where the store is: shared by every verb that uses it.
 #[derive(clap::Args, Debug, Clone)]
@@ -69,11 +54,21 @@ impl StoreArg {
 /// The programme rules to use.
 #[derive(clap::Args, Debug, Clone)]
 pub struct RulesArg {
-    /// The rules profile (TOML): `rules/expanded-2015.toml` (default) or
-    /// `rules/supporting-families-2022.toml`, or a council's own.
-    #[arg(long, default_value = "rules/expanded-2015.toml")]
-    pub rules: PathBuf,
+    /// The rules profile (TOML): `rules/expanded-2015.toml` in the configuration folder
+    /// (default) or `rules/supporting-families-2022.toml`, or a council's own file.
+    #[arg(long)]
+    pub rules: Option<PathBuf>,
 }
+
+impl RulesArg {
+    /// The rules file to read.
+    pub fn path(&self, config: &crate::config::Config) -> PathBuf {
+        config.path(self.rules.as_deref(), DEFAULT_RULES)
+    }
+}
+
+/// The rules profile used when `--rules` is not given, inside the configuration folder.
+pub const DEFAULT_RULES: &str = "rules/expanded-2015.toml";
 
 /// Parses a `yyyy-mm-dd` date for `--as-at`.
 pub fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {

@@ -5,14 +5,14 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 /// Arguments of `hearth serve`. Every setting can also come from a `HEARTH_*` environment
-/// variable or the `--config` file: a flag wins over the environment, which wins over the
+/// variable or the `--settings` file: a flag wins over the environment, which wins over the
 /// file, which wins over the default (see docs/operations.md).
 #[derive(clap::Args)]
 pub struct Args {
-    /// A configuration file (TOML) with any of the settings below, named as the flags with
-    /// `_` for `-` (e.g. `idle_timeout_minutes = 20`).
-    #[arg(long, env = "HEARTH_CONFIG")]
-    config: Option<PathBuf>,
+    /// A settings file (TOML) with any of the settings below, named as the flags with `_`
+    /// for `-` (e.g. `idle_timeout_minutes = 20`).
+    #[arg(long, env = "HEARTH_SETTINGS", value_name = "FILE")]
+    settings: Option<PathBuf>,
     /// The store: a SQLite file path or a postgres://… URL [default: data/hearth.sqlite].
     #[arg(long, env = "HEARTH_STORE")]
     store: Option<String>,
@@ -49,8 +49,11 @@ pub struct Args {
         value_delimiter = ','
     )]
     trusted_proxies: Vec<std::net::IpAddr>,
+    #[command(flatten)]
+    config: crate::config::ConfigArg,
     /// The time limits of each step of the work with a family (TOML), from which caseloads
-    /// show what is due: `rules/casework.toml` (the defaults), or a council's own.
+    /// show what is due: `rules/casework.toml` in the configuration folder (the default), or
+    /// a council's own file.
     #[arg(long, env = "HEARTH_CASEWORK_RULES")]
     casework_rules: Option<PathBuf>,
     /// A token that lets a metrics scraper read `/metrics` (sent as `Authorization: Bearer
@@ -66,7 +69,7 @@ pub struct Args {
 
 /// Runs `hearth serve`.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let file = match &args.config {
+    let file = match &args.settings {
         Some(path) => super::config::ServeFile::read(path)?,
         None => super::config::ServeFile::default(),
     };
@@ -97,11 +100,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     config.metrics_from = non_empty(args.metrics_from)
         .or(file.metrics_from)
         .unwrap_or_default();
-    let rules = args
-        .casework_rules
-        .or(file.casework_rules)
-        .unwrap_or_else(|| PathBuf::from("rules/casework.toml"));
-    config.due = casework_rules(&rules)?;
+    let found = args.config.resolve()?;
+    let rules = args.casework_rules.or(file.casework_rules);
+    config.due = casework_rules(&found.path(rules.as_deref(), "rules/casework.toml"))?;
     let addr = args
         .addr
         .or(file.addr)
@@ -117,8 +118,7 @@ fn non_empty<T>(v: Vec<T>) -> Option<Vec<T>> {
 
 /// Reads the casework time limits from `path` (see `rules/casework.toml`).
 pub fn casework_rules(path: &std::path::Path) -> anyhow::Result<hearth_casework::DueRules> {
-    let path = super::shipped(path);
-    let text = std::fs::read_to_string(&path)
+    let text = std::fs::read_to_string(path)
         .with_context(|| format!("reading the casework rules {}", path.display()))?;
     hearth_casework::DueRules::from_toml(&text)
         .with_context(|| format!("in the casework rules {}", path.display()))

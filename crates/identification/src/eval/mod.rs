@@ -4,9 +4,11 @@
 //! families. The result types are in `results`. It does not read rules files or compare runs.
 
 mod context;
+mod coverage;
 mod diagnostics;
 mod results;
 
+pub use coverage::{coverage, Coverage, IndicatorCoverage};
 pub use results::{
     Diagnostic, Evidence, FamilyProblem, FamilyResult, Identification, IdentifyError, PersonResult,
     ProblemInfo,

@@ -120,7 +120,8 @@ pub struct Indicator {
     pub problem: usize,
     /// What it means, for people.
     pub description: String,
-    /// The source file stem the facts come from, e.g. `police`.
+    /// The source the facts come from: the mapping's `source` name (not the file's stem),
+    /// e.g. `police`.
     pub source: String,
     /// The facts' event type, e.g. `incident`.
     pub event_type: String,

@@ -15,7 +15,7 @@ pub use rows::{stored_identification, to_rows};
 use crate::hash::hex_sha256;
 use anyhow::{bail, Result};
 use chrono::NaiveDate;
-use hearth_identification::{identify, Identification, Rules};
+use hearth_identification::{coverage, identify, Coverage, Identification, Rules};
 use hearth_model::Fact;
 use hearth_store::{RecordId, Store};
 use std::time::Instant;
@@ -34,6 +34,8 @@ pub struct IdentifyReport {
     pub new_evidence: Vec<i64>,
     /// Whether there was a previous run to compare with.
     pub had_previous: bool,
+    /// What each indicator could see, and warnings where it could not.
+    pub coverage: Coverage,
     /// Seconds: load, evaluate, save.
     pub seconds: [f64; 3],
 }
@@ -59,7 +61,7 @@ pub fn identify_store(
     // The facts are the biggest read: a second connection reads them on another core while
     // this one reads families, people and dates of birth.
     let mut facts_store = store.open_another()?;
-    let (identification, load_s, eval_s) = std::thread::scope(|scope| {
+    let (identification, coverage, load_s, eval_s) = std::thread::scope(|scope| {
         let facts = scope.spawn(move || facts_store.load_facts());
         evaluate(store, rules, as_at, t0, || {
             facts
@@ -84,19 +86,20 @@ pub fn identify_store(
         no_longer_eligible: saved.no_longer_eligible,
         new_evidence: saved.new_evidence,
         had_previous: saved.had_previous,
+        coverage,
         seconds: [load_s, eval_s, save_s],
     })
 }
 
-/// Reads the members (and, through `facts`, their facts) and evaluates the rules; with the
-/// seconds spent loading (since `t0`) and evaluating.
+/// Reads the members (and, through `facts`, their facts) and evaluates the rules; with what
+/// each indicator could see and the seconds spent loading (since `t0`) and evaluating.
 fn evaluate(
     store: &mut Store,
     rules: &Rules,
     as_at: NaiveDate,
     t0: Instant,
     facts: impl FnOnce() -> Result<Vec<(RecordId, String, Fact)>>,
-) -> Result<(Identification, f64, f64)> {
+) -> Result<(Identification, Coverage, f64, f64)> {
     let members = members::load(store)?;
     let facts_by_person = members::facts_by_person(&members, facts()?);
     let load_s = t0.elapsed().as_secs_f64();
@@ -109,10 +112,11 @@ fn evaluate(
         &members.families,
         as_at,
     )?;
+    let coverage = coverage(rules, &facts_by_person, as_at);
     let eval_s = t1.elapsed().as_secs_f64();
     // Freeing a million facts takes a noticeable moment: do it off the critical path.
     std::thread::spawn(move || drop((facts_by_person, members)));
-    Ok((identification, load_s, eval_s))
+    Ok((identification, coverage, load_s, eval_s))
 }
 
 impl std::fmt::Display for IdentifyReport {
@@ -171,6 +175,28 @@ impl std::fmt::Display for IdentifyReport {
                 f,
                 "  First identification run: every eligible family is new"
             )?;
+        }
+        writeln!(
+            f,
+            "  Facts each indicator looked at (before its window and condition):"
+        )?;
+        for c in &self.coverage.indicators {
+            writeln!(
+                f,
+                "    {:<50} {:>8}  ({} {})",
+                c.indicator, c.facts, c.source, c.event_type
+            )?;
+            if !c.unmentioned.is_empty() {
+                let values: Vec<String> = c
+                    .unmentioned
+                    .iter()
+                    .map(|(a, v, n)| format!("{a} = {v:?} ({n})"))
+                    .collect();
+                writeln!(f, "      values no rule mentions: {}", values.join(", "))?;
+            }
+        }
+        for w in &self.coverage.warnings {
+            writeln!(f, "  WARNING: {w}")?;
         }
         for d in &id.diagnostics {
             writeln!(

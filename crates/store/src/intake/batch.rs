@@ -106,6 +106,92 @@ pub struct SourceCount {
     pub rows_quarantined: u64,
 }
 
+/// The fingerprints of a file's rows: 64-bit hashes, sorted and without repeats.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RowFingerprints(Vec<u64>);
+
+impl RowFingerprints {
+    /// The set of `hashes` (sorted, repeats dropped).
+    pub fn new(mut hashes: Vec<u64>) -> RowFingerprints {
+        hashes.sort_unstable();
+        hashes.dedup();
+        RowFingerprints(hashes)
+    }
+
+    /// How many distinct rows.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// How many rows the two sets share.
+    pub fn shared_with(&self, other: &RowFingerprints) -> usize {
+        let (mut i, mut j, mut n) = (0, 0, 0);
+        while i < self.0.len() && j < other.0.len() {
+            match self.0[i].cmp(&other.0[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    n += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        n
+    }
+
+    /// As stored: 16 lower-case hex digits a row, no separator.
+    pub(crate) fn to_text(&self) -> String {
+        use std::fmt::Write;
+        let mut s = String::with_capacity(self.0.len() * 16);
+        for h in &self.0 {
+            let _ = write!(s, "{h:016x}");
+        }
+        s
+    }
+
+    /// From the stored text; `None` if it is not whole 16-digit hex numbers.
+    pub(crate) fn from_text(text: &str) -> Option<RowFingerprints> {
+        if !text.len().is_multiple_of(16) || !text.is_ascii() {
+            return None;
+        }
+        let hashes = (0..text.len() / 16)
+            .map(|i| u64::from_str_radix(&text[i * 16..i * 16 + 16], 16).ok())
+            .collect::<Option<Vec<u64>>>()?;
+        Some(RowFingerprints::new(hashes))
+    }
+}
+
+/// What a batch adds to its rows: its fingerprints, and the batches it supersedes (all of the
+/// same source, none superseded yet; checked inside the write's transaction).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BatchVersion {
+    /// The file's row fingerprints (`None`: not kept).
+    pub fingerprints: Option<RowFingerprints>,
+    /// The batches this file is a new version of.
+    pub supersedes: Vec<BatchId>,
+    /// The newest batch of the source the caller compared the file with (`BatchId(0)`: none):
+    /// if another import of the source has finished since, the write is refused
+    /// ([`StoreError::SourceChanged`](crate::StoreError::SourceChanged)), so that two
+    /// overlapping files imported at once cannot both go in. `None`: not checked.
+    pub seen_up_to: Option<BatchId>,
+}
+
+/// A batch that nothing has superseded, with its row fingerprints (`None` for batches
+/// imported before fingerprints were kept).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrentBatch {
+    /// The batch.
+    pub batch: BatchInfo,
+    /// Its rows' fingerprints.
+    pub fingerprints: Option<RowFingerprints>,
+}
+
 /// The import path of one backend, in its own file: tuned SQL (prepared statements on
 /// SQLite, `COPY` on PostgreSQL) that the portable layer would slow down.
 pub(crate) trait Importer {
@@ -117,6 +203,7 @@ pub(crate) trait Importer {
         meta: &NewBatch,
         rows: &[ImportedRow],
         quarantined: &[QuarantinedRow],
+        version: &BatchVersion,
         hook: CrashHook,
     ) -> Result<WriteOutcome>;
     /// Every batch, oldest first.

@@ -11,10 +11,14 @@ mod batch;
 mod checks;
 mod pg;
 mod sqlite;
+mod versions;
 
 #[cfg(feature = "test-hooks")]
 pub use batch::CRASH_AFTER_ROWS_ENV;
-pub use batch::{BatchId, BatchInfo, NewBatch, RecordId, SourceCount, WriteOutcome};
+pub use batch::{
+    BatchId, BatchInfo, BatchVersion, CurrentBatch, NewBatch, RecordId, RowFingerprints,
+    SourceCount, WriteOutcome,
+};
 
 use crate::error::Result;
 use crate::handle::{dispatch, Store};
@@ -42,13 +46,29 @@ impl Store {
         rows: &[ImportedRow],
         quarantined: &[QuarantinedRow],
     ) -> Result<WriteOutcome> {
+        self.write_batch_version(meta, rows, quarantined, &BatchVersion::default())
+    }
+
+    /// [`Store::write_batch`], also keeping the file's row fingerprints and superseding the
+    /// batches it is a new version of — their identities, records and quarantined rows are
+    /// deleted and each is marked `superseded_by` the new batch — all in the same
+    /// transaction: either the new batch replaces them or nothing changes. Fails with
+    /// [`StoreError::NotCurrent`](crate::StoreError::NotCurrent) if a batch to supersede is
+    /// not a current batch of the same source.
+    pub fn write_batch_version(
+        &mut self,
+        meta: &NewBatch,
+        rows: &[ImportedRow],
+        quarantined: &[QuarantinedRow],
+        version: &BatchVersion,
+    ) -> Result<WriteOutcome> {
         check_batch(meta, quarantined)?;
         for row in rows {
             check_row(&meta.source, row)?;
         }
         let hook = CrashHook::from_env();
         let started = std::time::Instant::now();
-        let outcome = dispatch!(self, s => s.write_batch(meta, rows, quarantined, hook))?;
+        let outcome = dispatch!(self, s => s.write_batch(meta, rows, quarantined, version, hook))?;
         match &outcome {
             WriteOutcome::Imported(b) => tracing::info!(
                 batch = b.id.0,

@@ -6,8 +6,8 @@
 
 use super::attributes::parse_attributes;
 use super::batch::{
-    batch_context, micros, to_i64, BatchId, BatchInfo, CrashHook, Importer, NewBatch, RecordId,
-    SourceCount, WriteOutcome,
+    batch_context, micros, to_i64, BatchId, BatchInfo, BatchVersion, CrashHook, Importer, NewBatch,
+    RecordId, SourceCount, WriteOutcome,
 };
 use crate::backend::Backend;
 use crate::error::{pg_error, Context, Result, StoreError};
@@ -34,6 +34,7 @@ impl Importer for PgStore {
         meta: &NewBatch,
         rows: &[ImportedRow],
         quarantined: &[QuarantinedRow],
+        version: &BatchVersion,
         hook: CrashHook,
     ) -> Result<WriteOutcome> {
         let op = || batch_context("writing a batch", meta);
@@ -71,6 +72,15 @@ impl Importer for PgStore {
             }
             Err(e) => return Err(pg_error(op(), &e)),
         };
+        super::versions::apply(
+            &mut crate::pg::PgTx {
+                client: &mut tx,
+                statements: &mut self.statements,
+            },
+            &meta.source,
+            batch_id,
+            version,
+        )?;
         hook.after_rows(0, || ());
 
         // Reserve a block of record keys. Sequences are not transactional: a rolled-back
@@ -200,7 +210,8 @@ impl Importer for PgStore {
             .query(
                 "SELECT source, count(*)::bigint, sum(rows_read)::bigint,
                         sum(rows_imported)::bigint, sum(rows_quarantined)::bigint
-                 FROM import_batch GROUP BY source ORDER BY source",
+                 FROM import_batch WHERE superseded_by IS NULL
+                 GROUP BY source ORDER BY source",
                 &[],
             )
             .context(op)?;

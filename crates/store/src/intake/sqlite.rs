@@ -6,8 +6,8 @@
 
 use super::attributes::parse_attributes;
 use super::batch::{
-    batch_context, micros, to_i64, BatchId, BatchInfo, CrashHook, Importer, NewBatch, RecordId,
-    SourceCount, WriteOutcome,
+    batch_context, micros, to_i64, BatchId, BatchInfo, BatchVersion, CrashHook, Importer, NewBatch,
+    RecordId, SourceCount, WriteOutcome,
 };
 use crate::error::{Context, Result, StoreError};
 use crate::sqlite::SqliteStore;
@@ -31,6 +31,7 @@ impl Importer for SqliteStore {
         meta: &NewBatch,
         rows: &[ImportedRow],
         quarantined: &[QuarantinedRow],
+        version: &BatchVersion,
         hook: CrashHook,
     ) -> Result<WriteOutcome> {
         let op = || batch_context("writing a batch", meta);
@@ -70,6 +71,12 @@ impl Importer for SqliteStore {
             Err(e) => return Err(e).context(op),
         }
         let batch_id = tx.last_insert_rowid();
+        super::versions::apply(
+            &mut crate::sqlite::SqliteTx(&tx),
+            &meta.source,
+            batch_id,
+            version,
+        )?;
         hook.after_rows(0, || ());
         {
             let mut record = tx
@@ -178,7 +185,8 @@ impl Importer for SqliteStore {
             .prepare(
                 "SELECT source, count(*), sum(rows_read), sum(rows_imported),
                         sum(rows_quarantined)
-                 FROM import_batch GROUP BY source ORDER BY source",
+                 FROM import_batch WHERE superseded_by IS NULL
+                 GROUP BY source ORDER BY source",
             )
             .context(op)?;
         let rows = stmt

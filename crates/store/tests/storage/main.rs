@@ -18,3 +18,4 @@ mod identification;
 mod intake;
 mod linkage;
 mod schema;
+mod versions;

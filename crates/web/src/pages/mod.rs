@@ -13,6 +13,7 @@ mod audit;
 mod caseload;
 mod families;
 mod family;
+mod quarantine;
 mod session;
 
 use crate::access::Permission as P;
@@ -82,6 +83,18 @@ pub(crate) fn routes() -> Vec<Route> {
             get(caseload::referrals),
         ),
         route(Method::GET, "/audit", P::ReadAudit, get(audit::audit)),
+        route(
+            Method::GET,
+            "/quarantine",
+            P::ReviewQuarantine,
+            get(quarantine::quarantine),
+        ),
+        route(
+            Method::GET,
+            "/quarantine/csv",
+            P::ReviewQuarantine,
+            get(quarantine::download),
+        ),
         route(
             Method::GET,
             "/admin/users",

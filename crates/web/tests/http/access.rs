@@ -27,23 +27,37 @@ async fn role_by_route_access_matrix() {
         "/api/caseload",
         "/api/session",
         "/account/password",
+        "/quarantine",
+        "/quarantine/csv",
     ];
-    let matrix: [(&str, [S; 13]); 7] = [
+    let matrix: [(&str, [S; 15]); 7] = [
         (
             "referrer",
-            [NO, NO, NO, NO, OK, NO, NO, NO, NO, NO, NO, OK, OK],
+            [NO, NO, NO, NO, OK, NO, NO, NO, NO, NO, NO, OK, OK, NO, NO],
         ),
-        ("lw1", [NO, OK, NO, OK, NO, NO, NO, NO, OK, NO, OK, OK, OK]),
-        ("lw2", [NO, NO, NO, OK, NO, NO, NO, NO, NO, NO, OK, OK, OK]),
-        ("po", [OK, OK, OK, NO, NO, NO, NO, OK, OK, OK, NO, OK, OK]),
+        (
+            "lw1",
+            [NO, OK, NO, OK, NO, NO, NO, NO, OK, NO, OK, OK, OK, NO, NO],
+        ),
+        (
+            "lw2",
+            [NO, NO, NO, OK, NO, NO, NO, NO, NO, NO, OK, OK, OK, NO, NO],
+        ),
+        (
+            "po",
+            [OK, OK, OK, NO, NO, NO, NO, OK, OK, OK, NO, OK, OK, OK, OK],
+        ),
         (
             "analyst",
-            [OK, OK, OK, NO, NO, NO, NO, OK, OK, OK, NO, OK, OK],
+            [OK, OK, OK, NO, NO, NO, NO, OK, OK, OK, NO, OK, OK, NO, NO],
         ),
-        ("igo", [NO, NO, NO, NO, NO, OK, NO, NO, NO, NO, NO, OK, OK]),
+        (
+            "igo",
+            [NO, NO, NO, NO, NO, OK, NO, NO, NO, NO, NO, OK, OK, NO, NO],
+        ),
         (
             "admin",
-            [NO, NO, NO, NO, NO, NO, OK, NO, NO, NO, NO, OK, OK],
+            [NO, NO, NO, NO, NO, NO, OK, NO, NO, NO, NO, OK, OK, NO, NO],
         ),
     ];
     // The routes above are every declared GET route that needs a session (a route cannot

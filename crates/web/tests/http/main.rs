@@ -12,5 +12,6 @@ mod api;
 mod audit;
 mod families;
 mod ops;
+mod quarantine;
 mod session;
 mod templates;

@@ -9,7 +9,7 @@ async fn every_template_is_rendered_by_a_page() {
     let t = TestApp::new().await;
     t.assign_directly(1, "lw1").await;
     // (template, who, path, expected status, something only that template writes)
-    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 12] = [
+    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 13] = [
         (
             "layout.html",
             Some("po"),
@@ -79,6 +79,13 @@ async fn every_template_is_rendered_by_a_page() {
             "/audit",
             StatusCode::OK,
             "lines</caption>",
+        ),
+        (
+            "quarantine.html",
+            Some("po"),
+            "/quarantine",
+            StatusCode::OK,
+            "Rows not imported",
         ),
         (
             "users.html",
