@@ -6,8 +6,10 @@
 //! 1. **Standardise** ([`standardise`]): case, accents, punctuation, titles; forename
 //!    nicknames from an editable table (`data/nicknames.csv`); full names split; UK postcodes
 //!    with sector and district; addresses (St→street, Flat 2→2, house numbers); dates of birth
-//!    kept as written so typos compare; NHS/NI/UPN validated through `hearth-model`. Records
-//!    identical after standardisation are compared once.
+//!    kept as written so typos compare; NHS/NI/UPN validated through `hearth-model`;
+//!    placeholder names and dates ("NOT KNOWN", 01/01/1900: [`Placeholders`], an editable
+//!    list in `data/placeholders.toml`) treated as missing. Records identical after
+//!    standardisation are compared once, and their pairs written as one star per group.
 //! 2. **Block** ([`BlockingRule`]): several rules (identifiers; date of birth with name
 //!    phonetics; postcode with initial; names with district, birth year or house number; …)
 //!    generate candidate pairs by sorting keys, each pair once across rules, with a
@@ -67,6 +69,7 @@ mod link;
 pub mod metrics;
 mod model;
 mod people;
+pub mod placeholder;
 mod prepare;
 mod record;
 mod review;
@@ -81,6 +84,7 @@ mod train;
 pub use blocking::{BlockingReport, BlockingRule, RuleReport};
 pub use compare::{dob_level, level, parse_level, Comparison, COMPARISONS};
 pub use link::{link, Linkage};
+pub use placeholder::Placeholders;
 pub use model::{
     explain, probability, ComparisonParams, Contribution, LevelParams, ScoredPair, TrainedModel,
 };

@@ -23,10 +23,14 @@ pub struct Linkage {
     /// Number of people.
     pub people: usize,
     /// Links: scored pairs at or above the match threshold, not vetoed, whose records ended
-    /// in the same person (pairs of exact duplicate records included).
+    /// in the same person. Each pair of distinct records appears once, between the first input
+    /// record of each (it stands for all their exact duplicates); each exact duplicate is
+    /// paired once with its group's first record. Bounded by the candidate pairs plus the
+    /// records: never the square of a duplicate group.
     pub pairs: Vec<ScoredPair>,
     /// For a reviewer: pairs in the clerical-review band, vetoed pairs above it, and links the
-    /// clustering refused (conflicting identifiers or dates, or too little support).
+    /// clustering refused (conflicting identifiers or dates, or too little support); each
+    /// pair of distinct records once, between their first input records.
     pub review: Vec<ScoredPair>,
     /// The trained model.
     pub model: TrainedModel,
@@ -72,7 +76,7 @@ pub fn link(records: &[LinkRecord], settings: &Settings, constraints: &Constrain
         Some(t) => standardise::Nicknames::parse(t),
         None => standardise::Nicknames::shipped(),
     };
-    let mut prep = prepare::prepare(records, &nick);
+    let mut prep = prepare::prepare(records, &nick, &settings.placeholders);
     let n_in = records.len();
     laps.lap("prepare");
 

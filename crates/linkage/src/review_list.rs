@@ -1,8 +1,12 @@
-//! The review stage: the run's pairs in input-record terms. Each distinct pair stands for all
-//! pairs of its members; identical records are scored as the all-exact self pattern and are
-//! always links; links that clustering refused, pairs in the clerical-review band and vetoed
-//! pairs above it go to the review list. It does not choose which of them a reviewer sees
-//! first (that is the review queue's job, outside the engine's `link`).
+//! The review stage: the run's pairs in input-record terms. Each pair of distinct records
+//! stands for all pairs of their members and is written once, between the first input record
+//! of each (its representative); identical records are scored as the all-exact self pattern,
+//! are always links and are written as a star: each duplicate paired with its group's first
+//! record. So the output grows with the candidate pairs and the records, never with the square
+//! of a duplicate group (2,000 identical records give 1,999 pairs, not 1,999,000). Links that
+//! clustering refused, pairs in the clerical-review band and vetoed pairs above it go to the
+//! review list. It does not choose which of them a reviewer sees first (that is the review
+//! queue's job, outside the engine's `link`).
 
 use crate::compare;
 use crate::dedup::Distinct;
@@ -47,26 +51,20 @@ pub(crate) fn review(
         tf,
     } = run;
     let members = &distinct.members;
-    // Pairs in input-record terms: each distinct pair stands for all pairs of its members;
-    // identical duplicates are exact matches of each other.
-    let expand = |s: &ScoredPair| -> Vec<ScoredPair> {
-        let mut out = Vec::new();
-        for &x in &members[s.left as usize] {
-            for &y in &members[s.right as usize] {
-                let (l, r) = (x.min(y), x.max(y));
-                out.push(ScoredPair {
-                    left: l,
-                    right: r,
-                    ..*s
-                });
-            }
+    // Pairs in input-record terms: each pair of distinct records once, between their first
+    // input records (the pair stands for all pairs of their members).
+    let expand = |s: &ScoredPair| -> ScoredPair {
+        let (x, y) = (members[s.left as usize][0], members[s.right as usize][0]);
+        ScoredPair {
+            left: x.min(y),
+            right: x.max(y),
+            ..*s
         }
-        out
     };
     let (lo, hi) = review_band;
-    let mut pairs: Vec<ScoredPair> = links.par_iter().flat_map_iter(|s| expand(s)).collect();
-    // Duplicate groups: pairs among identical records, scored as the all-exact self pattern
-    // (never vetoed: identical records are one person by construction).
+    let mut pairs: Vec<ScoredPair> = links.par_iter().map(|s| expand(s)).collect();
+    // Duplicate groups: each duplicate paired with its group's first record, scored as the
+    // all-exact self pattern (never vetoed: identical records are one person by construction).
     let dup: Vec<ScoredPair> = members
         .par_iter()
         .enumerate()
@@ -75,17 +73,12 @@ pub(crate) fn review(
             let r = &prep.recs[d];
             let pattern = compare::compare(prep, r, r);
             let scored = score_pair(model, tf, false, (0, 0), pattern, r);
-            let mut out = Vec::new();
-            for x in 0..m.len() {
-                for y in x + 1..m.len() {
-                    out.push(ScoredPair {
-                        left: m[x],
-                        right: m[y],
-                        ..scored
-                    });
-                }
-            }
-            out
+            let first = m[0];
+            m[1..].iter().map(move |&y| ScoredPair {
+                left: first,
+                right: y,
+                ..scored
+            })
         })
         .collect();
     // Identical records are one person by construction: their pairs are always links.
@@ -103,7 +96,7 @@ pub(crate) fn review(
             (s.match_probability >= lo && s.match_probability <= hi)
                 || (s.vetoed && s.match_probability > hi)
         })
-        .flat_map(expand)
+        .map(expand)
         .chain(refused)
         .collect();
     review.par_sort_unstable_by(|a, b| (a.left, a.right).cmp(&(b.left, b.right)));
