@@ -84,10 +84,10 @@ mod train;
 pub use blocking::{BlockingReport, BlockingRule, RuleReport};
 pub use compare::{dob_level, level, parse_level, Comparison, COMPARISONS};
 pub use link::{link, Linkage};
-pub use placeholder::Placeholders;
 pub use model::{
     explain, probability, ComparisonParams, Contribution, LevelParams, ScoredPair, TrainedModel,
 };
+pub use placeholder::Placeholders;
 pub use record::LinkRecord;
 pub use review::review_queue;
 pub use score::vetoed;

@@ -92,7 +92,9 @@ pub enum SpecError {
         rows: String,
     },
     /// Record ids on more than one row.
-    #[error("{file}: record ids in column \"{column}\" must be unique, but these are repeated: {ids}")]
+    #[error(
+        "{file}: record ids in column \"{column}\" must be unique, but these are repeated: {ids}"
+    )]
     DuplicateId {
         /// The file.
         file: PathBuf,
@@ -370,11 +372,10 @@ pub fn run(spec_path: &Path, out_dir: &Path) -> Result<Summary, SpecError> {
             source_name: "settings.placeholders_file".into(),
             path: p.clone(),
         })?;
-        settings.placeholders =
-            Placeholders::parse(&text).map_err(|e| SpecError::ParseSpec {
-                path: p,
-                message: e.to_string(),
-            })?;
+        settings.placeholders = Placeholders::parse(&text).map_err(|e| SpecError::ParseSpec {
+            path: p,
+            message: e.to_string(),
+        })?;
     }
     let t1 = Instant::now();
     let linkage = link(&loaded.records, &settings, &Constraints::default());
@@ -405,4 +406,3 @@ pub fn run(spec_path: &Path, out_dir: &Path) -> Result<Summary, SpecError> {
         em: (linkage.model.em_iterations, linkage.model.converged),
     })
 }
-
