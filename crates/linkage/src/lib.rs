@@ -9,7 +9,8 @@
 //!    kept as written so typos compare; NHS/NI/UPN validated through `hearth-model`;
 //!    placeholder names and dates ("NOT KNOWN", 01/01/1900: [`Placeholders`], an editable
 //!    list in `data/placeholders.toml`) treated as missing. Records identical after
-//!    standardisation are compared once, and their pairs written as one star per group.
+//!    standardisation are compared once (a group of more than 16 is written as a star
+//!    around its first record, not every pair).
 //! 2. **Block** ([`BlockingRule`]): several rules (identifiers; date of birth with name
 //!    phonetics; postcode with initial; names with district, birth year or house number; …)
 //!    generate candidate pairs by sorting keys, each pair once across rules, with a

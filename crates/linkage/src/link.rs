@@ -23,14 +23,13 @@ pub struct Linkage {
     /// Number of people.
     pub people: usize,
     /// Links: scored pairs at or above the match threshold, not vetoed, whose records ended
-    /// in the same person. Each pair of distinct records appears once, between the first input
-    /// record of each (it stands for all their exact duplicates); each exact duplicate is
-    /// paired once with its group's first record. Bounded by the candidate pairs plus the
-    /// records: never the square of a duplicate group.
+    /// in the same person (pairs of exact duplicate records included). A group of more than 16
+    /// identical records is written as its first record: each duplicate paired once with it,
+    /// and it alone in the group's pairs with other records, so the list grows with the
+    /// records, never with the square of a group.
     pub pairs: Vec<ScoredPair>,
     /// For a reviewer: pairs in the clerical-review band, vetoed pairs above it, and links the
-    /// clustering refused (conflicting identifiers or dates, or too little support); each
-    /// pair of distinct records once, between their first input records.
+    /// clustering refused (conflicting identifiers or dates, or too little support).
     pub review: Vec<ScoredPair>,
     /// The trained model.
     pub model: TrainedModel,

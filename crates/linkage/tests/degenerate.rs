@@ -24,7 +24,10 @@ fn identical_records_give_pairs_linear_in_their_number() {
     assert_eq!(l.people, 2);
     assert_eq!(l.pairs.len(), 2 * 1999);
     assert_eq!(l.report.distinct_records, 2);
-    assert!(l.pairs.iter().all(|p| p.left == 0 || p.left == 2000));
+    assert!(
+        l.pairs.iter().all(|p| p.left == 0 || p.left == 2000),
+        "a star around each group's first record"
+    );
 }
 
 /// A population for the model to train on: 600 people, two records each (the second with a
