@@ -86,11 +86,12 @@ pub use blocking::{BlockingReport, BlockingRule, RuleReport};
 pub use compare::{dob_level, level, parse_level, Comparison, COMPARISONS};
 pub use link::{link, Linkage};
 pub use model::{
-    explain, probability, ComparisonParams, Contribution, LevelParams, ScoredPair, TrainedModel,
+    explain, probability, ComparisonParams, Contribution, EmSession, LevelParams, ScoredPair,
+    TrainedModel,
 };
 pub use placeholder::Placeholders;
 pub use record::LinkRecord;
-pub use review::review_queue;
+pub use review::{decision_worth, review_order, review_queue};
 pub use score::vetoed;
 pub use settings::{Constraints, Settings};
 pub use stable::{assign_stable_ids, IdChange, StableIds};

@@ -2,13 +2,43 @@
 //! order.
 //!
 //! [`crate::link`] puts forward every pair in the review band (and vetoed pairs above it);
-//! this module chooses among them once the people are known. It does not score or cluster
-//! (that happens before), store the queue or apply reviewers' decisions (the next run takes
-//! them as constraints).
+//! this module chooses among them once the people are known, and orders them by what a
+//! decision is worth ([`decision_worth`]). It does not score or cluster (that happens
+//! before), store the queue or apply reviewers' decisions (the next run takes them as
+//! constraints).
 
 use crate::model::ScoredPair;
 use std::cmp::Reverse;
 use std::collections::HashMap;
+
+/// What deciding a pair is worth: how uncertain the engine is (1 at probability 0.5, 0 at 0 or
+/// 1) times how many record pairs the answer settles — a "same person" joins the two people's
+/// records, `size_l × size_r` pairs of them; a "different people" keeps them apart. So a
+/// coin-flip between two people of three records each (9 pairs) comes before a coin-flip
+/// between two single records (1 pair), and both before a near-certain pair.
+pub fn decision_worth(match_probability: f64, size_l: usize, size_r: usize) -> f64 {
+    let p = match_probability.clamp(0.0, 1.0);
+    let uncertainty = 1.0 - (2.0 * p - 1.0).abs();
+    uncertainty * size_l as f64 * size_r as f64
+}
+
+/// Orders pairs for a reviewer, most worth deciding first ([`decision_worth`]); ties: the more
+/// likely match first, then by position. `pairs` gives each pair's probability and the sizes
+/// (records) of its two people; returns the positions in order.
+pub fn review_order(pairs: &[(f64, usize, usize)]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..pairs.len()).collect();
+    let worth: Vec<f64> = pairs
+        .iter()
+        .map(|&(p, a, b)| decision_worth(p, a, b))
+        .collect();
+    order.sort_by(|&x, &y| {
+        worth[y]
+            .total_cmp(&worth[x])
+            .then(pairs[y].0.total_cmp(&pairs[x].0))
+            .then(x.cmp(&y))
+    });
+    order
+}
 
 /// The pairs to put to a reviewer, from `candidates` (linkage's `review` pairs):
 ///
@@ -16,7 +46,7 @@ use std::collections::HashMap;
 ///   is already settled by stronger links;
 /// * one pair per two people, the most likely (ties: the pair of lowest record indices), so
 ///   a reviewer sees each question once;
-/// * in record order (by `left`, then `right`).
+/// * most worth deciding first ([`review_order`], with the people's sizes in records).
 ///
 /// `person_of[i]` is the person (e.g. the stable person ID) of record `i`.
 ///
@@ -38,9 +68,20 @@ pub fn review_queue<'a>(candidates: &'a [ScoredPair], person_of: &[u64]) -> Vec<
             *slot = p;
         }
     }
+    let mut size: HashMap<u64, usize> = HashMap::new();
+    for &p in person_of {
+        *size.entry(p).or_default() += 1;
+    }
     let mut queue: Vec<&ScoredPair> = best.into_values().collect();
     queue.sort_by_key(|p| (p.left, p.right));
-    queue
+    let keys: Vec<(f64, usize, usize)> = queue
+        .iter()
+        .map(|p| {
+            let (a, b) = (person_of[p.left as usize], person_of[p.right as usize]);
+            (p.match_probability, size[&a], size[&b])
+        })
+        .collect();
+    review_order(&keys).into_iter().map(|i| queue[i]).collect()
 }
 
 #[cfg(test)]
@@ -88,9 +129,27 @@ mod tests {
     }
 
     #[test]
-    fn the_queue_is_in_record_order() {
-        let candidates = [pair(4, 5, 0.7), pair(0, 5, 0.2), pair(2, 3, 0.5)];
-        let queue = review_queue(&candidates, &[0, 1, 2, 3, 4, 5]);
-        assert_eq!(ends(&queue), [(0, 5), (2, 3), (4, 5)]);
+    fn the_queue_puts_the_decisions_worth_most_first() {
+        // Records 0-2 are person 0 (three records), 3-5 person 1 (three), the rest single.
+        let person_of = [0, 0, 0, 1, 1, 1, 6, 7, 8, 9];
+        let candidates = [
+            pair(6, 7, 0.5),  // a coin-flip between single records: worth 1
+            pair(2, 3, 0.5),  // a coin-flip between two people of three: worth 9
+            pair(8, 9, 0.79), // less uncertain: worth 0.42
+            pair(0, 8, 0.6),  // 0.8 × 3 × 1 = 2.4
+        ];
+        let queue = review_queue(&candidates, &person_of);
+        assert_eq!(ends(&queue), [(2, 3), (0, 8), (6, 7), (8, 9)]);
+    }
+
+    #[test]
+    fn worth_is_greatest_at_even_odds_and_grows_with_the_people() {
+        assert_eq!(decision_worth(0.5, 1, 1), 1.0);
+        assert_eq!(decision_worth(0.0, 5, 5), 0.0);
+        assert_eq!(decision_worth(1.0, 5, 5), 0.0);
+        assert!(decision_worth(0.3, 1, 1) < decision_worth(0.45, 1, 1));
+        assert!((decision_worth(0.25, 2, 3) - 3.0).abs() < 1e-12);
+        // Ties: the more likely match first, then by position.
+        assert_eq!(review_order(&[(0.4, 1, 1), (0.6, 1, 1), (0.6, 1, 1)]), [1, 2, 0]);
     }
 }

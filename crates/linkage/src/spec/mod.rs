@@ -6,6 +6,7 @@
 
 use crate::blocking::BlockingReport;
 use crate::link::link;
+use crate::model::EmSession;
 use crate::placeholder::Placeholders;
 use crate::settings::{Constraints, Settings};
 use serde::Deserialize;
@@ -242,6 +243,8 @@ pub struct Summary {
     pub seconds: (f64, f64, f64),
     /// EM iterations and convergence.
     pub em: (usize, bool),
+    /// How each EM session ended, and why.
+    pub em_sessions: Vec<EmSession>,
 }
 
 impl fmt::Display for Summary {
@@ -283,6 +286,13 @@ impl fmt::Display for Summary {
             )?;
         }
         writeln!(f, "EM: {} iterations, converged: {}", self.em.0, self.em.1)?;
+        for s in &self.em_sessions {
+            writeln!(
+                f,
+                "  {} session ({} pairs): {} iterations; {}",
+                s.name, s.pairs, s.iterations, s.stopped
+            )?;
+        }
         writeln!(
             f,
             "threshold: probability {:.3} (weight {:.2}); {}",
@@ -404,5 +414,6 @@ pub fn run(spec_path: &Path, out_dir: &Path) -> Result<Summary, SpecError> {
             (t3 - t2).as_secs_f64(),
         ),
         em: (linkage.model.em_iterations, linkage.model.converged),
+        em_sessions: linkage.model.em_sessions.clone(),
     })
 }
