@@ -49,7 +49,7 @@ for case in ("identical%dk" % (n // 1000), "placeholder%dk" % (n // 1000)):
                 pc = "LS%d %d%s%s" % (rng.randrange(1, 30), rng.randrange(1, 10),
                                      rng.choice("ABDEFG"), rng.choice("ABDEFG"))
                 w.writerow([rid, "police", "NOT KNOWN", "NOT KNOWN", "1900-01-01", "",
-                            pc, "%d Station Road" % rng.randrange(1, 300), "", "", ""])
+                            pc, "%d Station Road" % (i + 1), "", "", ""])
                 tw.writerow(["all", rid, "degenerate-%d" % i])
 PY
 

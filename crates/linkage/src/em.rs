@@ -223,9 +223,8 @@ pub(crate) fn em_session(
         last_ll = ll;
         if delta < tol {
             report.converged = true;
-            report.stopped = format!(
-                "converged: no parameter moved more than {tol:e} in the last iteration"
-            );
+            report.stopped =
+                format!("converged: no parameter moved more than {tol:e} in the last iteration");
             return (m, prior, report);
         }
     }
@@ -484,7 +483,10 @@ mod tests {
         );
         assert!(report.converged, "{}", report.stopped);
         assert!(report.last_change < 1e-9);
-        assert!(report.last_log_likelihood_gain >= -1e-6, "EM never lowers the likelihood");
+        assert!(
+            report.last_log_likelihood_gain >= -1e-6,
+            "EM never lowers the likelihood"
+        );
         assert!((prior - 0.1).abs() < 0.01, "prior {prior}");
         assert!((m[2][1] - 0.9).abs() < 0.02, "m dob exact {}", m[2][1]);
         assert!((m[2][3] - 0.1).abs() < 0.02, "m dob one digit {}", m[2][3]);

@@ -150,6 +150,9 @@ mod tests {
         assert!(decision_worth(0.3, 1, 1) < decision_worth(0.45, 1, 1));
         assert!((decision_worth(0.25, 2, 3) - 3.0).abs() < 1e-12);
         // Ties: the more likely match first, then by position.
-        assert_eq!(review_order(&[(0.4, 1, 1), (0.6, 1, 1), (0.6, 1, 1)]), [1, 2, 0]);
+        assert_eq!(
+            review_order(&[(0.4, 1, 1), (0.6, 1, 1), (0.6, 1, 1)]),
+            [1, 2, 0]
+        );
     }
 }
