@@ -40,6 +40,7 @@ pub struct TrainedModel {
     /// Whether EM converged within the iteration limit.
     pub converged: bool,
     /// How each EM session ended (iterations, the last change, why it stopped).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub em_sessions: Vec<EmSession>,
     /// Match threshold as a probability (pairs at or above it are links).
     pub threshold_probability: f64,

@@ -15,6 +15,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+mod decisions;
 mod output;
 mod read;
 
@@ -208,6 +209,10 @@ pub struct SpecSettings {
     /// A list of placeholder names and dates of birth (treated as missing) replacing the
     /// shipped `crates/linkage/data/placeholders.toml` (relative to the spec).
     pub placeholders_file: Option<PathBuf>,
+    /// Reviewers' decisions (relative to the spec): a CSV
+    /// `source_l,record_id_l,source_r,record_id_r,same`, applied as must-links and
+    /// cannot-links.
+    pub decisions_file: Option<PathBuf>,
 }
 
 /// A link spec.
@@ -387,8 +392,12 @@ pub fn run(spec_path: &Path, out_dir: &Path) -> Result<Summary, SpecError> {
             message: e.to_string(),
         })?;
     }
+    let constraints = match &s.decisions_file {
+        Some(df) => decisions::read_decisions(&base.join(df), &loaded.records)?,
+        None => Constraints::default(),
+    };
     let t1 = Instant::now();
-    let linkage = link(&loaded.records, &settings, &Constraints::default());
+    let linkage = link(&loaded.records, &settings, &constraints);
     let t2 = Instant::now();
     std::fs::create_dir_all(out_dir).map_err(|source| SpecError::Write {
         path: out_dir.to_owned(),

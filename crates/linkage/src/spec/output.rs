@@ -1,4 +1,5 @@
-//! Writing a spec run's outputs: `clusters.csv`, `pairs.csv`, `review.csv`, `model.json`.
+//! Writing a spec run's outputs: `clusters.csv`, `pairs.csv`, `review.csv`, `queue.csv`,
+//! `model.json`.
 
 use super::read::KEY_SEP;
 use super::SpecError;
@@ -72,7 +73,37 @@ pub(super) fn write_outputs(
         })
     };
     write_pairs("pairs.csv", &linkage.pairs)?;
-    write_pairs("review.csv", &linkage.review)
+    write_pairs("review.csv", &linkage.review)?;
+    // The review queue: one pair per two people, the decisions worth most first.
+    let person_of: Vec<u64> = linkage.person_of.iter().map(|&p| p as u64).collect();
+    let mut size = vec![0usize; linkage.people];
+    for &p in &linkage.person_of {
+        size[p as usize] += 1;
+    }
+    let queue = crate::review::review_queue(&linkage.review, &person_of);
+    w("queue.csv", &|b| {
+        writeln!(
+            b,
+            "rank,source_l,record_id_l,source_r,record_id_r,match_probability,match_weight,records_l,records_r,worth"
+        )?;
+        for (n, p) in queue.iter().enumerate() {
+            let (a, c) = (
+                size[linkage.person_of[p.left as usize] as usize],
+                size[linkage.person_of[p.right as usize] as usize],
+            );
+            writeln!(
+                b,
+                "{},{},{},{:.6},{:.3},{a},{c},{:.4}",
+                n + 1,
+                labels[p.left as usize],
+                labels[p.right as usize],
+                p.match_probability,
+                p.match_weight,
+                crate::review::decision_worth(p.match_probability, a, c)
+            )?;
+        }
+        Ok(())
+    })
 }
 
 fn field(s: &str) -> String {
