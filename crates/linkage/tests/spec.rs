@@ -194,3 +194,59 @@ fn a_placeholder_list_can_replace_the_shipped_one() {
         "placeholders are missing values: nothing to compare them on"
     );
 }
+
+#[test]
+fn reviewers_decisions_are_applied_and_the_queue_is_written() {
+    let d = tempfile::tempdir().unwrap();
+    let mut csv = String::from("id,first,last,born,pc\n");
+    for i in 0..3 {
+        csv.push_str(&format!("a{i},Ann,Quimby,03/04/2012,LS1 4AB\n"));
+    }
+    csv.push_str("b,Bob,Zed,01/01/1980,M1 1AE\n");
+    write(d.path(), "p.csv", &csv);
+    write(
+        d.path(),
+        "decisions.csv",
+        "source_l,record_id_l,source_r,record_id_r,same\ns,a0,s,a1,false\ns,a2,s,b,yes\n",
+    );
+    write(
+        d.path(),
+        "t.toml",
+        &format!(
+            "[settings]\ndecisions_file = \"decisions.csv\"\n{}",
+            spec("born", "p.csv")
+        ),
+    );
+    let out = d.path().join("out");
+    let s = run(&d.path().join("t.toml"), &out).unwrap();
+    let clusters = fs::read_to_string(out.join("clusters.csv")).unwrap();
+    let person = |id: &str| {
+        clusters
+            .lines()
+            .find(|l| l.starts_with(&format!("s,{id},")))
+            .unwrap()
+            .rsplit(',')
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    assert_ne!(person("a0"), person("a1"), "cannot-link honoured");
+    assert_eq!(person("a2"), person("b"), "must-link honoured");
+    assert!(s.people >= 2);
+    let queue = fs::read_to_string(out.join("queue.csv")).unwrap();
+    assert!(queue.starts_with("rank,source_l,record_id_l,source_r,record_id_r,"));
+
+    write(
+        d.path(),
+        "decisions.csv",
+        "source_l,record_id_l,source_r,record_id_r,same\ns,a0,s,zz,false\n",
+    );
+    let e = run(&d.path().join("t.toml"), &out).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "{}: row 2: no record \"zz\" in source \"s\"",
+            d.path().join("decisions.csv").display()
+        )
+    );
+}
