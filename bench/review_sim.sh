@@ -3,7 +3,8 @@
 # (`queue.csv` of `hearth link --spec`: one pair per two people, the decisions worth most
 # first) from the truth; after each batch the engine re-links with every decision so far.
 # Prints accuracy (pairwise from pairs.csv; clusters) against the number of pairs decided.
-# Usage: bench/review_sim.sh [CASES...] (default: febrl4 borough20k gen20k)
+# Usage: bench/review_sim.sh [CASES...] (default: febrl4 borough20k gen20k hard20k; hardNk =
+#        linkage_gen.py's hard tail)
 #        STEPS=0,50,100,200,500,1000,2000 (cumulative pairs decided)
 # HEARTH_BIN: the hearth binary (for `hearth synth`; default target/release/hearth, else
 # target/debug/hearth); linking uses the link_spec example (= `hearth link --spec`), built here.
@@ -34,7 +35,7 @@ ni_number = "ni"
 upn = "upn"'
 printf "| case | pairs decided | records | records reviewed | queue | pairs P | pairs R | pairs F1 | clusters P | clusters R | clusters F1 |\n"
 printf "|---|---|---|---|---|---|---|---|---|---|---|\n"
-for c in ${@:-febrl4 borough20k gen20k}; do
+for c in ${@:-febrl4 borough20k gen20k hard20k}; do
   d=$OUT/$c; mkdir -p "$d/in"
   case $c in
     febrl4)
@@ -64,6 +65,11 @@ T
     gen*)
       people=${c#gen}; people=${people/k/000}
       python3 linkage_gen.py "$people" 1 "$d/in" 2>/dev/null
+      echo "$SPEC_ALL" > "$d/in/spec.toml"
+      ;;
+    hard*) # linkage_gen.py with the hard tail (see its docstring)
+      people=${c#hard}; people=${people/k/000}
+      python3 linkage_gen.py "$people" 1 "$d/in" hard 2>/dev/null
       echo "$SPEC_ALL" > "$d/in/spec.toml"
       ;;
   esac
