@@ -7,7 +7,8 @@
 #        linkage_gen.py's hard tail)
 #        STEPS=0,50,100,200,500,1000,2000 (cumulative pairs decided)
 # HEARTH_BIN: the hearth binary (for `hearth synth`; default target/release/hearth, else
-# target/debug/hearth); linking uses the link_spec example (= `hearth link --spec`), built here.
+# target/debug/hearth); linking uses the link_spec example (= `hearth link --spec`), built here
+# unless LINK_BIN names a link_spec binary to measure.
 # Outputs in bench/out/review/.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -15,8 +16,12 @@ ROOT=$(pwd)/..
 OUT=$ROOT/bench/out/review
 STEPS=${STEPS:-0,50,100,200,500,1000,2000}
 mkdir -p "$OUT"
-(cd "$ROOT" && cargo build --release -q -p hearth-linkage --example link_spec)
-LINK=$ROOT/target/release/examples/link_spec
+if [ -n "${LINK_BIN:-}" ]; then
+  LINK=$LINK_BIN
+else
+  (cd "$ROOT" && cargo build --release -q -p hearth-linkage --example link_spec)
+  LINK=$ROOT/target/release/examples/link_spec
+fi
 HEARTH=${HEARTH_BIN:-$ROOT/target/release/hearth}
 [ -x "$HEARTH" ] || HEARTH=$ROOT/target/debug/hearth
 SPEC_ALL='[[source]]
