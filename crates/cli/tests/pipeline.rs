@@ -335,8 +335,9 @@ fn reviewers_decide_uncertain_pairs_and_the_next_link_applies_them() {
                 .filter_map(|w| w.parse().ok())
                 .collect();
             let records = (sizes[0] * sizes[1]) as f64;
+            let vetoed = l.contains("(vetoed)");
             (
-                hearth_linkage::decision_worth(p, sizes[0], sizes[1]),
+                hearth_linkage::decision_worth(p, vetoed, sizes[0], sizes[1]),
                 0.0011 * records,
             )
         })

@@ -16,20 +16,28 @@ use std::collections::HashMap;
 /// records, `size_l × size_r` pairs of them; a "different people" keeps them apart. So a
 /// coin-flip between two people of three records each (9 pairs) comes before a coin-flip
 /// between two single records (1 pair), and both before a near-certain pair.
-pub fn decision_worth(match_probability: f64, size_l: usize, size_r: usize) -> f64 {
-    let p = match_probability.clamp(0.0, 1.0);
+///
+/// A vetoed pair (plainly different forenames or dates of birth, no agreeing identifier:
+/// twins, or one person whose forename was replaced) counts as a coin-flip whatever its
+/// probability: the evidence says "same", the rule says "never without a person".
+pub fn decision_worth(match_probability: f64, vetoed: bool, size_l: usize, size_r: usize) -> f64 {
+    let p = if vetoed {
+        0.5
+    } else {
+        match_probability.clamp(0.0, 1.0)
+    };
     let uncertainty = 1.0 - (2.0 * p - 1.0).abs();
     uncertainty * size_l as f64 * size_r as f64
 }
 
 /// Orders pairs for a reviewer, most worth deciding first ([`decision_worth`]); ties: the more
-/// likely match first, then by position. `pairs` gives each pair's probability and the sizes
-/// (records) of its two people; returns the positions in order.
-pub fn review_order(pairs: &[(f64, usize, usize)]) -> Vec<usize> {
+/// likely match first, then by position. `pairs` gives each pair's probability, whether it is
+/// vetoed and the sizes (records) of its two people; returns the positions in order.
+pub fn review_order(pairs: &[(f64, bool, usize, usize)]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..pairs.len()).collect();
     let worth: Vec<f64> = pairs
         .iter()
-        .map(|&(p, a, b)| decision_worth(p, a, b))
+        .map(|&(p, v, a, b)| decision_worth(p, v, a, b))
         .collect();
     order.sort_by(|&x, &y| {
         worth[y]
@@ -74,11 +82,11 @@ pub fn review_queue<'a>(candidates: &'a [ScoredPair], person_of: &[u64]) -> Vec<
     }
     let mut queue: Vec<&ScoredPair> = best.into_values().collect();
     queue.sort_by_key(|p| (p.left, p.right));
-    let keys: Vec<(f64, usize, usize)> = queue
+    let keys: Vec<(f64, bool, usize, usize)> = queue
         .iter()
         .map(|p| {
             let (a, b) = (person_of[p.left as usize], person_of[p.right as usize]);
-            (p.match_probability, size[&a], size[&b])
+            (p.match_probability, p.vetoed, size[&a], size[&b])
         })
         .collect();
     review_order(&keys).into_iter().map(|i| queue[i]).collect()
@@ -144,14 +152,17 @@ mod tests {
 
     #[test]
     fn worth_is_greatest_at_even_odds_and_grows_with_the_people() {
-        assert_eq!(decision_worth(0.5, 1, 1), 1.0);
-        assert_eq!(decision_worth(0.0, 5, 5), 0.0);
-        assert_eq!(decision_worth(1.0, 5, 5), 0.0);
-        assert!(decision_worth(0.3, 1, 1) < decision_worth(0.45, 1, 1));
-        assert!((decision_worth(0.25, 2, 3) - 3.0).abs() < 1e-12);
+        let f = false;
+        assert_eq!(decision_worth(0.5, f, 1, 1), 1.0);
+        assert_eq!(decision_worth(0.0, f, 5, 5), 0.0);
+        assert_eq!(decision_worth(1.0, f, 5, 5), 0.0);
+        assert!(decision_worth(0.3, f, 1, 1) < decision_worth(0.45, f, 1, 1));
+        assert!((decision_worth(0.25, f, 2, 3) - 3.0).abs() < 1e-12);
+        // A vetoed pair the model calls a match is a coin-flip between evidence and rule.
+        assert_eq!(decision_worth(0.999, true, 2, 2), 4.0);
         // Ties: the more likely match first, then by position.
         assert_eq!(
-            review_order(&[(0.4, 1, 1), (0.6, 1, 1), (0.6, 1, 1)]),
+            review_order(&[(0.4, f, 1, 1), (0.6, f, 1, 1), (0.6, f, 1, 1)]),
             [1, 2, 0]
         );
     }

@@ -63,9 +63,23 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 })
                 .collect();
             let people = |r: RecordId| person.get(&r.0).map_or(1, |p| size[p]);
-            let keys: Vec<(f64, usize, usize)> = pending
+            // A vetoed pair's explanation has a "veto" line.
+            let vetoed = |e: &str| {
+                serde_json::from_str::<Vec<serde_json::Value>>(e)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|l| l["comparison"] == "veto")
+            };
+            let keys: Vec<(f64, bool, usize, usize)> = pending
                 .iter()
-                .map(|p| (p.match_probability, people(p.record_l), people(p.record_r)))
+                .map(|p| {
+                    (
+                        p.match_probability,
+                        vetoed(&p.explanation),
+                        people(p.record_l),
+                        people(p.record_r),
+                    )
+                })
                 .collect();
             let order = hearth_linkage::review_order(&keys);
             let shown: Vec<usize> = order.into_iter().take(limit).collect();
@@ -89,14 +103,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             for (n, &i) in shown.iter().enumerate() {
                 let p = &pending[i];
                 println!(
-                    "{}. {} and {}: match probability {:.3}, weight {:+.2}; people of {} and {} records",
+                    "{}. {} and {}: match probability {:.3}, weight {:+.2}{}; people of {} and {} records",
                     n + 1,
                     place(p.record_l),
                     place(p.record_r),
                     p.match_probability,
                     p.match_weight,
-                    keys[i].1,
-                    keys[i].2
+                    if keys[i].1 { " (vetoed)" } else { "" },
+                    keys[i].2,
+                    keys[i].3
                 );
                 let lines: Vec<serde_json::Value> =
                     serde_json::from_str(&p.explanation).unwrap_or_default();
