@@ -507,6 +507,35 @@ mod tests {
     }
 
     #[test]
+    fn a_session_stopped_at_its_limit_says_what_still_moved_and_why() {
+        let u: Table = std::array::from_fn(m_seed_uniform);
+        let (m_pat, u_pat) = (pack(&[1, 1, 1, 1, 1]), pack(&[6, 5, 5, 2, 7]));
+        let pats = vec![(m_pat, 100), (u_pat, 900), (pack(&[1, 5, 1, 1, 7]), 50)];
+        let active = [true; N_COMP];
+        let limits = |max_iter| EmLimits {
+            max_iter,
+            tol: 1e-12,
+        };
+        let (_, _, short) = em_session(&pats, &u, &active, &active, &m_seed(), 0.5, limits(2));
+        assert!(!short.converged);
+        assert_eq!(short.iterations, 2);
+        assert!(short.last_change > 1e-12);
+        assert!(
+            short
+                .stopped
+                .starts_with("not converged: stopped at the limit of 2 iterations while ")
+                && short.stopped.contains(&short.last_change_in)
+                && short.stopped.contains("log-likelihood gained"),
+            "{}",
+            short.stopped
+        );
+        // Given room, the same session converges, and EM never lowered its likelihood.
+        let (_, _, long) = em_session(&pats, &u, &active, &active, &m_seed(), 0.5, limits(5000));
+        assert!(long.converged, "{}", long.stopped);
+        assert!(long.log_likelihood >= short.log_likelihood);
+    }
+
+    #[test]
     fn labelled_matches_refine_m_and_keep_rows_summing_to_one() {
         use crate::compare::DOB;
         let nl = COMPARISONS[DOB].levels.len();
