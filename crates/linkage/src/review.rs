@@ -11,11 +11,11 @@ use crate::model::ScoredPair;
 use std::cmp::Reverse;
 use std::collections::HashMap;
 
-/// What deciding a pair is worth: how uncertain the engine is (1 at probability 0.5, 0 at 0 or
-/// 1) times how many record pairs the answer settles — a "same person" joins the two people's
-/// records, `size_l × size_r` pairs of them; a "different people" keeps them apart. So a
-/// coin-flip between two people of three records each (9 pairs) comes before a coin-flip
-/// between two single records (1 pair), and both before a near-certain pair.
+/// What deciding a pair is worth: how uncertain the engine is (1 at probability 0.5, 0 at 0
+/// or at 1) times how many record pairs the answer settles — a "same person" joins the two
+/// people's records, `size_l × size_r` pairs of them; a "different people" keeps them apart.
+/// So a coin-flip between two people of three records each (9 pairs) comes before a
+/// coin-flip between two single records (1 pair), and both before a near-certain pair.
 ///
 /// A vetoed pair (plainly different forenames or dates of birth, no agreeing identifier:
 /// twins, or one person whose forename was replaced) counts as a coin-flip whatever its
