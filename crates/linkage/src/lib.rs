@@ -93,7 +93,7 @@ pub use model::{
 };
 pub use placeholder::Placeholders;
 pub use record::LinkRecord;
-pub use review::{decision_worth, review_order, review_queue};
+pub use review::{review_order, review_queue};
 pub use score::vetoed;
 pub use settings::{Constraints, Settings};
 pub use stable::{assign_stable_ids, IdChange, StableIds};

@@ -3,7 +3,7 @@
 //!
 //! [`crate::link`] puts forward every pair in the review band (and vetoed pairs above it);
 //! this module chooses among them once the people are known, and orders them by what a
-//! decision is worth ([`decision_worth`]). It does not score or cluster (that happens
+//! decision is worth ([`review_order`]). It does not score or cluster (that happens
 //! before), store the queue or apply reviewers' decisions (the next run takes them as
 //! constraints).
 
@@ -11,38 +11,24 @@ use crate::model::ScoredPair;
 use std::cmp::Reverse;
 use std::collections::HashMap;
 
-/// What deciding a pair is worth: how uncertain the engine is (1 at probability 0.5, 0 at 0
-/// or at 1) times how many record pairs the answer settles — a "same person" joins the two
-/// people's records, `size_l × size_r` pairs of them; a "different people" keeps them apart.
-/// So a coin-flip between two people of three records each (9 pairs) comes before a
-/// coin-flip between two single records (1 pair), and both before a near-certain pair.
+/// Orders pairs for a reviewer, the decisions worth most first. Every queued pair is between
+/// two people today, so only a "same person" answer changes anything: a decision is worth
+/// about the chance that the answer is "same". So: pairs the model calls likelier first; a
+/// vetoed pair (plainly different forenames or dates of birth, no agreeing identifier — mostly
+/// siblings, sometimes a replaced forename) after every pair that is not, since its
+/// probability overstates that chance; ties: the more records the answer would join
+/// (`size_l × size_r`), then by position. Measured against other orders (uncertainty ×
+/// records joined, probability × records) with a simulated reviewer: bench/RESULTS.md.
 ///
-/// A vetoed pair (plainly different forenames or dates of birth, no agreeing identifier:
-/// twins, or one person whose forename was replaced) counts as a coin-flip whatever its
-/// probability: the evidence says "same", the rule says "never without a person".
-pub fn decision_worth(match_probability: f64, vetoed: bool, size_l: usize, size_r: usize) -> f64 {
-    let p = if vetoed {
-        0.5
-    } else {
-        match_probability.clamp(0.0, 1.0)
-    };
-    let uncertainty = 1.0 - (2.0 * p - 1.0).abs();
-    uncertainty * size_l as f64 * size_r as f64
-}
-
-/// Orders pairs for a reviewer, most worth deciding first ([`decision_worth`]); ties: the more
-/// likely match first, then by position. `pairs` gives each pair's probability, whether it is
-/// vetoed and the sizes (records) of its two people; returns the positions in order.
+/// `pairs` gives each pair's probability, whether it is vetoed and the sizes (records) of its
+/// two people; returns the positions in order.
 pub fn review_order(pairs: &[(f64, bool, usize, usize)]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..pairs.len()).collect();
-    let worth: Vec<f64> = pairs
-        .iter()
-        .map(|&(p, v, a, b)| decision_worth(p, v, a, b))
-        .collect();
     order.sort_by(|&x, &y| {
-        worth[y]
-            .total_cmp(&worth[x])
-            .then(pairs[y].0.total_cmp(&pairs[x].0))
+        let ((px, vx, ax, bx), (py, vy, ay, by)) = (pairs[x], pairs[y]);
+        vx.cmp(&vy)
+            .then(py.total_cmp(&px))
+            .then((ay * by).cmp(&(ax * bx)))
             .then(x.cmp(&y))
     });
     order
@@ -54,7 +40,7 @@ pub fn review_order(pairs: &[(f64, bool, usize, usize)]) -> Vec<usize> {
 ///   is already settled by stronger links;
 /// * one pair per two people, the most likely (ties: the pair of lowest record indices), so
 ///   a reviewer sees each question once;
-/// * most worth deciding first ([`review_order`], with the people's sizes in records).
+/// * the decisions worth most first ([`review_order`], with the people's sizes in records).
 ///
 /// `person_of[i]` is the person (e.g. the stable person ID) of record `i`.
 ///
@@ -140,30 +126,30 @@ mod tests {
     fn the_queue_puts_the_decisions_worth_most_first() {
         // Records 0-2 are person 0 (three records), 3-5 person 1 (three), the rest single.
         let person_of = [0, 0, 0, 1, 1, 1, 6, 7, 8, 9];
+        let mut vetoed = pair(0, 9, 0.99);
+        vetoed.vetoed = true;
         let candidates = [
-            pair(6, 7, 0.5),  // a coin-flip between single records: worth 1
-            pair(2, 3, 0.5),  // a coin-flip between two people of three: worth 9
-            pair(8, 9, 0.79), // less uncertain: worth 0.42
-            pair(0, 8, 0.6),  // 0.8 × 3 × 1 = 2.4
+            pair(6, 7, 0.5),
+            pair(2, 3, 0.5), // as likely, and joins 9 record pairs, not 1
+            pair(8, 9, 0.7),
+            vetoed, // likelier, but vetoed: after the rest
+            pair(0, 8, 0.3),
         ];
         let queue = review_queue(&candidates, &person_of);
-        assert_eq!(ends(&queue), [(2, 3), (0, 8), (6, 7), (8, 9)]);
+        assert_eq!(ends(&queue), [(8, 9), (2, 3), (6, 7), (0, 8), (0, 9)]);
     }
 
     #[test]
-    fn worth_is_greatest_at_even_odds_and_grows_with_the_people() {
+    fn ties_go_to_the_pair_earlier_in_the_list() {
         let f = false;
-        assert_eq!(decision_worth(0.5, f, 1, 1), 1.0);
-        assert_eq!(decision_worth(0.0, f, 5, 5), 0.0);
-        assert_eq!(decision_worth(1.0, f, 5, 5), 0.0);
-        assert!(decision_worth(0.3, f, 1, 1) < decision_worth(0.45, f, 1, 1));
-        assert!((decision_worth(0.25, f, 2, 3) - 3.0).abs() < 1e-12);
-        // A vetoed pair the model calls a match is a coin-flip between evidence and rule.
-        assert_eq!(decision_worth(0.999, true, 2, 2), 4.0);
-        // Ties: the more likely match first, then by position.
         assert_eq!(
-            review_order(&[(0.4, f, 1, 1), (0.6, f, 1, 1), (0.6, f, 1, 1)]),
-            [1, 2, 0]
+            review_order(&[
+                (0.4, f, 1, 1),
+                (0.6, f, 1, 1),
+                (0.6, f, 1, 1),
+                (0.9, true, 1, 1)
+            ]),
+            [1, 2, 0, 3]
         );
     }
 }

@@ -12,9 +12,10 @@ pub struct Args {
 
 #[derive(clap::Subcommand)]
 enum ReviewCommand {
-    /// Pairs waiting for a decision, those whose answer settles most first (how uncertain the
-    /// pair is × the records of the two people), each with its files and rows and the weight
-    /// each comparison contributed. Shows files, rows and comparison levels, not identifiers.
+    /// Pairs waiting for a decision, the decisions worth most first (likelier matches first,
+    /// vetoed pairs after the rest, ties to the pair joining more records), each with its
+    /// files and rows and the weight each comparison contributed. Shows files, rows and
+    /// comparison levels, not identifiers.
     List {
         #[command(flatten)]
         store: super::StoreArg,
@@ -97,7 +98,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 None => format!("record {}", r.0),
             };
             println!(
-                "{} pairs waiting for review, those whose answer settles most first",
+                "{} pairs waiting for review, the decisions worth most first",
                 pending.len()
             );
             for (n, &i) in shown.iter().enumerate() {

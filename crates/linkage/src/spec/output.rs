@@ -84,7 +84,7 @@ pub(super) fn write_outputs(
     w("queue.csv", &|b| {
         writeln!(
             b,
-            "rank,source_l,record_id_l,source_r,record_id_r,match_probability,match_weight,vetoed,records_l,records_r,worth"
+            "rank,source_l,record_id_l,source_r,record_id_r,match_probability,match_weight,vetoed,records_l,records_r"
         )?;
         for (n, p) in queue.iter().enumerate() {
             let (a, c) = (
@@ -93,14 +93,13 @@ pub(super) fn write_outputs(
             );
             writeln!(
                 b,
-                "{},{},{},{:.6},{:.3},{},{a},{c},{:.4}",
+                "{},{},{},{:.6},{:.3},{},{a},{c}",
                 n + 1,
                 labels[p.left as usize],
                 labels[p.right as usize],
                 p.match_probability,
                 p.match_weight,
                 p.vetoed,
-                crate::review::decision_worth(p.match_probability, p.vetoed, a, c)
             )?;
         }
         Ok(())
