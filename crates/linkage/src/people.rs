@@ -99,14 +99,21 @@ pub(crate) fn cluster<'s>(
         let ids_agree = compare::IDENTIFIERS
             .clone()
             .any(|k| compare::level(s.pattern, k) == 1);
-        let all_else_exact = [
-            compare::GIVEN,
-            compare::FAMILY,
-            compare::DOB,
-            compare::ADDRESS,
-        ]
-        .into_iter()
-        .all(|k| compare::level(s.pattern, k) == 1)
+        // One person registered twice: the pair's own identifiers differ and everything else
+        // agrees exactly. (A pair without a differing identifier never lifts the guard, so a
+        // record without identifiers cannot chain two numbers together.)
+        let ids_differ = compare::IDENTIFIERS
+            .clone()
+            .any(|k| compare::level(s.pattern, k) >= 2);
+        let all_else_exact = ids_differ
+            && [
+                compare::GIVEN,
+                compare::FAMILY,
+                compare::DOB,
+                compare::ADDRESS,
+            ]
+            .into_iter()
+            .all(|k| compare::level(s.pattern, k) == 1)
             && compare::level(s.pattern, 3) != 2; // sex not different
         cl.link(s.left, s.right, ids_agree, all_else_exact);
     }
