@@ -2,8 +2,9 @@
 //!
 //! Links are taken in descending weight. A union-find merges the two records' clusters only
 //! if (1) the clusters do not conflict — different valid NHS numbers, NI numbers or UPNs
-//! (unless the linking pair agrees exactly on names, full date of birth and address: one
-//! person registered twice, under a temporary NHS number or a reissued UPN),
+//! (unless the linking pair's own identifiers differ and it agrees exactly on names, full
+//! date of birth and address: one person registered twice, under a temporary NHS number or a
+//! reissued UPN),
 //! no compatible date of birth (exact, day/month swap or one digit off; checked when a cluster
 //! already has several records, unless the linking pair shares an identifier exactly — for two
 //! single records the pair's own score has already weighed the dates), two records of a

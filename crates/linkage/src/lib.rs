@@ -29,8 +29,9 @@
 //!    conflicting clusters (different NHS/NI/UPN, incompatible dates of birth, reviewers'
 //!    cannot-links, two records of a deduplicated source) and merges of clusters that most
 //!    of their compared pairs do not support; reviewers' must-links first. Different
-//!    identifiers do not stop a link that agrees exactly on names, full date of birth and
-//!    address (one person registered twice: a temporary NHS number, a reissued UPN).
+//!    identifiers do not stop a link whose own identifiers differ while it agrees exactly on
+//!    names, full date of birth and address (one person registered twice: a temporary NHS
+//!    number, a reissued UPN).
 //! 6. **Stable IDs** ([`assign_stable_ids`]): previous person IDs kept, merges and splits
 //!    reported.
 //!
