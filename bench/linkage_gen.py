@@ -5,6 +5,13 @@ nhs,ni,upn) and DIR/truth.csv (source,record_id,entity). Households share surnam
 and postcode; twins share a date of birth; some fathers and sons share a forename; records
 carry typos, nicknames, swapped names, day/month swaps, missing dates, old addresses and
 exact duplicate rows (schools: one row per term). Deterministic for a seed.
+
+With a fourth argument `hard` (issue #15's hard tail) it adds, with the usual traits unchanged:
+police records without a date of birth that also carry a name typo and the address from before
+a move; a second health record under a second (temporary) NHS number and a second school record
+under a reissued UPN, everything else exactly as the first; a forename replaced entirely (a
+name the person goes by); a postcode written only inside the address.
+Usage: linkage_gen.py PEOPLE SEED OUT_DIR [hard]
 """
 import csv
 import random
@@ -71,8 +78,9 @@ def surname(rng):
     return rng.choice(SYL_A) + rng.choice(SYL_B)
 
 
-def main(people, seed, out):
+def main(people, seed, out, hard=False):
     rng = random.Random(seed)
+    hrng = random.Random(seed + 1000)  # the hard tail's own draws: the usual traits are unchanged
     persons = []
     pid = 0
     while pid < people:
@@ -157,10 +165,37 @@ def main(people, seed, out):
                            ni=p["ni"] if src == "dwp" and p["ni"] else "",
                            upn=p["upn"] if src == "schools" and rng.random() < 0.97 else "")
                 if src == "schools": dup_row = row
-            n += 1
-            rid = "r%d" % n
-            rows.append(dict(record_id=rid, **row))
-            truth.append(("all", rid, p["id"]))
+            extra = []
+            if hard:
+                row = dict(row)
+                if src == "police" and row["dob"] == "" and hrng.random() < 0.5:
+                    # No date of birth, a name typo and the address from before a move.
+                    if hrng.random() < 0.5:
+                        row["given_name"] = typo(hrng, row["given_name"].lower()).title()
+                    else:
+                        row["family_name"] = typo(hrng, row["family_name"].lower()).title()
+                    (hn, st, kind), opc = p["old"]
+                    row["address"] = "%d %s %s" % (hn, st.title(), kind[0])
+                    row["postcode"] = opc
+                if hrng.random() < 0.02:
+                    # A forename replaced entirely (a name the person goes by).
+                    pool = GIVEN_M if p["sex"] == "M" else GIVEN_F
+                    row["given_name"] = hrng.choice([x for x in pool if x != p["g"]]).title()
+                if row["postcode"] and row["address"] and hrng.random() < 0.04:
+                    # The postcode only inside the address.
+                    row["address"] = row["address"] + ", " + row["postcode"]
+                    row["postcode"] = ""
+                if src == "health" and row["nhs"] and hrng.random() < 0.1:
+                    # Registered twice: a temporary NHS number, all else the same.
+                    extra.append(dict(row, nhs=nhs(hrng)))
+                if src == "schools" and row["upn"] and hrng.random() < 0.1:
+                    # A reissued UPN, all else the same.
+                    extra.append(dict(row, upn=upn(hrng)))
+            for r_ in [row] + extra:
+                n += 1
+                rid = "r%d" % n
+                rows.append(dict(record_id=rid, **r_))
+                truth.append(("all", rid, p["id"]))
     import os
     os.makedirs(out, exist_ok=True)
     cols = ["record_id", "source", "given_name", "family_name", "dob", "sex", "postcode", "address", "nhs", "ni", "upn"]
@@ -176,4 +211,4 @@ def main(people, seed, out):
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3])
+    main(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], len(sys.argv) > 4 and sys.argv[4] == "hard")

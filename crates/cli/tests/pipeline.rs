@@ -281,10 +281,20 @@ fn reviewers_decide_uncertain_pairs_and_the_next_link_applies_them() {
     assert!(waiting > 0, "{listed}");
     let pair = listed
         .lines()
-        .find(|l| l.starts_with("records "))
+        .find(|l| l.starts_with("1. "))
         .expect("a pair");
-    let words: Vec<&str> = pair.split_whitespace().collect();
-    let (l, r) = (words[1], words[3].trim_end_matches(':'));
+    // Each record named by its partner file and row, not by a store key.
+    assert!(
+        pair.matches(" row ").count() == 2
+            && pair.matches(".csv").count() + pair.matches(".xlsx").count() == 2,
+        "files and rows: {pair}"
+    );
+    let decide = listed
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("decide: hearth review decide "))
+        .expect("how to decide");
+    let words: Vec<&str> = decide.split_whitespace().collect();
+    let (l, r) = (words[0], words[1]);
     assert!(listed.contains("prior"), "explained: {listed}");
 
     let out = run(hearth().args(["review", "decide", "--store", &store, "1", "2", "--same"]));
@@ -305,7 +315,24 @@ fn reviewers_decide_uncertain_pairs_and_the_next_link_applies_them() {
     assert!(linked.contains("1 reviewer decisions applied"), "{linked}");
     let after = ok(hearth().args(["review", "list", "--store", &store, "--limit", "100000"]));
     assert!(
-        !after.contains(&format!("records {l} and {r}:")),
+        !after.contains(&format!("review decide {l} {r} ")),
         "a decided pair is not asked again"
+    );
+    // The decisions worth most come first: pairs that are not vetoed before vetoed ones, each
+    // the likeliest first (probabilities printed to 3 decimals keep that order).
+    let worth: Vec<(bool, f64)> = after
+        .lines()
+        .filter(|l| l.contains(": match probability "))
+        .map(|l| {
+            let p: f64 = l.split("match probability ").nth(1).unwrap()[..5]
+                .parse()
+                .unwrap();
+            (l.contains("(vetoed)"), -p)
+        })
+        .collect();
+    assert!(worth.len() > 1, "{after}");
+    assert!(
+        worth.windows(2).all(|w| w[0] <= w[1]),
+        "ordered by worth: {worth:?}"
     );
 }

@@ -1,7 +1,10 @@
 //! Clustering pairs into people, resisting chains.
 //!
 //! Links are taken in descending weight. A union-find merges the two records' clusters only
-//! if (1) the clusters do not conflict — different valid NHS numbers, NI numbers or UPNs,
+//! if (1) the clusters do not conflict — different valid NHS numbers, NI numbers or UPNs
+//! (unless the linking pair's own identifiers differ and it agrees exactly on names, full
+//! date of birth and address: one person registered twice, under a temporary NHS number or a
+//! reissued UPN),
 //! no compatible date of birth (exact, day/month swap or one digit off; checked when a cluster
 //! already has several records, unless the linking pair shares an identifier exactly — for two
 //! single records the pair's own score has already weighed the dates), two records of a
@@ -126,11 +129,12 @@ impl<'a> Clusterer<'a> {
         t.members.extend(s.members);
     }
 
-    fn conflict(&mut self, ra: u32, rb: u32, check_dob: bool) -> bool {
+    fn conflict(&mut self, ra: u32, rb: u32, check_dob: bool, check_ids: bool) -> bool {
         let (a, b) = (&self.sum[ra as usize], &self.sum[rb as usize]);
-        if disjoint_both_present(&a.nhs, &b.nhs)
-            || disjoint_both_present(&a.ni, &b.ni)
-            || disjoint_both_present(&a.upn, &b.upn)
+        if (check_ids
+            && (disjoint_both_present(&a.nhs, &b.nhs)
+                || disjoint_both_present(&a.ni, &b.ni)
+                || disjoint_both_present(&a.upn, &b.upn)))
             || a.sources.iter().any(|s| b.sources.contains(s))
         {
             return true;
@@ -196,12 +200,15 @@ impl<'a> Clusterer<'a> {
 
     /// Tries a link; returns whether the records ended in one cluster. `ids_agree`: the
     /// linking pair shares an identifier exactly, which outweighs a date-of-birth mismatch.
-    pub(crate) fn link(&mut self, a: u32, b: u32, ids_agree: bool) -> bool {
+    /// `all_else_exact`: the pair agrees exactly on forename, family name, full date of birth
+    /// and address, which outweighs different identifiers (a temporary NHS number, a reissued
+    /// UPN: one person registered twice).
+    pub(crate) fn link(&mut self, a: u32, b: u32, ids_agree: bool, all_else_exact: bool) -> bool {
         let (ra, rb) = (self.find(a), self.find(b));
         if ra == rb {
             return true;
         }
-        if self.conflict(ra, rb, !ids_agree) || !self.supported(ra, rb) {
+        if self.conflict(ra, rb, !ids_agree, !all_else_exact) || !self.supported(ra, rb) {
             return false;
         }
         self.union(ra, rb);

@@ -382,7 +382,11 @@ mod tests {
     }
 
     fn levels(a: &LinkRecord, b: &LinkRecord) -> Vec<&'static str> {
-        let p = crate::prepare::prepare(&[a.clone(), b.clone()], &Nicknames::shipped());
+        let p = crate::prepare::prepare(
+            &[a.clone(), b.clone()],
+            &Nicknames::shipped(),
+            &crate::Placeholders::shipped(),
+        );
         let pat = compare(&p, &p.recs[0], &p.recs[1]);
         let pat2 = compare(&p, &p.recs[1], &p.recs[0]);
         assert_eq!(pat, pat2, "comparisons are symmetric");

@@ -4,7 +4,9 @@
 //! It does not choose the training pairs (that is `train`) or score pairs (`score`).
 
 use crate::compare::{level, COMPARISONS, MAX_LEVELS, N_COMP};
-use crate::model::{log2_odds, probability, ComparisonParams, LevelParams, TrainedModel};
+use crate::model::{
+    log2_odds, probability, ComparisonParams, EmSession, LevelParams, TrainedModel,
+};
 use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 
@@ -92,6 +94,8 @@ pub(crate) struct EmResult {
     pub prior: f64,
     pub iterations: usize,
     pub converged: bool,
+    /// How each EM session ended.
+    pub sessions: Vec<EmSession>,
 }
 
 /// Pseudo-pairs of prior (seed) m-probabilities added to each comparison's counts in EM.
@@ -145,25 +149,42 @@ pub(crate) fn em_session(
     m0: &Table,
     prior0: f64,
     limits: EmLimits,
-) -> (Table, f64, usize, bool) {
+) -> (Table, f64, EmSession) {
     let EmLimits { max_iter, tol } = limits;
     let mut m = *m0;
     let mut prior = prior0;
     let alpha = 1e-3;
+    let mut report = EmSession {
+        name: "",
+        pairs: patterns.iter().map(|x| x.1).sum(),
+        iterations: 0,
+        converged: false,
+        last_change: f64::NAN,
+        last_change_in: String::new(),
+        log_likelihood: f64::NAN,
+        last_log_likelihood_gain: f64::NAN,
+        stopped: String::new(),
+    };
+    let mut last_ll = f64::NAN;
     for it in 0..max_iter {
         let mut mc = [[0.0f64; MAX_LEVELS]; N_COMP];
-        let (mut sm, mut total) = (0.0, 0.0);
+        let (mut sm, mut total, mut ll) = (0.0, 0.0, 0.0);
         let lp = log2_odds(prior);
         for &(p, c) in patterns {
             let mut w = lp;
+            let mut ln_u = 0.0;
             for k in 0..N_COMP {
                 let l = level(p, k);
                 if l != 0 && active[k] {
                     w += (m[k][l] / u[k][l]).log2();
+                    ln_u += u[k][l].ln();
                 }
             }
             let g = probability(w);
             let c = c as f64;
+            // ln P(pattern) = ln u(pattern) + ln(1 - prior) + ln(1 + 2^w): the mixture's
+            // log-likelihood under the parameters this iteration starts from.
+            ll += c * (ln_u + (1.0 - prior).ln() + w.exp2().ln_1p());
             sm += g * c;
             total += c;
             for (k, row) in mc.iter_mut().enumerate() {
@@ -172,6 +193,7 @@ pub(crate) fn em_session(
         }
         let new_prior = (sm / total.max(1.0)).clamp(1e-9, 1.0 - 1e-9);
         let mut delta = (new_prior - prior).abs();
+        let mut moved = String::from("the match proportion");
         for k in 0..N_COMP {
             if !active[k] || !update[k] {
                 continue;
@@ -182,16 +204,38 @@ pub(crate) fn em_session(
             let dm: f64 = mc[k][1..nl].iter().sum::<f64>() + PSEUDO_PAIRS + alpha * (nl - 1) as f64;
             for l in 1..nl {
                 let nm = (mc[k][l] + PSEUDO_PAIRS * m0[k][l] + alpha) / dm;
-                delta = delta.max((nm - m[k][l]).abs());
+                if (nm - m[k][l]).abs() > delta {
+                    delta = (nm - m[k][l]).abs();
+                    moved = format!(
+                        "m of {} \"{}\"",
+                        COMPARISONS[k].name, COMPARISONS[k].levels[l]
+                    );
+                }
                 m[k][l] = nm;
             }
         }
         prior = new_prior;
+        report.iterations = it + 1;
+        report.last_change = delta;
+        report.last_change_in = moved;
+        report.log_likelihood = ll;
+        report.last_log_likelihood_gain = if it == 0 { f64::NAN } else { ll - last_ll };
+        last_ll = ll;
         if delta < tol {
-            return (m, prior, it + 1, true);
+            report.converged = true;
+            report.stopped =
+                format!("converged: no parameter moved more than {tol:e} in the last iteration");
+            return (m, prior, report);
         }
     }
-    (m, prior, max_iter, false)
+    report.stopped = format!(
+        "not converged: stopped at the limit of {max_iter} iterations while {} still moved \
+         by {:.1e} per iteration (tolerance {tol:e}); the log-likelihood gained {:.2e} in the \
+         last iteration, so the fit is nearly flat in that direction: the session's pairs \
+         hardly tell matches from non-matches on it",
+        report.last_change_in, report.last_change, report.last_log_likelihood_gain
+    );
+    (m, prior, report)
 }
 
 /// Trains m and the prior without labels.
@@ -268,14 +312,19 @@ pub(crate) fn train(
     let sa =
         enough(names).then(|| em_session(names, u, &act_names, &update_names, &m_a0, 0.1, limits));
     let sb = enough(dobs).then(|| em_session(dobs, u, &act_dob, &act_dob, &seed, 0.1, limits));
+    let mut sessions = Vec::new();
     for (name, s) in [("names", &sa), ("dob", &sb)] {
         if let Some(s) = s {
-            iterations += s.2;
-            converged &= s.3;
+            iterations += s.2.iterations;
+            converged &= s.2.converged;
+            sessions.push(EmSession {
+                name,
+                ..s.2.clone()
+            });
             tracing::debug!(
                 session = name,
                 prior = s.1,
-                iterations = s.2,
+                iterations = s.2.iterations,
                 m_dob_exact = s.0[DOB][1],
                 m_given_exact = s.0[GIVEN][1],
                 id_pairs_for_dob = m_ids.is_some(),
@@ -332,6 +381,7 @@ pub(crate) fn train(
         prior,
         iterations,
         converged,
+        sessions,
     }
 }
 
@@ -376,6 +426,7 @@ pub(crate) fn build_model(
         prior: em.prior,
         em_iterations: em.iterations,
         converged: em.converged,
+        em_sessions: em.sessions.clone(),
         threshold_probability: tp,
         threshold_weight: log2_odds(tp),
         threshold_method: method,
@@ -418,7 +469,7 @@ mod tests {
         ];
         pats.sort();
         let active = [true; N_COMP];
-        let (m, prior, _, converged) = em_session(
+        let (m, prior, report) = em_session(
             &pats,
             &u,
             &active,
@@ -430,7 +481,12 @@ mod tests {
                 tol: 1e-9,
             },
         );
-        assert!(converged);
+        assert!(report.converged, "{}", report.stopped);
+        assert!(report.last_change < 1e-9);
+        assert!(
+            report.last_log_likelihood_gain >= -1e-6,
+            "EM never lowers the likelihood"
+        );
         assert!((prior - 0.1).abs() < 0.01, "prior {prior}");
         assert!((m[2][1] - 0.9).abs() < 0.02, "m dob exact {}", m[2][1]);
         assert!((m[2][3] - 0.1).abs() < 0.02, "m dob one digit {}", m[2][3]);
@@ -451,6 +507,35 @@ mod tests {
     }
 
     #[test]
+    fn a_session_stopped_at_its_limit_says_what_still_moved_and_why() {
+        let u: Table = std::array::from_fn(m_seed_uniform);
+        let (m_pat, u_pat) = (pack(&[1, 1, 1, 1, 1]), pack(&[6, 5, 5, 2, 7]));
+        let pats = vec![(m_pat, 100), (u_pat, 900), (pack(&[1, 5, 1, 1, 7]), 50)];
+        let active = [true; N_COMP];
+        let limits = |max_iter| EmLimits {
+            max_iter,
+            tol: 1e-12,
+        };
+        let (_, _, short) = em_session(&pats, &u, &active, &active, &m_seed(), 0.5, limits(2));
+        assert!(!short.converged);
+        assert_eq!(short.iterations, 2);
+        assert!(short.last_change > 1e-12);
+        assert!(
+            short
+                .stopped
+                .starts_with("not converged: stopped at the limit of 2 iterations while ")
+                && short.stopped.contains(&short.last_change_in)
+                && short.stopped.contains("log-likelihood gained"),
+            "{}",
+            short.stopped
+        );
+        // Given room, the same session converges, and EM never lowered its likelihood.
+        let (_, _, long) = em_session(&pats, &u, &active, &active, &m_seed(), 0.5, limits(5000));
+        assert!(long.converged, "{}", long.stopped);
+        assert!(long.log_likelihood >= short.log_likelihood);
+    }
+
+    #[test]
     fn labelled_matches_refine_m_and_keep_rows_summing_to_one() {
         use crate::compare::DOB;
         let nl = COMPARISONS[DOB].levels.len();
@@ -460,6 +545,7 @@ mod tests {
             prior: 0.01,
             iterations: 1,
             converged: true,
+            sessions: Vec::new(),
         };
         let before = em.m[DOB][2];
         // 100 labelled matches, all at the date of birth's second level (e.g. a day/month

@@ -6,8 +6,11 @@
 //! 1. **Standardise** ([`standardise`]): case, accents, punctuation, titles; forename
 //!    nicknames from an editable table (`data/nicknames.csv`); full names split; UK postcodes
 //!    with sector and district; addresses (St→street, Flat 2→2, house numbers); dates of birth
-//!    kept as written so typos compare; NHS/NI/UPN validated through `hearth-model`. Records
-//!    identical after standardisation are compared once.
+//!    kept as written so typos compare; NHS/NI/UPN validated through `hearth-model`;
+//!    placeholder names and dates ("NOT KNOWN", 01/01/1900: [`Placeholders`], an editable
+//!    list in `data/placeholders.toml`) treated as missing. Records identical after
+//!    standardisation are compared once (a group of more than 16 is written as a star
+//!    around its first record, not every pair).
 //! 2. **Block** ([`BlockingRule`]): several rules (identifiers; date of birth with name
 //!    phonetics; postcode with initial; names with district, birth year or house number; …)
 //!    generate candidate pairs by sorting keys, each pair once across rules, with a
@@ -25,7 +28,10 @@
 //! 5. **Cluster**: links in descending weight through a union-find that refuses merges of
 //!    conflicting clusters (different NHS/NI/UPN, incompatible dates of birth, reviewers'
 //!    cannot-links, two records of a deduplicated source) and merges of clusters that most
-//!    of their compared pairs do not support; reviewers' must-links first.
+//!    of their compared pairs do not support; reviewers' must-links first. Different
+//!    identifiers do not stop a link whose own identifiers differ while it agrees exactly on
+//!    names, full date of birth and address (one person registered twice: a temporary NHS
+//!    number, a reissued UPN).
 //! 6. **Stable IDs** ([`assign_stable_ids`]): previous person IDs kept, merges and splits
 //!    reported.
 //!
@@ -67,6 +73,7 @@ mod link;
 pub mod metrics;
 mod model;
 mod people;
+pub mod placeholder;
 mod prepare;
 mod record;
 mod review;
@@ -82,10 +89,12 @@ pub use blocking::{BlockingReport, BlockingRule, RuleReport};
 pub use compare::{dob_level, level, parse_level, Comparison, COMPARISONS};
 pub use link::{link, Linkage};
 pub use model::{
-    explain, probability, ComparisonParams, Contribution, LevelParams, ScoredPair, TrainedModel,
+    explain, probability, ComparisonParams, Contribution, EmSession, LevelParams, ScoredPair,
+    TrainedModel,
 };
+pub use placeholder::Placeholders;
 pub use record::LinkRecord;
-pub use review::review_queue;
+pub use review::{review_order, review_queue};
 pub use score::vetoed;
 pub use settings::{Constraints, Settings};
 pub use stable::{assign_stable_ids, IdChange, StableIds};

@@ -23,7 +23,10 @@ pub struct Linkage {
     /// Number of people.
     pub people: usize,
     /// Links: scored pairs at or above the match threshold, not vetoed, whose records ended
-    /// in the same person (pairs of exact duplicate records included).
+    /// in the same person (pairs of exact duplicate records included). A group of more than 16
+    /// identical records is written as its first record: each duplicate paired once with it,
+    /// and it alone in the group's pairs with other records, so the list grows with the
+    /// records, never with the square of a group.
     pub pairs: Vec<ScoredPair>,
     /// For a reviewer: pairs in the clerical-review band, vetoed pairs above it, and links the
     /// clustering refused (conflicting identifiers or dates, or too little support).
@@ -72,7 +75,7 @@ pub fn link(records: &[LinkRecord], settings: &Settings, constraints: &Constrain
         Some(t) => standardise::Nicknames::parse(t),
         None => standardise::Nicknames::shipped(),
     };
-    let mut prep = prepare::prepare(records, &nick);
+    let mut prep = prepare::prepare(records, &nick, &settings.placeholders);
     let n_in = records.len();
     laps.lap("prepare");
 

@@ -39,6 +39,9 @@ pub struct TrainedModel {
     pub em_iterations: usize,
     /// Whether EM converged within the iteration limit.
     pub converged: bool,
+    /// How each EM session ended (iterations, the last change, why it stopped).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub em_sessions: Vec<EmSession>,
     /// Match threshold as a probability (pairs at or above it are links).
     pub threshold_probability: f64,
     /// The same threshold as a match weight.
@@ -49,6 +52,29 @@ pub struct TrainedModel {
     pub review_band: (f64, f64),
     /// Record pairs sampled for u.
     pub u_sample_pairs: usize,
+}
+
+/// How one EM training session ended.
+#[derive(Debug, Clone, Serialize)]
+pub struct EmSession {
+    /// `names` (pairs sharing given and family names) or `dob` (pairs sharing a date of birth).
+    pub name: &'static str,
+    /// Pairs the session learned from.
+    pub pairs: u64,
+    /// Iterations run.
+    pub iterations: usize,
+    /// Whether it converged (no parameter moved more than the tolerance).
+    pub converged: bool,
+    /// The largest change of a parameter in the last iteration.
+    pub last_change: f64,
+    /// Which parameter that was.
+    pub last_change_in: String,
+    /// The session's log-likelihood (natural log) at the start of its last iteration.
+    pub log_likelihood: f64,
+    /// How much the log-likelihood grew in the last iteration.
+    pub last_log_likelihood_gain: f64,
+    /// Why it stopped, in plain words.
+    pub stopped: String,
 }
 
 /// A scored candidate pair. `left`/`right` index the input records (`left < right`).

@@ -99,7 +99,23 @@ pub(crate) fn cluster<'s>(
         let ids_agree = compare::IDENTIFIERS
             .clone()
             .any(|k| compare::level(s.pattern, k) == 1);
-        cl.link(s.left, s.right, ids_agree);
+        // One person registered twice: the pair's own identifiers differ and everything else
+        // agrees exactly. (A pair without a differing identifier never lifts the guard, so a
+        // record without identifiers cannot chain two numbers together.)
+        let ids_differ = compare::IDENTIFIERS
+            .clone()
+            .any(|k| compare::level(s.pattern, k) >= 2);
+        let all_else_exact = ids_differ
+            && [
+                compare::GIVEN,
+                compare::FAMILY,
+                compare::DOB,
+                compare::ADDRESS,
+            ]
+            .into_iter()
+            .all(|k| compare::level(s.pattern, k) == 1)
+            && compare::level(s.pattern, 3) != 2; // sex not different
+        cl.link(s.left, s.right, ids_agree, all_else_exact);
     }
     let mut person_of = vec![0u32; n_in];
     let mut number: BTreeMap<u32, u32> = BTreeMap::new();

@@ -1,7 +1,9 @@
 //! Preparation: standardised records interned into compact per-record structs, so that the
-//! hot comparison loop touches only integers and borrowed byte slices.
+//! hot comparison loop touches only integers and borrowed byte slices. Placeholder names and
+//! dates of birth (`placeholder`) become missing values here.
 
 use crate::metrics::phonetic;
+use crate::placeholder::Placeholders;
 use crate::record::LinkRecord;
 use crate::standardise::{self, Nicknames};
 use hearth_model::standardise::{address, names};
@@ -151,12 +153,16 @@ struct StdRecord {
     extra: Vec<(String, String)>,
 }
 
-fn standardise_one(r: &LinkRecord) -> StdRecord {
+fn standardise_one(r: &LinkRecord, placeholders: &Placeholders) -> StdRecord {
+    // Placeholder values ("NOT KNOWN", 01/01/1900) are missing values.
+    fn known<'a>(v: &'a Option<String>, p: &Placeholders) -> Option<&'a str> {
+        v.as_deref().filter(|v| !p.is_name(v))
+    }
     let n = names::names(
-        r.given_name.as_deref(),
-        r.middle_name.as_deref(),
-        r.family_name.as_deref(),
-        r.full_name.as_deref(),
+        known(&r.given_name, placeholders),
+        known(&r.middle_name, placeholders),
+        known(&r.family_name, placeholders),
+        known(&r.full_name, placeholders),
     );
     let pc = r.postcode.as_deref().and_then(standardise::postcode);
     let addr = r
@@ -208,7 +214,11 @@ fn standardise_one(r: &LinkRecord) -> StdRecord {
         middle: n.middle.into_iter().next().unwrap_or_default(),
         family: fam_joined,
         family_w: [fw.next().unwrap_or_default(), fw.next().unwrap_or_default()],
-        dob: r.date_of_birth.map(|d| d.0).unwrap_or(0),
+        dob: r
+            .date_of_birth
+            .filter(|&d| !placeholders.is_date(d))
+            .map(|d| d.0)
+            .unwrap_or(0),
         pc,
         addr,
         nhs,
@@ -263,7 +273,11 @@ fn intern_one(s: &StdRecord, kinds: &[String], names: &mut Interner, text: &mut 
 }
 
 /// Standardises (in parallel) and interns (in record order) every record.
-pub(crate) fn prepare(records: &[LinkRecord], nicknames: &Nicknames) -> Prepared {
+pub(crate) fn prepare(
+    records: &[LinkRecord],
+    nicknames: &Nicknames,
+    placeholders: &Placeholders,
+) -> Prepared {
     let mut names = Interner::new();
     let mut text = Interner::new();
     let mut kinds: Vec<String> = records
@@ -276,7 +290,10 @@ pub(crate) fn prepare(records: &[LinkRecord], nicknames: &Nicknames) -> Prepared
     let mut recs = Vec::with_capacity(records.len());
     // Standardise in parallel, chunk by chunk (bounded memory), intern in record order.
     for chunk in records.chunks(1 << 16) {
-        let std: Vec<StdRecord> = chunk.par_iter().map(standardise_one).collect();
+        let std: Vec<StdRecord> = chunk
+            .par_iter()
+            .map(|r| standardise_one(r, placeholders))
+            .collect();
         for s in &std {
             recs.push(intern_one(s, &kinds, &mut names, &mut text));
         }

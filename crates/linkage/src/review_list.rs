@@ -1,6 +1,11 @@
-//! The review stage: the run's pairs in input-record terms. Each distinct pair stands for all
-//! pairs of its members; identical records are scored as the all-exact self pattern and are
-//! always links; links that clustering refused, pairs in the clerical-review band and vetoed
+//! The review stage: the run's pairs in input-record terms. Each pair of distinct records
+//! stands for all pairs of their members; identical records are scored as the all-exact self
+//! pattern and are always links. A group of up to [`EXPAND_AT_MOST`] identical records is
+//! written in full (every pair); a larger group (a placeholder identity, one row per police
+//! incident) by its first record alone: its duplicates each paired once with it, and it alone
+//! in the group's pairs with other records. So output grows with the candidate pairs and the
+//! records, never with the square of a group (2,000 identical records give 1,999 pairs, not
+//! 1,999,000). Links that clustering refused, pairs in the clerical-review band and vetoed
 //! pairs above it go to the review list. It does not choose which of them a reviewer sees
 //! first (that is the review queue's job, outside the engine's `link`).
 
@@ -10,6 +15,10 @@ use crate::model::{ScoredPair, TrainedModel};
 use crate::prepare::Prepared;
 use crate::score::{score_pair, TermFrequencies};
 use rayon::prelude::*;
+
+/// Groups of identical records up to this size are written with every pair; larger ones as a
+/// star around their first record.
+pub(crate) const EXPAND_AT_MOST: usize = 16;
 
 /// Links and pairs for review, in input-record terms, each sorted by (left, right).
 pub(crate) struct Outcome {
@@ -47,12 +56,20 @@ pub(crate) fn review(
         tf,
     } = run;
     let members = &distinct.members;
-    // Pairs in input-record terms: each distinct pair stands for all pairs of its members;
-    // identical duplicates are exact matches of each other.
+    // The input records standing for a distinct record in its pairs with others.
+    let shown = |d: u32| -> &[u32] {
+        let m = &members[d as usize];
+        if m.len() <= EXPAND_AT_MOST {
+            m
+        } else {
+            &m[..1]
+        }
+    };
+    // Pairs in input-record terms: each distinct pair stands for all pairs of its members.
     let expand = |s: &ScoredPair| -> Vec<ScoredPair> {
         let mut out = Vec::new();
-        for &x in &members[s.left as usize] {
-            for &y in &members[s.right as usize] {
+        for &x in shown(s.left) {
+            for &y in shown(s.right) {
                 let (l, r) = (x.min(y), x.max(y));
                 out.push(ScoredPair {
                     left: l,
@@ -66,7 +83,8 @@ pub(crate) fn review(
     let (lo, hi) = review_band;
     let mut pairs: Vec<ScoredPair> = links.par_iter().flat_map_iter(|s| expand(s)).collect();
     // Duplicate groups: pairs among identical records, scored as the all-exact self pattern
-    // (never vetoed: identical records are one person by construction).
+    // (never vetoed: identical records are one person by construction); a large group as a
+    // star around its first record.
     let dup: Vec<ScoredPair> = members
         .par_iter()
         .enumerate()
@@ -75,8 +93,13 @@ pub(crate) fn review(
             let r = &prep.recs[d];
             let pattern = compare::compare(prep, r, r);
             let scored = score_pair(model, tf, false, (0, 0), pattern, r);
+            let centres = if m.len() <= EXPAND_AT_MOST {
+                m.len()
+            } else {
+                1
+            };
             let mut out = Vec::new();
-            for x in 0..m.len() {
+            for x in 0..centres {
                 for y in x + 1..m.len() {
                     out.push(ScoredPair {
                         left: m[x],

@@ -1,8 +1,9 @@
 //! What a run is told: [`Settings`] (blocking rules, sampling, EM limits, threshold, review band,
-//! veto, deduplicated sources, nicknames) and reviewers' [`Constraints`]. Plain data with the
+//! veto, deduplicated sources, nicknames, placeholders) and reviewers' [`Constraints`]. Plain data with the
 //! tuned defaults; it does no linkage.
 
 use crate::blocking::BlockingRule;
+use crate::placeholder::Placeholders;
 
 /// Linkage settings. `Default` gives the tuned defaults.
 #[derive(Debug, Clone)]
@@ -39,6 +40,9 @@ pub struct Settings {
     /// Forename equivalence table text (same format as `data/nicknames.csv`); `None` = the
     /// shipped table.
     pub nicknames: Option<String>,
+    /// Names and dates of birth that mean "not known" and are treated as missing (default:
+    /// the shipped `data/placeholders.toml`).
+    pub placeholders: Placeholders,
 }
 
 impl Default for Settings {
@@ -57,6 +61,7 @@ impl Default for Settings {
             veto: None,
             unique_sources: Vec::new(),
             nicknames: None,
+            placeholders: Placeholders::shipped(),
         }
     }
 }

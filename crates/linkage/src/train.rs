@@ -131,10 +131,15 @@ pub(crate) fn train(prep: &Prepared, cands: &[Cand], input: TrainingInput) -> Tr
     )
 }
 
+/// Blocks with more pairs than this are sampled by drawing random pairs, not by visiting
+/// every pair (which is quadratic in the block's size).
+const SAMPLE_ABOVE_PAIRS: f64 = (1u64 << 20) as f64;
+
 /// Comparison patterns (with counts) of a sample of up to `cap` record pairs sharing a key,
 /// for an EM training session. Every pair of every block is considered; when there are more
 /// than `cap`, each is kept with probability `cap / total` by a seeded hash of the pair, so the
-/// sample is uniform and deterministic.
+/// sample is uniform and deterministic; a block of more than [`SAMPLE_ABOVE_PAIRS`] pairs
+/// gives its share by seeded random draws instead.
 fn training_patterns(
     p: &Prepared,
     key: &(dyn Fn(&Rec) -> u64 + Sync),
@@ -168,6 +173,29 @@ fn training_patterns(
     let mut pats: Vec<u32> = blocks
         .par_iter()
         .fold(Vec::new, |mut acc, &(s, e)| {
+            let n = e - s;
+            let block_pairs = (n * (n - 1) / 2) as f64;
+            if block_pairs > SAMPLE_ABOVE_PAIRS {
+                // A huge block (a common placeholder, thousands of one name): draw its share
+                // of the sample at random instead of visiting every pair, so that time stays
+                // linear in the records whatever the input.
+                use rand::{Rng, SeedableRng};
+                let draws = (keep * block_pairs).ceil() as usize;
+                let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(mix(seed, order[s].0));
+                for _ in 0..draws {
+                    let x = rng.random_range(0..n);
+                    let mut y = rng.random_range(0..n - 1);
+                    if y >= x {
+                        y += 1;
+                    }
+                    let (i, j) = (order[s + x].1 as usize, order[s + y].1 as usize);
+                    let (i, j) = (i.min(j), i.max(j));
+                    if allowed(i, j) {
+                        acc.push(compare::compare(p, &p.recs[i], &p.recs[j]));
+                    }
+                }
+                return acc;
+            }
             for x in s..e {
                 for y in x + 1..e {
                     let (i, j) = (order[x].1 as usize, order[y].1 as usize);

@@ -104,31 +104,41 @@ fn explanation_adds_up_to_the_weight() {
     assert!(e.iter().any(|c| c.comparison == "given_name"));
 }
 
+/// Different NHS numbers keep two records apart unless everything else agrees exactly (one
+/// person registered twice, under a temporary number: issue #15).
 #[test]
-fn different_nhs_numbers_never_merge() {
+fn different_nhs_numbers_merge_only_when_all_else_agrees_exactly() {
     let mut recs = borough();
     let mut a = rec("x1", "zebedee", "quimby", "1990-01-01", "M1 1AE");
     a.nhs_number = Some("943 476 5919".into());
     let mut b = a.clone();
     b.key = "x2".into();
     b.nhs_number = Some("943 476 5870".into());
-    recs.push(a);
-    recs.push(b);
+    let mut c = rec("y1", "yolanda", "quimby", "1990-03-01", "M1 1AE");
+    c.nhs_number = Some("943 476 5919".into());
+    let mut d = rec("y2", "yolanda", "quimby", "1990-03-02", "M1 1AE");
+    d.nhs_number = Some("943 476 5870".into());
+    recs.extend([a, b, c, d]);
     let l = link(&recs, &Settings::default(), &Constraints::default());
     let n = recs.len();
-    assert_ne!(l.person_of[n - 1], l.person_of[n - 2]);
+    assert_eq!(l.person_of[n - 4], l.person_of[n - 3], "all else exact");
+    assert_ne!(
+        l.person_of[n - 2],
+        l.person_of[n - 1],
+        "dates one digit apart"
+    );
 }
 
 #[test]
 fn a_chain_through_a_record_without_identifiers_is_blocked() {
-    // A and C have different NHS numbers; B (no NHS number) matches both equally well. B may
-    // join one of them, never both.
+    // A and C have different NHS numbers (and dates of birth one digit apart); B (no NHS
+    // number) matches both well. B may join one of them, never both.
     let mut recs = borough();
     let mut a = rec("a", "zebedee", "quimby", "1990-01-01", "M1 1AE");
     a.nhs_number = Some("9434765919".into());
     let mut b = rec("b", "zebedee", "quimby", "1990-01-01", "M1 1AE");
     b.sex = Some("M".into());
-    let mut c = rec("c", "zebedee", "quimby", "1990-01-01", "M1 1AE");
+    let mut c = rec("c", "zebedee", "quimby", "1990-01-02", "M1 1AE");
     c.nhs_number = Some("9434765870".into());
     recs.extend([a, b, c]);
     let l = link(&recs, &Settings::default(), &Constraints::default());

@@ -1,6 +1,7 @@
 //! `hearth review`: the clerical review queue of uncertain record pairs.
 
 use hearth_store::{RecordId, ReviewDecision};
+use std::collections::HashMap;
 
 /// Arguments of `hearth review`.
 #[derive(clap::Args)]
@@ -11,8 +12,10 @@ pub struct Args {
 
 #[derive(clap::Subcommand)]
 enum ReviewCommand {
-    /// Pairs waiting for a decision, most likely matches first, with the weight each
-    /// comparison contributed. Shows record keys and comparison levels, not identifiers.
+    /// Pairs waiting for a decision, the decisions worth most first (likelier matches first,
+    /// vetoed pairs after the rest, ties to the pair joining more records), each with its
+    /// files and rows and the weight each comparison contributed. Shows files, rows and
+    /// comparison levels, not identifiers.
     List {
         #[command(flatten)]
         store: super::StoreArg,
@@ -51,11 +54,65 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         ReviewCommand::List { store, limit } => {
             let mut store = store.open()?;
             let pending = store.pending_review()?;
-            println!("{} pairs waiting for review", pending.len());
-            for p in pending.iter().take(limit) {
+            let mut size: HashMap<i64, usize> = HashMap::new();
+            let person: HashMap<i64, i64> = store
+                .person_assignment()?
+                .into_iter()
+                .map(|(r, p)| {
+                    *size.entry(p).or_default() += 1;
+                    (r.0, p)
+                })
+                .collect();
+            let people = |r: RecordId| person.get(&r.0).map_or(1, |p| size[p]);
+            // A vetoed pair's explanation has a "veto" line.
+            let vetoed = |e: &str| {
+                serde_json::from_str::<Vec<serde_json::Value>>(e)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|l| l["comparison"] == "veto")
+            };
+            let keys: Vec<(f64, bool, usize, usize)> = pending
+                .iter()
+                .map(|p| {
+                    (
+                        p.match_probability,
+                        vetoed(&p.explanation),
+                        people(p.record_l),
+                        people(p.record_r),
+                    )
+                })
+                .collect();
+            let order = hearth_linkage::review_order(&keys);
+            let shown: Vec<usize> = order.into_iter().take(limit).collect();
+            let ids: Vec<RecordId> = shown
+                .iter()
+                .flat_map(|&i| [pending[i].record_l, pending[i].record_r])
+                .collect();
+            let origin: HashMap<i64, (String, u64)> = store
+                .record_trails(&ids)?
+                .into_iter()
+                .map(|t| (t.record_id.0, (t.file_name, t.source_row)))
+                .collect();
+            let place = |r: RecordId| match origin.get(&r.0) {
+                Some((file, row)) => format!("{file} row {row}"),
+                None => format!("record {}", r.0),
+            };
+            println!(
+                "{} pairs waiting for review, the decisions worth most first",
+                pending.len()
+            );
+            for (n, &i) in shown.iter().enumerate() {
+                let p = &pending[i];
                 println!(
-                    "records {} and {}: match probability {:.3}, weight {:+.2}",
-                    p.record_l.0, p.record_r.0, p.match_probability, p.match_weight
+                    "{}. {} and {}: match probability {:.3}, weight {:+.2}{}; people of {} and {} records",
+                    n + 1,
+                    place(p.record_l),
+                    place(p.record_r),
+                    p.match_probability,
+                    p.match_weight,
+                    if keys[i].1 { " (vetoed)" } else { "" },
+                    keys[i].2,
+                    keys[i].3
                 );
                 let lines: Vec<serde_json::Value> =
                     serde_json::from_str(&p.explanation).unwrap_or_default();
@@ -68,6 +125,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                         l["weight"].as_f64().unwrap_or(0.0)
                     );
                 }
+                println!(
+                    "    decide: hearth review decide {} {} --same (or --different)",
+                    p.record_l.0, p.record_r.0
+                );
             }
             Ok(())
         }

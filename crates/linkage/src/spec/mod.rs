@@ -5,15 +5,22 @@
 //! part of the crate that does I/O. The format is documented in `SPEC.md`.
 
 use crate::blocking::BlockingReport;
-use crate::link::{link, Linkage};
-use crate::model::ScoredPair;
-use crate::record::LinkRecord;
+use crate::link::link;
+use crate::model::EmSession;
+use crate::placeholder::Placeholders;
 use crate::settings::{Constraints, Settings};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+
+mod decisions;
+mod output;
+mod read;
+
+use output::write_outputs;
+use read::{read_source, Loaded};
 
 /// Why a spec run failed. Messages name the file, row, column and value that failed.
 #[derive(Debug, thiserror::Error)]
@@ -75,6 +82,28 @@ pub enum SpecError {
         file: PathBuf,
         /// What went wrong.
         message: String,
+    },
+    /// Rows without a record id.
+    #[error("{file}, rows {rows}: no record id in column \"{column}\"; every row needs one")]
+    EmptyId {
+        /// The file.
+        file: PathBuf,
+        /// The record-id column.
+        column: String,
+        /// The rows, as a spreadsheet numbers them.
+        rows: String,
+    },
+    /// Record ids on more than one row.
+    #[error(
+        "{file}: record ids in column \"{column}\" must be unique, but these are repeated: {ids}"
+    )]
+    DuplicateId {
+        /// The file.
+        file: PathBuf,
+        /// The record-id column.
+        column: String,
+        /// Each repeated id with its rows.
+        ids: String,
     },
     /// An output could not be written.
     #[error("cannot write {path}")]
@@ -177,6 +206,13 @@ pub struct SpecSettings {
     pub term_frequency: Option<bool>,
     /// Force the veto rule on or off (default automatic; see `Settings::veto`).
     pub veto: Option<bool>,
+    /// A list of placeholder names and dates of birth (treated as missing) replacing the
+    /// shipped `crates/linkage/data/placeholders.toml` (relative to the spec).
+    pub placeholders_file: Option<PathBuf>,
+    /// Reviewers' decisions (relative to the spec): a CSV
+    /// `source_l,record_id_l,source_r,record_id_r,same`, applied as must-links and
+    /// cannot-links.
+    pub decisions_file: Option<PathBuf>,
 }
 
 /// A link spec.
@@ -212,6 +248,8 @@ pub struct Summary {
     pub seconds: (f64, f64, f64),
     /// EM iterations and convergence.
     pub em: (usize, bool),
+    /// How each EM session ended, and why.
+    pub em_sessions: Vec<EmSession>,
 }
 
 impl fmt::Display for Summary {
@@ -253,6 +291,13 @@ impl fmt::Display for Summary {
             )?;
         }
         writeln!(f, "EM: {} iterations, converged: {}", self.em.0, self.em.1)?;
+        for s in &self.em_sessions {
+            writeln!(
+                f,
+                "  {} session ({} pairs): {} iterations; {}",
+                s.name, s.pairs, s.iterations, s.stopped
+            )?;
+        }
         writeln!(
             f,
             "threshold: probability {:.3} (weight {:.2}); {}",
@@ -287,131 +332,6 @@ pub fn load(spec_path: &Path) -> Result<Spec, SpecError> {
         path: spec_path.to_owned(),
         message: e.to_string(),
     })
-}
-
-struct Loaded {
-    records: Vec<LinkRecord>,
-}
-
-/// Record keys in spec runs are `source name` + U+001F + `record id`.
-const KEY_SEP: char = '\u{1f}';
-
-fn read_source(
-    idx: u16,
-    src: &SourceSpec,
-    base: &Path,
-    out: &mut Loaded,
-) -> Result<usize, SpecError> {
-    let path = base.join(&src.file);
-    if !path.is_file() {
-        return Err(SpecError::MissingFile {
-            source_name: src.name.clone(),
-            path,
-        });
-    }
-    let csv_err = |e: csv::Error| SpecError::Csv {
-        file: path.clone(),
-        message: e.to_string(),
-    };
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(&path)
-        .map_err(csv_err)?;
-    let headers: Vec<String> = rdr
-        .headers()
-        .map_err(csv_err)?
-        .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').trim().to_owned())
-        .collect();
-    let col = |name: &str, role: &str| -> Result<usize, SpecError> {
-        headers
-            .iter()
-            .position(|h| h == name)
-            .ok_or_else(|| SpecError::UnknownColumn {
-                file: path.clone(),
-                column: name.to_owned(),
-                role: role.to_owned(),
-                available: headers.clone(),
-            })
-    };
-    let c = &src.columns;
-    let opt = |name: &Option<String>, role: &str| name.as_deref().map(|n| col(n, role)).transpose();
-    let id_col = col(&src.record_id, "record_id")?;
-    let given = opt(&c.given_name, "given_name")?;
-    let middle = opt(&c.middle_name, "middle_name")?;
-    let family = opt(&c.family_name, "family_name")?;
-    let full = opt(&c.full_name, "full_name")?;
-    let dob = opt(&c.date_of_birth, "date_of_birth")?;
-    let sex = opt(&c.sex, "sex")?;
-    let postcode = opt(&c.postcode, "postcode")?;
-    let nhs = opt(&c.nhs_number, "nhs_number")?;
-    let ni = opt(&c.ni_number, "ni_number")?;
-    let upn = opt(&c.upn, "upn")?;
-    let address: Vec<usize> = match &c.address {
-        Some(a) => a
-            .names()
-            .into_iter()
-            .map(|n| col(n, "address"))
-            .collect::<Result<_, _>>()?,
-        None => Vec::new(),
-    };
-    let others: Vec<(String, usize)> = c
-        .other_ids
-        .iter()
-        .map(|(k, n)| Ok((k.clone(), col(n, &format!("other_ids.{k}"))?)))
-        .collect::<Result<_, SpecError>>()?;
-    let mut count = 0;
-    let mut row = csv::StringRecord::new();
-    let mut line: u64 = 1;
-    while rdr.read_record(&mut row).map_err(csv_err)? {
-        line += 1;
-        let get = |i: Option<usize>| -> Option<String> {
-            i.and_then(|i| row.get(i))
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-        };
-        let date_of_birth = match dob.and_then(|i| row.get(i)) {
-            Some(v) => crate::standardise::parse_dob(v, &src.date_format).map_err(|_| {
-                SpecError::BadDate {
-                    file: path.clone(),
-                    row: line,
-                    column: c.date_of_birth.clone().unwrap_or_default(),
-                    value: v.to_owned(),
-                    format: src.date_format.clone(),
-                }
-            })?,
-            None => None,
-        };
-        let addr: Vec<&str> = address
-            .iter()
-            .filter_map(|&i| row.get(i))
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .collect();
-        let rid = row.get(id_col).unwrap_or("").to_owned();
-        out.records.push(LinkRecord {
-            source: idx,
-            key: format!("{}{KEY_SEP}{}", src.name, rid),
-            given_name: get(given),
-            middle_name: get(middle),
-            family_name: get(family),
-            full_name: get(full),
-            date_of_birth,
-            sex: get(sex),
-            address: (!addr.is_empty()).then(|| addr.join(", ")),
-            postcode: get(postcode),
-            nhs_number: get(nhs),
-            ni_number: get(ni),
-            upn: get(upn),
-            other_ids: others
-                .iter()
-                .filter_map(|(k, i)| get(Some(*i)).map(|v| (k.clone(), v)))
-                .collect(),
-        });
-        count += 1;
-    }
-    Ok(count)
 }
 
 /// Runs a spec: reads the inputs, links, writes `out_dir/clusters.csv`, `out_dir/pairs.csv`
@@ -461,8 +381,23 @@ pub fn run(spec_path: &Path, out_dir: &Path) -> Result<Summary, SpecError> {
                 })?,
             );
     }
+    if let Some(pf) = &s.placeholders_file {
+        let p = base.join(pf);
+        let text = std::fs::read_to_string(&p).map_err(|_| SpecError::MissingFile {
+            source_name: "settings.placeholders_file".into(),
+            path: p.clone(),
+        })?;
+        settings.placeholders = Placeholders::parse(&text).map_err(|e| SpecError::ParseSpec {
+            path: p,
+            message: e.to_string(),
+        })?;
+    }
+    let constraints = match &s.decisions_file {
+        Some(df) => decisions::read_decisions(&base.join(df), &loaded.records)?,
+        None => Constraints::default(),
+    };
     let t1 = Instant::now();
-    let linkage = link(&loaded.records, &settings, &Constraints::default());
+    let linkage = link(&loaded.records, &settings, &constraints);
     let t2 = Instant::now();
     std::fs::create_dir_all(out_dir).map_err(|source| SpecError::Write {
         path: out_dir.to_owned(),
@@ -488,81 +423,6 @@ pub fn run(spec_path: &Path, out_dir: &Path) -> Result<Summary, SpecError> {
             (t3 - t2).as_secs_f64(),
         ),
         em: (linkage.model.em_iterations, linkage.model.converged),
+        em_sessions: linkage.model.em_sessions.clone(),
     })
-}
-
-fn write_outputs(
-    out_dir: &Path,
-    records: &[LinkRecord],
-    linkage: &Linkage,
-) -> Result<(), SpecError> {
-    use rayon::prelude::*;
-    use std::io::Write;
-    // "source,record_id" of every record, escaped once.
-    let labels: Vec<String> = records
-        .par_iter()
-        .map(|r| {
-            let (s, id) = r.key.split_once(KEY_SEP).unwrap_or(("", &r.key));
-            format!("{},{}", field(s), field(id))
-        })
-        .collect();
-    let w = |name: &str,
-             body: &dyn Fn(&mut dyn Write) -> std::io::Result<()>|
-     -> Result<(), SpecError> {
-        let path = out_dir.join(name);
-        let f = std::fs::File::create(&path).map_err(|source| SpecError::Write {
-            path: path.clone(),
-            source,
-        })?;
-        let mut b = std::io::BufWriter::with_capacity(1 << 20, f);
-        body(&mut b)
-            .and_then(|_| b.flush())
-            .map_err(|source| SpecError::Write { path, source })
-    };
-    w("model.json", &|b| {
-        serde_json::to_writer_pretty(&mut *b, &(&linkage.model, &linkage.report))
-            .map_err(std::io::Error::other)
-    })?;
-    w("clusters.csv", &|b| {
-        writeln!(b, "source,record_id,person_id")?;
-        for (r, label) in labels.iter().enumerate() {
-            writeln!(b, "{label},{}", linkage.person_of[r] + 1)?;
-        }
-        Ok(())
-    })?;
-    let write_pairs = |name: &str, pairs: &[ScoredPair]| {
-        w(name, &|b| {
-            writeln!(
-                b,
-                "source_l,record_id_l,source_r,record_id_r,match_probability,match_weight"
-            )?;
-            // Format in parallel chunks, write in order.
-            for chunk in pairs.chunks(1 << 16) {
-                let text: String = chunk
-                    .par_iter()
-                    .map(|p| {
-                        format!(
-                            "{},{},{:.6},{:.3}\n",
-                            labels[p.left as usize],
-                            labels[p.right as usize],
-                            p.match_probability,
-                            p.match_weight
-                        )
-                    })
-                    .collect();
-                b.write_all(text.as_bytes())?;
-            }
-            Ok(())
-        })
-    };
-    write_pairs("pairs.csv", &linkage.pairs)?;
-    write_pairs("review.csv", &linkage.review)
-}
-
-fn field(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
 }
