@@ -130,6 +130,14 @@ fn nonempty(what: impl FnOnce() -> String, text: &str) -> Result<(), MeasuresErr
 }
 
 impl OutcomeMeasures {
+    /// The shipped measures (`rules/outcome-measures-cheshire-east-2015.toml`).
+    pub fn shipped() -> OutcomeMeasures {
+        OutcomeMeasures::from_toml(include_str!(
+            "../../../rules/outcome-measures-cheshire-east-2015.toml"
+        ))
+        .expect("the shipped outcome measures are valid (tested)")
+    }
+
     /// Reads and checks an Outcomes Plan's measures from TOML text.
     pub fn from_toml(text: &str) -> Result<OutcomeMeasures, MeasuresError> {
         let m: OutcomeMeasures = toml::from_str(text)?;
@@ -155,6 +163,12 @@ impl OutcomeMeasures {
 }
 
 impl ProgressMeasures {
+    /// The shipped default list (`rules/progress-measures.toml`).
+    pub fn shipped() -> ProgressMeasures {
+        ProgressMeasures::from_toml(include_str!("../../../rules/progress-measures.toml"))
+            .expect("the shipped progress measures are valid (tested)")
+    }
+
     /// Reads and checks progress measures from TOML text.
     pub fn from_toml(text: &str) -> Result<ProgressMeasures, MeasuresError> {
         let m: ProgressMeasures = toml::from_str(text)?;

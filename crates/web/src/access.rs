@@ -27,6 +27,8 @@ pub enum Permission {
     Caseload,
     /// Have the referrals page.
     Refer,
+    /// See the cohort's progress on the progress measures (no family named).
+    ProgressCohort,
     /// Read the audit log.
     ReadAudit,
     /// Manage accounts and roles.
@@ -35,7 +37,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 11] = [
         Permission::Public,
         Permission::SignedIn,
         Permission::ListFamilies,
@@ -44,6 +46,7 @@ impl Permission {
         Permission::Casework,
         Permission::Caseload,
         Permission::Refer,
+        Permission::ProgressCohort,
         Permission::ReadAudit,
         Permission::ManageAccounts,
     ];
@@ -68,6 +71,7 @@ pub fn permits(role: Role, permission: Permission) -> bool {
         P::Casework => matches!(role, R::PerformanceOfficer | R::LeadWorker),
         P::Caseload => role == R::LeadWorker,
         P::Refer => role == R::Referrer,
+        P::ProgressCohort => matches!(role, R::PerformanceOfficer | R::DataAnalyst),
         P::ReadAudit => role == R::IgOfficer,
         P::ManageAccounts => role == R::Administrator,
     }
@@ -96,7 +100,9 @@ impl RoleHome for Role {
         match self {
             Role::Referrer => &[("/referrals", "Referrals")],
             Role::LeadWorker => &[("/caseload", "Caseload")],
-            Role::PerformanceOfficer | Role::DataAnalyst => &[("/families", "Families")],
+            Role::PerformanceOfficer | Role::DataAnalyst => {
+                &[("/families", "Families"), ("/progress", "Progress")]
+            }
             Role::IgOfficer => &[("/audit", "Audit log")],
             Role::Administrator => &[("/admin/users", "Accounts")],
         }

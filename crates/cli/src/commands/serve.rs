@@ -34,6 +34,12 @@ pub struct Args {
     /// show what is due: `rules/casework.toml` (the defaults), or a council's own.
     #[arg(long, default_value = "rules/casework.toml")]
     casework_rules: std::path::PathBuf,
+    /// The council's Outcomes Plan measures that family plan goals are tied to (TOML).
+    #[arg(long, default_value = "rules/outcome-measures-cheshire-east-2015.toml")]
+    outcome_measures: std::path::PathBuf,
+    /// The progress measures families' positions are recorded on (TOML).
+    #[arg(long, default_value = "rules/progress-measures.toml")]
+    progress_measures: std::path::PathBuf,
 }
 
 /// Runs `hearth serve`.
@@ -45,7 +51,33 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     config.session_lifetime = chrono::Duration::hours(args.session_lifetime_hours);
     config.trusted_proxies = args.trusted_proxies;
     config.due = casework_rules(&args.casework_rules)?;
+    measures(&mut config, &args.outcome_measures, &args.progress_measures)?;
     serve(&config, args.addr)
+}
+
+/// Reads the Outcomes Plan measures and the progress measures into `config`.
+pub fn measures(
+    config: &mut hearth_web::Config,
+    outcome: &std::path::Path,
+    progress: &std::path::Path,
+) -> anyhow::Result<()> {
+    let read = |path: &std::path::Path, what: &str| {
+        let path = super::shipped(path);
+        std::fs::read_to_string(&path)
+            .with_context(|| format!("reading the {what} {}", path.display()))
+            .map(|t| (t, path))
+    };
+    let (text, path) = read(outcome, "outcome measures")?;
+    config.outcome_measures = std::sync::Arc::new(
+        hearth_casework::OutcomeMeasures::from_toml(&text)
+            .with_context(|| format!("in the outcome measures {}", path.display()))?,
+    );
+    let (text, path) = read(progress, "progress measures")?;
+    config.progress_measures = std::sync::Arc::new(
+        hearth_casework::ProgressMeasures::from_toml(&text)
+            .with_context(|| format!("in the progress measures {}", path.display()))?,
+    );
+    Ok(())
 }
 
 /// Reads the casework time limits from `path` (see `rules/casework.toml`).

@@ -42,6 +42,10 @@ pub struct Config {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// How long each step of the work with a family may take (the caseload's due dates).
     pub due: hearth_casework::DueRules,
+    /// The council's Outcomes Plan measures that plan goals are tied to.
+    pub outcome_measures: Arc<hearth_casework::OutcomeMeasures>,
+    /// The progress measures families' positions are recorded on.
+    pub progress_measures: Arc<hearth_casework::ProgressMeasures>,
 }
 
 impl Config {
@@ -58,6 +62,8 @@ impl Config {
             body_limit: 64 * 1024,
             trusted_proxies: Vec::new(),
             due: hearth_casework::DueRules::default(),
+            outcome_measures: Arc::new(hearth_casework::OutcomeMeasures::shipped()),
+            progress_measures: Arc::new(hearth_casework::ProgressMeasures::shipped()),
         }
     }
 }
@@ -71,6 +77,8 @@ pub(crate) struct Settings {
     pub body_limit: usize,
     pub trusted_proxies: Vec<std::net::IpAddr>,
     pub due: hearth_casework::DueRules,
+    pub outcome_measures: Arc<hearth_casework::OutcomeMeasures>,
+    pub progress_measures: Arc<hearth_casework::ProgressMeasures>,
 }
 
 /// Shared by every request; cheap to clone.
@@ -121,6 +129,8 @@ impl AppState {
                     body_limit: config.body_limit,
                     trusted_proxies: config.trusted_proxies.clone(),
                     due: config.due,
+                    outcome_measures: config.outcome_measures.clone(),
+                    progress_measures: config.progress_measures.clone(),
                 },
                 clock,
                 sign_in_attempts: throttle::Attempts::default(),

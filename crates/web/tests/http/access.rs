@@ -99,7 +99,7 @@ async fn role_by_route_access_matrix() {
         let r = t.submit("/families/1/notes", &s, &[("note", "x")]).await;
         assert_eq!(r.status, S::FORBIDDEN, "{who} writes a note");
         let r = t
-            .submit("/families/1/status", &s, &[("status", "engaged")])
+            .submit("/families/1/status", &s, &[("status", "agreed")])
             .await;
         assert_eq!(r.status, S::FORBIDDEN, "{who} changes status");
     }
