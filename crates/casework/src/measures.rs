@@ -40,7 +40,7 @@ pub struct OutcomeMeasures {
     /// The plan's name, e.g. `Cheshire East Family Focus Outcomes Plan 2015–2020`.
     pub plan: String,
     /// Its measures, in the order shown.
-    #[serde(rename = "measure")]
+    #[serde(rename(deserialize = "measure"))]
     pub measures: Vec<OutcomeMeasure>,
 }
 
@@ -63,7 +63,7 @@ pub struct ProgressMeasures {
     /// The scale's points, worst first: position 1 is the first, higher is better.
     pub scale: Vec<String>,
     /// The measures, in the order shown.
-    #[serde(rename = "measure")]
+    #[serde(rename(deserialize = "measure"))]
     pub measures: Vec<ProgressMeasure>,
 }
 

@@ -48,15 +48,60 @@ pub(crate) fn routes() -> Vec<Route> {
             post(assign),
         ),
         route(Method::GET, "/caseload", P::Caseload, get(caseload)),
-        route(Method::POST, "/families/{id}/status", P::Casework, post(work::change_status)),
-        route(Method::POST, "/families/{id}/assessment", P::Casework, post(work::add_assessment)),
-        route(Method::POST, "/families/{id}/plan/goals", P::Casework, post(work::add_goal)),
-        route(Method::POST, "/families/{id}/plan/actions", P::Casework, post(work::add_action)),
-        route(Method::POST, "/families/{id}/plan/actions/{action}/done", P::Casework, post(work::action_done)),
-        route(Method::POST, "/families/{id}/plan/reviews", P::Casework, post(work::add_review)),
-        route(Method::POST, "/families/{id}/team", P::Casework, post(work::add_team_member)),
-        route(Method::POST, "/families/{id}/progress", P::Casework, post(work::add_progress)),
-        route(Method::GET, "/progress", P::ProgressCohort, get(work::cohort)),
+        route(
+            Method::POST,
+            "/families/{id}/status",
+            P::Casework,
+            post(work::change_status),
+        ),
+        route(
+            Method::POST,
+            "/families/{id}/assessment",
+            P::Casework,
+            post(work::add_assessment),
+        ),
+        route(
+            Method::POST,
+            "/families/{id}/plan/goals",
+            P::Casework,
+            post(work::add_goal),
+        ),
+        route(
+            Method::POST,
+            "/families/{id}/plan/actions",
+            P::Casework,
+            post(work::add_action),
+        ),
+        route(
+            Method::POST,
+            "/families/{id}/plan/actions/{action}/done",
+            P::Casework,
+            post(work::action_done),
+        ),
+        route(
+            Method::POST,
+            "/families/{id}/plan/reviews",
+            P::Casework,
+            post(work::add_review),
+        ),
+        route(
+            Method::POST,
+            "/families/{id}/team",
+            P::Casework,
+            post(work::add_team_member),
+        ),
+        route(
+            Method::POST,
+            "/families/{id}/progress",
+            P::Casework,
+            post(work::add_progress),
+        ),
+        route(
+            Method::GET,
+            "/progress",
+            P::ProgressCohort,
+            get(work::cohort),
+        ),
     ]
 }
 
@@ -154,18 +199,19 @@ async fn assign(
     }
     let assigned = match service {
         None => casework::assign(&state, &user, id, body.lead_worker_user_id).await,
-        Some(s) => casework::assign_from(&state, &user, id, body.lead_worker_user_id, Some(s)).await,
+        Some(s) => {
+            casework::assign_from(&state, &user, id, body.lead_worker_user_id, Some(s)).await
+        }
     };
-    let case = assigned
-        .map_err(|e| match e {
-            WebError::Invalid(fields) => WebError::Invalid(
-                fields
-                    .into_iter()
-                    .map(|(_, m)| ("lead_worker_user_id".to_string(), m))
-                    .collect(),
-            ),
-            e => e,
-        })?;
+    let case = assigned.map_err(|e| match e {
+        WebError::Invalid(fields) => WebError::Invalid(
+            fields
+                .into_iter()
+                .map(|(_, m)| ("lead_worker_user_id".to_string(), m))
+                .collect(),
+        ),
+        e => e,
+    })?;
     Ok(Json(json!({
         "family_id": case.family_id,
         "status": case.status,

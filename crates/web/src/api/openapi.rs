@@ -150,11 +150,44 @@ fn add_work(doc: &mut Value, family_id: &Value, problem: &Value) {
         &format!("An entry for the family as a whole or one member, for one of the family's headline problems; a later entry for the same member and problem is a new version (earlier ones are kept). {who}")));
     paths.insert("/families/{id}/plan/goals".into(), post("Add a goal to the family plan", "addPlanGoal", "PlanGoal",
         &format!("A goal for one of the family's problems, tied to a measure of the council's Outcomes Plan, with its first action if given (all of action, owner and due, or none). {who}")));
-    paths.insert("/families/{id}/plan/actions".into(), post("Add an action to a goal of the plan", "addPlanAction", "PlanAction", who));
-    paths.insert("/families/{id}/plan/reviews".into(), post("Record a review of the plan", "addPlanReview", "PlanReview",
-        &format!("A plan in place moves on to reviews; the next review is due from this one. {who}")));
-    paths.insert("/families/{id}/team".into(), post("Add a practitioner or service to the team around the family", "addTeamMember", "TeamMember", who));
-    paths.insert("/families/{id}/progress".into(), post("Record the family's positions on the progress measures", "addProgress", "ProgressReading", who));
+    paths.insert(
+        "/families/{id}/plan/actions".into(),
+        post(
+            "Add an action to a goal of the plan",
+            "addPlanAction",
+            "PlanAction",
+            who,
+        ),
+    );
+    paths.insert(
+        "/families/{id}/plan/reviews".into(),
+        post(
+            "Record a review of the plan",
+            "addPlanReview",
+            "PlanReview",
+            &format!(
+                "A plan in place moves on to reviews; the next review is due from this one. {who}"
+            ),
+        ),
+    );
+    paths.insert(
+        "/families/{id}/team".into(),
+        post(
+            "Add a practitioner or service to the team around the family",
+            "addTeamMember",
+            "TeamMember",
+            who,
+        ),
+    );
+    paths.insert(
+        "/families/{id}/progress".into(),
+        post(
+            "Record the family's positions on the progress measures",
+            "addProgress",
+            "ProgressReading",
+            who,
+        ),
+    );
     paths.insert("/families/{id}/plan/actions/{action}/done".into(), json!({"post": {"summary": "Record a plan action as done today", "operationId": "planActionDone", "description": who,
         "parameters": [family_id, {"name": "action", "in": "path", "required": true, "schema": {"type": "integer"}}, csrf],
         "responses": {"200": done, "401": problem, "403": problem, "404": problem}}}));
@@ -162,7 +195,9 @@ fn add_work(doc: &mut Value, family_id: &Value, problem: &Value) {
         "description": "For each measure: families read on it at least twice, how many are better, the same or worse from their first reading to their latest, and the mean positions. No family is named.",
         "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Cohort"}}}}, "401": problem, "403": problem}}}));
     let text = |d: &str| json!({"type": "string", "description": d});
-    let schemas = doc["components"]["schemas"].as_object_mut().expect("schemas");
+    let schemas = doc["components"]["schemas"]
+        .as_object_mut()
+        .expect("schemas");
     schemas.insert("StatusChange".into(), json!({"type": "object", "required": ["status"], "properties": {
         "status": {"type": "string", "enum": ["identified", "referred", "contacted", "agreed", "assessed", "plan_in_place", "reviewing", "closed"]},
         "close_reason": {"type": ["string", "null"], "enum": ["progress_achieved", "declined", "moved_away", "stepped_up", "disengaged", "no_longer_eligible", null], "description": "only, and always, when closing"},
@@ -175,8 +210,11 @@ fn add_work(doc: &mut Value, family_id: &Value, problem: &Value) {
         "action": text("the first action (optional)"), "owner": text("who does it: a person or an agency"), "due": text("when it is due: 27 3 2026 or 2026-03-27")}}));
     schemas.insert("PlanAction".into(), json!({"type": "object", "required": ["goal_id", "action", "owner", "due"], "properties": {
         "goal_id": text("one of the family's goals (its id, as text)"), "action": text("the action"), "owner": text("a person or an agency"), "due": text("27 3 2026 or 2026-03-27")}}));
-    schemas.insert("PlanReview".into(), json!({"type": "object", "required": ["reviewed_on", "what_changed"], "properties": {
-        "reviewed_on": text("27 3 2026 or 2026-03-27"), "what_changed": text("what changed")}}));
+    schemas.insert(
+        "PlanReview".into(),
+        json!({"type": "object", "required": ["reviewed_on", "what_changed"], "properties": {
+        "reviewed_on": text("27 3 2026 or 2026-03-27"), "what_changed": text("what changed")}}),
+    );
     schemas.insert("TeamMember".into(), json!({"type": "object", "required": ["name", "agency", "role", "from"], "properties": {
         "name": text("the practitioner"), "agency": text("their agency"), "role": text("their role with the family"), "from": text("27 3 2026 or 2026-03-27"), "to": text("optional")}}));
     schemas.insert("ProgressReading".into(), json!({"type": "object", "required": ["stage", "read_on", "positions"], "properties": {
@@ -192,7 +230,10 @@ fn add_work(doc: &mut Value, family_id: &Value, problem: &Value) {
         .as_object_mut()
         .expect("FamilyDetail");
     detail.insert("close_reason".into(), json!({"type": ["string", "null"]}));
-    detail.insert("home_service".into(), json!({"type": ["string", "null"], "description": "the lead worker's home service"}));
+    detail.insert(
+        "home_service".into(),
+        json!({"type": ["string", "null"], "description": "the lead worker's home service"}),
+    );
     detail.insert("problem_list".into(), json!({"type": "array", "items": {"type": "object", "properties": {"key": {"type": "string"}, "label": {"type": "string"}}}}));
     detail.insert("work".into(), json!({"type": "object", "description": "the work with the family: history (status changes: who, when, why), assessment (current entries with their versions), goals (with actions and whether each is overdue), overdue_actions, reviews, team, readings and progress (each measure's positions, first, latest, change). Free text (reasons, assessment, goals, actions, owners, practitioners' names) only for roles that may see identifiers: null otherwise"}));
 }

@@ -69,7 +69,12 @@ pub(super) async fn change_status(
     Path(raw): Path<String>,
     b: Result<Json<StatusBody>, JsonRejection>,
 ) -> Result<Json<Value>, WebError> {
-    let b = body(&user, &headers, b, "{\"status\": …, \"close_reason\": …, \"reason\": …}")?;
+    let b = body(
+        &user,
+        &headers,
+        b,
+        "{\"status\": …, \"close_reason\": …, \"reason\": …}",
+    )?;
     let family_id = id(&raw)?;
     let status = hearth_model::CaseStatus::parse(&b.status)
         .map_err(|e| WebError::Invalid(vec![("status".into(), e.to_string())]))?;
@@ -80,7 +85,8 @@ pub(super) async fn change_status(
         .transpose()
         .map_err(|e| WebError::Invalid(vec![("close_reason".into(), e.to_string())]))?;
     let reason = b.reason.trim().to_string();
-    if reason.chars().count() > crate::domain::NOTE_LIMIT || crate::domain::has_control(&reason, true)
+    if reason.chars().count() > crate::domain::NOTE_LIMIT
+        || crate::domain::has_control(&reason, true)
     {
         return Err(WebError::Invalid(vec![(
             "reason".into(),
@@ -111,7 +117,12 @@ macro_rules! form_post {
             Path(raw): Path<String>,
             b: Result<Json<$form>, JsonRejection>,
         ) -> Result<Json<Value>, WebError> {
-            let form = body(&user, &headers, b, "the fields documented for this operation")?;
+            let form = body(
+                &user,
+                &headers,
+                b,
+                "the fields documented for this operation",
+            )?;
             let family_id = id(&raw)?;
             $call(&state, &user, family_id, form).await?;
             Ok(ok(family_id))
@@ -119,11 +130,36 @@ macro_rules! form_post {
     };
 }
 
-form_post!(add_assessment, AssessmentForm, work::add_assessment, "`POST /api/families/{id}/assessment`.");
-form_post!(add_goal, GoalForm, work::add_goal, "`POST /api/families/{id}/plan/goals`.");
-form_post!(add_action, ActionForm, work::add_action, "`POST /api/families/{id}/plan/actions`.");
-form_post!(add_review, ReviewForm, work::add_review, "`POST /api/families/{id}/plan/reviews`.");
-form_post!(add_team_member, TeamForm, work::add_team_member, "`POST /api/families/{id}/team`.");
+form_post!(
+    add_assessment,
+    AssessmentForm,
+    work::add_assessment,
+    "`POST /api/families/{id}/assessment`."
+);
+form_post!(
+    add_goal,
+    GoalForm,
+    work::add_goal,
+    "`POST /api/families/{id}/plan/goals`."
+);
+form_post!(
+    add_action,
+    ActionForm,
+    work::add_action,
+    "`POST /api/families/{id}/plan/actions`."
+);
+form_post!(
+    add_review,
+    ReviewForm,
+    work::add_review,
+    "`POST /api/families/{id}/plan/reviews`."
+);
+form_post!(
+    add_team_member,
+    TeamForm,
+    work::add_team_member,
+    "`POST /api/families/{id}/team`."
+);
 
 /// `POST /api/families/{id}/plan/actions/{action}/done`: records an action as done today.
 pub(super) async fn action_done(
@@ -164,7 +200,12 @@ pub(super) async fn add_progress(
     Path(raw): Path<String>,
     b: Result<Json<ProgressBody>, JsonRejection>,
 ) -> Result<Json<Value>, WebError> {
-    let b = body(&user, &headers, b, "{\"stage\": …, \"read_on\": …, \"positions\": {…}}")?;
+    let b = body(
+        &user,
+        &headers,
+        b,
+        "{\"stage\": …, \"read_on\": …, \"positions\": {…}}",
+    )?;
     let family_id = id(&raw)?;
     let form = ProgressForm {
         stage: b.stage,

@@ -174,7 +174,11 @@ struct FamilyPage<'a> {
     today: String,
 }
 
-fn choices<T: Copy + 'static>(all: &'static [T], key: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Vec<Choice<'static>> {
+fn choices<T: Copy + 'static>(
+    all: &'static [T],
+    key: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<Choice<'static>> {
     all.iter()
         .map(|&v| Choice {
             key: key(v),
@@ -280,7 +284,12 @@ pub(super) async fn family_page(
     Ok(render::page(state, &section.template(), Some(user), active, &ctx)?.with_status(status))
 }
 
-async fn show(state: AppState, user: CurrentUser, id: String, section: Section) -> Result<Page, WebError> {
+async fn show(
+    state: AppState,
+    user: CurrentUser,
+    id: String,
+    section: Section,
+) -> Result<Page, WebError> {
     family_page(
         &state,
         &user,
@@ -316,13 +325,41 @@ macro_rules! section_page {
     };
 }
 
-section_page!(members, Section::Members, "`GET /families/{id}/members`: members and relationships.");
-section_page!(problems, Section::Problems, "`GET /families/{id}/problems`: problems, evidence and the whole-family assessment.");
-section_page!(plan, Section::Plan, "`GET /families/{id}/plan`: the family plan: goals, actions (overdue first marked), reviews.");
-section_page!(team, Section::Team, "`GET /families/{id}/team`: the team around the family and the agencies in the records.");
-section_page!(progress, Section::Progress, "`GET /families/{id}/progress`: the family progress data over time.");
-section_page!(timeline, Section::Timeline, "`GET /families/{id}/timeline`: every partner record of the members.");
-section_page!(notes, Section::Notes, "`GET /families/{id}/notes`: the case notes (casework roles).");
+section_page!(
+    members,
+    Section::Members,
+    "`GET /families/{id}/members`: members and relationships."
+);
+section_page!(
+    problems,
+    Section::Problems,
+    "`GET /families/{id}/problems`: problems, evidence and the whole-family assessment."
+);
+section_page!(
+    plan,
+    Section::Plan,
+    "`GET /families/{id}/plan`: the family plan: goals, actions (overdue first marked), reviews."
+);
+section_page!(
+    team,
+    Section::Team,
+    "`GET /families/{id}/team`: the team around the family and the agencies in the records."
+);
+section_page!(
+    progress,
+    Section::Progress,
+    "`GET /families/{id}/progress`: the family progress data over time."
+);
+section_page!(
+    timeline,
+    Section::Timeline,
+    "`GET /families/{id}/timeline`: every partner record of the members."
+);
+section_page!(
+    notes,
+    Section::Notes,
+    "`GET /families/{id}/notes`: the case notes (casework roles)."
+);
 
 /// After a post: to `to`, or — for a mistake in the form — the section's page with the form
 /// as typed and its messages.
@@ -370,9 +407,10 @@ pub(super) async fn assign_lead_worker(
     let service = f.form.home_service.trim();
     let outcome = match f.form.lead_worker.trim().parse::<i64>() {
         Err(_) => Err(invalid("lead_worker", "Select a lead worker")),
-        Ok(_) if service.chars().count() > crate::service::work_input::SHORT_LIMIT => Err(
-            invalid("home_service", "Home service must be 200 characters or fewer"),
-        ),
+        Ok(_) if service.chars().count() > crate::service::work_input::SHORT_LIMIT => Err(invalid(
+            "home_service",
+            "Home service must be 200 characters or fewer",
+        )),
         Ok(_) if crate::domain::has_control(service, false) => Err(invalid(
             "home_service",
             "Home service must not contain control or text-direction characters",
@@ -394,7 +432,16 @@ pub(super) async fn assign_lead_worker(
         ..FamilyForms::default()
     };
     let to = format!("/families/{family_id}");
-    done(&state, &f.user, family_id, Section::Summary, outcome, forms, to).await
+    done(
+        &state,
+        &f.user,
+        family_id,
+        Section::Summary,
+        outcome,
+        forms,
+        to,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -425,7 +472,10 @@ pub(super) async fn change_status(
         (_, Err(_)) => Err(invalid("close_reason", "Select why the case is closing")),
         _ if reason.chars().count() > crate::domain::NOTE_LIMIT => Err(invalid(
             "reason",
-            format!("Reason must be {} characters or fewer", crate::domain::NOTE_LIMIT),
+            format!(
+                "Reason must be {} characters or fewer",
+                crate::domain::NOTE_LIMIT
+            ),
         )),
         _ if crate::domain::has_control(reason, true) => Err(invalid(
             "reason",
@@ -453,7 +503,16 @@ pub(super) async fn change_status(
         ..FamilyForms::default()
     };
     let to = format!("/families/{family_id}");
-    done(&state, &f.user, family_id, Section::Summary, outcome, forms, to).await
+    done(
+        &state,
+        &f.user,
+        family_id,
+        Section::Summary,
+        outcome,
+        forms,
+        to,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -480,5 +539,14 @@ pub(super) async fn add_note(
         ..FamilyForms::default()
     };
     let to = format!("/families/{family_id}/notes");
-    done(&state, &f.user, family_id, Section::Notes, outcome, forms, to).await
+    done(
+        &state,
+        &f.user,
+        family_id,
+        Section::Notes,
+        outcome,
+        forms,
+        to,
+    )
+    .await
 }

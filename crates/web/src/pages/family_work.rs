@@ -49,7 +49,16 @@ pub(super) async fn add_assessment(
         ..FamilyForms::default()
     };
     let to = format!("/families/{family_id}/problems#assessment");
-    done(&state, &f.user, family_id, Section::Problems, outcome, forms, to).await
+    done(
+        &state,
+        &f.user,
+        family_id,
+        Section::Problems,
+        outcome,
+        forms,
+        to,
+    )
+    .await
 }
 
 /// `POST /families/{id}/plan/goals`: adds a goal (with its first action) to the plan.
@@ -66,7 +75,16 @@ pub(super) async fn add_goal(
         ..FamilyForms::default()
     };
     let to = format!("/families/{family_id}/plan");
-    done(&state, &f.user, family_id, Section::Plan, outcome, forms, to).await
+    done(
+        &state,
+        &f.user,
+        family_id,
+        Section::Plan,
+        outcome,
+        forms,
+        to,
+    )
+    .await
 }
 
 /// `POST /families/{id}/plan/actions`: adds an action to a goal of the plan.
@@ -83,7 +101,16 @@ pub(super) async fn add_action(
         ..FamilyForms::default()
     };
     let to = format!("/families/{family_id}/plan");
-    done(&state, &f.user, family_id, Section::Plan, outcome, forms, to).await
+    done(
+        &state,
+        &f.user,
+        family_id,
+        Section::Plan,
+        outcome,
+        forms,
+        to,
+    )
+    .await
 }
 
 #[derive(serde::Deserialize)]
@@ -99,7 +126,16 @@ pub(super) async fn action_done(
     let action: i64 = action.parse().map_err(|_| WebError::NotFound)?;
     let outcome = work::action_done(&state, &f.user, family_id, action).await;
     let to = format!("/families/{family_id}/plan");
-    done(&state, &f.user, family_id, Section::Plan, outcome, FamilyForms::default(), to).await
+    done(
+        &state,
+        &f.user,
+        family_id,
+        Section::Plan,
+        outcome,
+        FamilyForms::default(),
+        to,
+    )
+    .await
 }
 
 /// `POST /families/{id}/plan/reviews`: records a review of the plan.
@@ -116,7 +152,16 @@ pub(super) async fn add_review(
         ..FamilyForms::default()
     };
     let to = format!("/families/{family_id}/plan#reviews");
-    done(&state, &f.user, family_id, Section::Plan, outcome, forms, to).await
+    done(
+        &state,
+        &f.user,
+        family_id,
+        Section::Plan,
+        outcome,
+        forms,
+        to,
+    )
+    .await
 }
 
 /// `POST /families/{id}/team`: adds a practitioner or service to the team.
@@ -133,7 +178,16 @@ pub(super) async fn add_team_member(
         ..FamilyForms::default()
     };
     let to = format!("/families/{family_id}/team");
-    done(&state, &f.user, family_id, Section::Team, outcome, forms, to).await
+    done(
+        &state,
+        &f.user,
+        family_id,
+        Section::Team,
+        outcome,
+        forms,
+        to,
+    )
+    .await
 }
 
 /// `POST /families/{id}/progress`: records the family's positions on the progress
@@ -152,7 +206,16 @@ pub(super) async fn add_progress(
         ..FamilyForms::default()
     };
     let to = format!("/families/{family_id}/progress");
-    done(&state, &f.user, family_id, Section::Progress, outcome, forms, to).await
+    done(
+        &state,
+        &f.user,
+        family_id,
+        Section::Progress,
+        outcome,
+        forms,
+        to,
+    )
+    .await
 }
 
 /// `progress_cohort.html`'s context.
@@ -174,5 +237,11 @@ pub(super) async fn cohort(
         errors: Vec::new(),
         cohort,
     };
-    render::page(&state, "progress_cohort.html", Some(&user), "/progress", &ctx)
+    render::page(
+        &state,
+        "progress_cohort.html",
+        Some(&user),
+        "/progress",
+        &ctx,
+    )
 }

@@ -111,7 +111,12 @@ pub(crate) enum Refusal {
 }
 
 impl Refusal {
-    pub(crate) async fn into_error(self, state: &AppState, user: &CurrentUser, family_id: i64) -> WebError {
+    pub(crate) async fn into_error(
+        self,
+        state: &AppState,
+        user: &CurrentUser,
+        family_id: i64,
+    ) -> WebError {
         match self {
             Refusal::Family(refusal) => {
                 family::refuse_because(state, user, family_id, Some(refusal)).await
@@ -176,8 +181,7 @@ pub(crate) async fn change_status(
                 return Ok(Err(refusal));
             }
             let from = case.as_ref().map_or(CaseStatus::Identified, |c| c.status);
-            let moved = match check_move(from, change.status, change.close_reason, &change.reason)
-            {
+            let moved = match check_move(from, change.status, change.close_reason, &change.reason) {
                 Ok(m) => m,
                 Err(e) => return Ok(Err(Refusal::Invalid(invalid(e.field(), &e.to_string())))),
             };

@@ -8,11 +8,11 @@
 
 use crate::actor::CurrentUser;
 use crate::error::WebError;
+use crate::service::audit;
 use crate::service::casework::{eligible, may_work_on, Refusal};
 use crate::service::work_input::{
     AssessmentForm, FamilyFrame, GoalForm, ProgressForm, ReviewForm, TeamForm,
 };
-use crate::service::audit;
 use crate::state::AppState;
 use hearth_model::CaseStatus;
 use hearth_store::{
@@ -65,7 +65,14 @@ where
         Ok(v) => v,
         Err(refusal) => return Err(refusal.into_error(state, user, family_id).await),
     };
-    audit::record(state, user, action, ("family", family_id.to_string()), detail).await?;
+    audit::record(
+        state,
+        user,
+        action,
+        ("family", family_id.to_string()),
+        detail,
+    )
+    .await?;
     Ok(value)
 }
 
@@ -317,7 +324,10 @@ pub(crate) async fn add_progress(
             recorded_by: by,
             recorded_at: at,
         })?;
-        Ok(Ok(((), format!("progress reading {id}, {}", p.stage.key()))))
+        Ok(Ok((
+            (),
+            format!("progress reading {id}, {}", p.stage.key()),
+        )))
     })
     .await
 }

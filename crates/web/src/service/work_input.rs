@@ -53,11 +53,17 @@ impl Errors {
         if t.is_empty() && required {
             self.add(field, format!("Enter {what}"));
         } else if t.chars().count() > limit {
-            self.add(field, format!("{} must be {limit} characters or fewer", capital(what)));
+            self.add(
+                field,
+                format!("{} must be {limit} characters or fewer", capital(what)),
+            );
         } else if crate::domain::has_control(t, limit > SHORT_LIMIT) {
             self.add(
                 field,
-                format!("{} must not contain control or text-direction characters", capital(what)),
+                format!(
+                    "{} must not contain control or text-direction characters",
+                    capital(what)
+                ),
             );
         }
         t.to_string()
@@ -82,7 +88,10 @@ impl Errors {
         if parsed.is_none() {
             self.add(
                 field,
-                format!("{} must be a real date, for example 27 3 2026", capital(what)),
+                format!(
+                    "{} must be a real date, for example 27 3 2026",
+                    capital(what)
+                ),
             );
         }
         parsed
@@ -107,7 +116,9 @@ pub(crate) fn parse_date(t: &str) -> Option<NaiveDate> {
     };
     let (y, m, d) = if a.len() == 4 { (a, b, c) } else { (c, b, a) };
     let d = NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)?;
-    (1900..3000).contains(&chrono::Datelike::year(&d)).then_some(d)
+    (1900..3000)
+        .contains(&chrono::Datelike::year(&d))
+        .then_some(d)
 }
 
 /// The assessment form: one member (or the whole family) and one problem.
@@ -159,8 +170,20 @@ impl AssessmentForm {
             },
         };
         let problem_key = problem(&mut e, &self.problem, family);
-        let happening = e.text("happening", &self.happening, "what is happening", true, NOTE_LIMIT);
-        let strengths = e.text("strengths", &self.strengths, "the strengths", false, NOTE_LIMIT);
+        let happening = e.text(
+            "happening",
+            &self.happening,
+            "what is happening",
+            true,
+            NOTE_LIMIT,
+        );
+        let strengths = e.text(
+            "strengths",
+            &self.strengths,
+            "the strengths",
+            false,
+            NOTE_LIMIT,
+        );
         let needs = e.text("needs", &self.needs, "the needs", true, NOTE_LIMIT);
         let evidence_seen = e.text(
             "evidence_seen",
@@ -289,8 +312,19 @@ pub(crate) struct ReviewForm {
 impl ReviewForm {
     pub(crate) fn check(&self) -> Result<(NaiveDate, String), Vec<(String, String)>> {
         let mut e = Errors::default();
-        let on = e.date("reviewed_on", &self.reviewed_on, "the date of the review", true);
-        let what = e.text("what_changed", &self.what_changed, "what changed", true, NOTE_LIMIT);
+        let on = e.date(
+            "reviewed_on",
+            &self.reviewed_on,
+            "the date of the review",
+            true,
+        );
+        let what = e.text(
+            "what_changed",
+            &self.what_changed,
+            "what changed",
+            true,
+            NOTE_LIMIT,
+        );
         match on {
             Some(on) if e.0.is_empty() => Ok((on, what)),
             _ => Err(e.0),
@@ -322,14 +356,23 @@ pub(crate) struct TeamInput {
 impl TeamForm {
     pub(crate) fn check(&self) -> Result<TeamInput, Vec<(String, String)>> {
         let mut e = Errors::default();
-        let name = e.text("name", &self.name, "the practitioner's name", true, SHORT_LIMIT);
+        let name = e.text(
+            "name",
+            &self.name,
+            "the practitioner's name",
+            true,
+            SHORT_LIMIT,
+        );
         let agency = e.text("agency", &self.agency, "the agency", true, SHORT_LIMIT);
         let role = e.text("role", &self.role, "their role", true, SHORT_LIMIT);
         let from = e.date("from", &self.from, "the date they started", true);
         let to = e.date("to", &self.to, "the date they stopped", false);
         if let (Some(f), Some(t)) = (from, to) {
             if t < f {
-                e.add("to", "The date they stopped must be on or after the date they started");
+                e.add(
+                    "to",
+                    "The date they stopped must be on or after the date they started",
+                );
             }
         }
         match from {
@@ -384,7 +427,10 @@ impl ProgressForm {
         let mut e = Errors::default();
         let stage = ProgressStage::parse(&self.stage).ok();
         if stage.is_none() {
-            e.add("stage", "Select when this was recorded: start, review or exit");
+            e.add(
+                "stage",
+                "Select when this was recorded: start, review or exit",
+            );
         }
         let read_on = e.date("read_on", &self.read_on, "the date", true);
         let mut positions = Vec::new();
@@ -399,7 +445,10 @@ impl ProgressForm {
                 (Some(m), Ok(p)) if measures.valid_position(p) => {
                     positions.push((m.key.clone(), p))
                 }
-                (Some(m), _) => e.add(&field, format!("Select a position for {}", m.label.to_lowercase())),
+                (Some(m), _) => e.add(
+                    &field,
+                    format!("Select a position for {}", m.label.to_lowercase()),
+                ),
             }
         }
         if positions.is_empty() && e.0.is_empty() {

@@ -8,8 +8,7 @@
 
 use crate::labels::problem_label;
 use hearth_casework::{
-    action_urgency, family_change, ActionState, OutcomeMeasures, ProgressMeasures, Reading,
-    Urgency,
+    action_urgency, family_change, ActionState, OutcomeMeasures, ProgressMeasures, Reading, Urgency,
 };
 use hearth_store::{CaseWork, RunLabels, UserRecord};
 use serde::Serialize;
@@ -278,7 +277,10 @@ pub(crate) fn work_view(work: &CaseWork, cx: &WorkContext<'_>) -> WorkView {
     sorted.sort_by_key(|r| (r.read_on, r.stage, r.id));
     let readings: Vec<Reading> = sorted.iter().map(|r| reading(r)).collect();
     let changes = family_change(&readings, cx.progress);
-    let position = |p: Option<i64>| p.and_then(|p| cx.progress.position_label(p)).map(str::to_string);
+    let position = |p: Option<i64>| {
+        p.and_then(|p| cx.progress.position_label(p))
+            .map(str::to_string)
+    };
     let progress = cx
         .progress
         .measures
