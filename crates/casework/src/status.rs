@@ -16,7 +16,7 @@ pub trait StatusOrder: Sized {
     /// Its position in the order, from 0.
     fn index(self) -> usize;
     /// Whether `to` is further on than this status.
-    fn is_forward(self, to: Self) -> bool;
+    fn goes_forward_to(self, to: Self) -> bool;
     /// Every other status (where a case at this one may be moved, forward or back).
     fn others(self) -> impl Iterator<Item = Self>;
 }
@@ -26,7 +26,7 @@ impl StatusOrder for CaseStatus {
         self as usize
     }
 
-    fn is_forward(self, to: CaseStatus) -> bool {
+    fn goes_forward_to(self, to: CaseStatus) -> bool {
         to > self
     }
 
@@ -91,7 +91,7 @@ pub fn check_move(
         (_, Some(_)) => return Err(MoveError::CloseReasonNotClosing),
         (_, None) => {}
     }
-    if from.is_forward(to) {
+    if from.goes_forward_to(to) {
         Ok(Move::Forward)
     } else if reason.trim().is_empty() {
         Err(MoveError::ReasonNeeded)

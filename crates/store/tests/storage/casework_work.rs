@@ -124,7 +124,9 @@ fn the_work_with_a_family_round_trips_and_stays_with_its_family(store: &mut Stor
         added_by: lw,
         added_at: at,
     };
-    let goal_id = store.add_plan_goal(&goal, &[action.clone()]).unwrap();
+    let goal_id = store
+        .add_plan_goal(&goal, std::slice::from_ref(&action))
+        .unwrap();
     let second = store
         .add_plan_action(&PlanAction {
             goal_id,

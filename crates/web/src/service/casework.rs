@@ -183,7 +183,7 @@ pub(crate) async fn change_status(
             let from = case.as_ref().map_or(CaseStatus::Identified, |c| c.status);
             let moved = match check_move(from, change.status, change.close_reason, &change.reason) {
                 Ok(m) => m,
-                Err(e) => return Ok(Err(Refusal::Invalid(invalid(e.field(), &e.to_string())))),
+                Err(e) => return Ok(Err(Refusal::Invalid(invalid(e.field(), e.to_string())))),
             };
             let by = &actor.user.user_name;
             let mut case = case.unwrap_or_else(|| FamilyCase::new(family_id, now, by));

@@ -162,10 +162,12 @@ pub(crate) async fn record_part(
         access,
         view,
         facts,
-        &cases.users,
-        due,
-        state.settings(),
-        state.now().date_naive(),
+        views::DetailContext {
+            users: &cases.users,
+            due,
+            settings: state.settings(),
+            today: state.now().date_naive(),
+        },
     )
     .ok_or(WebError::NotFound)?;
     audit::record(

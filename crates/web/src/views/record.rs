@@ -114,6 +114,18 @@ fn name_of(i: &PersonIdentity) -> Option<String> {
     }
 }
 
+/// What a family's record is built with besides what was read for the viewer.
+pub(crate) struct DetailContext<'a> {
+    /// The accounts by key (for names).
+    pub users: &'a IdMap<UserRecord>,
+    /// What is due on the case.
+    pub due: Due,
+    /// The council's measures and time limits.
+    pub settings: &'a crate::state::Settings,
+    /// Today (what is overdue).
+    pub today: chrono::NaiveDate,
+}
+
 /// Builds a family's record for a viewer with `access` from what was read for them
 /// (`view`), the accounts by key (for names) and what is due on its case. `None` if the
 /// family is not in the run.
@@ -123,11 +135,14 @@ pub(crate) fn family_detail(
     access: FamilyAccess,
     view: FamilyView,
     facts: FactsShown,
-    users: &IdMap<UserRecord>,
-    due: Due,
-    settings: &crate::state::Settings,
-    today: chrono::NaiveDate,
+    cx: DetailContext<'_>,
 ) -> Option<FamilyDetail> {
+    let DetailContext {
+        users,
+        due,
+        settings,
+        today,
+    } = cx;
     let &i = run.by_family.get(&family_id)?;
     let a = &run.assessments[i];
     let family = run.families.get(&family_id);
