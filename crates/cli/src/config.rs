@@ -55,6 +55,14 @@ pub const SHIPPED: &[(&str, &str)] = &[
         include_str!("../../../rules/expanded-2015.toml"),
     ),
     (
+        "rules/outcome-measures-cheshire-east-2015.toml",
+        include_str!("../../../rules/outcome-measures-cheshire-east-2015.toml"),
+    ),
+    (
+        "rules/progress-measures.toml",
+        include_str!("../../../rules/progress-measures.toml"),
+    ),
+    (
         "rules/supporting-families-2022.toml",
         include_str!("../../../rules/supporting-families-2022.toml"),
     ),

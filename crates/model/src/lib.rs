@@ -33,5 +33,6 @@ mod vocabulary;
 pub use identifiers::{IdentifierError, NhsNumber, NiNumber, Postcode, Upn};
 pub use record::{AttrValue, Fact, Identity, ImportedRow, QuarantinedRow, Sex};
 pub use vocabulary::{
-    CaseStatus, MemberRole, PersonChangeKind, RelationshipBasis, Role, UnknownKey,
+    CaseStatus, CloseReason, MemberRole, PersonChangeKind, ProgressStage, RelationshipBasis, Role,
+    UnknownKey,
 };

@@ -97,18 +97,58 @@ vocabulary! {
 }
 
 vocabulary! {
-    /// A case's status. A case moves forward only, in this order.
+    /// A case's status, in the order the work goes (issue 11: "identified or referred →
+    /// contacted → agreed to take part → assessed → plan in place → reviews → closed"). A
+    /// case usually moves forward; moving back is possible with a reason (the rules are
+    /// `hearth_casework`'s).
     CaseStatus, "case status" {
-        /// Found by identification (or a referral); no one has contacted the family yet.
+        /// Found by identification; no one has contacted the family yet.
         Identified => "identified", "Identified";
-        /// Contacted, and referred to the programme.
+        /// Referred to the programme by a partner agency; no one has contacted the family yet.
         Referred => "referred", "Referred";
+        /// The lead worker has contacted the family.
+        Contacted => "contacted", "Contacted";
         /// The family has agreed to take part.
-        Engaged => "engaged", "Engaged";
-        /// A whole-family plan is in place and being worked.
-        InProgress => "in_progress", "In progress";
-        /// The work has ended.
+        Agreed => "agreed", "Agreed to take part";
+        /// The whole-family assessment is done.
+        Assessed => "assessed", "Assessed";
+        /// A family plan is in place and being worked.
+        PlanInPlace => "plan_in_place", "Plan in place";
+        /// The plan has been reviewed at least once and reviews go on.
+        Reviewing => "reviewing", "Reviews";
+        /// The work has ended (with a [`CloseReason`]).
         Closed => "closed", "Closed";
+    }
+}
+
+vocabulary! {
+    /// Why a case was closed.
+    CloseReason, "closing reason" {
+        /// The family made the progress its plan set out.
+        ProgressAchieved => "progress_achieved", "Progress achieved";
+        /// The family declined to take part.
+        Declined => "declined", "Declined";
+        /// The family moved out of the area.
+        MovedAway => "moved_away", "Moved away";
+        /// Stepped up to children's social care.
+        SteppedUp => "stepped_up", "Stepped up to social care";
+        /// The family stopped engaging with the work.
+        Disengaged => "disengaged", "Disengaged";
+        /// The family no longer meets the programme's criteria.
+        NoLongerEligible => "no_longer_eligible", "No longer eligible";
+    }
+}
+
+vocabulary! {
+    /// When a family's progress data was recorded (the national family progress data is
+    /// collected "at the start, during and after the intervention").
+    ProgressStage, "progress stage" {
+        /// When the work started.
+        Start => "start", "Start";
+        /// At a review of the plan.
+        Review => "review", "Review";
+        /// When the work ended.
+        Exit => "exit", "Exit";
     }
 }
 
@@ -156,6 +196,12 @@ mod tests {
         for s in CaseStatus::ALL {
             assert_eq!(s.key().parse::<CaseStatus>(), Ok(*s));
         }
+        for c in CloseReason::ALL {
+            assert_eq!(CloseReason::parse(c.key()), Ok(*c));
+        }
+        for p in ProgressStage::ALL {
+            assert_eq!(ProgressStage::parse(p.key()), Ok(*p));
+        }
         for m in MemberRole::ALL {
             assert_eq!(MemberRole::parse(m.key()), Ok(*m));
         }
@@ -170,7 +216,10 @@ mod tests {
     #[test]
     fn parsing_is_forgiving_of_case_and_separators_and_names_what_it_expected() {
         assert_eq!(Role::parse(" Lead-Worker "), Ok(Role::LeadWorker));
-        assert_eq!(CaseStatus::parse("in progress"), Ok(CaseStatus::InProgress));
+        assert_eq!(
+            CaseStatus::parse("plan in place"),
+            Ok(CaseStatus::PlanInPlace)
+        );
         let err = Role::parse("boss").unwrap_err();
         assert_eq!(err.vocabulary, "role");
         assert!(err.to_string().contains("lead_worker"), "{err}");

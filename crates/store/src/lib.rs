@@ -125,6 +125,10 @@ mod sqlite;
 pub use accounts::{NewUser, SessionRecord, UserRecord};
 pub use audit::{AuditEntry, AuditQuery, ChainBreak, ChainReport, ChainedLine};
 pub use backend::Backend;
+pub use casework::history::StatusChange;
+pub use casework::work::{
+    AssessmentEntry, CaseWork, PlanAction, PlanGoal, PlanReview, ProgressReading, TeamMember,
+};
 pub use casework::{CaseNote, CaseSource, FamilyCase, FamilyReads, FamilyView, FamilyViewRequest};
 pub use error::{Result, StoreError};
 pub use governance::{
@@ -146,5 +150,5 @@ pub use linkage::{
     FamilyMember, FamilyRelationship, LinkRunSummary, LinkageResults, PersonChange, PersonIdentity,
     StoredFamily,
 };
-pub use migrations::LATEST_VERSION;
+pub use migrations::{LATEST_VERSION, MIGRATION_COUNT};
 pub use review::{ReviewDecision, ReviewPair};

@@ -9,7 +9,9 @@
 
 use crate::error::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use hearth_model::{CaseStatus, MemberRole, PersonChangeKind, RelationshipBasis, Role};
+use hearth_model::{
+    CaseStatus, CloseReason, MemberRole, PersonChangeKind, ProgressStage, RelationshipBasis, Role,
+};
 
 /// A value in or out of a statement.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,6 +158,8 @@ macro_rules! vocabulary {
 vocabulary!(
     Role,
     CaseStatus,
+    CloseReason,
+    ProgressStage,
     MemberRole,
     RelationshipBasis,
     PersonChangeKind

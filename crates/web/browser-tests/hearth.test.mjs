@@ -127,3 +127,114 @@ test('every main page passes axe-core with no serious or critical violations', a
     await context.close()
   }
 })
+
+test("a lead worker's assessment, plan, review and progress; axe-core on every family sub-page", async () => {
+  const familyId = JSON.parse(readFileSync(process.env.HEARTH_SIGN_INS, 'utf8')).assigned_to_lead_worker[0]
+  const family = `${base}/families/${familyId}`
+  // JavaScript on: axe-core runs in the page (the forms work without it).
+  const lw = await signIn('lead.worker')
+  const page = lw.page
+  const submit = async (label) => {
+    if (process.env.HEARTH_TRACE) console.log(`submit ${label} on ${page.url()}`)
+    await Promise.all([page.waitForNavigation(), page.click(`button:has-text("${label}")`)])
+  }
+
+  // The summary at the top, with the sub-navigation to every part.
+  await page.goto(family)
+  for (const part of ['Members', 'Problems and assessment', 'Plan', 'Team', 'Progress', 'Timeline', 'Notes']) {
+    assert.equal(await page.locator(`nav[aria-label="Family record"] a:has-text("${part}")`).count(), 1, part)
+  }
+  await assertAccessible(page, 'family summary')
+
+  // The case moves on: back without a reason is refused with the error summary.
+  await page.selectOption('#status', 'plan_in_place')
+  await submit('Update status')
+  assert.match(await page.locator('#current-status').innerText(), /Plan in place/)
+  await page.selectOption('#status', 'contacted')
+  await submit('Update status')
+  assert.match(await page.locator('.govuk-error-summary').innerText(), /Say why the case is moving back/)
+  assert.equal(await page.locator('#status').inputValue(), 'contacted', 'the choice is kept')
+  await assertAccessible(page, 'family summary with errors')
+  await page.goto(family)
+
+  // Assessment: mistakes first, then an entry for the whole family.
+  await page.goto(`${family}/problems`)
+  await submit('Save assessment')
+  const summary = await page.locator('.govuk-error-summary').innerText()
+  assert.match(summary, /Select one of the family's problems/)
+  assert.match(summary, /Enter what is happening/)
+  await assertAccessible(page, 'assessment with errors')
+  await page.selectOption('#problem', { index: 1 })
+  await page.fill('#happening', 'The children are often late for school')
+  await page.fill('#needs', 'A morning routine')
+  await page.fill('#evidence_seen', 'Attendance letter')
+  await submit('Save assessment')
+  assert.match(await page.locator('.govuk-summary-card').first().innerText(), /The children are often late for school/)
+  await assertAccessible(page, 'problems and assessment')
+  await screenshot(page, 'family-assessment')
+
+  // Plan: a goal tied to an Outcomes Plan measure, with a first action already overdue.
+  await page.goto(`${family}/plan`)
+  await page.selectOption('#goal_problem', { index: 1 })
+  await page.selectOption('#measure', 'pupils_below_85_attendance')
+  await page.fill('#goal', 'Every child at school every day')
+  await page.fill('#goal_owner', 'Parent')
+  await submit('Add goal')
+  assert.match(await page.locator('.govuk-error-summary').innerText(), /Enter the action/)
+  assert.equal(await page.locator('#goal_owner').inputValue(), 'Parent', 'kept as typed')
+  await assertAccessible(page, 'plan with errors')
+  await page.fill('#goal_action', 'Walk to school together')
+  await page.fill('#goal_due', '2 1 2020')
+  await submit('Add goal')
+  assert.match(await page.locator('.govuk-warning-text').innerText(), /1 action is overdue/)
+  await assertAccessible(page, 'plan')
+  await submit('Mark done')
+  assert.equal(await page.locator('.govuk-warning-text').count(), 0, 'nothing overdue once done')
+  await page.fill('#what_changed', 'Attending four days in five')
+  await submit('Record review')
+  assert.match(await page.locator('#reviews ~ table').first().innerText(), /Attending four days in five/)
+  await screenshot(page, 'family-plan')
+
+  // Team around the family.
+  await page.goto(`${family}/team`)
+  await page.fill('#name', 'Sam Nurse')
+  await page.fill('#agency', 'School nursing')
+  await page.fill('#role', 'School nurse')
+  await page.fill('#from', '5 1 2026')
+  await submit('Add to the team')
+  assert.match(await page.locator('table').first().innerText(), /Sam Nurse/)
+  await assertAccessible(page, 'team')
+
+  // Progress at the start and at the review: the change shows.
+  await page.goto(`${family}/progress`)
+  for (const [stage, position] of [['start', '2'], ['review', '4']]) {
+    await page.selectOption('#stage', stage)
+    await page.selectOption('#position_school_attendance', position)
+    await submit('Save progress')
+  }
+  assert.match(await page.locator('table').first().innerText(), /Better/)
+  await assertAccessible(page, 'progress')
+  await screenshot(page, 'family-progress')
+
+  for (const part of ['members', 'timeline', 'notes']) {
+    await page.goto(`${family}/${part}`)
+    await assertAccessible(page, part)
+  }
+  await page.goto(family)
+  assert.match(await page.locator('#current-status').innerText(), /Reviews/, 'the review moved the plan on')
+  await lw.context.close()
+
+  // The analyst: the same parts without what workers wrote; the cohort's progress.
+  const an = await signIn('analyst')
+  for (const part of ['', '/problems', '/plan', '/team', '/progress']) {
+    await an.page.goto(`${family}${part}`)
+    const text = await an.page.locator('main').innerText()
+    assert.doesNotMatch(text, /often late|Walk to school|Sam Nurse/, part)
+    await assertAccessible(an.page, `analyst ${part}`)
+  }
+  await an.page.goto(`${base}/progress`)
+  assert.match(await an.page.locator('main').innerText(), /Change on each measure/)
+  await assertAccessible(an.page, 'progress cohort')
+  await screenshot(an.page, 'progress-cohort')
+  await an.context.close()
+})

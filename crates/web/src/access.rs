@@ -27,6 +27,8 @@ pub enum Permission {
     Caseload,
     /// Have the referrals page.
     Refer,
+    /// See the cohort's progress on the progress measures (no family named).
+    ProgressCohort,
     /// Read the audit log.
     ReadAudit,
     /// Manage accounts and roles.
@@ -38,7 +40,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Permission::Public,
         Permission::SignedIn,
         Permission::ListFamilies,
@@ -47,6 +49,7 @@ impl Permission {
         Permission::Casework,
         Permission::Caseload,
         Permission::Refer,
+        Permission::ProgressCohort,
         Permission::ReadAudit,
         Permission::ManageAccounts,
         Permission::ReviewQuarantine,
@@ -72,6 +75,7 @@ pub fn permits(role: Role, permission: Permission) -> bool {
         P::Casework => matches!(role, R::PerformanceOfficer | R::LeadWorker),
         P::Caseload => role == R::LeadWorker,
         P::Refer => role == R::Referrer,
+        P::ProgressCohort => matches!(role, R::PerformanceOfficer | R::DataAnalyst),
         P::ReadAudit => role == R::IgOfficer,
         P::ManageAccounts => role == R::Administrator,
         P::ReviewQuarantine => role == R::PerformanceOfficer,
@@ -103,9 +107,10 @@ impl RoleHome for Role {
             Role::LeadWorker => &[("/caseload", "Caseload")],
             Role::PerformanceOfficer => &[
                 ("/families", "Families"),
+                ("/progress", "Progress"),
                 ("/quarantine", "Rows not imported"),
             ],
-            Role::DataAnalyst => &[("/families", "Families")],
+            Role::DataAnalyst => &[("/families", "Families"), ("/progress", "Progress")],
             Role::IgOfficer => &[("/audit", "Audit log")],
             Role::Administrator => &[("/admin/users", "Accounts")],
         }

@@ -28,7 +28,7 @@ pub(crate) fn is_control(c: char) -> bool {
 
 /// Whether `text` holds a character [`is_control`] refuses, other than line breaks and tabs
 /// where `lines` allows them (notes).
-fn has_control(text: &str, lines: bool) -> bool {
+pub(crate) fn has_control(text: &str, lines: bool) -> bool {
     text.chars()
         .any(|c| is_control(c) && !(lines && matches!(c, '\n' | '\r' | '\t')))
 }

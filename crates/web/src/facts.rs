@@ -100,8 +100,19 @@ pub(crate) struct FactsShown {
     pub problems: minijinja::Value,
     pub timeline: minijinja::Value,
     pub team: minijinja::Value,
-    /// `family_facts.html` rendered (a safe string).
-    pub html: minijinja::Value,
+    /// `family_facts.html` rendered (safe strings), one per part of the family's pages.
+    pub html: FactsHtml,
+}
+
+/// The family pages' parts rendered from `family_facts.html`: each sub-page shows one.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct FactsHtml {
+    /// The agencies whose records name the members.
+    pub team: minijinja::Value,
+    /// The problems and their evidence.
+    pub problems: minijinja::Value,
+    /// Every partner record of the members.
+    pub timeline: minijinja::Value,
 }
 
 /// What a run says of a family that is the same for every viewer who may open it, in its
@@ -210,16 +221,27 @@ impl FactsShown {
             minijinja::Value::from_serialize(group_evidence(evidence, trails, labels, references));
         let timeline = minijinja::Value::from_serialize(&timeline);
         let team = minijinja::Value::from_serialize(&team);
-        let html = templates.get_template("family_facts.html")?.render(minijinja::context! {
-            facts => minijinja::context! {
-                problems => &problems, timeline => &timeline, team => &team, references => references,
-            },
-        })?;
+        let template = templates.get_template("family_facts.html")?;
+        let part = |part: &str| {
+            template
+                .render(minijinja::context! {
+                    part => part,
+                    facts => minijinja::context! {
+                        problems => &problems, timeline => &timeline, team => &team, references => references,
+                    },
+                })
+                .map(minijinja::Value::from_safe_string)
+        };
+        let html = FactsHtml {
+            team: part("team")?,
+            problems: part("problems")?,
+            timeline: part("timeline")?,
+        };
         Ok(FactsShown {
             problems,
             timeline,
             team,
-            html: minijinja::Value::from_safe_string(html),
+            html,
         })
     }
 }

@@ -19,8 +19,11 @@ pub(crate) fn status_tag_class(status: &str) -> &'static str {
     match status {
         "identified" => "govuk-tag--grey",
         "referred" => "govuk-tag--blue",
-        "engaged" => "govuk-tag--turquoise",
-        "in_progress" => "govuk-tag--yellow",
+        "contacted" => "govuk-tag--light-blue",
+        "agreed" => "govuk-tag--turquoise",
+        "assessed" => "govuk-tag--purple",
+        "plan_in_place" => "govuk-tag--yellow",
+        "reviewing" => "govuk-tag--orange",
         "closed" => "govuk-tag--green",
         _ => "",
     }
@@ -46,7 +49,7 @@ pub(crate) fn agency_label(labels: &RunLabels, source: &str) -> String {
 }
 
 /// `youth_justice` → `Youth justice`.
-fn humanise(key: &str) -> String {
+pub(crate) fn humanise(key: &str) -> String {
     let s = key.replace('_', " ");
     let mut c = s.chars();
     c.next()
@@ -58,7 +61,7 @@ fn humanise(key: &str) -> String {
 mod tests {
     #[test]
     fn stored_statuses_have_labels() {
-        assert_eq!(super::status_label("in_progress"), "In progress");
+        assert_eq!(super::status_label("plan_in_place"), "Plan in place");
         assert_eq!(super::status_label("nope"), "Unknown");
     }
 

@@ -14,6 +14,42 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("families.html", include_str!("../templates/families.html")),
     ("family.html", include_str!("../templates/family.html")),
     (
+        "family_base.html",
+        include_str!("../templates/family_base.html"),
+    ),
+    (
+        "family_members.html",
+        include_str!("../templates/family_members.html"),
+    ),
+    (
+        "family_problems.html",
+        include_str!("../templates/family_problems.html"),
+    ),
+    (
+        "family_plan.html",
+        include_str!("../templates/family_plan.html"),
+    ),
+    (
+        "family_team.html",
+        include_str!("../templates/family_team.html"),
+    ),
+    (
+        "family_progress.html",
+        include_str!("../templates/family_progress.html"),
+    ),
+    (
+        "family_timeline.html",
+        include_str!("../templates/family_timeline.html"),
+    ),
+    (
+        "family_notes.html",
+        include_str!("../templates/family_notes.html"),
+    ),
+    (
+        "progress_cohort.html",
+        include_str!("../templates/progress_cohort.html"),
+    ),
+    (
         "family_facts.html",
         include_str!("../templates/family_facts.html"),
     ),

@@ -65,6 +65,14 @@ pub struct Args {
     /// commas). With neither this nor a token, `/metrics` answers nobody.
     #[arg(long, env = "HEARTH_METRICS_FROM", value_delimiter = ',')]
     metrics_from: Vec<std::net::IpAddr>,
+    /// The council's Outcomes Plan measures that family plan goals are tied to (TOML)
+    /// [default: rules/outcome-measures-cheshire-east-2015.toml in the configuration folder].
+    #[arg(long, env = "HEARTH_OUTCOME_MEASURES")]
+    outcome_measures: Option<PathBuf>,
+    /// The progress measures families' positions are recorded on (TOML) [default:
+    /// rules/progress-measures.toml in the configuration folder].
+    #[arg(long, env = "HEARTH_PROGRESS_MEASURES")]
+    progress_measures: Option<PathBuf>,
 }
 
 /// Runs `hearth serve`.
@@ -103,6 +111,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let found = args.config.resolve()?;
     let rules = args.casework_rules.or(file.casework_rules);
     config.due = casework_rules(&found.path(rules.as_deref(), "rules/casework.toml"))?;
+    measures(
+        &mut config,
+        &found.path(
+            args.outcome_measures.as_deref(),
+            "rules/outcome-measures-cheshire-east-2015.toml",
+        ),
+        &found.path(args.progress_measures.as_deref(), "rules/progress-measures.toml"),
+    )?;
     let addr = args
         .addr
         .or(file.addr)
@@ -114,6 +130,31 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 /// the file's is used).
 fn non_empty<T>(v: Vec<T>) -> Option<Vec<T>> {
     (!v.is_empty()).then_some(v)
+}
+
+/// Reads the Outcomes Plan measures and the progress measures into `config`.
+pub fn measures(
+    config: &mut hearth_web::Config,
+    outcome: &std::path::Path,
+    progress: &std::path::Path,
+) -> anyhow::Result<()> {
+    let read = |path: &std::path::Path, what: &str| {
+        let path = path.to_path_buf();
+        std::fs::read_to_string(&path)
+            .with_context(|| format!("reading the {what} {}", path.display()))
+            .map(|t| (t, path))
+    };
+    let (text, path) = read(outcome, "outcome measures")?;
+    config.outcome_measures = std::sync::Arc::new(
+        hearth_casework::OutcomeMeasures::from_toml(&text)
+            .with_context(|| format!("in the outcome measures {}", path.display()))?,
+    );
+    let (text, path) = read(progress, "progress measures")?;
+    config.progress_measures = std::sync::Arc::new(
+        hearth_casework::ProgressMeasures::from_toml(&text)
+            .with_context(|| format!("in the progress measures {}", path.display()))?,
+    );
+    Ok(())
 }
 
 /// Reads the casework time limits from `path` (see `rules/casework.toml`).

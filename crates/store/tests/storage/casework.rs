@@ -28,8 +28,8 @@ fn family_cases_and_notes_round_trip(store: &mut Store, db: &TestDb) {
     assert_eq!(store.family_case(7).unwrap().unwrap(), case);
     // Each clock restarts only when what it times changes.
     let t1 = t0 + chrono::Duration::days(3);
-    case.set_status(CaseStatus::Engaged, t1, "lw");
-    case.set_status(CaseStatus::Engaged, t1 + chrono::Duration::days(1), "lw");
+    case.set_status(CaseStatus::Agreed, t1, "lw");
+    case.set_status(CaseStatus::Agreed, t1 + chrono::Duration::days(1), "lw");
     assert_eq!((case.status_since, case.assigned_at), (t1, Some(t0)));
     case.assign(None, t1, "po");
     assert_eq!(case.assigned_at, None);
@@ -43,7 +43,7 @@ fn family_cases_and_notes_round_trip(store: &mut Store, db: &TestDb) {
     );
     assert_eq!(
         store.family_case(7).unwrap().unwrap().status,
-        CaseStatus::Engaged
+        CaseStatus::Agreed
     );
     let note = CaseNote {
         id: 0,
@@ -168,6 +168,7 @@ fn a_family_is_read_for_a_viewer_as_the_viewer_may_see_it(store: &mut Store, _db
     let everything = FamilyReads {
         identifiers: true,
         notes: true,
+        work: true,
     };
 
     // The case is read, and the viewer's access decided on it as stored.
@@ -195,6 +196,11 @@ fn a_family_is_read_for_a_viewer_as_the_viewer_may_see_it(store: &mut Store, _db
     assert!(view.identities.iter().any(|i| i.person_id == 100));
     assert!(view.identities.iter().any(|i| i.person_id == 200));
     assert_eq!(view.notes.as_ref().map(Vec::len), Some(1));
+    assert_eq!(
+        view.work.as_ref().map(|w| w.history.len()),
+        Some(1),
+        "the work with the family, with its history"
+    );
 
     // Refused: nothing is read beyond the case.
     let view = store
@@ -203,7 +209,7 @@ fn a_family_is_read_for_a_viewer_as_the_viewer_may_see_it(store: &mut Store, _db
     assert_eq!(view.case.as_ref(), Some(&case));
     assert_eq!(view.reads, None);
     assert!(view.evidence.is_empty() && view.trails.is_empty() && view.identities.is_empty());
-    assert!(view.record_people.is_empty() && view.notes.is_none());
+    assert!(view.record_people.is_empty() && view.notes.is_none() && view.work.is_none());
 
     // A case the caller knows is taken as given, not read again.
     let view = store
@@ -212,6 +218,7 @@ fn a_family_is_read_for_a_viewer_as_the_viewer_may_see_it(store: &mut Store, _db
             Some(FamilyReads {
                 identifiers: false,
                 notes: false,
+                work: false,
             })
         })
         .unwrap();

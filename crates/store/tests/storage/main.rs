@@ -13,6 +13,7 @@ mod fixtures;
 mod accounts;
 mod audit;
 mod casework;
+mod casework_work;
 mod crash;
 mod identification;
 mod intake;

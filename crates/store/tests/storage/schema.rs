@@ -4,7 +4,7 @@
 use crate::fixtures::*;
 use crate::harness::TestDb;
 use chrono::{TimeZone, Utc};
-use hearth_store::{Backend, OpenOptions, Store, StoreError, LATEST_VERSION};
+use hearth_store::{Backend, OpenOptions, Store, StoreError, LATEST_VERSION, MIGRATION_COUNT};
 
 both!(migrations_are_idempotent);
 
@@ -15,7 +15,7 @@ fn migrations_are_idempotent(store: &mut Store, db: &TestDb) {
     drop(Store::open_with(&db.address, &db.options).unwrap());
     let mut again = db.open();
     assert_eq!(again.schema_version().unwrap(), LATEST_VERSION);
-    assert_eq!(db.count("schema_migrations"), LATEST_VERSION);
+    assert_eq!(db.count("schema_migrations"), MIGRATION_COUNT);
     // Data survives reopening.
     imported(
         again
@@ -24,7 +24,7 @@ fn migrations_are_idempotent(store: &mut Store, db: &TestDb) {
     );
     let mut third = db.open();
     assert_eq!(third.batches().unwrap().len(), 1);
-    assert_eq!(db.count("schema_migrations"), LATEST_VERSION);
+    assert_eq!(db.count("schema_migrations"), MIGRATION_COUNT);
 }
 
 #[test]
@@ -80,6 +80,15 @@ fn a_version_3_store_upgrades_with_its_cases_clocks_started_and_identifiers_grou
     assert_eq!(
         (seven.status_since, seven.assigned_at),
         (at(3), Some(at(3)))
+    );
+    // Migration 8: the old statuses' keys become the new ones, and each case's history
+    // starts where it stands.
+    assert_eq!(seven.status, hearth_model::CaseStatus::Agreed);
+    let history = s.case_history(7).unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(
+        (history[0].from, history[0].to, history[0].changed_at),
+        (None, hearth_model::CaseStatus::Agreed, at(3))
     );
     let eight = s.family_case(8).unwrap().unwrap();
     assert_eq!((eight.status_since, eight.assigned_at), (at(4), None));

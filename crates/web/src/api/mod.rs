@@ -5,6 +5,7 @@
 //! `/api/openapi.json` ([`openapi`]).
 
 pub(crate) mod openapi;
+mod work;
 
 use crate::access::Permission as P;
 use crate::actor::CurrentUser;
@@ -47,6 +48,60 @@ pub(crate) fn routes() -> Vec<Route> {
             post(assign),
         ),
         route(Method::GET, "/caseload", P::Caseload, get(caseload)),
+        route(
+            Method::POST,
+            "/families/{id}/status",
+            P::Casework,
+            post(work::change_status),
+        ),
+        route(
+            Method::POST,
+            "/families/{id}/assessment",
+            P::Casework,
+            post(work::add_assessment),
+        ),
+        route(
+            Method::POST,
+            "/families/{id}/plan/goals",
+            P::Casework,
+            post(work::add_goal),
+        ),
+        route(
+            Method::POST,
+            "/families/{id}/plan/actions",
+            P::Casework,
+            post(work::add_action),
+        ),
+        route(
+            Method::POST,
+            "/families/{id}/plan/actions/{action}/done",
+            P::Casework,
+            post(work::action_done),
+        ),
+        route(
+            Method::POST,
+            "/families/{id}/plan/reviews",
+            P::Casework,
+            post(work::add_review),
+        ),
+        route(
+            Method::POST,
+            "/families/{id}/team",
+            P::Casework,
+            post(work::add_team_member),
+        ),
+        route(
+            Method::POST,
+            "/families/{id}/progress",
+            P::Casework,
+            post(work::add_progress),
+        ),
+        route(
+            Method::GET,
+            "/progress",
+            P::ProgressCohort,
+            get(work::cohort),
+        ),
     ]
 }
 
@@ -100,6 +155,8 @@ async fn get_family(
 #[derive(Deserialize)]
 struct Assignment {
     lead_worker_user_id: Option<i64>,
+    #[serde(default)]
+    home_service: Option<String>,
 }
 
 /// `POST /api/families/{id}/lead-worker`: assigns a lead worker;
@@ -127,21 +184,39 @@ async fn assign(
         )]),
     })?;
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
-    let case = casework::assign(&state, &user, id, body.lead_worker_user_id)
-        .await
-        .map_err(|e| match e {
-            WebError::Invalid(fields) => WebError::Invalid(
-                fields
-                    .into_iter()
-                    .map(|(_, m)| ("lead_worker_user_id".to_string(), m))
-                    .collect(),
-            ),
-            e => e,
-        })?;
+    let service = body
+        .home_service
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
+    if service.as_deref().is_some_and(|s| {
+        s.chars().count() > crate::service::work_input::SHORT_LIMIT
+            || crate::domain::has_control(s, false)
+    }) {
+        return Err(WebError::Invalid(vec![(
+            "home_service".into(),
+            "Home service must be 200 characters or fewer, without control characters".into(),
+        )]));
+    }
+    let assigned = match service {
+        None => casework::assign(&state, &user, id, body.lead_worker_user_id).await,
+        Some(s) => {
+            casework::assign_from(&state, &user, id, body.lead_worker_user_id, Some(s)).await
+        }
+    };
+    let case = assigned.map_err(|e| match e {
+        WebError::Invalid(fields) => WebError::Invalid(
+            fields
+                .into_iter()
+                .map(|(_, m)| ("lead_worker_user_id".to_string(), m))
+                .collect(),
+        ),
+        e => e,
+    })?;
     Ok(Json(json!({
         "family_id": case.family_id,
         "status": case.status,
         "lead_worker_user_id": case.lead_worker_user_id,
+        "home_service": case.home_service,
     })))
 }
 

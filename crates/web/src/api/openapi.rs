@@ -68,7 +68,7 @@ pub fn openapi_document() -> Value {
                 "parameters": [
                     {"name": "problem", "in": "query", "schema": {"type": "string"}},
                     {"name": "area", "in": "query", "description": "a postcode sector, e.g. WA7 2", "schema": {"type": "string"}},
-                    {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["identified", "referred", "engaged", "in_progress", "closed"]}},
+                    {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["identified", "referred", "contacted", "agreed", "assessed", "plan_in_place", "reviewing", "closed"]}},
                     {"name": "lead_worker", "in": "query", "description": "a user id, or none for unassigned", "schema": {"type": "string"}},
                 ],
                 "responses": std(ok("FamilyList"))}},
@@ -76,7 +76,7 @@ pub fn openapi_document() -> Value {
                 "description": "404 also for a family the caller has no need to know of (not eligible in the latest run and with no case, for the performance officer and the analyst)",
                 "parameters": [family_id],
                 "responses": std(ok("FamilyDetail"))}},
-            "/families/{id}/lead-worker": {"post": {"summary": "Assign a lead worker", "operationId": "assignLeadWorker",
+            "/families/{id}/lead-worker": {"post": {"summary": "Assign a lead worker (and record their home service)", "operationId": "assignLeadWorker",
                 "parameters": [family_id, {"name": "X-CSRF-Token", "in": "header", "required": true, "schema": {"type": "string"}}],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Assignment"}}}},
                 "responses": {"200": ok("Case"), "401": problem, "403": problem, "404": problem, "413": problem, "415": problem, "422": problem}}},
@@ -91,7 +91,7 @@ pub fn openapi_document() -> Value {
                     "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"}, "detail": {"type": "string"},
                     "errors": {"type": "array", "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}}},
                 "Session": {"type": "object", "properties": {"user_name": {"type": "string"}, "display_name": {"type": "string"}, "role": {"type": "string"}, "csrf_token": {"type": "string"}}},
-                "Assignment": {"type": "object", "required": ["lead_worker_user_id"], "properties": {"lead_worker_user_id": {"type": ["integer", "null"]}}},
+                "Assignment": {"type": "object", "required": ["lead_worker_user_id"], "properties": {"lead_worker_user_id": {"type": ["integer", "null"]}, "home_service": {"type": ["string", "null"], "description": "the lead worker's home service, e.g. Early Help"}}},
                 "Case": {"type": "object", "properties": {"family_id": {"type": "integer"}, "status": {"type": "string"}, "lead_worker_user_id": {"type": ["integer", "null"]}}},
                 "FamilyRow": {"type": "object", "properties": family_row},
                 "CaseloadRow": {"type": "object", "properties": caseload_row},
@@ -127,5 +127,113 @@ pub fn openapi_document() -> Value {
     });
     let detail = &mut doc["components"]["schemas"]["FamilyDetail"]["properties"];
     *detail = with_due(detail.take());
+    add_work(&mut doc, &family_id, &problem);
     doc
+}
+
+/// The case's life and the work with a family: the status change, the assessment, the
+/// plan, the team, progress, and the cohort's progress.
+fn add_work(doc: &mut Value, family_id: &Value, problem: &Value) {
+    let csrf = json!({"name": "X-CSRF-Token", "in": "header", "required": true, "schema": {"type": "string"}});
+    let done = json!({"description": "Done", "content": {"application/json": {"schema": {"type": "object", "properties": {"family_id": {"type": "integer"}}}}}});
+    let post = |summary: &str, op: &str, schema: &str, description: &str| {
+        json!({"post": {"summary": summary, "operationId": op, "description": description,
+            "parameters": [family_id, csrf],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}},
+            "responses": {"200": done, "400": problem, "401": problem, "403": problem, "404": problem, "413": problem, "415": problem, "422": problem}}})
+    };
+    let who = "The performance officer, or the family's own lead worker (another lead worker: 403; a family the caller has no need to know of: 404). Every mistake comes back at once in the problem's errors, by field; nothing is stored unless all is well.";
+    let paths = doc["paths"].as_object_mut().expect("paths");
+    paths.insert("/families/{id}/status".into(), post("Move the case to another status", "changeStatus", "StatusChange",
+        &format!("Forward to any later status freely; back to an earlier one only with a reason; closed only with a closing reason. Kept in the case's history (who, when, why). {who}")));
+    paths.insert("/families/{id}/assessment".into(), post("Add to the whole-family assessment", "addAssessment", "AssessmentEntry",
+        &format!("An entry for the family as a whole or one member, for one of the family's headline problems; a later entry for the same member and problem is a new version (earlier ones are kept). {who}")));
+    paths.insert("/families/{id}/plan/goals".into(), post("Add a goal to the family plan", "addPlanGoal", "PlanGoal",
+        &format!("A goal for one of the family's problems, tied to a measure of the council's Outcomes Plan, with its first action if given (all of action, owner and due, or none). {who}")));
+    paths.insert(
+        "/families/{id}/plan/actions".into(),
+        post(
+            "Add an action to a goal of the plan",
+            "addPlanAction",
+            "PlanAction",
+            who,
+        ),
+    );
+    paths.insert(
+        "/families/{id}/plan/reviews".into(),
+        post(
+            "Record a review of the plan",
+            "addPlanReview",
+            "PlanReview",
+            &format!(
+                "A plan in place moves on to reviews; the next review is due from this one. {who}"
+            ),
+        ),
+    );
+    paths.insert(
+        "/families/{id}/team".into(),
+        post(
+            "Add a practitioner or service to the team around the family",
+            "addTeamMember",
+            "TeamMember",
+            who,
+        ),
+    );
+    paths.insert(
+        "/families/{id}/progress".into(),
+        post(
+            "Record the family's positions on the progress measures",
+            "addProgress",
+            "ProgressReading",
+            who,
+        ),
+    );
+    paths.insert("/families/{id}/plan/actions/{action}/done".into(), json!({"post": {"summary": "Record a plan action as done today", "operationId": "planActionDone", "description": who,
+        "parameters": [family_id, {"name": "action", "in": "path", "required": true, "schema": {"type": "integer"}}, csrf],
+        "responses": {"200": done, "401": problem, "403": problem, "404": problem}}}));
+    paths.insert("/progress".into(), json!({"get": {"summary": "The cohort's progress on each progress measure (performance officer, analyst)", "operationId": "progressCohort",
+        "description": "For each measure: families read on it at least twice, how many are better, the same or worse from their first reading to their latest, and the mean positions. No family is named.",
+        "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Cohort"}}}}, "401": problem, "403": problem}}}));
+    let text = |d: &str| json!({"type": "string", "description": d});
+    let schemas = doc["components"]["schemas"]
+        .as_object_mut()
+        .expect("schemas");
+    schemas.insert("StatusChange".into(), json!({"type": "object", "required": ["status"], "properties": {
+        "status": {"type": "string", "enum": ["identified", "referred", "contacted", "agreed", "assessed", "plan_in_place", "reviewing", "closed"]},
+        "close_reason": {"type": ["string", "null"], "enum": ["progress_achieved", "declined", "moved_away", "stepped_up", "disengaged", "no_longer_eligible", null], "description": "only, and always, when closing"},
+        "reason": text("why; required when moving back")}}));
+    schemas.insert("AssessmentEntry".into(), json!({"type": "object", "required": ["subject", "problem", "happening", "needs"], "properties": {
+        "subject": text("family, or a member's person id (as text)"), "problem": text("one of the family's headline problem keys"),
+        "happening": text("what is happening"), "strengths": text("strengths"), "needs": text("needs"), "evidence_seen": text("the evidence seen")}}));
+    schemas.insert("PlanGoal".into(), json!({"type": "object", "required": ["problem", "measure", "goal"], "properties": {
+        "problem": text("one of the family's headline problem keys"), "measure": text("an Outcomes Plan measure's key"), "goal": text("the goal"),
+        "action": text("the first action (optional)"), "owner": text("who does it: a person or an agency"), "due": text("when it is due: 27 3 2026 or 2026-03-27")}}));
+    schemas.insert("PlanAction".into(), json!({"type": "object", "required": ["goal_id", "action", "owner", "due"], "properties": {
+        "goal_id": text("one of the family's goals (its id, as text)"), "action": text("the action"), "owner": text("a person or an agency"), "due": text("27 3 2026 or 2026-03-27")}}));
+    schemas.insert(
+        "PlanReview".into(),
+        json!({"type": "object", "required": ["reviewed_on", "what_changed"], "properties": {
+        "reviewed_on": text("27 3 2026 or 2026-03-27"), "what_changed": text("what changed")}}),
+    );
+    schemas.insert("TeamMember".into(), json!({"type": "object", "required": ["name", "agency", "role", "from"], "properties": {
+        "name": text("the practitioner"), "agency": text("their agency"), "role": text("their role with the family"), "from": text("27 3 2026 or 2026-03-27"), "to": text("optional")}}));
+    schemas.insert("ProgressReading".into(), json!({"type": "object", "required": ["stage", "read_on", "positions"], "properties": {
+        "stage": {"type": "string", "enum": ["start", "review", "exit"]}, "read_on": text("27 3 2026 or 2026-03-27"),
+        "positions": {"type": "object", "description": "position (1 = the scale's first, worst point) by progress measure key", "additionalProperties": {"type": ["integer", "string"]}}}}));
+    schemas.insert("Cohort".into(), json!({"type": "object", "properties": {
+        "families": {"type": "integer"}, "scale": {"type": "array", "items": {"type": "string"}},
+        "measures": {"type": "array", "items": {"type": "object", "properties": {
+            "key": {"type": "string"}, "theme": {"type": "string"}, "label": {"type": "string"}, "families": {"type": "integer"},
+            "better": {"type": "integer"}, "same": {"type": "integer"}, "worse": {"type": "integer"},
+            "mean_first": {"type": ["number", "null"]}, "mean_latest": {"type": ["number", "null"]}}}}}}));
+    let detail = doc["components"]["schemas"]["FamilyDetail"]["properties"]
+        .as_object_mut()
+        .expect("FamilyDetail");
+    detail.insert("close_reason".into(), json!({"type": ["string", "null"]}));
+    detail.insert(
+        "home_service".into(),
+        json!({"type": ["string", "null"], "description": "the lead worker's home service"}),
+    );
+    detail.insert("problem_list".into(), json!({"type": "array", "items": {"type": "object", "properties": {"key": {"type": "string"}, "label": {"type": "string"}}}}));
+    detail.insert("work".into(), json!({"type": "object", "description": "the work with the family: history (status changes: who, when, why), assessment (current entries with their versions), goals (with actions and whether each is overdue), overdue_actions, reviews, team, readings and progress (each measure's positions, first, latest, change). Free text (reasons, assessment, goals, actions, owners, practitioners' names) only for roles that may see identifiers: null otherwise"}));
 }

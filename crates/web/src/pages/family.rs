@@ -1,5 +1,8 @@
-//! A family's record and its forms: `/families/{id}` and the posts that assign a lead
-//! worker, move the case on and add a note.
+//! A family's pages: a summary at the top (`/families/{id}`) and one sub-page per part —
+//! members, problems and assessment, plan, team, progress, timeline, notes — under a
+//! sub-navigation, each with the family page's permission (and need to know per family,
+//! audited as a view naming the part); and the posts that assign a lead worker, move the
+//! case and add a note. The work's posts are `family_work`'s.
 
 use super::{family_id, see_other, Choice, Person};
 use crate::access::{permits, FamilyAccess, Permission};
@@ -8,28 +11,120 @@ use crate::auth::CsrfForm;
 use crate::domain::NoteText;
 use crate::error::WebError;
 use crate::render::{self, form_errors, FieldError, Page};
-use crate::service::{casework, family, invalid};
+use crate::service::casework::{self, StatusMove};
+use crate::service::work_input::{
+    ActionForm, AssessmentForm, GoalForm, ProgressForm, ReviewForm, TeamForm,
+};
+use crate::service::{family, invalid};
 use crate::state::AppState;
 use crate::views::FamilyDetail;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use hearth_casework::StatusOrder;
-use hearth_model::CaseStatus;
+use hearth_model::{CaseStatus, CloseReason, ProgressStage};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A part of the family's pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Section {
+    Summary,
+    Members,
+    Problems,
+    Plan,
+    Team,
+    Progress,
+    Timeline,
+    Notes,
+}
+
+impl Section {
+    const ALL: [Section; 8] = [
+        Section::Summary,
+        Section::Members,
+        Section::Problems,
+        Section::Plan,
+        Section::Team,
+        Section::Progress,
+        Section::Timeline,
+        Section::Notes,
+    ];
+
+    /// The path's tail (`""` for the summary) and its template.
+    fn slug(self) -> &'static str {
+        match self {
+            Section::Summary => "",
+            Section::Members => "members",
+            Section::Problems => "problems",
+            Section::Plan => "plan",
+            Section::Team => "team",
+            Section::Progress => "progress",
+            Section::Timeline => "timeline",
+            Section::Notes => "notes",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Section::Summary => "Summary",
+            Section::Members => "Members",
+            Section::Problems => "Problems and assessment",
+            Section::Plan => "Plan",
+            Section::Team => "Team",
+            Section::Progress => "Progress",
+            Section::Timeline => "Timeline",
+            Section::Notes => "Notes",
+        }
+    }
+
+    fn path(self, family_id: i64) -> String {
+        match self {
+            Section::Summary => format!("/families/{family_id}"),
+            s => format!("/families/{family_id}/{}", s.slug()),
+        }
+    }
+
+    fn template(self) -> String {
+        match self {
+            Section::Summary => "family.html".into(),
+            s => format!("family_{}.html", s.slug()),
+        }
+    }
+}
 
 form_errors!(
-    /// The family page's forms' messages.
-    FamilyErrors { lead_worker, status, note }
+    /// The family pages' forms' messages.
+    FamilyErrors {
+        lead_worker, home_service, status, close_reason, reason, note,
+        subject, problem, happening, strengths, needs, evidence_seen,
+        goal_problem, measure, goal, goal_action, goal_owner, goal_due,
+        goal_id, action, owner, due, reviewed_on, what_changed,
+        name, agency, role, from, to, stage, read_on,
+    }
 );
 
-/// What was typed into the family page's forms, shown again with their messages.
+/// What was typed into the family pages' forms, shown again with their messages.
 #[derive(Default, Serialize)]
-struct FamilyForms {
-    lead_worker: String,
-    status: String,
-    note: String,
-    error: FamilyErrors,
+pub(super) struct FamilyForms {
+    pub lead_worker: String,
+    pub home_service: String,
+    pub status: String,
+    pub close_reason: String,
+    pub reason: String,
+    pub note: String,
+    pub assessment: AssessmentForm,
+    pub goal: GoalForm,
+    pub action: ActionForm,
+    pub review: ReviewForm,
+    pub team: TeamForm,
+    pub progress: ProgressForm,
+    /// Which form the messages are for (`goal`, `action`…), so one form's fields are not
+    /// marked on another that shares their names.
+    pub form: &'static str,
+    pub error: FamilyErrors,
+    /// Messages for the progress form's positions, by measure key.
+    pub position_errors: BTreeMap<String, String>,
 }
 
 /// What the viewer may do, as the template asks.
@@ -50,28 +145,67 @@ impl From<FamilyAccess> for AccessView {
     }
 }
 
-/// `family.html`'s context.
+/// An item of the sub-navigation.
+#[derive(Serialize)]
+struct SubNav {
+    href: String,
+    label: &'static str,
+    current: bool,
+}
+
+/// The family pages' context.
 #[derive(Serialize)]
 struct FamilyPage<'a> {
     title: String,
     errors: Vec<FieldError>,
     access: AccessView,
+    section: &'static str,
+    section_label: &'static str,
+    subnav: Vec<SubNav>,
     lead_workers: Vec<Person<'a>>,
-    next_statuses: Vec<Choice<'static>>,
+    statuses: Vec<Choice<'static>>,
+    close_reasons: Vec<Choice<'static>>,
+    stages: Vec<Choice<'static>>,
     forms: FamilyForms,
     family: &'a FamilyDetail,
     facts_html: minijinja::Value,
+    outcome_measures: &'a hearth_casework::OutcomeMeasures,
+    progress_measures: &'a hearth_casework::ProgressMeasures,
+    today: String,
 }
 
-async fn family_page(
+fn choices<T: Copy + 'static>(
+    all: &'static [T],
+    key: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<Choice<'static>> {
+    all.iter()
+        .map(|&v| Choice {
+            key: key(v),
+            label: label(v),
+        })
+        .collect()
+}
+
+/// Renders one of the family's pages with the forms as typed and their messages.
+pub(super) async fn family_page(
     state: &AppState,
     user: &CurrentUser,
     family_id: i64,
-    forms: FamilyForms,
+    section: Section,
+    mut forms: FamilyForms,
     errors: &[(String, String)],
     status: StatusCode,
 ) -> Result<Page, WebError> {
-    let (access, detail) = family::record(state, user, family_id).await?;
+    let part = if section == Section::Summary {
+        "summary"
+    } else {
+        section.slug()
+    };
+    let (access, detail) = family::record_part(state, user, family_id, part).await?;
+    if section == Section::Notes && !access.casework {
+        return Err(WebError::Forbidden);
+    }
     let cases = if access.assign {
         Some(state.cases().await?)
     } else {
@@ -90,44 +224,77 @@ async fn family_page(
         })
         .unwrap_or_default();
     let current = CaseStatus::parse(&detail.status).unwrap_or(CaseStatus::Identified);
+    forms.error = FamilyErrors::from_pairs(errors);
+    forms.position_errors = errors
+        .iter()
+        .filter_map(|(f, m)| Some((f.strip_prefix("position_")?.to_string(), m.clone())))
+        .collect();
+    let settings = state.settings();
+    for m in &settings.progress_measures.measures {
+        forms.progress.positions.entry(m.key.clone()).or_default();
+    }
+    let facts_html = match section {
+        Section::Problems => detail.facts_html.problems.clone(),
+        Section::Team => detail.facts_html.team.clone(),
+        Section::Timeline => detail.facts_html.timeline.clone(),
+        _ => minijinja::Value::from(""),
+    };
+    let subnav = Section::ALL
+        .iter()
+        .filter(|s| **s != Section::Notes || access.casework)
+        .map(|&s| SubNav {
+            href: s.path(family_id),
+            label: s.label(),
+            current: s == section,
+        })
+        .collect();
     let ctx = FamilyPage {
-        title: format!("Family {family_id}"),
+        title: if section == Section::Summary {
+            format!("Family {family_id}")
+        } else {
+            format!("{}: family {family_id}", section.label())
+        },
         errors: render::field_errors(errors),
         access: access.into(),
+        section: section.slug(),
+        section_label: section.label(),
+        subnav,
         lead_workers,
-        next_statuses: current
-            .next()
+        statuses: current
+            .others()
             .map(|s| Choice {
                 key: s.key(),
                 label: s.label(),
             })
             .collect(),
-        forms: FamilyForms {
-            error: FamilyErrors::from_pairs(errors),
-            ..forms
-        },
-        facts_html: detail.facts_html.clone(),
+        close_reasons: choices(CloseReason::ALL, CloseReason::key, CloseReason::label),
+        stages: choices(ProgressStage::ALL, ProgressStage::key, ProgressStage::label),
+        forms,
+        facts_html,
         family: &detail,
+        outcome_measures: &settings.outcome_measures,
+        progress_measures: &settings.progress_measures,
+        today: state.now().date_naive().format("%-d %-m %Y").to_string(),
     };
     let active = if permits(user.role, Permission::Caseload) {
         "/caseload"
     } else {
         "/families"
     };
-    Ok(render::page(state, "family.html", Some(user), active, &ctx)?.with_status(status))
+    Ok(render::page(state, &section.template(), Some(user), active, &ctx)?.with_status(status))
 }
 
-/// `GET /families/{id}`: a family's record: members (names only for roles that may see
-/// identifiers), problems with evidence and record trails, status, lead worker, notes.
-pub(super) async fn family(
-    State(state): State<AppState>,
+async fn show(
+    state: AppState,
     user: CurrentUser,
-    Path(id): Path<String>,
+    id: String,
+    section: Section,
 ) -> Result<Page, WebError> {
     family_page(
         &state,
         &user,
         family_id(&id)?,
+        section,
         FamilyForms::default(),
         &[],
         StatusCode::OK,
@@ -135,12 +302,72 @@ pub(super) async fn family(
     .await
 }
 
-/// After a post: back to the family, or — for a mistake in the form — the family page with
-/// the form as typed and its messages.
-async fn done(
+/// `GET /families/{id}`: the family's summary: key facts, status and its history, lead
+/// worker, next step; the forms to assign and move the case.
+pub(super) async fn family(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Page, WebError> {
+    show(state, user, id, Section::Summary).await
+}
+
+macro_rules! section_page {
+    ($name:ident, $section:expr, $doc:literal) => {
+        #[doc = $doc]
+        pub(super) async fn $name(
+            State(state): State<AppState>,
+            user: CurrentUser,
+            Path(id): Path<String>,
+        ) -> Result<Page, WebError> {
+            show(state, user, id, $section).await
+        }
+    };
+}
+
+section_page!(
+    members,
+    Section::Members,
+    "`GET /families/{id}/members`: members and relationships."
+);
+section_page!(
+    problems,
+    Section::Problems,
+    "`GET /families/{id}/problems`: problems, evidence and the whole-family assessment."
+);
+section_page!(
+    plan,
+    Section::Plan,
+    "`GET /families/{id}/plan`: the family plan: goals, actions (overdue first marked), reviews."
+);
+section_page!(
+    team,
+    Section::Team,
+    "`GET /families/{id}/team`: the team around the family and the agencies in the records."
+);
+section_page!(
+    progress,
+    Section::Progress,
+    "`GET /families/{id}/progress`: the family progress data over time."
+);
+section_page!(
+    timeline,
+    Section::Timeline,
+    "`GET /families/{id}/timeline`: every partner record of the members."
+);
+section_page!(
+    notes,
+    Section::Notes,
+    "`GET /families/{id}/notes`: the case notes (casework roles)."
+);
+
+/// After a post: to `to`, or — for a mistake in the form — the section's page with the form
+/// as typed and its messages.
+pub(super) async fn done(
     state: &AppState,
     user: &CurrentUser,
     family_id: i64,
+    section: Section,
     outcome: Result<(), WebError>,
     forms: FamilyForms,
     to: String,
@@ -151,6 +378,7 @@ async fn done(
             state,
             user,
             family_id,
+            section,
             forms,
             &errors,
             StatusCode::BAD_REQUEST,
@@ -165,53 +393,126 @@ async fn done(
 pub(super) struct LeadWorkerForm {
     #[serde(default)]
     lead_worker: String,
+    #[serde(default)]
+    home_service: String,
 }
 
-/// `POST /families/{id}/lead-worker`: assigns a lead worker.
+/// `POST /families/{id}/lead-worker`: assigns a lead worker, with their home service.
 pub(super) async fn assign_lead_worker(
     State(state): State<AppState>,
     Path(id): Path<String>,
     f: CsrfForm<LeadWorkerForm>,
 ) -> Result<Response, WebError> {
     let family_id = family_id(&id)?;
+    let service = f.form.home_service.trim();
     let outcome = match f.form.lead_worker.trim().parse::<i64>() {
-        Ok(lw) => casework::assign(&state, &f.user, family_id, Some(lw))
-            .await
-            .map(|_| ()),
         Err(_) => Err(invalid("lead_worker", "Select a lead worker")),
+        Ok(_) if service.chars().count() > crate::service::work_input::SHORT_LIMIT => Err(invalid(
+            "home_service",
+            "Home service must be 200 characters or fewer",
+        )),
+        Ok(_) if crate::domain::has_control(service, false) => Err(invalid(
+            "home_service",
+            "Home service must not contain control or text-direction characters",
+        )),
+        Ok(lw) => casework::assign_from(
+            &state,
+            &f.user,
+            family_id,
+            Some(lw),
+            (!service.is_empty()).then(|| service.to_string()),
+        )
+        .await
+        .map(|_| ()),
     };
     let forms = FamilyForms {
-        lead_worker: f.form.lead_worker,
+        lead_worker: f.form.lead_worker.clone(),
+        home_service: f.form.home_service.clone(),
+        form: "lead_worker",
         ..FamilyForms::default()
     };
     let to = format!("/families/{family_id}");
-    done(&state, &f.user, family_id, outcome, forms, to).await
+    done(
+        &state,
+        &f.user,
+        family_id,
+        Section::Summary,
+        outcome,
+        forms,
+        to,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
 pub(super) struct StatusForm {
     #[serde(default)]
     status: String,
+    #[serde(default)]
+    close_reason: String,
+    #[serde(default)]
+    reason: String,
 }
 
-/// `POST /families/{id}/status`: moves the case on (performance officer or the family's
-/// lead worker); statuses only go forward.
+/// `POST /families/{id}/status`: moves the case (performance officer or the family's lead
+/// worker): forward freely, back with a reason, closed with a closing reason.
 pub(super) async fn change_status(
     State(state): State<AppState>,
     Path(id): Path<String>,
     f: CsrfForm<StatusForm>,
 ) -> Result<Response, WebError> {
     let family_id = family_id(&id)?;
-    let outcome = match CaseStatus::parse(&f.form.status) {
-        Ok(status) => casework::change_status(&state, &f.user, family_id, status).await,
-        Err(_) => Err(invalid("status", "Select the family's new status")),
+    let reason = f.form.reason.trim();
+    let close_reason = match f.form.close_reason.trim() {
+        "" => Ok(None),
+        k => CloseReason::parse(k).map(Some),
+    };
+    let outcome = match (CaseStatus::parse(&f.form.status), close_reason) {
+        (Err(_), _) => Err(invalid("status", "Select the family's new status")),
+        (_, Err(_)) => Err(invalid("close_reason", "Select why the case is closing")),
+        _ if reason.chars().count() > crate::domain::NOTE_LIMIT => Err(invalid(
+            "reason",
+            format!(
+                "Reason must be {} characters or fewer",
+                crate::domain::NOTE_LIMIT
+            ),
+        )),
+        _ if crate::domain::has_control(reason, true) => Err(invalid(
+            "reason",
+            "Reason must not contain control or text-direction characters",
+        )),
+        (Ok(status), Ok(close_reason)) => {
+            casework::change_status(
+                &state,
+                &f.user,
+                family_id,
+                StatusMove {
+                    status,
+                    close_reason,
+                    reason: reason.to_string(),
+                },
+            )
+            .await
+        }
     };
     let forms = FamilyForms {
-        status: f.form.status,
+        status: f.form.status.clone(),
+        close_reason: f.form.close_reason.clone(),
+        reason: f.form.reason.clone(),
+        form: "status",
         ..FamilyForms::default()
     };
     let to = format!("/families/{family_id}");
-    done(&state, &f.user, family_id, outcome, forms, to).await
+    done(
+        &state,
+        &f.user,
+        family_id,
+        Section::Summary,
+        outcome,
+        forms,
+        to,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -233,9 +534,19 @@ pub(super) async fn add_note(
         Err(message) => Err(invalid("note", message)),
     };
     let forms = FamilyForms {
-        note: f.form.note,
+        note: f.form.note.clone(),
+        form: "note",
         ..FamilyForms::default()
     };
-    let to = format!("/families/{family_id}#notes");
-    done(&state, &f.user, family_id, outcome, forms, to).await
+    let to = format!("/families/{family_id}/notes");
+    done(
+        &state,
+        &f.user,
+        family_id,
+        Section::Notes,
+        outcome,
+        forms,
+        to,
+    )
+    .await
 }

@@ -1,5 +1,6 @@
 //! The HTML pages, one module per area: signing in and out ([`session`]), the families list
-//! ([`families`]), a family's record and its forms ([`family`]), the caseload and the
+//! ([`families`]), a family's pages and their forms ([`family`], the work's posts and the
+//! cohort's progress in [`family_work`]), the caseload and the
 //! referrals placeholder ([`caseload`]), the audit log ([`audit`]), accounts ([`admin`]) and
 //! one's own password ([`account`]).
 //!
@@ -14,6 +15,7 @@ mod caseload;
 mod families;
 mod family;
 mod quarantine;
+mod family_work;
 mod session;
 
 use crate::access::Permission as P;
@@ -51,6 +53,96 @@ pub(crate) fn routes() -> Vec<Route> {
             "/families/{id}",
             P::OpenFamily,
             get(family::family),
+        ),
+        route(
+            Method::GET,
+            "/families/{id}/members",
+            P::OpenFamily,
+            get(family::members),
+        ),
+        route(
+            Method::GET,
+            "/families/{id}/problems",
+            P::OpenFamily,
+            get(family::problems),
+        ),
+        route(
+            Method::GET,
+            "/families/{id}/plan",
+            P::OpenFamily,
+            get(family::plan),
+        ),
+        route(
+            Method::GET,
+            "/families/{id}/team",
+            P::OpenFamily,
+            get(family::team),
+        ),
+        route(
+            Method::GET,
+            "/families/{id}/progress",
+            P::OpenFamily,
+            get(family::progress),
+        ),
+        route(
+            Method::GET,
+            "/families/{id}/timeline",
+            P::OpenFamily,
+            get(family::timeline),
+        ),
+        route(
+            Method::GET,
+            "/families/{id}/notes",
+            P::Casework,
+            get(family::notes),
+        ),
+        route(
+            Method::POST,
+            "/families/{id}/assessment",
+            P::Casework,
+            post(family_work::add_assessment),
+        ),
+        route(
+            Method::POST,
+            "/families/{id}/plan/goals",
+            P::Casework,
+            post(family_work::add_goal),
+        ),
+        route(
+            Method::POST,
+            "/families/{id}/plan/actions",
+            P::Casework,
+            post(family_work::add_action),
+        ),
+        route(
+            Method::POST,
+            "/families/{id}/plan/actions/{action}/done",
+            P::Casework,
+            post(family_work::action_done),
+        ),
+        route(
+            Method::POST,
+            "/families/{id}/plan/reviews",
+            P::Casework,
+            post(family_work::add_review),
+        ),
+        route(
+            Method::POST,
+            "/families/{id}/team",
+            P::Casework,
+            post(family_work::add_team_member),
+        ),
+        route(
+            Method::POST,
+            "/families/{id}/progress",
+            P::Casework,
+            post(family_work::add_progress),
+        ),
+        route(
+            Method::GET,
+            "/progress",
+            P::ProgressCohort,
+            get(family_work::cohort),
         ),
         route(
             Method::POST,

@@ -12,8 +12,8 @@ use crate::run::Cases;
 use crate::service::{audit, family, invalid};
 use crate::state::AppState;
 use crate::views::{self, CaseloadRow};
-use hearth_casework::StatusOrder;
-use hearth_model::CaseStatus;
+use hearth_casework::{check_move, Move};
+use hearth_model::{CaseStatus, CloseReason};
 use hearth_store::{CaseNote, FamilyCase};
 
 /// Assigns (or, with `None`, unassigns) a lead worker to a family of the latest run that
@@ -25,6 +25,18 @@ pub(crate) async fn assign(
     user: &CurrentUser,
     family_id: i64,
     lead_worker: Option<i64>,
+) -> Result<FamilyCase, WebError> {
+    assign_from(state, user, family_id, lead_worker, None).await
+}
+
+/// [`assign`], recording the lead worker's home service (`None`: as recorded before;
+/// unassigning forgets it).
+pub(crate) async fn assign_from(
+    state: &AppState,
+    user: &CurrentUser,
+    family_id: i64,
+    lead_worker: Option<i64>,
+    home_service: Option<String>,
 ) -> Result<FamilyCase, WebError> {
     let run = state.latest_run().await?.ok_or(WebError::NotFound)?;
     if !run.by_family.contains_key(&family_id) {
@@ -59,6 +71,11 @@ pub(crate) async fn assign(
             }
             let mut case = stored.unwrap_or_else(|| FamilyCase::new(family_id, now, &by));
             case.assign(lead_worker, now, &by);
+            if lead_worker.is_none() {
+                case.home_service = None;
+            } else if home_service.is_some() {
+                case.home_service = home_service;
+            }
             s.save_family_case(&case)?;
             Ok(Ok(case))
         })
@@ -84,7 +101,7 @@ pub(crate) async fn assign(
 }
 
 /// Why a change to a case was not made (decided in the store hop, answered after it).
-enum Refusal {
+pub(crate) enum Refusal {
     /// The viewer may not open the family (audited as a refused view).
     Family(FamilyRefusal),
     /// The viewer may open it but not do casework.
@@ -94,7 +111,12 @@ enum Refusal {
 }
 
 impl Refusal {
-    async fn into_error(self, state: &AppState, user: &CurrentUser, family_id: i64) -> WebError {
+    pub(crate) async fn into_error(
+        self,
+        state: &AppState,
+        user: &CurrentUser,
+        family_id: i64,
+    ) -> WebError {
         match self {
             Refusal::Family(refusal) => {
                 family::refuse_because(state, user, family_id, Some(refusal)).await
@@ -107,7 +129,7 @@ impl Refusal {
 
 /// Whether `user` may do casework on a family (`eligible` in the latest run) whose case is
 /// `case`.
-fn may_work_on(
+pub(crate) fn may_work_on(
     user: &CurrentUser,
     eligible: bool,
     case: Option<&FamilyCase>,
@@ -120,23 +142,37 @@ fn may_work_on(
 }
 
 /// Whether the family is eligible in the latest run.
-async fn eligible(state: &AppState, family_id: i64) -> Result<bool, WebError> {
+pub(crate) async fn eligible(state: &AppState, family_id: i64) -> Result<bool, WebError> {
     let run = state.latest_run().await?;
     Ok(family::eligible_in(run.as_deref(), family_id))
 }
 
-/// Moves a family's case on to `status` (performance officer or the family's lead worker);
-/// statuses only go forward (`Invalid` on `status` otherwise). The case is read, checked and
-/// saved in one store hop.
+/// A change of a case's status as asked for.
+#[derive(Debug, Clone)]
+pub(crate) struct StatusMove {
+    /// The new status.
+    pub status: CaseStatus,
+    /// Why it closes (only when closing).
+    pub close_reason: Option<CloseReason>,
+    /// Why (required when moving back).
+    pub reason: String,
+}
+
+/// Moves a family's case to another status (performance officer or the family's lead
+/// worker) by the rules of `hearth_casework::check_move`: forward freely, back only with a
+/// reason, closed only with a closing reason (`Invalid` on the field to correct otherwise).
+/// The case is read, checked and saved, and the change added to its history, in one store
+/// hop and one transaction.
 pub(crate) async fn change_status(
     state: &AppState,
     user: &CurrentUser,
     family_id: i64,
-    status: CaseStatus,
+    change: StatusMove,
 ) -> Result<(), WebError> {
     let eligible = eligible(state, family_id).await?;
     let now = state.now();
     let actor = user.clone();
+    let status = change.status;
     let done = state
         .store()
         .run(move |s| {
@@ -144,21 +180,18 @@ pub(crate) async fn change_status(
             if let Err(refusal) = may_work_on(&actor, eligible, case.as_ref()) {
                 return Ok(Err(refusal));
             }
-            if let Some(old) = case
-                .as_ref()
-                .map_or(Some(CaseStatus::Identified), |c| Some(c.status))
-            {
-                if !old.may_move_to(status) {
-                    return Ok(Err(Refusal::Invalid(invalid(
-                        "status",
-                        "Select a status after the current one",
-                    ))));
-                }
-            }
+            let from = case.as_ref().map_or(CaseStatus::Identified, |c| c.status);
+            let moved = match check_move(from, change.status, change.close_reason, &change.reason) {
+                Ok(m) => m,
+                Err(e) => return Ok(Err(Refusal::Invalid(invalid(e.field(), e.to_string())))),
+            };
             let by = &actor.user.user_name;
             let mut case = case.unwrap_or_else(|| FamilyCase::new(family_id, now, by));
-            case.set_status(status, now, by);
-            s.save_family_case(&case)?;
+            match moved {
+                Move::Close(reason) => case.close(reason, now, by),
+                Move::Forward | Move::Back => case.set_status(change.status, now, by),
+            }
+            s.save_family_case_because(&case, &change.reason)?;
             Ok(Ok(()))
         })
         .await?;

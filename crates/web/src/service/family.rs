@@ -65,6 +65,17 @@ pub(crate) async fn record(
     user: &CurrentUser,
     family_id: i64,
 ) -> Result<(FamilyAccess, FamilyDetail), WebError> {
+    record_part(state, user, family_id, "record").await
+}
+
+/// [`record`] for one part of the family's pages (`summary`, `plan`…), named in the audit
+/// line.
+pub(crate) async fn record_part(
+    state: &AppState,
+    user: &CurrentUser,
+    family_id: i64,
+    part: &str,
+) -> Result<(FamilyAccess, FamilyDetail), WebError> {
     let run = state
         .latest_run()
         .await?
@@ -101,6 +112,7 @@ pub(crate) async fn record(
                         .map(|a| FamilyReads {
                             identifiers: a.identifiers,
                             notes: a.casework,
+                            work: true,
                         })
                 },
             )
@@ -144,18 +156,33 @@ pub(crate) async fn record(
     );
     // The facts with the partners' references only for roles that may see identifiers.
     let facts = facts.shown(access.identifiers);
-    let detail = views::family_detail(&run, family_id, access, view, facts, &cases.users, due)
-        .ok_or(WebError::NotFound)?;
+    let detail = views::family_detail(
+        &run,
+        family_id,
+        access,
+        view,
+        facts,
+        views::DetailContext {
+            users: &cases.users,
+            due,
+            settings: state.settings(),
+            today: state.now().date_naive(),
+        },
+    )
+    .ok_or(WebError::NotFound)?;
     audit::record(
         state,
         user,
         "view family",
         ("family", family_id.to_string()),
-        if access.identifiers {
-            "identifiers shown".into()
-        } else {
-            "pseudonymised".into()
-        },
+        format!(
+            "{}; {part}",
+            if access.identifiers {
+                "identifiers shown"
+            } else {
+                "pseudonymised"
+            }
+        ),
     )
     .await?;
     Ok((access, detail))

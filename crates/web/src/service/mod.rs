@@ -1,6 +1,8 @@
 //! The service layer: the typed operations that pages and the API both call — sessions and
 //! sign-in, password changes, the families list, a family's record, assigning a lead
-//! worker, moving a case on, notes, caseloads, the audit log and accounts.
+//! worker, moving a case on, notes, the work with a family (assessment, plan, team,
+//! progress: [`work`], its forms checked in [`work_input`]), caseloads, the audit log and
+//! accounts.
 //!
 //! Operations take typed inputs (the `domain` newtypes, [`hearth_model::Role`],
 //! [`hearth_model::CaseStatus`]), decide need to know per family (a route's permission was
@@ -19,6 +21,8 @@ pub(crate) mod families;
 pub(crate) mod family;
 pub(crate) mod quarantine;
 pub(crate) mod session;
+pub(crate) mod work;
+pub(crate) mod work_input;
 
 use crate::error::WebError;
 

@@ -48,6 +48,10 @@ pub struct Config {
     /// Client addresses that may read `/metrics` without the token. With neither this nor
     /// the token, `/metrics` answers nobody (404).
     pub metrics_from: Vec<std::net::IpAddr>,
+    /// The council's Outcomes Plan measures that plan goals are tied to.
+    pub outcome_measures: Arc<hearth_casework::OutcomeMeasures>,
+    /// The progress measures families' positions are recorded on.
+    pub progress_measures: Arc<hearth_casework::ProgressMeasures>,
 }
 
 impl Config {
@@ -66,6 +70,8 @@ impl Config {
             due: hearth_casework::DueRules::default(),
             metrics_token: None,
             metrics_from: Vec::new(),
+            outcome_measures: Arc::new(hearth_casework::OutcomeMeasures::shipped()),
+            progress_measures: Arc::new(hearth_casework::ProgressMeasures::shipped()),
         }
     }
 }
@@ -81,6 +87,8 @@ pub(crate) struct Settings {
     pub due: hearth_casework::DueRules,
     pub metrics_token: Option<String>,
     pub metrics_from: Vec<std::net::IpAddr>,
+    pub outcome_measures: Arc<hearth_casework::OutcomeMeasures>,
+    pub progress_measures: Arc<hearth_casework::ProgressMeasures>,
 }
 
 /// Shared by every request; cheap to clone.
@@ -134,6 +142,8 @@ impl AppState {
                     due: config.due,
                     metrics_token: config.metrics_token.clone(),
                     metrics_from: config.metrics_from.clone(),
+                    outcome_measures: config.outcome_measures.clone(),
+                    progress_measures: config.progress_measures.clone(),
                 },
                 clock,
                 sign_in_attempts: throttle::Attempts::default(),

@@ -5,10 +5,11 @@
 //! decides no access (it is given the viewer's [`FamilyAccess`]).
 
 use crate::access::FamilyAccess;
-use crate::facts::FactsShown;
-use crate::labels::status_label;
+use crate::facts::{FactsHtml, FactsShown};
+use crate::labels::{problem_label, status_label};
 use crate::run::{IdMap, RunData};
-use crate::views::list::{pounds, Due};
+use crate::views::list::{pounds, Due, Problem};
+use crate::views::work::{work_view, WorkContext, WorkView};
 use hearth_store::{FamilyView, PersonIdentity, UserRecord};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -49,8 +50,14 @@ pub(crate) struct FamilyDetail {
     pub cost: String,
     pub status: String,
     pub status_label: &'static str,
+    /// Why the case closed, while it is closed.
+    pub close_reason: Option<&'static str>,
     pub lead_worker_user_id: Option<i64>,
     pub lead_worker: Option<String>,
+    /// The lead worker's home service, as recorded when assigned.
+    pub home_service: Option<String>,
+    /// The family's headline problems in the run.
+    pub problem_list: Vec<Problem>,
     /// The family's postcode sector (`WA7 2`), if known.
     pub area: Option<String>,
     pub identifiers_shown: bool,
@@ -64,12 +71,16 @@ pub(crate) struct FamilyDetail {
     /// The agencies involved with the family (the team around it), from their records: an
     /// [`Agency`] list.
     pub team: minijinja::Value,
-    /// The page's part for `problems`, `timeline` and `team`, rendered once per run.
+    /// The pages' parts for `problems`, `timeline` and `team`, rendered once per run.
     #[serde(skip)]
-    pub facts_html: minijinja::Value,
+    pub facts_html: FactsHtml,
     /// Only for roles that do casework.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<Vec<Note>>,
+    /// The work with the family: status history, assessment, plan, team, progress (free
+    /// text only for roles that may see identifiers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub work: Option<WorkView>,
     #[serde(flatten)]
     pub due: Due,
 }
@@ -103,6 +114,18 @@ fn name_of(i: &PersonIdentity) -> Option<String> {
     }
 }
 
+/// What a family's record is built with besides what was read for the viewer.
+pub(crate) struct DetailContext<'a> {
+    /// The accounts by key (for names).
+    pub users: &'a IdMap<UserRecord>,
+    /// What is due on the case.
+    pub due: Due,
+    /// The council's measures and time limits.
+    pub settings: &'a crate::state::Settings,
+    /// Today (what is overdue).
+    pub today: chrono::NaiveDate,
+}
+
 /// Builds a family's record for a viewer with `access` from what was read for them
 /// (`view`), the accounts by key (for names) and what is due on its case. `None` if the
 /// family is not in the run.
@@ -112,9 +135,14 @@ pub(crate) fn family_detail(
     access: FamilyAccess,
     view: FamilyView,
     facts: FactsShown,
-    users: &IdMap<UserRecord>,
-    due: Due,
+    cx: DetailContext<'_>,
 ) -> Option<FamilyDetail> {
+    let DetailContext {
+        users,
+        due,
+        settings,
+        today,
+    } = cx;
     let &i = run.by_family.get(&family_id)?;
     let a = &run.assessments[i];
     let family = run.families.get(&family_id);
@@ -123,6 +151,7 @@ pub(crate) fn family_detail(
         case,
         identities,
         notes,
+        work,
         ..
     } = view;
     let mut by_person: BTreeMap<i64, Vec<&PersonIdentity>> = BTreeMap::new();
@@ -187,6 +216,31 @@ pub(crate) fn family_detail(
                 .collect()
         })
         .unwrap_or_default();
+    let member_names: BTreeMap<i64, String> = members
+        .iter()
+        .map(|m| {
+            let words = match &m.name {
+                Some(n) => format!("{n} (person {})", m.person_id),
+                None => format!("Person {}", m.person_id),
+            };
+            (m.person_id, words)
+        })
+        .collect();
+    let work = work.map(|w| {
+        work_view(
+            &w,
+            &WorkContext {
+                texts: access.identifiers,
+                labels: &run.run.labels,
+                outcome: &settings.outcome_measures,
+                progress: &settings.progress_measures,
+                users,
+                member_names: &member_names,
+                today,
+                due_soon_days: settings.due.due_soon_days,
+            },
+        )
+    });
     Some(FamilyDetail {
         family_id,
         identification_run: run_id,
@@ -198,6 +252,19 @@ pub(crate) fn family_detail(
         cost: pounds(a.estimated_cost),
         status_label: status_label(&status),
         status,
+        close_reason: case
+            .as_ref()
+            .and_then(|c| c.close_reason)
+            .map(|r| r.label()),
+        home_service: case.as_ref().and_then(|c| c.home_service.clone()),
+        problem_list: a
+            .problems
+            .iter()
+            .map(|k| Problem {
+                key: k.clone(),
+                label: problem_label(&run.run.labels, k),
+            })
+            .collect(),
         lead_worker_user_id: lead,
         lead_worker: lead
             .and_then(|id| users.get(&id))
@@ -221,6 +288,7 @@ pub(crate) fn family_detail(
                 })
                 .collect()
         }),
+        work,
         due,
     })
 }

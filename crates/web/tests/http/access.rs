@@ -63,8 +63,32 @@ async fn role_by_route_access_matrix() {
     // The routes above are every declared GET route that needs a session (a route cannot
     // be declared without being in this matrix); the POSTs below are checked for every
     // declared one.
+    // The family's sub-pages and the cohort's progress (issue 11): who gets each, by role in
+    // ACCOUNTS order (referrer, lw1, lw2, po, analyst, igo, admin).
+    let parts = [
+        ("/families/1/members", [NO, OK, NO, OK, OK, NO, NO]),
+        ("/families/1/problems", [NO, OK, NO, OK, OK, NO, NO]),
+        ("/families/1/plan", [NO, OK, NO, OK, OK, NO, NO]),
+        ("/families/1/team", [NO, OK, NO, OK, OK, NO, NO]),
+        ("/families/1/progress", [NO, OK, NO, OK, OK, NO, NO]),
+        ("/families/1/timeline", [NO, OK, NO, OK, OK, NO, NO]),
+        ("/families/1/notes", [NO, OK, NO, OK, NO, NO, NO]),
+        ("/progress", [NO, NO, NO, OK, OK, NO, NO]),
+        ("/api/progress", [NO, NO, NO, OK, OK, NO, NO]),
+    ];
+    for (i, (who, _, _)) in ACCOUNTS.iter().enumerate() {
+        let s = t.sign_in(who).await;
+        for (route, want) in &parts {
+            assert_eq!(
+                t.get(route, Some(&s)).await.status,
+                want[i],
+                "{who} {route}"
+            );
+        }
+    }
     let tested: std::collections::BTreeSet<String> = routes
         .iter()
+        .chain(parts.iter().map(|p| &p.0))
         .map(|r| r.replace(['1', '2'], "{id}"))
         .collect();
     let declared: std::collections::BTreeSet<String> = hearth_web::declared_routes()
@@ -113,7 +137,7 @@ async fn role_by_route_access_matrix() {
         let r = t.submit("/families/1/notes", &s, &[("note", "x")]).await;
         assert_eq!(r.status, S::FORBIDDEN, "{who} writes a note");
         let r = t
-            .submit("/families/1/status", &s, &[("status", "engaged")])
+            .submit("/families/1/status", &s, &[("status", "agreed")])
             .await;
         assert_eq!(r.status, S::FORBIDDEN, "{who} changes status");
     }
@@ -141,14 +165,19 @@ async fn identifiers_only_for_roles_that_need_them() {
     t.assign_directly(1, "lw1").await;
     for who in ["po", "lw1"] {
         let s = t.sign_in(who).await;
-        let page = t.get("/families/1", Some(&s)).await;
+        let page = t.get("/families/1/members", Some(&s)).await;
         assert!(page.body.contains("Alice Example"), "{who}");
         assert!(page.body.contains("2 March 1985"), "{who}");
         assert!(page.body.contains("1 Test Street"), "{who}");
     }
     let s = t.sign_in("analyst").await;
-    let page = t.get("/families/1", Some(&s)).await;
+    let mut page = t.get("/families/1", Some(&s)).await;
     assert_eq!(page.status, StatusCode::OK);
+    for part in [
+        "members", "problems", "plan", "team", "progress", "timeline",
+    ] {
+        page.body += &t.get(&format!("/families/1/{part}"), Some(&s)).await.body;
+    }
     for secret in ["Alice", "Example", "1985", "Test Street", "TS1 1AA"] {
         assert!(!page.body.contains(secret), "analyst sees {secret}");
     }
@@ -279,7 +308,7 @@ async fn every_declared_route_answers_each_role_as_declared() {
             }
             let api = r.path.starts_with("/api");
             for family in ["1", "2"] {
-                let path = r.path.replace("{id}", family);
+                let path = r.path.replace("{id}", family).replace("{action}", "1");
                 let allowed = permits(role, r.permission);
                 if r.method == Method::GET {
                     let got = t.get(&path, Some(&s)).await;
@@ -321,7 +350,7 @@ async fn every_declared_route_answers_each_role_as_declared() {
         if r.permission == Permission::Public {
             continue;
         }
-        let path = r.path.replace("{id}", "1");
+        let path = r.path.replace("{id}", "1").replace("{action}", "1");
         let got = if r.method == Method::GET {
             t.get(&path, None).await
         } else {

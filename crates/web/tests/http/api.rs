@@ -90,9 +90,25 @@ async fn every_documented_operation_answers() {
     let doc: serde_json::Value =
         serde_json::from_str(&t.get("/api/openapi.json", None).await.body).unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
+    // A goal with an action (action 1) for the operation on an action.
+    let r = t
+        .submit(
+            "/families/1/plan/goals",
+            &po,
+            &[
+                ("problem", "crime_asb"),
+                ("measure", "offending_and_asb"),
+                ("goal", "g"),
+                ("action", "a"),
+                ("owner", "o"),
+                ("due", "1 1 2030"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
     for (path, ops) in doc["paths"].as_object().unwrap() {
         for method in ops.as_object().unwrap().keys() {
-            let url = format!("/api{}", path.replace("{id}", "1"));
+            let url = format!("/api{}", path.replace("{id}", "1").replace("{action}", "1"));
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let body = (m == Method::POST).then(|| {
                 (
@@ -142,7 +158,7 @@ async fn the_main_flow_works_on_postgresql() {
         .expect("HEARTH_TEST_POSTGRES_URL was set when this test was built but is not now");
     let t = TestApp::postgres(&url).await;
     let po = t.sign_in("po").await;
-    let page = t.get("/families/1", Some(&po)).await;
+    let page = t.get("/families/1/members", Some(&po)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Alice Example") && page.body.contains("2 March 1985"));
     let lw1 = t.user_id("lw1").await.to_string();
@@ -160,6 +176,64 @@ async fn the_main_flow_works_on_postgresql() {
         .submit("/families/2/notes", &lw, &[("note", "Met them")])
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // The work with the family on PostgreSQL: a status with its history, a goal with an
+    // action, a review, progress.
+    for (path, fields) in [
+        ("/families/2/status", &[("status", "plan_in_place")][..]),
+        (
+            "/families/2/assessment",
+            &[
+                ("subject", "family"),
+                ("problem", "health"),
+                ("happening", "h"),
+                ("needs", "n"),
+            ][..],
+        ),
+        (
+            "/families/2/plan/goals",
+            &[
+                ("problem", "health"),
+                ("measure", "no_regression"),
+                ("goal", "g"),
+                ("action", "a"),
+                ("owner", "o"),
+                ("due", "1 1 2030"),
+            ][..],
+        ),
+        (
+            "/families/2/plan/reviews",
+            &[("reviewed_on", "1 2 2026"), ("what_changed", "w")][..],
+        ),
+        (
+            "/families/2/team",
+            &[
+                ("name", "n"),
+                ("agency", "a"),
+                ("role", "r"),
+                ("from", "1 1 2026"),
+            ][..],
+        ),
+        (
+            "/families/2/progress",
+            &[
+                ("stage", "start"),
+                ("read_on", "1 1 2026"),
+                ("position_housing", "2"),
+            ][..],
+        ),
+    ] {
+        let r = t.submit(path, &lw, fields).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}: {}", r.body);
+    }
+    let api: serde_json::Value =
+        serde_json::from_str(&t.get("/api/families/2", Some(&lw)).await.body).unwrap();
+    assert_eq!(api["status"], "reviewing");
+    assert_eq!(api["work"]["history"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        api["work"]["goals"][0]["actions"].as_array().unwrap().len(),
+        1
+    );
+    assert_eq!(api["work"]["readings"].as_array().unwrap().len(), 1);
     let other = t.sign_in("lw2").await;
     assert_eq!(
         t.get("/families/2", Some(&other)).await.status,

@@ -52,24 +52,24 @@ async fn families_filter_by_problem_and_status() {
     let crime = t.get("/families?problem=crime_asb", Some(&po)).await;
     assert!(crime.body.contains("/families/1\"") && !crime.body.contains("/families/2\""));
     let r = t
-        .submit("/families/2/status", &po, &[("status", "engaged")])
+        .submit("/families/2/status", &po, &[("status", "agreed")])
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let engaged = t.get("/families?status=engaged", Some(&po)).await;
+    let engaged = t.get("/families?status=agreed", Some(&po)).await;
     assert!(engaged.body.contains("/families/2\"") && !engaged.body.contains("/families/1\""));
     // The status's tag colour is the same on the list and on the family's page.
     assert!(engaged.body.contains("govuk-tag govuk-tag--turquoise"));
     let page = t.get("/families/2", Some(&po)).await;
     assert!(page
         .body
-        .contains("govuk-tag govuk-tag--turquoise\">Engaged"));
-    // Statuses go forward only.
+        .contains("govuk-tag govuk-tag--turquoise\">Agreed to take part"));
+    // Moving back needs a reason.
     let back = t
-        .submit("/families/2/status", &po, &[("status", "referred")])
+        .submit("/families/2/status", &po, &[("status", "contacted")])
         .await;
     assert_eq!(back.status, StatusCode::BAD_REQUEST);
-    assert!(back.body.contains("Select a status after the current one"));
-    let api = t.get("/api/families?status=engaged", Some(&po)).await;
+    assert!(back.body.contains("Say why the case is moving back"));
+    let api = t.get("/api/families?status=agreed", Some(&po)).await;
     let json: serde_json::Value = serde_json::from_str(&api.body).unwrap();
     assert_eq!(json["families"].as_array().unwrap().len(), 1);
     assert_eq!(json["families"][0]["family_id"], 2);
@@ -116,17 +116,21 @@ async fn families_filter_by_area() {
 async fn a_family_record_has_relationships_a_timeline_and_its_team() {
     let t = TestApp::new().await;
     let po = t.sign_in("po").await;
-    let page = t.get("/families/1", Some(&po)).await;
-    assert_eq!(page.status, StatusCode::OK);
+    let mut page = String::new();
+    for part in ["members", "team", "timeline"] {
+        let r = t.get(&format!("/families/1/{part}"), Some(&po)).await;
+        assert_eq!(r.status, StatusCode::OK, "{part}");
+        page.push_str(&r.body);
+    }
     for text in [
         "Person 101 (Alice Example)",
         "Person 102 (Bobby Example)",
         "Age gap and family name",
-        "Team around the family",
+        "Agencies in the records",
         "id=\"timeline\"",
         "2025-03-01",
     ] {
-        assert!(page.body.contains(text), "{text}");
+        assert!(page.contains(text), "{text}");
     }
     let api: serde_json::Value =
         serde_json::from_str(&t.get("/api/families/1", Some(&po)).await.body).unwrap();
@@ -140,7 +144,7 @@ async fn a_family_record_has_relationships_a_timeline_and_its_team() {
     );
     // The analyst sees who is whose parent by person ID only.
     let an = t.sign_in("analyst").await;
-    let page = t.get("/families/1", Some(&an)).await;
+    let page = t.get("/families/1/members", Some(&an)).await;
     assert!(page.body.contains("Person 101</td>") && !page.body.contains("Alice"));
     let api: serde_json::Value =
         serde_json::from_str(&t.get("/api/families/1", Some(&an)).await.body).unwrap();
@@ -168,7 +172,7 @@ async fn a_caseload_shows_what_is_due_most_urgent_first() {
     t.advance(chrono::Duration::days(5));
     let po = t.sign_in("po").await;
     let r = t
-        .submit("/families/2/status", &po, &[("status", "engaged")])
+        .submit("/families/2/status", &po, &[("status", "agreed")])
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let lw = t.sign_in("lw1").await;
@@ -181,7 +185,7 @@ async fn a_caseload_shows_what_is_due_most_urgent_first() {
     assert_eq!(page.status, StatusCode::OK);
     for text in [
         "Overdue by 2 days",
-        "Complete the whole-family assessment and plan",
+        "Complete the whole-family assessment",
         "Due in 35 days",
         "1 with a step overdue, 0 with a step due in the next 7 days",
     ] {
@@ -215,10 +219,7 @@ async fn a_caseload_shows_what_is_due_most_urgent_first() {
     );
     let api: serde_json::Value =
         serde_json::from_str(&t.get("/api/families/2", Some(&lw)).await.body).unwrap();
-    assert_eq!(
-        api["next_step"],
-        "Complete the whole-family assessment and plan"
-    );
+    assert_eq!(api["next_step"], "Complete the whole-family assessment");
     assert_eq!(api["urgency"], "on_track");
 }
 
@@ -247,7 +248,7 @@ async fn validation_errors_keep_what_was_typed_and_escape_it() {
         )
         .await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
-    let page = t.get("/families/1", Some(&lw)).await;
+    let page = t.get("/families/1/notes", Some(&lw)).await;
     assert!(page
         .body
         .contains("&lt;b&gt;Visited&lt;&#x2f;b&gt; &amp; agreed a plan"));
@@ -337,7 +338,7 @@ async fn a_family_with_a_case_opens_even_when_not_eligible() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Eve Third"));
     let r = t
-        .submit("/families/3/status", &po, &[("status", "engaged")])
+        .submit("/families/3/status", &po, &[("status", "agreed")])
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let lw = t.sign_in("lw1").await;
@@ -363,8 +364,9 @@ async fn the_analysts_family_page_has_no_partner_references_or_file_rows() {
     for (family, first, second) in [(1, &po, &analyst), (2, &analyst, &po)] {
         let path = format!("/families/{family}");
         for who in [first, second] {
-            let page = t.get(&path, Some(who)).await;
+            let mut page = t.get(&format!("{path}/problems"), Some(who)).await;
             assert_eq!(page.status, StatusCode::OK);
+            page.body += &t.get(&format!("{path}/timeline"), Some(who)).await.body;
             assert!(page.body.contains("incident category: ASB"), "{path}");
             let officer = std::ptr::eq(who, &po);
             let references: &[&str] = if family == 1 {
@@ -381,6 +383,6 @@ async fn the_analysts_family_page_has_no_partner_references_or_file_rows() {
             }
         }
     }
-    let page = t.get("/families/1", Some(&po)).await;
+    let page = t.get("/families/1/problems", Some(&po)).await;
     assert!(page.body.contains("police.csv row 2") && page.body.contains("OCC-0002"));
 }

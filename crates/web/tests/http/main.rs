@@ -10,6 +10,7 @@ mod account;
 mod admin;
 mod api;
 mod audit;
+mod casework;
 mod families;
 mod ops;
 mod quarantine;

@@ -9,7 +9,7 @@ async fn every_template_is_rendered_by_a_page() {
     let t = TestApp::new().await;
     t.assign_directly(1, "lw1").await;
     // (template, who, path, expected status, something only that template writes)
-    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 13] = [
+    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 22] = [
         (
             "layout.html",
             Some("po"),
@@ -50,14 +50,77 @@ async fn every_template_is_rendered_by_a_page() {
             Some("lw1"),
             "/families/1",
             StatusCode::OK,
-            "Add a note",
+            "Status history",
+        ),
+        (
+            "family_base.html",
+            Some("lw1"),
+            "/families/1",
+            StatusCode::OK,
+            "aria-label=\"Family record\"",
         ),
         (
             "family_facts.html",
             Some("analyst"),
-            "/families/1",
+            "/families/1/team",
             StatusCode::OK,
-            "Team around the family",
+            "Agencies in the records",
+        ),
+        (
+            "family_members.html",
+            Some("analyst"),
+            "/families/1/members",
+            StatusCode::OK,
+            "Why Hearth thinks so",
+        ),
+        (
+            "family_problems.html",
+            Some("lw1"),
+            "/families/1/problems",
+            StatusCode::OK,
+            "Add to the assessment",
+        ),
+        (
+            "family_plan.html",
+            Some("lw1"),
+            "/families/1/plan",
+            StatusCode::OK,
+            "Add a goal",
+        ),
+        (
+            "family_team.html",
+            Some("lw1"),
+            "/families/1/team",
+            StatusCode::OK,
+            "Add a practitioner or service",
+        ),
+        (
+            "family_progress.html",
+            Some("lw1"),
+            "/families/1/progress",
+            StatusCode::OK,
+            "Record the family",
+        ),
+        (
+            "family_timeline.html",
+            Some("po"),
+            "/families/1/timeline",
+            StatusCode::OK,
+            "id=\"timeline\"",
+        ),
+        (
+            "family_notes.html",
+            Some("lw1"),
+            "/families/1/notes",
+            StatusCode::OK,
+            "Add a note",
+        ),
+        (
+            "progress_cohort.html",
+            Some("po"),
+            "/progress",
+            StatusCode::OK,
+            "Change on each measure",
         ),
         (
             "caseload.html",

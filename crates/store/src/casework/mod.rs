@@ -3,6 +3,13 @@
 //! go ([`Store::family_view`]). Written once over the portable [`Tx`] for both backends.
 //!
 //! It decides no access: the caller says, from the case, what the viewer may read.
+//!
+//! Submodules: [`history`] (every status a case has had: who, when, why; saving a case
+//! appends to it when its status changes) and [`work`] (the assessment, the plan, the team
+//! around the family and the progress data).
+
+pub(crate) mod history;
+pub(crate) mod work;
 
 use crate::error::Result;
 use crate::handle::Store;
@@ -11,7 +18,7 @@ use crate::intake::RecordId;
 use crate::linkage::{members_records, person_identities, PersonIdentity};
 use crate::sql::{corrupt, int, time, ts, vocab, Tx, Val};
 use chrono::{DateTime, Utc};
-use hearth_model::CaseStatus;
+use hearth_model::{CaseStatus, CloseReason};
 
 /// The work with a family: status and lead worker.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +37,11 @@ pub struct FamilyCase {
     pub status_since: DateTime<Utc>,
     /// When the current lead worker was assigned (`None`: no one is).
     pub assigned_at: Option<DateTime<Utc>>,
+    /// Why the case was closed (only while it is; `None` for cases closed before reasons
+    /// were kept).
+    pub close_reason: Option<CloseReason>,
+    /// The lead worker's home service (e.g. `Early Help`), as recorded when assigned.
+    pub home_service: Option<String>,
 }
 
 impl FamilyCase {
@@ -43,15 +55,34 @@ impl FamilyCase {
             updated_by: by.into(),
             status_since: at,
             assigned_at: None,
+            close_reason: None,
+            home_service: None,
         }
     }
 
-    /// Moves the case to `status` (its clock restarts if the status changes).
+    /// Moves the case to `status` (its clock restarts if the status changes); a closing
+    /// reason is kept only while the case is closed.
     pub fn set_status(&mut self, status: CaseStatus, at: DateTime<Utc>, by: &str) {
         if self.status != status {
             self.status = status;
             self.status_since = at;
         }
+        if status != CaseStatus::Closed {
+            self.close_reason = None;
+        }
+        self.touch(at, by);
+    }
+
+    /// Closes the case for `reason`.
+    pub fn close(&mut self, reason: CloseReason, at: DateTime<Utc>, by: &str) {
+        self.set_status(CaseStatus::Closed, at, by);
+        self.close_reason = Some(reason);
+    }
+
+    /// Restarts the status clock without changing the status (a plan review: the next
+    /// review is due from this one).
+    pub fn restart_clock(&mut self, at: DateTime<Utc>, by: &str) {
+        self.status_since = at;
         self.touch(at, by);
     }
 
@@ -93,6 +124,9 @@ pub struct FamilyReads {
     pub identifiers: bool,
     /// The case notes.
     pub notes: bool,
+    /// The work with the family: status history, assessment, plan, team, progress
+    /// ([`work::CaseWork`]).
+    pub work: bool,
 }
 
 /// A family's record as read for a viewer (see [`Store::family_view`]): its case and, if
@@ -117,6 +151,8 @@ pub struct FamilyView {
     pub identities: Vec<PersonIdentity>,
     /// The case notes (`None` unless `reads.notes`).
     pub notes: Option<Vec<CaseNote>>,
+    /// The work with the family (`None` unless `reads.work`).
+    pub work: Option<work::CaseWork>,
 }
 
 /// Where [`Store::family_view`] takes the family's case from.
@@ -158,9 +194,16 @@ impl Store {
         self.with_read(|tx| family_case(tx, family_id))
     }
 
-    /// Creates or replaces a family's case.
+    /// Creates or replaces a family's case; if its status changed (or the case is new), the
+    /// change is added to its history with no reason given.
     pub fn save_family_case(&mut self, case: &FamilyCase) -> Result<()> {
-        self.with_tx(|tx| save_family_case(tx, case))
+        self.with_tx(|tx| history::save_case(tx, case, ""))
+    }
+
+    /// Creates or replaces a family's case, adding the change of status to its history
+    /// with `reason` (why: required by the rules for moving back), in one transaction.
+    pub fn save_family_case_because(&mut self, case: &FamilyCase, reason: &str) -> Result<()> {
+        self.with_tx(|tx| history::save_case(tx, case, reason))
     }
 
     /// Adds a note to a family's case; returns its key.
@@ -194,8 +237,8 @@ impl Store {
 }
 
 /// The columns [`family_case_row`] reads, in order.
-const CASE_COLUMNS: &str =
-    "family_id, status, lead_worker_user_id, updated_at, updated_by, status_since, assigned_at";
+const CASE_COLUMNS: &str = "family_id, status, lead_worker_user_id, updated_at, updated_by, \
+     status_since, assigned_at, close_reason, home_service";
 
 fn family_case_row(r: &[Val]) -> Result<FamilyCase> {
     let family_id = int(r, 0, "family_case", "family_id")?;
@@ -214,6 +257,11 @@ fn family_case_row(r: &[Val]) -> Result<FamilyCase> {
             Val::Null => None,
             v => Some(time(v, "family_case", "assigned_at")?),
         },
+        close_reason: match &r[7] {
+            Val::Null => None,
+            v => Some(vocab(v, "family_case", "close_reason", family_id)?),
+        },
+        home_service: r[8].text(),
     })
 }
 
@@ -227,7 +275,7 @@ fn family_cases(tx: &mut dyn Tx) -> Result<Vec<FamilyCase>> {
     .collect()
 }
 
-fn family_case(tx: &mut dyn Tx, family_id: i64) -> Result<Option<FamilyCase>> {
+pub(crate) fn family_case(tx: &mut dyn Tx, family_id: i64) -> Result<Option<FamilyCase>> {
     tx.query(
         &format!("SELECT {CASE_COLUMNS} FROM family_case WHERE family_id = $1"),
         &[family_id.into()],
@@ -237,7 +285,7 @@ fn family_case(tx: &mut dyn Tx, family_id: i64) -> Result<Option<FamilyCase>> {
     .transpose()
 }
 
-fn save_family_case(tx: &mut dyn Tx, c: &FamilyCase) -> Result<()> {
+pub(crate) fn save_family_case(tx: &mut dyn Tx, c: &FamilyCase) -> Result<()> {
     // Placeholders appear in order: SQLite numbers `$N` by first appearance.
     let params = [
         c.status.key().into(),
@@ -246,17 +294,21 @@ fn save_family_case(tx: &mut dyn Tx, c: &FamilyCase) -> Result<()> {
         c.updated_by.as_str().into(),
         ts(c.status_since).into(),
         c.assigned_at.map(ts).into(),
+        c.close_reason.map(|r| r.key()).into(),
+        c.home_service.as_deref().into(),
         c.family_id.into(),
     ];
     let n = tx.exec(
         "UPDATE family_case SET status = $1, lead_worker_user_id = $2, updated_at = $3, \
-         updated_by = $4, status_since = $5, assigned_at = $6 WHERE family_id = $7",
+         updated_by = $4, status_since = $5, assigned_at = $6, close_reason = $7, \
+         home_service = $8 WHERE family_id = $9",
         &params,
     )?;
     if n == 0 {
         tx.exec(
             "INSERT INTO family_case (status, lead_worker_user_id, updated_at, updated_by, \
-             status_since, assigned_at, family_id) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             status_since, assigned_at, close_reason, home_service, family_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             &params,
         )?;
     }
@@ -337,6 +389,7 @@ fn family_view(
         record_people: Vec::new(),
         identities: Vec::new(),
         notes: None,
+        work: None,
     };
     let (Some(reads), Some(run_id)) = (reads, run_id) else {
         return Ok(view);
@@ -359,6 +412,9 @@ fn family_view(
     }
     if reads.notes {
         view.notes = Some(case_notes(tx, family_id)?);
+    }
+    if reads.work {
+        view.work = Some(work::case_work(tx, family_id)?);
     }
     Ok(view)
 }

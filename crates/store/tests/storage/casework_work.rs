@@ -1,0 +1,235 @@
+//! The case's life and the work with a family: status history appended on every change and
+//! never rewritten; assessment versions; plan goals, actions and reviews (a review moves the
+//! case on and restarts its clock, in one transaction); the team; progress readings; rows of
+//! one family never reached through another's key.
+
+use crate::accounts::web_user;
+use crate::harness::TestDb;
+use chrono::{NaiveDate, TimeZone, Utc};
+use hearth_model::{CaseStatus, CloseReason, ProgressStage, Role};
+use hearth_store::{
+    AssessmentEntry, FamilyCase, PlanAction, PlanGoal, PlanReview, ProgressReading, Store,
+    TeamMember,
+};
+
+both!(
+    status_changes_are_kept_with_who_when_and_why,
+    the_work_with_a_family_round_trips_and_stays_with_its_family,
+);
+
+fn d(m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, m, day).unwrap()
+}
+
+fn status_changes_are_kept_with_who_when_and_why(store: &mut Store, db: &TestDb) {
+    let t = |day| Utc.with_ymd_and_hms(2026, 1, day, 9, 0, 0).unwrap();
+    let mut case = FamilyCase::new(4, t(1), "po");
+    store.save_family_case(&case).unwrap();
+    case.assign(Some(web_user(store, "lw", Role::LeadWorker).id), t(2), "po");
+    case.home_service = Some("Early Help".into());
+    store.save_family_case(&case).unwrap(); // no change of status: no history row
+    case.set_status(CaseStatus::Assessed, t(3), "lw");
+    store.save_family_case(&case).unwrap();
+    case.set_status(CaseStatus::Contacted, t(4), "lw");
+    store
+        .save_family_case_because(&case, "  The family asked to start again  ")
+        .unwrap();
+    case.close(CloseReason::MovedAway, t(5), "lw");
+    store.save_family_case(&case).unwrap();
+    let stored = store.family_case(4).unwrap().unwrap();
+    assert_eq!(stored, case);
+    assert_eq!(stored.close_reason, Some(CloseReason::MovedAway));
+    assert_eq!(stored.home_service.as_deref(), Some("Early Help"));
+
+    let h = store.case_history(4).unwrap();
+    let steps: Vec<(Option<CaseStatus>, CaseStatus)> = h.iter().map(|c| (c.from, c.to)).collect();
+    assert_eq!(
+        steps,
+        vec![
+            (None, CaseStatus::Identified),
+            (Some(CaseStatus::Identified), CaseStatus::Assessed),
+            (Some(CaseStatus::Assessed), CaseStatus::Contacted),
+            (Some(CaseStatus::Contacted), CaseStatus::Closed),
+        ]
+    );
+    assert_eq!(h[2].reason, "The family asked to start again");
+    assert_eq!((h[2].changed_by.as_str(), h[2].changed_at), ("lw", t(4)));
+    assert_eq!(h[3].close_reason, Some(CloseReason::MovedAway));
+    // Reopening clears the closing reason; the history keeps it.
+    case.set_status(CaseStatus::Reviewing, t(6), "po");
+    store
+        .save_family_case_because(&case, "Back in the area")
+        .unwrap();
+    assert_eq!(store.family_case(4).unwrap().unwrap().close_reason, None);
+    assert_eq!(
+        store.case_history(4).unwrap()[3].close_reason,
+        Some(CloseReason::MovedAway)
+    );
+    // The history is never rewritten.
+    assert!(db
+        .exec("UPDATE case_status_change SET reason = 'x'")
+        .is_err());
+    assert!(db.exec("DELETE FROM case_status_change").is_err());
+    assert_eq!(store.case_history(4).unwrap().len(), 5);
+    assert!(store.case_history(5).unwrap().is_empty());
+}
+
+fn the_work_with_a_family_round_trips_and_stays_with_its_family(store: &mut Store, db: &TestDb) {
+    let lw = web_user(store, "lw", Role::LeadWorker).id;
+    let at = Utc.with_ymd_and_hms(2026, 2, 1, 9, 0, 0).unwrap();
+    let entry = |person_id, happening: &str| AssessmentEntry {
+        id: 0,
+        family_id: 1,
+        person_id,
+        problem_key: "school_attendance".into(),
+        happening: happening.into(),
+        strengths: "Loves football".into(),
+        needs: "A morning routine".into(),
+        evidence_seen: "Attendance letter".into(),
+        written_by: lw,
+        written_at: at,
+    };
+    let ids = store
+        .add_assessment(&[
+            entry(None, "Late most days"),
+            entry(Some(102), "Misses Mondays"),
+        ])
+        .unwrap();
+    assert_eq!(ids.len(), 2);
+    store
+        .add_assessment(&[entry(Some(102), "Misses some Mondays")])
+        .unwrap();
+    assert!(
+        db.exec("DELETE FROM assessment_entry").is_err(),
+        "append-only"
+    );
+
+    let goal = PlanGoal {
+        id: 0,
+        family_id: 1,
+        problem_key: "school_attendance".into(),
+        measure_key: "pupils_below_85_attendance".into(),
+        goal: "Bobby at school every day".into(),
+        set_by: lw,
+        set_at: at,
+    };
+    let action = PlanAction {
+        id: 0,
+        family_id: 1,
+        goal_id: 0,
+        action: "Walk to school together".into(),
+        owner: "Parent".into(),
+        due_on: d(3, 1),
+        done_on: None,
+        added_by: lw,
+        added_at: at,
+    };
+    let goal_id = store
+        .add_plan_goal(&goal, std::slice::from_ref(&action))
+        .unwrap();
+    let second = store
+        .add_plan_action(&PlanAction {
+            goal_id,
+            action: "Meet the school".into(),
+            owner: "School".into(),
+            due_on: d(2, 15),
+            ..action.clone()
+        })
+        .unwrap()
+        .unwrap();
+    // Another family's goal is not reachable from family 2, nor its actions.
+    assert_eq!(
+        store
+            .add_plan_action(&PlanAction {
+                family_id: 2,
+                goal_id,
+                ..action.clone()
+            })
+            .unwrap(),
+        None
+    );
+    assert!(!store.mark_plan_action_done(2, second, d(2, 10)).unwrap());
+    assert!(store.mark_plan_action_done(1, second, d(2, 10)).unwrap());
+
+    let mut case = FamilyCase::new(1, at, "po");
+    case.set_status(CaseStatus::PlanInPlace, at, "lw");
+    store.save_family_case(&case).unwrap();
+    let later = at + chrono::Duration::days(30);
+    case.set_status(CaseStatus::Reviewing, later, "lw");
+    store
+        .add_plan_review(
+            &PlanReview {
+                id: 0,
+                family_id: 1,
+                reviewed_on: d(3, 3),
+                what_changed: "Attending 4 days of 5".into(),
+                reviewed_by: lw,
+                recorded_at: later,
+            },
+            &case,
+        )
+        .unwrap();
+
+    store
+        .add_team_member(&TeamMember {
+            id: 0,
+            family_id: 1,
+            name: "Sam School-Nurse".into(),
+            agency: "School nursing".into(),
+            role: "School nurse".into(),
+            from_on: d(1, 5),
+            to_on: None,
+            added_by: lw,
+            added_at: at,
+        })
+        .unwrap();
+    for (stage, on, pos) in [
+        (ProgressStage::Start, d(2, 1), 2),
+        (ProgressStage::Review, d(3, 3), 4),
+    ] {
+        store
+            .add_progress_reading(&ProgressReading {
+                id: 0,
+                family_id: 1,
+                stage,
+                read_on: on,
+                positions: vec![("housing".into(), 3), ("school_attendance".into(), pos)],
+                recorded_by: lw,
+                recorded_at: at,
+            })
+            .unwrap();
+    }
+
+    let w = store.case_work(1).unwrap();
+    assert_eq!(w.assessment.len(), 3);
+    assert_eq!(w.assessment[2].happening, "Misses some Mondays");
+    assert_eq!(w.goals.len(), 1);
+    assert_eq!(w.goals[0].measure_key, "pupils_below_85_attendance");
+    let actions: Vec<(&str, Option<NaiveDate>)> = w
+        .actions
+        .iter()
+        .map(|a| (a.owner.as_str(), a.done_on))
+        .collect();
+    assert_eq!(actions, vec![("School", Some(d(2, 10))), ("Parent", None)]);
+    assert_eq!(w.reviews.len(), 1);
+    assert_eq!(w.reviews[0].what_changed, "Attending 4 days of 5");
+    let last = w.history.last().unwrap();
+    assert_eq!(
+        (last.to, last.reason.as_str()),
+        (CaseStatus::Reviewing, "Plan reviewed")
+    );
+    assert_eq!(store.family_case(1).unwrap().unwrap().status_since, later);
+    assert_eq!(w.team[0].agency, "School nursing");
+    assert_eq!(w.progress.len(), 2);
+    assert_eq!(w.progress[1].stage, ProgressStage::Review);
+    assert_eq!(
+        w.progress[1].positions,
+        vec![
+            ("housing".to_string(), 3),
+            ("school_attendance".to_string(), 4)
+        ]
+    );
+    assert_eq!(store.all_progress_readings().unwrap().len(), 2);
+    let other = store.case_work(2).unwrap();
+    assert_eq!(other, Default::default());
+}

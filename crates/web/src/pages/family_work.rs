@@ -1,0 +1,247 @@
+//! The posts of the work with a family — assessment, plan goals, actions and reviews, the
+//! team, progress — each back to its sub-page, or that page again with the form as typed
+//! and a message beside each field; and the cohort's progress (`/progress`).
+
+use super::family::{done, FamilyForms, Section};
+use super::family_id;
+use crate::actor::CurrentUser;
+use crate::auth::CsrfForm;
+use crate::error::WebError;
+use crate::render::{self, Page};
+use crate::service::work;
+use crate::service::work_input::{
+    ActionForm, AssessmentForm, GoalForm, ProgressForm, ReviewForm, TeamForm,
+};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The goal form shares field names with the assessment and action forms: its messages
+/// are named for its own fields on the page (`goal_action`…), so each sits beside its field.
+fn goal_fields(outcome: Result<(), WebError>) -> Result<(), WebError> {
+    outcome.map_err(|e| match e {
+        WebError::Invalid(errors) => WebError::Invalid(
+            errors
+                .into_iter()
+                .map(|(f, m)| match f.as_str() {
+                    "problem" | "action" | "owner" | "due" => (format!("goal_{f}"), m),
+                    _ => (f, m),
+                })
+                .collect(),
+        ),
+        e => e,
+    })
+}
+
+/// `POST /families/{id}/assessment`: adds to the whole-family assessment.
+pub(super) async fn add_assessment(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    f: CsrfForm<AssessmentForm>,
+) -> Result<Response, WebError> {
+    let family_id = family_id(&id)?;
+    let outcome = work::add_assessment(&state, &f.user, family_id, f.form.clone()).await;
+    let forms = FamilyForms {
+        assessment: f.form,
+        form: "assessment",
+        ..FamilyForms::default()
+    };
+    let to = format!("/families/{family_id}/problems#assessment");
+    done(
+        &state,
+        &f.user,
+        family_id,
+        Section::Problems,
+        outcome,
+        forms,
+        to,
+    )
+    .await
+}
+
+/// `POST /families/{id}/plan/goals`: adds a goal (with its first action) to the plan.
+pub(super) async fn add_goal(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    f: CsrfForm<GoalForm>,
+) -> Result<Response, WebError> {
+    let family_id = family_id(&id)?;
+    let outcome = goal_fields(work::add_goal(&state, &f.user, family_id, f.form.clone()).await);
+    let forms = FamilyForms {
+        goal: f.form,
+        form: "goal",
+        ..FamilyForms::default()
+    };
+    let to = format!("/families/{family_id}/plan");
+    done(
+        &state,
+        &f.user,
+        family_id,
+        Section::Plan,
+        outcome,
+        forms,
+        to,
+    )
+    .await
+}
+
+/// `POST /families/{id}/plan/actions`: adds an action to a goal of the plan.
+pub(super) async fn add_action(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    f: CsrfForm<ActionForm>,
+) -> Result<Response, WebError> {
+    let family_id = family_id(&id)?;
+    let outcome = work::add_action(&state, &f.user, family_id, f.form.clone()).await;
+    let forms = FamilyForms {
+        action: f.form,
+        form: "action",
+        ..FamilyForms::default()
+    };
+    let to = format!("/families/{family_id}/plan");
+    done(
+        &state,
+        &f.user,
+        family_id,
+        Section::Plan,
+        outcome,
+        forms,
+        to,
+    )
+    .await
+}
+
+#[derive(serde::Deserialize)]
+pub(super) struct NoFields {}
+
+/// `POST /families/{id}/plan/actions/{action}/done`: records an action as done today.
+pub(super) async fn action_done(
+    State(state): State<AppState>,
+    Path((id, action)): Path<(String, String)>,
+    f: CsrfForm<NoFields>,
+) -> Result<Response, WebError> {
+    let family_id = family_id(&id)?;
+    let action: i64 = action.parse().map_err(|_| WebError::NotFound)?;
+    let outcome = work::action_done(&state, &f.user, family_id, action).await;
+    let to = format!("/families/{family_id}/plan");
+    done(
+        &state,
+        &f.user,
+        family_id,
+        Section::Plan,
+        outcome,
+        FamilyForms::default(),
+        to,
+    )
+    .await
+}
+
+/// `POST /families/{id}/plan/reviews`: records a review of the plan.
+pub(super) async fn add_review(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    f: CsrfForm<ReviewForm>,
+) -> Result<Response, WebError> {
+    let family_id = family_id(&id)?;
+    let outcome = work::add_review(&state, &f.user, family_id, f.form.clone()).await;
+    let forms = FamilyForms {
+        review: f.form,
+        form: "review",
+        ..FamilyForms::default()
+    };
+    let to = format!("/families/{family_id}/plan#reviews");
+    done(
+        &state,
+        &f.user,
+        family_id,
+        Section::Plan,
+        outcome,
+        forms,
+        to,
+    )
+    .await
+}
+
+/// `POST /families/{id}/team`: adds a practitioner or service to the team.
+pub(super) async fn add_team_member(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    f: CsrfForm<TeamForm>,
+) -> Result<Response, WebError> {
+    let family_id = family_id(&id)?;
+    let outcome = work::add_team_member(&state, &f.user, family_id, f.form.clone()).await;
+    let forms = FamilyForms {
+        team: f.form,
+        form: "team",
+        ..FamilyForms::default()
+    };
+    let to = format!("/families/{family_id}/team");
+    done(
+        &state,
+        &f.user,
+        family_id,
+        Section::Team,
+        outcome,
+        forms,
+        to,
+    )
+    .await
+}
+
+/// `POST /families/{id}/progress`: records the family's positions on the progress
+/// measures (fields `stage`, `read_on`, `position_<measure key>`).
+pub(super) async fn add_progress(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    f: CsrfForm<BTreeMap<String, String>>,
+) -> Result<Response, WebError> {
+    let family_id = family_id(&id)?;
+    let form = ProgressForm::from_fields(&f.form);
+    let outcome = work::add_progress(&state, &f.user, family_id, form.clone()).await;
+    let forms = FamilyForms {
+        progress: form,
+        form: "progress",
+        ..FamilyForms::default()
+    };
+    let to = format!("/families/{family_id}/progress");
+    done(
+        &state,
+        &f.user,
+        family_id,
+        Section::Progress,
+        outcome,
+        forms,
+        to,
+    )
+    .await
+}
+
+/// `progress_cohort.html`'s context.
+#[derive(Serialize)]
+struct CohortPage {
+    title: &'static str,
+    errors: Vec<render::FieldError>,
+    cohort: work::Cohort,
+}
+
+/// `GET /progress`: the cohort's progress on each measure (performance officer, analyst).
+pub(super) async fn cohort(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Page, WebError> {
+    let cohort = work::cohort(&state, &user).await?;
+    let ctx = CohortPage {
+        title: "Families' progress",
+        errors: Vec::new(),
+        cohort,
+    };
+    render::page(
+        &state,
+        "progress_cohort.html",
+        Some(&user),
+        "/progress",
+        &ctx,
+    )
+}
