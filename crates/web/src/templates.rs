@@ -28,6 +28,16 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         "account_password.html",
         include_str!("../templates/account_password.html"),
     ),
+    (
+        "info_accessibility.html",
+        include_str!("../templates/info_accessibility.html"),
+    ),
+    (
+        "info_privacy.html",
+        include_str!("../templates/info_privacy.html"),
+    ),
+    ("info_cookies.html", include_str!("../templates/info_cookies.html")),
+    ("info_contact.html", include_str!("../templates/info_contact.html")),
 ];
 
 /// The template environment: every template HTML-escaped, undefined values an error.

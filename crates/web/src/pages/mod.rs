@@ -13,6 +13,7 @@ mod audit;
 mod caseload;
 mod families;
 mod family;
+mod info;
 mod session;
 
 use crate::access::Permission as P;
@@ -33,6 +34,10 @@ pub(crate) fn routes() -> Vec<Route> {
             get(session::sign_in_page),
         ),
         route(Method::POST, "/sign-in", P::Public, post(session::sign_in)),
+        route(Method::GET, "/accessibility", P::Public, get(info::accessibility)),
+        route(Method::GET, "/privacy", P::Public, get(info::privacy)),
+        route(Method::GET, "/cookies", P::Public, get(info::cookies)),
+        route(Method::GET, "/contact", P::Public, get(info::contact)),
         route(
             Method::POST,
             "/sign-out",
