@@ -31,11 +31,14 @@ pub enum Permission {
     ReadAudit,
     /// Manage accounts and roles.
     ManageAccounts,
+    /// Review uncertain record pairs and decide them (identifiers only for roles that may
+    /// see them).
+    ReviewPairs,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 11] = [
         Permission::Public,
         Permission::SignedIn,
         Permission::ListFamilies,
@@ -46,6 +49,7 @@ impl Permission {
         Permission::Refer,
         Permission::ReadAudit,
         Permission::ManageAccounts,
+        Permission::ReviewPairs,
     ];
 
     /// Whether the permission is about one family (its route has the family in its path): a
@@ -70,6 +74,7 @@ pub fn permits(role: Role, permission: Permission) -> bool {
         P::Refer => role == R::Referrer,
         P::ReadAudit => role == R::IgOfficer,
         P::ManageAccounts => role == R::Administrator,
+        P::ReviewPairs => matches!(role, R::PerformanceOfficer | R::DataAnalyst),
     }
 }
 
@@ -96,7 +101,12 @@ impl RoleHome for Role {
         match self {
             Role::Referrer => &[("/referrals", "Referrals")],
             Role::LeadWorker => &[("/caseload", "Caseload")],
-            Role::PerformanceOfficer | Role::DataAnalyst => &[("/families", "Families")],
+            Role::PerformanceOfficer => &[
+                ("/families", "Families"),
+                ("/workload", "Workload"),
+                ("/review", "Record review"),
+            ],
+            Role::DataAnalyst => &[("/families", "Families"), ("/review", "Record review")],
             Role::IgOfficer => &[("/audit", "Audit log")],
             Role::Administrator => &[("/admin/users", "Accounts")],
         }

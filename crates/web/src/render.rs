@@ -228,15 +228,14 @@ pub(crate) async fn error_pages(
             .or_else(|| WebError::from_status(status).map(|e| e.info()));
         if let Some(info) = info {
             let user = match (&token, info.sign_in) {
-                (Some(t), false) => crate::service::session::find(&state, t)
-                    .await
-                    .ok()
-                    .map(|(session, user, role)| CurrentUser {
+                (Some(t), false) => crate::service::session::find(&state, t).await.ok().map(
+                    |(session, user, role)| CurrentUser {
                         user,
                         role,
                         session,
                         client_ip: String::new(),
-                    }),
+                    },
+                ),
                 _ => None,
             };
             res = render_error(&state, &info, api, user.as_ref());

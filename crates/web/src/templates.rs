@@ -36,8 +36,22 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         "info_privacy.html",
         include_str!("../templates/info_privacy.html"),
     ),
-    ("info_cookies.html", include_str!("../templates/info_cookies.html")),
-    ("info_contact.html", include_str!("../templates/info_contact.html")),
+    (
+        "info_cookies.html",
+        include_str!("../templates/info_cookies.html"),
+    ),
+    (
+        "info_contact.html",
+        include_str!("../templates/info_contact.html"),
+    ),
+    (
+        "review_queue.html",
+        include_str!("../templates/review_queue.html"),
+    ),
+    (
+        "review_pair.html",
+        include_str!("../templates/review_pair.html"),
+    ),
 ];
 
 /// The template environment: every template HTML-escaped, undefined values an error.

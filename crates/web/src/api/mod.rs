@@ -5,6 +5,7 @@
 //! `/api/openapi.json` ([`openapi`]).
 
 pub(crate) mod openapi;
+mod review;
 
 use crate::access::Permission as P;
 use crate::actor::CurrentUser;
@@ -47,6 +48,19 @@ pub(crate) fn routes() -> Vec<Route> {
             post(assign),
         ),
         route(Method::GET, "/caseload", P::Caseload, get(caseload)),
+        route(Method::GET, "/review", P::ReviewPairs, get(review::queue)),
+        route(
+            Method::GET,
+            "/review/{pair}",
+            P::ReviewPairs,
+            get(review::pair),
+        ),
+        route(
+            Method::POST,
+            "/review/{pair}",
+            P::ReviewPairs,
+            post(review::decide),
+        ),
     ]
 }
 
@@ -97,6 +111,19 @@ async fn get_family(
     Ok(Json(detail))
 }
 
+/// Checks a POST's `X-CSRF-Token` header against the session's token.
+fn csrf(headers: &HeaderMap, user: &CurrentUser) -> Result<(), WebError> {
+    let token = headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if same_token(token, &user.session.csrf_token) {
+        Ok(())
+    } else {
+        Err(WebError::Csrf)
+    }
+}
+
 #[derive(Deserialize)]
 struct Assignment {
     lead_worker_user_id: Option<i64>,
@@ -111,13 +138,7 @@ async fn assign(
     Path(id): Path<String>,
     body: Result<Json<Assignment>, JsonRejection>,
 ) -> Result<Json<Value>, WebError> {
-    let token = headers
-        .get("x-csrf-token")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if !same_token(token, &user.session.csrf_token) {
-        return Err(WebError::Csrf);
-    }
+    csrf(&headers, &user)?;
     let Json(body) = body.map_err(|e| match e {
         JsonRejection::MissingJsonContentType(_) => WebError::UnsupportedMediaType,
         JsonRejection::BytesRejection(_) => WebError::PayloadTooLarge,

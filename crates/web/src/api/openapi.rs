@@ -127,5 +127,22 @@ pub fn openapi_document() -> Value {
     });
     let detail = &mut doc["components"]["schemas"]["FamilyDetail"]["properties"];
     *detail = with_due(detail.take());
+    add_module_paths(&mut doc, super::review::document);
     doc
+}
+
+/// Adds a module's paths and schemas (each API area describes its own).
+fn add_module_paths(
+    doc: &mut Value,
+    add: fn(&mut serde_json::Map<String, Value>, &mut serde_json::Map<String, Value>),
+) {
+    let mut paths = std::mem::take(doc["paths"].as_object_mut().expect("paths"));
+    let mut schemas = std::mem::take(
+        doc["components"]["schemas"]
+            .as_object_mut()
+            .expect("schemas"),
+    );
+    add(&mut paths, &mut schemas);
+    doc["paths"] = Value::Object(paths);
+    doc["components"]["schemas"] = Value::Object(schemas);
 }

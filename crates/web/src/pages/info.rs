@@ -18,7 +18,9 @@ struct InfoPage {
 /// The signed-in user, if the request carries a live session (these pages are public).
 async fn reader(state: &AppState, req: Request) -> Option<CurrentUser> {
     let (mut parts, _) = req.into_parts();
-    CurrentUser::from_request_parts(&mut parts, state).await.ok()
+    CurrentUser::from_request_parts(&mut parts, state)
+        .await
+        .ok()
 }
 
 async fn info(
@@ -50,25 +52,16 @@ pub(super) async fn accessibility(
 }
 
 /// `GET /privacy`: the privacy notice.
-pub(super) async fn privacy(
-    State(state): State<AppState>,
-    req: Request,
-) -> Result<Page, WebError> {
+pub(super) async fn privacy(State(state): State<AppState>, req: Request) -> Result<Page, WebError> {
     info(state, req, "info_privacy.html", "Privacy notice").await
 }
 
 /// `GET /cookies`: the cookies this service sets.
-pub(super) async fn cookies(
-    State(state): State<AppState>,
-    req: Request,
-) -> Result<Page, WebError> {
+pub(super) async fn cookies(State(state): State<AppState>, req: Request) -> Result<Page, WebError> {
     info(state, req, "info_cookies.html", "Cookies").await
 }
 
 /// `GET /contact`: who to contact.
-pub(super) async fn contact(
-    State(state): State<AppState>,
-    req: Request,
-) -> Result<Page, WebError> {
+pub(super) async fn contact(State(state): State<AppState>, req: Request) -> Result<Page, WebError> {
     info(state, req, "info_contact.html", "Contact").await
 }

@@ -14,6 +14,7 @@ mod caseload;
 mod families;
 mod family;
 mod info;
+mod review;
 mod session;
 
 use crate::access::Permission as P;
@@ -34,7 +35,12 @@ pub(crate) fn routes() -> Vec<Route> {
             get(session::sign_in_page),
         ),
         route(Method::POST, "/sign-in", P::Public, post(session::sign_in)),
-        route(Method::GET, "/accessibility", P::Public, get(info::accessibility)),
+        route(
+            Method::GET,
+            "/accessibility",
+            P::Public,
+            get(info::accessibility),
+        ),
         route(Method::GET, "/privacy", P::Public, get(info::privacy)),
         route(Method::GET, "/cookies", P::Public, get(info::cookies)),
         route(Method::GET, "/contact", P::Public, get(info::contact)),
@@ -87,6 +93,19 @@ pub(crate) fn routes() -> Vec<Route> {
             get(caseload::referrals),
         ),
         route(Method::GET, "/audit", P::ReadAudit, get(audit::audit)),
+        route(Method::GET, "/review", P::ReviewPairs, get(review::queue)),
+        route(
+            Method::GET,
+            "/review/{pair}",
+            P::ReviewPairs,
+            get(review::pair),
+        ),
+        route(
+            Method::POST,
+            "/review/{pair}",
+            P::ReviewPairs,
+            post(review::decide),
+        ),
         route(
             Method::GET,
             "/admin/users",

@@ -5,6 +5,7 @@
 
 pub(crate) mod list;
 pub(crate) mod record;
+pub(crate) mod review;
 
 pub(crate) use list::*;
 pub(crate) use record::*;
