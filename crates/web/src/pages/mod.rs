@@ -16,6 +16,7 @@ mod family;
 mod info;
 mod review;
 mod session;
+mod workload;
 
 use crate::access::Permission as P;
 use crate::routing::{route, Route};
@@ -55,6 +56,31 @@ pub(crate) fn routes() -> Vec<Route> {
             "/families",
             P::ListFamilies,
             get(families::families),
+        ),
+        route(
+            Method::GET,
+            "/families/export.xlsx",
+            P::ListFamilies,
+            get(families::export),
+        ),
+        route(
+            Method::POST,
+            "/families/assign",
+            P::AssignLeadWorker,
+            post(workload::assign_many),
+        ),
+        route(Method::GET, "/workload", P::AssignLeadWorker, get(workload::workload)),
+        route(
+            Method::GET,
+            "/families/{id}/unassign",
+            P::AssignLeadWorker,
+            get(workload::unassign_form),
+        ),
+        route(
+            Method::POST,
+            "/families/{id}/unassign",
+            P::AssignLeadWorker,
+            post(workload::unassign),
         ),
         route(
             Method::GET,

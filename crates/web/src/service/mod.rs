@@ -19,6 +19,7 @@ pub(crate) mod families;
 pub(crate) mod family;
 pub(crate) mod review;
 pub(crate) mod session;
+pub(crate) mod workload;
 
 use crate::error::WebError;
 

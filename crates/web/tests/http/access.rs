@@ -27,23 +27,28 @@ async fn role_by_route_access_matrix() {
         "/api/caseload",
         "/api/session",
         "/account/password",
+        "/review",
+        "/review/{pair}",
+        "/api/review",
+        "/api/review/{pair}",
     ];
-    let matrix: [(&str, [S; 13]); 7] = [
+    let pair = t.review_pair_key().await;
+    let matrix: [(&str, [S; 17]); 7] = [
         (
             "referrer",
-            [NO, NO, NO, NO, OK, NO, NO, NO, NO, NO, NO, OK, OK],
+            [NO, NO, NO, NO, OK, NO, NO, NO, NO, NO, NO, OK, OK, NO, NO, NO, NO],
         ),
-        ("lw1", [NO, OK, NO, OK, NO, NO, NO, NO, OK, NO, OK, OK, OK]),
-        ("lw2", [NO, NO, NO, OK, NO, NO, NO, NO, NO, NO, OK, OK, OK]),
-        ("po", [OK, OK, OK, NO, NO, NO, NO, OK, OK, OK, NO, OK, OK]),
+        ("lw1", [NO, OK, NO, OK, NO, NO, NO, NO, OK, NO, OK, OK, OK, NO, NO, NO, NO]),
+        ("lw2", [NO, NO, NO, OK, NO, NO, NO, NO, NO, NO, OK, OK, OK, NO, NO, NO, NO]),
+        ("po", [OK, OK, OK, NO, NO, NO, NO, OK, OK, OK, NO, OK, OK, OK, OK, OK, OK]),
         (
             "analyst",
-            [OK, OK, OK, NO, NO, NO, NO, OK, OK, OK, NO, OK, OK],
+            [OK, OK, OK, NO, NO, NO, NO, OK, OK, OK, NO, OK, OK, OK, OK, OK, OK],
         ),
-        ("igo", [NO, NO, NO, NO, NO, OK, NO, NO, NO, NO, NO, OK, OK]),
+        ("igo", [NO, NO, NO, NO, NO, OK, NO, NO, NO, NO, NO, OK, OK, NO, NO, NO, NO]),
         (
             "admin",
-            [NO, NO, NO, NO, NO, NO, OK, NO, NO, NO, NO, OK, OK],
+            [NO, NO, NO, NO, NO, NO, OK, NO, NO, NO, NO, OK, OK, NO, NO, NO, NO],
         ),
     ];
     // The routes above are every declared GET route that needs a session (a route cannot
@@ -65,7 +70,7 @@ async fn role_by_route_access_matrix() {
     for (who, expected) in matrix {
         let s = t.sign_in(who).await;
         for (route, want) in routes.iter().zip(expected) {
-            let r = t.get(route, Some(&s)).await;
+            let r = t.get(&route.replace("{pair}", &pair), Some(&s)).await;
             assert_eq!(r.status, want, "{who} {route}");
             if want == NO && !route.starts_with("/api") {
                 assert!(
@@ -77,7 +82,7 @@ async fn role_by_route_access_matrix() {
     }
     // Signed out: pages send you to sign in, the API says 401.
     for route in routes {
-        let r = t.get(route, None).await;
+        let r = t.get(&route.replace("{pair}", &pair), None).await;
         if route.starts_with("/api") {
             assert_eq!(r.status, S::UNAUTHORIZED, "{route}");
             assert_eq!(r.header("content-type"), Some("application/problem+json"));
@@ -256,6 +261,7 @@ async fn every_declared_route_answers_each_role_as_declared() {
     t.assign_directly(1, "lw1").await;
     let routes = hearth_web::declared_routes();
     assert!(routes.iter().any(|r| r.path == "/api/families/{id}"));
+    let pair = t.review_pair_key().await;
     for (who, _, role) in ACCOUNTS {
         let role = Role::parse(role).unwrap();
         let s = t.sign_in(who).await;
@@ -265,7 +271,7 @@ async fn every_declared_route_answers_each_role_as_declared() {
             }
             let api = r.path.starts_with("/api");
             for family in ["1", "2"] {
-                let path = r.path.replace("{id}", family);
+                let path = r.path.replace("{id}", family).replace("{pair}", &pair);
                 let allowed = permits(role, r.permission);
                 if r.method == Method::GET {
                     let got = t.get(&path, Some(&s)).await;

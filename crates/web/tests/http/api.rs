@@ -90,9 +90,10 @@ async fn every_documented_operation_answers() {
     let doc: serde_json::Value =
         serde_json::from_str(&t.get("/api/openapi.json", None).await.body).unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
+    let pair = t.review_pair_key().await;
     for (path, ops) in doc["paths"].as_object().unwrap() {
         for method in ops.as_object().unwrap().keys() {
-            let url = format!("/api{}", path.replace("{id}", "1"));
+            let url = format!("/api{}", path.replace("{id}", "1").replace("{pair}", &pair));
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let body = (m == Method::POST).then(|| {
                 (

@@ -11,5 +11,7 @@ mod admin;
 mod api;
 mod audit;
 mod families;
+mod layout;
+mod review;
 mod session;
 mod templates;
