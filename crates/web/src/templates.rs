@@ -52,6 +52,8 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         "review_pair.html",
         include_str!("../templates/review_pair.html"),
     ),
+    ("workload.html", include_str!("../templates/workload.html")),
+    ("unassign.html", include_str!("../templates/unassign.html")),
 ];
 
 /// The template environment: every template HTML-escaped, undefined values an error.

@@ -6,6 +6,7 @@
 
 pub(crate) mod openapi;
 mod review;
+mod workload;
 
 use crate::access::Permission as P;
 use crate::actor::CurrentUser;
@@ -34,6 +35,30 @@ pub(crate) fn routes() -> Vec<Route> {
             "/families",
             P::ListFamilies,
             get(list_families),
+        ),
+        route(
+            Method::GET,
+            "/families/export.xlsx",
+            P::ListFamilies,
+            get(workload::export),
+        ),
+        route(
+            Method::POST,
+            "/families/assign",
+            P::AssignLeadWorker,
+            post(workload::assign_many),
+        ),
+        route(
+            Method::POST,
+            "/families/{id}/unassign",
+            P::AssignLeadWorker,
+            post(workload::unassign),
+        ),
+        route(
+            Method::GET,
+            "/workload",
+            P::AssignLeadWorker,
+            get(workload::workloads),
         ),
         route(
             Method::GET,
@@ -97,6 +122,7 @@ async fn list_families(
     Ok(Json(json!({
         "identification_run": listing.run.as_ref().map(|r| r.run.id),
         "families": rows,
+        "unknown_filters": listing.errors.iter().map(|(f, m)| json!({"field": f, "message": m})).collect::<Vec<_>>(),
     })))
 }
 
@@ -109,6 +135,20 @@ async fn get_family(
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     let (_, detail) = family::record(&state, &user, id).await?;
     Ok(Json(detail))
+}
+
+/// A JSON body, or the problem that it is not one: 415 without the JSON content type, 413
+/// too large, 422 on `field` with `help` otherwise.
+fn json_body<T>(
+    body: Result<Json<T>, JsonRejection>,
+    field: &str,
+    help: &str,
+) -> Result<Json<T>, WebError> {
+    body.map_err(|e| match e {
+        JsonRejection::MissingJsonContentType(_) => WebError::UnsupportedMediaType,
+        JsonRejection::BytesRejection(_) => WebError::PayloadTooLarge,
+        _ => WebError::Invalid(vec![(field.to_string(), help.to_string())]),
+    })
 }
 
 /// Checks a POST's `X-CSRF-Token` header against the session's token.

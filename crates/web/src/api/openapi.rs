@@ -70,6 +70,9 @@ pub fn openapi_document() -> Value {
                     {"name": "area", "in": "query", "description": "a postcode sector, e.g. WA7 2", "schema": {"type": "string"}},
                     {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["identified", "referred", "engaged", "in_progress", "closed"]}},
                     {"name": "lead_worker", "in": "query", "description": "a user id, or none for unassigned", "schema": {"type": "string"}},
+                    {"name": "q", "in": "query", "description": "a family reference; for roles that may see identifiers also a name or an NHS number", "schema": {"type": "string"}},
+                    {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["priority", "family", "area", "members", "cost", "status", "lead_worker"]}},
+                    {"name": "dir", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc"]}},
                 ],
                 "responses": std(ok("FamilyList"))}},
             "/families/{id}": {"get": {"summary": "A family's record", "operationId": "getFamily",
@@ -96,7 +99,8 @@ pub fn openapi_document() -> Value {
                 "FamilyRow": {"type": "object", "properties": family_row},
                 "CaseloadRow": {"type": "object", "properties": caseload_row},
                 "Caseload": {"type": "object", "properties": {"families": {"type": "array", "items": {"$ref": "#/components/schemas/CaseloadRow"}}}},
-                "FamilyList": {"type": "object", "properties": {"identification_run": {"type": ["integer", "null"]}, "families": {"type": "array", "items": {"$ref": "#/components/schemas/FamilyRow"}}}},
+                "FamilyList": {"type": "object", "properties": {"identification_run": {"type": ["integer", "null"]}, "families": {"type": "array", "items": {"$ref": "#/components/schemas/FamilyRow"}},
+                    "unknown_filters": {"type": "array", "description": "filter values the run does not know, left out (field and message)", "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}}},
                 "FamilyDetail": {"type": "object", "properties": {
                     "family_id": {"type": "integer"}, "identification_run": {"type": "integer"}, "as_at": {"type": "string"},
                     "eligible": {"type": "boolean"}, "priority_rank": {"type": ["integer", "null"]}, "score": {"type": "number"}, "estimated_cost": {"type": "number"}, "cost": {"type": "string"},
@@ -128,6 +132,7 @@ pub fn openapi_document() -> Value {
     let detail = &mut doc["components"]["schemas"]["FamilyDetail"]["properties"];
     *detail = with_due(detail.take());
     add_module_paths(&mut doc, super::review::document);
+    add_module_paths(&mut doc, super::workload::document);
     doc
 }
 

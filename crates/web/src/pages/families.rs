@@ -111,7 +111,11 @@ fn sort_links(filters: &Filters) -> Vec<SortLink> {
         let desc = filters.dir == "desc";
         let href = serde_urlencoded::to_string(Filters {
             sort: key.key().to_string(),
-            dir: if current && !desc { "desc".into() } else { String::new() },
+            dir: if current && !desc {
+                "desc".into()
+            } else {
+                String::new()
+            },
             page: None,
             ..filters.clone()
         })
@@ -186,7 +190,11 @@ pub(super) async fn families_page(
     let (page_no, pages) = (listing.page, listing.pages);
     let mut errors = listing.errors.clone();
     errors.extend(bulk.errors.iter().map(|(f, m)| {
-        let f = if f == "lead_worker" { "bulk_lead_worker" } else { f };
+        let f = if f == "lead_worker" {
+            "bulk_lead_worker"
+        } else {
+            f
+        };
         (f.to_string(), m.clone())
     }));
     let may_assign = permits(user.role, Permission::AssignLeadWorker);

@@ -69,7 +69,12 @@ pub(crate) fn routes() -> Vec<Route> {
             P::AssignLeadWorker,
             post(workload::assign_many),
         ),
-        route(Method::GET, "/workload", P::AssignLeadWorker, get(workload::workload)),
+        route(
+            Method::GET,
+            "/workload",
+            P::AssignLeadWorker,
+            get(workload::workload),
+        ),
         route(
             Method::GET,
             "/families/{id}/unassign",

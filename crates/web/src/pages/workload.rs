@@ -163,10 +163,12 @@ pub(super) async fn unassign(
     let id = family_id(&id)?;
     match workload::unassign(&state, &f.user, id, &f.form.reason).await {
         Ok(()) => Ok(see_other(&format!("/families/{id}"))),
-        Err(WebError::Invalid(errors)) => Ok(unassign_page(&state, &f.user, id, &f.form.reason, &errors)
-            .await?
-            .with_status(StatusCode::BAD_REQUEST)
-            .into_response()),
+        Err(WebError::Invalid(errors)) => {
+            Ok(unassign_page(&state, &f.user, id, &f.form.reason, &errors)
+                .await?
+                .with_status(StatusCode::BAD_REQUEST)
+                .into_response())
+        }
         Err(e) => Err(e),
     }
 }

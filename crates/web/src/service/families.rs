@@ -214,8 +214,14 @@ pub(crate) async fn list(
         (s, false) => format!("; searched {}", s.kind()),
     };
     let (action, detail) = match via {
-        Via::Page(_) => ("list families", format!("{} families listed{searched}", shown.len())),
-        Via::Api => ("list families", format!("{} families listed (API){searched}", shown.len())),
+        Via::Page(_) => (
+            "list families",
+            format!("{} families listed{searched}", shown.len()),
+        ),
+        Via::Api => (
+            "list families",
+            format!("{} families listed (API){searched}", shown.len()),
+        ),
         Via::Export => (
             "export families",
             format!(
@@ -309,7 +315,10 @@ mod tests {
         assert_eq!(Search::parse("123"), Search::Family(123));
         assert_eq!(Search::parse("F123"), Search::Family(123));
         assert_eq!(Search::parse("Family 123"), Search::Family(123));
-        assert_eq!(Search::parse("943 476 5919"), Search::Nhs("9434765919".into()));
+        assert_eq!(
+            Search::parse("943 476 5919"),
+            Search::Nhs("9434765919".into())
+        );
         assert_eq!(
             Search::parse("Alice EXAMPLE"),
             Search::Name(vec!["alice".into(), "example".into()])

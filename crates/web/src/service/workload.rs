@@ -113,7 +113,10 @@ pub(crate) async fn assign_many(
     ids.sort_unstable();
     ids.dedup();
     if ids.is_empty() {
-        errors.push(("families".to_string(), "Select at least one family".to_string()));
+        errors.push((
+            "families".to_string(),
+            "Select at least one family".to_string(),
+        ));
     } else if ids.len() > BULK_LIMIT {
         errors.push((
             "families".to_string(),
@@ -128,7 +131,10 @@ pub(crate) async fn assign_many(
             .is_some_and(|u| u.active && u.role == Role::LeadWorker)
     });
     if !lead_ok {
-        errors.push(("lead_worker".to_string(), "Select a lead worker".to_string()));
+        errors.push((
+            "lead_worker".to_string(),
+            "Select a lead worker".to_string(),
+        ));
     }
     let run = state.latest_run().await?.ok_or(WebError::NotFound)?;
     // Every family must be one this user may open (eligible or with a case): checked for
@@ -171,7 +177,10 @@ pub(crate) async fn unassign(
 ) -> Result<(), WebError> {
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(invalid("reason", "Enter why the lead worker is taken off this family"));
+        return Err(invalid(
+            "reason",
+            "Enter why the lead worker is taken off this family",
+        ));
     }
     if reason.chars().count() > REASON_LIMIT {
         return Err(invalid(
@@ -238,7 +247,8 @@ fn build_xlsx(
     with_names: bool,
 ) -> Result<Vec<u8>, WebError> {
     use rust_xlsxwriter::{Format, Workbook};
-    let fail = |e: rust_xlsxwriter::XlsxError| WebError::Internal(format!("writing the export: {e}"));
+    let fail =
+        |e: rust_xlsxwriter::XlsxError| WebError::Internal(format!("writing the export: {e}"));
     let mut wb = Workbook::new();
     let bold = Format::new().set_bold();
     let ws = wb.add_worksheet();
@@ -274,22 +284,30 @@ fn build_xlsx(
             None => ws.write_string(r, next(), "Not eligible"),
         }
         .map_err(fail)?;
-        ws.write_number(r, next(), row.family_id as f64).map_err(fail)?;
+        ws.write_number(r, next(), row.family_id as f64)
+            .map_err(fail)?;
         if with_names {
             ws.write_string(r, next(), name.as_deref().unwrap_or(""))
                 .map_err(fail)?;
         }
         let problems: Vec<&str> = row.problems.iter().map(|p| p.label.as_str()).collect();
-        ws.write_string(r, next(), problems.join(", ")).map_err(fail)?;
+        ws.write_string(r, next(), problems.join(", "))
+            .map_err(fail)?;
         ws.write_string(r, next(), row.area.as_deref().unwrap_or("Not known"))
             .map_err(fail)?;
-        ws.write_number(r, next(), row.adults as f64).map_err(fail)?;
-        ws.write_number(r, next(), row.children as f64).map_err(fail)?;
+        ws.write_number(r, next(), row.adults as f64)
+            .map_err(fail)?;
+        ws.write_number(r, next(), row.children as f64)
+            .map_err(fail)?;
         ws.write_number(r, next(), row.estimated_cost.round())
             .map_err(fail)?;
         ws.write_string(r, next(), row.status_label).map_err(fail)?;
-        ws.write_string(r, next(), row.lead_worker.as_deref().unwrap_or("Not assigned"))
-            .map_err(fail)?;
+        ws.write_string(
+            r,
+            next(),
+            row.lead_worker.as_deref().unwrap_or("Not assigned"),
+        )
+        .map_err(fail)?;
     }
     ws.set_freeze_panes(1, 0).map_err(fail)?;
     wb.save_to_buffer().map_err(fail)

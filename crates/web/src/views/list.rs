@@ -216,13 +216,19 @@ pub(crate) fn sort_families(
                 .family_id
                 .cmp(&run.assessments[b].family_id),
             // Families with no area or lead worker last, whichever the direction.
-            SortKey::Area => area(a).is_none().cmp(&area(b).is_none()).then(area(a).cmp(&area(b))),
+            SortKey::Area => area(a)
+                .is_none()
+                .cmp(&area(b).is_none())
+                .then(area(a).cmp(&area(b))),
             SortKey::Members => members(a).cmp(&members(b)),
             SortKey::Cost => run.assessments[a]
                 .estimated_cost
                 .total_cmp(&run.assessments[b].estimated_cost),
             SortKey::Status => status(a).cmp(&status(b)),
-            SortKey::LeadWorker => lead(a).is_none().cmp(&lead(b).is_none()).then(lead(a).cmp(&lead(b))),
+            SortKey::LeadWorker => lead(a)
+                .is_none()
+                .cmp(&lead(b).is_none())
+                .then(lead(a).cmp(&lead(b))),
         }
     };
     if key == SortKey::Priority {
@@ -355,13 +361,19 @@ impl Filters {
         if !self.status.is_empty() && hearth_model::CaseStatus::parse(&self.status).is_err() {
             errors.push((
                 "status".to_string(),
-                format!("\"{}\" is not a status: showing families with any status", self.status),
+                format!(
+                    "\"{}\" is not a status: showing families with any status",
+                    self.status
+                ),
             ));
         }
         if !self.area.is_empty() && run.areas.binary_search(&self.area).is_err() {
             errors.push((
                 "area".to_string(),
-                format!("No family in this run lives in the area \"{}\": showing families in any area", self.area),
+                format!(
+                    "No family in this run lives in the area \"{}\": showing families in any area",
+                    self.area
+                ),
             ));
         }
         let known_lead = |id: &str| {
@@ -381,7 +393,10 @@ impl Filters {
         if !self.sort.is_empty() && SortKey::parse(&self.sort).is_none() {
             errors.push((
                 "sort".to_string(),
-                format!("The list cannot be sorted by \"{}\": sorted by priority", self.sort),
+                format!(
+                    "The list cannot be sorted by \"{}\": sorted by priority",
+                    self.sort
+                ),
             ));
         }
         errors

@@ -31,24 +31,62 @@ async fn role_by_route_access_matrix() {
         "/review/{pair}",
         "/api/review",
         "/api/review/{pair}",
+        "/families/export.xlsx",
+        "/families/1/unassign",
+        "/workload",
+        "/api/families/export.xlsx",
+        "/api/workload",
     ];
     let pair = t.review_pair_key().await;
-    let matrix: [(&str, [S; 17]); 7] = [
+    let matrix: [(&str, [S; 22]); 7] = [
         (
             "referrer",
-            [NO, NO, NO, NO, OK, NO, NO, NO, NO, NO, NO, OK, OK, NO, NO, NO, NO],
+            [
+                NO, NO, NO, NO, OK, NO, NO, NO, NO, NO, NO, OK, OK, NO, NO, NO, NO, NO, NO, NO, NO,
+                NO,
+            ],
         ),
-        ("lw1", [NO, OK, NO, OK, NO, NO, NO, NO, OK, NO, OK, OK, OK, NO, NO, NO, NO]),
-        ("lw2", [NO, NO, NO, OK, NO, NO, NO, NO, NO, NO, OK, OK, OK, NO, NO, NO, NO]),
-        ("po", [OK, OK, OK, NO, NO, NO, NO, OK, OK, OK, NO, OK, OK, OK, OK, OK, OK]),
+        (
+            "lw1",
+            [
+                NO, OK, NO, OK, NO, NO, NO, NO, OK, NO, OK, OK, OK, NO, NO, NO, NO, NO, NO, NO, NO,
+                NO,
+            ],
+        ),
+        (
+            "lw2",
+            [
+                NO, NO, NO, OK, NO, NO, NO, NO, NO, NO, OK, OK, OK, NO, NO, NO, NO, NO, NO, NO, NO,
+                NO,
+            ],
+        ),
+        (
+            "po",
+            [
+                OK, OK, OK, NO, NO, NO, NO, OK, OK, OK, NO, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK,
+                OK,
+            ],
+        ),
         (
             "analyst",
-            [OK, OK, OK, NO, NO, NO, NO, OK, OK, OK, NO, OK, OK, OK, OK, OK, OK],
+            [
+                OK, OK, OK, NO, NO, NO, NO, OK, OK, OK, NO, OK, OK, OK, OK, OK, OK, OK, NO, NO, OK,
+                NO,
+            ],
         ),
-        ("igo", [NO, NO, NO, NO, NO, OK, NO, NO, NO, NO, NO, OK, OK, NO, NO, NO, NO]),
+        (
+            "igo",
+            [
+                NO, NO, NO, NO, NO, OK, NO, NO, NO, NO, NO, OK, OK, NO, NO, NO, NO, NO, NO, NO, NO,
+                NO,
+            ],
+        ),
         (
             "admin",
-            [NO, NO, NO, NO, NO, NO, OK, NO, NO, NO, NO, OK, OK, NO, NO, NO, NO],
+            [
+                NO, NO, NO, NO, NO, NO, OK, NO, NO, NO, NO, OK, OK, NO, NO, NO, NO, NO, NO, NO, NO,
+                NO,
+            ],
         ),
     ];
     // The routes above are every declared GET route that needs a session (a route cannot

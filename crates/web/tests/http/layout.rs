@@ -15,7 +15,10 @@ async fn every_page_names_one_service_with_a_phase_banner_and_the_footer_pages()
         assert!(!r.body.contains(">Hearth<"), "{path}: one service name");
         assert!(r.body.contains("govuk-phase-banner"), "{path}");
         for link in ["/accessibility", "/privacy", "/cookies", "/contact"] {
-            assert!(r.body.contains(&format!("href=\"{link}\"")), "{path}: {link}");
+            assert!(
+                r.body.contains(&format!("href=\"{link}\"")),
+                "{path}: {link}"
+            );
         }
     }
     // The footer's pages are public and plain.
@@ -27,14 +30,19 @@ async fn every_page_names_one_service_with_a_phase_banner_and_the_footer_pages()
     ] {
         let r = t.get(path, None).await;
         assert_eq!(r.status, StatusCode::OK, "{path}");
-        assert!(r.body.contains(&format!("<h1 class=\"govuk-heading-l\">{heading}</h1>")), "{path}");
+        assert!(
+            r.body
+                .contains(&format!("<h1 class=\"govuk-heading-l\">{heading}</h1>")),
+            "{path}"
+        );
         assert!(!r.body.contains("Sign out"), "{path}: nobody is signed in");
         // A signed-in reader keeps their navigation.
         let signed_in = t.get(path, Some(&po)).await;
         assert!(signed_in.body.contains("Sign out") && signed_in.body.contains(">Families</a>"));
     }
     let privacy = t.get("/privacy", None).await.body;
-    assert!(privacy.contains("No one will be able to identify you or your family in any published reports"));
+    assert!(privacy
+        .contains("No one will be able to identify you or your family in any published reports"));
 }
 
 #[tokio::test]
@@ -63,4 +71,3 @@ async fn not_found_and_forbidden_pages_keep_a_signed_in_users_navigation() {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert!(!r.body.contains("Sign out"));
 }
-

@@ -12,6 +12,7 @@ mod api;
 mod audit;
 mod families;
 mod layout;
+mod listing;
 mod review;
 mod session;
 mod templates;

@@ -86,10 +86,15 @@ async fn the_queue_shows_its_size_and_progress_and_a_pair_side_by_side() {
     let q = t.get("/review", Some(&po)).await;
     assert_eq!(q.status, StatusCode::OK);
     assert!(q.body.contains(r#"id="review-remaining">2<"#), "{}", q.body);
-    assert!(q.body.contains(r#"id="review-decided">0 (0% of all pairs)"#));
+    assert!(q
+        .body
+        .contains(r#"id="review-decided">0 (0% of all pairs)"#));
     let at = |k: &str| q.body.find(&format!("href=\"/review/{k}\"")).unwrap();
     assert!(at(&first) < at(&second), "most likely first");
-    assert!(q.body.contains("Family name, Date of birth, Address"), "agreeing comparisons in plain words");
+    assert!(
+        q.body.contains("Family name, Date of birth, Address"),
+        "agreeing comparisons in plain words"
+    );
 
     let p = t.get(&format!("/review/{first}"), Some(&po)).await;
     assert_eq!(p.status, StatusCode::OK);
@@ -99,7 +104,11 @@ async fn the_queue_shows_its_size_and_progress_and_a_pair_side_by_side() {
     assert!(p.body.contains("Police"), "the agency as the run names it");
     // The waterfall chart and its figures in plain words.
     assert!(p.body.contains("<svg class=\"hearth-waterfall\""));
-    assert_eq!(p.body.matches("<rect class=\"hearth-bar").count(), 6, "five contributions and the total");
+    assert_eq!(
+        p.body.matches("<rect class=\"hearth-bar").count(),
+        6,
+        "five contributions and the total"
+    );
     assert!(p.body.contains("Day and month swapped") && p.body.contains("+5.0"));
     assert!(!p.body.contains("day_month_swap"));
     assert!(p.body.contains("Pair 1 of 2 waiting"));
@@ -154,7 +163,11 @@ async fn a_decision_needs_a_choice_and_a_reason_and_keeps_what_was_typed() {
         )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert!(r.body.contains("value=\"same\" aria-describedby=\"decision1-hint\" checked"), "the choice is kept");
+    assert!(
+        r.body
+            .contains("value=\"same\" aria-describedby=\"decision1-hint\" checked"),
+        "the choice is kept"
+    );
     let r = t
         .submit(
             &format!("/review/{first}"),
@@ -162,7 +175,10 @@ async fn a_decision_needs_a_choice_and_a_reason_and_keeps_what_was_typed() {
             &[("decision", ""), ("reason", "same NHS number")],
         )
         .await;
-    assert!(r.body.contains(">same NHS number</textarea>"), "the reason is kept");
+    assert!(
+        r.body.contains(">same NHS number</textarea>"),
+        "the reason is kept"
+    );
     assert!(decisions(&t).await.is_empty(), "nothing stored");
 }
 
@@ -180,13 +196,19 @@ async fn decisions_are_stored_for_the_next_link_and_audited_not_sure_stores_noth
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_eq!(r.location(), Some(format!("/review/{second}?saved=not_sure").as_str()));
+    assert_eq!(
+        r.location(),
+        Some(format!("/review/{second}?saved=not_sure").as_str())
+    );
     assert!(decisions(&t).await.is_empty());
     let r = t
         .submit(
             &format!("/review/{second}"),
             &po,
-            &[("decision", "different"), ("reason", "different dates of birth")],
+            &[
+                ("decision", "different"),
+                ("reason", "different dates of birth"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -197,7 +219,9 @@ async fn decisions_are_stored_for_the_next_link_and_audited_not_sure_stores_noth
     assert_eq!(format!("{}-{}", d[0].record_l.0, d[0].record_r.0), second);
     let q = t.get("/review?saved=different", Some(&po)).await;
     assert!(q.body.contains(r#"id="review-remaining">1<"#));
-    assert!(q.body.contains(r#"id="review-decided">1 (50% of all pairs)"#));
+    assert!(q
+        .body
+        .contains(r#"id="review-decided">1 (50% of all pairs)"#));
     assert!(q.body.contains("Decision saved: Different people"));
     // A decided pair is no longer in the queue.
     assert_eq!(
@@ -217,10 +241,15 @@ async fn decisions_are_stored_for_the_next_link_and_audited_not_sure_stores_noth
         .iter()
         .filter(|a| a.action == "decide record pair")
         .collect();
-    assert!(lines.iter().any(|a| a.target_id == first && a.detail == "Not sure: dates differ"));
     assert!(lines
         .iter()
-        .any(|a| a.target_id == second && a.detail == "Different people: different dates of birth"));
+        .any(|a| a.target_id == first && a.detail == "Not sure: dates differ"));
+    assert!(
+        lines
+            .iter()
+            .any(|a| a.target_id == second
+                && a.detail == "Different people: different dates of birth")
+    );
 }
 
 #[tokio::test]
@@ -234,7 +263,8 @@ async fn the_api_lists_shows_and_decides_pairs() {
     assert_eq!(v["pending"], 2);
     assert_eq!(v["pairs"][0]["key"], first.as_str());
     let p: serde_json::Value =
-        serde_json::from_str(&t.get(&format!("/api/review/{first}"), Some(&po)).await.body).unwrap();
+        serde_json::from_str(&t.get(&format!("/api/review/{first}"), Some(&po)).await.body)
+            .unwrap();
     assert_eq!(p["identifiers_shown"], true);
     assert_eq!(p["contributions"].as_array().unwrap().len(), 5);
     assert_eq!(p["next"], second.as_str());
@@ -243,7 +273,9 @@ async fn the_api_lists_shows_and_decides_pairs() {
         r#"{"decision": "same", "reason": "same person, new surname"}"#.to_string(),
     ));
     let path = format!("/api/review/{first}");
-    let r = t.request(Method::POST, &path, Some(&po), body.clone(), &[]).await;
+    let r = t
+        .request(Method::POST, &path, Some(&po), body.clone(), &[])
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "no CSRF header");
     let csrf = [("x-csrf-token", po.csrf.as_str())];
     let bad = Some(("application/json", r#"{"decision": "perhaps"}"#.to_string()));
@@ -267,19 +299,39 @@ async fn only_the_performance_officer_and_the_analyst_review_pairs() {
     for who in ["lw1", "referrer", "igo", "admin"] {
         let s = t.sign_in(who).await;
         for path in ["/review".to_string(), format!("/review/{first}")] {
-            assert_eq!(t.get(&path, Some(&s)).await.status, StatusCode::FORBIDDEN, "{who} {path}");
+            assert_eq!(
+                t.get(&path, Some(&s)).await.status,
+                StatusCode::FORBIDDEN,
+                "{who} {path}"
+            );
             let api = format!("/api{path}");
-            assert_eq!(t.get(&api, Some(&s)).await.status, StatusCode::FORBIDDEN, "{who} {api}");
+            assert_eq!(
+                t.get(&api, Some(&s)).await.status,
+                StatusCode::FORBIDDEN,
+                "{who} {api}"
+            );
         }
         let r = t
-            .submit(&format!("/review/{first}"), &s, &[("decision", "same"), ("reason", "x")])
+            .submit(
+                &format!("/review/{first}"),
+                &s,
+                &[("decision", "same"), ("reason", "x")],
+            )
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}");
     }
     assert!(decisions(&t).await.is_empty());
     let po = t.sign_in("po").await;
     for path in ["/review/1-1", "/review/nope", "/review/999998-999999"] {
-        assert_eq!(t.get(path, Some(&po)).await.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(
+            t.get(path, Some(&po)).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
     }
-    assert_eq!(t.get("/review", None).await.status, StatusCode::SEE_OTHER, "sign in first");
+    assert_eq!(
+        t.get("/review", None).await.status,
+        StatusCode::SEE_OTHER,
+        "sign in first"
+    );
 }

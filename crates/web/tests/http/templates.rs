@@ -10,7 +10,7 @@ async fn every_template_is_rendered_by_a_page() {
     t.assign_directly(1, "lw1").await;
     // (template, who, path, expected status, something only that template writes)
     let pair = format!("/review/{}", t.review_pair_key().await);
-    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 18] = [
+    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 20] = [
         (
             "layout.html",
             Some("po"),
@@ -136,6 +136,20 @@ async fn every_template_is_rendered_by_a_page() {
             &pair,
             StatusCode::OK,
             "Why Hearth is unsure",
+        ),
+        (
+            "workload.html",
+            Some("po"),
+            "/workload",
+            StatusCode::OK,
+            "Open families",
+        ),
+        (
+            "unassign.html",
+            Some("po"),
+            "/families/1/unassign",
+            StatusCode::OK,
+            "Take the lead worker off this family",
         ),
     ];
     for (template, who, path, status, marker) in pages {
