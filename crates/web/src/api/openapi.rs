@@ -102,7 +102,7 @@ pub fn openapi_document() -> Value {
                 "FamilyList": {"type": "object", "properties": {"identification_run": {"type": ["integer", "null"]}, "families": {"type": "array", "items": {"$ref": "#/components/schemas/FamilyRow"}},
                     "unknown_filters": {"type": "array", "description": "filter values the run does not know, left out (field and message)", "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}}},
                 "FamilyDetail": {"type": "object", "properties": {
-                    "family_id": {"type": "integer"}, "identification_run": {"type": "integer"}, "as_at": {"type": "string"},
+                    "family_id": {"type": "integer"}, "name": {"type": "string", "description": "Smith family (for roles that may see identifiers) or Family 123"}, "identification_run": {"type": "integer"}, "as_at": {"type": "string"},
                     "eligible": {"type": "boolean"}, "priority_rank": {"type": ["integer", "null"]}, "score": {"type": "number"}, "estimated_cost": {"type": "number"}, "cost": {"type": "string"},
                     "status": {"type": "string"}, "status_label": {"type": "string"},
                     "lead_worker_user_id": {"type": ["integer", "null"]}, "lead_worker": {"type": ["string", "null"]},

@@ -184,9 +184,15 @@ async fn identifiers_only_for_roles_that_need_them() {
     assert!(page.body.contains("Pseudonymised"));
     // The record trail's facts, but not the partner's file and row (issue #16: they point
     // straight at a named row).
+    // The evidence in plain words (the helper's run keeps no indicator descriptions, so
+    // the indicator's key is put in words), not the rules' key.
     assert!(
-        page.body.contains("crime_asb.police_crime"),
+        page.body.contains("Police crime: person 101"),
         "evidence shown"
+    );
+    assert!(
+        !page.body.contains("crime_asb.police_crime"),
+        "no rules key"
     );
     assert!(!page.body.contains("police.csv"), "no file/row pointer");
     let api = t.get("/api/families/1", Some(&s)).await;
