@@ -335,3 +335,33 @@ async fn only_the_performance_officer_and_the_analyst_review_pairs() {
         "sign in first"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(hearth_pg),
+    ignore = "set HEARTH_TEST_POSTGRES_URL to run on PostgreSQL"
+)]
+async fn review_pairs_and_identifier_searches_work_on_postgresql() {
+    let url = std::env::var("HEARTH_TEST_POSTGRES_URL")
+        .expect("HEARTH_TEST_POSTGRES_URL was set when this test was built but is not now");
+    let t = TestApp::postgres(&url).await;
+    let pair = t.review_pair_key().await;
+    let po = t.sign_in("po").await;
+    let p = t.get(&format!("/review/{pair}"), Some(&po)).await;
+    assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+    assert!(p.body.contains("Alice Example") && p.body.contains("2 March 1985"));
+    let r = t
+        .submit(
+            &format!("/review/{pair}"),
+            &po,
+            &[("decision", "same"), ("reason", "same family")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(decisions(&t).await.len(), 1);
+    let found = t.get("/families?q=SAMPLE", Some(&po)).await;
+    assert!(
+        found.body.contains("href=\"/families/2\"") && !found.body.contains("href=\"/families/1\"")
+    );
+    t.finish().await;
+}
