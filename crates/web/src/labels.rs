@@ -48,7 +48,9 @@ pub(crate) fn agency_label(labels: &RunLabels, source: &str) -> String {
 /// What a linkage comparison compares, in plain words (`date_of_birth` → `Date of birth`).
 pub(crate) fn comparison_label(key: &str) -> String {
     match key {
-        "prior" => "Starting weight (how often any two records match)".into(),
+        "prior" => "Starting weight".into(),
+        "tf_given_name" => "How rare the given name is".into(),
+        "tf_family_name" => "How rare the family name is".into(),
         "nhs_number" => "NHS number".into(),
         "ni_number" => "National Insurance number".into(),
         "upn" => "Unique pupil number".into(),

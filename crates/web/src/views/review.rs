@@ -86,9 +86,16 @@ pub(crate) fn contributions(pair: &ReviewPair) -> Vec<Contribution> {
             let level = c["level"].as_str().unwrap_or("").to_string();
             let weight = c["weight"].as_f64().unwrap_or(0.0);
             running += weight;
+            let level_words = match (comparison.as_str(), level.as_str()) {
+                ("prior", _) => "How often any two records are one person".to_string(),
+                (c, "") if c.starts_with("tf_") => {
+                    "A rarer name counts for more, a common one for less".to_string()
+                }
+                _ => level_label(&level),
+            };
             Contribution {
                 label: comparison_label(&comparison),
-                level_label: level_label(&level),
+                level_label: level_words,
                 comparison,
                 level,
                 weight,

@@ -135,7 +135,7 @@ async fn every_template_is_rendered_by_a_page() {
             Some("po"),
             &pair,
             StatusCode::OK,
-            "Why Hearth is unsure",
+            "Why the match is uncertain",
         ),
         (
             "workload.html",
