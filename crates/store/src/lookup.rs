@@ -103,10 +103,19 @@ fn find_people(tx: &mut dyn Tx, q: &PeopleQuery) -> Result<Vec<i64>> {
     let mut conditions = Vec::new();
     let mut params: Vec<Val> = Vec::new();
     for w in q.name_words.iter().filter(|w| !w.is_empty()) {
-        params.push(Val::Text(format!("%{}%", w.to_lowercase())));
+        // The words are text, not patterns: `%`, `_` and `\` match only themselves.
+        let escaped: String = w
+            .to_lowercase()
+            .chars()
+            .flat_map(|c| match c {
+                '%' | '_' | '\\' => vec!['\\', c],
+                c => vec![c],
+            })
+            .collect();
+        params.push(Val::Text(format!("%{escaped}%")));
         conditions.push(format!(
             "LOWER(COALESCE(i.given_name, '') || ' ' || COALESCE(i.family_name, '') || ' ' || \
-             COALESCE(i.full_name, '')) LIKE ${}",
+             COALESCE(i.full_name, '')) LIKE ${} ESCAPE '\\'",
             params.len()
         ));
     }
