@@ -56,7 +56,7 @@ pub fn openapi_document() -> Value {
         "info": {
             "title": "Hearth API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Families, family records, lead worker assignment and caseloads. Sign in through the web page (session cookie); POSTs carry the session's CSRF token in X-CSRF-Token (see /api/session). Need to know is enforced per role; identifiers appear only for roles that may see them.",
+            "description": "Families (search, sort, export), family records, lead worker assignment (one or many; unassigning with a reason), workloads, caseloads and the clerical review of uncertain record pairs. Sign in through the web page (session cookie); POSTs carry the session's CSRF token in X-CSRF-Token (see /api/session). Need to know is enforced per role; identifiers appear only for roles that may see them.",
         },
         "servers": [{"url": "/api"}],
         "paths": {
