@@ -76,6 +76,9 @@ pub struct RunLabels {
     pub problems: std::collections::BTreeMap<String, ProblemLabel>,
     /// Partner source key → the source's name for people (from its mapping), where given.
     pub sources: std::collections::BTreeMap<String, String>,
+    /// Indicator key → what it means, for people (its rules' `description`); empty for a
+    /// run made before runs kept them.
+    pub indicators: std::collections::BTreeMap<String, String>,
 }
 
 /// A headline problem's words.

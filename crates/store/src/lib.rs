@@ -80,7 +80,8 @@
 //! * `handle`: [`Store`], opening, migrating, and the one dispatch to a backend.
 //! * One module per area, each with its public types and its own `impl Store` block:
 //!   `intake` (batches, identities, records, quarantine), `linkage` (runs, people, person
-//!   identities, families), `review` (clerical review pairs and decisions),
+//!   identities, families), `review` (clerical review pairs and decisions), `lookup` (identifiers by record
+//!   key for a review pair; people by name or NHS number for a search),
 //!   `identification` (runs, assessments, evidence, trails, dates), `accounts` (users,
 //!   sessions, sign-in throttling), `audit`, `casework` (cases, notes, caseload, a family's
 //!   record for a viewer).
@@ -116,6 +117,7 @@ mod handle;
 mod identification;
 mod intake;
 mod linkage;
+mod lookup;
 mod migrations;
 mod pg;
 mod review;
@@ -150,5 +152,6 @@ pub use linkage::{
     FamilyMember, FamilyRelationship, LinkRunSummary, LinkageResults, PersonChange, PersonIdentity,
     StoredFamily,
 };
+pub use lookup::{PeopleQuery, RecordIdentity};
 pub use migrations::{LATEST_VERSION, MIGRATION_COUNT};
 pub use review::{ReviewDecision, ReviewPair};

@@ -64,7 +64,9 @@ test('sign in, find a family, assign a lead worker; the lead worker sees it and 
   const href = await link.getAttribute('href')
   const familyId = href.split('/').pop()
   await Promise.all([po.page.waitForNavigation(), link.click()])
-  assert.equal(await po.page.locator('h1').innerText(), `Family ${familyId}`)
+  // Named as workers name a family, with its reference.
+  assert.match(await po.page.locator('h1').innerText(), / family$/)
+  assert.match(await po.page.locator('main').innerText(), new RegExp(`Family reference ${familyId}`))
   assert.match(await po.page.locator('.govuk-summary-list').innerText(), new RegExp(`Area \\(postcode sector\\)\\s+${area}`))
   assert.equal((await po.page.locator('#current-lead-worker').innerText()).trim(), 'Not assigned')
   // Submitting without choosing shows the GOV.UK error summary.

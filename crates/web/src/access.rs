@@ -36,11 +36,14 @@ pub enum Permission {
     /// See and download the rows of partner files that could not be imported (the data
     /// team, who run the imports).
     ReviewQuarantine,
+    /// Review uncertain record pairs and decide them (identifiers only for roles that may
+    /// see them).
+    ReviewPairs,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 13] = [
         Permission::Public,
         Permission::SignedIn,
         Permission::ListFamilies,
@@ -53,6 +56,7 @@ impl Permission {
         Permission::ReadAudit,
         Permission::ManageAccounts,
         Permission::ReviewQuarantine,
+        Permission::ReviewPairs,
     ];
 
     /// Whether the permission is about one family (its route has the family in its path): a
@@ -79,6 +83,7 @@ pub fn permits(role: Role, permission: Permission) -> bool {
         P::ReadAudit => role == R::IgOfficer,
         P::ManageAccounts => role == R::Administrator,
         P::ReviewQuarantine => role == R::PerformanceOfficer,
+        P::ReviewPairs => matches!(role, R::PerformanceOfficer | R::DataAnalyst),
     }
 }
 
@@ -108,9 +113,15 @@ impl RoleHome for Role {
             Role::PerformanceOfficer => &[
                 ("/families", "Families"),
                 ("/progress", "Progress"),
+                ("/workload", "Workload"),
+                ("/review", "Record review"),
                 ("/quarantine", "Rows not imported"),
             ],
-            Role::DataAnalyst => &[("/families", "Families"), ("/progress", "Progress")],
+            Role::DataAnalyst => &[
+                ("/families", "Families"),
+                ("/progress", "Progress"),
+                ("/review", "Record review"),
+            ],
             Role::IgOfficer => &[("/audit", "Audit log")],
             Role::Administrator => &[("/admin/users", "Accounts")],
         }

@@ -1,5 +1,5 @@
 //! GOV.UK Frontend's built files (copied by `scripts/update-govuk-frontend`) and Hearth's own
-//! two scripts, embedded in the binary and served with their content types.
+//! two scripts and small stylesheet, embedded in the binary and served with their content types.
 
 use axum::extract::Path;
 use axum::http::header;
@@ -32,6 +32,7 @@ const ASSETS: &[(&str, &[u8])] = &[
     govuk!("assets/images/govuk-icon-180.png"),
     govuk!("assets/manifest.json"),
     ("hearth.js", include_bytes!("../assets/hearth.js")),
+    ("hearth.css", include_bytes!("../assets/hearth.css")),
     (
         "hearth-init.mjs",
         include_bytes!("../assets/hearth-init.mjs"),

@@ -34,6 +34,8 @@ pub(crate) fn is_reference(name: &str) -> bool {
 pub(crate) struct Trail {
     pub record_id: i64,
     pub source: String,
+    /// The agency, for people.
+    pub agency: String,
     pub event_type: String,
     pub event_date: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -47,8 +49,14 @@ pub(crate) struct Trail {
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Evidence {
     pub indicator_key: String,
+    /// What the indicator means, in the rules' words (its key in plain words when the run
+    /// has none), e.g. `A child with a child in need (CIN) episode open …`.
+    pub description: String,
     pub person_id: i64,
     pub value: Option<f64>,
+    /// The value measured, for people, where it says more than "met" (e.g. `12.5`); `None`
+    /// for a plain yes (1).
+    pub measured: Option<String>,
     pub records: Vec<Trail>,
 }
 
@@ -263,7 +271,8 @@ pub(crate) fn group_evidence(
                 Trail {
                     record_id: t.record_id.0,
                     source: t.source.clone(),
-                    event_type: t.event_type.clone(),
+                    agency: agency_label(labels, &t.source),
+                    event_type: t.event_type.replace('_', " "),
                     event_date: t.event_date.map(|d| d.to_string()),
                     file_name: references.then(|| t.file_name.clone()),
                     source_row: references.then_some(t.source_row),
@@ -283,6 +292,8 @@ pub(crate) fn group_evidence(
         }
         if let Some(g) = grouped.last_mut() {
             g.evidence.push(Evidence {
+                description: indicator_label(labels, &e.indicator_key),
+                measured: e.value.filter(|v| (v - 1.0).abs() > 1e-9).map(number),
                 indicator_key: e.indicator_key,
                 person_id: e.person_id,
                 value: e.value,
@@ -297,9 +308,35 @@ pub(crate) fn group_evidence(
     grouped
 }
 
-/// A record's attributes (a JSON object) as `key: value` pairs that wrap on a page; the
-/// references ([`is_reference`]) only if `references`. Attributes that are not a JSON
-/// object are shown only with references (they cannot be told apart).
+/// An indicator in the words of the run's rules, or its key in plain words
+/// (`children_need_help.child_in_need` → `Child in need`).
+fn indicator_label(labels: &RunLabels, key: &str) -> String {
+    match labels.indicators.get(key) {
+        Some(d) if !d.is_empty() => d.clone(),
+        _ => {
+            let s = key.rsplit('.').next().unwrap_or(key).replace('_', " ");
+            let mut c = s.chars();
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
+        }
+    }
+}
+
+/// A number as people write it: `29` rather than `29.0`, at most two decimals.
+fn number(v: f64) -> String {
+    if v.fract().abs() < 1e-9 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        let s = format!("{v:.2}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// A record's attributes (a JSON object) as plain `name: value` pairs that wrap on a page
+/// (`sessions missed: 29`; a yes/no as `permanent exclusion: yes` / `no`); the references
+/// ([`is_reference`]) only if `references`. Attributes that are not a JSON object are shown
+/// only with references (they cannot be told apart).
 fn readable_attributes(json: &str, references: bool) -> String {
     match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(json) {
         Ok(map) => map
@@ -308,6 +345,11 @@ fn readable_attributes(json: &str, references: bool) -> String {
             .map(|(k, v)| {
                 let v = match v {
                     serde_json::Value::String(s) => s.clone(),
+                    serde_json::Value::Bool(true) => "yes".into(),
+                    serde_json::Value::Bool(false) => "no".into(),
+                    serde_json::Value::Number(n) => {
+                        n.as_f64().map_or_else(|| n.to_string(), number)
+                    }
                     other => other.to_string(),
                 };
                 format!("{}: {v}", k.replace('_', " "))
@@ -325,9 +367,33 @@ mod tests {
     fn attributes_read_as_pairs() {
         assert_eq!(
             super::readable_attributes(r#"{"benefit_type":"ESA","sessions_missed":29.0}"#, true),
-            "benefit type: ESA; sessions missed: 29.0"
+            "benefit type: ESA; sessions missed: 29"
+        );
+        assert_eq!(
+            super::readable_attributes(r#"{"permanent_exclusion":false,"rate":12.5}"#, true),
+            "permanent exclusion: no; rate: 12.5"
         );
         assert_eq!(super::readable_attributes("not json", true), "not json");
+    }
+
+    #[test]
+    fn indicators_read_in_the_rules_words_or_plain_words() {
+        let mut labels = hearth_store::RunLabels::default();
+        labels.indicators.insert(
+            "children_need_help.child_in_need".into(),
+            "A child with a child in need (CIN) episode open".into(),
+        );
+        assert_eq!(
+            super::indicator_label(&labels, "children_need_help.child_in_need"),
+            "A child with a child in need (CIN) episode open"
+        );
+        assert_eq!(
+            super::indicator_label(&labels, "health.mental_health"),
+            "Mental health"
+        );
+        assert_eq!(super::number(1.0), "1");
+        assert_eq!(super::number(0.25), "0.25");
+        assert_eq!(super::number(12.50), "12.5");
     }
 
     #[test]

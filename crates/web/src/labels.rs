@@ -48,6 +48,71 @@ pub(crate) fn agency_label(labels: &RunLabels, source: &str) -> String {
         .unwrap_or_else(|| humanise(source))
 }
 
+/// What a linkage comparison compares, in plain words (`date_of_birth` → `Date of birth`).
+pub(crate) fn comparison_label(key: &str) -> String {
+    match key {
+        "prior" => "Starting weight".into(),
+        "tf_given_name" => "How rare the given name is".into(),
+        "tf_family_name" => "How rare the family name is".into(),
+        "nhs_number" => "NHS number".into(),
+        "ni_number" => "National Insurance number".into(),
+        "upn" => "Unique pupil number".into(),
+        "other_ids" => "Other references".into(),
+        _ => humanise(key),
+    }
+}
+
+/// How alike the two records are on one comparison, in plain words (a level's key, e.g.
+/// `day_month_swap`, as the linkage engine names it).
+pub(crate) fn level_label(key: &str) -> String {
+    match key {
+        "" => String::new(),
+        "missing" => "Missing on one or both records".into(),
+        "exact" | "address_exact" => "The same".into(),
+        "same" => "The same".into(),
+        "different" => "Different".into(),
+        "nickname_or_middle" => "A nickname, or a middle name used as first name".into(),
+        "fuzzy_high" => "Very similar spelling".into(),
+        "fuzzy_low" => "Similar spelling".into(),
+        "initial" => "Only an initial matches".into(),
+        "token_overlap" => "Share one of several names".into(),
+        "day_month_swap" => "Day and month swapped".into(),
+        "one_digit_off" => "One digit different".into(),
+        "same_year" => "Same year only".into(),
+        "postcode_full_address_similar" => "Same postcode, similar address".into(),
+        "postcode_full" => "Same postcode".into(),
+        "address_same_or_similar" => "Same or similar address, different postcode".into(),
+        "postcode_sector" => "Same postcode sector".into(),
+        "postcode_district" => "Same postcode district".into(),
+        "one_typo" => "One character different".into(),
+        "two_typos" => "Two characters different".into(),
+        other => humanise(other),
+    }
+}
+
+/// A name as people write it: a name recorded all in capitals or all in lower case
+/// (`ELLERY`, `o'neil`, `SMITH-JONES`) is written with a capital at the start of each part
+/// (`Ellery`, `O'Neil`, `Smith-Jones`); a name already in mixed case is kept (`McDonald`).
+pub(crate) fn name_case(raw: &str) -> String {
+    let raw = raw.trim();
+    let has_upper = raw.chars().any(char::is_uppercase);
+    let has_lower = raw.chars().any(char::is_lowercase);
+    if has_upper && has_lower {
+        return raw.to_string();
+    }
+    let mut out = String::with_capacity(raw.len());
+    let mut start = true;
+    for c in raw.chars() {
+        if start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        start = matches!(c, ' ' | '-' | '\'' | '’');
+    }
+    out
+}
+
 /// `youth_justice` → `Youth justice`.
 pub(crate) fn humanise(key: &str) -> String {
     let s = key.replace('_', " ");
@@ -59,6 +124,26 @@ pub(crate) fn humanise(key: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn names_are_written_as_people_write_them() {
+        assert_eq!(super::name_case("ELLERY"), "Ellery");
+        assert_eq!(super::name_case("o'neil"), "O'Neil");
+        assert_eq!(super::name_case("SMITH-JONES"), "Smith-Jones");
+        assert_eq!(super::name_case("McDonald"), "McDonald");
+        assert_eq!(super::name_case(" mary ann "), "Mary Ann");
+    }
+
+    #[test]
+    fn comparisons_and_levels_read_as_plain_words() {
+        assert_eq!(super::comparison_label("date_of_birth"), "Date of birth");
+        assert_eq!(super::comparison_label("nhs_number"), "NHS number");
+        assert_eq!(
+            super::level_label("day_month_swap"),
+            "Day and month swapped"
+        );
+        assert_eq!(super::level_label("some_new_level"), "Some new level");
+    }
+
     #[test]
     fn stored_statuses_have_labels() {
         assert_eq!(super::status_label("plan_in_place"), "Plan in place");

@@ -17,6 +17,10 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::json;
 
+/// The service's one name, in the header, every page's title and the footer. "Hearth" is
+/// the product's name, in the documentation only: people use the Supporting Families service.
+pub(crate) const SERVICE_NAME: &str = "Supporting Families";
+
 /// The change-your-password page's path (linked from every signed-in page's header).
 pub(crate) const ACCOUNT_PASSWORD: &str = "/account/password";
 
@@ -127,6 +131,7 @@ struct WithLayout<'a, T> {
     #[serde(flatten)]
     page: &'a T,
     me: Option<Me<'a>>,
+    service_name: &'static str,
 }
 
 /// Renders `name` with `ctx` (which carries the layout's `title` and `errors`) and the
@@ -163,6 +168,7 @@ pub(crate) fn page<T: Serialize>(
             t.render(minijinja::Value::from_serialize(WithLayout {
                 page: ctx,
                 me,
+                service_name: SERVICE_NAME,
             }))
         })
         .map_err(|e| WebError::Internal(format!("rendering {name}: {e}")))?;
@@ -189,10 +195,19 @@ const HSTS: &str = "max-age=31536000; includeSubDomains";
 /// answer carries `Strict-Transport-Security`.
 pub(crate) async fn error_pages(
     State(state): State<AppState>,
-    req: Request,
+    mut req: Request,
     next: Next,
 ) -> Response {
     let api = is_api(req.uri().path());
+    // The session's cookie, to show a signed-in user's navigation on an error page.
+    let token = if api {
+        None
+    } else {
+        let (parts, body) = req.into_parts();
+        let token = crate::auth::cookie(&parts, &state, SESSION_COOKIE).map(str::to_string);
+        req = Request::from_parts(parts, body);
+        token
+    };
     let too_long = req
         .uri()
         .path_and_query()
@@ -212,7 +227,18 @@ pub(crate) async fn error_pages(
             .cloned()
             .or_else(|| WebError::from_status(status).map(|e| e.info()));
         if let Some(info) = info {
-            res = render_error(&state, &info, api);
+            let user = match (&token, info.sign_in) {
+                (Some(t), false) => crate::service::session::find(&state, t).await.ok().map(
+                    |(session, user, role)| CurrentUser {
+                        user,
+                        role,
+                        session,
+                        client_ip: String::new(),
+                    },
+                ),
+                _ => None,
+            };
+            res = render_error(&state, &info, api, user.as_ref());
         }
     }
     let h = res.headers_mut();
@@ -252,7 +278,12 @@ pub(crate) struct ErrorPage<'a> {
     pub errors: Vec<FieldError>,
 }
 
-fn render_error(state: &AppState, info: &ErrorInfo, api: bool) -> Response {
+fn render_error(
+    state: &AppState,
+    info: &ErrorInfo,
+    api: bool,
+    user: Option<&CurrentUser>,
+) -> Response {
     if api {
         let body = json!({
             "type": "about:blank",
@@ -294,7 +325,7 @@ fn render_error(state: &AppState, info: &ErrorInfo, api: bool) -> Response {
         status: info.status.as_u16(),
         errors: Vec::new(),
     };
-    match page(state, "error.html", None, "", &ctx) {
+    match page(state, "error.html", user, "", &ctx) {
         Ok(p) => p.with_status(info.status).into_response(),
         Err(_) => (info.status, info.title.clone()).into_response(),
     }

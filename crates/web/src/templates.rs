@@ -68,6 +68,32 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         "account_password.html",
         include_str!("../templates/account_password.html"),
     ),
+    (
+        "info_accessibility.html",
+        include_str!("../templates/info_accessibility.html"),
+    ),
+    (
+        "info_privacy.html",
+        include_str!("../templates/info_privacy.html"),
+    ),
+    (
+        "info_cookies.html",
+        include_str!("../templates/info_cookies.html"),
+    ),
+    (
+        "info_contact.html",
+        include_str!("../templates/info_contact.html"),
+    ),
+    (
+        "review_queue.html",
+        include_str!("../templates/review_queue.html"),
+    ),
+    (
+        "review_pair.html",
+        include_str!("../templates/review_pair.html"),
+    ),
+    ("workload.html", include_str!("../templates/workload.html")),
+    ("unassign.html", include_str!("../templates/unassign.html")),
 ];
 
 /// The template environment: every template HTML-escaped, undefined values an error.

@@ -80,7 +80,7 @@ pub(crate) fn save(
     })
 }
 
-/// The words the run keeps for its keys: its rules' problems, and the sources' names for
+/// The words the run keeps for its keys: its rules' problems and indicators, and the sources' names for
 /// people as their mappings give them (the pages show these rather than a built-in list).
 fn labels(store: &mut Store, rules: &Rules) -> Result<RunLabels> {
     Ok(RunLabels {
@@ -96,5 +96,10 @@ fn labels(store: &mut Store, rules: &Rules) -> Result<RunLabels> {
             })
             .collect(),
         sources: store.source_names()?.into_iter().collect(),
+        indicators: rules
+            .indicators()
+            .iter()
+            .map(|i| (i.key.clone(), i.description.clone()))
+            .collect(),
     })
 }

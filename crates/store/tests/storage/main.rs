@@ -18,5 +18,6 @@ mod crash;
 mod identification;
 mod intake;
 mod linkage;
+mod lookup;
 mod schema;
 mod versions;

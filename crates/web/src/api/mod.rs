@@ -6,6 +6,8 @@
 
 pub(crate) mod openapi;
 mod work;
+mod review;
+mod workload;
 
 use crate::access::Permission as P;
 use crate::actor::CurrentUser;
@@ -34,6 +36,30 @@ pub(crate) fn routes() -> Vec<Route> {
             "/families",
             P::ListFamilies,
             get(list_families),
+        ),
+        route(
+            Method::GET,
+            "/families/export.xlsx",
+            P::ListFamilies,
+            get(workload::export),
+        ),
+        route(
+            Method::POST,
+            "/families/assign",
+            P::AssignLeadWorker,
+            post(workload::assign_many),
+        ),
+        route(
+            Method::POST,
+            "/families/{id}/unassign",
+            P::AssignLeadWorker,
+            post(workload::unassign),
+        ),
+        route(
+            Method::GET,
+            "/workload",
+            P::AssignLeadWorker,
+            get(workload::workloads),
         ),
         route(
             Method::GET,
@@ -102,6 +128,19 @@ pub(crate) fn routes() -> Vec<Route> {
             P::ProgressCohort,
             get(work::cohort),
         ),
+        route(Method::GET, "/review", P::ReviewPairs, get(review::queue)),
+        route(
+            Method::GET,
+            "/review/{pair}",
+            P::ReviewPairs,
+            get(review::pair),
+        ),
+        route(
+            Method::POST,
+            "/review/{pair}",
+            P::ReviewPairs,
+            post(review::decide),
+        ),
     ]
 }
 
@@ -138,6 +177,7 @@ async fn list_families(
     Ok(Json(json!({
         "identification_run": listing.run.as_ref().map(|r| r.run.id),
         "families": rows,
+        "unknown_filters": listing.errors.iter().map(|(f, m)| json!({"field": f, "message": m})).collect::<Vec<_>>(),
     })))
 }
 
@@ -150,6 +190,33 @@ async fn get_family(
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     let (_, detail) = family::record(&state, &user, id).await?;
     Ok(Json(detail))
+}
+
+/// A JSON body, or the problem that it is not one: 415 without the JSON content type, 413
+/// too large, 422 on `field` with `help` otherwise.
+fn json_body<T>(
+    body: Result<Json<T>, JsonRejection>,
+    field: &str,
+    help: &str,
+) -> Result<Json<T>, WebError> {
+    body.map_err(|e| match e {
+        JsonRejection::MissingJsonContentType(_) => WebError::UnsupportedMediaType,
+        JsonRejection::BytesRejection(_) => WebError::PayloadTooLarge,
+        _ => WebError::Invalid(vec![(field.to_string(), help.to_string())]),
+    })
+}
+
+/// Checks a POST's `X-CSRF-Token` header against the session's token.
+fn csrf(headers: &HeaderMap, user: &CurrentUser) -> Result<(), WebError> {
+    let token = headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if same_token(token, &user.session.csrf_token) {
+        Ok(())
+    } else {
+        Err(WebError::Csrf)
+    }
 }
 
 #[derive(Deserialize)]
@@ -168,13 +235,7 @@ async fn assign(
     Path(id): Path<String>,
     body: Result<Json<Assignment>, JsonRejection>,
 ) -> Result<Json<Value>, WebError> {
-    let token = headers
-        .get("x-csrf-token")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    if !same_token(token, &user.session.csrf_token) {
-        return Err(WebError::Csrf);
-    }
+    csrf(&headers, &user)?;
     let Json(body) = body.map_err(|e| match e {
         JsonRejection::MissingJsonContentType(_) => WebError::UnsupportedMediaType,
         JsonRejection::BytesRejection(_) => WebError::PayloadTooLarge,

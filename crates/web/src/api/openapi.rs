@@ -56,7 +56,7 @@ pub fn openapi_document() -> Value {
         "info": {
             "title": "Hearth API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Families, family records, lead worker assignment and caseloads. Sign in through the web page (session cookie); POSTs carry the session's CSRF token in X-CSRF-Token (see /api/session). Need to know is enforced per role; identifiers appear only for roles that may see them.",
+            "description": "Families (search, sort, export), family records, lead worker assignment (one or many; unassigning with a reason), workloads, caseloads and the clerical review of uncertain record pairs. Sign in through the web page (session cookie); POSTs carry the session's CSRF token in X-CSRF-Token (see /api/session). Need to know is enforced per role; identifiers appear only for roles that may see them.",
         },
         "servers": [{"url": "/api"}],
         "paths": {
@@ -70,6 +70,9 @@ pub fn openapi_document() -> Value {
                     {"name": "area", "in": "query", "description": "a postcode sector, e.g. WA7 2", "schema": {"type": "string"}},
                     {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["identified", "referred", "contacted", "agreed", "assessed", "plan_in_place", "reviewing", "closed"]}},
                     {"name": "lead_worker", "in": "query", "description": "a user id, or none for unassigned", "schema": {"type": "string"}},
+                    {"name": "q", "in": "query", "description": "a family reference; for roles that may see identifiers also a name or an NHS number", "schema": {"type": "string"}},
+                    {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["priority", "family", "area", "members", "cost", "status", "lead_worker"]}},
+                    {"name": "dir", "in": "query", "schema": {"type": "string", "enum": ["asc", "desc"]}},
                 ],
                 "responses": std(ok("FamilyList"))}},
             "/families/{id}": {"get": {"summary": "A family's record", "operationId": "getFamily",
@@ -96,9 +99,10 @@ pub fn openapi_document() -> Value {
                 "FamilyRow": {"type": "object", "properties": family_row},
                 "CaseloadRow": {"type": "object", "properties": caseload_row},
                 "Caseload": {"type": "object", "properties": {"families": {"type": "array", "items": {"$ref": "#/components/schemas/CaseloadRow"}}}},
-                "FamilyList": {"type": "object", "properties": {"identification_run": {"type": ["integer", "null"]}, "families": {"type": "array", "items": {"$ref": "#/components/schemas/FamilyRow"}}}},
+                "FamilyList": {"type": "object", "properties": {"identification_run": {"type": ["integer", "null"]}, "families": {"type": "array", "items": {"$ref": "#/components/schemas/FamilyRow"}},
+                    "unknown_filters": {"type": "array", "description": "filter values the run does not know, left out (field and message)", "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}}},
                 "FamilyDetail": {"type": "object", "properties": {
-                    "family_id": {"type": "integer"}, "identification_run": {"type": "integer"}, "as_at": {"type": "string"},
+                    "family_id": {"type": "integer"}, "name": {"type": "string", "description": "Smith family (for roles that may see identifiers) or Family 123"}, "identification_run": {"type": "integer"}, "as_at": {"type": "string"},
                     "eligible": {"type": "boolean"}, "priority_rank": {"type": ["integer", "null"]}, "score": {"type": "number"}, "estimated_cost": {"type": "number"}, "cost": {"type": "string"},
                     "status": {"type": "string"}, "status_label": {"type": "string"},
                     "lead_worker_user_id": {"type": ["integer", "null"]}, "lead_worker": {"type": ["string", "null"]},
@@ -128,6 +132,8 @@ pub fn openapi_document() -> Value {
     let detail = &mut doc["components"]["schemas"]["FamilyDetail"]["properties"];
     *detail = with_due(detail.take());
     add_work(&mut doc, &family_id, &problem);
+    add_module_paths(&mut doc, super::review::document);
+    add_module_paths(&mut doc, super::workload::document);
     doc
 }
 
@@ -236,4 +242,20 @@ fn add_work(doc: &mut Value, family_id: &Value, problem: &Value) {
     );
     detail.insert("problem_list".into(), json!({"type": "array", "items": {"type": "object", "properties": {"key": {"type": "string"}, "label": {"type": "string"}}}}));
     detail.insert("work".into(), json!({"type": "object", "description": "the work with the family: history (status changes: who, when, why), assessment (current entries with their versions), goals (with actions and whether each is overdue), overdue_actions, reviews, team, readings and progress (each measure's positions, first, latest, change). Free text (reasons, assessment, goals, actions, owners, practitioners' names) only for roles that may see identifiers: null otherwise"}));
+}
+
+/// Adds a module's paths and schemas (each API area describes its own).
+fn add_module_paths(
+    doc: &mut Value,
+    add: fn(&mut serde_json::Map<String, Value>, &mut serde_json::Map<String, Value>),
+) {
+    let mut paths = std::mem::take(doc["paths"].as_object_mut().expect("paths"));
+    let mut schemas = std::mem::take(
+        doc["components"]["schemas"]
+            .as_object_mut()
+            .expect("schemas"),
+    );
+    add(&mut paths, &mut schemas);
+    doc["paths"] = Value::Object(paths);
+    doc["components"]["schemas"] = Value::Object(schemas);
 }

@@ -179,12 +179,14 @@ pub(super) async fn update_user(
     let role = Role::parse(&f.form.role).ok();
     let active = f.form.active.as_deref() == Some("yes");
     let mut errors = Vec::new();
+    // The row's own field, so that the error summary links to it.
+    let field = format!("role-{id}");
     if role.is_none() {
-        errors.push(("role".to_string(), "Select a role".to_string()));
+        errors.push((field.clone(), "Select a role".to_string()));
     }
     if id == f.user.user.id {
         errors.push((
-            "role".to_string(),
+            field.clone(),
             "You cannot change your own account".to_string(),
         ));
     }

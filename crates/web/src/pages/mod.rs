@@ -16,7 +16,10 @@ mod families;
 mod family;
 mod quarantine;
 mod family_work;
+mod info;
+mod review;
 mod session;
+mod workload;
 
 use crate::access::Permission as P;
 use crate::routing::{route, Route};
@@ -37,6 +40,15 @@ pub(crate) fn routes() -> Vec<Route> {
         ),
         route(Method::POST, "/sign-in", P::Public, post(session::sign_in)),
         route(
+            Method::GET,
+            "/accessibility",
+            P::Public,
+            get(info::accessibility),
+        ),
+        route(Method::GET, "/privacy", P::Public, get(info::privacy)),
+        route(Method::GET, "/cookies", P::Public, get(info::cookies)),
+        route(Method::GET, "/contact", P::Public, get(info::contact)),
+        route(
             Method::POST,
             "/sign-out",
             P::SignedIn,
@@ -47,6 +59,36 @@ pub(crate) fn routes() -> Vec<Route> {
             "/families",
             P::ListFamilies,
             get(families::families),
+        ),
+        route(
+            Method::GET,
+            "/families/export.xlsx",
+            P::ListFamilies,
+            get(families::export),
+        ),
+        route(
+            Method::POST,
+            "/families/assign",
+            P::AssignLeadWorker,
+            post(workload::assign_many),
+        ),
+        route(
+            Method::GET,
+            "/workload",
+            P::AssignLeadWorker,
+            get(workload::workload),
+        ),
+        route(
+            Method::GET,
+            "/families/{id}/unassign",
+            P::AssignLeadWorker,
+            get(workload::unassign_form),
+        ),
+        route(
+            Method::POST,
+            "/families/{id}/unassign",
+            P::AssignLeadWorker,
+            post(workload::unassign),
         ),
         route(
             Method::GET,
@@ -175,6 +217,19 @@ pub(crate) fn routes() -> Vec<Route> {
             get(caseload::referrals),
         ),
         route(Method::GET, "/audit", P::ReadAudit, get(audit::audit)),
+        route(Method::GET, "/review", P::ReviewPairs, get(review::queue)),
+        route(
+            Method::GET,
+            "/review/{pair}",
+            P::ReviewPairs,
+            get(review::pair),
+        ),
+        route(
+            Method::POST,
+            "/review/{pair}",
+            P::ReviewPairs,
+            post(review::decide),
+        ),
         route(
             Method::GET,
             "/quarantine",

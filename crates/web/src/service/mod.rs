@@ -20,9 +20,11 @@ pub(crate) mod casework;
 pub(crate) mod families;
 pub(crate) mod family;
 pub(crate) mod quarantine;
+pub(crate) mod review;
 pub(crate) mod session;
 pub(crate) mod work;
 pub(crate) mod work_input;
+pub(crate) mod workload;
 
 use crate::error::WebError;
 

@@ -124,6 +124,127 @@ pub(crate) struct Filters {
     pub lead_worker: String,
     #[serde(default)]
     pub page: Option<usize>,
+    /// A family reference, or (for roles that may see identifiers) a name or NHS number.
+    #[serde(default)]
+    pub q: String,
+    /// The column sorted by ([`SortKey`]); `""`: priority.
+    #[serde(default)]
+    pub sort: String,
+    /// `desc` for descending; anything else ascending.
+    #[serde(default)]
+    pub dir: String,
+}
+
+/// A column the families list sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SortKey {
+    Priority,
+    Family,
+    Area,
+    Members,
+    Cost,
+    Status,
+    LeadWorker,
+}
+
+impl SortKey {
+    /// Every column, with its key in the query string.
+    pub(crate) const ALL: [(SortKey, &'static str); 7] = [
+        (SortKey::Priority, "priority"),
+        (SortKey::Family, "family"),
+        (SortKey::Area, "area"),
+        (SortKey::Members, "members"),
+        (SortKey::Cost, "cost"),
+        (SortKey::Status, "status"),
+        (SortKey::LeadWorker, "lead_worker"),
+    ];
+
+    /// The column of a key (`None` for one this list does not have).
+    pub(crate) fn parse(key: &str) -> Option<SortKey> {
+        Self::ALL.iter().find(|(_, k)| *k == key).map(|(s, _)| *s)
+    }
+
+    /// The key in the query string.
+    pub(crate) fn key(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(s, _)| *s == self)
+            .map_or("priority", |(_, k)| k)
+    }
+}
+
+/// Sorts `indices` (into the run's assessments, in priority order) by `key`, ties kept in
+/// priority order.
+pub(crate) fn sort_families(
+    run: &RunData,
+    cases: &Cases,
+    indices: &mut [usize],
+    key: SortKey,
+    descending: bool,
+) {
+    use std::cmp::Ordering;
+    let members = |i: usize| {
+        run.families
+            .get(&run.assessments[i].family_id)
+            .map_or(0, |f| f.members.len())
+    };
+    let status = |i: usize| {
+        cases
+            .cases
+            .get(&run.assessments[i].family_id)
+            .map_or(0, |c| {
+                hearth_model::CaseStatus::ALL
+                    .iter()
+                    .position(|s| *s == c.status)
+                    .unwrap_or(0)
+            })
+    };
+    let lead = |i: usize| {
+        cases
+            .cases
+            .get(&run.assessments[i].family_id)
+            .and_then(|c| c.lead_worker_user_id)
+            .and_then(|id| cases.users.get(&id))
+            .map(|u| u.display_name.to_lowercase())
+    };
+    let area = |i: usize| run.area_of.get(i).copied().flatten();
+    let cmp = |a: &usize, b: &usize| -> Ordering {
+        let (a, b) = (*a, *b);
+        match key {
+            SortKey::Priority => Ordering::Equal,
+            SortKey::Family => run.assessments[a]
+                .family_id
+                .cmp(&run.assessments[b].family_id),
+            // Families with no area or lead worker last, whichever the direction.
+            SortKey::Area => area(a)
+                .is_none()
+                .cmp(&area(b).is_none())
+                .then(area(a).cmp(&area(b))),
+            SortKey::Members => members(a).cmp(&members(b)),
+            SortKey::Cost => run.assessments[a]
+                .estimated_cost
+                .total_cmp(&run.assessments[b].estimated_cost),
+            SortKey::Status => status(a).cmp(&status(b)),
+            SortKey::LeadWorker => lead(a)
+                .is_none()
+                .cmp(&lead(b).is_none())
+                .then(lead(a).cmp(&lead(b))),
+        }
+    };
+    if key == SortKey::Priority {
+        if descending {
+            indices.reverse();
+        }
+        return;
+    }
+    indices.sort_by(|a, b| {
+        let o = cmp(a, b);
+        if descending {
+            o.reverse()
+        } else {
+            o
+        }
+    });
 }
 
 /// What filters look at, cheap to build for every assessed family: rows (with their
@@ -226,6 +347,77 @@ pub(crate) struct Resolved<'a> {
 }
 
 impl Filters {
+    /// Messages for filter values this run does not know (a mistyped or old link): each
+    /// such filter is left out of [`Filters::resolve`], and the page says so, field by
+    /// field, instead of showing no families.
+    pub(crate) fn unknown(&self, run: &RunData, cases: &Cases) -> Vec<(String, String)> {
+        let mut errors = Vec::new();
+        if !self.problem.is_empty() && !run.problems.contains(&self.problem) {
+            errors.push((
+                "problem".to_string(),
+                format!("No family in this run has the problem \"{}\": showing families with any problem", self.problem),
+            ));
+        }
+        if !self.status.is_empty() && hearth_model::CaseStatus::parse(&self.status).is_err() {
+            errors.push((
+                "status".to_string(),
+                format!(
+                    "\"{}\" is not a status: showing families with any status",
+                    self.status
+                ),
+            ));
+        }
+        if !self.area.is_empty() && run.areas.binary_search(&self.area).is_err() {
+            errors.push((
+                "area".to_string(),
+                format!(
+                    "No family in this run lives in the area \"{}\": showing families in any area",
+                    self.area
+                ),
+            ));
+        }
+        let known_lead = |id: &str| {
+            id.parse::<i64>().ok().is_some_and(|id| {
+                cases
+                    .users
+                    .get(&id)
+                    .is_some_and(|u| u.role == hearth_model::Role::LeadWorker)
+            })
+        };
+        if !matches!(self.lead_worker.as_str(), "" | "none") && !known_lead(&self.lead_worker) {
+            errors.push((
+                "lead_worker".to_string(),
+                "That lead worker is not known: showing families with anyone or no one".to_string(),
+            ));
+        }
+        if !self.sort.is_empty() && SortKey::parse(&self.sort).is_none() {
+            errors.push((
+                "sort".to_string(),
+                format!(
+                    "The list cannot be sorted by \"{}\": sorted by priority",
+                    self.sort
+                ),
+            ));
+        }
+        errors
+    }
+
+    /// These filters without the values [`Filters::unknown`] complains of.
+    pub(crate) fn known(&self, run: &RunData, cases: &Cases) -> Filters {
+        let mut f = self.clone();
+        for (field, _) in self.unknown(run, cases) {
+            match field.as_str() {
+                "problem" => f.problem.clear(),
+                "status" => f.status.clear(),
+                "area" => f.area.clear(),
+                "lead_worker" => f.lead_worker.clear(),
+                "sort" => f.sort.clear(),
+                _ => {}
+            }
+        }
+        f
+    }
+
     /// These filters for `run`'s families.
     pub(crate) fn resolve(&self, run: &RunData) -> Resolved<'_> {
         Resolved {

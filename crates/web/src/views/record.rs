@@ -6,7 +6,7 @@
 
 use crate::access::FamilyAccess;
 use crate::facts::{FactsHtml, FactsShown};
-use crate::labels::{problem_label, status_label};
+use crate::labels::{name_case, problem_label, status_label};
 use crate::run::{IdMap, RunData};
 use crate::views::list::{pounds, Due, Problem};
 use crate::views::work::{work_view, WorkContext, WorkView};
@@ -41,6 +41,9 @@ pub(crate) struct Note {
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct FamilyDetail {
     pub family_id: i64,
+    /// What workers call the family: `Smith family` (the family name most of its adults
+    /// have) for roles that may see identifiers, `Family 123` otherwise.
+    pub name: String,
     pub identification_run: i64,
     pub as_at: String,
     pub eligible: bool,
@@ -105,12 +108,13 @@ fn most_common<'a>(values: impl Iterator<Item = Option<String>> + 'a) -> Option<
     hearth_households::most_common(values.flatten().filter(|v| !v.trim().is_empty()))
 }
 
+/// A person's name as people write it (`ELLERY` → `Ellery`: [`name_case`]).
 fn name_of(i: &PersonIdentity) -> Option<String> {
     match (&i.given_name, &i.family_name) {
-        (Some(g), Some(f)) => Some(format!("{g} {f}")),
-        (None, Some(f)) => Some(f.clone()),
-        (Some(g), None) => Some(g.clone()),
-        (None, None) => i.full_name.clone(),
+        (Some(g), Some(f)) => Some(format!("{} {}", name_case(g), name_case(f))),
+        (None, Some(f)) => Some(name_case(f)),
+        (Some(g), None) => Some(name_case(g)),
+        (None, None) => i.full_name.as_deref().map(name_case),
     }
 }
 
@@ -124,6 +128,23 @@ pub(crate) struct DetailContext<'a> {
     pub settings: &'a crate::state::Settings,
     /// Today (what is overdue).
     pub today: chrono::NaiveDate,
+}
+
+/// The family name most of the adults (or, with none, the members) have, as people write it.
+fn family_name(
+    members: &[hearth_store::FamilyMember],
+    by_person: &BTreeMap<i64, Vec<&PersonIdentity>>,
+) -> Option<String> {
+    let names = |adults: bool| {
+        most_common(
+            members
+                .iter()
+                .filter(|m| !adults || m.role == hearth_model::MemberRole::Adult)
+                .flat_map(|m| by_person.get(&m.person_id).into_iter().flatten())
+                .map(|i| i.family_name.as_deref().map(name_case)),
+        )
+    };
+    names(true).or_else(|| names(false))
 }
 
 /// Builds a family's record for a viewer with `access` from what was read for them
@@ -241,8 +262,12 @@ pub(crate) fn family_detail(
             },
         )
     });
+    let name = family
+        .and_then(|f| family_name(&f.members, &by_person))
+        .map_or_else(|| format!("Family {family_id}"), |n| format!("{n} family"));
     Some(FamilyDetail {
         family_id,
+        name,
         identification_run: run_id,
         as_at: run.run.as_at.format("%-d %B %Y").to_string(),
         eligible: a.eligible,

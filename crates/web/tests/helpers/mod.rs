@@ -206,7 +206,14 @@ fn seed(store: &mut Store) {
             summary: &summary,
             assignment: &assignment,
             changes: &[],
-            review: &[],
+            // One pair of records waiting for clerical review: Alice and Bobby Example.
+            review: &[ReviewPair {
+                record_l: ids[0],
+                record_r: ids[1],
+                match_probability: 0.5,
+                match_weight: 0.0,
+                explanation: r#"[{"comparison":"prior","level":"","weight":-6.0},{"comparison":"family_name","level":"exact","weight":6.0}]"#.into(),
+            }],
             families: &families,
         })
         .unwrap();
@@ -532,6 +539,15 @@ impl TestApp {
     pub async fn case(&self, family_id: i64) -> Option<FamilyCase> {
         self.with_store(move |s| s.family_case(family_id).unwrap())
             .await
+    }
+
+    /// The key (`12-34`) of the first pair waiting for clerical review.
+    pub async fn review_pair_key(&self) -> String {
+        self.with_store(|s| {
+            let p = &s.pending_review().unwrap()[0];
+            format!("{}-{}", p.record_l.0, p.record_r.0)
+        })
+        .await
     }
 
     pub async fn audit(&self) -> Vec<AuditEntry> {

@@ -91,11 +91,22 @@ async fn families_filter_by_area() {
         wa8.body.contains("<option value=\"WA8 6\" selected>"),
         "the choice is kept"
     );
+    // An area no family lives in, or a lead worker key that is no account, is said to be
+    // unknown (linked to its field) and left out, instead of showing no families.
     let none = t.get("/families?area=ZZ9+9", Some(&po)).await;
-    assert!(none.body.contains("0 families match"));
-    // A lead worker key that is no account matches no family (not the unassigned ones).
+    assert!(none.body.contains("2 families match"));
+    assert!(
+        none.body.contains("href=\"#area\"")
+            && none
+                .body
+                .contains("No family in this run lives in the area")
+    );
     let nobody = t.get("/families?lead_worker=abc", Some(&po)).await;
-    assert!(nobody.body.contains("0 families match"));
+    assert!(nobody.body.contains("2 families match"));
+    assert!(
+        nobody.body.contains("href=\"#lead_worker\"")
+            && nobody.body.contains("That lead worker is not known")
+    );
     let api = t.get("/api/families?area=WA7%202", Some(&po)).await;
     let json: serde_json::Value = serde_json::from_str(&api.body).unwrap();
     let ids: Vec<i64> = json["families"]

@@ -14,5 +14,8 @@ mod casework;
 mod families;
 mod ops;
 mod quarantine;
+mod layout;
+mod listing;
+mod review;
 mod session;
 mod templates;

@@ -9,7 +9,8 @@ async fn every_template_is_rendered_by_a_page() {
     let t = TestApp::new().await;
     t.assign_directly(1, "lw1").await;
     // (template, who, path, expected status, something only that template writes)
-    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 22] = [
+    let pair = format!("/review/{}", t.review_pair_key().await);
+    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 30] = [
         (
             "layout.html",
             Some("po"),
@@ -163,6 +164,62 @@ async fn every_template_is_rendered_by_a_page() {
             "/account/password",
             StatusCode::OK,
             "Confirm new password",
+        ),
+        (
+            "info_accessibility.html",
+            None,
+            "/accessibility",
+            StatusCode::OK,
+            "Enforcement procedure",
+        ),
+        (
+            "info_privacy.html",
+            None,
+            "/privacy",
+            StatusCode::OK,
+            "Who can see your information",
+        ),
+        (
+            "info_cookies.html",
+            None,
+            "/cookies",
+            StatusCode::OK,
+            "Cookies this service sets",
+        ),
+        (
+            "info_contact.html",
+            Some("lw1"),
+            "/contact",
+            StatusCode::OK,
+            "If you cannot sign in or need an account",
+        ),
+        (
+            "review_queue.html",
+            Some("analyst"),
+            "/review",
+            StatusCode::OK,
+            "Pairs waiting, most likely matches first",
+        ),
+        (
+            "review_pair.html",
+            Some("po"),
+            &pair,
+            StatusCode::OK,
+            "Why the match is uncertain",
+        ),
+        (
+            "workload.html",
+            Some("po"),
+            "/workload",
+            StatusCode::OK,
+            "Open families",
+        ),
+        (
+            "unassign.html",
+            Some("po"),
+            "/families/1/unassign",
+            StatusCode::OK,
+            "Take the lead worker off this family",
         ),
     ];
     for (template, who, path, status, marker) in pages {

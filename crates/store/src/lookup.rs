@@ -1,0 +1,139 @@
+//! Reads of identifiers for the pages that need them, by key: the records of a clerical
+//! review pair as a reviewer compares them ([`Store::record_identities`]), and the people a
+//! search by name or NHS number finds ([`Store::find_people`]).
+//!
+//! Only for roles that may see identifiers (the web layer decides who); it writes nothing.
+
+use crate::error::Result;
+use crate::handle::Store;
+use crate::intake::RecordId;
+use crate::sql::{int, placeholders, Tx, Val};
+
+/// One partner record's identifiers as recorded (text as stored), with its source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordIdentity {
+    /// The record's key.
+    pub record_id: RecordId,
+    /// The partner source (its key).
+    pub source: String,
+    /// The agency's own reference for the person.
+    pub source_person_id: Option<String>,
+    /// Given name.
+    pub given_name: Option<String>,
+    /// Middle names.
+    pub middle_name: Option<String>,
+    /// Family name.
+    pub family_name: Option<String>,
+    /// A whole name, where the source gave one.
+    pub full_name: Option<String>,
+    /// Date of birth, `YYYY-MM-DD`.
+    pub date_of_birth: Option<String>,
+    /// `F`, `M` or `U`.
+    pub sex: Option<String>,
+    /// Address.
+    pub address: Option<String>,
+    /// Postcode.
+    pub postcode: Option<String>,
+    /// NHS number.
+    pub nhs_number: Option<String>,
+    /// National Insurance number.
+    pub ni_number: Option<String>,
+    /// Unique Pupil Number.
+    pub upn: Option<String>,
+}
+
+/// What to look people up by: either or both.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PeopleQuery {
+    /// Words every one of which a record's given, family or full name must contain
+    /// (case-insensitive).
+    pub name_words: Vec<String>,
+    /// An NHS number, ten digits.
+    pub nhs_number: Option<String>,
+}
+
+impl Store {
+    /// The identifiers of these records, by record key (keys not stored are left out).
+    pub fn record_identities(&mut self, ids: &[RecordId]) -> Result<Vec<RecordIdentity>> {
+        self.with_read(|tx| record_identities(tx, ids))
+    }
+
+    /// The people (of the latest linkage run) with a record matching `query`, by person key;
+    /// empty for an empty query.
+    pub fn find_people(&mut self, query: &PeopleQuery) -> Result<Vec<i64>> {
+        self.with_read(|tx| find_people(tx, query))
+    }
+}
+
+fn record_identities(tx: &mut dyn Tx, ids: &[RecordId]) -> Result<Vec<RecordIdentity>> {
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let sql = format!(
+            "SELECT i.record_id, r.source, i.source_person_id, i.given_name, i.middle_name, \
+             i.family_name, i.full_name, CAST(i.date_of_birth AS TEXT), i.sex, i.address, \
+             i.postcode, i.nhs_number, i.ni_number, i.upn \
+             FROM identity i JOIN record r ON r.record_id = i.record_id \
+             WHERE i.record_id IN ({}) ORDER BY i.record_id",
+            placeholders(chunk.len())
+        );
+        let params: Vec<Val> = chunk.iter().map(|r| Val::Int(r.0)).collect();
+        for r in tx.query(&sql, &params)? {
+            out.push(RecordIdentity {
+                record_id: RecordId(int(&r, 0, "identity", "record_id")?),
+                source: r[1].text().unwrap_or_default(),
+                source_person_id: r[2].text(),
+                given_name: r[3].text(),
+                middle_name: r[4].text(),
+                family_name: r[5].text(),
+                full_name: r[6].text(),
+                date_of_birth: r[7].text(),
+                sex: r[8].text(),
+                address: r[9].text(),
+                postcode: r[10].text(),
+                nhs_number: r[11].text(),
+                ni_number: r[12].text(),
+                upn: r[13].text(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn find_people(tx: &mut dyn Tx, q: &PeopleQuery) -> Result<Vec<i64>> {
+    let mut conditions = Vec::new();
+    let mut params: Vec<Val> = Vec::new();
+    for w in q.name_words.iter().filter(|w| !w.is_empty()) {
+        // The words are text, not patterns: `%`, `_` and `\` match only themselves.
+        let escaped: String = w
+            .to_lowercase()
+            .chars()
+            .flat_map(|c| match c {
+                '%' | '_' | '\\' => vec!['\\', c],
+                c => vec![c],
+            })
+            .collect();
+        params.push(Val::Text(format!("%{escaped}%")));
+        conditions.push(format!(
+            "LOWER(COALESCE(i.given_name, '') || ' ' || COALESCE(i.family_name, '') || ' ' || \
+             COALESCE(i.full_name, '')) LIKE ${} ESCAPE '\\'",
+            params.len()
+        ));
+    }
+    if let Some(n) = &q.nhs_number {
+        params.push(Val::Text(n.clone()));
+        conditions.push(format!("i.nhs_number = ${}", params.len()));
+    }
+    if conditions.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT DISTINCT pr.person_id FROM identity i \
+         JOIN person_record pr ON pr.record_id = i.record_id \
+         WHERE {} ORDER BY pr.person_id",
+        conditions.join(" AND ")
+    );
+    tx.query(&sql, &params)?
+        .iter()
+        .map(|r| int(r, 0, "person_record", "person_id"))
+        .collect()
+}

@@ -1,0 +1,99 @@
+//! Identifiers by key: a review pair's records as recorded, and the people a search by name
+//! or NHS number finds (through the latest linkage).
+
+use crate::fixtures::*;
+use crate::harness::TestDb;
+use hearth_store::*;
+
+both!(
+    record_identities_read_back_as_recorded,
+    people_are_found_by_name_words_or_nhs_number,
+);
+
+fn linked(store: &mut Store) -> Vec<RecordId> {
+    let rows = vec![full_row(2), empty_row(3)];
+    store
+        .write_batch(&batch("police", &"d".repeat(64), 2), &rows, &[])
+        .unwrap();
+    let ids: Vec<RecordId> = store
+        .load_identities()
+        .unwrap()
+        .into_iter()
+        .map(|(r, _, _)| r)
+        .collect();
+    let summary = LinkRunSummary {
+        records: 2,
+        people: 2,
+        candidate_pairs: 0,
+        matched_pairs: 0,
+        review_pairs: 0,
+        threshold: 0.0,
+        families: 0,
+        as_at: date(2025, 9, 1),
+        report: "{}".into(),
+    };
+    store
+        .save_linkage(&LinkageResults {
+            summary: &summary,
+            assignment: &[(ids[0], 100), (ids[1], 200)],
+            changes: &[],
+            review: &[],
+            families: &[],
+        })
+        .unwrap();
+    ids
+}
+
+fn record_identities_read_back_as_recorded(store: &mut Store, _db: &TestDb) {
+    let ids = linked(store);
+    let found = store
+        .record_identities(&[ids[1], ids[0], RecordId(999_999)])
+        .unwrap();
+    assert_eq!(found.len(), 2, "a key not stored is left out");
+    assert_eq!(found[0].record_id, ids[0]);
+    let full = &found[0];
+    assert_eq!(full.source, "police");
+    assert_eq!(full.given_name.as_deref(), Some("Zoë"));
+    assert_eq!(full.family_name.as_deref(), Some("O'Brien-Smith \\ Jr"));
+    assert_eq!(full.date_of_birth.as_deref(), Some("2010-02-28"));
+    assert_eq!(full.sex.as_deref(), Some("F"));
+    assert_eq!(full.postcode.as_deref(), Some("M33 7AB"));
+    assert_eq!(full.nhs_number.as_deref(), Some("9434765919"));
+    assert_eq!(full.ni_number.as_deref(), Some("AB123456C"));
+    assert_eq!(full.source_person_id.as_deref(), Some("P-0001"));
+    assert_eq!(found[1].given_name, None);
+    assert_eq!(found[1].nhs_number, None);
+}
+
+fn people_are_found_by_name_words_or_nhs_number(store: &mut Store, _db: &TestDb) {
+    linked(store);
+    let mut find = |q: PeopleQuery| store.find_people(&q).unwrap();
+    let words = |w: &[&str]| PeopleQuery {
+        name_words: w.iter().map(|w| w.to_lowercase()).collect(),
+        nhs_number: None,
+    };
+    assert_eq!(find(words(&["zoë"])), vec![100]);
+    assert_eq!(
+        find(words(&["ZOË", "o'brien"])),
+        vec![100],
+        "every word, any case"
+    );
+    assert_eq!(find(words(&["zoë", "jones"])), Vec::<i64>::new());
+    assert_eq!(
+        find(words(&["%"])),
+        Vec::<i64>::new(),
+        "a pattern character is text"
+    );
+    assert_eq!(find(words(&["\\"])), vec![100], "the name has a backslash");
+    let nhs = |n: &str| PeopleQuery {
+        name_words: Vec::new(),
+        nhs_number: Some(n.into()),
+    };
+    assert_eq!(find(nhs("9434765919")), vec![100]);
+    assert_eq!(find(nhs("4010232137")), Vec::<i64>::new());
+    assert_eq!(
+        find(PeopleQuery::default()),
+        Vec::<i64>::new(),
+        "an empty query finds no one"
+    );
+}

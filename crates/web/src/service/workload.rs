@@ -1,0 +1,314 @@
+//! The performance officer's tools for lead workers: each lead worker's workload, assigning
+//! one lead worker to many families at once, and unassigning with a reason; and the
+//! families list as a spreadsheet.
+//!
+//! Assignment itself is `casework::assign`'s (need to know per family, the account's
+//! check, the audit line); this module checks a whole selection before changing any of it.
+
+use crate::access::sees_identifiers;
+use crate::actor::CurrentUser;
+use crate::error::WebError;
+use crate::service::families::{self, Via};
+use crate::service::{audit, casework, family, invalid};
+use crate::state::AppState;
+use crate::views::{self, Filters};
+use hearth_model::{CaseStatus, Role};
+
+/// One lead worker's workload.
+#[derive(Debug, Clone, serde::Serialize)]
+pub(crate) struct Workload {
+    pub user_id: i64,
+    pub name: String,
+    /// Open cases (not closed), and how many of them are at each status.
+    pub open: usize,
+    pub by_status: Vec<(&'static str, usize)>,
+    pub closed: usize,
+    /// Open cases whose next step is overdue today.
+    pub overdue: usize,
+}
+
+/// Every active lead worker's workload, by name, and how many eligible families have no
+/// lead worker.
+pub(crate) async fn workloads(
+    state: &AppState,
+    user: &CurrentUser,
+) -> Result<(Vec<Workload>, usize), WebError> {
+    let cases = state.cases().await?;
+    let run = state.latest_run().await?;
+    let today = state.now().date_naive();
+    let rules = &state.settings().due;
+    let mut out: Vec<Workload> = cases
+        .lead_workers()
+        .into_iter()
+        .map(|u| {
+            let mine: Vec<_> = cases
+                .cases
+                .values()
+                .filter(|c| c.lead_worker_user_id == Some(u.id))
+                .collect();
+            let open: Vec<_> = mine
+                .iter()
+                .filter(|c| c.status != CaseStatus::Closed)
+                .collect();
+            let by_status = CaseStatus::ALL
+                .iter()
+                .filter(|s| **s != CaseStatus::Closed)
+                .map(|s| (s.label(), open.iter().filter(|c| c.status == *s).count()))
+                .collect();
+            let overdue = open
+                .iter()
+                .filter(|c| {
+                    views::Due::of(Some(c), today, rules).urgency
+                        == Some(hearth_casework::Urgency::Overdue)
+                })
+                .count();
+            Workload {
+                user_id: u.id,
+                name: u.display_name.clone(),
+                open: open.len(),
+                by_status,
+                closed: mine.len() - open.len(),
+                overdue,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    let unassigned = run.as_ref().map_or(0, |run| {
+        run.ranked
+            .iter()
+            .filter(|&&i| {
+                cases
+                    .cases
+                    .get(&run.assessments[i].family_id)
+                    .and_then(|c| c.lead_worker_user_id)
+                    .is_none()
+            })
+            .count()
+    });
+    audit::record(
+        state,
+        user,
+        "view workloads",
+        ("user", "*".into()),
+        format!("{} lead workers", out.len()),
+    )
+    .await?;
+    Ok((out, unassigned))
+}
+
+/// The most families assigned in one go.
+pub(crate) const BULK_LIMIT: usize = 500;
+
+/// Assigns `lead_worker` to every family of `family_ids`, or to none of them: the selection
+/// and the lead worker are checked first (`Invalid` on `families` or `lead_worker`), then
+/// each family is assigned (and audited) in turn.
+pub(crate) async fn assign_many(
+    state: &AppState,
+    user: &CurrentUser,
+    family_ids: &[i64],
+    lead_worker: Option<i64>,
+) -> Result<usize, WebError> {
+    let mut errors = Vec::new();
+    let mut ids: Vec<i64> = family_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        errors.push((
+            "families".to_string(),
+            "Select at least one family".to_string(),
+        ));
+    } else if ids.len() > BULK_LIMIT {
+        errors.push((
+            "families".to_string(),
+            format!("Select at most {BULK_LIMIT} families at a time"),
+        ));
+    }
+    let cases = state.cases().await?;
+    let lead_ok = lead_worker.is_some_and(|id| {
+        cases
+            .users
+            .get(&id)
+            .is_some_and(|u| u.active && u.role == Role::LeadWorker)
+    });
+    if !lead_ok {
+        errors.push((
+            "lead_worker".to_string(),
+            "Select a lead worker".to_string(),
+        ));
+    }
+    let run = state.latest_run().await?.ok_or(WebError::NotFound)?;
+    // Every family must be one this user may open (eligible or with a case): checked for
+    // all before any is changed.
+    let unknown: Vec<i64> = ids
+        .iter()
+        .copied()
+        .filter(|id| {
+            !run.by_family.contains_key(id)
+                || !(family::eligible_in(Some(&run), *id) || cases.cases.contains_key(id))
+        })
+        .collect();
+    if !unknown.is_empty() && errors.is_empty() {
+        errors.push((
+            "families".to_string(),
+            format!(
+                "Family {} is not in the list: select families from the list",
+                unknown[0]
+            ),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(WebError::Invalid(errors));
+    }
+    for id in &ids {
+        casework::assign(state, user, *id, lead_worker).await?;
+    }
+    Ok(ids.len())
+}
+
+/// The longest reason for unassigning, in characters.
+pub(crate) const REASON_LIMIT: usize = 1000;
+
+/// Takes a family's lead worker off it, with a reason (audited with it).
+pub(crate) async fn unassign(
+    state: &AppState,
+    user: &CurrentUser,
+    family_id: i64,
+    reason: &str,
+) -> Result<(), WebError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(invalid(
+            "reason",
+            "Enter why the lead worker is taken off this family",
+        ));
+    }
+    if reason.chars().count() > REASON_LIMIT {
+        return Err(invalid(
+            "reason",
+            format!("Reason must be {REASON_LIMIT} characters or fewer"),
+        ));
+    }
+    if reason
+        .chars()
+        .any(|c| crate::domain::is_control(c) && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(invalid(
+            "reason",
+            "Reason must not contain control or text-direction characters",
+        ));
+    }
+    let before = state
+        .cases()
+        .await?
+        .cases
+        .get(&family_id)
+        .and_then(|c| c.lead_worker_user_id);
+    casework::assign(state, user, family_id, None).await?;
+    audit::record(
+        state,
+        user,
+        "unassign lead worker",
+        ("family", family_id.to_string()),
+        format!(
+            "was {}: {reason}",
+            before.map_or_else(|| "no one".to_string(), |id| format!("user {id}"))
+        ),
+    )
+    .await
+}
+
+/// The families list (as filtered, searched and sorted) as an `.xlsx` workbook: family
+/// names only for roles that may see identifiers. Audited by `families::list`.
+pub(crate) async fn export(
+    state: &AppState,
+    user: &CurrentUser,
+    filters: &Filters,
+) -> Result<Vec<u8>, WebError> {
+    let listing = families::list(state, user, filters, Via::Export).await?;
+    let Some(run) = listing.run.as_deref() else {
+        return build_xlsx(&[], false);
+    };
+    let keys = listing.shown_keys();
+    let ids: Vec<i64> = keys.iter().map(|k| k.assessment.family_id).collect();
+    let names = families::family_names(state, user, run, &ids).await?;
+    let rows: Vec<(views::FamilyRow, Option<String>)> = keys
+        .iter()
+        .map(|k| {
+            let row = views::row(run, &listing.cases, k);
+            let name = names.get(&row.family_id).cloned();
+            (row, name)
+        })
+        .collect();
+    build_xlsx(&rows, sees_identifiers(user.role))
+}
+
+fn build_xlsx(
+    rows: &[(views::FamilyRow, Option<String>)],
+    with_names: bool,
+) -> Result<Vec<u8>, WebError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let fail =
+        |e: rust_xlsxwriter::XlsxError| WebError::Internal(format!("writing the export: {e}"));
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    let ws = wb.add_worksheet();
+    ws.set_name("Families").map_err(fail)?;
+    let mut header = vec!["Priority", "Family reference"];
+    if with_names {
+        header.push("Family name");
+    }
+    header.extend([
+        "Problems",
+        "Area (postcode sector)",
+        "Adults",
+        "Children",
+        "Estimated cost a year (£)",
+        "Status",
+        "Lead worker",
+    ]);
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, *h, &bold)
+            .map_err(fail)?;
+        ws.set_column_width(c as u16, (h.len() as f64 + 2.0).max(12.0))
+            .map_err(fail)?;
+    }
+    for (r, (row, name)) in rows.iter().enumerate() {
+        let r = u32::try_from(r + 1).unwrap_or(u32::MAX);
+        let mut c: u16 = 0;
+        let mut next = || {
+            c += 1;
+            c - 1
+        };
+        match row.priority_rank {
+            Some(p) => ws.write_number(r, next(), p as f64),
+            None => ws.write_string(r, next(), "Not eligible"),
+        }
+        .map_err(fail)?;
+        ws.write_number(r, next(), row.family_id as f64)
+            .map_err(fail)?;
+        if with_names {
+            ws.write_string(r, next(), name.as_deref().unwrap_or(""))
+                .map_err(fail)?;
+        }
+        let problems: Vec<&str> = row.problems.iter().map(|p| p.label.as_str()).collect();
+        ws.write_string(r, next(), problems.join(", "))
+            .map_err(fail)?;
+        ws.write_string(r, next(), row.area.as_deref().unwrap_or("Not known"))
+            .map_err(fail)?;
+        ws.write_number(r, next(), row.adults as f64)
+            .map_err(fail)?;
+        ws.write_number(r, next(), row.children as f64)
+            .map_err(fail)?;
+        ws.write_number(r, next(), row.estimated_cost.round())
+            .map_err(fail)?;
+        ws.write_string(r, next(), row.status_label).map_err(fail)?;
+        ws.write_string(
+            r,
+            next(),
+            row.lead_worker.as_deref().unwrap_or("Not assigned"),
+        )
+        .map_err(fail)?;
+    }
+    ws.set_freeze_panes(1, 0).map_err(fail)?;
+    wb.save_to_buffer().map_err(fail)
+}
