@@ -82,7 +82,7 @@
 //!   `intake` (batches, identities, records, quarantine), `linkage` (runs, people, person
 //!   identities, families), `review` (clerical review pairs and decisions),
 //!   `identification` (runs, assessments, evidence, trails, dates), `accounts` (users,
-//!   sessions, sign-in throttling), `audit`, `casework` (cases, notes, caseload, a family's
+//!   sessions, sign-in throttling), `identities` (single sign-on identities), `audit`, `casework` (cases, notes, caseload, a family's
 //!   record for a viewer).
 //! * `sql`: the backend-neutral layer the areas write their SQL over once; `sqlite` and
 //!   `pg`: each backend's connection and transactions; `intake::sqlite` and `intake::pg`:
@@ -110,6 +110,7 @@ mod casework;
 mod error;
 mod handle;
 mod identification;
+mod identities;
 mod intake;
 mod linkage;
 mod migrations;
@@ -128,6 +129,7 @@ pub use identification::{
     EvidenceRow, FamilyAssessment, IdentificationRun, ProblemLabel, RecordDates, RecordTrail,
     RunLabels,
 };
+pub use identities::{ExternalOutcome, ExternalSignIn, NO_PASSWORD};
 #[cfg(feature = "test-hooks")]
 pub use intake::CRASH_AFTER_ROWS_ENV;
 pub use intake::{BatchId, BatchInfo, NewBatch, RecordId, SourceCount, WriteOutcome};
