@@ -34,6 +34,8 @@ pub struct Args {
     /// show what is due: `rules/casework.toml` (the defaults), or a council's own.
     #[arg(long, default_value = "rules/casework.toml")]
     casework_rules: std::path::PathBuf,
+    #[command(flatten)]
+    oidc: super::oidc::OidcArgs,
 }
 
 /// Runs `hearth serve`.
@@ -45,6 +47,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     config.session_lifetime = chrono::Duration::hours(args.session_lifetime_hours);
     config.trusted_proxies = args.trusted_proxies;
     config.due = casework_rules(&args.casework_rules)?;
+    config.oidc = args
+        .oidc
+        .config(std::env::var(super::oidc::CLIENT_SECRET_ENV).ok())?;
     serve(&config, args.addr)
 }
 

@@ -1,6 +1,6 @@
-//! The HTML pages, one module per area: signing in and out ([`session`]), the families list
-//! ([`families`]), a family's record and its forms ([`family`]), the caseload and the
-//! referrals placeholder ([`caseload`]), the audit log ([`audit`]), accounts ([`admin`]) and
+//! The HTML pages, one module per area: signing in and out ([`session`]) and through single
+//! sign-on ([`sso`]), the families list ([`families`]), a family's record and its forms
+//! ([`family`]), the caseload and the referrals placeholder ([`caseload`]), the audit log ([`audit`]), accounts ([`admin`]) and
 //! one's own password ([`account`]).
 //!
 //! Pages are thin: they read forms and queries into typed inputs, call the service layer,
@@ -14,6 +14,7 @@ mod caseload;
 mod families;
 mod family;
 mod session;
+mod sso;
 
 use crate::access::Permission as P;
 use crate::routing::{route, Route};
@@ -33,6 +34,8 @@ pub(crate) fn routes() -> Vec<Route> {
             get(session::sign_in_page),
         ),
         route(Method::POST, "/sign-in", P::Public, post(session::sign_in)),
+        route(Method::GET, "/sign-in/sso", P::Public, get(sso::start)),
+        route(Method::GET, "/sign-in/sso/callback", P::Public, get(sso::callback)),
         route(
             Method::POST,
             "/sign-out",

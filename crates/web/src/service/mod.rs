@@ -18,6 +18,7 @@ pub(crate) mod casework;
 pub(crate) mod families;
 pub(crate) mod family;
 pub(crate) mod session;
+pub(crate) mod sso;
 
 use crate::error::WebError;
 

@@ -42,6 +42,9 @@ pub struct Config {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// How long each step of the work with a family may take (the caseload's due dates).
     pub due: hearth_casework::DueRules,
+    /// Single sign-on through an OpenID Connect provider, besides local accounts (off when
+    /// `None`: its routes answer 404).
+    pub oidc: Option<crate::sso::OidcConfig>,
 }
 
 impl Config {
@@ -58,6 +61,7 @@ impl Config {
             body_limit: 64 * 1024,
             trusted_proxies: Vec::new(),
             due: hearth_casework::DueRules::default(),
+            oidc: None,
         }
     }
 }
@@ -88,6 +92,7 @@ struct Inner {
     clock: Clock,
     sign_in_attempts: throttle::Attempts,
     anonymous_lines: throttle::AnonymousLines,
+    sso: Option<crate::sso::provider::Provider>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -107,6 +112,10 @@ impl AppState {
         let options = OpenOptions {
             pg_schema: config.pg_schema.clone(),
         };
+        if let Some(oidc) = &config.oidc {
+            oidc.validate()
+                .map_err(|e| WebError::Internal(format!("single sign-on: {e}")))?;
+        }
         let store = store::StoreHandle::open(&config.store, &options, config.connections)?;
         Ok(AppState {
             inner: Arc::new(Inner {
@@ -125,6 +134,7 @@ impl AppState {
                 clock,
                 sign_in_attempts: throttle::Attempts::default(),
                 anonymous_lines: throttle::AnonymousLines::default(),
+                sso: config.oidc.clone().map(crate::sso::provider::Provider::new),
             }),
         })
     }
@@ -152,6 +162,11 @@ impl AppState {
     /// The budget of audit lines about people not signed in.
     pub(crate) fn anonymous_lines(&self) -> &throttle::AnonymousLines {
         &self.inner.anonymous_lines
+    }
+
+    /// The single sign-on provider, when configured.
+    pub(crate) fn sso(&self) -> Option<&crate::sso::provider::Provider> {
+        self.inner.sso.as_ref()
     }
 
     pub(crate) fn settings(&self) -> &Settings {

@@ -12,4 +12,5 @@ mod api;
 mod audit;
 mod families;
 mod session;
+mod sso;
 mod templates;
