@@ -40,7 +40,7 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
     if (!a) return undefined
     return {
       accountId: id,
-      claims: () => ({ sub: `subject-${id}`, preferred_username: `${id}@council.example`, name: a.name, groups: a.groups }),
+      claims: () => ({ sub: id, preferred_username: `${id}@council.example`, name: a.name, groups: a.groups }),
     }
   },
   cookies: { keys: ['hearth-browser-tests-only-not-a-secret'] },

@@ -26,7 +26,11 @@ pub struct OidcArgs {
     #[arg(long, env = "HEARTH_OIDC_REDIRECT_URL")]
     pub oidc_redirect_url: Option<String>,
     /// The provider's name as staff know it, shown as "Sign in with NAME".
-    #[arg(long, env = "HEARTH_OIDC_PROVIDER_NAME", default_value = "your work account")]
+    #[arg(
+        long,
+        env = "HEARTH_OIDC_PROVIDER_NAME",
+        default_value = "your work account"
+    )]
     pub oidc_provider_name: String,
     /// The ID token claim that lists the person's groups.
     #[arg(long, env = "HEARTH_OIDC_GROUPS_CLAIM", default_value = "groups")]
@@ -58,7 +62,10 @@ impl OidcArgs {
             Some(path) => Some(
                 std::fs::read_to_string(path)
                     .with_context(|| {
-                        format!("single sign-on: reading the client secret file {}", path.display())
+                        format!(
+                            "single sign-on: reading the client secret file {}",
+                            path.display()
+                        )
                     })?
                     .trim()
                     .to_string(),
@@ -124,7 +131,12 @@ mod tests {
     #[test]
     fn flags_make_a_configuration_with_the_secret_from_the_environment() {
         let mut args = GOOD.to_vec();
-        args.extend(["--oidc-role", "g-po=performance_officer", "--oidc-scope", "openid,profile"]);
+        args.extend([
+            "--oidc-role",
+            "g-po=performance_officer",
+            "--oidc-scope",
+            "openid,profile",
+        ]);
         let c = parse(&args).config(Some("s3cret".into())).unwrap().unwrap();
         assert_eq!(c.issuer, "https://login.microsoftonline.com/t/v2.0/");
         assert_eq!(c.client_secret.as_deref(), Some("s3cret"));
@@ -132,8 +144,16 @@ mod tests {
         assert_eq!(c.provider_name, "your work account");
         assert_eq!(c.scopes, ["profile"]);
         assert_eq!(
-            c.roles.0.iter().map(|(g, r)| (g.as_str(), r.key())).collect::<Vec<_>>(),
-            [("g-admins", "administrator"), ("g-workers", "lead_worker"), ("g-po", "performance_officer")]
+            c.roles
+                .0
+                .iter()
+                .map(|(g, r)| (g.as_str(), r.key()))
+                .collect::<Vec<_>>(),
+            [
+                ("g-admins", "administrator"),
+                ("g-workers", "lead_worker"),
+                ("g-po", "performance_officer")
+            ]
         );
     }
 
@@ -145,12 +165,18 @@ mod tests {
         let mut args = GOOD.to_vec();
         let p = path.to_str().unwrap();
         args.extend(["--oidc-client-secret-file", p]);
-        let c = parse(&args).config(Some("from-env".into())).unwrap().unwrap();
+        let c = parse(&args)
+            .config(Some("from-env".into()))
+            .unwrap()
+            .unwrap();
         assert_eq!(c.client_secret.as_deref(), Some("from-file"));
         let mut args = GOOD.to_vec();
         args.extend(["--oidc-client-secret-file", "/no/such/secret"]);
         let e = format!("{:#}", parse(&args).config(None).unwrap_err());
-        assert!(e.contains("reading the client secret file /no/such/secret"), "{e}");
+        assert!(
+            e.contains("reading the client secret file /no/such/secret"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -160,7 +186,10 @@ mod tests {
         let mut args = GOOD[..6].to_vec();
         args.extend(["--oidc-role", "g=janitor"]);
         let e = format!("{:#}", parse(&args).config(None).unwrap_err());
-        assert!(e.contains("in --oidc-role") && e.contains("unknown role \"janitor\""), "{e}");
+        assert!(
+            e.contains("in --oidc-role") && e.contains("unknown role \"janitor\""),
+            "{e}"
+        );
         let e = format!("{:#}", parse(&GOOD[..6]).config(None).unwrap_err());
         assert!(e.contains("the role table is empty"), "{e}");
         let mut args = GOOD.to_vec();

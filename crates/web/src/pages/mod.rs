@@ -35,7 +35,12 @@ pub(crate) fn routes() -> Vec<Route> {
         ),
         route(Method::POST, "/sign-in", P::Public, post(session::sign_in)),
         route(Method::GET, "/sign-in/sso", P::Public, get(sso::start)),
-        route(Method::GET, "/sign-in/sso/callback", P::Public, get(sso::callback)),
+        route(
+            Method::GET,
+            "/sign-in/sso/callback",
+            P::Public,
+            get(sso::callback),
+        ),
         route(
             Method::POST,
             "/sign-out",

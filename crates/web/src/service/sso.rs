@@ -86,8 +86,7 @@ pub(crate) async fn finish(
         Ok(v) => v,
         Err(e) => {
             tracing::warn!(error = %e, "single sign-on failed");
-            audit::record_anonymous_failure(state, "-", client_ip, "single sign-on failed")
-                .await?;
+            audit::record_anonymous_failure(state, "-", client_ip, "single sign-on failed").await?;
             return Ok(SsoSignIn::Failed);
         }
     };

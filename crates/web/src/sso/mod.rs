@@ -135,7 +135,9 @@ fn check_url(what: &'static str, value: &str) -> Result<(), OidcConfigError> {
     match scheme {
         "https" => Ok(()),
         "http" if is_loopback(host) => Ok(()),
-        "http" => Err(bad("must use https (plain http only on a loopback address)")),
+        "http" => Err(bad(
+            "must use https (plain http only on a loopback address)",
+        )),
         _ => Err(bad("must use https")),
     }
 }
@@ -148,7 +150,9 @@ pub struct RoleMap(pub Vec<(String, Role)>);
 impl RoleMap {
     /// Parses entries `GROUP=ROLE` (a role key such as `lead_worker`), one per item; empty
     /// items are skipped. A group is compared exactly (Entra ID sends group object IDs).
-    pub fn parse<'a>(entries: impl IntoIterator<Item = &'a str>) -> Result<RoleMap, OidcConfigError> {
+    pub fn parse<'a>(
+        entries: impl IntoIterator<Item = &'a str>,
+    ) -> Result<RoleMap, OidcConfigError> {
         let mut map = Vec::new();
         for entry in entries {
             let entry = entry.trim();
@@ -287,7 +291,11 @@ mod tests {
             Some(Role::Administrator),
             "the table's order decides, not the claim's"
         );
-        assert_eq!(map.role_for(&groups(&["Workers", "finance"])), None, "exact match only");
+        assert_eq!(
+            map.role_for(&groups(&["Workers", "finance"])),
+            None,
+            "exact match only"
+        );
         assert_eq!(map.role_for(&[]), None);
     }
 
@@ -305,7 +313,10 @@ mod tests {
     fn group_claims_are_read_as_arrays_or_strings() {
         let v = serde_json::json!(["a", "b", 3, {"x": 1}]);
         assert_eq!(groups_in(Some(&v)), ["a", "b", "3"]);
-        assert_eq!(groups_in(Some(&serde_json::json!("a b,c"))), ["a", "b", "c"]);
+        assert_eq!(
+            groups_in(Some(&serde_json::json!("a b,c"))),
+            ["a", "b", "c"]
+        );
         assert!(groups_in(Some(&serde_json::json!(true))).is_empty());
         assert!(groups_in(None).is_empty());
     }
@@ -316,8 +327,16 @@ mod tests {
         let mut c = config();
         c.issuer = "http://login.example.com/tenant".into();
         let e = c.validate().unwrap_err();
-        assert!(e.to_string().starts_with("issuer \"http://login.example.com/tenant\": must use https"), "{e}");
-        for ok in ["http://127.0.0.1:4000", "http://localhost:4000/oidc", "http://[::1]:9/x"] {
+        assert!(
+            e.to_string()
+                .starts_with("issuer \"http://login.example.com/tenant\": must use https"),
+            "{e}"
+        );
+        for ok in [
+            "http://127.0.0.1:4000",
+            "http://localhost:4000/oidc",
+            "http://[::1]:9/x",
+        ] {
             c.issuer = ok.into();
             assert_eq!(c.validate(), Ok(()), "{ok}");
         }
@@ -325,19 +344,32 @@ mod tests {
         assert!(c.validate().is_err());
         let mut c = config();
         c.redirect_url = "https://hearth.council.example/callback".into();
-        assert!(c.validate().unwrap_err().to_string().contains("must end with /sign-in/sso/callback"));
+        assert!(c
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("must end with /sign-in/sso/callback"));
         let mut c = config();
         c.roles = RoleMap::default();
         assert_eq!(c.validate(), Err(OidcConfigError::Empty("the role table")));
-        assert!(!format!("{:?}", config()).contains("s3cret"), "the secret is never printed");
+        assert!(
+            !format!("{:?}", config()).contains("s3cret"),
+            "the secret is never printed"
+        );
     }
 
     #[test]
     fn account_names_come_from_the_preferred_user_name() {
-        assert_eq!(account_name(Some("Sam.Worker@council.gov.uk"), "s"), "sam.worker");
+        assert_eq!(
+            account_name(Some("Sam.Worker@council.gov.uk"), "s"),
+            "sam.worker"
+        );
         assert_eq!(account_name(Some("o'brien smith"), "s"), "o-brien-smith");
         let fallback = account_name(Some("@x"), "subject-1");
-        assert!(fallback.starts_with("sso-") && fallback.len() == 16, "{fallback}");
+        assert!(
+            fallback.starts_with("sso-") && fallback.len() == 16,
+            "{fallback}"
+        );
         assert_eq!(account_name(None, "subject-1"), fallback);
         assert_ne!(account_name(None, "subject-2"), fallback);
         assert_eq!(account_name(Some(&"a".repeat(100)), "s").len(), 64);

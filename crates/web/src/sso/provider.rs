@@ -18,9 +18,9 @@ use chrono::{DateTime, Utc};
 use http_body_util::{BodyExt, Full, Limited};
 use openidconnect::core::{
     CoreAuthDisplay, CoreAuthPrompt, CoreAuthenticationFlow, CoreErrorResponseType,
-    CoreGenderClaim, CoreJsonWebKey, CoreJweContentEncryptionAlgorithm,
-    CoreJwsSigningAlgorithm, CoreProviderMetadata, CoreRevocableToken,
-    CoreRevocationErrorResponse, CoreTokenIntrospectionResponse, CoreTokenType,
+    CoreGenderClaim, CoreJsonWebKey, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
+    CoreProviderMetadata, CoreRevocableToken, CoreRevocationErrorResponse,
+    CoreTokenIntrospectionResponse, CoreTokenType,
 };
 use openidconnect::{
     AdditionalClaims, AuthorizationCode, Client, ClientId, ClientSecret, CsrfToken,
@@ -371,10 +371,9 @@ impl HttpClient {
             builder.https_only().enable_http1().build()
         };
         HttpClient {
-            inner: hyper_util::client::legacy::Client::builder(
-                hyper_util::rt::TokioExecutor::new(),
-            )
-            .build(connector),
+            inner:
+                hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                    .build(connector),
         }
     }
 
@@ -393,7 +392,10 @@ impl HttpClient {
                 .await
                 .map_err(|e| HttpError::Body(e.to_string()))?
                 .to_bytes();
-            Ok(openidconnect::http::Response::from_parts(parts, bytes.to_vec()))
+            Ok(openidconnect::http::Response::from_parts(
+                parts,
+                bytes.to_vec(),
+            ))
         })
         .await;
         answer.unwrap_or(Err(HttpError::Timeout(TIMEOUT)))

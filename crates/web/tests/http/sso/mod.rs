@@ -67,7 +67,11 @@ async fn user_named(t: &TestApp, name: &str) -> Option<UserRecord> {
 }
 
 fn worker() -> Person {
-    Person::new("subject-1", "Sam.Staff@council.example", &["all-staff", "staff-lw"])
+    Person::new(
+        "subject-1",
+        "Sam.Staff@council.example",
+        &["all-staff", "staff-lw"],
+    )
 }
 
 fn refused(r: &Resp, status: StatusCode, title: &str) {
@@ -84,7 +88,11 @@ async fn single_sign_on_signs_in_with_the_groups_role_creating_the_account_once(
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.location(), Some("/caseload"));
     let token = set_cookie(&r, "hearth_session").expect("a session");
-    assert_eq!(set_cookie(&r, "hearth_sso").as_deref(), Some(""), "the key is cleared");
+    assert_eq!(
+        set_cookie(&r, "hearth_sso").as_deref(),
+        Some(""),
+        "the key is cleared"
+    );
     let session = Session {
         token,
         csrf: String::new(),
@@ -93,7 +101,10 @@ async fn single_sign_on_signs_in_with_the_groups_role_creating_the_account_once(
     let me: serde_json::Value =
         serde_json::from_str(&t.get("/api/session", Some(&session)).await.body).unwrap();
     assert_eq!(me["role"], "lead_worker", "{me}");
-    assert_eq!(t.get("/caseload", Some(&session)).await.status, StatusCode::OK);
+    assert_eq!(
+        t.get("/caseload", Some(&session)).await.status,
+        StatusCode::OK
+    );
     let user = user_named(&t, "sam.staff").await.expect("the account");
     assert_eq!(user.display_name, "Sam Staff");
     assert_eq!(user.password_hash, hearth_store::NO_PASSWORD);
@@ -104,7 +115,10 @@ async fn single_sign_on_signs_in_with_the_groups_role_creating_the_account_once(
     let (r, _, _) = sign_in_as(&t, &p, again).await;
     assert_eq!(r.location(), Some("/families"));
     let after = user_named(&t, "sam.staff").await.unwrap();
-    assert_eq!((after.id, after.role.key()), (user.id, "performance_officer"));
+    assert_eq!(
+        (after.id, after.role.key()),
+        (user.id, "performance_officer")
+    );
     let actions: Vec<String> = t
         .audit()
         .await
@@ -132,17 +146,33 @@ async fn a_callback_with_the_wrong_state_is_refused_and_cannot_be_retried() {
     let query = p.log_in(&url, worker());
     let code = query.split('&').next().unwrap();
     let wrong = callback(&t, &format!("{code}&state=not-the-state"), Some(&key)).await;
-    refused(&wrong, StatusCode::BAD_REQUEST, "Sign-in could not be finished");
+    refused(
+        &wrong,
+        StatusCode::BAD_REQUEST,
+        "Sign-in could not be finished",
+    );
     // The right state after a wrong one: the sign-in is over.
     let right = callback(&t, &query, Some(&key)).await;
-    refused(&right, StatusCode::BAD_REQUEST, "Sign-in could not be finished");
+    refused(
+        &right,
+        StatusCode::BAD_REQUEST,
+        "Sign-in could not be finished",
+    );
     // From a browser that did not start it (no key): refused too.
     let (url, _) = start(&t).await;
     let other = callback(&t, &p.log_in(&url, worker()), None).await;
-    refused(&other, StatusCode::BAD_REQUEST, "Sign-in could not be finished");
+    refused(
+        &other,
+        StatusCode::BAD_REQUEST,
+        "Sign-in could not be finished",
+    );
     assert_eq!(p.token_requests(), 0, "no code was sent to the provider");
     assert!(user_named(&t, "sam.staff").await.is_none());
-    assert!(t.audit().await.iter().any(|e| e.action == "single sign-on failed"));
+    assert!(t
+        .audit()
+        .await
+        .iter()
+        .any(|e| e.action == "single sign-on failed"));
 }
 
 #[tokio::test]
@@ -154,7 +184,11 @@ async fn a_replayed_callback_is_refused_without_reaching_the_provider() {
     // The same code and state, with the same key (this test provider would take the code
     // again; a real one must not).
     let replay = callback(&t, &query, Some(&key)).await;
-    refused(&replay, StatusCode::BAD_REQUEST, "Sign-in could not be finished");
+    refused(
+        &replay,
+        StatusCode::BAD_REQUEST,
+        "Sign-in could not be finished",
+    );
     assert_eq!(p.token_requests(), 1);
 }
 
@@ -179,10 +213,20 @@ async fn id_tokens_signed_by_another_key_or_for_another_nonce_are_refused() {
 async fn someone_in_no_mapped_group_is_refused_with_a_plain_page() {
     let p = TestProvider::start().await;
     let t = app_with(&p).await;
-    let outsider = Person::new("subject-9", "oli@council.example", &["all-staff", "finance"]);
+    let outsider = Person::new(
+        "subject-9",
+        "oli@council.example",
+        &["all-staff", "finance"],
+    );
     let (r, _, _) = sign_in_as(&t, &p, outsider).await;
-    refused(&r, StatusCode::FORBIDDEN, "You do not have access to Hearth");
-    assert!(r.body.contains("not in any group that gives access to Hearth"));
+    refused(
+        &r,
+        StatusCode::FORBIDDEN,
+        "You do not have access to Hearth",
+    );
+    assert!(r
+        .body
+        .contains("not in any group that gives access to Hearth"));
     assert!(user_named(&t, "oli").await.is_none(), "no account is made");
     let lines = t.audit().await;
     let line = lines
@@ -204,7 +248,11 @@ async fn switched_off_accounts_and_taken_names_are_refused() {
         .await;
     assert_eq!(off.status, StatusCode::SEE_OTHER, "{}", off.body);
     let (r, _, _) = sign_in_as(&t, &p, worker()).await;
-    refused(&r, StatusCode::FORBIDDEN, "Your Hearth account is switched off");
+    refused(
+        &r,
+        StatusCode::FORBIDDEN,
+        "Your Hearth account is switched off",
+    );
 
     // Someone whose name is the local administrator's does not get that account.
     let admin_id = t.user_id("admin").await;
@@ -218,11 +266,17 @@ async fn switched_off_accounts_and_taken_names_are_refused() {
 #[tokio::test]
 async fn with_single_sign_on_off_its_routes_are_not_found() {
     let t = TestApp::new().await;
-    assert_eq!(t.get("/sign-in/sso", None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        t.get("/sign-in/sso", None).await.status,
+        StatusCode::NOT_FOUND
+    );
     let r = t.get("/sign-in/sso/callback?code=x&state=y", None).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let page = t.get("/sign-in", None).await;
-    assert!(!page.body.contains("/sign-in/sso"), "no single sign-on button");
+    assert!(
+        !page.body.contains("/sign-in/sso"),
+        "no single sign-on button"
+    );
 }
 
 #[tokio::test]
@@ -230,8 +284,15 @@ async fn local_break_glass_accounts_still_sign_in_beside_single_sign_on() {
     let p = TestProvider::start().await;
     let t = app_with(&p).await;
     let page = t.get("/sign-in", None).await;
-    assert!(page.body.contains("Sign in with Council account"), "{}", page.body);
-    assert!(page.body.contains("id=\"user_name\""), "the local form stays");
+    assert!(
+        page.body.contains("Sign in with Council account"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("id=\"user_name\""),
+        "the local form stays"
+    );
     let s = t.sign_in("admin").await;
     assert_eq!(t.get("/admin/users", Some(&s)).await.status, StatusCode::OK);
     // An account made by single sign-on has no password to sign in with locally.

@@ -10,8 +10,8 @@ use axum::routing::{get, post};
 use axum::{Form, Json, Router};
 use hearth_web::{OidcConfig, RoleMap};
 use openidconnect::core::{
-    CoreGenderClaim, CoreJsonWebKeySet, CoreJweContentEncryptionAlgorithm,
-    CoreJwsSigningAlgorithm, CoreRsaPrivateSigningKey,
+    CoreGenderClaim, CoreJsonWebKeySet, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
+    CoreRsaPrivateSigningKey,
 };
 use openidconnect::{
     AdditionalClaims, Audience, EndUserName, EndUserUsername, IdToken, IdTokenClaims, IssuerUrl,
@@ -99,10 +99,6 @@ impl TestProvider {
         TestProvider { shared }
     }
 
-    pub fn issuer(&self) -> &str {
-        &self.shared.issuer
-    }
-
     /// Hearth's configuration for this provider: `staff-lw` → lead worker, `staff-po` →
     /// performance officer.
     pub fn config(&self) -> OidcConfig {
@@ -136,7 +132,11 @@ impl TestProvider {
         assert_eq!(q["client_id"], CLIENT_ID);
         assert_eq!(q["redirect_uri"], REDIRECT);
         assert_eq!(q["code_challenge_method"], "S256", "PKCE with S256");
-        assert!(q["scope"].split(' ').any(|s| s == "openid"), "{}", q["scope"]);
+        assert!(
+            q["scope"].split(' ').any(|s| s == "openid"),
+            "{}",
+            q["scope"]
+        );
         assert!(q["state"].len() >= 16 && q["nonce"].len() >= 16);
         let code = format!("code-{}", self.shared.grants.lock().unwrap().len() + 1);
         self.shared.grants.lock().unwrap().insert(
@@ -171,7 +171,9 @@ async fn discovery(State(s): State<Shared>) -> Json<serde_json::Value> {
 }
 
 async fn jwks() -> Json<CoreJsonWebKeySet> {
-    Json(CoreJsonWebKeySet::new(vec![signing_key(KEY).as_verification_key()]))
+    Json(CoreJsonWebKeySet::new(vec![
+        signing_key(KEY).as_verification_key()
+    ]))
 }
 
 fn refuse(error: &str) -> (StatusCode, Json<serde_json::Value>) {
@@ -251,7 +253,11 @@ fn base64_standard(bytes: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
