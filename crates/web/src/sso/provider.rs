@@ -127,11 +127,14 @@ struct Pending {
     started: DateTime<Utc>,
 }
 
+/// A client built from discovery, with when.
+type Discovered = (DateTime<Utc>, Arc<OidcClient>);
+
 /// The provider and the sign-ins under way.
 pub(crate) struct Provider {
     config: OidcConfig,
     http: HttpClient,
-    client: tokio::sync::Mutex<Option<(DateTime<Utc>, Arc<OidcClient>)>>,
+    client: tokio::sync::Mutex<Option<Discovered>>,
     pending: Mutex<HashMap<String, Pending>>,
 }
 
@@ -402,9 +405,12 @@ impl HttpClient {
     }
 }
 
+/// A request to the provider under way.
+type Answer<'c> = Pin<Box<dyn Future<Output = Result<HttpResponse, HttpError>> + Send + 'c>>;
+
 impl<'c> openidconnect::AsyncHttpClient<'c> for HttpClient {
     type Error = HttpError;
-    type Future = Pin<Box<dyn Future<Output = Result<HttpResponse, HttpError>> + Send + 'c>>;
+    type Future = Answer<'c>;
 
     fn call(&'c self, request: HttpRequest) -> Self::Future {
         Box::pin(self.send(request))
