@@ -10,12 +10,15 @@ both!(migrations_are_idempotent);
 
 fn migrations_are_idempotent(store: &mut Store, db: &TestDb) {
     assert_eq!(store.schema_version().unwrap(), LATEST_VERSION);
+    // One row per migration (numbers rise with gaps: they are handed out per piece of work).
+    let applied = db.count("schema_migrations");
+    assert!((1..=LATEST_VERSION).contains(&applied));
     store.migrate().unwrap();
     store.migrate().unwrap();
     drop(Store::open_with(&db.address, &db.options).unwrap());
     let mut again = db.open();
     assert_eq!(again.schema_version().unwrap(), LATEST_VERSION);
-    assert_eq!(db.count("schema_migrations"), LATEST_VERSION);
+    assert_eq!(db.count("schema_migrations"), applied);
     // Data survives reopening.
     imported(
         again
@@ -24,7 +27,7 @@ fn migrations_are_idempotent(store: &mut Store, db: &TestDb) {
     );
     let mut third = db.open();
     assert_eq!(third.batches().unwrap().len(), 1);
-    assert_eq!(db.count("schema_migrations"), LATEST_VERSION);
+    assert_eq!(db.count("schema_migrations"), applied);
 }
 
 #[test]
