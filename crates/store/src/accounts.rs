@@ -161,7 +161,7 @@ fn user(r: &[Val]) -> Result<UserRecord> {
     })
 }
 
-fn create_user(tx: &mut dyn Tx, u: &NewUser, at: DateTime<Utc>) -> Result<UserRecord> {
+pub(crate) fn create_user(tx: &mut dyn Tx, u: &NewUser, at: DateTime<Utc>) -> Result<UserRecord> {
     let rows = tx.query(
         &format!(
             "INSERT INTO web_user (user_name, display_name, role, password_hash, active, created_at) \
@@ -190,7 +190,7 @@ fn users(tx: &mut dyn Tx) -> Result<Vec<UserRecord>> {
     .collect()
 }
 
-fn user_by_name(tx: &mut dyn Tx, name: &str) -> Result<Option<UserRecord>> {
+pub(crate) fn user_by_name(tx: &mut dyn Tx, name: &str) -> Result<Option<UserRecord>> {
     tx.query(
         &format!("SELECT {USER_COLUMNS} FROM web_user WHERE user_name = $1"),
         &[name.into()],
@@ -200,7 +200,7 @@ fn user_by_name(tx: &mut dyn Tx, name: &str) -> Result<Option<UserRecord>> {
     .transpose()
 }
 
-fn user_by_id(tx: &mut dyn Tx, id: i64) -> Result<Option<UserRecord>> {
+pub(crate) fn user_by_id(tx: &mut dyn Tx, id: i64) -> Result<Option<UserRecord>> {
     tx.query(
         &format!("SELECT {USER_COLUMNS} FROM web_user WHERE id = $1"),
         &[id.into()],
@@ -250,7 +250,7 @@ fn change_password(
     Ok(Some(ended))
 }
 
-fn create_session(tx: &mut dyn Tx, s: &SessionRecord) -> Result<()> {
+pub(crate) fn create_session(tx: &mut dyn Tx, s: &SessionRecord) -> Result<()> {
     tx.exec(
         "INSERT INTO web_session (token_sha256, user_id, csrf_token, created_at, last_seen_at) \
          VALUES ($1, $2, $3, $4, $5)",

@@ -83,7 +83,7 @@
 //!   identities, families), `review` (clerical review pairs and decisions), `lookup` (identifiers by record
 //!   key for a review pair; people by name or NHS number for a search),
 //!   `identification` (runs, assessments, evidence, trails, dates), `accounts` (users,
-//!   sessions, sign-in throttling), `audit`, `casework` (cases, notes, caseload, a family's
+//!   sessions, sign-in throttling), `identities` (single sign-on identities), `audit`, `casework` (cases, notes, caseload, a family's
 //!   record for a viewer).
 //! * `sql`: the backend-neutral layer the areas write their SQL over once; `sqlite` and
 //!   `pg`: each backend's connection and transactions; `intake::sqlite` and `intake::pg`:
@@ -115,6 +115,7 @@ mod error;
 mod governance;
 mod handle;
 mod identification;
+mod identities;
 mod intake;
 mod linkage;
 mod lookup;
@@ -142,6 +143,7 @@ pub use identification::{
     EvidenceRow, FamilyAssessment, IdentificationRun, ProblemLabel, RecordDates, RecordTrail,
     RunLabels,
 };
+pub use identities::{ExternalOutcome, ExternalSignIn, NO_PASSWORD};
 #[cfg(feature = "test-hooks")]
 pub use intake::CRASH_AFTER_ROWS_ENV;
 pub use intake::{

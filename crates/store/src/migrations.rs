@@ -71,6 +71,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_casework.sql"),
         postgres: include_str!("../migrations/postgres/0009_casework.sql"),
     },
+    Migration {
+        version: 10,
+        name: "external_identities",
+        sqlite: include_str!("../migrations/sqlite/0010_external_identities.sql"),
+        postgres: include_str!("../migrations/postgres/0010_external_identities.sql"),
+    },
 ];
 
 /// How many migrations this build has (versions may skip numbers).

@@ -12,6 +12,11 @@
 //!   address (twenty), attempts being checked counted too; a CSRF token in every form,
 //!   checked on every POST. Every user can change their own password (`/account/password`),
 //!   which ends their other sessions.
+//! * **Single sign-on** ([`OidcConfig`], optional): OpenID Connect's authorisation code flow
+//!   with PKCE, `state` and `nonce`, the ID token checked against the provider's keys; the
+//!   role from the provider's group claim ([`RoleMap`]), refused without a mapped group; the
+//!   account created at the first sign-in; the same kind of session as a local sign-in.
+//!   Local accounts stay for break-glass.
 //! * **Bounded input**: sign-in fields, names, notes and web addresses have maximum lengths,
 //!   refused before anything is written; names and notes refuse control and text-direction
 //!   characters; failures by people not signed in write at most ten audit lines a minute per
@@ -58,7 +63,7 @@
 //! # What it does not do
 //!
 //! No TLS of its own (put it behind a TLS-terminating proxy and set `secure_cookies`), no
-//! referrals yet (the referrer's page says so), no single sign-on. Logs carry account names,
+//! referrals yet (the referrer's page says so). Logs carry account names,
 //! family and person keys and counts, never names, dates of birth or addresses.
 #![deny(missing_docs)]
 #![recursion_limit = "512"]
@@ -66,7 +71,8 @@
 // The modules, in layers; a module uses only modules of its own layer (without a cycle)
 // or the layers before it:
 // 1. no I/O, no state: error, labels, access, domain, actor, run, facts, templates;
-// 2. state: the store handle, the caches, the audit writer;
+// 2. state: the store handle, the caches, the audit writer; sso (the OpenID Connect
+//    provider, its configuration pure);
 // 3. views: what pages and the API show;
 // 4. service: the typed operations;
 // 5. the HTTP edge: auth, routing, render;
@@ -86,6 +92,7 @@ mod render;
 mod routing;
 mod run;
 mod service;
+mod sso;
 mod state;
 mod templates;
 mod views;
@@ -96,6 +103,7 @@ pub use error::WebError;
 pub use hearth_model::Role;
 pub use service::accounts::{create_account, random_password};
 pub use service::session::{hash_password, verify_password};
+pub use sso::{OidcConfig, OidcConfigError, RoleMap};
 pub use state::{AppState, Clock, Config};
 
 use axum::http::Method;

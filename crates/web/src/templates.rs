@@ -11,6 +11,10 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("macros.html", include_str!("../templates/macros.html")),
     ("error.html", include_str!("../templates/error.html")),
     ("sign_in.html", include_str!("../templates/sign_in.html")),
+    (
+        "sso_refused.html",
+        include_str!("../templates/sso_refused.html"),
+    ),
     ("families.html", include_str!("../templates/families.html")),
     ("family.html", include_str!("../templates/family.html")),
     (

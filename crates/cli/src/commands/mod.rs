@@ -13,6 +13,7 @@ pub mod init;
 pub mod link;
 pub mod objections;
 pub mod quarantine;
+pub mod oidc;
 pub mod review;
 pub mod serve;
 pub mod synth;

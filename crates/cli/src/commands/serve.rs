@@ -73,6 +73,8 @@ pub struct Args {
     /// rules/progress-measures.toml in the configuration folder].
     #[arg(long, env = "HEARTH_PROGRESS_MEASURES")]
     progress_measures: Option<PathBuf>,
+    #[command(flatten)]
+    oidc: super::oidc::OidcArgs,
 }
 
 /// Runs `hearth serve`.
@@ -119,6 +121,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         ),
         &found.path(args.progress_measures.as_deref(), "rules/progress-measures.toml"),
     )?;
+    config.oidc = args
+        .oidc
+        .config(std::env::var(super::oidc::CLIENT_SECRET_ENV).ok())?;
     let addr = args
         .addr
         .or(file.addr)

@@ -10,6 +10,7 @@ both!(migrations_are_idempotent);
 
 fn migrations_are_idempotent(store: &mut Store, db: &TestDb) {
     assert_eq!(store.schema_version().unwrap(), LATEST_VERSION);
+    assert_eq!(db.count("schema_migrations"), MIGRATION_COUNT);
     store.migrate().unwrap();
     store.migrate().unwrap();
     drop(Store::open_with(&db.address, &db.options).unwrap());

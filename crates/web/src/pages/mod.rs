@@ -1,4 +1,5 @@
-//! The HTML pages, one module per area: signing in and out ([`session`]), the families list
+//! The HTML pages, one module per area: signing in and out ([`session`]) and through single
+//! sign-on ([`sso`]), the families list
 //! ([`families`]), a family's pages and their forms ([`family`], the work's posts and the
 //! cohort's progress in [`family_work`]), the caseload and the
 //! referrals placeholder ([`caseload`]), the audit log ([`audit`]), accounts ([`admin`]) and
@@ -20,6 +21,7 @@ mod info;
 mod review;
 mod session;
 mod workload;
+mod sso;
 
 use crate::access::Permission as P;
 use crate::routing::{route, Route};
@@ -39,6 +41,13 @@ pub(crate) fn routes() -> Vec<Route> {
             get(session::sign_in_page),
         ),
         route(Method::POST, "/sign-in", P::Public, post(session::sign_in)),
+        route(Method::GET, "/sign-in/sso", P::Public, get(sso::start)),
+        route(
+            Method::GET,
+            "/sign-in/sso/callback",
+            P::Public,
+            get(sso::callback),
+        ),
         route(
             Method::GET,
             "/accessibility",

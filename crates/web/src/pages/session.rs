@@ -44,6 +44,8 @@ struct SignInPage<'a> {
     csrf_token: &'a str,
     user_name: &'a str,
     notice: Option<&'a str>,
+    /// The single sign-on provider's name, when it is configured.
+    sso: Option<&'a str>,
     errors: Vec<FieldError>,
     error: SignInErrors,
 }
@@ -61,6 +63,7 @@ fn sign_in_form(
         csrf_token: token,
         user_name,
         notice,
+        sso: state.sso().map(|p| p.config().provider_name.as_str()),
         errors: render::field_errors(errors),
         error: SignInErrors::from_pairs(errors),
     };

@@ -136,6 +136,27 @@ pub(crate) async fn record_anonymous(
     .await
 }
 
+/// Appends a line for something done by an account that is signing in (so not yet a
+/// [`CurrentUser`]): single sign-on's account creation and role changes.
+pub(crate) async fn record_for_account(
+    state: &AppState,
+    user: &hearth_store::UserRecord,
+    client_ip: &str,
+    action: &str,
+    detail: String,
+) -> Result<(), WebError> {
+    append(
+        state,
+        Some(user.id),
+        &user.user_name,
+        client_ip,
+        action,
+        ("user", user.id.to_string()),
+        detail,
+    )
+    .await
+}
+
 async fn append(
     state: &AppState,
     user_id: Option<i64>,

@@ -52,6 +52,9 @@ pub struct Config {
     pub outcome_measures: Arc<hearth_casework::OutcomeMeasures>,
     /// The progress measures families' positions are recorded on.
     pub progress_measures: Arc<hearth_casework::ProgressMeasures>,
+    /// Single sign-on through an OpenID Connect provider, besides local accounts (off when
+    /// `None`: its routes answer 404).
+    pub oidc: Option<crate::sso::OidcConfig>,
 }
 
 impl Config {
@@ -72,6 +75,7 @@ impl Config {
             metrics_from: Vec::new(),
             outcome_measures: Arc::new(hearth_casework::OutcomeMeasures::shipped()),
             progress_measures: Arc::new(hearth_casework::ProgressMeasures::shipped()),
+            oidc: None,
         }
     }
 }
@@ -107,6 +111,7 @@ struct Inner {
     sign_in_attempts: throttle::Attempts,
     anonymous_lines: throttle::AnonymousLines,
     metrics: metrics::Metrics,
+    sso: Option<crate::sso::provider::Provider>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -126,6 +131,10 @@ impl AppState {
         let options = OpenOptions {
             pg_schema: config.pg_schema.clone(),
         };
+        if let Some(oidc) = &config.oidc {
+            oidc.validate()
+                .map_err(|e| WebError::Internal(format!("single sign-on: {e}")))?;
+        }
         let store = store::StoreHandle::open(&config.store, &options, config.connections)?;
         Ok(AppState {
             inner: Arc::new(Inner {
@@ -149,6 +158,7 @@ impl AppState {
                 sign_in_attempts: throttle::Attempts::default(),
                 anonymous_lines: throttle::AnonymousLines::default(),
                 metrics: metrics::Metrics::default(),
+                sso: config.oidc.clone().map(crate::sso::provider::Provider::new),
             }),
         })
     }
@@ -181,6 +191,11 @@ impl AppState {
     /// The request and sign-in counters (`/metrics`).
     pub(crate) fn metrics(&self) -> &metrics::Metrics {
         &self.inner.metrics
+    }
+
+    /// The single sign-on provider, when configured.
+    pub(crate) fn sso(&self) -> Option<&crate::sso::provider::Provider> {
+        self.inner.sso.as_ref()
     }
 
     pub(crate) fn settings(&self) -> &Settings {

@@ -18,4 +18,5 @@ mod layout;
 mod listing;
 mod review;
 mod session;
+mod sso;
 mod templates;
