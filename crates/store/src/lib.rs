@@ -83,7 +83,8 @@
 //!   identities, families), `review` (clerical review pairs and decisions),
 //!   `identification` (runs, assessments, evidence, trails, dates), `accounts` (users,
 //!   sessions, sign-in throttling), `audit`, `casework` (cases, notes, caseload, a family's
-//!   record for a viewer).
+//!   record for a viewer), `referrals` (referrals, their members and matched people, the
+//!   double check's conditional decision).
 //! * `sql`: the backend-neutral layer the areas write their SQL over once; `sqlite` and
 //!   `pg`: each backend's connection and transactions; `intake::sqlite` and `intake::pg`:
 //!   each backend's tuned import path.
@@ -114,6 +115,7 @@ mod intake;
 mod linkage;
 mod migrations;
 mod pg;
+mod referrals;
 mod review;
 mod sql;
 mod sqlite;
@@ -135,5 +137,8 @@ pub use linkage::{
     FamilyMember, FamilyRelationship, LinkRunSummary, LinkageResults, PersonChange, PersonIdentity,
     StoredFamily,
 };
-pub use migrations::LATEST_VERSION;
+pub use migrations::{LATEST_VERSION, MIGRATION_COUNT};
+pub use referrals::{
+    DecisionOutcome, EarlierReferral, ReferralDecision, ReferralMember, StoredReferral,
+};
 pub use review::{ReviewDecision, ReviewPair};

@@ -17,4 +17,5 @@ mod crash;
 mod identification;
 mod intake;
 mod linkage;
+mod referrals;
 mod schema;
