@@ -82,6 +82,14 @@ impl Interner {
     pub(crate) fn len(&self) -> usize {
         self.strings.len()
     }
+    /// Forgets the strings interned after the first `len` (a lookup's own names).
+    pub(crate) fn truncate(&mut self, len: usize) {
+        while self.strings.len() > len.max(1) {
+            if let Some(s) = self.strings.pop() {
+                self.ids.remove(&s);
+            }
+        }
+    }
 }
 
 /// Facts about one distinct name, computed once.
@@ -135,7 +143,7 @@ pub(crate) struct Prepared {
     pub family_total: u32,
 }
 
-struct StdRecord {
+pub(crate) struct StdRecord {
     source: u16,
     sex: u8,
     given: String,
@@ -151,7 +159,7 @@ struct StdRecord {
     extra: Vec<(String, String)>,
 }
 
-fn standardise_one(r: &LinkRecord) -> StdRecord {
+pub(crate) fn standardise_one(r: &LinkRecord) -> StdRecord {
     let n = names::names(
         r.given_name.as_deref(),
         r.middle_name.as_deref(),
@@ -218,7 +226,7 @@ fn standardise_one(r: &LinkRecord) -> StdRecord {
     }
 }
 
-fn intern_one(s: &StdRecord, kinds: &[String], names: &mut Interner, text: &mut Interner) -> Rec {
+pub(crate) fn intern_one(s: &StdRecord, kinds: &[String], names: &mut Interner, text: &mut Interner) -> Rec {
     let mut extra = [0u32; 3];
     for (k, v) in &s.extra {
         if let Ok(i) = kinds.binary_search(k) {

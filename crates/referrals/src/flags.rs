@@ -7,10 +7,10 @@
 //! [`match_key`](crate::form::match_key).
 
 use crate::vocabulary::ReferralStatus;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A member of the referral matched to a linked person.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MemberMatch {
     /// The member's position in the referral (from 0).
     pub member: usize,
@@ -46,7 +46,7 @@ pub struct Standing {
 }
 
 /// One thing the performance officer should know.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "flag", rename_all = "snake_case")]
 pub enum Flag {
     /// Members are people of a family the partners' data already shows.

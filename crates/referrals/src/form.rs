@@ -12,7 +12,7 @@ use crate::criteria::{check, CriteriaCheck};
 use crate::rules::ReferralRules;
 use crate::vocabulary::{Channel, Consent, Relationship};
 use chrono::{Datelike, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The longest name, address or contact detail taken.
 pub const MAX_SHORT: usize = 200;
@@ -96,7 +96,7 @@ impl Member {
 }
 
 /// A problem the referrer sees, with their evidence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProblemSeen {
     /// The problem's key.
     pub key: String,

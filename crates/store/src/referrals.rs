@@ -161,6 +161,20 @@ impl Store {
         self.with_read(|tx| earlier_referrals(tx, person_ids, match_keys))
     }
 
+    /// The latest linkage run's key and its report (JSON, with the trained model's
+    /// parameters since referrals came: what a lookup scores with), if there is a run.
+    pub fn latest_link_report(&mut self) -> Result<Option<(i64, String)>> {
+        self.with_read(|tx| {
+            tx.query(
+                "SELECT id, report FROM link_run ORDER BY id DESC LIMIT 1",
+                &[],
+            )?
+            .first()
+            .map(|r| Ok((int(r, 0, "link_run", "id")?, r[1].text().unwrap_or_default())))
+            .transpose()
+        })
+    }
+
     /// Writes a decision if the referral is still `submitted` at `decision.version`, and
     /// opens the known family's case if it has none, in one transaction.
     pub fn decide_referral(&mut self, decision: &ReferralDecision) -> Result<DecisionOutcome> {

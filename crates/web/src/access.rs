@@ -25,8 +25,11 @@ pub enum Permission {
     Casework,
     /// Have a caseload.
     Caseload,
-    /// Have the referrals page.
+    /// Make referrals and see one's own (a partner referrer), or enter them on a
+    /// referrer's behalf and see them all (the performance officer).
     Refer,
+    /// Double-check referrals: accept or return them.
+    DecideReferral,
     /// Read the audit log.
     ReadAudit,
     /// Manage accounts and roles.
@@ -35,7 +38,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 10] = [
+    pub const ALL: [Permission; 11] = [
         Permission::Public,
         Permission::SignedIn,
         Permission::ListFamilies,
@@ -44,6 +47,7 @@ impl Permission {
         Permission::Casework,
         Permission::Caseload,
         Permission::Refer,
+        Permission::DecideReferral,
         Permission::ReadAudit,
         Permission::ManageAccounts,
     ];
@@ -67,7 +71,8 @@ pub fn permits(role: Role, permission: Permission) -> bool {
         P::AssignLeadWorker => role == R::PerformanceOfficer,
         P::Casework => matches!(role, R::PerformanceOfficer | R::LeadWorker),
         P::Caseload => role == R::LeadWorker,
-        P::Refer => role == R::Referrer,
+        P::Refer => matches!(role, R::Referrer | R::PerformanceOfficer),
+        P::DecideReferral => role == R::PerformanceOfficer,
         P::ReadAudit => role == R::IgOfficer,
         P::ManageAccounts => role == R::Administrator,
     }
@@ -96,7 +101,8 @@ impl RoleHome for Role {
         match self {
             Role::Referrer => &[("/referrals", "Referrals")],
             Role::LeadWorker => &[("/caseload", "Caseload")],
-            Role::PerformanceOfficer | Role::DataAnalyst => &[("/families", "Families")],
+            Role::PerformanceOfficer => &[("/families", "Families"), ("/referrals", "Referrals")],
+            Role::DataAnalyst => &[("/families", "Families")],
             Role::IgOfficer => &[("/audit", "Audit log")],
             Role::Administrator => &[("/admin/users", "Accounts")],
         }

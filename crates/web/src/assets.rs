@@ -32,6 +32,7 @@ const ASSETS: &[(&str, &[u8])] = &[
     govuk!("assets/images/govuk-icon-180.png"),
     govuk!("assets/manifest.json"),
     ("hearth.js", include_bytes!("../assets/hearth.js")),
+    ("referrals.js", include_bytes!("../assets/referrals.js")),
     (
         "hearth-init.mjs",
         include_bytes!("../assets/hearth-init.mjs"),

@@ -22,6 +22,11 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         "referrals.html",
         include_str!("../templates/referrals.html"),
     ),
+    (
+        "referral_form.html",
+        include_str!("../templates/referral_form.html"),
+    ),
+    ("referral.html", include_str!("../templates/referral.html")),
     ("audit.html", include_str!("../templates/audit.html")),
     ("users.html", include_str!("../templates/users.html")),
     (

@@ -1,6 +1,6 @@
 //! The HTML pages, one module per area: signing in and out ([`session`]), the families list
-//! ([`families`]), a family's record and its forms ([`family`]), the caseload and the
-//! referrals placeholder ([`caseload`]), the audit log ([`audit`]), accounts ([`admin`]) and
+//! ([`families`]), a family's record and its forms ([`family`]), the caseload ([`caseload`]),
+//! referrals and their double check ([`referrals`]), the audit log ([`audit`]), accounts ([`admin`]) and
 //! one's own password ([`account`]).
 //!
 //! Pages are thin: they read forms and queries into typed inputs, call the service layer,
@@ -13,6 +13,7 @@ mod audit;
 mod caseload;
 mod families;
 mod family;
+mod referrals;
 mod session;
 
 use crate::access::Permission as P;
@@ -75,11 +76,15 @@ pub(crate) fn routes() -> Vec<Route> {
             P::Caseload,
             get(caseload::caseload),
         ),
+        route(Method::GET, "/referrals", P::Refer, get(referrals::list)),
+        route(Method::GET, "/referrals/new", P::Refer, get(referrals::new_form)),
+        route(Method::POST, "/referrals/new", P::Refer, post(referrals::submit)),
+        route(Method::GET, "/referrals/{id}", P::Refer, get(referrals::detail)),
         route(
-            Method::GET,
-            "/referrals",
-            P::Refer,
-            get(caseload::referrals),
+            Method::POST,
+            "/referrals/{id}/decision",
+            P::DecideReferral,
+            post(referrals::decide),
         ),
         route(Method::GET, "/audit", P::ReadAudit, get(audit::audit)),
         route(

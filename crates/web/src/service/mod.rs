@@ -17,6 +17,7 @@ pub(crate) mod audit;
 pub(crate) mod casework;
 pub(crate) mod families;
 pub(crate) mod family;
+pub(crate) mod referrals;
 pub(crate) mod session;
 
 use crate::error::WebError;

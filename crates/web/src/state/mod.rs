@@ -42,6 +42,8 @@ pub struct Config {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// How long each step of the work with a family may take (the caseload's due dates).
     pub due: hearth_casework::DueRules,
+    /// The referral form's criteria and the reasons for returning a referral.
+    pub referral_rules: hearth_referrals::ReferralRules,
 }
 
 impl Config {
@@ -58,6 +60,7 @@ impl Config {
             body_limit: 64 * 1024,
             trusted_proxies: Vec::new(),
             due: hearth_casework::DueRules::default(),
+            referral_rules: hearth_referrals::ReferralRules::shipped(),
         }
     }
 }
@@ -71,6 +74,7 @@ pub(crate) struct Settings {
     pub body_limit: usize,
     pub trusted_proxies: Vec<std::net::IpAddr>,
     pub due: hearth_casework::DueRules,
+    pub referral_rules: hearth_referrals::ReferralRules,
 }
 
 /// Shared by every request; cheap to clone.
@@ -88,6 +92,7 @@ struct Inner {
     clock: Clock,
     sign_in_attempts: throttle::Attempts,
     anonymous_lines: throttle::AnonymousLines,
+    referral_lookup: Arc<crate::service::referrals::lookup::LookupCache>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -121,10 +126,12 @@ impl AppState {
                     body_limit: config.body_limit,
                     trusted_proxies: config.trusted_proxies.clone(),
                     due: config.due,
+                    referral_rules: config.referral_rules.clone(),
                 },
                 clock,
                 sign_in_attempts: throttle::Attempts::default(),
                 anonymous_lines: throttle::AnonymousLines::default(),
+                referral_lookup: Arc::default(),
             }),
         })
     }
@@ -171,6 +178,11 @@ impl AppState {
     /// Every case and account (cached for a second: see [`cache::Caches::cases`]).
     pub(crate) async fn cases(&self) -> Result<Arc<crate::run::Cases>, WebError> {
         self.inner.caches.cases(&self.inner.store).await
+    }
+
+    /// The referral lookup's index (loaded on first use; used on store threads only).
+    pub(crate) fn referral_lookup(&self) -> Arc<crate::service::referrals::lookup::LookupCache> {
+        self.inner.referral_lookup.clone()
     }
 
     /// The current time.
