@@ -316,7 +316,9 @@ mod tests {
     }
 
     fn borough() -> Vec<LinkRecord> {
-        let given = ["Alice", "Bob", "Carol", "Dan", "Eve", "Frank", "Grace", "Harry"];
+        let given = [
+            "Alice", "Bob", "Carol", "Dan", "Eve", "Frank", "Grace", "Harry",
+        ];
         let family = ["Smith", "Jones", "Taylor", "Brown", "Wilson"];
         let mut out = Vec::new();
         for (g, gn) in given.iter().enumerate() {
@@ -347,7 +349,11 @@ mod tests {
         let mut q = rec(0, "ALICE", "smith", "1960-01-10", "M10 0AB");
         q.source = 9;
         let found = index.lookup(&q, 0.5);
-        assert_eq!(found.first().map(|m| m.person_id), Some(people[0]), "{found:?}");
+        assert_eq!(
+            found.first().map(|m| m.person_id),
+            Some(people[0]),
+            "{found:?}"
+        );
         assert!(found[0].match_probability > 0.9);
         // Someone no one knows, with names the index has never seen: nothing, and twice the
         // same answer (the query's names are forgotten each time).
@@ -368,7 +374,10 @@ mod tests {
             levels: vec![],
         };
         assert!(p.to_model().is_none());
-        p.levels = COMPARISONS.iter().map(|c| vec![(0.5, 0.5, 0.0); c.levels.len()]).collect();
+        p.levels = COMPARISONS
+            .iter()
+            .map(|c| vec![(0.5, 0.5, 0.0); c.levels.len()])
+            .collect();
         assert!(p.to_model().is_some());
     }
 }

@@ -226,7 +226,12 @@ pub(crate) fn standardise_one(r: &LinkRecord) -> StdRecord {
     }
 }
 
-pub(crate) fn intern_one(s: &StdRecord, kinds: &[String], names: &mut Interner, text: &mut Interner) -> Rec {
+pub(crate) fn intern_one(
+    s: &StdRecord,
+    kinds: &[String],
+    names: &mut Interner,
+    text: &mut Interner,
+) -> Rec {
     let mut extra = [0u32; 3];
     for (k, v) in &s.extra {
         if let Ok(i) = kinds.binary_search(k) {

@@ -170,7 +170,12 @@ impl Store {
                 &[],
             )?
             .first()
-            .map(|r| Ok((int(r, 0, "link_run", "id")?, r[1].text().unwrap_or_default())))
+            .map(|r| {
+                Ok((
+                    int(r, 0, "link_run", "id")?,
+                    r[1].text().unwrap_or_default(),
+                ))
+            })
             .transpose()
         })
     }

@@ -5,6 +5,7 @@
 //! `/api/openapi.json` ([`openapi`]).
 
 pub(crate) mod openapi;
+mod referrals;
 
 use crate::access::Permission as P;
 use crate::actor::CurrentUser;
@@ -47,6 +48,25 @@ pub(crate) fn routes() -> Vec<Route> {
             post(assign),
         ),
         route(Method::GET, "/caseload", P::Caseload, get(caseload)),
+        route(Method::GET, "/referrals", P::Refer, get(referrals::list)),
+        route(
+            Method::POST,
+            "/referrals",
+            P::Refer,
+            post(referrals::submit),
+        ),
+        route(
+            Method::GET,
+            "/referrals/{id}",
+            P::Refer,
+            get(referrals::get),
+        ),
+        route(
+            Method::POST,
+            "/referrals/{id}/decision",
+            P::DecideReferral,
+            post(referrals::decide),
+        ),
     ]
 }
 

@@ -127,5 +127,6 @@ pub fn openapi_document() -> Value {
     });
     let detail = &mut doc["components"]["schemas"]["FamilyDetail"]["properties"];
     *detail = with_due(detail.take());
+    crate::api::referrals::document(&mut doc);
     doc
 }

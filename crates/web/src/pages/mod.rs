@@ -77,9 +77,24 @@ pub(crate) fn routes() -> Vec<Route> {
             get(caseload::caseload),
         ),
         route(Method::GET, "/referrals", P::Refer, get(referrals::list)),
-        route(Method::GET, "/referrals/new", P::Refer, get(referrals::new_form)),
-        route(Method::POST, "/referrals/new", P::Refer, post(referrals::submit)),
-        route(Method::GET, "/referrals/{id}", P::Refer, get(referrals::detail)),
+        route(
+            Method::GET,
+            "/referrals/new",
+            P::Refer,
+            get(referrals::new_form),
+        ),
+        route(
+            Method::POST,
+            "/referrals/new",
+            P::Refer,
+            post(referrals::submit),
+        ),
+        route(
+            Method::GET,
+            "/referrals/{id}",
+            P::Refer,
+            get(referrals::detail),
+        ),
         route(
             Method::POST,
             "/referrals/{id}/decision",

@@ -43,7 +43,11 @@ pub(super) async fn list(
     let officer = user.role == Role::PerformanceOfficer;
     let rows = referrals::list(&state, &user).await?;
     let ctx = ListPage {
-        title: if officer { "Referrals" } else { "Your referrals" },
+        title: if officer {
+            "Referrals"
+        } else {
+            "Your referrals"
+        },
         errors: Vec::new(),
         officer,
         rows,
@@ -98,7 +102,11 @@ struct FormPage {
     can_add: bool,
 }
 
-fn choices<T: Copy>(all: &[T], key: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Vec<Choice> {
+fn choices<T: Copy>(
+    all: &[T],
+    key: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<Choice> {
     all.iter()
         .map(|&v| Choice {
             key: key(v),
@@ -178,7 +186,10 @@ fn form_page(
         consents: choices(Consent::ALL, Consent::key, Consent::label),
         input,
     };
-    Ok(render::page(state, "referral_form.html", Some(user), "/referrals", &ctx)?.with_status(status))
+    Ok(
+        render::page(state, "referral_form.html", Some(user), "/referrals", &ctx)?
+            .with_status(status),
+    )
 }
 
 /// `GET /referrals/new`: an empty form with one member.
@@ -265,7 +276,10 @@ pub(super) async fn submit(
     match referrals::submit(&state, &f.user, input.clone()).await {
         Ok((id, _)) => Ok(see_other(&format!("/referrals/{id}"))),
         Err(WebError::Invalid(errors)) => {
-            Ok(form_page(&state, &f.user, input, &errors, StatusCode::BAD_REQUEST)?.into_response())
+            Ok(
+                form_page(&state, &f.user, input, &errors, StatusCode::BAD_REQUEST)?
+                    .into_response(),
+            )
         }
         Err(e) => Err(e),
     }
@@ -320,7 +334,15 @@ pub(super) async fn detail(
     Path(id): Path<String>,
 ) -> Result<Page, WebError> {
     let id = referral_id(&id)?;
-    detail_page(&state, &user, id, DecisionInput::default(), &[], StatusCode::OK).await
+    detail_page(
+        &state,
+        &user,
+        id,
+        DecisionInput::default(),
+        &[],
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[derive(serde::Deserialize)]
@@ -350,16 +372,13 @@ pub(super) async fn decide(
     };
     match referrals::decide(&state, &f.user, id, typed.clone()).await {
         Ok(_) => Ok(see_other(&format!("/referrals/{id}"))),
-        Err(WebError::Invalid(errors)) => Ok(detail_page(
-            &state,
-            &f.user,
-            id,
-            typed,
-            &errors,
-            StatusCode::BAD_REQUEST,
-        )
-        .await?
-        .into_response()),
+        Err(WebError::Invalid(errors)) => {
+            Ok(
+                detail_page(&state, &f.user, id, typed, &errors, StatusCode::BAD_REQUEST)
+                    .await?
+                    .into_response(),
+            )
+        }
         Err(e) => Err(e),
     }
 }

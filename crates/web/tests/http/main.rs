@@ -11,5 +11,6 @@ mod admin;
 mod api;
 mod audit;
 mod families;
+mod referrals;
 mod session;
 mod templates;

@@ -74,7 +74,13 @@ pub(crate) fn record(
             match_keys: e.match_keys,
         })
         .collect();
-    let flags = flag(&matches, &standings, &previous, &keys, referral.criteria.met);
+    let flags = flag(
+        &matches,
+        &standings,
+        &previous,
+        &keys,
+        referral.criteria.met,
+    );
     let stored = StoredReferral {
         id: 0,
         referrer_user_id: author.referrer_user_id,
@@ -286,7 +292,11 @@ async fn add_partners_data(
         }
     }
     for (family_id, case) in cases {
-        if detail.known_families.iter().any(|k| k.family_id == *family_id) {
+        if detail
+            .known_families
+            .iter()
+            .any(|k| k.family_id == *family_id)
+        {
             continue;
         }
         let assessment = run.as_deref().and_then(|run| {
@@ -349,7 +359,10 @@ pub(crate) async fn decide(
         "accept" => Some(ReferralStatus::Accepted),
         "return" => Some(ReferralStatus::Returned),
         _ => {
-            errors.push(("decision".to_string(), "Select accept or return".to_string()));
+            errors.push((
+                "decision".to_string(),
+                "Select accept or return".to_string(),
+            ));
             None
         }
     };
@@ -357,7 +370,10 @@ pub(crate) async fn decide(
         match rules.return_reason(input.reason.trim()) {
             Some(r) => Some(r.key.clone()),
             None => {
-                errors.push(("reason".into(), "Select why the referral is returned".into()));
+                errors.push((
+                    "reason".into(),
+                    "Select why the referral is returned".into(),
+                ));
                 None
             }
         }

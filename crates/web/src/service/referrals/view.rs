@@ -4,8 +4,8 @@
 //! data already shows (matched people, their family, its problems, its case, earlier
 //! referrals) with the flags.
 
-use hearth_referrals::{CriteriaCheck, Flag, MemberMatch, ProblemSeen, ReferralRules};
 use hearth_referrals::{Channel, Consent, ReferralStatus, Relationship};
+use hearth_referrals::{CriteriaCheck, Flag, MemberMatch, ProblemSeen, ReferralRules};
 use hearth_store::{ReferralMember, StoredReferral};
 use serde::Serialize;
 
@@ -111,7 +111,11 @@ pub(crate) fn date(t: chrono::DateTime<chrono::Utc>) -> String {
     t.format("%-d %B %Y").to_string()
 }
 
-fn label_of<T: Copy>(parse: fn(&str) -> Option<T>, label: fn(T) -> &'static str, key: &str) -> String {
+fn label_of<T: Copy>(
+    parse: fn(&str) -> Option<T>,
+    label: fn(T) -> &'static str,
+    key: &str,
+) -> String {
     parse(key).map_or_else(|| key.to_string(), |v| label(v).to_string())
 }
 
@@ -153,9 +157,10 @@ pub(crate) fn flag_view(flag: Flag) -> FlagView {
 }
 
 fn family_name(members: &[ReferralMember]) -> String {
-    members
-        .first()
-        .map_or_else(|| "Unnamed family".into(), |m| format!("{} family", m.family_name))
+    members.first().map_or_else(
+        || "Unnamed family".into(),
+        |m| format!("{} family", m.family_name),
+    )
 }
 
 /// The list's line; `officer`: with the flags.
@@ -172,10 +177,11 @@ pub(crate) fn row(
         agency: r.agency.clone(),
         status: r.status.clone(),
         status_label: status_label(&r.status),
-        reason: r
-            .return_reason
-            .as_deref()
-            .map(|k| rules.return_reason(k).map_or(k.to_string(), |x| x.label.clone())),
+        reason: r.return_reason.as_deref().map(|k| {
+            rules
+                .return_reason(k)
+                .map_or(k.to_string(), |x| x.label.clone())
+        }),
         flags: if officer {
             flags_of(r).into_iter().map(|f| flag_view(f).text).collect()
         } else {
@@ -210,7 +216,9 @@ pub(crate) fn detail(
         problems: problems
             .into_iter()
             .map(|p| ProblemView {
-                label: rules.problem(&p.key).map_or(p.key.clone(), |x| x.label.clone()),
+                label: rules
+                    .problem(&p.key)
+                    .map_or(p.key.clone(), |x| x.label.clone()),
                 key: p.key,
                 evidence: p.evidence,
             })
@@ -227,7 +235,10 @@ pub(crate) fn detail(
             })
             .collect(),
         decision: r.decided_at.map(|at| {
-            let reason = r.return_reason.as_deref().and_then(|k| rules.return_reason(k));
+            let reason = r
+                .return_reason
+                .as_deref()
+                .and_then(|k| rules.return_reason(k));
             DecisionView {
                 status: r.status.clone(),
                 by: None,
