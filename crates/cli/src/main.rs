@@ -39,6 +39,8 @@ enum Command {
     Serve(commands::serve::Args),
     /// Manage web accounts (e.g. the first administrator).
     Users(commands::users::Args),
+    /// Referrals: `hearth referrals import FILE` records a batch for the double check.
+    Referrals(commands::referrals::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -55,6 +57,7 @@ fn main() -> std::process::ExitCode {
         Command::Demo(a) => commands::demo::run(a),
         Command::Serve(a) => commands::serve::run(a),
         Command::Users(a) => commands::users::run(a),
+        Command::Referrals(a) => commands::referrals::run(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

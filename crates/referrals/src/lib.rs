@@ -8,6 +8,7 @@
 //!   required").
 //! * [`form`]: a referral as typed (members, problems with evidence, consent, the referrer's
 //!   contact, the channel it came by) checked field by field into a [`Referral`].
+//! * [`rows`]: referrals from a file's rows as intake reads them with a referral mapping.
 //! * [`flags`]: what the partners' data already says of the referred people: a known family,
 //!   an open case, an earlier referral of the same people (a duplicate is flagged, never
 //!   silently stored twice).
@@ -21,6 +22,7 @@ pub mod criteria;
 pub mod flags;
 pub mod form;
 pub mod rules;
+pub mod rows;
 mod vocabulary;
 
 pub use criteria::{check, CriteriaCheck};
@@ -29,5 +31,6 @@ pub use form::{
     match_key, parse_date, Member, MemberInput, ProblemSeen, Referral, ReferralInput,
     ReferrerContact,
 };
+pub use rows::{referrals_from_rows, RowsReferral};
 pub use rules::{Problem, ReferralRules, ReturnReason, RulesError};
 pub use vocabulary::{Channel, Consent, ReferralStatus, Relationship};

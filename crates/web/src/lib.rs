@@ -90,6 +90,7 @@ pub use api::openapi::openapi_document;
 pub use error::WebError;
 pub use hearth_model::Role;
 pub use service::accounts::{create_account, random_password};
+pub use service::referrals::import_referrals;
 pub use service::session::{hash_password, verify_password};
 pub use state::{AppState, Clock, Config};
 

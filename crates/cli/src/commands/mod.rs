@@ -5,6 +5,7 @@ pub mod family;
 pub mod identify;
 pub mod import;
 pub mod link;
+pub mod referrals;
 pub mod review;
 pub mod serve;
 pub mod synth;

@@ -34,6 +34,12 @@ fn alice(problems: &[&'static str]) -> Vec<(&'static str, &'static str)> {
     f
 }
 
+/// Referral 1: Alice Example's, sent by the referrer (for tests of other areas).
+pub async fn a_referral(t: &TestApp) -> i64 {
+    let referrer = t.sign_in("referrer").await;
+    send(t, &referrer, &alice(&["crime_asb", "school_attendance"])).await
+}
+
 /// Sends a referral; its key.
 async fn send(t: &TestApp, s: &Session, fields: &[(&str, &str)]) -> i64 {
     let r = t.submit("/referrals/new", s, fields).await;

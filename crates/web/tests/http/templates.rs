@@ -9,7 +9,8 @@ async fn every_template_is_rendered_by_a_page() {
     let t = TestApp::new().await;
     t.assign_directly(1, "lw1").await;
     // (template, who, path, expected status, something only that template writes)
-    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 12] = [
+    crate::referrals::a_referral(&t).await;
+    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 14] = [
         (
             "layout.html",
             Some("po"),
@@ -71,7 +72,21 @@ async fn every_template_is_rendered_by_a_page() {
             Some("referrer"),
             "/referrals",
             StatusCode::OK,
-            "Making referrals online is not available yet",
+            "Make a referral",
+        ),
+        (
+            "referral_form.html",
+            Some("referrer"),
+            "/referrals/new",
+            StatusCode::OK,
+            "Add another member",
+        ),
+        (
+            "referral.html",
+            Some("po"),
+            "/referrals/1",
+            StatusCode::OK,
+            "Double check",
         ),
         (
             "audit.html",

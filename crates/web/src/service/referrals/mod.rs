@@ -121,6 +121,27 @@ pub(crate) fn record(
     Ok((id, flags))
 }
 
+/// Records checked referrals from a file (`hearth referrals import`), entered by `entered_by`
+/// for referrers without an account, each looked up and flagged like one typed in (one
+/// lookup index for the whole batch): each one's key and flags, in order.
+pub fn import_referrals(
+    store: &mut Store,
+    batch: &[Referral],
+    entered_by: &str,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<(i64, Vec<Flag>)>, StoreError> {
+    let cache = LookupCache::default();
+    let author = Author {
+        referrer_user_id: None,
+        entered_by,
+        at,
+    };
+    batch
+        .iter()
+        .map(|r| record(store, &cache, r, &author))
+        .collect()
+}
+
 /// JSON text of a referral's stored part.
 fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
