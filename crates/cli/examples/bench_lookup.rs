@@ -12,7 +12,10 @@ use std::time::Instant;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
-    let store = args.get(1).map(String::as_str).unwrap_or("data/hearth.sqlite");
+    let store = args
+        .get(1)
+        .map(String::as_str)
+        .unwrap_or("data/hearth.sqlite");
     let lookups: usize = args.get(2).map_or(Ok(1000), |n| n.parse())?;
     let mut s = hearth_store::Store::open(store)?;
     let t0 = Instant::now();

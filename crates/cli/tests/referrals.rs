@@ -40,12 +40,28 @@ fn a_batch_of_referrals_is_checked_row_by_row_and_the_good_ones_recorded() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("referrals-june.csv: row 4: date_of_birth"), "{stdout}");
-    assert!(stdout.contains("referrals-june.csv: row 5: consent"), "{stdout}");
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("referrals-june.csv: row 4: date_of_birth"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("referrals-june.csv: row 5: consent"),
+        "{stdout}"
+    );
     assert!(stdout.contains("row 5: referrer_name"), "{stdout}");
-    assert!(stdout.contains("2 referrals recorded (1 flagged"), "{stdout}");
-    assert!(!stdout.contains("Quill") && !stdout.contains("Roe"), "no cell values");
+    assert!(
+        stdout.contains("2 referrals recorded (1 flagged"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("Quill") && !stdout.contains("Roe"),
+        "no cell values"
+    );
     let mut s = hearth_store::Store::open(store.to_str().unwrap()).unwrap();
     let all = s.referrals(None).unwrap();
     assert_eq!(all.len(), 2);

@@ -21,8 +21,8 @@
 pub mod criteria;
 pub mod flags;
 pub mod form;
-pub mod rules;
 pub mod rows;
+pub mod rules;
 mod vocabulary;
 
 pub use criteria::{check, CriteriaCheck};

@@ -52,7 +52,10 @@ pub fn referrals_from_rows(rows: &[ImportedRow]) -> Vec<RowsReferral> {
                     source_rows: Vec::new(),
                     input: ReferralInput {
                         members: Vec::new(),
-                        evidence: problems.iter().map(|p| (p.clone(), evidence.clone())).collect(),
+                        evidence: problems
+                            .iter()
+                            .map(|p| (p.clone(), evidence.clone()))
+                            .collect(),
                         problems,
                         consent: text(row, "consent"),
                         referrer_name: text(row, "referrer_name"),
@@ -73,7 +76,11 @@ pub fn referrals_from_rows(rows: &[ImportedRow]) -> Vec<RowsReferral> {
             family_name: id.family_name.clone().unwrap_or_default(),
             date_of_birth: id.date_of_birth.map(|d| d.to_string()).unwrap_or_default(),
             address: id.address.clone().unwrap_or_default(),
-            postcode: id.postcode.as_ref().map(|p| p.to_string()).unwrap_or_default(),
+            postcode: id
+                .postcode
+                .as_ref()
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
             relationship: text(row, "relationship"),
         });
     }

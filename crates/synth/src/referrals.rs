@@ -70,7 +70,16 @@ impl SynthReferral {
     }
 }
 
-const UNKNOWN_GIVEN: [&str; 8] = ["Zephyrine", "Quillon", "Ysolde", "Thaddeus", "Oriel", "Xanthe", "Barnaby", "Ottoline"];
+const UNKNOWN_GIVEN: [&str; 8] = [
+    "Zephyrine",
+    "Quillon",
+    "Ysolde",
+    "Thaddeus",
+    "Oriel",
+    "Xanthe",
+    "Barnaby",
+    "Ottoline",
+];
 
 /// The referrals for a borough: one per 20 families (10 to 2,000).
 pub fn referrals(b: &Borough, families: &[FamilyTruth]) -> Vec<SynthReferral> {
@@ -140,7 +149,11 @@ pub fn referrals(b: &Borough, families: &[FamilyTruth]) -> Vec<SynthReferral> {
             let surname: String = (0..7)
                 .map(|k| {
                     let c = (b'a' + rng.random_range(0..26u8)) as char;
-                    if k == 0 { c.to_ascii_uppercase() } else { c }
+                    if k == 0 {
+                        c.to_ascii_uppercase()
+                    } else {
+                        c
+                    }
                 })
                 .collect();
             let family_name = format!("Qz{}", surname.to_lowercase());
@@ -233,10 +246,54 @@ pub(crate) fn truth_csv(rs: &[SynthReferral]) -> String {
             "{},{},{},{},{}\r\n",
             r.reference,
             r.kind.key(),
-            r.household.map(crate::model::household_id).unwrap_or_default(),
+            r.household
+                .map(crate::model::household_id)
+                .unwrap_or_default(),
             r.duplicate_of.as_deref().unwrap_or(""),
             r.expect_flag()
         ));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{generate, Config};
+
+    #[test]
+    fn referrals_of_every_kind_and_known_ones_name_the_familys_people() {
+        let b = generate(&Config {
+            people: 3_000,
+            seed: 3,
+            ..Default::default()
+        })
+        .unwrap();
+        let families = crate::truth::families(&b);
+        let rs = referrals(&b, &families);
+        assert!(rs.len() >= 10);
+        for kind in [
+            ReferralKind::Known,
+            ReferralKind::Duplicate,
+            ReferralKind::Unknown,
+        ] {
+            assert!(rs.iter().any(|r| r.kind == kind), "{kind:?}");
+        }
+        for r in rs.iter().filter(|r| r.kind == ReferralKind::Known) {
+            let h = r.household.unwrap();
+            let names: Vec<&str> = b.households()[h]
+                .members
+                .iter()
+                .map(|&p| b.people()[p].given_name.as_str())
+                .collect();
+            assert!(r
+                .members
+                .iter()
+                .all(|m| names.contains(&m.given_name.as_str())));
+            assert!(r.problems.len() >= 2 && r.expect_flag());
+        }
+        let truth = truth_csv(&rs);
+        assert_eq!(truth.lines().count(), rs.len() + 1);
+        assert_eq!(referrals(&b, &families), rs, "deterministic");
+    }
 }

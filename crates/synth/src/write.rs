@@ -222,6 +222,7 @@ pub(crate) fn write(b: &Borough, out: &Path) -> Result<Summary, SynthError> {
         fs::create_dir_all(d).map_err(io_err(d))?;
     }
     let families = crate::truth::families(b);
+    let referrals = crate::referrals::referrals(b, &families);
     enum Job<'a> {
         Source(&'a SourceTable),
         Truth(&'static str, Box<dyn Fn() -> String + Send + Sync + 'a>),
@@ -233,7 +234,6 @@ pub(crate) fn write(b: &Borough, out: &Path) -> Result<Summary, SynthError> {
         "families.csv",
         Box::new(|| families_csv(&families)),
     ));
-    let referrals = crate::referrals::referrals(b, &families);
     jobs.push(Job::Truth(
         "referrals.csv",
         Box::new(|| crate::referrals::truth_csv(&referrals)),
