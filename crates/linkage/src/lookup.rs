@@ -19,7 +19,7 @@ use crate::record::LinkRecord;
 use crate::score::{score_pair, TermFrequencies};
 use crate::settings::Settings;
 use crate::standardise::Nicknames;
-use crate::BlockingRule;
+use crate::blocking::BlockingRule;
 use serde::{Deserialize, Serialize};
 
 /// What a lookup needs of a trained model, as the linkage run keeps it (JSON in its
