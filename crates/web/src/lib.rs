@@ -54,7 +54,7 @@
 //! # What it does not do
 //!
 //! No TLS of its own (put it behind a TLS-terminating proxy and set `secure_cookies`), no
-//! referrals yet (the referrer's page says so), no single sign-on. Logs carry account names,
+//! single sign-on. Logs carry account names,
 //! family and person keys and counts, never names, dates of birth or addresses.
 #![deny(missing_docs)]
 #![recursion_limit = "512"]
