@@ -2,10 +2,10 @@
 # One referral lookup against a linked store (target: under 50 ms at 1,000,000 records):
 # synth → import → link at PEOPLE people, then `bench_lookup` (crates/cli/examples) builds the
 # lookup index as the web server does (once) and times 1,000 lookups.
-#   bench/referral_lookup.sh [PEOPLE] [LOOKUPS]
+#   bench/referral_lookup.sh [PEOPLE] [LOOKUPS]   (the default 330,000 people give ~1.02 M records)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-people="${1:-1000000}"
+people="${1:-330000}"   # 330,000 people: about 1.02 million records
 lookups="${2:-1000}"
 out="bench/out/lookup-$people"
 store="$out/hearth.sqlite"
