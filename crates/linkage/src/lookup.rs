@@ -11,6 +11,7 @@
 //! web server builds it on first use and keeps it until the next linkage run) and answers a
 //! lookup in well under a millisecond at a million records. It does no I/O.
 
+use crate::blocking::BlockingRule;
 use crate::blocking::{key, secondary};
 use crate::compare::{compare, COMPARISONS};
 use crate::model::{ComparisonParams, LevelParams, TrainedModel};
@@ -19,7 +20,6 @@ use crate::record::LinkRecord;
 use crate::score::{score_pair, TermFrequencies};
 use crate::settings::Settings;
 use crate::standardise::Nicknames;
-use crate::blocking::BlockingRule;
 use serde::{Deserialize, Serialize};
 
 /// What a lookup needs of a trained model, as the linkage run keeps it (JSON in its

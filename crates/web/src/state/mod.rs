@@ -7,6 +7,7 @@
 
 pub(crate) mod audit;
 pub(crate) mod cache;
+pub(crate) mod lookup;
 pub(crate) mod store;
 pub(crate) mod throttle;
 
@@ -92,7 +93,7 @@ struct Inner {
     clock: Clock,
     sign_in_attempts: throttle::Attempts,
     anonymous_lines: throttle::AnonymousLines,
-    referral_lookup: Arc<crate::service::referrals::lookup::LookupCache>,
+    referral_lookup: Arc<lookup::LookupCache>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -181,7 +182,7 @@ impl AppState {
     }
 
     /// The referral lookup's index (loaded on first use; used on store threads only).
-    pub(crate) fn referral_lookup(&self) -> Arc<crate::service::referrals::lookup::LookupCache> {
+    pub(crate) fn referral_lookup(&self) -> Arc<lookup::LookupCache> {
         self.inner.referral_lookup.clone()
     }
 

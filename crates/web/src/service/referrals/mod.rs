@@ -1,6 +1,6 @@
 //! Referrals (Trafford's process): a partner referrer sends a referral (or a performance
 //! officer enters one that came by secure email, post or phone); each member is looked up
-//! against the linked people ([`lookup`]) and the referral stored with its flags; the
+//! against the linked people (`state::lookup`) and the referral stored with its flags; the
 //! performance officer double-checks it beside what the partners' data already shows and
 //! accepts or returns it, once ([`decide`]).
 //!
@@ -13,12 +13,12 @@
 //! found, and the refusal audited) and never what the partners' data shows; the performance
 //! officer reads all. Every read and every decision is audited (targets are keys).
 
-pub(crate) mod lookup;
 pub(crate) mod view;
 
 use crate::actor::CurrentUser;
 use crate::error::WebError;
 use crate::service::audit;
+use crate::state::lookup::LookupCache;
 use crate::state::AppState;
 use hearth_model::{CaseStatus, Role};
 use hearth_referrals::{
@@ -28,7 +28,6 @@ use hearth_store::{
     DecisionOutcome, FamilyCase, ReferralDecision, ReferralMember, Store, StoreError,
     StoredReferral,
 };
-use lookup::LookupCache;
 use view::{KnownFamily, MatchView, ReferralDetail, ReferralRow};
 
 /// Who recorded a referral, and for whom.
