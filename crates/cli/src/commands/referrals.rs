@@ -62,11 +62,11 @@ fn import(
     let read = hearth_intake::read_bytes(file, &bytes, &mapping, &Default::default())?;
     let name = read.file_name.clone();
     for q in &read.quarantined {
+        // The field only: intake's reasons may quote the cell.
         println!(
-            "{name}: row {}: {}: {}",
+            "{name}: row {}: {}: not valid (row left out)",
             q.source_row,
             q.field.as_deref().unwrap_or("row"),
-            q.reason
         );
     }
     let rules = ReferralRules::shipped();
