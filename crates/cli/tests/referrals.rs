@@ -46,7 +46,7 @@ fn a_batch_of_referrals_is_checked_row_by_row_and_the_good_ones_recorded() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        stdout.contains("referrals-june.csv: row 4: date_of_birth"),
+        stdout.contains("referrals-june.csv: row 4: Date of Birth"),
         "{stdout}"
     );
     assert!(
