@@ -63,6 +63,14 @@ pub const SHIPPED: &[(&str, &str)] = &[
         include_str!("../../../rules/progress-measures.toml"),
     ),
     (
+        "mappings/referrals/referrals.toml",
+        include_str!("../../../mappings/referrals/referrals.toml"),
+    ),
+    (
+        "rules/referrals.toml",
+        include_str!("../../../rules/referrals.toml"),
+    ),
+    (
         "rules/supporting-families-2022.toml",
         include_str!("../../../rules/supporting-families-2022.toml"),
     ),
@@ -175,7 +183,7 @@ mod tests {
     fn every_shipped_file_is_built_in() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let mut on_disk = Vec::new();
-        for folder in ["mappings", "rules"] {
+        for folder in ["mappings", "mappings/referrals", "rules"] {
             for e in std::fs::read_dir(root.join(folder)).unwrap() {
                 let name = e.unwrap().file_name().to_string_lossy().into_owned();
                 if name.ends_with(".toml") {

@@ -56,6 +56,8 @@ enum Command {
     Objections(commands::objections::Args),
     /// Extracts that leave the council (the national evaluation), encrypted for the recipient.
     Extract(commands::extract::Args),
+    /// Referrals: `hearth referrals import FILE` records a batch for the double check.
+    Referrals(commands::referrals::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -80,6 +82,7 @@ fn main() -> std::process::ExitCode {
         Command::Audit(a) => commands::audit::run(a),
         Command::Objections(a) => commands::objections::run(a),
         Command::Extract(a) => commands::extract::run(a),
+        Command::Referrals(a) => commands::referrals::run(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -100,7 +100,7 @@ impl BlockingRule {
     }
 }
 
-fn key(p: &Prepared, r: &Rec, rule: BlockingRule, salt: u64) -> u64 {
+pub(crate) fn key(p: &Prepared, r: &Rec, rule: BlockingRule, salt: u64) -> u64 {
     let k3 = |a: u64, b: u64| mix(mix(salt, a), b);
     use BlockingRule::*;
     let dob_u = || crate::standardise::Dob(r.dob).unordered() as u64;
@@ -184,7 +184,7 @@ fn local_area(r: &Rec) -> u32 {
     }
 }
 
-fn secondary(p: &Prepared, r: &Rec) -> u64 {
+pub(crate) fn secondary(p: &Prepared, r: &Rec) -> u64 {
     let initial = if r.given != 0 {
         p.name(r.given)[0] as u64
     } else {

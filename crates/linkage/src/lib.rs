@@ -70,6 +70,7 @@ mod dedup;
 mod em;
 mod hash;
 mod link;
+mod lookup;
 pub mod metrics;
 mod model;
 mod people;
@@ -88,6 +89,7 @@ mod train;
 pub use blocking::{BlockingReport, BlockingRule, RuleReport};
 pub use compare::{dob_level, level, parse_level, Comparison, COMPARISONS};
 pub use link::{link, Linkage};
+pub use lookup::{LookupIndex, LookupMatch, ModelParameters};
 pub use model::{
     explain, probability, ComparisonParams, Contribution, EmSession, LevelParams, ScoredPair,
     TrainedModel,

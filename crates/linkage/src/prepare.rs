@@ -84,6 +84,14 @@ impl Interner {
     pub(crate) fn len(&self) -> usize {
         self.strings.len()
     }
+    /// Forgets the strings interned after the first `len` (a lookup's own names).
+    pub(crate) fn truncate(&mut self, len: usize) {
+        while self.strings.len() > len.max(1) {
+            if let Some(s) = self.strings.pop() {
+                self.ids.remove(&s);
+            }
+        }
+    }
 }
 
 /// Facts about one distinct name, computed once.
@@ -137,7 +145,7 @@ pub(crate) struct Prepared {
     pub family_total: u32,
 }
 
-struct StdRecord {
+pub(crate) struct StdRecord {
     source: u16,
     sex: u8,
     given: String,
@@ -153,7 +161,7 @@ struct StdRecord {
     extra: Vec<(String, String)>,
 }
 
-fn standardise_one(r: &LinkRecord, placeholders: &Placeholders) -> StdRecord {
+pub(crate) fn standardise_one(r: &LinkRecord, placeholders: &Placeholders) -> StdRecord {
     // Placeholder values ("NOT KNOWN", 01/01/1900) are missing values.
     fn known<'a>(v: &'a Option<String>, p: &Placeholders) -> Option<&'a str> {
         v.as_deref().filter(|v| !p.is_name(v))
@@ -228,7 +236,12 @@ fn standardise_one(r: &LinkRecord, placeholders: &Placeholders) -> StdRecord {
     }
 }
 
-fn intern_one(s: &StdRecord, kinds: &[String], names: &mut Interner, text: &mut Interner) -> Rec {
+pub(crate) fn intern_one(
+    s: &StdRecord,
+    kinds: &[String],
+    names: &mut Interner,
+    text: &mut Interner,
+) -> Rec {
     let mut extra = [0u32; 3];
     for (k, v) in &s.extra {
         if let Ok(i) = kinds.binary_search(k) {

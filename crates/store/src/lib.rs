@@ -84,7 +84,8 @@
 //!   key for a review pair; people by name or NHS number for a search),
 //!   `identification` (runs, assessments, evidence, trails, dates), `accounts` (users,
 //!   sessions, sign-in throttling), `identities` (single sign-on identities), `audit`, `casework` (cases, notes, caseload, a family's
-//!   record for a viewer).
+//!   record for a viewer), `referrals` (referrals, their members and matched people, the
+//!   double check's conditional decision).
 //! * `sql`: the backend-neutral layer the areas write their SQL over once; `sqlite` and
 //!   `pg`: each backend's connection and transactions; `intake::sqlite` and `intake::pg`:
 //!   each backend's tuned import path.
@@ -121,6 +122,7 @@ mod linkage;
 mod lookup;
 mod migrations;
 mod pg;
+mod referrals;
 mod review;
 mod sql;
 mod sqlite;
@@ -156,4 +158,7 @@ pub use linkage::{
 };
 pub use lookup::{PeopleQuery, RecordIdentity};
 pub use migrations::{LATEST_VERSION, MIGRATION_COUNT};
+pub use referrals::{
+    DecisionOutcome, EarlierReferral, ReferralDecision, ReferralMember, StoredReferral,
+};
 pub use review::{ReviewDecision, ReviewPair};

@@ -77,6 +77,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_external_identities.sql"),
         postgres: include_str!("../migrations/postgres/0010_external_identities.sql"),
     },
+    Migration {
+        version: 11,
+        name: "referrals",
+        sqlite: include_str!("../migrations/sqlite/0011_referrals.sql"),
+        postgres: include_str!("../migrations/postgres/0011_referrals.sql"),
+    },
 ];
 
 /// How many migrations this build has (versions may skip numbers).

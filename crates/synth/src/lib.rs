@@ -33,6 +33,7 @@ mod geo;
 mod model;
 mod names;
 mod population;
+pub mod referrals;
 mod rows;
 mod sources;
 pub mod truth;

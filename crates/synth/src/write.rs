@@ -216,10 +216,13 @@ fn families_csv(families: &[FamilyTruth]) -> String {
 pub(crate) fn write(b: &Borough, out: &Path) -> Result<Summary, SynthError> {
     let sources_dir = out.join("sources");
     let truth_dir = out.join("truth");
-    for d in [&sources_dir, &truth_dir] {
+    // Not partner files: `hearth referrals import` reads these, `hearth import` does not.
+    let referrals_dir = out.join("referrals");
+    for d in [&sources_dir, &truth_dir, &referrals_dir] {
         fs::create_dir_all(d).map_err(io_err(d))?;
     }
     let families = crate::truth::families(b);
+    let referrals = crate::referrals::referrals(b, &families);
     enum Job<'a> {
         Source(&'a SourceTable),
         Truth(&'static str, Box<dyn Fn() -> String + Send + Sync + 'a>),
@@ -231,6 +234,13 @@ pub(crate) fn write(b: &Borough, out: &Path) -> Result<Summary, SynthError> {
         "families.csv",
         Box::new(|| families_csv(&families)),
     ));
+    jobs.push(Job::Truth(
+        "referrals.csv",
+        Box::new(|| crate::referrals::truth_csv(&referrals)),
+    ));
+    let referrals_file = referrals_dir.join("referrals.csv");
+    fs::write(&referrals_file, crate::referrals::referrals_csv(&referrals))
+        .map_err(io_err(&referrals_file))?;
     jobs.push(Job::Truth(
         "manifest.toml",
         Box::new(|| manifest(b, &families)),

@@ -25,10 +25,13 @@ pub enum Permission {
     Casework,
     /// Have a caseload.
     Caseload,
-    /// Have the referrals page.
+    /// Make referrals and see one's own (a partner referrer), or enter them on a
+    /// referrer's behalf and see them all (the performance officer).
     Refer,
     /// See the cohort's progress on the progress measures (no family named).
     ProgressCohort,
+    /// Double-check referrals: accept or return them.
+    DecideReferral,
     /// Read the audit log.
     ReadAudit,
     /// Manage accounts and roles.
@@ -43,7 +46,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 14] = [
         Permission::Public,
         Permission::SignedIn,
         Permission::ListFamilies,
@@ -53,6 +56,7 @@ impl Permission {
         Permission::Caseload,
         Permission::Refer,
         Permission::ProgressCohort,
+        Permission::DecideReferral,
         Permission::ReadAudit,
         Permission::ManageAccounts,
         Permission::ReviewQuarantine,
@@ -78,7 +82,8 @@ pub fn permits(role: Role, permission: Permission) -> bool {
         P::AssignLeadWorker => role == R::PerformanceOfficer,
         P::Casework => matches!(role, R::PerformanceOfficer | R::LeadWorker),
         P::Caseload => role == R::LeadWorker,
-        P::Refer => role == R::Referrer,
+        P::Refer => matches!(role, R::Referrer | R::PerformanceOfficer),
+        P::DecideReferral => role == R::PerformanceOfficer,
         P::ProgressCohort => matches!(role, R::PerformanceOfficer | R::DataAnalyst),
         P::ReadAudit => role == R::IgOfficer,
         P::ManageAccounts => role == R::Administrator,
@@ -112,6 +117,7 @@ impl RoleHome for Role {
             Role::LeadWorker => &[("/caseload", "Caseload")],
             Role::PerformanceOfficer => &[
                 ("/families", "Families"),
+                ("/referrals", "Referrals"),
                 ("/progress", "Progress"),
                 ("/workload", "Workload"),
                 ("/review", "Record review"),

@@ -33,6 +33,7 @@ const ASSETS: &[(&str, &[u8])] = &[
     govuk!("assets/manifest.json"),
     ("hearth.js", include_bytes!("../assets/hearth.js")),
     ("hearth.css", include_bytes!("../assets/hearth.css")),
+    ("referrals.js", include_bytes!("../assets/referrals.js")),
     (
         "hearth-init.mjs",
         include_bytes!("../assets/hearth-init.mjs"),

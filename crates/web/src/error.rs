@@ -42,6 +42,9 @@ pub enum WebError {
     /// The route exists, the method does not.
     #[error("this method is not allowed here")]
     MethodNotAllowed,
+    /// The thing was changed by someone else first (a referral already decided).
+    #[error("{0}")]
+    Conflict(String),
     /// Too many failed sign-ins (API form of the throttle).
     #[error("too many attempts: wait 15 minutes and try again")]
     TooManyRequests,
@@ -78,6 +81,7 @@ impl WebError {
             WebError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             WebError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             WebError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::Store(_) | WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -98,6 +102,7 @@ impl WebError {
             }
             WebError::MethodNotAllowed => "This page cannot do that",
             WebError::TooManyRequests => "Too many attempts",
+            WebError::Conflict(_) => "Someone else got there first",
             WebError::Store(_) | WebError::Internal(_) => {
                 "Sorry, there is a problem with the service"
             }

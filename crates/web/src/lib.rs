@@ -62,8 +62,8 @@
 //!
 //! # What it does not do
 //!
-//! No TLS of its own (put it behind a TLS-terminating proxy and set `secure_cookies`), no
-//! referrals yet (the referrer's page says so). Logs carry account names,
+//! No TLS of its own (put it behind a TLS-terminating proxy and set `secure_cookies`).
+//! Logs carry account names,
 //! family and person keys and counts, never names, dates of birth or addresses.
 #![deny(missing_docs)]
 #![recursion_limit = "512"]
@@ -102,6 +102,7 @@ pub use api::openapi::openapi_document;
 pub use error::WebError;
 pub use hearth_model::Role;
 pub use service::accounts::{create_account, random_password};
+pub use service::referrals::import_referrals;
 pub use service::session::{hash_password, verify_password};
 pub use sso::{OidcConfig, OidcConfigError, RoleMap};
 pub use state::{AppState, Clock, Config};

@@ -62,6 +62,11 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         "referrals.html",
         include_str!("../templates/referrals.html"),
     ),
+    (
+        "referral_form.html",
+        include_str!("../templates/referral_form.html"),
+    ),
+    ("referral.html", include_str!("../templates/referral.html")),
     ("audit.html", include_str!("../templates/audit.html")),
     (
         "quarantine.html",

@@ -14,6 +14,7 @@ pub mod link;
 pub mod objections;
 pub mod quarantine;
 pub mod oidc;
+pub mod referrals;
 pub mod review;
 pub mod serve;
 pub mod synth;

@@ -94,6 +94,8 @@ fn summary(
         "threshold": {"probability": linkage.model.threshold_probability,
                       "method": linkage.model.threshold_method},
         "em": {"iterations": linkage.model.em_iterations, "converged": linkage.model.converged},
+        // What a referral's lookup scores one record with (`hearth_linkage::LookupIndex`).
+        "model": hearth_linkage::ModelParameters::of(&linkage.model),
         "seconds": {"load": seconds[0], "link": seconds[1], "households": seconds[2]},
     });
     LinkRunSummary {

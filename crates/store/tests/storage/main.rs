@@ -19,5 +19,6 @@ mod identification;
 mod intake;
 mod linkage;
 mod lookup;
+mod referrals;
 mod schema;
 mod versions;

@@ -8,6 +8,7 @@ pub(crate) mod openapi;
 mod work;
 mod review;
 mod workload;
+mod referrals;
 
 use crate::access::Permission as P;
 use crate::actor::CurrentUser;
@@ -140,6 +141,25 @@ pub(crate) fn routes() -> Vec<Route> {
             "/review/{pair}",
             P::ReviewPairs,
             post(review::decide),
+        ),
+        route(Method::GET, "/referrals", P::Refer, get(referrals::list)),
+        route(
+            Method::POST,
+            "/referrals",
+            P::Refer,
+            post(referrals::submit),
+        ),
+        route(
+            Method::GET,
+            "/referrals/{id}",
+            P::Refer,
+            get(referrals::get),
+        ),
+        route(
+            Method::POST,
+            "/referrals/{id}/decision",
+            P::DecideReferral,
+            post(referrals::decide),
         ),
     ]
 }

@@ -1,4 +1,4 @@
-//! A lead worker's caseload (`/caseload`) and a referrer's placeholder (`/referrals`).
+//! A lead worker's caseload (`/caseload`).
 
 use crate::actor::CurrentUser;
 use crate::error::WebError;
@@ -31,23 +31,4 @@ pub(super) async fn caseload(
         due_soon_days: state.settings().due.due_soon_days,
     };
     render::page(&state, "caseload.html", Some(&user), "/caseload", &ctx)
-}
-
-/// `referrals.html`'s context.
-#[derive(Serialize)]
-struct ReferralsPage {
-    title: &'static str,
-    errors: Vec<FieldError>,
-}
-
-/// `GET /referrals`: a partner referrer's referrals (a later issue: the page says so).
-pub(super) async fn referrals(
-    State(state): State<AppState>,
-    user: CurrentUser,
-) -> Result<Page, WebError> {
-    let ctx = ReferralsPage {
-        title: "Your referrals",
-        errors: Vec::new(),
-    };
-    render::page(&state, "referrals.html", Some(&user), "/referrals", &ctx)
 }

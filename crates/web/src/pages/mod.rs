@@ -1,8 +1,8 @@
 //! The HTML pages, one module per area: signing in and out ([`session`]) and through single
 //! sign-on ([`sso`]), the families list
 //! ([`families`]), a family's pages and their forms ([`family`], the work's posts and the
-//! cohort's progress in [`family_work`]), the caseload and the
-//! referrals placeholder ([`caseload`]), the audit log ([`audit`]), accounts ([`admin`]) and
+//! cohort's progress in [`family_work`]), the caseload ([`caseload`]),
+//! referrals and their double check ([`referrals`]), the audit log ([`audit`]), accounts ([`admin`]) and
 //! one's own password ([`account`]).
 //!
 //! Pages are thin: they read forms and queries into typed inputs, call the service layer,
@@ -19,6 +19,7 @@ mod quarantine;
 mod family_work;
 mod info;
 mod review;
+mod referrals;
 mod session;
 mod workload;
 mod sso;
@@ -219,11 +220,30 @@ pub(crate) fn routes() -> Vec<Route> {
             P::Caseload,
             get(caseload::caseload),
         ),
+        route(Method::GET, "/referrals", P::Refer, get(referrals::list)),
         route(
             Method::GET,
-            "/referrals",
+            "/referrals/new",
             P::Refer,
-            get(caseload::referrals),
+            get(referrals::new_form),
+        ),
+        route(
+            Method::POST,
+            "/referrals/new",
+            P::Refer,
+            post(referrals::submit),
+        ),
+        route(
+            Method::GET,
+            "/referrals/{id}",
+            P::Refer,
+            get(referrals::detail),
+        ),
+        route(
+            Method::POST,
+            "/referrals/{id}/decision",
+            P::DecideReferral,
+            post(referrals::decide),
         ),
         route(Method::GET, "/audit", P::ReadAudit, get(audit::audit)),
         route(Method::GET, "/review", P::ReviewPairs, get(review::queue)),

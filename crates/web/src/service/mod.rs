@@ -21,6 +21,7 @@ pub(crate) mod families;
 pub(crate) mod family;
 pub(crate) mod quarantine;
 pub(crate) mod review;
+pub(crate) mod referrals;
 pub(crate) mod session;
 pub(crate) mod sso;
 pub(crate) mod work;

@@ -8,6 +8,7 @@
 pub(crate) mod audit;
 pub(crate) mod cache;
 pub(crate) mod metrics;
+pub(crate) mod lookup;
 pub(crate) mod store;
 pub(crate) mod throttle;
 
@@ -55,6 +56,8 @@ pub struct Config {
     /// Single sign-on through an OpenID Connect provider, besides local accounts (off when
     /// `None`: its routes answer 404).
     pub oidc: Option<crate::sso::OidcConfig>,
+    /// The referral form's criteria and the reasons for returning a referral.
+    pub referral_rules: hearth_referrals::ReferralRules,
 }
 
 impl Config {
@@ -76,6 +79,7 @@ impl Config {
             outcome_measures: Arc::new(hearth_casework::OutcomeMeasures::shipped()),
             progress_measures: Arc::new(hearth_casework::ProgressMeasures::shipped()),
             oidc: None,
+            referral_rules: hearth_referrals::ReferralRules::shipped(),
         }
     }
 }
@@ -93,6 +97,7 @@ pub(crate) struct Settings {
     pub metrics_from: Vec<std::net::IpAddr>,
     pub outcome_measures: Arc<hearth_casework::OutcomeMeasures>,
     pub progress_measures: Arc<hearth_casework::ProgressMeasures>,
+    pub referral_rules: hearth_referrals::ReferralRules,
 }
 
 /// Shared by every request; cheap to clone.
@@ -112,6 +117,7 @@ struct Inner {
     anonymous_lines: throttle::AnonymousLines,
     metrics: metrics::Metrics,
     sso: Option<crate::sso::provider::Provider>,
+    referral_lookup: Arc<lookup::LookupCache>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -153,12 +159,14 @@ impl AppState {
                     metrics_from: config.metrics_from.clone(),
                     outcome_measures: config.outcome_measures.clone(),
                     progress_measures: config.progress_measures.clone(),
+                    referral_rules: config.referral_rules.clone(),
                 },
                 clock,
                 sign_in_attempts: throttle::Attempts::default(),
                 anonymous_lines: throttle::AnonymousLines::default(),
                 metrics: metrics::Metrics::default(),
                 sso: config.oidc.clone().map(crate::sso::provider::Provider::new),
+                referral_lookup: Arc::default(),
             }),
         })
     }
@@ -215,6 +223,11 @@ impl AppState {
     /// Every case and account (cached for a second: see [`cache::Caches::cases`]).
     pub(crate) async fn cases(&self) -> Result<Arc<crate::run::Cases>, WebError> {
         self.inner.caches.cases(&self.inner.store).await
+    }
+
+    /// The referral lookup's index (loaded on first use; used on store threads only).
+    pub(crate) fn referral_lookup(&self) -> Arc<lookup::LookupCache> {
+        self.inner.referral_lookup.clone()
     }
 
     /// The current time.

@@ -281,11 +281,11 @@ async fn validation_errors_keep_what_was_typed_and_escape_it() {
 }
 
 #[tokio::test]
-async fn referrers_get_a_placeholder_that_says_so() {
+async fn referrers_start_at_their_referrals() {
     let t = TestApp::new().await;
     let s = t.sign_in("referrer").await;
     let r = t.get("/referrals", Some(&s)).await;
-    assert!(r.body.contains("not available yet"));
+    assert!(r.body.contains("Make a referral"));
 }
 
 /// Need to know (issue #16): the performance officer and the analyst open only families

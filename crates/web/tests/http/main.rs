@@ -17,6 +17,7 @@ mod quarantine;
 mod layout;
 mod listing;
 mod review;
+mod referrals;
 mod session;
 mod sso;
 mod templates;

@@ -9,8 +9,9 @@ async fn every_template_is_rendered_by_a_page() {
     let t = TestApp::new().await;
     t.assign_directly(1, "lw1").await;
     // (template, who, path, expected status, something only that template writes)
+    crate::referrals::a_referral(&t).await;
     let pair = format!("/review/{}", t.review_pair_key().await);
-    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 30] = [
+    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 32] = [
         (
             "layout.html",
             Some("po"),
@@ -135,7 +136,21 @@ async fn every_template_is_rendered_by_a_page() {
             Some("referrer"),
             "/referrals",
             StatusCode::OK,
-            "Making referrals online is not available yet",
+            "Make a referral",
+        ),
+        (
+            "referral_form.html",
+            Some("referrer"),
+            "/referrals/new",
+            StatusCode::OK,
+            "Add another member",
+        ),
+        (
+            "referral.html",
+            Some("po"),
+            "/referrals/1",
+            StatusCode::OK,
+            "Double check",
         ),
         (
             "audit.html",

@@ -1,0 +1,384 @@
+//! Referral pages: the list (`/referrals`: a referrer's own, or all for the performance
+//! officer), the form (`/referrals/new`: "add another member" and "check the criteria" work
+//! without JavaScript; with it, `referrals.js` counts the problems as they are ticked), a
+//! referral (`/referrals/{id}`, with the officer's double check) and the decision.
+
+use super::see_other;
+use crate::actor::CurrentUser;
+use crate::auth::CsrfForm;
+use crate::error::WebError;
+use crate::render::{self, form_errors, FieldError, Page};
+use crate::service::referrals::view::{ReferralDetail, ReferralRow};
+use crate::service::referrals::{self, referral_id, DecisionInput, OFFICER_CHANNELS};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use hearth_model::Role;
+use hearth_referrals::form::{MemberInput, MAX_MEMBERS};
+use hearth_referrals::{check, Consent, CriteriaCheck, ReferralInput, Relationship};
+use serde::Serialize;
+
+/// A choice: its key and label.
+#[derive(Serialize)]
+struct Choice {
+    key: &'static str,
+    label: &'static str,
+}
+
+/// `referrals.html`'s context.
+#[derive(Serialize)]
+struct ListPage {
+    title: &'static str,
+    errors: Vec<FieldError>,
+    officer: bool,
+    rows: Vec<ReferralRow>,
+}
+
+/// `GET /referrals`: the referrals the user may see.
+pub(super) async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Page, WebError> {
+    let officer = user.role == Role::PerformanceOfficer;
+    let rows = referrals::list(&state, &user).await?;
+    let ctx = ListPage {
+        title: if officer {
+            "Referrals"
+        } else {
+            "Your referrals"
+        },
+        errors: Vec::new(),
+        officer,
+        rows,
+    };
+    render::page(&state, "referrals.html", Some(&user), "/referrals", &ctx)
+}
+
+form_errors!(
+    /// The referral form's messages for fields other than members and problems.
+    ReferralErrors { problems, consent, referrer_name, referrer_organisation, referrer_email, referrer_phone, channel, members }
+);
+
+/// A member's row as typed, with its messages.
+#[derive(Serialize)]
+struct MemberRow {
+    index: usize,
+    number: usize,
+    values: MemberInput,
+    given_name: Option<String>,
+    family_name: Option<String>,
+    date_of_birth: Option<String>,
+    address: Option<String>,
+    postcode: Option<String>,
+    relationship: Option<String>,
+}
+
+/// A problem's checkbox and evidence, as typed.
+#[derive(Serialize)]
+struct ProblemRow {
+    key: String,
+    label: String,
+    hint: String,
+    checked: bool,
+    evidence: String,
+    error: Option<String>,
+}
+
+/// `referral_form.html`'s context.
+#[derive(Serialize)]
+struct FormPage {
+    title: &'static str,
+    errors: Vec<FieldError>,
+    officer: bool,
+    input: ReferralInput,
+    members: Vec<MemberRow>,
+    problems: Vec<ProblemRow>,
+    check: CriteriaCheck,
+    error: ReferralErrors,
+    channels: Vec<Choice>,
+    relationships: Vec<Choice>,
+    consents: Vec<Choice>,
+    can_add: bool,
+}
+
+fn choices<T: Copy>(
+    all: &[T],
+    key: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|&v| Choice {
+            key: key(v),
+            label: label(v),
+        })
+        .collect()
+}
+
+fn form_page(
+    state: &AppState,
+    user: &CurrentUser,
+    input: ReferralInput,
+    errors: &[(String, String)],
+    status: StatusCode,
+) -> Result<Page, WebError> {
+    let message = |field: String| {
+        errors
+            .iter()
+            .rev()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.clone())
+    };
+    let rules = &state.settings().referral_rules;
+    let members = input
+        .members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let e = |f: &str| message(format!("member_{i}_{f}"));
+            MemberRow {
+                index: i,
+                number: i + 1,
+                values: m.clone(),
+                given_name: e("given_name"),
+                family_name: e("family_name"),
+                date_of_birth: e("date_of_birth"),
+                address: e("address"),
+                postcode: e("postcode"),
+                relationship: e("relationship"),
+            }
+        })
+        .collect();
+    let problems = rules
+        .problems
+        .iter()
+        .map(|p| ProblemRow {
+            key: p.key.clone(),
+            label: p.label.clone(),
+            hint: p.hint.clone(),
+            checked: input.problems.contains(&p.key),
+            evidence: input.evidence_for(&p.key).to_string(),
+            error: message(format!("evidence_{}", p.key)),
+        })
+        .collect();
+    let officer = user.role == Role::PerformanceOfficer;
+    let ctx = FormPage {
+        title: if officer {
+            "Enter a referral"
+        } else {
+            "Make a referral"
+        },
+        errors: render::field_errors(errors),
+        officer,
+        check: check(rules, input.problems.iter().map(String::as_str)),
+        can_add: input.members.len() < MAX_MEMBERS,
+        members,
+        problems,
+        error: ReferralErrors::from_pairs(errors),
+        channels: OFFICER_CHANNELS
+            .iter()
+            .map(|c| Choice {
+                key: c.key(),
+                label: c.label(),
+            })
+            .collect(),
+        relationships: choices(Relationship::ALL, Relationship::key, Relationship::label),
+        consents: choices(Consent::ALL, Consent::key, Consent::label),
+        input,
+    };
+    Ok(
+        render::page(state, "referral_form.html", Some(user), "/referrals", &ctx)?
+            .with_status(status),
+    )
+}
+
+/// `GET /referrals/new`: an empty form with one member.
+pub(super) async fn new_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Page, WebError> {
+    let input = ReferralInput {
+        members: vec![MemberInput::default()],
+        ..ReferralInput::default()
+    };
+    form_page(&state, &user, input, &[], StatusCode::OK)
+}
+
+/// The form's fields as a referral typed: `member_{i}_{field}` (members up to the highest
+/// index sent), `problems` (repeated), `evidence_{key}`, the rest by name.
+pub(crate) fn parse_form(fields: &[(String, String)]) -> (ReferralInput, String) {
+    let mut input = ReferralInput::default();
+    let mut action = String::new();
+    for (name, value) in fields {
+        if let Some(rest) = name.strip_prefix("member_") {
+            let Some((i, field)) = rest.split_once('_') else {
+                continue;
+            };
+            let Ok(i) = i.parse::<usize>() else { continue };
+            if i >= MAX_MEMBERS {
+                continue;
+            }
+            if input.members.len() <= i {
+                input.members.resize(i + 1, MemberInput::default());
+            }
+            let m = &mut input.members[i];
+            let slot = match field {
+                "given_name" => &mut m.given_name,
+                "family_name" => &mut m.family_name,
+                "date_of_birth" => &mut m.date_of_birth,
+                "address" => &mut m.address,
+                "postcode" => &mut m.postcode,
+                "relationship" => &mut m.relationship,
+                _ => continue,
+            };
+            *slot = value.clone();
+        } else if let Some(key) = name.strip_prefix("evidence_") {
+            input.evidence.push((key.to_string(), value.clone()));
+        } else {
+            match name.as_str() {
+                "problems" => input.problems.push(value.clone()),
+                "consent" => input.consent = value.clone(),
+                "referrer_name" => input.referrer_name = value.clone(),
+                "referrer_organisation" => input.referrer_organisation = value.clone(),
+                "referrer_email" => input.referrer_email = value.clone(),
+                "referrer_phone" => input.referrer_phone = value.clone(),
+                "channel" => input.channel = value.clone(),
+                "action" => action = value.clone(),
+                _ => {}
+            }
+        }
+    }
+    if input.members.is_empty() {
+        input.members.push(MemberInput::default());
+    }
+    (input, action)
+}
+
+/// `POST /referrals/new`: adds a member row, checks the criteria, or sends the referral (a
+/// mistake shows the form again as typed, with its messages; nothing is stored).
+pub(super) async fn submit(
+    State(state): State<AppState>,
+    f: CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let (mut input, action) = parse_form(&f.form);
+    match action.as_str() {
+        "add_member" => {
+            if input.members.len() < MAX_MEMBERS {
+                input.members.push(MemberInput::default());
+            }
+            return Ok(form_page(&state, &f.user, input, &[], StatusCode::OK)?.into_response());
+        }
+        "check" => {
+            return Ok(form_page(&state, &f.user, input, &[], StatusCode::OK)?.into_response());
+        }
+        _ => {}
+    }
+    match referrals::submit(&state, &f.user, input.clone()).await {
+        Ok((id, _)) => Ok(see_other(&format!("/referrals/{id}"))),
+        Err(WebError::Invalid(errors)) => {
+            Ok(
+                form_page(&state, &f.user, input, &errors, StatusCode::BAD_REQUEST)?
+                    .into_response(),
+            )
+        }
+        Err(e) => Err(e),
+    }
+}
+
+form_errors!(
+    /// The decision form's messages.
+    DecisionErrors { decision, reason, note }
+);
+
+/// `referral.html`'s context.
+#[derive(Serialize)]
+struct DetailPage<'a> {
+    title: String,
+    errors: Vec<FieldError>,
+    officer: bool,
+    referral: ReferralDetail,
+    reasons: &'a [hearth_referrals::ReturnReason],
+    decision: String,
+    reason: String,
+    note: String,
+    error: DecisionErrors,
+}
+
+async fn detail_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    typed: DecisionInput,
+    errors: &[(String, String)],
+    status: StatusCode,
+) -> Result<Page, WebError> {
+    let referral = referrals::get(state, user, id).await?;
+    let ctx = DetailPage {
+        title: format!("Referral {id}: {}", referral.family),
+        errors: render::field_errors(errors),
+        officer: user.role == Role::PerformanceOfficer,
+        referral,
+        reasons: &state.settings().referral_rules.return_reasons,
+        decision: typed.decision,
+        reason: typed.reason,
+        note: typed.note,
+        error: DecisionErrors::from_pairs(errors),
+    };
+    Ok(render::page(state, "referral.html", Some(user), "/referrals", &ctx)?.with_status(status))
+}
+
+/// `GET /referrals/{id}`: a referral as the user may see it.
+pub(super) async fn detail(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Page, WebError> {
+    let id = referral_id(&id)?;
+    detail_page(
+        &state,
+        &user,
+        id,
+        DecisionInput::default(),
+        &[],
+        StatusCode::OK,
+    )
+    .await
+}
+
+#[derive(serde::Deserialize)]
+pub(super) struct DecisionForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    version: String,
+}
+
+/// `POST /referrals/{id}/decision`: accepts or returns a referral (the performance officer).
+pub(super) async fn decide(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    f: CsrfForm<DecisionForm>,
+) -> Result<Response, WebError> {
+    let id = referral_id(&id)?;
+    let typed = DecisionInput {
+        decision: f.form.decision,
+        reason: f.form.reason,
+        note: f.form.note,
+        version: f.form.version,
+    };
+    match referrals::decide(&state, &f.user, id, typed.clone()).await {
+        Ok(_) => Ok(see_other(&format!("/referrals/{id}"))),
+        Err(WebError::Invalid(errors)) => {
+            Ok(
+                detail_page(&state, &f.user, id, typed, &errors, StatusCode::BAD_REQUEST)
+                    .await?
+                    .into_response(),
+            )
+        }
+        Err(e) => Err(e),
+    }
+}
