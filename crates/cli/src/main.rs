@@ -41,7 +41,7 @@ enum Command {
     /// Generate a synthetic borough and run the whole job on it.
     Demo(commands::demo::Args),
     /// Serve the web application.
-    Serve(commands::serve::Args),
+    Serve(Box<commands::serve::Args>),
     /// Manage web accounts (e.g. the first administrator).
     Users(commands::users::Args),
     /// Back up a SQLite store while it is in use (PostgreSQL: says how with pg_dump).
@@ -74,7 +74,7 @@ fn main() -> std::process::ExitCode {
         Command::Identify(a) => commands::identify::run(a),
         Command::Family(a) => commands::family::run(a),
         Command::Demo(a) => commands::demo::run(a),
-        Command::Serve(a) => commands::serve::run(a),
+        Command::Serve(a) => commands::serve::run(*a),
         Command::Users(a) => commands::users::run(a),
         Command::Backup(a) => commands::backup::run(a),
         Command::Restore(a) => commands::backup::restore(a),

@@ -119,7 +119,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             args.outcome_measures.as_deref(),
             "rules/outcome-measures-cheshire-east-2015.toml",
         ),
-        &found.path(args.progress_measures.as_deref(), "rules/progress-measures.toml"),
+        &found.path(
+            args.progress_measures.as_deref(),
+            "rules/progress-measures.toml",
+        ),
     )?;
     config.oidc = args
         .oidc

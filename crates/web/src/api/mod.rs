@@ -5,10 +5,10 @@
 //! `/api/openapi.json` ([`openapi`]).
 
 pub(crate) mod openapi;
-mod work;
-mod review;
-mod workload;
 mod referrals;
+mod review;
+mod work;
+mod workload;
 
 use crate::access::Permission as P;
 use crate::actor::CurrentUser;

@@ -15,14 +15,14 @@ mod audit;
 mod caseload;
 mod families;
 mod family;
-mod quarantine;
 mod family_work;
 mod info;
-mod review;
+mod quarantine;
 mod referrals;
+mod review;
 mod session;
-mod workload;
 mod sso;
+mod workload;
 
 use crate::access::Permission as P;
 use crate::routing::{route, Route};

@@ -7,8 +7,8 @@
 
 pub(crate) mod audit;
 pub(crate) mod cache;
-pub(crate) mod metrics;
 pub(crate) mod lookup;
+pub(crate) mod metrics;
 pub(crate) mod store;
 pub(crate) mod throttle;
 

@@ -5,8 +5,8 @@
 
 pub(crate) mod list;
 pub(crate) mod record;
-pub(crate) mod work;
 pub(crate) mod review;
+pub(crate) mod work;
 
 pub(crate) use list::*;
 pub(crate) use record::*;

@@ -49,31 +49,52 @@ async fn role_by_route_access_matrix() {
     let matrix: [(&str, [S; 28]); 7] = [
         (
             "referrer",
-            [NO, NO, NO, NO, OK, NO, NO, NO, NO, NO, NO, OK, OK, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, OK, NF, OK, NF],
+            [
+                NO, NO, NO, NO, OK, NO, NO, NO, NO, NO, NO, OK, OK, NO, NO, NO, NO, NO, NO, NO, NO,
+                NO, NO, NO, OK, NF, OK, NF,
+            ],
         ),
         (
             "lw1",
-            [NO, OK, NO, OK, NO, NO, NO, NO, OK, NO, OK, OK, OK, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO],
+            [
+                NO, OK, NO, OK, NO, NO, NO, NO, OK, NO, OK, OK, OK, NO, NO, NO, NO, NO, NO, NO, NO,
+                NO, NO, NO, NO, NO, NO, NO,
+            ],
         ),
         (
             "lw2",
-            [NO, NO, NO, OK, NO, NO, NO, NO, NO, NO, OK, OK, OK, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO],
+            [
+                NO, NO, NO, OK, NO, NO, NO, NO, NO, NO, OK, OK, OK, NO, NO, NO, NO, NO, NO, NO, NO,
+                NO, NO, NO, NO, NO, NO, NO,
+            ],
         ),
         (
             "po",
-            [OK, OK, OK, NO, OK, NO, NO, OK, OK, OK, NO, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, NF, OK, NF],
+            [
+                OK, OK, OK, NO, OK, NO, NO, OK, OK, OK, NO, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK,
+                OK, OK, OK, OK, NF, OK, NF,
+            ],
         ),
         (
             "analyst",
-            [OK, OK, OK, NO, NO, NO, NO, OK, OK, OK, NO, OK, OK, NO, NO, OK, OK, OK, OK, OK, NO, NO, OK, NO, NO, NO, NO, NO],
+            [
+                OK, OK, OK, NO, NO, NO, NO, OK, OK, OK, NO, OK, OK, NO, NO, OK, OK, OK, OK, OK, NO,
+                NO, OK, NO, NO, NO, NO, NO,
+            ],
         ),
         (
             "igo",
-            [NO, NO, NO, NO, NO, OK, NO, NO, NO, NO, NO, OK, OK, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO],
+            [
+                NO, NO, NO, NO, NO, OK, NO, NO, NO, NO, NO, OK, OK, NO, NO, NO, NO, NO, NO, NO, NO,
+                NO, NO, NO, NO, NO, NO, NO,
+            ],
         ),
         (
             "admin",
-            [NO, NO, NO, NO, NO, NO, OK, NO, NO, NO, NO, OK, OK, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO, NO],
+            [
+                NO, NO, NO, NO, NO, NO, OK, NO, NO, NO, NO, OK, OK, NO, NO, NO, NO, NO, NO, NO, NO,
+                NO, NO, NO, NO, NO, NO, NO,
+            ],
         ),
     ];
     // The routes above are every declared GET route that needs a session (a route cannot
@@ -331,7 +352,11 @@ async fn every_declared_route_answers_each_role_as_declared() {
             }
             let api = r.path.starts_with("/api");
             for family in ["1", "2"] {
-                let path = r.path.replace("{id}", family).replace("{action}", "1").replace("{pair}", &pair);
+                let path = r
+                    .path
+                    .replace("{id}", family)
+                    .replace("{action}", "1")
+                    .replace("{pair}", &pair);
                 let allowed = permits(role, r.permission);
                 if r.method == Method::GET {
                     let got = t.get(&path, Some(&s)).await;

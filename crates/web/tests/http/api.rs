@@ -110,7 +110,12 @@ async fn every_documented_operation_answers() {
     let pair = t.review_pair_key().await;
     for (path, ops) in doc["paths"].as_object().unwrap() {
         for method in ops.as_object().unwrap().keys() {
-            let url = format!("/api{}", path.replace("{id}", "1").replace("{action}", "1").replace("{pair}", &pair));
+            let url = format!(
+                "/api{}",
+                path.replace("{id}", "1")
+                    .replace("{action}", "1")
+                    .replace("{pair}", &pair)
+            );
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
             let body = (m == Method::POST).then(|| {
                 (
