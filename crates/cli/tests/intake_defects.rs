@@ -384,3 +384,95 @@ fn missing_columns_and_missing_files_are_reported_once() {
         "{stdout}"
     );
 }
+
+/// Makes `path` read-only by its permissions (which `hearth` checks from the file's mode, so
+/// this holds even for a test run as root, who could write it anyway).
+fn make_read_only(path: &Path) {
+    let mut perms = std::fs::metadata(path).unwrap().permissions();
+    perms.set_readonly(true);
+    std::fs::set_permissions(path, perms).unwrap();
+}
+
+#[test]
+fn a_read_only_store_can_be_viewed_and_is_never_changed() {
+    let (tmp, mappings) = setup();
+    let dir = tmp.path();
+    let first = dir.join("cases.csv");
+    std::fs::write(
+        &first,
+        "Person ID,Surname,Opened\n1,Smith,2025-01-02\n2,Jones,not a date\n",
+    )
+    .unwrap();
+    let store = store_in(dir);
+    ok(&mut import(dir, &mappings, &store, &[&first]));
+    let store_file = PathBuf::from(&store);
+    make_read_only(&store_file);
+    let before = std::fs::read(&store_file).unwrap();
+
+    // Viewing works, and says it is read-only.
+    let out = hearth()
+        .args(["quarantine", "list", "--store", &store])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(stderr.contains("opening it read-only"), "{stderr}");
+    assert!(
+        stdout.contains("cases"),
+        "the quarantined row is listed: {stdout}"
+    );
+
+    // A change stops with a plain message and writes nothing.
+    let second = dir.join("cases2.csv");
+    std::fs::write(&second, "Person ID,Surname,Opened\n3,Jones,2025-02-02\n").unwrap();
+    let (stdout, stderr) = fails(&mut import(dir, &mappings, &store, &[&second]));
+    assert!(
+        format!("{stdout}{stderr}").contains("read-only"),
+        "{stdout}\n{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(&store_file).unwrap(),
+        before,
+        "the store is unchanged"
+    );
+
+    // hearth serve needs to write (sign-ins, the audit of every view) and says so at once.
+    let (_, stderr) = fails(
+        hearth()
+            .args(["serve", "--addr", "127.0.0.1:0", "--store", &store])
+            .current_dir(dir),
+    );
+    assert!(stderr.contains("needs a store it can write"), "{stderr}");
+    assert_eq!(
+        std::fs::read(&store_file).unwrap(),
+        before,
+        "the store is unchanged"
+    );
+}
+
+#[test]
+fn read_only_opens_a_writable_store_for_viewing_without_changing_it() {
+    let (tmp, mappings) = setup();
+    let dir = tmp.path();
+    let first = dir.join("cases.csv");
+    std::fs::write(&first, "Person ID,Surname,Opened\n1,Smith,2025-01-02\n").unwrap();
+    let store = store_in(dir);
+    ok(&mut import(dir, &mappings, &store, &[&first]));
+    let before = std::fs::read(&store).unwrap();
+    let second = dir.join("cases2.csv");
+    std::fs::write(&second, "Person ID,Surname,Opened\n3,Jones,2025-02-02\n").unwrap();
+    let (stdout, stderr) = fails(import(dir, &mappings, &store, &[&second]).arg("--read-only"));
+    assert!(
+        format!("{stdout}{stderr}").contains("read-only"),
+        "{stdout}\n{stderr}"
+    );
+    assert_eq!(std::fs::read(&store).unwrap(), before);
+    // A store that does not exist is not created by a read-only open.
+    let missing = dir.join("none/hearth.sqlite");
+    fails(
+        hearth()
+            .args(["quarantine", "list", "--read-only", "--store"])
+            .arg(&missing),
+    );
+    assert!(!missing.exists());
+}

@@ -78,6 +78,29 @@ pub enum StoreError {
         batch: i64,
     },
 
+    /// A write to a store opened read-only, or whose file or folder this user cannot write.
+    #[error(
+        "{operation} failed: the store is read-only (opened for viewing, or its file or folder \
+         cannot be written by this user); nothing was changed"
+    )]
+    ReadOnly {
+        /// What the store was doing.
+        operation: String,
+    },
+
+    /// A store opened read-only whose schema is older than this build's: it would need
+    /// migrating, which is a write.
+    #[error(
+        "the store's schema is at version {found} and this Hearth needs version {known}; it \
+         cannot be upgraded while opened read-only: open it once with write access"
+    )]
+    ReadOnlyBehind {
+        /// The highest migration recorded in the store.
+        found: i64,
+        /// The highest migration this build knows.
+        known: i64,
+    },
+
     /// A value in the store that cannot be read back (the database was edited by hand, or is
     /// damaged).
     #[error("the store holds an unreadable value in {table}.{column} (key {key})")]
@@ -134,12 +157,19 @@ pub(crate) trait Context<T> {
 
 impl<T> Context<T> for std::result::Result<T, rusqlite::Error> {
     fn context(self, operation: impl FnOnce() -> String) -> Result<T> {
-        self.map_err(|e| StoreError::Database {
-            operation: operation(),
-            backend: Backend::Sqlite,
-            code: None,
-            // SQLite's messages name constraints and columns, not values.
-            message: e.to_string(),
+        self.map_err(|e| {
+            if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ReadOnly) {
+                return StoreError::ReadOnly {
+                    operation: operation(),
+                };
+            }
+            StoreError::Database {
+                operation: operation(),
+                backend: Backend::Sqlite,
+                code: None,
+                // SQLite's messages name constraints and columns, not values.
+                message: e.to_string(),
+            }
         })
     }
 }
@@ -152,6 +182,10 @@ impl<T> Context<T> for std::result::Result<T, postgres::Error> {
 
 /// A PostgreSQL error reduced to its SQLSTATE and primary message.
 pub(crate) fn pg_error(operation: String, e: &postgres::Error) -> StoreError {
+    // 25006: read_only_sql_transaction (a write in a read-only session).
+    if e.code() == Some(&postgres::error::SqlState::READ_ONLY_SQL_TRANSACTION) {
+        return StoreError::ReadOnly { operation };
+    }
     let (code, message) = match e.as_db_error() {
         Some(db) => (Some(db.code().code().to_string()), db.message().to_string()),
         None => (

@@ -28,6 +28,8 @@ pub struct Store {
     /// Where it was opened, for [`Store::open_another`] (never shown: it may hold a password).
     address: String,
     options: OpenOptions,
+    /// Opened with [`Store::open_read_only`]: every write fails with [`StoreError::ReadOnly`].
+    read_only: bool,
 }
 
 /// The open backend.
@@ -70,12 +72,43 @@ impl Store {
 
     /// Like [`Store::open`], with options (e.g. a PostgreSQL schema).
     pub fn open_with(address: &str, options: &OpenOptions) -> Result<Store> {
+        let mut store = Store::connect(address, options, false)?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Opens an existing store without changing it: for viewing a store this user may not
+    /// write (a copy on a read-only share, a file whose permissions forbid writing). Nothing
+    /// is created or migrated; the store must already be at this build's schema version
+    /// ([`StoreError::ReadOnlyBehind`] otherwise), and every write fails with
+    /// [`StoreError::ReadOnly`]. SQLite opens the file read-only (or, where its write-ahead
+    /// log cannot be shared because the folder cannot be written, as an immutable file);
+    /// PostgreSQL runs the session's transactions read-only.
+    pub fn open_read_only(address: &str, options: &OpenOptions) -> Result<Store> {
+        let mut store = Store::connect(address, options, true)?;
+        let found = store.schema_version()?;
+        let known = crate::migrations::LATEST_VERSION;
+        if found > known {
+            return Err(StoreError::SchemaTooNew { found, known });
+        }
+        if found < known {
+            return Err(StoreError::ReadOnlyBehind { found, known });
+        }
+        Ok(store)
+    }
+
+    /// Whether this handle was opened read-only ([`Store::open_read_only`]).
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+
+    fn connect(address: &str, options: &OpenOptions, read_only: bool) -> Result<Store> {
         let inner = if address.starts_with("postgres://") || address.starts_with("postgresql://") {
             let schema = options.pg_schema.as_deref();
             if let Some(s) = schema {
                 validate_schema_name(s)?;
             }
-            Inner::Postgres(Box::new(PgStore::open(address, schema)?))
+            Inner::Postgres(Box::new(PgStore::open(address, schema, read_only)?))
         } else {
             let path = if let Some(rest) = address.strip_prefix("sqlite://") {
                 rest
@@ -89,20 +122,28 @@ impl Store {
             if path.is_empty() {
                 return Err(StoreError::UnsupportedAddress);
             }
-            Inner::Sqlite(SqliteStore::open(path)?)
+            if read_only {
+                Inner::Sqlite(SqliteStore::open_read_only(path)?)
+            } else {
+                Inner::Sqlite(SqliteStore::open(path)?)
+            }
         };
-        let mut store = Store {
+        Ok(Store {
             inner,
             address: address.to_string(),
             options: options.clone(),
-        };
-        store.migrate()?;
-        Ok(store)
+            read_only,
+        })
     }
 
-    /// A second connection to the same store (to read two tables at once on two threads).
+    /// A second connection to the same store (to read two tables at once on two threads),
+    /// read-only if this one is.
     pub fn open_another(&self) -> Result<Store> {
-        Store::open_with(&self.address, &self.options)
+        if self.read_only {
+            Store::open_read_only(&self.address, &self.options)
+        } else {
+            Store::open_with(&self.address, &self.options)
+        }
     }
 
     /// Which backend this store uses.

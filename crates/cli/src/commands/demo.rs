@@ -71,6 +71,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 .into_owned()
         }),
         pg_schema: args.pg_schema,
+        read_only: false,
     };
     let mut store = store_arg.open()?;
     println!(

@@ -31,6 +31,11 @@ pub struct StoreArg {
     /// PostgreSQL only: the schema to keep the store in.
     #[arg(long, env = "HEARTH_PG_SCHEMA")]
     pub pg_schema: Option<String>,
+    /// Open the store for viewing only: nothing is created, migrated or changed, and a
+    /// command that would write stops with a message. A SQLite file this user cannot write
+    /// is opened so without the flag.
+    #[arg(long)]
+    pub read_only: bool,
 }
 
 impl StoreArg {
@@ -43,13 +48,61 @@ impl StoreArg {
         }
     }
 
-    /// Opens the store, applying migrations.
+    /// Opens the store, applying migrations; read-only (with a note on standard error) when
+    /// `--read-only` is given or the SQLite file cannot be written.
     pub fn open(&self) -> anyhow::Result<hearth_store::Store> {
         use anyhow::Context;
         let options = hearth_store::OpenOptions {
             pg_schema: self.pg_schema.clone(),
         };
-        hearth_store::Store::open_with(&self.store, &options).context("opening the store")
+        if self.read_only {
+            return hearth_store::Store::open_read_only(&self.store, &options)
+                .context("opening the store read-only");
+        }
+        if let Some(why) = self.unwritable() {
+            eprintln!(
+                "note: {} {why}: opening it read-only, for viewing (commands that change it will stop)",
+                self.store_label()
+            );
+            return hearth_store::Store::open_read_only(&self.store, &options)
+                .context("opening the store read-only");
+        }
+        match hearth_store::Store::open_with(&self.store, &options) {
+            // The file looked writable but SQLite could not write it (e.g. its folder is
+            // read-only, so the write-ahead log cannot be created): view it instead.
+            Err(hearth_store::StoreError::ReadOnly { .. }) if self.sqlite_path().is_some() => {
+                eprintln!(
+                    "note: {} cannot be written: opening it read-only, for viewing (commands that change it will stop)",
+                    self.store_label()
+                );
+                hearth_store::Store::open_read_only(&self.store, &options)
+                    .context("opening the store read-only")
+            }
+            other => other.context("opening the store"),
+        }
+    }
+
+    /// The SQLite file's path, if the store is a SQLite file.
+    fn sqlite_path(&self) -> Option<&str> {
+        let s = self.store.as_str();
+        if s.starts_with("postgres://") || s.starts_with("postgresql://") {
+            return None;
+        }
+        let path = s
+            .strip_prefix("sqlite://")
+            .or_else(|| s.strip_prefix("sqlite:"))
+            .unwrap_or(s);
+        (path != ":memory:" && !path.is_empty()).then_some(path)
+    }
+
+    /// Why an existing SQLite store file cannot be written, if it cannot: its permissions
+    /// forbid writing (checked from its mode, so that it holds for every user).
+    fn unwritable(&self) -> Option<&'static str> {
+        let path = std::path::Path::new(self.sqlite_path()?);
+        let meta = std::fs::metadata(path).ok()?;
+        meta.permissions()
+            .readonly()
+            .then_some("is read-only (its permissions forbid writing)")
     }
 }
 

@@ -173,9 +173,45 @@ pub fn casework_rules(path: &std::path::Path) -> anyhow::Result<hearth_casework:
         .with_context(|| format!("in the casework rules {}", path.display()))
 }
 
+/// Why `hearth serve` refuses a store it cannot write.
+const READ_ONLY_SERVE: &str = "hearth serve records every sign-in and every view of a family in \
+    the audit log, so it needs a store it can write, and this one is read-only. To look at a \
+    read-only store, use the command-line verbs (they open it for viewing, e.g. `hearth family \
+    show`, `hearth quarantine list`, `hearth audit verify`), or serve a writable copy \
+    (`hearth backup`, then `hearth serve --store` the copy)";
+
+/// Whether opening failed because the store cannot be written.
+fn read_only_cause(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(e);
+    while let Some(c) = cause {
+        if matches!(
+            c.downcast_ref::<hearth_store::StoreError>(),
+            Some(hearth_store::StoreError::ReadOnly { .. })
+        ) {
+            return true;
+        }
+        cause = c.source();
+    }
+    false
+}
+
 /// Serves the web application on `addr` until Ctrl-C.
 pub fn serve(config: &hearth_web::Config, addr: SocketAddr) -> anyhow::Result<()> {
-    let state = hearth_web::AppState::open(config).context("opening the store")?;
+    let unwritable = {
+        let s = config.store.as_str();
+        let path = s
+            .strip_prefix("sqlite://")
+            .or_else(|| s.strip_prefix("sqlite:"))
+            .unwrap_or(s);
+        !s.starts_with("postgres")
+            && std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly())
+    };
+    let state = match hearth_web::AppState::open(config) {
+        Ok(_) if unwritable => anyhow::bail!(READ_ONLY_SERVE),
+        Ok(state) => state,
+        Err(e) if read_only_cause(&e) => anyhow::bail!(READ_ONLY_SERVE),
+        Err(e) => return Err(e).context("opening the store"),
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -63,7 +63,7 @@ impl PgStore {
         })
     }
 
-    pub(crate) fn open(url: &str, schema: Option<&str>) -> Result<PgStore> {
+    pub(crate) fn open(url: &str, schema: Option<&str>, read_only: bool) -> Result<PgStore> {
         // The URL is never put in an error: it may hold a password.
         let op = || "connecting to PostgreSQL".to_string();
         let mut client = Client::connect(url, NoTls).context(op)?;
@@ -73,6 +73,9 @@ impl PgStore {
                 .query_opt("SELECT 1 FROM pg_namespace WHERE nspname = $1", &[&schema])
                 .context(op)?
                 .is_some();
+            if !exists && read_only {
+                return Err(StoreError::NotFound(format!("PostgreSQL schema {schema}")));
+            }
             if !exists {
                 // Two processes creating the same schema at once: without a lock the second
                 // fails on the catalogue's unique index even with IF NOT EXISTS.
@@ -92,6 +95,11 @@ impl PgStore {
                 .context(op)?;
         }
         client.batch_execute("SET TIME ZONE 'UTC'").context(op)?;
+        if read_only {
+            client
+                .batch_execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+                .context(op)?;
+        }
         Ok(PgStore {
             client,
             statements: Default::default(),

@@ -43,6 +43,51 @@ impl SqliteStore {
         Ok(out)
     }
 
+    /// Opens an existing store file read-only. A WAL-mode file needs its shared-memory file:
+    /// where that cannot be created (the folder is read-only) the file is opened as
+    /// immutable, which is right for a copy nobody is writing.
+    pub(crate) fn open_read_only(path: &str) -> Result<SqliteStore> {
+        use rusqlite::OpenFlags;
+        let op = || format!("opening the SQLite store {path} read-only");
+        if !Path::new(path).is_file() {
+            return Err(StoreError::NotFound(format!("store file {path}")));
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY
+            | OpenFlags::SQLITE_OPEN_URI
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let plain = Connection::open_with_flags(path, flags).and_then(|c| {
+            c.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .map(|_| c)
+        });
+        let conn = match plain {
+            Ok(c) => c,
+            Err(_) => {
+                // file: URI with the path percent-encoded where URI syntax needs it.
+                let encoded: String = path
+                    .chars()
+                    .map(|c| match c {
+                        '?' => "%3f".to_string(),
+                        '#' => "%23".to_string(),
+                        '%' => "%25".to_string(),
+                        c => c.to_string(),
+                    })
+                    .collect();
+                let uri = format!("file:{encoded}?immutable=1");
+                Connection::open_with_flags(&uri, flags).context(op)?
+            }
+        };
+        conn.busy_timeout(Duration::from_secs(30)).context(op)?;
+        conn.execute_batch(
+            "PRAGMA temp_store = MEMORY;
+             PRAGMA cache_size = -131072;",
+        )
+        .context(op)?;
+        conn.set_prepared_statement_cache_capacity(256);
+        Ok(SqliteStore { conn })
+    }
+
     pub(crate) fn open(path: &str) -> Result<SqliteStore> {
         if path != ":memory:" {
             if let Some(dir) = Path::new(path)

@@ -6,7 +6,10 @@ use crate::harness::TestDb;
 use chrono::{TimeZone, Utc};
 use hearth_store::{Backend, OpenOptions, Store, StoreError, LATEST_VERSION, MIGRATION_COUNT};
 
-both!(migrations_are_idempotent);
+both!(
+    migrations_are_idempotent,
+    a_read_only_store_reads_and_refuses_every_write
+);
 
 fn migrations_are_idempotent(store: &mut Store, db: &TestDb) {
     assert_eq!(store.schema_version().unwrap(), LATEST_VERSION);
@@ -26,6 +29,52 @@ fn migrations_are_idempotent(store: &mut Store, db: &TestDb) {
     let mut third = db.open();
     assert_eq!(third.batches().unwrap().len(), 1);
     assert_eq!(db.count("schema_migrations"), MIGRATION_COUNT);
+}
+
+fn a_read_only_store_reads_and_refuses_every_write(store: &mut Store, db: &TestDb) {
+    imported(
+        store
+            .write_batch(&batch("police", "aa", 1), &[full_row(2)], &[])
+            .unwrap(),
+    );
+    let mut viewer = Store::open_read_only(&db.address, &db.options).unwrap();
+    assert!(viewer.is_read_only());
+    assert_eq!(viewer.batches().unwrap().len(), 1);
+    let err = viewer
+        .write_batch(&batch("police", "bb", 1), &[full_row(3)], &[])
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::ReadOnly { .. }),
+        "a write is refused as read-only: {err:?}"
+    );
+    assert!(err.to_string().contains("read-only"), "{err}");
+    // A second connection from a read-only handle is read-only too.
+    assert!(viewer.open_another().unwrap().is_read_only());
+    assert_eq!(store.batches().unwrap().len(), 1, "nothing was written");
+}
+
+#[test]
+fn a_read_only_open_creates_nothing_and_needs_an_up_to_date_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("none/hearth.sqlite");
+    let address = path.to_string_lossy().into_owned();
+    assert!(Store::open_read_only(&address, &OpenOptions::default()).is_err());
+    assert!(!path.exists() && !dir.path().join("none").exists());
+    // A store behind this build's schema would need a migration, which is a write.
+    let old = dir.path().join("old.sqlite");
+    {
+        let c = rusqlite::Connection::open(&old).unwrap();
+        c.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, \
+             applied_at TEXT NOT NULL); INSERT INTO schema_migrations VALUES (1, 'initial', 'x');",
+        )
+        .unwrap();
+    }
+    let err = Store::open_read_only(&old.to_string_lossy(), &OpenOptions::default()).unwrap_err();
+    assert!(
+        matches!(err, StoreError::ReadOnlyBehind { found: 1, .. }),
+        "{err:?}"
+    );
 }
 
 #[test]
