@@ -12,6 +12,16 @@ use hearth_linkage::{link, Constraints, LookupIndex, ModelParameters};
 use std::collections::HashMap;
 use std::time::Instant;
 
+/// This process's CPU seconds so far (user + system, from /proc/self/stat; 0 elsewhere):
+/// a figure that holds when other work shares the machine, as wall time does not.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     if args.len() != 3 {
@@ -41,17 +51,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let people: Vec<i64> = last.person_of.iter().map(|&p| p as i64 + 1).collect();
     drop(last);
 
-    let t = Instant::now();
+    let (t, cpu) = (Instant::now(), cpu_seconds());
     let model = serde_json::from_str::<ModelParameters>(&json)?
         .model_for(&settings)
         .map_err(|e| e.to_string())?;
     let mut index = LookupIndex::build(old, &people, model, &settings);
-    println!("index_build_s={:.3}", t.elapsed().as_secs_f64());
+    println!(
+        "index_build_s={:.3} index_build_cpu_s={:.3}",
+        t.elapsed().as_secs_f64(),
+        cpu_seconds() - cpu
+    );
 
-    let t = Instant::now();
+    let (t, cpu) = (Instant::now(), cpu_seconds());
     let inc = index.link_new(new, &Constraints::default());
     let step = t.elapsed().as_secs_f64();
-    println!("incremental_link_s={step:.3}");
+    println!(
+        "incremental_link_s={step:.3} incremental_link_cpu_s={:.3}",
+        cpu_seconds() - cpu
+    );
     println!(
         "incremental_candidate_pairs={} links={} review={} people_touched={} new_people={} merges={}",
         inc.candidate_pairs,
@@ -78,9 +95,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         inc.moved.len()
     );
 
-    let t = Instant::now();
+    let (t, cpu) = (Instant::now(), cpu_seconds());
     let full = link(&records, &settings, &Constraints::default());
-    println!("full_relink_s={:.3}", t.elapsed().as_secs_f64());
+    println!(
+        "full_relink_s={:.3} full_relink_cpu_s={:.3}",
+        t.elapsed().as_secs_f64(),
+        cpu_seconds() - cpu
+    );
     let full_of: Vec<i64> = full.person_of.iter().map(|&p| p as i64).collect();
     let d = compare(&incremental, &full_of);
     let d_new = compare(&incremental[split..], &full_of[split..]);
