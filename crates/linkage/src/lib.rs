@@ -69,6 +69,7 @@ mod compare;
 mod dedup;
 mod em;
 mod hash;
+mod incremental;
 mod link;
 mod lookup;
 pub mod metrics;
@@ -88,7 +89,8 @@ mod train;
 
 pub use blocking::{BlockingReport, BlockingRule, RuleReport};
 pub use compare::{dob_level, level, parse_level, Comparison, COMPARISONS};
-pub use link::{link, Linkage};
+pub use incremental::{IncrementalLinkage, IncrementalRefusal};
+pub use link::{link, link_keys, Linkage};
 pub use lookup::{LookupIndex, LookupMatch, ModelParameters};
 pub use model::{
     explain, probability, ComparisonParams, Contribution, EmSession, LevelParams, ScoredPair,

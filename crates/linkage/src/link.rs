@@ -71,14 +71,43 @@ impl Laps {
 /// Links records into people. Pure and deterministic.
 pub fn link(records: &[LinkRecord], settings: &Settings, constraints: &Constraints) -> Linkage {
     let mut laps = Laps::start();
+    let prep = prepared(records, settings);
+    laps.lap("prepare");
+    stages(prep, records.len(), settings, constraints, laps)
+}
+
+/// As [`link`], taking the records: once they are prepared, all but their keys (returned, in
+/// order) are dropped, so that the rest of the run does not hold the input as written (about
+/// half the memory of a run of millions of records). The same result as [`link`].
+pub fn link_keys(
+    records: Vec<LinkRecord>,
+    settings: &Settings,
+    constraints: &Constraints,
+) -> (Linkage, Vec<String>) {
+    let mut laps = Laps::start();
+    let prep = prepared(&records, settings);
+    let n_in = records.len();
+    let keys: Vec<String> = records.into_iter().map(|r| r.key).collect();
+    laps.lap("prepare");
+    (stages(prep, n_in, settings, constraints, laps), keys)
+}
+
+fn prepared(records: &[LinkRecord], settings: &Settings) -> prepare::Prepared {
     let nick = match &settings.nicknames {
         Some(t) => standardise::Nicknames::parse(t),
         None => standardise::Nicknames::shipped(),
     };
-    let mut prep = prepare::prepare(records, &nick, &settings.placeholders);
-    let n_in = records.len();
-    laps.lap("prepare");
+    prepare::prepare(records, &nick, &settings.placeholders)
+}
 
+/// The stages after preparation.
+fn stages(
+    mut prep: prepare::Prepared,
+    n_in: usize,
+    settings: &Settings,
+    constraints: &Constraints,
+    mut laps: Laps,
+) -> Linkage {
     let distinct = dedup::deduplicate(&mut prep, constraints);
     let nd = prep.recs.len();
     let unique = settings.unique_mask();

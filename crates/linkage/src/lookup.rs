@@ -34,6 +34,10 @@ pub struct ModelParameters {
     pub review_band: (f64, f64),
     /// Per comparison (in [`COMPARISONS`] order), per level: (m, u, weight).
     pub levels: Vec<Vec<(f64, f64, f64)>>,
+    /// The settings the run linked with ([`Settings::fingerprint`]), if kept: an
+    /// incremental run refuses a model made under other settings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settings: Option<String>,
 }
 
 impl ModelParameters {
@@ -48,7 +52,30 @@ impl ModelParameters {
                 .iter()
                 .map(|c| c.levels.iter().map(|l| (l.m, l.u, l.weight)).collect())
                 .collect(),
+            settings: None,
         }
+    }
+
+    /// The parameters of a model trained under `settings`, with the settings' fingerprint.
+    pub fn of_run(model: &TrainedModel, settings: &Settings) -> ModelParameters {
+        ModelParameters {
+            settings: Some(settings.fingerprint()),
+            ..ModelParameters::of(model)
+        }
+    }
+
+    /// The model for an incremental run under `settings`: refused if it was kept by another
+    /// build or under other settings (or without saying which).
+    pub fn model_for(
+        &self,
+        settings: &Settings,
+    ) -> Result<TrainedModel, crate::incremental::IncrementalRefusal> {
+        use crate::incremental::IncrementalRefusal;
+        let model = self.to_model().ok_or(IncrementalRefusal::OtherBuild)?;
+        if self.settings.as_deref() != Some(settings.fingerprint().as_str()) {
+            return Err(IncrementalRefusal::SettingsChanged);
+        }
+        Ok(model)
     }
 
     /// The model again, or `None` if the parameters do not fit this build's comparisons
@@ -105,24 +132,31 @@ pub struct LookupMatch {
 
 /// The linked records, indexed for lookups.
 pub struct LookupIndex {
-    prep: Prepared,
-    kinds: Vec<String>,
-    person_of: Vec<i64>,
+    pub(crate) prep: Prepared,
+    pub(crate) kinds: Vec<String>,
+    pub(crate) person_of: Vec<i64>,
     /// (blocking key, record) for every rule, sorted: a rule's keys are salted by its place,
     /// as in `blocking::candidates`.
-    keys: Vec<(u64, u32)>,
-    rules: Vec<BlockingRule>,
-    max_block: usize,
-    model: TrainedModel,
-    tf: TermFrequencies,
-    veto: bool,
-    nicknames: Nicknames,
-    placeholders: crate::placeholder::Placeholders,
+    pub(crate) keys: Vec<(u64, u32)>,
+    pub(crate) rules: Vec<BlockingRule>,
+    pub(crate) max_block: usize,
+    pub(crate) model: TrainedModel,
+    pub(crate) tf: TermFrequencies,
+    pub(crate) veto: bool,
+    pub(crate) nicknames: Nicknames,
+    pub(crate) placeholders: crate::placeholder::Placeholders,
+    /// Which sources' records are each a different person (`Settings::unique_mask`).
+    pub(crate) unique: Vec<bool>,
 }
 
 /// Generations for a lookup's names, apart from `prepare`'s (the comparison cache keys
 /// interned names by generation).
 static LOOKUP_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1 << 62);
+
+/// A fresh generation for an index whose names changed.
+pub(crate) fn next_generation() -> u64 {
+    LOOKUP_GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
 
 impl LookupIndex {
     /// Indexes `records` (each the record of `person_ids[i]`) for lookups under `model`,
@@ -177,6 +211,7 @@ impl LookupIndex {
             veto,
             nicknames,
             placeholders: settings.placeholders.clone(),
+            unique,
         }
     }
 
@@ -224,7 +259,9 @@ impl LookupIndex {
         found
     }
 
-    fn score(&self, q: &crate::prepare::Rec, min_probability: f64) -> Vec<LookupMatch> {
+    /// The indexed records sharing a blocking key with `q` (a large block split by the
+    /// secondary key, as blocking does), ascending, each once.
+    pub(crate) fn candidates(&self, q: &crate::prepare::Rec) -> Vec<u32> {
         let p = &self.prep;
         let mut cands: Vec<u32> = Vec::new();
         for (k, &rule) in self.rules.iter().enumerate() {
@@ -252,6 +289,12 @@ impl LookupIndex {
         }
         cands.sort_unstable();
         cands.dedup();
+        cands
+    }
+
+    fn score(&self, q: &crate::prepare::Rec, min_probability: f64) -> Vec<LookupMatch> {
+        let p = &self.prep;
+        let cands = self.candidates(q);
         let n = p.recs.len() as u32;
         let mut best: Vec<LookupMatch> = Vec::new();
         for i in cands {
@@ -288,7 +331,7 @@ impl LookupIndex {
 
 /// A name's phonetic codes and nickname groups, as `prepare` computes them (counts 0: a
 /// lookup's name is in no record).
-fn name_info(nicknames: &Nicknames, n: &str) -> NameInfo {
+pub(crate) fn name_info(nicknames: &Nicknames, n: &str) -> NameInfo {
     let g = nicknames.groups(n);
     let canon = nicknames.canonical(n);
     NameInfo {
@@ -375,6 +418,7 @@ mod tests {
             threshold_probability: 0.5,
             review_band: (0.2, 0.8),
             levels: vec![],
+            settings: None,
         };
         assert!(p.to_model().is_none());
         p.levels = COMPARISONS

@@ -11,6 +11,31 @@ use crate::prepare::Rec;
 use crate::settings::Constraints;
 use std::collections::BTreeMap;
 
+/// What a link's own comparison says to the clustering guards: (the pair shares an
+/// identifier exactly, the pair's identifiers differ while everything else agrees exactly).
+pub(crate) fn link_flags(pattern: u32) -> (bool, bool) {
+    let ids_agree = compare::IDENTIFIERS
+        .clone()
+        .any(|k| compare::level(pattern, k) == 1);
+    // One person registered twice: the pair's own identifiers differ and everything else
+    // agrees exactly. (A pair without a differing identifier never lifts the guard, so a
+    // record without identifiers cannot chain two numbers together.)
+    let ids_differ = compare::IDENTIFIERS
+        .clone()
+        .any(|k| compare::level(pattern, k) >= 2);
+    let all_else_exact = ids_differ
+        && [
+            compare::GIVEN,
+            compare::FAMILY,
+            compare::DOB,
+            compare::ADDRESS,
+        ]
+        .into_iter()
+        .all(|k| compare::level(pattern, k) == 1)
+        && compare::level(pattern, 3) != 2; // sex not different
+    (ids_agree, all_else_exact)
+}
+
 /// People formed by clustering.
 pub(crate) struct People<'s> {
     /// Person index of every input record (dense, numbered in order of first record).
@@ -96,25 +121,7 @@ pub(crate) fn cluster<'s>(
             .then(a.right.cmp(&b.right))
     });
     for s in &links {
-        let ids_agree = compare::IDENTIFIERS
-            .clone()
-            .any(|k| compare::level(s.pattern, k) == 1);
-        // One person registered twice: the pair's own identifiers differ and everything else
-        // agrees exactly. (A pair without a differing identifier never lifts the guard, so a
-        // record without identifiers cannot chain two numbers together.)
-        let ids_differ = compare::IDENTIFIERS
-            .clone()
-            .any(|k| compare::level(s.pattern, k) >= 2);
-        let all_else_exact = ids_differ
-            && [
-                compare::GIVEN,
-                compare::FAMILY,
-                compare::DOB,
-                compare::ADDRESS,
-            ]
-            .into_iter()
-            .all(|k| compare::level(s.pattern, k) == 1)
-            && compare::level(s.pattern, 3) != 2; // sex not different
+        let (ids_agree, all_else_exact) = link_flags(s.pattern);
         cl.link(s.left, s.right, ids_agree, all_else_exact);
     }
     let mut person_of = vec![0u32; n_in];

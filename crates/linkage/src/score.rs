@@ -29,12 +29,24 @@ pub fn vetoed(pattern: u32) -> bool {
 pub(crate) struct TermFrequencies {
     given: Vec<f32>,
     family: Vec<f32>,
+    /// (baseline, total) for given and family names, for names met later (`extend`).
+    bases: [(f64, f64); 2],
+    enabled: bool,
+}
+
+fn adjustment(baseline: f64, total: f64, count: u32, enabled: bool) -> f32 {
+    let c = count as f64;
+    if c <= 0.0 || baseline <= 0.0 || !enabled {
+        0.0
+    } else {
+        (baseline / (c / total)).log2().clamp(-4.0, 4.0) as f32
+    }
 }
 
 impl TermFrequencies {
     /// Baselines: the chance two random records share a name, vs this name's share.
     pub(crate) fn new(prep: &Prepared, enabled: bool) -> Self {
-        let tf = |count: fn(&NameInfo) -> u32, total: u32| -> Vec<f32> {
+        let base = |count: fn(&NameInfo) -> u32, total: u32| -> (f64, f64) {
             let t = total as f64;
             let baseline: f64 = prep
                 .name_info
@@ -42,21 +54,31 @@ impl TermFrequencies {
                 .map(|i| count(i) as f64 * (count(i) as f64 - 1.0).max(0.0))
                 .sum::<f64>()
                 / (t * (t - 1.0)).max(1.0);
-            prep.name_info
-                .iter()
-                .map(|i| {
-                    let c = count(i) as f64;
-                    if c <= 0.0 || baseline <= 0.0 || !enabled {
-                        0.0
-                    } else {
-                        (baseline / (c / t)).log2().clamp(-4.0, 4.0) as f32
-                    }
-                })
-                .collect()
+            (baseline, t)
         };
-        TermFrequencies {
-            given: tf(|i| i.given_count, prep.given_total),
-            family: tf(|i| i.family_count, prep.family_total),
+        let bases = [
+            base(|i| i.given_count, prep.given_total),
+            base(|i| i.family_count, prep.family_total),
+        ];
+        let mut tf = TermFrequencies {
+            given: Vec::new(),
+            family: Vec::new(),
+            bases,
+            enabled,
+        };
+        tf.extend(prep);
+        tf
+    }
+
+    /// Adjustments for the names interned since (an incremental run's new names), from
+    /// their counts, against the baselines of the records first counted.
+    pub(crate) fn extend(&mut self, prep: &Prepared) {
+        let [(bg, tg), (bf, tfam)] = self.bases;
+        for i in &prep.name_info[self.given.len()..] {
+            self.given
+                .push(adjustment(bg, tg, i.given_count, self.enabled));
+            self.family
+                .push(adjustment(bf, tfam, i.family_count, self.enabled));
         }
     }
 }

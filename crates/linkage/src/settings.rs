@@ -76,6 +76,33 @@ pub struct Constraints {
 }
 
 impl Settings {
+    /// A fingerprint of everything that decides how records are blocked, compared and
+    /// linked once a model is trained (blocking rules, block limit, threshold, review band,
+    /// term frequencies, veto, deduplicated sources, nicknames, placeholders) and of this
+    /// build's comparisons: an incremental run links into a run only under the same one.
+    pub fn fingerprint(&self) -> String {
+        let text = format!(
+            "{:?}|{}|{:?}|{:?}|{}|{:?}|{:?}|{:?}|{:?}|{:?}",
+            self.rules,
+            self.max_block_size,
+            self.match_threshold,
+            self.review_band,
+            self.term_frequency,
+            self.veto,
+            self.unique_sources,
+            self.nicknames,
+            self.placeholders,
+            crate::compare::COMPARISONS,
+        );
+        let mut h = 0x6865_6172_7468u64; // "hearth"
+        for chunk in text.as_bytes().chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            h = crate::hash::mix(h, u64::from_le_bytes(b));
+        }
+        format!("{h:016x}")
+    }
+
     /// For every possible source number, whether its records are each a different person.
     pub(crate) fn unique_mask(&self) -> Vec<bool> {
         let mut u = vec![false; u16::MAX as usize + 1];

@@ -251,3 +251,95 @@ fn the_stages_run_on_postgresql_and_a_second_run_keeps_ids_and_changes_nothing()
         .batch_execute(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
         .unwrap();
 }
+
+/// `hearth link --incremental`: the police file arrives after the last run; only its records
+/// are linked, into the last run's people. Every earlier record keeps its person ID, the new
+/// records' people agree with a full re-link, and the last run's review queue is kept.
+#[test]
+fn an_incremental_run_links_a_new_file_into_the_people_and_keeps_their_ids() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&tmp.path().join("hearth.sqlite").to_string_lossy()).unwrap();
+    let files = borough(tmp.path(), 600);
+    let (police, rest): (Vec<PathBuf>, Vec<PathBuf>) = files.into_iter().partition(|f| {
+        f.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("police")
+    });
+    assert_eq!(police.len(), 1, "{police:?}");
+    import_all(&mut store, &rest);
+    // No earlier run: an incremental run links everything and says why.
+    let first = link::link_store_with(&mut store, as_at(), link::LinkMode::Incremental).unwrap();
+    assert!(
+        matches!(&first.linked, link::Linked::FullInstead { reason } if reason.contains("no earlier linkage run")),
+        "{first}"
+    );
+    let before: std::collections::HashMap<_, _> =
+        store.person_assignment().unwrap().into_iter().collect();
+    let pending_before = store.pending_review().unwrap().len();
+    let rows = imported_rows(&import_all(&mut store, &police));
+
+    let inc = link::link_store_with(&mut store, as_at(), link::LinkMode::Incremental).unwrap();
+    assert_eq!(
+        inc.linked,
+        link::Linked::Incremental {
+            new_records: rows as usize
+        },
+        "{inc}"
+    );
+    assert!(inc
+        .to_string()
+        .contains("new records linked into the last run's people"));
+    let after: std::collections::HashMap<_, _> =
+        store.person_assignment().unwrap().into_iter().collect();
+    assert_eq!(after.len(), before.len() + rows as usize);
+    let changed = before.iter().filter(|(r, p)| after[r] != **p).count();
+    assert_eq!(changed, 0, "{inc}");
+    assert!(inc.families > 0);
+    assert!(store.pending_review().unwrap().len() >= pending_before.min(1));
+    // Police records joined people already known (not all new people).
+    let known = after
+        .iter()
+        .filter(|(r, _)| !before.contains_key(r))
+        .filter(|(_, p)| before.values().any(|q| q == *p))
+        .count();
+    assert!(known * 2 > rows as usize, "{known} of {rows}");
+
+    // A full re-link puts the records together (nearly) the same way.
+    let full = link::link_store(&mut store, as_at()).unwrap();
+    assert_eq!(full.linked, link::Linked::Full);
+    let diff = (full.people as i64 - inc.people as i64).abs();
+    assert!(
+        diff * 100 <= inc.people as i64,
+        "people: incremental {} full {}",
+        inc.people,
+        full.people
+    );
+
+    // A reviewer's decision since the last run: a full re-link instead, saying why.
+    let pair = store
+        .pending_review()
+        .unwrap()
+        .into_iter()
+        .next()
+        .expect("a pair to review");
+    let decision = ReviewDecision {
+        record_l: pair.record_l,
+        record_r: pair.record_r,
+        is_match: false,
+    };
+    assert!(store.decide_review(&decision, "reviewer").unwrap());
+    let refused = link::link_store_with(&mut store, as_at(), link::LinkMode::Incremental).unwrap();
+    assert!(
+        matches!(&refused.linked, link::Linked::FullInstead { reason } if reason.contains("reviewers")),
+        "{refused}"
+    );
+    // And then incremental again (nothing new: nothing changes).
+    let again = link::link_store_with(&mut store, as_at(), link::LinkMode::Incremental).unwrap();
+    assert_eq!(
+        again.linked,
+        link::Linked::Incremental { new_records: 0 },
+        "{again}"
+    );
+    assert_eq!(again.people, refused.people);
+}

@@ -17,6 +17,12 @@ pub struct Args {
     /// Form households and families as at this date (default: today).
     #[arg(long, value_parser = super::parse_date)]
     as_at: Option<chrono::NaiveDate>,
+    /// Link only the records imported since the last run, into its people (existing person
+    /// IDs kept), under its model. Falls back to linking every record, saying why, when the
+    /// last run's model is missing or its settings differ, a file was replaced or removed, or
+    /// reviewers decided pairs since. Run a full `hearth link` at least monthly.
+    #[arg(long, conflicts_with = "spec")]
+    incremental: bool,
 }
 
 /// Runs `hearth link`.
@@ -37,7 +43,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let as_at = args
                 .as_at
                 .unwrap_or_else(|| chrono::Local::now().date_naive());
-            let report = hearth_pipeline::link::link_store(&mut store, as_at)?;
+            let mode = if args.incremental {
+                hearth_pipeline::link::LinkMode::Incremental
+            } else {
+                hearth_pipeline::link::LinkMode::Full
+            };
+            let report = hearth_pipeline::link::link_store_with(&mut store, as_at, mode)?;
             println!("{report}");
             Ok(())
         }

@@ -5,7 +5,7 @@
 //! part of the crate that does I/O. The format is documented in `SPEC.md`.
 
 use crate::blocking::BlockingReport;
-use crate::link::link;
+use crate::link::link_keys;
 use crate::model::EmSession;
 use crate::placeholder::Placeholders;
 use crate::settings::{Constraints, Settings};
@@ -334,11 +334,21 @@ pub fn load(spec_path: &Path) -> Result<Spec, SpecError> {
     })
 }
 
-/// Runs a spec: reads the inputs, links, writes `out_dir/clusters.csv`, `out_dir/pairs.csv`
-/// (links), `out_dir/review.csv` (pairs for a reviewer) and `out_dir/model.json` (trained
-/// parameters and blocking report), and returns a summary.
-pub fn run(spec_path: &Path, out_dir: &Path) -> Result<Summary, SpecError> {
-    let t0 = Instant::now();
+/// A spec's inputs, read: every record (sources numbered in the spec's order), the settings
+/// and reviewers' decisions.
+pub struct Inputs {
+    /// Every record.
+    pub records: Vec<crate::record::LinkRecord>,
+    /// Records per source.
+    pub per_source: Vec<(String, usize)>,
+    /// The settings.
+    pub settings: Settings,
+    /// Reviewers' decisions.
+    pub constraints: Constraints,
+}
+
+/// Reads a spec's inputs (for runs other than [`run`]: an incremental run's benchmark).
+pub fn inputs(spec_path: &Path) -> Result<Inputs, SpecError> {
     let spec = load(spec_path)?;
     let base = spec_path.parent().unwrap_or(Path::new("."));
     if spec.sources.is_empty() {
@@ -396,17 +406,38 @@ pub fn run(spec_path: &Path, out_dir: &Path) -> Result<Summary, SpecError> {
         Some(df) => decisions::read_decisions(&base.join(df), &loaded.records)?,
         None => Constraints::default(),
     };
+    Ok(Inputs {
+        records: loaded.records,
+        per_source,
+        settings,
+        constraints,
+    })
+}
+
+/// Runs a spec: reads the inputs, links, writes `out_dir/clusters.csv`, `out_dir/pairs.csv`
+/// (links), `out_dir/review.csv` (pairs for a reviewer) and `out_dir/model.json` (trained
+/// parameters and blocking report), and returns a summary.
+pub fn run(spec_path: &Path, out_dir: &Path) -> Result<Summary, SpecError> {
+    let t0 = Instant::now();
+    let Inputs {
+        records,
+        per_source,
+        settings,
+        constraints,
+    } = inputs(spec_path)?;
+    let n_records = records.len();
     let t1 = Instant::now();
-    let linkage = link(&loaded.records, &settings, &constraints);
+    // The records as written are dropped once prepared (only their keys kept).
+    let (linkage, keys) = link_keys(records, &settings, &constraints);
     let t2 = Instant::now();
     std::fs::create_dir_all(out_dir).map_err(|source| SpecError::Write {
         path: out_dir.to_owned(),
         source,
     })?;
-    write_outputs(out_dir, &loaded.records, &linkage)?;
+    write_outputs(out_dir, &keys, &linkage)?;
     let t3 = Instant::now();
     Ok(Summary {
-        records: loaded.records.len(),
+        records: n_records,
         records_per_source: per_source,
         report: linkage.report.clone(),
         threshold: (

@@ -5,21 +5,20 @@ use super::read::KEY_SEP;
 use super::SpecError;
 use crate::link::Linkage;
 use crate::model::ScoredPair;
-use crate::record::LinkRecord;
 use std::path::Path;
 
 pub(super) fn write_outputs(
     out_dir: &Path,
-    records: &[LinkRecord],
+    keys: &[String],
     linkage: &Linkage,
 ) -> Result<(), SpecError> {
     use rayon::prelude::*;
     use std::io::Write;
     // "source,record_id" of every record, escaped once.
-    let labels: Vec<String> = records
+    let labels: Vec<String> = keys
         .par_iter()
-        .map(|r| {
-            let (s, id) = r.key.split_once(KEY_SEP).unwrap_or(("", &r.key));
+        .map(|key| {
+            let (s, id) = key.split_once(KEY_SEP).unwrap_or(("", key));
             format!("{},{}", field(s), field(id))
         })
         .collect();

@@ -8,6 +8,7 @@
 //! rule.
 
 mod families;
+mod incremental;
 mod load;
 mod people;
 mod rows;
@@ -15,8 +16,36 @@ mod save;
 
 use anyhow::Result;
 use chrono::NaiveDate;
+use hearth_linkage::Settings;
 use hearth_store::Store;
 use std::time::Instant;
+
+/// How `hearth link` links the store's records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkMode {
+    /// Every record, from the start (the model trained again).
+    Full,
+    /// Only the records added since the last run, into its people under its model; a full
+    /// re-link instead (saying why) when that cannot be done safely.
+    Incremental,
+}
+
+/// How a run linked, for its report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Linked {
+    /// Every record.
+    Full,
+    /// Only the new records.
+    Incremental {
+        /// Records linked in.
+        new_records: usize,
+    },
+    /// Every record, because an incremental run was refused.
+    FullInstead {
+        /// Why the incremental run was refused.
+        reason: String,
+    },
+}
 
 /// What a pipeline linkage run did (counts only).
 #[derive(Debug, Clone)]
@@ -47,17 +76,49 @@ pub struct LinkReport {
     pub decisions_applied: usize,
     /// Seconds: load, link, households, save.
     pub seconds: [f64; 4],
+    /// Full or incremental.
+    pub linked: Linked,
 }
 
 /// Links every record in the store and forms households and families at `as_at`.
 pub fn link_store(store: &mut Store, as_at: NaiveDate) -> Result<LinkReport> {
+    link_store_with(store, as_at, LinkMode::Full)
+}
+
+/// Links the store's records (all, or only the new ones: [`LinkMode`]) and forms households
+/// and families at `as_at`.
+pub fn link_store_with(store: &mut Store, as_at: NaiveDate, mode: LinkMode) -> Result<LinkReport> {
     let t0 = Instant::now();
     let loaded = load::load(store, as_at)?;
     let load_s = t0.elapsed().as_secs_f64();
 
     let prepared = people::prepare(&loaded);
+    let settings = Settings::default();
     let t1 = Instant::now();
-    let (linkage, stable) = people::link(&prepared, &loaded);
+    let incremental = match mode {
+        LinkMode::Full => None,
+        LinkMode::Incremental => Some(incremental::link(store, &loaded, &prepared, &settings)?),
+    };
+    let (linkage, stable, kept_review, linked) = match incremental {
+        Some(Ok(inc)) => (
+            inc.linkage,
+            inc.stable,
+            inc.kept_review,
+            Linked::Incremental {
+                new_records: inc.new_records,
+            },
+        ),
+        other => {
+            let (linkage, stable) = people::link(&prepared, &loaded, &settings);
+            let linked = match other {
+                Some(Err(refusal)) => Linked::FullInstead {
+                    reason: refusal.to_string(),
+                },
+                _ => Linked::Full,
+            };
+            (linkage, stable, Vec::new(), linked)
+        }
+    };
     let link_s = t1.elapsed().as_secs_f64();
 
     let t2 = Instant::now();
@@ -70,6 +131,9 @@ pub fn link_store(store: &mut Store, as_at: NaiveDate) -> Result<LinkReport> {
         linkage: &linkage,
         stable: &stable,
         formed: &formed,
+        kept_review: &kept_review,
+        settings: &settings,
+        incremental: matches!(linked, Linked::Incremental { .. }),
     };
     let saved = save::save(store, &run, as_at, [load_s, link_s, households_s])?;
     let save_s = t3.elapsed().as_secs_f64();
@@ -93,11 +157,24 @@ pub fn link_store(store: &mut Store, as_at: NaiveDate) -> Result<LinkReport> {
         unplaced: formed.households.unplaced,
         decisions_applied: prepared.decisions_applied(),
         seconds: [load_s, link_s, households_s, save_s],
+        linked,
     })
 }
 
 impl std::fmt::Display for LinkReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.linked {
+            Linked::Full => {}
+            Linked::Incremental { new_records } => writeln!(
+                f,
+                "Incremental: {new_records} new records linked into the last run's people under its model \
+                 (a full re-link, `hearth link`, is recommended at least monthly and after a tenth more records)"
+            )?,
+            Linked::FullInstead { reason } => writeln!(
+                f,
+                "Incremental linking was not possible ({reason}): every record was linked again"
+            )?,
+        }
         writeln!(
             f,
             "Linked {} records into {} people ({} candidate pairs compared, {} matched, {} for clerical review)",

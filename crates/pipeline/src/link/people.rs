@@ -68,12 +68,12 @@ fn constraints(loaded: &Loaded) -> Constraints {
 }
 
 /// Links the records into people and gives them stable IDs.
-pub(crate) fn link(prepared: &Prepared, loaded: &Loaded) -> (Linkage, StableIds) {
-    let linkage = hearth_linkage::link(
-        &prepared.records,
-        &Settings::default(),
-        &prepared.constraints,
-    );
+pub(crate) fn link(
+    prepared: &Prepared,
+    loaded: &Loaded,
+    settings: &Settings,
+) -> (Linkage, StableIds) {
+    let linkage = hearth_linkage::link(&prepared.records, settings, &prepared.constraints);
     let stable =
         hearth_linkage::assign_stable_ids(&loaded.previous_people, &prepared.records, &linkage);
     (linkage, stable)

@@ -8,7 +8,7 @@ use crate::link::load::Loaded;
 use crate::link::rows;
 use anyhow::Result;
 use chrono::NaiveDate;
-use hearth_linkage::{IdChange, Linkage, StableIds};
+use hearth_linkage::{IdChange, Linkage, Settings, StableIds};
 use hearth_store::{LinkRunSummary, LinkageResults, PersonChange, RecordId, ReviewPair, Store};
 
 /// Everything a linkage run worked out, step by step.
@@ -21,6 +21,12 @@ pub(crate) struct Run<'a> {
     pub stable: &'a StableIds,
     /// Households and families.
     pub formed: &'a Formed,
+    /// The last run's pending review pairs to keep (an incremental run's).
+    pub kept_review: &'a [ReviewPair],
+    /// The settings linked with (their fingerprint is kept with the model).
+    pub settings: &'a Settings,
+    /// Whether only the new records were linked.
+    pub incremental: bool,
 }
 
 /// What was written, in counts.
@@ -51,11 +57,19 @@ pub(crate) fn save(
         .map(|((id, _, _), &p)| (*id, p as i64))
         .collect();
     let changes: Vec<PersonChange> = run.stable.changes.iter().map(rows::person_change).collect();
-    let review: Vec<ReviewPair> =
+    let mut review: Vec<ReviewPair> =
         hearth_linkage::review_queue(&run.linkage.review, &run.stable.ids)
             .into_iter()
             .map(|p| rows::review_pair(p, run.linkage, identities))
             .collect();
+    // An incremental run keeps the last run's pending pairs (this run's own first).
+    let mut seen: std::collections::HashSet<(RecordId, RecordId)> =
+        review.iter().map(|p| (p.record_l, p.record_r)).collect();
+    for p in run.kept_review {
+        if seen.insert((p.record_l, p.record_r)) {
+            review.push(p.clone());
+        }
+    }
     let families = rows::families(run.formed);
     let summary = summary(run, review.len(), families.len(), as_at, seconds);
     store.save_linkage(&LinkageResults {
@@ -95,7 +109,12 @@ fn summary(
                       "method": linkage.model.threshold_method},
         "em": {"iterations": linkage.model.em_iterations, "converged": linkage.model.converged},
         // What a referral's lookup scores one record with (`hearth_linkage::LookupIndex`).
-        "model": hearth_linkage::ModelParameters::of(&linkage.model),
+        // With the settings' fingerprint: an incremental run links under this model only
+        // with the same settings.
+        "model": hearth_linkage::ModelParameters::of_run(&linkage.model, run.settings),
+        // Reviewers' decisions applied: an incremental run needs none made since.
+        "decisions": run.loaded.decisions.len(),
+        "mode": if run.incremental { "incremental" } else { "full" },
         "seconds": {"load": seconds[0], "link": seconds[1], "households": seconds[2]},
     });
     LinkRunSummary {
