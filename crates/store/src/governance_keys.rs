@@ -108,7 +108,9 @@ impl IdentityKeys {
 
     /// Every key the fields give (none from fields that are missing or blank).
     pub fn keys(&self, f: &KeyFields) -> Vec<String> {
-        let present = |v: Option<&str>| v.map(str::trim).filter(|v| !v.is_empty());
+        fn present(v: Option<&str>) -> Option<&str> {
+            v.map(str::trim).filter(|v| !v.is_empty())
+        }
         let mut out = Vec::with_capacity(5);
         if let Some(n) = present(f.nhs_number).map(compact).filter(|n| !n.is_empty()) {
             out.push(self.hash("nhs", &n));

@@ -175,6 +175,13 @@ impl Store {
     /// the rectification register (identity-side, shown to the person, erased with them).
     /// NotFound when the person has no records.
     pub fn rectify(&mut self, r: &NewRectification) -> Result<Rectified> {
+        // The new value as the column's type: PostgreSQL keeps dates of birth as DATE.
+        let value = match (self.backend(), r.field) {
+            (crate::Backend::Postgres, IdentifierField::DateOfBirth) => {
+                "CAST(CAST($1 AS TEXT) AS DATE)"
+            }
+            _ => "CAST($1 AS TEXT)",
+        };
         self.with_tx(|tx| {
             let records = person_records(tx, r.person_id)?;
             if records.is_empty() {
@@ -186,7 +193,10 @@ impl Store {
             for chunk in records.chunks(500) {
                 let list = in_list(chunk);
                 for row in tx.query(
-                    &format!("SELECT DISTINCT {col} FROM identity WHERE record_id IN ({list})"),
+                    &format!(
+                        "SELECT DISTINCT CAST({col} AS TEXT) FROM identity \
+                         WHERE record_id IN ({list})"
+                    ),
                     &[],
                 )? {
                     if let Some(v) = row[0].text() {
@@ -197,15 +207,15 @@ impl Store {
                 }
                 changed += tx.exec(
                     &format!(
-                        "UPDATE identity SET {col} = $1 WHERE record_id IN ({list}) \
-                         AND ({col} IS NULL OR {col} <> $1)"
+                        "UPDATE identity SET {col} = {value} WHERE record_id IN ({list}) \
+                         AND ({col} IS NULL OR CAST({col} AS TEXT) <> CAST($1 AS TEXT))"
                     ),
                     &[r.value.as_str().into()],
                 )?;
             }
             if r.field.on_pages() {
                 tx.exec(
-                    &format!("UPDATE person_identity SET {col} = $1 WHERE person_id = $2"),
+                    &format!("UPDATE person_identity SET {col} = {value} WHERE person_id = $2"),
                     &[r.value.as_str().into(), r.person_id.into()],
                 )?;
             }

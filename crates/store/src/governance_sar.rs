@@ -223,7 +223,7 @@ fn schema_tables(tx: &mut dyn Tx, backend: Backend) -> Result<Vec<(String, Vec<S
             "SELECT table_name::text FROM information_schema.tables \
              WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1",
             "SELECT column_name::text FROM information_schema.columns \
-             WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
+             WHERE table_schema = current_schema() AND table_name::text = $1 ORDER BY ordinal_position",
         ),
     };
     let tables: Vec<String> = tx

@@ -33,7 +33,7 @@ fn other_person(source_row: u64) -> hearth_model::ImportedRow {
     id.middle_name = None;
     id.date_of_birth = Some(date(1980, 1, 1));
     id.nhs_number = nhs(5);
-    id.ni_number = Some(NiNumber::parse("CD654321A").unwrap());
+    id.ni_number = Some(NiNumber::parse("JK654321B").unwrap());
     row
 }
 
@@ -80,7 +80,7 @@ fn two_people(store: &mut Store) -> [RecordId; 3] {
 
 fn link(store: &mut Store, assignment: &[(RecordId, i64)]) {
     let summary = LinkRunSummary {
-        records: assignment.len() as i64,
+        records: assignment.len() as u64,
         people: 2,
         candidate_pairs: 0,
         matched_pairs: 0,
