@@ -338,9 +338,39 @@ impl Store {
             }
             let keys = IdentityKeys::read(tx)?;
             let ids: Vec<RecordId> = records.iter().map(|&r| RecordId(r)).collect();
+            // The values corrected away count too: a partner re-sending its uncorrected row
+            // must still be recognised.
+            let mut corrected: Vec<(String, Vec<String>)> = Vec::new();
+            for row in tx.query(
+                "SELECT field, old_values FROM rectification WHERE person_id = $1",
+                &[r.person_id.into()],
+            )? {
+                let field = row[0].text().unwrap_or_default();
+                let old: Vec<String> = row[1]
+                    .text()
+                    .and_then(|t| serde_json::from_str(&t).ok())
+                    .unwrap_or_default();
+                corrected.push((field, old));
+            }
             let mut hashes = BTreeSet::new();
             for identity in crate::lookup::record_identities(tx, &ids)? {
                 hashes.extend(keys.keys(&KeyFields::of_record(&identity)));
+                for (field, old) in &corrected {
+                    for value in old {
+                        let mut was = identity.clone();
+                        let slot = match field.as_str() {
+                            "given_name" => &mut was.given_name,
+                            "family_name" => &mut was.family_name,
+                            "full_name" => &mut was.full_name,
+                            "date_of_birth" => &mut was.date_of_birth,
+                            "nhs_number" => &mut was.nhs_number,
+                            "ni_number" => &mut was.ni_number,
+                            _ => continue,
+                        };
+                        *slot = Some(value.clone());
+                        hashes.extend(keys.keys(&KeyFields::of_record(&was)));
+                    }
+                }
             }
             let id = returning_id(
                 tx.query(
