@@ -90,7 +90,9 @@ fn subject_access_correction_restriction_erasure_and_objections_on_a_borough() {
     ok(hearth(&store)
         .args(["synth", "--people", "800", "--seed", "13", "--out"])
         .arg(dir.join("borough")));
-    ok(hearth(&store).arg("import").arg(dir.join("borough/sources")));
+    ok(hearth(&store)
+        .arg("import")
+        .arg(dir.join("borough/sources")));
     ok(hearth(&store).args(["link", "--as-at", "2025-09-01"]));
     ok(hearth(&store).arg("identify"));
 
@@ -98,40 +100,87 @@ fn subject_access_correction_restriction_erasure_and_objections_on_a_borough() {
     let (ann, ann_name, ann_dob) = police_person(&store, 0);
     let json_path = dir.join("sar.json");
     let said = ok(hearth(&store)
-        .args(["sar", "--person", &ann.to_string(), "--format", "json", "--as", "dpo", "--out"])
+        .args([
+            "sar",
+            "--person",
+            &ann.to_string(),
+            "--format",
+            "json",
+            "--as",
+            "dpo",
+            "--out",
+        ])
         .arg(&json_path));
-    assert!(said.contains(&format!("subject access for person {ann}")), "{said}");
+    assert!(
+        said.contains(&format!("subject access for person {ann}")),
+        "{said}"
+    );
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
     let text = json.to_string();
     assert!(text.contains(&ann_name) && text.contains(&ann_dob));
-    assert!(text.contains("police information sharing agreement"), "the agreement per source");
+    assert!(
+        text.contains("police information sharing agreement"),
+        "the agreement per source"
+    );
     assert!(text.contains("Art. 6(1)(e)"), "the lawful basis per source");
     let sections = json["held"]["sections"].as_array().unwrap();
     let rows = |t: &str| {
-        sections.iter().find(|s| s["table"] == t).unwrap()["rows"].as_array().unwrap().len()
+        sections.iter().find(|s| s["table"] == t).unwrap()["rows"]
+            .as_array()
+            .unwrap()
+            .len()
     };
     assert!(rows("identity") >= 1 && rows("record") >= 1 && rows("family_member") >= 1);
     // Found by name and date of birth too; the page prints.
     let html_path = dir.join("sar.html");
     ok(hearth(&store)
-        .args(["sar", "--name", &ann_name, "--dob", &ann_dob, "--format", "html", "--out"])
+        .args([
+            "sar", "--name", &ann_name, "--dob", &ann_dob, "--format", "html", "--out",
+        ])
         .arg(&html_path));
     let html = std::fs::read_to_string(&html_path).unwrap();
     assert!(html.contains("@media print") && html.contains(&ann_name) && html.contains("<table"));
-    let audit = query(&store, "SELECT action || '|' || target_id || '|' || detail FROM audit_log");
-    assert!(audit.iter().any(|a| a.starts_with(&format!("subject access|{ann}|"))), "{audit:?}");
+    let audit = query(
+        &store,
+        "SELECT action || '|' || target_id || '|' || detail FROM audit_log",
+    );
+    assert!(
+        audit
+            .iter()
+            .any(|a| a.starts_with(&format!("subject access|{ann}|"))),
+        "{audit:?}"
+    );
 
     // A correction: every record of the person, honoured by the next link; the audit says
     // which field, never the value.
     let err = fails(hearth(&store).args([
-        "rectify", "--person", &ann.to_string(), "--field", "date_of_birth", "--value",
-        "2099-01-01", "--reason", "seen",
+        "rectify",
+        "--person",
+        &ann.to_string(),
+        "--field",
+        "date_of_birth",
+        "--value",
+        "2099-01-01",
+        "--reason",
+        "seen",
     ]));
-    assert!(err.contains("date_of_birth") && !err.contains("2099"), "{err}");
+    assert!(
+        err.contains("date_of_birth") && !err.contains("2099"),
+        "{err}"
+    );
     ok(hearth(&store).args([
-        "rectify", "--person", &ann.to_string(), "--field", "date_of_birth", "--value",
-        "1901-02-03", "--reason", "birth certificate seen", "--as", "dpo",
+        "rectify",
+        "--person",
+        &ann.to_string(),
+        "--field",
+        "date_of_birth",
+        "--value",
+        "1901-02-03",
+        "--reason",
+        "birth certificate seen",
+        "--as",
+        "dpo",
     ]));
     ok(hearth(&store).args(["link", "--as-at", "2025-09-01"]));
     let dobs = query(
@@ -141,31 +190,66 @@ fn subject_access_correction_restriction_erasure_and_objections_on_a_borough() {
              ON pr.record_id = i.record_id WHERE pr.person_id = {ann}"
         ),
     );
-    assert_eq!(dobs, vec!["1901-02-03".to_string()], "the next link linked the corrected value");
+    assert_eq!(
+        dobs,
+        vec!["1901-02-03".to_string()],
+        "the next link linked the corrected value"
+    );
     let shown = query(
         &store,
         &format!("SELECT DISTINCT date_of_birth FROM person_identity WHERE person_id = {ann}"),
     );
     assert_eq!(shown, vec!["1901-02-03".to_string()]);
-    let audit = query(&store, "SELECT detail FROM audit_log WHERE action = 'rectify identifier'");
+    let audit = query(
+        &store,
+        "SELECT detail FROM audit_log WHERE action = 'rectify identifier'",
+    );
     assert_eq!(audit.len(), 1);
-    assert!(audit[0].contains("date_of_birth") && !audit[0].contains("1901") && !audit[0].contains(&ann_dob));
+    assert!(
+        audit[0].contains("date_of_birth")
+            && !audit[0].contains("1901")
+            && !audit[0].contains(&ann_dob)
+    );
 
     // Restriction: kept, but out of linkage until lifted.
     let (bob, _, _) = police_person(&store, 1);
     let said = ok(hearth(&store).args([
-        "restrict", "--person", &bob.to_string(), "--ground", "18-1-a", "--reason",
+        "restrict",
+        "--person",
+        &bob.to_string(),
+        "--ground",
+        "18-1-a",
+        "--reason",
         "accuracy contested",
     ]));
-    let restriction: String = said.split_whitespace().nth(1).unwrap().trim_end_matches(':').into();
+    let restriction: String = said
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .trim_end_matches(':')
+        .into();
     ok(hearth(&store).args(["link", "--as-at", "2025-09-01"]));
     let held = |who: i64| {
-        query(&store, &format!("SELECT person_id FROM person_record WHERE person_id = {who}")).len()
+        query(
+            &store,
+            &format!("SELECT person_id FROM person_record WHERE person_id = {who}"),
+        )
+        .len()
     };
     assert_eq!(held(bob), 0, "a restricted person is not linked");
-    ok(hearth(&store).args(["sar", "--person", &bob.to_string(), "--format", "json", "--out"])
+    ok(hearth(&store)
+        .args([
+            "sar",
+            "--person",
+            &bob.to_string(),
+            "--format",
+            "json",
+            "--out",
+        ])
         .arg(dir.join("bob.json")));
-    assert!(std::fs::read_to_string(dir.join("bob.json")).unwrap().contains("\"restricted\": true"));
+    assert!(std::fs::read_to_string(dir.join("bob.json"))
+        .unwrap()
+        .contains("\"restricted\": true"));
     ok(hearth(&store).args(["restrict", "--lift", &restriction]));
     ok(hearth(&store).args(["link", "--as-at", "2025-09-01"]));
     // Lifted: the records it held are linked again (to a person ID the next run gives).
@@ -181,19 +265,40 @@ fn subject_access_correction_restriction_erasure_and_objections_on_a_borough() {
     // An objection follows its person through the partner's re-sent file.
     let (cat, cat_name, _) = police_person(&store, 2);
     ok(hearth(&store).args([
-        "objections", "add", "--person", &cat.to_string(), "--scope", "research",
-        "--received-on", "2025-10-01", "--how", "letter",
+        "objections",
+        "add",
+        "--person",
+        &cat.to_string(),
+        "--scope",
+        "research",
+        "--received-on",
+        "2025-10-01",
+        "--how",
+        "letter",
     ]));
 
     // Erasure: identity, facts and results go; a re-sent file's rows of theirs are
     // quarantined, not imported.
     let bad = fails(hearth(&store).args([
-        "erase", "--person", &ann.to_string(), "--ground", "because", "--reason", "asked",
+        "erase",
+        "--person",
+        &ann.to_string(),
+        "--ground",
+        "because",
+        "--reason",
+        "asked",
     ]));
     assert!(bad.contains("17-1-a"), "{bad}");
     ok(hearth(&store).args([
-        "erase", "--person", &ann.to_string(), "--ground", "17-1-a", "--reason",
-        "asked in writing", "--as", "dpo",
+        "erase",
+        "--person",
+        &ann.to_string(),
+        "--ground",
+        "17-1-a",
+        "--reason",
+        "asked in writing",
+        "--as",
+        "dpo",
     ]));
     assert_eq!(held(ann), 0);
     let left = query(
@@ -213,10 +318,16 @@ fn subject_access_correction_restriction_erasure_and_objections_on_a_borough() {
     assert!(
         !quarantined.is_empty(),
         "the erased person's re-sent rows are quarantined: {imported} {:?} {:?}",
-        query(&store, "SELECT CAST(count(*) AS TEXT) FROM erasure_tombstone"),
+        query(
+            &store,
+            "SELECT CAST(count(*) AS TEXT) FROM erasure_tombstone"
+        ),
         query(&store, "SELECT reason FROM quarantine")
     );
-    assert!(quarantined.iter().all(|q| q.ends_with("|[]")), "none of their cells kept: {quarantined:?}");
+    assert!(
+        quarantined.iter().all(|q| q.ends_with("|[]")),
+        "none of their cells kept: {quarantined:?}"
+    );
     let back = query(
         &store,
         &format!(
@@ -236,11 +347,18 @@ fn subject_access_correction_restriction_erasure_and_objections_on_a_borough() {
             cat_name.replace('\'', "''")
         ),
     );
-    assert_eq!(objecting, vec![cat_name.clone()], "the re-sent records are covered");
+    assert_eq!(
+        objecting,
+        vec![cat_name.clone()],
+        "the re-sent records are covered"
+    );
 
     // The register of sharing agreements.
     let register = ok(hearth(&store).arg("sharing"));
-    assert!(register.contains("Police:") && register.contains("EXAMPLE"), "{register}");
+    assert!(
+        register.contains("Police:") && register.contains("EXAMPLE"),
+        "{register}"
+    );
 }
 
 #[test]
@@ -269,8 +387,14 @@ lawful_basis = ["UK GDPR Art. 6(1)(e): public task"]
         "source = \"b\"\nfiles = [\"b*.csv\"]\nevent_type = \"x\"\n[identity]\nfamily_name = \"Surname\"\n",
     )
     .unwrap();
-    let out = ok(hearth(&tmp.path().join("s.sqlite")).arg("sharing").arg("--config").arg(&config));
-    assert!(out.contains("Agency A: A's agreement (ISA-1); review OVERDUE since 2020-01-31"), "{out}");
+    let out = ok(hearth(&tmp.path().join("s.sqlite"))
+        .arg("sharing")
+        .arg("--config")
+        .arg(&config));
+    assert!(
+        out.contains("Agency A: A's agreement (ISA-1); review OVERDUE since 2020-01-31"),
+        "{out}"
+    );
     assert!(out.contains("b: NO DATA SHARING AGREEMENT"), "{out}");
     // A [sharing] table with no lawful basis is refused, naming the file.
     std::fs::write(
@@ -278,6 +402,14 @@ lawful_basis = ["UK GDPR Art. 6(1)(e): public task"]
         "source = \"b\"\nfiles = [\"b*.csv\"]\nevent_type = \"x\"\n[identity]\nfamily_name = \"Surname\"\n[sharing]\nagreement = \"B\"\n",
     )
     .unwrap();
-    let err = fails(hearth(&tmp.path().join("s.sqlite")).arg("sharing").arg("--config").arg(&config));
-    assert!(err.contains("b.toml") && err.contains("lawful_basis"), "{err}");
+    let err = fails(
+        hearth(&tmp.path().join("s.sqlite"))
+            .arg("sharing")
+            .arg("--config")
+            .arg(&config),
+    );
+    assert!(
+        err.contains("b.toml") && err.contains("lawful_basis"),
+        "{err}"
+    );
 }

@@ -56,10 +56,22 @@ pub const ERASURE_GROUNDS: &[Ground] = &[
 
 /// UK GDPR Art. 18(1): when a person has the right to restrict processing.
 pub const RESTRICTION_GROUNDS: &[Ground] = &[
-    ("18-1-a", "Art. 18(1)(a): accuracy contested, while the council checks it"),
-    ("18-1-b", "Art. 18(1)(b): processing unlawful and the person asks for restriction instead of erasure"),
-    ("18-1-c", "Art. 18(1)(c): no longer needed, but the person needs it for a legal claim"),
-    ("18-1-d", "Art. 18(1)(d): the person has objected (Art. 21(1)) pending verification of the grounds"),
+    (
+        "18-1-a",
+        "Art. 18(1)(a): accuracy contested, while the council checks it",
+    ),
+    (
+        "18-1-b",
+        "Art. 18(1)(b): processing unlawful and the person asks for restriction instead of erasure",
+    ),
+    (
+        "18-1-c",
+        "Art. 18(1)(c): no longer needed, but the person needs it for a legal claim",
+    ),
+    (
+        "18-1-d",
+        "Art. 18(1)(d): the person has objected (Art. 21(1)) pending verification of the grounds",
+    ),
 ];
 
 fn ground(
@@ -67,7 +79,10 @@ fn ground(
     request: &'static str,
     given: &str,
 ) -> Result<&'static str, RightsError> {
-    let g = given.trim().to_ascii_lowercase().replace(['(', ')', ' ', '.'], "-");
+    let g = given
+        .trim()
+        .to_ascii_lowercase()
+        .replace(['(', ')', ' ', '.'], "-");
     let g = g.trim_matches('-');
     list.iter()
         .find(|(k, _)| *k == g || k.replace('-', "") == g.replace('-', ""))
@@ -92,8 +107,7 @@ pub fn restriction_ground(given: &str) -> Result<&'static str, RightsError> {
 /// A reason as stored: trimmed, required, at most 2,000 characters, no control characters.
 pub fn reason(request: &'static str, text: &str) -> Result<String, RightsError> {
     let t = text.trim();
-    if t.is_empty() || t.chars().count() > 2000 || t.chars().any(|c| c.is_control() && c != '\n')
-    {
+    if t.is_empty() || t.chars().count() > 2000 || t.chars().any(|c| c.is_control() && c != '\n') {
         return Err(RightsError::NoReason(request));
     }
     Ok(t.to_string())
@@ -135,7 +149,9 @@ pub fn corrected_value(field: &str, value: &str, today: NaiveDate) -> Result<Str
             .map_err(|_| invalid("an NHS number is ten digits with a valid check digit")),
         "ni_number" => NiNumber::parse(&words)
             .map(|n| n.as_str().to_string())
-            .map_err(|_| invalid("a National Insurance number is two letters, six digits and a letter A–D")),
+            .map_err(|_| {
+                invalid("a National Insurance number is two letters, six digits and a letter A–D")
+            }),
         other => Err(RightsError::UnknownField(other.to_string())),
     }
 }
@@ -150,9 +166,18 @@ mod tests {
 
     #[test]
     fn corrected_values_are_checked_and_normalised_and_errors_never_echo_them() {
-        assert_eq!(corrected_value("given_name", "  Ann  Marie ", today()).unwrap(), "Ann Marie");
-        assert_eq!(corrected_value("date_of_birth", "02/01/2010", today()).unwrap(), "2010-01-02");
-        assert_eq!(corrected_value("nhs_number", "943 476 5919", today()).unwrap(), "9434765919");
+        assert_eq!(
+            corrected_value("given_name", "  Ann  Marie ", today()).unwrap(),
+            "Ann Marie"
+        );
+        assert_eq!(
+            corrected_value("date_of_birth", "02/01/2010", today()).unwrap(),
+            "2010-01-02"
+        );
+        assert_eq!(
+            corrected_value("nhs_number", "943 476 5919", today()).unwrap(),
+            "9434765919"
+        );
         let e = corrected_value("nhs_number", "943 476 5918", today()).unwrap_err();
         assert!(!e.to_string().contains("5918"), "{e}");
         assert!(corrected_value("date_of_birth", "2030-01-01", today()).is_err());
@@ -165,12 +190,21 @@ mod tests {
 
     #[test]
     fn grounds_are_the_articles_own_and_typed_loosely() {
-        assert!(erasure_ground("17-1-a").unwrap().starts_with("Art. 17(1)(a)"));
-        assert!(erasure_ground("17(1)(d)").unwrap().starts_with("Art. 17(1)(d)"));
-        assert!(restriction_ground("18-1-a").unwrap().starts_with("Art. 18(1)(a)"));
+        assert!(erasure_ground("17-1-a")
+            .unwrap()
+            .starts_with("Art. 17(1)(a)"));
+        assert!(erasure_ground("17(1)(d)")
+            .unwrap()
+            .starts_with("Art. 17(1)(d)"));
+        assert!(restriction_ground("18-1-a")
+            .unwrap()
+            .starts_with("Art. 18(1)(a)"));
         assert!(erasure_ground("18-1-a").is_err());
         assert!(restriction_ground("because").is_err());
         assert!(reason("erasure", "  ").is_err());
-        assert_eq!(reason("erasure", " asked in writing ").unwrap(), "asked in writing");
+        assert_eq!(
+            reason("erasure", " asked in writing ").unwrap(),
+            "asked in writing"
+        );
     }
 }

@@ -14,11 +14,11 @@ mod sharing;
 mod tests;
 
 pub use error::MappingError;
-pub use sharing::Sharing;
 use names::glob_match;
 pub(crate) use names::normalise_header;
 pub use raw::{AttrType, Encoding, InvalidIdentifiers, NameOrder, Untranslated};
 pub(crate) use raw::{AttributeMapping, ColumnSpec, FactMapping, IdentityMapping};
+pub use sharing::Sharing;
 
 use hearth_model::standardise::dates::DateFormat;
 use raw::RawMapping;

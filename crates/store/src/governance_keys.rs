@@ -123,7 +123,10 @@ impl IdentityKeys {
         }
         if let Some(dob) = present(f.date_of_birth) {
             if let (Some(g), Some(fam)) = (present(f.given_name), present(f.family_name)) {
-                out.push(self.hash("name_dob", &format!("{}\x1f{}\x1f{dob}", words(fam), words(g))));
+                out.push(self.hash(
+                    "name_dob",
+                    &format!("{}\x1f{}\x1f{dob}", words(fam), words(g)),
+                ));
             }
             if let Some(full) = present(f.full_name) {
                 out.push(self.hash("full_name_dob", &format!("{}\x1f{dob}", words(full))));
@@ -160,6 +163,9 @@ mod tests {
         let other = IdentityKeys::new(b"another secret, another borough!");
         assert_ne!(k.keys(&a), other.keys(&a));
         // A key is a hash: no identifier in it.
-        assert!(k.keys(&a).iter().all(|h| h.len() == 64 && !h.contains("943")));
+        assert!(k
+            .keys(&a)
+            .iter()
+            .all(|h| h.len() == 64 && !h.contains("943")));
     }
 }

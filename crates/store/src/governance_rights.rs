@@ -61,7 +61,10 @@ impl IdentifierField {
 
     /// The field named by its key.
     pub fn parse(key: &str) -> Option<IdentifierField> {
-        IdentifierField::ALL.iter().copied().find(|f| f.key() == key)
+        IdentifierField::ALL
+            .iter()
+            .copied()
+            .find(|f| f.key() == key)
     }
 
     /// Whether `person_identity` (what pages read) has this column too.
@@ -166,7 +169,10 @@ fn returning_id(rows: Vec<Vec<Val>>, table: &'static str) -> Result<i64> {
 }
 
 fn in_list(ids: &[i64]) -> String {
-    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Store {

@@ -50,37 +50,161 @@ pub struct SarTable {
 
 /// Every table subject access covers, in the order the output shows them.
 pub const SAR_TABLES: &[SarTable] = &[
-    SarTable { table: "identity", title: "Identifiers each partner record gives (name, date of birth, address, numbers)", reach: Reach::Records(&["record_id"]) },
-    SarTable { table: "person_identity", title: "Identity variants shown on pages", reach: Reach::Person(&["person_id"]) },
-    SarTable { table: "record", title: "Partner records: what each says happened", reach: Reach::Records(&["record_id"]) },
-    SarTable { table: "import_batch", title: "The partner files these records came from", reach: Reach::Batches("id") },
-    SarTable { table: "person_record", title: "Records linked to this person", reach: Reach::Person(&["person_id"]) },
-    SarTable { table: "person_change", title: "How the linking of this person changed between runs", reach: Reach::Person(&["person_id"]) },
-    SarTable { table: "review_pair", title: "Record pairs a person reviewed (is this the same person?)", reach: Reach::Records(&["record_id_l", "record_id_r"]) },
-    SarTable { table: "rectification", title: "Corrections of identifiers", reach: Reach::Person(&["person_id"]) },
-    SarTable { table: "family", title: "Families", reach: Reach::Families("family_id") },
-    SarTable { table: "family_member", title: "Family members", reach: Reach::Families("family_id") },
-    SarTable { table: "family_relationship", title: "Relationships in the family", reach: Reach::Families("family_id") },
-    SarTable { table: "family_assessment", title: "Identification: each run's assessment of the family", reach: Reach::Families("family_id") },
-    SarTable { table: "evidence", title: "Identification evidence", reach: Reach::Families("family_id") },
-    SarTable { table: "referral", title: "Referrals", reach: Reach::Referrals("referral_id") },
-    SarTable { table: "referral_member", title: "People named in referrals", reach: Reach::Referrals("referral_id") },
-    SarTable { table: "referral_person", title: "Referrals matched to this person", reach: Reach::Person(&["person_id"]) },
-    SarTable { table: "family_case", title: "The family's case", reach: Reach::Families("family_id") },
-    SarTable { table: "case_status_change", title: "The case's history", reach: Reach::Families("family_id") },
-    SarTable { table: "case_note", title: "Case notes", reach: Reach::Families("family_id") },
-    SarTable { table: "assessment_entry", title: "Whole-family assessment", reach: Reach::Families("family_id") },
-    SarTable { table: "plan_goal", title: "Family plan: goals", reach: Reach::Families("family_id") },
-    SarTable { table: "plan_action", title: "Family plan: actions", reach: Reach::Families("family_id") },
-    SarTable { table: "plan_review", title: "Family plan: reviews", reach: Reach::Families("family_id") },
-    SarTable { table: "team_member", title: "Team around the family", reach: Reach::Families("family_id") },
-    SarTable { table: "progress_reading", title: "Family progress readings", reach: Reach::Families("family_id") },
-    SarTable { table: "progress_position", title: "Family progress: positions on each measure", reach: Reach::ProgressReadings("reading_id") },
-    SarTable { table: "objection", title: "Objections", reach: Reach::Objections("id") },
-    SarTable { table: "objection_record", title: "Records an objection covers", reach: Reach::Objections("objection_id") },
-    SarTable { table: "restriction", title: "Restrictions of processing", reach: Reach::Restrictions("id") },
-    SarTable { table: "restriction_record", title: "Records a restriction holds", reach: Reach::Restrictions("restriction_id") },
-    SarTable { table: "audit_log", title: "Who viewed or changed this person's or their family's record", reach: Reach::Audit },
+    SarTable {
+        table: "identity",
+        title: "Identifiers each partner record gives (name, date of birth, address, numbers)",
+        reach: Reach::Records(&["record_id"]),
+    },
+    SarTable {
+        table: "person_identity",
+        title: "Identity variants shown on pages",
+        reach: Reach::Person(&["person_id"]),
+    },
+    SarTable {
+        table: "record",
+        title: "Partner records: what each says happened",
+        reach: Reach::Records(&["record_id"]),
+    },
+    SarTable {
+        table: "import_batch",
+        title: "The partner files these records came from",
+        reach: Reach::Batches("id"),
+    },
+    SarTable {
+        table: "person_record",
+        title: "Records linked to this person",
+        reach: Reach::Person(&["person_id"]),
+    },
+    SarTable {
+        table: "person_change",
+        title: "How the linking of this person changed between runs",
+        reach: Reach::Person(&["person_id"]),
+    },
+    SarTable {
+        table: "review_pair",
+        title: "Record pairs a person reviewed (is this the same person?)",
+        reach: Reach::Records(&["record_id_l", "record_id_r"]),
+    },
+    SarTable {
+        table: "rectification",
+        title: "Corrections of identifiers",
+        reach: Reach::Person(&["person_id"]),
+    },
+    SarTable {
+        table: "family",
+        title: "Families",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
+        table: "family_member",
+        title: "Family members",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
+        table: "family_relationship",
+        title: "Relationships in the family",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
+        table: "family_assessment",
+        title: "Identification: each run's assessment of the family",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
+        table: "evidence",
+        title: "Identification evidence",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
+        table: "referral",
+        title: "Referrals",
+        reach: Reach::Referrals("referral_id"),
+    },
+    SarTable {
+        table: "referral_member",
+        title: "People named in referrals",
+        reach: Reach::Referrals("referral_id"),
+    },
+    SarTable {
+        table: "referral_person",
+        title: "Referrals matched to this person",
+        reach: Reach::Person(&["person_id"]),
+    },
+    SarTable {
+        table: "family_case",
+        title: "The family's case",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
+        table: "case_status_change",
+        title: "The case's history",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
+        table: "case_note",
+        title: "Case notes",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
+        table: "assessment_entry",
+        title: "Whole-family assessment",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
+        table: "plan_goal",
+        title: "Family plan: goals",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
+        table: "plan_action",
+        title: "Family plan: actions",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
+        table: "plan_review",
+        title: "Family plan: reviews",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
+        table: "team_member",
+        title: "Team around the family",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
+        table: "progress_reading",
+        title: "Family progress readings",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
+        table: "progress_position",
+        title: "Family progress: positions on each measure",
+        reach: Reach::ProgressReadings("reading_id"),
+    },
+    SarTable {
+        table: "objection",
+        title: "Objections",
+        reach: Reach::Objections("id"),
+    },
+    SarTable {
+        table: "objection_record",
+        title: "Records an objection covers",
+        reach: Reach::Objections("objection_id"),
+    },
+    SarTable {
+        table: "restriction",
+        title: "Restrictions of processing",
+        reach: Reach::Restrictions("id"),
+    },
+    SarTable {
+        table: "restriction_record",
+        title: "Records a restriction holds",
+        reach: Reach::Restrictions("restriction_id"),
+    },
+    SarTable {
+        table: "audit_log",
+        title: "Who viewed or changed this person's or their family's record",
+        reach: Reach::Audit,
+    },
 ];
 
 /// Tables that hold nothing about a person a subject access request must show, with why.
@@ -136,13 +260,34 @@ pub struct SubjectAccess {
 /// subjects, targets, readings, objections and restrictions, or an identifier.
 pub fn column_could_hold_personal_data(column: &str) -> bool {
     const IDENTIFIERS: &[&str] = &[
-        "given_name", "middle_name", "family_name", "full_name", "name", "date_of_birth",
-        "address", "postcode", "nhs_number", "ni_number", "upn", "raw", "body",
+        "given_name",
+        "middle_name",
+        "family_name",
+        "full_name",
+        "name",
+        "date_of_birth",
+        "address",
+        "postcode",
+        "nhs_number",
+        "ni_number",
+        "upn",
+        "raw",
+        "body",
     ];
     const KEYS: &[&str] = &[
-        "person_id", "record_id", "family_id", "referral_id", "subject_id", "target_id",
-        "reading_id", "objection_id", "restriction_id", "erasure_id", "record_id_l",
-        "record_id_r", "key_hash",
+        "person_id",
+        "record_id",
+        "family_id",
+        "referral_id",
+        "subject_id",
+        "target_id",
+        "reading_id",
+        "objection_id",
+        "restriction_id",
+        "erasure_id",
+        "record_id_l",
+        "record_id_r",
+        "key_hash",
     ];
     IDENTIFIERS.contains(&column)
         || KEYS.contains(&column)
@@ -171,7 +316,9 @@ pub fn sar_coverage_gaps(schema: &[(String, Vec<String>)]) -> Vec<String> {
     }
     let names: BTreeSet<&str> = schema.iter().map(|(t, _)| t.as_str()).collect();
     for t in covered.intersection(&excused) {
-        gaps.push(format!("table {t} is both covered and listed as not personal"));
+        gaps.push(format!(
+            "table {t} is both covered and listed as not personal"
+        ));
     }
     for t in covered.union(&excused) {
         if !names.contains(t) {
@@ -190,11 +337,17 @@ fn ints(tx: &mut dyn Tx, sql: &str, person: i64) -> Result<BTreeSet<i64>> {
 }
 
 fn list(ids: &BTreeSet<i64>) -> String {
-    ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn quoted(ids: &BTreeSet<i64>) -> String {
-    ids.iter().map(|i| format!("'{i}'")).collect::<Vec<_>>().join(", ")
+    ids.iter()
+        .map(|i| format!("'{i}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Store {

@@ -57,7 +57,10 @@ impl PersonArg {
             many => bail!(
                 "{} people match: give --person with one of {}",
                 many.len(),
-                many.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+                many.iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         }
     }
@@ -91,8 +94,13 @@ pub fn sar(args: SarArgs) -> anyhow::Result<()> {
     let mappings = hearth_intake::Mapping::load_dir(&config.path(None, "mappings"))
         .context("loading the mappings (for each source's agreement and lawful basis)")?;
     let by = args.user.unwrap_or_else(super::current_user);
-    let Some(doc) =
-        hearth_pipeline::rights::subject_access(&mut s, person, &mappings, &by, chrono::Utc::now())?
+    let Some(doc) = hearth_pipeline::rights::subject_access(
+        &mut s,
+        person,
+        &mappings,
+        &by,
+        chrono::Utc::now(),
+    )?
     else {
         bail!("Hearth holds no person {person}");
     };
@@ -100,9 +108,15 @@ pub fn sar(args: SarArgs) -> anyhow::Result<()> {
         "json" => serde_json::to_string_pretty(&doc)? + "\n",
         _ => hearth_pipeline::rights::render_html(&doc),
     };
-    std::fs::write(&args.out, text)
-        .with_context(|| format!("writing {}", args.out.display()))?;
-    audit(&mut s, &by, "subject access", "person", person, &format!("format {}", args.format))?;
+    std::fs::write(&args.out, text).with_context(|| format!("writing {}", args.out.display()))?;
+    audit(
+        &mut s,
+        &by,
+        "subject access",
+        "person",
+        person,
+        &format!("format {}", args.format),
+    )?;
     let rows: usize = doc.held.sections.iter().map(|t| t.rows.len()).sum();
     println!(
         "subject access for person {person}: {} records, {} families, {rows} rows from {} tables written to {}",
@@ -161,7 +175,12 @@ pub fn rectify(args: RectifyArgs) -> anyhow::Result<()> {
         "rectify identifier",
         "person",
         person,
-        &format!("{} on {} records (rectification {})", field.key(), done.records, done.id),
+        &format!(
+            "{} on {} records (rectification {})",
+            field.key(),
+            done.records,
+            done.id
+        ),
     )?;
     println!(
         "{} corrected on {} records of person {person}; the next `hearth link` uses it",
@@ -263,8 +282,22 @@ pub fn restrict(args: RestrictArgs) -> anyhow::Result<()> {
         by: by.clone(),
         at: chrono::Utc::now(),
     })?;
-    audit(&mut s, &by, "restrict processing", "person", person, &format!("{ground}; restriction {id}"))?;
-    audit(&mut s, &by, "restrict processing", "restriction", id, ground)?;
+    audit(
+        &mut s,
+        &by,
+        "restrict processing",
+        "person",
+        person,
+        &format!("{ground}; restriction {id}"),
+    )?;
+    audit(
+        &mut s,
+        &by,
+        "restrict processing",
+        "restriction",
+        id,
+        ground,
+    )?;
     println!(
         "restriction {id}: person {person}'s records are kept but left out of linkage, \
          identification, extracts and pages until it is lifted"
@@ -298,7 +331,11 @@ pub fn sharing(args: SharingArgs) -> anyhow::Result<()> {
                     "{name}: {} ({}); {review}{}",
                     a.agreement,
                     a.reference.as_deref().unwrap_or("no reference"),
-                    if a.example { "; EXAMPLE values to check" } else { "" }
+                    if a.example {
+                        "; EXAMPLE values to check"
+                    } else {
+                        ""
+                    }
                 );
                 for b in &a.lawful_basis {
                     println!("    {b}");

@@ -67,7 +67,11 @@ pub fn render_html(doc: &SubjectAccessDocument) -> String {
                 "<p class=\"none\">The source's mapping names no data sharing agreement.</p>",
             ),
             Some(a) => {
-                let _ = write!(h, "<dl><dt>Data sharing agreement</dt><dd>{}", escape(&a.agreement));
+                let _ = write!(
+                    h,
+                    "<dl><dt>Data sharing agreement</dt><dd>{}",
+                    escape(&a.agreement)
+                );
                 if let Some(r) = &a.reference {
                     let _ = write!(h, " (reference {})", escape(r));
                 }
@@ -79,7 +83,11 @@ pub fn render_html(doc: &SubjectAccessDocument) -> String {
                     let _ = write!(
                         h,
                         "<dt>Next review</dt><dd{}>{}{}</dd>",
-                        if s.review_overdue { " class=\"overdue\"" } else { "" },
+                        if s.review_overdue {
+                            " class=\"overdue\""
+                        } else {
+                            ""
+                        },
                         d.format("%d %B %Y"),
                         if s.review_overdue { " (overdue)" } else { "" }
                     );
@@ -93,7 +101,12 @@ pub fn render_html(doc: &SubjectAccessDocument) -> String {
         }
     }
     for s in &held.sections {
-        let _ = write!(h, "<h2 id=\"{}\">{}</h2>", escape(&s.table), escape(&s.title));
+        let _ = write!(
+            h,
+            "<h2 id=\"{}\">{}</h2>",
+            escape(&s.table),
+            escape(&s.title)
+        );
         if s.rows.is_empty() {
             h.push_str("<p class=\"none\">Nothing held.</p>");
             continue;

@@ -43,13 +43,26 @@ fn other_person(source_row: u64) -> hearth_model::ImportedRow {
 fn two_people(store: &mut Store) -> [RecordId; 3] {
     imported(
         store
-            .write_batch(&batch("police", "aa", 2), &[full_row(2), other_person(3)], &[])
+            .write_batch(
+                &batch("police", "aa", 2),
+                &[full_row(2), other_person(3)],
+                &[],
+            )
             .unwrap(),
     );
     let mut health = full_row(2);
     health.identity.source_person_id = Some("H-1".into());
-    imported(store.write_batch(&batch("health", "bb", 1), &[health], &[]).unwrap());
-    let ids: Vec<RecordId> = store.load_identities().unwrap().into_iter().map(|r| r.0).collect();
+    imported(
+        store
+            .write_batch(&batch("health", "bb", 1), &[health], &[])
+            .unwrap(),
+    );
+    let ids: Vec<RecordId> = store
+        .load_identities()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.0)
+        .collect();
     let [zoe_police, adam, zoe_health] = [ids[0], ids[1], ids[2]];
     link(store, &[(zoe_police, 11), (adam, 12), (zoe_health, 11)]);
     store
@@ -137,7 +150,8 @@ fn the_register_covers_every_table_that_could_hold_a_persons_data(store: &mut St
     assert_eq!(gaps.len(), 1, "{gaps:#?}");
     assert!(gaps[0].contains("outcome_claim_example") && gaps[0].contains("family_id"));
     // A table with nothing that could reach a person does not.
-    db.exec("CREATE TABLE unit_cost_example (item TEXT, pounds REAL)").unwrap();
+    db.exec("CREATE TABLE unit_cost_example (item TEXT, pounds REAL)")
+        .unwrap();
     assert_eq!(sar_coverage_gaps(&store.schema_tables().unwrap()).len(), 1);
 }
 
@@ -146,11 +160,17 @@ fn subject_access_shows_what_is_held_on_the_person(store: &mut Store, _db: &Test
     let sar = store.subject_access(11).unwrap().unwrap();
     assert_eq!(sar.records, vec![zoe_police.0, zoe_health.0]);
     assert_eq!(sar.families, vec![5]);
-    assert_eq!(sar.sources, vec!["health".to_string(), "police".to_string()]);
+    assert_eq!(
+        sar.sources,
+        vec!["health".to_string(), "police".to_string()]
+    );
     assert!(!sar.restricted);
     // Every covered table has a section, in the register's order.
     assert_eq!(
-        sar.sections.iter().map(|s| s.table.as_str()).collect::<Vec<_>>(),
+        sar.sections
+            .iter()
+            .map(|s| s.table.as_str())
+            .collect::<Vec<_>>(),
         SAR_TABLES.iter().map(|t| t.table).collect::<Vec<_>>()
     );
     assert_eq!(section(&sar, "identity").rows.len(), 2);
@@ -162,11 +182,21 @@ fn subject_access_shows_what_is_held_on_the_person(store: &mut Store, _db: &Test
     assert_eq!(section(&sar, "objection_record").rows.len(), 2);
     assert_eq!(section(&sar, "audit_log").rows.len(), 1);
     let identity = section(&sar, "identity");
-    let nhs_col = identity.columns.iter().position(|c| c == "nhs_number").unwrap();
+    let nhs_col = identity
+        .columns
+        .iter()
+        .position(|c| c == "nhs_number")
+        .unwrap();
     assert_eq!(identity.rows[0][nhs_col].as_deref(), Some("9434765919"));
     let text = all_text(&sar);
-    assert!(text.contains("Zoë"), "the person's own identifiers are shown");
-    assert!(!text.contains("Adam"), "another person's identifiers are not");
+    assert!(
+        text.contains("Zoë"),
+        "the person's own identifiers are shown"
+    );
+    assert!(
+        !text.contains("Adam"),
+        "another person's identifiers are not"
+    );
     // The other person sees their own, not Zoë's; an unknown person is none.
     let adams = store.subject_access(12).unwrap().unwrap();
     assert_eq!(adams.records, vec![adam.0]);
@@ -201,7 +231,9 @@ fn rectification_corrects_every_record_and_keeps_old_values_identity_side(
     }
     // Pages' identifiers at once.
     let shown = store.person_identities(&[11]).unwrap();
-    assert!(shown.iter().all(|i| i.date_of_birth == Some(date(2010, 3, 1))));
+    assert!(shown
+        .iter()
+        .all(|i| i.date_of_birth == Some(date(2010, 3, 1))));
     // The old value is kept in the rectification register (identity-side), shown to the person.
     let sar = store.subject_access(11).unwrap().unwrap();
     let rect = section(&sar, "rectification");
@@ -235,7 +267,14 @@ fn restriction_keeps_the_records_but_takes_them_out_of_processing(store: &mut St
     let id = store.restrict(&request).unwrap();
     let held: Vec<i64> = store.restricted_records().unwrap().into_iter().collect();
     assert_eq!(held, vec![zoe_police.0, zoe_health.0]);
-    assert_eq!(store.restricted_people().unwrap().into_iter().collect::<Vec<_>>(), vec![11]);
+    assert_eq!(
+        store
+            .restricted_people()
+            .unwrap()
+            .into_iter()
+            .collect::<Vec<_>>(),
+        vec![11]
+    );
     // Kept: identity and facts.
     assert_eq!(db.count("identity"), 3);
     assert_eq!(db.count("record"), 3);
@@ -243,7 +282,11 @@ fn restriction_keeps_the_records_but_takes_them_out_of_processing(store: &mut St
     assert_eq!(store.person_assignment().unwrap(), vec![(adam, 12)]);
     let families = store.families().unwrap();
     assert_eq!(
-        families[0].members.iter().map(|m| m.person_id).collect::<Vec<_>>(),
+        families[0]
+            .members
+            .iter()
+            .map(|m| m.person_id)
+            .collect::<Vec<_>>(),
         vec![12]
     );
     assert!(store.person_identities(&[11]).unwrap().is_empty());
@@ -295,7 +338,14 @@ fn erasure_removes_identity_facts_and_results_and_leaves_only_keyed_hashes(
     // Nothing readable is left of them: the tombstone and the erasure hold no identifier.
     for table in ["erasure", "erasure_tombstone", "objection_key"] {
         for row in db.dump(table) {
-            for word in ["Zoë", "Brien", "9434765919", "AB123456C", "P-0001", "2010-02-28"] {
+            for word in [
+                "Zoë",
+                "Brien",
+                "9434765919",
+                "AB123456C",
+                "P-0001",
+                "2010-02-28",
+            ] {
                 assert!(!row.contains(word), "{table}: {row}");
             }
         }
@@ -303,7 +353,12 @@ fn erasure_removes_identity_facts_and_results_and_leaves_only_keyed_hashes(
     // The same partner row again is recognised, the other person's is not.
     let t = store.tombstones().unwrap();
     let f = full_row(2);
-    let dob = f.identity.date_of_birth.unwrap().format("%Y-%m-%d").to_string();
+    let dob = f
+        .identity
+        .date_of_birth
+        .unwrap()
+        .format("%Y-%m-%d")
+        .to_string();
     let fields = KeyFields {
         source: "police",
         source_person_id: f.identity.source_person_id.as_deref(),
@@ -347,10 +402,20 @@ fn an_objection_follows_its_person_through_a_replaced_file(store: &mut Store, _d
     };
     imported(
         store
-            .write_batch_version(&batch("police", "cc", 2), &[full_row(2), other_person(3)], &[], &version)
+            .write_batch_version(
+                &batch("police", "cc", 2),
+                &[full_row(2), other_person(3)],
+                &[],
+                &version,
+            )
             .unwrap(),
     );
-    let ids: Vec<RecordId> = store.load_identities().unwrap().into_iter().map(|r| r.0).collect();
+    let ids: Vec<RecordId> = store
+        .load_identities()
+        .unwrap()
+        .into_iter()
+        .map(|r| r.0)
+        .collect();
     assert!(!ids.contains(&zoe_police) && !ids.contains(&adam));
     // New records are written in row order: Zoë's first, then Adam's.
     let new: Vec<RecordId> = ids.iter().copied().filter(|r| *r != zoe_health).collect();
@@ -358,14 +423,22 @@ fn an_objection_follows_its_person_through_a_replaced_file(store: &mut Store, _d
     // The next linkage gives the re-sent Zoë a new person ID (no record of hers in common).
     link(store, &[(zoe_health, 11), (new_zoe, 31), (new_adam, 32)]);
     assert_eq!(
-        store.objecting_people(&["research"]).unwrap().into_iter().collect::<Vec<_>>(),
+        store
+            .objecting_people(&["research"])
+            .unwrap()
+            .into_iter()
+            .collect::<Vec<_>>(),
         vec![11]
     );
     let added = store.refresh_objection_coverage().unwrap();
     assert!(added >= 1);
     // Her re-sent record is covered again by its keyed identifiers; Adam is not.
     assert_eq!(
-        store.objecting_people(&["research"]).unwrap().into_iter().collect::<Vec<_>>(),
+        store
+            .objecting_people(&["research"])
+            .unwrap()
+            .into_iter()
+            .collect::<Vec<_>>(),
         vec![11, 31]
     );
     // Running it again adds nothing.
