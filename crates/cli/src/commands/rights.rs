@@ -91,7 +91,7 @@ pub fn sar(args: SarArgs) -> anyhow::Result<()> {
     let mut s = args.store.open()?;
     let person = args.who.find(&mut s)?;
     let config = args.config.resolve()?;
-    let mappings = hearth_intake::Mapping::load_dir(&config.path(None, "mappings"))
+    let mappings = hearth_intake::Mapping::load_dir(config.path(None, "mappings"))
         .context("loading the mappings (for each source's agreement and lawful basis)")?;
     let by = args.user.unwrap_or_else(super::current_user);
     let Some(doc) = hearth_pipeline::rights::subject_access(
@@ -315,7 +315,7 @@ pub struct SharingArgs {
 /// Runs `hearth sharing`: each source's data sharing agreement, lawful basis and review date.
 pub fn sharing(args: SharingArgs) -> anyhow::Result<()> {
     let config = args.config.resolve()?;
-    let mappings = hearth_intake::Mapping::load_dir(&config.path(None, "mappings"))?;
+    let mappings = hearth_intake::Mapping::load_dir(config.path(None, "mappings"))?;
     let today = chrono::Local::now().date_naive();
     for s in hearth_pipeline::rights::sharing_register(&mappings, today) {
         let name = s.name.as_deref().unwrap_or(&s.source);
