@@ -58,6 +58,18 @@ enum Command {
     Extract(commands::extract::Args),
     /// Referrals: `hearth referrals import FILE` records a batch for the double check.
     Referrals(commands::referrals::Args),
+    /// Subject access: everything held on a person, as JSON or a printable page (audited).
+    Sar(commands::rights::SarArgs),
+    /// Correct a person's identifier (name, date of birth, address, NHS/NI number); audited.
+    Rectify(commands::rights::RectifyArgs),
+    /// Erase a person where the law allows: identity, facts and results, leaving a tombstone
+    /// so a re-import does not bring them back.
+    Erase(commands::rights::RequestArgs),
+    /// Restrict a person's processing (kept, but left out of linkage, identification,
+    /// extracts and pages); `hearth restrict --lift ID` lifts it.
+    Restrict(commands::rights::RestrictArgs),
+    /// The register of data sharing agreements and lawful bases, from the mappings.
+    Sharing(commands::rights::SharingArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -83,6 +95,11 @@ fn main() -> std::process::ExitCode {
         Command::Objections(a) => commands::objections::run(a),
         Command::Extract(a) => commands::extract::run(a),
         Command::Referrals(a) => commands::referrals::run(a),
+        Command::Sar(a) => commands::rights::sar(a),
+        Command::Rectify(a) => commands::rights::rectify(a),
+        Command::Erase(a) => commands::rights::erase(a),
+        Command::Restrict(a) => commands::rights::restrict(a),
+        Command::Sharing(a) => commands::rights::sharing(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -7,9 +7,13 @@
 //! can be worked out from the totals, optional rounding, and the Government Statistical
 //! Service's symbols for what is not shown.
 //!
+//! [`rights`] holds the checks on a person's requests: a corrected identifier, and the lawful
+//! grounds of an erasure or a restriction.
+//!
 //! Pure: no I/O, no clock.
 
 pub mod disclosure;
 pub mod evaluation;
+pub mod rights;
 
 pub use disclosure::{protect, Cell, Policy, Protected, Table, TableError};

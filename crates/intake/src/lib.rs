@@ -82,7 +82,7 @@ pub use cells::{MAX_FREE_TEXT_CHARS, MAX_VALUE_CHARS};
 pub use hearth_model::standardise::dates::DateFormat;
 pub use hearth_model::standardise::names::NamePattern;
 pub use import::{FileImport, ReadOptions};
-pub use mapping::{AttrType, Encoding, InvalidIdentifiers, Mapping, MappingError};
+pub use mapping::{AttrType, Encoding, InvalidIdentifiers, Mapping, MappingError, Sharing};
 pub use read::{read_bytes, read_file, read_file_with, IntakeError};
 pub use returns::{quarantine_csv, ReturnedRow};
 pub use summary::{ImportSummary, Problem, ProblemCount};

@@ -9,6 +9,7 @@ mod error;
 mod names;
 mod raw;
 mod rules;
+mod sharing;
 #[cfg(test)]
 mod tests;
 
@@ -17,6 +18,7 @@ use names::glob_match;
 pub(crate) use names::normalise_header;
 pub use raw::{AttrType, Encoding, InvalidIdentifiers, NameOrder, Untranslated};
 pub(crate) use raw::{AttributeMapping, ColumnSpec, FactMapping, IdentityMapping};
+pub use sharing::Sharing;
 
 use hearth_model::standardise::dates::DateFormat;
 use raw::RawMapping;
@@ -41,6 +43,7 @@ pub struct Mapping {
     pub(crate) identity: IdentityMapping,
     pub(crate) fact: FactMapping,
     pub(crate) attributes: BTreeMap<String, AttributeMapping>,
+    pub(crate) sharing: Option<Sharing>,
 }
 
 impl Mapping {
@@ -62,6 +65,12 @@ impl Mapping {
             message: e.to_string().trim_end().to_string(),
         })?;
         rules::check(&raw, &path)?;
+        if let Some(problem) = raw.sharing.as_ref().and_then(Sharing::problem) {
+            return Err(MappingError::Invalid {
+                path,
+                message: problem.to_string(),
+            });
+        }
         let mut raw = raw;
         if let Some(pivot) = raw.two_digit_year_pivot {
             raw.set_pivot(pivot);
@@ -82,6 +91,7 @@ impl Mapping {
             identity: raw.identity,
             fact: raw.fact,
             attributes: raw.attributes,
+            sharing: raw.sharing,
         })
     }
 
@@ -99,6 +109,11 @@ impl Mapping {
     /// show it instead of the key.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
+    }
+
+    /// The source's data sharing agreement and lawful basis (the optional `[sharing]`).
+    pub fn sharing(&self) -> Option<&Sharing> {
+        self.sharing.as_ref()
     }
 
     /// The event type of every fact from this source, e.g. `incident`.

@@ -108,7 +108,9 @@ pub fn national_evaluation(
         .max_by_key(|r| r.id)
         .context("there is no identification run yet: run `hearth identify` first")?;
     let cohort = cohort(store, run.id)?;
-    let objectors = store.objecting_people(&["research", "all"])?;
+    let mut objectors = store.objecting_people(&["research", "all"])?;
+    // People whose processing is restricted are left out as objectors are (issue 13).
+    objectors.extend(store.restricted_people()?);
     let people: Vec<i64> = cohort
         .iter()
         .flat_map(|f| f.members.iter().map(|(p, _)| *p))

@@ -7,6 +7,8 @@
 //! * [`import`]: partner files → intake (read, validate, quarantine) → one batch per file.
 //! * [`link`]: every stored record → linkage (people, stable person IDs, the clerical review
 //!   queue) → households (households, families, stable family IDs) → the store.
+//! * [`rights`]: erased people's rows kept out of imports, restricted records out of linkage,
+//!   objections kept with their person, and the subject access document.
 //! * [`identify`]: the latest linkage run's families and their members' facts →
 //!   identification (problems, eligibility, priority, evidence; what changed since the
 //!   previous run) → the store.
@@ -43,3 +45,4 @@ pub mod identify;
 pub mod import;
 pub mod link;
 pub mod quarantine;
+pub mod rights;

@@ -164,6 +164,10 @@ impl Store {
                     &[objection.into(), r[0].clone()],
                 )?;
             }
+            // Its records' keyed identifiers, so that it follows the person when a partner
+            // re-sends a file (new records) — see `Store::refresh_objection_coverage`.
+            let keys = crate::governance_keys::IdentityKeys::read(tx)?;
+            crate::governance_rights::keep_objection_keys(tx, &keys, Some(objection))?;
             Ok(objection)
         })
     }

@@ -83,7 +83,7 @@
 //!   identities, families), `review` (clerical review pairs and decisions), `lookup` (identifiers by record
 //!   key for a review pair; people by name or NHS number for a search),
 //!   `identification` (runs, assessments, evidence, trails, dates), `accounts` (users,
-//!   sessions, sign-in throttling), `identities` (single sign-on identities), `audit`, `casework` (cases, notes, caseload, a family's
+//!   sessions, sign-in throttling), `identities` (single sign-on identities), `audit`, `governance` (objections, extract log), `governance_rights` (rectification, restriction, erasure with tombstones, objection coverage), `governance_sar` (subject access and the register of personal tables), `governance_keys` (keyed hashes of identifiers), `casework` (cases, notes, caseload, a family's
 //!   record for a viewer), `referrals` (referrals, their members and matched people, the
 //!   double check's conditional decision).
 //! * `sql`: the backend-neutral layer the areas write their SQL over once; `sqlite` and
@@ -114,6 +114,9 @@ pub mod backup;
 mod casework;
 mod error;
 mod governance;
+mod governance_keys;
+mod governance_rights;
+mod governance_sar;
 mod handle;
 mod identification;
 mod identities;
@@ -139,6 +142,14 @@ pub use error::{Result, StoreError};
 pub use governance::{
     ExtractTransfer, IdentifierVariant, NewObjection, Objection, ObjectionSubject,
     PersonIdentifiers,
+};
+pub use governance_keys::{IdentityKeys, KeyFields};
+pub use governance_rights::{
+    Erased, IdentifierField, NewRectification, Rectified, RightsRequest, Tombstones,
+};
+pub use governance_sar::{
+    column_could_hold_personal_data, sar_coverage_gaps, Reach, SarSection, SarTable, SubjectAccess,
+    NOT_PERSONAL, SAR_TABLES,
 };
 pub use handle::{OpenOptions, Store};
 pub use identification::{

@@ -65,7 +65,7 @@ impl Store {
     }
 }
 
-fn record_identities(tx: &mut dyn Tx, ids: &[RecordId]) -> Result<Vec<RecordIdentity>> {
+pub(crate) fn record_identities(tx: &mut dyn Tx, ids: &[RecordId]) -> Result<Vec<RecordIdentity>> {
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
         let sql = format!(

@@ -339,4 +339,6 @@ pub(crate) struct RawMapping {
     pub fact: FactMapping,
     #[serde(default)]
     pub attributes: BTreeMap<String, AttributeMapping>,
+    /// The data sharing agreement and lawful basis (optional).
+    pub sharing: Option<super::sharing::Sharing>,
 }

@@ -253,8 +253,10 @@ fn import_one(
             batch: batch.id.0,
         });
     }
-    let import = hearth_intake::read_bytes(file, &bytes, mapping, options)?;
+    let mut import = hearth_intake::read_bytes(file, &bytes, mapping, options)?;
     drop(bytes);
+    // Rows naming someone erased are quarantined ("erased on <date>"), their cells not kept.
+    crate::rights::quarantine_erased(store, &mut import)?;
     let prints = fingerprints(&import);
     let meta = NewBatch {
         source: import.source.clone(),

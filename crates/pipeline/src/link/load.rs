@@ -34,7 +34,12 @@ pub(crate) struct Loaded {
 
 /// Reads what a linkage run at `as_at` needs.
 pub(crate) fn load(store: &mut Store, as_at: NaiveDate) -> Result<Loaded> {
-    let identities = store.load_identities()?;
+    // Records under a restriction in force are kept but not processed (issue 13).
+    let restricted = store.restricted_records()?;
+    let mut identities = store.load_identities()?;
+    if !restricted.is_empty() {
+        identities.retain(|(r, _, _)| !restricted.contains(&r.0));
+    }
     let placed = store
         .event_dates()?
         .into_iter()

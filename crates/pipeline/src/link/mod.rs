@@ -136,6 +136,9 @@ pub fn link_store_with(store: &mut Store, as_at: NaiveDate, mode: LinkMode) -> R
         incremental: matches!(linked, Linked::Incremental { .. }),
     };
     let saved = save::save(store, &run, as_at, [load_s, link_s, households_s])?;
+    // Objections follow their person: records re-sent by a partner, or newly linked to an
+    // objector, join the objection's coverage.
+    store.refresh_objection_coverage()?;
     let save_s = t3.elapsed().as_secs_f64();
     tracing::info!(
         records = prepared.records.len(),

@@ -21,4 +21,5 @@ mod linkage;
 mod lookup;
 mod referrals;
 mod schema;
+mod subject_access;
 mod versions;

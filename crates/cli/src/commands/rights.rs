@@ -1,0 +1,369 @@
+//! A person's rights (issue 13): `hearth sar` (everything held on a person, as JSON or a
+//! printable page), `hearth rectify` (correct an identifier), `hearth erase` and
+//! `hearth restrict` (with the reason and the lawful ground), and `hearth sharing` (the
+//! register of data sharing agreements). Every one is audited; audit lines carry keys, the
+//! field and the ground, never an identifier's value.
+
+use anyhow::{bail, Context};
+use hearth_governance::rights;
+use hearth_store::{IdentifierField, NewRectification, PeopleQuery, RightsRequest, Store};
+use std::path::PathBuf;
+
+/// Who the request is about: a person ID, an NHS number, or a name with a date of birth.
+#[derive(clap::Args, Debug, Clone)]
+pub struct PersonArg {
+    /// The person's ID (as pages and `hearth family` show it).
+    #[arg(long)]
+    person: Option<i64>,
+    /// Find the person by NHS number.
+    #[arg(long, conflicts_with_all = ["person", "name"])]
+    nhs: Option<String>,
+    /// Find the person by name (every word must appear); give --dob too.
+    #[arg(long, requires = "dob", conflicts_with = "person")]
+    name: Option<String>,
+    /// Date of birth (yyyy-mm-dd), with --name.
+    #[arg(long, value_parser = super::parse_date)]
+    dob: Option<chrono::NaiveDate>,
+}
+
+impl PersonArg {
+    /// The one person meant, or an error listing the candidates' IDs.
+    fn find(&self, s: &mut Store) -> anyhow::Result<i64> {
+        if let Some(p) = self.person {
+            return Ok(p);
+        }
+        if self.nhs.is_none() && self.name.is_none() {
+            bail!("say who: --person ID, --nhs NUMBER, or --name \"NAME\" with --dob yyyy-mm-dd");
+        }
+        let query = PeopleQuery {
+            name_words: self
+                .name
+                .as_deref()
+                .map(|n| n.split_whitespace().map(str::to_string).collect())
+                .unwrap_or_default(),
+            nhs_number: self.nhs.as_deref().map(|n| n.replace([' ', '-'], "")),
+        };
+        let mut found = s.find_people(&query)?;
+        if let Some(dob) = self.dob {
+            let ids = s.person_identities(&found)?;
+            found.retain(|p| {
+                ids.iter()
+                    .any(|i| i.person_id == *p && i.date_of_birth == Some(dob))
+            });
+        }
+        match found.as_slice() {
+            [p] => Ok(*p),
+            [] => bail!("no person found: check the spelling, or give --person"),
+            many => bail!(
+                "{} people match: give --person with one of {}",
+                many.len(),
+                many.iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+}
+
+/// Arguments of `hearth sar`.
+#[derive(clap::Args)]
+pub struct SarArgs {
+    #[command(flatten)]
+    store: super::StoreArg,
+    #[command(flatten)]
+    config: crate::config::ConfigArg,
+    #[command(flatten)]
+    who: PersonArg,
+    /// `json` (everything, for a machine) or `html` (a readable page to print).
+    #[arg(long, default_value = "html", value_parser = ["json", "html"])]
+    format: String,
+    /// The file to write.
+    #[arg(long)]
+    out: PathBuf,
+    /// Who is answering the request (recorded in the audit log).
+    #[arg(long = "as", value_name = "USER")]
+    user: Option<String>,
+}
+
+/// Runs `hearth sar`.
+pub fn sar(args: SarArgs) -> anyhow::Result<()> {
+    let mut s = args.store.open()?;
+    let person = args.who.find(&mut s)?;
+    let config = args.config.resolve()?;
+    let mappings = hearth_intake::Mapping::load_dir(config.path(None, "mappings"))
+        .context("loading the mappings (for each source's agreement and lawful basis)")?;
+    let by = args.user.unwrap_or_else(super::current_user);
+    let Some(doc) = hearth_pipeline::rights::subject_access(
+        &mut s,
+        person,
+        &mappings,
+        &by,
+        chrono::Utc::now(),
+    )?
+    else {
+        bail!("Hearth holds no person {person}");
+    };
+    let text = match args.format.as_str() {
+        "json" => serde_json::to_string_pretty(&doc)? + "\n",
+        _ => hearth_pipeline::rights::render_html(&doc),
+    };
+    std::fs::write(&args.out, text).with_context(|| format!("writing {}", args.out.display()))?;
+    audit(
+        &mut s,
+        &by,
+        "subject access",
+        "person",
+        person,
+        &format!("format {}", args.format),
+    )?;
+    let rows: usize = doc.held.sections.iter().map(|t| t.rows.len()).sum();
+    println!(
+        "subject access for person {person}: {} records, {} families, {rows} rows from {} tables written to {}",
+        doc.held.records.len(),
+        doc.held.families.len(),
+        doc.held.sections.iter().filter(|t| !t.rows.is_empty()).count(),
+        args.out.display()
+    );
+    Ok(())
+}
+
+/// Arguments of `hearth rectify`.
+#[derive(clap::Args)]
+pub struct RectifyArgs {
+    #[command(flatten)]
+    store: super::StoreArg,
+    #[command(flatten)]
+    who: PersonArg,
+    /// The identifier: given_name, family_name, full_name, date_of_birth, address,
+    /// postcode, nhs_number or ni_number.
+    #[arg(long)]
+    field: String,
+    /// The corrected value (every record of the person gets it).
+    #[arg(long)]
+    value: String,
+    /// Why (e.g. "birth certificate seen").
+    #[arg(long)]
+    reason: String,
+    /// Who is correcting it.
+    #[arg(long = "as", value_name = "USER")]
+    user: Option<String>,
+}
+
+/// Runs `hearth rectify`.
+pub fn rectify(args: RectifyArgs) -> anyhow::Result<()> {
+    let now = chrono::Utc::now();
+    let Some(field) = IdentifierField::parse(&args.field) else {
+        bail!("{}", rights::RightsError::UnknownField(args.field.clone()));
+    };
+    let value = rights::corrected_value(field.key(), &args.value, now.date_naive())?;
+    let reason = rights::reason("correction", &args.reason)?;
+    let mut s = args.store.open()?;
+    let person = args.who.find(&mut s)?;
+    let by = args.user.unwrap_or_else(super::current_user);
+    let done = s.rectify(&NewRectification {
+        person_id: person,
+        field,
+        value,
+        reason,
+        by: by.clone(),
+        at: now,
+    })?;
+    audit(
+        &mut s,
+        &by,
+        "rectify identifier",
+        "person",
+        person,
+        &format!(
+            "{} on {} records (rectification {})",
+            field.key(),
+            done.records,
+            done.id
+        ),
+    )?;
+    println!(
+        "{} corrected on {} records of person {person}; the next `hearth link` uses it",
+        field.key(),
+        done.records
+    );
+    Ok(())
+}
+
+/// Arguments of `hearth erase` and `hearth restrict`.
+#[derive(clap::Args)]
+pub struct RequestArgs {
+    #[command(flatten)]
+    store: super::StoreArg,
+    #[command(flatten)]
+    who: PersonArg,
+    /// Why, in plain words (kept in the register; not in logs).
+    #[arg(long)]
+    reason: String,
+    /// The lawful ground: for erasure 17-1-a … 17-1-f (UK GDPR Art. 17(1)), for restriction
+    /// 18-1-a … 18-1-d (Art. 18(1)).
+    #[arg(long)]
+    ground: String,
+    /// Who is recording it.
+    #[arg(long = "as", value_name = "USER")]
+    user: Option<String>,
+}
+
+/// Runs `hearth erase`.
+pub fn erase(args: RequestArgs) -> anyhow::Result<()> {
+    let ground = rights::erasure_ground(&args.ground)?;
+    let reason = rights::reason("erasure", &args.reason)?;
+    let mut s = args.store.open()?;
+    let person = args.who.find(&mut s)?;
+    let by = args.user.unwrap_or_else(super::current_user);
+    let done = s.erase(&RightsRequest {
+        person_id: person,
+        reason,
+        ground: ground.to_string(),
+        by: by.clone(),
+        at: chrono::Utc::now(),
+    })?;
+    audit(
+        &mut s,
+        &by,
+        "erase person",
+        "person",
+        person,
+        &format!("{ground}; {} records (erasure {})", done.records, done.id),
+    )?;
+    println!(
+        "person {person} erased: {} records removed; a re-import of their rows is quarantined",
+        done.records
+    );
+    Ok(())
+}
+
+/// Arguments of `hearth restrict`.
+#[derive(clap::Args)]
+pub struct RestrictArgs {
+    #[command(flatten)]
+    store: super::StoreArg,
+    #[command(flatten)]
+    who: PersonArg,
+    /// Why, in plain words (kept in the register; not in logs).
+    #[arg(long, required_unless_present = "lift")]
+    reason: Option<String>,
+    /// The lawful ground: 18-1-a … 18-1-d (UK GDPR Art. 18(1)).
+    #[arg(long, required_unless_present = "lift")]
+    ground: Option<String>,
+    /// Lift restriction ID instead: the next `hearth link` processes the records again.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["reason", "ground"])]
+    lift: Option<i64>,
+    /// Who is recording it.
+    #[arg(long = "as", value_name = "USER")]
+    user: Option<String>,
+}
+
+/// Runs `hearth restrict`.
+pub fn restrict(args: RestrictArgs) -> anyhow::Result<()> {
+    let by = args.user.clone().unwrap_or_else(super::current_user);
+    if let Some(id) = args.lift {
+        let mut s = args.store.open()?;
+        if !s.lift_restriction(id, &by, chrono::Utc::now())? {
+            bail!("there is no restriction {id} in force");
+        }
+        audit(&mut s, &by, "lift restriction", "restriction", id, "")?;
+        println!("restriction {id} lifted; the next `hearth link` processes the records again");
+        return Ok(());
+    }
+    let ground = rights::restriction_ground(args.ground.as_deref().unwrap_or_default())?;
+    let reason = rights::reason("restriction", args.reason.as_deref().unwrap_or_default())?;
+    let mut s = args.store.open()?;
+    let person = args.who.find(&mut s)?;
+    let id = s.restrict(&RightsRequest {
+        person_id: person,
+        reason,
+        ground: ground.to_string(),
+        by: by.clone(),
+        at: chrono::Utc::now(),
+    })?;
+    audit(
+        &mut s,
+        &by,
+        "restrict processing",
+        "person",
+        person,
+        &format!("{ground}; restriction {id}"),
+    )?;
+    audit(
+        &mut s,
+        &by,
+        "restrict processing",
+        "restriction",
+        id,
+        ground,
+    )?;
+    println!(
+        "restriction {id}: person {person}'s records are kept but left out of linkage, \
+         identification, extracts and pages until it is lifted"
+    );
+    Ok(())
+}
+
+/// Arguments of `hearth sharing`.
+#[derive(clap::Args)]
+pub struct SharingArgs {
+    #[command(flatten)]
+    config: crate::config::ConfigArg,
+}
+
+/// Runs `hearth sharing`: each source's data sharing agreement, lawful basis and review date.
+pub fn sharing(args: SharingArgs) -> anyhow::Result<()> {
+    let config = args.config.resolve()?;
+    let mappings = hearth_intake::Mapping::load_dir(config.path(None, "mappings"))?;
+    let today = chrono::Local::now().date_naive();
+    for s in hearth_pipeline::rights::sharing_register(&mappings, today) {
+        let name = s.name.as_deref().unwrap_or(&s.source);
+        match &s.sharing {
+            None => println!("{name}: NO DATA SHARING AGREEMENT NAMED in its mapping"),
+            Some(a) => {
+                let review = match a.review_on {
+                    Some(d) if s.review_overdue => format!("review OVERDUE since {d}"),
+                    Some(d) => format!("review by {d}"),
+                    None => "no review date".into(),
+                };
+                println!(
+                    "{name}: {} ({}); {review}{}",
+                    a.agreement,
+                    a.reference.as_deref().unwrap_or("no reference"),
+                    if a.example {
+                        "; EXAMPLE values to check"
+                    } else {
+                        ""
+                    }
+                );
+                for b in &a.lawful_basis {
+                    println!("    {b}");
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn audit(
+    s: &mut Store,
+    by: &str,
+    action: &str,
+    kind: &str,
+    id: i64,
+    detail: &str,
+) -> anyhow::Result<()> {
+    s.append_audit(&hearth_store::AuditEntry {
+        id: 0,
+        at: chrono::Utc::now(),
+        user_id: None,
+        user_name: by.into(),
+        action: action.into(),
+        target_kind: kind.into(),
+        target_id: id.to_string(),
+        client_ip: "command line".into(),
+        detail: detail.into(),
+    })?;
+    Ok(())
+}

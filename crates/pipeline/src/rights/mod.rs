@@ -1,0 +1,151 @@
+//! A person's rights against the store (issue 13): partner rows of erased people kept out of
+//! an import (quarantined as "erased on <date>", their cells not kept), restricted records left
+//! out of linkage, objections kept with their person after each link, and the subject access
+//! document (the store's [`SubjectAccess`] with each source's data sharing agreement and
+//! lawful basis from its mapping) as JSON or a printable page (`html`).
+//!
+//! It holds no rule: the keyed hashes and the coverage are the store's, the checks of a
+//! request `hearth_governance::rights`.
+
+mod html;
+
+pub use html::render_html;
+
+use anyhow::Result;
+use chrono::{DateTime, NaiveDate, Utc};
+use hearth_intake::{FileImport, Mapping, Sharing};
+use hearth_model::{ImportedRow, QuarantinedRow};
+use hearth_store::{KeyFields, Store, SubjectAccess, Tombstones};
+use serde::Serialize;
+
+/// The reason a re-imported row of an erased person is quarantined with.
+pub fn erased_reason(on: NaiveDate) -> String {
+    format!("erased on {on}: this person's data was erased; the row is not imported")
+}
+
+/// Moves the rows of erased people from `import.rows` to its quarantined rows (with no cells:
+/// nothing of theirs is kept) and corrects its summary. Returns how many.
+pub(crate) fn quarantine_erased(store: &mut Store, import: &mut FileImport) -> Result<usize> {
+    let tombstones = store.tombstones()?;
+    if tombstones.is_empty() {
+        return Ok(0);
+    }
+    let source = import.source.clone();
+    let rows = std::mem::take(&mut import.rows);
+    let mut erased = 0;
+    for row in rows {
+        match erased_on(&tombstones, &source, &row) {
+            Some(on) => {
+                erased += 1;
+                import.quarantined.push(QuarantinedRow {
+                    source_row: row.source_row,
+                    field: None,
+                    reason: erased_reason(on),
+                    raw: Vec::new(),
+                });
+            }
+            None => import.rows.push(row),
+        }
+    }
+    if erased > 0 {
+        import.quarantined.sort_by_key(|q| q.source_row);
+        import.summary.rows_imported -= erased as u64;
+        import.summary.rows_quarantined += erased as u64;
+        tracing::info!(source = %source, rows = erased, "rows of erased people quarantined");
+    }
+    Ok(erased)
+}
+
+/// The day the person a partner row names was erased, if they were.
+fn erased_on(tombstones: &Tombstones, source: &str, row: &ImportedRow) -> Option<NaiveDate> {
+    let i = &row.identity;
+    let dob = i.date_of_birth.map(|d| d.format("%Y-%m-%d").to_string());
+    tombstones.erased_on(&KeyFields {
+        source,
+        source_person_id: i.source_person_id.as_deref(),
+        given_name: i.given_name.as_deref(),
+        family_name: i.family_name.as_deref(),
+        full_name: i.full_name.as_deref(),
+        date_of_birth: dob.as_deref(),
+        nhs_number: i.nhs_number.as_ref().map(|n| n.as_str()),
+        ni_number: i.ni_number.as_ref().map(|n| n.as_str()),
+    })
+}
+
+/// A partner source as a subject access request shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceSharing {
+    /// The source's key.
+    pub source: String,
+    /// Its name for people.
+    pub name: Option<String>,
+    /// Its data sharing agreement and lawful basis, if its mapping names them.
+    pub sharing: Option<Sharing>,
+    /// Whether the agreement's review date has passed.
+    pub review_overdue: bool,
+}
+
+/// Everything held on a person, with each source's agreement and lawful basis.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubjectAccessDocument {
+    /// When it was made.
+    pub made_at: DateTime<Utc>,
+    /// Who made it.
+    pub made_by: String,
+    /// The sources their records came from, with the agreement and lawful basis of each.
+    pub sources: Vec<SourceSharing>,
+    /// What the store holds.
+    pub held: SubjectAccess,
+}
+
+/// The register of data sharing agreements: every mapping's source with its agreement.
+pub fn sharing_register(mappings: &[Mapping], today: NaiveDate) -> Vec<SourceSharing> {
+    let mut out: Vec<SourceSharing> = mappings
+        .iter()
+        .map(|m| SourceSharing {
+            source: m.source().to_string(),
+            name: m.name().map(str::to_string),
+            sharing: m.sharing().cloned(),
+            review_overdue: m.sharing().is_some_and(|s| s.review_overdue(today)),
+        })
+        .collect();
+    out.sort_by(|a, b| a.source.cmp(&b.source));
+    out
+}
+
+/// The subject access document for `person`, or `None` when the store does not know them.
+/// The caller audits the read.
+pub fn subject_access(
+    store: &mut Store,
+    person: i64,
+    mappings: &[Mapping],
+    made_by: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<SubjectAccessDocument>> {
+    let Some(held) = store.subject_access(person)? else {
+        return Ok(None);
+    };
+    let register = sharing_register(mappings, now.date_naive());
+    let sources = held
+        .sources
+        .iter()
+        .map(|s| {
+            register
+                .iter()
+                .find(|r| &r.source == s)
+                .cloned()
+                .unwrap_or(SourceSharing {
+                    source: s.clone(),
+                    name: None,
+                    sharing: None,
+                    review_overdue: false,
+                })
+        })
+        .collect();
+    Ok(Some(SubjectAccessDocument {
+        made_at: now,
+        made_by: made_by.to_string(),
+        sources,
+        held,
+    }))
+}

@@ -1,0 +1,546 @@
+//! Subject access: everything the store holds on one person, table by table, and the one
+//! register of which tables hold a person's data ([`SAR_TABLES`]) and which do not, with
+//! the reason ([`NOT_PERSONAL`]).
+//!
+//! The register is checked against the live schema of both backends by a test
+//! (`crates/store/tests/storage/subject_access.rs`): a table whose columns could reach a
+//! person (person, record, family, referral keys, identifiers) that is in neither list fails
+//! it, so a table added later without subject access coverage is caught.
+
+use crate::backend::Backend;
+use crate::error::Result;
+use crate::handle::Store;
+use crate::sql::Tx;
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// How a table's rows are reached from a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Rows whose column(s) hold one of the person's partner record keys.
+    Records(&'static [&'static str]),
+    /// Rows whose column(s) hold the person's key.
+    Person(&'static [&'static str]),
+    /// Rows of a family the person is or was in (column holds the family key).
+    Families(&'static str),
+    /// Rows of a referral that matched the person (column holds the referral key).
+    Referrals(&'static str),
+    /// Rows of a progress reading of one of the person's families.
+    ProgressReadings(&'static str),
+    /// Rows of an objection covering the person or one of their families.
+    Objections(&'static str),
+    /// Rows of a restriction of the person's processing.
+    Restrictions(&'static str),
+    /// The import batches the person's records came from (column holds the batch key).
+    Batches(&'static str),
+    /// Audit lines about the person, their families or their objections.
+    Audit,
+}
+
+/// A table that can hold a person's data, and how subject access reaches it.
+#[derive(Debug, Clone, Copy)]
+pub struct SarTable {
+    /// The table.
+    pub table: &'static str,
+    /// What it is, in plain English, as the subject access output heads it.
+    pub title: &'static str,
+    /// How its rows are found.
+    pub reach: Reach,
+}
+
+/// Every table subject access covers, in the order the output shows them.
+pub const SAR_TABLES: &[SarTable] = &[
+    SarTable {
+        table: "identity",
+        title: "Identifiers each partner record gives (name, date of birth, address, numbers)",
+        reach: Reach::Records(&["record_id"]),
+    },
+    SarTable {
+        table: "person_identity",
+        title: "Identity variants shown on pages",
+        reach: Reach::Person(&["person_id"]),
+    },
+    SarTable {
+        table: "record",
+        title: "Partner records: what each says happened",
+        reach: Reach::Records(&["record_id"]),
+    },
+    SarTable {
+        table: "import_batch",
+        title: "The partner files these records came from",
+        reach: Reach::Batches("id"),
+    },
+    SarTable {
+        table: "person_record",
+        title: "Records linked to this person",
+        reach: Reach::Person(&["person_id"]),
+    },
+    SarTable {
+        table: "person_change",
+        title: "How the linking of this person changed between runs",
+        reach: Reach::Person(&["person_id"]),
+    },
+    SarTable {
+        table: "review_pair",
+        title: "Record pairs a person reviewed (is this the same person?)",
+        reach: Reach::Records(&["record_id_l", "record_id_r"]),
+    },
+    SarTable {
+        table: "rectification",
+        title: "Corrections of identifiers",
+        reach: Reach::Person(&["person_id"]),
+    },
+    SarTable {
+        table: "family",
+        title: "Families",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
+        table: "family_member",
+        title: "Family members",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
+        table: "family_relationship",
+        title: "Relationships in the family",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
+        table: "family_assessment",
+        title: "Identification: each run's assessment of the family",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
+        table: "evidence",
+        title: "Identification evidence",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
+        table: "referral",
+        title: "Referrals",
+        reach: Reach::Referrals("referral_id"),
+    },
+    SarTable {
+        table: "referral_member",
+        title: "People named in referrals",
+        reach: Reach::Referrals("referral_id"),
+    },
+    SarTable {
+        table: "referral_person",
+        title: "Referrals matched to this person",
+        reach: Reach::Person(&["person_id"]),
+    },
+    SarTable {
+        table: "family_case",
+        title: "The family's case",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
+        table: "case_status_change",
+        title: "The case's history",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
+        table: "case_note",
+        title: "Case notes",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
+        table: "assessment_entry",
+        title: "Whole-family assessment",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
+        table: "plan_goal",
+        title: "Family plan: goals",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
+        table: "plan_action",
+        title: "Family plan: actions",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
+        table: "plan_review",
+        title: "Family plan: reviews",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
+        table: "team_member",
+        title: "Team around the family",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
+        table: "progress_reading",
+        title: "Family progress readings",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
+        table: "progress_position",
+        title: "Family progress: positions on each measure",
+        reach: Reach::ProgressReadings("reading_id"),
+    },
+    SarTable {
+        table: "objection",
+        title: "Objections",
+        reach: Reach::Objections("id"),
+    },
+    SarTable {
+        table: "objection_record",
+        title: "Records an objection covers",
+        reach: Reach::Objections("objection_id"),
+    },
+    SarTable {
+        table: "restriction",
+        title: "Restrictions of processing",
+        reach: Reach::Restrictions("id"),
+    },
+    SarTable {
+        table: "restriction_record",
+        title: "Records a restriction holds",
+        reach: Reach::Restrictions("restriction_id"),
+    },
+    SarTable {
+        table: "audit_log",
+        title: "Who viewed or changed this person's or their family's record",
+        reach: Reach::Audit,
+    },
+];
+
+/// Tables that hold nothing about a person a subject access request must show, with why.
+pub const NOT_PERSONAL: &[(&str, &str)] = &[
+    ("schema_migrations", "the store's schema versions"),
+    ("link_run", "counts and model parameters of each linkage run"),
+    ("identification_run", "counts, rules and labels of each identification run"),
+    ("web_user", "staff accounts, not the people the programme works with"),
+    ("web_session", "staff sign-in sessions"),
+    ("sign_in_failure", "staff sign-in failures"),
+    ("web_user_identity", "staff single sign-on identities"),
+    ("audit_chain_head", "the audit chain's newest hash"),
+    ("audit_chain_anchor", "the audit chain's starting hashes"),
+    ("extract_transfer", "extracts sent (counts and file hashes; no person)"),
+    ("quarantine", "partner rows that failed validation are linked to no person: the data officer corrects or deletes them with `hearth quarantine`, and a request names them by searching there"),
+    ("governance_secret", "the store's key for keyed hashes"),
+    ("erasure", "who was erased when and why, by person key only: kept to prove the erasure"),
+    ("erasure_tombstone", "keyed hashes of an erased person's identifiers: no identifier can be read back"),
+    ("objection_key", "keyed hashes of an objector's identifiers: no identifier can be read back"),
+];
+
+/// One table's rows about the person: every column, as text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SarSection {
+    /// The table.
+    pub table: String,
+    /// What it is, in plain English.
+    pub title: String,
+    /// Its columns.
+    pub columns: Vec<String>,
+    /// Its rows (values as stored, as text; null as `None`).
+    pub rows: Vec<Vec<Option<String>>>,
+}
+
+/// Everything the store holds on a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SubjectAccess {
+    /// The person.
+    pub person_id: i64,
+    /// Their partner records' keys (linked, or held by a restriction).
+    pub records: Vec<i64>,
+    /// The families they are or were in.
+    pub families: Vec<i64>,
+    /// The partner sources their records came from (keys).
+    pub sources: Vec<String>,
+    /// Whether their processing is restricted now.
+    pub restricted: bool,
+    /// Every covered table, in [`SAR_TABLES`] order (empty ones included).
+    pub sections: Vec<SarSection>,
+}
+
+/// A column name that could reach a person: keys of people, records, families, referrals,
+/// subjects, targets, readings, objections and restrictions, or an identifier.
+pub fn column_could_hold_personal_data(column: &str) -> bool {
+    const IDENTIFIERS: &[&str] = &[
+        "given_name",
+        "middle_name",
+        "family_name",
+        "full_name",
+        "name",
+        "date_of_birth",
+        "address",
+        "postcode",
+        "nhs_number",
+        "ni_number",
+        "upn",
+        "raw",
+        "body",
+    ];
+    const KEYS: &[&str] = &[
+        "person_id",
+        "record_id",
+        "family_id",
+        "referral_id",
+        "subject_id",
+        "target_id",
+        "reading_id",
+        "objection_id",
+        "restriction_id",
+        "erasure_id",
+        "record_id_l",
+        "record_id_r",
+        "key_hash",
+    ];
+    IDENTIFIERS.contains(&column)
+        || KEYS.contains(&column)
+        || column.ends_with("_person_id")
+        || column.ends_with("_record_id")
+        || column.ends_with("_family_id")
+}
+
+/// What is wrong with the register against a schema (`(table, columns)` pairs): tables that
+/// could hold a person's data but are in neither list, tables listed twice, and tables listed
+/// that the schema does not have. Empty when the register is right.
+pub fn sar_coverage_gaps(schema: &[(String, Vec<String>)]) -> Vec<String> {
+    let covered: BTreeSet<&str> = SAR_TABLES.iter().map(|t| t.table).collect();
+    let excused: BTreeSet<&str> = NOT_PERSONAL.iter().map(|t| t.0).collect();
+    let mut gaps = Vec::new();
+    for (table, columns) in schema {
+        let listed = covered.contains(table.as_str()) || excused.contains(table.as_str());
+        if !listed {
+            if let Some(c) = columns.iter().find(|c| column_could_hold_personal_data(c)) {
+                gaps.push(format!(
+                    "table {table} (column {c}) could hold a person's data: add it to SAR_TABLES \
+                     in crates/store/src/governance_sar.rs, or to NOT_PERSONAL with the reason"
+                ));
+            }
+        }
+    }
+    let names: BTreeSet<&str> = schema.iter().map(|(t, _)| t.as_str()).collect();
+    for t in covered.intersection(&excused) {
+        gaps.push(format!(
+            "table {t} is both covered and listed as not personal"
+        ));
+    }
+    for t in covered.union(&excused) {
+        if !names.contains(t) {
+            gaps.push(format!("table {t} is listed but not in the schema"));
+        }
+    }
+    gaps
+}
+
+fn ints(tx: &mut dyn Tx, sql: &str, person: i64) -> Result<BTreeSet<i64>> {
+    Ok(tx
+        .query(sql, &[person.into()])?
+        .iter()
+        .filter_map(|r| r[0].int())
+        .collect())
+}
+
+fn list(ids: &BTreeSet<i64>) -> String {
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn quoted(ids: &BTreeSet<i64>) -> String {
+    ids.iter()
+        .map(|i| format!("'{i}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Store {
+    /// Every table of the store with its columns, in name order.
+    pub fn schema_tables(&mut self) -> Result<Vec<(String, Vec<String>)>> {
+        let backend = self.backend();
+        self.with_read(|tx| schema_tables(tx, backend))
+    }
+
+    /// Everything the store holds on `person` (a person key, current or held by a
+    /// restriction); `None` when the store knows no such person. The caller audits the read.
+    pub fn subject_access(&mut self, person: i64) -> Result<Option<SubjectAccess>> {
+        let backend = self.backend();
+        self.with_read(|tx| subject_access(tx, backend, person))
+    }
+}
+
+fn schema_tables(tx: &mut dyn Tx, backend: Backend) -> Result<Vec<(String, Vec<String>)>> {
+    let (tables_sql, columns_sql) = match backend {
+        Backend::Sqlite => (
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+             ORDER BY name",
+            "SELECT name FROM pragma_table_info($1) ORDER BY cid",
+        ),
+        Backend::Postgres => (
+            "SELECT table_name::text FROM information_schema.tables \
+             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1",
+            "SELECT column_name::text FROM information_schema.columns \
+             WHERE table_schema = current_schema() AND table_name::text = $1 ORDER BY ordinal_position",
+        ),
+    };
+    let tables: Vec<String> = tx
+        .query(tables_sql, &[])?
+        .iter()
+        .filter_map(|r| r[0].text())
+        .collect();
+    let mut out = Vec::with_capacity(tables.len());
+    for t in tables {
+        let cols = tx
+            .query(columns_sql, &[t.as_str().into()])?
+            .iter()
+            .filter_map(|r| r[0].text())
+            .collect();
+        out.push((t, cols));
+    }
+    Ok(out)
+}
+
+fn subject_access(tx: &mut dyn Tx, backend: Backend, p: i64) -> Result<Option<SubjectAccess>> {
+    let records = ints(
+        tx,
+        "SELECT record_id FROM person_record WHERE person_id = $1 \
+         UNION SELECT rr.record_id FROM restriction_record rr \
+         JOIN restriction r ON r.id = rr.restriction_id WHERE r.person_id = $1",
+        p,
+    )?;
+    let restrictions = ints(tx, "SELECT id FROM restriction WHERE person_id = $1", p)?;
+    if records.is_empty() && restrictions.is_empty() {
+        return Ok(None);
+    }
+    let referrals = ints(
+        tx,
+        "SELECT referral_id FROM referral_person WHERE person_id = $1",
+        p,
+    )?;
+    let mut families = ints(
+        tx,
+        "SELECT family_id FROM family_member WHERE person_id = $1 \
+         UNION SELECT family_id FROM evidence WHERE person_id = $1",
+        p,
+    )?;
+    if !referrals.is_empty() {
+        let sql = format!(
+            "SELECT family_id FROM referral WHERE family_id IS NOT NULL AND referral_id IN ({})",
+            list(&referrals)
+        );
+        families.extend(tx.query(&sql, &[])?.iter().filter_map(|r| r[0].int()));
+    }
+    let mut objections = ints(
+        tx,
+        "SELECT id FROM objection WHERE subject_kind = 'person' AND subject_id = $1",
+        p,
+    )?;
+    let mut batches = BTreeSet::new();
+    let mut sources = BTreeSet::new();
+    if !records.is_empty() {
+        let sql = format!(
+            "SELECT DISTINCT objection_id FROM objection_record WHERE record_id IN ({})",
+            list(&records)
+        );
+        objections.extend(tx.query(&sql, &[])?.iter().filter_map(|r| r[0].int()));
+        let sql = format!(
+            "SELECT DISTINCT batch_id, source FROM record WHERE record_id IN ({})",
+            list(&records)
+        );
+        for r in tx.query(&sql, &[])? {
+            batches.extend(r[0].int());
+            sources.extend(r[1].text());
+        }
+    }
+    let mut readings = BTreeSet::new();
+    if !families.is_empty() {
+        let sql = format!(
+            "SELECT id FROM objection WHERE subject_kind = 'family' AND subject_id IN ({})",
+            list(&families)
+        );
+        objections.extend(tx.query(&sql, &[])?.iter().filter_map(|r| r[0].int()));
+        let sql = format!(
+            "SELECT id FROM progress_reading WHERE family_id IN ({})",
+            list(&families)
+        );
+        readings.extend(tx.query(&sql, &[])?.iter().filter_map(|r| r[0].int()));
+    }
+    let person = BTreeSet::from([p]);
+    let schema = schema_tables(tx, backend)?;
+    let mut sections = Vec::with_capacity(SAR_TABLES.len());
+    for t in SAR_TABLES {
+        let Some((_, columns)) = schema.iter().find(|(name, _)| name == t.table) else {
+            continue;
+        };
+        let any = |cols: &[&str], ids: &BTreeSet<i64>| -> Option<String> {
+            (!ids.is_empty()).then(|| {
+                cols.iter()
+                    .map(|c| format!("{c} IN ({})", list(ids)))
+                    .collect::<Vec<_>>()
+                    .join(" OR ")
+            })
+        };
+        let filter = match t.reach {
+            Reach::Records(cols) => any(cols, &records),
+            Reach::Person(cols) => any(cols, &person),
+            Reach::Families(c) => any(&[c], &families),
+            Reach::Referrals(c) => any(&[c], &referrals),
+            Reach::ProgressReadings(c) => any(&[c], &readings),
+            Reach::Objections(c) => any(&[c], &objections),
+            Reach::Restrictions(c) => any(&[c], &restrictions),
+            Reach::Batches(c) => any(&[c], &batches),
+            Reach::Audit => {
+                let mut parts = vec![format!("(target_kind = 'person' AND target_id = '{p}')")];
+                if !families.is_empty() {
+                    parts.push(format!(
+                        "(target_kind = 'family' AND target_id IN ({}))",
+                        quoted(&families)
+                    ));
+                }
+                if !objections.is_empty() {
+                    parts.push(format!(
+                        "(target_kind = 'objection' AND target_id IN ({}))",
+                        quoted(&objections)
+                    ));
+                }
+                if !restrictions.is_empty() {
+                    parts.push(format!(
+                        "(target_kind = 'restriction' AND target_id IN ({}))",
+                        quoted(&restrictions)
+                    ));
+                }
+                Some(parts.join(" OR "))
+            }
+        };
+        let mut rows = Vec::new();
+        if let Some(filter) = filter {
+            let select = columns
+                .iter()
+                .map(|c| format!("CAST({c} AS TEXT)"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!("SELECT {select} FROM {} WHERE {filter} ORDER BY 1", t.table);
+            rows = tx
+                .query(&sql, &[])?
+                .into_iter()
+                .map(|r| r.iter().map(|v| v.text()).collect())
+                .collect();
+        }
+        sections.push(SarSection {
+            table: t.table.to_string(),
+            title: t.title.to_string(),
+            columns: columns.clone(),
+            rows,
+        });
+    }
+    let restricted = !tx
+        .query(
+            "SELECT 1 FROM restriction WHERE person_id = $1 AND lifted_at IS NULL",
+            &[p.into()],
+        )?
+        .is_empty();
+    Ok(Some(SubjectAccess {
+        person_id: p,
+        records: records.into_iter().collect(),
+        families: families.into_iter().collect(),
+        sources: sources.into_iter().collect(),
+        restricted,
+        sections,
+    }))
+}
