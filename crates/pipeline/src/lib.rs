@@ -42,4 +42,5 @@ mod hash;
 pub mod identify;
 pub mod import;
 pub mod link;
+pub mod outcomes;
 pub mod quarantine;
