@@ -34,10 +34,14 @@ pub struct AttachmentRow {
     pub nhs_number: String,
     /// The attachment date.
     pub attached_on: NaiveDate,
+    /// The member's forename, family name and date of birth, if the list gives them: the
+    /// member is found by them when no record carries the NHS number.
+    pub name_and_birth: Option<(String, String, NaiveDate)>,
 }
 
-/// Reads an attachment list (`Attachment Ref`, `NHS Number`, `Attached On`; other columns
-/// ignored). A bad row stops the whole list, naming file, row and field.
+/// Reads an attachment list (`Attachment Ref`, `NHS Number`, `Attached On`, optionally
+/// `Forename`, `Surname`, `Date of Birth`; other columns ignored). A bad row stops the whole
+/// list, naming file, row and field.
 pub fn read_attachments(path: &Path) -> Result<Vec<AttachmentRow>> {
     let name = path.display().to_string();
     let mut reader = csv::ReaderBuilder::new()
@@ -49,6 +53,7 @@ pub fn read_attachments(path: &Path) -> Result<Vec<AttachmentRow>> {
         bail!("{name}: the header needs the columns \"NHS Number\" and \"Attached On\"");
     };
     let reference = col("Attachment Ref");
+    let (forename, surname, born) = (col("Forename"), col("Surname"), col("Date of Birth"));
     let mut out = Vec::new();
     for (i, rec) in reader.records().enumerate() {
         let row = i + 2;
@@ -61,8 +66,19 @@ pub fn read_attachments(path: &Path) -> Result<Vec<AttachmentRow>> {
         let attached_on = NaiveDate::parse_from_str(text, "%d/%m/%Y")
             .or_else(|_| NaiveDate::parse_from_str(text, "%Y-%m-%d"))
             .map_err(|_| anyhow::anyhow!("{name}, row {row}, field \"Attached On\": {text:?} is not a date (dd/mm/yyyy)"))?;
+        let field = |c: Option<usize>| c.and_then(|c| rec.get(c)).map(str::trim).filter(|s| !s.is_empty());
+        let name_and_birth = match (field(forename), field(surname), field(born)) {
+            (Some(f), Some(s), Some(b)) => {
+                let b = NaiveDate::parse_from_str(b, "%d/%m/%Y")
+                    .or_else(|_| NaiveDate::parse_from_str(b, "%Y-%m-%d"))
+                    .map_err(|_| anyhow::anyhow!("{name}, row {row}, field \"Date of Birth\": not a date (dd/mm/yyyy)"))?;
+                Some((f.to_string(), s.to_string(), b))
+            }
+            _ => None,
+        };
         out.push(AttachmentRow {
             row,
+            name_and_birth,
             reference: reference.and_then(|c| rec.get(c)).map(str::to_string).filter(|s| !s.is_empty()),
             nhs_number: number,
             attached_on,
@@ -175,8 +191,25 @@ pub fn attach(store: &mut Store, plan: &Plan, rows: &[AttachmentRow], now: DateT
     let mut not_found = Vec::new();
     for row in rows {
         let people = store.find_people(&PeopleQuery { name_words: vec![], nhs_number: Some(row.nhs_number.clone()) })?;
-        match people.iter().find_map(|p| family_of.get(p)) {
-            Some(&i) => chosen.push((i, row)),
+        let mut found = people.iter().find_map(|p| family_of.get(p)).copied();
+        if let (None, Some((forename, surname, born))) = (found, &row.name_and_birth) {
+            // No record carries the NHS number: the member by name and date of birth.
+            let words = vec![forename.clone(), surname.clone()];
+            let candidates = store.find_people(&PeopleQuery { name_words: words, nhs_number: None })?;
+            let ids: Vec<i64> = candidates.into_iter().filter(|p| family_of.contains_key(p)).collect();
+            let born_so: BTreeSet<i64> = store
+                .person_identities(&ids)?
+                .into_iter()
+                .filter(|i| i.date_of_birth == Some(*born))
+                .map(|i| i.person_id)
+                .collect();
+            let families: BTreeSet<usize> = born_so.iter().filter_map(|p| family_of.get(p)).copied().collect();
+            if families.len() == 1 {
+                found = families.into_iter().next();
+            }
+        }
+        match found {
+            Some(i) => chosen.push((i, row)),
             None => not_found.push(row.row),
         }
     }
