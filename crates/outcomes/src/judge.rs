@@ -39,7 +39,7 @@ fn matches(m: &Measure, e: &Event) -> bool {
     e.event_type == m.event_type
         && m.filter
             .iter()
-            .all(|(k, allowed)| e.text(k).is_some_and(|v| allowed.iter().any(|a| *a == v)))
+            .all(|(k, allowed)| e.text(k).is_some_and(|v| allowed.contains(&v)))
 }
 
 /// A measure's value over `from..=to` (per member: the highest member's) and the records.

@@ -18,7 +18,9 @@ fn plan() -> Plan {
     Plan::from_toml(SHIPPED, "outcomes.toml").unwrap()
 }
 
-const TERMS: [((i32, u32, u32), (i32, u32, u32)); 6] = [
+type Ymd = (i32, u32, u32);
+
+const TERMS: [(Ymd, Ymd); 6] = [
     ((2025, 9, 1), (2025, 12, 20)),
     ((2026, 1, 4), (2026, 3, 28)),
     ((2026, 4, 14), (2026, 7, 22)),
