@@ -18,7 +18,7 @@ pub struct Config {
     /// Recording error rates per source.
     pub errors: SourceErrors,
     /// The programme cohort past the as-at date (`None`: the period only, as before).
-    pub cohort: Option<crate::cohort::Cohort>,
+    pub cohort: Option<crate::programme::Cohort>,
 }
 
 impl Default for Config {
@@ -77,7 +77,7 @@ pub struct Borough {
     pub(crate) facts: Facts,
     pub(crate) sources: Vec<SourceTable>,
     pub(crate) geo: Geography,
-    pub(crate) followup: Option<crate::cohort::FollowUp>,
+    pub(crate) followup: Option<crate::programme::FollowUp>,
 }
 
 impl Borough {
@@ -112,7 +112,7 @@ impl Borough {
     }
 
     /// The programme cohort after the as-at date, when asked for.
-    pub fn followup(&self) -> Option<&crate::cohort::FollowUp> {
+    pub fn followup(&self) -> Option<&crate::programme::FollowUp> {
         self.followup.as_ref()
     }
 

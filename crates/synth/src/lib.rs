@@ -34,6 +34,7 @@ mod geo;
 mod model;
 mod names;
 mod population;
+mod programme;
 pub mod referrals;
 mod rows;
 mod sources;
@@ -113,7 +114,12 @@ pub fn generate(config: &Config) -> Result<Borough, SynthError> {
 /// Writes `borough` under `out_dir`: `sources/` and `truth/` as in
 /// `docs/partner-sources.md`. Existing files of the same names are replaced.
 pub fn write(borough: &Borough, out_dir: &Path) -> Result<Summary, SynthError> {
-    write::write(borough, out_dir)
+    let summary = write::write(borough, out_dir)?;
+    if let Some(fu) = &borough.followup {
+        let families = truth::families(borough);
+        cohort::write::write(borough, fu, &families, out_dir)?;
+    }
+    Ok(summary)
 }
 
 #[cfg(test)]

@@ -249,9 +249,6 @@ pub(crate) fn write(b: &Borough, out: &Path) -> Result<Summary, SynthError> {
         "manifest.toml",
         Box::new(|| manifest(b, &families)),
     ));
-    if let Some(fu) = &b.followup {
-        crate::cohort::write::write(b, fu, &families, out)?;
-    }
     jobs.par_iter()
         .map(|job| match job {
             Job::Source(t) => write_source(t, &sources_dir),
