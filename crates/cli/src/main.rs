@@ -70,6 +70,8 @@ enum Command {
     Restrict(commands::rights::RestrictArgs),
     /// The register of data sharing agreements and lawful bases, from the mappings.
     Sharing(commands::rights::SharingArgs),
+    /// Outcomes: attach families (freezing baselines) and judge them under the Outcomes Plan.
+    Outcomes(commands::outcomes::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -84,6 +86,7 @@ fn main() -> std::process::ExitCode {
         Command::Link(a) => commands::link::run(a),
         Command::Review(a) => commands::review::run(a),
         Command::Identify(a) => commands::identify::run(a),
+        Command::Outcomes(a) => commands::outcomes::run(a),
         Command::Family(a) => commands::family::run(a),
         Command::Demo(a) => commands::demo::run(a),
         Command::Serve(a) => commands::serve::run(*a),

@@ -44,5 +44,6 @@ mod hash;
 pub mod identify;
 pub mod import;
 pub mod link;
+pub mod outcomes;
 pub mod quarantine;
 pub mod rights;

@@ -116,6 +116,21 @@ pub const SAR_TABLES: &[SarTable] = &[
         reach: Reach::Families("family_id"),
     },
     SarTable {
+        table: "outcome_baseline",
+        title: "Outcomes: the family's baseline frozen when it joined the programme",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
+        table: "family_outcome",
+        title: "Outcomes: the family's progress under the Outcomes Plan",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
+        table: "outcome_result",
+        title: "Outcomes: results achieved (significant and sustained progress, continuous employment)",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
         table: "referral",
         title: "Referrals",
         reach: Reach::Referrals("referral_id"),

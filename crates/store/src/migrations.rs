@@ -89,6 +89,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0012_rights.sql"),
         postgres: include_str!("../migrations/postgres/0012_rights.sql"),
     },
+    Migration {
+        version: 13,
+        name: "outcomes",
+        sqlite: include_str!("../migrations/sqlite/0013_outcomes.sql"),
+        postgres: include_str!("../migrations/postgres/0013_outcomes.sql"),
+    },
 ];
 
 /// How many migrations this build has (versions may skip numbers).

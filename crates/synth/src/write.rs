@@ -21,7 +21,7 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> SynthError + '_ {
 }
 
 /// Quotes a CSV field when it needs it (RFC 4180).
-fn csv_field(out: &mut String, s: &str) {
+pub(crate) fn csv_field(out: &mut String, s: &str) {
     if s.contains([',', '"', '\n', '\r']) {
         out.push('"');
         out.push_str(&s.replace('"', "\"\""));
@@ -54,7 +54,11 @@ fn csv_text(table: &SourceTable) -> String {
 }
 
 fn write_source(table: &SourceTable, dir: &Path) -> Result<(), SynthError> {
-    let path = dir.join(table.source.file_name());
+    write_source_at(table, dir.join(table.source.file_name()))
+}
+
+/// Writes a source table at `path`, in its source's encoding and format.
+pub(crate) fn write_source_at(table: &SourceTable, path: PathBuf) -> Result<(), SynthError> {
     match table.source {
         Source::SocialCare => write_xlsx(table, &path),
         Source::Housing => {

@@ -19,6 +19,7 @@ mod identification;
 mod intake;
 mod linkage;
 mod lookup;
+mod outcomes;
 mod referrals;
 mod schema;
 mod subject_access;
