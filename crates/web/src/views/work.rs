@@ -283,7 +283,7 @@ pub(crate) fn work_view(work: &CaseWork, cx: &WorkContext<'_>) -> WorkView {
                 .collect(),
         })
         .collect();
-    let changes = change_rows(work, cx);
+    let plan_changes = change_rows(work, cx);
     // Reviews are listed by the day of the review; the changes each covers are those
     // recorded between it and the review recorded before it.
     let mut recorded: Vec<chrono::DateTime<chrono::Utc>> =
@@ -291,7 +291,7 @@ pub(crate) fn work_view(work: &CaseWork, cx: &WorkContext<'_>) -> WorkView {
     recorded.sort();
     let covered = |at: chrono::DateTime<chrono::Utc>| {
         let since = recorded.iter().rev().find(|t| **t < at).copied();
-        changes
+        plan_changes
             .iter()
             .zip(&work.changes)
             .filter(|(_, c)| c.changed_at <= at && since.is_none_or(|s| c.changed_at > s))
@@ -308,7 +308,7 @@ pub(crate) fn work_view(work: &CaseWork, cx: &WorkContext<'_>) -> WorkView {
             plan_changes: covered(r.recorded_at),
         })
         .collect();
-    let changes_since_review = changes
+    let changes_since_review = plan_changes
         .iter()
         .zip(&work.changes)
         .filter(|(_, c)| recorded.last().is_none_or(|last| c.changed_at > *last))
@@ -360,7 +360,7 @@ pub(crate) fn work_view(work: &CaseWork, cx: &WorkContext<'_>) -> WorkView {
         goals,
         overdue_actions,
         reviews,
-        changes,
+        changes: plan_changes,
         changes_since_review,
         team,
         readings: sorted
