@@ -120,7 +120,10 @@ fn serve_and_referral_imports_read_the_councils_referral_rules() {
     let shipped = std::fs::read_to_string(&rules).unwrap();
     // The council asks for more problems than it lists: refused, naming the file and field.
     let broken = shipped.replace("minimum_problems = 2", "minimum_problems = 99");
-    assert_ne!(broken, shipped, "the shipped rules say minimum_problems = 2");
+    assert_ne!(
+        broken, shipped,
+        "the shipped rules say minimum_problems = 2"
+    );
     std::fs::write(&rules, broken).unwrap();
     let store = dir.join("hearth.sqlite").display().to_string();
     let (ok, out, err) = run(hearth(dir).args([
@@ -140,7 +143,14 @@ fn serve_and_referral_imports_read_the_councils_referral_rules() {
     assert!(err.contains("minimum_problems"), "{err}");
     std::fs::write(dir.join("referrals.csv"), "x\n").unwrap();
     let (ok, out, err) = run(hearth(dir)
-        .args(["referrals", "import", "--config", "council", "--store", &store])
+        .args([
+            "referrals",
+            "import",
+            "--config",
+            "council",
+            "--store",
+            &store,
+        ])
         .arg("referrals.csv"));
     assert!(!ok, "{out}{err}");
     assert!(err.contains("referral rules"), "{err}");

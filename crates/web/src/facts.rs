@@ -420,7 +420,10 @@ mod tests {
             super::name_people(html, &Default::default()),
             "<p>Child in need: Person 101</p><td>Person 102</td><!--x-->"
         );
-        assert_eq!(super::name_people("a <!--person:7", &names), "a <!--person:7");
+        assert_eq!(
+            super::name_people("a <!--person:7", &names),
+            "a <!--person:7"
+        );
     }
 
     #[test]

@@ -129,10 +129,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             "rules/progress-measures.toml",
         ),
     )?;
-    config.referral_rules = referral_rules(&found.path(
-        args.referral_rules.as_deref(),
-        "rules/referrals.toml",
-    ))?;
+    config.referral_rules =
+        referral_rules(&found.path(args.referral_rules.as_deref(), "rules/referrals.toml"))?;
     config.oidc = args
         .oidc
         .config(std::env::var(super::oidc::CLIENT_SECRET_ENV).ok())?;

@@ -464,9 +464,21 @@ impl Store {
                         }
                         Ok(())
                     };
-                    field(tx, PlanField::Action, "action", a.action, new.action.clone())?;
+                    field(
+                        tx,
+                        PlanField::Action,
+                        "action",
+                        a.action,
+                        new.action.clone(),
+                    )?;
                     field(tx, PlanField::Owner, "owner", a.owner, new.owner.clone())?;
-                    field(tx, PlanField::DueOn, "due_on", day(a.due_on), new.due_on.map(day))?;
+                    field(
+                        tx,
+                        PlanField::DueOn,
+                        "due_on",
+                        day(a.due_on),
+                        new.due_on.map(day),
+                    )?;
                 }
             }
             Ok(Some(changed))

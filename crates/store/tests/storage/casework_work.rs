@@ -304,7 +304,11 @@ fn the_plan_changes_with_its_history_kept_and_the_team_ends_once(store: &mut Sto
     // Only what differs is changed and kept.
     assert_eq!(
         store
-            .change_plan(&edit(1, "The school will walk him"), PlanItem::Action(a1), &new)
+            .change_plan(
+                &edit(1, "The school will walk him"),
+                PlanItem::Action(a1),
+                &new
+            )
             .unwrap(),
         Some(vec![PlanField::Owner, PlanField::DueOn])
     );
@@ -363,15 +367,38 @@ fn the_plan_changes_with_its_history_kept_and_the_team_ends_once(store: &mut Sto
     assert_eq!(
         kept,
         vec![
-            (PlanField::Owner, "Parent", "School", "The school will walk him"),
-            (PlanField::DueOn, "2026-03-01", "2026-03-08", "The school will walk him"),
-            (PlanField::Goal, "Bobby at school", "Bobby at school every day", ""),
-            (PlanField::Removed, "A second goal", "", "Agreed at the review"),
+            (
+                PlanField::Owner,
+                "Parent",
+                "School",
+                "The school will walk him"
+            ),
+            (
+                PlanField::DueOn,
+                "2026-03-01",
+                "2026-03-08",
+                "The school will walk him"
+            ),
+            (
+                PlanField::Goal,
+                "Bobby at school",
+                "Bobby at school every day",
+                ""
+            ),
+            (
+                PlanField::Removed,
+                "A second goal",
+                "",
+                "Agreed at the review"
+            ),
         ]
     );
     assert_eq!(w.changes[0].action_id, Some(a1));
     assert_eq!((w.changes[3].goal_id, w.changes[3].action_id), (g2, None));
-    assert!(db.exec("UPDATE plan_change SET reason = 'x'").is_err(), "append-only");
+    assert!(
+        db.exec("UPDATE plan_change SET reason = 'x'").is_err(),
+        "append-only"
+    );
     assert!(db.exec("DELETE FROM plan_change").is_err(), "append-only");
 
     let member = store
@@ -387,12 +414,18 @@ fn the_plan_changes_with_its_history_kept_and_the_team_ends_once(store: &mut Sto
             added_at: at,
         })
         .unwrap();
-    assert_eq!(store.end_team_member(2, member, d(2, 1)).unwrap(), TeamEnd::NotFound);
+    assert_eq!(
+        store.end_team_member(2, member, d(2, 1)).unwrap(),
+        TeamEnd::NotFound
+    );
     assert_eq!(
         store.end_team_member(1, member, d(1, 1)).unwrap(),
         TeamEnd::BeforeStart(d(1, 5))
     );
-    assert_eq!(store.end_team_member(1, member, d(2, 1)).unwrap(), TeamEnd::Ended);
+    assert_eq!(
+        store.end_team_member(1, member, d(2, 1)).unwrap(),
+        TeamEnd::Ended
+    );
     assert_eq!(
         store.end_team_member(1, member, d(2, 9)).unwrap(),
         TeamEnd::AlreadyEnded(d(2, 1))

@@ -12,12 +12,12 @@ use crate::service::work_input::{
     ActionChangeForm, ActionForm, AssessmentForm, GoalChangeForm, GoalForm, ProgressForm,
     RemoveForm, ReviewForm, TeamEndForm, TeamForm,
 };
-use hearth_store::PlanItem;
 use crate::state::AppState;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::Json;
+use hearth_store::PlanItem;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};

@@ -143,7 +143,10 @@ pub(super) async fn action_done(
 
 /// The family and the goal, action or team member in a path.
 fn item_path(id: &str, item: &str) -> Result<(i64, i64), WebError> {
-    Ok((family_id(id)?, item.parse().map_err(|_| WebError::NotFound)?))
+    Ok((
+        family_id(id)?,
+        item.parse().map_err(|_| WebError::NotFound)?,
+    ))
 }
 
 /// The page that changes a goal, action or team member (casework roles; 404 for one the
@@ -163,7 +166,16 @@ async fn change_page(
         editing: Some(Editing { kind, id }),
         ..FamilyForms::default()
     };
-    family_page(&state, &user, family_id, section, forms, &[], StatusCode::OK).await
+    family_page(
+        &state,
+        &user,
+        family_id,
+        section,
+        forms,
+        &[],
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// `GET /families/{id}/plan/goals/{goal}`: change a goal, or remove it with a reason.
@@ -205,11 +217,23 @@ pub(super) async fn change_goal(
     let forms = FamilyForms {
         goal_change: f.form,
         form: "goal_change",
-        editing: Some(Editing { kind: "goal", id: goal }),
+        editing: Some(Editing {
+            kind: "goal",
+            id: goal,
+        }),
         ..FamilyForms::default()
     };
     let to = format!("/families/{family_id}/plan#goal-{goal}");
-    done(&state, &f.user, family_id, Section::Plan, outcome, forms, to).await
+    done(
+        &state,
+        &f.user,
+        family_id,
+        Section::Plan,
+        outcome,
+        forms,
+        to,
+    )
+    .await
 }
 
 /// `POST /families/{id}/plan/actions/{action}`: changes an action's text, owner or due date
@@ -231,7 +255,16 @@ pub(super) async fn change_action(
         ..FamilyForms::default()
     };
     let to = format!("/families/{family_id}/plan");
-    done(&state, &f.user, family_id, Section::Plan, outcome, forms, to).await
+    done(
+        &state,
+        &f.user,
+        family_id,
+        Section::Plan,
+        outcome,
+        forms,
+        to,
+    )
+    .await
 }
 
 async fn remove(
@@ -252,7 +285,16 @@ async fn remove(
         ..FamilyForms::default()
     };
     let to = format!("/families/{family_id}/plan#changes");
-    done(&state, &f.user, family_id, Section::Plan, outcome, forms, to).await
+    done(
+        &state,
+        &f.user,
+        family_id,
+        Section::Plan,
+        outcome,
+        forms,
+        to,
+    )
+    .await
 }
 
 /// `POST /families/{id}/plan/goals/{goal}/remove`: removes a goal and its actions, with why.
@@ -293,7 +335,16 @@ pub(super) async fn end_team_member(
         ..FamilyForms::default()
     };
     let to = format!("/families/{family_id}/team");
-    done(&state, &f.user, family_id, Section::Team, outcome, forms, to).await
+    done(
+        &state,
+        &f.user,
+        family_id,
+        Section::Team,
+        outcome,
+        forms,
+        to,
+    )
+    .await
 }
 
 /// `POST /families/{id}/plan/reviews`: records a review of the plan.

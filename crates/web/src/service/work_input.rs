@@ -362,13 +362,7 @@ impl GoalChangeForm {
 }
 
 fn change_reason(e: &mut Errors, raw: &str) -> String {
-    e.text(
-        "change_reason",
-        raw,
-        "why it changed",
-        false,
-        NOTE_LIMIT,
-    )
+    e.text("change_reason", raw, "why it changed", false, NOTE_LIMIT)
 }
 
 /// The form that changes an action of the plan: its text, who does it, when it is due, and

@@ -383,9 +383,13 @@ fn change_rows(work: &CaseWork, cx: &WorkContext<'_>) -> Vec<ChangeRow> {
             .map_or_else(|| "Unknown".to_string(), |u| u.display_name.clone())
     };
     // Each goal and action in its words: as it stands, or as it was when removed.
-    let mut goals: BTreeMap<i64, &str> = work.goals.iter().map(|g| (g.id, g.goal.as_str())).collect();
-    let mut actions: BTreeMap<i64, &str> =
-        work.actions.iter().map(|a| (a.id, a.action.as_str())).collect();
+    let mut goals: BTreeMap<i64, &str> =
+        work.goals.iter().map(|g| (g.id, g.goal.as_str())).collect();
+    let mut actions: BTreeMap<i64, &str> = work
+        .actions
+        .iter()
+        .map(|a| (a.id, a.action.as_str()))
+        .collect();
     for c in work.changes.iter().filter(|c| c.field == F::Removed) {
         match c.action_id {
             Some(a) => actions.entry(a).or_insert(c.old_value.as_str()),

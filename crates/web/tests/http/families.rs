@@ -418,7 +418,9 @@ async fn evidence_and_timeline_name_people_only_for_roles_that_may_see_identifie
         assert_eq!(timeline.status, StatusCode::OK);
         if named {
             assert!(problems.body.contains("Police crime: Alice Example"));
-            assert!(timeline.body.contains("<td class=\"govuk-table__cell\">Alice Example</td>"));
+            assert!(timeline
+                .body
+                .contains("<td class=\"govuk-table__cell\">Alice Example</td>"));
             assert!(timeline.body.contains("Bobby Example</td>"));
             assert!(!problems.body.contains("Person 101"));
         } else {
