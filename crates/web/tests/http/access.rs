@@ -405,9 +405,7 @@ async fn every_declared_route_answers_each_role_as_declared() {
                     let no_such_item = ["{goal}", "{action}", "{member}"]
                         .iter()
                         .any(|i| r.path.contains(i));
-                    let want = if allowed && no_such_referral {
-                        StatusCode::NOT_FOUND
-                    } else if allowed && no_such_item && !need_to_know {
+                    let want = if allowed && (no_such_referral || no_such_item && !need_to_know) {
                         StatusCode::NOT_FOUND
                     } else if allowed && !need_to_know {
                         StatusCode::OK
