@@ -106,3 +106,57 @@ fn commands_read_the_configuration_folder_and_else_the_built_in_copies() {
         "{err}"
     );
 }
+
+/// `hearth serve` and `hearth referrals import` take the council's referral rules from the
+/// configuration folder (`rules/referrals.toml`), like the other rules: a council's own
+/// file is read (a mistake in it is named, and nothing starts), never the built-in copy.
+#[test]
+fn serve_and_referral_imports_read_the_councils_referral_rules() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    assert!(run(hearth(dir).args(["init", "council"])).0);
+    let rules = dir.join("council/rules/referrals.toml");
+    assert!(rules.is_file(), "hearth init writes the referral rules");
+    let shipped = std::fs::read_to_string(&rules).unwrap();
+    // The council asks for more problems than it lists: refused, naming the file and field.
+    let broken = shipped.replace("minimum_problems = 2", "minimum_problems = 99");
+    assert_ne!(
+        broken, shipped,
+        "the shipped rules say minimum_problems = 2"
+    );
+    std::fs::write(&rules, broken).unwrap();
+    let store = dir.join("hearth.sqlite").display().to_string();
+    let (ok, out, err) = run(hearth(dir).args([
+        "serve",
+        "--config",
+        "council",
+        "--store",
+        &store,
+        "--addr",
+        "127.0.0.1:0",
+    ]));
+    assert!(!ok, "{out}{err}");
+    assert!(
+        err.contains("referral rules") && err.contains("referrals.toml"),
+        "{err}"
+    );
+    assert!(err.contains("minimum_problems"), "{err}");
+    std::fs::write(dir.join("referrals.csv"), "x\n").unwrap();
+    let (ok, out, err) = run(hearth(dir)
+        .args([
+            "referrals",
+            "import",
+            "--config",
+            "council",
+            "--store",
+            &store,
+        ])
+        .arg("referrals.csv"));
+    assert!(!ok, "{out}{err}");
+    assert!(err.contains("referral rules"), "{err}");
+    // Without a configuration folder, the built-in rules: the error is another one.
+    let (_, out, err) = run(hearth(dir)
+        .args(["referrals", "import", "--store", &store])
+        .arg("referrals.csv"));
+    assert!(!err.contains("referral rules"), "{out}{err}");
+}

@@ -136,7 +136,8 @@ pub use audit::{AuditEntry, AuditQuery, ChainBreak, ChainReport, ChainedLine};
 pub use backend::Backend;
 pub use casework::history::StatusChange;
 pub use casework::work::{
-    AssessmentEntry, CaseWork, PlanAction, PlanGoal, PlanReview, ProgressReading, TeamMember,
+    AssessmentEntry, CaseWork, PlanAction, PlanChange, PlanEdit, PlanField, PlanFields, PlanGoal,
+    PlanItem, PlanReview, ProgressReading, TeamEnd, TeamMember,
 };
 pub use casework::{CaseNote, CaseSource, FamilyCase, FamilyReads, FamilyView, FamilyViewRequest};
 pub use error::{Result, StoreError};

@@ -95,6 +95,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0013_outcomes.sql"),
         postgres: include_str!("../migrations/postgres/0013_outcomes.sql"),
     },
+    Migration {
+        version: 14,
+        name: "plan_changes",
+        sqlite: include_str!("../migrations/sqlite/0014_plan_changes.sql"),
+        postgres: include_str!("../migrations/postgres/0014_plan_changes.sql"),
+    },
 ];
 
 /// How many migrations this build has (versions may skip numbers).

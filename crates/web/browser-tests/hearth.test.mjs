@@ -177,8 +177,17 @@ test("a lead worker's assessment, plan, review and progress; axe-core on every f
 
   // Plan: a goal tied to an Outcomes Plan measure, with a first action already overdue.
   await page.goto(`${family}/plan`)
+  // The measures offered are the goal's problem's (with JavaScript, the others are hidden;
+  // without, each problem's are listed under its name and the server refuses another's).
   await page.selectOption('#goal_problem', { index: 1 })
-  await page.selectOption('#measure', 'pupils_below_85_attendance')
+  const problemLabel = (await page.locator('#goal_problem option').nth(1).innerText()).trim()
+  const groups = await page.locator('#measure optgroup').evaluateAll(gs => gs.map(g => ({
+    label: g.label, disabled: g.disabled, values: [...g.querySelectorAll('option')].map(o => o.value)
+  })))
+  const own = groups.find(g => g.label === problemLabel)
+  assert.equal(own.disabled, false)
+  assert.ok(groups.filter(g => g !== own).every(g => g.disabled), 'only the problem\'s measures are offered')
+  await page.selectOption('#measure', own.values[0])
   await page.fill('#goal', 'Every child at school every day')
   await page.fill('#goal_owner', 'Parent')
   await submit('Add goal')
@@ -192,9 +201,34 @@ test("a lead worker's assessment, plan, review and progress; axe-core on every f
   await assertAccessible(page, 'plan')
   await submit('Mark done')
   assert.equal(await page.locator('.govuk-warning-text').count(), 0, 'nothing overdue once done')
+  // Change the action (owner and due date) and remove the goal's second action, with why.
+  await page.selectOption('#goal_id', { index: 1 })
+  await page.fill('#action', 'Meet the head teacher')
+  await page.fill('#owner', 'School')
+  await page.fill('#due', '1 1 2099')
+  await submit('Add action')
+  await Promise.all([page.waitForNavigation(), page.locator('tr', { hasText: 'Walk to school together' }).locator('a[href*="/plan/actions/"]').click()])
+  await page.fill('#owner', 'Parent and school')
+  await page.fill('#due', '31 2 2026')
+  await submit('Save the action')
+  assert.match(await page.locator('.govuk-error-summary').innerText(), /must be a real date/)
+  assert.equal(await page.locator('#owner').inputValue(), 'Parent and school', 'kept as typed')
+  await assertAccessible(page, 'change an action with errors')
+  await page.fill('#due', '1 6 2099')
+  await page.fill('#change_reason', 'The school will help in the mornings')
+  await submit('Save the action')
+  assert.match(await page.locator('#changes ~ ul').first().innerText(), /Who will do it from “Parent” to “Parent and school”/)
+  await Promise.all([page.waitForNavigation(), page.locator('tr', { hasText: 'Meet the head teacher' }).locator('a[href*="/plan/actions/"]').click()])
+  await assertAccessible(page, 'change an action')
+  await screenshot(page, 'family-plan-change-action')
+  await page.fill('#remove_reason', 'Met at the review instead')
+  await submit('Remove the action')
+  assert.doesNotMatch(await page.locator('main table').first().innerText(), /Meet the head teacher/)
   await page.fill('#what_changed', 'Attending four days in five')
   await submit('Record review')
   assert.match(await page.locator('#reviews ~ table').first().innerText(), /Attending four days in five/)
+  assert.match(await page.locator('#reviews ~ table').first().innerText(), /Removed \(why: Met at the review instead\)/)
+  await assertAccessible(page, 'plan after a review')
   await screenshot(page, 'family-plan')
 
   // Team around the family.
@@ -206,6 +240,15 @@ test("a lead worker's assessment, plan, review and progress; axe-core on every f
   await submit('Add to the team')
   assert.match(await page.locator('table').first().innerText(), /Sam Nurse/)
   await assertAccessible(page, 'team')
+  await Promise.all([page.waitForNavigation(), page.locator('a[href*="/team/"]').first().click()])
+  await page.fill('#to', '1 1 2026')
+  await submit('End their involvement')
+  assert.match(await page.locator('#to-error').innerText(), /on or after the date they started/)
+  await assertAccessible(page, 'end involvement with errors')
+  await page.fill('#to', '1 2 2026')
+  await submit('End their involvement')
+  assert.match(await page.locator('table').first().innerText(), /1 February 2026/)
+  await screenshot(page, 'family-team')
 
   // Progress at the start and at the review: the change shows.
   await page.goto(`${family}/progress`)
@@ -221,7 +264,10 @@ test("a lead worker's assessment, plan, review and progress; axe-core on every f
   for (const part of ['members', 'timeline', 'notes']) {
     await page.goto(`${family}/${part}`)
     await assertAccessible(page, part)
+    await screenshot(page, `family-${part}`)
   }
+  await page.goto(`${family}/problems`)
+  await screenshot(page, 'family-problems')
   await page.goto(family)
   assert.match(await page.locator('#current-status').innerText(), /Reviews/, 'the review moved the plan on')
   await lw.context.close()

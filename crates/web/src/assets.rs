@@ -34,6 +34,7 @@ const ASSETS: &[(&str, &[u8])] = &[
     ("hearth.js", include_bytes!("../assets/hearth.js")),
     ("hearth.css", include_bytes!("../assets/hearth.css")),
     ("referrals.js", include_bytes!("../assets/referrals.js")),
+    ("plan.js", include_bytes!("../assets/plan.js")),
     (
         "hearth-init.mjs",
         include_bytes!("../assets/hearth-init.mjs"),

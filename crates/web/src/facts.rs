@@ -254,6 +254,50 @@ impl FactsShown {
     }
 }
 
+/// The marker a person is written as in the cached part of the page (`<!--person:101-->`):
+/// a comment, which no escaped partner text can contain (its `<` would be `&lt;`).
+const PERSON_MARKER: &str = "<!--person:";
+
+/// The cached part of the page (`family_facts.html`, rendered once per run with a marker
+/// for each person) with each person as this viewer may see them: their name (`names`, for
+/// roles that may see identifiers: read for this request, never cached), else `Person 101`.
+/// Names are escaped here; a marker for a person not in `names` reads `Person 101`.
+pub(crate) fn name_people(html: &str, names: &BTreeMap<i64, String>) -> String {
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some(at) = rest.find(PERSON_MARKER) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + PERSON_MARKER.len()..];
+        let Some(end) = after.find("-->") else {
+            out.push_str(&rest[at..]);
+            return out;
+        };
+        match after[..end].parse::<i64>() {
+            Ok(id) => match names.get(&id) {
+                Some(name) => escape_into(&mut out, name),
+                None => out.push_str(&format!("Person {id}")),
+            },
+            Err(_) => out.push_str(&rest[at..at + PERSON_MARKER.len() + end + 3]),
+        }
+        rest = &after[end + 3..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#x27;"),
+            c => out.push(c),
+        }
+    }
+}
+
 /// A run's evidence for one family, grouped by problem, with the records behind it (their
 /// files, rows and reference attributes only if `references`): the same for every viewer
 /// who may open the family (so it is cached per run, see `state::Caches::family_facts`).
@@ -363,6 +407,25 @@ fn readable_attributes(json: &str, references: bool) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn people_are_named_for_the_viewer_and_escaped() {
+        let html = "<p>Child in need: <!--person:101--></p><td><!--person:102--></td><!--x-->";
+        let mut names = std::collections::BTreeMap::new();
+        names.insert(101, "Jo <b>O'Neil</b>".to_string());
+        assert_eq!(
+            super::name_people(html, &names),
+            "<p>Child in need: Jo &lt;b&gt;O&#x27;Neil&lt;/b&gt;</p><td>Person 102</td><!--x-->"
+        );
+        assert_eq!(
+            super::name_people(html, &Default::default()),
+            "<p>Child in need: Person 101</p><td>Person 102</td><!--x-->"
+        );
+        assert_eq!(
+            super::name_people("a <!--person:7", &names),
+            "a <!--person:7"
+        );
+    }
+
     #[test]
     fn attributes_read_as_pairs() {
         assert_eq!(

@@ -50,6 +50,10 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/family_notes.html"),
     ),
     (
+        "family_change.html",
+        include_str!("../templates/family_change.html"),
+    ),
+    (
         "progress_cohort.html",
         include_str!("../templates/progress_cohort.html"),
     ),

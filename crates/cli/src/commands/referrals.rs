@@ -51,7 +51,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         } => {
             let found = config.resolve()?;
             let mapping = found.path(mapping.as_deref(), "mappings/referrals/referrals.toml");
-            import(store, &mapping, user, &file, report.as_deref())
+            let rules = super::serve::referral_rules(&found.path(None, "rules/referrals.toml"))?;
+            import(store, &mapping, &rules, user, &file, report.as_deref())
         }
     }
 }
@@ -59,6 +60,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 fn import(
     store: super::StoreArg,
     mapping: &std::path::Path,
+    rules: &ReferralRules,
     user: Option<String>,
     file: &std::path::Path,
     report: Option<&std::path::Path>,
@@ -76,13 +78,12 @@ fn import(
             q.field.as_deref().unwrap_or("row"),
         );
     }
-    let rules = ReferralRules::shipped();
     let today = chrono::Utc::now().date_naive();
     let mut good = Vec::new();
     let mut references = Vec::new();
     let mut refused = 0;
     for r in referrals_from_rows(&read.rows) {
-        match r.input.validate(&rules, today, false) {
+        match r.input.validate(rules, today, false) {
             Ok(referral) => {
                 good.push(referral);
                 references.push(r.reference.clone());

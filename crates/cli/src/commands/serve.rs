@@ -73,6 +73,11 @@ pub struct Args {
     /// rules/progress-measures.toml in the configuration folder].
     #[arg(long, env = "HEARTH_PROGRESS_MEASURES")]
     progress_measures: Option<PathBuf>,
+    /// The council's referral rules (TOML: the problems a referral may name, how many it
+    /// needs, the reasons to return one) [default: rules/referrals.toml in the
+    /// configuration folder].
+    #[arg(long, env = "HEARTH_REFERRAL_RULES")]
+    referral_rules: Option<PathBuf>,
     #[command(flatten)]
     oidc: super::oidc::OidcArgs,
 }
@@ -124,6 +129,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             "rules/progress-measures.toml",
         ),
     )?;
+    config.referral_rules =
+        referral_rules(&found.path(args.referral_rules.as_deref(), "rules/referrals.toml"))?;
     config.oidc = args
         .oidc
         .config(std::env::var(super::oidc::CLIENT_SECRET_ENV).ok())?;
@@ -163,6 +170,14 @@ pub fn measures(
             .with_context(|| format!("in the progress measures {}", path.display()))?,
     );
     Ok(())
+}
+
+/// Reads the council's referral rules from `path` (see `rules/referrals.toml`).
+pub fn referral_rules(path: &std::path::Path) -> anyhow::Result<hearth_referrals::ReferralRules> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the referral rules {}", path.display()))?;
+    hearth_referrals::ReferralRules::from_toml(&text)
+        .with_context(|| format!("in the referral rules {}", path.display()))
 }
 
 /// Reads the casework time limits from `path` (see `rules/casework.toml`).

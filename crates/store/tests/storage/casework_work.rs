@@ -8,13 +8,14 @@ use crate::harness::TestDb;
 use chrono::{NaiveDate, TimeZone, Utc};
 use hearth_model::{CaseStatus, CloseReason, ProgressStage, Role};
 use hearth_store::{
-    AssessmentEntry, FamilyCase, PlanAction, PlanGoal, PlanReview, ProgressReading, Store,
-    TeamMember,
+    AssessmentEntry, FamilyCase, PlanAction, PlanEdit, PlanField, PlanFields, PlanGoal, PlanItem,
+    PlanReview, ProgressReading, Store, TeamEnd, TeamMember,
 };
 
 both!(
     status_changes_are_kept_with_who_when_and_why,
     the_work_with_a_family_round_trips_and_stays_with_its_family,
+    the_plan_changes_with_its_history_kept_and_the_team_ends_once,
 );
 
 fn d(m: u32, day: u32) -> NaiveDate {
@@ -148,8 +149,18 @@ fn the_work_with_a_family_round_trips_and_stays_with_its_family(store: &mut Stor
             .unwrap(),
         None
     );
-    assert!(!store.mark_plan_action_done(2, second, d(2, 10)).unwrap());
-    assert!(store.mark_plan_action_done(1, second, d(2, 10)).unwrap());
+    let edit = |family_id| PlanEdit {
+        family_id,
+        reason: String::new(),
+        by: lw,
+        at,
+    };
+    assert!(!store
+        .mark_plan_action_done(&edit(2), second, d(2, 10))
+        .unwrap());
+    assert!(store
+        .mark_plan_action_done(&edit(1), second, d(2, 10))
+        .unwrap());
 
     let mut case = FamilyCase::new(1, at, "po");
     case.set_status(CaseStatus::PlanInPlace, at, "lw");
@@ -230,6 +241,194 @@ fn the_work_with_a_family_round_trips_and_stays_with_its_family(store: &mut Stor
         ]
     );
     assert_eq!(store.all_progress_readings().unwrap().len(), 2);
+    assert_eq!(w.changes.len(), 1, "marking done is kept");
+    assert_eq!(w.changes[0].field, PlanField::DoneOn);
     let other = store.case_work(2).unwrap();
     assert_eq!(other, Default::default());
+}
+
+fn the_plan_changes_with_its_history_kept_and_the_team_ends_once(store: &mut Store, db: &TestDb) {
+    let lw = web_user(store, "lw", Role::LeadWorker).id;
+    let at = Utc.with_ymd_and_hms(2026, 2, 1, 9, 0, 0).unwrap();
+    let later = at + chrono::Duration::days(3);
+    let action = PlanAction {
+        id: 0,
+        family_id: 1,
+        goal_id: 0,
+        action: "Walk to school together".into(),
+        owner: "Parent".into(),
+        due_on: d(3, 1),
+        done_on: None,
+        added_by: lw,
+        added_at: at,
+    };
+    let goal = |text: &str| PlanGoal {
+        id: 0,
+        family_id: 1,
+        problem_key: "school_attendance".into(),
+        measure_key: "pupils_below_85_attendance".into(),
+        goal: text.into(),
+        set_by: lw,
+        set_at: at,
+    };
+    let g1 = store
+        .add_plan_goal(&goal("Bobby at school"), std::slice::from_ref(&action))
+        .unwrap();
+    let g2 = store
+        .add_plan_goal(&goal("A second goal"), std::slice::from_ref(&action))
+        .unwrap();
+    let w = store.case_work(1).unwrap();
+    let a1 = w.actions.iter().find(|a| a.goal_id == g1).unwrap().id;
+    let edit = |family_id, reason: &str| PlanEdit {
+        family_id,
+        reason: reason.into(),
+        by: lw,
+        at: later,
+    };
+    // Another family cannot reach them.
+    let new = PlanFields {
+        owner: Some("School".into()),
+        due_on: Some(d(3, 8)),
+        action: Some("Walk to school together".into()),
+        ..PlanFields::default()
+    };
+    assert_eq!(
+        store
+            .change_plan(&edit(2, ""), PlanItem::Action(a1), &new)
+            .unwrap(),
+        None
+    );
+    assert!(!store
+        .remove_from_plan(&edit(2, "x"), PlanItem::Goal(g1))
+        .unwrap());
+    // Only what differs is changed and kept.
+    assert_eq!(
+        store
+            .change_plan(
+                &edit(1, "The school will walk him"),
+                PlanItem::Action(a1),
+                &new
+            )
+            .unwrap(),
+        Some(vec![PlanField::Owner, PlanField::DueOn])
+    );
+    assert_eq!(
+        store
+            .change_plan(
+                &edit(1, ""),
+                PlanItem::Goal(g1),
+                &PlanFields {
+                    goal: Some("Bobby at school every day".into()),
+                    ..PlanFields::default()
+                }
+            )
+            .unwrap(),
+        Some(vec![PlanField::Goal])
+    );
+    assert!(store
+        .remove_from_plan(&edit(1, "Agreed at the review"), PlanItem::Goal(g2))
+        .unwrap());
+    assert!(
+        !store
+            .remove_from_plan(&edit(1, "again"), PlanItem::Goal(g2))
+            .unwrap(),
+        "removed once"
+    );
+    // A removed goal takes no new actions.
+    assert_eq!(
+        store
+            .add_plan_action(&PlanAction {
+                goal_id: g2,
+                ..action.clone()
+            })
+            .unwrap(),
+        None
+    );
+    let w = store.case_work(1).unwrap();
+    assert_eq!(w.goals.len(), 1);
+    assert_eq!(w.goals[0].goal, "Bobby at school every day");
+    assert_eq!(w.actions.len(), 1, "the removed goal's action goes with it");
+    assert_eq!(
+        (w.actions[0].owner.as_str(), w.actions[0].due_on),
+        ("School", d(3, 8))
+    );
+    let kept: Vec<(PlanField, &str, &str, &str)> = w
+        .changes
+        .iter()
+        .map(|c| {
+            (
+                c.field,
+                c.old_value.as_str(),
+                c.new_value.as_str(),
+                c.reason.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        kept,
+        vec![
+            (
+                PlanField::Owner,
+                "Parent",
+                "School",
+                "The school will walk him"
+            ),
+            (
+                PlanField::DueOn,
+                "2026-03-01",
+                "2026-03-08",
+                "The school will walk him"
+            ),
+            (
+                PlanField::Goal,
+                "Bobby at school",
+                "Bobby at school every day",
+                ""
+            ),
+            (
+                PlanField::Removed,
+                "A second goal",
+                "",
+                "Agreed at the review"
+            ),
+        ]
+    );
+    assert_eq!(w.changes[0].action_id, Some(a1));
+    assert_eq!((w.changes[3].goal_id, w.changes[3].action_id), (g2, None));
+    assert!(
+        db.exec("UPDATE plan_change SET reason = 'x'").is_err(),
+        "append-only"
+    );
+    assert!(db.exec("DELETE FROM plan_change").is_err(), "append-only");
+
+    let member = store
+        .add_team_member(&TeamMember {
+            id: 0,
+            family_id: 1,
+            name: "Sam School-Nurse".into(),
+            agency: "School nursing".into(),
+            role: "School nurse".into(),
+            from_on: d(1, 5),
+            to_on: None,
+            added_by: lw,
+            added_at: at,
+        })
+        .unwrap();
+    assert_eq!(
+        store.end_team_member(2, member, d(2, 1)).unwrap(),
+        TeamEnd::NotFound
+    );
+    assert_eq!(
+        store.end_team_member(1, member, d(1, 1)).unwrap(),
+        TeamEnd::BeforeStart(d(1, 5))
+    );
+    assert_eq!(
+        store.end_team_member(1, member, d(2, 1)).unwrap(),
+        TeamEnd::Ended
+    );
+    assert_eq!(
+        store.end_team_member(1, member, d(2, 9)).unwrap(),
+        TeamEnd::AlreadyEnded(d(2, 1))
+    );
+    assert_eq!(store.case_work(1).unwrap().team[0].to_on, Some(d(2, 1)));
 }

@@ -113,6 +113,36 @@ pub(crate) fn routes() -> Vec<Route> {
         ),
         route(
             Method::POST,
+            "/families/{id}/plan/goals/{goal}",
+            P::Casework,
+            post(work::change_goal),
+        ),
+        route(
+            Method::POST,
+            "/families/{id}/plan/goals/{goal}/remove",
+            P::Casework,
+            post(work::remove_goal),
+        ),
+        route(
+            Method::POST,
+            "/families/{id}/plan/actions/{action}",
+            P::Casework,
+            post(work::change_action),
+        ),
+        route(
+            Method::POST,
+            "/families/{id}/plan/actions/{action}/remove",
+            P::Casework,
+            post(work::remove_action),
+        ),
+        route(
+            Method::POST,
+            "/families/{id}/team/{member}/end",
+            P::Casework,
+            post(work::end_team_member),
+        ),
+        route(
+            Method::POST,
             "/families/{id}/team",
             P::Casework,
             post(work::add_team_member),

@@ -198,6 +198,54 @@ fn add_work(doc: &mut Value, family_id: &Value, problem: &Value) {
     paths.insert("/families/{id}/plan/actions/{action}/done".into(), json!({"post": {"summary": "Record a plan action as done today", "operationId": "planActionDone", "description": who,
         "parameters": [family_id, {"name": "action", "in": "path", "required": true, "schema": {"type": "integer"}}, csrf],
         "responses": {"200": done, "401": problem, "403": problem, "404": problem}}}));
+    let item_post = |summary: &str, op: &str, item: &str, schema: &str, description: &str| {
+        json!({"post": {"summary": summary, "operationId": op, "description": description,
+            "parameters": [family_id, {"name": item, "in": "path", "required": true, "schema": {"type": "integer"}}, csrf],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{schema}")}}}},
+            "responses": {"200": done, "400": problem, "401": problem, "403": problem, "404": problem, "413": problem, "415": problem, "422": problem}}})
+    };
+    let kept = "The plan keeps every change (what it was and became, why, who and when) and shows the changes made since the last review; the history is never rewritten. A goal or action not in the family's plan (or removed): 404.";
+    paths.insert(
+        "/families/{id}/plan/goals/{goal}".into(),
+        item_post(
+            "Change a goal's text",
+            "changePlanGoal",
+            "goal",
+            "PlanGoalChange",
+            &format!("{kept} {who}"),
+        ),
+    );
+    paths.insert(
+        "/families/{id}/plan/goals/{goal}/remove".into(),
+        item_post(
+            "Remove a goal (with its actions) from the plan, with why",
+            "removePlanGoal",
+            "goal",
+            "PlanRemoval",
+            &format!("{kept} {who}"),
+        ),
+    );
+    paths.insert(
+        "/families/{id}/plan/actions/{action}".into(),
+        item_post(
+            "Change an action's text, owner or due date",
+            "changePlanAction",
+            "action",
+            "PlanActionChange",
+            &format!("Each field that differs is one change. {kept} {who}"),
+        ),
+    );
+    paths.insert(
+        "/families/{id}/plan/actions/{action}/remove".into(),
+        item_post(
+            "Remove an action from the plan, with why",
+            "removePlanAction",
+            "action",
+            "PlanRemoval",
+            &format!("{kept} {who}"),
+        ),
+    );
+    paths.insert("/families/{id}/team/{member}/end".into(), item_post("End a team member's involvement with the family", "endTeamMember", "member", "TeamEnd", &format!("Sets the \"to\" date once, on or after their \"from\" date (a date already recorded: 422, not rewritten). A team member the family does not have: 404. {who}")));
     paths.insert("/progress".into(), json!({"get": {"summary": "The cohort's progress on each progress measure (performance officer, analyst)", "operationId": "progressCohort",
         "description": "For each measure: families read on it at least twice, how many are better, the same or worse from their first reading to their latest, and the mean positions. No family is named.",
         "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Cohort"}}}}, "401": problem, "403": problem}}}));
@@ -222,6 +270,23 @@ fn add_work(doc: &mut Value, family_id: &Value, problem: &Value) {
         json!({"type": "object", "required": ["reviewed_on", "what_changed"], "properties": {
         "reviewed_on": text("27 3 2026 or 2026-03-27"), "what_changed": text("what changed")}}),
     );
+    schemas.insert(
+        "PlanGoalChange".into(),
+        json!({"type": "object", "required": ["goal"], "properties": {
+        "goal": text("the goal's new text"), "change_reason": text("why it changed (optional)")}}),
+    );
+    schemas.insert("PlanActionChange".into(), json!({"type": "object", "required": ["action", "owner", "due"], "properties": {
+        "action": text("the action"), "owner": text("a person or an agency"), "due": text("27 3 2026 or 2026-03-27"), "change_reason": text("why it changed (optional)")}}));
+    schemas.insert(
+        "PlanRemoval".into(),
+        json!({"type": "object", "required": ["remove_reason"], "properties": {
+        "remove_reason": text("why it is being removed")}}),
+    );
+    schemas.insert(
+        "TeamEnd".into(),
+        json!({"type": "object", "required": ["to"], "properties": {
+        "to": text("the date they stopped: 27 3 2026 or 2026-03-27")}}),
+    );
     schemas.insert("TeamMember".into(), json!({"type": "object", "required": ["name", "agency", "role", "from"], "properties": {
         "name": text("the practitioner"), "agency": text("their agency"), "role": text("their role with the family"), "from": text("27 3 2026 or 2026-03-27"), "to": text("optional")}}));
     schemas.insert("ProgressReading".into(), json!({"type": "object", "required": ["stage", "read_on", "positions"], "properties": {
@@ -242,7 +307,7 @@ fn add_work(doc: &mut Value, family_id: &Value, problem: &Value) {
         json!({"type": ["string", "null"], "description": "the lead worker's home service"}),
     );
     detail.insert("problem_list".into(), json!({"type": "array", "items": {"type": "object", "properties": {"key": {"type": "string"}, "label": {"type": "string"}}}}));
-    detail.insert("work".into(), json!({"type": "object", "description": "the work with the family: history (status changes: who, when, why), assessment (current entries with their versions), goals (with actions and whether each is overdue), overdue_actions, reviews, team, readings and progress (each measure's positions, first, latest, change). Free text (reasons, assessment, goals, actions, owners, practitioners' names) only for roles that may see identifiers: null otherwise"}));
+    detail.insert("work".into(), json!({"type": "object", "description": "the work with the family: history (status changes: who, when, why), assessment (current entries with their versions), goals (with actions and whether each is overdue), overdue_actions, reviews (each with the plan_changes made before it), changes (every change to the plan: item, field, what, from, to, reason, by, at) and changes_since_review, team (with each member's id), readings and progress (each measure's positions, first, latest, change). Free text (reasons, assessment, goals, actions, owners, practitioners' names) only for roles that may see identifiers: null otherwise"}));
 }
 
 /// Adds a module's paths and schemas (each API area describes its own).

@@ -9,13 +9,15 @@ use crate::service::casework::{self, StatusMove};
 use crate::service::session::same_token;
 use crate::service::work;
 use crate::service::work_input::{
-    ActionForm, AssessmentForm, GoalForm, ProgressForm, ReviewForm, TeamForm,
+    ActionChangeForm, ActionForm, AssessmentForm, GoalChangeForm, GoalForm, ProgressForm,
+    RemoveForm, ReviewForm, TeamEndForm, TeamForm,
 };
 use crate::state::AppState;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::Json;
+use hearth_store::PlanItem;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -179,6 +181,77 @@ pub(super) async fn action_done(
     work::action_done(&state, &user, family_id, id(&action)?).await?;
     Ok(ok(family_id))
 }
+
+macro_rules! item_post {
+    ($name:ident, $form:ty, |$state:ident, $user:ident, $family:ident, $item:ident, $f:ident| $call:expr, $doc:literal) => {
+        #[doc = $doc]
+        pub(super) async fn $name(
+            State($state): State<AppState>,
+            $user: CurrentUser,
+            headers: HeaderMap,
+            Path((raw, item)): Path<(String, String)>,
+            b: Result<Json<$form>, JsonRejection>,
+        ) -> Result<Json<Value>, WebError> {
+            let $f = body(
+                &$user,
+                &headers,
+                b,
+                "the fields documented for this operation",
+            )?;
+            let $family = id(&raw)?;
+            let $item = id(&item)?;
+            $call.await?;
+            Ok(ok($family))
+        }
+    };
+}
+
+item_post!(
+    change_goal,
+    GoalChangeForm,
+    |state, user, family_id, goal, form| work::change_goal(&state, &user, family_id, goal, form),
+    "`POST /api/families/{id}/plan/goals/{goal}`: changes a goal's text."
+);
+item_post!(
+    remove_goal,
+    RemoveForm,
+    |state, user, family_id, goal, form| work::remove(
+        &state,
+        &user,
+        family_id,
+        PlanItem::Goal(goal),
+        form
+    ),
+    "`POST /api/families/{id}/plan/goals/{goal}/remove`: removes a goal and its actions."
+);
+item_post!(
+    change_action,
+    ActionChangeForm,
+    |state, user, family_id, action, form| work::change_action(
+        &state, &user, family_id, action, form
+    ),
+    "`POST /api/families/{id}/plan/actions/{action}`: changes an action."
+);
+item_post!(
+    remove_action,
+    RemoveForm,
+    |state, user, family_id, action, form| work::remove(
+        &state,
+        &user,
+        family_id,
+        PlanItem::Action(action),
+        form
+    ),
+    "`POST /api/families/{id}/plan/actions/{action}/remove`: removes an action."
+);
+item_post!(
+    end_team_member,
+    TeamEndForm,
+    |state, user, family_id, member, form| work::end_team_member(
+        &state, &user, family_id, member, form
+    ),
+    "`POST /api/families/{id}/team/{member}/end`: ends a team member's involvement."
+);
 
 /// The progress reading's body: positions by measure key, as numbers or text.
 #[derive(Deserialize)]

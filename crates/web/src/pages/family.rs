@@ -13,7 +13,8 @@ use crate::error::WebError;
 use crate::render::{self, form_errors, FieldError, Page};
 use crate::service::casework::{self, StatusMove};
 use crate::service::work_input::{
-    ActionForm, AssessmentForm, GoalForm, ProgressForm, ReviewForm, TeamForm,
+    ActionChangeForm, ActionForm, AssessmentForm, GoalChangeForm, GoalForm, ProgressForm,
+    RemoveForm, ReviewForm, TeamEndForm, TeamForm,
 };
 use crate::service::{family, invalid};
 use crate::state::AppState;
@@ -101,6 +102,7 @@ form_errors!(
         goal_problem, measure, goal, goal_action, goal_owner, goal_due,
         goal_id, action, owner, due, reviewed_on, what_changed,
         name, agency, role, from, to, stage, read_on,
+        change_reason, remove_reason,
     }
 );
 
@@ -119,12 +121,43 @@ pub(super) struct FamilyForms {
     pub review: ReviewForm,
     pub team: TeamForm,
     pub progress: ProgressForm,
+    pub goal_change: GoalChangeForm,
+    pub action_change: ActionChangeForm,
+    pub remove: RemoveForm,
+    pub team_end: TeamEndForm,
+    /// The goal, action or team member being changed (its page: `family_change.html`).
+    pub editing: Option<Editing>,
     /// Which form the messages are for (`goal`, `action`…), so one form's fields are not
     /// marked on another that shares their names.
     pub form: &'static str,
     pub error: FamilyErrors,
     /// Messages for the progress form's positions, by measure key.
     pub position_errors: BTreeMap<String, String>,
+}
+
+/// A goal, action or team member being changed.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub(super) struct Editing {
+    /// `goal`, `action` or `team`.
+    pub kind: &'static str,
+    pub id: i64,
+}
+
+impl Editing {
+    /// Whether the family's work (as the viewer sees it) has it.
+    fn found_in(self, detail: &FamilyDetail) -> bool {
+        let Some(w) = &detail.work else {
+            return false;
+        };
+        match self.kind {
+            "goal" => w.goals.iter().any(|g| g.id == self.id),
+            "action" => w
+                .goals
+                .iter()
+                .any(|g| g.actions.iter().any(|a| a.id == self.id)),
+            _ => w.team.iter().any(|t| t.id == self.id),
+        }
+    }
 }
 
 /// What the viewer may do, as the template asks.
@@ -170,8 +203,19 @@ struct FamilyPage<'a> {
     family: &'a FamilyDetail,
     facts_html: minijinja::Value,
     outcome_measures: &'a hearth_casework::OutcomeMeasures,
+    /// The Outcomes Plan's measures for each of the family's problems (a goal's measure is
+    /// one of its problem's).
+    measure_groups: Vec<MeasureGroup<'a>>,
     progress_measures: &'a hearth_casework::ProgressMeasures,
     today: String,
+}
+
+/// The measures offered for goals under one headline problem.
+#[derive(Serialize)]
+struct MeasureGroup<'a> {
+    key: &'a str,
+    problem: &'a str,
+    measures: Vec<Choice<'a>>,
 }
 
 fn choices<T: Copy + 'static>(
@@ -203,8 +247,11 @@ pub(super) async fn family_page(
         section.slug()
     };
     let (access, detail) = family::record_part(state, user, family_id, part).await?;
-    if section == Section::Notes && !access.casework {
+    if (section == Section::Notes || forms.editing.is_some()) && !access.casework {
         return Err(WebError::Forbidden);
+    }
+    if forms.editing.is_some_and(|e| !e.found_in(&detail)) {
+        return Err(WebError::NotFound);
     }
     let cases = if access.assign {
         Some(state.cases().await?)
@@ -239,6 +286,17 @@ pub(super) async fn family_page(
         Section::Timeline => detail.facts_html.timeline.clone(),
         _ => minijinja::Value::from(""),
     };
+    // The cached part names people by marker: each is named here as this viewer may see
+    // them (names only for roles that may see identifiers, read for this request).
+    let names: BTreeMap<i64, String> = detail
+        .members
+        .iter()
+        .filter_map(|m| Some((m.person_id, m.name.clone()?)))
+        .collect();
+    let facts_html = minijinja::Value::from_safe_string(crate::facts::name_people(
+        facts_html.as_str().unwrap_or_default(),
+        &names,
+    ));
     let subnav = Section::ALL
         .iter()
         .filter(|s| **s != Section::Notes || access.casework)
@@ -249,7 +307,14 @@ pub(super) async fn family_page(
         })
         .collect();
     let ctx = FamilyPage {
-        title: if section == Section::Summary {
+        title: if let Some(e) = forms.editing {
+            let what = match e.kind {
+                "goal" => "Change a goal",
+                "action" => "Change an action",
+                _ => "End someone's involvement",
+            };
+            format!("{what}: family {family_id}")
+        } else if section == Section::Summary {
             format!("Family {family_id}")
         } else {
             format!("{}: family {family_id}", section.label())
@@ -273,6 +338,22 @@ pub(super) async fn family_page(
         facts_html,
         family: &detail,
         outcome_measures: &settings.outcome_measures,
+        measure_groups: detail
+            .problem_list
+            .iter()
+            .map(|p| MeasureGroup {
+                key: &p.key,
+                problem: &p.label,
+                measures: settings
+                    .outcome_measures
+                    .for_problem(&p.key)
+                    .map(|m| Choice {
+                        key: &m.key,
+                        label: &m.title,
+                    })
+                    .collect(),
+            })
+            .collect(),
         progress_measures: &settings.progress_measures,
         today: state.now().date_naive().format("%-d %-m %Y").to_string(),
     };
@@ -281,7 +362,11 @@ pub(super) async fn family_page(
     } else {
         "/families"
     };
-    Ok(render::page(state, &section.template(), Some(user), active, &ctx)?.with_status(status))
+    let template = match ctx.forms.editing {
+        Some(_) => "family_change.html".to_string(),
+        None => section.template(),
+    };
+    Ok(render::page(state, &template, Some(user), active, &ctx)?.with_status(status))
 }
 
 async fn show(

@@ -2,7 +2,7 @@
 //! team, progress — each back to its sub-page, or that page again with the form as typed
 //! and a message beside each field; and the cohort's progress (`/progress`).
 
-use super::family::{done, FamilyForms, Section};
+use super::family::{done, family_page, Editing, FamilyForms, Section};
 use super::family_id;
 use crate::actor::CurrentUser;
 use crate::auth::CsrfForm;
@@ -10,11 +10,14 @@ use crate::error::WebError;
 use crate::render::{self, Page};
 use crate::service::work;
 use crate::service::work_input::{
-    ActionForm, AssessmentForm, GoalForm, ProgressForm, ReviewForm, TeamForm,
+    ActionChangeForm, ActionForm, AssessmentForm, GoalChangeForm, GoalForm, ProgressForm,
+    RemoveForm, ReviewForm, TeamEndForm, TeamForm,
 };
 use crate::state::AppState;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::Response;
+use hearth_store::PlanItem;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -133,6 +136,212 @@ pub(super) async fn action_done(
         Section::Plan,
         outcome,
         FamilyForms::default(),
+        to,
+    )
+    .await
+}
+
+/// The family and the goal, action or team member in a path.
+fn item_path(id: &str, item: &str) -> Result<(i64, i64), WebError> {
+    Ok((
+        family_id(id)?,
+        item.parse().map_err(|_| WebError::NotFound)?,
+    ))
+}
+
+/// The page that changes a goal, action or team member (casework roles; 404 for one the
+/// family does not have).
+async fn change_page(
+    state: AppState,
+    user: CurrentUser,
+    (family_id, id): (i64, i64),
+    kind: &'static str,
+) -> Result<crate::render::Page, WebError> {
+    let section = if kind == "team" {
+        Section::Team
+    } else {
+        Section::Plan
+    };
+    let forms = FamilyForms {
+        editing: Some(Editing { kind, id }),
+        ..FamilyForms::default()
+    };
+    family_page(
+        &state,
+        &user,
+        family_id,
+        section,
+        forms,
+        &[],
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `GET /families/{id}/plan/goals/{goal}`: change a goal, or remove it with a reason.
+pub(super) async fn goal_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, goal)): Path<(String, String)>,
+) -> Result<crate::render::Page, WebError> {
+    change_page(state, user, item_path(&id, &goal)?, "goal").await
+}
+
+/// `GET /families/{id}/plan/actions/{action}`: change an action, or remove it with a reason.
+pub(super) async fn action_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, action)): Path<(String, String)>,
+) -> Result<crate::render::Page, WebError> {
+    change_page(state, user, item_path(&id, &action)?, "action").await
+}
+
+/// `GET /families/{id}/team/{member}`: end a team member's involvement.
+pub(super) async fn team_member_page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((id, member)): Path<(String, String)>,
+) -> Result<crate::render::Page, WebError> {
+    change_page(state, user, item_path(&id, &member)?, "team").await
+}
+
+/// `POST /families/{id}/plan/goals/{goal}`: changes a goal's text (kept in the plan's
+/// history).
+pub(super) async fn change_goal(
+    State(state): State<AppState>,
+    Path((id, goal)): Path<(String, String)>,
+    f: CsrfForm<GoalChangeForm>,
+) -> Result<Response, WebError> {
+    let (family_id, goal) = item_path(&id, &goal)?;
+    let outcome = work::change_goal(&state, &f.user, family_id, goal, f.form.clone()).await;
+    let forms = FamilyForms {
+        goal_change: f.form,
+        form: "goal_change",
+        editing: Some(Editing {
+            kind: "goal",
+            id: goal,
+        }),
+        ..FamilyForms::default()
+    };
+    let to = format!("/families/{family_id}/plan#goal-{goal}");
+    done(
+        &state,
+        &f.user,
+        family_id,
+        Section::Plan,
+        outcome,
+        forms,
+        to,
+    )
+    .await
+}
+
+/// `POST /families/{id}/plan/actions/{action}`: changes an action's text, owner or due date
+/// (each change kept in the plan's history).
+pub(super) async fn change_action(
+    State(state): State<AppState>,
+    Path((id, action)): Path<(String, String)>,
+    f: CsrfForm<ActionChangeForm>,
+) -> Result<Response, WebError> {
+    let (family_id, action) = item_path(&id, &action)?;
+    let outcome = work::change_action(&state, &f.user, family_id, action, f.form.clone()).await;
+    let forms = FamilyForms {
+        action_change: f.form,
+        form: "action_change",
+        editing: Some(Editing {
+            kind: "action",
+            id: action,
+        }),
+        ..FamilyForms::default()
+    };
+    let to = format!("/families/{family_id}/plan");
+    done(
+        &state,
+        &f.user,
+        family_id,
+        Section::Plan,
+        outcome,
+        forms,
+        to,
+    )
+    .await
+}
+
+async fn remove(
+    state: AppState,
+    f: CsrfForm<RemoveForm>,
+    family_id: i64,
+    item: PlanItem,
+) -> Result<Response, WebError> {
+    let outcome = work::remove(&state, &f.user, family_id, item, f.form.clone()).await;
+    let editing = match item {
+        PlanItem::Goal(id) => Editing { kind: "goal", id },
+        PlanItem::Action(id) => Editing { kind: "action", id },
+    };
+    let forms = FamilyForms {
+        remove: f.form,
+        form: "remove",
+        editing: Some(editing),
+        ..FamilyForms::default()
+    };
+    let to = format!("/families/{family_id}/plan#changes");
+    done(
+        &state,
+        &f.user,
+        family_id,
+        Section::Plan,
+        outcome,
+        forms,
+        to,
+    )
+    .await
+}
+
+/// `POST /families/{id}/plan/goals/{goal}/remove`: removes a goal and its actions, with why.
+pub(super) async fn remove_goal(
+    State(state): State<AppState>,
+    Path((id, goal)): Path<(String, String)>,
+    f: CsrfForm<RemoveForm>,
+) -> Result<Response, WebError> {
+    let (family_id, goal) = item_path(&id, &goal)?;
+    remove(state, f, family_id, PlanItem::Goal(goal)).await
+}
+
+/// `POST /families/{id}/plan/actions/{action}/remove`: removes an action, with why.
+pub(super) async fn remove_action(
+    State(state): State<AppState>,
+    Path((id, action)): Path<(String, String)>,
+    f: CsrfForm<RemoveForm>,
+) -> Result<Response, WebError> {
+    let (family_id, action) = item_path(&id, &action)?;
+    remove(state, f, family_id, PlanItem::Action(action)).await
+}
+
+/// `POST /families/{id}/team/{member}/end`: ends a team member's involvement (once).
+pub(super) async fn end_team_member(
+    State(state): State<AppState>,
+    Path((id, member)): Path<(String, String)>,
+    f: CsrfForm<TeamEndForm>,
+) -> Result<Response, WebError> {
+    let (family_id, member) = item_path(&id, &member)?;
+    let outcome = work::end_team_member(&state, &f.user, family_id, member, f.form.clone()).await;
+    let forms = FamilyForms {
+        team_end: f.form,
+        form: "team_end",
+        editing: Some(Editing {
+            kind: "team",
+            id: member,
+        }),
+        ..FamilyForms::default()
+    };
+    let to = format!("/families/{family_id}/team");
+    done(
+        &state,
+        &f.user,
+        family_id,
+        Section::Team,
+        outcome,
+        forms,
         to,
     )
     .await

@@ -11,13 +11,14 @@ use crate::error::WebError;
 use crate::service::audit;
 use crate::service::casework::{eligible, may_work_on, Refusal};
 use crate::service::work_input::{
-    AssessmentForm, FamilyFrame, GoalForm, ProgressForm, ReviewForm, TeamForm,
+    ActionChangeForm, AssessmentForm, FamilyFrame, GoalChangeForm, GoalForm, ProgressForm,
+    RemoveForm, ReviewForm, TeamEndForm, TeamForm,
 };
 use crate::state::AppState;
 use hearth_model::CaseStatus;
 use hearth_store::{
-    AssessmentEntry, FamilyCase, PlanAction, PlanGoal, PlanReview, ProgressReading, Store,
-    StoreError, TeamMember,
+    AssessmentEntry, FamilyCase, PlanAction, PlanEdit, PlanFields, PlanGoal, PlanItem, PlanReview,
+    ProgressReading, Store, StoreError, TeamEnd, TeamMember,
 };
 use serde::Serialize;
 
@@ -213,12 +214,177 @@ pub(crate) async fn action_done(
     family_id: i64,
     action_id: i64,
 ) -> Result<(), WebError> {
-    let today = state.now().date_naive();
+    let (by, at) = (user.user.id, state.now());
+    let today = at.date_naive();
     write(state, user, family_id, "plan action done", move |s, _| {
-        if s.mark_plan_action_done(family_id, action_id, today)? {
+        let edit = PlanEdit {
+            family_id,
+            reason: String::new(),
+            by,
+            at,
+        };
+        if s.mark_plan_action_done(&edit, action_id, today)? {
             Ok(Ok(((), format!("action {action_id}"))))
         } else {
             Ok(Err(Refusal::Invalid(WebError::NotFound)))
+        }
+    })
+    .await
+}
+
+/// Changes a goal's text (the change kept with why, who and when; 404 if the family has no
+/// such goal).
+pub(crate) async fn change_goal(
+    state: &AppState,
+    user: &CurrentUser,
+    family_id: i64,
+    goal_id: i64,
+    form: GoalChangeForm,
+) -> Result<(), WebError> {
+    let checked = form.check();
+    let (by, at) = (user.user.id, state.now());
+    write(state, user, family_id, "change plan goal", move |s, _| {
+        let (goal, reason) = match checked {
+            Ok(x) => x,
+            Err(e) => return invalid(e),
+        };
+        let edit = PlanEdit {
+            family_id,
+            reason,
+            by,
+            at,
+        };
+        let fields = PlanFields {
+            goal: Some(goal),
+            ..PlanFields::default()
+        };
+        changed(
+            s.change_plan(&edit, PlanItem::Goal(goal_id), &fields)?,
+            format!("goal {goal_id}"),
+        )
+    })
+    .await
+}
+
+/// Changes an action's text, owner or due date (each change kept with why, who and when;
+/// 404 if the family has no such action).
+pub(crate) async fn change_action(
+    state: &AppState,
+    user: &CurrentUser,
+    family_id: i64,
+    action_id: i64,
+    form: ActionChangeForm,
+) -> Result<(), WebError> {
+    let checked = form.check();
+    let (by, at) = (user.user.id, state.now());
+    write(state, user, family_id, "change plan action", move |s, _| {
+        let (a, reason) = match checked {
+            Ok(x) => x,
+            Err(e) => return invalid(e),
+        };
+        let edit = PlanEdit {
+            family_id,
+            reason,
+            by,
+            at,
+        };
+        let fields = PlanFields {
+            action: Some(a.action),
+            owner: Some(a.owner),
+            due_on: Some(a.due),
+            goal: None,
+        };
+        changed(
+            s.change_plan(&edit, PlanItem::Action(action_id), &fields)?,
+            format!("action {action_id}"),
+        )
+    })
+    .await
+}
+
+/// A change's outcome: 404 for no such goal or action; the audit detail names the fields.
+fn changed(
+    outcome: Option<Vec<hearth_store::PlanField>>,
+    item: String,
+) -> Result<Written<()>, StoreError> {
+    match outcome {
+        None => Ok(Err(Refusal::Invalid(WebError::NotFound))),
+        Some(fields) => {
+            let names: Vec<&str> = fields.iter().map(|f| f.key()).collect();
+            Ok(Ok(((), format!("{item}: {}", names.join(", ")))))
+        }
+    }
+}
+
+/// Removes a goal (with its actions) or an action from the plan, with why (kept; 404 if the
+/// family has no such goal or action).
+pub(crate) async fn remove(
+    state: &AppState,
+    user: &CurrentUser,
+    family_id: i64,
+    item: PlanItem,
+    form: RemoveForm,
+) -> Result<(), WebError> {
+    let checked = form.check();
+    let (by, at) = (user.user.id, state.now());
+    write(state, user, family_id, "remove from plan", move |s, _| {
+        let reason = match checked {
+            Ok(x) => x,
+            Err(e) => return invalid(e),
+        };
+        let edit = PlanEdit {
+            family_id,
+            reason,
+            by,
+            at,
+        };
+        if s.remove_from_plan(&edit, item)? {
+            Ok(Ok((
+                (),
+                match item {
+                    PlanItem::Goal(g) => format!("goal {g}"),
+                    PlanItem::Action(a) => format!("action {a}"),
+                },
+            )))
+        } else {
+            Ok(Err(Refusal::Invalid(WebError::NotFound)))
+        }
+    })
+    .await
+}
+
+/// Ends a team member's involvement with the family (once; 404 if the family has no such
+/// team member).
+pub(crate) async fn end_team_member(
+    state: &AppState,
+    user: &CurrentUser,
+    family_id: i64,
+    member_id: i64,
+    form: TeamEndForm,
+) -> Result<(), WebError> {
+    let checked = form.check();
+    write(state, user, family_id, "end team member", move |s, _| {
+        let to = match checked {
+            Ok(x) => x,
+            Err(e) => return invalid(e),
+        };
+        match s.end_team_member(family_id, member_id, to)? {
+            TeamEnd::Ended => Ok(Ok(((), format!("team member {member_id}")))),
+            TeamEnd::NotFound => Ok(Err(Refusal::Invalid(WebError::NotFound))),
+            TeamEnd::AlreadyEnded(on) => invalid(vec![(
+                "to".into(),
+                format!(
+                    "Their involvement already ended on {}",
+                    on.format("%-d %B %Y")
+                ),
+            )]),
+            TeamEnd::BeforeStart(from) => invalid(vec![(
+                "to".into(),
+                format!(
+                    "The date they stopped must be on or after the date they started, {}",
+                    from.format("%-d %B %Y")
+                ),
+            )]),
         }
     })
     .await

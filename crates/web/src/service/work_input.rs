@@ -253,8 +253,19 @@ impl GoalForm {
         let mut e = Errors::default();
         let problem_key = problem(&mut e, &self.problem, family);
         let measure_key = self.measure.trim().to_string();
-        if measures.get(&measure_key).is_none() {
-            e.add("measure", "Select a measure of the Outcomes Plan");
+        match measures.get(&measure_key) {
+            None => e.add("measure", "Select a measure of the Outcomes Plan"),
+            // A measure names the headline problems it belongs to (none: any problem).
+            Some(m)
+                if family.problems.iter().any(|k| k == &problem_key)
+                    && !measures.for_problem(&problem_key).any(|x| x.key == m.key) =>
+            {
+                e.add(
+                    "measure",
+                    "Select a measure of the Outcomes Plan for the goal's problem",
+                )
+            }
+            Some(_) => {}
         }
         let goal = e.text("goal", &self.goal, "the goal", true, NOTE_LIMIT);
         let any = [&self.action, &self.owner, &self.due]
@@ -327,6 +338,94 @@ impl ReviewForm {
         );
         match on {
             Some(on) if e.0.is_empty() => Ok((on, what)),
+            _ => Err(e.0),
+        }
+    }
+}
+
+/// The form that changes a goal of the plan: its text, and why (optional).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub(crate) struct GoalChangeForm {
+    pub goal: String,
+    pub change_reason: String,
+}
+
+impl GoalChangeForm {
+    /// The goal's new text and why.
+    pub(crate) fn check(&self) -> Result<(String, String), Vec<(String, String)>> {
+        let mut e = Errors::default();
+        let goal = e.text("goal", &self.goal, "the goal", true, NOTE_LIMIT);
+        let reason = change_reason(&mut e, &self.change_reason);
+        e.or((goal, reason))
+    }
+}
+
+fn change_reason(e: &mut Errors, raw: &str) -> String {
+    e.text("change_reason", raw, "why it changed", false, NOTE_LIMIT)
+}
+
+/// The form that changes an action of the plan: its text, who does it, when it is due, and
+/// why (optional).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub(crate) struct ActionChangeForm {
+    pub action: String,
+    pub owner: String,
+    pub due: String,
+    pub change_reason: String,
+}
+
+impl ActionChangeForm {
+    /// The action as it becomes and why.
+    pub(crate) fn check(&self) -> Result<(ActionInput, String), Vec<(String, String)>> {
+        let mut e = Errors::default();
+        let a = action(&mut e, &self.action, &self.owner, &self.due);
+        let reason = change_reason(&mut e, &self.change_reason);
+        match a {
+            Some(a) if e.0.is_empty() => Ok((a, reason)),
+            _ => Err(e.0),
+        }
+    }
+}
+
+/// The form that removes a goal or an action from the plan: why (required; the plan keeps
+/// what was removed and why).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub(crate) struct RemoveForm {
+    pub remove_reason: String,
+}
+
+impl RemoveForm {
+    /// Why.
+    pub(crate) fn check(&self) -> Result<String, Vec<(String, String)>> {
+        let mut e = Errors::default();
+        let reason = e.text(
+            "remove_reason",
+            &self.remove_reason,
+            "why it is being removed",
+            true,
+            NOTE_LIMIT,
+        );
+        e.or(reason)
+    }
+}
+
+/// The form that ends someone's involvement in the team around the family.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub(crate) struct TeamEndForm {
+    pub to: String,
+}
+
+impl TeamEndForm {
+    /// The date they stopped.
+    pub(crate) fn check(&self) -> Result<NaiveDate, Vec<(String, String)>> {
+        let mut e = Errors::default();
+        let to = e.date("to", &self.to, "the date they stopped", true);
+        match to {
+            Some(to) if e.0.is_empty() => Ok(to),
             _ => Err(e.0),
         }
     }
@@ -510,6 +609,30 @@ mod tests {
         .unwrap_err();
         let fields: Vec<&str> = errs.iter().map(|(f, _)| f.as_str()).collect();
         assert_eq!(fields, vec!["action", "due"], "a half-given first action");
+        let errs = GoalForm {
+            problem: "crime_asb".into(),
+            measure: "pupils_below_85_attendance".into(),
+            goal: "Fewer call-outs".into(),
+            ..GoalForm::default()
+        }
+        .check(&frame, &OutcomeMeasures::shipped())
+        .unwrap_err();
+        assert_eq!(
+            errs,
+            vec![(
+                "measure".to_string(),
+                "Select a measure of the Outcomes Plan for the goal's problem".to_string()
+            )],
+            "a measure of another problem"
+        );
+        assert!(GoalForm {
+            problem: "crime_asb".into(),
+            measure: "offending_and_asb".into(),
+            goal: "Fewer call-outs".into(),
+            ..GoalForm::default()
+        }
+        .check(&frame, &OutcomeMeasures::shipped())
+        .is_ok());
         let errs = TeamForm {
             name: "Sam".into(),
             agency: "School".into(),
@@ -520,6 +643,30 @@ mod tests {
         .check()
         .unwrap_err();
         assert_eq!(errs[0].0, "to");
+        let errs = ActionChangeForm {
+            action: " ".into(),
+            owner: "School".into(),
+            due: "31 2 2026".into(),
+            change_reason: "x".repeat(NOTE_LIMIT + 1),
+        }
+        .check()
+        .unwrap_err();
+        let fields: Vec<&str> = errs.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(fields, vec!["action", "due", "change_reason"]);
+        assert_eq!(
+            RemoveForm::default().check().unwrap_err()[0],
+            (
+                "remove_reason".to_string(),
+                "Enter why it is being removed".to_string()
+            )
+        );
+        assert_eq!(TeamEndForm::default().check().unwrap_err()[0].0, "to");
+        assert!(GoalChangeForm {
+            goal: "Every day".into(),
+            ..GoalChangeForm::default()
+        }
+        .check()
+        .is_ok());
         let m = ProgressMeasures::shipped();
         let mut positions = BTreeMap::new();
         positions.insert("housing".to_string(), "9".to_string());

@@ -73,6 +73,8 @@ pub(crate) struct ActionRow {
     pub owner: Option<String>,
     pub due: chrono::NaiveDate,
     pub due_label: String,
+    /// The due date as a form takes it (`27 3 2026`).
+    pub due_input: String,
     pub done_on: Option<String>,
     /// `done`, `overdue`, `due_soon` or `on_track`.
     pub state: &'static str,
@@ -97,11 +99,35 @@ pub(crate) struct ReviewRow {
     pub on: String,
     pub what_changed: Option<String>,
     pub by: String,
+    /// The changes made to the plan since the review before (or since the plan began), up
+    /// to this one.
+    pub plan_changes: Vec<ChangeRow>,
+}
+
+/// A change made to the plan after it was written.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ChangeRow {
+    pub goal_id: i64,
+    pub action_id: Option<i64>,
+    /// The goal or action, in its words where free text may be shown (`Goal 3` otherwise).
+    pub item: String,
+    /// `goal`, `action`, `owner`, `due_on`, `done_on` or `removed`.
+    pub field: &'static str,
+    /// What changed, in words: `Who will do it`, `Removed`…
+    pub what: &'static str,
+    /// What it was and became (free text only where it may be shown; dates always).
+    pub from: Option<String>,
+    pub to: Option<String>,
+    /// Why (free text: only where it may be shown).
+    pub reason: Option<String>,
+    pub by: String,
+    pub at: String,
 }
 
 /// A practitioner or service in the team around the family.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct TeamRow {
+    pub id: i64,
     pub name: Option<String>,
     pub agency: String,
     pub role: String,
@@ -142,6 +168,10 @@ pub(crate) struct WorkView {
     /// Actions not done and past their due date.
     pub overdue_actions: usize,
     pub reviews: Vec<ReviewRow>,
+    /// Every change made to the plan after it was written, oldest first.
+    pub changes: Vec<ChangeRow>,
+    /// The changes made since the last review (all of them before the first).
+    pub changes_since_review: Vec<ChangeRow>,
     pub team: Vec<TeamRow>,
     pub readings: Vec<ReadingHead>,
     pub progress: Vec<ProgressRow>,
@@ -244,6 +274,7 @@ pub(crate) fn work_view(work: &CaseWork, cx: &WorkContext<'_>) -> WorkView {
                         owner: text(&a.owner),
                         due: a.due_on,
                         due_label: long_date(a.due_on),
+                        due_input: a.due_on.format("%-d %-m %Y").to_string(),
                         done_on: a.done_on.map(long_date),
                         state,
                         state_label,
@@ -252,6 +283,21 @@ pub(crate) fn work_view(work: &CaseWork, cx: &WorkContext<'_>) -> WorkView {
                 .collect(),
         })
         .collect();
+    let plan_changes = change_rows(work, cx);
+    // Reviews are listed by the day of the review; the changes each covers are those
+    // recorded between it and the review recorded before it.
+    let mut recorded: Vec<chrono::DateTime<chrono::Utc>> =
+        work.reviews.iter().map(|r| r.recorded_at).collect();
+    recorded.sort();
+    let covered = |at: chrono::DateTime<chrono::Utc>| {
+        let since = recorded.iter().rev().find(|t| **t < at).copied();
+        plan_changes
+            .iter()
+            .zip(&work.changes)
+            .filter(|(_, c)| c.changed_at <= at && since.is_none_or(|s| c.changed_at > s))
+            .map(|(row, _)| row.clone())
+            .collect::<Vec<_>>()
+    };
     let reviews = work
         .reviews
         .iter()
@@ -259,12 +305,20 @@ pub(crate) fn work_view(work: &CaseWork, cx: &WorkContext<'_>) -> WorkView {
             on: long_date(r.reviewed_on),
             what_changed: text(&r.what_changed),
             by: who(r.reviewed_by),
+            plan_changes: covered(r.recorded_at),
         })
+        .collect();
+    let changes_since_review = plan_changes
+        .iter()
+        .zip(&work.changes)
+        .filter(|(_, c)| recorded.last().is_none_or(|last| c.changed_at > *last))
+        .map(|(row, _)| row.clone())
         .collect();
     let team = work
         .team
         .iter()
         .map(|t| TeamRow {
+            id: t.id,
             name: text(&t.name),
             agency: t.agency.clone(),
             role: t.role.clone(),
@@ -306,6 +360,8 @@ pub(crate) fn work_view(work: &CaseWork, cx: &WorkContext<'_>) -> WorkView {
         goals,
         overdue_actions,
         reviews,
+        changes: plan_changes,
+        changes_since_review,
         team,
         readings: sorted
             .iter()
@@ -316,6 +372,79 @@ pub(crate) fn work_view(work: &CaseWork, cx: &WorkContext<'_>) -> WorkView {
             .collect(),
         progress,
     }
+}
+
+/// The plan's changes as a viewer may see them, oldest first (one row per stored change).
+fn change_rows(work: &CaseWork, cx: &WorkContext<'_>) -> Vec<ChangeRow> {
+    use hearth_store::PlanField as F;
+    let who = |id: i64| {
+        cx.users
+            .get(&id)
+            .map_or_else(|| "Unknown".to_string(), |u| u.display_name.clone())
+    };
+    // Each goal and action in its words: as it stands, or as it was when removed.
+    let mut goals: BTreeMap<i64, &str> =
+        work.goals.iter().map(|g| (g.id, g.goal.as_str())).collect();
+    let mut actions: BTreeMap<i64, &str> = work
+        .actions
+        .iter()
+        .map(|a| (a.id, a.action.as_str()))
+        .collect();
+    for c in work.changes.iter().filter(|c| c.field == F::Removed) {
+        match c.action_id {
+            Some(a) => actions.entry(a).or_insert(c.old_value.as_str()),
+            None => goals.entry(c.goal_id).or_insert(c.old_value.as_str()),
+        };
+    }
+    let day = |v: &str| {
+        chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map(long_date)
+            .ok()
+    };
+    work.changes
+        .iter()
+        .map(|c| {
+            let item = match (c.action_id, cx.texts) {
+                (Some(a), true) => format!("Action: {}", actions.get(&a).copied().unwrap_or("")),
+                (None, true) => format!("Goal: {}", goals.get(&c.goal_id).copied().unwrap_or("")),
+                (Some(a), false) => format!("Action {a}"),
+                (None, false) => format!("Goal {}", c.goal_id),
+            };
+            let what = match c.field {
+                F::Goal => "The goal",
+                F::Action => "The action",
+                F::Owner => "Who will do it",
+                F::DueOn => "Due date",
+                F::DoneOn => "Marked done",
+                F::Removed => "Removed",
+            };
+            let value = |v: &str| -> Option<String> {
+                if v.is_empty() {
+                    None
+                } else if c.field.is_text() {
+                    cx.texts.then(|| v.to_string())
+                } else {
+                    day(v)
+                }
+            };
+            ChangeRow {
+                goal_id: c.goal_id,
+                action_id: c.action_id,
+                item,
+                field: c.field.key(),
+                what,
+                from: if c.field == F::Removed {
+                    None
+                } else {
+                    value(&c.old_value)
+                },
+                to: value(&c.new_value),
+                reason: (cx.texts && !c.reason.is_empty()).then(|| c.reason.clone()),
+                by: who(c.changed_by),
+                at: when(c.changed_at),
+            }
+        })
+        .collect()
 }
 
 /// A stored reading as the progress rules read it.

@@ -114,6 +114,8 @@ async fn every_documented_operation_answers() {
                 "/api{}",
                 path.replace("{id}", "1")
                     .replace("{action}", "1")
+                    .replace("{goal}", "1")
+                    .replace("{member}", "1")
                     .replace("{pair}", &pair)
             );
             let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();

@@ -397,3 +397,38 @@ async fn the_analysts_family_page_has_no_partner_references_or_file_rows() {
     let page = t.get("/families/1/problems", Some(&po)).await;
     assert!(page.body.contains("police.csv row 2") && page.body.contains("OCC-0002"));
 }
+
+/// Evidence and timeline name people by name for roles that may see identifiers (the
+/// performance officer, the family's lead worker), read for each view; the analyst sees
+/// `Person 101`. The facts are cached per run: whoever looks first, names never leak into
+/// the cache.
+#[tokio::test]
+async fn evidence_and_timeline_name_people_only_for_roles_that_may_see_identifiers() {
+    let t = TestApp::new().await;
+    t.assign_directly(1, "lw1").await;
+    let an = t.sign_in("analyst").await;
+    let po = t.sign_in("po").await;
+    let lw = t.sign_in("lw1").await;
+    // The analyst first (fills the cache), then the roles that may see names, then the
+    // analyst again.
+    for (who, named) in [(&an, false), (&po, true), (&lw, true), (&an, false)] {
+        let problems = t.get("/families/1/problems", Some(who)).await;
+        let timeline = t.get("/families/1/timeline", Some(who)).await;
+        assert_eq!(problems.status, StatusCode::OK);
+        assert_eq!(timeline.status, StatusCode::OK);
+        if named {
+            assert!(problems.body.contains("Police crime: Alice Example"));
+            assert!(timeline
+                .body
+                .contains("<td class=\"govuk-table__cell\">Alice Example</td>"));
+            assert!(timeline.body.contains("Bobby Example</td>"));
+            assert!(!problems.body.contains("Person 101"));
+        } else {
+            assert!(problems.body.contains("Police crime: Person 101"));
+            assert!(timeline.body.contains("Person 102</td>"));
+            assert!(!problems.body.contains("Alice") && !timeline.body.contains("Alice"));
+        }
+        assert!(!problems.body.contains("<!--person:"), "every marker named");
+        assert!(!timeline.body.contains("<!--person:"), "every marker named");
+    }
+}

@@ -11,7 +11,21 @@ async fn every_template_is_rendered_by_a_page() {
     // (template, who, path, expected status, something only that template writes)
     crate::referrals::a_referral(&t).await;
     let pair = format!("/review/{}", t.review_pair_key().await);
-    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 32] = [
+    // A goal to change (family_change.html).
+    let lw1 = t.sign_in("lw1").await;
+    let r = t
+        .submit(
+            "/families/1/plan/goals",
+            &lw1,
+            &[
+                ("problem", "school_attendance"),
+                ("measure", "pupils_below_85_attendance"),
+                ("goal", "At school"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 33] = [
         (
             "layout.html",
             Some("po"),
@@ -228,6 +242,13 @@ async fn every_template_is_rendered_by_a_page() {
             "/workload",
             StatusCode::OK,
             "Open families",
+        ),
+        (
+            "family_change.html",
+            Some("lw1"),
+            "/families/1/plan/goals/1",
+            StatusCode::OK,
+            "Remove the goal",
         ),
         (
             "unassign.html",
