@@ -58,6 +58,8 @@ enum Command {
     Extract(commands::extract::Args),
     /// Referrals: `hearth referrals import FILE` records a batch for the double check.
     Referrals(commands::referrals::Args),
+    /// Retention and destruction: apply rules/retention.toml (--dry-run, --apply, --reports).
+    Retention(commands::retention::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -83,6 +85,7 @@ fn main() -> std::process::ExitCode {
         Command::Objections(a) => commands::objections::run(a),
         Command::Extract(a) => commands::extract::run(a),
         Command::Referrals(a) => commands::referrals::run(a),
+        Command::Retention(a) => commands::retention::run(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -11,5 +11,7 @@
 
 pub mod disclosure;
 pub mod evaluation;
+pub mod retention;
 
 pub use disclosure::{protect, Cell, Policy, Protected, Table, TableError};
+pub use retention::{Cutoff, DataClass, Event, Period, RetentionError, RetentionPolicy};

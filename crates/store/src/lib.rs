@@ -85,7 +85,8 @@
 //!   `identification` (runs, assessments, evidence, trails, dates), `accounts` (users,
 //!   sessions, sign-in throttling), `identities` (single sign-on identities), `audit`, `casework` (cases, notes, caseload, a family's
 //!   record for a viewer), `referrals` (referrals, their members and matched people, the
-//!   double check's conditional decision).
+//!   double check's conditional decision), `retention` (counting and purging expired data
+//!   one class per transaction; proof reports).
 //! * `sql`: the backend-neutral layer the areas write their SQL over once; `sqlite` and
 //!   `pg`: each backend's connection and transactions; `intake::sqlite` and `intake::pg`:
 //!   each backend's tuned import path.
@@ -123,6 +124,7 @@ mod lookup;
 mod migrations;
 mod pg;
 mod referrals;
+mod retention;
 mod review;
 mod sql;
 mod sqlite;
@@ -161,4 +163,5 @@ pub use migrations::{LATEST_VERSION, MIGRATION_COUNT};
 pub use referrals::{
     DecisionOutcome, EarlierReferral, ReferralDecision, ReferralMember, StoredReferral,
 };
+pub use retention::{ClassCounts, MonthCount, PurgeScope, RetentionReport, SourceFilter};
 pub use review::{ReviewDecision, ReviewPair};

@@ -15,6 +15,7 @@ pub mod objections;
 pub mod oidc;
 pub mod quarantine;
 pub mod referrals;
+pub mod retention;
 pub mod review;
 pub mod serve;
 pub mod synth;

@@ -20,5 +20,6 @@ mod intake;
 mod linkage;
 mod lookup;
 mod referrals;
+mod retention;
 mod schema;
 mod versions;

@@ -112,6 +112,18 @@ async fn role_by_route_access_matrix() {
         ("/families/1/notes", [NO, OK, NO, OK, NO, NO, NO]),
         ("/progress", [NO, NO, NO, OK, OK, NO, NO]),
         ("/api/progress", [NO, NO, NO, OK, OK, NO, NO]),
+        // Information governance (issue 13): the information governance officer only; the
+        // cohort's export with disclosure control as the cohort.
+        ("/audit/export.csv", [NO, NO, NO, NO, NO, OK, NO]),
+        ("/api/audit", [NO, NO, NO, NO, NO, OK, NO]),
+        ("/objections", [NO, NO, NO, NO, NO, OK, NO]),
+        ("/api/objections", [NO, NO, NO, NO, NO, OK, NO]),
+        ("/extract", [NO, NO, NO, NO, NO, OK, NO]),
+        ("/api/extract/transfers", [NO, NO, NO, NO, NO, OK, NO]),
+        ("/retention", [NO, NO, NO, NO, NO, OK, NO]),
+        ("/api/retention/reports", [NO, NO, NO, NO, NO, OK, NO]),
+        ("/progress/export.csv", [NO, NO, NO, OK, OK, NO, NO]),
+        ("/api/progress/export.csv", [NO, NO, NO, OK, OK, NO, NO]),
     ];
     for (i, (who, _, _)) in ACCOUNTS.iter().enumerate() {
         let s = t.sign_in(who).await;
@@ -276,7 +288,7 @@ async fn every_view_of_a_family_is_audited_and_searchable() {
     let bad = t.get("/audit?from=yesterday&family=abc", Some(&igo)).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(
-        bad.body.contains("Enter a date in the format") && bad.body.contains("value=\"yesterday\"")
+        bad.body.contains("Enter a real date, like 01/09/2025") && bad.body.contains("value=\"yesterday\"")
     );
     assert!(bad.body.contains("Enter a family ID as a number"));
 }

@@ -11,7 +11,7 @@ async fn every_template_is_rendered_by_a_page() {
     // (template, who, path, expected status, something only that template writes)
     crate::referrals::a_referral(&t).await;
     let pair = format!("/review/{}", t.review_pair_key().await);
-    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 32] = [
+    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 35] = [
         (
             "layout.html",
             Some("po"),
@@ -158,6 +158,27 @@ async fn every_template_is_rendered_by_a_page() {
             "/audit",
             StatusCode::OK,
             "lines</caption>",
+        ),
+        (
+            "objections.html",
+            Some("igo"),
+            "/objections",
+            StatusCode::OK,
+            "Record an objection",
+        ),
+        (
+            "extract.html",
+            Some("igo"),
+            "/extract",
+            StatusCode::OK,
+            "Transfer log:",
+        ),
+        (
+            "retention.html",
+            Some("igo"),
+            "/retention",
+            StatusCode::OK,
+            "No retention run has been recorded yet",
         ),
         (
             "quarantine.html",
