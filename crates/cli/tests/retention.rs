@@ -49,20 +49,29 @@ fn a_dry_run_changes_nothing_and_applying_destroys_exactly_what_it_listed() {
     );
     std::fs::write(&policy, text).unwrap();
     let db = rusqlite::Connection::open(&store).unwrap();
-    let expired_sql = "SELECT count(*) FROM record WHERE COALESCE(end_date, event_date) < '2021-01-01'";
+    let expired_sql =
+        "SELECT count(*) FROM record WHERE COALESCE(end_date, event_date) < '2021-01-01'";
     let expired = count(&db, expired_sql);
     let records = count(&db, "SELECT count(*) FROM record");
     assert!(expired > 0 && expired < records, "{expired} of {records}");
     let dump = |db: &rusqlite::Connection| {
-        ["record", "identity", "person_record", "family_member", "evidence", "audit_log"]
-            .map(|t| count(db, &format!("SELECT count(*) FROM {t}")))
+        [
+            "record",
+            "identity",
+            "person_record",
+            "family_member",
+            "evidence",
+            "audit_log",
+        ]
+        .map(|t| count(db, &format!("SELECT count(*) FROM {t}")))
     };
     let before = dump(&db);
     let args = ["retention", "--config"];
-    let listed = ok(hearth(&store)
-        .args(args)
-        .arg(&config)
-        .args(["--dry-run", "--today", "2026-01-01"]));
+    let listed =
+        ok(hearth(&store)
+            .args(args)
+            .arg(&config)
+            .args(["--dry-run", "--today", "2026-01-01"]));
     assert!(listed.contains("would destroy"), "{listed}");
     assert!(listed.contains("nothing changed (dry run)"), "{listed}");
     let listed_records: i64 = listed
@@ -74,10 +83,14 @@ fn a_dry_run_changes_nothing_and_applying_destroys_exactly_what_it_listed() {
     assert_eq!(listed_records, expired, "{listed}");
     assert_eq!(dump(&db), before, "the dry run changed nothing");
 
-    let applied = ok(hearth(&store)
-        .args(args)
-        .arg(&config)
-        .args(["--apply", "--vacuum", "--today", "2026-01-01", "--as", "ig.officer"]));
+    let applied = ok(hearth(&store).args(args).arg(&config).args([
+        "--apply",
+        "--vacuum",
+        "--today",
+        "2026-01-01",
+        "--as",
+        "ig.officer",
+    ]));
     assert!(applied.contains("proof report 1"), "{applied}");
     assert_eq!(count(&db, expired_sql), 0);
     assert_eq!(count(&db, "SELECT count(*) FROM record"), records - expired);
@@ -110,9 +123,11 @@ fn a_dry_run_changes_nothing_and_applying_destroys_exactly_what_it_listed() {
     );
     // The proof report: counts, dates, the policy's hash, who — and no identifier.
     let report: String = db
-        .query_row("SELECT counts || run_by || policy_sha256 FROM retention_report", [], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT counts || run_by || policy_sha256 FROM retention_report",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert!(report.contains("ig.officer") && report.contains("partner_records"));
     let mut names = db
@@ -123,13 +138,17 @@ fn a_dry_run_changes_nothing_and_applying_destroys_exactly_what_it_listed() {
         assert!(!report.contains(&name), "{name} in the proof report");
     }
     let reports = ok(hearth(&store).args(["retention", "--reports"]));
-    assert!(reports.contains("applied") && reports.contains("by ig.officer"), "{reports}");
+    assert!(
+        reports.contains("applied") && reports.contains("by ig.officer"),
+        "{reports}"
+    );
     let verify = ok(hearth(&store).args(["audit", "verify"]));
     assert!(verify.contains("the chain holds"), "{verify}");
     // Again: nothing more has expired.
-    let again = ok(hearth(&store)
-        .args(args)
-        .arg(&config)
-        .args(["--dry-run", "--today", "2026-01-01"]));
+    let again =
+        ok(hearth(&store)
+            .args(args)
+            .arg(&config)
+            .args(["--dry-run", "--today", "2026-01-01"]));
     assert!(again.contains("would destroy 0 rows"), "{again}");
 }

@@ -202,7 +202,9 @@ pub enum RetentionError {
     Missing(&'static str),
     #[error("[{class}] has no period: give years, months or days (at least one above 0)")]
     NoPeriod { class: String },
-    #[error("[{class}] from = {from:?} is not an event this class can run from; use one of: {allowed}")]
+    #[error(
+        "[{class}] from = {from:?} is not an event this class can run from; use one of: {allowed}"
+    )]
     BadEvent {
         class: String,
         from: String,
@@ -241,7 +243,8 @@ struct RawPolicy {
 impl RetentionPolicy {
     /// Reads a policy from the text of `rules/retention.toml`.
     pub fn parse(text: &str) -> Result<RetentionPolicy, RetentionError> {
-        let raw: RawPolicy = toml::from_str(text).map_err(|e| RetentionError::Toml(e.to_string()))?;
+        let raw: RawPolicy =
+            toml::from_str(text).map_err(|e| RetentionError::Toml(e.to_string()))?;
         let mut classes = BTreeMap::new();
         for (name, value) in raw.classes {
             let class = DataClass::ALL
@@ -373,7 +376,10 @@ mod tests {
         assert_eq!(research.period.years, 5);
         assert!(research.basis.contains("destroyed after five years"));
         for class in DataClass::ALL {
-            assert!(p.rules.iter().any(|r| r.class == class && r.source.is_none()));
+            assert!(p
+                .rules
+                .iter()
+                .any(|r| r.class == class && r.source.is_none()));
         }
         assert_eq!(p.sha256.len(), 64);
     }
@@ -435,8 +441,14 @@ quote = "the data is destroyed after seven years."
             .iter()
             .find(|c| c.source.as_deref() == Some("police"))
             .unwrap();
-        assert_eq!((police.from, police.before), (Event::RecordDate, d("2023-09-01")));
-        let q = cut.iter().find(|c| c.class == DataClass::Quarantine).unwrap();
+        assert_eq!(
+            (police.from, police.before),
+            (Event::RecordDate, d("2023-09-01"))
+        );
+        let q = cut
+            .iter()
+            .find(|c| c.class == DataClass::Quarantine)
+            .unwrap();
         assert_eq!(q.before, d("2025-06-03"));
     }
 

@@ -9,9 +9,7 @@
 use anyhow::{Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use hearth_governance::retention::{Cutoff, DataClass, Event, RetentionPolicy};
-use hearth_store::{
-    AuditEntry, ClassCounts, PurgeScope, RetentionReport, SourceFilter, Store,
-};
+use hearth_store::{AuditEntry, ClassCounts, PurgeScope, RetentionReport, SourceFilter, Store};
 use std::fmt;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -154,7 +152,11 @@ pub fn apply(
 impl fmt::Display for RetentionOutcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let r = &self.report;
-        let verb = if r.applied { "destroyed" } else { "would destroy" };
+        let verb = if r.applied {
+            "destroyed"
+        } else {
+            "would destroy"
+        };
         writeln!(
             f,
             "retention {} {} rows (policy sha256 {}){}",
@@ -250,7 +252,14 @@ pub fn spawn_daily(
             std::thread::sleep((next - now).to_std().unwrap_or_default());
             let now = Utc::now();
             let run = open().and_then(|mut store| {
-                apply(&mut store, &policy, now.date_naive(), "hearth serve", now, false)
+                apply(
+                    &mut store,
+                    &policy,
+                    now.date_naive(),
+                    "hearth serve",
+                    now,
+                    false,
+                )
             });
             match run {
                 Ok(o) => {
@@ -280,7 +289,13 @@ mod tests {
             assert!(bad.parse::<DailyAt>().is_err(), "{bad}");
         }
         let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
-        assert_eq!(at.next_after(t("2025-09-01T01:00:00Z")), t("2025-09-01T02:30:00Z"));
-        assert_eq!(at.next_after(t("2025-09-01T02:30:00Z")), t("2025-09-02T02:30:00Z"));
+        assert_eq!(
+            at.next_after(t("2025-09-01T01:00:00Z")),
+            t("2025-09-01T02:30:00Z")
+        );
+        assert_eq!(
+            at.next_after(t("2025-09-01T02:30:00Z")),
+            t("2025-09-02T02:30:00Z")
+        );
     }
 }

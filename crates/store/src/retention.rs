@@ -167,9 +167,8 @@ fn partner_selection(
             format!(" AND b.source NOT IN ({list})")
         }
     };
-    let from = format!(
-        "FROM record r JOIN import_batch b ON b.id = r.batch_id WHERE {day} < $1{filter}"
-    );
+    let from =
+        format!("FROM record r JOIN import_batch b ON b.id = r.batch_id WHERE {day} < $1{filter}");
     (from, day, params)
 }
 
@@ -188,7 +187,12 @@ const CLOSED_CASES: &str = "SELECT family_id FROM family_case WHERE status = 'cl
                             AND COALESCE(status_since, updated_at) < $1";
 
 /// What a scope would remove, by month (reads only).
-fn count(tx: &mut dyn Tx, d: &Dialect, scope: &PurgeScope, before: NaiveDate) -> Result<Vec<MonthCount>> {
+fn count(
+    tx: &mut dyn Tx,
+    d: &Dialect,
+    scope: &PurgeScope,
+    before: NaiveDate,
+) -> Result<Vec<MonthCount>> {
     let b: Val = before.to_string().into();
     let rows = match scope {
         PurgeScope::PartnerRecords {
@@ -301,7 +305,10 @@ fn purge(
                     &[b.clone()],
                 )?;
             }
-            tx.exec(&format!("DELETE FROM family_case WHERE family_id IN ({CLOSED_CASES})"), &[b])?;
+            tx.exec(
+                &format!("DELETE FROM family_case WHERE family_id IN ({CLOSED_CASES})"),
+                &[b],
+            )?;
         }
         PurgeScope::Audit => {
             if let Some(cut) = audit_cut(tx, before)? {
@@ -336,7 +343,10 @@ fn purge(
 /// facts and every result pointing at them.
 fn purge_records(tx: &mut dyn Tx, d: &Dialect, select: &str, params: &[Val]) -> Result<()> {
     const GONE: &str = "SELECT record_id FROM retention_record";
-    tx.exec(&format!("INSERT INTO retention_record (record_id) {select}"), params)?;
+    tx.exec(
+        &format!("INSERT INTO retention_record (record_id) {select}"),
+        params,
+    )?;
     tx.exec(
         &format!(
             "INSERT INTO retention_person (person_id) SELECT DISTINCT person_id \
@@ -344,9 +354,18 @@ fn purge_records(tx: &mut dyn Tx, d: &Dialect, select: &str, params: &[Val]) -> 
         ),
         &[],
     )?;
-    tx.exec(&format!("DELETE FROM identity WHERE record_id IN ({GONE})"), &[])?;
-    tx.exec(&format!("DELETE FROM record WHERE record_id IN ({GONE})"), &[])?;
-    tx.exec(&format!("DELETE FROM person_record WHERE record_id IN ({GONE})"), &[])?;
+    tx.exec(
+        &format!("DELETE FROM identity WHERE record_id IN ({GONE})"),
+        &[],
+    )?;
+    tx.exec(
+        &format!("DELETE FROM record WHERE record_id IN ({GONE})"),
+        &[],
+    )?;
+    tx.exec(
+        &format!("DELETE FROM person_record WHERE record_id IN ({GONE})"),
+        &[],
+    )?;
     tx.exec(
         &format!(
             "DELETE FROM review_pair WHERE record_id_l IN ({GONE}) OR record_id_r IN ({GONE})"
@@ -365,7 +384,10 @@ fn purge_records(tx: &mut dyn Tx, d: &Dialect, select: &str, params: &[Val]) -> 
     // People left with no record leave their families.
     const EMPTIED: &str = "SELECT person_id FROM retention_person \
                            WHERE person_id NOT IN (SELECT person_id FROM person_record)";
-    tx.exec(&format!("DELETE FROM family_member WHERE person_id IN ({EMPTIED})"), &[])?;
+    tx.exec(
+        &format!("DELETE FROM family_member WHERE person_id IN ({EMPTIED})"),
+        &[],
+    )?;
     tx.exec(
         &format!(
             "DELETE FROM family_relationship WHERE parent_person_id IN ({EMPTIED}) \
@@ -396,7 +418,11 @@ fn purge_records(tx: &mut dyn Tx, d: &Dialect, select: &str, params: &[Val]) -> 
 
 impl Store {
     /// What `scope` would remove today, by month, changing nothing.
-    pub fn retention_counts(&mut self, scope: &PurgeScope, before: NaiveDate) -> Result<Vec<MonthCount>> {
+    pub fn retention_counts(
+        &mut self,
+        scope: &PurgeScope,
+        before: NaiveDate,
+    ) -> Result<Vec<MonthCount>> {
         let d = Dialect(self.backend());
         self.with_read(|tx| count(tx, &d, scope, before))
     }

@@ -28,7 +28,12 @@ fn audit_searches_by_part_of_a_name_or_action_and_pages_through_everything(
             at: t0 + chrono::Duration::seconds(i),
             user_id: None,
             user_name: names[i as usize % 4].into(),
-            action: if i % 2 == 0 { "view family" } else { "search audit log" }.into(),
+            action: if i % 2 == 0 {
+                "view family"
+            } else {
+                "search audit log"
+            }
+            .into(),
             target_kind: "family".into(),
             target_id: (i % 7).to_string(),
             client_ip: "127.0.0.1".into(),

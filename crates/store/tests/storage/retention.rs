@@ -210,7 +210,9 @@ fn ids(db: &TestDb, sql: &str) -> Vec<i64> {
 fn a_purge_removes_exactly_the_expired_data_and_nothing_else(store: &mut Store, db: &TestDb) {
     borough(store);
     let now = at(2025, 9, 1);
-    let went = store.retention_purge(&all_sources(), cutoff(), now).unwrap();
+    let went = store
+        .retention_purge(&all_sources(), cutoff(), now)
+        .unwrap();
     assert_eq!(
         went,
         [MonthCount {
@@ -258,7 +260,10 @@ fn a_purge_removes_exactly_the_expired_data_and_nothing_else(store: &mut Store, 
     assert_eq!(db.count("quarantine"), 2);
     assert_eq!(db.count("audit_log"), 3);
     assert_eq!(db.count("family_case"), 2);
-    assert_eq!(db.count("retention_record") + db.count("retention_person"), 0);
+    assert_eq!(
+        db.count("retention_record") + db.count("retention_person"),
+        0
+    );
     assert_eq!(db.count("retention_permit"), 0);
 
     // Quarantine: by import date.
@@ -302,7 +307,10 @@ fn a_purge_removes_exactly_the_expired_data_and_nothing_else(store: &mut Store, 
     assert!(report.broken.is_none(), "{report:?}");
     // Nothing more has expired: a second run removes nothing.
     for scope in [all_sources(), PurgeScope::CaseRecords, PurgeScope::Audit] {
-        assert!(store.retention_purge(&scope, cutoff(), now).unwrap().is_empty());
+        assert!(store
+            .retention_purge(&scope, cutoff(), now)
+            .unwrap()
+            .is_empty());
     }
 }
 
@@ -388,7 +396,10 @@ fn a_source_of_its_own_and_record_dates_choose_what_goes(store: &mut Store, db: 
         )
         .unwrap();
     assert_eq!(went.iter().map(|m| m.count).sum::<u64>(), 2);
-    assert_eq!(ids(db, "SELECT record_id FROM record ORDER BY 1"), [1, 2, 3, 4, 5]);
+    assert_eq!(
+        ids(db, "SELECT record_id FROM record ORDER BY 1"),
+        [1, 2, 3, 4, 5]
+    );
     // Police by the record's own date: sample rows end 2025-01-01 (full rows) or have no
     // date (empty rows: their import date counts). Before 2025-06-01: the full rows of both
     // batches and the dateless rows of the 2019 batch.

@@ -7,10 +7,10 @@
 use super::csrf;
 use crate::actor::CurrentUser;
 use crate::error::WebError;
-use crate::views::governance::{encrypted_download, objection_row, report_row, transfer_row};
 use crate::service::audit::{self, Search, Typed};
 use crate::service::governance::{self, ObjectionInput};
 use crate::state::AppState;
+use crate::views::governance::{encrypted_download, objection_row, report_row, transfer_row};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;

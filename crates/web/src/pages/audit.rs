@@ -45,11 +45,19 @@ impl AuditSearch {
 
     /// The search as a query string, without the page (`before`).
     fn query_string(&self) -> String {
-        let without_page = AuditSearch {
-            before: String::new(),
-            ..self.clone()
-        };
-        serde_urlencoded::to_string(&without_page).unwrap_or_default()
+        let pairs: Vec<(&str, &str)> = [
+            ("user_name", &self.user_name),
+            ("family", &self.family),
+            ("person", &self.person),
+            ("action", &self.action),
+            ("from", &self.from),
+            ("to", &self.to),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| (k, v.as_str()))
+        .collect();
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
     }
 }
 

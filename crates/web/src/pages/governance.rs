@@ -8,11 +8,11 @@ use crate::auth::CsrfForm;
 use crate::error::WebError;
 use crate::render::{self, form_errors, FieldError, Page};
 use crate::service::governance::{self, ObjectionInput};
+use crate::state::AppState;
 use crate::views::governance::{
     encrypted_download, objection_row, report_row, transfer_row, ObjectionRow, ReportRow,
     TransferRow,
 };
-use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -217,10 +217,7 @@ pub(crate) async fn cohort_export(
     let csv = governance::cohort_csv(&state, &user).await?;
     Ok((
         [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "text/csv; charset=utf-8",
-            ),
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
             (
                 axum::http::header::CONTENT_DISPOSITION,
                 "attachment; filename=\"progress-cohort.csv\"",

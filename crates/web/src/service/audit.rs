@@ -395,7 +395,14 @@ pub(crate) async fn export_csv(
     let mut out = csv::Writer::from_writer(Vec::new());
     let io = |e: csv::Error| WebError::Internal(format!("writing the audit CSV: {e}"));
     out.write_record([
-        "line", "at", "user_name", "action", "target_kind", "target_id", "client_ip", "detail",
+        "line",
+        "at",
+        "user_name",
+        "action",
+        "target_kind",
+        "target_id",
+        "client_ip",
+        "detail",
     ])
     .map_err(io)?;
     let mut q = search.clone();

@@ -326,7 +326,11 @@ pub(crate) async fn cohort_csv(state: &AppState, user: &CurrentUser) -> Result<V
                 .collect()
         })
         .collect();
-    let columns = vec!["Better".to_string(), "No change".to_string(), "Worse".to_string()];
+    let columns = vec![
+        "Better".to_string(),
+        "No change".to_string(),
+        "Worse".to_string(),
+    ];
     let table = Table::new(rows, columns, counts)
         .map_err(|e| WebError::Internal(format!("the cohort table: {e}")))?;
     let protected = protect(&table, Policy::default());
@@ -355,12 +359,23 @@ pub(crate) async fn cohort_csv(state: &AppState, user: &CurrentUser) -> Result<V
         record.push(mean(&m.mean_latest_label));
         out.write_record(&record).map_err(io)?;
     }
-    let mut last = vec!["All measures".to_string(), String::new(), protected.total.to_string()];
+    let mut last = vec![
+        "All measures".to_string(),
+        String::new(),
+        protected.total.to_string(),
+    ];
     last.extend(protected.column_totals.iter().map(|c| c.to_string()));
     last.extend([String::new(), String::new()]);
     out.write_record(&last).map_err(io)?;
     out.write_record([
         "[c] suppressed to protect confidentiality (fewer than 5 families, or enough to work one out)",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
     ])
     .map_err(io)?;
     audit::record(

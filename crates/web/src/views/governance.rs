@@ -152,4 +152,3 @@ pub(crate) fn report_row(r: hearth_store::RetentionReport) -> ReportRow {
             .collect(),
     }
 }
-

@@ -287,9 +287,7 @@ async fn every_view_of_a_family_is_audited_and_searchable() {
     assert_eq!(view.client_ip, "unknown", "no socket in oneshot tests");
     let bad = t.get("/audit?from=yesterday&family=abc", Some(&igo)).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
-    assert!(
-        bad.body.contains("Enter a real date, like 01/09/2025") && bad.body.contains("value=\"yesterday\"")
-    );
+    assert!(bad.body.contains("Enter a real date") && bad.body.contains("value=\"yesterday\""));
     assert!(bad.body.contains("Enter a family ID as a number"));
 }
 

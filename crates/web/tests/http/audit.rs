@@ -94,10 +94,7 @@ async fn audit_searches_with_extreme_dates_are_refused() {
     ] {
         let r = t.get(&format!("/audit?{q}"), Some(&igo)).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{q}");
-        assert!(
-            r.body.contains("Enter a real date, like 01/09/2025 or 1 September 2025"),
-            "{q}"
-        );
+        assert!(r.body.contains("Enter a real date"), "{q}");
     }
     // The sign-in happened on the test clock's day, 2025-09-02.
     let on = t
@@ -196,7 +193,12 @@ async fn the_audit_log_pages_searches_and_exports_everything() {
                 at: at + chrono::Duration::seconds(i),
                 user_id: None,
                 user_name: if i % 2 == 0 { "Jane.Smith" } else { "bob" }.into(),
-                action: if i % 10 == 0 { "=cmd export" } else { "view family" }.into(),
+                action: if i % 10 == 0 {
+                    "=cmd export"
+                } else {
+                    "view family"
+                }
+                .into(),
                 target_kind: if i == 7 { "person" } else { "family" }.into(),
                 target_id: (i % 50).to_string(),
                 client_ip: "10.0.0.1".into(),
@@ -213,7 +215,10 @@ async fn the_audit_log_pages_searches_and_exports_everything() {
     for _ in 0..5 {
         let page = t.get(&path, Some(&igo)).await;
         assert_eq!(page.status, StatusCode::OK);
-        seen += page.body.matches("<tr class=\"govuk-table__row\"><td").count();
+        seen += page
+            .body
+            .matches("<tr class=\"govuk-table__row\"><td")
+            .count();
         let Some(i) = page.body.find("rel=\"next\"") else {
             break;
         };
@@ -223,7 +228,13 @@ async fn the_audit_log_pages_searches_and_exports_everything() {
     }
     assert!(seen >= 1100, "{seen} lines reached");
     // Part of a user name, in any case; an action; dates as typed.
-    for from in ["01/09/2025", "1/9/2025", "1 September 2025", "2025-09-01", "1 Sep 2025"] {
+    for from in [
+        "01/09/2025",
+        "1/9/2025",
+        "1 September 2025",
+        "2025-09-01",
+        "1 Sep 2025",
+    ] {
         let q = format!(
             "/audit?user_name=SMITH&action=view&from={}&to={}",
             from.replace(' ', "+").replace('/', "%2F"),
@@ -231,10 +242,18 @@ async fn the_audit_log_pages_searches_and_exports_everything() {
         );
         let r = t.get(&q, Some(&igo)).await;
         assert_eq!(r.status, StatusCode::OK, "{from}");
-        assert!(r.body.contains("Jane.Smith") && !r.body.contains(">bob<"), "{from}");
+        assert!(
+            r.body.contains("Jane.Smith") && !r.body.contains(">bob<"),
+            "{from}"
+        );
         assert!(!r.body.contains("=cmd export"), "{from}");
     }
-    let none = t.get("/audit?from=2%2F9%2F2025&to=2%2F9%2F2025&user_name=jane", Some(&igo)).await;
+    let none = t
+        .get(
+            "/audit?from=2%2F9%2F2025&to=2%2F9%2F2025&user_name=jane",
+            Some(&igo),
+        )
+        .await;
     assert!(!none.body.contains("Jane.Smith"));
     // By person.
     let person = t.get("/audit?person=7", Some(&igo)).await;

@@ -22,7 +22,10 @@ async fn a_person(t: &TestApp) -> String {
     let po = t.sign_in("po").await;
     let family: Value =
         serde_json::from_str(&t.get("/api/families/1", Some(&po)).await.body).unwrap();
-    family["members"][0]["person_id"].as_i64().unwrap().to_string()
+    family["members"][0]["person_id"]
+        .as_i64()
+        .unwrap()
+        .to_string()
 }
 
 #[tokio::test]
@@ -67,7 +70,9 @@ async fn the_objection_register_records_lists_and_withdraws_and_is_audited() {
         )
         .await;
     assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
-    assert!(unknown.body.contains("There is no person or family with this ID"));
+    assert!(unknown
+        .body
+        .contains("There is no person or family with this ID"));
     // Recorded, with the date as typed.
     let r = t
         .submit(
@@ -88,7 +93,8 @@ async fn the_objection_register_records_lists_and_withdraws_and_is_audited() {
     assert!(page.body.contains("1 September 2025, letter"));
     assert!(page.body.contains("Research (the national evaluation)"));
     // The API sees the same, and records a family's objection.
-    let list: Value = serde_json::from_str(&t.get("/api/objections", Some(&igo)).await.body).unwrap();
+    let list: Value =
+        serde_json::from_str(&t.get("/api/objections", Some(&igo)).await.body).unwrap();
     let id = list["objections"][0]["id"].as_i64().unwrap();
     let r = api_post(
         &t,
@@ -105,11 +111,21 @@ async fn the_objection_register_records_lists_and_withdraws_and_is_audited() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = t.get("/objections", Some(&igo)).await;
     assert!(page.body.contains("Withdrawn 2 September 2025 by igo"));
-    let again = api_post(&t, &igo, &format!("/api/objections/{id}/withdraw"), json!({})).await;
+    let again = api_post(
+        &t,
+        &igo,
+        &format!("/api/objections/{id}/withdraw"),
+        json!({}),
+    )
+    .await;
     assert_eq!(again.status, StatusCode::NOT_FOUND);
     // Audited; other roles refused.
     let audit = t.audit().await;
-    for action in ["record objection", "withdraw objection", "view objection register"] {
+    for action in [
+        "record objection",
+        "withdraw objection",
+        "view objection register",
+    ] {
         assert!(audit.iter().any(|e| e.action == action), "{action}");
     }
     let po = t.sign_in("po").await;
@@ -131,7 +147,9 @@ async fn the_extract_is_made_for_the_recipients_key_downloaded_encrypted_and_log
         .submit("/extract", &igo, &[("recipient", "not a key")])
         .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
-    assert!(bad.body.contains("Enter the recipient&#x27;s age public key"));
+    assert!(bad
+        .body
+        .contains("Enter the recipient&#x27;s age public key"));
     // A recipient's key (its private half stays with the recipient: here, a test's).
     let key = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
     let r = t.submit("/extract", &igo, &[("recipient", key)]).await;
@@ -142,18 +160,28 @@ async fn the_extract_is_made_for_the_recipients_key_downloaded_encrypted_and_log
         .is_some_and(|d| d.starts_with("attachment; filename=")));
     assert!(r.body.starts_with("age-encryption.org/v1"));
     let log = t.get("/extract", Some(&igo)).await;
-    assert!(log.body.contains("Transfer log: 1 extracts sent"), "{}", log.body);
+    assert!(
+        log.body.contains("Transfer log: 1 extracts sent"),
+        "{}",
+        log.body
+    );
     let api: Value =
         serde_json::from_str(&t.get("/api/extract/transfers", Some(&igo)).await.body).unwrap();
     assert_eq!(api["transfers"][0]["made_by"], "igo");
     let via_api = api_post(&t, &igo, "/api/extract", json!({"recipient": key})).await;
     assert_eq!(via_api.status, StatusCode::OK);
     assert!(via_api.body.starts_with("age-encryption.org/v1"));
-    assert!(t.audit().await.iter().any(|e| e.action == "view transfer log"));
+    assert!(t
+        .audit()
+        .await
+        .iter()
+        .any(|e| e.action == "view transfer log"));
     // Nobody else.
     let po = t.sign_in("po").await;
     assert_eq!(
-        t.submit("/extract", &po, &[("recipient", key)]).await.status,
+        t.submit("/extract", &po, &[("recipient", key)])
+            .await
+            .status,
         StatusCode::FORBIDDEN
     );
 }
@@ -164,12 +192,20 @@ async fn retention_proof_reports_are_shown_without_personal_data() {
     let (address, options) = t.store_address();
     tokio::task::spawn_blocking(move || {
         let mut s = hearth_store::Store::open_with(&address, &options).unwrap();
-        let policy =
-            hearth_governance::RetentionPolicy::parse(include_str!("../../../../rules/retention.toml"))
-                .unwrap();
+        let policy = hearth_governance::RetentionPolicy::parse(include_str!(
+            "../../../../rules/retention.toml"
+        ))
+        .unwrap();
         let now = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2040, 1, 1, 2, 0, 0).unwrap();
-        hearth_pipeline::retention::apply(&mut s, &policy, now.date_naive(), "hearth serve", now, false)
-            .unwrap();
+        hearth_pipeline::retention::apply(
+            &mut s,
+            &policy,
+            now.date_naive(),
+            "hearth serve",
+            now,
+            false,
+        )
+        .unwrap();
     })
     .await
     .unwrap();
@@ -186,7 +222,11 @@ async fn retention_proof_reports_are_shown_without_personal_data() {
     let po = t.sign_in("po").await;
     let family: Value =
         serde_json::from_str(&t.get("/api/families/1", Some(&po)).await.body).unwrap();
-    assert_eq!(family["members"].as_array().map_or(0, |m| m.len()), 0, "{family}");
+    assert_eq!(
+        family["members"].as_array().map_or(0, |m| m.len()),
+        0,
+        "{family}"
+    );
 }
 
 #[tokio::test]
@@ -211,5 +251,9 @@ async fn the_cohorts_export_passes_disclosure_control() {
             }
         }
     }
-    assert!(t.audit().await.iter().any(|e| e.action == "export progress cohort"));
+    assert!(t
+        .audit()
+        .await
+        .iter()
+        .any(|e| e.action == "export progress cohort"));
 }
