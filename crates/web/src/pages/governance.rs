@@ -192,6 +192,7 @@ pub(super) async fn make_extract(
 #[derive(Serialize)]
 struct RetentionPage {
     title: &'static str,
+    errors: Vec<FieldError>,
     reports: Vec<ReportRow>,
 }
 
@@ -203,6 +204,7 @@ pub(super) async fn retention(
     let reports = governance::retention_reports(&state, &user).await?;
     let ctx = RetentionPage {
         title: "Retention and destruction",
+        errors: Vec::new(),
         reports: reports.into_iter().map(report_row).collect(),
     };
     render::page(&state, "retention.html", Some(&user), "/retention", &ctx)
