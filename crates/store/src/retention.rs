@@ -288,7 +288,7 @@ fn purge(
                     "DELETE FROM progress_position WHERE reading_id IN \
                      (SELECT id FROM progress_reading WHERE family_id IN ({CLOSED_CASES}))"
                 ),
-                &[b.clone()],
+                std::slice::from_ref(&b),
             )?;
             for table in [
                 "progress_reading",
@@ -302,7 +302,7 @@ fn purge(
             ] {
                 tx.exec(
                     &format!("DELETE FROM {table} WHERE family_id IN ({CLOSED_CASES})"),
-                    &[b.clone()],
+                    std::slice::from_ref(&b),
                 )?;
             }
             tx.exec(
