@@ -79,6 +79,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         include_str!("../../../rules/referrals.toml"),
     ),
     (
+        "rules/retention.toml",
+        include_str!("../../../rules/retention.toml"),
+    ),
+    (
         "rules/supporting-families-2022.toml",
         include_str!("../../../rules/supporting-families-2022.toml"),
     ),

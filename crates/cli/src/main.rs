@@ -72,6 +72,8 @@ enum Command {
     Sharing(commands::rights::SharingArgs),
     /// Outcomes: attach families (freezing baselines) and judge them under the Outcomes Plan.
     Outcomes(commands::outcomes::Args),
+    /// Retention and destruction: apply rules/retention.toml (--dry-run, --apply, --reports).
+    Retention(commands::retention::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -103,6 +105,7 @@ fn main() -> std::process::ExitCode {
         Command::Erase(a) => commands::rights::erase(a),
         Command::Restrict(a) => commands::rights::restrict(a),
         Command::Sharing(a) => commands::rights::sharing(a),
+        Command::Retention(a) => commands::retention::run(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

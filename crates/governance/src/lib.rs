@@ -15,5 +15,7 @@
 pub mod disclosure;
 pub mod evaluation;
 pub mod rights;
+pub mod retention;
 
 pub use disclosure::{protect, Cell, Policy, Protected, Table, TableError};
+pub use retention::{Cutoff, DataClass, Event, Period, RetentionError, RetentionPolicy};

@@ -47,3 +47,4 @@ pub mod link;
 pub mod outcomes;
 pub mod quarantine;
 pub mod rights;
+pub mod retention;

@@ -50,8 +50,27 @@ pub struct AuditQuery {
     pub from: Option<DateTime<Utc>>,
     /// Before this time.
     pub to: Option<DateTime<Utc>>,
+    /// Only accounts whose name contains this, in any case (`%` and `_` match themselves).
+    pub user_contains: Option<String>,
+    /// Only actions containing this, in any case.
+    pub action_contains: Option<String>,
+    /// Only lines older than this line (the next page after a page ending at it).
+    pub before_id: Option<i64>,
     /// At most this many lines, newest first (0: 500).
     pub limit: u32,
+}
+
+/// `text` as a `LIKE … ESCAPE '\'` pattern matching it anywhere, lower-cased.
+fn contains_pattern(text: &str) -> String {
+    let mut p = String::from("%");
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
 }
 
 impl Store {
@@ -130,6 +149,24 @@ fn audit_log(tx: &mut dyn Tx, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
     }
     if let Some(t) = q.to {
         add(&mut sql, "at <", ts(t).into());
+    }
+    if let Some(u) = &q.user_contains {
+        params.push(contains_pattern(u).into());
+        sql.push_str(&format!(
+            " AND lower(user_name) LIKE ${} ESCAPE '\\'",
+            params.len()
+        ));
+    }
+    if let Some(a) = &q.action_contains {
+        params.push(contains_pattern(a).into());
+        sql.push_str(&format!(
+            " AND lower(action) LIKE ${} ESCAPE '\\'",
+            params.len()
+        ));
+    }
+    if let Some(b) = q.before_id {
+        params.push(b.into());
+        sql.push_str(&format!(" AND id < ${}", params.len()));
     }
     let limit = if q.limit == 0 { 500 } else { q.limit };
     sql.push_str(&format!(" ORDER BY id DESC LIMIT {limit}"));

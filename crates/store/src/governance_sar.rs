@@ -131,6 +131,11 @@ pub const SAR_TABLES: &[SarTable] = &[
         reach: Reach::Families("family_id"),
     },
     SarTable {
+        table: "plan_change",
+        title: "Changes to the family plan",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
         table: "referral",
         title: "Referrals",
         reach: Reach::Referrals("referral_id"),
@@ -224,6 +229,10 @@ pub const SAR_TABLES: &[SarTable] = &[
 
 /// Tables that hold nothing about a person a subject access request must show, with why.
 pub const NOT_PERSONAL: &[(&str, &str)] = &[
+    ("retention_report", "counts by class and month of what the retention policy destroyed"),
+    ("retention_permit", "a flag a purge holds inside its own transaction"),
+    ("retention_record", "scratch keys of a purge, empty outside its transaction"),
+    ("retention_person", "scratch keys of a purge, empty outside its transaction"),
     ("schema_migrations", "the store's schema versions"),
     ("link_run", "counts and model parameters of each linkage run"),
     ("identification_run", "counts, rules and labels of each identification run"),

@@ -85,7 +85,8 @@
 //!   `identification` (runs, assessments, evidence, trails, dates), `accounts` (users,
 //!   sessions, sign-in throttling), `identities` (single sign-on identities), `audit`, `governance` (objections, extract log), `governance_rights` (rectification, restriction, erasure with tombstones, objection coverage), `governance_sar` (subject access and the register of personal tables), `governance_keys` (keyed hashes of identifiers), `casework` (cases, notes, caseload, a family's
 //!   record for a viewer), `referrals` (referrals, their members and matched people, the
-//!   double check's conditional decision).
+//!   double check's conditional decision), `retention` (counting and purging expired data
+//!   one class per transaction; proof reports).
 //! * `sql`: the backend-neutral layer the areas write their SQL over once; `sqlite` and
 //!   `pg`: each backend's connection and transactions; `intake::sqlite` and `intake::pg`:
 //!   each backend's tuned import path.
@@ -127,6 +128,7 @@ mod migrations;
 mod outcomes;
 mod pg;
 mod referrals;
+mod retention;
 mod review;
 mod sql;
 mod sqlite;
@@ -175,4 +177,5 @@ pub use outcomes::{Frozen, NewBaseline, StoredBaseline, StoredOutcome, StoredRes
 pub use referrals::{
     DecisionOutcome, EarlierReferral, ReferralDecision, ReferralMember, StoredReferral,
 };
+pub use retention::{ClassCounts, MonthCount, PurgeScope, RetentionReport, SourceFilter};
 pub use review::{ReviewDecision, ReviewPair};

@@ -101,6 +101,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0014_plan_changes.sql"),
         postgres: include_str!("../migrations/postgres/0014_plan_changes.sql"),
     },
+    Migration {
+        version: 15,
+        name: "retention",
+        sqlite: include_str!("../migrations/sqlite/0015_retention.sql"),
+        postgres: include_str!("../migrations/postgres/0015_retention.sql"),
+    },
 ];
 
 /// How many migrations this build has (versions may skip numbers).

@@ -42,11 +42,14 @@ pub enum Permission {
     /// Review uncertain record pairs and decide them (identifiers only for roles that may
     /// see them).
     ReviewPairs,
+    /// Keep the information governance registers: objections, extracts sent outside the
+    /// council (and making the national evaluation extract), retention proof reports.
+    Govern,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 15] = [
         Permission::Public,
         Permission::SignedIn,
         Permission::ListFamilies,
@@ -61,6 +64,7 @@ impl Permission {
         Permission::ManageAccounts,
         Permission::ReviewQuarantine,
         Permission::ReviewPairs,
+        Permission::Govern,
     ];
 
     /// Whether the permission is about one family (its route has the family in its path): a
@@ -85,7 +89,7 @@ pub fn permits(role: Role, permission: Permission) -> bool {
         P::Refer => matches!(role, R::Referrer | R::PerformanceOfficer),
         P::DecideReferral => role == R::PerformanceOfficer,
         P::ProgressCohort => matches!(role, R::PerformanceOfficer | R::DataAnalyst),
-        P::ReadAudit => role == R::IgOfficer,
+        P::ReadAudit | P::Govern => role == R::IgOfficer,
         P::ManageAccounts => role == R::Administrator,
         P::ReviewQuarantine => role == R::PerformanceOfficer,
         P::ReviewPairs => matches!(role, R::PerformanceOfficer | R::DataAnalyst),
@@ -128,7 +132,12 @@ impl RoleHome for Role {
                 ("/progress", "Progress"),
                 ("/review", "Record review"),
             ],
-            Role::IgOfficer => &[("/audit", "Audit log")],
+            Role::IgOfficer => &[
+                ("/audit", "Audit log"),
+                ("/objections", "Objections"),
+                ("/extract", "National evaluation"),
+                ("/retention", "Retention"),
+            ],
             Role::Administrator => &[("/admin/users", "Accounts")],
         }
     }

@@ -16,6 +16,15 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/sso_refused.html"),
     ),
     ("families.html", include_str!("../templates/families.html")),
+    (
+        "objections.html",
+        include_str!("../templates/objections.html"),
+    ),
+    ("extract.html", include_str!("../templates/extract.html")),
+    (
+        "retention.html",
+        include_str!("../templates/retention.html"),
+    ),
     ("family.html", include_str!("../templates/family.html")),
     (
         "family_base.html",

@@ -32,6 +32,10 @@ pub struct ServeFile {
     pub metrics_token: Option<String>,
     /// Addresses that may read `/metrics` without the token.
     pub metrics_from: Option<Vec<std::net::IpAddr>>,
+    /// When the retention policy runs each day (`HH:MM`, UTC), or `off`.
+    pub retention_at: Option<String>,
+    /// The retention policy file.
+    pub retention_policy: Option<PathBuf>,
 }
 
 impl ServeFile {
@@ -77,6 +81,8 @@ mod tests {
             casework_rules = "/etc/hearth/casework.toml"
             metrics_token = "t"
             metrics_from = ["127.0.0.1"]
+            retention_at = "off"
+            retention_policy = "/etc/hearth/retention.toml"
             "#,
         )
         .unwrap();

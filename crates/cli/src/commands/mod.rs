@@ -16,6 +16,7 @@ pub mod oidc;
 pub mod outcomes;
 pub mod quarantine;
 pub mod referrals;
+pub mod retention;
 pub mod review;
 pub mod rights;
 pub mod serve;

@@ -78,6 +78,15 @@ pub struct Args {
     /// configuration folder].
     #[arg(long, env = "HEARTH_REFERRAL_RULES")]
     referral_rules: Option<PathBuf>,
+    /// When the retention policy runs each day (HH:MM, UTC), destroying what has expired and
+    /// keeping a proof report; `off` to run it only by hand (`hearth retention --apply`)
+    /// [default: 02:00].
+    #[arg(long, env = "HEARTH_RETENTION_AT")]
+    retention_at: Option<String>,
+    /// The retention policy (TOML) [default: rules/retention.toml in the configuration
+    /// folder].
+    #[arg(long, env = "HEARTH_RETENTION_POLICY")]
+    retention_policy: Option<PathBuf>,
     #[command(flatten)]
     oidc: super::oidc::OidcArgs,
 }
@@ -138,7 +147,29 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .addr
         .or(file.addr)
         .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
-    serve(&config, addr)
+    let retention_at = args
+        .retention_at
+        .or(file.retention_at)
+        .unwrap_or_else(|| "02:00".into());
+    let mut daily = None;
+    if retention_at.trim() != "off" {
+        let at: hearth_pipeline::retention::DailyAt = retention_at
+            .parse()
+            .map_err(|e: String| anyhow::anyhow!("retention_at: {e}"))?;
+        let policy_path = args.retention_policy.or(file.retention_policy);
+        let path = found.path(policy_path.as_deref(), "rules/retention.toml");
+        if policy_path.is_none() && !path.exists() {
+            // A configuration folder made before retention existed: say so, and serve.
+            eprintln!(
+                "warning: no retention policy at {}: nothing is destroyed until one is added \
+                 (`hearth init` writes the shipped one) or --retention-at off is set",
+                path.display()
+            );
+        } else {
+            daily = Some((hearth_pipeline::retention::load_policy(&path)?, at));
+        }
+    }
+    serve_with(&config, addr, daily)
 }
 
 /// A list given on the command line or in the environment, or `None` when empty (so that
@@ -212,6 +243,19 @@ fn read_only_cause(e: &(dyn std::error::Error + 'static)) -> bool {
 
 /// Serves the web application on `addr` until Ctrl-C.
 pub fn serve(config: &hearth_web::Config, addr: SocketAddr) -> anyhow::Result<()> {
+    serve_with(config, addr, None)
+}
+
+/// Serves the web application on `addr` until Ctrl-C, running the retention policy daily
+/// (on a thread of its own, with its own connection) when one is given.
+pub fn serve_with(
+    config: &hearth_web::Config,
+    addr: SocketAddr,
+    daily: Option<(
+        hearth_governance::RetentionPolicy,
+        hearth_pipeline::retention::DailyAt,
+    )>,
+) -> anyhow::Result<()> {
     let unwritable = {
         let s = config.store.as_str();
         let path = s
@@ -227,6 +271,18 @@ pub fn serve(config: &hearth_web::Config, addr: SocketAddr) -> anyhow::Result<()
         Err(e) if read_only_cause(&e) => anyhow::bail!(READ_ONLY_SERVE),
         Err(e) => return Err(e).context("opening the store"),
     };
+    if let Some((policy, at)) = daily {
+        let (address, schema) = (config.store.clone(), config.pg_schema.clone());
+        let open = move || {
+            let options = hearth_store::OpenOptions {
+                pg_schema: schema.clone(),
+            };
+            Ok(hearth_store::Store::open_with(&address, &options)?)
+        };
+        let kept = state.clone();
+        hearth_pipeline::retention::spawn_daily(open, policy, at, move |_| kept.data_destroyed())
+            .context("starting the daily retention task")?;
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

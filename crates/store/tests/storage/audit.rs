@@ -12,7 +12,66 @@ both!(
     the_audit_chain_names_the_first_changed_line,
     the_audit_chain_sees_a_removed_line_and_a_cut_off_end,
     writers_in_parallel_keep_one_chain,
+    audit_searches_by_part_of_a_name_or_action_and_pages_through_everything,
 );
+
+fn audit_searches_by_part_of_a_name_or_action_and_pages_through_everything(
+    store: &mut Store,
+    _db: &TestDb,
+) {
+    use hearth_store::{AuditEntry, AuditQuery};
+    let t0 = Utc.with_ymd_and_hms(2025, 9, 1, 10, 0, 0).unwrap();
+    let names = ["Jane.Smith", "jsmith", "po_1", "p%o"];
+    let entries: Vec<AuditEntry> = (0..1203)
+        .map(|i| AuditEntry {
+            id: 0,
+            at: t0 + chrono::Duration::seconds(i),
+            user_id: None,
+            user_name: names[i as usize % 4].into(),
+            action: if i % 2 == 0 {
+                "view family"
+            } else {
+                "search audit log"
+            }
+            .into(),
+            target_kind: "family".into(),
+            target_id: (i % 7).to_string(),
+            client_ip: "127.0.0.1".into(),
+            detail: String::new(),
+        })
+        .collect();
+    store.append_audits(&entries).unwrap();
+    let q = |user: Option<&str>, action: Option<&str>| AuditQuery {
+        user_contains: user.map(Into::into),
+        action_contains: action.map(Into::into),
+        limit: 5000,
+        ..AuditQuery::default()
+    };
+    let n = |store: &mut Store, query: AuditQuery| store.audit_log(&query).unwrap().len();
+    assert_eq!(n(store, q(Some("SMITH"), None)), 602);
+    // `_` and `%` are themselves, not wildcards.
+    assert_eq!(n(store, q(Some("o_"), None)), 301);
+    assert_eq!(n(store, q(Some("%"), None)), 300);
+    assert_eq!(n(store, q(None, Some("VIEW"))), 602);
+    assert_eq!(n(store, q(Some("smith"), Some("audit"))), 301);
+    // Pages of 500 reach every line once.
+    let mut seen = Vec::new();
+    let mut before = None;
+    loop {
+        let page = store
+            .audit_log(&AuditQuery {
+                before_id: before,
+                limit: 500,
+                ..AuditQuery::default()
+            })
+            .unwrap();
+        let Some(last) = page.last() else { break };
+        before = Some(last.id);
+        seen.extend(page.iter().map(|e| e.id));
+    }
+    assert_eq!(seen.len(), 1203);
+    assert!(seen.windows(2).all(|w| w[0] > w[1]));
+}
 
 fn audit_log_is_append_only_and_searchable(store: &mut Store, _db: &TestDb) {
     use hearth_store::{AuditEntry, AuditQuery};

@@ -21,6 +21,7 @@ mod linkage;
 mod lookup;
 mod outcomes;
 mod referrals;
+mod retention;
 mod schema;
 mod subject_access;
 mod versions;

@@ -4,6 +4,7 @@
 //! Errors are JSON problems (RFC 9457). Described by the OpenAPI document at
 //! `/api/openapi.json` ([`openapi`]).
 
+mod governance;
 pub(crate) mod openapi;
 mod referrals;
 mod review;
@@ -32,6 +33,54 @@ pub(crate) fn routes() -> Vec<Route> {
     vec![
         route(Method::GET, "/openapi.json", P::Public, get(openapi_json)),
         route(Method::GET, "/session", P::SignedIn, get(session)),
+        route(
+            Method::GET,
+            "/audit",
+            P::ReadAudit,
+            get(governance::audit_log),
+        ),
+        route(
+            Method::GET,
+            "/objections",
+            P::Govern,
+            get(governance::objections),
+        ),
+        route(
+            Method::POST,
+            "/objections",
+            P::Govern,
+            post(governance::add_objection),
+        ),
+        route(
+            Method::POST,
+            "/objections/{id}/withdraw",
+            P::Govern,
+            post(governance::withdraw_objection),
+        ),
+        route(
+            Method::GET,
+            "/extract/transfers",
+            P::Govern,
+            get(governance::transfers),
+        ),
+        route(
+            Method::POST,
+            "/extract",
+            P::Govern,
+            post(governance::make_extract),
+        ),
+        route(
+            Method::GET,
+            "/retention/reports",
+            P::Govern,
+            get(governance::retention_reports),
+        ),
+        route(
+            Method::GET,
+            "/progress/export.csv",
+            P::ProgressCohort,
+            get(crate::pages::governance::cohort_export),
+        ),
         route(
             Method::GET,
             "/families",

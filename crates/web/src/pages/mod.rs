@@ -16,6 +16,7 @@ mod caseload;
 mod families;
 mod family;
 mod family_work;
+pub(crate) mod governance;
 mod info;
 mod quarantine;
 mod referrals;
@@ -294,6 +295,49 @@ pub(crate) fn routes() -> Vec<Route> {
             post(referrals::decide),
         ),
         route(Method::GET, "/audit", P::ReadAudit, get(audit::audit)),
+        route(
+            Method::GET,
+            "/audit/export.csv",
+            P::ReadAudit,
+            get(audit::export),
+        ),
+        route(
+            Method::GET,
+            "/objections",
+            P::Govern,
+            get(governance::objections),
+        ),
+        route(
+            Method::POST,
+            "/objections",
+            P::Govern,
+            post(governance::add_objection),
+        ),
+        route(
+            Method::POST,
+            "/objections/{id}/withdraw",
+            P::Govern,
+            post(governance::withdraw_objection),
+        ),
+        route(Method::GET, "/extract", P::Govern, get(governance::extract)),
+        route(
+            Method::POST,
+            "/extract",
+            P::Govern,
+            post(governance::make_extract),
+        ),
+        route(
+            Method::GET,
+            "/retention",
+            P::Govern,
+            get(governance::retention),
+        ),
+        route(
+            Method::GET,
+            "/progress/export.csv",
+            P::ProgressCohort,
+            get(governance::cohort_export),
+        ),
         route(Method::GET, "/review", P::ReviewPairs, get(review::queue)),
         route(
             Method::GET,

@@ -183,25 +183,42 @@ async fn append(
 /// An audit search, checked: every part optional.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Search {
-    /// An account name (lower-cased).
+    /// Part of an account name (any case).
     pub user_name: Option<String>,
     /// A family's key.
     pub family: Option<i64>,
+    /// A person's key.
+    pub person: Option<i64>,
+    /// Part of an action, e.g. `view`.
+    pub action: Option<String>,
     /// From the start of this day.
     pub from: Option<DateTime<Utc>>,
     /// Up to the end of this day.
     pub to: Option<DateTime<Utc>>,
+    /// Lines older than this line (the next page).
+    pub before: Option<i64>,
 }
 
+/// The search as typed, every field text.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Typed<'a> {
+    pub user_name: &'a str,
+    pub family: &'a str,
+    pub person: &'a str,
+    pub action: &'a str,
+    pub from: &'a str,
+    pub to: &'a str,
+    pub before: &'a str,
+}
+
+/// The longest text searched for in a name or an action.
+const SEARCH_TEXT_LIMIT: usize = 64;
+
 impl Search {
-    /// Reads a search as typed (dates `YYYY-MM-DD`); every field that is wrong, with its
+    /// Reads a search as typed (dates as people write them: 01/09/2025, 1/9/2025,
+    /// 1 September 2025, 1 Sep 2025, 2025-09-01); every field that is wrong, with its
     /// message, otherwise.
-    pub(crate) fn parse(
-        user_name: &str,
-        family: &str,
-        from: &str,
-        to: &str,
-    ) -> Result<Search, Vec<(String, String)>> {
+    pub(crate) fn parse(t: &Typed<'_>) -> Result<Search, Vec<(String, String)>> {
         let mut errors = Vec::new();
         let mut date = |field: &str, raw: &str| {
             if raw.trim().is_empty() {
@@ -212,85 +229,147 @@ impl Search {
                 None => {
                     errors.push((
                         field.to_string(),
-                        "Enter a date in the format 2025-09-01".to_string(),
+                        "Enter a real date, like 01/09/2025 or 1 September 2025".to_string(),
                     ));
                     None
                 }
             }
         };
-        let from = date("from", from);
+        let from = date("from", t.from);
         // The day after `to` exists: `parse_day` takes years up to 9998.
-        let to = date("to", to).map(|t| t + chrono::Duration::days(1));
-        let family = family.trim();
-        let family = if family.is_empty() {
-            None
-        } else {
-            match family.parse::<i64>() {
-                Ok(f) => Some(f),
-                Err(_) => {
+        let to = date("to", t.to).map(|t| t + chrono::Duration::days(1));
+        if let (Some(f), Some(t)) = (from, to) {
+            if f >= t {
+                errors.push((
+                    "to".to_string(),
+                    "The end date must be the same as or after the start date".to_string(),
+                ));
+            }
+        }
+        let mut key = |field: &str, raw: &str, what: &str| {
+            let raw = raw.trim();
+            if raw.is_empty() {
+                return None;
+            }
+            match raw.parse::<i64>() {
+                Ok(f) if f >= 0 => Some(f),
+                _ => {
                     errors.push((
-                        "family".to_string(),
-                        "Enter a family ID as a number, like 42".to_string(),
+                        field.to_string(),
+                        format!("Enter a {what} ID as a number, like 42"),
                     ));
                     None
                 }
             }
         };
+        let family = key("family", t.family, "family");
+        let person = key("person", t.person, "person");
+        if family.is_some() && person.is_some() {
+            errors.push((
+                "person".to_string(),
+                "Search by a family or a person, not both".to_string(),
+            ));
+        }
+        let before = t.before.trim().parse::<i64>().ok();
+        let mut text = |field: &str, raw: &str| {
+            let raw = raw.trim();
+            if raw.chars().count() > SEARCH_TEXT_LIMIT {
+                errors.push((
+                    field.to_string(),
+                    format!("Enter at most {SEARCH_TEXT_LIMIT} characters"),
+                ));
+                return None;
+            }
+            Some(raw.to_lowercase()).filter(|s| !s.is_empty())
+        };
+        let user_name = text("user_name", t.user_name);
+        let action = text("action", t.action);
         if !errors.is_empty() {
             return Err(errors);
         }
         Ok(Search {
-            user_name: Some(user_name.trim().to_lowercase()).filter(|s| !s.is_empty()),
+            user_name,
             family,
+            person,
+            action,
             from,
             to,
+            before,
         })
+    }
+
+    fn query(&self, limit: u32) -> AuditQuery {
+        let (kind, id) = match (self.family, self.person) {
+            (Some(f), _) => (Some("family".to_string()), Some(f.to_string())),
+            (None, Some(p)) => (Some("person".to_string()), Some(p.to_string())),
+            (None, None) => (None, None),
+        };
+        AuditQuery {
+            user_contains: self.user_name.clone(),
+            action_contains: self.action.clone(),
+            target_kind: kind,
+            target_id: id,
+            from: self.from,
+            to: self.to,
+            before_id: self.before,
+            limit,
+            ..AuditQuery::default()
+        }
     }
 }
 
-/// The start of a day typed `YYYY-MM-DD`, in the years 1900–9998 (`None` otherwise): times
+/// The start of a day as people type it, in the years 1900–9998 (`None` otherwise): times
 /// are kept as RFC 3339 text with four-digit years, whose order is the times' order, so a
 /// search compares dates as dates; a year such as `+262142` is refused, not compared.
-fn parse_day(raw: &str) -> Option<DateTime<Utc>> {
+pub(crate) fn parse_day(raw: &str) -> Option<DateTime<Utc>> {
+    use hearth_model::standardise::dates::DateFormat;
     let raw = raw.trim();
-    let well_formed = raw.len() == 10
-        && raw.bytes().enumerate().all(|(i, b)| {
-            if i == 4 || i == 7 {
-                b == b'-'
-            } else {
-                b.is_ascii_digit()
-            }
-        });
-    if !well_formed {
+    if raw.len() > 30 {
         return None;
     }
-    let day = chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok()?;
+    let formats = [
+        DateFormat::ISO,
+        DateFormat::UK,
+        DateFormat::parse("%d %B %Y").ok()?,
+        DateFormat::parse("%d %b %Y").ok()?,
+        DateFormat::parse("%d-%m-%Y").ok()?,
+        DateFormat::parse("%d.%m.%Y").ok()?,
+    ];
+    let day = DateFormat::first_date(raw, &formats).ok()?;
     if !(1900..=9998).contains(&chrono::Datelike::year(&day)) {
         return None;
     }
     Some(day.and_hms_opt(0, 0, 0)?.and_utc())
 }
 
-/// Searches the audit log (at most 500 lines, newest first); `None`: the search was not
-/// valid, so nothing is read, but the search itself is still audited.
+/// Lines shown on a page of the audit log.
+pub(crate) const PAGE_LINES: u32 = 500;
+
+/// A page of the audit search: its lines, newest first, and whether older lines follow.
+pub(crate) struct Found {
+    pub entries: Vec<AuditEntry>,
+    pub more: bool,
+}
+
+/// Searches the audit log, a page of [`PAGE_LINES`] lines, newest first; `None`: the search
+/// was not valid, so nothing is read, but the search itself is still audited.
 pub(crate) async fn search(
     state: &AppState,
     user: &CurrentUser,
     search: Option<Search>,
-) -> Result<Vec<AuditEntry>, WebError> {
-    let entries = match search {
+) -> Result<Found, WebError> {
+    let found = match search {
         Some(q) => {
-            let query = AuditQuery {
-                user_name: q.user_name,
-                target_kind: q.family.map(|_| "family".to_string()),
-                target_id: q.family.map(|f| f.to_string()),
-                from: q.from,
-                to: q.to,
-                limit: 500,
-            };
-            state.store().run(move |s| s.audit_log(&query)).await?
+            let query = q.query(PAGE_LINES + 1);
+            let mut entries = state.store().run(move |s| s.audit_log(&query)).await?;
+            let more = entries.len() > PAGE_LINES as usize;
+            entries.truncate(PAGE_LINES as usize);
+            Found { entries, more }
         }
-        None => Vec::new(),
+        None => Found {
+            entries: Vec::new(),
+            more: false,
+        },
     };
     record(
         state,
@@ -300,5 +379,73 @@ pub(crate) async fn search(
         String::new(),
     )
     .await?;
-    Ok(entries)
+    Ok(found)
+}
+
+/// Lines read per store call while exporting.
+const EXPORT_CHUNK: u32 = 5_000;
+
+/// Every line the search finds, newest first, as CSV (a cell starting `=`, `+`, `-` or `@`
+/// is written after a `'`, so that a spreadsheet does not run it); audited.
+pub(crate) async fn export_csv(
+    state: &AppState,
+    user: &CurrentUser,
+    search: Search,
+) -> Result<Vec<u8>, WebError> {
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let io = |e: csv::Error| WebError::Internal(format!("writing the audit CSV: {e}"));
+    out.write_record([
+        "line",
+        "at",
+        "user_name",
+        "action",
+        "target_kind",
+        "target_id",
+        "client_ip",
+        "detail",
+    ])
+    .map_err(io)?;
+    let mut q = search.clone();
+    let mut lines = 0u64;
+    loop {
+        let query = q.query(EXPORT_CHUNK);
+        let page = state.store().run(move |s| s.audit_log(&query)).await?;
+        for e in &page {
+            let cells = [
+                e.id.to_string(),
+                e.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                e.user_name.clone(),
+                e.action.clone(),
+                e.target_kind.clone(),
+                e.target_id.clone(),
+                e.client_ip.clone(),
+                e.detail.clone(),
+            ];
+            out.write_record(cells.iter().map(|c| spreadsheet_safe(c).into_owned()))
+                .map_err(io)?;
+        }
+        lines += page.len() as u64;
+        match page.last() {
+            Some(last) if page.len() == EXPORT_CHUNK as usize => q.before = Some(last.id),
+            _ => break,
+        }
+    }
+    record(
+        state,
+        user,
+        "export audit log",
+        ("audit_log", "*".into()),
+        format!("{lines} lines"),
+    )
+    .await?;
+    out.into_inner()
+        .map_err(|e| WebError::Internal(format!("writing the audit CSV: {e}")))
+}
+
+fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
 }

@@ -19,6 +19,7 @@ pub(crate) mod audit;
 pub(crate) mod casework;
 pub(crate) mod families;
 pub(crate) mod family;
+pub(crate) mod governance;
 pub(crate) mod quarantine;
 pub(crate) mod referrals;
 pub(crate) mod review;

@@ -156,6 +156,21 @@ impl Caches {
             .flatten()
     }
 
+    /// Forgets every family's facts and the latest run: call after data was destroyed
+    /// (a retention purge), so that nothing destroyed is shown from memory.
+    pub(crate) fn forget_results(&self) {
+        if let Ok(mut cache) = self.facts.lock() {
+            cache.families.clear();
+        }
+        if let Ok(mut c) = self.run.lock() {
+            *c = None;
+        }
+        if let Ok(mut c) = self.run_checked.lock() {
+            *c = None;
+        }
+        self.cases_changed();
+    }
+
     /// Keeps a family's facts in run `run_id` (forgetting another run's).
     pub(crate) fn keep_family_facts(&self, run_id: i64, family_id: i64, facts: FamilyFacts) {
         if let Ok(mut cache) = self.facts.lock() {

@@ -230,6 +230,12 @@ impl AppState {
         self.inner.referral_lookup.clone()
     }
 
+    /// Forgets what the server keeps in memory of the results (families' facts, the latest
+    /// run, cases): call after a retention purge destroyed data, so that none of it is shown.
+    pub fn data_destroyed(&self) {
+        self.inner.caches.forget_results();
+    }
+
     /// The current time.
     pub(crate) fn now(&self) -> DateTime<Utc> {
         (self.inner.clock)()

@@ -12,6 +12,7 @@ mod api;
 mod audit;
 mod casework;
 mod families;
+mod governance;
 mod layout;
 mod listing;
 mod ops;

@@ -25,7 +25,7 @@ async fn every_template_is_rendered_by_a_page() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 33] = [
+    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 36] = [
         (
             "layout.html",
             Some("po"),
@@ -172,6 +172,27 @@ async fn every_template_is_rendered_by_a_page() {
             "/audit",
             StatusCode::OK,
             "lines</caption>",
+        ),
+        (
+            "objections.html",
+            Some("igo"),
+            "/objections",
+            StatusCode::OK,
+            "Record an objection",
+        ),
+        (
+            "extract.html",
+            Some("igo"),
+            "/extract",
+            StatusCode::OK,
+            "Transfer log:",
+        ),
+        (
+            "retention.html",
+            Some("igo"),
+            "/retention",
+            StatusCode::OK,
+            "No retention run has been recorded yet",
         ),
         (
             "quarantine.html",

@@ -1,0 +1,301 @@
+//! Retention and destruction: the council's policy (`rules/retention.toml`, read by
+//! `hearth_governance::retention`) applied to the store, one class of data per transaction,
+//! with a proof report kept in the store (counts by class and month, the policy's SHA-256,
+//! who and when: no personal data) and an audit line.
+//!
+//! `hearth retention --dry-run` calls [`dry_run`]; `--apply` and the server's daily task call
+//! [`apply`].
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+use hearth_governance::retention::{Cutoff, DataClass, Event, RetentionPolicy};
+use hearth_store::{AuditEntry, ClassCounts, PurgeScope, RetentionReport, SourceFilter, Store};
+use std::fmt;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// Reads the council's retention policy file.
+pub fn load_policy(path: &Path) -> Result<RetentionPolicy> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the retention policy {}", path.display()))?;
+    RetentionPolicy::parse(&text).with_context(|| format!("in {}", path.display()))
+}
+
+/// The store's scope for one of the policy's rules.
+pub fn scope(cutoff: &Cutoff) -> PurgeScope {
+    match cutoff.class {
+        DataClass::PartnerRecords => PurgeScope::PartnerRecords {
+            sources: match &cutoff.source {
+                Some(s) => SourceFilter::Only(s.clone()),
+                None if cutoff.except.is_empty() => SourceFilter::All,
+                None => SourceFilter::AllBut(cutoff.except.clone()),
+            },
+            by_record_date: cutoff.from == Event::RecordDate,
+        },
+        DataClass::Quarantine => PurgeScope::Quarantine,
+        DataClass::CaseRecords => PurgeScope::CaseRecords,
+        DataClass::Audit => PurgeScope::Audit,
+        DataClass::Transfers => PurgeScope::Transfers,
+        DataClass::ResearchCopies => PurgeScope::ResearchCopies,
+    }
+}
+
+/// What a retention run did (or would do), with how long each class took.
+#[derive(Debug, Clone)]
+pub struct RetentionOutcome {
+    /// The proof report (saved in the store when applied: its `id` is set).
+    pub report: RetentionReport,
+    /// Each class's time, in the report's order.
+    pub timings: Vec<Duration>,
+}
+
+fn class_counts(cutoff: &Cutoff, months: Vec<hearth_store::MonthCount>) -> ClassCounts {
+    ClassCounts {
+        class: cutoff.class.key().into(),
+        source: cutoff.source.clone(),
+        from: cutoff.from.key().into(),
+        before: cutoff.before,
+        months,
+    }
+}
+
+/// Counts what the policy would remove on `today`, changing nothing (nothing is saved).
+pub fn dry_run(
+    store: &mut Store,
+    policy: &RetentionPolicy,
+    today: NaiveDate,
+    by: &str,
+    now: DateTime<Utc>,
+) -> Result<RetentionOutcome> {
+    let mut classes = Vec::new();
+    let mut timings = Vec::new();
+    for cutoff in policy.cutoffs(today) {
+        let t = Instant::now();
+        let months = store
+            .retention_counts(&scope(&cutoff), cutoff.before)
+            .with_context(|| format!("counting expired {}", cutoff.class))?;
+        timings.push(t.elapsed());
+        classes.push(class_counts(&cutoff, months));
+    }
+    Ok(RetentionOutcome {
+        report: RetentionReport {
+            id: 0,
+            run_at: now,
+            run_by: by.into(),
+            applied: false,
+            policy_sha256: policy.sha256.clone(),
+            classes,
+        },
+        timings,
+    })
+}
+
+/// Removes what the policy says has expired on `today`, one class per transaction; keeps
+/// the proof report and writes an audit line (`retention purge`, counts only). With
+/// `reclaim_full`, SQLite's file is rewritten afterwards (`VACUUM`); otherwise freed space
+/// is reused (or given back incrementally where the file allows).
+pub fn apply(
+    store: &mut Store,
+    policy: &RetentionPolicy,
+    today: NaiveDate,
+    by: &str,
+    now: DateTime<Utc>,
+    reclaim_full: bool,
+) -> Result<RetentionOutcome> {
+    let mut classes = Vec::new();
+    let mut timings = Vec::new();
+    // The audit log last, so that lines written while purging the rest are dated today.
+    let mut cutoffs = policy.cutoffs(today);
+    cutoffs.sort_by_key(|c| c.class == DataClass::Audit);
+    for cutoff in cutoffs {
+        let t = Instant::now();
+        let months = store
+            .retention_purge(&scope(&cutoff), cutoff.before, now)
+            .with_context(|| format!("purging expired {}", cutoff.class))?;
+        timings.push(t.elapsed());
+        tracing::info!(
+            class = cutoff.class.key(),
+            rows = months.iter().map(|m| m.count).sum::<u64>(),
+            ms = t.elapsed().as_millis() as u64,
+            "retention purge"
+        );
+        classes.push(class_counts(&cutoff, months));
+    }
+    let mut report = RetentionReport {
+        id: 0,
+        run_at: now,
+        run_by: by.into(),
+        applied: true,
+        policy_sha256: policy.sha256.clone(),
+        classes,
+    };
+    if report.total() > 0 {
+        store
+            .reclaim_space(reclaim_full)
+            .context("reclaiming the space freed")?;
+    }
+    report.id = store.save_retention_report(&report)?;
+    store.append_audit(&AuditEntry {
+        id: 0,
+        at: now,
+        user_id: None,
+        user_name: by.into(),
+        action: "retention purge".into(),
+        target_kind: "retention_report".into(),
+        target_id: report.id.to_string(),
+        client_ip: "server".into(),
+        detail: format!("{} rows; policy {}", report.total(), &policy.sha256[..12]),
+    })?;
+    Ok(RetentionOutcome { report, timings })
+}
+
+impl fmt::Display for RetentionOutcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let r = &self.report;
+        let verb = if r.applied {
+            "destroyed"
+        } else {
+            "would destroy"
+        };
+        writeln!(
+            f,
+            "retention {} {} rows (policy sha256 {}){}",
+            verb,
+            r.total(),
+            r.policy_sha256,
+            if r.applied {
+                format!("; proof report {}", r.id)
+            } else {
+                "; nothing changed (dry run)".into()
+            }
+        )?;
+        for (c, t) in r.classes.iter().zip(&self.timings) {
+            let n: u64 = c.months.iter().map(|m| m.count).sum();
+            let name = match &c.source {
+                Some(s) => format!("{} ({s})", c.class),
+                None => c.class.clone(),
+            };
+            let note = if c.class == "research_copies" {
+                " — held by the recipient: ask them to confirm destruction"
+            } else {
+                ""
+            };
+            writeln!(
+                f,
+                "  {name:<28} {n:>9} dated by {} before {}  ({} ms){note}",
+                c.from,
+                c.before,
+                t.as_millis()
+            )?;
+            for m in &c.months {
+                writeln!(f, "      {}  {:>9}", m.month, m.count)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// When the server runs the policy each day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DailyAt {
+    /// Hour (UTC), 0–23.
+    pub hour: u32,
+    /// Minute, 0–59.
+    pub minute: u32,
+}
+
+impl std::str::FromStr for DailyAt {
+    type Err = String;
+    /// `HH:MM` (UTC), e.g. `02:30`.
+    fn from_str(s: &str) -> std::result::Result<DailyAt, String> {
+        let bad = || format!("{s:?} is not a time of day: use HH:MM (UTC), e.g. 02:30, or off");
+        let (h, m) = s.trim().split_once(':').ok_or_else(bad)?;
+        let (hour, minute) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+        if hour > 23 || minute > 59 {
+            return Err(bad());
+        }
+        Ok(DailyAt { hour, minute })
+    }
+}
+
+impl DailyAt {
+    /// The first time at or after `now` that is this time of day.
+    pub fn next_after(self, now: DateTime<Utc>) -> DateTime<Utc> {
+        let today = now
+            .date_naive()
+            .and_hms_opt(self.hour, self.minute, 0)
+            .unwrap_or_default()
+            .and_utc();
+        if today > now {
+            today
+        } else {
+            today + chrono::Duration::days(1)
+        }
+    }
+}
+
+/// Runs the policy every day at `at` on a thread of its own (never a web worker), with its
+/// own connection to the store, until the process ends; `after` is called after each run
+/// that destroyed something (the web server forgets what it kept in memory). Each run's
+/// outcome is logged as counts only; a failed run is logged and retried the next day.
+pub fn spawn_daily(
+    open: impl Fn() -> Result<Store> + Send + 'static,
+    policy: RetentionPolicy,
+    at: DailyAt,
+    after: impl Fn(&RetentionOutcome) + Send + 'static,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("retention".into())
+        .spawn(move || loop {
+            let now = Utc::now();
+            let next = at.next_after(now);
+            std::thread::sleep((next - now).to_std().unwrap_or_default());
+            let now = Utc::now();
+            let run = open().and_then(|mut store| {
+                apply(
+                    &mut store,
+                    &policy,
+                    now.date_naive(),
+                    "hearth serve",
+                    now,
+                    false,
+                )
+            });
+            match run {
+                Ok(o) => {
+                    tracing::info!(
+                        report = o.report.id,
+                        rows = o.report.total(),
+                        "daily retention run"
+                    );
+                    if o.report.total() > 0 {
+                        after(&o);
+                    }
+                }
+                Err(e) => tracing::error!(error = %e, "daily retention run failed"),
+            }
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn daily_times_read_and_come_next() {
+        let at: DailyAt = "02:30".parse().unwrap();
+        assert_eq!((at.hour, at.minute), (2, 30));
+        for bad in ["2", "24:00", "02:60", "x:y", ""] {
+            assert!(bad.parse::<DailyAt>().is_err(), "{bad}");
+        }
+        let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        assert_eq!(
+            at.next_after(t("2025-09-01T01:00:00Z")),
+            t("2025-09-01T02:30:00Z")
+        );
+        assert_eq!(
+            at.next_after(t("2025-09-01T02:30:00Z")),
+            t("2025-09-02T02:30:00Z")
+        );
+    }
+}
