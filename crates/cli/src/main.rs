@@ -58,6 +58,9 @@ enum Command {
     Extract(commands::extract::Args),
     /// Referrals: `hearth referrals import FILE` records a batch for the double check.
     Referrals(commands::referrals::Args),
+    /// Payment-by-results claims: prepare a batch, list, export the claim return, withdraw,
+    /// internal audit's sample.
+    Claims(commands::claims::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -83,6 +86,7 @@ fn main() -> std::process::ExitCode {
         Command::Objections(a) => commands::objections::run(a),
         Command::Extract(a) => commands::extract::run(a),
         Command::Referrals(a) => commands::referrals::run(a),
+        Command::Claims(a) => commands::claims::run(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -85,7 +85,8 @@
 //!   `identification` (runs, assessments, evidence, trails, dates), `accounts` (users,
 //!   sessions, sign-in throttling), `identities` (single sign-on identities), `audit`, `casework` (cases, notes, caseload, a family's
 //!   record for a viewer), `referrals` (referrals, their members and matched people, the
-//!   double check's conditional decision).
+//!   double check's conditional decision), `claims` (payment-by-results batches, claims with
+//!   their frozen evidence packs, withdrawals, internal audit's findings).
 //! * `sql`: the backend-neutral layer the areas write their SQL over once; `sqlite` and
 //!   `pg`: each backend's connection and transactions; `intake::sqlite` and `intake::pg`:
 //!   each backend's tuned import path.
@@ -112,6 +113,7 @@ mod audit;
 mod backend;
 pub mod backup;
 mod casework;
+mod claims;
 mod error;
 mod governance;
 mod handle;
@@ -131,6 +133,10 @@ pub use accounts::{NewUser, SessionRecord, UserRecord};
 pub use audit::{AuditEntry, AuditQuery, ChainBreak, ChainReport, ChainedLine};
 pub use backend::Backend;
 pub use casework::history::StatusChange;
+pub use claims::{
+    AuditFinding, BatchOutcome, ClaimBatch, ClaimCasework, ClaimPlanGoal, ClaimedFamily,
+    NewClaim, NewClaimBatch, StoredClaim, WithdrawOutcome,
+};
 pub use casework::work::{
     AssessmentEntry, CaseWork, PlanAction, PlanGoal, PlanReview, ProgressReading, TeamMember,
 };

@@ -42,11 +42,19 @@ pub enum Permission {
     /// Review uncertain record pairs and decide them (identifiers only for roles that may
     /// see them).
     ReviewPairs,
+    /// See payment-by-results claims: batches, payments against the cap, evidence packs,
+    /// internal audit's sample, the claim return (the performance officer and internal
+    /// audit).
+    ViewClaims,
+    /// Make claims and withdraw them (the performance officer).
+    MakeClaims,
+    /// Record internal audit's finding on a claim (the internal auditor only).
+    AuditClaims,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 17] = [
         Permission::Public,
         Permission::SignedIn,
         Permission::ListFamilies,
@@ -61,6 +69,9 @@ impl Permission {
         Permission::ManageAccounts,
         Permission::ReviewQuarantine,
         Permission::ReviewPairs,
+        Permission::ViewClaims,
+        Permission::MakeClaims,
+        Permission::AuditClaims,
     ];
 
     /// Whether the permission is about one family (its route has the family in its path): a
@@ -89,6 +100,9 @@ pub fn permits(role: Role, permission: Permission) -> bool {
         P::ManageAccounts => role == R::Administrator,
         P::ReviewQuarantine => role == R::PerformanceOfficer,
         P::ReviewPairs => matches!(role, R::PerformanceOfficer | R::DataAnalyst),
+        P::ViewClaims => matches!(role, R::PerformanceOfficer | R::Auditor),
+        P::MakeClaims => role == R::PerformanceOfficer,
+        P::AuditClaims => role == R::Auditor,
     }
 }
 
@@ -108,6 +122,7 @@ impl RoleHome for Role {
             Role::PerformanceOfficer | Role::DataAnalyst => "/families",
             Role::IgOfficer => "/audit",
             Role::Administrator => "/admin/users",
+            Role::Auditor => "/claims",
         }
     }
 
@@ -122,6 +137,7 @@ impl RoleHome for Role {
                 ("/workload", "Workload"),
                 ("/review", "Record review"),
                 ("/quarantine", "Rows not imported"),
+                ("/claims", "Claims"),
             ],
             Role::DataAnalyst => &[
                 ("/families", "Families"),
@@ -130,6 +146,7 @@ impl RoleHome for Role {
             ],
             Role::IgOfficer => &[("/audit", "Audit log")],
             Role::Administrator => &[("/admin/users", "Accounts")],
+            Role::Auditor => &[("/claims", "Claims")],
         }
     }
 }

@@ -112,6 +112,21 @@ async fn role_by_route_access_matrix() {
         ("/families/1/notes", [NO, OK, NO, OK, NO, NO, NO]),
         ("/progress", [NO, NO, NO, OK, OK, NO, NO]),
         ("/api/progress", [NO, NO, NO, OK, OK, NO, NO]),
+        // Claims (issue 12): the performance officer (and the internal auditor, not among
+        // these accounts: `claims.rs`); no batch or claim 1 exists here.
+        ("/claims", [NO, NO, NO, OK, NO, NO, NO]),
+        ("/claims/export.csv", [NO, NO, NO, OK, NO, NO, NO]),
+        ("/claims/export.xlsx", [NO, NO, NO, OK, NO, NO, NO]),
+        ("/claims/batches/1", [NO, NO, NO, NF, NO, NO, NO]),
+        ("/claims/batches/1/sample", [NO, NO, NO, NF, NO, NO, NO]),
+        ("/claims/1", [NO, NO, NO, NF, NO, NO, NO]),
+        ("/claims/1/audit", [NO, NO, NO, NO, NO, NO, NO]),
+        ("/api/claims", [NO, NO, NO, OK, NO, NO, NO]),
+        ("/api/claims/export.csv", [NO, NO, NO, OK, NO, NO, NO]),
+        ("/api/claims/export.xlsx", [NO, NO, NO, OK, NO, NO, NO]),
+        ("/api/claims/batches/1", [NO, NO, NO, NF, NO, NO, NO]),
+        ("/api/claims/batches/1/sample", [NO, NO, NO, NF, NO, NO, NO]),
+        ("/api/claims/1", [NO, NO, NO, NF, NO, NO, NO]),
     ];
     for (i, (who, _, _)) in ACCOUNTS.iter().enumerate() {
         let s = t.sign_in(who).await;

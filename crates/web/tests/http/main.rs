@@ -11,6 +11,7 @@ mod admin;
 mod api;
 mod audit;
 mod casework;
+mod claims;
 mod families;
 mod layout;
 mod listing;
