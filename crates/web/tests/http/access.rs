@@ -358,6 +358,8 @@ async fn every_declared_route_answers_each_role_as_declared() {
     let routes = hearth_web::declared_routes();
     assert!(routes.iter().any(|r| r.path == "/api/families/{id}"));
     let pair = t.review_pair_key().await;
+    // Claim batch 1 with claim 1 (family 1); no batch or claim 2.
+    crate::claims::a_claim(&t).await;
     for (who, _, role) in ACCOUNTS {
         let role = Role::parse(role).unwrap();
         let s = t.sign_in(who).await;
@@ -379,7 +381,8 @@ async fn every_declared_route_answers_each_role_as_declared() {
                         && role == Role::LeadWorker
                         && !(who == "lw1" && family == "1");
                     // No referral exists in the seeded borough: not found past the check.
-                    let no_such_referral = r.path.contains("referrals/{id}");
+                    let no_such_referral = r.path.contains("referrals/{id}")
+                        || (r.path.contains("claims/") && r.path.contains("{id}") && family == "2");
                     let want = if allowed && no_such_referral {
                         StatusCode::NOT_FOUND
                     } else if allowed && !need_to_know {
