@@ -156,7 +156,10 @@ impl ClaimRules {
                 return Err(invalid(format!("window[{i}]"), "needs a key and a label"));
             }
             if !keys.insert(w.key.as_str()) {
-                return Err(invalid(format!("window[{i}].key"), "repeats an earlier key"));
+                return Err(invalid(
+                    format!("window[{i}].key"),
+                    "repeats an earlier key",
+                ));
             }
             if w.closes < w.opens {
                 return Err(invalid(

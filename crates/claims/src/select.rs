@@ -202,13 +202,21 @@ pub fn select<'a>(
             continue;
         };
         if claimed_families >= rules.cap.families {
-            pass(&mut out, first, PassedOverReason::CapReached(rules.cap.families));
+            pass(
+                &mut out,
+                first,
+                PassedOverReason::CapReached(rules.cap.families),
+            );
         } else {
             claimed_families += 1;
             out.claimed.push(*first);
         }
         for r in others {
-            pass(&mut out, r, PassedOverReason::OtherResultClaimed(first.kind));
+            pass(
+                &mut out,
+                r,
+                PassedOverReason::OtherResultClaimed(first.kind),
+            );
         }
     }
     Ok(out)
@@ -256,7 +264,10 @@ mod tests {
 
         // In a batch: the same family's employment result is passed over for the same reason.
         let rules = ClaimRules::shipped();
-        let rs = vec![result(42, JOB, d(2016, 4, 2)), result(43, SSP, d(2016, 4, 2))];
+        let rs = vec![
+            result(42, JOB, d(2016, 4, 2)),
+            result(43, SSP, d(2016, 4, 2)),
+        ];
         let s = select(&rules, "2016-17-q1", d(2016, 5, 1), &rs, &active).unwrap();
         assert_eq!(s.claimed.len(), 1);
         assert_eq!(s.claimed[0].family_id, 43);

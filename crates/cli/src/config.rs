@@ -46,7 +46,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "mappings/youth_justice.toml",
         include_str!("../../../mappings/youth_justice.toml"),
     ),
-    ("rules/claims.toml", include_str!("../../../rules/claims.toml")),
+    (
+        "rules/claims.toml",
+        include_str!("../../../rules/claims.toml"),
+    ),
     (
         "rules/casework.toml",
         include_str!("../../../rules/casework.toml"),

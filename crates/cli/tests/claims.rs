@@ -76,7 +76,10 @@ fn claims_are_prepared_once_withdrawn_exported_and_sampled() {
         out.contains("family 1: continuous employment not claimed: claimed for significant and sustained progress instead"),
         "{out}"
     );
-    assert!(out.contains("family 16: continuous employment not claimed: not achieved until 2016-06-01"), "{out}");
+    assert!(
+        out.contains("family 16: continuous employment not claimed: not achieved until 2016-06-01"),
+        "{out}"
+    );
 
     // The same results again: every family is refused, naming its claim; no batch written.
     let (ok, out) = run(&prepare, &store);
@@ -89,7 +92,10 @@ fn claims_are_prepared_once_withdrawn_exported_and_sampled() {
         ),
         "{out}"
     );
-    assert!(out.contains("nothing to claim in window 2016-17-q1: no batch written"), "{out}");
+    assert!(
+        out.contains("nothing to claim in window 2016-17-q1: no batch written"),
+        "{out}"
+    );
 
     // A window that has closed is refused.
     let mut closed = prepare;
@@ -100,7 +106,15 @@ fn claims_are_prepared_once_withdrawn_exported_and_sampled() {
 
     // Withdrawn with a reason: it stays listed.
     let (ok, out) = run(
-        &["claims", "withdraw", "2", "--reason", "Attendance corrected", "--as", "po"],
+        &[
+            "claims",
+            "withdraw",
+            "2",
+            "--reason",
+            "Attendance corrected",
+            "--as",
+            "po",
+        ],
         &store,
     );
     assert!(ok, "{out}");
@@ -108,24 +122,49 @@ fn claims_are_prepared_once_withdrawn_exported_and_sampled() {
     assert!(!ok && out.contains("already withdrawn"), "{out}");
     let (ok, out) = run(&["claims", "list", "--batch", "1"], &store);
     assert!(ok, "{out}");
-    assert!(out.contains("2,2,significant_and_sustained_progress,2016-04-20,800,withdrawn,Attendance corrected"), "{out}");
+    assert!(
+        out.contains(
+            "2,2,significant_and_sustained_progress,2016-04-20,800,withdrawn,Attendance corrected"
+        ),
+        "{out}"
+    );
     let (ok, out) = run(&["claims", "list"], &store);
     assert!(ok, "{out}");
-    assert!(out.contains("14 of 1930 families claimed for results (0%)"), "{out}");
+    assert!(
+        out.contains("14 of 1930 families claimed for results (0%)"),
+        "{out}"
+    );
 
     // The claim return.
     let csv = dir.path().join("return.csv");
     let (ok, out) = run(
-        &["claims", "export", "--format", "csv", "--out", csv.to_str().unwrap()],
+        &[
+            "claims",
+            "export",
+            "--format",
+            "csv",
+            "--out",
+            csv.to_str().unwrap(),
+        ],
         &store,
     );
     assert!(ok, "{out}");
     let text = std::fs::read_to_string(&csv).unwrap();
     assert_eq!(text.lines().count(), 16);
-    assert!(text.lines().nth(2).unwrap().contains(",withdrawn,"), "{text}");
+    assert!(
+        text.lines().nth(2).unwrap().contains(",withdrawn,"),
+        "{text}"
+    );
     let xlsx = dir.path().join("return.xlsx");
     let (ok, out) = run(
-        &["claims", "export", "--format", "xlsx", "--out", xlsx.to_str().unwrap()],
+        &[
+            "claims",
+            "export",
+            "--format",
+            "xlsx",
+            "--out",
+            xlsx.to_str().unwrap(),
+        ],
         &store,
     );
     assert!(ok, "{out}");
@@ -134,7 +173,10 @@ fn claims_are_prepared_once_withdrawn_exported_and_sampled() {
     // Internal audit's sample: 10 of the 15 (the shipped size), the same every time.
     let (ok, first) = run(&["claims", "sample", "--batch", "1"], &store);
     assert!(ok, "{first}");
-    assert!(first.contains("internal audit sample of 10 of 15 claims"), "{first}");
+    assert!(
+        first.contains("internal audit sample of 10 of 15 claims"),
+        "{first}"
+    );
     let (_, second) = run(&["claims", "sample", "--batch", "1"], &store);
     assert_eq!(first, second);
 }

@@ -252,7 +252,10 @@ impl Store {
                 return Ok(WithdrawOutcome::Withdrawn);
             }
             let exists = !tx
-                .query("SELECT claim_id FROM claim WHERE claim_id = $1", &[id.into()])?
+                .query(
+                    "SELECT claim_id FROM claim WHERE claim_id = $1",
+                    &[id.into()],
+                )?
                 .is_empty();
             Ok(if exists {
                 WithdrawOutcome::AlreadyWithdrawn
@@ -290,7 +293,10 @@ impl Store {
     }
 
     /// The findings on these claims, oldest first, by claim.
-    pub fn audit_findings(&mut self, claim_ids: &[i64]) -> Result<BTreeMap<i64, Vec<AuditFinding>>> {
+    pub fn audit_findings(
+        &mut self,
+        claim_ids: &[i64],
+    ) -> Result<BTreeMap<i64, Vec<AuditFinding>>> {
         self.with_read(|tx| {
             let mut out: BTreeMap<i64, Vec<AuditFinding>> = BTreeMap::new();
             for chunk in claim_ids.chunks(500) {

@@ -133,14 +133,14 @@ pub use accounts::{NewUser, SessionRecord, UserRecord};
 pub use audit::{AuditEntry, AuditQuery, ChainBreak, ChainReport, ChainedLine};
 pub use backend::Backend;
 pub use casework::history::StatusChange;
-pub use claims::{
-    AuditFinding, BatchOutcome, ClaimBatch, ClaimCasework, ClaimPlanGoal, ClaimedFamily,
-    NewClaim, NewClaimBatch, StoredClaim, WithdrawOutcome,
-};
 pub use casework::work::{
     AssessmentEntry, CaseWork, PlanAction, PlanGoal, PlanReview, ProgressReading, TeamMember,
 };
 pub use casework::{CaseNote, CaseSource, FamilyCase, FamilyReads, FamilyView, FamilyViewRequest};
+pub use claims::{
+    AuditFinding, BatchOutcome, ClaimBatch, ClaimCasework, ClaimPlanGoal, ClaimedFamily, NewClaim,
+    NewClaimBatch, StoredClaim, WithdrawOutcome,
+};
 pub use error::{Result, StoreError};
 pub use governance::{
     ExtractTransfer, IdentifierVariant, NewObjection, Objection, ObjectionSubject,

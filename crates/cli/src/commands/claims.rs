@@ -144,8 +144,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             };
             let text = std::fs::read_to_string(&results)
                 .with_context(|| format!("reading {}", results.display()))?;
-            let mut source = ResultsFile::from_json(&text)
-                .map_err(|e| anyhow::anyhow!("{}: not a list of results: {e}", results.display()))?;
+            let mut source = ResultsFile::from_json(&text).map_err(|e| {
+                anyhow::anyhow!("{}: not a list of results: {e}", results.display())
+            })?;
             let plan_path = found.path(
                 outcomes_plan.as_deref(),
                 "rules/outcomes-cheshire-east-2015.toml",
@@ -214,7 +215,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let mut store = store.open()?;
             let claims = store.all_claims()?;
             let ids: Vec<i64> = claims.iter().map(|c| c.id).collect();
-            let rows = return_rows(&store.claim_batches()?, &claims, &store.audit_findings(&ids)?);
+            let rows = return_rows(
+                &store.claim_batches()?,
+                &claims,
+                &store.audit_findings(&ids)?,
+            );
             let bytes = if format == "csv" {
                 hearth_web::claims::csv(&rows)?
             } else {
@@ -318,7 +323,9 @@ fn list(
                     c.achieved_on,
                     c.payment,
                     c.status,
-                    c.withdrawal_reason.unwrap_or_default().replace([',', '\n'], " ")
+                    c.withdrawal_reason
+                        .unwrap_or_default()
+                        .replace([',', '\n'], " ")
                 );
             }
         }

@@ -44,7 +44,11 @@ fn a_family_is_claimed_once_and_a_withdrawal_keeps_the_claim(s: &mut Store, db: 
         panic!("first batch refused")
     };
     let stored = s.claim_batch(first).unwrap().unwrap();
-    assert_eq!(stored.sample_seed, u64::MAX - 3, "the seed keeps its 64 bits");
+    assert_eq!(
+        stored.sample_seed,
+        u64::MAX - 3,
+        "the seed keeps its 64 bits"
+    );
     assert_eq!((stored.claims, stored.withdrawn), (2, 0));
     // Family 2 again, with a new one: refused whole, naming the claim.
     let out = s.add_claim_batch(&batch(), &[claim(3), claim(2)]).unwrap();
@@ -140,9 +144,18 @@ fn findings_are_kept_with_the_claim_and_the_auditor_has_an_account(s: &mut Store
         recorded_by: "auditor".into(),
         recorded_at: at,
     };
-    assert!(s.add_audit_finding(&finding(ids[0], "fail")).unwrap().is_some());
-    assert!(s.add_audit_finding(&finding(ids[0], "pass")).unwrap().is_some());
-    assert!(s.add_audit_finding(&finding(9999, "pass")).unwrap().is_none());
+    assert!(s
+        .add_audit_finding(&finding(ids[0], "fail"))
+        .unwrap()
+        .is_some());
+    assert!(s
+        .add_audit_finding(&finding(ids[0], "pass"))
+        .unwrap()
+        .is_some());
+    assert!(s
+        .add_audit_finding(&finding(9999, "pass"))
+        .unwrap()
+        .is_none());
     assert!(s.add_audit_finding(&finding(ids[1], "maybe")).is_err());
     let all = s.audit_findings(&ids).unwrap();
     let f = &all[&ids[0]];

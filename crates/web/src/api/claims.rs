@@ -48,9 +48,7 @@ pub(super) async fn batch(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<BatchView>, WebError> {
-    Ok(Json(
-        claims::batch(&state, &user, claims::key(&id)?).await?,
-    ))
+    Ok(Json(claims::batch(&state, &user, claims::key(&id)?).await?))
 }
 
 /// `GET /api/claims/batches/{id}/sample`: internal audit's sample of a batch.
@@ -75,9 +73,7 @@ pub(super) async fn claim(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<ClaimView>, WebError> {
-    Ok(Json(
-        claims::claim(&state, &user, claims::key(&id)?).await?,
-    ))
+    Ok(Json(claims::claim(&state, &user, claims::key(&id)?).await?))
 }
 
 #[derive(Deserialize, Default)]

@@ -101,7 +101,12 @@ pub(crate) fn routes() -> Vec<Route> {
             P::ViewClaims,
             get(claims::sample),
         ),
-        route(Method::GET, "/claims/{id}", P::ViewClaims, get(claims::claim)),
+        route(
+            Method::GET,
+            "/claims/{id}",
+            P::ViewClaims,
+            get(claims::claim),
+        ),
         route(
             Method::POST,
             "/claims/{id}/withdraw",

@@ -147,16 +147,14 @@ pub(super) async fn withdraw(
     let id = claims::key(&id)?;
     match claims::withdraw(&state, &f.user, id, &f.form.reason).await {
         Ok(()) => Ok(see_other(&format!("/claims/{id}"))),
-        Err(WebError::Invalid(errors)) => Ok(claim_page(
-            &state,
-            &f.user,
-            id,
-            f.form.reason.clone(),
-            &errors,
-        )
-        .await?
-        .with_status(StatusCode::BAD_REQUEST)
-        .into_response()),
+        Err(WebError::Invalid(errors)) => {
+            Ok(
+                claim_page(&state, &f.user, id, f.form.reason.clone(), &errors)
+                    .await?
+                    .with_status(StatusCode::BAD_REQUEST)
+                    .into_response(),
+            )
+        }
         Err(e) => Err(e),
     }
 }
@@ -257,7 +255,11 @@ pub(crate) async fn export_csv(
     let rows = claims::claim_return(&state, &user, "csv").await?;
     let body = claims::export::csv(&rows)
         .map_err(|e| WebError::Internal(format!("writing the claim return: {e}")))?;
-    Ok(download(body, "text/csv; charset=utf-8", "claim-return.csv"))
+    Ok(download(
+        body,
+        "text/csv; charset=utf-8",
+        "claim-return.csv",
+    ))
 }
 
 /// `GET /claims/export.xlsx`: the claim return as a workbook.

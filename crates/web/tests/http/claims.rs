@@ -178,7 +178,11 @@ async fn the_claim_flow_from_batch_to_evidence_pack_to_withdrawal() {
 
     // Withdrawal needs a reason; then the claim stays, marked, and cannot be withdrawn twice.
     let r = t
-        .submit(&format!("/claims/{claim}/withdraw"), &po, &[("reason", " ")])
+        .submit(
+            &format!("/claims/{claim}/withdraw"),
+            &po,
+            &[("reason", " ")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("Enter why the claim is withdrawn"));
@@ -191,12 +195,13 @@ async fn the_claim_flow_from_batch_to_evidence_pack_to_withdrawal() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = t.get(&format!("/claims/{claim}"), Some(&po)).await;
-    assert!(page
-        .body
-        .contains("Withdrawn: Attendance return corrected"));
+    assert!(page.body.contains("Withdrawn: Attendance return corrected"));
     assert!(!page.body.contains("Withdraw claim"));
     let page = t.get(&format!("/claims/batches/{batch}"), Some(&po)).await;
-    assert!(page.body.contains("Withdrawn"), "withdrawn claims stay visible");
+    assert!(
+        page.body.contains("Withdrawn"),
+        "withdrawn claims stay visible"
+    );
     assert!(page.body.contains(&format!("/claims/{claim}\"")));
     let r = t
         .request(
@@ -212,7 +217,9 @@ async fn the_claim_flow_from_batch_to_evidence_pack_to_withdrawal() {
     // The claim return lists both, the withdrawn one marked.
     let csv = t.get("/claims/export.csv", Some(&po)).await;
     assert_eq!(csv.status, StatusCode::OK);
-    assert!(csv.body.starts_with("claim,batch,window,data_as_at,family,result"));
+    assert!(csv
+        .body
+        .starts_with("claim,batch,window,data_as_at,family,result"));
     assert!(csv.body.contains("withdrawn,"), "{}", csv.body);
     assert!(csv.body.contains("Attendance return corrected"));
     assert_eq!(csv.body.lines().count(), 3);
@@ -249,21 +256,29 @@ async fn the_internal_auditor_checks_the_sample_and_only_the_auditor_records_fin
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     // A batch smaller than the sample size is sampled whole; the same every time.
     let api = json(
-        &t.get(&format!("/api/claims/batches/{batch}/sample"), Some(&auditor))
-            .await
-            .body,
+        &t.get(
+            &format!("/api/claims/batches/{batch}/sample"),
+            Some(&auditor),
+        )
+        .await
+        .body,
     );
     assert_eq!(api["claims"].as_array().unwrap().len(), 3);
     let again = json(
-        &t.get(&format!("/api/claims/batches/{batch}/sample"), Some(&auditor))
-            .await
-            .body,
+        &t.get(
+            &format!("/api/claims/batches/{batch}/sample"),
+            Some(&auditor),
+        )
+        .await
+        .body,
     );
     assert_eq!(api, again);
     let claim = api["claims"][0]["id"].as_i64().unwrap();
     assert!(page.body.contains(&format!("/claims/{claim}/audit\"")));
 
-    let form = t.get(&format!("/claims/{claim}/audit"), Some(&auditor)).await;
+    let form = t
+        .get(&format!("/claims/{claim}/audit"), Some(&auditor))
+        .await;
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.body.contains("Is the claimed result valid?"));
     // A fail needs notes.
@@ -280,7 +295,10 @@ async fn the_internal_auditor_checks_the_sample_and_only_the_auditor_records_fin
         .submit(
             &format!("/claims/{claim}/audit"),
             &auditor,
-            &[("outcome", "fail"), ("notes", "No attendance return for term 3")],
+            &[
+                ("outcome", "fail"),
+                ("notes", "No attendance return for term 3"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -303,7 +321,9 @@ async fn the_internal_auditor_checks_the_sample_and_only_the_auditor_records_fin
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(
-        t.get(&format!("/claims/{claim}/audit"), Some(&po)).await.status,
+        t.get(&format!("/claims/{claim}/audit"), Some(&po))
+            .await
+            .status,
         StatusCode::FORBIDDEN
     );
     let r = t
@@ -332,11 +352,7 @@ async fn the_internal_auditor_checks_the_sample_and_only_the_auditor_records_fin
             );
         }
         let r = t
-            .submit(
-                &format!("/claims/{claim}/withdraw"),
-                &s,
-                &[("reason", "x")],
-            )
+            .submit(&format!("/claims/{claim}/withdraw"), &s, &[("reason", "x")])
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{who} withdraws");
         let r = t
