@@ -8,6 +8,7 @@
 #   PEOPLE=5000 CONNECTIONS=50 DURATION=10s bench/web_load.sh
 #   THINK_MS=1000 bench/web_load.sh   # each user reads a page for ~1 s before the next
 #   DEMO_DIR=/tmp/borough bench/web_load.sh  # build the borough there once, reuse it after
+#   CLAIMS=1 bench/web_load.sh        # the claims pages (issue 12) instead of the officers' mix
 #
 # DEMO_DIR: the demo borough's folder, kept between runs. If it already holds
 # demo-sign-ins.json, the borough (and, with STORE=postgres://…, its schema) is reused as it
@@ -117,6 +118,24 @@ echo "Signing in $connections sessions…"
   echo "families = {$(python3 -c 'import json,sys; print(",".join(str(f["family_id"]) for f in json.load(open(sys.argv[1]))["families"][:200]))' "$work/families.json")}"
   echo "areas = {$(python3 -c 'import json,sys; print(",".join(sorted({repr(f["area"].replace(" ", "+")) for f in json.load(open(sys.argv[1]))["families"] if f.get("area")})))' "$work/families.json"), \"\"}"
   echo "assigned = {$(python3 -c "import json; print(','.join(str(f) for f in json.load(open('$demo/demo-sign-ins.json'))['assigned_to_lead_worker']))")}"
+  if [ -n "${CLAIMS:-}" ]; then
+    # CLAIMS=1: a batch claiming the eligible families (up to the cap, 1,930), as if each had
+    # achieved significant and sustained progress; the officers then read the claims pages.
+    python3 - "$work/families.json" "$work/results.json" <<'PY'
+import json, sys
+families = json.load(open(sys.argv[1]))["families"][:1930]
+json.dump([{"family_id": f["family_id"], "kind": "significant_and_sustained_progress",
+            "achieved_on": "2016-04-20", "problems": [p["key"] for p in f.get("problems", [])],
+            "evidence": [], "rules_hash": ""} for f in families], open(sys.argv[2], "w"))
+PY
+    "$bin" claims prepare "${store_args[@]}" --window 2016-17-q1 --today 2016-05-03 --as bench \
+      --results "$work/results.json" | tail -1 >&2
+    batch="$(curl -fsS -b "hearth_session=$po_token" "$url/api/claims" | python3 -c 'import json,sys; print(json.load(sys.stdin)["batches"][0]["id"])')"
+    echo "claim_batch = $batch"
+    echo "claims = {$(curl -fsS -b "hearth_session=$po_token" "$url/api/claims/batches/$batch" | python3 -c 'import json,sys; print(",".join(str(c["id"]) for c in json.load(sys.stdin)["claims"][:200]))')}"
+  else
+    echo "claim_batch = nil"
+  fi
 } > "$work/data.lua"
 
 cat "$work/data.lua" - > "$work/load.lua" <<'LUA'
@@ -135,6 +154,12 @@ request = function()
   if s[1] == "lw" then
     if counter % 2 == 0 then path = "/caseload"
     else path = "/families/" .. assigned[(counter % #assigned) + 1] end
+  elseif s[1] == "po" and claim_batch then
+    local r = counter % 4
+    if r == 0 then path = "/claims"
+    elseif r == 1 then path = "/claims/batches/" .. claim_batch
+    elseif r == 2 then path = "/claims/batches/" .. claim_batch .. "/sample"
+    else path = "/claims/" .. claims[(counter % #claims) + 1] end
   else
     local r = counter % 3
     if r == 0 then path = "/families?problem=" .. problems[(counter % #problems) + 1] .. "&area=" .. areas[(counter % #areas) + 1] .. "&page=" .. ((counter % 4) + 1)

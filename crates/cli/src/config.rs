@@ -51,6 +51,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         include_str!("../../../mappings/youth_justice.toml"),
     ),
     (
+        "rules/claims.toml",
+        include_str!("../../../rules/claims.toml"),
+    ),
+    (
         "rules/casework.toml",
         include_str!("../../../rules/casework.toml"),
     ),

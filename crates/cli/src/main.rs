@@ -74,6 +74,9 @@ enum Command {
     Outcomes(commands::outcomes::Args),
     /// Retention and destruction: apply rules/retention.toml (--dry-run, --apply, --reports).
     Retention(commands::retention::Args),
+    /// Payment-by-results claims: prepare a batch, list, export the claim return, withdraw,
+    /// internal audit's sample.
+    Claims(commands::claims::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -106,6 +109,7 @@ fn main() -> std::process::ExitCode {
         Command::Restrict(a) => commands::rights::restrict(a),
         Command::Sharing(a) => commands::rights::sharing(a),
         Command::Retention(a) => commands::retention::run(a),
+        Command::Claims(a) => commands::claims::run(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

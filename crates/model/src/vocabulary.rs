@@ -93,6 +93,10 @@ vocabulary! {
         IgOfficer => "ig_officer", "Information governance officer";
         /// Manages accounts and roles.
         Administrator => "administrator", "Administrator";
+        /// Internal audit: checks a sample of payment-by-results claims against their
+        /// evidence and records a finding on each (seed 003: "internal auditors (and the
+        /// TFT's 'spot checks')").
+        Auditor => "auditor", "Internal auditor";
     }
 }
 

@@ -136,6 +136,11 @@ pub const SAR_TABLES: &[SarTable] = &[
         reach: Reach::Families("family_id"),
     },
     SarTable {
+        table: "claim",
+        title: "Payment-by-results claims for the family, with their evidence packs",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
         table: "referral",
         title: "Referrals",
         reach: Reach::Referrals("referral_id"),
@@ -229,6 +234,8 @@ pub const SAR_TABLES: &[SarTable] = &[
 
 /// Tables that hold nothing about a person a subject access request must show, with why.
 pub const NOT_PERSONAL: &[(&str, &str)] = &[
+    ("claim_batch", "a claim batch's window, date and totals"),
+    ("claim_audit_finding", "internal audit's pass or fail on a claim (the claim itself is covered)"),
     ("retention_report", "counts by class and month of what the retention policy destroyed"),
     ("retention_permit", "a flag a purge holds inside its own transaction"),
     ("retention_record", "scratch keys of a purge, empty outside its transaction"),

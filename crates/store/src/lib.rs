@@ -86,7 +86,8 @@
 //!   sessions, sign-in throttling), `identities` (single sign-on identities), `audit`, `governance` (objections, extract log), `governance_rights` (rectification, restriction, erasure with tombstones, objection coverage), `governance_sar` (subject access and the register of personal tables), `governance_keys` (keyed hashes of identifiers), `casework` (cases, notes, caseload, a family's
 //!   record for a viewer), `referrals` (referrals, their members and matched people, the
 //!   double check's conditional decision), `retention` (counting and purging expired data
-//!   one class per transaction; proof reports).
+//!   one class per transaction; proof reports), `claims` (payment-by-results batches, claims with
+//!   their frozen evidence packs, withdrawals, internal audit's findings).
 //! * `sql`: the backend-neutral layer the areas write their SQL over once; `sqlite` and
 //!   `pg`: each backend's connection and transactions; `intake::sqlite` and `intake::pg`:
 //!   each backend's tuned import path.
@@ -113,6 +114,7 @@ mod audit;
 mod backend;
 pub mod backup;
 mod casework;
+mod claims;
 mod error;
 mod governance;
 mod governance_keys;
@@ -142,6 +144,10 @@ pub use casework::work::{
     PlanItem, PlanReview, ProgressReading, TeamEnd, TeamMember,
 };
 pub use casework::{CaseNote, CaseSource, FamilyCase, FamilyReads, FamilyView, FamilyViewRequest};
+pub use claims::{
+    AuditFinding, BatchOutcome, ClaimBatch, ClaimCasework, ClaimPlanGoal, ClaimedFamily, NewClaim,
+    NewClaimBatch, StoredClaim, WithdrawOutcome,
+};
 pub use error::{Result, StoreError};
 pub use governance::{
     ExtractTransfer, IdentifierVariant, NewObjection, Objection, ObjectionSubject,

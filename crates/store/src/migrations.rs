@@ -107,6 +107,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0015_retention.sql"),
         postgres: include_str!("../migrations/postgres/0015_retention.sql"),
     },
+    Migration {
+        version: 16,
+        name: "claims",
+        sqlite: include_str!("../migrations/sqlite/0016_claims.sql"),
+        postgres: include_str!("../migrations/postgres/0016_claims.sql"),
+    },
 ];
 
 /// How many migrations this build has (versions may skip numbers).

@@ -45,11 +45,19 @@ pub enum Permission {
     /// Keep the information governance registers: objections, extracts sent outside the
     /// council (and making the national evaluation extract), retention proof reports.
     Govern,
+    /// See payment-by-results claims: batches, payments against the cap, evidence packs,
+    /// internal audit's sample, the claim return (the performance officer and internal
+    /// audit).
+    ViewClaims,
+    /// Make claims and withdraw them (the performance officer).
+    MakeClaims,
+    /// Record internal audit's finding on a claim (the internal auditor only).
+    AuditClaims,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 18] = [
         Permission::Public,
         Permission::SignedIn,
         Permission::ListFamilies,
@@ -65,6 +73,9 @@ impl Permission {
         Permission::ReviewQuarantine,
         Permission::ReviewPairs,
         Permission::Govern,
+        Permission::ViewClaims,
+        Permission::MakeClaims,
+        Permission::AuditClaims,
     ];
 
     /// Whether the permission is about one family (its route has the family in its path): a
@@ -93,6 +104,9 @@ pub fn permits(role: Role, permission: Permission) -> bool {
         P::ManageAccounts => role == R::Administrator,
         P::ReviewQuarantine => role == R::PerformanceOfficer,
         P::ReviewPairs => matches!(role, R::PerformanceOfficer | R::DataAnalyst),
+        P::ViewClaims => matches!(role, R::PerformanceOfficer | R::Auditor),
+        P::MakeClaims => role == R::PerformanceOfficer,
+        P::AuditClaims => role == R::Auditor,
     }
 }
 
@@ -112,6 +126,7 @@ impl RoleHome for Role {
             Role::PerformanceOfficer | Role::DataAnalyst => "/families",
             Role::IgOfficer => "/audit",
             Role::Administrator => "/admin/users",
+            Role::Auditor => "/claims",
         }
     }
 
@@ -126,6 +141,7 @@ impl RoleHome for Role {
                 ("/workload", "Workload"),
                 ("/review", "Record review"),
                 ("/quarantine", "Rows not imported"),
+                ("/claims", "Claims"),
             ],
             Role::DataAnalyst => &[
                 ("/families", "Families"),
@@ -139,6 +155,7 @@ impl RoleHome for Role {
                 ("/retention", "Retention"),
             ],
             Role::Administrator => &[("/admin/users", "Accounts")],
+            Role::Auditor => &[("/claims", "Claims")],
         }
     }
 }

@@ -98,6 +98,16 @@ mod templates;
 mod views;
 
 pub use access::{permits, Permission};
+
+/// Payment-by-results claims for `hearth claims`: preparing a batch against the store, and
+/// the claim return.
+pub mod claims {
+    pub use crate::service::claims::export::{csv, rows, xlsx, COLUMNS as RETURN_COLUMNS};
+    pub use crate::service::claims::prepare::{
+        active_claims, prepare_claims, ClaimableResults, PrepareError, PrepareRequest, Prepared,
+        ResultsFile,
+    };
+}
 pub use api::openapi::openapi_document;
 pub use error::WebError;
 pub use hearth_model::Role;

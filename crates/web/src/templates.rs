@@ -81,6 +81,24 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("referral.html", include_str!("../templates/referral.html")),
     ("audit.html", include_str!("../templates/audit.html")),
+    ("claims.html", include_str!("../templates/claims.html")),
+    (
+        "claim_batch.html",
+        include_str!("../templates/claim_batch.html"),
+    ),
+    (
+        "claim_sample.html",
+        include_str!("../templates/claim_sample.html"),
+    ),
+    ("claim.html", include_str!("../templates/claim.html")),
+    (
+        "claim_audit.html",
+        include_str!("../templates/claim_audit.html"),
+    ),
+    (
+        "claim_pack.html",
+        include_str!("../templates/claim_pack.html"),
+    ),
     (
         "quarantine.html",
         include_str!("../templates/quarantine.html"),

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod backup;
+pub mod claims;
 pub mod config;
 pub mod demo;
 pub mod extract;

@@ -120,6 +120,7 @@ pub fn create_demo_accounts(
         ("analyst", "Ana Lyst", Role::DataAnalyst),
         ("ig.officer", "Ian Governance", Role::IgOfficer),
         ("admin", "Ada Admin", Role::Administrator),
+        ("auditor", "Audrey Auditor", Role::Auditor),
     ];
     let mut out = Vec::new();
     let mut lead_worker = None;

@@ -14,6 +14,7 @@ mod accounts;
 mod audit;
 mod casework;
 mod casework_work;
+mod claims;
 mod crash;
 mod identification;
 mod intake;

@@ -5,6 +5,7 @@
 //! `/api/openapi.json` ([`openapi`]).
 
 mod governance;
+mod claims;
 pub(crate) mod openapi;
 mod referrals;
 mod review;
@@ -124,6 +125,49 @@ pub(crate) fn routes() -> Vec<Route> {
             post(assign),
         ),
         route(Method::GET, "/caseload", P::Caseload, get(caseload)),
+        route(Method::GET, "/claims", P::ViewClaims, get(claims::overview)),
+        route(
+            Method::GET,
+            "/claims/export.csv",
+            P::ViewClaims,
+            get(claims::export_csv),
+        ),
+        route(
+            Method::GET,
+            "/claims/export.xlsx",
+            P::ViewClaims,
+            get(claims::export_xlsx),
+        ),
+        route(
+            Method::GET,
+            "/claims/batches/{id}",
+            P::ViewClaims,
+            get(claims::batch),
+        ),
+        route(
+            Method::GET,
+            "/claims/batches/{id}/sample",
+            P::ViewClaims,
+            get(claims::sample),
+        ),
+        route(
+            Method::GET,
+            "/claims/{id}",
+            P::ViewClaims,
+            get(claims::claim),
+        ),
+        route(
+            Method::POST,
+            "/claims/{id}/withdraw",
+            P::MakeClaims,
+            post(claims::withdraw),
+        ),
+        route(
+            Method::POST,
+            "/claims/{id}/audit",
+            P::AuditClaims,
+            post(claims::record_finding),
+        ),
         route(
             Method::POST,
             "/families/{id}/status",

@@ -13,6 +13,7 @@ mod account;
 mod admin;
 mod audit;
 mod caseload;
+mod claims;
 mod families;
 mod family;
 mod family_work;
@@ -294,6 +295,55 @@ pub(crate) fn routes() -> Vec<Route> {
             P::DecideReferral,
             post(referrals::decide),
         ),
+        route(Method::GET, "/claims", P::ViewClaims, get(claims::overview)),
+        route(
+            Method::GET,
+            "/claims/export.csv",
+            P::ViewClaims,
+            get(claims::export_csv),
+        ),
+        route(
+            Method::GET,
+            "/claims/export.xlsx",
+            P::ViewClaims,
+            get(claims::export_xlsx),
+        ),
+        route(
+            Method::GET,
+            "/claims/batches/{id}",
+            P::ViewClaims,
+            get(claims::batch),
+        ),
+        route(
+            Method::GET,
+            "/claims/batches/{id}/sample",
+            P::ViewClaims,
+            get(claims::sample),
+        ),
+        route(
+            Method::GET,
+            "/claims/{id}",
+            P::ViewClaims,
+            get(claims::claim),
+        ),
+        route(
+            Method::POST,
+            "/claims/{id}/withdraw",
+            P::MakeClaims,
+            post(claims::withdraw),
+        ),
+        route(
+            Method::GET,
+            "/claims/{id}/audit",
+            P::AuditClaims,
+            get(claims::audit_form),
+        ),
+        route(
+            Method::POST,
+            "/claims/{id}/audit",
+            P::AuditClaims,
+            post(claims::record_finding),
+        ),
         route(Method::GET, "/audit", P::ReadAudit, get(audit::audit)),
         route(
             Method::GET,
@@ -407,6 +457,8 @@ pub(crate) fn routes() -> Vec<Route> {
         ),
     ]
 }
+
+pub(crate) use claims::{export_csv as claims_export_csv, export_xlsx as claims_export_xlsx};
 
 fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()

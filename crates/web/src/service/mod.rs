@@ -17,6 +17,7 @@
 pub(crate) mod accounts;
 pub(crate) mod audit;
 pub(crate) mod casework;
+pub(crate) mod claims;
 pub(crate) mod families;
 pub(crate) mod family;
 pub(crate) mod governance;

@@ -58,6 +58,8 @@ pub struct Config {
     pub oidc: Option<crate::sso::OidcConfig>,
     /// The referral form's criteria and the reasons for returning a referral.
     pub referral_rules: hearth_referrals::ReferralRules,
+    /// Payment-by-results claims: windows, payments, the cap, internal audit's sample.
+    pub claim_rules: hearth_claims::ClaimRules,
 }
 
 impl Config {
@@ -80,6 +82,7 @@ impl Config {
             progress_measures: Arc::new(hearth_casework::ProgressMeasures::shipped()),
             oidc: None,
             referral_rules: hearth_referrals::ReferralRules::shipped(),
+            claim_rules: hearth_claims::ClaimRules::shipped(),
         }
     }
 }
@@ -98,6 +101,7 @@ pub(crate) struct Settings {
     pub outcome_measures: Arc<hearth_casework::OutcomeMeasures>,
     pub progress_measures: Arc<hearth_casework::ProgressMeasures>,
     pub referral_rules: hearth_referrals::ReferralRules,
+    pub claim_rules: hearth_claims::ClaimRules,
 }
 
 /// Shared by every request; cheap to clone.
@@ -160,6 +164,7 @@ impl AppState {
                     outcome_measures: config.outcome_measures.clone(),
                     progress_measures: config.progress_measures.clone(),
                     referral_rules: config.referral_rules.clone(),
+                    claim_rules: config.claim_rules.clone(),
                 },
                 clock,
                 sign_in_attempts: throttle::Attempts::default(),

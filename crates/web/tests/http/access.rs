@@ -128,6 +128,21 @@ async fn role_by_route_access_matrix() {
         ("/api/retention/reports", [NO, NO, NO, NO, NO, OK, NO]),
         ("/progress/export.csv", [NO, NO, NO, OK, OK, NO, NO]),
         ("/api/progress/export.csv", [NO, NO, NO, OK, OK, NO, NO]),
+        // Claims (issue 12): the performance officer (and the internal auditor, not among
+        // these accounts: `claims.rs`); no batch or claim 1 exists here.
+        ("/claims", [NO, NO, NO, OK, NO, NO, NO]),
+        ("/claims/export.csv", [NO, NO, NO, OK, NO, NO, NO]),
+        ("/claims/export.xlsx", [NO, NO, NO, OK, NO, NO, NO]),
+        ("/claims/batches/1", [NO, NO, NO, NF, NO, NO, NO]),
+        ("/claims/batches/1/sample", [NO, NO, NO, NF, NO, NO, NO]),
+        ("/claims/1", [NO, NO, NO, NF, NO, NO, NO]),
+        ("/claims/1/audit", [NO, NO, NO, NO, NO, NO, NO]),
+        ("/api/claims", [NO, NO, NO, OK, NO, NO, NO]),
+        ("/api/claims/export.csv", [NO, NO, NO, OK, NO, NO, NO]),
+        ("/api/claims/export.xlsx", [NO, NO, NO, OK, NO, NO, NO]),
+        ("/api/claims/batches/1", [NO, NO, NO, NF, NO, NO, NO]),
+        ("/api/claims/batches/1/sample", [NO, NO, NO, NF, NO, NO, NO]),
+        ("/api/claims/1", [NO, NO, NO, NF, NO, NO, NO]),
     ];
     let lw1 = t.sign_in("lw1").await;
     for (path, fields) in [
@@ -387,6 +402,8 @@ async fn every_declared_route_answers_each_role_as_declared() {
     let routes = hearth_web::declared_routes();
     assert!(routes.iter().any(|r| r.path == "/api/families/{id}"));
     let pair = t.review_pair_key().await;
+    // Claim batch 1 with claim 1 (family 1); no batch or claim 2.
+    crate::claims::a_claim(&t).await;
     for (who, _, role) in ACCOUNTS {
         let role = Role::parse(role).unwrap();
         let s = t.sign_in(who).await;
@@ -410,7 +427,8 @@ async fn every_declared_route_answers_each_role_as_declared() {
                         && role == Role::LeadWorker
                         && !(who == "lw1" && family == "1");
                     // No referral exists in the seeded borough: not found past the check.
-                    let no_such_referral = r.path.contains("referrals/{id}");
+                    let no_such_referral = r.path.contains("referrals/{id}")
+                        || (r.path.contains("claims/") && r.path.contains("{id}") && family == "2");
                     // Nor any goal, action or team member of a family's work.
                     let no_such_item = ["{goal}", "{action}", "{member}"]
                         .iter()

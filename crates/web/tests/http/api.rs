@@ -88,6 +88,7 @@ async fn every_documented_operation_answers() {
     let t = TestApp::new().await;
     let po = t.sign_in("po").await;
     crate::referrals::a_referral(&t).await;
+    crate::claims::a_claim(&t).await;
     let doc: serde_json::Value =
         serde_json::from_str(&t.get("/api/openapi.json", None).await.body).unwrap();
     assert_eq!(doc["openapi"], "3.1.0");

@@ -11,6 +11,7 @@ mod admin;
 mod api;
 mod audit;
 mod casework;
+mod claims;
 mod families;
 mod governance;
 mod layout;

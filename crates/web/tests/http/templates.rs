@@ -25,7 +25,13 @@ async fn every_template_is_rendered_by_a_page() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 36] = [
+    let (batch, claim) = crate::claims::a_claim(&t).await;
+    let (batch_page, sample_page) = (
+        format!("/claims/batches/{batch}"),
+        format!("/claims/batches/{batch}/sample"),
+    );
+    let (claim_page, audit_page) = (format!("/claims/{claim}"), format!("/claims/{claim}/audit"));
+    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 42] = [
         (
             "layout.html",
             Some("po"),
@@ -277,6 +283,48 @@ async fn every_template_is_rendered_by_a_page() {
             "/families/1/unassign",
             StatusCode::OK,
             "Take the lead worker off this family",
+        ),
+        (
+            "claims.html",
+            Some("po"),
+            "/claims",
+            StatusCode::OK,
+            "Payments and the cap",
+        ),
+        (
+            "claim_batch.html",
+            Some("po"),
+            &batch_page,
+            StatusCode::OK,
+            "Internal audit sample (",
+        ),
+        (
+            "claim_sample.html",
+            Some("auditor"),
+            &sample_page,
+            StatusCode::OK,
+            "drawn at random with seed",
+        ),
+        (
+            "claim.html",
+            Some("po"),
+            &claim_page,
+            StatusCode::OK,
+            "Withdraw this claim",
+        ),
+        (
+            "claim_pack.html",
+            Some("po"),
+            &claim_page,
+            StatusCode::OK,
+            "Internal audit findings",
+        ),
+        (
+            "claim_audit.html",
+            Some("auditor"),
+            &audit_page,
+            StatusCode::OK,
+            "Is the claimed result valid?",
         ),
     ];
     for (template, who, path, status, marker) in pages {

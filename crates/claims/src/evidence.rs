@@ -1,0 +1,163 @@
+//! The evidence pack frozen at claim time: everything an internal auditor or the national
+//! team's spot check needs to see why a result was claimed, kept as it was on the day (DOMAIN
+//! §9: "each claimed result needs its evidence (data as at the dates, the rules applied, the
+//! family's plan and lead worker) retrievable years later"). The store keeps it as JSON with
+//! its SHA-256; later changes to the family's data, plan or the rules never change it.
+
+use chrono::NaiveDate;
+use hearth_outcomes::{Baseline, FamilyId, FamilyResult};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The SHA-256 of a text, as lower-case hex.
+pub fn sha256_hex(text: &str) -> String {
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A rules file as it was: its name, SHA-256 and whole text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RulesSnapshot {
+    /// The file's name (`rules/claims.toml`).
+    pub name: String,
+    /// SHA-256 of the text (hex).
+    pub sha256: String,
+    /// The text.
+    pub text: String,
+}
+
+impl RulesSnapshot {
+    /// A snapshot of `text`, hashing it.
+    pub fn of(name: &str, text: &str) -> RulesSnapshot {
+        RulesSnapshot {
+            name: name.to_string(),
+            sha256: sha256_hex(text),
+            text: text.to_string(),
+        }
+    }
+}
+
+/// A goal of the family plan with its actions, as they stood.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanGoalSnapshot {
+    /// The headline problem.
+    pub problem_key: String,
+    /// The Outcomes Plan measure.
+    pub measure_key: String,
+    /// The goal in the family's and worker's words.
+    pub goal: String,
+    /// When it was set.
+    pub set_on: NaiveDate,
+    /// Its actions: what, who, when due and when done.
+    pub actions: Vec<PlanActionSnapshot>,
+}
+
+/// An action of the plan, as it stood.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanActionSnapshot {
+    /// The action.
+    pub action: String,
+    /// Who does it (a person or an agency).
+    pub owner: String,
+    /// When it is due.
+    pub due_on: NaiveDate,
+    /// When it was done.
+    pub done_on: Option<NaiveDate>,
+}
+
+/// The evidence for one claim, frozen when the claim is made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvidencePack {
+    /// The pack's format version (1).
+    pub format: u32,
+    /// The family.
+    pub family_id: FamilyId,
+    /// The claim window's key and name.
+    pub window: String,
+    /// The claim window's name.
+    pub window_label: String,
+    /// The data the result was judged on, as at this day (the day the batch was prepared).
+    pub data_as_at: NaiveDate,
+    /// Who prepared the batch (account name).
+    pub prepared_by: String,
+    /// The result claimed, with its evidence measure by measure.
+    pub result: FamilyResult,
+    /// The Outcomes Plan the result was judged under, if known (its text and SHA-256).
+    pub outcomes_plan: Option<RulesSnapshot>,
+    /// Whether the Outcomes Plan's SHA-256 is the one the result names.
+    pub outcomes_plan_matches_result: bool,
+    /// The claim rules applied (windows, payments, cap).
+    pub claim_rules: RulesSnapshot,
+    /// The family's baseline, frozen at attachment, if known.
+    pub baseline: Option<Baseline>,
+    /// The family plan: goals and actions.
+    pub plan: Vec<PlanGoalSnapshot>,
+    /// The lead worker's name (`None`: no lead worker assigned).
+    pub lead_worker: Option<String>,
+    /// The results payment claimed, in pounds.
+    pub results_payment: u64,
+}
+
+impl EvidencePack {
+    /// The pack as JSON (what the store keeps).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("an evidence pack always serialises")
+    }
+
+    /// A stored pack back.
+    pub fn from_json(text: &str) -> Result<EvidencePack, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    /// Whether the Outcomes Plan's hash is the one the result was judged under.
+    pub fn plan_matches(result: &FamilyResult, plan: Option<&RulesSnapshot>) -> bool {
+        plan.is_some_and(|p| p.sha256 == result.rules_hash)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hearth_outcomes::ResultKind;
+
+    #[test]
+    fn a_pack_round_trips_and_hashes_its_rules() {
+        let plan_text = "[plan]\n";
+        let result = FamilyResult {
+            family_id: 5,
+            kind: ResultKind::ContinuousEmployment,
+            achieved_on: NaiveDate::from_ymd_opt(2016, 4, 2).unwrap(),
+            problems: vec!["worklessness".into()],
+            evidence: Vec::new(),
+            rules_hash: sha256_hex(plan_text),
+        };
+        let outcomes_plan = Some(RulesSnapshot::of("rules/outcomes.toml", plan_text));
+        let pack = EvidencePack {
+            format: 1,
+            family_id: 5,
+            window: "2016-17-q1".into(),
+            window_label: "April to June 2016".into(),
+            data_as_at: NaiveDate::from_ymd_opt(2016, 5, 1).unwrap(),
+            prepared_by: "officer".into(),
+            outcomes_plan_matches_result: EvidencePack::plan_matches(
+                &result,
+                outcomes_plan.as_ref(),
+            ),
+            result,
+            outcomes_plan,
+            claim_rules: RulesSnapshot::of("rules/claims.toml", "x"),
+            baseline: None,
+            plan: Vec::new(),
+            lead_worker: Some("Lee Worker".into()),
+            results_payment: 800,
+        };
+        assert!(pack.outcomes_plan_matches_result);
+        assert_eq!(
+            pack.claim_rules.sha256,
+            "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881"
+        );
+        assert_eq!(EvidencePack::from_json(&pack.to_json()).unwrap(), pack);
+    }
+}

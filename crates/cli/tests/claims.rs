@@ -1,0 +1,182 @@
+//! Black-box test of `hearth claims`: a batch prepared in a window from the families'
+//! results, a family never claimed twice (the second attempt names the first claim), a
+//! withdrawal that keeps the claim, the claim return as CSV and xlsx, and internal audit's
+//! sample the same every time.
+
+use std::process::Command;
+
+fn hearth() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_hearth"));
+    c.env_remove("HEARTH_STORE")
+        .env_remove("HEARTH_PG_SCHEMA")
+        .env_remove("HEARTH_LOG")
+        .env_remove("HEARTH_CONFIG");
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+fn run(args: &[&str], store: &std::path::Path) -> (bool, String) {
+    let out = hearth()
+        .args(args)
+        .arg("--store")
+        .arg(store)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+fn result(family: i64, kind: &str, on: &str) -> String {
+    format!(
+        r#"{{"family_id": {family}, "kind": "{kind}", "achieved_on": "{on}", "problems": ["school_attendance"], "evidence": [], "rules_hash": "ab"}}"#
+    )
+}
+
+#[test]
+fn claims_are_prepared_once_withdrawn_exported_and_sampled() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("hearth.sqlite");
+    let results = dir.path().join("results.json");
+    let list: Vec<String> = (1..=15)
+        .map(|f| result(f, "significant_and_sustained_progress", "2016-04-20"))
+        .chain([
+            // Family 1's other result: a family is claimed once.
+            result(1, "continuous_employment", "2016-04-25"),
+            // Achieved after the day the batch is prepared: waits.
+            result(16, "continuous_employment", "2016-06-01"),
+        ])
+        .collect();
+    std::fs::write(&results, format!("[{}]", list.join(","))).unwrap();
+    let results = results.to_str().unwrap();
+    let prepare = [
+        "claims",
+        "prepare",
+        "--window",
+        "2016-17-q1",
+        "--today",
+        "2016-05-03",
+        "--as",
+        "po",
+        "--results",
+        results,
+    ];
+    let (ok, out) = run(&prepare, &store);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("batch 1: 15 families claimed (£12,000 results payments)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("family 1: continuous employment not claimed: claimed for significant and sustained progress instead"),
+        "{out}"
+    );
+    assert!(
+        out.contains("family 16: continuous employment not claimed: not achieved until 2016-06-01"),
+        "{out}"
+    );
+
+    // The same results again: every family is refused, naming its claim; no batch written.
+    let (ok, out) = run(&prepare, &store);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains(
+            "family 3: significant and sustained progress not claimed: family 3 was already \
+             claimed for significant and sustained progress (claim 3 in batch 1); a family is \
+             claimed once"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("nothing to claim in window 2016-17-q1: no batch written"),
+        "{out}"
+    );
+
+    // A window that has closed is refused.
+    let mut closed = prepare;
+    closed[5] = "2016-07-01";
+    let (ok, out) = run(&closed, &store);
+    assert!(!ok);
+    assert!(out.contains("closed on 2016-06-30"), "{out}");
+
+    // Withdrawn with a reason: it stays listed.
+    let (ok, out) = run(
+        &[
+            "claims",
+            "withdraw",
+            "2",
+            "--reason",
+            "Attendance corrected",
+            "--as",
+            "po",
+        ],
+        &store,
+    );
+    assert!(ok, "{out}");
+    let (ok, out) = run(&["claims", "withdraw", "2", "--reason", "again"], &store);
+    assert!(!ok && out.contains("already withdrawn"), "{out}");
+    let (ok, out) = run(&["claims", "list", "--batch", "1"], &store);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains(
+            "2,2,significant_and_sustained_progress,2016-04-20,800,withdrawn,Attendance corrected"
+        ),
+        "{out}"
+    );
+    let (ok, out) = run(&["claims", "list"], &store);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("14 of 1930 families claimed for results (0%)"),
+        "{out}"
+    );
+
+    // The claim return.
+    let csv = dir.path().join("return.csv");
+    let (ok, out) = run(
+        &[
+            "claims",
+            "export",
+            "--format",
+            "csv",
+            "--out",
+            csv.to_str().unwrap(),
+        ],
+        &store,
+    );
+    assert!(ok, "{out}");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(text.lines().count(), 16);
+    assert!(
+        text.lines().nth(2).unwrap().contains(",withdrawn,"),
+        "{text}"
+    );
+    let xlsx = dir.path().join("return.xlsx");
+    let (ok, out) = run(
+        &[
+            "claims",
+            "export",
+            "--format",
+            "xlsx",
+            "--out",
+            xlsx.to_str().unwrap(),
+        ],
+        &store,
+    );
+    assert!(ok, "{out}");
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
+
+    // Internal audit's sample: 10 of the 15 (the shipped size), the same every time.
+    let (ok, first) = run(&["claims", "sample", "--batch", "1"], &store);
+    assert!(ok, "{first}");
+    assert!(
+        first.contains("internal audit sample of 10 of 15 claims"),
+        "{first}"
+    );
+    let (_, second) = run(&["claims", "sample", "--batch", "1"], &store);
+    assert_eq!(first, second);
+}

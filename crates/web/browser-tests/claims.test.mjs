@@ -1,0 +1,125 @@
+// Claims (issue 12) in real headless Chromium (run by scripts/browser-tests): a batch
+// prepared with `hearth claims prepare` on the demo store, then the performance officer's
+// claims page → batch → evidence pack (printable) → withdrawal with a reason, and the internal
+// auditor's sample → spot check (no JavaScript); axe-core on every claims page.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { readFileSync, writeFileSync, mkdirSync, mkdtempSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createRequire } from 'node:module'
+import { chromium } from 'playwright-core'
+
+const require = createRequire(import.meta.url)
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
+const base = process.env.HEARTH_URL
+const signIns = JSON.parse(readFileSync(process.env.HEARTH_SIGN_INS, 'utf8')).accounts
+const shots = process.env.HEARTH_SCREENSHOTS
+if (!base) throw new Error('set HEARTH_URL')
+if (shots) mkdirSync(shots, { recursive: true })
+
+let browser
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run'],
+  })
+})
+after(async () => { await browser?.close() })
+
+const noJavaScript = new WeakSet()
+
+async function signIn (user, { javaScript = true } = {}) {
+  const context = await browser.newContext({ javaScriptEnabled: javaScript, bypassCSP: true, viewport: { width: 1280, height: 900 } })
+  const page = await context.newPage()
+  if (!javaScript) noJavaScript.add(page)
+  await page.goto(`${base}/sign-in`)
+  await page.fill('#user_name', user)
+  await page.fill('#password', signIns[user].password)
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Sign in")')])
+  return { context, page }
+}
+
+// Pages opened with JavaScript off are checked in a JavaScript-enabled copy (axe needs it).
+async function assertAccessible (original, label) {
+  let page = original
+  let copy
+  if (noJavaScript.has(original)) {
+    copy = await browser.newContext({ javaScriptEnabled: true, bypassCSP: true, viewport: { width: 1280, height: 900 } })
+    page = await copy.newPage()
+    const html = (await original.content()).replace('<head>', `<head><base href="${base}/">`)
+    await page.setContent(html, { waitUntil: 'load' })
+  }
+  try {
+    await page.evaluate(axeSource)
+    const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }))
+    const bad = result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+    assert.deepEqual(bad.map(v => `${v.id}: ${v.help} (${v.nodes.length})`), [], `${label}: serious or critical accessibility violations`)
+    if (shots) await page.screenshot({ path: `${shots}/${label}.png`, fullPage: true })
+  } finally {
+    await copy?.close()
+  }
+}
+
+test('claims: batch → evidence pack → withdraw; internal audit sample → spot check', async () => {
+  const po = await signIn('performance.officer')
+  const families = (await (await po.page.request.get(`${base}/api/families`)).json()).families.slice(0, 12)
+  assert.ok(families.length > 0, 'the demo has eligible families')
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-claims-'))
+  const results = join(dir, 'results.json')
+  writeFileSync(results, JSON.stringify(families.map(f => ({
+    family_id: f.family_id,
+    kind: 'significant_and_sustained_progress',
+    achieved_on: '2016-04-20',
+    problems: f.problems.map(p => p.key),
+    evidence: [],
+    rules_hash: '',
+  }))))
+  const out = execFileSync(process.env.HEARTH_BIN, ['claims', 'prepare', '--store', process.env.HEARTH_STORE,
+    '--window', '2016-17-q1', '--today', '2016-05-03', '--as', 'performance.officer', '--results', results]).toString()
+  assert.match(out, new RegExp(`${families.length} families claimed`))
+
+  await po.page.goto(`${base}/claims`)
+  assert.match(await po.page.locator('#cap-progress').innerText(), new RegExp(`^${families.length} of 1930 families claimed`))
+  await assertAccessible(po.page, 'claims')
+  await Promise.all([po.page.waitForNavigation(), po.page.locator('a[href^="/claims/batches/"]').first().click()])
+  const batchPath = new URL(po.page.url()).pathname
+  await assertAccessible(po.page, 'claim-batch')
+  await Promise.all([po.page.waitForNavigation(), po.page.locator('a:has-text("Claim ")').first().click()])
+  assert.equal((await po.page.locator('#claim-status').innerText()).trim(), 'Claimed')
+  await assertAccessible(po.page, 'claim-evidence-pack')
+  // Printed, the pack is a plain document: no header, navigation or forms.
+  await po.page.emulateMedia({ media: 'print' })
+  assert.equal(await po.page.locator('.govuk-header').isVisible(), false)
+  assert.equal(await po.page.locator('form[action$="/withdraw"]').isVisible(), false)
+  assert.equal(await po.page.locator('#evidence').isVisible(), true)
+  await po.page.emulateMedia({ media: 'screen' })
+  // Withdrawing needs a reason; then the claim stays, marked withdrawn.
+  await Promise.all([po.page.waitForNavigation(), po.page.click('button:has-text("Withdraw claim")')])
+  assert.match(await po.page.locator('.govuk-error-summary').innerText(), /Enter why the claim is withdrawn/)
+  await assertAccessible(po.page, 'claim-withdraw-error')
+  await po.page.fill('#reason', 'Attendance return corrected by the school')
+  await Promise.all([po.page.waitForNavigation(), po.page.click('button:has-text("Withdraw claim")')])
+  assert.match(await po.page.locator('#claim-status').innerText(), /Withdrawn: Attendance return corrected by the school/)
+  await po.page.goto(`${base}${batchPath}`)
+  assert.match(await po.page.locator('table').innerText(), /Withdrawn/)
+  await po.context.close()
+
+  const auditor = await signIn('auditor', { javaScript: false })
+  await auditor.page.goto(`${base}${batchPath}/sample`)
+  await assertAccessible(auditor.page, 'claim-audit-sample')
+  const sampled = await auditor.page.locator('a[href$="/audit"]').count()
+  assert.equal(sampled, Math.min(10, families.length), 'the shipped sample size')
+  await Promise.all([auditor.page.waitForNavigation(), auditor.page.locator('a[href$="/audit"]').first().click()])
+  await assertAccessible(auditor.page, 'claim-spot-check')
+  await auditor.page.check('#outcome-fail')
+  await Promise.all([auditor.page.waitForNavigation(), auditor.page.click('button:has-text("Record finding")')])
+  assert.match(await auditor.page.locator('.govuk-error-summary').innerText(), /Enter what is wrong with the claim/)
+  await auditor.page.check('#outcome')
+  await auditor.page.fill('#notes', 'Attendance returns for three terms seen')
+  await Promise.all([auditor.page.waitForNavigation(), auditor.page.click('button:has-text("Record finding")')])
+  assert.match(await auditor.page.locator('#findings ~ p').first().innerText(), /Pass by auditor/)
+  await auditor.context.close()
+})

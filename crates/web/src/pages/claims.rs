@@ -1,0 +1,278 @@
+//! Payment-by-results claims: `/claims` (payments against the cap and the batches),
+//! `/claims/batches/{id}` (a batch's families and their status), its internal audit
+//! sample, `/claims/{id}` (a claim's printable evidence pack, with withdrawal for the
+//! performance officer), `/claims/{id}/audit` (the auditor's spot check) and the claim
+//! return as CSV or `.xlsx`.
+
+use crate::actor::CurrentUser;
+use crate::auth::CsrfForm;
+use crate::error::WebError;
+use crate::render::{self, field_errors, form_errors, FieldError, Page};
+use crate::service::claims::{self, BatchView, ClaimView, Overview};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use hearth_model::Role;
+use serde::{Deserialize, Serialize};
+
+use super::see_other;
+
+form_errors!(
+    /// The withdrawal form's messages.
+    WithdrawErrors { reason }
+);
+
+form_errors!(
+    /// The spot check form's messages.
+    FindingErrors { outcome, notes }
+);
+
+#[derive(Serialize)]
+struct ClaimsPage {
+    title: &'static str,
+    errors: Vec<FieldError>,
+    #[serde(flatten)]
+    overview: Overview,
+    officer: bool,
+}
+
+/// `GET /claims`.
+pub(super) async fn overview(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Page, WebError> {
+    let overview = claims::overview(&state, &user).await?;
+    let ctx = ClaimsPage {
+        title: "Claims",
+        errors: Vec::new(),
+        overview,
+        officer: user.role == Role::PerformanceOfficer,
+    };
+    render::page(&state, "claims.html", Some(&user), "/claims", &ctx)
+}
+
+#[derive(Serialize)]
+struct BatchPage {
+    title: String,
+    errors: Vec<FieldError>,
+    #[serde(flatten)]
+    view: BatchView,
+}
+
+/// `GET /claims/batches/{id}`.
+pub(super) async fn batch(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Page, WebError> {
+    let view = claims::batch(&state, &user, claims::key(&id)?).await?;
+    let ctx = BatchPage {
+        title: format!("Claim batch {}", view.batch.id),
+        errors: Vec::new(),
+        view,
+    };
+    render::page(&state, "claim_batch.html", Some(&user), "/claims", &ctx)
+}
+
+/// `GET /claims/batches/{id}/sample`.
+pub(super) async fn sample(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Page, WebError> {
+    let view = claims::batch(&state, &user, claims::key(&id)?).await?;
+    let ctx = BatchPage {
+        title: format!("Internal audit sample: batch {}", view.batch.id),
+        errors: Vec::new(),
+        view,
+    };
+    render::page(&state, "claim_sample.html", Some(&user), "/claims", &ctx)
+}
+
+#[derive(Serialize)]
+struct ClaimPage {
+    title: String,
+    errors: Vec<FieldError>,
+    error: WithdrawErrors,
+    reason: String,
+    #[serde(flatten)]
+    view: ClaimView,
+    officer: bool,
+    auditor: bool,
+}
+
+async fn claim_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    reason: String,
+    errors: &[(String, String)],
+) -> Result<Page, WebError> {
+    let view = claims::claim(state, user, id).await?;
+    let ctx = ClaimPage {
+        title: format!("Evidence pack: claim {id}"),
+        errors: field_errors(errors),
+        error: WithdrawErrors::from_pairs(errors),
+        reason,
+        view,
+        officer: user.role == Role::PerformanceOfficer,
+        auditor: user.role == Role::Auditor,
+    };
+    render::page(state, "claim.html", Some(user), "/claims", &ctx)
+}
+
+/// `GET /claims/{id}`: the claim's evidence pack, printable.
+pub(super) async fn claim(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Page, WebError> {
+    claim_page(&state, &user, claims::key(&id)?, String::new(), &[]).await
+}
+
+/// The withdrawal form.
+#[derive(Deserialize)]
+pub(super) struct WithdrawForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// `POST /claims/{id}/withdraw` (the performance officer).
+pub(super) async fn withdraw(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    f: CsrfForm<WithdrawForm>,
+) -> Result<Response, WebError> {
+    let id = claims::key(&id)?;
+    match claims::withdraw(&state, &f.user, id, &f.form.reason).await {
+        Ok(()) => Ok(see_other(&format!("/claims/{id}"))),
+        Err(WebError::Invalid(errors)) => {
+            Ok(
+                claim_page(&state, &f.user, id, f.form.reason.clone(), &errors)
+                    .await?
+                    .with_status(StatusCode::BAD_REQUEST)
+                    .into_response(),
+            )
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Serialize)]
+struct AuditPage {
+    title: String,
+    errors: Vec<FieldError>,
+    error: FindingErrors,
+    outcome: String,
+    notes: String,
+    #[serde(flatten)]
+    view: ClaimView,
+}
+
+async fn audit_page(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    form: FindingForm,
+    errors: &[(String, String)],
+) -> Result<Page, WebError> {
+    let view = claims::claim(state, user, id).await?;
+    let ctx = AuditPage {
+        title: format!("Spot check: claim {id}"),
+        errors: field_errors(errors),
+        error: FindingErrors::from_pairs(errors),
+        outcome: form.outcome,
+        notes: form.notes,
+        view,
+    };
+    render::page(state, "claim_audit.html", Some(user), "/claims", &ctx)
+}
+
+/// `GET /claims/{id}/audit`: the auditor's spot check of a claim.
+pub(super) async fn audit_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Page, WebError> {
+    audit_page(
+        &state,
+        &user,
+        claims::key(&id)?,
+        FindingForm::default(),
+        &[],
+    )
+    .await
+}
+
+/// The spot check form.
+#[derive(Deserialize, Default)]
+pub(super) struct FindingForm {
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    notes: String,
+}
+
+/// `POST /claims/{id}/audit` (the internal auditor).
+pub(super) async fn record_finding(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    f: CsrfForm<FindingForm>,
+) -> Result<Response, WebError> {
+    let id = claims::key(&id)?;
+    match claims::record_finding(&state, &f.user, id, &f.form.outcome, &f.form.notes).await {
+        Ok(()) => Ok(see_other(&format!("/claims/{id}/audit"))),
+        Err(WebError::Invalid(errors)) => Ok(audit_page(&state, &f.user, id, f.form, &errors)
+            .await?
+            .with_status(StatusCode::BAD_REQUEST)
+            .into_response()),
+        Err(e) => Err(e),
+    }
+}
+
+/// The claim return as a download.
+pub(crate) fn download(body: Vec<u8>, content_type: &str, name: &str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// `GET /claims/export.csv`: the claim return as CSV.
+pub(crate) async fn export_csv(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Response, WebError> {
+    let rows = claims::claim_return(&state, &user, "csv").await?;
+    let body = claims::export::csv(&rows)
+        .map_err(|e| WebError::Internal(format!("writing the claim return: {e}")))?;
+    Ok(download(
+        body,
+        "text/csv; charset=utf-8",
+        "claim-return.csv",
+    ))
+}
+
+/// `GET /claims/export.xlsx`: the claim return as a workbook.
+pub(crate) async fn export_xlsx(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Response, WebError> {
+    let rows = claims::claim_return(&state, &user, "xlsx").await?;
+    let body = claims::export::xlsx(&rows)
+        .map_err(|e| WebError::Internal(format!("writing the claim return: {e}")))?;
+    Ok(download(
+        body,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "claim-return.xlsx",
+    ))
+}

@@ -1,0 +1,412 @@
+//! Payment-by-results claims for the performance officer and internal audit: the overview
+//! (payments against the cap, the batches), a batch's claims, internal audit's sample, a
+//! claim's evidence pack as frozen, withdrawing a claim with a reason, an auditor's finding,
+//! and the claim return. Every read of a claim's evidence pack, and every change, is audited.
+//!
+//! Who may do what is declared on the routes (`Permission::ViewClaims`, `MakeClaims`,
+//! `AuditClaims`); the rules (windows, payments, cap, sample) are `hearth_claims`'.
+
+pub mod export;
+pub mod prepare;
+
+use crate::actor::CurrentUser;
+use crate::error::WebError;
+use crate::service::{audit, invalid};
+use crate::state::AppState;
+use hearth_claims::{audit_sample, batch_seed, pounds, summarise, EvidencePack, PaymentSummary};
+use hearth_outcomes::ResultKind;
+use hearth_store::{AuditFinding, ClaimBatch, StoredClaim, WithdrawOutcome};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// The longest withdrawal reason or audit note, in characters.
+pub(crate) const TEXT_LIMIT: usize = 2000;
+
+/// A batch as listed.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct BatchRow {
+    pub id: i64,
+    pub window: String,
+    pub window_label: String,
+    pub data_as_at: String,
+    pub prepared_by: String,
+    pub claims: i64,
+    pub withdrawn: i64,
+    pub sample_size: i64,
+}
+
+impl From<&ClaimBatch> for BatchRow {
+    fn from(b: &ClaimBatch) -> BatchRow {
+        BatchRow {
+            id: b.id,
+            window: b.window_key.clone(),
+            window_label: b.window_label.clone(),
+            data_as_at: b.prepared_on.to_string(),
+            prepared_by: b.prepared_by.clone(),
+            claims: b.claims,
+            withdrawn: b.withdrawn,
+            sample_size: b.sample_size.min(b.claims),
+        }
+    }
+}
+
+/// Payments against the cap, for people and machines.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Payments {
+    #[serde(flatten)]
+    pub summary: PaymentSummary,
+    pub attachment_total_label: String,
+    pub results_total_label: String,
+    pub total_label: String,
+    pub attachment_fee: u64,
+    pub results_payment: u64,
+    pub cap_source: String,
+    pub payments_source: String,
+}
+
+/// The claims overview.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Overview {
+    pub payments: Payments,
+    pub batches: Vec<BatchRow>,
+}
+
+/// A finding as shown.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct FindingRow {
+    pub outcome: String,
+    pub passed: bool,
+    pub notes: String,
+    pub recorded_by: String,
+    pub recorded_at: String,
+}
+
+impl From<&AuditFinding> for FindingRow {
+    fn from(f: &AuditFinding) -> FindingRow {
+        FindingRow {
+            outcome: f.outcome.clone(),
+            passed: f.outcome == "pass",
+            notes: f.notes.clone(),
+            recorded_by: f.recorded_by.clone(),
+            recorded_at: f.recorded_at.format("%Y-%m-%d %H:%M").to_string(),
+        }
+    }
+}
+
+/// A claim as listed.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ClaimRow {
+    pub id: i64,
+    pub batch_id: i64,
+    pub family_id: i64,
+    pub result: String,
+    pub result_label: String,
+    pub achieved_on: String,
+    pub payment: i64,
+    pub status: String,
+    pub withdrawn: bool,
+    pub withdrawal_reason: Option<String>,
+    pub in_sample: bool,
+    pub finding: Option<FindingRow>,
+}
+
+fn claim_row(c: &StoredClaim, in_sample: bool, findings: Option<&Vec<AuditFinding>>) -> ClaimRow {
+    ClaimRow {
+        id: c.id,
+        batch_id: c.batch_id,
+        family_id: c.family_id,
+        result: c.result_kind.clone(),
+        result_label: ResultKind::from_key(&c.result_kind)
+            .map(|k| k.title().to_string())
+            .unwrap_or_else(|| c.result_kind.clone()),
+        achieved_on: c.achieved_on.to_string(),
+        payment: c.payment,
+        status: c.status.clone(),
+        withdrawn: c.status == "withdrawn",
+        withdrawal_reason: c.withdrawal_reason.clone(),
+        in_sample,
+        finding: findings.and_then(|f| f.last()).map(FindingRow::from),
+    }
+}
+
+/// A batch with its claims and sample.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct BatchView {
+    pub batch: BatchRow,
+    pub sample_seed: String,
+    pub claims: Vec<ClaimRow>,
+    pub sample: Vec<i64>,
+}
+
+/// A claim with its evidence pack as frozen, its findings and whether the pack is intact.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ClaimView {
+    pub claim: ClaimRow,
+    pub batch: BatchRow,
+    pub pack: EvidencePack,
+    pub pack_sha256: String,
+    /// The stored pack still hashes to the SHA-256 written with it.
+    pub pack_intact: bool,
+    pub findings: Vec<FindingRow>,
+}
+
+/// The sample of a batch: the claims drawn, whatever has become of them since.
+fn sample_of(batch: &ClaimBatch, claims: &[StoredClaim]) -> Vec<i64> {
+    let ids: Vec<i64> = claims.iter().map(|c| c.id).collect();
+    audit_sample(
+        &ids,
+        usize::try_from(batch.sample_size).unwrap_or(0),
+        batch_seed(batch.sample_seed, batch.id),
+    )
+}
+
+/// Payments and the cap, and the batches newest first.
+pub(crate) async fn overview(state: &AppState, user: &CurrentUser) -> Result<Overview, WebError> {
+    let rules = state.settings().claim_rules.clone();
+    let (batches, claimed, attached) = state
+        .store()
+        .run(|s| {
+            let active = s.active_claims()?;
+            let mut families: Vec<i64> = active.iter().map(|c| c.family_id).collect();
+            families.dedup();
+            Ok((
+                s.claim_batches()?,
+                families.len() as u64,
+                s.attached_family_count()?,
+            ))
+        })
+        .await?;
+    let summary = summarise(&rules, attached, claimed);
+    audit::record(
+        state,
+        user,
+        "view claims",
+        ("claims", "*".into()),
+        format!("{} batches", batches.len()),
+    )
+    .await?;
+    Ok(Overview {
+        payments: Payments {
+            attachment_total_label: pounds(summary.attachment_total),
+            results_total_label: pounds(summary.results_total),
+            total_label: pounds(summary.total),
+            attachment_fee: rules.payments.attachment_fee,
+            results_payment: rules.payments.results_payment,
+            cap_source: rules.cap.source.clone(),
+            payments_source: rules.payments.source.clone(),
+            summary,
+        },
+        batches: batches.iter().map(BatchRow::from).collect(),
+    })
+}
+
+/// A batch's key from its path (404 if not a number).
+pub(crate) fn key(raw: &str) -> Result<i64, WebError> {
+    raw.parse().map_err(|_| WebError::NotFound)
+}
+
+/// A batch with its claims, their latest findings and internal audit's sample; audited.
+pub(crate) async fn batch(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<BatchView, WebError> {
+    let (batch, claims, findings) = state
+        .store()
+        .run(move |s| {
+            let Some(batch) = s.claim_batch(id)? else {
+                return Ok(None);
+            };
+            let claims = s.claims_in_batch(id, false)?;
+            let ids: Vec<i64> = claims.iter().map(|c| c.id).collect();
+            let findings = s.audit_findings(&ids)?;
+            Ok(Some((batch, claims, findings)))
+        })
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let sample = sample_of(&batch, &claims);
+    audit::record(
+        state,
+        user,
+        "view claim batch",
+        ("claim_batch", id.to_string()),
+        format!("{} claims", claims.len()),
+    )
+    .await?;
+    Ok(BatchView {
+        batch: BatchRow::from(&batch),
+        sample_seed: batch_seed(batch.sample_seed, batch.id).to_string(),
+        claims: claims
+            .iter()
+            .map(|c| claim_row(c, sample.contains(&c.id), findings.get(&c.id)))
+            .collect(),
+        sample,
+    })
+}
+
+/// A claim with its evidence pack; audited as a read of the family's claim.
+pub(crate) async fn claim(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<ClaimView, WebError> {
+    let (claim, batch, siblings, findings) = state
+        .store()
+        .run(move |s| {
+            let Some(claim) = s.claim(id)? else {
+                return Ok(None);
+            };
+            let Some(batch) = s.claim_batch(claim.batch_id)? else {
+                return Ok(None);
+            };
+            let siblings = s.claims_in_batch(claim.batch_id, false)?;
+            let findings = s.audit_findings(&[id])?.remove(&id).unwrap_or_default();
+            Ok(Some((claim, batch, siblings, findings)))
+        })
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let pack = EvidencePack::from_json(&claim.evidence_pack).map_err(|e| {
+        WebError::Internal(format!("claim {id}'s evidence pack cannot be read: {e}"))
+    })?;
+    let in_sample = sample_of(&batch, &siblings).contains(&id);
+    audit::record(
+        state,
+        user,
+        "view claim evidence",
+        ("claim", id.to_string()),
+        format!("family {}", claim.family_id),
+    )
+    .await?;
+    let all: BTreeMap<i64, Vec<AuditFinding>> = [(id, findings.clone())].into();
+    Ok(ClaimView {
+        claim: claim_row(&claim, in_sample, all.get(&id)),
+        batch: BatchRow::from(&batch),
+        pack_intact: hearth_claims::sha256_hex(&claim.evidence_pack) == claim.evidence_sha256,
+        pack_sha256: claim.evidence_sha256.clone(),
+        pack,
+        findings: findings.iter().map(FindingRow::from).collect(),
+    })
+}
+
+/// Withdraws a claim with a reason (the performance officer); audited. A claim already
+/// withdrawn: 409.
+pub(crate) async fn withdraw(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    reason: &str,
+) -> Result<(), WebError> {
+    let reason = reason.trim().to_string();
+    if reason.is_empty() {
+        return Err(invalid("reason", "Enter why the claim is withdrawn"));
+    }
+    if reason.chars().count() > TEXT_LIMIT {
+        return Err(invalid(
+            "reason",
+            format!("The reason must be {TEXT_LIMIT} characters or fewer"),
+        ));
+    }
+    let by = user.user.user_name.clone();
+    let now = state.now();
+    match state
+        .store()
+        .run(move |s| s.withdraw_claim(id, &by, now, &reason))
+        .await?
+    {
+        WithdrawOutcome::Withdrawn => {}
+        WithdrawOutcome::AlreadyWithdrawn => {
+            return Err(WebError::Conflict(
+                "This claim was already withdrawn; a withdrawal is final".into(),
+            ))
+        }
+        WithdrawOutcome::NotFound => return Err(WebError::NotFound),
+    }
+    audit::record(
+        state,
+        user,
+        "withdraw claim",
+        ("claim", id.to_string()),
+        String::new(),
+    )
+    .await
+}
+
+/// Records internal audit's finding on a claim (the auditor); audited.
+pub(crate) async fn record_finding(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    outcome: &str,
+    notes: &str,
+) -> Result<(), WebError> {
+    let mut errors = Vec::new();
+    if !matches!(outcome, "pass" | "fail") {
+        errors.push((
+            "outcome".to_string(),
+            "Select whether the claim passed or failed the check".to_string(),
+        ));
+    }
+    let notes = notes.trim().to_string();
+    if outcome == "fail" && notes.is_empty() {
+        errors.push((
+            "notes".to_string(),
+            "Enter what is wrong with the claim".to_string(),
+        ));
+    }
+    if notes.chars().count() > TEXT_LIMIT {
+        errors.push((
+            "notes".to_string(),
+            format!("The notes must be {TEXT_LIMIT} characters or fewer"),
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(WebError::Invalid(errors));
+    }
+    let finding = AuditFinding {
+        id: 0,
+        claim_id: id,
+        outcome: outcome.to_string(),
+        notes,
+        recorded_by: user.user.user_name.clone(),
+        recorded_at: state.now(),
+    };
+    state
+        .store()
+        .run(move |s| s.add_audit_finding(&finding))
+        .await?
+        .ok_or(WebError::NotFound)?;
+    audit::record(
+        state,
+        user,
+        "record claim finding",
+        ("claim", id.to_string()),
+        outcome.to_string(),
+    )
+    .await
+}
+
+/// The claim return's rows; audited.
+pub(crate) async fn claim_return(
+    state: &AppState,
+    user: &CurrentUser,
+    format: &str,
+) -> Result<Vec<[String; 13]>, WebError> {
+    let (batches, claims, findings) = state
+        .store()
+        .run(|s| {
+            let claims = s.all_claims()?;
+            let ids: Vec<i64> = claims.iter().map(|c| c.id).collect();
+            Ok((s.claim_batches()?, claims, s.audit_findings(&ids)?))
+        })
+        .await?;
+    let rows = export::rows(&batches, &claims, &findings);
+    audit::record(
+        state,
+        user,
+        "export claim return",
+        ("claims", "*".into()),
+        format!("{} claims as {format}", rows.len()),
+    )
+    .await?;
+    Ok(rows)
+}

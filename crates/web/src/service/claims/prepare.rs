@@ -1,0 +1,253 @@
+//! Preparing a claim batch against the store, for `hearth claims prepare` (and the web once
+//! the judged results are in the store): the claims already made and the casework are read,
+//! `hearth_claims` plans the batch, and the store writes it in one transaction, refusing the
+//! whole batch if one of its families was claimed meanwhile.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use hearth_claims::{
+    plan_batch, ActiveClaim, AlreadyClaimed, BatchInput, ClaimRules, FamilyContext, PassedOver,
+    PlanActionSnapshot, PlanGoalSnapshot, RulesSnapshot, WindowError,
+};
+use hearth_outcomes::{Baseline, FamilyId, FamilyResult, ResultKind};
+use hearth_store::{BatchOutcome, NewClaim, NewClaimBatch, Store, StoreError, StoredClaim};
+use std::collections::BTreeMap;
+
+/// Where the results a batch claims come from: the families' results as at a day, with
+/// their baselines.
+///
+/// TODO(lead, outcomes): when `hearth outcomes` stores judged results, implement this over
+/// the store (the latest judgement's results and the frozen baselines) and let the web's
+/// performance officer prepare batches too. Until then `hearth claims prepare --results`
+/// reads them from the JSON file `hearth outcomes` writes ([`ResultsFile`]).
+pub trait ClaimableResults {
+    /// The results achieved by `as_at` and the families' baselines.
+    fn results_as_at(
+        &mut self,
+        as_at: NaiveDate,
+    ) -> Result<(Vec<FamilyResult>, BTreeMap<FamilyId, Baseline>), String>;
+}
+
+/// Results read from a JSON file: an array of results, or `{"results": [...], "baselines":
+/// [...]}`.
+#[derive(Debug, Clone, Default)]
+pub struct ResultsFile {
+    /// The results.
+    pub results: Vec<FamilyResult>,
+    /// The baselines.
+    pub baselines: Vec<Baseline>,
+}
+
+impl ResultsFile {
+    /// Reads the file's text.
+    pub fn from_json(text: &str) -> Result<ResultsFile, String> {
+        #[derive(serde::Deserialize)]
+        #[serde(untagged)]
+        enum Shape {
+            List(Vec<FamilyResult>),
+            Both {
+                results: Vec<FamilyResult>,
+                #[serde(default)]
+                baselines: Vec<Baseline>,
+            },
+        }
+        match serde_json::from_str::<Shape>(text).map_err(|e| e.to_string())? {
+            Shape::List(results) => Ok(ResultsFile {
+                results,
+                baselines: Vec::new(),
+            }),
+            Shape::Both { results, baselines } => Ok(ResultsFile { results, baselines }),
+        }
+    }
+}
+
+impl ClaimableResults for ResultsFile {
+    fn results_as_at(
+        &mut self,
+        as_at: NaiveDate,
+    ) -> Result<(Vec<FamilyResult>, BTreeMap<FamilyId, Baseline>), String> {
+        let _ = as_at; // `select` leaves out what was achieved later, saying so.
+        let baselines = self
+            .baselines
+            .iter()
+            .map(|b| (b.family_id, b.clone()))
+            .collect();
+        Ok((self.results.clone(), baselines))
+    }
+}
+
+/// A batch to prepare.
+#[derive(Debug, Clone)]
+pub struct PrepareRequest<'a> {
+    /// The claim rules.
+    pub rules: &'a ClaimRules,
+    /// The claim rules' file as read.
+    pub claim_rules: RulesSnapshot,
+    /// The Outcomes Plan the results were judged under, if known.
+    pub outcomes_plan: Option<RulesSnapshot>,
+    /// The window's key.
+    pub window_key: &'a str,
+    /// Today: the data as at.
+    pub today: NaiveDate,
+    /// Now (when the batch is recorded).
+    pub now: DateTime<Utc>,
+    /// Who prepares it.
+    pub by: &'a str,
+}
+
+/// A prepared batch.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The batch's key (`None`: nothing to claim, no batch written).
+    pub batch_id: Option<i64>,
+    /// The families claimed.
+    pub claimed: Vec<(FamilyId, ResultKind)>,
+    /// The results not claimed, and why.
+    pub passed_over: Vec<PassedOver>,
+    /// The payment claimed, pounds.
+    pub payment: u64,
+}
+
+/// Why a batch was not prepared.
+#[derive(Debug, thiserror::Error)]
+pub enum PrepareError {
+    /// The window is unknown, not open or closed.
+    #[error(transparent)]
+    Window(#[from] WindowError),
+    /// A family was claimed meanwhile: nothing written.
+    #[error(transparent)]
+    AlreadyClaimed(#[from] AlreadyClaimed),
+    /// The results could not be read.
+    #[error("the results could not be read: {0}")]
+    Results(String),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The claims not withdrawn, as `hearth_claims` takes them.
+pub fn active_claims(store: &mut Store) -> Result<Vec<ActiveClaim>, StoreError> {
+    Ok(store
+        .active_claims()?
+        .into_iter()
+        .filter_map(|c: StoredClaim| {
+            Some(ActiveClaim {
+                claim_id: c.id,
+                batch_id: c.batch_id,
+                family_id: c.family_id,
+                kind: ResultKind::from_key(&c.result_kind)?,
+            })
+        })
+        .collect())
+}
+
+/// Prepares and records a batch: one transaction; nothing written if nothing is claimable.
+pub fn prepare_claims(
+    store: &mut Store,
+    request: &PrepareRequest<'_>,
+    source: &mut dyn ClaimableResults,
+) -> Result<Prepared, PrepareError> {
+    let (results, baselines) = source
+        .results_as_at(request.today)
+        .map_err(PrepareError::Results)?;
+    let active = active_claims(store)?;
+    let mut families: Vec<FamilyId> = results.iter().map(|r| r.family_id).collect();
+    families.sort_unstable();
+    families.dedup();
+    let casework = store.claim_casework(&families)?;
+    let mut context: BTreeMap<FamilyId, FamilyContext> = BTreeMap::new();
+    for f in families {
+        let cw = casework.get(&f).cloned().unwrap_or_default();
+        context.insert(
+            f,
+            FamilyContext {
+                lead_worker: cw.lead_worker,
+                plan: cw
+                    .goals
+                    .into_iter()
+                    .map(|g| PlanGoalSnapshot {
+                        problem_key: g.problem_key,
+                        measure_key: g.measure_key,
+                        goal: g.goal,
+                        set_on: g.set_at.date_naive(),
+                        actions: g
+                            .actions
+                            .into_iter()
+                            .map(|(action, owner, due_on, done_on)| PlanActionSnapshot {
+                                action,
+                                owner,
+                                due_on,
+                                done_on,
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+                baseline: baselines.get(&f).cloned(),
+            },
+        );
+    }
+    let plan = plan_batch(&BatchInput {
+        rules: request.rules,
+        claim_rules: request.claim_rules.clone(),
+        outcomes_plan: request.outcomes_plan.clone(),
+        window_key: request.window_key,
+        today: request.today,
+        prepared_by: request.by,
+        results: &results,
+        active: &active,
+        context: &context,
+    })?;
+    let claimed: Vec<(FamilyId, ResultKind)> = plan
+        .claims
+        .iter()
+        .map(|c| (c.pack.family_id, c.pack.result.kind))
+        .collect();
+    let payment = plan
+        .claims
+        .iter()
+        .map(|c| c.pack.results_payment)
+        .sum::<u64>();
+    if plan.claims.is_empty() {
+        return Ok(Prepared {
+            batch_id: None,
+            claimed,
+            passed_over: plan.passed_over,
+            payment,
+        });
+    }
+    let batch = NewClaimBatch {
+        window_key: plan.window.key.clone(),
+        window_label: plan.window.label.clone(),
+        prepared_on: plan.data_as_at,
+        prepared_by: request.by.to_string(),
+        prepared_at: request.now,
+        sample_size: plan.sample_size as i64,
+        sample_seed: plan.sample_seed,
+    };
+    let claims: Vec<NewClaim> = plan
+        .claims
+        .iter()
+        .map(|c| NewClaim {
+            family_id: c.pack.family_id,
+            result_kind: c.pack.result.kind.key().to_string(),
+            achieved_on: c.pack.result.achieved_on,
+            payment: c.pack.results_payment as i64,
+            evidence_pack: c.pack_json.clone(),
+            evidence_sha256: c.pack_sha256.clone(),
+        })
+        .collect();
+    match store.add_claim_batch(&batch, &claims)? {
+        BatchOutcome::Prepared(id) => Ok(Prepared {
+            batch_id: Some(id),
+            claimed,
+            passed_over: plan.passed_over,
+            payment,
+        }),
+        BatchOutcome::AlreadyClaimed(c) => Err(PrepareError::AlreadyClaimed(AlreadyClaimed {
+            family_id: c.family_id,
+            kind: ResultKind::from_key(&c.result_kind)
+                .unwrap_or(ResultKind::SignificantAndSustainedProgress),
+            claim_id: c.claim_id,
+            batch_id: c.batch_id,
+        })),
+    }
+}
