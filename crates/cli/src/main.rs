@@ -58,6 +58,8 @@ enum Command {
     Extract(commands::extract::Args),
     /// Referrals: `hearth referrals import FILE` records a batch for the double check.
     Referrals(commands::referrals::Args),
+    /// The cost savings calculator: attached families' service use before and after, priced.
+    Savings(commands::savings::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -72,6 +74,7 @@ fn main() -> std::process::ExitCode {
         Command::Link(a) => commands::link::run(a),
         Command::Review(a) => commands::review::run(a),
         Command::Identify(a) => commands::identify::run(a),
+        Command::Savings(a) => commands::savings::run(a),
         Command::Family(a) => commands::family::run(a),
         Command::Demo(a) => commands::demo::run(a),
         Command::Serve(a) => commands::serve::run(*a),

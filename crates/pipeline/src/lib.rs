@@ -43,3 +43,4 @@ pub mod identify;
 pub mod import;
 pub mod link;
 pub mod quarantine;
+pub mod savings;

@@ -124,6 +124,7 @@ mod migrations;
 mod pg;
 mod referrals;
 mod review;
+mod savings;
 mod sql;
 mod sqlite;
 
@@ -162,3 +163,4 @@ pub use referrals::{
     DecisionOutcome, EarlierReferral, ReferralDecision, ReferralMember, StoredReferral,
 };
 pub use review::{ReviewDecision, ReviewPair};
+pub use savings::SavingsRun;

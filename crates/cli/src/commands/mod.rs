@@ -16,6 +16,7 @@ pub mod oidc;
 pub mod quarantine;
 pub mod referrals;
 pub mod review;
+pub mod savings;
 pub mod serve;
 pub mod synth;
 pub mod users;
