@@ -42,11 +42,13 @@ pub enum Permission {
     /// Review uncertain record pairs and decide them (identifiers only for roles that may
     /// see them).
     ReviewPairs,
+    /// See the cost savings calculator's cohort figures (no family named) and download them.
+    CostSavings,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 15] = [
         Permission::Public,
         Permission::SignedIn,
         Permission::ListFamilies,
@@ -61,6 +63,7 @@ impl Permission {
         Permission::ManageAccounts,
         Permission::ReviewQuarantine,
         Permission::ReviewPairs,
+        Permission::CostSavings,
     ];
 
     /// Whether the permission is about one family (its route has the family in its path): a
@@ -89,6 +92,7 @@ pub fn permits(role: Role, permission: Permission) -> bool {
         P::ManageAccounts => role == R::Administrator,
         P::ReviewQuarantine => role == R::PerformanceOfficer,
         P::ReviewPairs => matches!(role, R::PerformanceOfficer | R::DataAnalyst),
+        P::CostSavings => matches!(role, R::PerformanceOfficer | R::DataAnalyst),
     }
 }
 
@@ -119,6 +123,7 @@ impl RoleHome for Role {
                 ("/families", "Families"),
                 ("/referrals", "Referrals"),
                 ("/progress", "Progress"),
+                ("/savings", "Cost savings"),
                 ("/workload", "Workload"),
                 ("/review", "Record review"),
                 ("/quarantine", "Rows not imported"),
@@ -126,6 +131,7 @@ impl RoleHome for Role {
             Role::DataAnalyst => &[
                 ("/families", "Families"),
                 ("/progress", "Progress"),
+                ("/savings", "Cost savings"),
                 ("/review", "Record review"),
             ],
             Role::IgOfficer => &[("/audit", "Audit log")],

@@ -36,11 +36,12 @@ pub(super) enum Section {
     Team,
     Progress,
     Timeline,
+    Savings,
     Notes,
 }
 
 impl Section {
-    const ALL: [Section; 8] = [
+    const ALL: [Section; 9] = [
         Section::Summary,
         Section::Members,
         Section::Problems,
@@ -48,6 +49,7 @@ impl Section {
         Section::Team,
         Section::Progress,
         Section::Timeline,
+        Section::Savings,
         Section::Notes,
     ];
 
@@ -61,6 +63,7 @@ impl Section {
             Section::Team => "team",
             Section::Progress => "progress",
             Section::Timeline => "timeline",
+            Section::Savings => "savings",
             Section::Notes => "notes",
         }
     }
@@ -74,6 +77,7 @@ impl Section {
             Section::Team => "Team",
             Section::Progress => "Progress",
             Section::Timeline => "Timeline",
+            Section::Savings => "Cost savings",
             Section::Notes => "Notes",
         }
     }
@@ -172,6 +176,9 @@ struct FamilyPage<'a> {
     outcome_measures: &'a hearth_casework::OutcomeMeasures,
     progress_measures: &'a hearth_casework::ProgressMeasures,
     today: String,
+    /// The cost savings section's figures (that section only; None: not attached by the
+    /// latest savings run, or no run yet).
+    savings: Option<crate::views::savings::FamilyView>,
 }
 
 fn choices<T: Copy + 'static>(
@@ -233,6 +240,14 @@ pub(super) async fn family_page(
     for m in &settings.progress_measures.measures {
         forms.progress.positions.entry(m.key.clone()).or_default();
     }
+    let savings = if section == Section::Savings {
+        crate::service::savings::family(state, family_id)
+            .await?
+            .as_ref()
+            .map(crate::views::savings::family)
+    } else {
+        None
+    };
     let facts_html = match section {
         Section::Problems => detail.facts_html.problems.clone(),
         Section::Team => detail.facts_html.team.clone(),
@@ -275,6 +290,7 @@ pub(super) async fn family_page(
         outcome_measures: &settings.outcome_measures,
         progress_measures: &settings.progress_measures,
         today: state.now().date_naive().format("%-d %-m %Y").to_string(),
+        savings,
     };
     let active = if permits(user.role, Permission::Caseload) {
         "/caseload"
@@ -354,6 +370,11 @@ section_page!(
     timeline,
     Section::Timeline,
     "`GET /families/{id}/timeline`: every partner record of the members."
+);
+section_page!(
+    savings,
+    Section::Savings,
+    "`GET /families/{id}/savings`: the family's service use before and after attachment, priced (the latest savings run)."
 );
 section_page!(
     notes,

@@ -22,6 +22,7 @@ pub(crate) mod family;
 pub(crate) mod quarantine;
 pub(crate) mod referrals;
 pub(crate) mod review;
+pub(crate) mod savings;
 pub(crate) mod session;
 pub(crate) mod sso;
 pub(crate) mod work;

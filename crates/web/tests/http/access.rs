@@ -112,6 +112,14 @@ async fn role_by_route_access_matrix() {
         ("/families/1/notes", [NO, OK, NO, OK, NO, NO, NO]),
         ("/progress", [NO, NO, NO, OK, OK, NO, NO]),
         ("/api/progress", [NO, NO, NO, OK, OK, NO, NO]),
+        // The cost savings calculator (issue 12): the cohort for the performance officer and
+        // the analyst; a family's figures for whoever may open the family.
+        ("/savings", [NO, NO, NO, OK, OK, NO, NO]),
+        ("/savings.xlsx", [NO, NO, NO, OK, OK, NO, NO]),
+        ("/api/savings", [NO, NO, NO, OK, OK, NO, NO]),
+        ("/api/savings.xlsx", [NO, NO, NO, OK, OK, NO, NO]),
+        ("/families/1/savings", [NO, OK, NO, OK, OK, NO, NO]),
+        ("/api/families/1/savings", [NO, OK, NO, OK, OK, NO, NO]),
     ];
     for (i, (who, _, _)) in ACCOUNTS.iter().enumerate() {
         let s = t.sign_in(who).await;

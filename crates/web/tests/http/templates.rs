@@ -11,7 +11,7 @@ async fn every_template_is_rendered_by_a_page() {
     // (template, who, path, expected status, something only that template writes)
     crate::referrals::a_referral(&t).await;
     let pair = format!("/review/{}", t.review_pair_key().await);
-    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 32] = [
+    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 35] = [
         (
             "layout.html",
             Some("po"),
@@ -123,6 +123,27 @@ async fn every_template_is_rendered_by_a_page() {
             "/progress",
             StatusCode::OK,
             "Change on each measure",
+        ),
+        (
+            "savings.html",
+            Some("analyst"),
+            "/savings",
+            StatusCode::OK,
+            "Service use by item, before and after attachment",
+        ),
+        (
+            "savings_macros.html",
+            Some("po"),
+            "/savings",
+            StatusCode::OK,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\"",
+        ),
+        (
+            "family_savings.html",
+            Some("lw1"),
+            "/families/1/savings",
+            StatusCode::OK,
+            "Service use by item",
         ),
         (
             "caseload.html",
