@@ -128,7 +128,7 @@ mod tests {
         assert_eq!(payback_years(&[1000.0, 1000.0], 1500.0), Some(1.5));
         assert_eq!(payback_years(&[1000.0, 1000.0], 2500.0), None);
         assert_eq!(payback_years(&[-5.0], 0.0), Some(0.0));
-        assert_eq!(payback_years(&[-5.0, 10.0], 5.0), Some(1.5));
+        assert_eq!(payback_years(&[-5.0, 10.0], 5.0), Some(2.0));
     }
 
     #[test]
