@@ -134,7 +134,8 @@ fn labels() -> hearth_store::RunLabels {
 /// worklessness), 3 (not eligible).
 /// A cost savings run (the shipped rules): families 1 and 2 of the borough and six more
 /// attached on 1 January 2024, seen as at 1 September 2025. Eight families came off JSA at
-/// attachment; families 1 and 2 had one domestic abuse incident before (a count of 2: [c]).
+/// attachment; six had a domestic abuse incident before; families 1 and 2 also came off ESA
+/// (a count of 2: suppressed, [c]).
 pub fn savings_families() -> Vec<hearth_savings::SavingsFamily> {
     use hearth_identification::FactRef;
     use hearth_model::AttrValue;
@@ -161,6 +162,16 @@ pub fn savings_families() -> Vec<hearth_savings::SavingsFamily> {
                 vec![("benefit_type", text("JSA"))],
             )];
             if family_id <= 2 {
+                facts.push(fact(
+                    family_id * 10 + 2,
+                    "dwp",
+                    "benefit_claim",
+                    date(2022, 1, 1),
+                    Some(date(2023, 12, 31)),
+                    vec![("benefit_type", text("ESA"))],
+                ));
+            }
+            if family_id <= 14 {
                 facts.push(fact(
                     family_id * 10 + 1,
                     "police",
