@@ -54,7 +54,7 @@ async fn the_cohort_page_publishes_protected_indicative_figures_with_a_chart_and
     assert!(b.contains("role=\"img\" aria-labelledby=\"agency-chart-title agency-chart-desc\""));
     assert!(b.contains("<desc id=\"agency-chart-desc\">"));
     assert!(b.contains("Annual cost to each agency, before and after attachment</caption>"));
-    assert!(b.contains("DWP / HMRC"));
+    assert!(b.contains("DWP &#x2f; HMRC"), "{b}");
     // The appraisal: return on investment and payback, the uncertainty of the change.
     assert!(b.contains("Fiscal return on investment"));
     assert!(b.contains("95% confidence interval"));
