@@ -121,7 +121,10 @@ fn a_first_time_entrant_is_costed_once_not_per_proven_offence() {
     );
     assert!(close(cost, fte), "{cost}");
     // A child whose first proven offence was years ago is not a first-time entrant now.
-    let old = vec![youth_offence(1, "2022-01-01"), youth_offence(2, "2025-03-01")];
+    let old = vec![
+        youth_offence(1, "2022-01-01"),
+        youth_offence(2, "2025-03-01"),
+    ];
     let cost = family_cost(
         &rules,
         &[(Some("2010-01-01"), old)],
@@ -181,7 +184,11 @@ fn a_notice_of_seeking_possession_is_not_priced_as_an_eviction() {
         let key = rules
             .indicators()
             .iter()
-            .find(|i| i.costs.iter().any(|c| c.item == "notice_seeking_possession"))
+            .find(|i| {
+                i.costs
+                    .iter()
+                    .any(|c| c.item == "notice_seeking_possession")
+            })
             .unwrap()
             .key
             .clone();
@@ -194,7 +201,10 @@ fn a_notice_of_seeking_possession_is_not_priced_as_an_eviction() {
         assert!(nosp < price(&rules, "eviction"));
         let eviction = family_cost(
             &rules,
-            &[(Some("1990-01-01"), vec![housing(1, "2025-03-01", "Eviction")])],
+            &[(
+                Some("1990-01-01"),
+                vec![housing(1, "2025-03-01", "Eviction")],
+            )],
             &key,
         );
         assert!(close(eviction, price(&rules, "eviction")));
@@ -274,9 +284,7 @@ fn lac(id: u64, placement: Option<&str>) -> FactRef {
         &[("episode_type", text("LAC"))],
     );
     if let Some(p) = placement {
-        f.fact
-            .attributes
-            .insert("placement_type".into(), text(p));
+        f.fact.attributes.insert("placement_type".into(), text(p));
     }
     f
 }
@@ -303,7 +311,10 @@ fn looked_after_children_are_priced_by_placement_type() {
         let foster = weeks(Some("Foster"));
         let residential = weeks(Some("Residential"));
         let unknown = weeks(None);
-        assert!(close(foster, year_weeks * price(&rules, "foster_care_week")));
+        assert!(close(
+            foster,
+            year_weeks * price(&rules, "foster_care_week")
+        ));
         assert!(close(
             residential,
             year_weeks * price(&rules, "residential_care_week")
@@ -361,8 +372,12 @@ window = { kind = "months", months = 12 }
             "distinct_by",
         ),
     ] {
-        let e = Rules::parse(&format!("{base}{costs}\n"), "local.toml", Some(table.clone()))
-            .expect_err(costs);
+        let e = Rules::parse(
+            &format!("{base}{costs}\n"),
+            "local.toml",
+            Some(table.clone()),
+        )
+        .expect_err(costs);
         assert_eq!(e.kind(), Some(ErrorKind::CostUnitMismatch), "{e}");
         assert!(e.to_string().contains(needle), "{e}");
         assert!(e.to_string().contains("indicator `p.i`"), "{e}");

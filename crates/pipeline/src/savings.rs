@@ -47,7 +47,11 @@ pub fn read_attachments(path: &Path) -> Result<BTreeMap<u64, NaiveDate>> {
     for (i, row) in r.records().enumerate() {
         let row = row.with_context(|| format!("{}: row {}", path.display(), i + 2))?;
         let family: u64 = row.get(fc).unwrap_or("").trim().parse().with_context(|| {
-            format!("{}: row {}, family_id: not a family ID", path.display(), i + 2)
+            format!(
+                "{}: row {}, family_id: not a family ID",
+                path.display(),
+                i + 2
+            )
         })?;
         let date = NaiveDate::parse_from_str(row.get(dc).unwrap_or("").trim(), "%Y-%m-%d")
             .with_context(|| {
@@ -58,7 +62,11 @@ pub fn read_attachments(path: &Path) -> Result<BTreeMap<u64, NaiveDate>> {
                 )
             })?;
         if out.insert(family, date).is_some() {
-            bail!("{}: row {}: family {family} appears twice", path.display(), i + 2);
+            bail!(
+                "{}: row {}: family {family} appears twice",
+                path.display(),
+                i + 2
+            );
         }
     }
     Ok(out)

@@ -89,7 +89,11 @@ fn main() {
                 NaiveDate::from_ymd_opt(2010 + rng.below(10) as i32, 6, 1).unwrap()
             };
             let mut facts = Vec::new();
-            let mut push = |source: &Arc<str>, event: &str, start, end, attrs: Vec<(&str, AttrValue)>| {
+            let mut push = |source: &Arc<str>,
+                            event: &str,
+                            start,
+                            end,
+                            attrs: Vec<(&str, AttrValue)>| {
                 record += 1;
                 facts.push(FactRef {
                     record_id: record,
@@ -104,37 +108,68 @@ fn main() {
             };
             if adult {
                 // ASB: Poisson before and (cut by the effect) after, on random days.
-                for (from, rate) in [(attached - Days::new(365), rate), (attached, rate * (1.0 - EFFECT))] {
+                for (from, rate) in [
+                    (attached - Days::new(365), rate),
+                    (attached, rate * (1.0 - EFFECT)),
+                ] {
                     for _ in 0..rng.poisson(rate) {
                         let day = from + Days::new(rng.below(365));
-                        push(&police, "incident", day, None, vec![
-                            ("occurrence_ref", text(&format!("O{record}"))),
-                            ("incident_category", text("ASB")),
-                            ("offence", text("Nuisance neighbours")),
-                            ("involvement", text("Suspect")),
-                        ]);
+                        push(
+                            &police,
+                            "incident",
+                            day,
+                            None,
+                            vec![
+                                ("occurrence_ref", text(&format!("O{record}"))),
+                                ("incident_category", text("ASB")),
+                                ("offence", text("Nuisance neighbours")),
+                                ("involvement", text("Suspect")),
+                            ],
+                        );
                     }
                 }
                 // JSA: a third claim through attachment; some leave at attachment.
                 if rng.below(3) == 0 {
-                    let end = if rng.unit() < JSA_EXIT { Some(attached - Days::new(1)) } else { None };
-                    push(&dwp, "benefit_claim", attached - Days::new(800), end, vec![("benefit_type", text("JSA"))]);
+                    let end = if rng.unit() < JSA_EXIT {
+                        Some(attached - Days::new(1))
+                    } else {
+                        None
+                    };
+                    push(
+                        &dwp,
+                        "benefit_claim",
+                        attached - Days::new(800),
+                        end,
+                        vec![("benefit_type", text("JSA"))],
+                    );
                 }
                 // Background use the programme does not change.
                 if rng.below(4) == 0 {
-                    push(&health, "health_contact", attached - Days::new(rng.below(700)), None, vec![
-                        ("contact_type", text("A&E attendance")),
-                        ("outcome", text("Discharged")),
-                    ]);
+                    push(
+                        &health,
+                        "health_contact",
+                        attached - Days::new(rng.below(700)),
+                        None,
+                        vec![
+                            ("contact_type", text("A&E attendance")),
+                            ("outcome", text("Discharged")),
+                        ],
+                    );
                 }
             } else {
                 for t in 0..6u64 {
                     let start = attached - Days::new(365) + Days::new(t * 122);
-                    push(&schools, "attendance", start, Some(start + Days::new(80)), vec![
-                        ("sessions_possible", AttrValue::Number(120.0)),
-                        ("sessions_missed", AttrValue::Number(rng.below(30) as f64)),
-                        ("permanent_exclusion", AttrValue::Bool(false)),
-                    ]);
+                    push(
+                        &schools,
+                        "attendance",
+                        start,
+                        Some(start + Days::new(80)),
+                        vec![
+                            ("sessions_possible", AttrValue::Number(120.0)),
+                            ("sessions_missed", AttrValue::Number(rng.below(30) as f64)),
+                            ("permanent_exclusion", AttrValue::Bool(false)),
+                        ],
+                    );
                 }
             }
             facts_total += facts.len();
@@ -155,11 +190,19 @@ fn main() {
     let calc = calculate(&rules, &families, as_at);
     let calc_s = t1.elapsed().as_secs_f64();
     let c = &calc.cohort;
-    let value = |key: &str| rules.items.iter().find(|i| i.key == key).unwrap().unit_value;
+    let value = |key: &str| {
+        rules
+            .items
+            .iter()
+            .find(|i| i.key == key)
+            .unwrap()
+            .unit_value
+    };
     // The expected change per family from the planted effect: ASB incidents fall by
     // ASB_RATE × EFFECT a year; a third of families have a JSA claimant, JSA_EXIT of whom
     // leave (a person-year each).
-    let truth = ASB_RATE * EFFECT * value("asb_further_action") + JSA_EXIT / 3.0 * value("jsa_claimants");
+    let truth =
+        ASB_RATE * EFFECT * value("asb_further_action") + JSA_EXIT / 3.0 * value("jsa_claimants");
     let e = c.change_per_family;
     println!(
         "{} people, {} families (all attached), {} facts; generated in {:.2} s",

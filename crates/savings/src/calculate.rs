@@ -233,11 +233,8 @@ pub fn family(rules: &SavingsRules, fam: &SavingsFamily, as_at: NaiveDate) -> Fa
             continue;
         }
         let (cb, ca) = (before * item.unit_value, after * item.unit_value);
-        let att = appraisal::attributable(
-            cb - ca,
-            item.deadweight,
-            ob.for_confidence(item.confidence),
-        );
+        let att =
+            appraisal::attributable(cb - ca, item.deadweight, ob.for_confidence(item.confidence));
         fb += cb;
         fa += ca;
         attributable += att;
@@ -281,7 +278,11 @@ pub fn family(rules: &SavingsRules, fam: &SavingsFamily, as_at: NaiveDate) -> Fa
 }
 
 /// Every family's result and the cohort's (complete families only).
-pub fn calculate(rules: &SavingsRules, families: &[SavingsFamily], as_at: NaiveDate) -> Calculation {
+pub fn calculate(
+    rules: &SavingsRules,
+    families: &[SavingsFamily],
+    as_at: NaiveDate,
+) -> Calculation {
     let results: Vec<FamilySavings> = families.iter().map(|f| family(rules, f, as_at)).collect();
     let cohort = cohort(rules, families, &results, as_at);
     Calculation {

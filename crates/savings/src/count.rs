@@ -129,13 +129,7 @@ fn fact_key(person: u64, f: &FactRef) -> String {
 
 /// The item's units of service use by the family in the window (`months` long). `adult_from`
 /// decides who is an adult.
-pub fn units(
-    item: &Item,
-    family: &SavingsFamily,
-    w: Window,
-    months: u32,
-    adult_from: u32,
-) -> f64 {
+pub fn units(item: &Item, family: &SavingsFamily, w: Window, months: u32, adult_from: u32) -> f64 {
     let in_window = |f: &FactRef| -> Option<NaiveDate> {
         let start = f.fact.event_date?;
         match item.dates {
@@ -189,10 +183,7 @@ pub fn units(
                     }
                     any = true;
                     if let Some(t) = &item.threshold {
-                        total += t
-                            .sum
-                            .number(&f.fact)
-                            .unwrap_or(0.0);
+                        total += t.sum.number(&f.fact).unwrap_or(0.0);
                     }
                 }
                 let reached = match &item.threshold {
@@ -255,4 +246,3 @@ pub fn units(
         }
     }
 }
-

@@ -20,7 +20,13 @@ pub fn status_line(p: &PublishedCohort) -> &'static str {
     }
 }
 
-fn money(ws: &mut Worksheet, r: u32, c: u16, v: Option<f64>, fmt: &Format) -> Result<(), XlsxError> {
+fn money(
+    ws: &mut Worksheet,
+    r: u32,
+    c: u16,
+    v: Option<f64>,
+    fmt: &Format,
+) -> Result<(), XlsxError> {
     match v {
         Some(v) => ws.write_number_with_format(r, c, v, fmt).map(|_| ()),
         None => ws.write_string(r, c, "[c]").map(|_| ()),
@@ -76,9 +82,21 @@ pub fn xlsx(p: &PublishedCohort) -> Result<Vec<u8>, XlsxError> {
         header(
             ws,
             &[
-                "Item", "Appendix 2", "Suggested data source", "Agency", "Unit cost", "Unit",
-                "Value of one unit", "Confidence", "Measured", "Families before",
-                "Families after", "Units before", "Units after", "Cost before", "Cost after",
+                "Item",
+                "Appendix 2",
+                "Suggested data source",
+                "Agency",
+                "Unit cost",
+                "Unit",
+                "Value of one unit",
+                "Confidence",
+                "Measured",
+                "Families before",
+                "Families after",
+                "Units before",
+                "Units after",
+                "Cost before",
+                "Cost after",
                 "Attributable annual saving",
             ],
             &bold,
@@ -109,8 +127,13 @@ pub fn xlsx(p: &PublishedCohort) -> Result<Vec<u8>, XlsxError> {
         header(
             ws,
             &[
-                "Agency", "Families before", "Families after", "Cost before", "Cost after",
-                "Attributable annual saving", "Present value",
+                "Agency",
+                "Families before",
+                "Families after",
+                "Cost before",
+                "Cost after",
+                "Attributable annual saving",
+                "Present value",
             ],
             &bold,
         )?;
@@ -133,19 +156,55 @@ pub fn xlsx(p: &PublishedCohort) -> Result<Vec<u8>, XlsxError> {
         let a = p.appraisal.as_ref();
         let e = p.change_per_family.as_ref();
         let rows: Vec<(&str, Option<f64>, &Format)> = vec![
-            ("Gross annual fiscal change (before − after)", a.map(|a| a.gross), &pounds),
+            (
+                "Gross annual fiscal change (before − after)",
+                a.map(|a| a.gross),
+                &pounds,
+            ),
             ("Less deadweight", a.map(|a| a.deadweight), &pounds),
             ("Less optimism bias", a.map(|a| a.optimism_bias), &pounds),
-            ("Attributable annual fiscal saving", a.map(|a| a.attributable), &pounds),
-            ("Present value of fiscal savings", a.map(|a| a.present_value), &pounds),
-            ("Present value of economic and social savings", a.map(|a| a.economic_social_present_value), &pounds),
-            ("Cost of the work with these families", a.map(|a| a.programme_cost), &pounds),
+            (
+                "Attributable annual fiscal saving",
+                a.map(|a| a.attributable),
+                &pounds,
+            ),
+            (
+                "Present value of fiscal savings",
+                a.map(|a| a.present_value),
+                &pounds,
+            ),
+            (
+                "Present value of economic and social savings",
+                a.map(|a| a.economic_social_present_value),
+                &pounds,
+            ),
+            (
+                "Cost of the work with these families",
+                a.map(|a| a.programme_cost),
+                &pounds,
+            ),
             ("Net present value", a.map(|a| a.net_present_value), &pounds),
-            ("Fiscal return on investment (£ saved per £1 spent)", a.and_then(|a| a.fiscal_roi), &ratio),
-            ("Payback period (years)", a.and_then(|a| a.payback_years), &ratio),
+            (
+                "Fiscal return on investment (£ saved per £1 spent)",
+                a.and_then(|a| a.fiscal_roi),
+                &ratio,
+            ),
+            (
+                "Payback period (years)",
+                a.and_then(|a| a.payback_years),
+                &ratio,
+            ),
             ("Gross change per family: mean", e.map(|e| e.mean), &pounds),
-            ("Gross change per family: 95% interval, low", e.map(|e| e.low), &pounds),
-            ("Gross change per family: 95% interval, high", e.map(|e| e.high), &pounds),
+            (
+                "Gross change per family: 95% interval, low",
+                e.map(|e| e.low),
+                &pounds,
+            ),
+            (
+                "Gross change per family: 95% interval, high",
+                e.map(|e| e.high),
+                &pounds,
+            ),
         ];
         for (i, (k, v, f)) in rows.into_iter().enumerate() {
             let r = i as u32 + 1;

@@ -103,9 +103,12 @@ fn shown(cells: &[Cell]) -> bool {
 /// Protects the cohort's figures under `policy`.
 pub fn publish(c: &CohortSavings, policy: Policy) -> PublishedCohort {
     let big_enough = c.families >= policy.threshold;
-    let one = |n: u64| protect(&Table::one_way("families", vec![("n".into(), n)]), policy).cells[0][0];
+    let one =
+        |n: u64| protect(&Table::one_way("families", vec![("n".into(), n)]), policy).cells[0][0];
     // Items the data measures, as a table of families before and after.
-    let measured: Vec<usize> = (0..c.items.len()).filter(|&i| c.items[i].measured).collect();
+    let measured: Vec<usize> = (0..c.items.len())
+        .filter(|&i| c.items[i].measured)
+        .collect();
     let item_cells = if measured.is_empty() {
         Vec::new()
     } else {

@@ -330,10 +330,7 @@ impl SavingsRules {
         let appraisal = Appraisal {
             discount_rate: share("discount_rate", a.discount_rate)?,
             benefit_years: if a.benefit_years == 0 {
-                return Err(bad(
-                    "[appraisal] benefit_years",
-                    "must be 1 or more".into(),
-                ));
+                return Err(bad("[appraisal] benefit_years", "must be 1 or more".into()));
             } else {
                 a.benefit_years
             },
@@ -453,15 +450,12 @@ impl SavingsRules {
                 (None, Count::Weeks | Count::Months) => Dates::Overlaps,
                 (None, _) => Dates::EventDate,
             };
-            let label = r
-                .label
-                .or_else(|| r.appendix.clone())
-                .ok_or_else(|| {
-                    bad(
-                        &place,
-                        "a local item needs a label (what it counts, in plain English)".into(),
-                    )
-                })?;
+            let label = r.label.or_else(|| r.appendix.clone()).ok_or_else(|| {
+                bad(
+                    &place,
+                    "a local item needs a label (what it counts, in plain English)".into(),
+                )
+            })?;
             items.push(Item {
                 key: r.key,
                 appendix: r.appendix,

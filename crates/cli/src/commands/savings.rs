@@ -118,8 +118,12 @@ pub fn summary(p: &PublishedCohort) -> String {
                 pounds(Some(a.present_value)),
                 pounds(Some(a.programme_cost)),
                 pounds(Some(a.net_present_value)),
-                a.fiscal_roi.map_or("[z]".into(), |r| format!("£{r:.2} per £1")),
-                a.payback_years.map_or("not within the appraisal's years".into(), |y| format!("{y:.1} years")),
+                a.fiscal_roi
+                    .map_or("[z]".into(), |r| format!("£{r:.2} per £1")),
+                a.payback_years
+                    .map_or("not within the appraisal's years".into(), |y| format!(
+                        "{y:.1} years"
+                    )),
             ));
         }
     }

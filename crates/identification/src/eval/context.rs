@@ -355,7 +355,9 @@ impl<'r> EvalContext<'r> {
                     let earlier = facts.iter().any(|f| {
                         *f.source == *ind.source
                             && f.fact.event_type == ind.event_type
-                            && f.fact.event_date.is_some_and(|d| first_used.is_some_and(|u| d < u))
+                            && f.fact
+                                .event_date
+                                .is_some_and(|d| first_used.is_some_and(|u| d < u))
                             && ind
                                 .condition
                                 .as_ref()

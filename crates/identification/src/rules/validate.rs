@@ -363,7 +363,9 @@ fn costs(
                 CostUnit::Incident => "per = \"fact\" or \"incident\"",
                 CostUnit::Person => "per = \"person\" or \"first_time\"",
                 CostUnit::Year => "per = \"person\"",
-                CostUnit::Month => "nothing in a rules profile (months are counted by the cost savings calculator)",
+                CostUnit::Month => {
+                    "nothing in a rules profile (months are counted by the cost savings calculator)"
+                }
             };
             return Err(err.at(
                 at(),

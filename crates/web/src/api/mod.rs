@@ -130,7 +130,12 @@ pub(crate) fn routes() -> Vec<Route> {
             P::ProgressCohort,
             get(work::cohort),
         ),
-        route(Method::GET, "/savings", P::CostSavings, get(savings::cohort)),
+        route(
+            Method::GET,
+            "/savings",
+            P::CostSavings,
+            get(savings::cohort),
+        ),
         route(
             Method::GET,
             "/savings.xlsx",

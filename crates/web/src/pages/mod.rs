@@ -203,7 +203,12 @@ pub(crate) fn routes() -> Vec<Route> {
             P::ProgressCohort,
             get(family_work::cohort),
         ),
-        route(Method::GET, "/savings", P::CostSavings, get(savings::cohort)),
+        route(
+            Method::GET,
+            "/savings",
+            P::CostSavings,
+            get(savings::cohort),
+        ),
         route(
             Method::GET,
             "/savings.xlsx",

@@ -183,35 +183,71 @@ pub(crate) fn cohort(p: &Published) -> CohortView {
             measured: i.measured,
             families_before: cell(i.families_before),
             families_after: cell(i.families_after),
-            cost_before: if i.measured { money(i.cost_before) } else { "[x]".into() },
-            cost_after: if i.measured { money(i.cost_after) } else { "[x]".into() },
-            saving: if i.measured { money(i.attributable) } else { "[x]".into() },
+            cost_before: if i.measured {
+                money(i.cost_before)
+            } else {
+                "[x]".into()
+            },
+            cost_after: if i.measured {
+                money(i.cost_after)
+            } else {
+                "[x]".into()
+            },
+            saving: if i.measured {
+                money(i.attributable)
+            } else {
+                "[x]".into()
+            },
         })
         .collect();
     let appraisal = match &c.appraisal {
         None => Vec::new(),
         Some(a) => vec![
-            ("Gross annual change in cost (before − after)".into(), signed(a.gross)),
-            ("Less deadweight (what would have happened anyway)".into(), signed(a.deadweight)),
+            (
+                "Gross annual change in cost (before − after)".into(),
+                signed(a.gross),
+            ),
+            (
+                "Less deadweight (what would have happened anyway)".into(),
+                signed(a.deadweight),
+            ),
             ("Less optimism bias".into(), signed(a.optimism_bias)),
             ("Attributable annual saving".into(), signed(a.attributable)),
-            (format!("Present value over {} years, discounted", a.stream.len()), signed(a.present_value)),
-            ("Present value of economic and social savings".into(), signed(a.economic_social_present_value)),
-            ("Cost of the work with these families".into(), pounds(a.programme_cost)),
+            (
+                format!("Present value over {} years, discounted", a.stream.len()),
+                signed(a.present_value),
+            ),
+            (
+                "Present value of economic and social savings".into(),
+                signed(a.economic_social_present_value),
+            ),
+            (
+                "Cost of the work with these families".into(),
+                pounds(a.programme_cost),
+            ),
             ("Net present value".into(), signed(a.net_present_value)),
             (
                 "Fiscal return on investment".into(),
-                a.fiscal_roi.map_or("[z]".into(), |r| format!("£{r:.2} for every £1 spent")),
+                a.fiscal_roi
+                    .map_or("[z]".into(), |r| format!("£{r:.2} for every £1 spent")),
             ),
             (
                 "Payback period".into(),
-                a.payback_years.map_or("Not within the appraisal's years".into(), |y| format!("{y:.1} years")),
+                a.payback_years
+                    .map_or("Not within the appraisal's years".into(), |y| {
+                        format!("{y:.1} years")
+                    }),
             ),
         ],
     };
     CohortView {
         run_id: p.run_id,
-        run_at: p.run_at.chars().take(16).collect::<String>().replace('T', " "),
+        run_at: p
+            .run_at
+            .chars()
+            .take(16)
+            .collect::<String>()
+            .replace('T', " "),
         as_at: c.as_at.format("%-d %B %Y").to_string(),
         price_year: c.price_year.clone(),
         status_line: hearth_savings::export::status_line(c),
@@ -320,7 +356,10 @@ pub(crate) fn family(f: &FamilyResult) -> FamilyView {
                 present_value: String::new(),
             })
             .collect(),
-        chart: chart(&rows, "Annual cost of this family's service use to each agency"),
+        chart: chart(
+            &rows,
+            "Annual cost of this family's service use to each agency",
+        ),
         cost_before: pounds(r.fiscal_before),
         cost_after: pounds(r.fiscal_after),
         change: signed(r.gross()),

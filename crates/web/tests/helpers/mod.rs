@@ -140,7 +140,12 @@ pub fn savings_families() -> Vec<hearth_savings::SavingsFamily> {
     use hearth_identification::FactRef;
     use hearth_model::AttrValue;
     let text = |s: &str| AttrValue::Text(s.into());
-    let fact = |id: u64, source: &str, event_type: &str, start: NaiveDate, end: Option<NaiveDate>, attrs: Vec<(&str, AttrValue)>| FactRef {
+    let fact = |id: u64,
+                source: &str,
+                event_type: &str,
+                start: NaiveDate,
+                end: Option<NaiveDate>,
+                attrs: Vec<(&str, AttrValue)>| FactRef {
         record_id: id,
         source: source.into(),
         fact: Fact {

@@ -30,7 +30,10 @@ async fn the_cohort_page_publishes_protected_indicative_figures_with_a_chart_and
     // Nothing indicative is presented as verified.
     assert!(b.contains("Indicative figures"), "{b}");
     // Eight families attached for 12 months; the JSA item counted before and after.
-    assert!(b.contains("8 families have been attached for 12 months"), "{b}");
+    assert!(
+        b.contains("8 families have been attached for 12 months"),
+        "{b}"
+    );
     assert!(b.contains("No. of adults claiming Job Seeker&#x27;s Allowance"));
     // Two families came off ESA: suppressed, with the money behind it.
     let esa = b
@@ -83,7 +86,10 @@ async fn the_workbook_and_the_api_carry_the_same_published_figures() {
     let r = t.get("/api/savings", Some(&s)).await;
     assert_eq!(r.status, StatusCode::OK);
     let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
-    assert_eq!(v["cohort"]["families"], serde_json::json!({"kind": "shown", "value": 8}));
+    assert_eq!(
+        v["cohort"]["families"],
+        serde_json::json!({"kind": "shown", "value": 8})
+    );
     let items = v["cohort"]["items"].as_array().unwrap();
     assert_eq!(items.iter().filter(|i| i["appendix"] == true).count(), 38);
     let esa = items.iter().find(|i| i["key"] == "esa_claimants").unwrap();
