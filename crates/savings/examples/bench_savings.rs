@@ -114,13 +114,14 @@ fn main() {
                 ] {
                     for _ in 0..rng.poisson(rate) {
                         let day = from + Days::new(rng.below(365));
+                        let occurrence = format!("O{f}-{}", rng.next());
                         push(
                             &police,
                             "incident",
                             day,
                             None,
                             vec![
-                                ("occurrence_ref", text(&format!("O{record}"))),
+                                ("occurrence_ref", text(&occurrence)),
                                 ("incident_category", text("ASB")),
                                 ("offence", text("Nuisance neighbours")),
                                 ("involvement", text("Suspect")),
