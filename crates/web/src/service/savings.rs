@@ -8,18 +8,9 @@ use crate::actor::CurrentUser;
 use crate::error::WebError;
 use crate::service::audit;
 use crate::state::AppState;
+use crate::views::savings::{FamilyResult, Published};
 use hearth_governance::disclosure::Policy;
-use hearth_savings::{export, publish, CohortSavings, FamilySavings, PublishedCohort};
-
-/// The latest savings run's published figures.
-pub(crate) struct Published {
-    /// The run's key.
-    pub run_id: i64,
-    /// When it ran (RFC 3339).
-    pub run_at: String,
-    /// The figures.
-    pub cohort: PublishedCohort,
-}
+use hearth_savings::{export, publish, CohortSavings, FamilySavings};
 
 /// The latest run's cohort, published; `None` before the first `hearth savings`. Audited.
 pub(crate) async fn cohort(
@@ -55,20 +46,6 @@ pub(crate) async fn xlsx(state: &AppState, user: &CurrentUser) -> Result<Vec<u8>
         .await?
         .ok_or(WebError::NotFound)?;
     export::xlsx(&p.cohort).map_err(|e| WebError::Internal(format!("writing the workbook: {e}")))
-}
-
-/// One family's result in the latest run, with the items' labels from the run.
-pub(crate) struct FamilyResult {
-    /// The run's key.
-    pub run_id: i64,
-    /// The run's as-at date.
-    pub as_at: chrono::NaiveDate,
-    /// The family's result.
-    pub result: FamilySavings,
-    /// Each item's label and whether its unit cost is sourced, by key.
-    pub items: std::collections::BTreeMap<String, (String, bool)>,
-    /// The price year.
-    pub price_year: String,
 }
 
 /// One family's result in the latest run, if it was attached by then. The caller has already

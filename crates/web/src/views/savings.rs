@@ -2,10 +2,34 @@
 //! `[c]` where suppressed, `[x]` where the data cannot measure an item) and the charts as
 //! server-rendered SVG geometry, each chart with its data table beside it for screen readers.
 
-use crate::service::savings::{FamilyResult, Published};
 use crate::views::list::pounds;
 use hearth_governance::disclosure::Cell;
+use hearth_savings::{FamilySavings, PublishedCohort};
 use serde::Serialize;
+
+/// The latest savings run's published figures.
+pub(crate) struct Published {
+    /// The run's key.
+    pub run_id: i64,
+    /// When it ran (RFC 3339).
+    pub run_at: String,
+    /// The figures.
+    pub cohort: PublishedCohort,
+}
+
+/// One family's result in the latest run, with the items' labels from the run.
+pub(crate) struct FamilyResult {
+    /// The run's key.
+    pub run_id: i64,
+    /// The run's as-at date.
+    pub as_at: chrono::NaiveDate,
+    /// The family's result.
+    pub result: FamilySavings,
+    /// Each item's label and whether its unit cost is sourced, by key.
+    pub items: std::collections::BTreeMap<String, (String, bool)>,
+    /// The price year.
+    pub price_year: String,
+}
 
 /// Pounds, or `[c]` when the figure is suppressed. Negative values (use rose) keep their sign.
 fn money(v: Option<f64>) -> String {
