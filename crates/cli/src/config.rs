@@ -75,6 +75,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         include_str!("../../../rules/progress-measures.toml"),
     ),
     (
+        "rules/savings.toml",
+        include_str!("../../../rules/savings.toml"),
+    ),
+    (
         "mappings/referrals/referrals.toml",
         include_str!("../../../mappings/referrals/referrals.toml"),
     ),

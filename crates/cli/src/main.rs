@@ -77,6 +77,8 @@ enum Command {
     /// Payment-by-results claims: prepare a batch, list, export the claim return, withdraw,
     /// internal audit's sample.
     Claims(commands::claims::Args),
+    /// The cost savings calculator: attached families' service use before and after, priced.
+    Savings(commands::savings::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -92,6 +94,7 @@ fn main() -> std::process::ExitCode {
         Command::Review(a) => commands::review::run(a),
         Command::Identify(a) => commands::identify::run(a),
         Command::Outcomes(a) => commands::outcomes::run(a),
+        Command::Savings(a) => commands::savings::run(a),
         Command::Family(a) => commands::family::run(a),
         Command::Demo(a) => commands::demo::run(a),
         Command::Serve(a) => commands::serve::run(*a),

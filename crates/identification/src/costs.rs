@@ -13,6 +13,8 @@ pub enum CostUnit {
     Incident,
     /// One week of a service (weeks in care, weeks homeless).
     Week,
+    /// One month of a service (months served in custody).
+    Month,
     /// One year of a status (a benefit claimant, a child in need case).
     Year,
     /// One person (e.g. a victim of domestic abuse, per year).
@@ -25,6 +27,7 @@ impl CostUnit {
         match self {
             CostUnit::Incident => "incident",
             CostUnit::Week => "week",
+            CostUnit::Month => "month",
             CostUnit::Year => "year",
             CostUnit::Person => "person",
         }
@@ -52,6 +55,20 @@ pub enum Confidence {
     /// From the cited source as recalled, not re-checked: good enough to rank families,
     /// not to report savings. Replace with the checked value before publishing figures.
     Indicative,
+    /// Not taken from any source: a value of the right order so that an item can be counted
+    /// at all, for the council to replace. Never to be reported as a saving.
+    Placeholder,
+}
+
+impl Confidence {
+    /// The name used in unit-cost files and on pages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Confidence::Sourced => "sourced",
+            Confidence::Indicative => "indicative",
+            Confidence::Placeholder => "placeholder",
+        }
+    }
 }
 
 /// One row of the unit-cost table.
@@ -78,6 +95,9 @@ pub struct UnitCost {
     /// How far the value can be trusted.
     #[serde(default)]
     pub confidence: Confidence,
+    /// What to check, or how the value was chosen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// The table of unit costs and the deflators that uplift them.
@@ -206,6 +226,11 @@ impl UnitCosts {
     /// All rows, sorted by key.
     pub fn iter(&self) -> impl Iterator<Item = &UnitCost> {
         self.costs.values()
+    }
+
+    /// The deflator index of `year`, if the table has one.
+    pub fn deflator(&self, year: &str) -> Option<f64> {
+        self.deflators.get(year).copied()
     }
 
     /// Whether the table has a deflator for `year`.

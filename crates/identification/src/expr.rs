@@ -68,6 +68,18 @@ impl Expression {
         out
     }
 
+    /// Whether the condition holds for one fact; `None` when it cannot be evaluated for it (an
+    /// attribute it reads is missing, or a value has the wrong type). For callers outside
+    /// identification (the cost savings calculator) that count rather than diagnose.
+    pub fn holds(&self, fact: &Fact) -> Option<bool> {
+        self.eval_bool(fact).ok()
+    }
+
+    /// The expression's number for one fact; `None` when it cannot be evaluated for it.
+    pub fn number(&self, fact: &Fact) -> Option<f64> {
+        self.eval_number(fact).ok()
+    }
+
     /// Evaluates to true or false for one fact.
     pub(crate) fn eval_bool(&self, fact: &Fact) -> Result<bool, EvalFailure> {
         let ctx = FactContext::new(&self.variables, fact)?;

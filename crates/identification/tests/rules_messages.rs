@@ -216,7 +216,7 @@ const EXPECTED: &[&str] = &[
     "aggregate bad value: Some(BadExpression) | r.toml: indicator `x`: value `a +` does not parse: incomplete expression: expected a value on each side of an operator",
     "aggregate negative threshold: Some(BadValue) | r.toml: indicator `x`: at_least must be a number, 0 or more",
     "cost without table: Some(UnknownCostItem) | r.toml: indicator `x`: maps to cost item `thing` but the rules name no unit-cost table (unit_costs = \"...\")",
-    "cost basis unknown: Some(Syntax) | r.toml: indicator `x`: unknown variant `day`, expected one of `fact`, `person`, `week_open`",
+    "cost basis unknown: Some(Syntax) | r.toml: indicator `x`: unknown variant `day`, expected one of `fact`, `person`, `week_open`, `incident`, `first_time`",
     "first mistake wins: condition before a later syntax error: Some(BadExpression) | r.toml: indicator `x`: condition `a ==` does not parse: incomplete expression: expected a value on each side of an operator",
     "first mistake wins: window before aggregate: Some(UnknownWindow) | r.toml: indicator `x`: window kind `weeks` is not known; use one of `months`, `open_on_as_at`, `last_periods`",
     "first mistake wins: file before indicators: Some(BadValue) | r.toml: profile is empty",

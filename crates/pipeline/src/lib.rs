@@ -48,3 +48,4 @@ pub mod outcomes;
 pub mod quarantine;
 pub mod rights;
 pub mod retention;
+pub mod savings;

@@ -141,6 +141,11 @@ pub const SAR_TABLES: &[SarTable] = &[
         reach: Reach::Families("family_id"),
     },
     SarTable {
+        table: "savings_family",
+        title: "Cost savings: the family's service use and its cost before and after joining",
+        reach: Reach::Families("family_id"),
+    },
+    SarTable {
         table: "referral",
         title: "Referrals",
         reach: Reach::Referrals("referral_id"),
@@ -234,6 +239,7 @@ pub const SAR_TABLES: &[SarTable] = &[
 
 /// Tables that hold nothing about a person a subject access request must show, with why.
 pub const NOT_PERSONAL: &[(&str, &str)] = &[
+    ("savings_run", "the cost savings calculator's cohort totals and parameters"),
     ("claim_batch", "a claim batch's window, date and totals"),
     ("claim_audit_finding", "internal audit's pass or fail on a claim (the claim itself is covered)"),
     ("retention_report", "counts by class and month of what the retention policy destroyed"),

@@ -132,6 +132,7 @@ mod pg;
 mod referrals;
 mod retention;
 mod review;
+mod savings;
 mod sql;
 mod sqlite;
 
@@ -185,3 +186,4 @@ pub use referrals::{
 };
 pub use retention::{ClassCounts, MonthCount, PurgeScope, RetentionReport, SourceFilter};
 pub use review::{ReviewDecision, ReviewPair};
+pub use savings::SavingsRun;

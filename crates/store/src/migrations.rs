@@ -113,6 +113,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0016_claims.sql"),
         postgres: include_str!("../migrations/postgres/0016_claims.sql"),
     },
+    Migration {
+        version: 17,
+        name: "savings",
+        sqlite: include_str!("../migrations/sqlite/0017_savings.sql"),
+        postgres: include_str!("../migrations/postgres/0017_savings.sql"),
+    },
 ];
 
 /// How many migrations this build has (versions may skip numbers).

@@ -53,11 +53,13 @@ pub enum Permission {
     MakeClaims,
     /// Record internal audit's finding on a claim (the internal auditor only).
     AuditClaims,
+    /// See the cost savings calculator's cohort figures (no family named) and download them.
+    CostSavings,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 18] = [
+    pub const ALL: [Permission; 19] = [
         Permission::Public,
         Permission::SignedIn,
         Permission::ListFamilies,
@@ -76,6 +78,7 @@ impl Permission {
         Permission::ViewClaims,
         Permission::MakeClaims,
         Permission::AuditClaims,
+        Permission::CostSavings,
     ];
 
     /// Whether the permission is about one family (its route has the family in its path): a
@@ -107,6 +110,7 @@ pub fn permits(role: Role, permission: Permission) -> bool {
         P::ViewClaims => matches!(role, R::PerformanceOfficer | R::Auditor),
         P::MakeClaims => role == R::PerformanceOfficer,
         P::AuditClaims => role == R::Auditor,
+        P::CostSavings => matches!(role, R::PerformanceOfficer | R::DataAnalyst),
     }
 }
 
@@ -138,6 +142,7 @@ impl RoleHome for Role {
                 ("/families", "Families"),
                 ("/referrals", "Referrals"),
                 ("/progress", "Progress"),
+                ("/savings", "Cost savings"),
                 ("/workload", "Workload"),
                 ("/review", "Record review"),
                 ("/quarantine", "Rows not imported"),
@@ -146,6 +151,7 @@ impl RoleHome for Role {
             Role::DataAnalyst => &[
                 ("/families", "Families"),
                 ("/progress", "Progress"),
+                ("/savings", "Cost savings"),
                 ("/review", "Record review"),
             ],
             Role::IgOfficer => &[

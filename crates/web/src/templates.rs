@@ -66,6 +66,15 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         "progress_cohort.html",
         include_str!("../templates/progress_cohort.html"),
     ),
+    ("savings.html", include_str!("../templates/savings.html")),
+    (
+        "savings_macros.html",
+        include_str!("../templates/savings_macros.html"),
+    ),
+    (
+        "family_savings.html",
+        include_str!("../templates/family_savings.html"),
+    ),
     (
         "family_facts.html",
         include_str!("../templates/family_facts.html"),

@@ -20,6 +20,7 @@ pub mod referrals;
 pub mod retention;
 pub mod review;
 pub mod rights;
+pub mod savings;
 pub mod serve;
 pub mod synth;
 pub mod users;

@@ -17,7 +17,22 @@ pub(super) struct Hit {
     indicator: usize,
     record_ids: Vec<u64>,
     value: f64,
+    /// Cost of everything but incidents (those are counted once per family: `incidents`).
     cost: f64,
+    /// Incidents this evidence stands for: (cost item, incident reference, unit value).
+    incidents: Vec<(String, String, f64)>,
+}
+
+impl Hit {
+    /// The cost of this person's own incidents, each once (the person-level view).
+    pub(super) fn own_incident_cost(&self) -> f64 {
+        let mut seen = std::collections::HashSet::new();
+        self.incidents
+            .iter()
+            .filter(|(item, key, _)| seen.insert((item, key)))
+            .map(|(_, _, v)| v)
+            .sum()
+    }
 }
 
 pub(super) struct PersonEval {
@@ -98,7 +113,15 @@ impl<'r> EvalContext<'r> {
         }
     }
 
-    pub(super) fn evidence(&self, person_id: u64, age: Option<u32>, h: &Hit) -> Evidence {
+    /// Evidence for a hit; `incident_cost` is the cost of its incidents not already counted for
+    /// the family.
+    pub(super) fn evidence(
+        &self,
+        person_id: u64,
+        age: Option<u32>,
+        h: &Hit,
+        incident_cost: f64,
+    ) -> Evidence {
         let ind = &self.rules.indicators()[h.indicator];
         Evidence {
             problem: self.rules.problems()[ind.problem].key.clone(),
@@ -107,7 +130,7 @@ impl<'r> EvalContext<'r> {
             age,
             record_ids: h.record_ids.clone(),
             value: h.value,
-            estimated_annual_cost: h.cost,
+            estimated_annual_cost: h.cost + incident_cost,
         }
     }
 
@@ -140,7 +163,7 @@ impl<'r> EvalContext<'r> {
             if !(applies && in_bounds) {
                 continue;
             }
-            if let Some(hit) = self.indicator(j, ind, facts, &mut out.failures) {
+            if let Some(hit) = self.indicator(j, ind, facts, age, &mut out.failures) {
                 out.hits.push(hit);
             }
         }
@@ -153,6 +176,7 @@ impl<'r> EvalContext<'r> {
         j: usize,
         ind: &Indicator,
         facts: &[FactRef],
+        age: Option<u32>,
         failures: &mut Vec<(usize, EvalFailure)>,
     ) -> Option<Hit> {
         let as_at = self.as_at;
@@ -293,25 +317,81 @@ impl<'r> EvalContext<'r> {
             .flat_map(|(_, ids)| ids.iter().copied())
             .collect();
         record_ids.sort_unstable();
-        let cost = ind
-            .costs
-            .iter()
-            .map(|c| {
-                let units = match c.per {
-                    CostBasis::Person => 1.0,
-                    CostBasis::Fact => used.len() as f64,
-                    CostBasis::WeekOpen => {
-                        used.iter().map(|(f, _)| self.weeks_in_last_year(f)).sum()
-                    }
+        // 5. The unit costs: each fact is priced by the first mapping that fits it.
+        let adult_from = self.rules.adult_from();
+        let mut assigned: Vec<Vec<&FactRef>> = vec![Vec::new(); ind.costs.len()];
+        for (f, _) in &used {
+            let fits = ind.costs.iter().position(|c| {
+                let who = match (c.who, age) {
+                    (Who::Anyone, _) => true,
+                    (_, None) => false,
+                    (Who::Child, Some(a)) => a < adult_from,
+                    (Who::Adult, Some(a)) => a >= adult_from,
                 };
-                c.unit_value * units
-            })
-            .sum();
+                who && c
+                    .when
+                    .as_ref()
+                    .is_none_or(|w| w.holds(&f.fact).unwrap_or(false))
+            });
+            if let Some(k) = fits {
+                assigned[k].push(f);
+            }
+        }
+        let mut cost = 0.0;
+        let mut incidents = Vec::new();
+        for (c, facts_priced) in ind.costs.iter().zip(&assigned) {
+            if facts_priced.is_empty() {
+                continue;
+            }
+            let units = match c.per {
+                CostBasis::Person => 1.0,
+                CostBasis::Fact => facts_priced.len() as f64,
+                CostBasis::WeekOpen => facts_priced
+                    .iter()
+                    .map(|f| self.weeks_in_last_year(f))
+                    .sum(),
+                CostBasis::FirstTime => {
+                    let first_used = facts_priced.iter().filter_map(|f| f.fact.event_date).min();
+                    let earlier = facts.iter().any(|f| {
+                        *f.source == *ind.source
+                            && f.fact.event_type == ind.event_type
+                            && f.fact
+                                .event_date
+                                .is_some_and(|d| first_used.is_some_and(|u| d < u))
+                            && ind
+                                .condition
+                                .as_ref()
+                                .is_none_or(|c| c.holds(&f.fact).unwrap_or(false))
+                    });
+                    if earlier {
+                        0.0
+                    } else {
+                        1.0
+                    }
+                }
+                CostBasis::Incident => {
+                    let attr = c.distinct_by.as_deref().unwrap_or_default();
+                    for f in facts_priced {
+                        let key = match f.fact.attributes.get(attr) {
+                            Some(hearth_model::AttrValue::Text(t)) => t.clone(),
+                            Some(hearth_model::AttrValue::Number(n)) => n.to_string(),
+                            Some(hearth_model::AttrValue::Bool(b)) => b.to_string(),
+                            // No reference: the record is its own incident.
+                            None => format!("record {}", f.record_id),
+                        };
+                        incidents.push((c.item.clone(), key, c.unit_value));
+                    }
+                    0.0
+                }
+            };
+            cost += c.unit_value * units;
+        }
         Some(Hit {
             indicator: j,
             record_ids,
             value,
             cost,
+            incidents,
         })
     }
 
@@ -349,6 +429,9 @@ impl<'r> EvalContext<'r> {
         }
         let mut problems = Vec::with_capacity(by_problem.len());
         let mut cost = 0.0;
+        // Each incident is costed once for the family, on the first evidence that cites it.
+        let mut seen_incidents: std::collections::HashSet<(&str, &str)> =
+            std::collections::HashSet::new();
         for (p, mut hits) in by_problem {
             hits.sort_by_key(|(j, _, m)| (*j, people[*m].person_id));
             let ages: Vec<Option<u32>> = hits.iter().map(|(_, _, m)| evals[*m].age).collect();
@@ -356,7 +439,15 @@ impl<'r> EvalContext<'r> {
             let child = ages.iter().any(|a| a.is_some_and(|a| a < adult_from));
             let evidence: Vec<Evidence> = hits
                 .iter()
-                .map(|(_, h, m)| self.evidence(people[*m].person_id, evals[*m].age, h))
+                .map(|(_, h, m)| {
+                    let incident_cost: f64 = h
+                        .incidents
+                        .iter()
+                        .filter(|(item, key, _)| seen_incidents.insert((item, key)))
+                        .map(|(_, _, v)| v)
+                        .sum();
+                    self.evidence(people[*m].person_id, evals[*m].age, h, incident_cost)
+                })
                 .collect();
             cost += evidence
                 .iter()

@@ -91,7 +91,7 @@ pub fn identify(
             evidence: e
                 .hits
                 .iter()
-                .map(|h| ctx.evidence(p.person_id, e.age, h))
+                .map(|h| ctx.evidence(p.person_id, e.age, h, h.own_incident_cost()))
                 .collect(),
         })
         .collect();

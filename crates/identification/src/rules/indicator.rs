@@ -87,6 +87,13 @@ pub enum CostBasis {
     Person,
     /// Weeks that the matching facts' periods overlap the 12 months before the as-at date.
     WeekOpen,
+    /// One unit per distinct incident (facts with the same `distinct_by` attribute, e.g. the
+    /// police occurrence reference), counted once for the family however many members were
+    /// in it.
+    Incident,
+    /// One unit per person, only when the person's first matching fact ever is in the window
+    /// (a first-time entrant enters once).
+    FirstTime,
 }
 
 impl CostBasis {
@@ -96,12 +103,16 @@ impl CostBasis {
             CostBasis::Fact => "fact",
             CostBasis::Person => "person",
             CostBasis::WeekOpen => "week_open",
+            CostBasis::Incident => "incident",
+            CostBasis::FirstTime => "first_time",
         }
     }
 }
 
-/// A link from an indicator to a unit cost.
-#[derive(Debug, Clone, PartialEq)]
+/// A link from an indicator to a unit cost. An indicator's mappings are tried in order for
+/// each matching fact: the first whose `who` and `when` fit prices it (so a notice of seeking
+/// possession and an eviction, or a foster and a residential placement, get their own rows).
+#[derive(Debug, Clone)]
 pub struct CostMapping {
     /// Key in the unit-cost table.
     pub item: String,
@@ -109,6 +120,13 @@ pub struct CostMapping {
     pub per: CostBasis,
     /// The unit cost at the rules' price year, in pounds.
     pub unit_value: f64,
+    /// Only facts for which this holds (none: every fact). A fact it cannot be evaluated for
+    /// (an attribute missing) does not fit, and the next mapping is tried.
+    pub when: Option<Expression>,
+    /// Only people of this age group at the as-at date.
+    pub who: Who,
+    /// The attribute that names an incident (`per = "incident"`).
+    pub distinct_by: Option<String>,
 }
 
 /// One indicator: which facts of which people evidence a problem.

@@ -163,6 +163,12 @@ fn default_who() -> Who {
 pub(super) struct RawCost {
     pub item: String,
     pub per: CostBasis,
+    #[serde(default)]
+    pub when: Option<String>,
+    #[serde(default)]
+    pub who: Option<super::indicator::Who>,
+    #[serde(default)]
+    pub distinct_by: Option<String>,
 }
 
 #[derive(Deserialize)]

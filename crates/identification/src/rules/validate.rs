@@ -348,19 +348,58 @@ fn costs(
                 format!("cost item `{}` is not in the unit-cost table", c.item),
             )
         })?;
-        // Weekly costs need weeks; anything else is counted per fact or per person.
-        if (row.unit == CostUnit::Week) != (c.per == CostBasis::WeekOpen) {
+        // Each way of counting fits some units only: counting facts of a per-person or
+        // per-year cost, or people of a per-incident cost, is how unit costs get misapplied.
+        let allowed: &[CostUnit] = match c.per {
+            CostBasis::WeekOpen => &[CostUnit::Week],
+            CostBasis::Fact | CostBasis::Incident => &[CostUnit::Incident],
+            CostBasis::Person => &[CostUnit::Person, CostUnit::Year],
+            CostBasis::FirstTime => &[CostUnit::Person],
+        };
+        if !allowed.contains(&row.unit) {
+            let names: Vec<&str> = allowed.iter().map(|u| u.name()).collect();
+            let fits = match row.unit {
+                CostUnit::Week => "per = \"week_open\"",
+                CostUnit::Incident => "per = \"fact\" or \"incident\"",
+                CostUnit::Person => "per = \"person\" or \"first_time\"",
+                CostUnit::Year => "per = \"person\"",
+                CostUnit::Month => {
+                    "nothing in a rules profile (months are counted by the cost savings calculator)"
+                }
+            };
             return Err(err.at(
                 at(),
                 ErrorKind::CostUnitMismatch,
                 format!(
-                    "cost item `{}` is per {} but is counted per = \"{}\"; weekly costs need per = \"week_open\" and only they may use it",
+                    "cost item `{}` is per {} but is counted per = \"{}\", which fits only costs per {}; a cost per {} is counted {fits}",
                     c.item,
                     row.unit.name(),
-                    c.per.name()
+                    c.per.name(),
+                    names.join(" or "),
+                    row.unit.name(),
                 ),
             ));
         }
+        if (c.per == CostBasis::Incident) != c.distinct_by.is_some() {
+            return Err(err.at(
+                at(),
+                ErrorKind::CostUnitMismatch,
+                format!(
+                    "cost item `{}`: per = \"incident\" needs distinct_by = \"<the attribute naming an incident>\", and only it may have one",
+                    c.item
+                ),
+            ));
+        }
+        let when = match &c.when {
+            None => None,
+            Some(w) => Some(Expression::parse(w).map_err(|e| {
+                err.at(
+                    at(),
+                    ErrorKind::BadExpression,
+                    format!("cost item `{}`: when: {e}", c.item),
+                )
+            })?),
+        };
         let py = priority
             .price_year
             .as_deref()
@@ -370,6 +409,9 @@ fn costs(
             item: c.item,
             per: c.per,
             unit_value,
+            when,
+            who: c.who.unwrap_or(crate::rules::Who::Anyone),
+            distinct_by: c.distinct_by,
         });
     }
     Ok(costs)

@@ -6,7 +6,7 @@
 //! second connection in parallel), evaluate, save (rows, the comparison with the previous
 //! run, one transaction). It holds no identification rule.
 
-mod members;
+pub(crate) mod members;
 mod rows;
 mod save;
 

@@ -9,6 +9,7 @@ mod claims;
 pub(crate) mod openapi;
 mod referrals;
 mod review;
+mod savings;
 mod work;
 mod workload;
 
@@ -251,6 +252,24 @@ pub(crate) fn routes() -> Vec<Route> {
             "/progress",
             P::ProgressCohort,
             get(work::cohort),
+        ),
+        route(
+            Method::GET,
+            "/savings",
+            P::CostSavings,
+            get(savings::cohort),
+        ),
+        route(
+            Method::GET,
+            "/savings.xlsx",
+            P::CostSavings,
+            get(savings::xlsx),
+        ),
+        route(
+            Method::GET,
+            "/families/{id}/savings",
+            P::OpenFamily,
+            get(savings::family_savings),
         ),
         route(Method::GET, "/review", P::ReviewPairs, get(review::queue)),
         route(

@@ -37,11 +37,12 @@ pub(super) enum Section {
     Team,
     Progress,
     Timeline,
+    Savings,
     Notes,
 }
 
 impl Section {
-    const ALL: [Section; 8] = [
+    const ALL: [Section; 9] = [
         Section::Summary,
         Section::Members,
         Section::Problems,
@@ -49,6 +50,7 @@ impl Section {
         Section::Team,
         Section::Progress,
         Section::Timeline,
+        Section::Savings,
         Section::Notes,
     ];
 
@@ -62,6 +64,7 @@ impl Section {
             Section::Team => "team",
             Section::Progress => "progress",
             Section::Timeline => "timeline",
+            Section::Savings => "savings",
             Section::Notes => "notes",
         }
     }
@@ -75,6 +78,7 @@ impl Section {
             Section::Team => "Team",
             Section::Progress => "Progress",
             Section::Timeline => "Timeline",
+            Section::Savings => "Cost savings",
             Section::Notes => "Notes",
         }
     }
@@ -208,6 +212,9 @@ struct FamilyPage<'a> {
     measure_groups: Vec<MeasureGroup<'a>>,
     progress_measures: &'a hearth_casework::ProgressMeasures,
     today: String,
+    /// The cost savings section's figures (that section only; None: not attached by the
+    /// latest savings run, or no run yet).
+    savings: Option<crate::views::savings::FamilyView>,
 }
 
 /// The measures offered for goals under one headline problem.
@@ -280,6 +287,14 @@ pub(super) async fn family_page(
     for m in &settings.progress_measures.measures {
         forms.progress.positions.entry(m.key.clone()).or_default();
     }
+    let savings = if section == Section::Savings {
+        crate::service::savings::family(state, family_id)
+            .await?
+            .as_ref()
+            .map(crate::views::savings::family)
+    } else {
+        None
+    };
     let facts_html = match section {
         Section::Problems => detail.facts_html.problems.clone(),
         Section::Team => detail.facts_html.team.clone(),
@@ -356,6 +371,7 @@ pub(super) async fn family_page(
             .collect(),
         progress_measures: &settings.progress_measures,
         today: state.now().date_naive().format("%-d %-m %Y").to_string(),
+        savings,
     };
     let active = if permits(user.role, Permission::Caseload) {
         "/caseload"
@@ -439,6 +455,11 @@ section_page!(
     timeline,
     Section::Timeline,
     "`GET /families/{id}/timeline`: every partner record of the members."
+);
+section_page!(
+    savings,
+    Section::Savings,
+    "`GET /families/{id}/savings`: the family's service use before and after attachment, priced (the latest savings run)."
 );
 section_page!(
     notes,

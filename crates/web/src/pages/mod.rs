@@ -22,6 +22,7 @@ mod info;
 mod quarantine;
 mod referrals;
 mod review;
+mod savings;
 mod session;
 mod sso;
 mod workload;
@@ -146,6 +147,12 @@ pub(crate) fn routes() -> Vec<Route> {
         ),
         route(
             Method::GET,
+            "/families/{id}/savings",
+            P::OpenFamily,
+            get(family::savings),
+        ),
+        route(
+            Method::GET,
             "/families/{id}/notes",
             P::Casework,
             get(family::notes),
@@ -245,6 +252,18 @@ pub(crate) fn routes() -> Vec<Route> {
             "/progress",
             P::ProgressCohort,
             get(family_work::cohort),
+        ),
+        route(
+            Method::GET,
+            "/savings",
+            P::CostSavings,
+            get(savings::cohort),
+        ),
+        route(
+            Method::GET,
+            "/savings.xlsx",
+            P::CostSavings,
+            get(savings::xlsx),
         ),
         route(
             Method::POST,

@@ -24,6 +24,7 @@ pub(crate) mod governance;
 pub(crate) mod quarantine;
 pub(crate) mod referrals;
 pub(crate) mod review;
+pub(crate) mod savings;
 pub(crate) mod session;
 pub(crate) mod sso;
 pub(crate) mod work;

@@ -7,6 +7,7 @@ pub(crate) mod governance;
 pub(crate) mod list;
 pub(crate) mod record;
 pub(crate) mod review;
+pub(crate) mod savings;
 pub(crate) mod work;
 
 pub(crate) use list::*;

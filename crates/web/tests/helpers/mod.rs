@@ -14,6 +14,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use tower::ServiceExt;
 
+mod savings;
+use savings::seed_savings;
+
 /// Every test account's password.
 pub const PASSWORD: &str = "correct horse battery staple";
 
@@ -251,6 +254,7 @@ fn seed(store: &mut Store) {
     store
         .save_identification(&run, &assessments, &evidence)
         .unwrap();
+    seed_savings(store);
     let hash = hash_password(PASSWORD).unwrap();
     for (name, display, role) in ACCOUNTS {
         store

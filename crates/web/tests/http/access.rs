@@ -143,6 +143,14 @@ async fn role_by_route_access_matrix() {
         ("/api/claims/batches/1", [NO, NO, NO, NF, NO, NO, NO]),
         ("/api/claims/batches/1/sample", [NO, NO, NO, NF, NO, NO, NO]),
         ("/api/claims/1", [NO, NO, NO, NF, NO, NO, NO]),
+        // The cost savings calculator (issue 12): the cohort for the performance officer and
+        // the analyst; a family's figures for whoever may open the family.
+        ("/savings", [NO, NO, NO, OK, OK, NO, NO]),
+        ("/savings.xlsx", [NO, NO, NO, OK, OK, NO, NO]),
+        ("/api/savings", [NO, NO, NO, OK, OK, NO, NO]),
+        ("/api/savings.xlsx", [NO, NO, NO, OK, OK, NO, NO]),
+        ("/families/1/savings", [NO, OK, NO, OK, OK, NO, NO]),
+        ("/api/families/1/savings", [NO, OK, NO, OK, OK, NO, NO]),
     ];
     let lw1 = t.sign_in("lw1").await;
     for (path, fields) in [

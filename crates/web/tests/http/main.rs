@@ -20,6 +20,7 @@ mod ops;
 mod quarantine;
 mod referrals;
 mod review;
+mod savings;
 mod session;
 mod sso;
 mod templates;

@@ -31,7 +31,7 @@ async fn every_template_is_rendered_by_a_page() {
         format!("/claims/batches/{batch}/sample"),
     );
     let (claim_page, audit_page) = (format!("/claims/{claim}"), format!("/claims/{claim}/audit"));
-    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 42] = [
+    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 45] = [
         (
             "layout.html",
             Some("po"),
@@ -143,6 +143,27 @@ async fn every_template_is_rendered_by_a_page() {
             "/progress",
             StatusCode::OK,
             "Change on each measure",
+        ),
+        (
+            "savings.html",
+            Some("analyst"),
+            "/savings",
+            StatusCode::OK,
+            "Service use by item, before and after attachment",
+        ),
+        (
+            "savings_macros.html",
+            Some("po"),
+            "/savings",
+            StatusCode::OK,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\"",
+        ),
+        (
+            "family_savings.html",
+            Some("lw1"),
+            "/families/1/savings",
+            StatusCode::OK,
+            "Service use by item",
         ),
         (
             "caseload.html",
