@@ -58,6 +58,9 @@ enum Command {
     Extract(commands::extract::Args),
     /// Referrals: `hearth referrals import FILE` records a batch for the double check.
     Referrals(commands::referrals::Args),
+    /// The local impact evaluation: programme families against a matched comparison group of
+    /// eligible families not worked with, at month bands after attachment.
+    Evaluate(commands::evaluate::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -83,6 +86,7 @@ fn main() -> std::process::ExitCode {
         Command::Objections(a) => commands::objections::run(a),
         Command::Extract(a) => commands::extract::run(a),
         Command::Referrals(a) => commands::referrals::run(a),
+        Command::Evaluate(a) => commands::evaluate::run(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -117,6 +117,7 @@ mod governance;
 mod handle;
 mod identification;
 mod identities;
+mod impact;
 mod intake;
 mod linkage;
 mod lookup;
@@ -145,6 +146,7 @@ pub use identification::{
     EvidenceRow, FamilyAssessment, IdentificationRun, ProblemLabel, RecordDates, RecordTrail,
     RunLabels,
 };
+pub use impact::ImpactReport;
 pub use identities::{ExternalOutcome, ExternalSignIn, NO_PASSWORD};
 #[cfg(feature = "test-hooks")]
 pub use intake::CRASH_AFTER_ROWS_ENV;

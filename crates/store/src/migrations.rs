@@ -83,6 +83,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0011_referrals.sql"),
         postgres: include_str!("../migrations/postgres/0011_referrals.sql"),
     },
+    Migration {
+        version: 12,
+        name: "impact",
+        sqlite: include_str!("../migrations/sqlite/0012_impact.sql"),
+        postgres: include_str!("../migrations/postgres/0012_impact.sql"),
+    },
 ];
 
 /// How many migrations this build has (versions may skip numbers).

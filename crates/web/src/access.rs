@@ -42,11 +42,15 @@ pub enum Permission {
     /// Review uncertain record pairs and decide them (identifiers only for roles that may
     /// see them).
     ReviewPairs,
+    /// See the performance dashboard and the local impact evaluation: counts only, every
+    /// figure through disclosure control (lead workers' names only for roles that see
+    /// identifiers).
+    SeePerformance,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 15] = [
         Permission::Public,
         Permission::SignedIn,
         Permission::ListFamilies,
@@ -61,6 +65,7 @@ impl Permission {
         Permission::ManageAccounts,
         Permission::ReviewQuarantine,
         Permission::ReviewPairs,
+        Permission::SeePerformance,
     ];
 
     /// Whether the permission is about one family (its route has the family in its path): a
@@ -89,6 +94,7 @@ pub fn permits(role: Role, permission: Permission) -> bool {
         P::ManageAccounts => role == R::Administrator,
         P::ReviewQuarantine => role == R::PerformanceOfficer,
         P::ReviewPairs => matches!(role, R::PerformanceOfficer | R::DataAnalyst),
+        P::SeePerformance => matches!(role, R::PerformanceOfficer | R::DataAnalyst),
     }
 }
 
@@ -119,6 +125,8 @@ impl RoleHome for Role {
                 ("/families", "Families"),
                 ("/referrals", "Referrals"),
                 ("/progress", "Progress"),
+                ("/dashboard", "Dashboard"),
+                ("/evaluation", "Evaluation"),
                 ("/workload", "Workload"),
                 ("/review", "Record review"),
                 ("/quarantine", "Rows not imported"),
@@ -126,6 +134,8 @@ impl RoleHome for Role {
             Role::DataAnalyst => &[
                 ("/families", "Families"),
                 ("/progress", "Progress"),
+                ("/dashboard", "Dashboard"),
+                ("/evaluation", "Evaluation"),
                 ("/review", "Record review"),
             ],
             Role::IgOfficer => &[("/audit", "Audit log")],

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod backup;
 pub mod config;
 pub mod demo;
+pub mod evaluate;
 pub mod extract;
 pub mod family;
 pub mod healthcheck;

@@ -5,6 +5,7 @@
 //! `/api/openapi.json` ([`openapi`]).
 
 pub(crate) mod openapi;
+mod performance;
 mod referrals;
 mod review;
 mod work;
@@ -128,6 +129,18 @@ pub(crate) fn routes() -> Vec<Route> {
             "/progress",
             P::ProgressCohort,
             get(work::cohort),
+        ),
+        route(
+            Method::GET,
+            "/dashboard",
+            P::SeePerformance,
+            get(performance::dashboard),
+        ),
+        route(
+            Method::GET,
+            "/evaluation",
+            P::SeePerformance,
+            get(performance::evaluation),
         ),
         route(Method::GET, "/review", P::ReviewPairs, get(review::queue)),
         route(

@@ -134,6 +134,7 @@ pub fn openapi_document() -> Value {
     add_work(&mut doc, &family_id, &problem);
     add_module_paths(&mut doc, super::review::document);
     add_module_paths(&mut doc, super::workload::document);
+    add_module_paths(&mut doc, super::performance::document);
     crate::api::referrals::document(&mut doc);
     doc
 }

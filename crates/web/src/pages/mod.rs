@@ -17,6 +17,7 @@ mod families;
 mod family;
 mod family_work;
 mod info;
+mod performance;
 mod quarantine;
 mod referrals;
 mod review;
@@ -246,6 +247,24 @@ pub(crate) fn routes() -> Vec<Route> {
             post(referrals::decide),
         ),
         route(Method::GET, "/audit", P::ReadAudit, get(audit::audit)),
+        route(
+            Method::GET,
+            "/dashboard",
+            P::SeePerformance,
+            get(performance::dashboard),
+        ),
+        route(
+            Method::GET,
+            "/dashboard/export.xlsx",
+            P::SeePerformance,
+            get(performance::dashboard_export),
+        ),
+        route(
+            Method::GET,
+            "/evaluation",
+            P::SeePerformance,
+            get(performance::evaluation),
+        ),
         route(Method::GET, "/review", P::ReviewPairs, get(review::queue)),
         route(
             Method::GET,

@@ -112,6 +112,11 @@ async fn role_by_route_access_matrix() {
         ("/families/1/notes", [NO, OK, NO, OK, NO, NO, NO]),
         ("/progress", [NO, NO, NO, OK, OK, NO, NO]),
         ("/api/progress", [NO, NO, NO, OK, OK, NO, NO]),
+        ("/dashboard", [NO, NO, NO, OK, OK, NO, NO]),
+        ("/dashboard/export.xlsx", [NO, NO, NO, OK, OK, NO, NO]),
+        ("/api/dashboard", [NO, NO, NO, OK, OK, NO, NO]),
+        ("/evaluation", [NO, NO, NO, OK, OK, NO, NO]),
+        ("/api/evaluation", [NO, NO, NO, OK, OK, NO, NO]),
     ];
     for (i, (who, _, _)) in ACCOUNTS.iter().enumerate() {
         let s = t.sign_in(who).await;

@@ -11,7 +11,7 @@ async fn every_template_is_rendered_by_a_page() {
     // (template, who, path, expected status, something only that template writes)
     crate::referrals::a_referral(&t).await;
     let pair = format!("/review/{}", t.review_pair_key().await);
-    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 32] = [
+    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 34] = [
         (
             "layout.html",
             Some("po"),
@@ -228,6 +228,20 @@ async fn every_template_is_rendered_by_a_page() {
             "/workload",
             StatusCode::OK,
             "Open families",
+        ),
+        (
+            "dashboard.html",
+            Some("po"),
+            "/dashboard",
+            StatusCode::OK,
+            "Caseloads and overdue steps",
+        ),
+        (
+            "evaluation.html",
+            Some("analyst"),
+            "/evaluation",
+            StatusCode::OK,
+            "No evaluation has been made yet",
         ),
         (
             "unassign.html",
