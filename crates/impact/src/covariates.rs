@@ -25,10 +25,10 @@ impl Design {
         let mut names = Vec::new();
         for o in &rules.outcome {
             match o.measure {
-                Measure::Any => {
+                Measure::Any | Measure::Count => {
                     names.push(format!("{}: in the {months} months before", o.label));
                 }
-                Measure::Attendance => {
+                Measure::Absence => {
                     names.push(format!("{} in the {months} months before (%)", o.label));
                     names.push(format!("{}: no school terms before", o.label));
                 }
@@ -82,8 +82,8 @@ impl Design {
         let mut row = Vec::with_capacity(self.names.len());
         for (o, rule) in rules.outcome.iter().enumerate() {
             match rule.measure {
-                Measure::Any => row.push(family.count(o, from, index) as f64),
-                Measure::Attendance => match family.value(rules, o, from, index) {
+                Measure::Any | Measure::Count => row.push(family.count(o, from, index) as f64),
+                Measure::Absence => match family.value(rules, o, from, index) {
                     Some(v) => {
                         row.push(v);
                         row.push(0.0);

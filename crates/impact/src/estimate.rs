@@ -41,15 +41,15 @@ pub struct Estimate {
     pub programme_n: usize,
     /// Distinct comparison families contributing.
     pub comparison_n: usize,
-    /// For `any`: programme families with the outcome.
+    /// Programme families with the outcome (any event in the band).
     pub programme_with: usize,
-    /// For `any`: comparison families with the outcome, weighted as matched (rounded).
+    /// Comparison families with the outcome, weighted as matched (rounded).
     pub comparison_with: usize,
-    /// The programme families' mean (per cent).
+    /// The programme families' mean (per cent, or events per 100 families).
     pub programme: f64,
-    /// The matched comparison families' mean (per cent).
+    /// The matched comparison families' mean.
     pub comparison: f64,
-    /// Programme minus comparison (percentage points).
+    /// Programme minus comparison.
     pub difference: f64,
     /// Its interval.
     pub interval: Interval,
@@ -106,7 +106,8 @@ pub fn estimate(
                     continue;
                 }
                 let yc = ys.iter().map(|y| y.1).sum::<f64>() / ys.len() as f64;
-                comparison_with += yc / 100.0;
+                comparison_with +=
+                    ys.iter().filter(|y| y.1 > 0.0).count() as f64 / ys.len() as f64;
                 controls_used.extend(ys.iter().map(|y| y.0));
                 pairs.push((yt, yc));
             }

@@ -18,6 +18,8 @@ pub struct Event {
     pub possible: f64,
     /// For attendance: sessions missed (else 0).
     pub missed: f64,
+    /// How many events it is (1, or a source's `amount`).
+    pub amount: f64,
 }
 
 /// A family in the evaluation's cohort, with what the evaluation needs and nothing else (no
@@ -77,11 +79,16 @@ impl FamilyHistory {
                 ),
                 _ => (0.0, 0.0),
             };
+            let amount = source
+                .amount
+                .as_deref()
+                .map_or(1.0, |a| Source::number(fact, a).unwrap_or(0.0));
             self.events[o].push(Event {
                 start,
                 end,
                 possible,
                 missed,
+                amount,
             });
         }
     }
@@ -103,8 +110,9 @@ impl FamilyHistory {
     }
 
     /// The family's value of outcome `o` over `[from, to)`: 100 or 0 for `any` (whether
-    /// anything happened), the percentage of possible sessions attended for `attendance`
-    /// (`None` without a school term starting in the period).
+    /// anything happened); 100 × the events starting in the period for `count` (so a group's
+    /// mean is events per 100 families); the percentage of possible sessions missed for
+    /// `absence` (`None` without a school term starting in the period).
     pub fn value(&self, rules: &Rules, o: usize, from: NaiveDate, to: NaiveDate) -> Option<f64> {
         match rules.outcome[o].measure {
             Measure::Any => Some(if self.count(o, from, to) > 0 {
@@ -112,7 +120,16 @@ impl FamilyHistory {
             } else {
                 0.0
             }),
-            Measure::Attendance => {
+            Measure::Count => Some(
+                100.0
+                    * self.events[o]
+                        .iter()
+                        .take_while(|e| e.start < to)
+                        .filter(|e| e.start >= from)
+                        .map(|e| e.amount)
+                        .sum::<f64>(),
+            ),
+            Measure::Absence => {
                 let (mut possible, mut missed) = (0.0, 0.0);
                 for e in self.events[o]
                     .iter()
@@ -121,7 +138,7 @@ impl FamilyHistory {
                     possible += e.possible;
                     missed += e.missed;
                 }
-                (possible > 0.0).then(|| 100.0 * (1.0 - (missed / possible).clamp(0.0, 1.0)))
+                (possible > 0.0).then(|| 100.0 * (missed / possible).clamp(0.0, 1.0))
             }
         }
     }
@@ -186,16 +203,19 @@ mod tests {
             ),
         );
         f.sort();
-        assert_eq!(f.value(&r, lac, d("2020-06-01"), d("2020-12-01")), Some(100.0));
-        assert_eq!(f.value(&r, lac, d("2020-09-02"), d("2021-03-01")), Some(0.0));
+        // Looked after counts starts; the spell is still there for what a family was like.
+        assert_eq!(f.value(&r, lac, d("2020-01-01"), d("2020-07-01")), Some(100.0));
+        assert_eq!(f.value(&r, lac, d("2020-06-01"), d("2020-12-01")), Some(0.0));
+        assert_eq!(f.count(lac, d("2020-06-01"), d("2020-12-01")), 1);
+        assert_eq!(f.count(lac, d("2020-09-02"), d("2021-03-01")), 0);
         assert_eq!(f.value(&r, ae, d("2020-03-01"), d("2020-03-02")), Some(100.0));
         assert_eq!(f.value(&r, ae, d("2020-03-02"), d("2020-09-01")), Some(0.0));
     }
 
     #[test]
-    fn attendance_is_sessions_attended_over_sessions_possible_of_the_periods_terms() {
+    fn absence_is_sessions_missed_over_sessions_possible_of_the_periods_terms() {
         let r = shipped();
-        let att = r.outcome.iter().position(|o| o.key == "attendance").unwrap();
+        let att = r.outcome.iter().position(|o| o.key == "absence").unwrap();
         let mut f = FamilyHistory::new(1, &r);
         for (start, possible, missed) in [("2020-09-01", 100.0, 10.0), ("2021-01-04", 100.0, 30.0)]
         {
@@ -213,7 +233,7 @@ mod tests {
             );
         }
         f.sort();
-        assert_eq!(f.value(&r, att, d("2020-08-01"), d("2021-08-01")), Some(80.0));
+        assert_eq!(f.value(&r, att, d("2020-08-01"), d("2021-08-01")), Some(20.0));
         assert_eq!(f.value(&r, att, d("2022-01-01"), d("2022-08-01")), None);
     }
 }

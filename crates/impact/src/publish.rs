@@ -112,7 +112,7 @@ pub fn publish(ev: &Evaluation, policy: Policy) -> Published {
         .iter()
         .map(|e| {
             let table = match e.measure {
-                Measure::Any => Table::new(
+                Measure::Any | Measure::Count => Table::new(
                     vec!["Programme".into(), "Comparison".into()],
                     vec!["With the outcome".into(), "Without".into()],
                     vec![
@@ -126,7 +126,7 @@ pub fn publish(ev: &Evaluation, policy: Policy) -> Published {
                         ],
                     ],
                 ),
-                Measure::Attendance => Table::new(
+                Measure::Absence => Table::new(
                     vec!["Programme".into(), "Comparison".into()],
                     vec!["Families".into()],
                     vec![vec![e.programme_n as u64], vec![e.comparison_n as u64]],
@@ -137,12 +137,14 @@ pub fn publish(ev: &Evaluation, policy: Policy) -> Published {
             let hidden = p.cells.iter().flatten().any(|c| *c == Cell::Confidential)
                 || e.comparison_n < policy.threshold as usize;
             let (programme_with, comparison_with) = match e.measure {
-                Measure::Any => (p.cells[0][0], p.cells[1][0]),
-                Measure::Attendance => (Cell::NotApplicable, Cell::NotApplicable),
+                Measure::Any | Measure::Count => (p.cells[0][0], p.cells[1][0]),
+                Measure::Absence => (Cell::NotApplicable, Cell::NotApplicable),
             };
             let (programme_n, comparison_n) = match e.measure {
-                Measure::Any => (p.row_totals[0], counted(e.comparison_n, policy)),
-                Measure::Attendance => (p.cells[0][0], p.cells[1][0]),
+                Measure::Any | Measure::Count => {
+                    (p.row_totals[0], counted(e.comparison_n, policy))
+                }
+                Measure::Absence => (p.cells[0][0], p.cells[1][0]),
             };
             PublishedEstimate {
                 outcome: e.outcome.clone(),
@@ -193,18 +195,19 @@ mod tests {
         let p = publish(&ev, Policy::default());
         assert!(p.estimates.iter().any(|e| e.figures.is_some()));
         for (e, raw) in p.estimates.iter().zip(&ev.estimates) {
-            if raw.measure == Measure::Any && (1..5).contains(&raw.programme_with) {
+            if raw.measure != Measure::Absence && (1..5).contains(&raw.programme_with) {
                 assert_eq!(e.programme_with, Cell::Confidential);
                 assert!(e.figures.is_none(), "{e:?}");
             }
         }
         // A tiny cohort: everything withheld, and the balance table too.
-        let mut tiny = simulate(3, 12, &vec![0.0; rules.outcome.len()]);
-        tiny.families.truncate(12);
+        let mut tiny = simulate(3, 8, &vec![0.0; rules.outcome.len()]);
+        tiny.families.truncate(8);
         if let Ok(ev) = evaluate(&rules, &tiny) {
             let p = publish(&ev, Policy::default());
             assert!(p.estimates.iter().all(|e| e.figures.is_none()));
-            assert!(p.balance.is_empty());
+            let small = ev.summary.matched < 5 || ev.summary.comparison_families < 5;
+            assert_eq!(p.balance.is_empty(), small);
         }
     }
 }

@@ -35,8 +35,11 @@ pub enum RulesError {
 pub enum Measure {
     /// The share of families with at least one event (or spell) in the band, in per cent.
     Any,
-    /// Sessions attended as a percentage of sessions possible, over the band's terms.
-    Attendance,
+    /// Events per 100 families in the band (a spell counts where it starts; an `amount`
+    /// attribute counts its value): the planted effect's and the national study's rates.
+    Count,
+    /// Sessions missed as a percentage of sessions possible, over the band's terms.
+    Absence,
 }
 
 /// Which way is better.
@@ -64,12 +67,15 @@ pub struct Source {
     /// The fact is a spell (start and end dates): it counts in every band it overlaps.
     #[serde(default)]
     pub spell: bool,
-    /// For `attendance`: the attribute with the sessions possible.
+    /// For `absence`: the attribute with the sessions possible.
     #[serde(default)]
     pub possible: Option<String>,
-    /// For `attendance`: the attribute with the sessions missed.
+    /// For `absence`: the attribute with the sessions missed.
     #[serde(default)]
     pub missed: Option<String>,
+    /// For `count`: the attribute whose value is the number of events (default: 1 each).
+    #[serde(default)]
+    pub amount: Option<String>,
 }
 
 /// One outcome the evaluation measures.
@@ -206,11 +212,10 @@ impl Rules {
                 return bad(&format!("outcome[{i}].from"), "at least one source is needed");
             }
             for (j, s) in o.from.iter().enumerate() {
-                if o.measure == Measure::Attendance && (s.possible.is_none() || s.missed.is_none())
-                {
+                if o.measure == Measure::Absence && (s.possible.is_none() || s.missed.is_none()) {
                     return bad(
                         &format!("outcome[{i}].from[{j}]"),
-                        "an attendance measure names its `possible` and `missed` attributes",
+                        "an absence measure names its `possible` and `missed` attributes",
                     );
                 }
             }
@@ -297,7 +302,7 @@ pub(crate) mod tests {
             "offending",
             "custody",
             "out_of_work_benefits",
-            "attendance",
+            "absence",
             "exclusions",
             "a_and_e",
         ] {
@@ -338,7 +343,7 @@ pub(crate) mod tests {
             .into_iter()
             .map(|(i, _)| r.outcome[i].key.as_str())
             .collect();
-        assert_eq!(keys, ["attendance"]);
+        assert_eq!(keys, ["absence"]);
         term.attributes
             .insert("fixed_term_exclusions".into(), AttrValue::Number(1.0));
         assert_eq!(r.classify(&term).len(), 2);

@@ -148,7 +148,7 @@ impl fmt::Display for EvaluateReport {
             match &e.figures {
                 Some(x) => writeln!(
                     f,
-                    "{:<28} {:>6} {:>8.1}% {:>10.1}% {:>+10.1} {:>19} {:>9}",
+                    "{:<28} {:>6} {:>9.1} {:>11.1} {:>+10.1} {:>19} {:>9}",
                     e.label,
                     e.band,
                     x.programme,
@@ -163,7 +163,7 @@ impl fmt::Display for EvaluateReport {
         }
         write!(
             f,
-            "[c]: withheld to protect confidentiality (a count under 5); differences are programme minus comparison, in percentage points"
+            "rates: events per 100 families, or per cent (shares, absence); [c]: withheld to protect confidentiality (a count under 5)"
         )
     }
 }

@@ -132,7 +132,8 @@ fn view(
                 label: e.label.clone(),
                 unit: match e.measure {
                     Measure::Any => "Families with the outcome in the band (%)",
-                    Measure::Attendance => "Sessions attended (%)",
+                    Measure::Count => "Events per 100 families in the band",
+                    Measure::Absence => "School sessions missed (%)",
                 },
                 chart: chart::grouped_bars(&[], &[]),
                 rows: Vec::new(),

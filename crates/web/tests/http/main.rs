@@ -13,6 +13,7 @@ mod audit;
 mod casework;
 mod families;
 mod layout;
+mod performance;
 mod listing;
 mod ops;
 mod quarantine;
