@@ -96,7 +96,11 @@ impl Design {
             }
         }
         for p in &self.problems {
-            row.push(if family.problems.contains(p) { 1.0 } else { 0.0 });
+            row.push(if family.problems.contains(p) {
+                1.0
+            } else {
+                0.0
+            });
         }
         row.push(f64::from(family.members));
         row.push(f64::from(family.children));

@@ -106,8 +106,7 @@ pub fn estimate(
                     continue;
                 }
                 let yc = ys.iter().map(|y| y.1).sum::<f64>() / ys.len() as f64;
-                comparison_with +=
-                    ys.iter().filter(|y| y.1 > 0.0).count() as f64 / ys.len() as f64;
+                comparison_with += ys.iter().filter(|y| y.1 > 0.0).count() as f64 / ys.len() as f64;
                 controls_used.extend(ys.iter().map(|y| y.0));
                 pairs.push((yt, yc));
             }
@@ -119,8 +118,12 @@ pub fn estimate(
                 .seed
                 .wrapping_add((o as u64) << 32 | b as u64)
                 .wrapping_mul(0x9E37_79B9_7F4A_7C15);
-            let (interval, relative_interval) =
-                bootstrap(&pairs, rules.bootstrap.replicates, rules.bootstrap.level, seed);
+            let (interval, relative_interval) = bootstrap(
+                &pairs,
+                rules.bootstrap.replicates,
+                rules.bootstrap.level,
+                seed,
+            );
             let (mt, mc) = means(pairs.iter().copied());
             out.push(Estimate {
                 outcome: rule.key.clone(),
@@ -207,7 +210,12 @@ mod tests {
     #[test]
     fn the_bootstrap_is_reproducible_for_a_seed_and_brackets_the_estimate() {
         let pairs: Vec<(f64, f64)> = (0..200)
-            .map(|i| (if i % 4 == 0 { 100.0 } else { 0.0 }, if i % 3 == 0 { 100.0 } else { 0.0 }))
+            .map(|i| {
+                (
+                    if i % 4 == 0 { 100.0 } else { 0.0 },
+                    if i % 3 == 0 { 100.0 } else { 0.0 },
+                )
+            })
             .collect();
         let a = bootstrap(&pairs, 500, 0.95, 1);
         let b = bootstrap(&pairs, 500, 0.95, 1);

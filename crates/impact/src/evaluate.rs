@@ -133,7 +133,10 @@ pub(crate) mod tests {
             .unwrap();
         assert!(e.difference < 0.0 && e.interval.high < 0.0, "{e:?}");
         // The true relative effect on "any in six months" is a little under -0.5.
-        assert!(e.relative.unwrap() < -0.3 && e.relative.unwrap() > -0.6, "{e:?}");
+        assert!(
+            e.relative.unwrap() < -0.3 && e.relative.unwrap() > -0.6,
+            "{e:?}"
+        );
     }
 
     #[test]

@@ -181,7 +181,11 @@ mod tests {
     #[test]
     fn spells_count_in_every_period_they_overlap_and_events_only_on_their_day() {
         let r = shipped();
-        let lac = r.outcome.iter().position(|o| o.key == "looked_after").unwrap();
+        let lac = r
+            .outcome
+            .iter()
+            .position(|o| o.key == "looked_after")
+            .unwrap();
         let ae = r.outcome.iter().position(|o| o.key == "a_and_e").unwrap();
         let mut f = FamilyHistory::new(1, &r);
         f.add_fact(
@@ -204,11 +208,20 @@ mod tests {
         );
         f.sort();
         // Looked after counts starts; the spell is still there for what a family was like.
-        assert_eq!(f.value(&r, lac, d("2020-01-01"), d("2020-07-01")), Some(100.0));
-        assert_eq!(f.value(&r, lac, d("2020-06-01"), d("2020-12-01")), Some(0.0));
+        assert_eq!(
+            f.value(&r, lac, d("2020-01-01"), d("2020-07-01")),
+            Some(100.0)
+        );
+        assert_eq!(
+            f.value(&r, lac, d("2020-06-01"), d("2020-12-01")),
+            Some(0.0)
+        );
         assert_eq!(f.count(lac, d("2020-06-01"), d("2020-12-01")), 1);
         assert_eq!(f.count(lac, d("2020-09-02"), d("2021-03-01")), 0);
-        assert_eq!(f.value(&r, ae, d("2020-03-01"), d("2020-03-02")), Some(100.0));
+        assert_eq!(
+            f.value(&r, ae, d("2020-03-01"), d("2020-03-02")),
+            Some(100.0)
+        );
         assert_eq!(f.value(&r, ae, d("2020-03-02"), d("2020-09-01")), Some(0.0));
     }
 
@@ -233,7 +246,10 @@ mod tests {
             );
         }
         f.sort();
-        assert_eq!(f.value(&r, att, d("2020-08-01"), d("2021-08-01")), Some(20.0));
+        assert_eq!(
+            f.value(&r, att, d("2020-08-01"), d("2021-08-01")),
+            Some(20.0)
+        );
         assert_eq!(f.value(&r, att, d("2022-01-01"), d("2022-08-01")), None);
     }
 }

@@ -21,7 +21,9 @@ pub struct Logistic {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum FitError {
     /// Nothing to fit on, or only one group.
-    #[error("the model needs families in both groups (programme: {treated}, comparison: {control})")]
+    #[error(
+        "the model needs families in both groups (programme: {treated}, comparison: {control})"
+    )]
     OneGroup {
         /// Rows with y = 1.
         treated: usize,

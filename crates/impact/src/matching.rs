@@ -129,10 +129,8 @@ pub fn match_families(
     let mut matched_rows: Vec<(usize, f64)> = Vec::new();
     let mut treated_rows: Vec<usize> = Vec::new();
     for (month, t_rows, c_rows) in &groups {
-        let mut cands: Vec<(f64, usize, usize)> = c_rows
-            .iter()
-            .map(|&(i, r)| (logits[r], i, r))
-            .collect();
+        let mut cands: Vec<(f64, usize, usize)> =
+            c_rows.iter().map(|&(i, r)| (logits[r], i, r)).collect();
         cands.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         for &(i, r) in t_rows {
             let chosen = nearest(&cands, logits[r], k, caliper);

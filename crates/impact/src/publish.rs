@@ -141,9 +141,7 @@ pub fn publish(ev: &Evaluation, policy: Policy) -> Published {
                 Measure::Absence => (Cell::NotApplicable, Cell::NotApplicable),
             };
             let (programme_n, comparison_n) = match e.measure {
-                Measure::Any | Measure::Count => {
-                    (p.row_totals[0], counted(e.comparison_n, policy))
-                }
+                Measure::Any | Measure::Count => (p.row_totals[0], counted(e.comparison_n, policy)),
                 Measure::Absence => (p.cells[0][0], p.cells[1][0]),
             };
             PublishedEstimate {

@@ -209,7 +209,10 @@ impl Rules {
                 return bad(&format!("outcome[{i}].key"), "the key is used twice");
             }
             if o.from.is_empty() {
-                return bad(&format!("outcome[{i}].from"), "at least one source is needed");
+                return bad(
+                    &format!("outcome[{i}].from"),
+                    "at least one source is needed",
+                );
             }
             for (j, s) in o.from.iter().enumerate() {
                 if o.measure == Measure::Absence && (s.possible.is_none() || s.missed.is_none()) {
@@ -255,17 +258,14 @@ impl Source {
             }
         }
         self.positive.is_empty()
-            || self
-                .positive
-                .iter()
-                .any(|a| match fact.attributes.get(a) {
-                    Some(AttrValue::Number(n)) => *n > 0.0,
-                    Some(AttrValue::Bool(b)) => *b,
-                    Some(AttrValue::Text(t)) => {
-                        matches!(t.to_ascii_lowercase().as_str(), "y" | "yes" | "true")
-                    }
-                    None => false,
-                })
+            || self.positive.iter().any(|a| match fact.attributes.get(a) {
+                Some(AttrValue::Number(n)) => *n > 0.0,
+                Some(AttrValue::Bool(b)) => *b,
+                Some(AttrValue::Text(t)) => {
+                    matches!(t.to_ascii_lowercase().as_str(), "y" | "yes" | "true")
+                }
+                None => false,
+            })
     }
 
     /// A number attribute of a fact.

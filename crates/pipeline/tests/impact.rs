@@ -74,5 +74,8 @@ fn the_evaluation_reads_the_cohort_from_the_store_and_keeps_the_published_report
     assert!(back.estimates.iter().any(|e| e.band == "0–6"));
     assert!(!back.estimates.iter().any(|e| e.band == "19–24"));
     let text = report.to_string();
-    assert!(text.contains("Local impact evaluation as at 2025-09-01"), "{text}");
+    assert!(
+        text.contains("Local impact evaluation as at 2025-09-01"),
+        "{text}"
+    );
 }

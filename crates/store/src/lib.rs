@@ -146,8 +146,8 @@ pub use identification::{
     EvidenceRow, FamilyAssessment, IdentificationRun, ProblemLabel, RecordDates, RecordTrail,
     RunLabels,
 };
-pub use impact::ImpactReport;
 pub use identities::{ExternalOutcome, ExternalSignIn, NO_PASSWORD};
+pub use impact::ImpactReport;
 #[cfg(feature = "test-hooks")]
 pub use intake::CRASH_AFTER_ROWS_ENV;
 pub use intake::{

@@ -14,7 +14,7 @@ use crate::state::AppState;
 use crate::views::chart::{self, Chart};
 use crate::views::Due;
 use chrono::{Datelike, NaiveDate};
-use hearth_governance::{protect, Cell, Policy, Table};
+use hearth_governance::{protect, Policy, Table};
 use hearth_model::CaseStatus;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -46,8 +46,6 @@ pub(crate) struct Panel {
     pub chart: Chart,
     /// Cells suppressed: primary and secondary.
     pub suppressed: usize,
-    #[serde(skip)]
-    pub cells: Vec<Vec<Cell>>,
 }
 
 /// One row of a panel.
@@ -94,7 +92,10 @@ fn panel(
             .map(|(c, name)| {
                 (
                     name.clone(),
-                    p.cells.iter().map(|r| r[c].value().map(|v| v as f64)).collect(),
+                    p.cells
+                        .iter()
+                        .map(|r| r[c].value().map(|v| v as f64))
+                        .collect(),
                 )
             })
             .collect::<Vec<_>>(),
@@ -118,7 +119,6 @@ fn panel(
         row_totals,
         chart,
         suppressed: p.primary + p.secondary,
-        cells: p.cells,
         columns,
     }
 }
@@ -174,7 +174,10 @@ pub(crate) async fn dashboard(
         for &i in &in_view {
             match cases.cases.get(&run.assessments[i].family_id) {
                 Some(c) => {
-                    let k = CaseStatus::ALL.iter().position(|s| *s == c.status).unwrap_or(0);
+                    let k = CaseStatus::ALL
+                        .iter()
+                        .position(|s| *s == c.status)
+                        .unwrap_or(0);
                     by_stage[k].1[0] += 1;
                 }
                 None => no_case += 1,
@@ -219,8 +222,8 @@ pub(crate) async fn dashboard(
         // Area.
         let mut by_area: BTreeMap<String, Vec<u64>> = BTreeMap::new();
         for &i in &in_view {
-            let area = run.area_of[i]
-                .map_or("Not known".to_owned(), |x| run.areas[x as usize].clone());
+            let area =
+                run.area_of[i].map_or("Not known".to_owned(), |x| run.areas[x as usize].clone());
             let e = by_area.entry(area).or_insert_with(|| vec![0, 0]);
             e[0] += u64::from(run.assessments[i].eligible);
             e[1] += u64::from(attached(i).is_some());
@@ -312,7 +315,10 @@ pub(crate) async fn dashboard(
         };
         *decided.entry(k).or_default() += 1;
         if r.status == "returned" {
-            let reason = r.return_reason.clone().unwrap_or_else(|| "Not given".into());
+            let reason = r
+                .return_reason
+                .clone()
+                .unwrap_or_else(|| "Not given".into());
             *reasons.entry(labels::humanise(&reason)).or_default() += 1;
         }
     }
@@ -372,7 +378,8 @@ pub(crate) fn xlsx(d: &Dashboard) -> Result<Vec<u8>, WebError> {
     for p in &d.panels {
         let ws = wb.add_worksheet();
         ws.set_name(p.id).map_err(fail)?;
-        ws.write_string_with_format(0, 0, &p.title, &bold).map_err(fail)?;
+        ws.write_string_with_format(0, 0, &p.title, &bold)
+            .map_err(fail)?;
         ws.write_string_with_format(2, 0, &p.row_header, &bold)
             .map_err(fail)?;
         ws.set_column_width(0, 36).map_err(fail)?;
@@ -381,11 +388,11 @@ pub(crate) fn xlsx(d: &Dashboard) -> Result<Vec<u8>, WebError> {
                 .map_err(fail)?;
             ws.set_column_width(c as u16 + 1, 20).map_err(fail)?;
         }
-        let write = |ws: &mut rust_xlsxwriter::Worksheet, r: u32, c: u16, cell: &str| {
-            match cell.parse::<f64>() {
-                Ok(v) => ws.write_number(r, c, v).map(|_| ()),
-                Err(_) => ws.write_string(r, c, cell).map(|_| ()),
-            }
+        let write = |ws: &mut rust_xlsxwriter::Worksheet, r: u32, c: u16, cell: &str| match cell
+            .parse::<f64>()
+        {
+            Ok(v) => ws.write_number(r, c, v).map(|_| ()),
+            Err(_) => ws.write_string(r, c, cell).map(|_| ()),
         };
         let mut r = 3;
         for row in &p.rows {
@@ -395,7 +402,8 @@ pub(crate) fn xlsx(d: &Dashboard) -> Result<Vec<u8>, WebError> {
             }
             r += 1;
         }
-        ws.write_string_with_format(r, 0, "Total", &bold).map_err(fail)?;
+        ws.write_string_with_format(r, 0, "Total", &bold)
+            .map_err(fail)?;
         for (c, cell) in p.totals.iter().enumerate() {
             write(ws, r, c as u16 + 1, cell).map_err(fail)?;
         }

@@ -101,7 +101,10 @@ pub(crate) async fn latest(
         state,
         user,
         "view impact evaluation",
-        ("impact_evaluation", report.as_ref().map_or("none".into(), |r| r.id.to_string())),
+        (
+            "impact_evaluation",
+            report.as_ref().map_or("none".into(), |r| r.id.to_string()),
+        ),
         String::new(),
     )
     .await?;
@@ -155,11 +158,15 @@ fn view(
             &[
                 (
                     "Programme families".into(),
-                    ests.iter().map(|e| e.figures.map(|f| f.programme)).collect(),
+                    ests.iter()
+                        .map(|e| e.figures.map(|f| f.programme))
+                        .collect(),
                 ),
                 (
                     "Matched comparison".into(),
-                    ests.iter().map(|e| e.figures.map(|f| f.comparison)).collect(),
+                    ests.iter()
+                        .map(|e| e.figures.map(|f| f.comparison))
+                        .collect(),
                 ),
             ],
         );

@@ -17,10 +17,10 @@
 pub(crate) mod accounts;
 pub(crate) mod audit;
 pub(crate) mod casework;
-pub(crate) mod families;
-pub(crate) mod impact;
 pub(crate) mod dashboard;
+pub(crate) mod families;
 pub(crate) mod family;
+pub(crate) mod impact;
 pub(crate) mod quarantine;
 pub(crate) mod referrals;
 pub(crate) mod review;
