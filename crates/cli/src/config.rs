@@ -23,6 +23,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         include_str!("../../../mappings/dwp.toml"),
     ),
     (
+        "mappings/employment.toml",
+        include_str!("../../../mappings/employment.toml"),
+    ),
+    (
         "mappings/health.toml",
         include_str!("../../../mappings/health.toml"),
     ),
@@ -61,6 +65,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
     (
         "rules/outcome-measures-cheshire-east-2015.toml",
         include_str!("../../../rules/outcome-measures-cheshire-east-2015.toml"),
+    ),
+    (
+        "rules/outcomes-cheshire-east-2015.toml",
+        include_str!("../../../rules/outcomes-cheshire-east-2015.toml"),
     ),
     (
         "rules/progress-measures.toml",

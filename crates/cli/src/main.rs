@@ -61,6 +61,8 @@ enum Command {
     /// The local impact evaluation: programme families against a matched comparison group of
     /// eligible families not worked with, at month bands after attachment.
     Evaluate(commands::evaluate::Args),
+    /// Outcomes: attach families (freezing baselines) and judge them under the Outcomes Plan.
+    Outcomes(commands::outcomes::Args),
 }
 
 fn main() -> std::process::ExitCode {
@@ -75,6 +77,7 @@ fn main() -> std::process::ExitCode {
         Command::Link(a) => commands::link::run(a),
         Command::Review(a) => commands::review::run(a),
         Command::Identify(a) => commands::identify::run(a),
+        Command::Outcomes(a) => commands::outcomes::run(a),
         Command::Family(a) => commands::family::run(a),
         Command::Demo(a) => commands::demo::run(a),
         Command::Serve(a) => commands::serve::run(*a),

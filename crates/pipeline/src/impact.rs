@@ -42,11 +42,16 @@ pub fn load_cohort(store: &mut Store, rules: &Rules, as_at: NaiveDate) -> anyhow
         .into_iter()
         .map(|a| (a.family_id, a))
         .collect();
-    let attached: HashMap<i64, NaiveDate> = store
+    // The attachment frozen with the family's baseline (`hearth outcomes --attach`) first,
+    // else the case's (a lead worker assigned, or the case moved on).
+    let mut attached: HashMap<i64, NaiveDate> = store
         .family_cases()?
         .iter()
         .filter_map(|c| attached_on(c).map(|d| (c.family_id, d)))
         .collect();
+    for b in store.baselines()? {
+        attached.insert(b.family_id, b.attached_on);
+    }
     let mut families = Vec::new();
     let mut family_of_person: HashMap<i64, usize> = HashMap::new();
     for f in store.families()? {

@@ -43,4 +43,5 @@ pub mod identify;
 pub mod impact;
 pub mod import;
 pub mod link;
+pub mod outcomes;
 pub mod quarantine;

@@ -122,6 +122,7 @@ mod intake;
 mod linkage;
 mod lookup;
 mod migrations;
+mod outcomes;
 mod pg;
 mod referrals;
 mod review;
@@ -160,6 +161,7 @@ pub use linkage::{
 };
 pub use lookup::{PeopleQuery, RecordIdentity};
 pub use migrations::{LATEST_VERSION, MIGRATION_COUNT};
+pub use outcomes::{Frozen, NewBaseline, StoredBaseline, StoredOutcome, StoredResult};
 pub use referrals::{
     DecisionOutcome, EarlierReferral, ReferralDecision, ReferralMember, StoredReferral,
 };

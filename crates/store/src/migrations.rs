@@ -85,9 +85,15 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 12,
+        name: "outcomes",
+        sqlite: include_str!("../migrations/sqlite/0012_outcomes.sql"),
+        postgres: include_str!("../migrations/postgres/0012_outcomes.sql"),
+    },
+    Migration {
+        version: 13,
         name: "impact",
-        sqlite: include_str!("../migrations/sqlite/0012_impact.sql"),
-        postgres: include_str!("../migrations/postgres/0012_impact.sql"),
+        sqlite: include_str!("../migrations/sqlite/0013_impact.sql"),
+        postgres: include_str!("../migrations/postgres/0013_impact.sql"),
     },
 ];
 

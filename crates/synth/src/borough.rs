@@ -17,6 +17,8 @@ pub struct Config {
     pub seed: u64,
     /// Recording error rates per source.
     pub errors: SourceErrors,
+    /// The programme cohort past the as-at date (`None`: the period only, as before).
+    pub cohort: Option<crate::cohort::Cohort>,
 }
 
 impl Default for Config {
@@ -25,6 +27,7 @@ impl Default for Config {
             people: 10_000,
             seed: 1,
             errors: SourceErrors::default(),
+            cohort: None,
         }
     }
 }
@@ -74,6 +77,7 @@ pub struct Borough {
     pub(crate) facts: Facts,
     pub(crate) sources: Vec<SourceTable>,
     pub(crate) geo: Geography,
+    pub(crate) followup: Option<crate::cohort::FollowUp>,
 }
 
 impl Borough {
@@ -105,6 +109,11 @@ impl Borough {
     /// One source table.
     pub fn source(&self, source: Source) -> &SourceTable {
         &self.sources[source as usize]
+    }
+
+    /// The programme cohort after the as-at date, when asked for.
+    pub fn followup(&self) -> Option<&crate::cohort::FollowUp> {
+        self.followup.as_ref()
     }
 
     /// The address of an address index: (first line, town, postcode).

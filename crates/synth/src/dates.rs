@@ -16,6 +16,9 @@ pub const PERIOD_START: NaiveDate = ymd(2022, 9, 1);
 pub const PERIOD_END: NaiveDate = ymd(2025, 8, 31);
 /// The identification "as at" date.
 pub const AS_AT: NaiveDate = ymd(2025, 9, 1);
+/// Last day of the programme cohort's follow-up (end of school year 2026/27): attachments,
+/// and what happened after the as-at date, run to here.
+pub const FOLLOW_END: NaiveDate = ymd(2027, 8, 31);
 /// First day of the 12-month window up to the as-at date.
 pub const WINDOW_START: NaiveDate = ymd(2024, 9, 1);
 
@@ -54,8 +57,18 @@ impl Term {
 
 /// The nine terms of the period, in order.
 pub fn terms() -> Vec<Term> {
+    terms_of(2022..=2024)
+}
+
+/// The nine terms of the period then the six of the programme cohort's two follow-up school
+/// years (2025/26, 2026/27), in order: indices 0 to 8 are [`terms`]'s.
+pub fn all_terms() -> Vec<Term> {
+    terms_of(2022..=2026)
+}
+
+fn terms_of(years: std::ops::RangeInclusive<i32>) -> Vec<Term> {
     let mut v = Vec::new();
-    for year in 2022..=2024 {
+    for year in years {
         v.push(Term {
             year,
             name: "Autumn",

@@ -19,7 +19,7 @@ use hearth_model::Sex;
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
-const DA_OFFENCES: &[&str] = &[
+pub(crate) const DA_OFFENCES: &[&str] = &[
     "Common assault",
     "Assault occasioning actual bodily harm",
     "Harassment",
@@ -28,7 +28,7 @@ const DA_OFFENCES: &[&str] = &[
     "Verbal altercation - no offence",
     "Breach of non-molestation order",
 ];
-const CRIME_OFFENCES: &[&str] = &[
+pub(crate) const CRIME_OFFENCES: &[&str] = &[
     "Shoplifting",
     "Theft",
     "Criminal damage",
@@ -40,7 +40,7 @@ const CRIME_OFFENCES: &[&str] = &[
     "Possession of a bladed article",
     "Public order offence",
 ];
-const ASB_OFFENCES: &[&str] = &[
+pub(crate) const ASB_OFFENCES: &[&str] = &[
     "Rowdy or inconsiderate behaviour",
     "Nuisance neighbours",
     "Street drinking",
@@ -54,7 +54,7 @@ const VICTIM_OFFENCES: &[&str] = &[
     "Theft of pedal cycle",
     "Fraud",
 ];
-const YJ_OUTCOMES: &[(&str, f64)] = &[
+pub(crate) const YJ_OUTCOMES: &[(&str, f64)] = &[
     ("Youth Caution", 0.3),
     ("Youth Conditional Caution", 0.18),
     ("Referral Order", 0.2),
@@ -62,11 +62,11 @@ const YJ_OUTCOMES: &[(&str, f64)] = &[
     ("No Further Action", 0.22),
 ];
 
-fn pick<R: Rng, T: Copy>(rng: &mut R, list: &[T]) -> T {
+pub(crate) fn pick<R: Rng, T: Copy>(rng: &mut R, list: &[T]) -> T {
     list[rng.random_range(0..list.len())]
 }
 
-fn poisson<R: Rng>(rng: &mut R, lambda: f64) -> u32 {
+pub(crate) fn poisson<R: Rng>(rng: &mut R, lambda: f64) -> u32 {
     let l = (-lambda).exp();
     let mut k = 0;
     let mut p = 1.0;
@@ -541,7 +541,7 @@ fn contact(p: &Person, c: ContactType, date: NaiveDate, outcome: &'static str) -
     }
 }
 
-fn weighted<R: Rng, T: Copy>(rng: &mut R, options: &[(T, f64)]) -> T {
+pub(crate) fn weighted<R: Rng, T: Copy>(rng: &mut R, options: &[(T, f64)]) -> T {
     let total: f64 = options.iter().map(|o| o.1).sum();
     let mut u = rng.random::<f64>() * total;
     for &(v, w) in options {

@@ -26,6 +26,7 @@
 #![deny(missing_docs)]
 
 mod borough;
+pub mod cohort;
 pub mod dates;
 mod errors;
 mod events;
@@ -64,42 +65,49 @@ pub fn generate(config: &Config) -> Result<Borough, SynthError> {
     }
     let seed = config.seed;
     let plans = population::plan(config.people, seed);
-    let built: Vec<(Vec<Person>, Household, Facts)> = plans
+    let built: Vec<(Vec<Person>, Household, Facts, f64)> = plans
         .par_iter()
         .enumerate()
         .map(|(h, plan)| {
             let mut rng = population::household_rng(seed, h as u64, 1);
             let (people, household, traits) = population::populate(plan, h, &mut rng);
             let facts = events::happen(&people, &household, traits, &mut rng);
-            (people, household, facts)
+            (people, household, facts, traits.risk)
         })
         .collect();
     let movers = plans.iter().filter(|p| p.old_address.is_some()).count();
     let geo = geo::Geography::with_capacity(plans.len() + movers);
     let rows: Vec<_> = built
         .par_iter()
-        .map(|(people, household, facts)| {
+        .map(|(people, household, facts, _)| {
             let mut rng = population::household_rng(seed, household.index as u64, 2);
-            rows::household_rows(household, people, facts, &geo, &config.errors, &mut rng)
+            rows::household_rows(household, people, facts, &geo, &config.errors, 0, &mut rng)
         })
         .collect();
-    let sources = rows::assemble(rows);
+    let (sources, refs) = rows::assemble_continuing(rows, Default::default());
     let mut all_people = Vec::with_capacity(config.people);
     let mut households = Vec::with_capacity(built.len());
     let mut facts = Facts::default();
-    for (mut p, h, mut f) in built {
+    let mut risks = Vec::with_capacity(built.len());
+    for (mut p, h, mut f, risk) in built {
         all_people.append(&mut p);
         households.push(h);
         facts.append(&mut f);
+        risks.push(risk);
     }
-    Ok(Borough {
+    let mut borough = Borough {
         config: config.clone(),
         people: all_people,
         households,
         facts,
         sources,
         geo,
-    })
+        followup: None,
+    };
+    if let Some(cohort) = &config.cohort {
+        borough.followup = Some(cohort::build(&borough, &risks, refs, cohort));
+    }
+    Ok(borough)
 }
 
 /// Writes `borough` under `out_dir`: `sources/` and `truth/` as in

@@ -3,7 +3,7 @@
 //! with each source's own references ([`assemble`]). The tables' shape is in `sources`; files
 //! are written by `write`.
 
-use crate::dates::{terms, PERIOD_END};
+use crate::dates::{all_terms, PERIOD_END};
 use crate::errors::{record, ErrorCounts, ErrorKind, Recorded, SourceErrors};
 use crate::geo::Geography;
 use crate::model::{Facts, Household, Person};
@@ -42,6 +42,8 @@ fn opt_date(d: Option<NaiveDate>) -> Cell {
 }
 
 /// Builds the rows of one household (all its members' facts), drawing errors from `rng`.
+/// `salt` (0 for the period, [`FOLLOW_UP_SALT`] for the cohort's follow-up) keeps the
+/// references of occurrences and second registrations apart between the two sets of files.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn household_rows(
     hh: &Household,
@@ -49,6 +51,7 @@ pub(crate) fn household_rows(
     facts: &Facts,
     geo: &Geography,
     errors: &SourceErrors,
+    salt: u64,
     rng: &mut ChaCha8Rng,
 ) -> HouseholdRows {
     let mut out = HouseholdRows {
@@ -58,7 +61,7 @@ pub(crate) fn household_rows(
     let h = hh.index as u32;
     let first = people[0].index;
     let person = |i: usize| &people[i - first];
-    let all_terms = terms();
+    let all_terms = all_terms();
     let mut seq = 0u32;
     let mut push = |out: &mut HouseholdRows,
                     rng: &mut ChaCha8Rng,
@@ -141,7 +144,7 @@ pub(crate) fn household_rows(
     }
 
     for (k, inc) in facts.incidents.iter().enumerate() {
-        let reference = ((hh.index as u64) << 16) | k as u64;
+        let reference = ((hh.index as u64) << 16) | k as u64 | salt;
         for &(who, involvement) in &inc.people {
             let p = person(who);
             let r = rec(&mut out, rng, Source::Police, p, inc.date);
@@ -178,7 +181,7 @@ pub(crate) fn household_rows(
 
     for c in &facts.claims {
         let p = person(c.person);
-        let as_of = c.end.unwrap_or(PERIOD_END);
+        let as_of = c.end.unwrap_or(PERIOD_END.max(c.start));
         let r = rec(&mut out, rng, Source::Dwp, p, as_of);
         let title = match p.sex {
             _ if rng.random_bool(0.01) => "Dr",
@@ -243,7 +246,7 @@ pub(crate) fn household_rows(
         let reference = if r.id_present {
             p.index as u64
         } else {
-            (1 << 62) | ((hh.index as u64) << 16) | k as u64
+            (1 << 62) | ((hh.index as u64) << 16) | k as u64 | salt
         };
         let cells = vec![
             Cell::Empty,
@@ -402,8 +405,20 @@ pub(crate) fn windows_1252_safe(s: &str) -> String {
         .collect()
 }
 
-/// Merges households' rows into sorted tables and assigns each source's own references.
-pub(crate) fn assemble(per_household: Vec<HouseholdRows>) -> Vec<SourceTable> {
+/// Added to the keys of follow-up occurrences and second registrations.
+pub(crate) const FOLLOW_UP_SALT: u64 = 1 << 56;
+
+/// Each source's references so far (key → label), so later files keep them.
+pub(crate) type References = [BTreeMap<u64, String>; 7];
+
+/// Merges households' rows into sorted tables and assigns each source's own references,
+/// continuing `refs` (empty for the period's files): a key seen before keeps its label (the same child's
+/// social care Person ID in a later extract), a new key gets the next one. Returns the
+/// references after these tables.
+pub(crate) fn assemble_continuing(
+    per_household: Vec<HouseholdRows>,
+    refs: References,
+) -> (Vec<SourceTable>, References) {
     let mut pending: [Vec<Pending>; 7] = Default::default();
     let mut counts = [[0usize; 11]; 7];
     for mut hr in per_household {
@@ -414,13 +429,14 @@ pub(crate) fn assemble(per_household: Vec<HouseholdRows>) -> Vec<SourceTable> {
             }
         }
     }
-    Source::ALL
+    let mut all_refs = refs;
+    let tables = Source::ALL
         .iter()
         .zip(pending)
         .zip(counts)
-        .map(|((&source, mut rows), errors)| {
+        .zip(all_refs.iter_mut())
+        .map(|(((&source, mut rows), errors), refs)| {
             rows.sort_by_key(|r| r.key);
-            let mut refs: BTreeMap<u64, String> = BTreeMap::new();
             let mut table = SourceTable {
                 source,
                 rows: Vec::with_capacity(rows.len()),
@@ -442,7 +458,8 @@ pub(crate) fn assemble(per_household: Vec<HouseholdRows>) -> Vec<SourceTable> {
             }
             table
         })
-        .collect()
+        .collect();
+    (tables, all_refs)
 }
 
 fn reference_label(source: Source, n: usize, year: i32) -> String {

@@ -469,6 +469,7 @@ fn oracle_agrees_with_rules_applied_to_the_files() {
         people: 6_000,
         seed: 4,
         errors: SourceErrors::NONE,
+        cohort: None,
     })
     .expect("generates");
     let dir = tempfile::tempdir().expect("tempdir");

@@ -21,7 +21,7 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> SynthError + '_ {
 }
 
 /// Quotes a CSV field when it needs it (RFC 4180).
-fn csv_field(out: &mut String, s: &str) {
+pub(crate) fn csv_field(out: &mut String, s: &str) {
     if s.contains([',', '"', '\n', '\r']) {
         out.push('"');
         out.push_str(&s.replace('"', "\"\""));
@@ -54,7 +54,11 @@ fn csv_text(table: &SourceTable) -> String {
 }
 
 fn write_source(table: &SourceTable, dir: &Path) -> Result<(), SynthError> {
-    let path = dir.join(table.source.file_name());
+    write_source_at(table, dir.join(table.source.file_name()))
+}
+
+/// Writes a source table at `path`, in its source's encoding and format.
+pub(crate) fn write_source_at(table: &SourceTable, path: PathBuf) -> Result<(), SynthError> {
     match table.source {
         Source::SocialCare => write_xlsx(table, &path),
         Source::Housing => {
@@ -245,6 +249,9 @@ pub(crate) fn write(b: &Borough, out: &Path) -> Result<Summary, SynthError> {
         "manifest.toml",
         Box::new(|| manifest(b, &families)),
     ));
+    if let Some(fu) = &b.followup {
+        crate::cohort::write::write(b, fu, &families, out)?;
+    }
     jobs.par_iter()
         .map(|job| match job {
             Job::Source(t) => write_source(t, &sources_dir),

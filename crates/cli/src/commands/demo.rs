@@ -46,6 +46,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         people: args.people,
         seed: args.seed,
         out: args.dir.clone(),
+        cohort: false,
     })?;
     let manifest = std::fs::read_to_string(args.dir.join("truth/manifest.toml"))
         .context("reading the borough's manifest")?;

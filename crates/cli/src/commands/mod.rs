@@ -14,6 +14,7 @@ pub mod init;
 pub mod link;
 pub mod objections;
 pub mod oidc;
+pub mod outcomes;
 pub mod quarantine;
 pub mod referrals;
 pub mod review;

@@ -16,6 +16,13 @@ pub struct Args {
     /// Output folder; `sources/` and `truth/` are written inside it.
     #[arg(long)]
     pub out: PathBuf,
+    /// Also run the borough on two school years past the identification date as a programme
+    /// cohort: attachments (`programme/attachments.csv`), the partners' later extracts
+    /// (`sources/*_followup.*`), employment spells (`sources/employment.csv`), a planted effect
+    /// of the programme, and the cohort's truth (`truth/outcomes.csv`, `service_use.csv`,
+    /// `attachments.csv`, `effects.toml`). Off: the files are exactly as before.
+    #[arg(long)]
+    pub cohort: bool,
 }
 
 /// Runs `hearth synth`.
@@ -24,6 +31,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let config = hearth_synth::Config {
         people: args.people,
         seed: args.seed,
+        cohort: args.cohort.then(hearth_synth::cohort::Cohort::default),
         ..Default::default()
     };
     let borough = hearth_synth::generate(&config).context("generating the borough")?;
@@ -47,6 +55,16 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         rows += n;
     }
     println!("  {:<28} {:>10} rows", "total", rows);
+    if let Some(fu) = borough.followup() {
+        let attached = fu.attachments.iter().filter(|a| a.attached).count();
+        println!(
+            "Programme cohort to {}: {} families attached, {} in the comparison group; {} employment spells",
+            hearth_synth::cohort::FOLLOW_UP_END,
+            attached,
+            fu.attachments.len() - attached,
+            fu.employment.len()
+        );
+    }
     println!("Written to {}", summary.out_dir.display());
     println!(
         "Time: {:.2}s (generate {:.2}s, write {:.2}s)",

@@ -1,0 +1,175 @@
+//! The plan's rules at their edges: 84.9% vs 85.0% attendance; two terms vs three; a
+//! regression on a problem absent at entry; 25 vs 26 weeks in work.
+
+use crate::facts::{calendar, tidy, Event};
+use crate::judge::{judge, FamilyInput};
+use crate::plan::Plan;
+use crate::types::{Baseline, BaselineMember, BaselineProblem, ProblemState, ResultKind};
+use chrono::NaiveDate;
+use hearth_model::AttrValue;
+
+const SHIPPED: &str = include_str!("../../../rules/outcomes-cheshire-east-2015.toml");
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn plan() -> Plan {
+    Plan::from_toml(SHIPPED, "outcomes.toml").unwrap()
+}
+
+const TERMS: [((i32, u32, u32), (i32, u32, u32)); 6] = [
+    ((2025, 9, 1), (2025, 12, 20)),
+    ((2026, 1, 4), (2026, 3, 28)),
+    ((2026, 4, 14), (2026, 7, 22)),
+    ((2026, 9, 1), (2026, 12, 20)),
+    ((2027, 1, 4), (2027, 3, 28)),
+    ((2027, 4, 14), (2027, 7, 22)),
+];
+
+fn event(id: i64, person: i64, kind: &str, start: NaiveDate, end: Option<NaiveDate>, attrs: &[(&str, AttrValue)]) -> Event {
+    Event {
+        record_id: id,
+        person_id: person,
+        event_type: kind.to_string(),
+        start,
+        end,
+        attributes: attrs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+    }
+}
+
+fn text(s: &str) -> AttrValue {
+    AttrValue::Text(s.to_string())
+}
+
+/// A family attached on 2025-10-01: an adult (10) on JSA until 2025-11-01 then in work, and
+/// a pupil (11) attending `missed` sessions of 1,000 a term missed.
+fn family(missed: f64, job: bool) -> (Baseline, Vec<Event>) {
+    let mut events = vec![event(
+        1,
+        10,
+        "benefit_claim",
+        d(2024, 1, 1),
+        Some(d(2025, 11, 1)),
+        &[("benefit_type", text("JSA"))],
+    )];
+    if job {
+        events.push(event(2, 10, "employment_spell", d(2025, 11, 2), None, &[]));
+    }
+    for (i, (s, e)) in TERMS.iter().enumerate() {
+        events.push(event(
+            100 + i as i64,
+            11,
+            "attendance",
+            d(s.0, s.1, s.2),
+            Some(d(e.0, e.1, e.2)),
+            &[
+                ("sessions_possible", AttrValue::Number(1000.0)),
+                ("sessions_missed", AttrValue::Number(missed)),
+                ("fixed_term_exclusions", AttrValue::Number(0.0)),
+                ("permanent_exclusion", AttrValue::Bool(false)),
+            ],
+        ));
+    }
+    let problems = ["crime_asb", "school_attendance", "children_need_help", "worklessness", "domestic_abuse", "health"]
+        .iter()
+        .map(|k| BaselineProblem { key: k.to_string(), present: matches!(*k, "school_attendance" | "worklessness") })
+        .collect();
+    let baseline = Baseline {
+        family_id: 7,
+        attached_on: d(2025, 10, 1),
+        run_id: Some(1),
+        members: vec![
+            BaselineMember { person_id: 10, role: "adult".into(), age_at_attachment: Some(35), school_age: None },
+            BaselineMember { person_id: 11, role: "child".into(), age_at_attachment: Some(10), school_age: None },
+        ],
+        problems,
+        indicators: vec![],
+        measures: vec![],
+    };
+    (baseline, tidy(events))
+}
+
+fn run(b: &Baseline, events: &[Event], as_at: NaiveDate) -> crate::types::FamilyOutcome {
+    let cal = calendar(events, "attendance");
+    let input = FamilyInput { baseline: b, events, worker_evidence: &[], calendar: &cal };
+    judge(&plan(), "hash", &input, as_at)
+}
+
+fn ssp(o: &crate::types::FamilyOutcome) -> Option<NaiveDate> {
+    o.results.iter().find(|r| r.kind == ResultKind::SignificantAndSustainedProgress).map(|r| r.achieved_on)
+}
+
+fn ce(o: &crate::types::FamilyOutcome) -> Option<NaiveDate> {
+    o.results.iter().find(|r| r.kind == ResultKind::ContinuousEmployment).map(|r| r.achieved_on)
+}
+
+#[test]
+fn attendance_of_85_0_percent_meets_the_plan_and_84_9_does_not() {
+    let (b, ev) = family(150.0, false);
+    let o = run(&b, &ev, d(2027, 8, 31));
+    // Three terms ended after attachment on 2026-07-22; the claim ended 2025-11-01, clear
+    // six months on 2026-05-01.
+    assert_eq!(ssp(&o), Some(d(2026, 7, 22)));
+    let (b, ev) = family(151.0, false);
+    let o = run(&b, &ev, d(2027, 8, 31));
+    assert_eq!(ssp(&o), None);
+    let school = o.problems.iter().find(|p| p.problem_key == "school_attendance").unwrap();
+    assert_eq!(school.state, ProblemState::InProgress);
+    assert!(school.missing.iter().any(|m| m.contains("84.9%")), "{:?}", school.missing);
+}
+
+#[test]
+fn two_terms_after_attachment_are_not_enough_and_three_are() {
+    let (b, ev) = family(0.0, false);
+    let two = run(&b, &ev, d(2026, 7, 21));
+    assert_eq!(ssp(&two), None);
+    let school = two.problems.iter().find(|p| p.problem_key == "school_attendance").unwrap();
+    assert!(school.missing.iter().any(|m| m.contains("2 of 3")), "{:?}", school.missing);
+    assert_eq!(school.earliest_on, Some(d(2026, 7, 22)));
+    assert_eq!(two.earliest_claim_on, Some(d(2026, 7, 22)));
+    let three = run(&b, &ev, d(2026, 7, 22));
+    assert_eq!(ssp(&three), Some(d(2026, 7, 22)));
+}
+
+#[test]
+fn a_regression_on_a_problem_absent_at_entry_holds_the_claim_back() {
+    let (b, mut ev) = family(0.0, false);
+    ev.push(event(50, 10, "incident", d(2026, 6, 1), None, &[
+        ("incident_category", text("Domestic Abuse")),
+        ("involvement", text("Victim")),
+    ]));
+    let ev = tidy(ev);
+    let o = run(&b, &ev, d(2026, 8, 1));
+    assert_eq!(ssp(&o), None);
+    let da = o.problems.iter().find(|p| p.problem_key == "domestic_abuse").unwrap();
+    assert_eq!(da.state, ProblemState::Regressed);
+    assert_eq!(da.earliest_on, Some(d(2026, 12, 1)));
+    // Six months clear of it: the first day whose period starts after the incident.
+    let o = run(&b, &ev, d(2027, 8, 31));
+    assert_eq!(ssp(&o), Some(d(2026, 12, 1)));
+}
+
+#[test]
+fn twenty_five_weeks_in_work_are_not_continuous_employment_and_twenty_six_are() {
+    let (b, ev) = family(0.0, true);
+    // In work from 2025-11-02: 26 whole weeks (182 days) on 2026-05-02.
+    assert_eq!(ce(&run(&b, &ev, d(2026, 5, 1))), None);
+    assert_eq!(ce(&run(&b, &ev, d(2026, 5, 2))), Some(d(2026, 5, 2)));
+    assert_eq!(ce(&run(&b, &ev, d(2027, 8, 31))), Some(d(2026, 5, 2)));
+}
+
+#[test]
+fn thirteen_weeks_suffice_after_esa_as_the_plan_says() {
+    let (b, mut ev) = family(0.0, true);
+    ev[0].attributes.insert("benefit_type".into(), text("ESA"));
+    // 13 weeks (91 days) from 2025-11-02.
+    assert_eq!(ce(&run(&b, &ev, d(2027, 8, 31))), Some(d(2026, 1, 31)));
+}
+
+#[test]
+fn nobody_on_benefit_at_attachment_means_no_employment_result() {
+    let (b, mut ev) = family(0.0, true);
+    ev[0].end = Some(d(2025, 9, 1));
+    assert_eq!(ce(&run(&b, &ev, d(2027, 8, 31))), None);
+}

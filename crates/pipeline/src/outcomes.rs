@@ -1,0 +1,330 @@
+//! The outcomes stage: the council's attachment list → each attached family's baseline,
+//! frozen from the latest identification run and the members' records (once: a family
+//! keeps its first) → every attached family judged under the Outcomes Plan as at a date →
+//! the store. It reads, converts and orchestrates; the rules are in `hearth-outcomes`.
+
+use crate::hash::hex_sha256;
+use anyhow::{bail, Context, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+use hearth_outcomes::{
+    calendar, freeze, judge, tidy, Baseline, BaselineIndicator, BaselineMember, BaselineProblem,
+    Event, FamilyInput, FreezeInput, Plan, ResultKind,
+};
+use hearth_store::{NewBaseline, PeopleQuery, StoredOutcome, StoredResult, Store};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+use std::time::Instant;
+
+/// Loads an Outcomes Plan and its SHA-256.
+pub fn load_plan(path: &Path) -> Result<(Plan, String)> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = String::from_utf8(bytes.clone()).with_context(|| format!("{} is not UTF-8", path.display()))?;
+    let plan = Plan::from_toml(&text, &path.display().to_string())?;
+    Ok((plan, hex_sha256(&bytes)))
+}
+
+/// One row of an attachment list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachmentRow {
+    /// The row as a spreadsheet numbers it.
+    pub row: usize,
+    /// The council's reference.
+    pub reference: Option<String>,
+    /// A member's NHS number (ten digits).
+    pub nhs_number: String,
+    /// The attachment date.
+    pub attached_on: NaiveDate,
+}
+
+/// Reads an attachment list (`Attachment Ref`, `NHS Number`, `Attached On`; other columns
+/// ignored). A bad row stops the whole list, naming file, row and field.
+pub fn read_attachments(path: &Path) -> Result<Vec<AttachmentRow>> {
+    let name = path.display().to_string();
+    let mut reader = csv::ReaderBuilder::new()
+        .from_path(path)
+        .with_context(|| format!("reading {name}"))?;
+    let headers = reader.headers().with_context(|| format!("{name}: no header row"))?.clone();
+    let col = |h: &str| headers.iter().position(|x| x.trim().eq_ignore_ascii_case(h));
+    let (Some(nhs), Some(on)) = (col("NHS Number"), col("Attached On")) else {
+        bail!("{name}: the header needs the columns \"NHS Number\" and \"Attached On\"");
+    };
+    let reference = col("Attachment Ref");
+    let mut out = Vec::new();
+    for (i, rec) in reader.records().enumerate() {
+        let row = i + 2;
+        let rec = rec.with_context(|| format!("{name}, row {row}: not readable as CSV"))?;
+        let number: String = rec.get(nhs).unwrap_or("").chars().filter(|c| !c.is_whitespace()).collect();
+        if hearth_model::NhsNumber::parse(&number).is_err() {
+            bail!("{name}, row {row}, field \"NHS Number\": not a valid NHS number");
+        }
+        let text = rec.get(on).unwrap_or("").trim();
+        let attached_on = NaiveDate::parse_from_str(text, "%d/%m/%Y")
+            .or_else(|_| NaiveDate::parse_from_str(text, "%Y-%m-%d"))
+            .map_err(|_| anyhow::anyhow!("{name}, row {row}, field \"Attached On\": {text:?} is not a date (dd/mm/yyyy)"))?;
+        out.push(AttachmentRow {
+            row,
+            reference: reference.and_then(|c| rec.get(c)).map(str::to_string).filter(|s| !s.is_empty()),
+            nhs_number: number,
+            attached_on,
+        });
+    }
+    Ok(out)
+}
+
+/// What attaching did (counts and row numbers only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachReport {
+    /// Baselines frozen now.
+    pub frozen: usize,
+    /// Families that already had a baseline.
+    pub already: usize,
+    /// Rows whose NHS number is in no family of the latest linkage run.
+    pub not_found: Vec<usize>,
+}
+
+impl std::fmt::Display for AttachReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "Attachments: {} baselines frozen, {} families already attached", self.frozen, self.already)?;
+        if !self.not_found.is_empty() {
+            let shown: Vec<String> = self.not_found.iter().take(20).map(ToString::to_string).collect();
+            writeln!(
+                f,
+                "  {} rows name nobody in a family of the latest linkage run (rows {}{})",
+                self.not_found.len(),
+                shown.join(", "),
+                if self.not_found.len() > 20 { ", …" } else { "" }
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Every member's records as the judge reads them, by person.
+struct Records {
+    by_person: HashMap<i64, Vec<Event>>,
+    calendar: Vec<(NaiveDate, NaiveDate)>,
+}
+
+fn records(store: &mut Store, plan: &Plan, people: &BTreeSet<i64>) -> Result<Records> {
+    let assignment: HashMap<i64, i64> = store
+        .person_assignment()?
+        .into_iter()
+        .filter(|(_, p)| people.contains(p))
+        .map(|(r, p)| (r.0, p))
+        .collect();
+    let mut by_person: HashMap<i64, Vec<Event>> = HashMap::new();
+    let mut terms = Vec::new();
+    for (id, _source, fact) in store.load_facts()? {
+        let Some(start) = fact.event_date else { continue };
+        if fact.event_type == plan.attendance.event_type {
+            if let Some(end) = fact.end_date {
+                terms.push(Event {
+                    record_id: 0,
+                    person_id: 0,
+                    event_type: fact.event_type.clone(),
+                    start,
+                    end: Some(end),
+                    attributes: BTreeMap::new(),
+                });
+            }
+        }
+        if let Some(&person) = assignment.get(&id.0) {
+            by_person.entry(person).or_default().push(Event {
+                record_id: id.0,
+                person_id: person,
+                event_type: fact.event_type,
+                start,
+                end: fact.end_date,
+                attributes: fact.attributes,
+            });
+        }
+    }
+    let calendar = calendar(&terms, &plan.attendance.event_type);
+    let by_person = by_person.into_iter().map(|(p, e)| (p, tidy(e))).collect();
+    Ok(Records { by_person, calendar })
+}
+
+fn family_events(records: &Records, members: impl Iterator<Item = i64>) -> Vec<Event> {
+    let mut out: Vec<Event> = Vec::new();
+    for p in members {
+        if let Some(e) = records.by_person.get(&p) {
+            out.extend(e.iter().cloned());
+        }
+    }
+    out
+}
+
+/// Freezes the baselines of the listed families (those without one) in one transaction.
+pub fn attach(store: &mut Store, plan: &Plan, rows: &[AttachmentRow], now: DateTime<Utc>) -> Result<AttachReport> {
+    let families = store.families()?;
+    let family_of: HashMap<i64, usize> = families
+        .iter()
+        .enumerate()
+        .flat_map(|(i, f)| f.members.iter().map(move |m| (m.person_id, i)))
+        .collect();
+    let run = store.identification_runs()?.pop();
+    let assessed: HashMap<i64, Vec<String>> = match &run {
+        Some(r) => store.assessments(r.id)?.into_iter().map(|a| (a.family_id, a.problems)).collect(),
+        None => HashMap::new(),
+    };
+    let all_problems: Vec<String> = match &run {
+        Some(r) => r.labels.problems.keys().cloned().collect(),
+        None => plan.problems.iter().map(|p| p.key.clone()).collect(),
+    };
+    let mut chosen: Vec<(usize, &AttachmentRow)> = Vec::new();
+    let mut not_found = Vec::new();
+    for row in rows {
+        let people = store.find_people(&PeopleQuery { name_words: vec![], nhs_number: Some(row.nhs_number.clone()) })?;
+        match people.iter().find_map(|p| family_of.get(p)) {
+            Some(&i) => chosen.push((i, row)),
+            None => not_found.push(row.row),
+        }
+    }
+    let people: BTreeSet<i64> = chosen.iter().flat_map(|(i, _)| families[*i].members.iter().map(|m| m.person_id)).collect();
+    let records = records(store, plan, &people)?;
+    let mut baselines = Vec::new();
+    for (i, row) in chosen {
+        let f = &families[i];
+        let present: BTreeSet<&String> = assessed.get(&f.family_id).map(|v| v.iter().collect()).unwrap_or_default();
+        let indicators = match &run {
+            Some(r) => store
+                .evidence(r.id, Some(f.family_id))?
+                .into_iter()
+                .map(|e| BaselineIndicator {
+                    problem_key: e.problem_key,
+                    indicator_key: e.indicator_key,
+                    person_id: e.person_id,
+                    value: e.value,
+                    record_ids: e.record_ids,
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        let events = family_events(&records, f.members.iter().map(|m| m.person_id));
+        let baseline = freeze(
+            plan,
+            FreezeInput {
+                family_id: f.family_id,
+                attached_on: row.attached_on,
+                run_id: run.as_ref().map(|r| r.id),
+                members: f
+                    .members
+                    .iter()
+                    .map(|m| BaselineMember {
+                        person_id: m.person_id,
+                        role: m.role.key().to_string(),
+                        age_at_attachment: m.age.and_then(|a| u32::try_from(a).ok()),
+                        school_age: None,
+                    })
+                    .collect(),
+                problems: all_problems
+                    .iter()
+                    .map(|k| BaselineProblem { key: k.clone(), present: present.contains(k) })
+                    .collect(),
+                indicators,
+                events: &events,
+                calendar: &records.calendar,
+            },
+        );
+        baselines.push(NewBaseline {
+            family_id: f.family_id,
+            attached_on: row.attached_on,
+            attachment_ref: row.reference.clone(),
+            run_id: baseline.run_id,
+            baseline: serde_json::to_string(&baseline)?,
+        });
+    }
+    let frozen = store.freeze_baselines(&baselines, now)?;
+    Ok(AttachReport { frozen: frozen.frozen, already: frozen.already, not_found })
+}
+
+/// What an evaluation found (counts only).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutcomesReport {
+    /// Judged as at.
+    pub as_at: NaiveDate,
+    /// Attached families judged.
+    pub families: usize,
+    /// Families with significant and sustained progress.
+    pub sustained: usize,
+    /// Families with continuous employment.
+    pub employment: usize,
+    /// Results found for the first time.
+    pub new_results: usize,
+    /// Seconds: load, judge, save.
+    pub seconds: [f64; 3],
+}
+
+impl std::fmt::Display for OutcomesReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "Outcomes as at {}: {} attached families judged", self.as_at, self.families)?;
+        writeln!(f, "  significant and sustained progress: {:>7}", self.sustained)?;
+        writeln!(f, "  continuous employment:              {:>7}", self.employment)?;
+        writeln!(f, "  results found for the first time:   {:>7}", self.new_results)?;
+        write!(
+            f,
+            "  Time: load {:.2}s, judge {:.2}s, save {:.2}s",
+            self.seconds[0], self.seconds[1], self.seconds[2]
+        )
+    }
+}
+
+/// Judges every attached family as at `as_at` and saves the judgements and new results.
+pub fn evaluate(store: &mut Store, plan: &Plan, rules_sha256: &str, as_at: NaiveDate, now: DateTime<Utc>) -> Result<OutcomesReport> {
+    let t0 = Instant::now();
+    let stored = store.baselines()?;
+    let baselines: Vec<Baseline> = stored
+        .iter()
+        .map(|b| {
+            serde_json::from_str(&b.baseline)
+                .with_context(|| format!("the stored baseline of family {} cannot be read", b.family_id))
+        })
+        .collect::<Result<_>>()?;
+    let people: BTreeSet<i64> = baselines.iter().flat_map(|b| b.members.iter().map(|m| m.person_id)).collect();
+    let records = records(store, plan, &people)?;
+    let load = t0.elapsed().as_secs_f64();
+    let t1 = Instant::now();
+    use rayon::prelude::*;
+    let judged: Vec<hearth_outcomes::FamilyOutcome> = baselines
+        .par_iter()
+        .filter(|b| b.attached_on <= as_at)
+        .map(|b| {
+            let events = family_events(&records, b.members.iter().map(|m| m.person_id));
+            let input = FamilyInput { baseline: b, events: &events, worker_evidence: &[], calendar: &records.calendar };
+            judge(plan, rules_sha256, &input, as_at)
+        })
+        .collect();
+    let judge_s = t1.elapsed().as_secs_f64();
+    let t2 = Instant::now();
+    let mut outcomes = Vec::with_capacity(judged.len());
+    let mut results = Vec::new();
+    for o in &judged {
+        outcomes.push(StoredOutcome {
+            family_id: o.family_id,
+            as_at,
+            rules_sha256: rules_sha256.to_string(),
+            earliest_claim_on: o.earliest_claim_on,
+            outcome: serde_json::to_string(o)?,
+        });
+        for r in &o.results {
+            results.push(StoredResult {
+                family_id: r.family_id,
+                kind: r.kind.key().to_string(),
+                achieved_on: r.achieved_on,
+                rules_sha256: r.rules_hash.clone(),
+                found_as_at: as_at,
+                evidence: serde_json::to_string(&r.evidence)?,
+            });
+        }
+    }
+    let new_results = store.save_outcomes(&outcomes, &results, now)?;
+    let count = |k: ResultKind| judged.iter().filter(|o| o.results.iter().any(|r| r.kind == k)).count();
+    Ok(OutcomesReport {
+        as_at,
+        families: judged.len(),
+        sustained: count(ResultKind::SignificantAndSustainedProgress),
+        employment: count(ResultKind::ContinuousEmployment),
+        new_results,
+        seconds: [load, judge_s, t2.elapsed().as_secs_f64()],
+    })
+}
