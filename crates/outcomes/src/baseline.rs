@@ -7,7 +7,9 @@
 use crate::facts::Event;
 use crate::judge::measure_value;
 use crate::plan::Plan;
-use crate::types::{Baseline, BaselineIndicator, BaselineMeasure, BaselineMember, BaselineProblem, FamilyId};
+use crate::types::{
+    Baseline, BaselineIndicator, BaselineMeasure, BaselineMember, BaselineProblem, FamilyId,
+};
 use chrono::{Days, Months, NaiveDate};
 use std::collections::BTreeMap;
 
@@ -39,7 +41,9 @@ pub const BASELINE_MONTHS: u32 = 12;
 pub fn freeze(plan: &Plan, input: FreezeInput<'_>) -> Baseline {
     let a = input.attached_on;
     let to = a - Days::new(1);
-    let from = a.checked_sub_months(Months::new(BASELINE_MONTHS)).unwrap_or(a);
+    let from = a
+        .checked_sub_months(Months::new(BASELINE_MONTHS))
+        .unwrap_or(a);
     let mut measures = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for p in &plan.problems {
@@ -47,7 +51,13 @@ pub fn freeze(plan: &Plan, input: FreezeInput<'_>) -> Baseline {
             // A key shared by two measures (offending: incidents and youth offences) adds up.
             let (value, _) = measure_value(m, input.events, from, to);
             if seen.insert(m.key.clone()) {
-                measures.push(BaselineMeasure { measure_key: m.key.clone(), person_id: None, from, to, value });
+                measures.push(BaselineMeasure {
+                    measure_key: m.key.clone(),
+                    person_id: None,
+                    from,
+                    to,
+                    value,
+                });
             } else if let Some(b) = measures.iter_mut().find(|b| b.measure_key == m.key) {
                 b.value += value;
             }

@@ -59,7 +59,10 @@ pub struct WorkerEvidence {
 
 /// The school term calendar (first and last day of each term, in order), as the borough's
 /// attendance records give it.
-pub fn calendar<'a>(events: impl IntoIterator<Item = &'a Event>, event_type: &str) -> Vec<(NaiveDate, NaiveDate)> {
+pub fn calendar<'a>(
+    events: impl IntoIterator<Item = &'a Event>,
+    event_type: &str,
+) -> Vec<(NaiveDate, NaiveDate)> {
     let mut terms: Vec<(NaiveDate, NaiveDate)> = events
         .into_iter()
         .filter(|e| e.event_type == event_type)
@@ -80,8 +83,14 @@ pub fn tidy(events: Vec<Event>) -> Vec<Event> {
         .map(|e| (format!("{:?}", e.attributes), e))
         .collect();
     keyed.sort_by(|(ka, a), (kb, b)| {
-        (a.person_id, &a.event_type, a.start, ka, a.end, a.record_id)
-            .cmp(&(b.person_id, &b.event_type, b.start, kb, b.end, b.record_id))
+        (a.person_id, &a.event_type, a.start, ka, a.end, a.record_id).cmp(&(
+            b.person_id,
+            &b.event_type,
+            b.start,
+            kb,
+            b.end,
+            b.record_id,
+        ))
     });
     let mut out: Vec<(String, Event)> = Vec::with_capacity(keyed.len());
     for (k, e) in keyed {

@@ -37,13 +37,18 @@ pub fn period(plan: &Plan, d: NaiveDate) -> Option<NaiveDate> {
 
 fn matches(m: &Measure, e: &Event) -> bool {
     e.event_type == m.event_type
-        && m.filter.iter().all(|(k, allowed)| {
-            e.text(k).is_some_and(|v| allowed.iter().any(|a| *a == v))
-        })
+        && m.filter
+            .iter()
+            .all(|(k, allowed)| e.text(k).is_some_and(|v| allowed.iter().any(|a| *a == v)))
 }
 
 /// A measure's value over `from..=to` (per member: the highest member's) and the records.
-pub fn measure_value(m: &Measure, events: &[Event], from: NaiveDate, to: NaiveDate) -> (f64, Vec<i64>) {
+pub fn measure_value(
+    m: &Measure,
+    events: &[Event],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> (f64, Vec<i64>) {
     let mut per: BTreeMap<i64, u32> = BTreeMap::new();
     let mut records = Vec::new();
     for e in events.iter().filter(|e| matches(m, e)) {
@@ -90,11 +95,22 @@ pub enum Attendance {
 }
 
 /// Evaluates the attendance rule on `d` for a family attached on `attached`.
-pub fn attendance(plan: &Plan, input: &FamilyInput<'_>, attached: NaiveDate, d: NaiveDate) -> Attendance {
+pub fn attendance(
+    plan: &Plan,
+    input: &FamilyInput<'_>,
+    attached: NaiveDate,
+    d: NaiveDate,
+) -> Attendance {
     let a = &plan.attendance;
     let lookback = attached - chrono::Duration::days(a.pupil_lookback_days);
-    let records: Vec<&Event> = input.events.iter().filter(|e| e.event_type == a.event_type).collect();
-    let pupils = records.iter().any(|e| e.end.is_some_and(|end| end > lookback && end <= d));
+    let records: Vec<&Event> = input
+        .events
+        .iter()
+        .filter(|e| e.event_type == a.event_type)
+        .collect();
+    let pupils = records
+        .iter()
+        .any(|e| e.end.is_some_and(|end| end > lookback && end <= d));
     if !pupils {
         return Attendance::NoPupils;
     }
@@ -111,26 +127,32 @@ pub fn attendance(plan: &Plan, input: &FamilyInput<'_>, attached: NaiveDate, d: 
             p.0 += e.number(&a.possible).unwrap_or(0.0);
             p.1 += e.number(&a.missed).unwrap_or(0.0);
             p.2 += e.number(&a.exclusions).unwrap_or(0.0) as u32;
-            p.3 |= e.text(&a.permanent).is_some_and(|v| v == "true" || v == "Y");
+            p.3 |= e
+                .text(&a.permanent)
+                .is_some_and(|v| v == "true" || v == "Y");
             p.4.push(e.record_id);
         }
     }
     let pupils = per
         .into_iter()
         .filter(|(_, p)| p.0 > 0.0)
-        .map(|(person_id, (possible, missed, exclusions, permanent, records))| PupilAttendance {
-            person_id,
-            share: (possible - missed) / possible,
-            exclusions,
-            permanent,
-            records,
-        })
+        .map(
+            |(person_id, (possible, missed, exclusions, permanent, records))| PupilAttendance {
+                person_id,
+                share: (possible - missed) / possible,
+                exclusions,
+                permanent,
+                records,
+            },
+        )
         .collect();
     Attendance::Pupils(last[0].0, last[a.terms - 1].1, pupils)
 }
 
 fn pupil_met(plan: &Plan, p: &PupilAttendance) -> bool {
-    p.share >= plan.attendance.minimum && p.exclusions <= plan.attendance.max_exclusions && !p.permanent
+    p.share >= plan.attendance.minimum
+        && p.exclusions <= plan.attendance.max_exclusions
+        && !p.permanent
 }
 
 fn attendance_met(plan: &Plan, a: &Attendance) -> bool {
@@ -143,16 +165,28 @@ fn attendance_met(plan: &Plan, a: &Attendance) -> bool {
 
 /// Whether a problem's measures hold over `from..=d` (or the lead worker's evidence of
 /// progress towards work is dated in it).
-fn problem_met(plan: &Plan, key: &str, input: &FamilyInput<'_>, from: NaiveDate, d: NaiveDate) -> bool {
+fn problem_met(
+    plan: &Plan,
+    key: &str,
+    input: &FamilyInput<'_>,
+    from: NaiveDate,
+    d: NaiveDate,
+) -> bool {
     let Some(p) = plan.problem(key) else {
         return true;
     };
     if let Some(k) = &p.progress_towards_work {
-        if input.worker_evidence.iter().any(|w| w.measure_key == *k && w.on >= from && w.on <= d) {
+        if input
+            .worker_evidence
+            .iter()
+            .any(|w| w.measure_key == *k && w.on >= from && w.on <= d)
+        {
             return true;
         }
     }
-    p.measures.iter().all(|m| measure_value(m, input.events, from, d).0 <= m.max as f64)
+    p.measures
+        .iter()
+        .all(|m| measure_value(m, input.events, from, d).0 <= m.max as f64)
 }
 
 /// The problems judged: present at entry, and (with non-regression) those absent.
@@ -166,7 +200,9 @@ fn judged<'a>(plan: &'a Plan, b: &'a Baseline) -> impl Iterator<Item = &'a str> 
 /// Significant and sustained progress on day `d`.
 pub fn sustained_on(plan: &Plan, input: &FamilyInput<'_>, d: NaiveDate) -> bool {
     let b = input.baseline;
-    let Some(from) = period(plan, d) else { return false };
+    let Some(from) = period(plan, d) else {
+        return false;
+    };
     if from < b.attached_on {
         return false;
     }
@@ -179,13 +215,23 @@ fn days(from: NaiveDate, to: NaiveDate) -> impl Iterator<Item = NaiveDate> {
 }
 
 /// The earliest day in `attached..=as_at` with continuous employment, with its evidence.
-pub fn employment(plan: &Plan, input: &FamilyInput<'_>, as_at: NaiveDate) -> Option<(NaiveDate, OutcomeEvidence)> {
+pub fn employment(
+    plan: &Plan,
+    input: &FamilyInput<'_>,
+    as_at: NaiveDate,
+) -> Option<(NaiveDate, OutcomeEvidence)> {
     let ce = &plan.continuous_employment;
     let a = input.baseline.attached_on;
-    let claims: Vec<&Event> = input.events.iter().filter(|e| e.event_type == ce.claim_event_type).collect();
+    let claims: Vec<&Event> = input
+        .events
+        .iter()
+        .filter(|e| e.event_type == ce.claim_event_type)
+        .collect();
     let mut best: Option<(NaiveDate, OutcomeEvidence)> = None;
     for c in claims.iter().filter(|c| c.open_in(a, a)) {
-        let Some(rule) = c.text(&ce.benefit).and_then(|b| ce.rule_for(&b)) else { continue };
+        let Some(rule) = c.text(&ce.benefit).and_then(|b| ce.rule_for(&b)) else {
+            continue;
+        };
         let jobs: Vec<&Event> = input
             .events
             .iter()
@@ -209,7 +255,9 @@ pub fn employment(plan: &Plan, input: &FamilyInput<'_>, as_at: NaiveDate) -> Opt
                 })
                 .sum();
             let weeks = worked / 7;
-            let on_benefit = claims.iter().any(|x| x.person_id == c.person_id && x.open_in(d, d));
+            let on_benefit = claims
+                .iter()
+                .any(|x| x.person_id == c.person_id && x.open_in(d, d));
             if weeks >= i64::from(rule.weeks) && !on_benefit {
                 best = Some((
                     d,
@@ -223,7 +271,9 @@ pub fn employment(plan: &Plan, input: &FamilyInput<'_>, as_at: NaiveDate) -> Opt
                         value: weeks as f64,
                         threshold: f64::from(rule.weeks),
                         met: true,
-                        record_ids: std::iter::once(c.record_id).chain(jobs.iter().map(|j| j.record_id)).collect(),
+                        record_ids: std::iter::once(c.record_id)
+                            .chain(jobs.iter().map(|j| j.record_id))
+                            .collect(),
                     },
                 ));
                 break;
@@ -276,15 +326,25 @@ pub fn evidence_on(plan: &Plan, input: &FamilyInput<'_>, d: NaiveDate) -> Vec<Ou
 }
 
 fn baseline_value(b: &Baseline, key: &str, person: Option<i64>) -> Option<f64> {
-    b.measures.iter().find(|m| m.measure_key == key && m.person_id == person).map(|m| m.value)
+    b.measures
+        .iter()
+        .find(|m| m.measure_key == key && m.person_id == person)
+        .map(|m| m.value)
 }
 
 fn add_months(d: NaiveDate, n: u32) -> NaiveDate {
-    d.checked_add_months(Months::new(n)).unwrap_or(NaiveDate::MAX)
+    d.checked_add_months(Months::new(n))
+        .unwrap_or(NaiveDate::MAX)
 }
 
 /// One problem's progress as at `as_at`.
-fn progress(plan: &Plan, input: &FamilyInput<'_>, key: &str, present: bool, as_at: NaiveDate) -> ProblemProgress {
+fn progress(
+    plan: &Plan,
+    input: &FamilyInput<'_>,
+    key: &str,
+    present: bool,
+    as_at: NaiveDate,
+) -> ProblemProgress {
     let b = input.baseline;
     let from = period(plan, as_at).unwrap_or(as_at);
     let first = add_months(b.attached_on, plan.sustain_months) - Days::new(1);
@@ -309,17 +369,29 @@ fn progress(plan: &Plan, input: &FamilyInput<'_>, key: &str, present: bool, as_a
                 higher_is_better: false,
             });
             if value > m.max as f64 {
-                missing.push(format!("{}: {} in the last {} months (at most {})", m.title, value, plan.sustain_months, m.max));
+                missing.push(format!(
+                    "{}: {} in the last {} months (at most {})",
+                    m.title, value, plan.sustain_months, m.max
+                ));
                 // When the period would be clear if nothing more happened.
                 let blocking = input.events.iter().filter(|e| matches(m, e));
                 let clear = match m.how {
-                    How::Events => blocking.map(|e| e.start).max().map(|d| add_months(d, plan.sustain_months)),
+                    How::Events => blocking
+                        .map(|e| e.start)
+                        .max()
+                        .map(|d| add_months(d, plan.sustain_months)),
                     How::Open => {
-                        let ends: Vec<Option<NaiveDate>> = blocking.filter(|e| e.open_in(from, as_at)).map(|e| e.end).collect();
+                        let ends: Vec<Option<NaiveDate>> = blocking
+                            .filter(|e| e.open_in(from, as_at))
+                            .map(|e| e.end)
+                            .collect();
                         if ends.iter().any(Option::is_none) {
                             None
                         } else {
-                            ends.into_iter().flatten().max().map(|d| add_months(d, plan.sustain_months))
+                            ends.into_iter()
+                                .flatten()
+                                .max()
+                                .map(|d| add_months(d, plan.sustain_months))
                         }
                     }
                 };
@@ -331,9 +403,19 @@ fn progress(plan: &Plan, input: &FamilyInput<'_>, key: &str, present: bool, as_a
         match attendance(plan, input, b.attached_on, as_at) {
             Attendance::NoPupils => {}
             Attendance::TooFewTerms(n) => {
-                missing.push(format!("{} of {} school terms since attachment", n, plan.attendance.terms));
-                let after: Vec<_> = input.calendar.iter().filter(|t| t.1 > b.attached_on).collect();
-                later(&mut earliest, after.get(plan.attendance.terms - 1).map(|t| t.1));
+                missing.push(format!(
+                    "{} of {} school terms since attachment",
+                    n, plan.attendance.terms
+                ));
+                let after: Vec<_> = input
+                    .calendar
+                    .iter()
+                    .filter(|t| t.1 > b.attached_on)
+                    .collect();
+                later(
+                    &mut earliest,
+                    after.get(plan.attendance.terms - 1).map(|t| t.1),
+                );
             }
             Attendance::Pupils(_, _, pupils) => {
                 for p in &pupils {
@@ -360,7 +442,10 @@ fn progress(plan: &Plan, input: &FamilyInput<'_>, key: &str, present: bool, as_a
     }
     let ok = missing.is_empty() && as_at >= first;
     if as_at < first {
-        missing.push(format!("sustained for {} months after attachment: not before {first}", plan.sustain_months));
+        missing.push(format!(
+            "sustained for {} months after attachment: not before {first}",
+            plan.sustain_months
+        ));
     }
     let state = match (present, ok) {
         (true, true) => ProblemState::Achieved,
@@ -369,15 +454,31 @@ fn progress(plan: &Plan, input: &FamilyInput<'_>, key: &str, present: bool, as_a
         (false, false) if missing.len() == 1 && as_at < first => ProblemState::NotRegressed,
         (false, false) => ProblemState::Regressed,
     };
-    ProblemProgress { problem_key: key.to_string(), state, missing, earliest_on: earliest, distance }
+    ProblemProgress {
+        problem_key: key.to_string(),
+        state,
+        missing,
+        earliest_on: earliest,
+        distance,
+    }
 }
 
 /// Judges one attached family as at `as_at` under `plan` (whose file's SHA-256 is
 /// `rules_hash`).
-pub fn judge(plan: &Plan, rules_hash: &str, input: &FamilyInput<'_>, as_at: NaiveDate) -> FamilyOutcome {
+pub fn judge(
+    plan: &Plan,
+    rules_hash: &str,
+    input: &FamilyInput<'_>,
+    as_at: NaiveDate,
+) -> FamilyOutcome {
     let b = input.baseline;
     let mut results = Vec::new();
-    let present: Vec<String> = b.problems.iter().filter(|p| p.present).map(|p| p.key.clone()).collect();
+    let present: Vec<String> = b
+        .problems
+        .iter()
+        .filter(|p| p.present)
+        .map(|p| p.key.clone())
+        .collect();
     if let Some(d) = days(b.attached_on, as_at).find(|d| sustained_on(plan, input, *d)) {
         results.push(FamilyResult {
             family_id: b.family_id,
@@ -405,10 +506,20 @@ pub fn judge(plan: &Plan, rules_hash: &str, input: &FamilyInput<'_>, as_at: Naiv
         .collect();
     // The attendance rule applies to every claim: shown under school attendance.
     if !b.problems.iter().any(|p| p.key == plan.attendance.problem) {
-        problems.push(progress(plan, input, &plan.attendance.problem, false, as_at));
+        problems.push(progress(
+            plan,
+            input,
+            &plan.attendance.problem,
+            false,
+            as_at,
+        ));
     }
     let counts = |p: &ProblemProgress| {
-        plan.non_regression || !matches!(p.state, ProblemState::NotRegressed | ProblemState::Regressed)
+        plan.non_regression
+            || !matches!(
+                p.state,
+                ProblemState::NotRegressed | ProblemState::Regressed
+            )
     };
     let earliest_claim_on = results.iter().map(|r| r.achieved_on).min().or_else(|| {
         problems
@@ -416,5 +527,11 @@ pub fn judge(plan: &Plan, rules_hash: &str, input: &FamilyInput<'_>, as_at: Naiv
             .filter(|p| counts(p))
             .try_fold(b.attached_on, |acc, p| p.earliest_on.map(|e| acc.max(e)))
     });
-    FamilyOutcome { family_id: b.family_id, as_at, results, problems, earliest_claim_on }
+    FamilyOutcome {
+        family_id: b.family_id,
+        as_at,
+        results,
+        problems,
+        earliest_claim_on,
+    }
 }

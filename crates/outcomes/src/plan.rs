@@ -150,7 +150,9 @@ pub struct EmploymentPlan {
 impl EmploymentPlan {
     /// The rule for a benefit code.
     pub fn rule_for(&self, benefit: &str) -> Option<&EmploymentRule> {
-        self.rules.iter().find(|r| r.benefits.iter().any(|b| b == benefit))
+        self.rules
+            .iter()
+            .find(|r| r.benefits.iter().any(|b| b == benefit))
     }
 }
 
@@ -190,7 +192,10 @@ impl Plan {
         }
         let a = &plan.attendance;
         if !(0.0..=1.0).contains(&a.minimum) {
-            return Err(bad("attendance.minimum".into(), "is a share: 0 to 1 (0.85 for 85%)"));
+            return Err(bad(
+                "attendance.minimum".into(),
+                "is a share: 0 to 1 (0.85 for 85%)",
+            ));
         }
         if a.terms == 0 || a.terms > 9 {
             return Err(bad("attendance.terms".into(), "must be 1 to 9 terms"));
@@ -203,7 +208,10 @@ impl Plan {
         }
         let ce = &plan.continuous_employment;
         if ce.rules.is_empty() {
-            return Err(bad("continuous_employment".into(), "needs at least one rule"));
+            return Err(bad(
+                "continuous_employment".into(),
+                "needs at least one rule",
+            ));
         }
         for (i, r) in ce.rules.iter().enumerate() {
             if r.weeks == 0 || r.weeks > r.out_of {
@@ -234,8 +242,18 @@ mod tests {
         let p = Plan::from_toml(SHIPPED, "outcomes.toml").expect("reads");
         assert_eq!(p.attendance.minimum, 0.85);
         assert_eq!(p.attendance.terms, 3);
-        assert_eq!(p.continuous_employment.rule_for("JSA").map(|r| (r.weeks, r.out_of)), Some((26, 30)));
-        assert_eq!(p.continuous_employment.rule_for("ESA").map(|r| (r.weeks, r.out_of)), Some((13, 15)));
+        assert_eq!(
+            p.continuous_employment
+                .rule_for("JSA")
+                .map(|r| (r.weeks, r.out_of)),
+            Some((26, 30))
+        );
+        assert_eq!(
+            p.continuous_employment
+                .rule_for("ESA")
+                .map(|r| (r.weeks, r.out_of)),
+            Some((13, 15))
+        );
         assert_eq!(p.problems.len(), 6);
     }
 
@@ -243,11 +261,17 @@ mod tests {
     fn mistakes_name_the_file_and_entry() {
         let bad = SHIPPED.replace("minimum = 0.85", "minimum = 85");
         let e = Plan::from_toml(&bad, "plan.toml").unwrap_err().to_string();
-        assert!(e.contains("plan.toml") && e.contains("attendance.minimum"), "{e}");
+        assert!(
+            e.contains("plan.toml") && e.contains("attendance.minimum"),
+            "{e}"
+        );
         let bad = SHIPPED.replace("weeks = 13", "weeks = 16");
         let e = Plan::from_toml(&bad, "plan.toml").unwrap_err().to_string();
         assert!(e.contains("continuous_employment rule 2"), "{e}");
         let bad = SHIPPED.replace("how = \"open\"", "how = \"sometimes\"");
-        assert!(Plan::from_toml(&bad, "plan.toml").unwrap_err().to_string().contains("plan.toml"));
+        assert!(Plan::from_toml(&bad, "plan.toml")
+            .unwrap_err()
+            .to_string()
+            .contains("plan.toml"));
     }
 }

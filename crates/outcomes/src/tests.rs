@@ -27,14 +27,24 @@ const TERMS: [((i32, u32, u32), (i32, u32, u32)); 6] = [
     ((2027, 4, 14), (2027, 7, 22)),
 ];
 
-fn event(id: i64, person: i64, kind: &str, start: NaiveDate, end: Option<NaiveDate>, attrs: &[(&str, AttrValue)]) -> Event {
+fn event(
+    id: i64,
+    person: i64,
+    kind: &str,
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+    attrs: &[(&str, AttrValue)],
+) -> Event {
     Event {
         record_id: id,
         person_id: person,
         event_type: kind.to_string(),
         start,
         end,
-        attributes: attrs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+        attributes: attrs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
     }
 }
 
@@ -71,17 +81,37 @@ fn family(missed: f64, job: bool) -> (Baseline, Vec<Event>) {
             ],
         ));
     }
-    let problems = ["crime_asb", "school_attendance", "children_need_help", "worklessness", "domestic_abuse", "health"]
-        .iter()
-        .map(|k| BaselineProblem { key: k.to_string(), present: matches!(*k, "school_attendance" | "worklessness") })
-        .collect();
+    let problems = [
+        "crime_asb",
+        "school_attendance",
+        "children_need_help",
+        "worklessness",
+        "domestic_abuse",
+        "health",
+    ]
+    .iter()
+    .map(|k| BaselineProblem {
+        key: k.to_string(),
+        present: matches!(*k, "school_attendance" | "worklessness"),
+    })
+    .collect();
     let baseline = Baseline {
         family_id: 7,
         attached_on: d(2025, 10, 1),
         run_id: Some(1),
         members: vec![
-            BaselineMember { person_id: 10, role: "adult".into(), age_at_attachment: Some(35), school_age: None },
-            BaselineMember { person_id: 11, role: "child".into(), age_at_attachment: Some(10), school_age: None },
+            BaselineMember {
+                person_id: 10,
+                role: "adult".into(),
+                age_at_attachment: Some(35),
+                school_age: None,
+            },
+            BaselineMember {
+                person_id: 11,
+                role: "child".into(),
+                age_at_attachment: Some(10),
+                school_age: None,
+            },
         ],
         problems,
         indicators: vec![],
@@ -92,16 +122,27 @@ fn family(missed: f64, job: bool) -> (Baseline, Vec<Event>) {
 
 fn run(b: &Baseline, events: &[Event], as_at: NaiveDate) -> crate::types::FamilyOutcome {
     let cal = calendar(events, "attendance");
-    let input = FamilyInput { baseline: b, events, worker_evidence: &[], calendar: &cal };
+    let input = FamilyInput {
+        baseline: b,
+        events,
+        worker_evidence: &[],
+        calendar: &cal,
+    };
     judge(&plan(), "hash", &input, as_at)
 }
 
 fn ssp(o: &crate::types::FamilyOutcome) -> Option<NaiveDate> {
-    o.results.iter().find(|r| r.kind == ResultKind::SignificantAndSustainedProgress).map(|r| r.achieved_on)
+    o.results
+        .iter()
+        .find(|r| r.kind == ResultKind::SignificantAndSustainedProgress)
+        .map(|r| r.achieved_on)
 }
 
 fn ce(o: &crate::types::FamilyOutcome) -> Option<NaiveDate> {
-    o.results.iter().find(|r| r.kind == ResultKind::ContinuousEmployment).map(|r| r.achieved_on)
+    o.results
+        .iter()
+        .find(|r| r.kind == ResultKind::ContinuousEmployment)
+        .map(|r| r.achieved_on)
 }
 
 #[test]
@@ -114,9 +155,17 @@ fn attendance_of_85_0_percent_meets_the_plan_and_84_9_does_not() {
     let (b, ev) = family(151.0, false);
     let o = run(&b, &ev, d(2027, 8, 31));
     assert_eq!(ssp(&o), None);
-    let school = o.problems.iter().find(|p| p.problem_key == "school_attendance").unwrap();
+    let school = o
+        .problems
+        .iter()
+        .find(|p| p.problem_key == "school_attendance")
+        .unwrap();
     assert_eq!(school.state, ProblemState::InProgress);
-    assert!(school.missing.iter().any(|m| m.contains("84.9%")), "{:?}", school.missing);
+    assert!(
+        school.missing.iter().any(|m| m.contains("84.9%")),
+        "{:?}",
+        school.missing
+    );
 }
 
 #[test]
@@ -124,8 +173,16 @@ fn two_terms_after_attachment_are_not_enough_and_three_are() {
     let (b, ev) = family(0.0, false);
     let two = run(&b, &ev, d(2026, 7, 21));
     assert_eq!(ssp(&two), None);
-    let school = two.problems.iter().find(|p| p.problem_key == "school_attendance").unwrap();
-    assert!(school.missing.iter().any(|m| m.contains("2 of 3")), "{:?}", school.missing);
+    let school = two
+        .problems
+        .iter()
+        .find(|p| p.problem_key == "school_attendance")
+        .unwrap();
+    assert!(
+        school.missing.iter().any(|m| m.contains("2 of 3")),
+        "{:?}",
+        school.missing
+    );
     assert_eq!(school.earliest_on, Some(d(2026, 7, 22)));
     assert_eq!(two.earliest_claim_on, Some(d(2026, 7, 22)));
     let three = run(&b, &ev, d(2026, 7, 22));
@@ -135,14 +192,25 @@ fn two_terms_after_attachment_are_not_enough_and_three_are() {
 #[test]
 fn a_regression_on_a_problem_absent_at_entry_holds_the_claim_back() {
     let (b, mut ev) = family(0.0, false);
-    ev.push(event(50, 10, "incident", d(2026, 6, 1), None, &[
-        ("incident_category", text("Domestic Abuse")),
-        ("involvement", text("Victim")),
-    ]));
+    ev.push(event(
+        50,
+        10,
+        "incident",
+        d(2026, 6, 1),
+        None,
+        &[
+            ("incident_category", text("Domestic Abuse")),
+            ("involvement", text("Victim")),
+        ],
+    ));
     let ev = tidy(ev);
     let o = run(&b, &ev, d(2026, 8, 1));
     assert_eq!(ssp(&o), None);
-    let da = o.problems.iter().find(|p| p.problem_key == "domestic_abuse").unwrap();
+    let da = o
+        .problems
+        .iter()
+        .find(|p| p.problem_key == "domestic_abuse")
+        .unwrap();
     assert_eq!(da.state, ProblemState::Regressed);
     assert_eq!(da.earliest_on, Some(d(2026, 12, 1)));
     // Six months clear of it: the first day whose period starts after the incident.

@@ -10,7 +10,7 @@ use hearth_outcomes::{
     calendar, freeze, judge, tidy, Baseline, BaselineIndicator, BaselineMember, BaselineProblem,
     Event, FamilyInput, FreezeInput, Plan, ResultKind,
 };
-use hearth_store::{NewBaseline, PeopleQuery, StoredOutcome, StoredResult, Store};
+use hearth_store::{NewBaseline, PeopleQuery, Store, StoredOutcome, StoredResult};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::time::Instant;
@@ -18,7 +18,8 @@ use std::time::Instant;
 /// Loads an Outcomes Plan and its SHA-256.
 pub fn load_plan(path: &Path) -> Result<(Plan, String)> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let text = String::from_utf8(bytes.clone()).with_context(|| format!("{} is not UTF-8", path.display()))?;
+    let text = String::from_utf8(bytes.clone())
+        .with_context(|| format!("{} is not UTF-8", path.display()))?;
     let plan = Plan::from_toml(&text, &path.display().to_string())?;
     Ok((plan, hex_sha256(&bytes)))
 }
@@ -43,8 +44,15 @@ pub fn read_attachments(path: &Path) -> Result<Vec<AttachmentRow>> {
     let mut reader = csv::ReaderBuilder::new()
         .from_path(path)
         .with_context(|| format!("reading {name}"))?;
-    let headers = reader.headers().with_context(|| format!("{name}: no header row"))?.clone();
-    let col = |h: &str| headers.iter().position(|x| x.trim().eq_ignore_ascii_case(h));
+    let headers = reader
+        .headers()
+        .with_context(|| format!("{name}: no header row"))?
+        .clone();
+    let col = |h: &str| {
+        headers
+            .iter()
+            .position(|x| x.trim().eq_ignore_ascii_case(h))
+    };
     let (Some(nhs), Some(on)) = (col("NHS Number"), col("Attached On")) else {
         bail!("{name}: the header needs the columns \"NHS Number\" and \"Attached On\"");
     };
@@ -53,17 +61,29 @@ pub fn read_attachments(path: &Path) -> Result<Vec<AttachmentRow>> {
     for (i, rec) in reader.records().enumerate() {
         let row = i + 2;
         let rec = rec.with_context(|| format!("{name}, row {row}: not readable as CSV"))?;
-        let number: String = rec.get(nhs).unwrap_or("").chars().filter(|c| !c.is_whitespace()).collect();
+        let number: String = rec
+            .get(nhs)
+            .unwrap_or("")
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
         if hearth_model::NhsNumber::parse(&number).is_err() {
             bail!("{name}, row {row}, field \"NHS Number\": not a valid NHS number");
         }
         let text = rec.get(on).unwrap_or("").trim();
         let attached_on = NaiveDate::parse_from_str(text, "%d/%m/%Y")
             .or_else(|_| NaiveDate::parse_from_str(text, "%Y-%m-%d"))
-            .map_err(|_| anyhow::anyhow!("{name}, row {row}, field \"Attached On\": {text:?} is not a date (dd/mm/yyyy)"))?;
+            .map_err(|_| {
+                anyhow::anyhow!(
+                    "{name}, row {row}, field \"Attached On\": {text:?} is not a date (dd/mm/yyyy)"
+                )
+            })?;
         out.push(AttachmentRow {
             row,
-            reference: reference.and_then(|c| rec.get(c)).map(str::to_string).filter(|s| !s.is_empty()),
+            reference: reference
+                .and_then(|c| rec.get(c))
+                .map(str::to_string)
+                .filter(|s| !s.is_empty()),
             nhs_number: number,
             attached_on,
         });
@@ -84,15 +104,28 @@ pub struct AttachReport {
 
 impl std::fmt::Display for AttachReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "Attachments: {} baselines frozen, {} families already attached", self.frozen, self.already)?;
+        writeln!(
+            f,
+            "Attachments: {} baselines frozen, {} families already attached",
+            self.frozen, self.already
+        )?;
         if !self.not_found.is_empty() {
-            let shown: Vec<String> = self.not_found.iter().take(20).map(ToString::to_string).collect();
+            let shown: Vec<String> = self
+                .not_found
+                .iter()
+                .take(20)
+                .map(ToString::to_string)
+                .collect();
             writeln!(
                 f,
                 "  {} rows name nobody in a family of the latest linkage run (rows {}{})",
                 self.not_found.len(),
                 shown.join(", "),
-                if self.not_found.len() > 20 { ", …" } else { "" }
+                if self.not_found.len() > 20 {
+                    ", …"
+                } else {
+                    ""
+                }
             )?;
         }
         Ok(())
@@ -115,7 +148,9 @@ fn records(store: &mut Store, plan: &Plan, people: &BTreeSet<i64>) -> Result<Rec
     let mut by_person: HashMap<i64, Vec<Event>> = HashMap::new();
     let mut terms = Vec::new();
     for (id, _source, fact) in store.load_facts()? {
-        let Some(start) = fact.event_date else { continue };
+        let Some(start) = fact.event_date else {
+            continue;
+        };
         if fact.event_type == plan.attendance.event_type {
             if let Some(end) = fact.end_date {
                 terms.push(Event {
@@ -141,7 +176,10 @@ fn records(store: &mut Store, plan: &Plan, people: &BTreeSet<i64>) -> Result<Rec
     }
     let calendar = calendar(&terms, &plan.attendance.event_type);
     let by_person = by_person.into_iter().map(|(p, e)| (p, tidy(e))).collect();
-    Ok(Records { by_person, calendar })
+    Ok(Records {
+        by_person,
+        calendar,
+    })
 }
 
 fn family_events(records: &Records, members: impl Iterator<Item = i64>) -> Vec<Event> {
@@ -155,7 +193,12 @@ fn family_events(records: &Records, members: impl Iterator<Item = i64>) -> Vec<E
 }
 
 /// Freezes the baselines of the listed families (those without one) in one transaction.
-pub fn attach(store: &mut Store, plan: &Plan, rows: &[AttachmentRow], now: DateTime<Utc>) -> Result<AttachReport> {
+pub fn attach(
+    store: &mut Store,
+    plan: &Plan,
+    rows: &[AttachmentRow],
+    now: DateTime<Utc>,
+) -> Result<AttachReport> {
     let families = store.families()?;
     let family_of: HashMap<i64, usize> = families
         .iter()
@@ -164,7 +207,11 @@ pub fn attach(store: &mut Store, plan: &Plan, rows: &[AttachmentRow], now: DateT
         .collect();
     let run = store.identification_runs()?.pop();
     let assessed: HashMap<i64, Vec<String>> = match &run {
-        Some(r) => store.assessments(r.id)?.into_iter().map(|a| (a.family_id, a.problems)).collect(),
+        Some(r) => store
+            .assessments(r.id)?
+            .into_iter()
+            .map(|a| (a.family_id, a.problems))
+            .collect(),
         None => HashMap::new(),
     };
     let all_problems: Vec<String> = match &run {
@@ -174,18 +221,27 @@ pub fn attach(store: &mut Store, plan: &Plan, rows: &[AttachmentRow], now: DateT
     let mut chosen: Vec<(usize, &AttachmentRow)> = Vec::new();
     let mut not_found = Vec::new();
     for row in rows {
-        let people = store.find_people(&PeopleQuery { name_words: vec![], nhs_number: Some(row.nhs_number.clone()) })?;
+        let people = store.find_people(&PeopleQuery {
+            name_words: vec![],
+            nhs_number: Some(row.nhs_number.clone()),
+        })?;
         match people.iter().find_map(|p| family_of.get(p)) {
             Some(&i) => chosen.push((i, row)),
             None => not_found.push(row.row),
         }
     }
-    let people: BTreeSet<i64> = chosen.iter().flat_map(|(i, _)| families[*i].members.iter().map(|m| m.person_id)).collect();
+    let people: BTreeSet<i64> = chosen
+        .iter()
+        .flat_map(|(i, _)| families[*i].members.iter().map(|m| m.person_id))
+        .collect();
     let records = records(store, plan, &people)?;
     let mut baselines = Vec::new();
     for (i, row) in chosen {
         let f = &families[i];
-        let present: BTreeSet<&String> = assessed.get(&f.family_id).map(|v| v.iter().collect()).unwrap_or_default();
+        let present: BTreeSet<&String> = assessed
+            .get(&f.family_id)
+            .map(|v| v.iter().collect())
+            .unwrap_or_default();
         let indicators = match &run {
             Some(r) => store
                 .evidence(r.id, Some(f.family_id))?
@@ -219,7 +275,10 @@ pub fn attach(store: &mut Store, plan: &Plan, rows: &[AttachmentRow], now: DateT
                     .collect(),
                 problems: all_problems
                     .iter()
-                    .map(|k| BaselineProblem { key: k.clone(), present: present.contains(k) })
+                    .map(|k| BaselineProblem {
+                        key: k.clone(),
+                        present: present.contains(k),
+                    })
                     .collect(),
                 indicators,
                 events: &events,
@@ -235,7 +294,11 @@ pub fn attach(store: &mut Store, plan: &Plan, rows: &[AttachmentRow], now: DateT
         });
     }
     let frozen = store.freeze_baselines(&baselines, now)?;
-    Ok(AttachReport { frozen: frozen.frozen, already: frozen.already, not_found })
+    Ok(AttachReport {
+        frozen: frozen.frozen,
+        already: frozen.already,
+        not_found,
+    })
 }
 
 /// What an evaluation found (counts only).
@@ -257,10 +320,26 @@ pub struct OutcomesReport {
 
 impl std::fmt::Display for OutcomesReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "Outcomes as at {}: {} attached families judged", self.as_at, self.families)?;
-        writeln!(f, "  significant and sustained progress: {:>7}", self.sustained)?;
-        writeln!(f, "  continuous employment:              {:>7}", self.employment)?;
-        writeln!(f, "  results found for the first time:   {:>7}", self.new_results)?;
+        writeln!(
+            f,
+            "Outcomes as at {}: {} attached families judged",
+            self.as_at, self.families
+        )?;
+        writeln!(
+            f,
+            "  significant and sustained progress: {:>7}",
+            self.sustained
+        )?;
+        writeln!(
+            f,
+            "  continuous employment:              {:>7}",
+            self.employment
+        )?;
+        writeln!(
+            f,
+            "  results found for the first time:   {:>7}",
+            self.new_results
+        )?;
         write!(
             f,
             "  Time: load {:.2}s, judge {:.2}s, save {:.2}s",
@@ -270,17 +349,30 @@ impl std::fmt::Display for OutcomesReport {
 }
 
 /// Judges every attached family as at `as_at` and saves the judgements and new results.
-pub fn evaluate(store: &mut Store, plan: &Plan, rules_sha256: &str, as_at: NaiveDate, now: DateTime<Utc>) -> Result<OutcomesReport> {
+pub fn evaluate(
+    store: &mut Store,
+    plan: &Plan,
+    rules_sha256: &str,
+    as_at: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<OutcomesReport> {
     let t0 = Instant::now();
     let stored = store.baselines()?;
     let baselines: Vec<Baseline> = stored
         .iter()
         .map(|b| {
-            serde_json::from_str(&b.baseline)
-                .with_context(|| format!("the stored baseline of family {} cannot be read", b.family_id))
+            serde_json::from_str(&b.baseline).with_context(|| {
+                format!(
+                    "the stored baseline of family {} cannot be read",
+                    b.family_id
+                )
+            })
         })
         .collect::<Result<_>>()?;
-    let people: BTreeSet<i64> = baselines.iter().flat_map(|b| b.members.iter().map(|m| m.person_id)).collect();
+    let people: BTreeSet<i64> = baselines
+        .iter()
+        .flat_map(|b| b.members.iter().map(|m| m.person_id))
+        .collect();
     let records = records(store, plan, &people)?;
     let load = t0.elapsed().as_secs_f64();
     let t1 = Instant::now();
@@ -290,7 +382,12 @@ pub fn evaluate(store: &mut Store, plan: &Plan, rules_sha256: &str, as_at: Naive
         .filter(|b| b.attached_on <= as_at)
         .map(|b| {
             let events = family_events(&records, b.members.iter().map(|m| m.person_id));
-            let input = FamilyInput { baseline: b, events: &events, worker_evidence: &[], calendar: &records.calendar };
+            let input = FamilyInput {
+                baseline: b,
+                events: &events,
+                worker_evidence: &[],
+                calendar: &records.calendar,
+            };
             judge(plan, rules_sha256, &input, as_at)
         })
         .collect();
@@ -318,7 +415,12 @@ pub fn evaluate(store: &mut Store, plan: &Plan, rules_sha256: &str, as_at: Naive
         }
     }
     let new_results = store.save_outcomes(&outcomes, &results, now)?;
-    let count = |k: ResultKind| judged.iter().filter(|o| o.results.iter().any(|r| r.kind == k)).count();
+    let count = |k: ResultKind| {
+        judged
+            .iter()
+            .filter(|o| o.results.iter().any(|r| r.kind == k))
+            .count()
+    };
     Ok(OutcomesReport {
         as_at,
         families: judged.len(),

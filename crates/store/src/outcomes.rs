@@ -84,14 +84,21 @@ pub struct Frozen {
 impl Store {
     /// Freezes the baselines of families that have none, in one transaction; a family that
     /// has one keeps it.
-    pub fn freeze_baselines(&mut self, baselines: &[NewBaseline], now: DateTime<Utc>) -> Result<Frozen> {
+    pub fn freeze_baselines(
+        &mut self,
+        baselines: &[NewBaseline],
+        now: DateTime<Utc>,
+    ) -> Result<Frozen> {
         self.with_tx(|tx| {
             let existing: std::collections::BTreeSet<i64> = tx
                 .query("SELECT family_id FROM outcome_baseline", &[])?
                 .iter()
                 .map(|r| int(r, 0, "outcome_baseline", "family_id"))
                 .collect::<Result<_>>()?;
-            let mut done = Frozen { frozen: 0, already: 0 };
+            let mut done = Frozen {
+                frozen: 0,
+                already: 0,
+            };
             let mut seen = std::collections::BTreeSet::new();
             let mut rows = Vec::new();
             for b in baselines {
@@ -111,7 +118,14 @@ impl Store {
             }
             tx.bulk(
                 "outcome_baseline",
-                &["family_id", "attached_on", "attachment_ref", "run_id", "frozen_at", "baseline"],
+                &[
+                    "family_id",
+                    "attached_on",
+                    "attachment_ref",
+                    "run_id",
+                    "frozen_at",
+                    "baseline",
+                ],
                 &mut rows.into_iter(),
             )?;
             Ok(done)
@@ -141,7 +155,14 @@ impl Store {
             tx.exec("DELETE FROM family_outcome", &[])?;
             tx.bulk(
                 "family_outcome",
-                &["family_id", "as_at", "rules_sha256", "earliest_claim_on", "evaluated_at", "outcome"],
+                &[
+                    "family_id",
+                    "as_at",
+                    "rules_sha256",
+                    "earliest_claim_on",
+                    "evaluated_at",
+                    "outcome",
+                ],
                 &mut outcomes.iter().map(|o| {
                     vec![
                         Val::Int(o.family_id),
@@ -156,7 +177,12 @@ impl Store {
             let have: std::collections::BTreeSet<(i64, String)> = tx
                 .query("SELECT family_id, kind FROM outcome_result", &[])?
                 .iter()
-                .map(|r| Ok((int(r, 0, "outcome_result", "family_id")?, r[1].text().unwrap_or_default())))
+                .map(|r| {
+                    Ok((
+                        int(r, 0, "outcome_result", "family_id")?,
+                        r[1].text().unwrap_or_default(),
+                    ))
+                })
                 .collect::<Result<_>>()?;
             let mut added = 0;
             let mut rows = Vec::new();
@@ -176,7 +202,14 @@ impl Store {
             }
             tx.bulk(
                 "outcome_result",
-                &["family_id", "kind", "achieved_on", "rules_sha256", "found_as_at", "evidence"],
+                &[
+                    "family_id",
+                    "kind",
+                    "achieved_on",
+                    "rules_sha256",
+                    "found_as_at",
+                    "evidence",
+                ],
                 &mut rows.into_iter(),
             )?;
             Ok(added)

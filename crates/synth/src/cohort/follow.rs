@@ -91,7 +91,11 @@ fn exit(
     let mut day = from;
     // Draw by fortnights: exact enough, and cheap.
     while day <= FOLLOW_END {
-        let m = if attached.is_some_and(|a| day >= a) { mult } else { 1.0 };
+        let m = if attached.is_some_and(|a| day >= a) {
+            mult
+        } else {
+            1.0
+        };
         let p = 1.0 - (-per_year * m * 14.0 / 365.25).exp();
         if rng.random_bool(p.clamp(0.0, 1.0)) {
             let d = add_days(day, rng.random_range(0..14));
@@ -126,8 +130,19 @@ pub(crate) fn follow_up(
     // Benefit claims still open, restated with their end; some leave for work.
     for (p, pp) in people.iter().zip(past) {
         for &(benefit, claim_start) in &pp.open_claims {
-            let end = exit(rng, start, 0.45 * (1.0 - 0.5 * r), attached, fx.benefit_exit);
-            f.claims.push(BenefitClaim { person: p.index, benefit, start: claim_start, end });
+            let end = exit(
+                rng,
+                start,
+                0.45 * (1.0 - 0.5 * r),
+                attached,
+                fx.benefit_exit,
+            );
+            f.claims.push(BenefitClaim {
+                person: p.index,
+                benefit,
+                start: claim_start,
+                end,
+            });
             if let Some(e) = end {
                 into_work(rng, p, e, Some(benefit), &mut f, &mut jobs);
             }
@@ -138,10 +153,37 @@ pub(crate) fn follow_up(
         if !pp.open_claims.is_empty() || age(p, AS_AT) < 18 || age(p, AS_AT) > 64 {
             continue;
         }
-        if let Some(&d) = events(rng, start, add_days(FOLLOW_END, -30), 0.03 + 0.2 * r, None, 1.0).first() {
-            let benefit = weighted(rng, &[(BenefitType::Uc, 0.85), (BenefitType::Esa, 0.1), (BenefitType::Jsa, 0.05)]);
-            let end = exit(rng, add_days(d, 30), 0.45 * (1.0 - 0.5 * r), attached, fx.benefit_exit);
-            f.claims.push(BenefitClaim { person: p.index, benefit, start: d, end });
+        if let Some(&d) = events(
+            rng,
+            start,
+            add_days(FOLLOW_END, -30),
+            0.03 + 0.2 * r,
+            None,
+            1.0,
+        )
+        .first()
+        {
+            let benefit = weighted(
+                rng,
+                &[
+                    (BenefitType::Uc, 0.85),
+                    (BenefitType::Esa, 0.1),
+                    (BenefitType::Jsa, 0.05),
+                ],
+            );
+            let end = exit(
+                rng,
+                add_days(d, 30),
+                0.45 * (1.0 - 0.5 * r),
+                attached,
+                fx.benefit_exit,
+            );
+            f.claims.push(BenefitClaim {
+                person: p.index,
+                benefit,
+                start: d,
+                end,
+            });
             if let Some(e) = end {
                 into_work(rng, p, e, Some(benefit), &mut f, &mut jobs);
             }
@@ -158,17 +200,30 @@ pub(crate) fn follow_up(
         let rate = 0.6 * pp.offending as f64 / 3.0 + (0.003 + 0.03 * r + 0.2 * r * r) * sex;
         for date in events(rng, from, FOLLOW_END, rate, attached, fx.offending) {
             let crime = rng.random_bool(0.65);
-            let inv = if rng.random_bool(0.6) { Involvement::Suspect } else { Involvement::Offender };
+            let inv = if rng.random_bool(0.6) {
+                Involvement::Suspect
+            } else {
+                Involvement::Offender
+            };
             f.incidents.push(Incident {
                 household: hh.index,
                 date,
-                category: if crime { IncidentCategory::Crime } else { IncidentCategory::Asb },
+                category: if crime {
+                    IncidentCategory::Crime
+                } else {
+                    IncidentCategory::Asb
+                },
                 offence: pick(rng, if crime { CRIME_OFFENCES } else { ASB_OFFENCES }),
                 people: vec![(p.index, inv)],
             });
             if age(p, date) < 18 && rng.random_bool(if crime { 0.7 } else { 0.15 }) {
                 let after = attached.is_some_and(|a| date >= a);
-                let p_custody = 0.06 * if after { fx.custody / fx.offending } else { 1.0 };
+                let p_custody = 0.06
+                    * if after {
+                        fx.custody / fx.offending
+                    } else {
+                        1.0
+                    };
                 let outcome = if crime && rng.random_bool(p_custody.min(1.0)) {
                     CUSTODY
                 } else {
@@ -202,7 +257,10 @@ pub(crate) fn follow_up(
         0.0
     };
     for date in events(rng, start, FOLLOW_END, da_rate, attached, fx.domestic_abuse) {
-        let mut who = vec![(people[if couple { 1 } else { 0 }].index, Involvement::Victim)];
+        let mut who = vec![(
+            people[if couple { 1 } else { 0 }].index,
+            Involvement::Victim,
+        )];
         if couple {
             who.push((people[0].index, Involvement::Suspect));
         }
@@ -219,7 +277,12 @@ pub(crate) fn follow_up(
     for (p, pp) in people.iter().zip(past) {
         for &(episode, s) in &pp.open_episodes {
             let end = end_within(add_days(start, rng.random_range(20..=600)));
-            f.episodes.push(CareEpisode { person: p.index, episode, start: s, end });
+            f.episodes.push(CareEpisode {
+                person: p.index,
+                episode,
+                start: s,
+                end,
+            });
         }
     }
     let child_at = |p: &Person, d: NaiveDate| p.date_of_birth < d && age(p, d) < 18;
@@ -233,7 +296,12 @@ pub(crate) fn follow_up(
             for d in events(rng, start, FOLLOW_END, rate, attached, mult) {
                 for c in people.iter().filter(|c| child_at(c, d)) {
                     let end = end_within(add_days(d, rng.random_range(90..=500)));
-                    f.episodes.push(CareEpisode { person: c.index, episode, start: d, end });
+                    f.episodes.push(CareEpisode {
+                        person: c.index,
+                        episode,
+                        start: d,
+                        end,
+                    });
                 }
             }
         }
@@ -254,14 +322,20 @@ pub(crate) fn follow_up(
             }
             let after = attached.is_some_and(|a| t.start >= a);
             let secondary = year_age >= 11;
-            let rate = (base * rng.random_range(0.6..1.4) * if after { fx.absence } else { 1.0 }).min(0.9);
+            let rate =
+                (base * rng.random_range(0.6..1.4) * if after { fx.absence } else { 1.0 }).min(0.9);
             let possible = t.possible_sessions();
             let missed = (possible as f64 * rate).round() as u32;
-            let unauth = ((missed as f64) * (0.15 + 0.5 * r + 0.2 * rng.random::<f64>())).round() as u32;
+            let unauth =
+                ((missed as f64) * (0.15 + 0.5 * r + 0.2 * rng.random::<f64>())).round() as u32;
             let p_fte = (0.003 + 0.1 * r)
                 * if secondary { 1.0 } else { 0.2 }
                 * if after { fx.exclusions } else { 1.0 };
-            let fte = if rng.random_bool(p_fte.min(1.0)) { 1 + rng.random_bool(0.25) as u32 } else { 0 };
+            let fte = if rng.random_bool(p_fte.min(1.0)) {
+                1 + rng.random_bool(0.25) as u32
+            } else {
+                0
+            };
             let perm = secondary && rng.random_bool(0.0004 + 0.004 * r);
             f.attendance.push(Attendance {
                 person: p.index,
@@ -278,8 +352,16 @@ pub(crate) fn follow_up(
     // A&E.
     for p in people {
         for date in events(rng, start, FOLLOW_END, 0.15 + 0.9 * r, attached, fx.a_and_e) {
-            let outcome = weighted(rng, &[("Discharged", 0.75), ("Admitted", 0.15), ("Referred", 0.1)]);
-            f.health.push(HealthContact { person: p.index, contact: ContactType::AandE, date, outcome });
+            let outcome = weighted(
+                rng,
+                &[("Discharged", 0.75), ("Admitted", 0.15), ("Referred", 0.1)],
+            );
+            f.health.push(HealthContact {
+                person: p.index,
+                contact: ContactType::AandE,
+                date,
+                outcome,
+            });
         }
     }
     (f, jobs)
@@ -309,13 +391,23 @@ fn into_work(
         (-900.0 * (1.0 - rng.random::<f64>()).ln()) as i64 + 200
     };
     let end = end_within(add_days(start, len));
-    jobs.push(EmploymentSpell { person: p.index, start, end, left: benefit });
+    jobs.push(EmploymentSpell {
+        person: p.index,
+        start,
+        end,
+        left: benefit,
+    });
     if let Some(e) = end {
         if short && rng.random_bool(0.5) {
             let s = add_days(e, rng.random_range(7..=60));
             if s <= FOLLOW_END {
                 let end = end_within(add_days(s, rng.random_range(60..=700)));
-                f.claims.push(BenefitClaim { person: p.index, benefit: BenefitType::Uc, start: s, end });
+                f.claims.push(BenefitClaim {
+                    person: p.index,
+                    benefit: BenefitType::Uc,
+                    start: s,
+                    end,
+                });
             }
         }
     }

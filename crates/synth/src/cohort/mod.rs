@@ -102,15 +102,51 @@ impl Effects {
     /// `(key, multiplier, what it multiplies)` for the truth file.
     pub fn rows(&self) -> [(&'static str, f64, &'static str); 9] {
         [
-            ("absence", self.absence, "sessions missed per pupil per term"),
-            ("offending", self.offending, "crime/ASB incidents as suspect or offender, and youth offences, per year"),
-            ("custody", self.custody, "youth offences ending in custody (Detention and Training Order) per year"),
-            ("domestic_abuse", self.domestic_abuse, "domestic abuse incidents per year"),
-            ("benefit_exit", self.benefit_exit, "hazard of leaving an out-of-work benefit claim"),
-            ("looked_after", self.looked_after, "children starting to be looked after per year"),
-            ("child_protection", self.child_protection, "children starting a child protection plan per year"),
-            ("exclusions", self.exclusions, "fixed-term exclusions per pupil per term"),
-            ("a_and_e", self.a_and_e, "A&E attendances per person per year"),
+            (
+                "absence",
+                self.absence,
+                "sessions missed per pupil per term",
+            ),
+            (
+                "offending",
+                self.offending,
+                "crime/ASB incidents as suspect or offender, and youth offences, per year",
+            ),
+            (
+                "custody",
+                self.custody,
+                "youth offences ending in custody (Detention and Training Order) per year",
+            ),
+            (
+                "domestic_abuse",
+                self.domestic_abuse,
+                "domestic abuse incidents per year",
+            ),
+            (
+                "benefit_exit",
+                self.benefit_exit,
+                "hazard of leaving an out-of-work benefit claim",
+            ),
+            (
+                "looked_after",
+                self.looked_after,
+                "children starting to be looked after per year",
+            ),
+            (
+                "child_protection",
+                self.child_protection,
+                "children starting a child protection plan per year",
+            ),
+            (
+                "exclusions",
+                self.exclusions,
+                "fixed-term exclusions per pupil per term",
+            ),
+            (
+                "a_and_e",
+                self.a_and_e,
+                "A&E attendances per person per year",
+            ),
         ]
     }
 }
@@ -186,7 +222,11 @@ pub(crate) fn build(
         if attached {
             attach[f.household] = Some(date);
         }
-        attachments.push(Attachment { household: f.household, attached, date });
+        attachments.push(Attachment {
+            household: f.household,
+            attached,
+            date,
+        });
     }
     let past = past(b);
     let built: Vec<(Facts, Vec<EmploymentSpell>)> = b

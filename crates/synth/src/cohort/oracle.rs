@@ -94,26 +94,49 @@ fn lives(b: &Borough, fu: &FollowUp) -> BTreeMap<usize, Life> {
             if !followup && e.end.is_none() {
                 continue;
             }
-            out.entry(hh(e.person)).or_default().episodes.push((e.person, e.episode, e.start, e.end));
+            out.entry(hh(e.person))
+                .or_default()
+                .episodes
+                .push((e.person, e.episode, e.start, e.end));
         }
         for c in &facts.claims {
             if !followup && c.end.is_none() {
                 continue;
             }
-            out.entry(hh(c.person)).or_default().claims.push((c.person, c.benefit, c.start, c.end));
+            out.entry(hh(c.person))
+                .or_default()
+                .claims
+                .push((c.person, c.benefit, c.start, c.end));
         }
-        for h in facts.health.iter().filter(|h| h.contact == ContactType::AandE) {
-            out.entry(hh(h.person)).or_default().a_and_e.entry(h.person).or_default().push(h.date);
+        for h in facts
+            .health
+            .iter()
+            .filter(|h| h.contact == ContactType::AandE)
+        {
+            out.entry(hh(h.person))
+                .or_default()
+                .a_and_e
+                .entry(h.person)
+                .or_default()
+                .push(h.date);
         }
         for a in &facts.attendance {
             out.entry(hh(a.person)).or_default().attendance.insert(
                 (a.person, a.term),
-                (a.missed, a.possible, a.fixed_term_exclusions, a.permanent_exclusion),
+                (
+                    a.missed,
+                    a.possible,
+                    a.fixed_term_exclusions,
+                    a.permanent_exclusion,
+                ),
             );
         }
     }
     for j in &fu.employment {
-        out.entry(hh(j.person)).or_default().jobs.push((j.person, j.start, j.end));
+        out.entry(hh(j.person))
+            .or_default()
+            .jobs
+            .push((j.person, j.start, j.end));
     }
     for l in out.values_mut() {
         l.offending.sort();
@@ -149,8 +172,12 @@ fn sustained(l: &Life, attached: NaiveDate, d: NaiveDate, terms: &[crate::dates:
     if any_in(&l.offending, from, d) || any_in(&l.domestic_abuse, from, d) {
         return false;
     }
-    let statutory = |e: EpisodeType| matches!(e, EpisodeType::Cin | EpisodeType::Cpp | EpisodeType::Lac);
-    if l.episodes.iter().any(|&(_, t, s, e)| statutory(t) && overlaps(s, e, from, d)) {
+    let statutory =
+        |e: EpisodeType| matches!(e, EpisodeType::Cin | EpisodeType::Cpp | EpisodeType::Lac);
+    if l.episodes
+        .iter()
+        .any(|&(_, t, s, e)| statutory(t) && overlaps(s, e, from, d))
+    {
         return false;
     }
     if l.claims.iter().any(|&(_, _, s, e)| overlaps(s, e, from, d)) {
@@ -162,7 +189,12 @@ fn sustained(l: &Life, attached: NaiveDate, d: NaiveDate, terms: &[crate::dates:
     attendance_met(l, attached, d, terms)
 }
 
-fn attendance_met(l: &Life, attached: NaiveDate, d: NaiveDate, terms: &[crate::dates::Term]) -> bool {
+fn attendance_met(
+    l: &Life,
+    attached: NaiveDate,
+    d: NaiveDate,
+    terms: &[crate::dates::Term],
+) -> bool {
     let year_before = add_days(attached, -365);
     let pupils = l
         .attendance
@@ -219,7 +251,10 @@ fn employment_on(l: &Life, attached: NaiveDate) -> Option<NaiveDate> {
                     ((b - a).num_days() + 1).max(0)
                 })
                 .sum();
-            let on_benefit = l.claims.iter().any(|c| c.0 == person && overlaps(c.2, c.3, d, d));
+            let on_benefit = l
+                .claims
+                .iter()
+                .any(|c| c.0 == person && overlaps(c.2, c.3, d, d));
             if worked / 7 >= need && !on_benefit {
                 best = Some(d);
                 break;
@@ -241,13 +276,21 @@ pub fn outcomes(b: &Borough, fu: &FollowUp) -> Vec<TrueResult> {
         let mut d = a.date;
         while d <= FOLLOW_END {
             if sustained(l, a.date, d, &terms) {
-                out.push(TrueResult { household: a.household, kind: SSP, achieved_on: d });
+                out.push(TrueResult {
+                    household: a.household,
+                    kind: SSP,
+                    achieved_on: d,
+                });
                 break;
             }
             d = add_days(d, 1);
         }
         if let Some(d) = employment_on(l, a.date) {
-            out.push(TrueResult { household: a.household, kind: CE, achieved_on: d });
+            out.push(TrueResult {
+                household: a.household,
+                kind: CE,
+                achieved_on: d,
+            });
         }
     }
     out
@@ -264,9 +307,11 @@ pub const BANDS: [(&str, i32, i32); 5] = [
 
 fn shift(d: NaiveDate, months: i32) -> NaiveDate {
     if months >= 0 {
-        d.checked_add_months(Months::new(months as u32)).unwrap_or(d)
+        d.checked_add_months(Months::new(months as u32))
+            .unwrap_or(d)
     } else {
-        d.checked_sub_months(Months::new((-months) as u32)).unwrap_or(d)
+        d.checked_sub_months(Months::new((-months) as u32))
+            .unwrap_or(d)
     }
 }
 
@@ -276,7 +321,10 @@ pub fn service_use_csv(b: &Borough, fu: &FollowUp, families: &[FamilyTruth]) -> 
     let lives = lives(b, fu);
     let terms = all_terms();
     let empty = Life::default();
-    let children: BTreeMap<usize, usize> = families.iter().map(|f| (f.household, f.members.len())).collect();
+    let children: BTreeMap<usize, usize> = families
+        .iter()
+        .map(|f| (f.household, f.members.len()))
+        .collect();
     let mut s = String::from(
         "family_id,group,reference_date,band,from,to,observed_days,members,absence_sessions,possible_sessions,exclusions,offending,custody,domestic_abuse,benefit_claimants,benefit_days,children_looked_after,child_protection_plans,a_and_e\r\n",
     );
@@ -295,8 +343,12 @@ pub fn service_use_csv(b: &Borough, fu: &FollowUp, families: &[FamilyTruth]) -> 
                     excl += fte;
                 }
             }
-            let claimants: std::collections::BTreeSet<usize> =
-                l.claims.iter().filter(|c| overlaps(c.2, c.3, from, to)).map(|c| c.0).collect();
+            let claimants: std::collections::BTreeSet<usize> = l
+                .claims
+                .iter()
+                .filter(|c| overlaps(c.2, c.3, from, to))
+                .map(|c| c.0)
+                .collect();
             let benefit_days: i64 = l
                 .claims
                 .iter()

@@ -7,9 +7,19 @@ use std::sync::OnceLock;
 fn pair() -> &'static (Borough, Borough) {
     static B: OnceLock<(Borough, Borough)> = OnceLock::new();
     B.get_or_init(|| {
-        let plain = Config { people: 4_000, seed: 5, ..Default::default() };
-        let cohort = Config { cohort: Some(super::Cohort::default()), ..plain.clone() };
-        (generate(&plain).expect("plain"), generate(&cohort).expect("cohort"))
+        let plain = Config {
+            people: 4_000,
+            seed: 5,
+            ..Default::default()
+        };
+        let cohort = Config {
+            cohort: Some(super::Cohort::default()),
+            ..plain.clone()
+        };
+        (
+            generate(&plain).expect("plain"),
+            generate(&cohort).expect("cohort"),
+        )
     })
 }
 
@@ -33,11 +43,21 @@ fn the_cohort_is_deterministic_and_attaches_eligible_families_over_two_years() {
     let eligible = families.iter().filter(|f| f.eligible()).count();
     assert_eq!(fu.attachments.len(), eligible);
     let attached: Vec<_> = fu.attachments.iter().filter(|a| a.attached).collect();
-    assert!(attached.len() * 3 > eligible && attached.len() < eligible, "{} of {eligible}", attached.len());
+    assert!(
+        attached.len() * 3 > eligible && attached.len() < eligible,
+        "{} of {eligible}",
+        attached.len()
+    );
     let c = &fu.cohort;
-    assert!(attached.iter().all(|a| a.date >= c.attach_from && a.date <= c.attach_to));
+    assert!(attached
+        .iter()
+        .all(|a| a.date >= c.attach_from && a.date <= c.attach_to));
     // Every event of the follow-up falls after the as-at date (restated spells start before).
-    assert!(fu.facts.incidents.iter().all(|i| i.date > crate::dates::AS_AT));
+    assert!(fu
+        .facts
+        .incidents
+        .iter()
+        .all(|i| i.date > crate::dates::AS_AT));
     assert!(fu.facts.attendance.iter().all(|a| a.term >= 9));
     assert!(!fu.employment.is_empty());
 }
@@ -49,7 +69,11 @@ fn true_results_fall_after_attachment_and_employment_follows_a_claim() {
     let results = super::oracle::outcomes(b, fu);
     assert!(!results.is_empty());
     for r in &results {
-        let a = fu.attachments.iter().find(|a| a.household == r.household).unwrap();
+        let a = fu
+            .attachments
+            .iter()
+            .find(|a| a.household == r.household)
+            .unwrap();
         assert!(a.attached);
         assert!(r.achieved_on >= a.date);
         if r.kind == super::oracle::SSP {
@@ -57,7 +81,10 @@ fn true_results_fall_after_attachment_and_employment_follows_a_claim() {
             assert!(r.achieved_on >= a.date + chrono::Months::new(6) - chrono::Days::new(1));
         } else {
             let members = &b.households()[r.household].members;
-            assert!(fu.employment.iter().any(|j| members.contains(&j.person) && j.start <= r.achieved_on));
+            assert!(fu
+                .employment
+                .iter()
+                .any(|j| members.contains(&j.person) && j.start <= r.achieved_on));
         }
     }
     assert!(results.iter().any(|r| r.kind == super::oracle::CE));
@@ -86,5 +113,8 @@ fn the_cohorts_files_are_written_beside_the_periods() {
     let employment = std::fs::read_to_string(dir.path().join("sources/employment.csv")).unwrap();
     assert!(employment.starts_with("NINO,First Name,Surname,Date of Birth,Postcode,Employment Start,Employment End,Benefit Left\r\n"));
     let use_ = std::fs::read_to_string(dir.path().join("truth/service_use.csv")).unwrap();
-    assert_eq!(use_.lines().count(), 1 + 5 * b.followup().unwrap().attachments.len());
+    assert_eq!(
+        use_.lines().count(),
+        1 + 5 * b.followup().unwrap().attachments.len()
+    );
 }

@@ -94,7 +94,10 @@ fn line(out: &mut String, fields: &[String]) {
 }
 
 fn put(path: &Path, text: String) -> Result<(), SynthError> {
-    fs::write(path, text).map_err(|source| SynthError::Io { path: path.to_path_buf(), source })
+    fs::write(path, text).map_err(|source| SynthError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// Writes the cohort's files under `out` (see the module documentation of `cohort`).
@@ -107,7 +110,10 @@ pub(crate) fn write(
     let sources = out.join("sources");
     let truth = out.join("truth");
     let programme = out.join("programme");
-    fs::create_dir_all(&programme).map_err(|source| SynthError::Io { path: programme.clone(), source })?;
+    fs::create_dir_all(&programme).map_err(|source| SynthError::Io {
+        path: programme.clone(),
+        source,
+    })?;
     let mut records = String::from("file,row,person_id\r\n");
     for t in fu.sources.iter().filter(|t| !t.rows.is_empty()) {
         let name = followup_name(t.source);
@@ -120,9 +126,17 @@ pub(crate) fn write(
     let mut text = String::new();
     line(&mut text, &EMPLOYMENT_HEADER.map(String::from));
     for (i, row) in fu.employment_rows.0.iter().enumerate() {
-        let cells: Vec<String> = row.iter().map(|c| c.render(Source::Dwp).into_owned()).collect();
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| c.render(Source::Dwp).into_owned())
+            .collect();
         line(&mut text, &cells);
-        let _ = write!(records, "employment.csv,{},{}\r\n", i + 2, person_id(fu.employment_rows.1[i]));
+        let _ = write!(
+            records,
+            "employment.csv,{},{}\r\n",
+            i + 2,
+            person_id(fu.employment_rows.1[i])
+        );
     }
     put(&sources.join("employment.csv"), text)?;
     put(&truth.join("followup_records.csv"), records)?;
@@ -150,7 +164,16 @@ pub(crate) fn write(
 
     let problems: std::collections::BTreeMap<usize, String> = families
         .iter()
-        .map(|f| (f.household, f.problems.iter().map(|p| p.key()).collect::<Vec<_>>().join(";")))
+        .map(|f| {
+            (
+                f.household,
+                f.problems
+                    .iter()
+                    .map(|p| p.key())
+                    .collect::<Vec<_>>()
+                    .join(";"),
+            )
+        })
         .collect();
     let mut text = String::from("family_id,attached,date,lead_person_id,problems\r\n");
     for a in &fu.attachments {
@@ -168,10 +191,19 @@ pub(crate) fn write(
 
     let mut text = String::from("family_id,kind,achieved_on\r\n");
     for r in oracle::outcomes(b, fu) {
-        let _ = write!(text, "{},{},{}\r\n", family_id(r.household), r.kind, r.achieved_on);
+        let _ = write!(
+            text,
+            "{},{},{}\r\n",
+            family_id(r.household),
+            r.kind,
+            r.achieved_on
+        );
     }
     put(&truth.join("outcomes.csv"), text)?;
-    put(&truth.join("service_use.csv"), oracle::service_use_csv(b, fu, families))?;
+    put(
+        &truth.join("service_use.csv"),
+        oracle::service_use_csv(b, fu, families),
+    )?;
 
     let mut text = String::from(
         "# The planted effect of the programme in this synthetic borough: from its attachment\n\
@@ -181,7 +213,11 @@ pub(crate) fn write(
     );
     let _ = writeln!(text, "as_at = {AS_AT}\nfollow_up_end = {FOLLOW_END}");
     let _ = writeln!(text, "attach_share = {}", fu.cohort.attach_share);
-    let _ = writeln!(text, "attach_from = {}\nattach_to = {}", fu.cohort.attach_from, fu.cohort.attach_to);
+    let _ = writeln!(
+        text,
+        "attach_from = {}\nattach_to = {}",
+        fu.cohort.attach_from, fu.cohort.attach_to
+    );
     let _ = writeln!(
         text,
         "attached_families = {}\ncomparison_families = {}",
@@ -189,7 +225,10 @@ pub(crate) fn write(
         fu.attachments.iter().filter(|a| !a.attached).count()
     );
     for (key, mult, what) in fu.cohort.effects.rows() {
-        let _ = writeln!(text, "\n[effects.{key}]\nmultiplier = {mult}\napplies_to = \"{what}\"");
+        let _ = writeln!(
+            text,
+            "\n[effects.{key}]\nmultiplier = {mult}\napplies_to = \"{what}\""
+        );
     }
     put(&truth.join("effects.toml"), text)
 }
