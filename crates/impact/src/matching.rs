@@ -72,6 +72,9 @@ pub struct Matched {
     pub summary: MatchSummary,
 }
 
+/// (family index, row in the characteristics matrix).
+type Rows = Vec<(usize, usize)>;
+
 fn month_start(d: NaiveDate) -> NaiveDate {
     d.with_day(1).expect("day 1 exists")
 }
@@ -92,8 +95,8 @@ pub fn match_families(
     }
     let mut x: Vec<Vec<f64>> = Vec::new();
     let mut y: Vec<bool> = Vec::new();
-    // (month, treated rows, candidate rows): row numbers in x.
-    let mut groups: Vec<(NaiveDate, Vec<(usize, usize)>, Vec<(usize, usize)>)> = Vec::new();
+    // (month, treated rows, candidate rows): (family, row number in x).
+    let mut groups: Vec<(NaiveDate, Rows, Rows)> = Vec::new();
     let mut pool = std::collections::BTreeSet::new();
     for (&month, treated) in &months {
         let next = add_months(month, 1);
