@@ -163,7 +163,7 @@ pub(crate) async fn dashboard(
             cases
                 .cases
                 .get(&run.assessments[i].family_id)
-                .and_then(|c| hearth_pipeline_attached(c))
+                .and_then(attached_on)
         };
         // Stage.
         let mut by_stage: Vec<(String, Vec<u64>)> = CaseStatus::ALL
@@ -363,7 +363,7 @@ pub(crate) async fn dashboard(
 }
 
 /// When the work with a family began (the same rule as `hearth evaluate`'s).
-fn hearth_pipeline_attached(c: &hearth_store::FamilyCase) -> Option<NaiveDate> {
+fn attached_on(c: &hearth_store::FamilyCase) -> Option<NaiveDate> {
     let worked_with = c.assigned_at.is_some() || c.status != CaseStatus::Identified;
     worked_with.then(|| c.assigned_at.unwrap_or(c.status_since).date_naive())
 }
