@@ -63,6 +63,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         include_str!("../../../rules/expanded-2015.toml"),
     ),
     (
+        "rules/impact-evaluation.toml",
+        include_str!("../../../rules/impact-evaluation.toml"),
+    ),
+    (
         "rules/outcome-measures-cheshire-east-2015.toml",
         include_str!("../../../rules/outcome-measures-cheshire-east-2015.toml"),
     ),

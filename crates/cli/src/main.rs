@@ -70,6 +70,9 @@ enum Command {
     Restrict(commands::rights::RestrictArgs),
     /// The register of data sharing agreements and lawful bases, from the mappings.
     Sharing(commands::rights::SharingArgs),
+    /// The local impact evaluation: programme families against a matched comparison group of
+    /// eligible families not worked with, at month bands after attachment.
+    Evaluate(commands::evaluate::Args),
     /// Outcomes: attach families (freezing baselines) and judge them under the Outcomes Plan.
     Outcomes(commands::outcomes::Args),
     /// Retention and destruction: apply rules/retention.toml (--dry-run, --apply, --reports).
@@ -113,6 +116,7 @@ fn main() -> std::process::ExitCode {
         Command::Sharing(a) => commands::rights::sharing(a),
         Command::Retention(a) => commands::retention::run(a),
         Command::Claims(a) => commands::claims::run(a),
+        Command::Evaluate(a) => commands::evaluate::run(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -24,11 +24,11 @@
 //! What is not shown carries the GSS symbols: `[c]` confidential, `[x]` not available,
 //! `[z]` not applicable.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// How figures are protected before they are published.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Policy {
     /// Counts from 1 up to (not including) this are suppressed. Default 5.
     pub threshold: u64,
@@ -138,7 +138,7 @@ impl Table {
 }
 
 /// One published figure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Cell {
     /// A value that may be shown (already rounded if the policy rounds).
@@ -183,7 +183,7 @@ impl fmt::Display for Cell {
 }
 
 /// A table ready to publish: every figure protected.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Protected {
     /// Row labels, as given.
     pub row_labels: Vec<String>,

@@ -42,6 +42,7 @@
 pub mod extract;
 mod hash;
 pub mod identify;
+pub mod impact;
 pub mod import;
 pub mod link;
 pub mod outcomes;

@@ -239,6 +239,7 @@ pub const SAR_TABLES: &[SarTable] = &[
 
 /// Tables that hold nothing about a person a subject access request must show, with why.
 pub const NOT_PERSONAL: &[(&str, &str)] = &[
+    ("impact_evaluation", "the impact evaluation's published report: counts after disclosure control"),
     ("savings_run", "the cost savings calculator's cohort totals and parameters"),
     ("claim_batch", "a claim batch's window, date and totals"),
     ("claim_audit_finding", "internal audit's pass or fail on a claim (the claim itself is covered)"),

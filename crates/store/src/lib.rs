@@ -123,6 +123,7 @@ mod governance_sar;
 mod handle;
 mod identification;
 mod identities;
+mod impact;
 mod intake;
 mod linkage;
 mod lookup;
@@ -168,6 +169,7 @@ pub use identification::{
     RunLabels,
 };
 pub use identities::{ExternalOutcome, ExternalSignIn, NO_PASSWORD};
+pub use impact::ImpactReport;
 #[cfg(feature = "test-hooks")]
 pub use intake::CRASH_AFTER_ROWS_ENV;
 pub use intake::{

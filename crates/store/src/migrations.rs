@@ -119,6 +119,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0017_savings.sql"),
         postgres: include_str!("../migrations/postgres/0017_savings.sql"),
     },
+    Migration {
+        version: 18,
+        name: "impact",
+        sqlite: include_str!("../migrations/sqlite/0018_impact.sql"),
+        postgres: include_str!("../migrations/postgres/0018_impact.sql"),
+    },
 ];
 
 /// How many migrations this build has (versions may skip numbers).

@@ -55,11 +55,15 @@ pub enum Permission {
     AuditClaims,
     /// See the cost savings calculator's cohort figures (no family named) and download them.
     CostSavings,
+    /// See the performance dashboard and the local impact evaluation: counts only, every
+    /// figure through disclosure control (lead workers' names only for roles that see
+    /// identifiers).
+    SeePerformance,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 19] = [
+    pub const ALL: [Permission; 20] = [
         Permission::Public,
         Permission::SignedIn,
         Permission::ListFamilies,
@@ -79,6 +83,7 @@ impl Permission {
         Permission::MakeClaims,
         Permission::AuditClaims,
         Permission::CostSavings,
+        Permission::SeePerformance,
     ];
 
     /// Whether the permission is about one family (its route has the family in its path): a
@@ -111,6 +116,7 @@ pub fn permits(role: Role, permission: Permission) -> bool {
         P::MakeClaims => role == R::PerformanceOfficer,
         P::AuditClaims => role == R::Auditor,
         P::CostSavings => matches!(role, R::PerformanceOfficer | R::DataAnalyst),
+        P::SeePerformance => matches!(role, R::PerformanceOfficer | R::DataAnalyst),
     }
 }
 
@@ -143,6 +149,8 @@ impl RoleHome for Role {
                 ("/referrals", "Referrals"),
                 ("/progress", "Progress"),
                 ("/savings", "Cost savings"),
+                ("/dashboard", "Dashboard"),
+                ("/evaluation", "Evaluation"),
                 ("/workload", "Workload"),
                 ("/review", "Record review"),
                 ("/quarantine", "Rows not imported"),
@@ -152,6 +160,8 @@ impl RoleHome for Role {
                 ("/families", "Families"),
                 ("/progress", "Progress"),
                 ("/savings", "Cost savings"),
+                ("/dashboard", "Dashboard"),
+                ("/evaluation", "Evaluation"),
                 ("/review", "Record review"),
             ],
             Role::IgOfficer => &[

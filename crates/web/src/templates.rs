@@ -81,6 +81,14 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("caseload.html", include_str!("../templates/caseload.html")),
     (
+        "evaluation.html",
+        include_str!("../templates/evaluation.html"),
+    ),
+    (
+        "dashboard.html",
+        include_str!("../templates/dashboard.html"),
+    ),
+    (
         "referrals.html",
         include_str!("../templates/referrals.html"),
     ),

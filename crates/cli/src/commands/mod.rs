@@ -5,6 +5,7 @@ pub mod backup;
 pub mod claims;
 pub mod config;
 pub mod demo;
+pub mod evaluate;
 pub mod extract;
 pub mod family;
 pub mod healthcheck;

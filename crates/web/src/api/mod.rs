@@ -7,6 +7,7 @@
 mod governance;
 mod claims;
 pub(crate) mod openapi;
+mod performance;
 mod referrals;
 mod review;
 mod savings;
@@ -270,6 +271,18 @@ pub(crate) fn routes() -> Vec<Route> {
             "/families/{id}/savings",
             P::OpenFamily,
             get(savings::family_savings),
+        ),
+        route(
+            Method::GET,
+            "/dashboard",
+            P::SeePerformance,
+            get(performance::dashboard),
+        ),
+        route(
+            Method::GET,
+            "/evaluation",
+            P::SeePerformance,
+            get(performance::evaluation),
         ),
         route(Method::GET, "/review", P::ReviewPairs, get(review::queue)),
         route(

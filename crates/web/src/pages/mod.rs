@@ -19,6 +19,7 @@ mod family;
 mod family_work;
 pub(crate) mod governance;
 mod info;
+mod performance;
 mod quarantine;
 mod referrals;
 mod review;
@@ -406,6 +407,24 @@ pub(crate) fn routes() -> Vec<Route> {
             "/progress/export.csv",
             P::ProgressCohort,
             get(governance::cohort_export),
+        ),
+        route(
+            Method::GET,
+            "/dashboard",
+            P::SeePerformance,
+            get(performance::dashboard),
+        ),
+        route(
+            Method::GET,
+            "/dashboard/export.xlsx",
+            P::SeePerformance,
+            get(performance::dashboard_export),
+        ),
+        route(
+            Method::GET,
+            "/evaluation",
+            P::SeePerformance,
+            get(performance::evaluation),
         ),
         route(Method::GET, "/review", P::ReviewPairs, get(review::queue)),
         route(

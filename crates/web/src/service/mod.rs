@@ -21,6 +21,8 @@ pub(crate) mod claims;
 pub(crate) mod families;
 pub(crate) mod family;
 pub(crate) mod governance;
+pub(crate) mod dashboard;
+pub(crate) mod impact;
 pub(crate) mod quarantine;
 pub(crate) mod referrals;
 pub(crate) mod review;

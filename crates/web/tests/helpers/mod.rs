@@ -360,7 +360,7 @@ impl TestApp {
         *self.clock.lock().unwrap() += by;
     }
 
-    async fn with_store<R: Send + 'static>(
+    pub async fn with_store<R: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Store) -> R + Send + 'static,
     ) -> R {

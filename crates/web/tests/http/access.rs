@@ -151,6 +151,11 @@ async fn role_by_route_access_matrix() {
         ("/api/savings.xlsx", [NO, NO, NO, OK, OK, NO, NO]),
         ("/families/1/savings", [NO, OK, NO, OK, OK, NO, NO]),
         ("/api/families/1/savings", [NO, OK, NO, OK, OK, NO, NO]),
+        ("/dashboard", [NO, NO, NO, OK, OK, NO, NO]),
+        ("/dashboard/export.xlsx", [NO, NO, NO, OK, OK, NO, NO]),
+        ("/api/dashboard", [NO, NO, NO, OK, OK, NO, NO]),
+        ("/evaluation", [NO, NO, NO, OK, OK, NO, NO]),
+        ("/api/evaluation", [NO, NO, NO, OK, OK, NO, NO]),
     ];
     let lw1 = t.sign_in("lw1").await;
     for (path, fields) in [

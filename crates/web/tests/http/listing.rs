@@ -157,7 +157,7 @@ async fn the_list_exports_to_a_spreadsheet_with_names_only_for_roles_that_see_th
 }
 
 /// The export's bytes (the helper's `Resp` keeps bodies as text).
-async fn export_bytes(t: &TestApp, path: &str, s: &Session) -> Vec<u8> {
+pub(crate) async fn export_bytes(t: &TestApp, path: &str, s: &Session) -> Vec<u8> {
     use tower::ServiceExt;
     let req = axum::http::Request::builder()
         .uri(path)

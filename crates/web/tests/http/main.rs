@@ -17,6 +17,7 @@ mod governance;
 mod layout;
 mod listing;
 mod ops;
+mod performance;
 mod quarantine;
 mod referrals;
 mod review;

@@ -31,7 +31,7 @@ async fn every_template_is_rendered_by_a_page() {
         format!("/claims/batches/{batch}/sample"),
     );
     let (claim_page, audit_page) = (format!("/claims/{claim}"), format!("/claims/{claim}/audit"));
-    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 45] = [
+    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 47] = [
         (
             "layout.html",
             Some("po"),
@@ -297,6 +297,20 @@ async fn every_template_is_rendered_by_a_page() {
             "/families/1/plan/goals/1",
             StatusCode::OK,
             "Remove the goal",
+        ),
+        (
+            "dashboard.html",
+            Some("po"),
+            "/dashboard",
+            StatusCode::OK,
+            "Caseloads and overdue steps",
+        ),
+        (
+            "evaluation.html",
+            Some("analyst"),
+            "/evaluation",
+            StatusCode::OK,
+            "No evaluation has been made yet",
         ),
         (
             "unassign.html",

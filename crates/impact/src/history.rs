@@ -1,0 +1,255 @@
+//! Each family's dated outcome events, from its members' partner facts, and what they say
+//! about a period: whether anything happened (an event, or a spell that overlaps it), how
+//! many times, and the share of school sessions attended.
+
+use crate::rules::{Measure, Rules, Source};
+use chrono::{Months, NaiveDate};
+use hearth_model::Fact;
+use serde::Serialize;
+
+/// One dated event (or spell) that counts towards an outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Event {
+    /// The event's date, or the spell's first day.
+    pub start: NaiveDate,
+    /// A spell's last day (`None` while open); an event's own date.
+    pub end: Option<NaiveDate>,
+    /// For attendance: sessions possible (else 0).
+    pub possible: f64,
+    /// For attendance: sessions missed (else 0).
+    pub missed: f64,
+    /// How many events it is (1, or a source's `amount`).
+    pub amount: f64,
+}
+
+/// A family in the evaluation's cohort, with what the evaluation needs and nothing else (no
+/// identifiers: person IDs are not even kept).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FamilyHistory {
+    /// Hearth's family ID (never published).
+    pub family_id: i64,
+    /// The family's area (postcode sector), if known.
+    pub area: Option<String>,
+    /// Members.
+    pub members: u32,
+    /// Of which children.
+    pub children: u32,
+    /// Headline problems at identification (keys).
+    pub problems: Vec<String>,
+    /// Eligible in the identification run (so a possible comparison family).
+    pub eligible: bool,
+    /// When the programme's work with the family began, if it has.
+    pub attached_on: Option<NaiveDate>,
+    /// `[outcome]`: the events that count towards each of the rules' outcomes, by start.
+    pub events: Vec<Vec<Event>>,
+}
+
+impl FamilyHistory {
+    /// A family with no events yet, for `rules`.
+    pub fn new(family_id: i64, rules: &Rules) -> FamilyHistory {
+        FamilyHistory {
+            family_id,
+            area: None,
+            members: 0,
+            children: 0,
+            problems: Vec::new(),
+            eligible: false,
+            attached_on: None,
+            events: vec![Vec::new(); rules.outcome.len()],
+        }
+    }
+
+    /// Adds a member's fact to the outcomes it counts towards (a fact without a date is
+    /// left out: it cannot be placed before or after attachment).
+    pub fn add_fact(&mut self, rules: &Rules, fact: &Fact) {
+        let Some(start) = fact.event_date else {
+            return;
+        };
+        for (o, s) in rules.classify(fact) {
+            let source: &Source = &rules.outcome[o].from[s];
+            let end = if source.spell {
+                fact.end_date
+            } else {
+                Some(start)
+            };
+            let (possible, missed) = match (&source.possible, &source.missed) {
+                (Some(p), Some(m)) => (
+                    Source::number(fact, p).unwrap_or(0.0),
+                    Source::number(fact, m).unwrap_or(0.0),
+                ),
+                _ => (0.0, 0.0),
+            };
+            let amount = source
+                .amount
+                .as_deref()
+                .map_or(1.0, |a| Source::number(fact, a).unwrap_or(0.0));
+            self.events[o].push(Event {
+                start,
+                end,
+                possible,
+                missed,
+                amount,
+            });
+        }
+    }
+
+    /// Sorts the events (call once after the last `add_fact`).
+    pub fn sort(&mut self) {
+        for e in &mut self.events {
+            e.sort_by_key(|e| (e.start, e.end));
+        }
+    }
+
+    /// Events (or spells) of outcome `o` that touch `[from, to)`.
+    pub fn count(&self, o: usize, from: NaiveDate, to: NaiveDate) -> usize {
+        self.events[o]
+            .iter()
+            .take_while(|e| e.start < to)
+            .filter(|e| e.end.is_none_or(|end| end >= from))
+            .count()
+    }
+
+    /// The family's value of outcome `o` over `[from, to)`: 100 or 0 for `any` (whether
+    /// anything happened); 100 × the events starting in the period for `count` (so a group's
+    /// mean is events per 100 families); the percentage of possible sessions missed for
+    /// `absence` (`None` without a school term starting in the period).
+    pub fn value(&self, rules: &Rules, o: usize, from: NaiveDate, to: NaiveDate) -> Option<f64> {
+        match rules.outcome[o].measure {
+            Measure::Any => Some(if self.count(o, from, to) > 0 {
+                100.0
+            } else {
+                0.0
+            }),
+            Measure::Count => Some(
+                100.0
+                    * self.events[o]
+                        .iter()
+                        .take_while(|e| e.start < to)
+                        .filter(|e| e.start >= from)
+                        .map(|e| e.amount)
+                        .sum::<f64>(),
+            ),
+            Measure::Absence => {
+                let (mut possible, mut missed) = (0.0, 0.0);
+                for e in self.events[o]
+                    .iter()
+                    .filter(|e| e.start >= from && e.start < to)
+                {
+                    possible += e.possible;
+                    missed += e.missed;
+                }
+                (possible > 0.0).then(|| 100.0 * (missed / possible).clamp(0.0, 1.0))
+            }
+        }
+    }
+}
+
+/// `date` plus `months` (the last day of a shorter month when the day does not exist).
+pub fn add_months(date: NaiveDate, months: u32) -> NaiveDate {
+    date.checked_add_months(Months::new(months))
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// `date` minus `months`.
+pub fn sub_months(date: NaiveDate, months: u32) -> NaiveDate {
+    date.checked_sub_months(Months::new(months))
+        .unwrap_or(NaiveDate::MIN)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::tests::shipped;
+    use hearth_model::AttrValue;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn fact(kind: &str, start: &str, end: Option<&str>, attrs: &[(&str, AttrValue)]) -> Fact {
+        Fact {
+            event_type: kind.into(),
+            event_date: Some(d(start)),
+            end_date: end.map(d),
+            attributes: attrs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn spells_count_in_every_period_they_overlap_and_events_only_on_their_day() {
+        let r = shipped();
+        let lac = r
+            .outcome
+            .iter()
+            .position(|o| o.key == "looked_after")
+            .unwrap();
+        let ae = r.outcome.iter().position(|o| o.key == "a_and_e").unwrap();
+        let mut f = FamilyHistory::new(1, &r);
+        f.add_fact(
+            &r,
+            &fact(
+                "care_episode",
+                "2020-01-10",
+                Some("2020-09-01"),
+                &[("episode_type", AttrValue::Text("LAC".into()))],
+            ),
+        );
+        f.add_fact(
+            &r,
+            &fact(
+                "health_contact",
+                "2020-03-01",
+                None,
+                &[("contact_type", AttrValue::Text("A&E attendance".into()))],
+            ),
+        );
+        f.sort();
+        // Looked after counts starts; the spell is still there for what a family was like.
+        assert_eq!(
+            f.value(&r, lac, d("2020-01-01"), d("2020-07-01")),
+            Some(100.0)
+        );
+        assert_eq!(
+            f.value(&r, lac, d("2020-06-01"), d("2020-12-01")),
+            Some(0.0)
+        );
+        assert_eq!(f.count(lac, d("2020-06-01"), d("2020-12-01")), 1);
+        assert_eq!(f.count(lac, d("2020-09-02"), d("2021-03-01")), 0);
+        assert_eq!(
+            f.value(&r, ae, d("2020-03-01"), d("2020-03-02")),
+            Some(100.0)
+        );
+        assert_eq!(f.value(&r, ae, d("2020-03-02"), d("2020-09-01")), Some(0.0));
+    }
+
+    #[test]
+    fn absence_is_sessions_missed_over_sessions_possible_of_the_periods_terms() {
+        let r = shipped();
+        let att = r.outcome.iter().position(|o| o.key == "absence").unwrap();
+        let mut f = FamilyHistory::new(1, &r);
+        for (start, possible, missed) in [("2020-09-01", 100.0, 10.0), ("2021-01-04", 100.0, 30.0)]
+        {
+            f.add_fact(
+                &r,
+                &fact(
+                    "attendance",
+                    start,
+                    None,
+                    &[
+                        ("sessions_possible", AttrValue::Number(possible)),
+                        ("sessions_missed", AttrValue::Number(missed)),
+                    ],
+                ),
+            );
+        }
+        f.sort();
+        assert_eq!(
+            f.value(&r, att, d("2020-08-01"), d("2021-08-01")),
+            Some(20.0)
+        );
+        assert_eq!(f.value(&r, att, d("2022-01-01"), d("2022-08-01")), None);
+    }
+}

@@ -1,0 +1,84 @@
+//! `hearth evaluate`'s store side: a small synthetic borough imported, linked and
+//! identified; some eligible families attached by their cases; the evaluation read from the
+//! store, published through disclosure control and kept.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use hearth_pipeline::{identify, impact, import, link};
+use hearth_store::{FamilyCase, Store};
+use std::path::{Path, PathBuf};
+
+fn shipped(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(path)
+}
+
+#[test]
+fn the_evaluation_reads_the_cohort_from_the_store_and_keeps_the_published_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let as_at = NaiveDate::from_ymd_opt(2025, 9, 1).unwrap();
+    let borough = hearth_synth::generate(&hearth_synth::Config {
+        people: 3000,
+        seed: 7,
+        ..Default::default()
+    })
+    .unwrap();
+    hearth_synth::write(&borough, dir.path()).unwrap();
+    let files = import::partner_files(&[dir.path().join("sources")]).unwrap();
+    let mut store = Store::open(&format!("sqlite:{}", dir.path().join("s.db").display())).unwrap();
+    import::import_files(&mut store, &files, &shipped("mappings"), "t", Some(as_at)).unwrap();
+    link::link_store(&mut store, as_at).unwrap();
+    let (rules, sha) = identify::load_rules(&shipped("rules/expanded-2015.toml")).unwrap();
+    let run = identify::identify_store(&mut store, &rules, &sha, as_at).unwrap();
+    let eligible: Vec<i64> = store
+        .assessments(run.run_id)
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.eligible)
+        .map(|a| a.family_id)
+        .collect();
+    assert!(eligible.len() > 20, "{}", eligible.len());
+    // Every third eligible family attached in 2024, a month apart.
+    for (i, f) in eligible.iter().enumerate().filter(|(i, _)| i % 3 == 0) {
+        let at = Utc
+            .with_ymd_and_hms(2024, 1 + (i % 12) as u32, 10, 9, 0, 0)
+            .unwrap();
+        let mut case = FamilyCase::new(*f, at, "t");
+        case.set_status(hearth_model::CaseStatus::Referred, at, "t");
+        store.save_family_case(&case).unwrap();
+    }
+    let (rules, sha) = impact::load_rules(&shipped("rules/impact-evaluation.toml")).unwrap();
+    let cohort = impact::load_cohort(&mut store, &rules, as_at).unwrap();
+    assert_eq!(cohort.families.len(), eligible.len());
+    let attached = cohort
+        .families
+        .iter()
+        .filter(|f| f.attached_on.is_some())
+        .count();
+    assert_eq!(attached, eligible.len().div_ceil(3));
+    // The members' facts reached their families' outcomes.
+    assert!(cohort
+        .families
+        .iter()
+        .any(|f| f.events.iter().any(|e| !e.is_empty())));
+
+    let now = Utc::now();
+    let report = impact::evaluate_store(&mut store, &rules, &sha, as_at, "tester", now).unwrap();
+    assert_eq!(report.cohort_families, eligible.len());
+    let kept = store.latest_impact_report().unwrap().unwrap();
+    assert_eq!(kept.id, report.report_id);
+    assert_eq!(kept.as_at, as_at);
+    let back: hearth_impact::Published = serde_json::from_str(&kept.report).unwrap();
+    // (Floats read back from JSON may differ in the last digit.)
+    assert_eq!(back.programme, report.published.programme);
+    assert_eq!(back.comparison, report.published.comparison);
+    assert_eq!(back.estimates.len(), report.published.estimates.len());
+    // Only bands over by the as-at date: 0–6 after a 2024 attachment is.
+    assert!(back.estimates.iter().any(|e| e.band == "0–6"));
+    assert!(!back.estimates.iter().any(|e| e.band == "19–24"));
+    let text = report.to_string();
+    assert!(
+        text.contains("Local impact evaluation as at 2025-09-01"),
+        "{text}"
+    );
+}

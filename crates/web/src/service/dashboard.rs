@@ -1,0 +1,418 @@
+//! The performance dashboard: families identified and worked with by stage, problem, area and
+//! lead worker; referrals received, accepted and returned (with reasons); caseloads and
+//! overdue steps; trends by month. Every table goes through
+//! `hearth_governance::disclosure::protect` (the one disclosure-control module) before it is
+//! shown, charted or exported. The analyst sees the same figures with lead workers numbered
+//! rather than named.
+
+use crate::access::sees_identifiers;
+use crate::actor::CurrentUser;
+use crate::error::WebError;
+use crate::labels;
+use crate::service::audit;
+use crate::state::AppState;
+use crate::views::chart::{self, Chart};
+use crate::views::Due;
+use chrono::{Datelike, NaiveDate};
+use hearth_governance::{protect, Policy, Table};
+use hearth_model::CaseStatus;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The dashboard's filters (from the query string).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub(crate) struct DashboardFilters {
+    /// An area (postcode sector), or empty for all.
+    #[serde(default)]
+    pub area: String,
+    /// A problem key, or empty for all.
+    #[serde(default)]
+    pub problem: String,
+}
+
+/// One panel: a protected table and its chart.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Panel {
+    pub id: &'static str,
+    pub title: String,
+    pub row_header: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<PanelRow>,
+    /// Column totals, then the grand total.
+    pub totals: Vec<String>,
+    pub total: String,
+    /// Whether a column of row totals is shown (not when the columns overlap).
+    pub row_totals: bool,
+    pub chart: Chart,
+    /// Cells suppressed: primary and secondary.
+    pub suppressed: usize,
+}
+
+/// One row of a panel.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct PanelRow {
+    pub label: String,
+    pub cells: Vec<String>,
+    pub total: String,
+}
+
+/// The dashboard.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Dashboard {
+    pub as_at: Option<String>,
+    pub filters: DashboardFilters,
+    pub areas: Vec<String>,
+    pub problems: Vec<(String, String)>,
+    pub panels: Vec<Panel>,
+    /// Payment-by-results claims against the cap: not wired yet (see `docs/dashboard.md`).
+    pub claims_wired: bool,
+    pub threshold: u64,
+}
+
+/// A panel from counts, protected.
+fn panel(
+    id: &'static str,
+    title: &str,
+    row_header: &str,
+    columns: &[&str],
+    rows: Vec<(String, Vec<u64>)>,
+    row_totals: bool,
+    policy: Policy,
+) -> Panel {
+    let columns: Vec<String> = columns.iter().map(|c| (*c).to_owned()).collect();
+    let (labels, counts): (Vec<String>, Vec<Vec<u64>>) = rows.into_iter().unzip();
+    let table = Table::new(labels.clone(), columns.clone(), counts)
+        .expect("rows built with one count per column");
+    let p = protect(&table, policy);
+    let chart = chart::grouped_bars(
+        &labels,
+        &columns
+            .iter()
+            .enumerate()
+            .map(|(c, name)| {
+                (
+                    name.clone(),
+                    p.cells
+                        .iter()
+                        .map(|r| r[c].value().map(|v| v as f64))
+                        .collect(),
+                )
+            })
+            .collect::<Vec<_>>(),
+    );
+    Panel {
+        id,
+        title: title.into(),
+        row_header: row_header.into(),
+        rows: labels
+            .iter()
+            .zip(&p.cells)
+            .zip(&p.row_totals)
+            .map(|((l, cells), t)| PanelRow {
+                label: l.clone(),
+                cells: cells.iter().map(ToString::to_string).collect(),
+                total: t.to_string(),
+            })
+            .collect(),
+        totals: p.column_totals.iter().map(ToString::to_string).collect(),
+        total: p.total.to_string(),
+        row_totals,
+        chart,
+        suppressed: p.primary + p.secondary,
+        columns,
+    }
+}
+
+fn month(d: NaiveDate) -> String {
+    format!("{:04}-{:02}", d.year(), d.month())
+}
+
+/// Builds the dashboard (audited: who looked).
+pub(crate) async fn dashboard(
+    state: &AppState,
+    user: &CurrentUser,
+    filters: DashboardFilters,
+) -> Result<Dashboard, WebError> {
+    let policy = Policy::default();
+    let run = state.latest_run().await?;
+    let cases = state.cases().await?;
+    let referrals = state.store().run(|s| s.referrals(None)).await?;
+    let today = state.now().date_naive();
+    let due = &state.settings().due;
+    let mut panels = Vec::new();
+    let (mut areas, mut problems) = (Vec::new(), Vec::new());
+    if let Some(run) = &run {
+        areas = run.areas.clone();
+        problems = run
+            .problems
+            .iter()
+            .map(|p| (p.clone(), labels::problem_label(&run.run.labels, p)))
+            .collect();
+        // The families in view: eligible in the run, or with a case; filtered.
+        let in_view: Vec<usize> = (0..run.assessments.len())
+            .filter(|&i| {
+                let a = &run.assessments[i];
+                (a.eligible || cases.cases.contains_key(&a.family_id))
+                    && (filters.problem.is_empty() || a.problems.contains(&filters.problem))
+                    && (filters.area.is_empty()
+                        || run.area_of[i].map(|x| run.areas[x as usize].as_str())
+                            == Some(filters.area.as_str()))
+            })
+            .collect();
+        let attached = |i: usize| {
+            cases
+                .cases
+                .get(&run.assessments[i].family_id)
+                .and_then(attached_on)
+        };
+        // Stage.
+        let mut by_stage: Vec<(String, Vec<u64>)> = CaseStatus::ALL
+            .iter()
+            .map(|s| (s.label().to_owned(), vec![0]))
+            .collect();
+        let mut no_case = 0;
+        for &i in &in_view {
+            match cases.cases.get(&run.assessments[i].family_id) {
+                Some(c) => {
+                    let k = CaseStatus::ALL
+                        .iter()
+                        .position(|s| *s == c.status)
+                        .unwrap_or(0);
+                    by_stage[k].1[0] += 1;
+                }
+                None => no_case += 1,
+            }
+        }
+        if let Some(first) = by_stage.first_mut() {
+            first.1[0] += no_case;
+        }
+        panels.push(panel(
+            "stage",
+            "Families by stage",
+            "Stage",
+            &["Families"],
+            by_stage,
+            false,
+            policy,
+        ));
+        // Problem.
+        let by_problem = run
+            .problems
+            .iter()
+            .map(|p| {
+                let (mut ident, mut att) = (0, 0);
+                for &i in &in_view {
+                    if run.assessments[i].problems.contains(p) {
+                        ident += u64::from(run.assessments[i].eligible);
+                        att += u64::from(attached(i).is_some());
+                    }
+                }
+                (labels::problem_label(&run.run.labels, p), vec![ident, att])
+            })
+            .collect();
+        panels.push(panel(
+            "problem",
+            "Families by problem",
+            "Problem",
+            &["Identified", "Worked with"],
+            by_problem,
+            false,
+            policy,
+        ));
+        // Area.
+        let mut by_area: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+        for &i in &in_view {
+            let area =
+                run.area_of[i].map_or("Not known".to_owned(), |x| run.areas[x as usize].clone());
+            let e = by_area.entry(area).or_insert_with(|| vec![0, 0]);
+            e[0] += u64::from(run.assessments[i].eligible);
+            e[1] += u64::from(attached(i).is_some());
+        }
+        panels.push(panel(
+            "area",
+            "Families by area",
+            "Area (postcode sector)",
+            &["Identified", "Worked with"],
+            by_area.into_iter().collect(),
+            false,
+            policy,
+        ));
+        // Lead worker: open cases and overdue steps.
+        let named = sees_identifiers(user.role);
+        let workers = cases.lead_workers();
+        let by_worker = workers
+            .iter()
+            .enumerate()
+            .map(|(n, u)| {
+                let (mut open, mut overdue) = (0, 0);
+                for &i in &in_view {
+                    if let Some(c) = cases.cases.get(&run.assessments[i].family_id) {
+                        if c.lead_worker_user_id == Some(u.id) && c.status != CaseStatus::Closed {
+                            open += 1;
+                            overdue += u64::from(
+                                Due::of(Some(c), today, due).urgency
+                                    == Some(hearth_casework::Urgency::Overdue),
+                            );
+                        }
+                    }
+                }
+                let label = if named {
+                    u.display_name.clone()
+                } else {
+                    format!("Lead worker {}", n + 1)
+                };
+                (label, vec![open, overdue])
+            })
+            .collect();
+        panels.push(panel(
+            "caseload",
+            "Caseloads and overdue steps",
+            "Lead worker",
+            &["Open cases", "Of which overdue"],
+            by_worker,
+            false,
+            policy,
+        ));
+        // Attachments by month (the last 12 months).
+        let mut by_month: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+        for m in 0..12 {
+            let d = today
+                .with_day(1)
+                .and_then(|d| d.checked_sub_months(chrono::Months::new(11 - m)))
+                .unwrap_or(today);
+            by_month.insert(month(d), vec![0, 0]);
+        }
+        for &i in &in_view {
+            if let Some(d) = attached(i) {
+                if let Some(e) = by_month.get_mut(&month(d)) {
+                    e[1] += 1;
+                }
+            }
+        }
+        for r in &referrals {
+            if let Some(e) = by_month.get_mut(&month(r.submitted_at.date_naive())) {
+                e[0] += 1;
+            }
+        }
+        panels.push(panel(
+            "trend",
+            "Referrals received and families worked with, by month",
+            "Month",
+            &["Referrals received", "Families starting work"],
+            by_month.into_iter().collect(),
+            false,
+            policy,
+        ));
+    }
+    // Referrals: decisions and return reasons (not filtered: a referral has no area yet).
+    let mut decided: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut reasons: BTreeMap<String, u64> = BTreeMap::new();
+    for r in &referrals {
+        let k = match r.status.as_str() {
+            "accepted" => "Accepted",
+            "returned" => "Returned",
+            _ => "Awaiting a decision",
+        };
+        *decided.entry(k).or_default() += 1;
+        if r.status == "returned" {
+            let reason = r
+                .return_reason
+                .clone()
+                .unwrap_or_else(|| "Not given".into());
+            *reasons.entry(labels::humanise(&reason)).or_default() += 1;
+        }
+    }
+    panels.push(panel(
+        "referrals",
+        "Referrals received",
+        "Decision",
+        &["Referrals"],
+        ["Accepted", "Returned", "Awaiting a decision"]
+            .iter()
+            .map(|k| ((*k).to_owned(), vec![decided.get(k).copied().unwrap_or(0)]))
+            .collect(),
+        false,
+        policy,
+    ));
+    panels.push(panel(
+        "returns",
+        "Referrals returned, by reason",
+        "Reason",
+        &["Referrals"],
+        reasons.into_iter().map(|(k, v)| (k, vec![v])).collect(),
+        false,
+        policy,
+    ));
+    audit::record(
+        state,
+        user,
+        "view dashboard",
+        ("family", "*".into()),
+        format!("{} panels", panels.len()),
+    )
+    .await?;
+    Ok(Dashboard {
+        as_at: run.as_ref().map(|r| r.run.as_at.to_string()),
+        filters,
+        areas,
+        problems,
+        panels,
+        claims_wired: false,
+        threshold: policy.threshold,
+    })
+}
+
+/// When the work with a family began (the same rule as `hearth evaluate`'s).
+fn attached_on(c: &hearth_store::FamilyCase) -> Option<NaiveDate> {
+    let worked_with = c.assigned_at.is_some() || c.status != CaseStatus::Identified;
+    worked_with.then(|| c.assigned_at.unwrap_or(c.status_since).date_naive())
+}
+
+/// The dashboard as a workbook: one sheet per panel, the protected figures only.
+pub(crate) fn xlsx(d: &Dashboard) -> Result<Vec<u8>, WebError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let fail =
+        |e: rust_xlsxwriter::XlsxError| WebError::Internal(format!("writing the export: {e}"));
+    let mut wb = Workbook::new();
+    let bold = Format::new().set_bold();
+    for p in &d.panels {
+        let ws = wb.add_worksheet();
+        ws.set_name(p.id).map_err(fail)?;
+        ws.write_string_with_format(0, 0, &p.title, &bold)
+            .map_err(fail)?;
+        ws.write_string_with_format(2, 0, &p.row_header, &bold)
+            .map_err(fail)?;
+        ws.set_column_width(0, 36).map_err(fail)?;
+        for (c, h) in p.columns.iter().enumerate() {
+            ws.write_string_with_format(2, c as u16 + 1, h, &bold)
+                .map_err(fail)?;
+            ws.set_column_width(c as u16 + 1, 20).map_err(fail)?;
+        }
+        let write = |ws: &mut rust_xlsxwriter::Worksheet, r: u32, c: u16, cell: &str| match cell
+            .parse::<f64>()
+        {
+            Ok(v) => ws.write_number(r, c, v).map(|_| ()),
+            Err(_) => ws.write_string(r, c, cell).map(|_| ()),
+        };
+        let mut r = 3;
+        for row in &p.rows {
+            ws.write_string(r, 0, &row.label).map_err(fail)?;
+            for (c, cell) in row.cells.iter().enumerate() {
+                write(ws, r, c as u16 + 1, cell).map_err(fail)?;
+            }
+            r += 1;
+        }
+        ws.write_string_with_format(r, 0, "Total", &bold)
+            .map_err(fail)?;
+        for (c, cell) in p.totals.iter().enumerate() {
+            write(ws, r, c as u16 + 1, cell).map_err(fail)?;
+        }
+        ws.write_string(
+            r + 2,
+            0,
+            "[c]: withheld to protect confidentiality (a count under 5, or one that would reveal it)",
+        )
+        .map_err(fail)?;
+    }
+    wb.save_to_buffer().map_err(fail)
+}

@@ -1,0 +1,199 @@
+//! The dashboard and the impact evaluation's report: who sees what, every figure through
+//! disclosure control, lead workers named only for roles that see identifiers, the workbook,
+//! and the report page with its charts, tables and balance table.
+
+use crate::helpers::*;
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use hearth_impact::{Event, FamilyHistory, Rules};
+
+fn xlsx_sheet(bytes: &[u8], sheet: &str) -> Vec<Vec<String>> {
+    use calamine::{Reader, Xlsx};
+    let mut wb: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    wb.worksheet_range(sheet)
+        .unwrap()
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
+/// Every cell of every panel of `/api/dashboard`: a number of at least 5 (or 0), or `[c]`.
+fn assert_no_small_counts(v: &serde_json::Value) {
+    for p in v["panels"].as_array().unwrap() {
+        let cells = p["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| {
+                r["cells"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .chain(std::iter::once(&r["total"]))
+            })
+            .chain(p["totals"].as_array().unwrap().iter())
+            .chain(std::iter::once(&p["total"]));
+        for c in cells {
+            let c = c.as_str().unwrap();
+            if c != "[c]" {
+                let n: u64 = c.parse().unwrap();
+                assert!(n == 0 || n >= 5, "{} shows {n}", p["id"]);
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_dashboard_protects_every_figure_and_names_lead_workers_only_for_the_officer() {
+    let t = TestApp::new().await;
+    t.assign_directly(1, "lw1").await;
+    crate::referrals::a_referral(&t).await;
+    let po = t.sign_in("po").await;
+    let page = t.get("/dashboard", Some(&po)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for title in [
+        "Families by stage",
+        "Families by problem",
+        "Families by area",
+        "Caseloads and overdue steps",
+        "Referrals received",
+        "Claims against the cap",
+    ] {
+        assert!(page.body.contains(title), "{title}");
+    }
+    // Each chart is followed by its table; the SVG is hidden from screen readers.
+    assert!(page.body.contains("<svg class=\"hearth-chart\""));
+    assert!(page
+        .body
+        .contains("aria-hidden=\"true\" focusable=\"false\""));
+    assert!(page.body.contains("Lee Worker"));
+    let api: serde_json::Value =
+        serde_json::from_str(&t.get("/api/dashboard", Some(&po)).await.body).unwrap();
+    assert_no_small_counts(&api);
+    // One family with a case, one referral: counts under 5 are withheld.
+    assert!(page.body.contains("[c]"));
+
+    let analyst = t.sign_in("analyst").await;
+    let page = t.get("/dashboard", Some(&analyst)).await;
+    assert!(!page.body.contains("Lee Worker"));
+    assert!(page.body.contains("Lead worker 1"));
+    let api: serde_json::Value =
+        serde_json::from_str(&t.get("/api/dashboard", Some(&analyst)).await.body).unwrap();
+    assert_no_small_counts(&api);
+    let bytes = crate::listing::export_bytes(&t, "/dashboard/export.xlsx", &analyst).await;
+    let rows = xlsx_sheet(&bytes, "caseload");
+    assert_eq!(rows[0][0], "Caseloads and overdue steps");
+    assert!(!rows.iter().flatten().any(|c| c.contains("Lee Worker")));
+    let bytes = crate::listing::export_bytes(&t, "/dashboard/export.xlsx", &po).await;
+    let rows = xlsx_sheet(&bytes, "caseload");
+    assert!(rows.iter().flatten().any(|c| c.contains("Lee Worker")));
+    // A filter no family meets leaves only zeros.
+    let filtered: serde_json::Value =
+        serde_json::from_str(&t.get("/api/dashboard?area=ZZ9%209", Some(&po)).await.body).unwrap();
+    let stage = &filtered["panels"][0];
+    assert_eq!(stage["id"], "stage");
+    assert_eq!(stage["total"], "0");
+    assert!(t.audit().await.iter().any(|a| a.action == "view dashboard"));
+}
+
+/// A cohort of `n` families, half attached in 2020, with outcome events that the programme
+/// families have less often after attachment.
+fn cohort(rules: &Rules, n: i64) -> hearth_impact::Cohort {
+    let d = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 1).unwrap();
+    let families = (0..n)
+        .map(|i| {
+            let mut f = FamilyHistory::new(i, rules);
+            f.eligible = true;
+            f.members = 2 + (i % 5) as u32;
+            f.children = 1 + (i % 3) as u32;
+            f.problems = vec!["crime_asb".into()];
+            let attached = i % 2 == 0;
+            if attached {
+                f.attached_on = Some(d(2020, 1 + (i % 12) as u32));
+            }
+            for m in 0..48 {
+                let date = hearth_impact::history::add_months(d(2018, 1), m);
+                let after = attached && f.attached_on.is_some_and(|a| date >= a);
+                let every = if after { 7 } else { 3 };
+                if (i + i64::from(m)) % every == 0 {
+                    f.events[0].push(Event {
+                        start: date,
+                        end: Some(date),
+                        possible: 0.0,
+                        missed: 0.0,
+                        amount: 1.0,
+                    });
+                }
+            }
+            f.sort();
+            f
+        })
+        .collect();
+    hearth_impact::Cohort {
+        families,
+        as_at: d(2023, 1),
+    }
+}
+
+#[tokio::test]
+async fn the_evaluation_report_shows_charts_tables_and_balance_with_small_figures_withheld() {
+    let t = TestApp::new().await;
+    let analyst = t.sign_in("analyst").await;
+    let empty: serde_json::Value =
+        serde_json::from_str(&t.get("/api/evaluation", Some(&analyst)).await.body).unwrap();
+    assert!(empty["report"].is_null());
+    let rules = Rules::from_toml(
+        "impact-evaluation.toml",
+        include_str!("../../../../rules/impact-evaluation.toml"),
+    )
+    .unwrap();
+    let ev = hearth_impact::evaluate(&rules, &cohort(&rules, 400)).unwrap();
+    let published = hearth_impact::publish(&ev, hearth_governance::Policy::default());
+    let json = serde_json::to_string(&published).unwrap();
+    t.with_store(move |s| {
+        s.save_impact_report(&hearth_store::ImpactReport {
+            id: 0,
+            as_at: NaiveDate::from_ymd_opt(2023, 1, 1).unwrap(),
+            made_at: chrono::Utc::now(),
+            made_by: "analyst.one".into(),
+            rules_sha256: "ab".repeat(32),
+            report: json,
+        })
+        .unwrap()
+    })
+    .await;
+    let page = t.get("/evaluation", Some(&analyst)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for text in [
+        "Children looked after",
+        "0–6",
+        "19–24",
+        "95% interval",
+        "Balance before and after matching",
+        "Problem: crime_asb",
+        "<svg class=\"hearth-chart\"",
+    ] {
+        assert!(page.body.contains(text), "{text}");
+    }
+    // Outcomes nobody had: their tables withhold nothing (zeros are shown), while the
+    // looked-after rates are shown with a clear fall.
+    assert!(
+        page.body.contains("clear</strong>"),
+        "{}",
+        &page.body[page.body.find("outcome-looked_after").unwrap()..][..3000]
+    );
+    let api: serde_json::Value =
+        serde_json::from_str(&t.get("/api/evaluation", Some(&analyst)).await.body).unwrap();
+    let est = api["report"]["published"]["estimates"].as_array().unwrap();
+    let lac = est
+        .iter()
+        .find(|e| e["outcome"] == "looked_after" && e["band"] == "7–12")
+        .unwrap();
+    assert!(lac["figures"]["difference"].as_f64().unwrap() < 0.0);
+    assert!(t
+        .audit()
+        .await
+        .iter()
+        .any(|a| a.action == "view impact evaluation"));
+}
