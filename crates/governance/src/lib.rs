@@ -14,8 +14,8 @@
 
 pub mod disclosure;
 pub mod evaluation;
-pub mod rights;
 pub mod retention;
+pub mod rights;
 
 pub use disclosure::{protect, Cell, Policy, Protected, Table, TableError};
 pub use retention::{Cutoff, DataClass, Event, Period, RetentionError, RetentionPolicy};

@@ -47,6 +47,6 @@ pub mod import;
 pub mod link;
 pub mod outcomes;
 pub mod quarantine;
-pub mod rights;
 pub mod retention;
+pub mod rights;
 pub mod savings;

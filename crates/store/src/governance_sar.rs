@@ -127,7 +127,8 @@ pub const SAR_TABLES: &[SarTable] = &[
     },
     SarTable {
         table: "outcome_result",
-        title: "Outcomes: results achieved (significant and sustained progress, continuous employment)",
+        title:
+            "Outcomes: results achieved (significant and sustained progress, continuous employment)",
         reach: Reach::Families("family_id"),
     },
     SarTable {

@@ -4,8 +4,8 @@
 //! Errors are JSON problems (RFC 9457). Described by the OpenAPI document at
 //! `/api/openapi.json` ([`openapi`]).
 
-mod governance;
 mod claims;
+mod governance;
 pub(crate) mod openapi;
 mod performance;
 mod referrals;

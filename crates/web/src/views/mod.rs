@@ -3,8 +3,8 @@
 //!
 //! No I/O and no access decisions: the service layer reads and decides, these build.
 
-pub(crate) mod governance;
 pub(crate) mod chart;
+pub(crate) mod governance;
 pub(crate) mod list;
 pub(crate) mod record;
 pub(crate) mod review;
