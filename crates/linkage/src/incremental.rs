@@ -28,9 +28,10 @@ use crate::cluster::{Clusterer, Facts, LINK_BIT};
 use crate::compare::compare;
 use crate::lookup::{name_info, LookupIndex};
 use crate::model::ScoredPair;
+use crate::model::TrainedModel;
 use crate::prepare::{intern_one, standardise_one, Rec};
 use crate::score::score_pair;
-use crate::settings::Constraints;
+use crate::settings::{Constraints, Settings};
 use crate::stable::IdChange;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap};
@@ -53,6 +54,18 @@ pub enum IncrementalRefusal {
     /// Reviewers decided pairs since the last run.
     #[error("reviewers have decided pairs since the last run")]
     NewDecisions,
+}
+
+impl crate::lookup::ModelParameters {
+    /// The model for an incremental run under `settings`: refused if it was kept by another
+    /// build or under other settings (or without saying which).
+    pub fn model_for(&self, settings: &Settings) -> Result<TrainedModel, IncrementalRefusal> {
+        let model = self.to_model().ok_or(IncrementalRefusal::OtherBuild)?;
+        if self.settings.as_deref() != Some(settings.fingerprint().as_str()) {
+            return Err(IncrementalRefusal::SettingsChanged);
+        }
+        Ok(model)
+    }
 }
 
 /// The result of [`LookupIndex::link_new`]. Records are numbered as one list: the indexed

@@ -64,20 +64,6 @@ impl ModelParameters {
         }
     }
 
-    /// The model for an incremental run under `settings`: refused if it was kept by another
-    /// build or under other settings (or without saying which).
-    pub fn model_for(
-        &self,
-        settings: &Settings,
-    ) -> Result<TrainedModel, crate::incremental::IncrementalRefusal> {
-        use crate::incremental::IncrementalRefusal;
-        let model = self.to_model().ok_or(IncrementalRefusal::OtherBuild)?;
-        if self.settings.as_deref() != Some(settings.fingerprint().as_str()) {
-            return Err(IncrementalRefusal::SettingsChanged);
-        }
-        Ok(model)
-    }
-
     /// The model again, or `None` if the parameters do not fit this build's comparisons
     /// (kept by a build with other comparisons or levels).
     pub fn to_model(&self) -> Option<TrainedModel> {

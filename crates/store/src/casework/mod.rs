@@ -6,9 +6,12 @@
 //!
 //! Submodules: [`history`] (every status a case has had: who, when, why; saving a case
 //! appends to it when its status changes) and [`work`] (the assessment, the plan, the team
-//! around the family and the progress data).
+//! around the family and the progress data), [`action`] (the plan's actions) and
+//! [`plan_change`] (the plan's changes after it is written, kept with why, who and when).
 
+pub(crate) mod action;
 pub(crate) mod history;
+pub(crate) mod plan_change;
 pub(crate) mod work;
 
 use crate::error::Result;
@@ -16,8 +19,8 @@ use crate::handle::Store;
 use crate::identification::{evidence, record_trails, EvidenceRow, RecordTrail};
 use crate::intake::RecordId;
 use crate::linkage::{members_records, person_identities, PersonIdentity};
-use crate::sql::{corrupt, int, time, ts, vocab, Tx, Val};
-use chrono::{DateTime, Utc};
+use crate::sql::{corrupt, date, int, time, ts, vocab, Tx, Val};
+use chrono::{DateTime, NaiveDate, Utc};
 use hearth_model::{CaseStatus, CloseReason};
 
 /// The work with a family: status and lead worker.
@@ -417,4 +420,21 @@ fn family_view(
         view.work = Some(work::case_work(tx, family_id)?);
     }
     Ok(view)
+}
+
+fn opt_date(v: &Val, table: &'static str, column: &'static str) -> Result<Option<NaiveDate>> {
+    match v {
+        Val::Null => Ok(None),
+        v => date(v, table, column).map(Some),
+    }
+}
+
+fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn returning_id(rows: Vec<Vec<Val>>, table: &'static str) -> Result<i64> {
+    rows.first()
+        .and_then(|r| r[0].int())
+        .ok_or_else(|| corrupt(table, "id", 0))
 }

@@ -4,11 +4,16 @@
 //! family progress data. Each write is one transaction; each takes the family's key and
 //! never touches another family's rows.
 
+pub use super::action::PlanAction;
+use super::action::{action_row, current_action};
 use super::history::{case_history, StatusChange};
+use super::plan_change::{insert_change, plan_changes};
+pub use super::plan_change::{PlanChange, PlanEdit, PlanField, PlanFields, PlanItem, TeamEnd};
+use super::{day, opt_date, returning_id};
 use super::{family_case, FamilyCase};
 use crate::error::Result;
 use crate::handle::Store;
-use crate::sql::{corrupt, date, int, time, ts, vocab, Tx, Val};
+use crate::sql::{date, int, time, ts, vocab, Tx, Val};
 use chrono::{DateTime, NaiveDate, Utc};
 use hearth_model::ProgressStage;
 
@@ -54,29 +59,6 @@ pub struct PlanGoal {
     pub set_by: i64,
     /// When.
     pub set_at: DateTime<Utc>,
-}
-
-/// An action of the family plan, towards a goal.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlanAction {
-    /// The action's key.
-    pub id: i64,
-    /// The family.
-    pub family_id: i64,
-    /// The goal it serves (of the same family).
-    pub goal_id: i64,
-    /// What is to be done.
-    pub action: String,
-    /// Who does it: a person or an agency.
-    pub owner: String,
-    /// When it is due.
-    pub due_on: NaiveDate,
-    /// When it was done (`None`: not yet).
-    pub done_on: Option<NaiveDate>,
-    /// Who added it (account key).
-    pub added_by: i64,
-    /// When.
-    pub added_at: DateTime<Utc>,
 }
 
 /// A review of the family plan: what changed.
@@ -157,146 +139,6 @@ pub struct CaseWork {
     pub progress: Vec<ProgressReading>,
     /// Every change made to the plan after it was written, oldest first (append-only).
     pub changes: Vec<PlanChange>,
-}
-
-/// What a change to the family plan changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum PlanField {
-    /// A goal's text.
-    Goal,
-    /// An action's text.
-    Action,
-    /// Who does an action.
-    Owner,
-    /// When an action is due.
-    DueOn,
-    /// An action done (on the new value's date).
-    DoneOn,
-    /// A goal (with its actions) or an action removed from the plan.
-    Removed,
-}
-
-impl PlanField {
-    /// Every field.
-    pub const ALL: [PlanField; 6] = [
-        PlanField::Goal,
-        PlanField::Action,
-        PlanField::Owner,
-        PlanField::DueOn,
-        PlanField::DoneOn,
-        PlanField::Removed,
-    ];
-
-    /// The stored key.
-    pub fn key(self) -> &'static str {
-        match self {
-            PlanField::Goal => "goal",
-            PlanField::Action => "action",
-            PlanField::Owner => "owner",
-            PlanField::DueOn => "due_on",
-            PlanField::DoneOn => "done_on",
-            PlanField::Removed => "removed",
-        }
-    }
-
-    /// Whether its values are free text (shown only to roles that may see them), rather
-    /// than dates.
-    pub fn is_text(self) -> bool {
-        matches!(
-            self,
-            PlanField::Goal | PlanField::Action | PlanField::Owner | PlanField::Removed
-        )
-    }
-}
-
-/// One change to the family plan: what a field was and became, why, who and when.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlanChange {
-    /// The change's key.
-    pub id: i64,
-    /// The family.
-    pub family_id: i64,
-    /// The goal changed, or whose action was.
-    pub goal_id: i64,
-    /// The action changed (`None`: the goal itself).
-    pub action_id: Option<i64>,
-    /// What changed.
-    pub field: PlanField,
-    /// What it was (a date as `YYYY-MM-DD`; empty: nothing).
-    pub old_value: String,
-    /// What it became (empty for a removal).
-    pub new_value: String,
-    /// Why (may be empty, except for a removal).
-    pub reason: String,
-    /// Who (account key).
-    pub changed_by: i64,
-    /// When.
-    pub changed_at: DateTime<Utc>,
-}
-
-/// Who changes the family's plan, when and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlanEdit {
-    /// The family (a goal or action of another family is not found).
-    pub family_id: i64,
-    /// Why (required for a removal; may be empty for a change).
-    pub reason: String,
-    /// Who (account key).
-    pub by: i64,
-    /// When.
-    pub at: DateTime<Utc>,
-}
-
-/// A goal or an action of a family's plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PlanItem {
-    /// A goal (its key).
-    Goal(i64),
-    /// An action (its key).
-    Action(i64),
-}
-
-/// What a goal or an action becomes (`None`: left as it is; a goal has only `goal`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PlanFields {
-    /// The goal's text.
-    pub goal: Option<String>,
-    /// The action's text.
-    pub action: Option<String>,
-    /// Who does the action.
-    pub owner: Option<String>,
-    /// When the action is due.
-    pub due_on: Option<NaiveDate>,
-}
-
-/// What ending a team member's involvement did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TeamEnd {
-    /// Ended on the date given.
-    Ended,
-    /// The family has no such team member.
-    NotFound,
-    /// Their involvement had already ended (on this date): it is not rewritten.
-    AlreadyEnded(NaiveDate),
-    /// The date is before they joined (on this date).
-    BeforeStart(NaiveDate),
-}
-
-fn opt_date(v: &Val, table: &'static str, column: &'static str) -> Result<Option<NaiveDate>> {
-    match v {
-        Val::Null => Ok(None),
-        v => date(v, table, column).map(Some),
-    }
-}
-
-fn day(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
-}
-
-fn returning_id(rows: Vec<Vec<Val>>, table: &'static str) -> Result<i64> {
-    rows.first()
-        .and_then(|r| r[0].int())
-        .ok_or_else(|| corrupt(table, "id", 0))
 }
 
 impl Store {
@@ -408,166 +250,6 @@ impl Store {
         })
     }
 
-    /// Changes a goal's text, or an action's text, owner or due date, keeping each field's
-    /// change (what it was and became, `edit`'s reason, who and when) in `plan_change`, in
-    /// one transaction; returns the changes (none if nothing differs), or `None` if the
-    /// family has no such goal or action (or it was removed): nothing is written.
-    pub fn change_plan(
-        &mut self,
-        edit: &PlanEdit,
-        item: PlanItem,
-        new: &PlanFields,
-    ) -> Result<Option<Vec<PlanField>>> {
-        self.with_tx(|tx| {
-            let f = edit.family_id;
-            let mut changed = Vec::new();
-            match item {
-                PlanItem::Goal(goal_id) => {
-                    let rows = tx.query(
-                        "SELECT goal FROM plan_goal WHERE id = $1 AND family_id = $2 \
-                         AND removed_at IS NULL",
-                        &[goal_id.into(), f.into()],
-                    )?;
-                    let Some(old) = rows.first().map(|r| r[0].text().unwrap_or_default()) else {
-                        return Ok(None);
-                    };
-                    if let Some(goal) = new.goal.as_ref().filter(|g| **g != old) {
-                        tx.exec(
-                            "UPDATE plan_goal SET goal = $1 WHERE id = $2 AND family_id = $3",
-                            &[goal.as_str().into(), goal_id.into(), f.into()],
-                        )?;
-                        insert_change(tx, edit, (goal_id, None), PlanField::Goal, (&old, goal))?;
-                        changed.push(PlanField::Goal);
-                    }
-                }
-                PlanItem::Action(action_id) => {
-                    let Some(a) = current_action(tx, f, action_id)? else {
-                        return Ok(None);
-                    };
-                    let at = (a.goal_id, Some(action_id));
-                    let mut field = |tx: &mut dyn Tx,
-                                     field: PlanField,
-                                     column: &str,
-                                     old: String,
-                                     new: Option<String>|
-                     -> Result<()> {
-                        if let Some(new) = new.filter(|n| *n != old) {
-                            tx.exec(
-                                &format!(
-                                    "UPDATE plan_action SET {column} = $1 WHERE id = $2 \
-                                     AND family_id = $3"
-                                ),
-                                &[new.as_str().into(), action_id.into(), f.into()],
-                            )?;
-                            insert_change(tx, edit, at, field, (&old, &new))?;
-                            changed.push(field);
-                        }
-                        Ok(())
-                    };
-                    field(
-                        tx,
-                        PlanField::Action,
-                        "action",
-                        a.action,
-                        new.action.clone(),
-                    )?;
-                    field(tx, PlanField::Owner, "owner", a.owner, new.owner.clone())?;
-                    field(
-                        tx,
-                        PlanField::DueOn,
-                        "due_on",
-                        day(a.due_on),
-                        new.due_on.map(day),
-                    )?;
-                }
-            }
-            Ok(Some(changed))
-        })
-    }
-
-    /// Removes a goal (with its actions still in the plan) or an action from the family's
-    /// plan: the rows stay, marked removed, and the removal is kept in `plan_change` with
-    /// `edit`'s reason, in one transaction; `false` if the family has no such goal or
-    /// action (or it was removed already).
-    pub fn remove_from_plan(&mut self, edit: &PlanEdit, item: PlanItem) -> Result<bool> {
-        self.with_tx(|tx| {
-            let f = edit.family_id;
-            let at = ts(edit.at);
-            match item {
-                PlanItem::Goal(goal_id) => {
-                    let rows = tx.query(
-                        "SELECT goal FROM plan_goal WHERE id = $1 AND family_id = $2 \
-                         AND removed_at IS NULL",
-                        &[goal_id.into(), f.into()],
-                    )?;
-                    let Some(old) = rows.first().map(|r| r[0].text().unwrap_or_default()) else {
-                        return Ok(false);
-                    };
-                    tx.exec(
-                        "UPDATE plan_goal SET removed_at = $1 WHERE id = $2 AND family_id = $3",
-                        &[at.as_str().into(), goal_id.into(), f.into()],
-                    )?;
-                    tx.exec(
-                        "UPDATE plan_action SET removed_at = $1 WHERE goal_id = $2 \
-                         AND family_id = $3 AND removed_at IS NULL",
-                        &[at.as_str().into(), goal_id.into(), f.into()],
-                    )?;
-                    insert_change(tx, edit, (goal_id, None), PlanField::Removed, (&old, ""))?;
-                }
-                PlanItem::Action(action_id) => {
-                    let Some(a) = current_action(tx, f, action_id)? else {
-                        return Ok(false);
-                    };
-                    tx.exec(
-                        "UPDATE plan_action SET removed_at = $1 WHERE id = $2 AND family_id = $3",
-                        &[at.as_str().into(), action_id.into(), f.into()],
-                    )?;
-                    insert_change(
-                        tx,
-                        edit,
-                        (a.goal_id, Some(action_id)),
-                        PlanField::Removed,
-                        (&a.action, ""),
-                    )?;
-                }
-            }
-            Ok(true)
-        })
-    }
-
-    /// Ends a team member's involvement with the family on `to_on` (set once: a date
-    /// already recorded is not rewritten).
-    pub fn end_team_member(
-        &mut self,
-        family_id: i64,
-        member_id: i64,
-        to_on: NaiveDate,
-    ) -> Result<TeamEnd> {
-        self.with_tx(|tx| {
-            const T: &str = "team_member";
-            let rows = tx.query(
-                "SELECT from_on, to_on FROM team_member WHERE id = $1 AND family_id = $2",
-                &[member_id.into(), family_id.into()],
-            )?;
-            let Some(r) = rows.first() else {
-                return Ok(TeamEnd::NotFound);
-            };
-            let from = date(&r[0], T, "from_on")?;
-            if let Some(to) = opt_date(&r[1], T, "to_on")? {
-                return Ok(TeamEnd::AlreadyEnded(to));
-            }
-            if to_on < from {
-                return Ok(TeamEnd::BeforeStart(from));
-            }
-            tx.exec(
-                "UPDATE team_member SET to_on = $1 WHERE id = $2 AND family_id = $3 \
-                 AND to_on IS NULL",
-                &[day(to_on).into(), member_id.into(), family_id.into()],
-            )?;
-            Ok(TeamEnd::Ended)
-        })
-    }
-
     /// Records a review of the family's plan and saves `case` as the review leaves it (a
     /// plan in place moves on to reviews; the review clock restarts), its change of status
     /// added to the history, in one transaction; returns the review's key.
@@ -649,7 +331,7 @@ impl Store {
     }
 }
 
-fn insert_action(tx: &mut dyn Tx, a: &PlanAction) -> Result<i64> {
+pub(super) fn insert_action(tx: &mut dyn Tx, a: &PlanAction) -> Result<i64> {
     let rows = tx.query(
         "INSERT INTO plan_action (family_id, goal_id, action, owner, due_on, done_on, \
          added_by, added_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -668,87 +350,6 @@ fn insert_action(tx: &mut dyn Tx, a: &PlanAction) -> Result<i64> {
 }
 
 /// An action of the family's plan that has not been removed.
-fn current_action(tx: &mut dyn Tx, family_id: i64, action_id: i64) -> Result<Option<PlanAction>> {
-    const T: &str = "plan_action";
-    let rows = tx.query(
-        "SELECT id, family_id, goal_id, action, owner, due_on, done_on, added_by, added_at \
-         FROM plan_action WHERE id = $1 AND family_id = $2 AND removed_at IS NULL",
-        &[action_id.into(), family_id.into()],
-    )?;
-    rows.first().map(|r| action_row(r, T)).transpose()
-}
-
-fn action_row(r: &[Val], t: &'static str) -> Result<PlanAction> {
-    Ok(PlanAction {
-        id: int(r, 0, t, "id")?,
-        family_id: int(r, 1, t, "family_id")?,
-        goal_id: int(r, 2, t, "goal_id")?,
-        action: r[3].text().unwrap_or_default(),
-        owner: r[4].text().unwrap_or_default(),
-        due_on: date(&r[5], t, "due_on")?,
-        done_on: opt_date(&r[6], t, "done_on")?,
-        added_by: int(r, 7, t, "added_by")?,
-        added_at: time(&r[8], t, "added_at")?,
-    })
-}
-
-/// Appends a change to `plan_change`: (goal, action), the field, (old, new).
-fn insert_change(
-    tx: &mut dyn Tx,
-    edit: &PlanEdit,
-    (goal_id, action_id): (i64, Option<i64>),
-    field: PlanField,
-    (old, new): (&str, &str),
-) -> Result<()> {
-    tx.exec(
-        "INSERT INTO plan_change (family_id, goal_id, action_id, field, old_value, new_value, \
-         reason, changed_by, changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        &[
-            edit.family_id.into(),
-            goal_id.into(),
-            action_id.into(),
-            field.key().into(),
-            old.into(),
-            new.into(),
-            edit.reason.as_str().into(),
-            edit.by.into(),
-            ts(edit.at).into(),
-        ],
-    )?;
-    Ok(())
-}
-
-/// Every change to a family's plan, oldest first.
-fn plan_changes(tx: &mut dyn Tx, family_id: i64) -> Result<Vec<PlanChange>> {
-    const T: &str = "plan_change";
-    tx.query(
-        "SELECT id, family_id, goal_id, action_id, field, old_value, new_value, reason, \
-         changed_by, changed_at FROM plan_change WHERE family_id = $1 ORDER BY id",
-        &[family_id.into()],
-    )?
-    .iter()
-    .map(|r| {
-        let id = int(r, 0, T, "id")?;
-        let key = r[4].text().unwrap_or_default();
-        Ok(PlanChange {
-            id,
-            family_id: int(r, 1, T, "family_id")?,
-            goal_id: int(r, 2, T, "goal_id")?,
-            action_id: r[3].int(),
-            field: PlanField::ALL
-                .into_iter()
-                .find(|f| f.key() == key)
-                .ok_or_else(|| corrupt(T, "field", id))?,
-            old_value: r[5].text().unwrap_or_default(),
-            new_value: r[6].text().unwrap_or_default(),
-            reason: r[7].text().unwrap_or_default(),
-            changed_by: int(r, 8, T, "changed_by")?,
-            changed_at: time(&r[9], T, "changed_at")?,
-        })
-    })
-    .collect()
-}
-
 /// Everything of the work with one family.
 pub(crate) fn case_work(tx: &mut dyn Tx, family_id: i64) -> Result<CaseWork> {
     let f = [Val::from(family_id)];

@@ -1,14 +1,13 @@
 //! A family's pages: a summary at the top (`/families/{id}`) and one sub-page per part —
 //! members, problems and assessment, plan, team, progress, timeline, notes — under a
 //! sub-navigation, each with the family page's permission (and need to know per family,
-//! audited as a view naming the part); and the posts that assign a lead worker, move the
-//! case and add a note. The work's posts are `family_work`'s.
+//! audited as a view naming the part); and the posts that assign a lead worker and move the
+//! case. The note's post is `family_notes`'s; the work's posts are `family_work`'s.
 
 use super::{family_id, see_other, Choice, Person};
 use crate::access::{permits, FamilyAccess, Permission};
 use crate::actor::CurrentUser;
 use crate::auth::CsrfForm;
-use crate::domain::NoteText;
 use crate::error::WebError;
 use crate::render::{self, form_errors, FieldError, Page};
 use crate::service::casework::{self, StatusMove};
@@ -614,42 +613,6 @@ pub(super) async fn change_status(
         &f.user,
         family_id,
         Section::Summary,
-        outcome,
-        forms,
-        to,
-    )
-    .await
-}
-
-#[derive(Deserialize)]
-pub(super) struct NoteForm {
-    #[serde(default)]
-    note: String,
-}
-
-/// `POST /families/{id}/notes`: adds a note (performance officer or the family's lead
-/// worker).
-pub(super) async fn add_note(
-    State(state): State<AppState>,
-    Path(id): Path<String>,
-    f: CsrfForm<NoteForm>,
-) -> Result<Response, WebError> {
-    let family_id = family_id(&id)?;
-    let outcome = match NoteText::parse(&f.form.note) {
-        Ok(note) => casework::add_note(&state, &f.user, family_id, note).await,
-        Err(message) => Err(invalid("note", message)),
-    };
-    let forms = FamilyForms {
-        note: f.form.note.clone(),
-        form: "note",
-        ..FamilyForms::default()
-    };
-    let to = format!("/families/{family_id}/notes");
-    done(
-        &state,
-        &f.user,
-        family_id,
-        Section::Notes,
         outcome,
         forms,
         to,

@@ -16,6 +16,7 @@ mod caseload;
 mod claims;
 mod families;
 mod family;
+mod family_notes;
 mod family_work;
 pub(crate) mod governance;
 mod info;
@@ -282,7 +283,7 @@ pub(crate) fn routes() -> Vec<Route> {
             Method::POST,
             "/families/{id}/notes",
             P::Casework,
-            post(family::add_note),
+            post(family_notes::add_note),
         ),
         route(
             Method::GET,

@@ -203,11 +203,7 @@ pub(crate) async fn transfers(
     Ok(list)
 }
 
-/// A made extract: the encrypted file's name and bytes.
-pub(crate) struct MadeExtract {
-    pub file_name: String,
-    pub bytes: Vec<u8>,
-}
+pub(crate) use crate::views::governance::MadeExtract;
 
 /// Makes the national evaluation extract for `recipient` (an age public key), logs the
 /// transfer and audits it (the pipeline does both), and hands the encrypted file back. The

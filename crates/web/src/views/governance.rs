@@ -1,7 +1,6 @@
 //! What the information governance pages and the API show of the objection register, the
 //! transfer log and the retention proof reports (no identifiers: keys, dates and counts).
 
-use crate::service::governance::MadeExtract;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use hearth_store::ObjectionSubject;
@@ -80,6 +79,12 @@ pub(crate) fn transfer_row(t: hearth_store::ExtractTransfer) -> TransferRow {
 }
 
 /// The encrypted extract as a download.
+/// A made extract: the encrypted file's name and bytes.
+pub(crate) struct MadeExtract {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
 pub(crate) fn encrypted_download(made: MadeExtract) -> Response {
     let name: String = made
         .file_name

@@ -11,6 +11,7 @@ mod admin;
 mod api;
 mod audit;
 mod casework;
+mod casework_plan;
 mod claims;
 mod families;
 mod governance;
