@@ -402,7 +402,7 @@ fn several_problems_in_one_row_are_all_reported() {
         Some("DOB"),
         "DOB \"31/02/2011\" is not a real date; use dd/mm/yyyy. \
          Also: Postcode \"ZZ\" is not a valid UK postcode: not a valid UK postcode (expected e.g. M1 1AE, B33 8TH, SW1A 2AA). \
-         Also: Outcome \"Caution\" is not one of the allowed values: Youth Caution, Youth Conditional Caution, Referral Order, Youth Rehabilitation Order, No Further Action. \
+         Also: Outcome \"Caution\" is not one of the allowed values: Youth Caution, Youth Conditional Caution, Referral Order, Youth Rehabilitation Order, No Further Action, Detention and Training Order. \
          Also: Proven is empty, but every row needs it; fill it in",
     );
     let fields: Vec<_> = import

@@ -6,7 +6,7 @@ use common::*;
 use hearth_intake::{Encoding, Mapping};
 
 /// The headers as docs/partner-sources.md lists them, in order.
-const SOURCES: [(&str, &str, &str); 7] = [
+const SOURCES: [(&str, &str, &str); 8] = [
     ("schools", "schools.csv", "UPN,Legal Surname,Forename,Middle Names,DOB,Gender,Address,Postcode,Academic Year,Term,Term Start,Term End,Possible Sessions,Sessions Missed,Unauthorised Absences,Fixed Term Exclusions,Permanent Exclusion"),
     ("police", "police.csv", "Occurrence Ref,Occurrence Date,Incident Category,Offence Description,Involvement,Surname,Forename,DOB,Sex,Address,Postcode"),
     ("dwp", "dwp.csv", "NINO,Title,First Name,Surname,Date of Birth,Address,Postcode,Benefit Type,Claim Start,Claim End"),
@@ -14,10 +14,11 @@ const SOURCES: [(&str, &str, &str); 7] = [
     ("social_care", "social_care.xlsx", "Person ID,First Name,Last Name,DOB,Gender,Address,Postcode,Episode Type,Start Date,End Date"),
     ("housing", "housing.csv", "Tenancy Ref,Tenant Name,Date of Birth,Address,Record Date,Arrears Balance,Notice Type"),
     ("youth_justice", "youth_justice.csv", "YOT Ref,Forename,Surname,DOB,Gender,Postcode,Offence Date,Outcome,Proven"),
+    ("employment", "employment.csv", "NINO,First Name,Surname,Date of Birth,Postcode,Employment Start,Employment End,Benefit Left"),
 ];
 
 /// The attributes and event type docs/partner-sources.md gives each source.
-const FACTS: [(&str, &str, &[&str]); 7] = [
+const FACTS: [(&str, &str, &[&str]); 8] = [
     (
         "schools",
         "attendance",
@@ -50,6 +51,7 @@ const FACTS: [(&str, &str, &[&str]); 7] = [
         &["tenancy_ref", "notice_type", "arrears_balance"],
     ),
     ("youth_justice", "youth_offence", &["outcome", "proven"]),
+    ("employment", "employment_spell", &["benefit_left"]),
 ];
 
 #[test]
