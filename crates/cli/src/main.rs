@@ -158,3 +158,16 @@ fn init_logging() {
         _ => builder.init(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// Every verb's arguments are well formed (unique names, valid defaults): clap checks
+    /// this only when a verb is parsed in a debug build, so check them all here.
+    #[test]
+    fn every_verbs_arguments_are_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

@@ -87,7 +87,7 @@ test('claims: batch → evidence pack → withdraw; internal audit sample → sp
   await Promise.all([po.page.waitForNavigation(), po.page.locator('a[href^="/claims/batches/"]').first().click()])
   const batchPath = new URL(po.page.url()).pathname
   await assertAccessible(po.page, 'claim-batch')
-  await Promise.all([po.page.waitForNavigation(), po.page.locator('a:has-text("Claim ")').first().click()])
+  await Promise.all([po.page.waitForNavigation(), po.page.locator('table a[href^="/claims/"]').first().click()])
   assert.equal((await po.page.locator('#claim-status').innerText()).trim(), 'Claimed')
   await assertAccessible(po.page, 'claim-evidence-pack')
   // Printed, the pack is a plain document: no header, navigation or forms.
