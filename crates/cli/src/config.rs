@@ -114,7 +114,12 @@ pub struct ConfigArg {
     /// The configuration folder (holding mappings/ and rules/). Default: $HEARTH_CONFIG, else
     /// ./hearth-config if it exists, else the copies built into hearth (`hearth init DIR`
     /// writes editable ones).
-    #[arg(id = "config_dir", long = "config", env = "HEARTH_CONFIG", value_name = "DIR")]
+    #[arg(
+        id = "config_dir",
+        long = "config",
+        env = "HEARTH_CONFIG",
+        value_name = "DIR"
+    )]
     pub dir: Option<PathBuf>,
 }
 
