@@ -180,3 +180,124 @@ fn claims_are_prepared_once_withdrawn_exported_and_sampled() {
     let (_, second) = run(&["claims", "sample", "--batch", "1"], &store);
     assert_eq!(first, second);
 }
+
+/// The whole route to a claim on a synthetic programme cohort: the families `hearth outcomes`
+/// attached and judged are claimed from the store (no results file), each result once; before
+/// any judgement the officer is told to run `hearth outcomes` first.
+#[test]
+fn results_judged_by_hearth_outcomes_are_claimed_from_the_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path();
+    let store = out.join("hearth.sqlite");
+    let ok = |args: &[&str]| {
+        let o = hearth().args(args).output().unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(o.status.success(), "{args:?}: {text}");
+        text
+    };
+    let o = out.to_str().unwrap();
+    let s = store.to_str().unwrap();
+    ok(&[
+        "synth", "--people", "3000", "--seed", "2", "--cohort", "--out", o,
+    ]);
+    let sources = out.join("sources");
+    ok(&[
+        "import",
+        "--store",
+        s,
+        "--as-new",
+        "--today",
+        "2027-08-31",
+        sources.to_str().unwrap(),
+    ]);
+    ok(&["link", "--store", s, "--as-at", "2025-09-01"]);
+    ok(&["identify", "--store", s, "--as-at", "2025-09-01"]);
+
+    // A window of the cohort's years (the shipped windows are the 2015-2020 programme's).
+    let rules = out.join("claims.toml");
+    let shipped = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../rules/claims.toml"),
+    )
+    .unwrap();
+    std::fs::write(
+        &rules,
+        format!(
+            "{shipped}\n[[window]]\nkey = \"2027-28-q2\"\nlabel = \"July to September 2027\"\n\
+             opens = \"2027-07-01\"\ncloses = \"2027-09-30\"\nsource = \"default\"\n"
+        ),
+    )
+    .unwrap();
+    let prepare = [
+        "claims",
+        "prepare",
+        "--rules",
+        rules.to_str().unwrap(),
+        "--window",
+        "2027-28-q2",
+        "--today",
+        "2027-08-31",
+        "--as",
+        "po",
+    ];
+    let (done, text) = run(&prepare, &store);
+    assert!(!done, "{text}");
+    assert!(text.contains("run `hearth outcomes` first"), "{text}");
+
+    let attachments = out.join("programme/attachments.csv");
+    ok(&[
+        "outcomes",
+        "--store",
+        s,
+        "--attach",
+        attachments.to_str().unwrap(),
+        "--as-at",
+        "2025-09-01",
+    ]);
+    let judged = ok(&["outcomes", "--store", s, "--as-at", "2027-08-31"]);
+    let found: usize = judged
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("results found for the first time:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("{judged}"));
+    assert!(found > 0, "{judged}");
+
+    let (done, text) = run(&prepare, &store);
+    assert!(done, "{text}");
+    // A family with both results is claimed once, so the batch holds at most `found`.
+    let claimed: usize = text
+        .lines()
+        .find_map(|l| l.strip_prefix("batch 1: "))
+        .and_then(|l| l.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(claimed > 0 && claimed <= found, "{found} found: {text}");
+    let (done, list) = run(
+        &[
+            "claims",
+            "list",
+            "--rules",
+            rules.to_str().unwrap(),
+            "--batch",
+            "1",
+        ],
+        &store,
+    );
+    assert!(done, "{list}");
+    assert_eq!(
+        list.lines().filter(|l| l.ends_with(",claimed,")).count(),
+        claimed,
+        "{list}"
+    );
+
+    // Prepared again: nothing new to claim, every family named with its claim.
+    let (done, text) = run(&prepare, &store);
+    assert!(done, "{text}");
+    assert!(
+        text.contains("nothing to claim in window 2027-28-q2: no batch written"),
+        "{text}"
+    );
+}

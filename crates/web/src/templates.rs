@@ -100,6 +100,10 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("audit.html", include_str!("../templates/audit.html")),
     ("claims.html", include_str!("../templates/claims.html")),
     (
+        "claims_prepared.html",
+        include_str!("../templates/claims_prepared.html"),
+    ),
+    (
         "claim_batch.html",
         include_str!("../templates/claim_batch.html"),
     ),

@@ -1,7 +1,8 @@
 //! `hearth claims`: payment-by-results claims for the performance team.
 //!
-//! * `prepare --window KEY --results FILE`: a claim batch of the results achieved by today
-//!   (`--today` to prepare on another day, e.g. a past window), each with its evidence pack
+//! * `prepare --window KEY [--results FILE]`: a claim batch of the results achieved by today
+//!   (those `hearth outcomes` kept in the store, or a JSON file of them; `--today` to prepare
+//!   on another day, e.g. a past window), each with its evidence pack
 //!   frozen; a family is claimed once (one already claimed is named and left out).
 //! * `list [--batch N]`: the batches, or one batch's claims.
 //! * `export --format csv|xlsx --out FILE`: the claim return.
@@ -63,7 +64,8 @@ enum Command {
         /// The claim window's key (see rules/claims.toml).
         #[arg(long)]
         window: String,
-        /// The families' results (JSON, as `hearth outcomes` writes them).
+        /// The families' results (JSON, as `hearth outcomes` writes them) [default: the
+        /// results `hearth outcomes` kept in the store].
         #[arg(long)]
         results: Option<PathBuf>,
         /// The Outcomes Plan the results were judged under [default:
@@ -134,19 +136,25 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             user,
         } => {
             let (rules, snapshot, found) = rules.load()?;
-            let Some(results) = results else {
-                // TODO(lead, outcomes): read the judged results from the store once
-                // `hearth outcomes` keeps them (ClaimableResults over the store).
-                bail!(
-                    "give the families' results with --results FILE (the JSON `hearth outcomes` \
-                     writes); reading them from the store is not wired yet"
-                );
+            let mut store = store.open()?;
+            let mut source = match &results {
+                Some(results) => {
+                    let text = std::fs::read_to_string(results)
+                        .with_context(|| format!("reading {}", results.display()))?;
+                    ResultsFile::from_json(&text).map_err(|e| {
+                        anyhow::anyhow!("{}: not a list of results: {e}", results.display())
+                    })?
+                }
+                None => ResultsFile::from_store(&mut store)
+                    .map_err(|e| anyhow::anyhow!("reading the results in the store: {e}"))?,
             };
-            let text = std::fs::read_to_string(&results)
-                .with_context(|| format!("reading {}", results.display()))?;
-            let mut source = ResultsFile::from_json(&text).map_err(|e| {
-                anyhow::anyhow!("{}: not a list of results: {e}", results.display())
-            })?;
+            if results.is_none() && source.results.is_empty() {
+                bail!(
+                    "the store has no results to claim: run `hearth outcomes` first (it judges \
+                     the attached families against the Outcomes Plan and keeps their results), \
+                     or give them with --results FILE"
+                );
+            }
             let plan_path = found.path(
                 outcomes_plan.as_deref(),
                 "rules/outcomes-cheshire-east-2015.toml",
@@ -164,7 +172,6 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             };
             let now = chrono::Utc::now();
             let user = user.unwrap_or_else(super::current_user);
-            let mut store = store.open()?;
             let prepared = prepare_claims(
                 &mut store,
                 &PrepareRequest {

@@ -140,6 +140,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     )?;
     config.referral_rules =
         referral_rules(&found.path(args.referral_rules.as_deref(), "rules/referrals.toml"))?;
+    claim_rules(&mut config, &found)?;
     config.oidc = args
         .oidc
         .config(std::env::var(super::oidc::CLIENT_SECRET_ENV).ok())?;
@@ -200,6 +201,31 @@ pub fn measures(
         hearth_casework::ProgressMeasures::from_toml(&text)
             .with_context(|| format!("in the progress measures {}", path.display()))?,
     );
+    Ok(())
+}
+
+/// Reads the council's claim rules (`rules/claims.toml`) and notes the Outcomes Plan's file
+/// (`rules/outcomes-cheshire-east-2015.toml`) for evidence packs, from the configuration
+/// folder; a folder made before claims existed keeps the shipped rules.
+fn claim_rules(
+    config: &mut hearth_web::Config,
+    found: &crate::config::Config,
+) -> anyhow::Result<()> {
+    let path = found.path(None, "rules/claims.toml");
+    if path.exists() {
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading the claim rules {}", path.display()))?;
+        config.claim_rules = hearth_claims::ClaimRules::from_toml(&text)
+            .with_context(|| format!("in the claim rules {}", path.display()))?;
+        config.claim_rules_file = hearth_claims::RulesSnapshot::of("rules/claims.toml", &text);
+    }
+    let plan = found.path(None, super::outcomes::DEFAULT_PLAN);
+    if let Ok(text) = std::fs::read_to_string(&plan) {
+        config.outcomes_plan_file = Some(hearth_claims::RulesSnapshot::of(
+            super::outcomes::DEFAULT_PLAN,
+            &text,
+        ));
+    }
     Ok(())
 }
 

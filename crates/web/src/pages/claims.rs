@@ -19,6 +19,11 @@ use serde::{Deserialize, Serialize};
 use super::see_other;
 
 form_errors!(
+    /// The batch preparation form's messages.
+    PrepareErrors { window }
+);
+
+form_errors!(
     /// The withdrawal form's messages.
     WithdrawErrors { reason }
 );
@@ -32,9 +37,36 @@ form_errors!(
 struct ClaimsPage {
     title: &'static str,
     errors: Vec<FieldError>,
+    error: PrepareErrors,
     #[serde(flatten)]
     overview: Overview,
     officer: bool,
+    windows: Vec<claims::WindowChoice>,
+    /// The window chosen (or, first, the one open today).
+    window: String,
+}
+
+async fn claims_page(
+    state: &AppState,
+    user: &CurrentUser,
+    window: Option<String>,
+    errors: &[(String, String)],
+) -> Result<Page, WebError> {
+    let overview = claims::overview(state, user).await?;
+    let windows = claims::windows(state);
+    let window = window
+        .or_else(|| windows.iter().find(|w| w.open).map(|w| w.key.clone()))
+        .unwrap_or_default();
+    let ctx = ClaimsPage {
+        title: "Claims",
+        errors: field_errors(errors),
+        error: PrepareErrors::from_pairs(errors),
+        overview,
+        officer: user.role == Role::PerformanceOfficer,
+        windows,
+        window,
+    };
+    render::page(state, "claims.html", Some(user), "/claims", &ctx)
 }
 
 /// `GET /claims`.
@@ -42,14 +74,60 @@ pub(super) async fn overview(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Page, WebError> {
-    let overview = claims::overview(&state, &user).await?;
-    let ctx = ClaimsPage {
-        title: "Claims",
-        errors: Vec::new(),
-        overview,
-        officer: user.role == Role::PerformanceOfficer,
-    };
-    render::page(&state, "claims.html", Some(&user), "/claims", &ctx)
+    claims_page(&state, &user, None, &[]).await
+}
+
+/// The batch preparation form.
+#[derive(Deserialize)]
+pub(super) struct PrepareForm {
+    #[serde(default)]
+    window: String,
+}
+
+#[derive(Serialize)]
+struct PreparedPage {
+    title: &'static str,
+    errors: Vec<FieldError>,
+    #[serde(flatten)]
+    prepared: claims::PreparedView,
+}
+
+/// `POST /claims/batches` (the performance officer): prepares a batch in the window chosen
+/// from the results in the store, and shows what was claimed and what was left out, why.
+pub(super) async fn prepare(
+    State(state): State<AppState>,
+    f: CsrfForm<PrepareForm>,
+) -> Result<Response, WebError> {
+    match claims::prepare_batch(&state, &f.user, &f.form.window).await {
+        Ok(prepared) => {
+            let ctx = PreparedPage {
+                title: if prepared.batch_id.is_some() {
+                    "Claim batch prepared"
+                } else {
+                    "Nothing to claim"
+                },
+                errors: Vec::new(),
+                prepared,
+            };
+            Ok(render::page(
+                &state,
+                "claims_prepared.html",
+                Some(&f.user),
+                "/claims",
+                &ctx,
+            )?
+            .into_response())
+        }
+        Err(WebError::Invalid(errors)) => {
+            Ok(
+                claims_page(&state, &f.user, Some(f.form.window.clone()), &errors)
+                    .await?
+                    .with_status(StatusCode::BAD_REQUEST)
+                    .into_response(),
+            )
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[derive(Serialize)]

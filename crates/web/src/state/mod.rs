@@ -60,6 +60,10 @@ pub struct Config {
     pub referral_rules: hearth_referrals::ReferralRules,
     /// Payment-by-results claims: windows, payments, the cap, internal audit's sample.
     pub claim_rules: hearth_claims::ClaimRules,
+    /// The claim rules' file as read (name, hash and text), quoted by each evidence pack.
+    pub claim_rules_file: hearth_claims::RulesSnapshot,
+    /// The Outcomes Plan's file the results were judged under, if known, quoted likewise.
+    pub outcomes_plan_file: Option<hearth_claims::RulesSnapshot>,
 }
 
 impl Config {
@@ -83,6 +87,11 @@ impl Config {
             oidc: None,
             referral_rules: hearth_referrals::ReferralRules::shipped(),
             claim_rules: hearth_claims::ClaimRules::shipped(),
+            claim_rules_file: hearth_claims::RulesSnapshot::of(
+                "rules/claims.toml",
+                hearth_claims::ClaimRules::shipped_text(),
+            ),
+            outcomes_plan_file: None,
         }
     }
 }
@@ -102,6 +111,8 @@ pub(crate) struct Settings {
     pub progress_measures: Arc<hearth_casework::ProgressMeasures>,
     pub referral_rules: hearth_referrals::ReferralRules,
     pub claim_rules: hearth_claims::ClaimRules,
+    pub claim_rules_file: hearth_claims::RulesSnapshot,
+    pub outcomes_plan_file: Option<hearth_claims::RulesSnapshot>,
 }
 
 /// Shared by every request; cheap to clone.
@@ -165,6 +176,8 @@ impl AppState {
                     progress_measures: config.progress_measures.clone(),
                     referral_rules: config.referral_rules.clone(),
                     claim_rules: config.claim_rules.clone(),
+                    claim_rules_file: config.claim_rules_file.clone(),
+                    outcomes_plan_file: config.outcomes_plan_file.clone(),
                 },
                 clock,
                 sign_in_attempts: throttle::Attempts::default(),

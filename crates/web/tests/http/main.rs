@@ -13,6 +13,7 @@ mod audit;
 mod casework;
 mod casework_plan;
 mod claims;
+mod claims_prepare;
 mod families;
 mod governance;
 mod layout;

@@ -381,6 +381,8 @@ async fn every_template_is_rendered_by_a_page() {
     let mut covered: Vec<String> = pages.iter().map(|p| p.0.to_string()).collect();
     // Single sign-on's refusals need a provider: `sso::` tests render them.
     covered.push("sso_refused.html".to_string());
+    // A batch's preparation is shown after its post: `claims_prepare::` renders it.
+    covered.push("claims_prepared.html".to_string());
     covered.sort();
     assert_eq!(files, covered);
 }

@@ -410,3 +410,156 @@ pub(crate) async fn claim_return(
     .await?;
     Ok(rows)
 }
+
+/// A claim window offered for a batch.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct WindowChoice {
+    pub key: String,
+    pub label: String,
+    pub opens: String,
+    pub closes: String,
+    /// Open today: a batch can be prepared in it now.
+    pub open: bool,
+}
+
+/// The claim rules' windows, the one open today marked (the preparation form offers it).
+pub(crate) fn windows(state: &AppState) -> Vec<WindowChoice> {
+    let today = state.now().date_naive();
+    state
+        .settings()
+        .claim_rules
+        .windows
+        .iter()
+        .map(|w| WindowChoice {
+            key: w.key.clone(),
+            label: w.label.clone(),
+            opens: w.opens.to_string(),
+            closes: w.closes.to_string(),
+            open: w.opens <= today && today <= w.closes,
+        })
+        .collect()
+}
+
+/// A result the batch left out, and why.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct PassedOverRow {
+    pub family_id: i64,
+    pub result: String,
+    pub reason: String,
+}
+
+/// What preparing a batch did.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct PreparedView {
+    /// The batch written (`None`: nothing to claim, none written).
+    pub batch_id: Option<i64>,
+    pub window_label: String,
+    pub claimed: usize,
+    pub payment_label: String,
+    pub passed_over: Vec<PassedOverRow>,
+}
+
+/// Prepares a claim batch in `window_key` today from the results `hearth outcomes` kept in
+/// the store: every result achieved by today that is not already claimed, each with its
+/// evidence pack frozen, in one transaction (the performance officer). Audited.
+pub(crate) async fn prepare_batch(
+    state: &AppState,
+    user: &CurrentUser,
+    window_key: &str,
+) -> Result<PreparedView, WebError> {
+    let window_key = window_key.trim().to_string();
+    let settings = state.settings();
+    let Some(window) = settings.claim_rules.window(&window_key).cloned() else {
+        return Err(invalid("window", "Select a claim window"));
+    };
+    let rules = settings.claim_rules.clone();
+    let claim_rules = settings.claim_rules_file.clone();
+    let outcomes_plan = settings.outcomes_plan_file.clone();
+    let now = state.now();
+    let by = user.user.user_name.clone();
+    let key = window_key.clone();
+    let prepared = state
+        .store()
+        .run(move |s| {
+            let mut source = match prepare::ResultsFile::from_store(s) {
+                Ok(source) => source,
+                Err(e) => return Ok(Err(prepare::PrepareError::Results(e))),
+            };
+            if source.results.is_empty() {
+                return Ok(Ok(None));
+            }
+            let request = prepare::PrepareRequest {
+                rules: &rules,
+                claim_rules,
+                outcomes_plan,
+                window_key: &key,
+                today: now.date_naive(),
+                now,
+                by: &by,
+            };
+            Ok(prepare::prepare_claims(s, &request, &mut source).map(Some))
+        })
+        .await?;
+    let prepared = match prepared {
+        Ok(Some(p)) => p,
+        Ok(None) => {
+            return Err(invalid(
+                "window",
+                "There are no results to claim: the families' results are judged against the \
+                 Outcomes Plan by `hearth outcomes` first",
+            ))
+        }
+        Err(prepare::PrepareError::Window(e)) => {
+            let message = e.to_string();
+            let mut chars = message.chars();
+            let message = match chars.next() {
+                Some(c) => c.to_uppercase().chain(chars).collect(),
+                None => message,
+            };
+            return Err(invalid("window", message));
+        }
+        Err(prepare::PrepareError::AlreadyClaimed(e)) => {
+            return Err(WebError::Conflict(format!(
+                "Another batch was prepared meanwhile, so nothing was written: {e}. Prepare \
+                 the batch again."
+            )))
+        }
+        Err(prepare::PrepareError::Results(e)) => {
+            return Err(WebError::Internal(format!("reading the results: {e}")))
+        }
+        Err(prepare::PrepareError::Store(e)) => return Err(e.into()),
+    };
+    audit::record(
+        state,
+        user,
+        "prepare claims",
+        (
+            "claim_batch",
+            prepared
+                .batch_id
+                .map_or_else(|| "none".to_string(), |id| id.to_string()),
+        ),
+        format!(
+            "window {}: {} claimed, {} passed over",
+            window.key,
+            prepared.claimed.len(),
+            prepared.passed_over.len()
+        ),
+    )
+    .await?;
+    Ok(PreparedView {
+        batch_id: prepared.batch_id,
+        window_label: window.label,
+        claimed: prepared.claimed.len(),
+        payment_label: pounds(prepared.payment),
+        passed_over: prepared
+            .passed_over
+            .iter()
+            .map(|p| PassedOverRow {
+                family_id: p.family_id,
+                result: p.kind.title().to_string(),
+                reason: p.reason.to_string(),
+            })
+            .collect(),
+    })
+}

@@ -1,5 +1,6 @@
-//! Preparing a claim batch against the store, for `hearth claims prepare` (and the web once
-//! the judged results are in the store): the claims already made and the casework are read,
+//! Preparing a claim batch against the store, for `hearth claims prepare` and the claims
+//! page: the judged results (kept by `hearth outcomes`, or given as a file), the claims
+//! already made and the casework are read,
 //! `hearth_claims` plans the batch, and the store writes it in one transaction, refusing the
 //! whole batch if one of its families was claimed meanwhile.
 
@@ -13,12 +14,8 @@ use hearth_store::{BatchOutcome, NewClaim, NewClaimBatch, Store, StoreError, Sto
 use std::collections::BTreeMap;
 
 /// Where the results a batch claims come from: the families' results as at a day, with
-/// their baselines.
-///
-/// TODO(lead, outcomes): when `hearth outcomes` stores judged results, implement this over
-/// the store (the latest judgement's results and the frozen baselines) and let the web's
-/// performance officer prepare batches too. Until then `hearth claims prepare --results`
-/// reads them from the JSON file `hearth outcomes` writes ([`ResultsFile`]).
+/// their baselines: those `hearth outcomes` kept in the store ([`ResultsFile::from_store`])
+/// or a JSON file of them ([`ResultsFile::from_json`]).
 pub trait ClaimableResults {
     /// The results achieved by `as_at` and the families' baselines.
     fn results_as_at(
@@ -57,6 +54,60 @@ impl ResultsFile {
             }),
             Shape::Both { results, baselines } => Ok(ResultsFile { results, baselines }),
         }
+    }
+}
+
+impl ResultsFile {
+    /// The results `hearth outcomes` kept in the store (each the first time it was found)
+    /// and the families' frozen baselines. A result's problems are its family's problems at
+    /// entry, as the judgement gave them.
+    pub fn from_store(store: &mut Store) -> Result<ResultsFile, String> {
+        let baselines = store
+            .baselines()
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|b| {
+                serde_json::from_str::<Baseline>(&b.baseline)
+                    .map_err(|e| format!("family {}'s baseline is unreadable: {e}", b.family_id))
+            })
+            .collect::<Result<Vec<Baseline>, String>>()?;
+        let present: BTreeMap<FamilyId, Vec<String>> = baselines
+            .iter()
+            .map(|b| {
+                let keys = b
+                    .problems
+                    .iter()
+                    .filter(|p| p.present)
+                    .map(|p| p.key.clone())
+                    .collect();
+                (b.family_id, keys)
+            })
+            .collect();
+        let results = store
+            .outcome_results()
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|r| {
+                let kind = ResultKind::from_key(&r.kind).ok_or_else(|| {
+                    format!("family {}: unknown result kind {:?}", r.family_id, r.kind)
+                })?;
+                let evidence = serde_json::from_str(&r.evidence).map_err(|e| {
+                    format!(
+                        "family {}'s result evidence is unreadable: {e}",
+                        r.family_id
+                    )
+                })?;
+                Ok(FamilyResult {
+                    family_id: r.family_id,
+                    kind,
+                    achieved_on: r.achieved_on,
+                    problems: present.get(&r.family_id).cloned().unwrap_or_default(),
+                    evidence,
+                    rules_hash: r.rules_sha256,
+                })
+            })
+            .collect::<Result<Vec<FamilyResult>, String>>()?;
+        Ok(ResultsFile { results, baselines })
     }
 }
 

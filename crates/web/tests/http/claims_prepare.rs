@@ -1,0 +1,209 @@
+//! Preparing a claim batch on the claims page (issue 12): the performance officer picks a
+//! window and the batch claims the results `hearth outcomes` kept in the store, showing what
+//! was claimed and what was left out and why; a window not open today, no window or no
+//! results are refused with the message beside the field; a second batch claims nothing
+//! twice; nobody else may prepare one; each preparation is audited.
+
+use crate::helpers::*;
+use axum::http::StatusCode;
+use chrono::{NaiveDate, Utc};
+use hearth_claims::{ClaimRules, RulesSnapshot};
+use hearth_outcomes::{Baseline, BaselineProblem, OutcomeEvidence, ResultKind};
+use hearth_store::{NewBaseline, Store, StoredResult};
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+/// The shipped rules and a window open on the test clock's day (2 September 2025).
+fn rules_text() -> String {
+    format!(
+        "{}\n[[window]]\nkey = \"2025-26-q2\"\nlabel = \"July to September 2025\"\n\
+         opens = \"2025-07-01\"\ncloses = \"2025-09-30\"\nsource = \"default\"\n",
+        ClaimRules::shipped_text()
+    )
+}
+
+/// Families 1 and 2 attached and judged: family 1 made significant and sustained progress,
+/// family 2 has continuous employment only from after today (so it waits).
+async fn judged(t: &TestApp) {
+    let (a, o) = t.store_address();
+    tokio::task::spawn_blocking(move || {
+        let mut s = Store::open_with(&a, &o).unwrap();
+        let baseline = |family_id: i64| Baseline {
+            family_id,
+            attached_on: d(2024, 9, 2),
+            run_id: None,
+            members: Vec::new(),
+            problems: vec![
+                BaselineProblem {
+                    key: "school_attendance".into(),
+                    present: true,
+                },
+                BaselineProblem {
+                    key: "crime".into(),
+                    present: false,
+                },
+            ],
+            indicators: Vec::new(),
+            measures: Vec::new(),
+        };
+        let new = |family_id: i64| NewBaseline {
+            family_id,
+            attached_on: d(2024, 9, 2),
+            attachment_ref: None,
+            run_id: None,
+            baseline: serde_json::to_string(&baseline(family_id)).unwrap(),
+        };
+        s.freeze_baselines(&[new(1), new(2)], Utc::now()).unwrap();
+        let evidence = vec![OutcomeEvidence {
+            problem_key: Some("school_attendance".into()),
+            measure_key: "pupils_below_85_attendance".into(),
+            person_id: Some(101),
+            from: d(2024, 9, 2),
+            to: d(2025, 7, 22),
+            baseline: Some(71.0),
+            value: 92.5,
+            threshold: 85.0,
+            met: true,
+            record_ids: vec![1],
+        }];
+        let result = |family_id: i64, kind: ResultKind, on: NaiveDate| StoredResult {
+            family_id,
+            kind: kind.key().to_string(),
+            achieved_on: on,
+            rules_sha256: hearth_claims::sha256_hex("plan"),
+            found_as_at: d(2025, 9, 1),
+            evidence: serde_json::to_string(&evidence).unwrap(),
+        };
+        s.save_outcomes(
+            &[],
+            &[
+                result(
+                    1,
+                    ResultKind::SignificantAndSustainedProgress,
+                    d(2025, 7, 22),
+                ),
+                result(2, ResultKind::ContinuousEmployment, d(2025, 12, 1)),
+            ],
+            Utc::now(),
+        )
+        .unwrap();
+    })
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_batch_is_prepared_on_the_claims_page_from_the_results_in_the_store() {
+    let text = rules_text();
+    let t = TestApp::with(|c| {
+        c.claim_rules = ClaimRules::from_toml(&text).unwrap();
+        c.claim_rules_file = RulesSnapshot::of("rules/claims.toml", &text);
+        c.outcomes_plan_file = Some(RulesSnapshot::of("rules/outcomes.toml", "plan"));
+    })
+    .await;
+    t.assign_directly(1, "lw1").await;
+    let po = t.sign_in("po").await;
+
+    // The form offers the window open today, chosen.
+    let page = t.get("/claims", Some(&po)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains(
+            "<option value=\"2025-26-q2\" selected>July to September 2025 (2025-07-01 to \
+             2025-09-30): open today</option>"
+        ),
+        "{}",
+        page.body
+    );
+
+    // No window; no results yet; a closed window: each refused beside the field.
+    let r = t.submit("/claims/batches", &po, &[("window", "")]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.contains("govuk-error-summary") && r.body.contains("Select a claim window"));
+    let r = t
+        .submit("/claims/batches", &po, &[("window", "2025-26-q2")])
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(
+        r.body.contains("There are no results to claim"),
+        "{}",
+        r.body
+    );
+    judged(&t).await;
+    let r = t
+        .submit("/claims/batches", &po, &[("window", "2016-17-q1")])
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(
+        r.body
+            .contains("The claim window &quot;2016-17-q1&quot; closed on 2016-06-30"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("<option value=\"2016-17-q1\" selected>"),
+        "what was chosen stays chosen"
+    );
+
+    // Nobody but the performance officer prepares a batch.
+    for who in ["lw1", "analyst", "referrer"] {
+        let s = t.sign_in(who).await;
+        let r = t
+            .submit("/claims/batches", &s, &[("window", "2025-26-q2")])
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}");
+    }
+
+    // Family 1 is claimed; family 2's result is later than today, so it waits.
+    let r = t
+        .submit("/claims/batches", &po, &[("window", "2025-26-q2")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("Claim batch 1 prepared"), "{}", r.body);
+    assert!(
+        r.body
+            .contains("1 families claimed in July to September 2025: £800 in results payments"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("not achieved until 2025-12-01"),
+        "{}",
+        r.body
+    );
+    // The evidence pack holds the stored evidence and the family's problems at entry.
+    let api: serde_json::Value =
+        serde_json::from_str(&t.get("/api/claims/batches/1", Some(&po)).await.body).unwrap();
+    assert_eq!(api["claims"][0]["family_id"], 1);
+    let claim = api["claims"][0]["id"].as_i64().unwrap();
+    let pack = t.get(&format!("/claims/{claim}"), Some(&po)).await;
+    assert!(
+        pack.body.contains("pupils_below_85_attendance"),
+        "{}",
+        pack.body
+    );
+
+    // Again: nothing is claimed twice and no batch is written.
+    let r = t
+        .submit("/claims/batches", &po, &[("window", "2025-26-q2")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("Nothing to claim"), "{}", r.body);
+    assert!(
+        r.body.contains("family 1 was already claimed"),
+        "{}",
+        r.body
+    );
+    let page = t.get("/claims", Some(&po)).await;
+    assert!(!page.body.contains("/claims/batches/2\""), "{}", page.body);
+
+    let audit = t.audit().await;
+    let prepared: Vec<_> = audit
+        .iter()
+        .filter(|e| e.action == "prepare claims")
+        .collect();
+    assert_eq!(prepared.len(), 2, "{audit:?}");
+    assert_eq!(prepared[0].user_name, "po");
+}
