@@ -72,6 +72,10 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/savings_macros.html"),
     ),
     (
+        "family_outcomes.html",
+        include_str!("../templates/family_outcomes.html"),
+    ),
+    (
         "family_savings.html",
         include_str!("../templates/family_savings.html"),
     ),

@@ -7,6 +7,7 @@
 mod claims;
 mod governance;
 pub(crate) mod openapi;
+mod outcomes;
 mod performance;
 mod referrals;
 mod review;
@@ -265,6 +266,12 @@ pub(crate) fn routes() -> Vec<Route> {
             "/savings.xlsx",
             P::CostSavings,
             get(savings::xlsx),
+        ),
+        route(
+            Method::GET,
+            "/families/{id}/outcomes",
+            P::OpenFamily,
+            get(outcomes::family_outcomes),
         ),
         route(
             Method::GET,

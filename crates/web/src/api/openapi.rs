@@ -136,6 +136,7 @@ pub fn openapi_document() -> Value {
     add_module_paths(&mut doc, super::workload::document);
     add_module_paths(&mut doc, super::governance::document);
     add_module_paths(&mut doc, super::savings::document);
+    add_module_paths(&mut doc, super::outcomes::document);
     add_module_paths(&mut doc, super::performance::document);
     crate::api::referrals::document(&mut doc);
     crate::api::claims::document(&mut doc);

@@ -35,19 +35,21 @@ pub(super) enum Section {
     Plan,
     Team,
     Progress,
+    Outcomes,
     Timeline,
     Savings,
     Notes,
 }
 
 impl Section {
-    const ALL: [Section; 9] = [
+    const ALL: [Section; 10] = [
         Section::Summary,
         Section::Members,
         Section::Problems,
         Section::Plan,
         Section::Team,
         Section::Progress,
+        Section::Outcomes,
         Section::Timeline,
         Section::Savings,
         Section::Notes,
@@ -62,6 +64,7 @@ impl Section {
             Section::Plan => "plan",
             Section::Team => "team",
             Section::Progress => "progress",
+            Section::Outcomes => "outcomes",
             Section::Timeline => "timeline",
             Section::Savings => "savings",
             Section::Notes => "notes",
@@ -76,6 +79,7 @@ impl Section {
             Section::Plan => "Plan",
             Section::Team => "Team",
             Section::Progress => "Progress",
+            Section::Outcomes => "Outcomes",
             Section::Timeline => "Timeline",
             Section::Savings => "Cost savings",
             Section::Notes => "Notes",
@@ -214,6 +218,8 @@ struct FamilyPage<'a> {
     /// The cost savings section's figures (that section only; None: not attached by the
     /// latest savings run, or no run yet).
     savings: Option<crate::views::savings::FamilyView>,
+    /// The outcomes section's judgement (that section only; None: not judged yet).
+    outcomes: Option<crate::views::outcomes::OutcomesView>,
 }
 
 /// The measures offered for goals under one headline problem.
@@ -294,6 +300,14 @@ pub(super) async fn family_page(
     } else {
         None
     };
+    let outcomes = match section {
+        Section::Outcomes => crate::service::outcomes::family(state, family_id)
+            .await?
+            .map(|(o, sha)| {
+                crate::views::outcomes::family(&o, &sha, &detail, &settings.outcome_measures)
+            }),
+        _ => None,
+    };
     let facts_html = match section {
         Section::Problems => detail.facts_html.problems.clone(),
         Section::Team => detail.facts_html.team.clone(),
@@ -371,6 +385,7 @@ pub(super) async fn family_page(
         progress_measures: &settings.progress_measures,
         today: state.now().date_naive().format("%-d %-m %Y").to_string(),
         savings,
+        outcomes,
     };
     let active = if permits(user.role, Permission::Caseload) {
         "/caseload"
@@ -449,6 +464,11 @@ section_page!(
     progress,
     Section::Progress,
     "`GET /families/{id}/progress`: the family progress data over time."
+);
+section_page!(
+    outcomes,
+    Section::Outcomes,
+    "`GET /families/{id}/outcomes`: progress against the Outcomes Plan and the earliest claim."
 );
 section_page!(
     timeline,

@@ -143,6 +143,12 @@ pub(crate) fn routes() -> Vec<Route> {
         ),
         route(
             Method::GET,
+            "/families/{id}/outcomes",
+            P::OpenFamily,
+            get(family::outcomes),
+        ),
+        route(
+            Method::GET,
             "/families/{id}/timeline",
             P::OpenFamily,
             get(family::timeline),

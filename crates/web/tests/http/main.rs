@@ -15,6 +15,7 @@ mod casework_plan;
 mod claims;
 mod claims_prepare;
 mod families;
+mod family_outcomes;
 mod governance;
 mod layout;
 mod listing;

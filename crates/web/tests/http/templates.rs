@@ -31,7 +31,7 @@ async fn every_template_is_rendered_by_a_page() {
         format!("/claims/batches/{batch}/sample"),
     );
     let (claim_page, audit_page) = (format!("/claims/{claim}"), format!("/claims/{claim}/audit"));
-    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 47] = [
+    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 48] = [
         (
             "layout.html",
             Some("po"),
@@ -157,6 +157,13 @@ async fn every_template_is_rendered_by_a_page() {
             "/savings",
             StatusCode::OK,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\"",
+        ),
+        (
+            "family_outcomes.html",
+            Some("lw1"),
+            "/families/1/outcomes",
+            StatusCode::OK,
+            "id=\"outcomes-none\"",
         ),
         (
             "family_savings.html",

@@ -1,0 +1,173 @@
+//! A family's outcomes against the council's Outcomes Plan, as its Outcomes page and the API
+//! show them: the latest judgement `hearth outcomes` kept (per headline problem: where the
+//! family stands, what is still missing, the earliest date it could count, and the distance
+//! travelled on each measure), the results achieved and the earliest date a claim could be
+//! made. Keys and facts only: members are named as the viewer may see them.
+
+use crate::labels::humanise;
+use crate::views::FamilyDetail;
+use hearth_outcomes::{FamilyOutcome, ProblemState};
+use serde::Serialize;
+
+/// The family's latest judgement, for a page or the API.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct OutcomesView {
+    pub as_at: String,
+    pub rules_sha256: String,
+    /// The earliest date a claim could be made (`None`: none in sight yet).
+    pub earliest_claim_on: Option<String>,
+    pub results: Vec<ResultRow>,
+    pub problems: Vec<ProblemRow>,
+}
+
+/// A result achieved.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ResultRow {
+    pub kind: String,
+    pub label: String,
+    pub achieved_on: String,
+}
+
+/// Where the family stands on one headline problem.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ProblemRow {
+    pub key: String,
+    pub label: String,
+    pub state: ProblemState,
+    pub state_label: &'static str,
+    pub tag_class: &'static str,
+    pub missing: Vec<String>,
+    pub earliest_on: Option<String>,
+    pub distance: Vec<DistanceRow>,
+}
+
+/// A measure's distance travelled.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct DistanceRow {
+    pub measure_key: String,
+    pub measure: String,
+    /// The member measured, as this viewer may see them (`None`: the family as a whole).
+    pub who: Option<String>,
+    pub baseline: Option<String>,
+    pub latest: Option<String>,
+    pub threshold: String,
+    pub direction: &'static str,
+}
+
+/// The words for a problem's state and its tag colour.
+pub(crate) fn state_words(state: ProblemState) -> (&'static str, &'static str) {
+    match state {
+        ProblemState::Achieved => ("Progress achieved", "govuk-tag--green"),
+        ProblemState::InProgress => ("In progress", "govuk-tag--yellow"),
+        ProblemState::NotRegressed => ("Not present at entry; no regression", "govuk-tag--grey"),
+        ProblemState::Regressed => ("Not present at entry; now present", "govuk-tag--red"),
+    }
+}
+
+fn number(v: f64) -> String {
+    if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    }
+}
+
+/// The judgement as the viewer sees it: problems named as the run names them, measures as
+/// the council's Outcomes Plan measures do, members by name only where the viewer may see
+/// names (otherwise "member N" of the family's list).
+pub(crate) fn family(
+    outcome: &FamilyOutcome,
+    rules_sha256: &str,
+    detail: &FamilyDetail,
+    measures: &hearth_casework::OutcomeMeasures,
+) -> OutcomesView {
+    let problem_label = |key: &str| {
+        detail
+            .problem_list
+            .iter()
+            .find(|p| p.key == key)
+            .map_or_else(|| humanise(key), |p| p.label.clone())
+    };
+    let who = |person: i64| {
+        let at = detail.members.iter().position(|m| m.person_id == person);
+        match at.map(|i| (i, &detail.members[i])) {
+            Some((_, m)) if m.name.is_some() => m.name.clone().unwrap_or_default(),
+            Some((i, m)) => format!("member {} ({})", i + 1, m.role),
+            None => "a member no longer in the family".into(),
+        }
+    };
+    OutcomesView {
+        as_at: outcome.as_at.to_string(),
+        rules_sha256: rules_sha256.to_string(),
+        earliest_claim_on: outcome.earliest_claim_on.map(|d| d.to_string()),
+        results: outcome
+            .results
+            .iter()
+            .map(|r| ResultRow {
+                kind: r.kind.key().to_string(),
+                label: r.kind.title().to_string(),
+                achieved_on: r.achieved_on.to_string(),
+            })
+            .collect(),
+        problems: outcome
+            .problems
+            .iter()
+            .map(|p| {
+                let (state_label, tag_class) = state_words(p.state);
+                ProblemRow {
+                    key: p.problem_key.clone(),
+                    label: problem_label(&p.problem_key),
+                    state: p.state,
+                    state_label,
+                    tag_class,
+                    missing: p.missing.clone(),
+                    earliest_on: p.earliest_on.map(|d| d.to_string()),
+                    distance: p
+                        .distance
+                        .iter()
+                        .map(|d| DistanceRow {
+                            measure_key: d.measure_key.clone(),
+                            measure: measures
+                                .get(&d.measure_key)
+                                .map_or_else(|| humanise(&d.measure_key), |m| m.title.clone()),
+                            who: d.person_id.map(who),
+                            baseline: d.baseline.map(number),
+                            latest: d.latest.map(number),
+                            threshold: number(d.threshold),
+                            direction: if d.higher_is_better {
+                                "higher is better"
+                            } else {
+                                "lower is better"
+                            },
+                        })
+                        .collect(),
+                }
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_show_one_decimal_only_when_needed() {
+        assert_eq!(number(85.0), "85");
+        assert_eq!(number(84.94), "84.9");
+        assert_eq!(number(2.0), "2");
+    }
+
+    #[test]
+    fn every_state_has_words_and_a_colour() {
+        for s in [
+            ProblemState::Achieved,
+            ProblemState::InProgress,
+            ProblemState::NotRegressed,
+            ProblemState::Regressed,
+        ] {
+            let (words, class) = state_words(s);
+            assert!(!words.is_empty() && class.starts_with("govuk-tag--"));
+        }
+    }
+}
