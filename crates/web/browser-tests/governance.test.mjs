@@ -107,5 +107,23 @@ test("the information governance officer's pages (no JavaScript)", async () => {
   await page.goto(`${base}/retention`)
   assert.match(await page.locator('h1').innerText(), /Retention and destruction/)
   await assertAccessible(page, 'retention')
+
+  // Subject access: what is wrong is said beside the field; a person found gives a download.
+  await page.goto(`${base}/subject-access`)
+  await assertAccessible(page, 'subject-access')
+  await page.fill('#name', 'Nobody Atall')
+  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Make the subject access document")')])
+  assert.match(await page.locator('.govuk-error-summary').innerText(), /Enter the date of birth/)
+  assert.equal(await page.locator('#name').inputValue(), 'Nobody Atall')
+  await assertAccessible(page, 'subject-access-errors')
+  await page.fill('#name', '')
+  await page.fill('#person', '1')
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("Make the subject access document")')])
+  assert.equal(download.suggestedFilename(), 'subject-access-person-1.html')
+
+  await page.goto(`${base}/sharing`)
+  assert.match(await page.locator('h1').innerText(), /Data sharing agreements/)
+  assert.match(await page.locator('table').innerText(), /\(example\)/)
+  await assertAccessible(page, 'sharing')
   await ig.context.close()
 })

@@ -168,6 +168,8 @@ impl RoleHome for Role {
                 ("/audit", "Audit log"),
                 ("/objections", "Objections"),
                 ("/extract", "National evaluation"),
+                ("/subject-access", "Subject access"),
+                ("/sharing", "Sharing agreements"),
                 ("/retention", "Retention"),
             ],
             Role::Administrator => &[("/admin/users", "Accounts")],

@@ -115,7 +115,7 @@ pub use service::accounts::{create_account, random_password};
 pub use service::referrals::import_referrals;
 pub use service::session::{hash_password, verify_password};
 pub use sso::{OidcConfig, OidcConfigError, RoleMap};
-pub use state::{AppState, Clock, Config};
+pub use state::{AppState, Clock, Config, Mappings};
 
 use axum::http::Method;
 use axum::Router;

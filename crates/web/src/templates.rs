@@ -104,6 +104,11 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ("audit.html", include_str!("../templates/audit.html")),
     ("claims.html", include_str!("../templates/claims.html")),
     (
+        "subject_access.html",
+        include_str!("../templates/subject_access.html"),
+    ),
+    ("sharing.html", include_str!("../templates/sharing.html")),
+    (
         "claims_prepared.html",
         include_str!("../templates/claims_prepared.html"),
     ),

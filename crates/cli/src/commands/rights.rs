@@ -6,7 +6,8 @@
 
 use anyhow::{bail, Context};
 use hearth_governance::rights;
-use hearth_store::{IdentifierField, NewRectification, PeopleQuery, RightsRequest, Store};
+use hearth_pipeline::rights::Found;
+use hearth_store::{IdentifierField, NewRectification, RightsRequest, Store};
 use std::path::PathBuf;
 
 /// Who the request is about: a person ID, an NHS number, or a name with a date of birth.
@@ -35,26 +36,16 @@ impl PersonArg {
         if self.nhs.is_none() && self.name.is_none() {
             bail!("say who: --person ID, --nhs NUMBER, or --name \"NAME\" with --dob yyyy-mm-dd");
         }
-        let query = PeopleQuery {
-            name_words: self
-                .name
-                .as_deref()
-                .map(|n| n.split_whitespace().map(str::to_string).collect())
-                .unwrap_or_default(),
-            nhs_number: self.nhs.as_deref().map(|n| n.replace([' ', '-'], "")),
+        let lookup = hearth_pipeline::rights::PersonLookup {
+            person: None,
+            nhs_number: self.nhs.clone(),
+            name: self.name.clone(),
+            date_of_birth: self.dob,
         };
-        let mut found = s.find_people(&query)?;
-        if let Some(dob) = self.dob {
-            let ids = s.person_identities(&found)?;
-            found.retain(|p| {
-                ids.iter()
-                    .any(|i| i.person_id == *p && i.date_of_birth == Some(dob))
-            });
-        }
-        match found.as_slice() {
-            [p] => Ok(*p),
-            [] => bail!("no person found: check the spelling, or give --person"),
-            many => bail!(
+        match hearth_pipeline::rights::find_person(s, &lookup)? {
+            Found::One(p) => Ok(p),
+            Found::Nobody => bail!("no person found: check the spelling, or give --person"),
+            Found::Many(many) => bail!(
                 "{} people match: give --person with one of {}",
                 many.len(),
                 many.iter()

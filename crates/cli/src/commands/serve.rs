@@ -141,6 +141,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     config.referral_rules =
         referral_rules(&found.path(args.referral_rules.as_deref(), "rules/referrals.toml"))?;
     claim_rules(&mut config, &found)?;
+    let mappings = found.path(None, "mappings");
+    config.mappings = hearth_web::Mappings(std::sync::Arc::new(
+        hearth_intake::Mapping::load_dir(&mappings)
+            .with_context(|| format!("loading the mappings in {}", mappings.display()))?,
+    ));
     config.oidc = args
         .oidc
         .config(std::env::var(super::oidc::CLIENT_SECRET_ENV).ok())?;

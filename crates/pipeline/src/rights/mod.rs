@@ -149,3 +149,59 @@ pub fn subject_access(
         held,
     }))
 }
+
+/// Who a request is about, as the officer gives it: a person ID, an NHS number, or a name
+/// (every word must appear) with a date of birth.
+#[derive(Debug, Clone, Default)]
+pub struct PersonLookup {
+    /// The person's ID.
+    pub person: Option<i64>,
+    /// An NHS number (spaces and dashes ignored).
+    pub nhs_number: Option<String>,
+    /// Words of the name.
+    pub name: Option<String>,
+    /// The date of birth, with the name.
+    pub date_of_birth: Option<NaiveDate>,
+}
+
+/// Whom a [`PersonLookup`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    /// Exactly one person.
+    One(i64),
+    /// Nobody.
+    Nobody,
+    /// Several people: their IDs.
+    Many(Vec<i64>),
+}
+
+/// Finds the person a request means (the people of the latest linkage run).
+pub fn find_person(store: &mut Store, lookup: &PersonLookup) -> Result<Found> {
+    if let Some(p) = lookup.person {
+        return Ok(Found::One(p));
+    }
+    let query = hearth_store::PeopleQuery {
+        name_words: lookup
+            .name
+            .as_deref()
+            .map(|n| n.split_whitespace().map(str::to_string).collect())
+            .unwrap_or_default(),
+        nhs_number: lookup
+            .nhs_number
+            .as_deref()
+            .map(|n| n.replace([' ', '-'], "")),
+    };
+    let mut found = store.find_people(&query)?;
+    if let Some(dob) = lookup.date_of_birth {
+        let ids = store.person_identities(&found)?;
+        found.retain(|p| {
+            ids.iter()
+                .any(|i| i.person_id == *p && i.date_of_birth == Some(dob))
+        });
+    }
+    Ok(match found.as_slice() {
+        [p] => Found::One(*p),
+        [] => Found::Nobody,
+        many => Found::Many(many.to_vec()),
+    })
+}

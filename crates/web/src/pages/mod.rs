@@ -24,6 +24,7 @@ mod performance;
 mod quarantine;
 mod referrals;
 mod review;
+mod rights;
 mod savings;
 mod session;
 mod sso;
@@ -403,6 +404,14 @@ pub(crate) fn routes() -> Vec<Route> {
             post(governance::withdraw_objection),
         ),
         route(Method::GET, "/extract", P::Govern, get(governance::extract)),
+        route(Method::GET, "/subject-access", P::Govern, get(rights::form)),
+        route(
+            Method::POST,
+            "/subject-access",
+            P::Govern,
+            post(rights::make),
+        ),
+        route(Method::GET, "/sharing", P::Govern, get(rights::sharing)),
         route(
             Method::POST,
             "/extract",

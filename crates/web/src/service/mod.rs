@@ -27,6 +27,7 @@ pub(crate) mod outcomes;
 pub(crate) mod quarantine;
 pub(crate) mod referrals;
 pub(crate) mod review;
+pub(crate) mod rights;
 pub(crate) mod savings;
 pub(crate) mod session;
 pub(crate) mod sso;

@@ -64,6 +64,28 @@ pub struct Config {
     pub claim_rules_file: hearth_claims::RulesSnapshot,
     /// The Outcomes Plan's file the results were judged under, if known, quoted likewise.
     pub outcomes_plan_file: Option<hearth_claims::RulesSnapshot>,
+    /// The partner sources' mappings, for their data sharing agreements and lawful bases
+    /// (the register page and subject access documents).
+    pub mappings: Mappings,
+}
+
+/// The partner sources' mappings, shared (equal when they are the same list).
+#[derive(Debug, Clone, Default)]
+pub struct Mappings(pub Arc<Vec<hearth_intake::Mapping>>);
+
+impl PartialEq for Mappings {
+    fn eq(&self, other: &Mappings) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for Mappings {}
+
+impl std::ops::Deref for Mappings {
+    type Target = [hearth_intake::Mapping];
+    fn deref(&self) -> &[hearth_intake::Mapping] {
+        &self.0
+    }
 }
 
 impl Config {
@@ -92,6 +114,7 @@ impl Config {
                 hearth_claims::ClaimRules::shipped_text(),
             ),
             outcomes_plan_file: None,
+            mappings: Mappings::default(),
         }
     }
 }
@@ -113,6 +136,7 @@ pub(crate) struct Settings {
     pub claim_rules: hearth_claims::ClaimRules,
     pub claim_rules_file: hearth_claims::RulesSnapshot,
     pub outcomes_plan_file: Option<hearth_claims::RulesSnapshot>,
+    pub mappings: Mappings,
 }
 
 /// Shared by every request; cheap to clone.
@@ -178,6 +202,7 @@ impl AppState {
                     claim_rules: config.claim_rules.clone(),
                     claim_rules_file: config.claim_rules_file.clone(),
                     outcomes_plan_file: config.outcomes_plan_file.clone(),
+                    mappings: config.mappings.clone(),
                 },
                 clock,
                 sign_in_attempts: throttle::Attempts::default(),

@@ -24,6 +24,7 @@ mod performance;
 mod quarantine;
 mod referrals;
 mod review;
+mod rights;
 mod savings;
 mod session;
 mod sso;

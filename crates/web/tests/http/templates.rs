@@ -31,7 +31,7 @@ async fn every_template_is_rendered_by_a_page() {
         format!("/claims/batches/{batch}/sample"),
     );
     let (claim_page, audit_page) = (format!("/claims/{claim}"), format!("/claims/{claim}/audit"));
-    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 48] = [
+    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 50] = [
         (
             "layout.html",
             Some("po"),
@@ -157,6 +157,20 @@ async fn every_template_is_rendered_by_a_page() {
             "/savings",
             StatusCode::OK,
             "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\"",
+        ),
+        (
+            "subject_access.html",
+            Some("igo"),
+            "/subject-access",
+            StatusCode::OK,
+            "Make the subject access document",
+        ),
+        (
+            "sharing.html",
+            Some("igo"),
+            "/sharing",
+            StatusCode::OK,
+            "Data sharing agreements",
         ),
         (
             "family_outcomes.html",
