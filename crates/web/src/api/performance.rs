@@ -28,7 +28,7 @@ pub(super) async fn dashboard(
         .collect();
     Ok(Json(json!({
         "as_at": d.as_at, "filters": d.filters, "panels": panels,
-        "claims_wired": d.claims_wired, "threshold": d.threshold,
+        "claims_cap": d.claims_cap, "threshold": d.threshold,
     })))
 }
 
@@ -64,7 +64,7 @@ pub(super) fn document(paths: &mut Map<String, Value>, schemas: &mut Map<String,
             "columns": {"type": "array", "items": {"type": "string"}},
             "rows": {"type": "array", "items": {"type": "object", "properties": {"label": {"type": "string"}, "cells": {"type": "array", "items": {"type": "string"}}, "total": {"type": "string"}}}},
             "totals": {"type": "array", "items": {"type": "string"}}, "total": {"type": "string"}}}},
-        "claims_wired": {"type": "boolean"}, "threshold": {"type": "integer"}}}));
+        "claims_cap": {"type": "integer", "description": "the cap on families claimed for results (the claims panel counts against it)"}, "threshold": {"type": "integer"}}}));
     schemas.insert("Evaluation".into(), json!({"type": "object", "required": ["report"], "properties": {
         "report": {"type": ["object", "null"], "properties": {
             "id": {"type": "integer"}, "as_at": {"type": "string", "format": "date"}, "made_at": {"type": "string"},

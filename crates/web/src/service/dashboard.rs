@@ -64,8 +64,8 @@ pub(crate) struct Dashboard {
     pub areas: Vec<String>,
     pub problems: Vec<(String, String)>,
     pub panels: Vec<Panel>,
-    /// Payment-by-results claims against the cap: not wired yet (see `docs/dashboard.md`).
-    pub claims_wired: bool,
+    /// The cap on families claimed for results (`rules/claims.toml`).
+    pub claims_cap: u64,
     pub threshold: u64,
 }
 
@@ -343,6 +343,33 @@ pub(crate) async fn dashboard(
         false,
         policy,
     ));
+    // Claims against the cap (not filtered: the cap is the council's whole programme).
+    let claims = state.store().run(|s| s.active_claims()).await?;
+    let mut by_kind: BTreeMap<&str, std::collections::BTreeSet<i64>> = BTreeMap::new();
+    for c in &claims {
+        by_kind
+            .entry(c.result_kind.as_str())
+            .or_default()
+            .insert(c.family_id);
+    }
+    panels.push(panel(
+        "claims",
+        "Families claimed for results",
+        "Result",
+        &["Families"],
+        [
+            hearth_outcomes::ResultKind::SignificantAndSustainedProgress,
+            hearth_outcomes::ResultKind::ContinuousEmployment,
+        ]
+        .iter()
+        .map(|k| {
+            let n = by_kind.get(k.key()).map_or(0, |f| f.len() as u64);
+            (k.title().to_string(), vec![n])
+        })
+        .collect(),
+        false,
+        policy,
+    ));
     audit::record(
         state,
         user,
@@ -357,7 +384,7 @@ pub(crate) async fn dashboard(
         areas,
         problems,
         panels,
-        claims_wired: false,
+        claims_cap: state.settings().claim_rules.cap.families,
         threshold: policy.threshold,
     })
 }

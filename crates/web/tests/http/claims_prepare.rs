@@ -156,6 +156,24 @@ async fn a_batch_is_prepared_on_the_claims_page_from_the_results_in_the_store() 
         assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}");
     }
 
+    let claimed_cell = |body: &str| {
+        let d: serde_json::Value = serde_json::from_str(body).unwrap();
+        let panel = d["panels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == "claims")
+            .cloned()
+            .unwrap();
+        assert_eq!(
+            panel["rows"][0]["label"],
+            "Significant and sustained progress"
+        );
+        panel["rows"][0]["cells"][0].as_str().unwrap().to_string()
+    };
+    let before = t.get("/api/dashboard", Some(&po)).await;
+    assert_eq!(claimed_cell(&before.body), "0");
+
     // Family 1 is claimed; family 2's result is later than today, so it waits.
     let r = t
         .submit("/claims/batches", &po, &[("window", "2025-26-q2")])
@@ -184,6 +202,10 @@ async fn a_batch_is_prepared_on_the_claims_page_from_the_results_in_the_store() 
         "{}",
         pack.body
     );
+
+    // The dashboard counts it (one family: withheld as under 5).
+    let after = t.get("/api/dashboard", Some(&po)).await;
+    assert_eq!(claimed_cell(&after.body), "[c]");
 
     // Again: nothing is claimed twice and no batch is written.
     let r = t

@@ -58,7 +58,8 @@ async fn the_dashboard_protects_every_figure_and_names_lead_workers_only_for_the
         "Families by area",
         "Caseloads and overdue steps",
         "Referrals received",
-        "Claims against the cap",
+        "Families claimed for results",
+        "the cap of 1930 families",
     ] {
         assert!(page.body.contains(title), "{title}");
     }
