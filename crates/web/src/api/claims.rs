@@ -100,6 +100,33 @@ pub(super) async fn withdraw(
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
+pub(super) struct ApiBatch {
+    window: String,
+}
+
+/// `POST /api/claims/batches`: prepares a batch in a window from the results in the store
+/// (performance officer); 201 with the batch, or 200 with `batch_id: null` when nothing could
+/// be claimed; what was left out, and why, either way.
+pub(super) async fn prepare(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    b: Result<Json<ApiBatch>, JsonRejection>,
+) -> Result<axum::response::Response, WebError> {
+    use axum::response::IntoResponse;
+    csrf(&headers, &user)?;
+    let b = body(b, "{\"window\": \"2016-17-q1\"}")?;
+    let p = claims::prepare_batch(&state, &user, &b.window).await?;
+    let status = if p.batch_id.is_some() {
+        axum::http::StatusCode::CREATED
+    } else {
+        axum::http::StatusCode::OK
+    };
+    Ok((status, Json(json!(p))).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
 pub(super) struct ApiFinding {
     outcome: String,
     notes: String,
@@ -150,6 +177,11 @@ pub(crate) fn document(doc: &mut Value) {
             "responses": {"200": file("text/csv"), "401": problem, "403": problem}}},
         "/claims/export.xlsx": {"get": {"summary": "The claim return as an Excel workbook", "operationId": "claimReturnXlsx",
             "responses": {"200": file("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), "401": problem, "403": problem}}},
+        "/claims/batches": {"post": {"summary": "Prepare a claim batch in a window from the results `hearth outcomes` kept (performance officer)", "operationId": "prepareClaimBatch",
+            "description": "Claims every result achieved by today not already claimed, each with its evidence pack frozen, in one transaction. 201 with the batch; 200 with batch_id null when nothing can be claimed; passed_over says why each result was left out. 422 for a window not open today, no window or no results; 409 when another batch claimed a family meanwhile (nothing written).",
+            "parameters": [token],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ClaimBatchRequest"}}}},
+            "responses": {"200": ok("PreparedBatch"), "201": ok("PreparedBatch"), "401": problem, "403": problem, "409": problem, "415": problem, "422": problem}}},
         "/claims/batches/{id}": {"get": {"summary": "A batch's claims with their status and findings", "operationId": "claimBatch",
             "parameters": [id], "responses": {"200": ok("ClaimBatch"), "401": problem, "403": problem, "404": problem}}},
         "/claims/batches/{id}/sample": {"get": {"summary": "Internal audit's reproducible sample of a batch", "operationId": "claimSample",
@@ -173,6 +205,9 @@ pub(crate) fn document(doc: &mut Value) {
         "ClaimBatch": {"type": "object", "properties": {"batch": {"type": "object"}, "sample_seed": text, "claims": {"type": "array", "items": {"type": "object"}}, "sample": {"type": "array", "items": {"type": "integer"}}}},
         "ClaimSample": {"type": "object", "properties": {"batch_id": {"type": "integer"}, "seed": text, "size": {"type": "integer"}, "claims": {"type": "array", "items": {"type": "object"}}}},
         "Claim": {"type": "object", "description": "claim, batch, pack (the evidence pack: data as at, result and evidence, baseline, plan, lead worker, rules with SHA-256), pack_sha256, pack_intact, findings"},
+        "ClaimBatchRequest": {"type": "object", "required": ["window"], "properties": {"window": {"type": "string", "description": "a claim window's key in rules/claims.toml"}}},
+        "PreparedBatch": {"type": "object", "properties": {"batch_id": {"type": ["integer", "null"]}, "window_label": text, "claimed": {"type": "integer"}, "payment_label": text,
+            "passed_over": {"type": "array", "items": {"type": "object", "properties": {"family_id": {"type": "integer"}, "result": text, "reason": text}}}}},
         "ClaimWithdrawal": {"type": "object", "required": ["reason"], "properties": {"reason": text}},
         "ClaimFinding": {"type": "object", "required": ["outcome"], "properties": {"outcome": {"type": "string", "enum": ["pass", "fail"]}, "notes": {"type": "string", "description": "required for a fail"}}},
         "ClaimChanged": {"type": "object", "properties": {"id": {"type": "integer"}, "status": text, "outcome": text}},

@@ -142,6 +142,12 @@ pub(crate) fn routes() -> Vec<Route> {
             get(claims::export_xlsx),
         ),
         route(
+            Method::POST,
+            "/claims/batches",
+            P::MakeClaims,
+            post(claims::prepare),
+        ),
+        route(
             Method::GET,
             "/claims/batches/{id}",
             P::ViewClaims,

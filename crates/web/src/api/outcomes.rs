@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::Json;
 use serde_json::{json, Value};
 
-/// `GET /api/families/{id}/outcomes`: 404 when the family has not been judged yet (after the
+/// `GET /api/families/{id}/outcomes`: `null` while the family has not been judged (after the
 /// need-to-know check and its audit).
 pub(super) async fn family_outcomes(
     State(state): State<AppState>,
@@ -20,9 +20,9 @@ pub(super) async fn family_outcomes(
 ) -> Result<Json<Value>, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     let (_, detail) = family::record_part(&state, &user, id, "outcomes").await?;
-    let (outcome, sha) = outcomes::family(&state, id)
-        .await?
-        .ok_or(WebError::NotFound)?;
+    let Some((outcome, sha)) = outcomes::family(&state, id).await? else {
+        return Ok(Json(Value::Null));
+    };
     let view =
         crate::views::outcomes::family(&outcome, &sha, &detail, &state.settings().outcome_measures);
     Ok(Json(json!(view)))
@@ -35,7 +35,7 @@ pub(super) fn document(
 ) {
     let problem = json!({"$ref": "#/components/responses/Problem"});
     paths.insert("/families/{id}/outcomes".into(), json!({"get": {"summary": "A family's progress against the Outcomes Plan (latest judgement)", "operationId": "familyOutcomes",
-        "description": "For whoever may open the family (the same need-to-know check and audit as the record). Per headline problem at entry: state (achieved, in_progress, not_regressed, regressed), what is still missing, the earliest date it could count and the distance travelled on each measure; the results achieved and the earliest date a claim could be made. Members are named only for roles that may see identifiers. 404 when the family has not been judged (`hearth outcomes`).",
+        "description": "For whoever may open the family (the same need-to-know check and audit as the record). Per headline problem at entry: state (achieved, in_progress, not_regressed, regressed), what is still missing, the earliest date it could count and the distance travelled on each measure; the results achieved and the earliest date a claim could be made. Members are named only for roles that may see identifiers. `null` while the family has not been judged (`hearth outcomes`).",
         "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
         "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FamilyOutcomes"}}}}, "401": problem, "403": problem, "404": problem}}}));
     schemas.insert("FamilyOutcomes".into(), json!({"type": "object", "properties": {

@@ -221,11 +221,42 @@ async fn a_batch_is_prepared_on_the_claims_page_from_the_results_in_the_store() 
     let page = t.get("/claims", Some(&po)).await;
     assert!(!page.body.contains("/claims/batches/2\""), "{}", page.body);
 
+    // The API: the same, with the reasons.
+    let r = t
+        .request(
+            axum::http::Method::POST,
+            "/api/claims/batches",
+            Some(&po),
+            Some((
+                "application/json",
+                r#"{"window": "2025-26-q2"}"#.to_string(),
+            )),
+            &[("x-csrf-token", po.csrf.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["batch_id"], serde_json::Value::Null);
+    assert_eq!(v["passed_over"].as_array().unwrap().len(), 2, "{v}");
+    let r = t
+        .request(
+            axum::http::Method::POST,
+            "/api/claims/batches",
+            Some(&po),
+            Some((
+                "application/json",
+                r#"{"window": "2016-17-q1"}"#.to_string(),
+            )),
+            &[("x-csrf-token", po.csrf.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+
     let audit = t.audit().await;
     let prepared: Vec<_> = audit
         .iter()
         .filter(|e| e.action == "prepare claims")
         .collect();
-    assert_eq!(prepared.len(), 2, "{audit:?}");
+    assert_eq!(prepared.len(), 3, "{audit:?}");
     assert_eq!(prepared[0].user_name, "po");
 }
