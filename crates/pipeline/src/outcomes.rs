@@ -244,11 +244,14 @@ pub fn attach(
     };
     let mut chosen: Vec<(usize, &AttachmentRow)> = Vec::new();
     let mut not_found = Vec::new();
+    // Every listed NHS number's people at once (one read of the identities per 500 rows).
+    let numbers: Vec<String> = rows.iter().map(|r| r.nhs_number.clone()).collect();
+    let mut by_number: HashMap<String, Vec<i64>> = HashMap::new();
+    for (number, person) in store.people_by_nhs_numbers(&numbers)? {
+        by_number.entry(number).or_default().push(person);
+    }
     for row in rows {
-        let people = store.find_people(&PeopleQuery {
-            name_words: vec![],
-            nhs_number: Some(row.nhs_number.clone()),
-        })?;
+        let people = by_number.get(&row.nhs_number).cloned().unwrap_or_default();
         let mut found = people.iter().find_map(|p| family_of.get(p)).copied();
         if let (None, Some((forename, surname, born))) = (found, &row.name_and_birth) {
             // No record carries the NHS number: the member by name and date of birth.

@@ -63,6 +63,31 @@ impl Store {
     pub fn find_people(&mut self, query: &PeopleQuery) -> Result<Vec<i64>> {
         self.with_read(|tx| find_people(tx, query))
     }
+
+    /// The people with a record carrying one of these NHS numbers, as (number, person key)
+    /// pairs: many numbers in a few statements (a list of a council's attached families),
+    /// where [`Store::find_people`] would read the identities once per number.
+    pub fn people_by_nhs_numbers(&mut self, numbers: &[String]) -> Result<Vec<(String, i64)>> {
+        self.with_read(|tx| {
+            let mut out = Vec::new();
+            for chunk in numbers.chunks(500) {
+                let sql = format!(
+                    "SELECT DISTINCT i.nhs_number, pr.person_id FROM identity i \
+                     JOIN person_record pr ON pr.record_id = i.record_id \
+                     WHERE i.nhs_number IN ({}) ORDER BY pr.person_id",
+                    placeholders(chunk.len())
+                );
+                let params: Vec<Val> = chunk.iter().map(|n| Val::Text(n.clone())).collect();
+                for r in tx.query(&sql, &params)? {
+                    out.push((
+                        r[0].text().unwrap_or_default(),
+                        int(&r, 1, "person_record", "person_id")?,
+                    ));
+                }
+            }
+            Ok(out)
+        })
+    }
 }
 
 pub(crate) fn record_identities(tx: &mut dyn Tx, ids: &[RecordId]) -> Result<Vec<RecordIdentity>> {
