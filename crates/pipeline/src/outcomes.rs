@@ -10,7 +10,7 @@ use hearth_outcomes::{
     calendar, freeze, judge, tidy, Baseline, BaselineIndicator, BaselineMember, BaselineProblem,
     Event, FamilyInput, FreezeInput, Plan, ResultKind,
 };
-use hearth_store::{NewBaseline, PeopleQuery, Store, StoredOutcome, StoredResult};
+use hearth_store::{NewBaseline, Store, StoredOutcome, StoredResult};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::time::Instant;
@@ -250,29 +250,35 @@ pub fn attach(
     for (number, person) in store.people_by_nhs_numbers(&numbers)? {
         by_number.entry(number).or_default().push(person);
     }
+    // And, for the rows no record's NHS number finds, everyone born on their dates of birth.
+    let days: Vec<NaiveDate> = rows
+        .iter()
+        .filter(|r| {
+            !by_number
+                .get(&r.nhs_number)
+                .is_some_and(|ps| ps.iter().any(|p| family_of.contains_key(p)))
+        })
+        .filter_map(|r| r.name_and_birth.as_ref().map(|(_, _, b)| *b))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut by_birth: HashMap<NaiveDate, Vec<(i64, String)>> = HashMap::new();
+    for (person, names, born) in store.people_born_on(&days)? {
+        by_birth.entry(born).or_default().push((person, names));
+    }
     for row in rows {
         let people = by_number.get(&row.nhs_number).cloned().unwrap_or_default();
         let mut found = people.iter().find_map(|p| family_of.get(p)).copied();
         if let (None, Some((forename, surname, born))) = (found, &row.name_and_birth) {
-            // No record carries the NHS number: the member by name and date of birth.
-            let words = vec![forename.clone(), surname.clone()];
-            let candidates = store.find_people(&PeopleQuery {
-                name_words: words,
-                nhs_number: None,
-            })?;
-            let ids: Vec<i64> = candidates
+            // No record carries the NHS number: the member by name and date of birth (every
+            // word of the name in one of their records of that date of birth).
+            let words = [forename.to_lowercase(), surname.to_lowercase()];
+            let families: BTreeSet<usize> = by_birth
+                .get(born)
                 .into_iter()
-                .filter(|p| family_of.contains_key(p))
-                .collect();
-            let born_so: BTreeSet<i64> = store
-                .person_identities(&ids)?
-                .into_iter()
-                .filter(|i| i.date_of_birth == Some(*born))
-                .map(|i| i.person_id)
-                .collect();
-            let families: BTreeSet<usize> = born_so
-                .iter()
-                .filter_map(|p| family_of.get(p))
+                .flatten()
+                .filter(|(_, names)| words.iter().all(|w| names.contains(w.as_str())))
+                .filter_map(|(p, _)| family_of.get(p))
                 .copied()
                 .collect();
             if families.len() == 1 {

@@ -64,6 +64,39 @@ impl Store {
         self.with_read(|tx| find_people(tx, query))
     }
 
+    /// The people with a record giving one of these dates of birth, as (person key, the
+    /// record's given, family and full names in lower case joined by spaces, date of birth):
+    /// a list's names matched in memory, not one read of the identities per name.
+    pub fn people_born_on(
+        &mut self,
+        days: &[chrono::NaiveDate],
+    ) -> Result<Vec<(i64, String, chrono::NaiveDate)>> {
+        self.with_read(|tx| {
+            let mut out = Vec::new();
+            for chunk in days.chunks(500) {
+                let sql = format!(
+                    "SELECT DISTINCT pr.person_id, LOWER(COALESCE(i.given_name, '') || ' ' || \
+                     COALESCE(i.family_name, '') || ' ' || COALESCE(i.full_name, '')), \
+                     CAST(i.date_of_birth AS TEXT) FROM identity i \
+                     JOIN person_record pr ON pr.record_id = i.record_id \
+                     WHERE i.date_of_birth IN ({})",
+                    placeholders(chunk.len())
+                );
+                let params: Vec<Val> = chunk.iter().map(|d| Val::Text(d.to_string())).collect();
+                for r in tx.query(&sql, &params)? {
+                    let person = int(&r, 0, "person_record", "person_id")?;
+                    let born = r[2]
+                        .text()
+                        .and_then(|t| chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok());
+                    if let Some(born) = born {
+                        out.push((person, r[1].text().unwrap_or_default(), born));
+                    }
+                }
+            }
+            Ok(out)
+        })
+    }
+
     /// The people with a record carrying one of these NHS numbers, as (number, person key)
     /// pairs: many numbers in a few statements (a list of a council's attached families),
     /// where [`Store::find_people`] would read the identities once per number.
