@@ -98,7 +98,8 @@ impl Errors {
     }
 }
 
-fn capital(s: &str) -> String {
+/// The text with its first letter in capitals (a message that starts a sentence).
+pub(crate) fn capital(s: &str) -> String {
     let mut c = s.chars();
     c.next()
         .map(|f| f.to_uppercase().collect::<String>() + c.as_str())

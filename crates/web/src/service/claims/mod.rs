@@ -510,13 +510,10 @@ pub(crate) async fn prepare_batch(
             ))
         }
         Err(prepare::PrepareError::Window(e)) => {
-            let message = e.to_string();
-            let mut chars = message.chars();
-            let message = match chars.next() {
-                Some(c) => c.to_uppercase().chain(chars).collect(),
-                None => message,
-            };
-            return Err(invalid("window", message));
+            return Err(invalid(
+                "window",
+                crate::service::work_input::capital(&e.to_string()),
+            ))
         }
         Err(prepare::PrepareError::AlreadyClaimed(e)) => {
             return Err(WebError::Conflict(format!(
