@@ -35,15 +35,19 @@ p = sys.argv[1]; s = open(p).read()
 s = s.replace('[partner_records]\nyears = 5\nfrom = "import"', '[partner_records]\nyears = 5\nfrom = "record_date"')
 open(p, "w").write(s)
 PY
-# The day on which the oldest year of records has expired: five years after its end.
+# "A year's expired data": the oldest year holding at least a fifth of the records (a few
+# stray early dates would otherwise make the purge trivially small); the policy is applied on
+# the day that makes that year (and the few records before it) expire: five years after its
+# end.
+year_sql="SELECT y FROM (SELECT substr(CAST(COALESCE(end_date, event_date) AS TEXT), 1, 4) AS y, count(*) AS n FROM record GROUP BY 1) t WHERE n * 5 >= (SELECT count(*) FROM record) ORDER BY y LIMIT 1"
 if [[ "$store" == postgres* ]]; then
-  first="$(psql "$store" -At -c "SET search_path TO $schema; SELECT min(extract(year FROM COALESCE(end_date, event_date)))::int FROM record")"
+  first="$(psql "$store" -At -c "SET search_path TO $schema; $year_sql")"
 else
-  first="$(sqlite3 "$store" "SELECT min(substr(COALESCE(end_date, event_date), 1, 4)) FROM record")"
+  first="$(sqlite3 "$store" "$year_sql")"
 fi
 first="${first##*$'\n'}"
 today="$((first + 6))-01-01"
-echo "Records from $first on; applying the policy as on $today (records dated $first go)."
+echo "Applying the policy as on $today: records dated $first and earlier go."
 "$bin" retention --dry-run --config "$work/config" --today "$today" "${store_args[@]}" | head -3
 
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"

@@ -76,7 +76,8 @@ pub struct Session {
     pub set_cookie: String,
 }
 
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+/// A date, for tests: `date(2025, 9, 1)`.
+pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
 

@@ -11,10 +11,6 @@ use hearth_claims::{ClaimRules, RulesSnapshot};
 use hearth_outcomes::{Baseline, BaselineProblem, OutcomeEvidence, ResultKind};
 use hearth_store::{NewBaseline, Store, StoredResult};
 
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
-
 /// The shipped rules and a window open on the test clock's day (2 September 2025).
 fn rules_text() -> String {
     format!(
@@ -32,7 +28,7 @@ async fn judged(t: &TestApp) {
         let mut s = Store::open_with(&a, &o).unwrap();
         let baseline = |family_id: i64| Baseline {
             family_id,
-            attached_on: d(2024, 9, 2),
+            attached_on: date(2024, 9, 2),
             run_id: None,
             members: Vec::new(),
             problems: vec![
@@ -50,7 +46,7 @@ async fn judged(t: &TestApp) {
         };
         let new = |family_id: i64| NewBaseline {
             family_id,
-            attached_on: d(2024, 9, 2),
+            attached_on: date(2024, 9, 2),
             attachment_ref: None,
             run_id: None,
             baseline: serde_json::to_string(&baseline(family_id)).unwrap(),
@@ -60,8 +56,8 @@ async fn judged(t: &TestApp) {
             problem_key: Some("school_attendance".into()),
             measure_key: "pupils_below_85_attendance".into(),
             person_id: Some(101),
-            from: d(2024, 9, 2),
-            to: d(2025, 7, 22),
+            from: date(2024, 9, 2),
+            to: date(2025, 7, 22),
             baseline: Some(71.0),
             value: 92.5,
             threshold: 85.0,
@@ -73,7 +69,7 @@ async fn judged(t: &TestApp) {
             kind: kind.key().to_string(),
             achieved_on: on,
             rules_sha256: hearth_claims::sha256_hex("plan"),
-            found_as_at: d(2025, 9, 1),
+            found_as_at: date(2025, 9, 1),
             evidence: serde_json::to_string(&evidence).unwrap(),
         };
         s.save_outcomes(
@@ -82,9 +78,9 @@ async fn judged(t: &TestApp) {
                 result(
                     1,
                     ResultKind::SignificantAndSustainedProgress,
-                    d(2025, 7, 22),
+                    date(2025, 7, 22),
                 ),
-                result(2, ResultKind::ContinuousEmployment, d(2025, 12, 1)),
+                result(2, ResultKind::ContinuousEmployment, date(2025, 12, 1)),
             ],
             Utc::now(),
         )

@@ -6,15 +6,11 @@
 
 use crate::helpers::*;
 use axum::http::StatusCode;
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use hearth_outcomes::{
     FamilyOutcome, FamilyResult, MeasureDistance, ProblemProgress, ProblemState, ResultKind,
 };
 use hearth_store::{Store, StoredOutcome, StoredResult};
-
-fn d(y: i32, m: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, day).unwrap()
-}
 
 /// Keeps a judgement of family 1 as at 1 September 2025: attendance in progress (member
 /// `child` measured), crime absent at entry and not regressed; and, if `achieved`, a result.
@@ -26,7 +22,7 @@ async fn judge(t: &TestApp, child: i64, achieved: bool) {
             vec![FamilyResult {
                 family_id: 1,
                 kind: ResultKind::SignificantAndSustainedProgress,
-                achieved_on: d(2025, 7, 22),
+                achieved_on: date(2025, 7, 22),
                 problems: vec!["school_attendance".into()],
                 evidence: Vec::new(),
                 rules_hash: "ab".into(),
@@ -36,7 +32,7 @@ async fn judge(t: &TestApp, child: i64, achieved: bool) {
         };
         let outcome = FamilyOutcome {
             family_id: 1,
-            as_at: d(2025, 9, 1),
+            as_at: date(2025, 9, 1),
             results: results.clone(),
             problems: vec![
                 ProblemProgress {
@@ -51,7 +47,7 @@ async fn judge(t: &TestApp, child: i64, achieved: bool) {
                     } else {
                         vec!["A third consecutive term at 85% attendance or more".into()]
                     },
-                    earliest_on: Some(d(2025, 12, 19)),
+                    earliest_on: Some(date(2025, 12, 19)),
                     distance: vec![MeasureDistance {
                         measure_key: "pupils_below_85_attendance".into(),
                         person_id: Some(child),
@@ -69,7 +65,7 @@ async fn judge(t: &TestApp, child: i64, achieved: bool) {
                     distance: Vec::new(),
                 },
             ],
-            earliest_claim_on: Some(d(2025, 12, 19)),
+            earliest_claim_on: Some(date(2025, 12, 19)),
         };
         let stored = StoredOutcome {
             family_id: 1,
@@ -85,7 +81,7 @@ async fn judge(t: &TestApp, child: i64, achieved: bool) {
                 kind: r.kind.key().into(),
                 achieved_on: r.achieved_on,
                 rules_sha256: "ab".into(),
-                found_as_at: d(2025, 9, 1),
+                found_as_at: date(2025, 9, 1),
                 evidence: "[]".into(),
             })
             .collect();
