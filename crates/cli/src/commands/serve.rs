@@ -373,3 +373,40 @@ pub fn serve_with(
     drop(state);
     served
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `hearth serve` and `hearth demo` both read: with the shipped configuration, the
+    /// web application gets the shipped claim rules and Outcomes Plan (for evidence packs),
+    /// the mappings (for the sharing register) and the referral and casework rules.
+    #[test]
+    fn the_web_configuration_reads_every_rules_file_and_the_mappings() {
+        // A configuration folder like `hearth init`'s, with the council's own claim rules.
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in crate::config::SHIPPED {
+            let file = dir.path().join(path);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(file, text).unwrap();
+        }
+        let claims = dir.path().join("rules/claims.toml");
+        let own = std::fs::read_to_string(&claims).unwrap() + "\n# The council's own.\n";
+        std::fs::write(&claims, &own).unwrap();
+        let found = crate::config::ConfigArg {
+            dir: Some(dir.path().to_path_buf()),
+        }
+        .resolve()
+        .unwrap();
+        let mut config = hearth_web::Config::new(String::from("unused.sqlite"));
+        web_config(&mut config, &found, &WebFiles::default()).unwrap();
+        assert_eq!(config.claim_rules_file.name, "rules/claims.toml");
+        assert_eq!(config.claim_rules_file.text, own);
+        assert_eq!(
+            config.outcomes_plan_file.as_ref().map(|p| p.name.as_str()),
+            Some(super::super::outcomes::DEFAULT_PLAN)
+        );
+        assert!(!config.mappings.0.is_empty());
+        assert!(!config.referral_rules.problems.is_empty());
+    }
+}
