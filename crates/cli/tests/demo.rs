@@ -7,6 +7,10 @@ use std::path::Path;
 use std::process::Command;
 
 fn demo(dir: &Path) -> String {
+    demo_in(dir, &[])
+}
+
+fn demo_in(dir: &Path, store: &[&str]) -> String {
     let o = Command::new(env!("CARGO_BIN_EXE_hearth"))
         .env_remove("HEARTH_STORE")
         .env_remove("HEARTH_PG_SCHEMA")
@@ -21,6 +25,7 @@ fn demo(dir: &Path) -> String {
             "--dir",
         ])
         .arg(dir)
+        .args(store)
         .output()
         .expect("run hearth");
     let out = format!(
@@ -101,4 +106,35 @@ fn demo_runs_the_whole_job_and_a_second_run_adds_nothing_twice() {
             _ => assert_eq!(second[i], first[i], "{t} changed on a second run"),
         }
     }
+}
+
+/// The same job on PostgreSQL (attaching by name and date of birth casts the days to DATE).
+#[test]
+#[cfg_attr(
+    not(hearth_pg),
+    ignore = "set HEARTH_TEST_POSTGRES_URL to run on PostgreSQL"
+)]
+fn demo_runs_the_whole_job_on_postgresql() {
+    let url = std::env::var("HEARTH_TEST_POSTGRES_URL")
+        .expect("HEARTH_TEST_POSTGRES_URL was set when this test was built but is not now");
+    let schema = format!("hearth_demo_test_{}", std::process::id());
+    let dir = tempfile::tempdir().unwrap();
+    let out = demo_in(dir.path(), &["--store", &url, "--pg-schema", &schema]);
+    assert!(out.contains("batch 1: "), "no claim batch: {out}");
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    for table in [
+        "family_outcome",
+        "claim",
+        "savings_family",
+        "impact_evaluation",
+    ] {
+        let n: i64 = client
+            .query_one(&format!("SELECT count(*) FROM \"{schema}\".{table}"), &[])
+            .unwrap()
+            .get(0);
+        assert!(n > 0, "{table} is empty after the demo on PostgreSQL");
+    }
+    client
+        .batch_execute(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
+        .unwrap();
 }
