@@ -71,16 +71,26 @@ impl Store {
         &mut self,
         days: &[chrono::NaiveDate],
     ) -> Result<Vec<(i64, String, chrono::NaiveDate)>> {
+        // PostgreSQL keeps dates of birth as DATE: each day is given as text and cast there
+        // (SQLite keeps the text).
+        let pg = self.backend() == crate::Backend::Postgres;
         self.with_read(|tx| {
             let mut out = Vec::new();
             for chunk in days.chunks(500) {
+                let list = if pg {
+                    (1..=chunk.len())
+                        .map(|i| format!("CAST(CAST(${i} AS TEXT) AS DATE)"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                } else {
+                    placeholders(chunk.len())
+                };
                 let sql = format!(
                     "SELECT DISTINCT pr.person_id, LOWER(COALESCE(i.given_name, '') || ' ' || \
                      COALESCE(i.family_name, '') || ' ' || COALESCE(i.full_name, '')), \
                      CAST(i.date_of_birth AS TEXT) FROM identity i \
                      JOIN person_record pr ON pr.record_id = i.record_id \
-                     WHERE i.date_of_birth IN ({})",
-                    placeholders(chunk.len())
+                     WHERE i.date_of_birth IN ({list})"
                 );
                 let params: Vec<Val> = chunk.iter().map(|d| Val::Text(d.to_string())).collect();
                 for r in tx.query(&sql, &params)? {

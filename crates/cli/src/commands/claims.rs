@@ -15,7 +15,7 @@
 use anyhow::{bail, Context};
 use hearth_claims::{audit_sample, batch_seed, pounds, summarise, ClaimRules, RulesSnapshot};
 use hearth_web::claims::{
-    prepare_claims, rows as return_rows, PrepareRequest, ResultsFile, RETURN_COLUMNS,
+    prepare_claims, rows as return_rows, PrepareRequest, Prepared, ResultsFile, RETURN_COLUMNS,
 };
 use std::path::PathBuf;
 
@@ -137,24 +137,6 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         } => {
             let (rules, snapshot, found) = rules.load()?;
             let mut store = store.open()?;
-            let mut source = match &results {
-                Some(results) => {
-                    let text = std::fs::read_to_string(results)
-                        .with_context(|| format!("reading {}", results.display()))?;
-                    ResultsFile::from_json(&text).map_err(|e| {
-                        anyhow::anyhow!("{}: not a list of results: {e}", results.display())
-                    })?
-                }
-                None => ResultsFile::from_store(&mut store)
-                    .map_err(|e| anyhow::anyhow!("reading the results in the store: {e}"))?,
-            };
-            if results.is_none() && source.results.is_empty() {
-                bail!(
-                    "the store has no results to claim: run `hearth outcomes` first (it judges \
-                     the attached families against the Outcomes Plan and keeps their results), \
-                     or give them with --results FILE"
-                );
-            }
             let plan_path = found.path(
                 outcomes_plan.as_deref(),
                 "rules/outcomes-cheshire-east-2015.toml",
@@ -172,7 +154,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             };
             let now = chrono::Utc::now();
             let user = user.unwrap_or_else(super::current_user);
-            let prepared = prepare_claims(
+            let prepared = prepare(
                 &mut store,
                 &PrepareRequest {
                     rules: &rules,
@@ -183,7 +165,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                     now,
                     by: &user,
                 },
-                &mut source,
+                results.as_deref(),
             )?;
             for p in &prepared.passed_over {
                 println!(
@@ -193,20 +175,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                     p.reason
                 );
             }
-            match prepared.batch_id {
-                Some(id) => println!(
-                    "batch {id}: {} families claimed ({} results payments); {} results not \
-                     claimed (see above)",
-                    prepared.claimed.len(),
-                    pounds(prepared.payment),
-                    prepared.passed_over.len()
-                ),
-                None => println!(
-                    "nothing to claim in window {window}: no batch written; {} results not \
-                     claimed (see above)",
-                    prepared.passed_over.len()
-                ),
-            }
+            println!("{}", prepared_line(&prepared, &window, "see above"));
             Ok(())
         }
         Command::List {
@@ -284,6 +253,52 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             }
             Ok(())
         }
+    }
+}
+
+/// Prepares a batch in `request`'s window from the results in the file `results`, or (`None`)
+/// those `hearth outcomes` judged and kept in the store; refuses when the store has none.
+pub fn prepare(
+    store: &mut hearth_store::Store,
+    request: &PrepareRequest<'_>,
+    results: Option<&std::path::Path>,
+) -> anyhow::Result<Prepared> {
+    let mut source = match results {
+        Some(results) => {
+            let text = std::fs::read_to_string(results)
+                .with_context(|| format!("reading {}", results.display()))?;
+            ResultsFile::from_json(&text)
+                .map_err(|e| anyhow::anyhow!("{}: not a list of results: {e}", results.display()))?
+        }
+        None => ResultsFile::from_store(store)
+            .map_err(|e| anyhow::anyhow!("reading the results in the store: {e}"))?,
+    };
+    if results.is_none() && source.results.is_empty() {
+        bail!(
+            "the store has no results to claim: run `hearth outcomes` first (it judges \
+             the attached families against the Outcomes Plan and keeps their results), \
+             or give them with --results FILE"
+        );
+    }
+    Ok(prepare_claims(store, request, &mut source)?)
+}
+
+/// One line on a prepared batch: its key, the families claimed and the payment, and how many
+/// results were not claimed (`where_told`: where the reasons are).
+pub fn prepared_line(prepared: &Prepared, window: &str, where_told: &str) -> String {
+    match prepared.batch_id {
+        Some(id) => format!(
+            "batch {id}: {} families claimed ({} results payments); {} results not \
+             claimed ({where_told})",
+            prepared.claimed.len(),
+            pounds(prepared.payment),
+            prepared.passed_over.len()
+        ),
+        None => format!(
+            "nothing to claim in window {window}: no batch written; {} results not \
+             claimed ({where_told})",
+            prepared.passed_over.len()
+        ),
     }
 }
 

@@ -65,18 +65,55 @@ fn import(
     file: &std::path::Path,
     report: Option<&std::path::Path>,
 ) -> anyhow::Result<()> {
+    let checked = check(mapping, rules, file)?;
+    for problem in &checked.problems {
+        println!("{problem}");
+    }
+    let user = user.unwrap_or_else(super::current_user);
+    let mut store = store.open()?;
+    println!(
+        "{}",
+        record(&mut store, &checked, &user, report, "see above")?
+    );
+    Ok(())
+}
+
+/// A batch of referrals read and checked: the good ones, and where the others went wrong.
+pub struct Checked {
+    /// The file's name.
+    name: String,
+    /// The referrals that passed the checks.
+    good: Vec<hearth_referrals::Referral>,
+    /// Their references, in the same order.
+    references: Vec<String>,
+    /// How many referrals were refused.
+    refused: usize,
+    /// How many rows intake left out.
+    rows_left_out: usize,
+    /// One line per problem: file, row and field, never a cell value.
+    pub problems: Vec<String>,
+}
+
+/// Reads `file` with the referral mapping at `mapping` and checks each referral against
+/// `rules` (as at today).
+pub fn check(
+    mapping: &std::path::Path,
+    rules: &ReferralRules,
+    file: &std::path::Path,
+) -> anyhow::Result<Checked> {
     use anyhow::Context;
     let mapping = hearth_intake::Mapping::load(mapping)?;
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let read = hearth_intake::read_bytes(file, &bytes, &mapping, &Default::default())?;
     let name = read.file_name.clone();
+    let mut problems = Vec::new();
     for q in &read.quarantined {
         // The field only: intake's reasons may quote the cell.
-        println!(
+        problems.push(format!(
             "{name}: row {}: {}: not valid (row left out)",
             q.source_row,
             q.field.as_deref().unwrap_or("row"),
-        );
+        ));
     }
     let today = chrono::Utc::now().date_naive();
     let mut good = Vec::new();
@@ -97,18 +134,37 @@ fn import(
                         .and_then(|f| f.split('_').next()?.parse::<usize>().ok())
                         .and_then(|i| r.source_rows.get(i).copied())
                         .unwrap_or(r.source_rows[0]);
-                    println!("{name}: row {row}: {field}: {message}");
+                    problems.push(format!("{name}: row {row}: {field}: {message}"));
                 }
             }
         }
     }
-    let user = user.unwrap_or_else(super::current_user);
-    let mut store = store.open()?;
-    let recorded = hearth_web::import_referrals(&mut store, &good, &user, chrono::Utc::now())?;
+    Ok(Checked {
+        name,
+        good,
+        references,
+        refused,
+        rows_left_out: read.quarantined.len(),
+        problems,
+    })
+}
+
+/// Records the good referrals of `checked` (each looked up against the linked people and
+/// flagged like one typed in), writes the optional `report`, and says what was done
+/// (`where_told`: where the problems are listed).
+pub fn record(
+    store: &mut hearth_store::Store,
+    checked: &Checked,
+    user: &str,
+    report: Option<&std::path::Path>,
+    where_told: &str,
+) -> anyhow::Result<String> {
+    use anyhow::Context;
+    let recorded = hearth_web::import_referrals(store, &checked.good, user, chrono::Utc::now())?;
     let flagged = recorded.iter().filter(|(_, f)| !f.is_empty()).count();
     if let Some(path) = report {
         let mut text = String::from("reference,referral_id,flags\n");
-        for (reference, (id, flags)) in references.iter().zip(&recorded) {
+        for (reference, (id, flags)) in checked.references.iter().zip(&recorded) {
             let flags: Vec<String> = flags
                 .iter()
                 .map(|f| serde_json::to_value(f).map(|v| v["flag"].to_string().replace('"', "")))
@@ -117,12 +173,13 @@ fn import(
         }
         std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))?;
     }
-    println!(
-        "{name}: {} referrals recorded ({flagged} flagged for the officer: known, open, \
-         already referred or below the criteria); {refused} referrals and {} rows left out \
-         (see above)",
+    Ok(format!(
+        "{}: {} referrals recorded ({flagged} flagged for the officer: known, open, \
+         already referred or below the criteria); {} referrals and {} rows left out \
+         ({where_told})",
+        checked.name,
         recorded.len(),
-        read.quarantined.len()
-    );
-    Ok(())
+        checked.refused,
+        checked.rows_left_out
+    ))
 }

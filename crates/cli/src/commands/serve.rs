@@ -125,27 +125,17 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .or(file.metrics_from)
         .unwrap_or_default();
     let found = args.config.resolve()?;
-    let rules = args.casework_rules.or(file.casework_rules);
-    config.due = casework_rules(&found.path(rules.as_deref(), "rules/casework.toml"))?;
-    measures(
+    web_config(
         &mut config,
-        &found.path(
-            args.outcome_measures.as_deref(),
-            "rules/outcome-measures-cheshire-east-2015.toml",
-        ),
-        &found.path(
-            args.progress_measures.as_deref(),
-            "rules/progress-measures.toml",
-        ),
+        &found,
+        &WebFiles {
+            casework_rules: args.casework_rules.or(file.casework_rules),
+            outcome_measures: args.outcome_measures,
+            progress_measures: args.progress_measures,
+            referral_rules: args.referral_rules,
+            mappings: None,
+        },
     )?;
-    config.referral_rules =
-        referral_rules(&found.path(args.referral_rules.as_deref(), "rules/referrals.toml"))?;
-    claim_rules(&mut config, &found)?;
-    let mappings = found.path(None, "mappings");
-    config.mappings = hearth_web::Mappings(std::sync::Arc::new(
-        hearth_intake::Mapping::load_dir(&mappings)
-            .with_context(|| format!("loading the mappings in {}", mappings.display()))?,
-    ));
     config.oidc = args
         .oidc
         .config(std::env::var(super::oidc::CLIENT_SECRET_ENV).ok())?;
@@ -178,6 +168,56 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     serve_with(&config, addr, daily)
 }
 
+/// The files the web application's rules and mappings are read from: each one named here, or
+/// (`None`) its usual place in the configuration folder.
+#[derive(Debug, Default, Clone)]
+pub struct WebFiles {
+    /// The casework time limits [default: `rules/casework.toml`].
+    pub casework_rules: Option<PathBuf>,
+    /// The Outcomes Plan measures [default: `rules/outcome-measures-cheshire-east-2015.toml`].
+    pub outcome_measures: Option<PathBuf>,
+    /// The progress measures [default: `rules/progress-measures.toml`].
+    pub progress_measures: Option<PathBuf>,
+    /// The referral rules [default: `rules/referrals.toml`].
+    pub referral_rules: Option<PathBuf>,
+    /// The folder of mappings, for the sharing register [default: `mappings`].
+    pub mappings: Option<PathBuf>,
+}
+
+/// Reads into `config` everything the web application takes from the configuration folder
+/// `found`: the casework time limits, the outcome and progress measures, the referral rules,
+/// the claim rules and the Outcomes Plan's file (for evidence packs), and the mappings (for
+/// the sharing register). `hearth serve` and `hearth demo` both configure the web
+/// application with it, so the demo serves exactly what `hearth serve` would.
+pub fn web_config(
+    config: &mut hearth_web::Config,
+    found: &crate::config::Config,
+    files: &WebFiles,
+) -> anyhow::Result<()> {
+    config.due =
+        casework_rules(&found.path(files.casework_rules.as_deref(), "rules/casework.toml"))?;
+    measures(
+        config,
+        &found.path(
+            files.outcome_measures.as_deref(),
+            "rules/outcome-measures-cheshire-east-2015.toml",
+        ),
+        &found.path(
+            files.progress_measures.as_deref(),
+            "rules/progress-measures.toml",
+        ),
+    )?;
+    config.referral_rules =
+        referral_rules(&found.path(files.referral_rules.as_deref(), "rules/referrals.toml"))?;
+    claim_rules(config, found)?;
+    let mappings = found.path(files.mappings.as_deref(), "mappings");
+    config.mappings = hearth_web::Mappings(std::sync::Arc::new(
+        hearth_intake::Mapping::load_dir(&mappings)
+            .with_context(|| format!("loading the mappings in {}", mappings.display()))?,
+    ));
+    Ok(())
+}
+
 /// A list given on the command line or in the environment, or `None` when empty (so that
 /// the file's is used).
 fn non_empty<T>(v: Vec<T>) -> Option<Vec<T>> {
@@ -185,7 +225,7 @@ fn non_empty<T>(v: Vec<T>) -> Option<Vec<T>> {
 }
 
 /// Reads the Outcomes Plan measures and the progress measures into `config`.
-pub fn measures(
+fn measures(
     config: &mut hearth_web::Config,
     outcome: &std::path::Path,
     progress: &std::path::Path,
@@ -332,4 +372,41 @@ pub fn serve_with(
     drop(runtime);
     drop(state);
     served
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `hearth serve` and `hearth demo` both read: with the shipped configuration, the
+    /// web application gets the shipped claim rules and Outcomes Plan (for evidence packs),
+    /// the mappings (for the sharing register) and the referral and casework rules.
+    #[test]
+    fn the_web_configuration_reads_every_rules_file_and_the_mappings() {
+        // A configuration folder like `hearth init`'s, with the council's own claim rules.
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in crate::config::SHIPPED {
+            let file = dir.path().join(path);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(file, text).unwrap();
+        }
+        let claims = dir.path().join("rules/claims.toml");
+        let own = std::fs::read_to_string(&claims).unwrap() + "\n# The council's own.\n";
+        std::fs::write(&claims, &own).unwrap();
+        let found = crate::config::ConfigArg {
+            dir: Some(dir.path().to_path_buf()),
+        }
+        .resolve()
+        .unwrap();
+        let mut config = hearth_web::Config::new(String::from("unused.sqlite"));
+        web_config(&mut config, &found, &WebFiles::default()).unwrap();
+        assert_eq!(config.claim_rules_file.name, "rules/claims.toml");
+        assert_eq!(config.claim_rules_file.text, own);
+        assert_eq!(
+            config.outcomes_plan_file.as_ref().map(|p| p.name.as_str()),
+            Some(super::super::outcomes::DEFAULT_PLAN)
+        );
+        assert!(!config.mappings.0.is_empty());
+        assert!(!config.referral_rules.problems.is_empty());
+    }
 }
