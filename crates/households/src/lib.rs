@@ -243,6 +243,7 @@ pub fn infer(people: &[Person], sightings: &[Sighting], settings: &Settings) -> 
         }
     }
 
+    stay_home_after_one_sighting(&seen_at, &mut best);
     move_with_household(&seen_at, &mut best, settings);
 
     // Last pass: people known only by postcode (a partner extract without address lines) join
@@ -343,6 +344,63 @@ pub fn infer(people: &[Person], sightings: &[Sighting], settings: &Settings) -> 
         });
     }
     out
+}
+
+/// One record must not split a family: a police incident recorded where it happened, a visit
+/// to a relative's. Someone placed at an address by a single sighting (their latest) stays at
+/// their home (the address they were seen at more than once, ranked as usual) while someone
+/// else placed there was still seen there on or after that sighting: their household had not
+/// moved. Alone, or when nobody at home was seen since, the single sighting still places them
+/// (a move the other records have not caught up with yet). Decided on the first placement of
+/// everyone, so the order of people cannot matter.
+fn stay_home_after_one_sighting(
+    seen_at: &HashMap<(usize, String), Seen>,
+    best: &mut [Option<(Option<NaiveDate>, u32, String)>],
+) {
+    type Rank<'a> = (Option<NaiveDate>, u32, std::cmp::Reverse<&'a str>);
+    let mut home: Vec<Option<Rank>> = vec![None; best.len()];
+    let mut placed_at: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (p, b) in best.iter().enumerate() {
+        if let Some((_, _, key)) = b {
+            placed_at.entry(key).or_default().push(p);
+        }
+    }
+    for ((p, key), seen) in seen_at {
+        let placed = best[*p].as_ref().map(|(_, _, k)| k.as_str());
+        if seen.count < 2 || placed == Some(key.as_str()) {
+            continue;
+        }
+        let rank = (seen.first, seen.count, std::cmp::Reverse(key.as_str()));
+        if home[*p].as_ref().is_none_or(|h| rank > *h) {
+            home[*p] = Some(rank);
+        }
+    }
+    let mut back: Vec<(usize, String)> = Vec::new();
+    for (p, b) in best.iter().enumerate() {
+        let (Some((_, _, x)), Some((_, _, std::cmp::Reverse(h)))) = (b, &home[p]) else {
+            continue;
+        };
+        let one = &seen_at[&(p, x.clone())];
+        if one.count != 1 {
+            continue;
+        }
+        let still_home = placed_at.get(h).is_some_and(|at_home| {
+            at_home.iter().any(|&q| {
+                q != p
+                    && seen_at
+                        .get(&(q, h.to_string()))
+                        .is_some_and(|s| s.last.is_some() && s.last >= one.first)
+            })
+        });
+        if still_home {
+            back.push((p, h.to_string()));
+        }
+    }
+    for (p, h) in back {
+        if let Some(b) = best[p].as_mut() {
+            b.2 = h;
+        }
+    }
 }
 
 /// Partners often keep a family's old address for a while after it moves, so one member's

@@ -416,3 +416,69 @@ fn two_families_sharing_an_address_stay_apart_when_one_moves() {
     assert_ne!(out.household_of[0], out.household_of[2]);
     assert_eq!(out.families.len(), 2);
 }
+
+#[test]
+fn one_sighting_elsewhere_does_not_take_parents_out_of_the_family() {
+    // The police recorded an incident involving both parents at another address; their
+    // children and the grandfather are still seen at home afterwards.
+    let as_at = d(2025, 9, 1);
+    let people = vec![
+        person(1, Some(d(1992, 3, 12)), "Lewandowski"),
+        person(2, Some(d(1998, 10, 5)), "Kazlauskiene"),
+        person(3, Some(d(2018, 9, 10)), "Lewandowski"),
+        person(4, Some(d(1969, 8, 5)), "Lewandowski"),
+    ];
+    let home = ("19 Hough Walk", "WA8 8WG");
+    let other = ("6 Windsor Avenue", "WA7 2TX");
+    let at = |p, (a, pc): (&str, &str), y, m, day| seen(p, a, pc, d(y, m, day));
+    let s = vec![
+        at(0, home, 2023, 4, 21),
+        at(0, home, 2025, 3, 6),
+        at(0, other, 2025, 7, 6),
+        at(1, home, 2023, 1, 4),
+        at(1, home, 2025, 3, 6),
+        at(1, other, 2025, 7, 6),
+        Sighting {
+            until: Some(d(2025, 7, 22)),
+            ..at(2, home, 2025, 4, 14)
+        },
+        at(2, home, 2023, 9, 1),
+        at(3, home, 2023, 2, 13),
+        at(3, home, 2025, 5, 22),
+    ];
+    let out = infer(&people, &s, &Settings::as_at(as_at));
+    assert_eq!(out.households.len(), 1, "{:?}", out.households);
+    assert_eq!(out.households[0].address_key, "WA8 8WG|19");
+    assert_eq!(out.families[0].members.len(), 4);
+}
+
+#[test]
+fn one_sighting_at_a_new_address_still_places_someone_nobody_at_home_was_seen_since() {
+    // The father moved out in June; the rest of the family's records end in March. His one
+    // record at the flat is the newest news of anyone: he is placed there, apart.
+    let as_at = d(2025, 9, 1);
+    let people = vec![
+        person(1, Some(d(1980, 1, 1)), "Hughes"),
+        person(2, Some(d(1982, 1, 1)), "Hughes"),
+        person(3, Some(d(2014, 1, 1)), "Hughes"),
+    ];
+    let home = ("12 Acacia Avenue", "M1 1AE");
+    let flat = ("Flat 3, 8 Mill Street", "M2 2BB");
+    let at = |p, (a, pc): (&str, &str), y, m| seen(p, a, pc, d(y, m, 1));
+    let s = vec![
+        at(0, home, 2023, 1),
+        at(0, home, 2024, 11),
+        at(0, flat, 2025, 6),
+        at(1, home, 2023, 5),
+        at(1, home, 2025, 3),
+        at(2, home, 2024, 9),
+        at(2, home, 2025, 2),
+    ];
+    let out = infer(&people, &s, &Settings::as_at(as_at));
+    assert_ne!(out.household_of[0], out.household_of[1]);
+    assert_eq!(out.household_of[1], out.household_of[2]);
+    assert_eq!(
+        out.households[out.household_of[0].unwrap()].address_key,
+        "M2 2BB|3 8"
+    );
+}
