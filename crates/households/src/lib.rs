@@ -7,8 +7,11 @@
 //!   records before it (a partner still using an old address after a move cannot bring it
 //!   back; a one-off address counts only if it is also their latest sighting). A spell (a
 //!   benefit claim, a care episode) places them until it ends, or up to the as-at date while
-//!   it is open. Someone whose records lag behind a move follows the people seen at both
-//!   addresses, when more of those live at the new one. People known only by a postcode (an
+//!   it is open. The people seen at both of two addresses (who moved together) are placed
+//!   together, where most of them (and the clean moves in their records) say, so one whose
+//!   records lag behind a move is not split from the family; someone placed by a single
+//!   sighting elsewhere stays at home while their household is still seen there after it.
+//!   People known only by a postcode (an
 //!   extract without address lines) join the one household at that postcode where someone
 //!   shares their family name, and stay unplaced when there is no such household or more
 //!   than one;
