@@ -7,8 +7,11 @@
 //!   records before it (a partner still using an old address after a move cannot bring it
 //!   back; a one-off address counts only if it is also their latest sighting). A spell (a
 //!   benefit claim, a care episode) places them until it ends, or up to the as-at date while
-//!   it is open. Someone whose records lag behind a move follows the people seen at both
-//!   addresses, when more of those live at the new one. People known only by a postcode (an
+//!   it is open. The people seen at both of two addresses (who moved together) are placed
+//!   together, where most of them (and the clean moves in their records) say, so one whose
+//!   records lag behind a move is not split from the family; someone placed by a single
+//!   sighting elsewhere stays at home while their household is still seen there after it.
+//!   People known only by a postcode (an
 //!   extract without address lines) join the one household at that postcode where someone
 //!   shares their family name, and stay unplaced when there is no such household or more
 //!   than one;
@@ -177,6 +180,14 @@ pub struct Households {
     pub unplaced: usize,
 }
 
+/// What one person's sightings at one address say: how often, first and last seen there.
+#[derive(Clone, Copy)]
+struct Seen {
+    count: u32,
+    first: Option<NaiveDate>,
+    last: Option<NaiveDate>,
+}
+
 fn months_between(earlier: NaiveDate, later: NaiveDate) -> i64 {
     (later.year() as i64 - earlier.year() as i64) * 12 + later.month() as i64
         - earlier.month() as i64
@@ -190,12 +201,6 @@ pub fn infer(people: &[Person], sightings: &[Sighting], settings: &Settings) -> 
     // winning, an address counts only if it was seen twice or holds the person's latest
     // sighting of all. Undated sightings rank below dated ones; ties go to the address seen
     // more often, then by key for determinism.
-    #[derive(Clone, Copy)]
-    struct Seen {
-        count: u32,
-        first: Option<NaiveDate>,
-        last: Option<NaiveDate>,
-    }
     let mut seen_at: HashMap<(usize, String), Seen> = HashMap::new();
     for s in sightings {
         if s.person >= people.len() || !current(s, settings) {
@@ -241,6 +246,7 @@ pub fn infer(people: &[Person], sightings: &[Sighting], settings: &Settings) -> 
         }
     }
 
+    stay_home_after_one_sighting(&seen_at, &mut best);
     move_with_household(&seen_at, &mut best, settings);
 
     // Last pass: people known only by postcode (a partner extract without address lines) join
@@ -343,14 +349,76 @@ pub fn infer(people: &[Person], sightings: &[Sighting], settings: &Settings) -> 
     out
 }
 
+/// One record must not split a family: a police incident recorded where it happened, a visit
+/// to a relative's. Someone placed at an address by a single sighting (their latest) stays at
+/// their home (the address they were seen at more than once, ranked as usual) while someone
+/// else placed there was still seen there on or after that sighting: their household had not
+/// moved. Alone, or when nobody at home was seen since, the single sighting still places them
+/// (a move the other records have not caught up with yet). Decided on the first placement of
+/// everyone, so the order of people cannot matter.
+fn stay_home_after_one_sighting(
+    seen_at: &HashMap<(usize, String), Seen>,
+    best: &mut [Option<(Option<NaiveDate>, u32, String)>],
+) {
+    type Rank<'a> = (Option<NaiveDate>, u32, std::cmp::Reverse<&'a str>);
+    let mut home: Vec<Option<Rank>> = vec![None; best.len()];
+    let mut placed_at: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (p, b) in best.iter().enumerate() {
+        if let Some((_, _, key)) = b {
+            placed_at.entry(key).or_default().push(p);
+        }
+    }
+    for ((p, key), seen) in seen_at {
+        let placed = best[*p].as_ref().map(|(_, _, k)| k.as_str());
+        if seen.count < 2 || placed == Some(key.as_str()) {
+            continue;
+        }
+        let rank = (seen.first, seen.count, std::cmp::Reverse(key.as_str()));
+        if home[*p].as_ref().is_none_or(|h| rank > *h) {
+            home[*p] = Some(rank);
+        }
+    }
+    let mut back: Vec<(usize, String)> = Vec::new();
+    for (p, b) in best.iter().enumerate() {
+        let (Some((_, _, x)), Some((_, _, std::cmp::Reverse(h)))) = (b, &home[p]) else {
+            continue;
+        };
+        let one = &seen_at[&(p, x.clone())];
+        if one.count != 1 {
+            continue;
+        }
+        let still_home = placed_at.get(h).is_some_and(|at_home| {
+            at_home.iter().any(|&q| {
+                q != p
+                    && seen_at
+                        .get(&(q, h.to_string()))
+                        .is_some_and(|s| s.last.is_some() && s.last >= one.first)
+            })
+        });
+        if still_home {
+            back.push((p, h.to_string()));
+        }
+    }
+    for (p, h) in back {
+        if let Some(b) = best[p].as_mut() {
+            b.2 = h;
+        }
+    }
+}
+
 /// Partners often keep a family's old address for a while after it moves, so one member's
 /// records can still give the old address when the rest of the family's give the new one.
-/// Someone placed at X who also has a current sighting at Y follows the people seen at both
-/// X and Y (the people they moved with) when more of those were placed at Y than at X. A
-/// person who left the family home is not pulled back: nobody else was seen at their new
-/// address. Decided on the first placement of everyone, so the order of people cannot matter.
+/// The people seen at both of two addresses X and Y (the people who moved together) are
+/// placed together: the pair goes to the address with more votes, where each of them votes
+/// for the address they were placed at, once more if their own records show a clean move
+/// there (every sighting at the other address over before the first one here). The decision
+/// is the pair's, not each person's, so two people can never swap addresses; on a tie
+/// everyone stays where they were placed. A person who left the family home is not pulled
+/// back: nobody else was seen at their new address, so they have no pair. A group larger
+/// than `max_household_size` (people passing through a hostel) is no household to follow.
+/// Decided on the first placement of everyone, so the order of people cannot matter.
 fn move_with_household(
-    seen_at: &HashMap<(usize, String), impl Sized>,
+    seen_at: &HashMap<(usize, String), Seen>,
     best: &mut [Option<(Option<NaiveDate>, u32, String)>],
     settings: &Settings,
 ) {
@@ -360,31 +428,26 @@ fn move_with_household(
         keys_of[*person].push(key);
         seen_by.entry(key).or_default().push(*person);
     }
-    // Addresses seen for many people are blocks or hostels: no household to follow there.
-    let crowded = settings.max_household_size * 4;
     let chosen: Vec<Option<&str>> = best
         .iter()
         .map(|b| b.as_ref().map(|(_, _, k)| k.as_str()))
         .collect();
+    // Votes for (the smaller key, the larger key) of each pair of addresses, once per pair.
+    let mut decided: HashMap<(&str, &str), (usize, usize)> = HashMap::new();
     let mut moves: Vec<(usize, String)> = Vec::new();
     for (p, keys) in keys_of.iter().enumerate() {
         let Some(x) = chosen[p] else { continue };
-        if keys.len() < 2 {
-            continue;
-        }
-        let Some(at_x) = seen_by.get(x).filter(|v| v.len() <= crowded) else {
-            continue;
-        };
         let mut follow: Option<(usize, &str)> = None;
         for &y in keys.iter().filter(|&&y| y != x) {
-            let (mut to_y, mut to_x) = (0usize, 0usize);
-            for &q in at_x.iter().filter(|&&q| q != p && keys_of[q].contains(&y)) {
-                match chosen[q] {
-                    Some(c) if c == y => to_y += 1,
-                    Some(c) if c == x => to_x += 1,
-                    _ => {}
-                }
-            }
+            let pair = if x < y { (x, y) } else { (y, x) };
+            let votes = *decided
+                .entry(pair)
+                .or_insert_with(|| pair_votes(pair, &seen_by, &chosen, seen_at, settings));
+            let (to_y, to_x) = if x < y {
+                (votes.1, votes.0)
+            } else {
+                (votes.0, votes.1)
+            };
             if to_y > to_x {
                 let margin = to_y - to_x;
                 if follow.is_none_or(|(m, k)| margin > m || (margin == m && y < k)) {
@@ -401,6 +464,46 @@ fn move_with_household(
             b.2 = y;
         }
     }
+}
+
+/// The votes of the people seen at both addresses of `pair` for its first and its second
+/// address (see [`move_with_household`]); none when fewer than two people, or more than a
+/// household, were seen at both.
+fn pair_votes(
+    (a, b): (&str, &str),
+    seen_by: &HashMap<&str, Vec<usize>>,
+    chosen: &[Option<&str>],
+    seen_at: &HashMap<(usize, String), Seen>,
+    settings: &Settings,
+) -> (usize, usize) {
+    let (Some(at_a), Some(at_b)) = (seen_by.get(a), seen_by.get(b)) else {
+        return (0, 0);
+    };
+    let (small, other) = if at_a.len() <= at_b.len() {
+        (at_a, b)
+    } else {
+        (at_b, a)
+    };
+    let group: Vec<usize> = small
+        .iter()
+        .copied()
+        .filter(|&q| seen_at.contains_key(&(q, other.to_string())))
+        .collect();
+    if group.len() < 2 || group.len() > settings.max_household_size {
+        return (0, 0);
+    }
+    let (mut to_a, mut to_b) = (0, 0);
+    for q in group {
+        let (sa, sb) = (&seen_at[&(q, a.to_string())], &seen_at[&(q, b.to_string())]);
+        let moved =
+            |from: &Seen, to: &Seen| matches!((from.last, to.first), (Some(l), Some(f)) if l <= f);
+        match chosen[q] {
+            Some(c) if c == a => to_a += 1 + usize::from(moved(sb, sa)),
+            Some(c) if c == b => to_b += 1 + usize::from(moved(sa, sb)),
+            _ => {}
+        }
+    }
+    (to_a, to_b)
 }
 
 /// The last date a sighting placed someone: a spell's end (or the as-at date while it is

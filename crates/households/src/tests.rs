@@ -338,3 +338,147 @@ fn someone_who_left_the_family_home_is_not_pulled_back() {
     assert_eq!(key(0), "M1 1AE|12");
     assert_eq!(key(1), "M1 1AE|12");
 }
+
+#[test]
+fn a_parent_and_child_who_moved_together_are_not_swapped_apart() {
+    // The family moved from Princess Road to Church View in summer 2024. The child's school
+    // records show the move cleanly; the father's benefit claim (opened years ago) carries
+    // the new address while his GP still writes the old one. Each on their own is placed at
+    // the other's address; they moved together, so they are placed together, at the address
+    // the clean move shows.
+    let as_at = d(2025, 9, 1);
+    let people = vec![
+        person(1, Some(d(1972, 4, 29)), "Cooper"),
+        person(2, Some(d(2019, 8, 29)), "Andrews"),
+    ];
+    let term = |p, (a, pc): (&str, &str), from, to| Sighting {
+        until: Some(to),
+        ..seen(p, a, pc, from)
+    };
+    let new = ("Flat 6, 5 Church View", "WA7 6HW");
+    let old = ("22 Princess Road", "WA7 1WG");
+    let s = vec![
+        term(0, new, d(2018, 2, 2), as_at), // an open claim
+        seen(0, old.0, old.1, d(2022, 11, 1)),
+        seen(0, old.0, old.1, d(2025, 8, 26)),
+        seen(0, new.0, new.1, d(2025, 8, 28)),
+        seen(0, old.0, old.1, d(2025, 8, 30)),
+        term(1, old, d(2023, 9, 1), d(2023, 12, 20)),
+        term(1, old, d(2024, 4, 14), d(2024, 7, 22)),
+        term(1, new, d(2024, 9, 1), d(2024, 12, 20)),
+        term(1, new, d(2025, 4, 14), d(2025, 7, 22)),
+    ];
+    let out = infer(&people, &s, &Settings::as_at(as_at));
+    assert_eq!(out.households.len(), 1, "{:?}", out.households);
+    assert_eq!(out.households[0].address_key, "WA7 6HW|6 5");
+    assert_eq!(out.families[0].members.len(), 2);
+}
+
+#[test]
+fn two_families_sharing_an_address_stay_apart_when_one_moves() {
+    // Two families lived at the same (unnumbered) house in multiple occupation. The Lees
+    // moved to Mill Lane; the Patels stayed. Nobody but the Lees was seen at Mill Lane, so
+    // the Patels are not moved, and one Lee whose GP still has the old address follows her
+    // family.
+    let as_at = d(2025, 9, 1);
+    let people = vec![
+        person(1, Some(d(1985, 1, 1)), "Lee"),
+        person(2, Some(d(2014, 1, 1)), "Lee"),
+        person(3, Some(d(1980, 1, 1)), "Patel"),
+        person(4, Some(d(2012, 1, 1)), "Patel"),
+    ];
+    let hmo = ("Riverside House", "M1 1AE");
+    let mill = ("4 Mill Lane", "M2 2BB");
+    let at = |p, (a, pc): (&str, &str), y, m| seen(p, a, pc, d(y, m, 1));
+    let s = vec![
+        at(0, hmo, 2023, 1),
+        at(0, mill, 2024, 10),
+        at(0, hmo, 2025, 2), // the GP's stale address
+        at(0, hmo, 2025, 5),
+        at(1, hmo, 2023, 9),
+        at(1, mill, 2024, 9),
+        at(1, mill, 2025, 4),
+        at(2, hmo, 2023, 3),
+        at(2, hmo, 2025, 6),
+        at(3, hmo, 2023, 9),
+        at(3, hmo, 2025, 4),
+    ];
+    let out = infer(&people, &s, &Settings::as_at(as_at));
+    let key = |p: usize| {
+        out.households[out.household_of[p].unwrap()]
+            .address_key
+            .as_str()
+    };
+    assert_eq!(key(0), "M2 2BB|4");
+    assert_eq!(key(1), "M2 2BB|4");
+    assert!(key(2).starts_with("M1 1AE|"), "{}", key(2));
+    assert_eq!(out.household_of[2], out.household_of[3]);
+    assert_ne!(out.household_of[0], out.household_of[2]);
+    assert_eq!(out.families.len(), 2);
+}
+
+#[test]
+fn one_sighting_elsewhere_does_not_take_parents_out_of_the_family() {
+    // The police recorded an incident involving both parents at another address; their
+    // children and the grandfather are still seen at home afterwards.
+    let as_at = d(2025, 9, 1);
+    let people = vec![
+        person(1, Some(d(1992, 3, 12)), "Lewandowski"),
+        person(2, Some(d(1998, 10, 5)), "Kazlauskiene"),
+        person(3, Some(d(2018, 9, 10)), "Lewandowski"),
+        person(4, Some(d(1969, 8, 5)), "Lewandowski"),
+    ];
+    let home = ("19 Hough Walk", "WA8 8WG");
+    let other = ("6 Windsor Avenue", "WA7 2TX");
+    let at = |p, (a, pc): (&str, &str), y, m, day| seen(p, a, pc, d(y, m, day));
+    let s = vec![
+        at(0, home, 2023, 4, 21),
+        at(0, home, 2025, 3, 6),
+        at(0, other, 2025, 7, 6),
+        at(1, home, 2023, 1, 4),
+        at(1, home, 2025, 3, 6),
+        at(1, other, 2025, 7, 6),
+        Sighting {
+            until: Some(d(2025, 7, 22)),
+            ..at(2, home, 2025, 4, 14)
+        },
+        at(2, home, 2023, 9, 1),
+        at(3, home, 2023, 2, 13),
+        at(3, home, 2025, 5, 22),
+    ];
+    let out = infer(&people, &s, &Settings::as_at(as_at));
+    assert_eq!(out.households.len(), 1, "{:?}", out.households);
+    assert_eq!(out.households[0].address_key, "WA8 8WG|19");
+    assert_eq!(out.families[0].members.len(), 4);
+}
+
+#[test]
+fn one_sighting_at_a_new_address_still_places_someone_nobody_at_home_was_seen_since() {
+    // The father moved out in June; the rest of the family's records end in March. His one
+    // record at the flat is the newest news of anyone: he is placed there, apart.
+    let as_at = d(2025, 9, 1);
+    let people = vec![
+        person(1, Some(d(1980, 1, 1)), "Hughes"),
+        person(2, Some(d(1982, 1, 1)), "Hughes"),
+        person(3, Some(d(2014, 1, 1)), "Hughes"),
+    ];
+    let home = ("12 Acacia Avenue", "M1 1AE");
+    let flat = ("Flat 3, 8 Mill Street", "M2 2BB");
+    let at = |p, (a, pc): (&str, &str), y, m| seen(p, a, pc, d(y, m, 1));
+    let s = vec![
+        at(0, home, 2023, 1),
+        at(0, home, 2024, 11),
+        at(0, flat, 2025, 6),
+        at(1, home, 2023, 5),
+        at(1, home, 2025, 3),
+        at(2, home, 2024, 9),
+        at(2, home, 2025, 2),
+    ];
+    let out = infer(&people, &s, &Settings::as_at(as_at));
+    assert_ne!(out.household_of[0], out.household_of[1]);
+    assert_eq!(out.household_of[1], out.household_of[2]);
+    assert_eq!(
+        out.households[out.household_of[0].unwrap()].address_key,
+        "M2 2BB|3 8"
+    );
+}

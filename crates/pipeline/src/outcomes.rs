@@ -15,6 +15,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::time::Instant;
 
+mod by_address;
+use by_address::{family_at_address, sectors, AtAddress};
+
 /// Loads an Outcomes Plan and its SHA-256.
 pub fn load_plan(path: &Path) -> Result<(Plan, String)> {
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
@@ -122,8 +125,15 @@ pub struct AttachReport {
     pub frozen: usize,
     /// Families that already had a baseline.
     pub already: usize,
-    /// Rows whose NHS number is in no family of the latest linkage run.
+    /// Rows whose member was in no family of the latest linkage run, attached with the one
+    /// family recorded at their address (and added to its baseline's members).
+    pub by_address: usize,
+    /// Rows naming nobody the latest linkage run knows (no record carries their NHS number,
+    /// nor their names and date of birth).
     pub not_found: Vec<usize>,
+    /// Rows naming a person the run knows but placed in no family, with no one family
+    /// recorded at their addresses (none, or several: not attached on a guess).
+    pub no_family: Vec<usize>,
 }
 
 impl std::fmt::Display for AttachReport {
@@ -133,23 +143,34 @@ impl std::fmt::Display for AttachReport {
             "Attachments: {} baselines frozen, {} families already attached",
             self.frozen, self.already
         )?;
-        if !self.not_found.is_empty() {
-            let shown: Vec<String> = self
-                .not_found
-                .iter()
-                .take(20)
-                .map(ToString::to_string)
-                .collect();
+        if self.by_address > 0 {
             writeln!(
                 f,
-                "  {} rows name nobody in a family of the latest linkage run (rows {}{})",
+                "  {} rows name someone in no family of the latest linkage run, attached with \
+                 the one family at their address",
+                self.by_address
+            )?;
+        }
+        let rows = |rows: &[usize]| {
+            let shown: Vec<String> = rows.iter().take(20).map(ToString::to_string).collect();
+            let more = if rows.len() > 20 { ", …" } else { "" };
+            format!("rows {}{more}", shown.join(", "))
+        };
+        if !self.not_found.is_empty() {
+            writeln!(
+                f,
+                "  {} rows find nobody: no record carries their NHS number, nor their names with \
+                 their date of birth ({})",
                 self.not_found.len(),
-                shown.join(", "),
-                if self.not_found.len() > 20 {
-                    ", …"
-                } else {
-                    ""
-                }
+                rows(&self.not_found)
+            )?;
+        }
+        if !self.no_family.is_empty() {
+            writeln!(
+                f,
+                "  {} rows name someone in no family, with no one family at their address ({})",
+                self.no_family.len(),
+                rows(&self.no_family)
             )?;
         }
         Ok(())
@@ -242,8 +263,10 @@ pub fn attach(
         Some(r) => r.labels.problems.keys().cloned().collect(),
         None => plan.problems.iter().map(|p| p.key.clone()).collect(),
     };
-    let mut chosen: Vec<(usize, &AttachmentRow)> = Vec::new();
+    let mut chosen: Vec<(usize, &AttachmentRow, Option<i64>)> = Vec::new();
     let mut not_found = Vec::new();
+    // Rows whose one known person is in no family: looked for at their address below.
+    let mut homeless: Vec<(&AttachmentRow, i64)> = Vec::new();
     // Every listed NHS number's people at once (one read of the identities per 500 rows).
     let numbers: Vec<String> = rows.iter().map(|r| r.nhs_number.clone()).collect();
     let mut by_number: HashMap<String, Vec<i64>> = HashMap::new();
@@ -269,34 +292,52 @@ pub fn attach(
     for row in rows {
         let people = by_number.get(&row.nhs_number).cloned().unwrap_or_default();
         let mut found = people.iter().find_map(|p| family_of.get(p)).copied();
+        let mut known: BTreeSet<i64> = people.iter().copied().collect();
         if let (None, Some((forename, surname, born))) = (found, &row.name_and_birth) {
             // No record carries the NHS number: the member by name and date of birth (every
             // word of the name in one of their records of that date of birth).
             let words = [forename.to_lowercase(), surname.to_lowercase()];
-            let families: BTreeSet<usize> = by_birth
+            let named: BTreeSet<i64> = by_birth
                 .get(born)
                 .into_iter()
                 .flatten()
                 .filter(|(_, names)| words.iter().all(|w| names.contains(w.as_str())))
-                .filter_map(|(p, _)| family_of.get(p))
+                .map(|(p, _)| *p)
+                .collect();
+            let families: BTreeSet<usize> = named
+                .iter()
+                .filter_map(|p| family_of.get(p))
                 .copied()
                 .collect();
+            if known.is_empty() {
+                known = named;
+            }
             if families.len() == 1 {
                 found = families.into_iter().next();
             }
         }
-        match found {
-            Some(i) => chosen.push((i, row)),
-            None => not_found.push(row.row),
+        match (found, known.len()) {
+            (Some(i), _) => chosen.push((i, row, None)),
+            (None, 1) => homeless.push((row, *known.first().expect("one person"))),
+            (None, _) => not_found.push(row.row),
         }
     }
+    let (found, no_family) = at_address(store, &families, &homeless)?;
+    let by_address = found.len();
+    chosen.extend(found);
     let people: BTreeSet<i64> = chosen
         .iter()
-        .flat_map(|(i, _)| families[*i].members.iter().map(|m| m.person_id))
+        .flat_map(|(i, _, extra)| {
+            families[*i]
+                .members
+                .iter()
+                .map(|m| m.person_id)
+                .chain(*extra)
+        })
         .collect();
     let records = records(store, plan, &people)?;
     let mut baselines = Vec::new();
-    for (i, row) in chosen {
+    for (i, row, extra) in chosen {
         let f = &families[i];
         let present: BTreeSet<&String> = assessed
             .get(&f.family_id)
@@ -316,23 +357,37 @@ pub fn attach(
                 .collect(),
             None => Vec::new(),
         };
-        let events = family_events(&records, f.members.iter().map(|m| m.person_id));
+        let mut members: Vec<BaselineMember> = f
+            .members
+            .iter()
+            .map(|m| BaselineMember {
+                person_id: m.person_id,
+                role: m.role.key().to_string(),
+                age_at_attachment: m.age.and_then(|a| u32::try_from(a).ok()),
+                school_age: None,
+            })
+            .collect();
+        if let Some(p) = extra {
+            // The council names them as a member of the family it works with.
+            let age = row.name_and_birth.as_ref().and_then(|(_, _, born)| {
+                hearth_model::standardise::age::age_on(*born, row.attached_on)
+            });
+            let adult = age.is_none_or(|a| a >= 18);
+            members.push(BaselineMember {
+                person_id: p,
+                role: if adult { "adult" } else { "child" }.to_string(),
+                age_at_attachment: age,
+                school_age: None,
+            });
+        }
+        let events = family_events(&records, members.iter().map(|m| m.person_id));
         let baseline = freeze(
             plan,
             FreezeInput {
                 family_id: f.family_id,
                 attached_on: row.attached_on,
                 run_id: run.as_ref().map(|r| r.id),
-                members: f
-                    .members
-                    .iter()
-                    .map(|m| BaselineMember {
-                        person_id: m.person_id,
-                        role: m.role.key().to_string(),
-                        age_at_attachment: m.age.and_then(|a| u32::try_from(a).ok()),
-                        school_age: None,
-                    })
-                    .collect(),
+                members,
                 problems: all_problems
                     .iter()
                     .map(|k| BaselineProblem {
@@ -357,8 +412,54 @@ pub fn attach(
     Ok(AttachReport {
         frozen: frozen.frozen,
         already: frozen.already,
+        by_address,
         not_found,
+        no_family,
     })
+}
+
+/// Listed people who are in no family: each with the one family recorded at their address
+/// (`by_address`), read for the families of their postcode sectors only. Returns the rows
+/// attached (family index, row, the person to add) and the rows of those left unattached.
+#[allow(clippy::type_complexity)]
+fn at_address<'r>(
+    store: &mut Store,
+    families: &[hearth_store::StoredFamily],
+    homeless: &[(&'r AttachmentRow, i64)],
+) -> Result<(Vec<(usize, &'r AttachmentRow, Option<i64>)>, Vec<usize>)> {
+    if homeless.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let listed: Vec<i64> = homeless.iter().map(|(_, p)| *p).collect();
+    let mut addresses: HashMap<i64, Vec<(Option<String>, Option<String>)>> = HashMap::new();
+    for id in store.person_identities(&listed)? {
+        addresses
+            .entry(id.person_id)
+            .or_default()
+            .push((id.address, id.postcode));
+    }
+    let wanted: BTreeSet<String> = addresses.values().flat_map(|a| sectors(a)).collect();
+    let mut family_of: HashMap<i64, usize> = HashMap::new();
+    for (i, f) in families.iter().enumerate() {
+        if f.area.as_ref().is_some_and(|a| wanted.contains(a)) {
+            family_of.extend(f.members.iter().map(|m| (m.person_id, i)));
+        }
+    }
+    let candidates: Vec<i64> = family_of.keys().copied().collect();
+    let members: Vec<(usize, Option<String>, Option<String>)> = store
+        .person_identities(&candidates)?
+        .into_iter()
+        .map(|id| (family_of[&id.person_id], id.address, id.postcode))
+        .collect();
+    let (mut found, mut left) = (Vec::new(), Vec::new());
+    for (row, person) in homeless {
+        let theirs = addresses.get(person).map(Vec::as_slice).unwrap_or_default();
+        match family_at_address(theirs, &members) {
+            AtAddress::Family(i) => found.push((i, *row, Some(*person))),
+            AtAddress::None | AtAddress::Several => left.push(row.row),
+        }
+    }
+    Ok((found, left))
 }
 
 /// What an evaluation found (counts only).
