@@ -15,6 +15,7 @@ both!(
     append_only_tables_refuse_deletes_outside_a_purge,
     a_source_of_its_own_and_record_dates_choose_what_goes,
     proof_reports_are_kept,
+    partner_records_purged_a_slice_at_a_time_leave_what_one_transaction_leaves,
 );
 
 fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
@@ -312,6 +313,64 @@ fn a_purge_removes_exactly_the_expired_data_and_nothing_else(store: &mut Store, 
             .unwrap()
             .is_empty());
     }
+}
+
+/// SQLite purges partner records in slices (one transaction each, so pages wait at most one
+/// slice): slices of one record must leave exactly what the whole class in one transaction
+/// leaves, and report the same counts.
+fn partner_records_purged_a_slice_at_a_time_leave_what_one_transaction_leaves(
+    store: &mut Store,
+    db: &TestDb,
+) {
+    borough(store);
+    let went = store
+        .retention_purge_in_slices(&all_sources(), cutoff(), at(2025, 9, 1), 1)
+        .unwrap();
+    assert_eq!(
+        went,
+        [MonthCount {
+            month: "2019-06".into(),
+            count: 3
+        }]
+    );
+    assert_eq!(ids(db, "SELECT record_id FROM record ORDER BY 1"), [4, 5]);
+    assert_eq!(ids(db, "SELECT record_id FROM identity ORDER BY 1"), [4, 5]);
+    assert_eq!(
+        store.person_assignment().unwrap(),
+        [(RecordId(4), 100), (RecordId(5), 300)]
+    );
+    let members: Vec<Vec<i64>> = store
+        .families()
+        .unwrap()
+        .iter()
+        .map(|f| f.members.iter().map(|m| m.person_id).collect())
+        .collect();
+    assert_eq!(members, [vec![100], vec![300]]);
+    let run = store.identification_runs().unwrap()[0].id;
+    let evidence: Vec<(i64, Vec<i64>)> = store
+        .evidence(run, None)
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.person_id, e.record_ids))
+        .collect();
+    assert_eq!(evidence, [(100, vec![4]), (300, vec![5])]);
+    let identities = store.person_identities(&[100, 200, 300]).unwrap();
+    assert_eq!(
+        identities
+            .iter()
+            .map(|i| (i.person_id, i.record_id, i.records))
+            .collect::<Vec<_>>(),
+        [(100, 4, 1), (300, 5, 1)]
+    );
+    assert_eq!(
+        db.count("retention_record") + db.count("retention_person") + db.count("retention_permit"),
+        0
+    );
+    // Nothing left to go: another run removes nothing.
+    assert!(store
+        .retention_purge_in_slices(&all_sources(), cutoff(), at(2025, 9, 1), 1)
+        .unwrap()
+        .is_empty());
 }
 
 fn counting_changes_nothing(store: &mut Store, db: &TestDb) {
