@@ -219,6 +219,9 @@ pub struct RestrictArgs {
     /// The lawful ground: 18-1-a … 18-1-d (UK GDPR Art. 18(1)).
     #[arg(long, required_unless_present = "lift")]
     ground: Option<String>,
+    /// How the request was received (letter, email, in person…; kept with the restriction).
+    #[arg(long, value_name = "HOW", conflicts_with = "lift")]
+    received: Option<String>,
     /// Lift restriction ID instead: the next `hearth link` processes the records again.
     #[arg(long, value_name = "ID", conflicts_with_all = ["reason", "ground"])]
     lift: Option<i64>,
@@ -240,7 +243,7 @@ pub fn restrict(args: RestrictArgs) -> anyhow::Result<()> {
     let r = requests::check_restriction(
         args.ground.as_deref().unwrap_or_default(),
         args.reason.as_deref().unwrap_or_default(),
-        None,
+        args.received.as_deref(),
     )?;
     let mut s = args.store.open()?;
     let person = args.who.find(&mut s)?;
