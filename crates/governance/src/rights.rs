@@ -39,6 +39,20 @@ pub enum RightsError {
     /// A reason is needed.
     #[error("give the reason for the {0}")]
     NoReason(&'static str),
+    /// How the request was received is needed.
+    #[error("say how the request was received (for example: letter, email, in person)")]
+    NoReceived,
+    /// Longer than a register keeps.
+    #[error("the {what} must be {max} characters or fewer")]
+    TooLong {
+        /// What was too long.
+        what: &'static str,
+        /// The most allowed.
+        max: usize,
+    },
+    /// Control characters (other than a new line) are not kept.
+    #[error("the {0} has control characters")]
+    ControlCharacters(&'static str),
 }
 
 /// A lawful ground: its key (as typed) and what it says.
@@ -106,11 +120,41 @@ pub fn restriction_ground(given: &str) -> Result<&'static str, RightsError> {
 
 /// A reason as stored: trimmed, required, at most 2,000 characters, no control characters.
 pub fn reason(request: &'static str, text: &str) -> Result<String, RightsError> {
-    let t = text.trim();
-    if t.is_empty() || t.chars().count() > 2000 || t.chars().any(|c| c.is_control() && c != '\n') {
+    let t = text.trim().replace("\r\n", "\n");
+    if t.is_empty() {
         return Err(RightsError::NoReason(request));
     }
-    Ok(t.to_string())
+    if t.chars().count() > 2000 {
+        return Err(RightsError::TooLong {
+            what: "reason",
+            max: 2000,
+        });
+    }
+    if t.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(RightsError::ControlCharacters("reason"));
+    }
+    Ok(t)
+}
+
+/// How a request was received (letter, email, in person…), as stored: trimmed, required, at
+/// most 200 characters, no control characters.
+pub fn received_how(text: &str) -> Result<String, RightsError> {
+    let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if t.is_empty() {
+        return Err(RightsError::NoReceived);
+    }
+    if t.chars().count() > 200 {
+        return Err(RightsError::TooLong {
+            what: "way the request was received",
+            max: 200,
+        });
+    }
+    if t.chars().any(char::is_control) {
+        return Err(RightsError::ControlCharacters(
+            "way the request was received",
+        ));
+    }
+    Ok(t)
 }
 
 /// A corrected identifier, checked and written as the store keeps it: names and addresses
@@ -202,6 +246,12 @@ mod tests {
         assert!(erasure_ground("18-1-a").is_err());
         assert!(restriction_ground("because").is_err());
         assert!(reason("erasure", "  ").is_err());
+        assert!(matches!(
+            reason("erasure", &"x".repeat(2001)),
+            Err(RightsError::TooLong { max: 2000, .. })
+        ));
+        assert_eq!(received_how("  a  letter ").unwrap(), "a letter");
+        assert_eq!(received_how(" "), Err(RightsError::NoReceived));
         assert_eq!(
             reason("erasure", " asked in writing ").unwrap(),
             "asked in writing"

@@ -151,7 +151,7 @@ impl Tombstones {
 }
 
 /// The records of a person now: linked ones, and those a restriction in force holds.
-fn person_records(tx: &mut dyn Tx, person: i64) -> Result<Vec<i64>> {
+pub(crate) fn person_records(tx: &mut dyn Tx, person: i64) -> Result<Vec<i64>> {
     let rows = tx.query(
         "SELECT record_id FROM person_record WHERE person_id = $1 \
          UNION SELECT rr.record_id FROM restriction_record rr \
@@ -168,7 +168,7 @@ fn returning_id(rows: Vec<Vec<Val>>, table: &'static str) -> Result<i64> {
         .ok_or_else(|| corrupt(table, "id", 0))
 }
 
-fn in_list(ids: &[i64]) -> String {
+pub(crate) fn in_list(ids: &[i64]) -> String {
     ids.iter()
         .map(i64::to_string)
         .collect::<Vec<_>>()
@@ -256,6 +256,15 @@ impl Store {
     /// every later linkage run (so of families, identification, extracts and pages) until the
     /// restriction is lifted. Returns the restriction's key; NotFound for an unknown person.
     pub fn restrict(&mut self, r: &RightsRequest) -> Result<i64> {
+        self.restrict_with(r, None)
+    }
+
+    /// [`Store::restrict`], keeping how the request was received.
+    pub(crate) fn restrict_with(
+        &mut self,
+        r: &RightsRequest,
+        received: Option<&str>,
+    ) -> Result<i64> {
         self.with_tx(|tx| {
             let records = person_records(tx, r.person_id)?;
             if records.is_empty() {
@@ -264,13 +273,14 @@ impl Store {
             let id = returning_id(
                 tx.query(
                     "INSERT INTO restriction (person_id, reason, ground, restricted_by, \
-                     restricted_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                     restricted_at, received_how) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
                     &[
                         r.person_id.into(),
                         r.reason.as_str().into(),
                         r.ground.as_str().into(),
                         r.by.as_str().into(),
                         ts(r.at).into(),
+                        received.map(str::to_string).into(),
                     ],
                 )?,
                 "restriction",
@@ -358,24 +368,34 @@ impl Store {
                     .unwrap_or_default();
                 corrected.push((field, old));
             }
+            // Every combination of current and corrected-away values (a partner re-sending
+            // its row from before two corrections has both old values), at most 256 a record.
             let mut hashes = BTreeSet::new();
             for identity in crate::lookup::record_identities(tx, &ids)? {
-                hashes.extend(keys.keys(&KeyFields::of_record(&identity)));
+                let mut variants = vec![identity];
                 for (field, old) in &corrected {
-                    for value in old {
-                        let mut was = identity.clone();
-                        let slot = match field.as_str() {
-                            "given_name" => &mut was.given_name,
-                            "family_name" => &mut was.family_name,
-                            "full_name" => &mut was.full_name,
-                            "date_of_birth" => &mut was.date_of_birth,
-                            "nhs_number" => &mut was.nhs_number,
-                            "ni_number" => &mut was.ni_number,
-                            _ => continue,
-                        };
-                        *slot = Some(value.clone());
-                        hashes.extend(keys.keys(&KeyFields::of_record(&was)));
+                    let mut more = Vec::new();
+                    for was in &variants {
+                        for value in old {
+                            let mut v = was.clone();
+                            let slot = match field.as_str() {
+                                "given_name" => &mut v.given_name,
+                                "family_name" => &mut v.family_name,
+                                "full_name" => &mut v.full_name,
+                                "date_of_birth" => &mut v.date_of_birth,
+                                "nhs_number" => &mut v.nhs_number,
+                                "ni_number" => &mut v.ni_number,
+                                _ => continue,
+                            };
+                            *slot = Some(value.clone());
+                            more.push(v);
+                        }
                     }
+                    variants.extend(more);
+                    variants.truncate(256);
+                }
+                for v in &variants {
+                    hashes.extend(keys.keys(&KeyFields::of_record(v)));
                 }
             }
             let id = returning_id(

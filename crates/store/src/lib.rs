@@ -118,6 +118,7 @@ mod claims;
 mod error;
 mod governance;
 mod governance_keys;
+mod governance_requests;
 mod governance_rights;
 mod governance_sar;
 mod handle;
@@ -156,6 +157,7 @@ pub use governance::{
     PersonIdentifiers,
 };
 pub use governance_keys::{IdentityKeys, KeyFields};
+pub use governance_requests::{IdentifierValues, Restriction, ERASED_TABLES};
 pub use governance_rights::{
     Erased, IdentifierField, NewRectification, Rectified, RightsRequest, Tombstones,
 };

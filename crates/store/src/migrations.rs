@@ -125,6 +125,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0018_impact.sql"),
         postgres: include_str!("../migrations/postgres/0018_impact.sql"),
     },
+    Migration {
+        version: 19,
+        name: "rights_requests",
+        sqlite: include_str!("../migrations/sqlite/0019_rights_requests.sql"),
+        postgres: include_str!("../migrations/postgres/0019_rights_requests.sql"),
+    },
 ];
 
 /// How many migrations this build has (versions may skip numbers).

@@ -2,66 +2,13 @@
 // prepared with `hearth claims prepare` on the demo store, then the performance officer's
 // claims page → batch → evidence pack (printable) → withdrawal with a reason, and the internal
 // auditor's sample → spot check (no JavaScript); axe-core on every claims page.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync, writeFileSync, mkdirSync, mkdtempSync } from 'node:fs'
+import { writeFileSync, mkdtempSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createRequire } from 'node:module'
-import { chromium } from 'playwright-core'
-
-const require = createRequire(import.meta.url)
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
-const base = process.env.HEARTH_URL
-const signIns = JSON.parse(readFileSync(process.env.HEARTH_SIGN_INS, 'utf8')).accounts
-const shots = process.env.HEARTH_SCREENSHOTS
-if (!base) throw new Error('set HEARTH_URL')
-if (shots) mkdirSync(shots, { recursive: true })
-
-let browser
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--no-first-run'],
-  })
-})
-after(async () => { await browser?.close() })
-
-const noJavaScript = new WeakSet()
-
-async function signIn (user, { javaScript = true } = {}) {
-  const context = await browser.newContext({ javaScriptEnabled: javaScript, bypassCSP: true, viewport: { width: 1280, height: 900 } })
-  const page = await context.newPage()
-  if (!javaScript) noJavaScript.add(page)
-  await page.goto(`${base}/sign-in`)
-  await page.fill('#user_name', user)
-  await page.fill('#password', signIns[user].password)
-  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Sign in")')])
-  return { context, page }
-}
-
-// Pages opened with JavaScript off are checked in a JavaScript-enabled copy (axe needs it).
-async function assertAccessible (original, label) {
-  let page = original
-  let copy
-  if (noJavaScript.has(original)) {
-    copy = await browser.newContext({ javaScriptEnabled: true, bypassCSP: true, viewport: { width: 1280, height: 900 } })
-    page = await copy.newPage()
-    const html = (await original.content()).replace('<head>', `<head><base href="${base}/">`)
-    await page.setContent(html, { waitUntil: 'load' })
-  }
-  try {
-    await page.evaluate(axeSource)
-    const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }))
-    const bad = result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-    assert.deepEqual(bad.map(v => `${v.id}: ${v.help} (${v.nodes.length})`), [], `${label}: serious or critical accessibility violations`)
-    if (shots) await page.screenshot({ path: `${shots}/${label}.png`, fullPage: true })
-  } finally {
-    await copy?.close()
-  }
-}
+import { base, signIn, assertAccessible } from './lib.mjs'
 
 test('claims: batch → evidence pack → withdraw; internal audit sample → spot check', async () => {
   const po = await signIn('performance.officer')

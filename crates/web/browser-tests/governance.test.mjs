@@ -1,70 +1,14 @@
 // The information governance officer's pages in real headless Chromium (run by
 // scripts/browser-tests, as hearth.test.mjs): the audit log searched with dates as people type
 // them and paged, the objection register (a mistake, then an objection recorded and
-// withdrawn), the national evaluation extract's page and the retention reports, without
-// JavaScript; axe-core on each.
-import { test, before, after } from 'node:test'
+// withdrawn), the national evaluation extract's page and the retention reports, and a
+// person's requests (found from Subject access: correct an identifier → restrict processing →
+// lift the restriction → erase, with its confirmation step), without JavaScript; axe-core on
+// each.
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync, mkdirSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { chromium } from 'playwright-core'
-
-const require = createRequire(import.meta.url)
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
-const base = process.env.HEARTH_URL
-const signIns = JSON.parse(readFileSync(process.env.HEARTH_SIGN_INS, 'utf8')).accounts
-const shots = process.env.HEARTH_SCREENSHOTS
-if (!base) throw new Error('set HEARTH_URL')
-if (shots) mkdirSync(shots, { recursive: true })
-
-let browser
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--no-first-run'],
-  })
-})
-after(async () => { await browser?.close() })
-
-// Pages opened with JavaScript off: axe cannot run in them (page.evaluate never returns), so
-// their HTML is checked in a JavaScript-enabled copy.
-const noJavaScript = new WeakSet()
-
-async function signIn (user, { javaScript = true } = {}) {
-  const context = await browser.newContext({ javaScriptEnabled: javaScript, bypassCSP: true, viewport: { width: 1280, height: 900 } })
-  const page = await context.newPage()
-  if (!javaScript) noJavaScript.add(page)
-  await page.goto(`${base}/sign-in`)
-  await page.fill('#user_name', user)
-  await page.fill('#password', signIns[user].password)
-  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Sign in")')])
-  return { context, page }
-}
-
-async function assertAccessible (original, label) {
-  let page = original
-  let copy
-  if (noJavaScript.has(original)) {
-    copy = await browser.newContext({ javaScriptEnabled: true, bypassCSP: true, viewport: { width: 1280, height: 900 } })
-    page = await copy.newPage()
-    const html = (await original.content()).replace('<head>', `<head><base href="${base}/">`)
-    await page.setContent(html, { waitUntil: 'load' })
-  }
-  try {
-    await check(page, label)
-  } finally {
-    await copy?.close()
-  }
-}
-
-async function check (page, label) {
-  await page.evaluate(axeSource)
-  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }))
-  const bad = result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-  assert.deepEqual(bad.map(v => `${v.id}: ${v.help} (${v.nodes.length})`), [], `${label}: serious or critical accessibility violations`)
-  if (shots) await page.screenshot({ path: `${shots}/${label}.png`, fullPage: true })
-}
+import { execFileSync } from 'node:child_process'
+import { base, signIn, assertAccessible } from './lib.mjs'
 
 test("the information governance officer's pages (no JavaScript)", async () => {
   const ig = await signIn('ig.officer', { javaScript: false })
@@ -125,5 +69,83 @@ test("the information governance officer's pages (no JavaScript)", async () => {
   assert.match(await page.locator('h1').innerText(), /Data sharing agreements/)
   assert.match(await page.locator('table').innerText(), /\(example\)/)
   await assertAccessible(page, 'sharing')
+  await ig.context.close()
+})
+
+test("a person's requests: rectify → restrict → lift → erase (no JavaScript)", async () => {
+  // Someone in no eligible family, so the other files' families are untouched.
+  const person = execFileSync('sqlite3', [process.env.HEARTH_STORE,
+    'SELECT MAX(person_id) FROM person_record WHERE person_id NOT IN (SELECT fm.person_id FROM family_member fm JOIN family_assessment fa ON fa.family_id = fm.family_id WHERE fa.eligible = 1)']).toString().trim()
+  assert.match(person, /^\d+$/)
+  const ig = await signIn('ig.officer', { javaScript: false })
+  const { page } = ig
+  const submit = (name) => Promise.all([page.waitForNavigation(), page.click(`button:has-text("${name}")`)])
+  const summary = async () => await page.locator('.govuk-error-summary').innerText()
+  const banner = async () => await page.locator('#done').innerText()
+
+  await page.goto(`${base}/subject-access`)
+  await page.fill('#person', person)
+  await submit('Find the person to correct, restrict or erase')
+  assert.equal(new URL(page.url()).pathname, `/rights/people/${person}`)
+  assert.match(await page.locator('h1').innerText(), /A person's requests/)
+  await assertAccessible(page, 'rights-person')
+
+  // Correct an identifier: a mistake first, said in the summary and beside the field.
+  await Promise.all([page.waitForNavigation(), page.click('a:has-text("Correct an identifier")')])
+  await assertAccessible(page, 'rights-rectify')
+  await page.check('#field-nhs_number')
+  await page.fill('#value', '943 476 5918')
+  await submit('Correct the identifier')
+  assert.match(await summary(), /check digit/)
+  assert.match(await summary(), /Enter the reason/)
+  assert.match(await page.locator('#value-error').innerText(), /check digit/)
+  assert.equal(await page.locator('#value').inputValue(), '943 476 5918')
+  await assertAccessible(page, 'rights-rectify-errors')
+  await page.check('#field')
+  await page.fill('#value', 'Browsertest')
+  await page.fill('#reason', 'Birth certificate seen')
+  await submit('Correct the identifier')
+  assert.match(await banner(), /corrected/)
+  assert.match(await page.locator('#identifiers').innerText(), /Browsertest/)
+
+  // Restrict processing, then lift it.
+  await Promise.all([page.waitForNavigation(), page.click('a:has-text("Restrict processing")')])
+  await assertAccessible(page, 'rights-restrict')
+  await submit('Restrict processing')
+  assert.match(await summary(), /Select the lawful ground/)
+  await assertAccessible(page, 'rights-restrict-errors')
+  await page.check('#ground')
+  await page.fill('#reason', 'Accuracy contested')
+  await page.fill('#received_how', 'Letter of 01/09/2025')
+  await submit('Restrict processing')
+  assert.match(await banner(), /restricted/)
+  assert.match(await page.locator('#restrictions').innerText(), /In force/)
+  await assertAccessible(page, 'rights-person-restricted')
+  await Promise.all([page.waitForNavigation(), page.click('a:has-text("Lift a restriction")')])
+  await assertAccessible(page, 'rights-lift')
+  await page.check('#restriction')
+  await page.fill('#reason', 'Accuracy checked')
+  await page.fill('#received_how', 'Email')
+  await submit('Lift the restriction')
+  assert.match(await banner(), /lifted/)
+  assert.match(await page.locator('#restrictions').innerText(), /Lifted/)
+
+  // Erase: the ground and reason, what will be removed with the tombstone, then the result.
+  await Promise.all([page.waitForNavigation(), page.click('a:has-text("Erase")')])
+  await assertAccessible(page, 'rights-erase')
+  await submit('Continue')
+  assert.match(await summary(), /Select the lawful ground/)
+  await assertAccessible(page, 'rights-erase-errors')
+  await page.check('#ground')
+  await page.fill('#reason', 'No longer necessary')
+  await submit('Continue')
+  assert.match(await page.locator('h1').innerText(), /Check the erasure/)
+  assert.match(await page.locator('#tombstone').innerText(), /re-sending/)
+  await assertAccessible(page, 'rights-erase-confirm')
+  await submit(`Erase person ${person}`)
+  assert.match(await page.locator('h1').innerText(), new RegExp(`Person ${person} erased`))
+  await assertAccessible(page, 'rights-erased')
+  const gone = await page.goto(`${base}/rights/people/${person}`)
+  assert.equal(gone.status(), 404)
   await ig.context.close()
 })

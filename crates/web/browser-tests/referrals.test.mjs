@@ -2,68 +2,9 @@
 // referral → double check → accept (JavaScript on: the criteria counted as problems are
 // ticked), and referral → return with a reason → the referrer sees it (no JavaScript: "add
 // another member" and "check the criteria" ask the server); axe-core on every referral page.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync, mkdirSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { chromium } from 'playwright-core'
-
-const require = createRequire(import.meta.url)
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
-const base = process.env.HEARTH_URL
-const signIns = JSON.parse(readFileSync(process.env.HEARTH_SIGN_INS, 'utf8')).accounts
-const shots = process.env.HEARTH_SCREENSHOTS
-if (!base) throw new Error('set HEARTH_URL')
-if (shots) mkdirSync(shots, { recursive: true })
-
-let browser
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--no-first-run'],
-  })
-})
-after(async () => { await browser?.close() })
-
-// Pages opened with JavaScript off: axe cannot run in them (page.evaluate never returns), so
-// their HTML is checked in a JavaScript-enabled copy.
-const noJavaScript = new WeakSet()
-
-async function signIn (user, { javaScript = true } = {}) {
-  const context = await browser.newContext({ javaScriptEnabled: javaScript, bypassCSP: true, viewport: { width: 1280, height: 900 } })
-  const page = await context.newPage()
-  if (!javaScript) noJavaScript.add(page)
-  await page.goto(`${base}/sign-in`)
-  await page.fill('#user_name', user)
-  await page.fill('#password', signIns[user].password)
-  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Sign in")')])
-  return { context, page }
-}
-
-async function assertAccessible (original, label) {
-  let page = original
-  let copy
-  if (noJavaScript.has(original)) {
-    copy = await browser.newContext({ javaScriptEnabled: true, bypassCSP: true, viewport: { width: 1280, height: 900 } })
-    page = await copy.newPage()
-    const html = (await original.content()).replace('<head>', `<head><base href="${base}/">`)
-    await page.setContent(html, { waitUntil: 'load' })
-  }
-  try {
-    await check(page, label)
-  } finally {
-    await copy?.close()
-  }
-}
-
-async function check (page, label) {
-  await page.evaluate(axeSource)
-  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }))
-  const bad = result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-  assert.deepEqual(bad.map(v => `${v.id}: ${v.help} (${v.nodes.length})`), [], `${label}: serious or critical accessibility violations`)
-  if (shots) await page.screenshot({ path: `${shots}/${label}.png`, fullPage: true })
-}
+import { base, signIn, assertAccessible } from './lib.mjs'
 
 async function fillMember (page, i, given, family, dob) {
   await page.fill(`#member_${i}_given_name`, given)

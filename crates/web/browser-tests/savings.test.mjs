@@ -3,26 +3,18 @@
 // attached a year before the data's date; then the analyst's /savings (the chart with its table,
 // "indicative" said) and a family's Cost savings section, each checked by axe-core, and the
 // page without JavaScript (everything is server-rendered).
-import { test, before, after } from 'node:test'
+import { test, before } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync, writeFileSync, mkdirSync, mkdtempSync } from 'node:fs'
+import { writeFileSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execFileSync } from 'node:child_process'
-import { createRequire } from 'node:module'
-import { chromium } from 'playwright-core'
+import { base, signIns, signIn, assertAccessible } from './lib.mjs'
 
-const require = createRequire(import.meta.url)
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
-const base = process.env.HEARTH_URL
 const store = process.env.HEARTH_STORE
 const bin = process.env.HEARTH_BIN
-const signIns = JSON.parse(readFileSync(process.env.HEARTH_SIGN_INS, 'utf8')).accounts
-const shots = process.env.HEARTH_SCREENSHOTS
-if (!base || !store || !bin) throw new Error('set HEARTH_URL, HEARTH_STORE and HEARTH_BIN')
-if (shots) mkdirSync(shots, { recursive: true })
+if (!store || !bin) throw new Error('set HEARTH_STORE and HEARTH_BIN')
 
-let browser
 let family
 before(async () => {
   const rows = execFileSync('sqlite3', [store, 'SELECT family_id FROM family_assessment WHERE eligible = 1 ORDER BY family_id LIMIT 60']).toString().trim().split('\n')
@@ -31,34 +23,10 @@ before(async () => {
   const file = join(dir, 'attachments.csv')
   writeFileSync(file, 'family_id,attached_on\n' + rows.map(f => `${f},2024-06-01`).join('\n') + '\n')
   execFileSync(bin, ['savings', '--store', store, '--attachments', file], { stdio: 'ignore' })
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--no-first-run'],
-  })
 })
-after(async () => { await browser?.close() })
 
 function analyst () {
   return Object.keys(signIns).find(u => signIns[u].role === 'data_analyst') || 'analyst'
-}
-
-async function signIn (user, { javaScript = true } = {}) {
-  const context = await browser.newContext({ javaScriptEnabled: javaScript, bypassCSP: true, viewport: { width: 1280, height: 900 } })
-  const page = await context.newPage()
-  await page.goto(`${base}/sign-in`)
-  await page.fill('#user_name', user)
-  await page.fill('#password', signIns[user].password)
-  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Sign in")')])
-  return { context, page }
-}
-
-async function check (page, label) {
-  await page.evaluate(axeSource)
-  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }))
-  const bad = result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-  assert.deepEqual(bad.map(v => `${v.id}: ${v.help} (${v.nodes.length})`), [], `${label}: serious or critical accessibility violations`)
-  if (shots) await page.screenshot({ path: `${shots}/${label}.png`, fullPage: true })
 }
 
 test('the analyst sees the cohort savings with an accessible chart and its table; a family section too', async () => {
@@ -71,10 +39,10 @@ test('the analyst sees the cohort savings with an accessible chart and its table
   assert.equal(await svg.count(), 1)
   assert.match(await svg.getAttribute('aria-labelledby'), /agency-chart-title agency-chart-desc/)
   assert.ok(await page.locator('caption:has-text("Annual cost to each agency")').count())
-  await check(page, 'savings-cohort')
+  await assertAccessible(page, 'savings-cohort')
   await page.goto(`${base}/families/${family}/savings`)
   assert.match(await page.textContent('body'), /Attached on 1 June 2024/)
-  await check(page, 'savings-family')
+  await assertAccessible(page, 'savings-family')
   await context.close()
 })
 

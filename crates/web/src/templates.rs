@@ -109,6 +109,34 @@ pub(crate) const TEMPLATES: &[(&str, &str)] = &[
     ),
     ("sharing.html", include_str!("../templates/sharing.html")),
     (
+        "rights_person.html",
+        include_str!("../templates/rights_person.html"),
+    ),
+    (
+        "rights_rectify.html",
+        include_str!("../templates/rights_rectify.html"),
+    ),
+    (
+        "rights_restrict.html",
+        include_str!("../templates/rights_restrict.html"),
+    ),
+    (
+        "rights_lift.html",
+        include_str!("../templates/rights_lift.html"),
+    ),
+    (
+        "rights_erase.html",
+        include_str!("../templates/rights_erase.html"),
+    ),
+    (
+        "rights_erase_confirm.html",
+        include_str!("../templates/rights_erase_confirm.html"),
+    ),
+    (
+        "rights_erased.html",
+        include_str!("../templates/rights_erased.html"),
+    ),
+    (
         "claims_prepared.html",
         include_str!("../templates/claims_prepared.html"),
     ),

@@ -5,9 +5,8 @@
 //! field and the ground, never an identifier's value.
 
 use anyhow::{bail, Context};
-use hearth_governance::rights;
-use hearth_pipeline::rights::Found;
-use hearth_store::{IdentifierField, NewRectification, RightsRequest, Store};
+use hearth_pipeline::rights::{requests, Found};
+use hearth_store::Store;
 use std::path::PathBuf;
 
 /// Who the request is about: a person ID, an NHS number, or a name with a date of birth.
@@ -144,38 +143,23 @@ pub struct RectifyArgs {
 /// Runs `hearth rectify`.
 pub fn rectify(args: RectifyArgs) -> anyhow::Result<()> {
     let now = chrono::Utc::now();
-    let Some(field) = IdentifierField::parse(&args.field) else {
-        bail!("{}", rights::RightsError::UnknownField(args.field.clone()));
-    };
-    let value = rights::corrected_value(field.key(), &args.value, now.date_naive())?;
-    let reason = rights::reason("correction", &args.reason)?;
+    let r =
+        requests::check_rectification(&args.field, &args.value, &args.reason, now.date_naive())?;
     let mut s = args.store.open()?;
     let person = args.who.find(&mut s)?;
     let by = args.user.unwrap_or_else(super::current_user);
-    let done = s.rectify(&NewRectification {
-        person_id: person,
-        field,
-        value,
-        reason,
-        by: by.clone(),
-        at: now,
-    })?;
+    let done = requests::rectify(&mut s, person, &r, &by, now)?;
     audit(
         &mut s,
         &by,
-        "rectify identifier",
+        requests::RECTIFY,
         "person",
         person,
-        &format!(
-            "{} on {} records (rectification {})",
-            field.key(),
-            done.records,
-            done.id
-        ),
+        &requests::rectified_detail(&r, &done),
     )?;
     println!(
         "{} corrected on {} records of person {person}; the next `hearth link` uses it",
-        field.key(),
+        r.field.key(),
         done.records
     );
     Ok(())
@@ -202,25 +186,18 @@ pub struct RequestArgs {
 
 /// Runs `hearth erase`.
 pub fn erase(args: RequestArgs) -> anyhow::Result<()> {
-    let ground = rights::erasure_ground(&args.ground)?;
-    let reason = rights::reason("erasure", &args.reason)?;
+    let r = requests::check_erasure(&args.ground, &args.reason)?;
     let mut s = args.store.open()?;
     let person = args.who.find(&mut s)?;
     let by = args.user.unwrap_or_else(super::current_user);
-    let done = s.erase(&RightsRequest {
-        person_id: person,
-        reason,
-        ground: ground.to_string(),
-        by: by.clone(),
-        at: chrono::Utc::now(),
-    })?;
+    let done = requests::erase(&mut s, person, &r, &by, chrono::Utc::now())?;
     audit(
         &mut s,
         &by,
-        "erase person",
+        requests::ERASE,
         "person",
         person,
-        &format!("{ground}; {} records (erasure {})", done.records, done.id),
+        &requests::erased_detail(&r, &done),
     )?;
     println!(
         "person {person} erased: {} records removed; a re-import of their rows is quarantined",
@@ -242,6 +219,9 @@ pub struct RestrictArgs {
     /// The lawful ground: 18-1-a … 18-1-d (UK GDPR Art. 18(1)).
     #[arg(long, required_unless_present = "lift")]
     ground: Option<String>,
+    /// How the request was received (letter, email, in person…; kept with the restriction).
+    #[arg(long, value_name = "HOW", conflicts_with = "lift")]
+    received: Option<String>,
     /// Lift restriction ID instead: the next `hearth link` processes the records again.
     #[arg(long, value_name = "ID", conflicts_with_all = ["reason", "ground"])]
     lift: Option<i64>,
@@ -255,39 +235,35 @@ pub fn restrict(args: RestrictArgs) -> anyhow::Result<()> {
     let by = args.user.clone().unwrap_or_else(super::current_user);
     if let Some(id) = args.lift {
         let mut s = args.store.open()?;
-        if !s.lift_restriction(id, &by, chrono::Utc::now())? {
-            bail!("there is no restriction {id} in force");
-        }
-        audit(&mut s, &by, "lift restriction", "restriction", id, "")?;
+        requests::lift(&mut s, id, None, &by, chrono::Utc::now())?;
+        audit(&mut s, &by, requests::LIFT, "restriction", id, "")?;
         println!("restriction {id} lifted; the next `hearth link` processes the records again");
         return Ok(());
     }
-    let ground = rights::restriction_ground(args.ground.as_deref().unwrap_or_default())?;
-    let reason = rights::reason("restriction", args.reason.as_deref().unwrap_or_default())?;
+    let r = requests::check_restriction(
+        args.ground.as_deref().unwrap_or_default(),
+        args.reason.as_deref().unwrap_or_default(),
+        args.received.as_deref(),
+    )?;
     let mut s = args.store.open()?;
     let person = args.who.find(&mut s)?;
-    let id = s.restrict(&RightsRequest {
-        person_id: person,
-        reason,
-        ground: ground.to_string(),
-        by: by.clone(),
-        at: chrono::Utc::now(),
-    })?;
+    let id = requests::restrict(&mut s, person, &r, &by, chrono::Utc::now())?;
+    let (on_person, on_restriction) = requests::restricted_details(&r, id);
     audit(
         &mut s,
         &by,
-        "restrict processing",
+        requests::RESTRICT,
         "person",
         person,
-        &format!("{ground}; restriction {id}"),
+        &on_person,
     )?;
     audit(
         &mut s,
         &by,
-        "restrict processing",
+        requests::RESTRICT,
         "restriction",
         id,
-        ground,
+        &on_restriction,
     )?;
     println!(
         "restriction {id}: person {person}'s records are kept but left out of linkage, \

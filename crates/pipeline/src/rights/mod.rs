@@ -8,6 +8,7 @@
 //! request `hearth_governance::rights`.
 
 mod html;
+pub mod requests;
 
 pub use html::render_html;
 

@@ -17,6 +17,8 @@ both!(
     restriction_keeps_the_records_but_takes_them_out_of_processing,
     erasure_removes_identity_facts_and_results_and_leaves_only_keyed_hashes,
     an_objection_follows_its_person_through_a_replaced_file,
+    a_row_from_before_two_corrections_is_still_recognised_after_erasure,
+    the_officers_pages_read_identifiers_and_restrictions_and_lift_only_the_persons_own,
 );
 
 fn at() -> chrono::DateTime<Utc> {
@@ -443,4 +445,101 @@ fn an_objection_follows_its_person_through_a_replaced_file(store: &mut Store, _d
     );
     // Running it again adds nothing.
     assert_eq!(store.refresh_objection_coverage().unwrap(), 0);
+}
+
+/// A partner re-sending its row from before two corrections (given name and date of birth)
+/// carries both old values at once: the tombstone must know that combination too.
+fn a_row_from_before_two_corrections_is_still_recognised_after_erasure(
+    store: &mut Store,
+    _db: &TestDb,
+) {
+    two_people(store);
+    for (field, value) in [
+        (IdentifierField::GivenName, "Zoe"),
+        (IdentifierField::DateOfBirth, "2010-03-01"),
+    ] {
+        store
+            .rectify(&NewRectification {
+                person_id: 11,
+                field,
+                value: value.into(),
+                reason: "seen".into(),
+                by: "dpo".into(),
+                at: at(),
+            })
+            .unwrap();
+    }
+    store
+        .erase(&RightsRequest {
+            person_id: 11,
+            reason: "asked".into(),
+            ground: "Art. 17(1)(a)".into(),
+            by: "dpo".into(),
+            at: at(),
+        })
+        .unwrap();
+    let f = full_row(2);
+    let dob = f
+        .identity
+        .date_of_birth
+        .unwrap()
+        .format("%Y-%m-%d")
+        .to_string();
+    let as_first_sent = KeyFields {
+        source: "elsewhere",
+        given_name: f.identity.given_name.as_deref(),
+        family_name: f.identity.family_name.as_deref(),
+        date_of_birth: Some(&dob),
+        ..KeyFields::default()
+    };
+    assert_eq!(
+        store.tombstones().unwrap().erased_on(&as_first_sent),
+        Some(date(2026, 3, 4))
+    );
+}
+
+fn the_officers_pages_read_identifiers_and_restrictions_and_lift_only_the_persons_own(
+    store: &mut Store,
+    _db: &TestDb,
+) {
+    two_people(store);
+    let held = store.identifier_values(11).unwrap().unwrap();
+    assert_eq!(held.records, 2);
+    let given = &held
+        .values
+        .iter()
+        .find(|(f, _)| *f == IdentifierField::GivenName)
+        .unwrap()
+        .1;
+    assert_eq!(given, &["Zoë".to_string()]);
+    assert!(store.identifier_values(99).unwrap().is_none());
+    let request = RightsRequest {
+        person_id: 11,
+        reason: "contested".into(),
+        ground: "Art. 18(1)(a)".into(),
+        by: "dpo".into(),
+        at: at(),
+    };
+    let id = store.restrict_as_received(&request, "letter").unwrap();
+    let r = store.restrictions(11).unwrap();
+    assert_eq!(
+        (r.len(), r[0].received_how.as_deref(), r[0].in_force()),
+        (1, Some("letter"), true)
+    );
+    // Still the person's records while restricted: the pages find them.
+    assert_eq!(store.identifier_values(11).unwrap().unwrap().records, 2);
+    assert!(
+        !store
+            .lift_restriction_of(12, id, "dpo", at(), "x", "email")
+            .unwrap(),
+        "not 12's"
+    );
+    assert!(store
+        .lift_restriction_of(11, id, "dpo", at(), "checked", "email")
+        .unwrap());
+    assert!(!store
+        .lift_restriction_of(11, id, "dpo", at(), "again", "email")
+        .unwrap());
+    assert!(!store.restrictions(11).unwrap()[0].in_force());
+    assert!(store.restrictions(12).unwrap().is_empty());
 }

@@ -100,7 +100,10 @@ pub(super) struct NewObjection {
     received_how: String,
 }
 
-fn json_body<T>(body: Result<Json<T>, JsonRejection>, shape: &str) -> Result<T, WebError> {
+pub(super) fn json_body<T>(
+    body: Result<Json<T>, JsonRejection>,
+    shape: &str,
+) -> Result<T, WebError> {
     body.map(|Json(b)| b).map_err(|e| match e {
         JsonRejection::MissingJsonContentType(_) => WebError::UnsupportedMediaType,
         JsonRejection::BytesRejection(_) => WebError::PayloadTooLarge,

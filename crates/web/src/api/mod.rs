@@ -11,6 +11,7 @@ mod outcomes;
 mod performance;
 mod referrals;
 mod review;
+mod rights;
 mod savings;
 mod work;
 mod workload;
@@ -72,6 +73,42 @@ pub(crate) fn routes() -> Vec<Route> {
             "/extract",
             P::Govern,
             post(governance::make_extract),
+        ),
+        route(
+            Method::GET,
+            "/rights/people/{id}",
+            P::Govern,
+            get(rights::person),
+        ),
+        route(
+            Method::POST,
+            "/rights/people/{id}/rectify",
+            P::Govern,
+            post(rights::rectify),
+        ),
+        route(
+            Method::POST,
+            "/rights/people/{id}/restrict",
+            P::Govern,
+            post(rights::restrict),
+        ),
+        route(
+            Method::POST,
+            "/rights/people/{id}/lift",
+            P::Govern,
+            post(rights::lift),
+        ),
+        route(
+            Method::GET,
+            "/rights/people/{id}/erasure",
+            P::Govern,
+            get(rights::erasure),
+        ),
+        route(
+            Method::POST,
+            "/rights/people/{id}/erase",
+            P::Govern,
+            post(rights::erase),
         ),
         route(
             Method::GET,

@@ -135,6 +135,7 @@ pub fn openapi_document() -> Value {
     add_module_paths(&mut doc, super::review::document);
     add_module_paths(&mut doc, super::workload::document);
     add_module_paths(&mut doc, super::governance::document);
+    add_module_paths(&mut doc, super::rights::document);
     add_module_paths(&mut doc, super::savings::document);
     add_module_paths(&mut doc, super::outcomes::document);
     add_module_paths(&mut doc, super::performance::document);

@@ -25,6 +25,7 @@ mod quarantine;
 mod referrals;
 mod review;
 mod rights;
+pub(crate) mod rights_requests;
 mod savings;
 mod session;
 mod sso;
@@ -412,6 +413,60 @@ pub(crate) fn routes() -> Vec<Route> {
             post(rights::make),
         ),
         route(Method::GET, "/sharing", P::Govern, get(rights::sharing)),
+        route(
+            Method::GET,
+            "/rights/people/{id}",
+            P::Govern,
+            get(rights_requests::person),
+        ),
+        route(
+            Method::GET,
+            "/rights/people/{id}/rectify",
+            P::Govern,
+            get(rights_requests::rectify_form),
+        ),
+        route(
+            Method::POST,
+            "/rights/people/{id}/rectify",
+            P::Govern,
+            post(rights_requests::rectify),
+        ),
+        route(
+            Method::GET,
+            "/rights/people/{id}/restrict",
+            P::Govern,
+            get(rights_requests::restrict_form),
+        ),
+        route(
+            Method::POST,
+            "/rights/people/{id}/restrict",
+            P::Govern,
+            post(rights_requests::restrict),
+        ),
+        route(
+            Method::GET,
+            "/rights/people/{id}/lift",
+            P::Govern,
+            get(rights_requests::lift_form),
+        ),
+        route(
+            Method::POST,
+            "/rights/people/{id}/lift",
+            P::Govern,
+            post(rights_requests::lift),
+        ),
+        route(
+            Method::GET,
+            "/rights/people/{id}/erase",
+            P::Govern,
+            get(rights_requests::erase_form),
+        ),
+        route(
+            Method::POST,
+            "/rights/people/{id}/erase",
+            P::Govern,
+            post(rights_requests::erase),
+        ),
         route(
             Method::POST,
             "/extract",

@@ -62,6 +62,17 @@ pub(super) async fn make(
     State(state): State<AppState>,
     f: CsrfForm<SarForm>,
 ) -> Result<Response, WebError> {
+    if f.form.action == "find" {
+        return match rights::find(&state, &f.form).await {
+            Ok(person) => Ok(super::see_other(&format!("/rights/people/{person}"))),
+            Err(WebError::Invalid(errors)) => {
+                Ok(sar_page(&state, &f.user, f.form.clone(), &errors)?
+                    .with_status(StatusCode::BAD_REQUEST)
+                    .into_response())
+            }
+            Err(e) => Err(e),
+        };
+    }
     match rights::subject_access(&state, &f.user, &f.form).await {
         Ok(file) => Ok(download(file.body, file.content_type, &file.name)),
         Err(WebError::Invalid(errors)) => Ok(sar_page(&state, &f.user, f.form.clone(), &errors)?

@@ -28,6 +28,7 @@ pub(crate) mod quarantine;
 pub(crate) mod referrals;
 pub(crate) mod review;
 pub(crate) mod rights;
+pub(crate) mod rights_requests;
 pub(crate) mod savings;
 pub(crate) mod session;
 pub(crate) mod sso;

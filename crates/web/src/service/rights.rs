@@ -23,6 +23,8 @@ pub(crate) struct SarForm {
     pub date_of_birth: String,
     /// `html` (a page to print and send) or `json`.
     pub format: String,
+    /// `find`: go to the person's requests page instead of making the document.
+    pub action: String,
 }
 
 /// A subject access document, ready to download.
@@ -91,6 +93,66 @@ fn lookup(form: &SarForm) -> Result<PersonLookup, WebError> {
     ))
 }
 
+/// The person the form means, for their requests page (rectify, restrict, erase).
+pub(crate) async fn find(state: &AppState, form: &SarForm) -> Result<i64, WebError> {
+    let lookup = lookup(form)?;
+    let found = state
+        .store()
+        .run(move |s| {
+            Ok(match hearth_pipeline::rights::find_person(s, &lookup) {
+                Ok(Found::One(p)) => s
+                    .identifier_values(p)
+                    .map(|v| {
+                        if v.is_some() {
+                            Found::One(p)
+                        } else {
+                            Found::Nobody
+                        }
+                    })
+                    .map_err(|e| e.to_string()),
+                Ok(other) => Ok(other),
+                Err(e) => Err(e.to_string()),
+            })
+        })
+        .await?
+        .map_err(|e| WebError::Internal(format!("finding a person: {e}")))?;
+    let field = asked_by(form);
+    match found {
+        Found::One(p) => Ok(p),
+        Found::Many(ids) => Err(many(field, &ids)),
+        Found::Nobody if field == "person" => Err(invalid(
+            field,
+            format!("Hearth holds no person {}", form.person.trim()),
+        )),
+        Found::Nobody => Err(invalid(
+            field,
+            "Nobody matches: check the spelling and the date of birth, or enter the person ID",
+        )),
+    }
+}
+
+fn asked_by(form: &SarForm) -> &'static str {
+    if !form.person.trim().is_empty() {
+        "person"
+    } else if !form.nhs_number.trim().is_empty() {
+        "nhs_number"
+    } else {
+        "name"
+    }
+}
+
+fn many(field: &str, ids: &[i64]) -> WebError {
+    let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+    invalid(
+        field,
+        format!(
+            "{} people match: enter the person ID of the one meant ({})",
+            ids.len(),
+            ids.join(", ")
+        ),
+    )
+}
+
 /// Makes the subject access document for the person the form means, audited.
 pub(crate) async fn subject_access(
     state: &AppState,
@@ -118,29 +180,13 @@ pub(crate) async fn subject_access(
         })
         .await?
         .map_err(|e| WebError::Internal(format!("subject access: {e}")))?;
-    let field = if !form.person.trim().is_empty() {
-        "person"
-    } else if !form.nhs_number.trim().is_empty() {
-        "nhs_number"
-    } else {
-        "name"
-    };
+    let field = asked_by(form);
     let (person, doc) = match made {
         Ok((person, Some(doc))) => (person, doc),
         Ok((person, None)) => {
             return Err(invalid(field, format!("Hearth holds no person {person}")));
         }
-        Err(Found::Many(ids)) => {
-            let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
-            return Err(invalid(
-                field,
-                format!(
-                    "{} people match: enter the person ID of the one meant ({})",
-                    ids.len(),
-                    ids.join(", ")
-                ),
-            ));
-        }
+        Err(Found::Many(ids)) => return Err(many(field, &ids)),
         Err(_) => {
             return Err(invalid(
                 field,
@@ -204,6 +250,7 @@ mod tests {
             name: name.into(),
             date_of_birth: dob.into(),
             format: String::new(),
+            action: String::new(),
         }
     }
 

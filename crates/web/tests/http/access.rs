@@ -155,6 +155,15 @@ async fn role_by_route_access_matrix() {
         ("/api/families/1/outcomes", [NO, OK, NO, OK, OK, NO, NO]),
         ("/subject-access", [NO, NO, NO, NO, NO, OK, NO]),
         ("/sharing", [NO, NO, NO, NO, NO, OK, NO]),
+        // A person's requests (issue 13): the information governance officer only; person 1
+        // does not exist, so not found for them.
+        ("/rights/people/1", [NO, NO, NO, NO, NO, NF, NO]),
+        ("/rights/people/1/rectify", [NO, NO, NO, NO, NO, NF, NO]),
+        ("/rights/people/1/restrict", [NO, NO, NO, NO, NO, NF, NO]),
+        ("/rights/people/1/lift", [NO, NO, NO, NO, NO, NF, NO]),
+        ("/rights/people/1/erase", [NO, NO, NO, NO, NO, NF, NO]),
+        ("/api/rights/people/1", [NO, NO, NO, NO, NO, NF, NO]),
+        ("/api/rights/people/1/erasure", [NO, NO, NO, NO, NO, NF, NO]),
         ("/dashboard", [NO, NO, NO, OK, OK, NO, NO]),
         ("/dashboard/export.xlsx", [NO, NO, NO, OK, OK, NO, NO]),
         ("/api/dashboard", [NO, NO, NO, OK, OK, NO, NO]),
@@ -444,7 +453,9 @@ async fn every_declared_route_answers_each_role_as_declared() {
                         && role == Role::LeadWorker
                         && !(who == "lw1" && family == "1");
                     // No referral exists in the seeded borough: not found past the check.
+                    // Nor a person 1 or 2 (people are 101, 102, 201…).
                     let no_such_referral = r.path.contains("referrals/{id}")
+                        || r.path.contains("rights/people/{id}")
                         || (r.path.contains("claims/") && r.path.contains("{id}") && family == "2");
                     // Nor any goal, action or team member of a family's work.
                     let no_such_item = ["{goal}", "{action}", "{member}"]

@@ -25,6 +25,7 @@ mod quarantine;
 mod referrals;
 mod review;
 mod rights;
+mod rights_requests;
 mod savings;
 mod session;
 mod sso;

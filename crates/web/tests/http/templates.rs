@@ -31,7 +31,7 @@ async fn every_template_is_rendered_by_a_page() {
         format!("/claims/batches/{batch}/sample"),
     );
     let (claim_page, audit_page) = (format!("/claims/{claim}"), format!("/claims/{claim}/audit"));
-    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 50] = [
+    let pages: [(&str, Option<&str>, &str, StatusCode, &str); 55] = [
         (
             "layout.html",
             Some("po"),
@@ -171,6 +171,41 @@ async fn every_template_is_rendered_by_a_page() {
             "/sharing",
             StatusCode::OK,
             "Data sharing agreements",
+        ),
+        (
+            "rights_person.html",
+            Some("igo"),
+            "/rights/people/301",
+            StatusCode::OK,
+            "id=\"identifiers\"",
+        ),
+        (
+            "rights_rectify.html",
+            Some("igo"),
+            "/rights/people/301/rectify",
+            StatusCode::OK,
+            "Correct the identifier",
+        ),
+        (
+            "rights_restrict.html",
+            Some("igo"),
+            "/rights/people/301/restrict",
+            StatusCode::OK,
+            "Lawful ground (UK GDPR Article 18(1))",
+        ),
+        (
+            "rights_lift.html",
+            Some("igo"),
+            "/rights/people/301/lift",
+            StatusCode::OK,
+            "id=\"none-in-force\"",
+        ),
+        (
+            "rights_erase.html",
+            Some("igo"),
+            "/rights/people/301/erase",
+            StatusCode::OK,
+            "Lawful ground (UK GDPR Article 17(1))",
         ),
         (
             "family_outcomes.html",
@@ -404,6 +439,9 @@ async fn every_template_is_rendered_by_a_page() {
     covered.push("sso_refused.html".to_string());
     // A batch's preparation is shown after its post: `claims_prepare::` renders it.
     covered.push("claims_prepared.html".to_string());
+    // An erasure's confirmation and result follow its posts: `rights_requests::` renders them.
+    covered.push("rights_erase_confirm.html".to_string());
+    covered.push("rights_erased.html".to_string());
     covered.sort();
     assert_eq!(files, covered);
 }
