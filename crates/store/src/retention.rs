@@ -16,9 +16,28 @@ use crate::handle::{Inner, Store};
 use crate::sql::{corrupt, int, time, ts, Tx, Val};
 use chrono::{DateTime, NaiveDate, Utc};
 
-/// Partner records removed per transaction on SQLite (see [`Store::retention_purge`]): about
-/// a quarter of a second of work on the project machine.
-pub const PURGE_SLICE: u64 = 20_000;
+/// Partner records removed by the first transaction of a sliced purge on SQLite (see
+/// [`Store::retention_purge`]); later slices are sized from the time the last one took.
+pub const PURGE_SLICE: u64 = 5_000;
+
+/// The work a sliced purge aims to do per transaction: a page waiting on the write lock waits
+/// about this long.
+const SLICE_TARGET: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// How a purge of partner records is cut into transactions.
+#[derive(Clone, Copy)]
+enum Slicing {
+    /// One transaction.
+    Whole,
+    /// This many records per transaction.
+    Fixed(u64),
+    /// Starting with this many, then sized towards [`SLICE_TARGET`].
+    Adaptive(u64),
+}
+
+/// The pause between two slices, so that writers queued behind the lock (SQLite's busy
+/// handler sleeps up to 100 ms between tries) get it before the next slice.
+const SLICE_PAUSE: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// Which partner sources a rule covers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -450,22 +469,24 @@ impl Store {
     /// One transaction per class, except partner records on SQLite: SQLite has one writer, and
     /// a year of a 300,000-person borough's records (about 400,000) took 5 s in one
     /// transaction, during which every audited page waited for the write lock. There they go
-    /// in slices of [`PURGE_SLICE`] records in record order, each slice a transaction that
-    /// removes its records from identity, facts and every result at once (no record is ever
-    /// half-removed), so a page waits at most one slice. A purge stopped between slices has
-    /// removed whole records only; the next run removes the rest. PostgreSQL takes row locks
-    /// only, so one transaction blocks no page there.
+    /// in slices in record order, each slice a transaction that removes its records from
+    /// identity, facts and every result at once (no record is ever half-removed), sized to
+    /// take about 200 ms and followed by a short pause, so a page waits at most about one
+    /// slice. A purge stopped between slices has removed whole records only; the next run
+    /// removes the rest. PostgreSQL takes row locks only, so one transaction blocks no page
+    /// there.
     pub fn retention_purge(
         &mut self,
         scope: &PurgeScope,
         before: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<Vec<MonthCount>> {
-        let slice = match (self.backend(), scope) {
-            (Backend::Sqlite, PurgeScope::PartnerRecords { .. }) => PURGE_SLICE,
-            _ => 0,
+        let slice = if self.backend() == Backend::Sqlite {
+            Slicing::Adaptive(PURGE_SLICE)
+        } else {
+            Slicing::Whole
         };
-        self.retention_purge_in_slices(scope, before, now, slice)
+        self.purge_scope(scope, before, now, slice)
     }
 
     /// [`Store::retention_purge`] with partner records removed `slice` records per
@@ -478,21 +499,43 @@ impl Store {
         now: DateTime<Utc>,
         slice: u64,
     ) -> Result<Vec<MonthCount>> {
-        let d = Dialect(self.backend());
-        let PurgeScope::PartnerRecords {
-            sources,
-            by_record_date,
-        } = scope
-        else {
-            return self.with_tx(|tx| purge(tx, &d, scope, before, now));
+        let slice = match slice {
+            0 => Slicing::Whole,
+            n => Slicing::Fixed(n),
         };
-        if slice == 0 {
-            return self.with_tx(|tx| purge(tx, &d, scope, before, now));
-        }
+        self.purge_scope(scope, before, now, slice)
+    }
+
+    /// One class purged: in one transaction, or (partner records only) in slices — resized
+    /// towards [`SLICE_TARGET`] after each slice when adaptive, with [`SLICE_PAUSE`] between.
+    fn purge_scope(
+        &mut self,
+        scope: &PurgeScope,
+        before: NaiveDate,
+        now: DateTime<Utc>,
+        slicing: Slicing,
+    ) -> Result<Vec<MonthCount>> {
+        let d = Dialect(self.backend());
+        let (sources, by_record_date, mut slice, adaptive) = match (scope, slicing) {
+            (
+                PurgeScope::PartnerRecords {
+                    sources,
+                    by_record_date,
+                },
+                Slicing::Fixed(n) | Slicing::Adaptive(n),
+            ) => (
+                sources,
+                by_record_date,
+                n,
+                matches!(slicing, Slicing::Adaptive(_)),
+            ),
+            _ => return self.with_tx(|tx| purge(tx, &d, scope, before, now)),
+        };
         let counted = self.with_read(|tx| count(tx, &d, scope, before))?;
         let (from, _, params) = partner_selection(&d, sources, *by_record_date, before);
         let mut after = i64::MIN;
         loop {
+            let started = std::time::Instant::now();
             let mut p = params.clone();
             p.push(after.into());
             let select = format!(
@@ -508,6 +551,12 @@ impl Store {
             match last {
                 Some(last) => after = last,
                 None => break,
+            }
+            if adaptive {
+                let took = started.elapsed().as_secs_f64().max(0.001);
+                let scaled = slice as f64 * SLICE_TARGET.as_secs_f64() / took;
+                slice = (scaled as u64).clamp(slice / 2, slice * 2).clamp(500, 100_000);
+                std::thread::sleep(SLICE_PAUSE);
             }
         }
         Ok(counted)
