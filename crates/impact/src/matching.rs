@@ -131,7 +131,7 @@ pub fn match_families(
     // Matched comparison rows, weighted 1/k per programme family, for the balance table.
     let mut matched_rows: Vec<(usize, f64)> = Vec::new();
     let mut treated_rows: Vec<usize> = Vec::new();
-    for (month, t_rows, c_rows) in &groups {
+    for (_, t_rows, c_rows) in &groups {
         let mut cands: Vec<(f64, usize, usize)> =
             c_rows.iter().map(|&(i, r)| (logits[r], i, r)).collect();
         cands.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
@@ -142,18 +142,23 @@ pub fn match_families(
             }
             treated_rows.push(r);
             let w = 1.0 / chosen.len() as f64;
+            // Outcomes are counted from the programme family's own attachment date for its
+            // comparison families too: the same windows for both groups (a window starting
+            // at the 1st of the month would give the comparison family a school term, or
+            // days of events, the programme family's window does not have).
+            let index = families[i].attached_on.expect("attached");
             let controls = chosen
                 .iter()
                 .map(|&c| {
                     let (_, fam, row) = cands[c];
                     used.insert(fam);
                     matched_rows.push((row, w));
-                    (fam, *month)
+                    (fam, index)
                 })
                 .collect();
             matched_families.push(MatchedFamily {
                 family: i,
-                index: families[i].attached_on.expect("attached"),
+                index,
                 controls,
             });
         }

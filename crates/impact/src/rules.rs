@@ -105,6 +105,13 @@ pub struct Band {
     pub start: u32,
     /// First month after the band.
     pub end: u32,
+    /// Whether the band is counted over each family's observed part of it (up to the as-at
+    /// date, and for a comparison family up to its own attachment), as a rate per year with
+    /// each matched set weighted by the programme family's years observed: the whole
+    /// follow-up, pooling every family however long it has been followed. A band without it
+    /// counts only families observed to its end.
+    #[serde(default)]
+    pub censored: bool,
 }
 
 /// Matching settings.
@@ -295,7 +302,11 @@ pub(crate) mod tests {
     fn the_shipped_rules_read_and_name_the_national_studys_bands_and_outcomes() {
         let r = shipped();
         let labels: Vec<_> = r.bands.iter().map(|b| b.label.as_str()).collect();
-        assert_eq!(labels, ["0–6", "7–12", "13–18", "19–24"]);
+        assert_eq!(labels, ["0–6", "7–12", "13–18", "19–24", "0–24 to date"]);
+        assert!(r
+            .bands
+            .iter()
+            .all(|b| b.censored == (b.label == "0–24 to date")));
         for key in [
             "looked_after",
             "child_protection",
@@ -305,6 +316,7 @@ pub(crate) mod tests {
             "absence",
             "exclusions",
             "a_and_e",
+            "domestic_abuse",
         ] {
             assert!(r.outcome.iter().any(|o| o.key == key), "{key}");
         }
@@ -347,6 +359,30 @@ pub(crate) mod tests {
         term.attributes
             .insert("fixed_term_exclusions".into(), AttrValue::Number(1.0));
         assert_eq!(r.classify(&term).len(), 2);
+    }
+
+    #[test]
+    fn offending_is_crime_or_asb_and_domestic_abuse_an_outcome_of_its_own() {
+        let r = shipped();
+        let incident = |category: &str, involvement: &str| {
+            let mut f = Fact {
+                event_type: "incident".into(),
+                ..Fact::default()
+            };
+            f.attributes
+                .insert("incident_category".into(), AttrValue::Text(category.into()));
+            f.attributes
+                .insert("involvement".into(), AttrValue::Text(involvement.into()));
+            r.classify(&f)
+                .into_iter()
+                .map(|(i, _)| r.outcome[i].key.as_str())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(incident("Crime", "Suspect"), ["offending"]);
+        assert_eq!(incident("ASB", "Offender"), ["offending"]);
+        assert!(incident("Crime", "Victim").is_empty());
+        assert_eq!(incident("Domestic Abuse", "Suspect"), ["domestic_abuse"]);
+        assert_eq!(incident("Domestic Abuse", "Victim"), ["domestic_abuse"]);
     }
 
     #[test]

@@ -168,7 +168,7 @@ impl fmt::Display for EvaluateReport {
         }
         write!(
             f,
-            "rates: events per 100 families, or per cent (shares, absence); [c]: withheld to protect confidentiality (a count under 5)"
+            "rates: events per 100 families in the band (\"to date\" bands: a year, over each family's months observed), or per cent (shares, absence); [c]: withheld to protect confidentiality (a count under 5)"
         )
     }
 }
