@@ -135,7 +135,10 @@ fn view(
                 label: e.label.clone(),
                 unit: match e.measure {
                     Measure::Any => "Families with the outcome in the band (%)",
-                    Measure::Count => "Events per 100 families in the band",
+                    // The whole follow-up to date (a censored band) is a rate per year.
+                    Measure::Count => {
+                        "Events per 100 families in the band (in the band to date: per year)"
+                    }
                     Measure::Absence => "School sessions missed (%)",
                 },
                 chart: chart::grouped_bars(&[], &[]),
