@@ -269,3 +269,112 @@ fn the_national_evaluation_extract_leaves_objectors_out_and_only_the_recipient_c
     let verify = ok(hearth(&store).args(["audit", "verify"]));
     assert!(verify.contains("the chain holds"), "{verify}");
 }
+
+/// The family IDs in an identification export (`hearth identify --export FILE.csv`).
+fn exported_families(file: &Path) -> BTreeSet<i64> {
+    let mut r = csv::Reader::from_path(file).unwrap();
+    let col = r
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "family_id")
+        .expect("a family_id column");
+    r.records()
+        .map(|rec| rec.unwrap()[col].parse().unwrap())
+        .collect()
+}
+
+#[test]
+fn the_identification_export_leaves_out_families_objecting_to_all_sharing_not_research_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let store = dir.join("hearth.sqlite");
+    ok(hearth(&store)
+        .args(["synth", "--people", "3000", "--seed", "11", "--out"])
+        .arg(dir.join("borough")));
+    ok(hearth(&store)
+        .arg("import")
+        .arg(dir.join("borough/sources")));
+    ok(hearth(&store).args(["link", "--as-at", "2025-09-01"]));
+    ok(hearth(&store).arg("identify"));
+    let members = eligible_members(&store);
+    let families: Vec<i64> = members
+        .iter()
+        .map(|m| m.0)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert!(families.len() >= 5, "a few eligible families");
+    let person_of = |f: i64| members.iter().find(|m| m.0 == f).unwrap().1.to_string();
+    // Family-level and person-level objections, each scope; family 4 objects to nothing.
+    let objections = [
+        ("--family", families[0].to_string(), "all"),
+        ("--person", person_of(families[1]), "all"),
+        ("--family", families[2].to_string(), "research"),
+        ("--person", person_of(families[3]), "research"),
+    ];
+    for (kind, id, scope) in &objections {
+        ok(hearth(&store).args([
+            "objections",
+            "add",
+            kind,
+            id,
+            "--scope",
+            scope,
+            "--received-on",
+            "2025-10-01",
+            "--how",
+            "letter",
+        ]));
+    }
+    let file = dir.join("ranked.csv");
+    let said = ok(hearth(&store).arg("identify").arg("--export").arg(&file));
+    assert!(
+        said.contains("2 families left out because of an objection to sharing"),
+        "{said}"
+    );
+    let exported = exported_families(&file);
+    assert!(
+        !exported.contains(&families[0]),
+        "family-level, all sharing"
+    );
+    assert!(
+        !exported.contains(&families[1]),
+        "person-level, all sharing"
+    );
+    assert!(
+        exported.contains(&families[2]),
+        "family-level, research only"
+    );
+    assert!(
+        exported.contains(&families[3]),
+        "person-level, research only"
+    );
+    assert!(exported.contains(&families[4]), "no objection");
+    // The evidence file does not name the objectors either.
+    let mut evidence = csv::Reader::from_path(dir.join("ranked-evidence.csv")).unwrap();
+    let col = evidence
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "person_id")
+        .unwrap();
+    let person_b = person_of(families[1]);
+    assert!(
+        !evidence
+            .records()
+            .any(|r| r.unwrap()[col] == *person_b.as_str()),
+        "the person-level objector's rows are gone"
+    );
+    // Audited, counts only.
+    let db = rusqlite::Connection::open(&store).unwrap();
+    let detail: String = db
+        .query_row(
+            "SELECT detail FROM audit_log WHERE action = 'objections honoured: identification export'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(detail.contains("2 left out"), "{detail}");
+    assert!(!detail.contains(&families[0].to_string()), "{detail}");
+}

@@ -16,6 +16,7 @@ pub mod disclosure;
 pub mod evaluation;
 pub mod retention;
 pub mod rights;
+pub mod sharing;
 
 pub use disclosure::{protect, Cell, Policy, Protected, Table, TableError};
 pub use retention::{Cutoff, DataClass, Event, Period, RetentionError, RetentionPolicy};

@@ -108,9 +108,13 @@ pub fn national_evaluation(
         .max_by_key(|r| r.id)
         .context("there is no identification run yet: run `hearth identify` first")?;
     let cohort = cohort(store, run.id)?;
-    let mut objectors = store.objecting_people(&["research", "all"])?;
-    // People whose processing is restricted are left out as objectors are (issue 13).
-    objectors.extend(store.restricted_people()?);
+    // Research: `research` and `all` objections, and restrictions (issue 13), through the
+    // one question every output asks.
+    let objectors = crate::sharing::excluded(
+        store,
+        hearth_governance::sharing::Output::NationalEvaluation,
+    )?
+    .people;
     let people: Vec<i64> = cohort
         .iter()
         .flat_map(|f| f.members.iter().map(|(p, _)| *p))

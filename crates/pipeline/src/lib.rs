@@ -50,3 +50,4 @@ pub mod quarantine;
 pub mod retention;
 pub mod rights;
 pub mod savings;
+pub mod sharing;

@@ -207,6 +207,25 @@ impl Store {
         self.with_read(|tx| objecting_people(tx, scopes))
     }
 
+    /// The families (current family IDs) with at least one of `people` as a member.
+    pub fn families_of(&mut self, people: &BTreeSet<i64>) -> Result<BTreeSet<i64>> {
+        let ids: Vec<i64> = people.iter().copied().collect();
+        self.with_read(|tx| {
+            let mut out = BTreeSet::new();
+            for chunk in ids.chunks(500) {
+                let list = crate::governance_rights::in_list(chunk);
+                let rows = tx.query(
+                    &format!(
+                        "SELECT DISTINCT family_id FROM family_member WHERE person_id IN ({list})"
+                    ),
+                    &[],
+                )?;
+                out.extend(rows.iter().filter_map(|r| r[0].int()));
+            }
+            Ok(out)
+        })
+    }
+
     /// Every identity record of each of `people`, with its event date.
     pub fn person_identifiers(&mut self, people: &[i64]) -> Result<Vec<PersonIdentifiers>> {
         self.with_read(|tx| person_identifiers(tx, people))

@@ -102,7 +102,9 @@ pub use access::{permits, Permission};
 /// Payment-by-results claims for `hearth claims`: preparing a batch against the store, and
 /// the claim return.
 pub mod claims {
-    pub use crate::service::claims::export::{csv, rows, xlsx, COLUMNS as RETURN_COLUMNS};
+    pub use crate::service::claims::export::{
+        csv, rows, xlsx, COLUMNS as RETURN_COLUMNS, WITHHELD,
+    };
     pub use crate::service::claims::prepare::{
         active_claims, prepare_claims, ClaimableResults, PrepareError, PrepareRequest, Prepared,
         ResultsFile,

@@ -191,11 +191,29 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let mut store = store.open()?;
             let claims = store.all_claims()?;
             let ids: Vec<i64> = claims.iter().map(|c| c.id).collect();
+            // The return goes to the national team: claims about families objecting to all
+            // sharing are kept without their key (hearth_web::claims::rows says why).
+            let output = hearth_governance::sharing::Output::ClaimReturn;
+            let excluded = hearth_pipeline::sharing::excluded(&mut store, output)?;
             let rows = return_rows(
                 &store.claim_batches()?,
                 &claims,
                 &store.audit_findings(&ids)?,
+                &excluded.families,
             );
+            let withheld = claims
+                .iter()
+                .filter(|c| excluded.family(c.family_id))
+                .count();
+            hearth_pipeline::sharing::audit(
+                &mut store,
+                output,
+                &excluded,
+                rows.len() - withheld,
+                withheld,
+                &super::current_user(),
+                chrono::Utc::now(),
+            )?;
             let bytes = if format == "csv" {
                 hearth_web::claims::csv(&rows)?
             } else {

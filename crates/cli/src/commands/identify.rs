@@ -41,8 +41,27 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let report = identify::identify_store(&mut store, &rules, &sha, as_at)?;
     println!("{report}");
     if let Some(path) = args.export {
-        export(&report.identification, &path)?;
-        println!("Exported the ranked list to {}", path.display());
+        // The file goes to partners: families with a member who objects to all sharing are
+        // left out (hearth_governance::sharing), counted in the audit log.
+        let (list, excluded, left_out) = hearth_pipeline::sharing::identification_for_export(
+            &mut store,
+            &report.identification,
+        )?;
+        export(&list, &path)?;
+        hearth_pipeline::sharing::audit(
+            &mut store,
+            hearth_governance::sharing::Output::IdentificationExport,
+            &excluded,
+            list.families.len(),
+            left_out,
+            &super::current_user(),
+            chrono::Utc::now(),
+        )?;
+        println!(
+            "Exported the ranked list to {} ({left_out} families left out because of an \
+             objection to sharing)",
+            path.display()
+        );
     }
     Ok(())
 }

@@ -19,6 +19,7 @@ both!(
     an_objection_follows_its_person_through_a_replaced_file,
     a_row_from_before_two_corrections_is_still_recognised_after_erasure,
     the_officers_pages_read_identifiers_and_restrictions_and_lift_only_the_persons_own,
+    objectors_and_their_families_are_found_by_scope,
 );
 
 fn at() -> chrono::DateTime<Utc> {
@@ -542,4 +543,44 @@ fn the_officers_pages_read_identifiers_and_restrictions_and_lift_only_the_person
         .unwrap());
     assert!(!store.restrictions(11).unwrap()[0].in_force());
     assert!(store.restrictions(12).unwrap().is_empty());
+}
+
+/// What every export asks (`hearth_pipeline::sharing::excluded`): the people under an
+/// objection in a scope, and their families. A person-level research objection is not an
+/// objection to all sharing; a family-level one covers every member.
+fn objectors_and_their_families_are_found_by_scope(store: &mut Store, _: &TestDb) {
+    two_people(store);
+    let research = store.objecting_people(&["research", "all"]).unwrap();
+    assert_eq!(research.iter().copied().collect::<Vec<_>>(), vec![11]);
+    assert!(store.objecting_people(&["all"]).unwrap().is_empty());
+    assert_eq!(
+        store
+            .families_of(&research)
+            .unwrap()
+            .into_iter()
+            .collect::<Vec<_>>(),
+        vec![5]
+    );
+    assert!(store.families_of(&Default::default()).unwrap().is_empty());
+    assert!(store.families_of(&[99].into()).unwrap().is_empty());
+    store
+        .add_objection(&NewObjection {
+            subject: ObjectionSubject::Family(5),
+            scope: "all".into(),
+            received_on: date(2026, 2, 2),
+            received_how: "phone".into(),
+            recorded_by: "ig".into(),
+            recorded_at: at(),
+        })
+        .unwrap();
+    let all = store.objecting_people(&["all"]).unwrap();
+    assert_eq!(all.iter().copied().collect::<Vec<_>>(), vec![11, 12]);
+    assert_eq!(
+        store
+            .families_of(&all)
+            .unwrap()
+            .into_iter()
+            .collect::<Vec<_>>(),
+        vec![5]
+    );
 }

@@ -308,9 +308,32 @@ pub(crate) async fn retention_reports(
 /// under 5 suppressed, then enough others that none can be worked out from the totals;
 /// GSS symbols: `[c]` suppressed). Means are given only for measures whose count of
 /// families is shown. Audited.
+///
+/// The file is local evaluation ("Locally, service providers share evaluation data to inform
+/// how services should be provided in the future", Halton): a family with a member who
+/// objects to research use or to all sharing is not counted in it, even as a number
+/// (`Output::LocalEvaluation`).
 pub(crate) async fn cohort_csv(state: &AppState, user: &CurrentUser) -> Result<Vec<u8>, WebError> {
     use hearth_governance::disclosure::{protect, Cell, Policy, Table};
-    let cohort = crate::service::work::cohort(state, user).await?;
+    let output = hearth_governance::sharing::Output::LocalEvaluation;
+    let excluded = excluded(state, output).await?;
+    let all = state
+        .store()
+        .run(|s| s.all_progress_readings())
+        .await?
+        .iter()
+        .map(|r| r.family_id)
+        .collect::<std::collections::BTreeSet<_>>();
+    let left_out = all.iter().filter(|f| excluded.family(**f)).count();
+    let cohort = crate::service::work::cohort_leaving_out(state, user, &excluded.families).await?;
+    audit::record(
+        state,
+        user,
+        "export progress cohort: objections honoured",
+        ("family", "*".into()),
+        excluded.audit_detail(output, all.len() - left_out, left_out),
+    )
+    .await?;
     let rows: Vec<String> = cohort.measures.iter().map(|m| m.label.clone()).collect();
     let counts: Vec<Vec<u64>> = cohort
         .measures
@@ -388,4 +411,16 @@ pub(crate) async fn cohort_csv(state: &AppState, user: &CurrentUser) -> Result<V
     .await?;
     out.into_inner()
         .map_err(|e| WebError::Internal(format!("writing the cohort CSV: {e}")))
+}
+
+/// Who is left out of `output` (`hearth_pipeline::sharing::excluded`: the one question every
+/// export asks of the objection register).
+pub(crate) async fn excluded(
+    state: &AppState,
+    output: hearth_governance::sharing::Output,
+) -> Result<hearth_governance::sharing::Excluded, WebError> {
+    state
+        .store()
+        .run(move |s| hearth_pipeline::sharing::excluded(s, output))
+        .await
 }

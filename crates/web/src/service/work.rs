@@ -523,7 +523,17 @@ pub(crate) struct Cohort {
 /// The cohort view: every family's progress readings, counted (no family is named;
 /// audited).
 pub(crate) async fn cohort(state: &AppState, user: &CurrentUser) -> Result<Cohort, WebError> {
-    let readings = state.store().run(|s| s.all_progress_readings()).await?;
+    cohort_leaving_out(state, user, &std::collections::BTreeSet::new()).await
+}
+
+/// The cohort without the families in `left_out` (for the export, which honours objections).
+pub(crate) async fn cohort_leaving_out(
+    state: &AppState,
+    user: &CurrentUser,
+    left_out: &std::collections::BTreeSet<i64>,
+) -> Result<Cohort, WebError> {
+    let mut readings = state.store().run(|s| s.all_progress_readings()).await?;
+    readings.retain(|r| !left_out.contains(&r.family_id));
     let measures = &state.settings().progress_measures;
     let mut by_family: Vec<Vec<hearth_casework::Reading>> = Vec::new();
     let mut last = None;

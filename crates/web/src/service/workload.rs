@@ -219,6 +219,12 @@ pub(crate) async fn unassign(
 
 /// The families list (as filtered, searched and sorted) as an `.xlsx` workbook: family
 /// names only for roles that may see identifiers. Audited by `families::list`.
+///
+/// The list on screen is an internal working view; the workbook is a file that leaves Hearth
+/// and can be passed on, so it honours objections to all sharing
+/// (`hearth_governance::sharing::Output::FamiliesList`): a family with a member who objects
+/// to all sharing is left out of it ("We will stop sharing your information when you ask us
+/// to", Cheshire East), the count audited.
 pub(crate) async fn export(
     state: &AppState,
     user: &CurrentUser,
@@ -228,7 +234,21 @@ pub(crate) async fn export(
     let Some(run) = listing.run.as_deref() else {
         return build_xlsx(&[], false);
     };
-    let keys = listing.shown_keys();
+    let output = hearth_governance::sharing::Output::FamiliesList;
+    let excluded = crate::service::governance::excluded(state, output).await?;
+    let all_keys = listing.shown_keys();
+    let keys: Vec<_> = all_keys
+        .iter()
+        .filter(|k| !excluded.family(k.assessment.family_id))
+        .collect();
+    audit::record(
+        state,
+        user,
+        "export families list",
+        ("family", "*".into()),
+        excluded.audit_detail(output, keys.len(), all_keys.len() - keys.len()),
+    )
+    .await?;
     let ids: Vec<i64> = keys.iter().map(|k| k.assessment.family_id).collect();
     let names = families::family_names(state, user, run, &ids).await?;
     let rows: Vec<(views::FamilyRow, Option<String>)> = keys

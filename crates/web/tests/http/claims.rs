@@ -21,7 +21,7 @@ async fn on_store<R: Send + 'static>(
         .unwrap()
 }
 
-fn result(family_id: i64, kind: ResultKind) -> FamilyResult {
+pub(crate) fn result(family_id: i64, kind: ResultKind) -> FamilyResult {
     FamilyResult {
         family_id,
         kind,
@@ -45,7 +45,7 @@ fn result(family_id: i64, kind: ResultKind) -> FamilyResult {
 
 /// Prepares a batch in the window April to June 2016 for these results (as `hearth claims
 /// prepare` does), and makes the auditor's account.
-async fn prepare(t: &TestApp, results: Vec<FamilyResult>) -> Prepared {
+pub(crate) async fn prepare(t: &TestApp, results: Vec<FamilyResult>) -> Prepared {
     on_store(t, move |s| {
         if s.user_by_name("auditor").unwrap().is_none() {
             s.create_user(

@@ -19,6 +19,7 @@ mod family_outcomes;
 mod governance;
 mod layout;
 mod listing;
+mod objections;
 mod ops;
 mod performance;
 mod quarantine;

@@ -1,10 +1,20 @@
 //! The claim return: every claim (withdrawn ones too, marked), one row each, as CSV or
 //! `.xlsx`. Family keys, results, dates, payments and the evidence pack's SHA-256: no
 //! personal data.
+//!
+//! The return goes to the national team, so it honours objections to all sharing
+//! (`hearth_pipeline::sharing`, `Output::ClaimReturn`; Cheshire East's notice: "We will stop
+//! sharing your information when you ask us to"). A claim about a family with a member who
+//! objects to all sharing is kept, not left out: the payment was earned by work the family
+//! agreed to, the return's totals must match the batch the council signed off, and internal
+//! audit's sample is drawn over every claim. What would let the national team tell who the
+//! family is is withheld: the family's key becomes [`WITHHELD`] and the evidence pack's
+//! SHA-256 (which ties the row to the pack that quotes names) is left empty. The pack itself
+//! stays inside Hearth for the council's own audit, found by the claim's number.
 
 use hearth_outcomes::ResultKind;
 use hearth_store::{AuditFinding, ClaimBatch, StoredClaim};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The claim return's columns.
 pub const COLUMNS: [&str; 13] = [
@@ -23,23 +33,33 @@ pub const COLUMNS: [&str; 13] = [
     "evidence_sha256",
 ];
 
-/// One row of the return, as text cells in [`COLUMNS`] order (numbers as digits).
+/// The family cell of a claim whose family objects to all sharing.
+pub const WITHHELD: &str = "withheld (objection to sharing)";
+
+/// One row of the return, as text cells in [`COLUMNS`] order (numbers as digits); the
+/// families in `withheld` (objecting to all sharing) without their key and pack's hash.
 pub fn rows(
     batches: &[ClaimBatch],
     claims: &[StoredClaim],
     findings: &BTreeMap<i64, Vec<AuditFinding>>,
+    withheld: &BTreeSet<i64>,
 ) -> Vec<[String; 13]> {
     let by_id: BTreeMap<i64, &ClaimBatch> = batches.iter().map(|b| (b.id, b)).collect();
     claims
         .iter()
         .map(|c| {
             let b = by_id.get(&c.batch_id);
+            let hide = withheld.contains(&c.family_id);
             [
                 c.id.to_string(),
                 c.batch_id.to_string(),
                 b.map(|b| b.window_key.clone()).unwrap_or_default(),
                 b.map(|b| b.prepared_on.to_string()).unwrap_or_default(),
-                c.family_id.to_string(),
+                if hide {
+                    WITHHELD.to_string()
+                } else {
+                    c.family_id.to_string()
+                },
                 ResultKind::from_key(&c.result_kind)
                     .map(|k| k.title().to_string())
                     .unwrap_or_else(|| c.result_kind.clone()),
@@ -55,7 +75,11 @@ pub fn rows(
                     .and_then(|f| f.last())
                     .map(|f| f.outcome.clone())
                     .unwrap_or_default(),
-                c.evidence_sha256.clone(),
+                if hide {
+                    String::new()
+                } else {
+                    c.evidence_sha256.clone()
+                },
             ]
         })
         .collect()

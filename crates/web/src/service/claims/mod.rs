@@ -399,13 +399,23 @@ pub(crate) async fn claim_return(
             Ok((s.claim_batches()?, claims, s.audit_findings(&ids)?))
         })
         .await?;
-    let rows = export::rows(&batches, &claims, &findings);
+    let output = hearth_governance::sharing::Output::ClaimReturn;
+    let excluded = crate::service::governance::excluded(state, output).await?;
+    let withheld = claims
+        .iter()
+        .filter(|c| excluded.family(c.family_id))
+        .count();
+    let rows = export::rows(&batches, &claims, &findings, &excluded.families);
     audit::record(
         state,
         user,
         "export claim return",
         ("claims", "*".into()),
-        format!("{} claims as {format}", rows.len()),
+        format!(
+            "{} claims as {format}; {}",
+            rows.len(),
+            excluded.audit_detail(output, rows.len() - withheld, withheld)
+        ),
     )
     .await?;
     Ok(rows)

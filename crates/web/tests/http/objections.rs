@@ -1,0 +1,160 @@
+//! Issue 13: every file that leaves Hearth honours the objection register by its scope
+//! (`hearth_governance::sharing`). An objection to all sharing takes the family out of the
+//! families workbook and the family's key out of the claim return; an objection to research
+//! only does neither, but takes the family out of the cohort's evaluation export. Person-
+//! and family-level objections alike; each export audited with counts only.
+
+use crate::claims::{prepare, result};
+use crate::helpers::*;
+use crate::listing::{export_bytes, xlsx_rows};
+use axum::http::{Method, StatusCode};
+use hearth_outcomes::ResultKind;
+use serde_json::{json, Value};
+
+/// A member of `family`, as the performance officer's API shows it.
+async fn member_of(t: &TestApp, family: i64) -> i64 {
+    let po = t.sign_in("po").await;
+    let f: Value = serde_json::from_str(
+        &t.get(&format!("/api/families/{family}"), Some(&po))
+            .await
+            .body,
+    )
+    .unwrap();
+    f["members"][0]["person_id"].as_i64().unwrap()
+}
+
+/// Records an objection through the API; returns its key.
+async fn object(t: &TestApp, kind: &str, id: i64, scope: &str) -> i64 {
+    let igo = t.sign_in("igo").await;
+    let r = t
+        .request(
+            Method::POST,
+            "/api/objections",
+            Some(&igo),
+            Some((
+                "application/json",
+                json!({"subject_kind": kind, "subject_id": id, "scope": scope,
+                       "received_on": "2025-09-01", "received_how": "letter"})
+                .to_string(),
+            )),
+            &[("x-csrf-token", igo.csrf.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v: Value = serde_json::from_str(&r.body).unwrap();
+    v["id"].as_i64().unwrap_or_else(|| panic!("{}", r.body))
+}
+
+async fn withdraw(t: &TestApp, id: i64) {
+    let igo = t.sign_in("igo").await;
+    let r = t
+        .submit(&format!("/objections/{id}/withdraw"), &igo, &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+}
+
+/// The family IDs in the families workbook.
+async fn families_in_workbook(t: &TestApp) -> Vec<String> {
+    let analyst = t.sign_in("analyst").await;
+    xlsx_rows(&export_bytes(t, "/api/families/export.xlsx", &analyst).await)
+        .into_iter()
+        .skip(1)
+        .map(|r| r[1].clone())
+        .collect()
+}
+
+/// The family cells of the claim return.
+async fn families_in_claim_return(t: &TestApp) -> Vec<String> {
+    let po = t.sign_in("po").await;
+    let csv = t.get("/claims/export.csv", Some(&po)).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    csv.body
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(4).unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_families_workbook_leaves_out_families_objecting_to_all_sharing_only() {
+    let t = TestApp::new().await;
+    assert_eq!(
+        families_in_workbook(&t).await,
+        ["1", "2"],
+        "before any objection"
+    );
+    // A person of family 1 objects to research only; family 2 objects to all sharing.
+    let a = object(&t, "person", member_of(&t, 1).await, "research").await;
+    let b = object(&t, "family", 2, "all").await;
+    assert_eq!(families_in_workbook(&t).await, ["1"]);
+    // The other way round: a person of family 1 to all sharing, family 2 to research.
+    withdraw(&t, a).await;
+    withdraw(&t, b).await;
+    object(&t, "person", member_of(&t, 1).await, "all").await;
+    object(&t, "family", 2, "research").await;
+    assert_eq!(families_in_workbook(&t).await, ["2"]);
+    // Internal working views are not sharing: family 1 is still on the list on screen.
+    let po = t.sign_in("po").await;
+    let page = t.get("/api/families/1", Some(&po)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let audit = t.audit().await;
+    assert!(
+        audit.iter().any(|e| e.action == "export families list"
+            && e.detail
+                .starts_with("families list export: 1 kept, 1 left out")),
+        "{:?}",
+        audit
+            .iter()
+            .map(|e| (&e.action, &e.detail))
+            .collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test]
+async fn the_claim_return_withholds_the_key_of_families_objecting_to_all_sharing() {
+    let t = TestApp::new().await;
+    prepare(
+        &t,
+        (1..=2)
+            .map(|f| result(f, ResultKind::SignificantAndSustainedProgress))
+            .collect(),
+    )
+    .await;
+    assert_eq!(families_in_claim_return(&t).await, ["1", "2"]);
+    let a = object(&t, "person", member_of(&t, 1).await, "all").await;
+    let b = object(&t, "family", 2, "research").await;
+    let cells = families_in_claim_return(&t).await;
+    assert_eq!(cells, [hearth_web::claims::WITHHELD, "2"]);
+    withdraw(&t, a).await;
+    withdraw(&t, b).await;
+    object(&t, "person", member_of(&t, 1).await, "research").await;
+    object(&t, "family", 2, "all").await;
+    assert_eq!(
+        families_in_claim_return(&t).await,
+        ["1", hearth_web::claims::WITHHELD]
+    );
+    let audit = t.audit().await;
+    assert!(audit.iter().any(|e| e.action == "export claim return"
+        && e.detail.contains("claim return: 1 kept, 1 left out")));
+}
+
+#[tokio::test]
+async fn the_cohort_export_leaves_out_families_objecting_to_research_or_all_sharing() {
+    let t = TestApp::new().await;
+    let po = t.sign_in("po").await;
+    object(&t, "person", member_of(&t, 1).await, "research").await;
+    let r = t.get("/progress/export.csv", Some(&po)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let audit = t.audit().await;
+    let line = audit
+        .iter()
+        .rev()
+        .find(|e| e.action == "export progress cohort: objections honoured")
+        .expect("audited");
+    assert!(
+        line.detail
+            .contains("1 people, 1 families under objection in scope research or all"),
+        "{}",
+        line.detail
+    );
+}
