@@ -220,6 +220,51 @@ impl Store {
         })
     }
 
+    /// A batch's claim keys (withdrawn ones too), in claim order: what its internal audit
+    /// sample is drawn from, without reading the claims.
+    pub fn claim_ids_in_batch(&mut self, batch_id: i64) -> Result<Vec<i64>> {
+        self.with_read(|tx| {
+            tx.query(
+                "SELECT claim_id FROM claim WHERE batch_id = $1 ORDER BY claim_id",
+                &[batch_id.into()],
+            )?
+            .iter()
+            .map(|r| int(r, 0, "claim", "claim_id"))
+            .collect()
+        })
+    }
+
+    /// The claims with these keys (those that exist), in claim order, without evidence packs.
+    pub fn claims_by_ids(&mut self, ids: &[i64]) -> Result<Vec<StoredClaim>> {
+        self.with_read(|tx| {
+            let mut out = Vec::with_capacity(ids.len());
+            for chunk in ids.chunks(500) {
+                out.extend(claims_where(
+                    tx,
+                    &format!(
+                        "WHERE claim_id IN ({}) ORDER BY claim_id",
+                        placeholders(chunk.len())
+                    ),
+                    &chunk.iter().map(|&c| c.into()).collect::<Vec<Val>>(),
+                    false,
+                )?);
+            }
+            out.sort_by_key(|c| c.id);
+            Ok(out)
+        })
+    }
+
+    /// How many families have a claim not withdrawn (what counts against the cap).
+    pub fn claimed_family_count(&mut self) -> Result<u64> {
+        self.with_read(|tx| {
+            let rows = tx.query(
+                "SELECT count(DISTINCT family_id) FROM claim WHERE status = 'claimed'",
+                &[],
+            )?;
+            Ok(rows.first().and_then(|r| r[0].int()).unwrap_or(0).max(0) as u64)
+        })
+    }
+
     /// Every claim (withdrawn ones too), in claim order, without evidence packs.
     pub fn all_claims(&mut self) -> Result<Vec<StoredClaim>> {
         self.with_read(|tx| claims_where(tx, "ORDER BY claim_id", &[], false))

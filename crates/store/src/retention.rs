@@ -555,7 +555,9 @@ impl Store {
             if adaptive {
                 let took = started.elapsed().as_secs_f64().max(0.001);
                 let scaled = slice as f64 * SLICE_TARGET.as_secs_f64() / took;
-                slice = (scaled as u64).clamp(slice / 2, slice * 2).clamp(500, 100_000);
+                slice = (scaled as u64)
+                    .clamp(slice / 2, slice * 2)
+                    .clamp(500, 100_000);
                 std::thread::sleep(SLICE_PAUSE);
             }
         }

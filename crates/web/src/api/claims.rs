@@ -48,7 +48,9 @@ pub(super) async fn batch(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<BatchView>, WebError> {
-    Ok(Json(claims::batch(&state, &user, claims::key(&id)?).await?))
+    Ok(Json(
+        claims::batch(&state, &user, claims::key(&id)?, claims::Shown::All).await?,
+    ))
 }
 
 /// `GET /api/claims/batches/{id}/sample`: internal audit's sample of a batch.
@@ -57,7 +59,7 @@ pub(super) async fn sample(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, WebError> {
-    let view = claims::batch(&state, &user, claims::key(&id)?).await?;
+    let view = claims::batch(&state, &user, claims::key(&id)?, claims::Shown::Sample).await?;
     let sampled: Vec<_> = view.claims.iter().filter(|c| c.in_sample).collect();
     Ok(Json(json!({
         "batch_id": view.batch.id,

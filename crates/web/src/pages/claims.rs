@@ -136,18 +136,60 @@ struct BatchPage {
     errors: Vec<FieldError>,
     #[serde(flatten)]
     view: BatchView,
+    /// The claims shown: `from` to `to` (1-based) of `total`.
+    from: usize,
+    to: usize,
+    total: usize,
+    /// The previous and next pages' numbers, where there are any.
+    prev: Option<usize>,
+    next: Option<usize>,
 }
 
-/// `GET /claims/batches/{id}`.
+/// Claims shown on one page of a batch: a batch can hold the whole cap (about 1,930
+/// families), over 1 MB of table on one page.
+const CLAIMS_PER_PAGE: usize = 100;
+
+/// The page number typed in the address: anything but a positive number is page 1.
+fn page_number(raw: Option<&str>) -> usize {
+    raw.and_then(|p| p.trim().parse::<usize>().ok())
+        .unwrap_or(1)
+        .max(1)
+}
+
+/// `?page=N` of a batch's page.
+#[derive(Deserialize)]
+pub(super) struct BatchQuery {
+    page: Option<String>,
+}
+
+/// `GET /claims/batches/{id}?page=N` (100 claims a page; a page past the end shows the last).
 pub(super) async fn batch(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<BatchQuery>,
 ) -> Result<Page, WebError> {
-    let view = claims::batch(&state, &user, claims::key(&id)?).await?;
+    let page = page_number(q.page.as_deref());
+    let view = claims::batch(
+        &state,
+        &user,
+        claims::key(&id)?,
+        claims::Shown::Page {
+            page,
+            per_page: CLAIMS_PER_PAGE,
+        },
+    )
+    .await?;
+    let total = usize::try_from(view.batch.claims).unwrap_or(0);
+    let shown = claims::paging(total, page, CLAIMS_PER_PAGE);
     let ctx = BatchPage {
         title: format!("Claim batch {}", view.batch.id),
         errors: Vec::new(),
+        from: if total == 0 { 0 } else { shown.start + 1 },
+        to: shown.start + view.claims.len(),
+        total,
+        prev: shown.prev,
+        next: shown.next,
         view,
     };
     render::page(&state, "claim_batch.html", Some(&user), "/claims", &ctx)
@@ -159,10 +201,16 @@ pub(super) async fn sample(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Page, WebError> {
-    let view = claims::batch(&state, &user, claims::key(&id)?).await?;
+    let view = claims::batch(&state, &user, claims::key(&id)?, claims::Shown::Sample).await?;
+    let total = view.claims.len();
     let ctx = BatchPage {
         title: format!("Internal audit sample: batch {}", view.batch.id),
         errors: Vec::new(),
+        from: total.min(1),
+        to: total,
+        total,
+        prev: None,
+        next: None,
         view,
     };
     render::page(&state, "claim_sample.html", Some(&user), "/claims", &ctx)
@@ -353,4 +401,26 @@ pub(crate) async fn export_xlsx(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "claim-return.xlsx",
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use claims::{paging, Paging};
+
+    #[test]
+    fn a_batch_is_shown_a_hundred_claims_a_page() {
+        let p = |total, raw| paging(total, page_number(raw), 100);
+        let page = |start, prev, next| Paging { start, prev, next };
+        assert_eq!(p(0, None), page(0, None, None));
+        assert_eq!(p(100, None), page(0, None, None));
+        assert_eq!(p(101, None), page(0, None, Some(2)));
+        assert_eq!(p(101, Some("2")), page(100, Some(1), None));
+        assert_eq!(p(1315, Some("7")), page(600, Some(6), Some(8)));
+        // Past the end: the last page; nonsense or zero: the first.
+        assert_eq!(p(1315, Some("99")), page(1300, Some(13), None));
+        assert_eq!(p(1315, Some("0")), page(0, None, Some(2)));
+        assert_eq!(p(1315, Some("two")), page(0, None, Some(2)));
+        assert_eq!(p(1315, Some("-1")), page(0, None, Some(2)));
+    }
 }

@@ -151,10 +151,9 @@ pub(crate) struct ClaimView {
 }
 
 /// The sample of a batch: the claims drawn, whatever has become of them since.
-fn sample_of(batch: &ClaimBatch, claims: &[StoredClaim]) -> Vec<i64> {
-    let ids: Vec<i64> = claims.iter().map(|c| c.id).collect();
+fn sample_of(batch: &ClaimBatch, ids: &[i64]) -> Vec<i64> {
     audit_sample(
-        &ids,
+        ids,
         usize::try_from(batch.sample_size).unwrap_or(0),
         batch_seed(batch.sample_seed, batch.id),
     )
@@ -166,12 +165,9 @@ pub(crate) async fn overview(state: &AppState, user: &CurrentUser) -> Result<Ove
     let (batches, claimed, attached) = state
         .store()
         .run(|s| {
-            let active = s.active_claims()?;
-            let mut families: Vec<i64> = active.iter().map(|c| c.family_id).collect();
-            families.dedup();
             Ok((
                 s.claim_batches()?,
-                families.len() as u64,
+                s.claimed_family_count()?,
                 s.attached_family_count()?,
             ))
         })
@@ -205,40 +201,85 @@ pub(crate) fn key(raw: &str) -> Result<i64, WebError> {
     raw.parse().map_err(|_| WebError::NotFound)
 }
 
-/// A batch with its claims, their latest findings and internal audit's sample; audited.
+/// Which rows one page of a list shows.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Paging {
+    /// The first row shown (0-based).
+    pub start: usize,
+    /// The previous and next pages' numbers (1-based), where there are any.
+    pub prev: Option<usize>,
+    pub next: Option<usize>,
+}
+
+/// Page `page` (1-based; 0 is the first, a page past the end the last) of `total` rows,
+/// `per_page` a page.
+pub(crate) fn paging(total: usize, page: usize, per_page: usize) -> Paging {
+    let pages = total.div_ceil(per_page.max(1)).max(1);
+    let page = page.clamp(1, pages);
+    Paging {
+        start: (page - 1) * per_page,
+        prev: (page > 1).then(|| page - 1),
+        next: (page < pages).then(|| page + 1),
+    }
+}
+
+/// Which of a batch's claims a view shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Shown {
+    /// Every claim (the API).
+    All,
+    /// Page `page` (1-based; past the end: the last) of `per_page` claims, in claim order.
+    Page { page: usize, per_page: usize },
+    /// Internal audit's sample only.
+    Sample,
+}
+
+/// A batch with the claims `shown`, their latest findings and internal audit's sample;
+/// audited. Only the claims shown are read (a batch can hold the whole cap, ~1,930 claims;
+/// the sample is drawn from the batch's claim keys alone).
 pub(crate) async fn batch(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
+    shown: Shown,
 ) -> Result<BatchView, WebError> {
-    let (batch, claims, findings) = state
+    let (batch, total, sample, claims, findings) = state
         .store()
         .run(move |s| {
             let Some(batch) = s.claim_batch(id)? else {
                 return Ok(None);
             };
-            let claims = s.claims_in_batch(id, false)?;
-            let ids: Vec<i64> = claims.iter().map(|c| c.id).collect();
-            let findings = s.audit_findings(&ids)?;
-            Ok(Some((batch, claims, findings)))
+            let ids = s.claim_ids_in_batch(id)?;
+            let sample = sample_of(&batch, &ids);
+            let chosen: Vec<i64> = match shown {
+                Shown::All => ids.clone(),
+                Shown::Page { page, per_page } => {
+                    let start = paging(ids.len(), page, per_page).start;
+                    ids.iter().skip(start).take(per_page).copied().collect()
+                }
+                Shown::Sample => sample.clone(),
+            };
+            let claims = s.claims_by_ids(&chosen)?;
+            let findings = s.audit_findings(&chosen)?;
+            Ok(Some((batch, ids.len(), sample, claims, findings)))
         })
         .await?
         .ok_or(WebError::NotFound)?;
-    let sample = sample_of(&batch, &claims);
     audit::record(
         state,
         user,
         "view claim batch",
         ("claim_batch", id.to_string()),
-        format!("{} claims", claims.len()),
+        format!("{total} claims"),
     )
     .await?;
+    let sampled: std::collections::BTreeSet<i64> = sample.iter().copied().collect();
     Ok(BatchView {
         batch: BatchRow::from(&batch),
         sample_seed: batch_seed(batch.sample_seed, batch.id).to_string(),
         claims: claims
             .iter()
-            .map(|c| claim_row(c, sample.contains(&c.id), findings.get(&c.id)))
+            .map(|c| claim_row(c, sampled.contains(&c.id), findings.get(&c.id)))
             .collect(),
         sample,
     })
@@ -259,7 +300,7 @@ pub(crate) async fn claim(
             let Some(batch) = s.claim_batch(claim.batch_id)? else {
                 return Ok(None);
             };
-            let siblings = s.claims_in_batch(claim.batch_id, false)?;
+            let siblings = s.claim_ids_in_batch(claim.batch_id)?;
             let findings = s.audit_findings(&[id])?.remove(&id).unwrap_or_default();
             Ok(Some((claim, batch, siblings, findings)))
         })
