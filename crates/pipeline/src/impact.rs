@@ -5,6 +5,7 @@
 
 use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
+use hearth_governance::sharing::Output;
 use hearth_governance::Policy;
 use hearth_impact::{evaluate, publish, Cohort, Evaluation, FamilyHistory, Published, Rules};
 use hearth_model::{CaseStatus, MemberRole};
@@ -52,9 +53,16 @@ pub fn load_cohort(store: &mut Store, rules: &Rules, as_at: NaiveDate) -> anyhow
     for b in store.baselines()? {
         attached.insert(b.family_id, b.attached_on);
     }
+    // The local evaluation is research: families with a member objecting to research use or
+    // to all sharing (or restricted) are left out of its cohort, as from every research
+    // output (`hearth_governance::sharing`).
+    let excluded = crate::sharing::excluded(store, Output::LocalEvaluation)?;
     let mut families = Vec::new();
     let mut family_of_person: HashMap<i64, usize> = HashMap::new();
     for f in store.families()? {
+        if excluded.family(f.family_id) {
+            continue;
+        }
         let a = assessments.get(&f.family_id);
         let eligible = a.is_some_and(|a| a.eligible);
         let attached_on = attached.get(&f.family_id).copied();

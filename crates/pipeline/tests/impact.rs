@@ -47,9 +47,22 @@ fn the_evaluation_reads_the_cohort_from_the_store_and_keeps_the_published_report
         case.set_status(hearth_model::CaseStatus::Referred, at, "t");
         store.save_family_case(&case).unwrap();
     }
+    // A family objecting to research use is left out of the local evaluation (research).
+    let objector = eligible[1];
+    store
+        .add_objection(&hearth_store::NewObjection {
+            subject: hearth_store::ObjectionSubject::Family(objector),
+            scope: "research".into(),
+            received_on: as_at,
+            received_how: "letter".into(),
+            recorded_by: "ig".into(),
+            recorded_at: Utc::now(),
+        })
+        .unwrap();
     let (rules, sha) = impact::load_rules(&shipped("rules/impact-evaluation.toml")).unwrap();
     let cohort = impact::load_cohort(&mut store, &rules, as_at).unwrap();
-    assert_eq!(cohort.families.len(), eligible.len());
+    assert_eq!(cohort.families.len(), eligible.len() - 1);
+    assert!(cohort.families.iter().all(|f| f.family_id != objector));
     let attached = cohort
         .families
         .iter()
@@ -64,7 +77,7 @@ fn the_evaluation_reads_the_cohort_from_the_store_and_keeps_the_published_report
 
     let now = Utc::now();
     let report = impact::evaluate_store(&mut store, &rules, &sha, as_at, "tester", now).unwrap();
-    assert_eq!(report.cohort_families, eligible.len());
+    assert_eq!(report.cohort_families, eligible.len() - 1);
     let kept = store.latest_impact_report().unwrap().unwrap();
     assert_eq!(kept.id, report.report_id);
     assert_eq!(kept.as_at, as_at);
