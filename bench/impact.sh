@@ -23,11 +23,11 @@ if [ ! -f "$work/built" ]; then
   "$bin" outcomes --attach "$work/borough/programme/attachments.csv" --as-at 2027-08-31 > /dev/null
   touch "$work/built"
 fi
-/usr/bin/time -f "evaluate: wall %e s, peak %M KB" "$bin" evaluate --as-at 2027-08-31 \
+/usr/bin/time -f "evaluate: wall %e s, peak %M KB" "$bin" evaluate --as-at 2027-08-31 ${IMPACT_RULES:+--rules "$IMPACT_RULES"} \
   --out "$work/evaluation.json" > "$work/evaluate.txt"
 cat "$work/evaluate.txt"
 python3 - "$work/evaluation.json" "$work/borough/truth/effects.toml" "$work/borough/truth/service_use.csv" <<'PY'
-import csv, collections, json, sys, tomllib
+import csv, collections, json, math, sys, tomllib
 ev = json.load(open(sys.argv[1]))
 # What the planted effect came to in this borough's true facts (all attached against all
 # never-attached families, rates per day observed; never imported): separates an estimator's
@@ -63,6 +63,7 @@ planted = {k: v["multiplier"] - 1 for k, v in effects.items() if "multiplier" in
 # not on a rate of events: with a faster exit, fewer programme families have a claim open in
 # later bands, so the estimate should be negative and grow with time, but not equal m - 1.
 not_a_rate = {"out_of_work_benefits": "benefit_exit"}
+hazard = {"claims_still_open": "benefit_exit"}
 def cell(c):
     if isinstance(c, dict):
         return str(c["value"]) if c.get("kind") == "shown" else "[c]"
@@ -88,6 +89,17 @@ for e in ev["estimates"]:
     iv = f"{lo:+.3f} to {hi:+.3f}"
     if out in not_a_rate:
         print(f"| {out} | {band} | {n} | {r:+.3f} | {iv} | {shown} | | | | |")
+        continue
+    if out in hazard:
+        # Of the claims open at the band's start, the share still open at its end: with the
+        # exit hazard × h, programme ≈ comparison^h, i.e. relative = comparison^(h-1) - 1
+        # (taking the comparison's share as known; shown, not part of the verdict).
+        h = effects[hazard[out]]["multiplier"]
+        c, p = f["comparison"] / 100, f["programme"] / 100
+        want = c ** (h - 1) - 1 if 0 < c < 1 else None
+        implied = f"{math.log(p) / math.log(c):.2f}" if 0 < p < 1 and 0 < c < 1 else "?"
+        cov = "yes" if want is not None and lo <= want <= hi else "NO"
+        print(f"| {out} | {band} | {n} | {r:+.3f} | {iv} | hazard ×{h} → {want:+.3f} at {100 * c:.1f}% still open; implied hazard ratio {implied} | {cov} | | | |")
         continue
     if want is None or want == 0:
         cov = lo <= 0 <= hi

@@ -66,7 +66,8 @@ enum Command {
     /// so a re-import does not bring them back.
     Erase(commands::rights::RequestArgs),
     /// Restrict a person's processing (kept, but left out of linkage, identification,
-    /// extracts and pages); `hearth restrict --lift ID` lifts it.
+    /// extracts and pages); `hearth restrict --person P --lift ID --reason … --received …`
+    /// lifts it.
     Restrict(commands::rights::RestrictArgs),
     /// The register of data sharing agreements and lawful bases, from the mappings.
     Sharing(commands::rights::SharingArgs),

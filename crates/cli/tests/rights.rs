@@ -250,7 +250,43 @@ fn subject_access_correction_restriction_erasure_and_objections_on_a_borough() {
     assert!(std::fs::read_to_string(dir.join("bob.json"))
         .unwrap()
         .contains("\"restricted\": true"));
-    ok(hearth(&store).args(["restrict", "--lift", &restriction]));
+    // A lifting needs why and how it came, kept with the restriction as the web keeps them.
+    let refused = hearth(&store)
+        .args([
+            "restrict",
+            "--person",
+            &bob.to_string(),
+            "--lift",
+            &restriction,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        !refused.status.success(),
+        "a lifting without a reason is refused"
+    );
+    ok(hearth(&store).args([
+        "restrict",
+        "--person",
+        &bob.to_string(),
+        "--lift",
+        &restriction,
+        "--reason",
+        "accuracy confirmed",
+        "--received",
+        "letter",
+    ]));
+    let kept = query(
+        &store,
+        &format!(
+            "SELECT lift_reason || '|' || lift_received_how FROM restriction WHERE id = {restriction}"
+        ),
+    );
+    assert_eq!(
+        kept,
+        vec!["accuracy confirmed|letter".to_string()],
+        "why and how are kept"
+    );
     ok(hearth(&store).args(["link", "--as-at", "2025-09-01"]));
     // Lifted: the records it held are linked again (to a person ID the next run gives).
     let relinked = query(

@@ -28,6 +28,7 @@ impl Design {
                 Measure::Any | Measure::Count => {
                     names.push(format!("{}: in the {months} months before", o.label));
                 }
+                Measure::StillOpen => names.push(format!("{}: open at the start", o.label)),
                 Measure::Absence => {
                     names.push(format!("{} in the {months} months before (%)", o.label));
                     names.push(format!("{}: no school terms before", o.label));
@@ -83,6 +84,9 @@ impl Design {
         for (o, rule) in rules.outcome.iter().enumerate() {
             match rule.measure {
                 Measure::Any | Measure::Count => row.push(family.count(o, from, index) as f64),
+                Measure::StillOpen => {
+                    row.push(family.count(o, index, index.succ_opt().unwrap_or(index)) as f64)
+                }
                 Measure::Absence => match family.value(rules, o, from, index) {
                     Some(v) => {
                         row.push(v);

@@ -1,8 +1,26 @@
 //! Outcomes at each band after the index date, the difference between the programme families
-//! and their matched comparison families, and a seeded percentile bootstrap interval
-//! (resampling programme families with their matched comparison families).
+//! and their matched comparison families, adjusted for each family's own level of the same
+//! outcome before the index date, and a seeded percentile bootstrap interval (resampling
+//! programme families with their matched comparison families).
+//!
+//! **Regression adjustment on the matched sets (ANCOVA).** Matching on the propensity score
+//! balances the groups' pre-programme characteristics on average, not set by set, and counts
+//! such as offending or A&E attendances persist: a family's own count before the programme is
+//! the best single predictor of its count after. The estimate is therefore the intercept of
+//! the regression of each matched set's outcome difference (programme − comparison mean) on
+//! its pre-period difference of the same outcome: regression adjustment of matched samples
+//! (Rubin 1973, 1979, who found matching followed by regression on the matched differences
+//! the most robust of the combinations; akin to Abadie and Imbens' 2011 bias correction,
+//! with the slope from the matched differences rather than the comparison families alone),
+//! i.e. the "ANCOVA" analysis recommended over change scores for outcomes that persist
+//! (Senn 2006; Frison and Pocock 1992): the difference expected between families alike in
+//! their own past. It removes the imbalance
+//! that remains after matching (bias) and the outcome's persistence from the noise
+//! (variance). The slope is re-estimated in every bootstrap replicate, so the intervals carry
+//! its uncertainty. The published comparison mean is the adjusted one (programme mean minus
+//! the adjusted difference).
 
-use crate::history::{add_months, FamilyHistory};
+use crate::history::{add_months, sub_months, FamilyHistory};
 use crate::matching::MatchedFamily;
 use crate::rules::{Measure, Rules};
 use chrono::NaiveDate;
@@ -47,9 +65,12 @@ pub struct Estimate {
     pub comparison_with: usize,
     /// The programme families' mean (per cent, or events per 100 families).
     pub programme: f64,
-    /// The matched comparison families' mean.
+    /// The matched comparison families' mean, adjusted to the programme families' own
+    /// pre-period level of the outcome (the programme mean minus the adjusted difference).
     pub comparison: f64,
-    /// Programme minus comparison.
+    /// The matched comparison families' mean as observed (before the adjustment).
+    pub comparison_observed: f64,
+    /// Programme minus comparison, adjusted for the pre-period level of the outcome.
     pub difference: f64,
     /// Its interval.
     pub interval: Interval,
@@ -90,7 +111,7 @@ fn band_value(
     }
     let years = days as f64 / 365.25;
     match rules.outcome[o].measure {
-        Measure::Any => None,
+        Measure::Any | Measure::StillOpen => None,
         Measure::Count => f.value(rules, o, from, end).map(|v| (v / years, years)),
         Measure::Absence => f.value(rules, o, from, end).map(|v| (v, years)),
     }
@@ -106,11 +127,13 @@ pub fn estimate(
     let mut out = Vec::new();
     for (o, rule) in rules.outcome.iter().enumerate() {
         for (b, band) in rules.bands.iter().enumerate() {
-            if band.censored && rule.measure == Measure::Any {
+            if band.censored && matches!(rule.measure, Measure::Any | Measure::StillOpen) {
                 continue;
             }
-            // (programme value, comparison mean, the matched set's weight)
-            let mut pairs: Vec<Pair> = Vec::new();
+            // Each matched set's values, with the pre-period values of the same outcome.
+            let mut raw: Vec<RawSet> = Vec::new();
+            // Each set's comparison families (cohort index, value), as in `raw`'s last field.
+            let mut members: Vec<Vec<(usize, f64)>> = Vec::new();
             let mut controls_used = std::collections::BTreeSet::new();
             let mut comparison_with = 0.0;
             for m in matched {
@@ -127,6 +150,7 @@ pub fn estimate(
                 let Some((yt, w)) = band_value(rules, f, o, from, end, band.censored) else {
                     continue;
                 };
+                let xt = pre_value(rules, f, o, m.index);
                 let mut ys = Vec::new();
                 for &(c, index) in &m.controls {
                     let cf = &families[c];
@@ -141,7 +165,7 @@ pub fn estimate(
                         continue;
                     };
                     if let Some(v) = band_value(rules, cf, o, cfrom, cend, band.censored) {
-                        ys.push((c, v));
+                        ys.push((c, v, pre_value(rules, cf, o, index)));
                     }
                 }
                 if ys.is_empty() {
@@ -153,23 +177,28 @@ pub fn estimate(
                 comparison_with +=
                     ys.iter().filter(|y| y.1 .0 > 0.0).count() as f64 / ys.len() as f64;
                 controls_used.extend(ys.iter().map(|y| y.0));
-                pairs.push((yt, yc, w));
+                let xc: Vec<(Option<f64>, f64)> = ys.iter().map(|y| (y.2, y.1 .1)).collect();
+                raw.push((yt, yc, w, xt, xc));
+                members.push(ys.iter().map(|y| (y.0, y.1 .0)).collect());
             }
-            if pairs.is_empty() {
+            if raw.is_empty() {
                 continue;
             }
+            let sets = matched_sets(&raw, &members);
+            let pairs = fill_pre_values(raw);
             let seed = rules
                 .bootstrap
                 .seed
                 .wrapping_add((o as u64) << 32 | b as u64)
                 .wrapping_mul(0x9E37_79B9_7F4A_7C15);
             let (interval, relative_interval) = bootstrap(
-                &pairs,
+                &sets,
                 rules.bootstrap.replicates,
                 rules.bootstrap.level,
                 seed,
             );
-            let (mt, mc) = means(pairs.iter().copied());
+            let (mt, mc) = adjusted_means(pairs.iter().copied());
+            let (_, observed) = means(pairs.iter().copied());
             out.push(Estimate {
                 outcome: rule.key.clone(),
                 label: rule.label.clone(),
@@ -181,6 +210,7 @@ pub fn estimate(
                 comparison_with: comparison_with.round() as usize,
                 programme: mt,
                 comparison: mc,
+                comparison_observed: observed,
                 difference: mt - mc,
                 interval,
                 relative: (mc > 0.0).then(|| (mt - mc) / mc),
@@ -191,14 +221,51 @@ pub fn estimate(
     out
 }
 
-/// A matched set: the programme family's value, its comparison families' mean, and the set's
-/// weight (1, or for a censored band the programme family's years observed).
-type Pair = (f64, f64, f64);
+/// A matched set: the programme family's value, its comparison families' mean, the set's
+/// weight (1, or for a censored band the programme family's years observed), and the
+/// programme family's and its comparison families' (mean) value of the same outcome over the
+/// pre-period.
+type Pair = (f64, f64, f64, f64, f64);
 
-/// The weighted means of the programme and comparison values.
+/// A matched set before missing pre-period values are filled: `(programme value, comparison
+/// mean, weight, the programme family's pre-period value, each comparison family's pre-period
+/// value with its weight)`.
+type RawSet = (f64, f64, f64, Option<f64>, Vec<(Option<f64>, f64)>);
+
+/// A family's value of outcome `o` over the pre-period before `index`, on the scale of the
+/// bands' values (a count as a rate per year); `None` when not measured (no school term).
+fn pre_value(rules: &Rules, f: &FamilyHistory, o: usize, index: NaiveDate) -> Option<f64> {
+    let months = rules.pre_period_months;
+    let v = f.value(rules, o, sub_months(index, months), index)?;
+    Some(match rules.outcome[o].measure {
+        Measure::Count => v * 12.0 / f64::from(months),
+        Measure::Any | Measure::Absence | Measure::StillOpen => v,
+    })
+}
+
+/// Fills a missing pre-period value (absence without a school term before) with the mean of
+/// the known ones (mean imputation: such a family then adds nothing to the slope and is
+/// adjusted by nothing of its own), and takes each set's comparison mean of them.
+fn fill_pre_values(raw: Vec<RawSet>) -> Vec<Pair> {
+    let known = raw
+        .iter()
+        .flat_map(|r| std::iter::once(r.3).chain(r.4.iter().map(|c| c.0)))
+        .flatten();
+    let (n, sum) = known.fold((0.0, 0.0), |(n, s), v| (n + 1.0, s + v));
+    let fill = if n > 0.0 { sum / n } else { 0.0 };
+    raw.into_iter()
+        .map(|(yt, yc, w, xt, xc)| {
+            let cw: f64 = xc.iter().map(|c| c.1).sum();
+            let xc = xc.iter().map(|c| c.0.unwrap_or(fill) * c.1).sum::<f64>() / cw;
+            (yt, yc, w, xt.unwrap_or(fill), xc)
+        })
+        .collect()
+}
+
+/// The weighted means of the programme and comparison values, as observed.
 fn means(pairs: impl Iterator<Item = Pair>) -> (f64, f64) {
     let (mut n, mut t, mut c) = (0.0, 0.0, 0.0);
-    for (a, b, w) in pairs {
+    for (a, b, w, ..) in pairs {
         n += w;
         t += w * a;
         c += w * b;
@@ -206,26 +273,166 @@ fn means(pairs: impl Iterator<Item = Pair>) -> (f64, f64) {
     (t / n, c / n)
 }
 
-/// Percentile bootstrap of the difference and the relative difference.
+/// Weighted sums for the regression of the sets' outcome differences on their pre-period
+/// differences.
+#[derive(Default, Clone, Copy)]
+struct Sums {
+    w: f64,
+    t: f64,
+    d: f64,
+    e: f64,
+    de: f64,
+    ee: f64,
+}
+
+impl Sums {
+    fn add(&mut self, (yt, yc, w, xt, xc): Pair) {
+        let (d, e) = (yt - yc, xt - xc);
+        self.w += w;
+        self.t += w * yt;
+        self.d += w * d;
+        self.e += w * e;
+        self.de += w * d * e;
+        self.ee += w * e * e;
+    }
+
+    /// The programme mean and the adjusted comparison mean: the programme mean minus the
+    /// intercept of the weighted least-squares line of `d` on `e` (the difference expected
+    /// where the pre-period difference is 0).
+    fn adjusted(&self) -> (f64, f64) {
+        let (mt, md, me) = (self.t / self.w, self.d / self.w, self.e / self.w);
+        let var = self.ee / self.w - me * me;
+        let cov = self.de / self.w - md * me;
+        // Without spread in the pre-period differences there is nothing to adjust by.
+        let slope = if var > 1e-9 * (1.0 + me * me) {
+            cov / var
+        } else {
+            0.0
+        };
+        let difference = md - slope * me;
+        (mt, mt - difference)
+    }
+}
+
+/// The programme mean and the comparison mean adjusted for the pre-period (see the module's
+/// documentation).
+fn adjusted_means(pairs: impl Iterator<Item = Pair>) -> (f64, f64) {
+    let mut s = Sums::default();
+    pairs.for_each(|p| s.add(p));
+    s.adjusted()
+}
+
+/// A matched set as the bootstrap resamples it: the programme family's value, weight and
+/// pre-period value, and each comparison family's (dense index among the comparison families
+/// used, value, weight, pre-period value), pre-period values filled as in `fill_pre_values`.
+#[derive(Debug, Clone, PartialEq)]
+struct Set {
+    yt: f64,
+    w: f64,
+    xt: f64,
+    controls: Vec<(usize, f64, f64, f64)>,
+}
+
+impl Set {
+    /// The set as a `Pair`, its comparison families weighted by `weight` (their time observed
+    /// times their bootstrap weight); `None` when every comparison family weighs nothing.
+    fn pair(&self, weight: impl Fn(usize) -> f64) -> Option<Pair> {
+        let (mut cw, mut yc, mut xc) = (0.0, 0.0, 0.0);
+        for &(c, y, tw, x) in &self.controls {
+            let v = weight(c) * tw;
+            cw += v;
+            yc += v * y;
+            xc += v * x;
+        }
+        (cw > 0.0).then(|| (self.yt, yc / cw, self.w, self.xt, xc / cw))
+    }
+}
+
+/// The matched sets for the bootstrap, from the sets as collected and their comparison
+/// families, with the same filled pre-period values as `fill_pre_values`.
+fn matched_sets(raw: &[RawSet], members: &[Vec<(usize, f64)>]) -> Vec<Set> {
+    let known = raw
+        .iter()
+        .flat_map(|r| std::iter::once(r.3).chain(r.4.iter().map(|c| c.0)))
+        .flatten();
+    let (n, sum) = known.fold((0.0, 0.0), |(n, s), v| (n + 1.0, s + v));
+    let fill = if n > 0.0 { sum / n } else { 0.0 };
+    let mut dense = std::collections::HashMap::new();
+    raw.iter()
+        .zip(members)
+        .map(|(r, m)| Set {
+            yt: r.0,
+            w: r.2,
+            xt: r.3.unwrap_or(fill),
+            controls: m
+                .iter()
+                .zip(&r.4)
+                .map(|(&(c, y), &(x, tw))| {
+                    let next = dense.len();
+                    (*dense.entry(c).or_insert(next), y, tw, x.unwrap_or(fill))
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// A draw from the Poisson distribution with mean 1 (by inversion).
+fn poisson_one(rng: &mut ChaCha8Rng) -> f64 {
+    let u: f64 = rng.random();
+    let (mut k, mut p) = (0u32, (-1.0f64).exp());
+    let mut cumulative = p;
+    while u > cumulative && k < 30 {
+        k += 1;
+        p /= f64::from(k);
+        cumulative += p;
+    }
+    f64::from(k)
+}
+
+/// Percentile bootstrap of the adjusted difference and the relative difference, refitting the
+/// adjustment's slope in every replicate. Each replicate resamples the matched sets (each
+/// programme family with its comparison families) **and** gives every comparison family a
+/// weight of its own (Poisson with mean 1, the "Poisson bootstrap" of the comparison pool),
+/// shared by every set it is matched into. Matching is with replacement, so one comparison
+/// family can stand in several sets (at 300k, 2,094 programme families' 6,282 places are held
+/// by 2,425 comparison families): resampling sets alone treats those places as independent and
+/// understates the comparison side's variance (Abadie and Imbens 2008 show the plain bootstrap
+/// is not valid for matching with replacement). Weighting each comparison family once per
+/// replicate carries its reuse into the interval. It is conservative: the comparison
+/// families' own variation is counted by both resamplings, once as if each place were
+/// independent and once with their reuse, so the interval is, if anything, too wide by the
+/// comparison side's share without reuse.
 fn bootstrap(
-    pairs: &[Pair],
+    sets: &[Set],
     replicates: usize,
     level: f64,
     seed: u64,
 ) -> (Interval, Option<Interval>) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let n = pairs.len();
+    let n = sets.len();
+    let controls = sets
+        .iter()
+        .flat_map(|s| s.controls.iter().map(|c| c.0 + 1))
+        .max()
+        .unwrap_or(0);
+    let mut weights = vec![0.0; controls];
     let mut diffs = Vec::with_capacity(replicates);
     let mut rels = Vec::with_capacity(replicates);
     for _ in 0..replicates {
-        let (mut t, mut c, mut w) = (0.0, 0.0, 0.0);
-        for _ in 0..n {
-            let p = pairs[rng.random_range(0..n)];
-            t += p.2 * p.0;
-            c += p.2 * p.1;
-            w += p.2;
+        for v in &mut weights {
+            *v = poisson_one(&mut rng);
         }
-        diffs.push((t - c) / w);
+        let mut s = Sums::default();
+        for _ in 0..n {
+            if let Some(p) = sets[rng.random_range(0..n)].pair(|c| weights[c]) {
+                s.add(p);
+            }
+        }
+        if s.w <= 0.0 {
+            continue;
+        }
+        let (t, c) = s.adjusted();
+        diffs.push(t - c);
         if c > 0.0 {
             rels.push((t - c) / c);
         }
@@ -238,6 +445,12 @@ fn bootstrap(
 }
 
 fn percentiles(v: &mut [f64], alpha: f64) -> Interval {
+    if v.is_empty() {
+        return Interval {
+            low: f64::NAN,
+            high: f64::NAN,
+        };
+    }
     v.sort_by(f64::total_cmp);
     let at = |q: f64| {
         let pos = q * (v.len() - 1) as f64;
@@ -255,145 +468,4 @@ fn percentiles(v: &mut [f64], alpha: f64) -> Interval {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_bootstrap_is_reproducible_for_a_seed_and_brackets_the_estimate() {
-        let pairs: Vec<Pair> = (0..200)
-            .map(|i| {
-                (
-                    if i % 4 == 0 { 100.0 } else { 0.0 },
-                    if i % 3 == 0 { 100.0 } else { 0.0 },
-                    1.0,
-                )
-            })
-            .collect();
-        let a = bootstrap(&pairs, 500, 0.95, 1);
-        let b = bootstrap(&pairs, 500, 0.95, 1);
-        assert_eq!(a, b);
-        let (mt, mc) = means(pairs.iter().copied());
-        assert!(a.0.covers(mt - mc));
-        assert!(a.0.low < a.0.high);
-        let c = bootstrap(&pairs, 500, 0.95, 2);
-        assert_ne!(a, c);
-    }
-
-    use crate::history::Event;
-    use crate::matching::match_families;
-    use crate::rules::tests::shipped;
-
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
-    fn event(day: NaiveDate, amount: f64) -> Event {
-        Event {
-            start: day,
-            end: Some(day),
-            possible: 100.0,
-            missed: 10.0,
-            amount,
-        }
-    }
-
-    fn key(rules: &Rules, k: &str) -> usize {
-        rules.outcome.iter().position(|o| o.key == k).unwrap()
-    }
-
-    /// A family with `per_term` exclusions (and a term's attendance) at each term's start.
-    fn pupil_family(
-        rules: &Rules,
-        id: i64,
-        attached: Option<&str>,
-        per_term: f64,
-    ) -> FamilyHistory {
-        let mut f = FamilyHistory::new(id, rules);
-        f.eligible = true;
-        f.members = 3;
-        f.children = 1;
-        f.attached_on = attached.map(d);
-        for term in [
-            "2019-09-03",
-            "2020-01-06",
-            "2020-04-20",
-            "2020-09-03",
-            "2021-01-05",
-            "2021-04-19",
-            "2021-09-02",
-            "2022-01-05",
-        ] {
-            f.events[key(rules, "exclusions")].push(event(d(term), per_term));
-            f.events[key(rules, "absence")].push(event(d(term), 1.0));
-        }
-        f.sort();
-        f
-    }
-
-    #[test]
-    fn comparison_families_are_counted_over_the_programme_familys_own_window() {
-        // Every family alike, with one exclusion a term: no effect. A family attached on 10
-        // September has one term starting in its first six months (January's); counted from
-        // the 1st of the month, its comparison families had September's term too, and the
-        // programme looked to halve exclusions.
-        let rules = shipped();
-        let mut families: Vec<FamilyHistory> = (0..10)
-            .map(|i| pupil_family(&rules, i, Some("2020-09-10"), 1.0))
-            .collect();
-        families.extend((10..40).map(|i| pupil_family(&rules, i, None, 1.0)));
-        let as_at = d("2022-03-01");
-        let matched = match_families(&rules, &families, as_at).unwrap();
-        assert_eq!(matched.summary.matched, 10);
-        let est = estimate(&rules, &families, &matched.families, as_at);
-        let e = est
-            .iter()
-            .find(|e| e.outcome == "exclusions" && e.band == "0–6")
-            .unwrap();
-        assert_eq!((e.programme, e.comparison), (100.0, 100.0), "{e:?}");
-        assert_eq!(e.relative, Some(0.0));
-    }
-
-    #[test]
-    fn the_whole_follow_up_is_a_rate_per_year_over_each_familys_observed_time() {
-        // One exclusion a term for everyone. The programme family is followed for a year;
-        // its comparison family only until its own attachment four months in (one term).
-        // Counted over unequal periods the programme would look to have three times as many.
-        let rules = shipped();
-        let families = vec![
-            pupil_family(&rules, 1, Some("2020-08-20"), 1.0),
-            pupil_family(&rules, 2, Some("2020-12-20"), 1.0),
-            pupil_family(&rules, 3, None, 1.0),
-        ];
-        let as_at = d("2021-08-20");
-        let m = |controls: Vec<(usize, NaiveDate)>| MatchedFamily {
-            family: 0,
-            index: d("2020-08-20"),
-            controls,
-        };
-        let whole = |matched: &[MatchedFamily]| {
-            estimate(&rules, &families, matched, as_at)
-                .into_iter()
-                .find(|e| e.outcome == "exclusions" && e.band == "0–24 to date")
-                .unwrap()
-        };
-        // Three terms a year: 300 per 100 families a year whoever is compared.
-        let e = whole(&[m(vec![(1, d("2020-08-20"))])]);
-        assert!((e.programme - 300.0).abs() < 1.0, "{e:?}");
-        assert!(e.relative.unwrap().abs() < 0.01, "{e:?}");
-        let e = whole(&[m(vec![(2, d("2020-08-20"))])]);
-        assert!((e.programme - 300.0).abs() < 1.0 && (e.comparison - 300.0).abs() < 1.0);
-        // Outcomes measured as "any" are not compared over unequal periods.
-        assert!(
-            estimate(&rules, &families, &[m(vec![(2, d("2020-08-20"))])], as_at)
-                .iter()
-                .all(|e| e.band != "0–24 to date" || e.measure != Measure::Any)
-        );
-    }
-
-    #[test]
-    fn percentiles_interpolate() {
-        let mut v: Vec<f64> = (0..=100).map(f64::from).collect();
-        let i = percentiles(&mut v, 0.025);
-        assert!((i.low - 2.5).abs() < 1e-9 && (i.high - 97.5).abs() < 1e-9);
-    }
-}
+mod tests;

@@ -112,7 +112,9 @@ impl FamilyHistory {
     /// The family's value of outcome `o` over `[from, to)`: 100 or 0 for `any` (whether
     /// anything happened); 100 × the events starting in the period for `count` (so a group's
     /// mean is events per 100 families); the percentage of possible sessions missed for
-    /// `absence` (`None` without a school term starting in the period).
+    /// `absence` (`None` without a school term starting in the period); for `still_open`, the
+    /// percentage of the spells open on `from` (started before it) still open on the period's
+    /// last day (`None` without one open).
     pub fn value(&self, rules: &Rules, o: usize, from: NaiveDate, to: NaiveDate) -> Option<f64> {
         match rules.outcome[o].measure {
             Measure::Any => Some(if self.count(o, from, to) > 0 {
@@ -129,6 +131,19 @@ impl FamilyHistory {
                         .map(|e| e.amount)
                         .sum::<f64>(),
             ),
+            Measure::StillOpen => {
+                let last = to.pred_opt().unwrap_or(to);
+                let open: Vec<&Event> = self.events[o]
+                    .iter()
+                    .take_while(|e| e.start < from)
+                    .filter(|e| e.end.is_none_or(|end| end >= from))
+                    .collect();
+                let still = open
+                    .iter()
+                    .filter(|e| e.end.is_none_or(|end| end >= last))
+                    .count();
+                (!open.is_empty()).then(|| 100.0 * still as f64 / open.len() as f64)
+            }
             Measure::Absence => {
                 let (mut possible, mut missed) = (0.0, 0.0);
                 for e in self.events[o]
@@ -142,6 +157,46 @@ impl FamilyHistory {
             }
         }
     }
+}
+
+/// Merges spells restated by a later extract: a partner's first file gives a claim or an
+/// episode still open (no end date); a later file gives the same one again with its end. Facts
+/// of one `key` (the family's member), event type, first day and attributes are one spell,
+/// ending on the latest end date any of them gives (an empty end date is overruled by a given
+/// one) — the Outcomes Plan's rule (`hearth_outcomes::facts::tidy`). Without it the first
+/// file's open copy would make every claim open at the first extract look open for ever.
+pub fn merge_restated<K: Ord>(spells: Vec<(K, Fact)>) -> Vec<(K, Fact)> {
+    let mut keyed: Vec<(String, K, Fact)> = spells
+        .into_iter()
+        .map(|(k, f)| (format!("{:?}", f.attributes), k, f))
+        .collect();
+    keyed.sort_by(|(aa, ka, a), (ab, kb, b)| {
+        (ka, &a.event_type, a.event_date, aa, a.end_date).cmp(&(
+            kb,
+            &b.event_type,
+            b.event_date,
+            ab,
+            b.end_date,
+        ))
+    });
+    let mut out: Vec<(String, K, Fact)> = Vec::with_capacity(keyed.len());
+    for (attrs, k, f) in keyed {
+        if let Some((la, lk, last)) = out.last_mut() {
+            if *lk == k
+                && last.event_type == f.event_type
+                && last.event_date == f.event_date
+                && *la == attrs
+            {
+                // Sorted by end (`None` first): the last one seen has the latest end.
+                if f.end_date.is_some() {
+                    *last = f;
+                }
+                continue;
+            }
+        }
+        out.push((attrs, k, f));
+    }
+    out.into_iter().map(|(_, k, f)| (k, f)).collect()
 }
 
 /// `date` plus `months` (the last day of a shorter month when the day does not exist).
@@ -223,6 +278,80 @@ mod tests {
             Some(100.0)
         );
         assert_eq!(f.value(&r, ae, d("2020-03-02"), d("2020-09-01")), Some(0.0));
+    }
+
+    #[test]
+    fn a_spell_restated_with_its_end_is_one_spell_that_ends() {
+        let r = shipped();
+        let ben = r
+            .outcome
+            .iter()
+            .position(|o| o.key == "out_of_work_benefits")
+            .unwrap();
+        let uc = [("benefit_type", AttrValue::Text("UC".into()))];
+        let claim = |end: Option<&str>| fact("benefit_claim", "2020-01-10", end, &uc);
+        let merged = merge_restated(vec![
+            // The first extract's open claim, the later extract's with its end, a repeat.
+            (1, claim(None)),
+            (1, claim(Some("2021-02-01"))),
+            (1, claim(None)),
+            // Another member's claim from the same day is their own.
+            (2, claim(None)),
+        ]);
+        assert_eq!(merged.len(), 2);
+        assert_eq!(merged[0].1.end_date, Some(d("2021-02-01")));
+        assert_eq!(merged[1].1.end_date, None);
+        let mut f = FamilyHistory::new(1, &r);
+        for (_, fact) in merged.iter().filter(|m| m.0 == 1) {
+            assert!(r.is_spell(fact));
+            f.add_fact(&r, fact);
+        }
+        f.sort();
+        // Ended: no claim open in the second half of 2021.
+        assert_eq!(
+            f.value(&r, ben, d("2021-07-01"), d("2022-01-01")),
+            Some(0.0)
+        );
+        assert_eq!(
+            f.value(&r, ben, d("2020-07-01"), d("2021-01-01")),
+            Some(100.0)
+        );
+        // Events are not spells.
+        assert!(!r.is_spell(&fact(
+            "health_contact",
+            "2020-03-01",
+            None,
+            &[("contact_type", AttrValue::Text("A&E attendance".into()))],
+        )));
+    }
+
+    #[test]
+    fn still_open_is_the_share_of_the_spells_open_at_the_start_still_open_at_the_end() {
+        let r = shipped();
+        let o = r
+            .outcome
+            .iter()
+            .position(|o| o.key == "claims_still_open")
+            .unwrap();
+        assert_eq!(r.outcome[o].measure, Measure::StillOpen);
+        let uc = [("benefit_type", AttrValue::Text("UC".into()))];
+        let mut f = FamilyHistory::new(1, &r);
+        for (start, end) in [
+            ("2019-01-01", Some("2020-03-01")), // left within the period
+            ("2019-06-01", None),               // still open
+            ("2020-02-01", None),               // started in the period: not counted
+            ("2018-01-01", Some("2019-12-31")), // ended before it
+        ] {
+            f.add_fact(&r, &fact("benefit_claim", start, end, &uc));
+        }
+        f.sort();
+        assert_eq!(f.value(&r, o, d("2020-01-01"), d("2020-07-01")), Some(50.0));
+        // Ending on the period's last day is still open on it.
+        assert_eq!(
+            f.value(&r, o, d("2020-01-01"), d("2020-03-02")),
+            Some(100.0)
+        );
+        assert_eq!(f.value(&r, o, d("2017-01-01"), d("2017-07-01")), None);
     }
 
     #[test]

@@ -14,7 +14,8 @@
 //! 4. [`logistic`] and [`matching`]: the propensity score and nearest-neighbour matching within
 //!    the month of attachment, with the balance table;
 //! 5. [`estimate`]: outcomes at each band after the index date, the difference between the
-//!    groups and its seeded bootstrap interval;
+//!    groups adjusted for each family's own pre-period level of the outcome (regression
+//!    adjustment on the matched sets) and its seeded bootstrap interval;
 //! 6. [`publish`]: every figure through `hearth_governance::disclosure::protect`.
 //!
 //! Pure: no I/O, no clock (the caller passes the as-at date).
@@ -30,7 +31,7 @@ pub mod rules;
 
 pub use estimate::{Estimate, Interval};
 pub use evaluate::{evaluate, Cohort, Evaluation};
-pub use history::{Event, FamilyHistory};
+pub use history::{merge_restated, Event, FamilyHistory};
 pub use matching::{BalanceRow, MatchSummary};
 pub use publish::{publish, Published};
 pub use rules::{Band, Measure, OutcomeRule, Rules, RulesError};

@@ -112,7 +112,7 @@ pub fn publish(ev: &Evaluation, policy: Policy) -> Published {
         .iter()
         .map(|e| {
             let table = match e.measure {
-                Measure::Any | Measure::Count => Table::new(
+                Measure::Any | Measure::Count | Measure::StillOpen => Table::new(
                     vec!["Programme".into(), "Comparison".into()],
                     vec!["With the outcome".into(), "Without".into()],
                     vec![
@@ -137,11 +137,15 @@ pub fn publish(ev: &Evaluation, policy: Policy) -> Published {
             let hidden = p.cells.iter().flatten().any(|c| *c == Cell::Confidential)
                 || e.comparison_n < policy.threshold as usize;
             let (programme_with, comparison_with) = match e.measure {
-                Measure::Any | Measure::Count => (p.cells[0][0], p.cells[1][0]),
+                Measure::Any | Measure::Count | Measure::StillOpen => {
+                    (p.cells[0][0], p.cells[1][0])
+                }
                 Measure::Absence => (Cell::NotApplicable, Cell::NotApplicable),
             };
             let (programme_n, comparison_n) = match e.measure {
-                Measure::Any | Measure::Count => (p.row_totals[0], counted(e.comparison_n, policy)),
+                Measure::Any | Measure::Count | Measure::StillOpen => {
+                    (p.row_totals[0], counted(e.comparison_n, policy))
+                }
                 Measure::Absence => (p.cells[0][0], p.cells[1][0]),
             };
             PublishedEstimate {

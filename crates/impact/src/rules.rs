@@ -40,6 +40,10 @@ pub enum Measure {
     Count,
     /// Sessions missed as a percentage of sessions possible, over the band's terms.
     Absence,
+    /// Of the family's spells open on the band's first day, the percentage still open on its
+    /// last (an actuarial life table's interval survival): how fast claims are left. A family
+    /// with none open is not measured in the band.
+    StillOpen,
 }
 
 /// Which way is better.
@@ -245,6 +249,15 @@ impl Rules {
         }
         out
     }
+
+    /// Whether a fact counts towards some outcome as a spell (a claim, an episode of care):
+    /// such facts are restated by later extracts and go through
+    /// [`crate::history::merge_restated`] before they are added to a family.
+    pub fn is_spell(&self, fact: &Fact) -> bool {
+        self.classify(fact)
+            .into_iter()
+            .any(|(o, s)| self.outcome[o].from[s].spell)
+    }
 }
 
 impl Source {
@@ -313,6 +326,7 @@ pub(crate) mod tests {
             "offending",
             "custody",
             "out_of_work_benefits",
+            "claims_still_open",
             "absence",
             "exclusions",
             "a_and_e",

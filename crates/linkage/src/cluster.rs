@@ -10,8 +10,9 @@
 //! single records the pair's own score has already weighed the dates), two records of a
 //! source whose records are all different people, or a reviewer's cannot-link — and (2) when
 //! either cluster already holds several records, most of the compared pairs between the two
-//! clusters are links (cluster-level support), so that one weak link cannot chain a
-//! household together. Reviewers' must-links are applied first, unconditionally.
+//! clusters are links (cluster-level support; half, when the linking pair agrees exactly on
+//! forename, family name and date of birth), so that one weak link cannot chain a household
+//! together. Reviewers' must-links are applied first, unconditionally.
 
 use crate::compare::dob_level;
 
@@ -167,7 +168,7 @@ impl<'a> Clusterer<'a> {
         false
     }
 
-    fn supported(&mut self, ra: u32, rb: u32) -> bool {
+    fn supported(&mut self, ra: u32, rb: u32, tie_enough: bool) -> bool {
         let (la, lb) = (
             self.sum[ra as usize].members.len(),
             self.sum[rb as usize].members.len(),
@@ -187,7 +188,7 @@ impl<'a> Clusterer<'a> {
                 }
             }
         }
-        linked * 2 > compared
+        linked * 2 > compared || (tie_enough && linked * 2 == compared)
     }
 
     /// Forces a merge (reviewer must-link).
@@ -198,17 +199,53 @@ impl<'a> Clusterer<'a> {
         }
     }
 
+    /// Whether records `a` and `b` could be one person as far as the guards go (identifiers,
+    /// dates of birth, sources of different people, reviewers' cannot-links): what
+    /// [`Clusterer::attach`] checks, without merging. `check_ids`: whether different
+    /// identifiers conflict (not when the caller has a pair agreeing on all else exactly).
+    pub(crate) fn compatible(&mut self, a: u32, b: u32, check_ids: bool) -> bool {
+        let (ra, rb) = (self.find(a), self.find(b));
+        ra == rb || !self.conflict(ra, rb, true, check_ids)
+    }
+
+    /// Attaches record `a` to the cluster of record `b` unless they conflict (no support
+    /// needed: the caller has weighed the evidence, see `attach`). `check_ids` as in
+    /// [`Clusterer::compatible`]. Returns whether it did.
+    pub(crate) fn attach(&mut self, a: u32, b: u32, check_ids: bool) -> bool {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra == rb {
+            return true;
+        }
+        if self.conflict(ra, rb, true, check_ids) {
+            return false;
+        }
+        self.union(ra, rb);
+        true
+    }
+
     /// Tries a link; returns whether the records ended in one cluster. `ids_agree`: the
     /// linking pair shares an identifier exactly, which outweighs a date-of-birth mismatch.
     /// `all_else_exact`: the pair agrees exactly on forename, family name, full date of birth
     /// and address, which outweighs different identifiers (a temporary NHS number, a reissued
     /// UPN: one person registered twice).
-    pub(crate) fn link(&mut self, a: u32, b: u32, ids_agree: bool, all_else_exact: bool) -> bool {
+    /// `names_dob_exact`: the pair agrees exactly on forename, family name and full date of
+    /// birth, evidence enough by itself that half the compared pairs being links is support
+    /// enough (the other half: a record the cluster already holds under a replaced forename).
+    pub(crate) fn link(
+        &mut self,
+        a: u32,
+        b: u32,
+        ids_agree: bool,
+        all_else_exact: bool,
+        names_dob_exact: bool,
+    ) -> bool {
         let (ra, rb) = (self.find(a), self.find(b));
         if ra == rb {
             return true;
         }
-        if self.conflict(ra, rb, !ids_agree, !all_else_exact) || !self.supported(ra, rb) {
+        if self.conflict(ra, rb, !ids_agree, !all_else_exact)
+            || !self.supported(ra, rb, names_dob_exact)
+        {
             return false;
         }
         self.union(ra, rb);

@@ -368,6 +368,26 @@ pub fn parse_level(comparison: &str, level: &str) -> Option<(usize, usize)> {
     Some((k, l))
 }
 
+/// What a link's own comparison says to the clustering guards: (the pair shares an
+/// identifier exactly, the pair's identifiers differ while everything else agrees exactly,
+/// the pair's forename, family name and full date of birth agree exactly).
+pub(crate) fn link_flags(pattern: u32) -> (bool, bool, bool) {
+    let ids_agree = IDENTIFIERS.clone().any(|k| level(pattern, k) == 1);
+    // One person registered twice: the pair's own identifiers differ and everything else
+    // agrees exactly. (A pair without a differing identifier never lifts the guard, so a
+    // record without identifiers cannot chain two numbers together.)
+    let ids_differ = IDENTIFIERS.clone().any(|k| level(pattern, k) >= 2);
+    let all_else_exact = ids_differ
+        && [GIVEN, FAMILY, DOB, ADDRESS]
+            .into_iter()
+            .all(|k| level(pattern, k) == 1)
+        && level(pattern, 3) != 2; // sex not different
+    let names_dob_exact = [GIVEN, FAMILY, DOB]
+        .into_iter()
+        .all(|k| level(pattern, k) == 1);
+    (ids_agree, all_else_exact, names_dob_exact)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

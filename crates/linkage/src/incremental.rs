@@ -360,8 +360,9 @@ impl LookupIndex {
                 .then(a.2.right.cmp(&b.2.right))
         });
         for &&(l, r, s) in &links {
-            let (ids_agree, all_else_exact) = crate::people::link_flags(s.pattern);
-            cl.link(l, r, ids_agree, all_else_exact);
+            let (ids_agree, all_else_exact, names_dob_exact) =
+                crate::compare::link_flags(s.pattern);
+            cl.link(l, r, ids_agree, all_else_exact, names_dob_exact);
         }
         // IDs: each cluster's old people by their records; new people numbered in order.
         let mut old_in: BTreeMap<u32, BTreeMap<i64, usize>> = BTreeMap::new();

@@ -63,6 +63,7 @@
 //! ```
 #![deny(missing_docs)]
 
+mod attach;
 mod blocking;
 mod cluster;
 mod compare;

@@ -26,10 +26,12 @@ pub struct Linkage {
     /// in the same person (pairs of exact duplicate records included). A group of more than 16
     /// identical records is written as its first record: each duplicate paired once with it,
     /// and it alone in the group's pairs with other records, so the list grows with the
-    /// records, never with the square of a group.
+    /// records, never with the square of a group. Also each lone record `attach` placed, with
+    /// the record that matched (scored as any pair, often below the threshold).
     pub pairs: Vec<ScoredPair>,
     /// For a reviewer: pairs in the clerical-review band, vetoed pairs above it, and links the
-    /// clustering refused (conflicting identifiers or dates, or too little support).
+    /// clustering refused (conflicting identifiers or dates, or too little support), and lone
+    /// records without a date of birth or identifier paired with each person they could be.
     pub review: Vec<ScoredPair>,
     /// The trained model.
     pub model: TrainedModel,
@@ -145,8 +147,13 @@ fn stages(
         person_of,
         people,
         links,
+        attached,
     } = people::cluster(
-        &prep.recs,
+        &prep,
+        // Lone records without a date of birth or identifiers, and lone records under another
+        // forename, are attached to the one person they can be, within a council's records
+        // (not in a link between deduplicated files).
+        veto.then_some(settings.max_block_size),
         &scored,
         model.threshold_probability,
         &distinct,
@@ -155,7 +162,10 @@ fn stages(
     );
     laps.lap("cluster");
 
-    let Outcome { pairs, review } = review_list::review(
+    let Outcome {
+        mut pairs,
+        mut review,
+    } = review_list::review(
         review_list::Scored {
             prep: &prep,
             scored: &scored,
@@ -166,6 +176,14 @@ fn stages(
         &distinct,
         &person_of,
         settings.review_band,
+    );
+
+    review_list::add_attached(
+        &prep,
+        (&model, &tf),
+        &distinct,
+        &attached,
+        (&mut pairs, &mut review),
     );
 
     let report = BlockingReport {

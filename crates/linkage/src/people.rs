@@ -7,34 +7,9 @@ use crate::cluster::{Clusterer, Facts, LINK_BIT};
 use crate::compare;
 use crate::dedup::Distinct;
 use crate::model::ScoredPair;
-use crate::prepare::Rec;
+use crate::prepare::{Prepared, Rec};
 use crate::settings::Constraints;
 use std::collections::BTreeMap;
-
-/// What a link's own comparison says to the clustering guards: (the pair shares an
-/// identifier exactly, the pair's identifiers differ while everything else agrees exactly).
-pub(crate) fn link_flags(pattern: u32) -> (bool, bool) {
-    let ids_agree = compare::IDENTIFIERS
-        .clone()
-        .any(|k| compare::level(pattern, k) == 1);
-    // One person registered twice: the pair's own identifiers differ and everything else
-    // agrees exactly. (A pair without a differing identifier never lifts the guard, so a
-    // record without identifiers cannot chain two numbers together.)
-    let ids_differ = compare::IDENTIFIERS
-        .clone()
-        .any(|k| compare::level(pattern, k) >= 2);
-    let all_else_exact = ids_differ
-        && [
-            compare::GIVEN,
-            compare::FAMILY,
-            compare::DOB,
-            compare::ADDRESS,
-        ]
-        .into_iter()
-        .all(|k| compare::level(pattern, k) == 1)
-        && compare::level(pattern, 3) != 2; // sex not different
-    (ids_agree, all_else_exact)
-}
 
 /// People formed by clustering.
 pub(crate) struct People<'s> {
@@ -44,13 +19,17 @@ pub(crate) struct People<'s> {
     pub people: usize,
     /// The links offered to clustering, in the order offered (descending weight).
     pub links: Vec<&'s ScoredPair>,
+    /// Lone records attached after clustering, and those left for review (`attach`).
+    pub attached: crate::attach::Attachments,
 }
 
 /// Clusters the distinct records `recs` through their scored pairs. `threshold` is the match
 /// probability at or above which a pair is a link; `unique` says which sources' records are
 /// all different people.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn cluster<'s>(
-    recs: &[Rec],
+    prep: &Prepared,
+    attach: Option<usize>,
     scored: &'s [ScoredPair],
     threshold: f64,
     distinct: &Distinct,
@@ -58,6 +37,7 @@ pub(crate) fn cluster<'s>(
     unique: &[bool],
 ) -> People<'s> {
     let thr = threshold;
+    let recs: &[Rec] = &prep.recs;
     let nd = recs.len();
     let rep_of = &distinct.rep_of;
     let n_in = rep_of.len();
@@ -121,9 +101,20 @@ pub(crate) fn cluster<'s>(
             .then(a.right.cmp(&b.right))
     });
     for s in &links {
-        let (ids_agree, all_else_exact) = link_flags(s.pattern);
-        cl.link(s.left, s.right, ids_agree, all_else_exact);
+        let (ids_agree, all_else_exact, names_dob_exact) = compare::link_flags(s.pattern);
+        cl.link(s.left, s.right, ids_agree, all_else_exact, names_dob_exact);
     }
+    let attached = match attach {
+        Some(max_block) => {
+            let copies: Vec<usize> = distinct.members.iter().map(Vec::len).collect();
+            let mut a = crate::attach::attach_renamed(prep, &mut cl, &copies, max_block);
+            let b = crate::attach::attach(prep, &mut cl, max_block);
+            a.attached.extend(b.attached);
+            a.ambiguous.extend(b.ambiguous);
+            a
+        }
+        None => Default::default(),
+    };
     let mut person_of = vec![0u32; n_in];
     let mut number: BTreeMap<u32, u32> = BTreeMap::new();
     let mut root_num = vec![u32::MAX; nd];
@@ -140,5 +131,6 @@ pub(crate) fn cluster<'s>(
         person_of,
         people,
         links,
+        attached,
     }
 }

@@ -133,3 +133,39 @@ pub(crate) fn review(
     review.dedup_by(|a, b| (a.left, a.right) == (b.left, b.right));
     Outcome { pairs, review }
 }
+
+/// Adds the lone records `attach` placed (to the links) and those it left for a reviewer (to
+/// the review list), each as a pair of the distinct records' first input records, scored
+/// under the run's model; both lists stay sorted.
+pub(crate) fn add_attached(
+    prep: &Prepared,
+    (model, tf): (&TrainedModel, &TermFrequencies),
+    distinct: &Distinct,
+    attached: &crate::attach::Attachments,
+    (pairs, review): (&mut Vec<ScoredPair>, &mut Vec<ScoredPair>),
+) {
+    let as_input = |&(a, b): &(u32, u32)| {
+        let (x, y) = (
+            distinct.members[a as usize][0],
+            distinct.members[b as usize][0],
+        );
+        let pattern = compare::compare(prep, &prep.recs[a as usize], &prep.recs[b as usize]);
+        score_pair(
+            model,
+            tf,
+            false,
+            (x.min(y), x.max(y)),
+            pattern,
+            &prep.recs[a as usize],
+        )
+    };
+    if !attached.attached.is_empty() {
+        pairs.extend(attached.attached.iter().map(as_input));
+        pairs.sort_by_key(|a| (a.left, a.right));
+    }
+    if !attached.ambiguous.is_empty() {
+        review.extend(attached.ambiguous.iter().map(as_input));
+        review.sort_by_key(|a| (a.left, a.right));
+        review.dedup_by(|a, b| (a.left, a.right) == (b.left, b.right));
+    }
+}

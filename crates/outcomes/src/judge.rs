@@ -8,6 +8,7 @@
 //! plan is met: a claim can be made from that day.
 
 use crate::facts::{Event, WorkerEvidence};
+use crate::household::Joiner;
 use crate::plan::{How, Measure, Per, Plan};
 use crate::types::{
     Baseline, FamilyOutcome, FamilyResult, MeasureDistance, OutcomeEvidence, ProblemProgress,
@@ -21,8 +22,12 @@ use std::collections::BTreeMap;
 pub struct FamilyInput<'a> {
     /// The baseline frozen at attachment.
     pub baseline: &'a Baseline,
-    /// The baseline members' records, tidied ([`crate::facts::tidy`]).
+    /// The baseline members' records, and the joiners' that count ([`Joiner::counts`]),
+    /// tidied ([`crate::facts::tidy`]).
     pub events: &'a [Event],
+    /// People who joined the household ([`crate::household::joiners`]): their records count
+    /// for progress and non-regression, never toward continuous employment.
+    pub joiners: &'a [Joiner],
     /// The lead worker's evidence.
     pub worker_evidence: &'a [WorkerEvidence],
     /// The borough's school terms ([`crate::facts::calendar`]).
@@ -222,10 +227,11 @@ pub fn employment(
 ) -> Option<(NaiveDate, OutcomeEvidence)> {
     let ce = &plan.continuous_employment;
     let a = input.baseline.attached_on;
+    let joiner = |p: i64| input.joiners.iter().any(|j| j.person_id == p);
     let claims: Vec<&Event> = input
         .events
         .iter()
-        .filter(|e| e.event_type == ce.claim_event_type)
+        .filter(|e| e.event_type == ce.claim_event_type && !joiner(e.person_id))
         .collect();
     let mut best: Option<(NaiveDate, OutcomeEvidence)> = None;
     for c in claims.iter().filter(|c| c.open_in(a, a)) {
@@ -274,6 +280,7 @@ pub fn employment(
                         record_ids: std::iter::once(c.record_id)
                             .chain(jobs.iter().map(|j| j.record_id))
                             .collect(),
+                        source: None,
                     },
                 ));
                 break;
@@ -303,6 +310,7 @@ pub fn evidence_on(plan: &Plan, input: &FamilyInput<'_>, d: NaiveDate) -> Vec<Ou
                 threshold: m.max as f64,
                 met: value <= m.max as f64,
                 record_ids,
+                source: None,
             });
         }
     }
@@ -319,6 +327,7 @@ pub fn evidence_on(plan: &Plan, input: &FamilyInput<'_>, d: NaiveDate) -> Vec<Ou
                 threshold: plan.attendance.minimum,
                 met: pupil_met(plan, &p),
                 record_ids: p.records,
+                source: None,
             });
         }
     }
@@ -479,13 +488,23 @@ pub fn judge(
         .filter(|p| p.present)
         .map(|p| p.key.clone())
         .collect();
+    let joined: Vec<OutcomeEvidence> = input.joiners.iter().map(|j| j.evidence(as_at)).collect();
     if let Some(d) = days(b.attached_on, as_at).find(|d| sustained_on(plan, input, *d)) {
+        let mut evidence = evidence_on(plan, input, d);
+        // Who was in the household on that day besides the baseline's members.
+        evidence.extend(
+            input
+                .joiners
+                .iter()
+                .filter(|j| j.from <= d)
+                .map(|j| j.evidence(d)),
+        );
         results.push(FamilyResult {
             family_id: b.family_id,
             kind: ResultKind::SignificantAndSustainedProgress,
             achieved_on: d,
             problems: present.clone(),
-            evidence: evidence_on(plan, input, d),
+            evidence,
             rules_hash: rules_hash.to_string(),
         });
     }
@@ -533,5 +552,6 @@ pub fn judge(
         results,
         problems,
         earliest_claim_on,
+        joined,
     }
 }

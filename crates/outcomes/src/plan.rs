@@ -173,6 +173,10 @@ pub struct Plan {
     pub problems: Vec<ProblemPlan>,
     /// Continuous employment.
     pub continuous_employment: EmploymentPlan,
+    /// People who join the household after attachment (`None`: the baseline's members
+    /// only).
+    #[serde(default)]
+    pub household: Option<crate::household::HouseholdRule>,
 }
 
 impl Plan {
@@ -221,6 +225,16 @@ impl Plan {
                 ));
             }
         }
+        if plan
+            .household
+            .as_ref()
+            .is_some_and(|h| h.months_before_attachment > 60)
+        {
+            return Err(bad(
+                "household.months_before_attachment".into(),
+                "must be 0 to 60 months",
+            ));
+        }
         Ok(plan)
     }
 
@@ -255,6 +269,9 @@ mod tests {
             Some((13, 15))
         );
         assert_eq!(p.problems.len(), 6);
+        let h = p.household.expect("a [household] section");
+        assert!(h.joiners);
+        assert_eq!(h.months_before_attachment, 12);
     }
 
     #[test]

@@ -123,10 +123,20 @@ fn family(missed: f64, job: bool) -> (Baseline, Vec<Event>) {
 }
 
 fn run(b: &Baseline, events: &[Event], as_at: NaiveDate) -> crate::types::FamilyOutcome {
+    run_with(b, events, &[], as_at)
+}
+
+fn run_with(
+    b: &Baseline,
+    events: &[Event],
+    joiners: &[crate::household::Joiner],
+    as_at: NaiveDate,
+) -> crate::types::FamilyOutcome {
     let cal = calendar(events, "attendance");
     let input = FamilyInput {
         baseline: b,
         events,
+        joiners,
         worker_evidence: &[],
         calendar: &cal,
     };
@@ -242,4 +252,53 @@ fn nobody_on_benefit_at_attachment_means_no_employment_result() {
     let (b, mut ev) = family(0.0, true);
     ev[0].end = Some(d(2025, 9, 1));
     assert_eq!(ce(&run(&b, &ev, d(2027, 8, 31))), None);
+}
+
+#[test]
+fn a_joiners_new_claim_holds_progress_back_but_their_job_is_not_the_familys() {
+    let (b, mut ev) = family(0.0, false);
+    // Person 20 joined on 2026-01-10 and claimed JSA from then, then worked from 2026-02-01.
+    ev.push(event(
+        60,
+        20,
+        "benefit_claim",
+        d(2026, 1, 10),
+        Some(d(2026, 1, 31)),
+        &[("benefit_type", text("JSA"))],
+    ));
+    ev.push(event(61, 20, "employment_spell", d(2026, 2, 1), None, &[]));
+    let ev = tidy(ev);
+    let joiner = crate::household::Joiner {
+        person_id: 20,
+        from: d(2026, 1, 10),
+        until: None,
+        record_id: 60,
+        source: "dwp".into(),
+    };
+    // Without them: progress on 2026-07-22 (three terms); with them, six months clear of the
+    // claim that ended on 2026-01-31.
+    let members: Vec<Event> = ev.iter().filter(|e| e.person_id != 20).cloned().collect();
+    assert_eq!(
+        ssp(&run(&b, &members, d(2027, 8, 31))),
+        Some(d(2026, 7, 22))
+    );
+    let o = run_with(&b, &ev, std::slice::from_ref(&joiner), d(2027, 8, 31));
+    assert_eq!(ssp(&o), Some(d(2026, 7, 31)));
+    assert_eq!(o.joined.len(), 1);
+    assert_eq!(o.joined[0].measure_key, crate::household::JOINED_HOUSEHOLD);
+    let r = &o.results[0];
+    assert!(r
+        .evidence
+        .iter()
+        .any(|e| e.measure_key == "joined_household" && e.person_id == Some(20)));
+    // Never continuous employment for the family: the joiner was not on benefit at
+    // attachment with it.
+    let mut at_attachment = ev.clone();
+    for e in at_attachment.iter_mut().filter(|e| e.record_id == 60) {
+        e.start = d(2025, 9, 1);
+    }
+    assert_eq!(
+        ce(&run_with(&b, &at_attachment, &[joiner], d(2027, 8, 31))),
+        None
+    );
 }

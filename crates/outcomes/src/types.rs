@@ -96,6 +96,10 @@ pub struct OutcomeEvidence {
     pub met: bool,
     /// The partner records read (record keys, for an evidence pack's trail).
     pub record_ids: Vec<i64>,
+    /// The partner source of the records, where the evidence names one (a joiner's record:
+    /// [`crate::household::JOINED_HOUSEHOLD`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// The baseline frozen when a family is attached to the programme: who was in the family,
@@ -233,4 +237,8 @@ pub struct FamilyOutcome {
     pub problems: Vec<ProblemProgress>,
     /// The earliest date a claim could be made (`None`: none yet in sight).
     pub earliest_claim_on: Option<NaiveDate>,
+    /// The people who joined the household since the baseline (the plan's `[household]`),
+    /// as evidence of kind `joined_household`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub joined: Vec<OutcomeEvidence>,
 }

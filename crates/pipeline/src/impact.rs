@@ -85,15 +85,25 @@ pub fn load_cohort(store: &mut Store, rules: &Rules, as_at: NaiveDate) -> anyhow
         }
         families.push(h);
     }
-    let family_of_record: HashMap<i64, usize> = store
+    let family_of_record: HashMap<i64, (usize, i64)> = store
         .person_assignment()?
         .into_iter()
-        .filter_map(|(r, p)| family_of_person.get(&p).map(|&f| (r.0, f)))
+        .filter_map(|(r, p)| family_of_person.get(&p).map(|&f| (r.0, (f, p))))
         .collect();
+    // Spells (claims, episodes of care) are restated by later extracts: merged per member
+    // before they count, so a claim open in the first file and ended in a later one ends.
+    let mut spells = Vec::new();
     for (record, _source, fact) in store.load_facts()? {
-        if let Some(&f) = family_of_record.get(&record.0) {
-            families[f].add_fact(rules, &fact);
+        if let Some(&(f, person)) = family_of_record.get(&record.0) {
+            if rules.is_spell(&fact) {
+                spells.push(((f, person), fact));
+            } else {
+                families[f].add_fact(rules, &fact);
+            }
         }
+    }
+    for ((f, _), fact) in hearth_impact::merge_restated(spells) {
+        families[f].add_fact(rules, &fact);
     }
     for f in &mut families {
         f.sort();
@@ -176,7 +186,7 @@ impl fmt::Display for EvaluateReport {
         }
         write!(
             f,
-            "rates: events per 100 families in the band (\"to date\" bands: a year, over each family's months observed), or per cent (shares, absence); [c]: withheld to protect confidentiality (a count under 5)"
+            "rates: events per 100 families in the band (\"to date\" bands: a year, over each family's months observed), or per cent (shares, absence, claims still open); comparison and difference adjusted for each family's own level of the outcome before (regression adjustment of the matched sets); [c]: withheld to protect confidentiality (a count under 5)"
         )
     }
 }

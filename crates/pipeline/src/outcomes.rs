@@ -4,7 +4,7 @@
 //! the store. It reads, converts and orchestrates; the rules are in `hearth-outcomes`.
 
 use crate::hash::hex_sha256;
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use hearth_outcomes::{
     calendar, freeze, judge, tidy, Baseline, BaselineIndicator, BaselineMember, BaselineProblem,
@@ -15,8 +15,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::time::Instant;
 
+mod attachments;
 mod by_address;
-use by_address::{family_at_address, sectors, AtAddress};
+mod joiners;
+pub use attachments::{read_attachments, AttachmentRow, ListedAddress};
+use by_address::{place, sectors, Placement};
 
 /// Loads an Outcomes Plan and its SHA-256.
 pub fn load_plan(path: &Path) -> Result<(Plan, String)> {
@@ -25,97 +28,6 @@ pub fn load_plan(path: &Path) -> Result<(Plan, String)> {
         .with_context(|| format!("{} is not UTF-8", path.display()))?;
     let plan = Plan::from_toml(&text, &path.display().to_string())?;
     Ok((plan, hex_sha256(&bytes)))
-}
-
-/// One row of an attachment list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AttachmentRow {
-    /// The row as a spreadsheet numbers it.
-    pub row: usize,
-    /// The council's reference.
-    pub reference: Option<String>,
-    /// A member's NHS number (ten digits).
-    pub nhs_number: String,
-    /// The attachment date.
-    pub attached_on: NaiveDate,
-    /// The member's forename, family name and date of birth, if the list gives them: the
-    /// member is found by them when no record carries the NHS number.
-    pub name_and_birth: Option<(String, String, NaiveDate)>,
-}
-
-/// Reads an attachment list (`Attachment Ref`, `NHS Number`, `Attached On`, optionally
-/// `Forename`, `Surname`, `Date of Birth`; other columns ignored). A bad row stops the whole
-/// list, naming file, row and field.
-pub fn read_attachments(path: &Path) -> Result<Vec<AttachmentRow>> {
-    let name = path.display().to_string();
-    let mut reader = csv::ReaderBuilder::new()
-        .from_path(path)
-        .with_context(|| format!("reading {name}"))?;
-    let headers = reader
-        .headers()
-        .with_context(|| format!("{name}: no header row"))?
-        .clone();
-    let col = |h: &str| {
-        headers
-            .iter()
-            .position(|x| x.trim().eq_ignore_ascii_case(h))
-    };
-    let (Some(nhs), Some(on)) = (col("NHS Number"), col("Attached On")) else {
-        bail!("{name}: the header needs the columns \"NHS Number\" and \"Attached On\"");
-    };
-    let reference = col("Attachment Ref");
-    let (forename, surname, born) = (col("Forename"), col("Surname"), col("Date of Birth"));
-    let mut out = Vec::new();
-    for (i, rec) in reader.records().enumerate() {
-        let row = i + 2;
-        let rec = rec.with_context(|| format!("{name}, row {row}: not readable as CSV"))?;
-        let number: String = rec
-            .get(nhs)
-            .unwrap_or("")
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        if hearth_model::NhsNumber::parse(&number).is_err() {
-            bail!("{name}, row {row}, field \"NHS Number\": not a valid NHS number");
-        }
-        let text = rec.get(on).unwrap_or("").trim();
-        let attached_on = NaiveDate::parse_from_str(text, "%d/%m/%Y")
-            .or_else(|_| NaiveDate::parse_from_str(text, "%Y-%m-%d"))
-            .map_err(|_| {
-                anyhow::anyhow!(
-                    "{name}, row {row}, field \"Attached On\": {text:?} is not a date (dd/mm/yyyy)"
-                )
-            })?;
-        let field = |c: Option<usize>| {
-            c.and_then(|c| rec.get(c))
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-        };
-        let name_and_birth = match (field(forename), field(surname), field(born)) {
-            (Some(f), Some(s), Some(b)) => {
-                let b = NaiveDate::parse_from_str(b, "%d/%m/%Y")
-                    .or_else(|_| NaiveDate::parse_from_str(b, "%Y-%m-%d"))
-                    .map_err(|_| {
-                        anyhow::anyhow!(
-                            "{name}, row {row}, field \"Date of Birth\": not a date (dd/mm/yyyy)"
-                        )
-                    })?;
-                Some((f.to_string(), s.to_string(), b))
-            }
-            _ => None,
-        };
-        out.push(AttachmentRow {
-            row,
-            name_and_birth,
-            reference: reference
-                .and_then(|c| rec.get(c))
-                .map(str::to_string)
-                .filter(|s| !s.is_empty()),
-            nhs_number: number,
-            attached_on,
-        });
-    }
-    Ok(out)
 }
 
 /// What attaching did (counts and row numbers only).
@@ -128,8 +40,13 @@ pub struct AttachReport {
     /// Rows whose member was in no family of the latest linkage run, attached with the one
     /// family recorded at their address (and added to its baseline's members).
     pub by_address: usize,
+    /// Rows whose member was not found, or was in no family, attached with the one family
+    /// recorded at the family's address the list gives (a known member added to its
+    /// baseline's members).
+    pub by_listed_address: usize,
     /// Rows naming nobody the latest linkage run knows (no record carries their NHS number,
-    /// nor their names and date of birth).
+    /// nor their names and date of birth), with no one family at the address the list gives
+    /// (or none given).
     pub not_found: Vec<usize>,
     /// Rows naming a person the run knows but placed in no family, with no one family
     /// recorded at their addresses (none, or several: not attached on a guess).
@@ -151,6 +68,14 @@ impl std::fmt::Display for AttachReport {
                 self.by_address
             )?;
         }
+        if self.by_listed_address > 0 {
+            writeln!(
+                f,
+                "  {} rows whose member was not found in a family, attached with the one family \
+                 at the address the list gives",
+                self.by_listed_address
+            )?;
+        }
         let rows = |rows: &[usize]| {
             let shown: Vec<String> = rows.iter().take(20).map(ToString::to_string).collect();
             let more = if rows.len() > 20 { ", …" } else { "" };
@@ -160,7 +85,8 @@ impl std::fmt::Display for AttachReport {
             writeln!(
                 f,
                 "  {} rows find nobody: no record carries their NHS number, nor their names with \
-                 their date of birth ({})",
+                 their date of birth, and no one family is at the address the list gives, if \
+                 any ({})",
                 self.not_found.len(),
                 rows(&self.not_found)
             )?;
@@ -265,8 +191,9 @@ pub fn attach(
     };
     let mut chosen: Vec<(usize, &AttachmentRow, Option<i64>)> = Vec::new();
     let mut not_found = Vec::new();
-    // Rows whose one known person is in no family: looked for at their address below.
-    let mut homeless: Vec<(&AttachmentRow, i64)> = Vec::new();
+    // Rows whose one known person is in no family, or who name nobody in a family but give
+    // the family's address: looked for at the listed address, then the person's, below.
+    let mut homeless: Vec<(&AttachmentRow, Option<i64>)> = Vec::new();
     // Every listed NHS number's people at once (one read of the identities per 500 rows).
     let numbers: Vec<String> = rows.iter().map(|r| r.nhs_number.clone()).collect();
     let mut by_number: HashMap<String, Vec<i64>> = HashMap::new();
@@ -318,13 +245,18 @@ pub fn attach(
         }
         match (found, known.len()) {
             (Some(i), _) => chosen.push((i, row, None)),
-            (None, 1) => homeless.push((row, *known.first().expect("one person"))),
+            (None, 1) => homeless.push((row, known.first().copied())),
+            // Nobody (or several people, none in a family): the family at the listed address.
+            (None, _) if row.address.is_some() => homeless.push((row, None)),
             (None, _) => not_found.push(row.row),
         }
     }
-    let (found, no_family) = at_address(store, &families, &homeless)?;
-    let by_address = found.len();
-    chosen.extend(found);
+    let placed = at_address(store, &families, &homeless)?;
+    let (by_address, by_listed_address) = (placed.by_records, placed.by_list);
+    not_found.extend(placed.nobody);
+    not_found.sort_unstable();
+    let no_family = placed.no_family;
+    chosen.extend(placed.found);
     let people: BTreeSet<i64> = chosen
         .iter()
         .flat_map(|(i, _, extra)| {
@@ -413,32 +345,71 @@ pub fn attach(
         frozen: frozen.frozen,
         already: frozen.already,
         by_address,
+        by_listed_address,
         not_found,
         no_family,
     })
 }
 
-/// Listed people who are in no family: each with the one family recorded at their address
-/// (`by_address`), read for the families of their postcode sectors only. Returns the rows
-/// attached (family index, row, the person to add) and the rows of those left unattached.
-#[allow(clippy::type_complexity)]
+/// An address and postcode as recorded.
+type AddressLine = (Option<String>, Option<String>);
+
+/// Where the rows whose listed person is in no family were placed (`at_address`).
+struct Placed<'r> {
+    /// Attached: family index, row, the known person to add to its members.
+    found: Vec<(usize, &'r AttachmentRow, Option<i64>)>,
+    /// Of them, by the address the list gives, and by the person's records' addresses.
+    by_list: usize,
+    by_records: usize,
+    /// Rows of a known person left unattached (no one family at either address).
+    no_family: Vec<usize>,
+    /// Rows naming nobody known, with no one family at the listed address.
+    nobody: Vec<usize>,
+}
+
+/// Rows whose listed person is in no family (or who is not known at all): each with the one
+/// family recorded at the family's address the list gives (`by_address`), else at the known
+/// person's own addresses, reading the families of those postcode sectors only. The listed
+/// address comes first: it is where the lead worker visits the family at attachment, where
+/// the person's records may still give an old home.
 fn at_address<'r>(
     store: &mut Store,
     families: &[hearth_store::StoredFamily],
-    homeless: &[(&'r AttachmentRow, i64)],
-) -> Result<(Vec<(usize, &'r AttachmentRow, Option<i64>)>, Vec<usize>)> {
+    homeless: &[(&'r AttachmentRow, Option<i64>)],
+) -> Result<Placed<'r>> {
+    let mut placed = Placed {
+        found: Vec::new(),
+        by_list: 0,
+        by_records: 0,
+        no_family: Vec::new(),
+        nobody: Vec::new(),
+    };
     if homeless.is_empty() {
-        return Ok((Vec::new(), Vec::new()));
+        return Ok(placed);
     }
-    let listed: Vec<i64> = homeless.iter().map(|(_, p)| *p).collect();
-    let mut addresses: HashMap<i64, Vec<(Option<String>, Option<String>)>> = HashMap::new();
+    let listed: Vec<i64> = homeless.iter().filter_map(|(_, p)| *p).collect();
+    let mut addresses: HashMap<i64, Vec<AddressLine>> = HashMap::new();
     for id in store.person_identities(&listed)? {
         addresses
             .entry(id.person_id)
             .or_default()
             .push((id.address, id.postcode));
     }
-    let wanted: BTreeSet<String> = addresses.values().flat_map(|a| sectors(a)).collect();
+    let list_address = |row: &AttachmentRow| -> Vec<AddressLine> {
+        row.address
+            .iter()
+            .map(|a| {
+                (
+                    a.line.clone(),
+                    a.postcode.as_ref().map(|p| p.as_str().to_string()),
+                )
+            })
+            .collect()
+    };
+    let mut wanted: BTreeSet<String> = addresses.values().flat_map(|a| sectors(a)).collect();
+    for (row, _) in homeless {
+        wanted.extend(sectors(&list_address(row)));
+    }
     let mut family_of: HashMap<i64, usize> = HashMap::new();
     for (i, f) in families.iter().enumerate() {
         if f.area.as_ref().is_some_and(|a| wanted.contains(a)) {
@@ -451,15 +422,22 @@ fn at_address<'r>(
         .into_iter()
         .map(|id| (family_of[&id.person_id], id.address, id.postcode))
         .collect();
-    let (mut found, mut left) = (Vec::new(), Vec::new());
     for (row, person) in homeless {
-        let theirs = addresses.get(person).map(Vec::as_slice).unwrap_or_default();
-        match family_at_address(theirs, &members) {
-            AtAddress::Family(i) => found.push((i, *row, Some(*person))),
-            AtAddress::None | AtAddress::Several => left.push(row.row),
+        let own = person.map(|p| addresses.get(&p).map(Vec::as_slice).unwrap_or_default());
+        match place(&list_address(row), own, &members) {
+            Placement::ByList(i) => {
+                placed.found.push((i, *row, *person));
+                placed.by_list += 1;
+            }
+            Placement::ByRecords(i) => {
+                placed.found.push((i, *row, *person));
+                placed.by_records += 1;
+            }
+            Placement::Unplaced if person.is_some() => placed.no_family.push(row.row),
+            Placement::Unplaced => placed.nobody.push(row.row),
         }
     }
-    Ok((found, left))
+    Ok(placed)
 }
 
 /// What an evaluation found (counts only).
@@ -475,6 +453,9 @@ pub struct OutcomesReport {
     pub employment: usize,
     /// Results found for the first time.
     pub new_results: usize,
+    /// Families with people who joined the household (the plan's `[household]`), and how
+    /// many such people.
+    pub joined: (usize, usize),
     /// Seconds: load, judge, save.
     pub seconds: [f64; 3],
 }
@@ -500,6 +481,11 @@ impl std::fmt::Display for OutcomesReport {
             f,
             "  results found for the first time:   {:>7}",
             self.new_results
+        )?;
+        writeln!(
+            f,
+            "  families joined by others:          {:>7} ({} people)",
+            self.joined.0, self.joined.1
         )?;
         write!(
             f,
@@ -530,9 +516,11 @@ pub fn evaluate(
             })
         })
         .collect::<Result<_>>()?;
+    let joined = joiners::find(store, plan, &baselines, as_at)?;
     let people: BTreeSet<i64> = baselines
         .iter()
         .flat_map(|b| b.members.iter().map(|m| m.person_id))
+        .chain(joined.values().flatten().map(|j| j.person_id))
         .collect();
     let records = records(store, plan, &people)?;
     let load = t0.elapsed().as_secs_f64();
@@ -542,10 +530,13 @@ pub fn evaluate(
         .par_iter()
         .filter(|b| b.attached_on <= as_at)
         .map(|b| {
-            let events = family_events(&records, b.members.iter().map(|m| m.person_id));
+            let joiners = joined.get(&b.family_id).map(Vec::as_slice).unwrap_or(&[]);
+            let mut events = family_events(&records, b.members.iter().map(|m| m.person_id));
+            events.extend(joiners::events(joiners, &records.by_person));
             let input = FamilyInput {
                 baseline: b,
                 events: &events,
+                joiners,
                 worker_evidence: &[],
                 calendar: &records.calendar,
             };
@@ -588,6 +579,7 @@ pub fn evaluate(
         sustained: count(ResultKind::SignificantAndSustainedProgress),
         employment: count(ResultKind::ContinuousEmployment),
         new_results,
+        joined: (joined.len(), joined.values().map(Vec::len).sum()),
         seconds: [load, judge_s, t2.elapsed().as_secs_f64()],
     })
 }

@@ -1,11 +1,11 @@
 //! `hearth savings`: the cost savings calculator over the store. Reads the latest linkage
-//! run's families and their members' facts, the families' attachment dates (the casework's, or
-//! the caller's), and hands them to `hearth_savings`. Orchestrates only: no domain rule.
+//! run's families and their members' facts, the families' attachment dates (the outcomes baseline's,
+//! else the casework's, or the caller's), and hands them to `hearth_savings`. Orchestrates only: no domain rule.
 
 use crate::identify::members;
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
-use hearth_savings::{Calculation, Member, SavingsFamily, SavingsRules};
+use hearth_savings::{Calculation, Coverage, Member, SavingsFamily, SavingsRules};
 use hearth_store::Store;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -72,6 +72,23 @@ pub fn read_attachments(path: &Path) -> Result<BTreeMap<u64, NaiveDate>> {
     Ok(out)
 }
 
+/// Each attached family's attachment date: the one frozen with its outcomes baseline
+/// (`hearth outcomes --attach`) where it has one, else the casework's (the first move to
+/// "agreed" or later). The same precedence as the impact evaluation's cohort, so that a
+/// council recording attachments only through its attachment list still gets its savings.
+pub fn attachment_dates(
+    cases: &[(i64, NaiveDate)],
+    baselines: &[(i64, NaiveDate)],
+) -> BTreeMap<u64, NaiveDate> {
+    let mut out: BTreeMap<u64, NaiveDate> = BTreeMap::new();
+    for &(family, date) in cases.iter().chain(baselines) {
+        if let Ok(family) = u64::try_from(family) {
+            out.insert(family, date);
+        }
+    }
+    out
+}
+
 /// What a savings run found, and how long it took.
 pub struct SavingsReport {
     /// The stored run's key.
@@ -123,16 +140,28 @@ pub fn savings_store(
     }
     let attachments = match attachments {
         Some(a) => a,
-        None => store
-            .case_attachments()?
-            .into_iter()
-            .map(|(f, d)| (f as u64, d))
-            .collect(),
+        None => {
+            let baselines = store
+                .baselines()?
+                .into_iter()
+                .map(|b| (b.family_id, b.attached_on))
+                .collect::<Vec<_>>();
+            attachment_dates(&store.case_attachments()?, &baselines)
+        }
     };
     let m = members::load(store)?;
-    let facts = members::facts_by_person(&m, store.load_facts()?);
+    let all_facts = store.load_facts()?;
+    let batches = store.record_batches()?;
     let load_s = t0.elapsed().as_secs_f64();
     let t1 = Instant::now();
+    // How far each item's data reach, from every record in the store.
+    let coverage = Coverage::from_facts(
+        rules,
+        all_facts
+            .iter()
+            .map(|(id, s, f)| (s.as_str(), f, batch_of(&batches, id.0))),
+    );
+    let facts = members::facts_by_person(&m, all_facts);
     let by_id: BTreeMap<u64, usize> = m
         .families
         .iter()
@@ -161,7 +190,7 @@ pub fn savings_store(
             members,
         });
     }
-    let calculation = hearth_savings::calculate(rules, &families, as_at);
+    let calculation = hearth_savings::calculate(rules, &families, as_at, &coverage);
     let calc_s = t1.elapsed().as_secs_f64();
     let per_family = calculation
         .families
@@ -181,4 +210,38 @@ pub fn savings_store(
         load_s,
         calc_s,
     })
+}
+
+/// The import batch a record came in (`batches` sorted by record key, as the store gives
+/// them); 0 for a record not listed (added since they were read).
+pub fn batch_of(batches: &[(hearth_store::RecordId, hearth_store::BatchId)], record: i64) -> i64 {
+    batches
+        .binary_search_by_key(&record, |(r, _)| r.0)
+        .map_or(0, |i| batches[i].1 .0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_baselines_attachment_date_wins_over_the_casework_and_both_kinds_count() {
+        let cases = [(1, d("2025-10-01")), (2, d("2025-11-01"))];
+        let baselines = [(2, d("2025-09-15")), (3, d("2025-12-01"))];
+        let got = attachment_dates(&cases, &baselines);
+        let want: BTreeMap<u64, NaiveDate> = [
+            (1, d("2025-10-01")),
+            (2, d("2025-09-15")),
+            (3, d("2025-12-01")),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(got, want);
+        // Attached only through `hearth outcomes --attach`: still attached.
+        assert_eq!(attachment_dates(&[], &baselines).len(), 2);
+    }
 }

@@ -2,7 +2,8 @@
 //! by agency, and appraised. Pure: the caller passes the families and the as-at date.
 
 use crate::appraisal::{self, Estimate};
-use crate::count::{self, SavingsFamily, Window};
+use crate::count::{self, Member, SavingsFamily, Window};
+use crate::coverage::Coverage;
 use crate::rules::SavingsRules;
 use chrono::{Months, NaiveDate};
 use hearth_identification::Confidence;
@@ -22,6 +23,16 @@ pub struct ItemUse {
     pub cost_before: f64,
     /// Fiscal cost after.
     pub cost_after: f64,
+}
+
+/// An item not measured for a family: its data do not reach the last day of the family's
+/// months after attachment. Left out of the family's figures (not counted as no use).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotMeasured {
+    /// The item's key.
+    pub item: String,
+    /// The last day the item's data reach.
+    pub data_reach: NaiveDate,
 }
 
 /// Money by agency, before and after.
@@ -47,8 +58,12 @@ pub struct FamilySavings {
     /// Whether the months after attachment have all passed by the as-at date; only complete
     /// families count in the cohort's figures.
     pub complete: bool,
-    /// Items with any use before or after.
+    /// Items with any use before or after (measured items only).
     pub items: Vec<ItemUse>,
+    /// Items with data that do not reach the end of the months after attachment (complete
+    /// families only): left out of every figure; absent from runs saved before it was added.
+    #[serde(default)]
+    pub not_measured: Vec<NotMeasured>,
     /// By agency (those with any cost).
     pub agencies: Vec<AgencyMoney>,
     /// Fiscal cost before.
@@ -96,6 +111,14 @@ pub struct CohortItem {
     /// Whether the data can measure it (a fact of its source and type with the attributes
     /// its condition reads); an item not measured shows "not measured", not zero.
     pub measured: bool,
+    /// The last day the item's data reach (`None`: no data of its kind); absent from runs
+    /// saved before it was added.
+    #[serde(default)]
+    pub data_reach: Option<NaiveDate>,
+    /// Complete families for whom the data do not reach the end of the months after
+    /// attachment: the item is not measured for them and their use is left out.
+    #[serde(default)]
+    pub families_not_measured: u64,
     /// Complete families with any use before.
     pub families_before: u64,
     /// Complete families with any use after.
@@ -110,6 +133,11 @@ pub struct CohortItem {
     pub cost_after: f64,
     /// Attributable annual saving.
     pub attributable: f64,
+    /// The gross fiscal change per complete family (before − after; a family without the
+    /// item counts 0), with its sampling uncertainty; absent from runs saved before it was
+    /// added.
+    #[serde(default)]
+    pub change_per_family: Option<Estimate>,
 }
 
 /// One agency across the cohort.
@@ -129,6 +157,11 @@ pub struct CohortAgency {
     pub attributable: f64,
     /// Its present value over the appraisal's years.
     pub present_value: f64,
+    /// The gross fiscal change to this agency per complete family (a family costing it
+    /// nothing counts 0), with its sampling uncertainty; absent from runs saved before it
+    /// was added.
+    #[serde(default)]
+    pub change_per_family: Option<Estimate>,
 }
 
 /// The appraisal of the cohort.
@@ -217,8 +250,29 @@ pub fn windows(rules: &SavingsRules, attached_on: NaiveDate, as_at: NaiveDate) -
     )
 }
 
-/// One family's service use before and after, priced.
-pub fn family(rules: &SavingsRules, fam: &SavingsFamily, as_at: NaiveDate) -> FamilySavings {
+/// One family's service use before and after, priced. An item whose data (`coverage`) do not
+/// reach the last day of a complete family's months after is not measured for it.
+pub fn family(
+    rules: &SavingsRules,
+    fam: &SavingsFamily,
+    as_at: NaiveDate,
+    coverage: &Coverage,
+) -> FamilySavings {
+    // A spell restated by a later extract is one spell (`count::tidy`).
+    let tidied = SavingsFamily {
+        family_id: fam.family_id,
+        attached_on: fam.attached_on,
+        members: fam
+            .members
+            .iter()
+            .map(|m| Member {
+                person_id: m.person_id,
+                date_of_birth: m.date_of_birth,
+                facts: count::tidy(&m.facts),
+            })
+            .collect(),
+    };
+    let fam = &tidied;
     let (before_w, after_w) = windows(rules, fam.attached_on, as_at);
     let complete = after_w.to <= as_at.succ_opt().unwrap_or(as_at);
     let ob = &rules.appraisal.optimism_bias;
@@ -226,7 +280,18 @@ pub fn family(rules: &SavingsRules, fam: &SavingsFamily, as_at: NaiveDate) -> Fa
     let mut agencies: BTreeMap<&str, AgencyMoney> = BTreeMap::new();
     let (mut fb, mut fa, mut eb, mut ea, mut attributable) = (0.0, 0.0, 0.0, 0.0, 0.0);
     let mut indicative = false;
-    for item in &rules.items {
+    let mut not_measured = Vec::new();
+    let last_day = after_w.to.pred_opt().unwrap_or(after_w.to);
+    for (i, item) in rules.items.iter().enumerate() {
+        if complete && !coverage.reaches(i, last_day) {
+            if let Some(data_reach) = coverage.reach(i) {
+                not_measured.push(NotMeasured {
+                    item: item.key.clone(),
+                    data_reach,
+                });
+            }
+            continue;
+        }
         let before = count::units(item, fam, before_w, rules.months_before, rules.adult_from);
         let after = count::units(item, fam, after_w, rules.months_after, rules.adult_from);
         if before == 0.0 && after == 0.0 {
@@ -267,6 +332,7 @@ pub fn family(rules: &SavingsRules, fam: &SavingsFamily, as_at: NaiveDate) -> Fa
         attached_on: fam.attached_on,
         complete,
         items,
+        not_measured,
         agencies: agencies.into_values().collect(),
         fiscal_before: fb,
         fiscal_after: fa,
@@ -277,14 +343,19 @@ pub fn family(rules: &SavingsRules, fam: &SavingsFamily, as_at: NaiveDate) -> Fa
     }
 }
 
-/// Every family's result and the cohort's (complete families only).
+/// Every family's result and the cohort's (complete families only). `coverage`: how far
+/// each item's data reach (`Coverage::from_facts` over the whole store).
 pub fn calculate(
     rules: &SavingsRules,
     families: &[SavingsFamily],
     as_at: NaiveDate,
+    coverage: &Coverage,
 ) -> Calculation {
-    let results: Vec<FamilySavings> = families.iter().map(|f| family(rules, f, as_at)).collect();
-    let cohort = cohort(rules, families, &results, as_at);
+    let results: Vec<FamilySavings> = families
+        .iter()
+        .map(|f| family(rules, f, as_at, coverage))
+        .collect();
+    let cohort = cohort(rules, families, &results, as_at, coverage);
     Calculation {
         families: results,
         cohort,
@@ -292,12 +363,15 @@ pub fn calculate(
 }
 
 /// The cohort's figures from its families' results (`inputs` say which items the data can
-/// measure).
+/// measure, `coverage` how far). An item not measured for a family is left out of the item's
+/// figures and interval for that family; an item not measured for any complete family is
+/// not measured.
 pub fn cohort(
     rules: &SavingsRules,
     inputs: &[SavingsFamily],
     results: &[FamilySavings],
     as_at: NaiveDate,
+    coverage: &Coverage,
 ) -> CohortSavings {
     let ap = &rules.appraisal;
     let measured: Vec<bool> = rules
@@ -321,7 +395,8 @@ pub fn cohort(
         .items
         .iter()
         .zip(&measured)
-        .map(|(it, m)| CohortItem {
+        .enumerate()
+        .map(|(i, (it, m))| CohortItem {
             key: it.key.clone(),
             label: it.label.clone(),
             appendix: it.appendix.is_some(),
@@ -332,6 +407,8 @@ pub fn cohort(
             unit: it.unit.name().to_string(),
             confidence: it.confidence,
             measured: *m,
+            data_reach: coverage.reach(i),
+            families_not_measured: 0,
             families_before: 0,
             families_after: 0,
             units_before: 0.0,
@@ -339,10 +416,14 @@ pub fn cohort(
             cost_before: 0.0,
             cost_after: 0.0,
             attributable: 0.0,
+            change_per_family: None,
         })
         .collect();
     let mut agencies: BTreeMap<String, CohortAgency> = BTreeMap::new();
     let mut changes = Vec::new();
+    // Per item and per agency, each complete family's change (0 where it had none).
+    let mut item_changes: Vec<Vec<f64>> = vec![Vec::new(); items.len()];
+    let mut agency_changes: BTreeMap<String, Vec<f64>> = BTreeMap::new();
     let (mut n, mut waiting) = (0u64, 0u64);
     let (mut es_before, mut es_after) = (0.0, 0.0);
     let mut indicative = false;
@@ -353,6 +434,22 @@ pub fn cohort(
         }
         n += 1;
         changes.push(r.gross());
+        // The item's change for this family starts at 0, unless it is not measured for it.
+        let mut skip = vec![false; items.len()];
+        for nm in &r.not_measured {
+            if let Some(&i) = index.get(nm.item.as_str()) {
+                skip[i] = true;
+                items[i].families_not_measured += 1;
+            }
+        }
+        for (v, skip) in item_changes.iter_mut().zip(&skip) {
+            if !*skip {
+                v.push(0.0);
+            }
+        }
+        for v in agency_changes.values_mut() {
+            v.push(0.0);
+        }
         es_before += r.economic_social_before;
         es_after += r.economic_social_after;
         indicative |= r.indicative;
@@ -366,6 +463,9 @@ pub fn cohort(
             c.units_after += u.after;
             c.cost_before += u.cost_before;
             c.cost_after += u.cost_after;
+            if let Some(last) = item_changes[i].last_mut() {
+                *last += u.cost_before - u.cost_after;
+            }
             c.attributable += appraisal::attributable(
                 u.cost_before - u.cost_after,
                 item.deadweight,
@@ -383,13 +483,30 @@ pub fn cohort(
                     cost_after: 0.0,
                     attributable: 0.0,
                     present_value: 0.0,
+                    change_per_family: None,
                 });
             e.families_before += u64::from(a.before > 0.0);
             e.families_after += u64::from(a.after > 0.0);
             e.cost_before += a.before;
             e.cost_after += a.after;
             e.attributable += a.attributable;
+            // The first family costing an agency: the complete families before it cost it
+            // nothing (0 each), and this one's entry is the last.
+            let v = agency_changes
+                .entry(a.agency.clone())
+                .or_insert_with(|| vec![0.0; n as usize]);
+            if let Some(last) = v.last_mut() {
+                *last += a.before - a.after;
+            }
         }
+    }
+    for (c, v) in items.iter_mut().zip(&item_changes) {
+        // Not measured for any complete family: no figures (not zero).
+        if n > 0 && c.families_not_measured == n {
+            c.measured = false;
+            continue;
+        }
+        c.change_per_family = Some(appraisal::estimate(v));
     }
     let pv = |annual: f64| {
         appraisal::present_value(&appraisal::benefit_stream(
@@ -401,6 +518,9 @@ pub fn cohort(
     };
     for a in agencies.values_mut() {
         a.present_value = pv(a.attributable);
+        a.change_per_family = agency_changes
+            .get(&a.agency)
+            .map(|v| appraisal::estimate(v));
     }
     let gross: f64 = items.iter().map(|i| i.cost_before - i.cost_after).sum();
     let after_deadweight: f64 = rules

@@ -127,6 +127,55 @@ fn fact_key(person: u64, f: &FactRef) -> String {
     )
 }
 
+/// A member's facts with repeats merged: records of one source, type, first day and
+/// attributes are one thing that happened, ending on the latest end date any of them gives
+/// (an empty end date is overruled by a given one). A partner's later extract restates a
+/// claim or episode that was open in the earlier one with its end; counted as two, the open
+/// copy would run on to the as-at date and count use after the spell had ended. The same
+/// rule as the Outcomes Plan's `hearth_outcomes::facts::tidy`.
+pub fn tidy(facts: &[FactRef]) -> Vec<FactRef> {
+    let mut keyed: Vec<(String, &FactRef)> = facts
+        .iter()
+        .map(|f| (format!("{:?}", f.fact.attributes), f))
+        .collect();
+    keyed.sort_by(|(ka, a), (kb, b)| {
+        (
+            &*a.source,
+            &a.fact.event_type,
+            a.fact.event_date,
+            ka,
+            a.fact.end_date,
+            a.record_id,
+        )
+            .cmp(&(
+                &*b.source,
+                &b.fact.event_type,
+                b.fact.event_date,
+                kb,
+                b.fact.end_date,
+                b.record_id,
+            ))
+    });
+    let mut out: Vec<(String, &FactRef)> = Vec::with_capacity(keyed.len());
+    for (k, f) in keyed {
+        if let Some((lk, last)) = out.last_mut() {
+            if last.source == f.source
+                && last.fact.event_type == f.fact.event_type
+                && last.fact.event_date == f.fact.event_date
+                && *lk == k
+            {
+                // Sorted by end (`None` first): the last one seen has the latest end.
+                if f.fact.end_date.is_some() {
+                    *last = f;
+                }
+                continue;
+            }
+        }
+        out.push((k, f));
+    }
+    out.into_iter().map(|(_, f)| f.clone()).collect()
+}
+
 /// The item's units of service use by the family in the window (`months` long). `adult_from`
 /// decides who is an adult.
 pub fn units(item: &Item, family: &SavingsFamily, w: Window, months: u32, adult_from: u32) -> f64 {

@@ -70,6 +70,7 @@ pub fn xlsx(p: &PublishedCohort) -> Result<Vec<u8>, XlsxError> {
             ("Families not yet 12 months on", cell_text(p.not_yet_complete)),
             ("Disclosure control", format!("counts of families from 1 to {} are suppressed ([c]), with secondary suppression; a sum of money is shown only where the counts behind it are", p.policy.threshold.saturating_sub(1))),
             ("Symbols", "[c] suppressed for confidentiality; [x] not available (the data cannot measure the item)".into()),
+            ("Not measured", "An item whose data do not reach the end of a family's 12 months after attachment (a partner's file not sent again, or without that kind of record) is not measured for that family: left out of every figure and interval, never counted as no use. The Items sheet gives each item's data reach.".into()),
         ];
         for (r, (k, v)) in rows.iter().enumerate() {
             ws.write_string_with_format(r as u32, 0, *k, &bold)?;
@@ -91,6 +92,7 @@ pub fn xlsx(p: &PublishedCohort) -> Result<Vec<u8>, XlsxError> {
                 "Value of one unit",
                 "Confidence",
                 "Measured",
+                "Data reach",
                 "Families before",
                 "Families after",
                 "Units before",
@@ -111,14 +113,18 @@ pub fn xlsx(p: &PublishedCohort) -> Result<Vec<u8>, XlsxError> {
             ws.write_string(r, 5, &it.unit)?;
             ws.write_number_with_format(r, 6, it.unit_value, &pounds)?;
             ws.write_string(r, 7, it.confidence.name())?;
-            ws.write_string(r, 8, if it.measured { "yes" } else { "no" })?;
-            count(ws, r, 9, it.families_before)?;
-            count(ws, r, 10, it.families_after)?;
-            money(ws, r, 11, it.units_before, &ratio)?;
-            money(ws, r, 12, it.units_after, &ratio)?;
-            money(ws, r, 13, it.cost_before, &pounds)?;
-            money(ws, r, 14, it.cost_after, &pounds)?;
-            money(ws, r, 15, it.attributable, &pounds)?;
+            ws.write_string(r, 8, &it.coverage)?;
+            match it.data_reach {
+                Some(d) => ws.write_string(r, 9, crate::publish::long_date(d))?,
+                None => ws.write_string(r, 9, "[x]")?,
+            };
+            count(ws, r, 10, it.families_before)?;
+            count(ws, r, 11, it.families_after)?;
+            money(ws, r, 12, it.units_before, &ratio)?;
+            money(ws, r, 13, it.units_after, &ratio)?;
+            money(ws, r, 14, it.cost_before, &pounds)?;
+            money(ws, r, 15, it.cost_after, &pounds)?;
+            money(ws, r, 16, it.attributable, &pounds)?;
         }
     }
     {

@@ -20,6 +20,7 @@
 pub mod appraisal;
 mod calculate;
 mod count;
+pub mod coverage;
 mod error;
 pub mod export;
 mod publish;
@@ -27,11 +28,15 @@ mod rules;
 
 pub use calculate::{
     calculate, cohort, family, windows, AgencyMoney, Calculation, CohortAgency, CohortAppraisal,
-    CohortItem, CohortSavings, FamilySavings, ItemUse,
+    CohortItem, CohortSavings, FamilySavings, ItemUse, NotMeasured,
 };
 pub use count::{measurable, units, Member, SavingsFamily, Window};
+pub use coverage::Coverage;
 pub use error::SavingsError;
-pub use publish::{publish, PublishedAgency, PublishedCohort, PublishedItem};
+pub use publish::{
+    coverage_text, long_date, publish, PublishedAgency, PublishedCohort, PublishedItem,
+};
 pub use rules::{
-    unit_costs_path, Appraisal, Count, Dates, Item, OptimismBias, SavingsRules, Threshold,
+    unit_costs_path, Appraisal, Count, CoverageRules, Dates, Item, OptimismBias, SavingsRules,
+    Threshold,
 };

@@ -32,6 +32,12 @@ pub struct PublishedItem {
     pub confidence: Confidence,
     /// Whether the data can measure it.
     pub measured: bool,
+    /// The last day its data reach (`None`: no data of its kind).
+    pub data_reach: Option<NaiveDate>,
+    /// Whether it is measured, and if not why, in plain English: "measured", "not measured
+    /// (data reach 1 September 2025)", "not measured (no data)", or measured only for the
+    /// families whose months after the data reach.
+    pub coverage: String,
     /// Families with any use before.
     pub families_before: Cell,
     /// After.
@@ -96,6 +102,25 @@ pub struct PublishedCohort {
     pub policy: Policy,
 }
 
+/// A date as GOV.UK writes it: "1 September 2025".
+pub fn long_date(d: NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
+/// Why an item is or is not measured, in plain English. `partial`: measured for some families
+/// but not for those whose months after attachment end after its data reach.
+pub fn coverage_text(measured: bool, data_reach: Option<NaiveDate>, partial: bool) -> String {
+    match (measured, data_reach) {
+        (false, Some(d)) => format!("not measured (data reach {})", long_date(d)),
+        (false, None) => "not measured (no data)".into(),
+        (true, Some(d)) if partial => format!(
+            "measured where its data reach the end of a family's months after attachment; not measured for the others (data reach {})",
+            long_date(d)
+        ),
+        (true, _) => "measured".into(),
+    }
+}
+
 fn shown(cells: &[Cell]) -> bool {
     cells.iter().all(|c| matches!(c, Cell::Shown(_)))
 }
@@ -150,6 +175,8 @@ pub fn publish(c: &CohortSavings, policy: Policy) -> PublishedCohort {
                 unit: it.unit.clone(),
                 confidence: it.confidence,
                 measured: it.measured,
+                data_reach: it.data_reach,
+                coverage: coverage_text(it.measured, it.data_reach, it.families_not_measured > 0),
                 families_before: fb,
                 families_after: fa,
                 units_before: money(it.units_before),

@@ -5,7 +5,29 @@
 use crate::error::SavingsError;
 use hearth_identification::{Confidence, CostUnit, Expression, UnitCosts, Who};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::Path;
+
+/// `[coverage]`: how an item's data reach is worked out.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CoverageRules {
+    /// Share of the latest dates of a kind dropped as outliers (0.001: the latest thousandth).
+    pub outliers: f64,
+    /// Days added to a source's reach for its regular quiet spells, by source.
+    pub quiet_days: BTreeMap<String, u32>,
+    /// Item keys measured by their records' ends only (benefits closed to new claims).
+    pub closed_to_new: Vec<String>,
+}
+
+impl Default for CoverageRules {
+    fn default() -> Self {
+        CoverageRules {
+            outliers: 0.001,
+            quiet_days: BTreeMap::new(),
+            closed_to_new: Vec::new(),
+        }
+    }
+}
 
 /// How an item's service use is counted in a window. Each fits some cost units only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -186,6 +208,8 @@ pub struct SavingsRules {
     pub appraisal: Appraisal,
     /// The items, in file order.
     pub items: Vec<Item>,
+    /// How far each item's data reach is worked out (`[coverage]`).
+    pub coverage: CoverageRules,
     /// The unit-cost table (for its sources and notes).
     pub unit_costs: UnitCosts,
 }
@@ -203,7 +227,20 @@ struct RawFile {
     #[serde(default)]
     adult_from: Option<u32>,
     appraisal: RawAppraisal,
+    #[serde(default)]
+    coverage: Option<RawCoverage>,
     items: Vec<toml::Table>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCoverage {
+    #[serde(default)]
+    outliers: Option<f64>,
+    #[serde(default)]
+    quiet_days: std::collections::BTreeMap<String, u32>,
+    #[serde(default)]
+    closed_to_new: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -486,6 +523,39 @@ impl SavingsRules {
         if items.is_empty() {
             return Err(bad("the file", "no [[items]]".into()));
         }
+        let coverage = match raw.coverage {
+            None => CoverageRules::default(),
+            Some(c) => {
+                let outliers = c.outliers.unwrap_or(CoverageRules::default().outliers);
+                if !(0.0..0.5).contains(&outliers) {
+                    return Err(bad(
+                        "[coverage] outliers",
+                        format!("must be a share from 0 up to 0.5, e.g. 0.001; found {outliers}"),
+                    ));
+                }
+                for s in c.quiet_days.keys() {
+                    if !items.iter().any(|it| it.source == *s) {
+                        return Err(bad(
+                            "[coverage] quiet_days",
+                            format!("no item is counted from the source `{s}`"),
+                        ));
+                    }
+                }
+                for k in &c.closed_to_new {
+                    if !items.iter().any(|it| it.key == *k) {
+                        return Err(bad(
+                            "[coverage] closed_to_new",
+                            format!("`{k}` is not an item's key"),
+                        ));
+                    }
+                }
+                CoverageRules {
+                    outliers,
+                    quiet_days: c.quiet_days,
+                    closed_to_new: c.closed_to_new,
+                }
+            }
+        };
         Ok(SavingsRules {
             title: raw.title,
             price_year,
@@ -494,6 +564,7 @@ impl SavingsRules {
             adult_from: raw.adult_from.unwrap_or(18),
             appraisal,
             items,
+            coverage,
             unit_costs: table,
         })
     }

@@ -110,6 +110,7 @@
 #![deny(missing_docs)]
 
 mod accounts;
+mod addresses;
 mod audit;
 mod backend;
 pub mod backup;
@@ -139,6 +140,7 @@ mod sql;
 mod sqlite;
 
 pub use accounts::{NewUser, SessionRecord, UserRecord};
+pub use addresses::DatedAddress;
 pub use audit::{AuditEntry, AuditQuery, ChainBreak, ChainReport, ChainedLine};
 pub use backend::Backend;
 pub use casework::history::StatusChange;

@@ -131,6 +131,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0019_rights_requests.sql"),
         postgres: include_str!("../migrations/postgres/0019_rights_requests.sql"),
     },
+    Migration {
+        version: 20,
+        name: "identity_postcode",
+        sqlite: include_str!("../migrations/sqlite/0020_identity_postcode.sql"),
+        postgres: include_str!("../migrations/postgres/0020_identity_postcode.sql"),
+    },
 ];
 
 /// How many migrations this build has (versions may skip numbers).

@@ -4,50 +4,13 @@
 //   HEARTH_URL        the server's address, e.g. http://127.0.0.1:41234
 //   HEARTH_SIGN_INS   the demo's demo-sign-ins.json
 //   HEARTH_SCREENSHOTS where to save screenshots (optional)
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync, mkdirSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { chromium } from 'playwright-core'
+import { base, assignedToLeadWorker, newContext, signIn, screenshot as shoot, assertAccessible as check } from './lib.mjs'
 
-const require = createRequire(import.meta.url)
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
-const base = process.env.HEARTH_URL
-const signIns = JSON.parse(readFileSync(process.env.HEARTH_SIGN_INS, 'utf8')).accounts
-const shots = process.env.HEARTH_SCREENSHOTS
-if (!base) throw new Error('set HEARTH_URL')
-if (shots) mkdirSync(shots, { recursive: true })
-
-let browser
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--no-first-run'],
-  })
-})
-after(async () => { await browser?.close() })
-
-async function signIn (user, { javaScript = true } = {}) {
-  const context = await browser.newContext({ javaScriptEnabled: javaScript, bypassCSP: true, viewport: { width: 1280, height: 900 } })
-  const page = await context.newPage()
-  await page.goto(`${base}/sign-in`)
-  await page.fill('#user_name', user)
-  await page.fill('#password', signIns[user].password)
-  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Sign in")')])
-  return { context, page }
-}
-
-async function screenshot (page, name) {
-  if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: name.startsWith('family') })
-}
-
-async function assertAccessible (page, label) {
-  await page.evaluate(axeSource)
-  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }))
-  const bad = result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-  assert.deepEqual(bad.map(v => `${v.id}: ${v.help} (${v.nodes.length})`), [], `${label}: serious or critical accessibility violations`)
-}
+// Screenshots under their own names (family pages whole), separate from the axe checks.
+const screenshot = (page, name) => shoot(page, name, name.startsWith('family'))
+const assertAccessible = (page, label) => check(page, label, { shot: null })
 
 test('sign in, find a family, assign a lead worker; the lead worker sees it and another cannot open it (no JavaScript)', async () => {
   const po = await signIn('performance.officer', { javaScript: false })
@@ -96,7 +59,7 @@ test('sign in, find a family, assign a lead worker; the lead worker sees it and 
 })
 
 test('every main page passes axe-core with no serious or critical violations', async () => {
-  const anon = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } })
+  const anon = await newContext()
   const page = await anon.newPage()
   await page.goto(`${base}/sign-in`)
   await assertAccessible(page, 'sign-in')
@@ -120,7 +83,7 @@ test('every main page passes axe-core with no serious or critical violations', a
     ['lead.worker', '/account/password', 'change-password'],
     ['admin', '/no-such-page', 'not-found'],
   ]
-  const firstFamily = signIns && JSON.parse(readFileSync(process.env.HEARTH_SIGN_INS, 'utf8')).assigned_to_lead_worker[0]
+  const firstFamily = assignedToLeadWorker[0]
   for (const [user, path, name] of pages) {
     const { context, page } = await signIn(user)
     await page.goto(`${base}${path ?? `/families/${firstFamily}`}`)
@@ -131,7 +94,7 @@ test('every main page passes axe-core with no serious or critical violations', a
 })
 
 test("a lead worker's assessment, plan, review and progress; axe-core on every family sub-page", async () => {
-  const familyId = JSON.parse(readFileSync(process.env.HEARTH_SIGN_INS, 'utf8')).assigned_to_lead_worker[0]
+  const familyId = assignedToLeadWorker[0]
   const family = `${base}/families/${familyId}`
   // JavaScript on: axe-core runs in the page (the forms work without it).
   const lw = await signIn('lead.worker')

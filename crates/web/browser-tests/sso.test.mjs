@@ -2,40 +2,17 @@
 // (oidc-provider.mjs: panva's oidc-provider, started by scripts/browser-tests), which also
 // sets OIDC_URL. Hearth is served with:
 //   --oidc-role hearth-lead-workers=lead_worker,hearth-performance=performance_officer
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import { chromium } from 'playwright-core'
+import { base, signIn, newContext, screenshot, assertAccessible } from './lib.mjs'
 
-const require = createRequire(import.meta.url)
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
-const base = process.env.HEARTH_URL
 const idp = process.env.OIDC_URL
-const shots = process.env.HEARTH_SCREENSHOTS
-if (!base || !idp) throw new Error('set HEARTH_URL and OIDC_URL (scripts/browser-tests does)')
-
-let browser
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--no-first-run'],
-  })
-})
-after(async () => { await browser?.close() })
-
-async function assertAccessible (page, label) {
-  await page.evaluate(axeSource)
-  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }))
-  const bad = result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-  assert.deepEqual(bad.map(v => `${v.id}: ${v.help} (${v.nodes.length})`), [], `${label}: serious or critical accessibility violations`)
-}
+if (!idp) throw new Error('set OIDC_URL (scripts/browser-tests does)')
 
 // Signs in as `login` through the provider's own login and consent pages; returns the page
 // where Hearth lands, its status, and the callback URL the provider sent the browser to.
 async function signInThroughProvider (login) {
-  const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } })
+  const context = await newContext()
   // The provider's development pages import a web font; there is no network here.
   await context.route(/fonts\.googleapis\.com/, r => r.abort())
   const page = await context.newPage()
@@ -85,13 +62,7 @@ test('a performance officer lands on the families list; signing in again uses th
     await context.close()
   }
   // The administrator sees one account for the officer, made by single sign-on.
-  const context = await browser.newContext({ bypassCSP: true })
-  const page = await context.newPage()
-  const signIns = JSON.parse(readFileSync(process.env.HEARTH_SIGN_INS, 'utf8')).accounts
-  await page.goto(`${base}/sign-in`)
-  await page.fill('#user_name', 'admin')
-  await page.fill('#password', signIns.admin.password)
-  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Sign in")')])
+  const { context, page } = await signIn('admin')
   await page.goto(`${base}/admin/users`)
   const text = await page.locator('main').innerText()
   assert.equal(text.split('sso.officer').length - 1 >= 1, true, 'the account is listed')
@@ -104,8 +75,8 @@ test('someone in no group mapped to a Hearth role is refused with a plain page',
   assert.equal(new URL(page.url()).pathname, '/sign-in/sso/callback')
   assert.equal(await page.locator('h1').innerText(), 'You do not have access to Hearth')
   assert.match(await page.locator('main').innerText(), /not in any group that gives access to Hearth/)
-  await assertAccessible(page, 'single sign-on refused')
-  if (shots) await page.screenshot({ path: `${shots}/sso-refused.png` })
+  await assertAccessible(page, 'single sign-on refused', { shot: null })
+  await screenshot(page, 'sso-refused', false)
   const cookies = await context.cookies(base)
   assert.ok(!cookies.some(c => c.name === 'hearth_session' && c.value), 'no session')
   const home = await page.goto(`${base}/caseload`)
@@ -114,12 +85,12 @@ test('someone in no group mapped to a Hearth role is refused with a plain page',
 })
 
 test('the sign-in page offers the provider and the local form (break-glass) together', async () => {
-  const context = await browser.newContext({ bypassCSP: true })
+  const context = await newContext()
   const page = await context.newPage()
   await page.goto(`${base}/sign-in`)
   assert.equal(await page.locator('#sign-in-sso').count(), 1)
   assert.equal(await page.locator('#user_name').count(), 1)
-  await assertAccessible(page, 'sign-in with single sign-on')
-  if (shots) await page.screenshot({ path: `${shots}/sign-in-sso.png` })
+  await assertAccessible(page, 'sign-in with single sign-on', { shot: null })
+  await screenshot(page, 'sign-in-sso', false)
   await context.close()
 })

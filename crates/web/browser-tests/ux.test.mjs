@@ -5,58 +5,18 @@
 //   HEARTH_BIN        the hearth binary
 //   HEARTH_STORE      the demo's SQLite store (the review flow works on its own copy)
 //   HEARTH_DEMO_DIR   the demo's folder (for its as-at date)
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { readFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { execFileSync, spawn } from 'node:child_process'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import net from 'node:net'
-import { chromium } from 'playwright-core'
-
-const require = createRequire(import.meta.url)
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8')
-const base = process.env.HEARTH_URL
-const signInsFile = JSON.parse(readFileSync(process.env.HEARTH_SIGN_INS, 'utf8'))
-const signIns = signInsFile.accounts
-const shots = process.env.HEARTH_SCREENSHOTS
-if (!base) throw new Error('set HEARTH_URL')
-if (shots) mkdirSync(shots, { recursive: true })
-
-let browser
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--no-first-run'],
-  })
-})
-after(async () => { await browser?.close() })
-
-async function signIn (user, { at = base, width = 1280 } = {}) {
-  const context = await browser.newContext({ bypassCSP: true, viewport: { width, height: 900 } })
-  const page = await context.newPage()
-  await page.goto(`${at}/sign-in`)
-  await page.fill('#user_name', user)
-  await page.fill('#password', signIns[user].password)
-  await Promise.all([page.waitForNavigation(), page.click('button:has-text("Sign in")')])
-  return { context, page }
-}
-
-async function screenshot (page, name, fullPage = false) {
-  if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage })
-}
+import { base, assignedToLeadWorker, signIn, screenshot, assertAccessible as check } from './lib.mjs'
 
 // Serious and critical violations, and `region` (moderate in axe, but the issue asks for
-// every signed-in page's content inside landmarks).
-async function assertAccessible (page, label) {
-  await page.evaluate(axeSource)
-  const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }))
-  const bad = result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical' || v.id === 'region')
-  assert.deepEqual(bad.map(v => `${v.id}: ${v.help} (${v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ')})`), [],
-    `${label}: accessibility violations`)
-}
+// every signed-in page's content inside landmarks); screenshots are taken apart.
+const assertAccessible = (page, label) => check(page, label, { shot: null, region: true })
 
 // Nothing wider than the screen: a wide table scrolls inside its wrapper, not the page.
 async function assertFitsTheScreen (page, label) {
@@ -65,7 +25,7 @@ async function assertFitsTheScreen (page, label) {
 }
 
 test('the new pages pass axe-core (with landmarks) at desktop width and fit a 375 px phone', async () => {
-  const family = signInsFile.assigned_to_lead_worker[0]
+  const family = assignedToLeadWorker[0]
   const pages = [
     ['performance.officer', '/families', 'families'],
     ['performance.officer', '/families?q=zz&area=NOWHERE', 'families-unknown-filter'],
@@ -90,7 +50,7 @@ test('the new pages pass axe-core (with landmarks) at desktop width and fit a 37
       await assertAccessible(page, `${name} at ${width} px`)
       if (width === 375) {
         await assertFitsTheScreen(page, name)
-        if (['families', 'review-queue', 'workload'].includes(name)) await screenshot(page, `phone-${name}`)
+        if (['families', 'review-queue', 'workload'].includes(name)) await screenshot(page, `phone-${name}`, false)
       } else {
         await screenshot(page, `ux-${name}`, name === 'family')
       }

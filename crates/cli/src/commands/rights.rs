@@ -213,17 +213,20 @@ pub struct RestrictArgs {
     store: super::StoreArg,
     #[command(flatten)]
     who: PersonArg,
-    /// Why, in plain words (kept in the register; not in logs).
-    #[arg(long, required_unless_present = "lift")]
+    /// Why, in plain words (kept in the register; not in logs): why it is restricted, or
+    /// with --lift why it is lifted.
+    #[arg(long)]
     reason: Option<String>,
     /// The lawful ground: 18-1-a … 18-1-d (UK GDPR Art. 18(1)).
     #[arg(long, required_unless_present = "lift")]
     ground: Option<String>,
-    /// How the request was received (letter, email, in person…; kept with the restriction).
-    #[arg(long, value_name = "HOW", conflicts_with = "lift")]
+    /// How the request was received (letter, email, in person…; kept with the restriction,
+    /// or with --lift with the lifting).
+    #[arg(long, value_name = "HOW")]
     received: Option<String>,
-    /// Lift restriction ID instead: the next `hearth link` processes the records again.
-    #[arg(long, value_name = "ID", conflicts_with_all = ["reason", "ground"])]
+    /// Lift the person's restriction ID instead (with --reason and --received): the next
+    /// `hearth link` processes the records again.
+    #[arg(long, value_name = "ID", conflicts_with = "ground", requires_all = ["reason", "received"])]
     lift: Option<i64>,
     /// Who is recording it.
     #[arg(long = "as", value_name = "USER")]
@@ -234,14 +237,35 @@ pub struct RestrictArgs {
 pub fn restrict(args: RestrictArgs) -> anyhow::Result<()> {
     let by = args.user.clone().unwrap_or_else(super::current_user);
     if let Some(id) = args.lift {
+        let lifting = requests::check_lifting(
+            args.reason.as_deref().unwrap_or_default(),
+            args.received.as_deref().unwrap_or_default(),
+        )?;
         let mut s = args.store.open()?;
-        requests::lift(&mut s, id, None, &by, chrono::Utc::now())?;
-        audit(&mut s, &by, requests::LIFT, "restriction", id, "")?;
+        let person = args.who.find(&mut s)?;
+        requests::lift(
+            &mut s,
+            id,
+            Some((person, &lifting)),
+            &by,
+            chrono::Utc::now(),
+        )?;
+        audit(
+            &mut s,
+            &by,
+            requests::LIFT,
+            "restriction",
+            id,
+            &format!("person {person}"),
+        )?;
         println!("restriction {id} lifted; the next `hearth link` processes the records again");
         return Ok(());
     }
+    let Some(ground) = args.ground.as_deref() else {
+        anyhow::bail!("give --ground (18-1-a … 18-1-d) and --reason, or --lift ID");
+    };
     let r = requests::check_restriction(
-        args.ground.as_deref().unwrap_or_default(),
+        ground,
         args.reason.as_deref().unwrap_or_default(),
         args.received.as_deref(),
     )?;

@@ -22,7 +22,8 @@ pub struct Args {
     #[arg(long, value_parser = super::parse_date)]
     as_at: Option<chrono::NaiveDate>,
     /// Attachment dates from a CSV file (columns family_id, attached_on) instead of the
-    /// casework's (the day each case first moved to "agreed to take part" or later).
+    /// store's: the date frozen with a family's outcomes baseline (`hearth outcomes
+    /// --attach`), else the day its case first moved to "agreed to take part" or later.
     #[arg(long)]
     attachments: Option<PathBuf>,
     /// Also write the published figures as an Excel workbook.
@@ -103,6 +104,15 @@ pub fn summary(p: &PublishedCohort) -> String {
         unmeasured,
         p.items.len()
     ));
+    // Items whose data stop before the families' months after attachment end: no data is
+    // not a saving, so they are left out of the figures, each with how far its data reach.
+    for i in p
+        .items
+        .iter()
+        .filter(|i| i.data_reach.is_some() && i.coverage != "measured")
+    {
+        s.push_str(&format!("  {}: {}\n", i.key, i.coverage));
+    }
     match &p.appraisal {
         None => s.push_str("Appraisal: [c] (too few families to publish)\n"),
         Some(a) => {

@@ -216,6 +216,8 @@ pub(crate) trait Importer {
     fn load_identities(&mut self) -> Result<Vec<(RecordId, String, Identity)>>;
     /// Every fact with its record key and source, by record key.
     fn load_facts(&mut self) -> Result<Vec<(RecordId, String, Fact)>>;
+    /// Every record's import batch (the file it came in), by record key.
+    fn record_batches(&mut self) -> Result<Vec<(RecordId, BatchId)>>;
 }
 
 /// The crash-testing hook, compiled only with the cargo feature `test-hooks` (off by

@@ -112,4 +112,10 @@ impl Store {
     pub fn load_facts(&mut self) -> Result<Vec<(RecordId, String, Fact)>> {
         dispatch!(self, s => s.load_facts())
     }
+
+    /// Every record's import batch (the file it came in), by record key: which extract holds
+    /// what (the savings calculator's coverage asks whether a file holds anything new).
+    pub fn record_batches(&mut self) -> Result<Vec<(RecordId, BatchId)>> {
+        dispatch!(self, s => s.record_batches())
+    }
 }

@@ -338,6 +338,25 @@ impl Importer for PgStore {
         }
         Ok(out)
     }
+
+    fn record_batches(&mut self) -> Result<Vec<(RecordId, BatchId)>> {
+        let op = || "reading each record's batch".to_string();
+        let rows = self
+            .client
+            .query(
+                "SELECT record_id, batch_id FROM record ORDER BY record_id",
+                &[],
+            )
+            .context(op)?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    RecordId(r.try_get(0).context(op)?),
+                    BatchId(r.try_get(1).context(op)?),
+                ))
+            })
+            .collect()
+    }
 }
 
 fn find_batch(

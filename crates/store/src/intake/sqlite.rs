@@ -325,6 +325,18 @@ impl Importer for SqliteStore {
         }
         Ok(out)
     }
+
+    fn record_batches(&mut self) -> Result<Vec<(RecordId, BatchId)>> {
+        let op = || "reading each record's batch".to_string();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT record_id, batch_id FROM record ORDER BY record_id")
+            .context(op)?;
+        let rows = stmt
+            .query_map([], |r| Ok((RecordId(r.get(0)?), BatchId(r.get(1)?))))
+            .context(op)?;
+        rows.map(|r| r.context(op)).collect()
+    }
 }
 
 fn find_batch(conn: &Connection, source: &str, sha: &str) -> Result<Option<BatchInfo>> {

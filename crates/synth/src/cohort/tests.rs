@@ -118,3 +118,35 @@ fn the_cohorts_files_are_written_beside_the_periods() {
         1 + 5 * b.followup().unwrap().attachments.len()
     );
 }
+
+#[test]
+fn the_attachment_list_gives_each_familys_home_on_its_attachment_date() {
+    let (_, b) = pair();
+    let dir = tempfile::tempdir().unwrap();
+    crate::write(b, dir.path()).unwrap();
+    let text = std::fs::read_to_string(dir.path().join("programme/attachments.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        super::write::ATTACHMENT_HEADER.to_vec()
+    );
+    let fu = b.followup().unwrap();
+    let mut listed: Vec<_> = fu.attachments.iter().filter(|a| a.attached).collect();
+    listed.sort_by_key(|a| (a.date, a.household));
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), listed.len());
+    for (row, a) in rows.iter().zip(&listed) {
+        let hh = &b.households[a.household];
+        let home = b.geo.address(hh.address_on(a.date));
+        assert_eq!(&row[5], format!("{}, {}", home.line, home.town));
+        assert_eq!(&row[6], home.postcode);
+        if let Some((old, moved)) = hh.moved_from.filter(|(_, moved)| *moved <= a.date) {
+            // A family that moved before its attachment is listed at its new home.
+            let old = b.geo.address(old);
+            assert!(
+                row[5] != format!("{}, {}", old.line, old.town) || row[6] != old.postcode,
+                "moved on {moved}"
+            );
+        }
+    }
+}

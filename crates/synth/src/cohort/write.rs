@@ -24,13 +24,16 @@ pub const EMPLOYMENT_HEADER: [&str; 8] = [
     "Benefit Left",
 ];
 
-/// The attachment list's columns.
-pub const ATTACHMENT_HEADER: [&str; 6] = [
+/// The attachment list's columns: as a council's case management system exports them, with
+/// the family's address at attachment (the home the lead worker visits).
+pub const ATTACHMENT_HEADER: [&str; 8] = [
     "Attachment Ref",
     "NHS Number",
     "Forename",
     "Surname",
     "Date of Birth",
+    "Address",
+    "Postcode",
     "Attached On",
 ];
 
@@ -141,13 +144,15 @@ pub(crate) fn write(
     put(&sources.join("employment.csv"), text)?;
     put(&truth.join("followup_records.csv"), records)?;
 
-    // The council's attachment list: the lead adult of each attached family, by date.
+    // The council's attachment list: the lead adult of each attached family, by date, and
+    // the family's home on the attachment date.
     let mut list: Vec<_> = fu.attachments.iter().filter(|a| a.attached).collect();
     list.sort_by_key(|a| (a.date, a.household));
     let mut text = String::new();
     line(&mut text, &ATTACHMENT_HEADER.map(String::from));
     for (n, a) in list.iter().enumerate() {
         let p = &b.people[lead(b, a.household)];
+        let home = b.geo.address(b.households[a.household].address_on(a.date));
         line(
             &mut text,
             &[
@@ -156,6 +161,8 @@ pub(crate) fn write(
                 p.given_name.clone(),
                 p.family_name.clone(),
                 p.date_of_birth.format("%d/%m/%Y").to_string(),
+                format!("{}, {}", home.line, home.town),
+                home.postcode,
                 a.date.format("%d/%m/%Y").to_string(),
             ],
         );

@@ -486,8 +486,9 @@ section_page!(
     "`GET /families/{id}/notes`: the case notes (casework roles)."
 );
 
-/// After a post: to `to`, or — for a mistake in the form — the section's page with the form
-/// as typed and its messages.
+/// After a post: to the family's page `to` (the path under `/families/{id}/`, with its
+/// anchor; empty for the summary), or — for a mistake in the form — the section's page with
+/// the form as typed and its messages.
 pub(super) async fn done(
     state: &AppState,
     user: &CurrentUser,
@@ -495,10 +496,11 @@ pub(super) async fn done(
     section: Section,
     outcome: Result<(), WebError>,
     forms: FamilyForms,
-    to: String,
+    to: &str,
 ) -> Result<Response, WebError> {
     match outcome {
-        Ok(()) => Ok(see_other(&to)),
+        Ok(()) if to.is_empty() => Ok(see_other(&format!("/families/{family_id}"))),
+        Ok(()) => Ok(see_other(&format!("/families/{family_id}/{to}"))),
         Err(WebError::Invalid(errors)) => Ok(family_page(
             state,
             user,
@@ -556,7 +558,6 @@ pub(super) async fn assign_lead_worker(
         form: "lead_worker",
         ..FamilyForms::default()
     };
-    let to = format!("/families/{family_id}");
     done(
         &state,
         &f.user,
@@ -564,7 +565,7 @@ pub(super) async fn assign_lead_worker(
         Section::Summary,
         outcome,
         forms,
-        to,
+        "",
     )
     .await
 }
@@ -627,7 +628,6 @@ pub(super) async fn change_status(
         form: "status",
         ..FamilyForms::default()
     };
-    let to = format!("/families/{family_id}");
     done(
         &state,
         &f.user,
@@ -635,7 +635,7 @@ pub(super) async fn change_status(
         Section::Summary,
         outcome,
         forms,
-        to,
+        "",
     )
     .await
 }

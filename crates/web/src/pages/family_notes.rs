@@ -34,7 +34,6 @@ pub(super) async fn add_note(
         form: "note",
         ..FamilyForms::default()
     };
-    let to = format!("/families/{family_id}/notes");
     done(
         &state,
         &f.user,
@@ -42,7 +41,7 @@ pub(super) async fn add_note(
         Section::Notes,
         outcome,
         forms,
-        to,
+        "notes",
     )
     .await
 }

@@ -51,7 +51,6 @@ pub(super) async fn add_assessment(
         form: "assessment",
         ..FamilyForms::default()
     };
-    let to = format!("/families/{family_id}/problems#assessment");
     done(
         &state,
         &f.user,
@@ -59,7 +58,7 @@ pub(super) async fn add_assessment(
         Section::Problems,
         outcome,
         forms,
-        to,
+        "problems#assessment",
     )
     .await
 }
@@ -77,7 +76,6 @@ pub(super) async fn add_goal(
         form: "goal",
         ..FamilyForms::default()
     };
-    let to = format!("/families/{family_id}/plan");
     done(
         &state,
         &f.user,
@@ -85,7 +83,7 @@ pub(super) async fn add_goal(
         Section::Plan,
         outcome,
         forms,
-        to,
+        "plan",
     )
     .await
 }
@@ -103,7 +101,6 @@ pub(super) async fn add_action(
         form: "action",
         ..FamilyForms::default()
     };
-    let to = format!("/families/{family_id}/plan");
     done(
         &state,
         &f.user,
@@ -111,7 +108,7 @@ pub(super) async fn add_action(
         Section::Plan,
         outcome,
         forms,
-        to,
+        "plan",
     )
     .await
 }
@@ -128,7 +125,6 @@ pub(super) async fn action_done(
     let family_id = family_id(&id)?;
     let action: i64 = action.parse().map_err(|_| WebError::NotFound)?;
     let outcome = work::action_done(&state, &f.user, family_id, action).await;
-    let to = format!("/families/{family_id}/plan");
     done(
         &state,
         &f.user,
@@ -136,7 +132,7 @@ pub(super) async fn action_done(
         Section::Plan,
         outcome,
         FamilyForms::default(),
-        to,
+        "plan",
     )
     .await
 }
@@ -223,7 +219,6 @@ pub(super) async fn change_goal(
         }),
         ..FamilyForms::default()
     };
-    let to = format!("/families/{family_id}/plan#goal-{goal}");
     done(
         &state,
         &f.user,
@@ -231,7 +226,7 @@ pub(super) async fn change_goal(
         Section::Plan,
         outcome,
         forms,
-        to,
+        &format!("plan#goal-{goal}"),
     )
     .await
 }
@@ -254,7 +249,6 @@ pub(super) async fn change_action(
         }),
         ..FamilyForms::default()
     };
-    let to = format!("/families/{family_id}/plan");
     done(
         &state,
         &f.user,
@@ -262,7 +256,7 @@ pub(super) async fn change_action(
         Section::Plan,
         outcome,
         forms,
-        to,
+        "plan",
     )
     .await
 }
@@ -284,7 +278,6 @@ async fn remove(
         editing: Some(editing),
         ..FamilyForms::default()
     };
-    let to = format!("/families/{family_id}/plan#changes");
     done(
         &state,
         &f.user,
@@ -292,7 +285,7 @@ async fn remove(
         Section::Plan,
         outcome,
         forms,
-        to,
+        "plan#changes",
     )
     .await
 }
@@ -334,7 +327,6 @@ pub(super) async fn end_team_member(
         }),
         ..FamilyForms::default()
     };
-    let to = format!("/families/{family_id}/team");
     done(
         &state,
         &f.user,
@@ -342,7 +334,7 @@ pub(super) async fn end_team_member(
         Section::Team,
         outcome,
         forms,
-        to,
+        "team",
     )
     .await
 }
@@ -360,7 +352,6 @@ pub(super) async fn add_review(
         form: "review",
         ..FamilyForms::default()
     };
-    let to = format!("/families/{family_id}/plan#reviews");
     done(
         &state,
         &f.user,
@@ -368,7 +359,7 @@ pub(super) async fn add_review(
         Section::Plan,
         outcome,
         forms,
-        to,
+        "plan#reviews",
     )
     .await
 }
@@ -386,7 +377,6 @@ pub(super) async fn add_team_member(
         form: "team",
         ..FamilyForms::default()
     };
-    let to = format!("/families/{family_id}/team");
     done(
         &state,
         &f.user,
@@ -394,7 +384,7 @@ pub(super) async fn add_team_member(
         Section::Team,
         outcome,
         forms,
-        to,
+        "team",
     )
     .await
 }
@@ -414,7 +404,6 @@ pub(super) async fn add_progress(
         form: "progress",
         ..FamilyForms::default()
     };
-    let to = format!("/families/{family_id}/progress");
     done(
         &state,
         &f.user,
@@ -422,7 +411,7 @@ pub(super) async fn add_progress(
         Section::Progress,
         outcome,
         forms,
-        to,
+        "progress",
     )
     .await
 }

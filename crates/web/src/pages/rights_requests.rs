@@ -139,38 +139,100 @@ struct RequestPage<F: Serialize, E: Serialize> {
     done: Option<&'static str>,
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn request_page<F: Serialize, E: Serialize>(
-    state: &AppState,
-    user: &CurrentUser,
-    person: i64,
-    template: &str,
+/// One request's form page: its template, title, grounds (a restriction's, an erasure's or
+/// none) and messages.
+struct FormPage<E> {
+    template: &'static str,
     title: &'static str,
-    form: F,
-    errors: &[(String, String)],
-    error: E,
     erasure: Option<bool>,
-) -> Result<Response, WebError> {
-    let held = service::person(state, user, person).await?;
-    let ctx = RequestPage {
-        title,
-        errors: field_errors(errors),
-        error,
-        form,
-        person: person_view(&held),
-        grounds: erasure.map(ground_choices).unwrap_or_default(),
-        done: None,
-    };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    Ok(
-        render::page(state, template, Some(user), "/subject-access", &ctx)?
-            .with_status(status)
-            .into_response(),
-    )
+    messages: fn(&[(String, String)]) -> E,
+}
+
+const RECTIFY: FormPage<RectifyErrors> = FormPage {
+    template: "rights_rectify.html",
+    title: "Correct an identifier",
+    erasure: None,
+    messages: RectifyErrors::from_pairs,
+};
+const RESTRICT: FormPage<RequestErrors> = FormPage {
+    template: "rights_restrict.html",
+    title: "Restrict processing",
+    erasure: Some(false),
+    messages: RequestErrors::from_pairs,
+};
+const LIFT: FormPage<LiftErrors> = FormPage {
+    template: "rights_lift.html",
+    title: "Lift a restriction",
+    erasure: None,
+    messages: LiftErrors::from_pairs,
+};
+const ERASE: FormPage<RequestErrors> = FormPage {
+    template: "rights_erase.html",
+    title: "Erase a person's data",
+    erasure: Some(true),
+    messages: RequestErrors::from_pairs,
+};
+
+impl<E: Serialize> FormPage<E> {
+    /// The page with the person, the form as typed and its messages (none: 200; some: 400).
+    async fn show<F: Serialize>(
+        &self,
+        state: &AppState,
+        user: &CurrentUser,
+        person: i64,
+        form: F,
+        errors: &[(String, String)],
+    ) -> Result<Response, WebError> {
+        let held = service::person(state, user, person).await?;
+        let ctx = RequestPage {
+            title: self.title,
+            errors: field_errors(errors),
+            error: (self.messages)(errors),
+            form,
+            person: person_view(&held),
+            grounds: self.erasure.map(ground_choices).unwrap_or_default(),
+            done: None,
+        };
+        let status = if errors.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        Ok(
+            render::page(state, self.template, Some(user), "/subject-access", &ctx)?
+                .with_status(status)
+                .into_response(),
+        )
+    }
+
+    /// `GET`: the form, empty.
+    async fn blank<F: Serialize + Default>(
+        &self,
+        state: &AppState,
+        user: &CurrentUser,
+        id: &str,
+    ) -> Result<Response, WebError> {
+        self.show(state, user, person_id(id)?, F::default(), &[])
+            .await
+    }
+
+    /// After a `POST`: the person's page saying it is `done`, or the form again as typed with
+    /// what is wrong.
+    async fn answer<F: Serialize, T>(
+        &self,
+        state: &AppState,
+        user: &CurrentUser,
+        person: i64,
+        outcome: Result<T, WebError>,
+        form: F,
+        done: &str,
+    ) -> Result<Response, WebError> {
+        match outcome {
+            Ok(_) => Ok(see_other(&format!("/rights/people/{person}?done={done}"))),
+            Err(WebError::Invalid(e)) => self.show(state, user, person, form, &e).await,
+            Err(e) => Err(e),
+        }
+    }
 }
 
 /// What the person page says after a change.
@@ -220,19 +282,7 @@ pub(super) async fn rectify_form(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let p = person_id(&id)?;
-    request_page(
-        &state,
-        &user,
-        p,
-        "rights_rectify.html",
-        "Correct an identifier",
-        RectifyForm::default(),
-        &[],
-        RectifyErrors::default(),
-        None,
-    )
-    .await
+    RECTIFY.blank::<RectifyForm>(&state, &user, &id).await
 }
 
 /// `POST /rights/people/{id}/rectify`: corrects it, or the form again with what is wrong.
@@ -242,25 +292,10 @@ pub(super) async fn rectify(
     f: CsrfForm<RectifyForm>,
 ) -> Result<Response, WebError> {
     let p = person_id(&id)?;
-    match service::rectify(&state, &f.user, p, &f.form).await {
-        Ok(_) => Ok(see_other(&format!("/rights/people/{p}?done=rectified"))),
-        Err(WebError::Invalid(e)) => {
-            let error = RectifyErrors::from_pairs(&e);
-            request_page(
-                &state,
-                &f.user,
-                p,
-                "rights_rectify.html",
-                "Correct an identifier",
-                f.form,
-                &e,
-                error,
-                None,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    let outcome = service::rectify(&state, &f.user, p, &f.form).await;
+    RECTIFY
+        .answer(&state, &f.user, p, outcome, f.form, "rectified")
+        .await
 }
 
 /// `GET /rights/people/{id}/restrict`.
@@ -269,19 +304,7 @@ pub(super) async fn restrict_form(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let p = person_id(&id)?;
-    request_page(
-        &state,
-        &user,
-        p,
-        "rights_restrict.html",
-        "Restrict processing",
-        RequestForm::default(),
-        &[],
-        RequestErrors::default(),
-        Some(false),
-    )
-    .await
+    RESTRICT.blank::<RequestForm>(&state, &user, &id).await
 }
 
 /// `POST /rights/people/{id}/restrict`.
@@ -291,25 +314,10 @@ pub(super) async fn restrict(
     f: CsrfForm<RequestForm>,
 ) -> Result<Response, WebError> {
     let p = person_id(&id)?;
-    match service::restrict(&state, &f.user, p, &f.form).await {
-        Ok(_) => Ok(see_other(&format!("/rights/people/{p}?done=restricted"))),
-        Err(WebError::Invalid(e)) => {
-            let error = RequestErrors::from_pairs(&e);
-            request_page(
-                &state,
-                &f.user,
-                p,
-                "rights_restrict.html",
-                "Restrict processing",
-                f.form,
-                &e,
-                error,
-                Some(false),
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    let outcome = service::restrict(&state, &f.user, p, &f.form).await;
+    RESTRICT
+        .answer(&state, &f.user, p, outcome, f.form, "restricted")
+        .await
 }
 
 /// `GET /rights/people/{id}/lift`.
@@ -318,19 +326,7 @@ pub(super) async fn lift_form(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let p = person_id(&id)?;
-    request_page(
-        &state,
-        &user,
-        p,
-        "rights_lift.html",
-        "Lift a restriction",
-        LiftForm::default(),
-        &[],
-        LiftErrors::default(),
-        None,
-    )
-    .await
+    LIFT.blank::<LiftForm>(&state, &user, &id).await
 }
 
 /// `POST /rights/people/{id}/lift`.
@@ -340,25 +336,9 @@ pub(super) async fn lift(
     f: CsrfForm<LiftForm>,
 ) -> Result<Response, WebError> {
     let p = person_id(&id)?;
-    match service::lift(&state, &f.user, p, &f.form).await {
-        Ok(_) => Ok(see_other(&format!("/rights/people/{p}?done=lifted"))),
-        Err(WebError::Invalid(e)) => {
-            let error = LiftErrors::from_pairs(&e);
-            request_page(
-                &state,
-                &f.user,
-                p,
-                "rights_lift.html",
-                "Lift a restriction",
-                f.form,
-                &e,
-                error,
-                None,
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    let outcome = service::lift(&state, &f.user, p, &f.form).await;
+    LIFT.answer(&state, &f.user, p, outcome, f.form, "lifted")
+        .await
 }
 
 /// `GET /rights/people/{id}/erase`.
@@ -367,19 +347,7 @@ pub(super) async fn erase_form(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let p = person_id(&id)?;
-    request_page(
-        &state,
-        &user,
-        p,
-        "rights_erase.html",
-        "Erase a person's data",
-        RequestForm::default(),
-        &[],
-        RequestErrors::default(),
-        Some(true),
-    )
-    .await
+    ERASE.blank::<RequestForm>(&state, &user, &id).await
 }
 
 /// The confirmation step's and the result's context.
@@ -482,21 +450,7 @@ pub(super) async fn erase(
                     .into_response(),
             )
         }
-        Err(WebError::Invalid(e)) => {
-            let error = RequestErrors::from_pairs(&e);
-            request_page(
-                &state,
-                &f.user,
-                p,
-                "rights_erase.html",
-                "Erase a person's data",
-                f.form,
-                &e,
-                error,
-                Some(true),
-            )
-            .await
-        }
+        Err(WebError::Invalid(e)) => ERASE.show(&state, &f.user, p, f.form, &e).await,
         Err(e) => Err(e),
     }
 }

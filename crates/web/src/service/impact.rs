@@ -140,6 +140,9 @@ fn view(
                         "Events per 100 families in the band (in the band to date: per year)"
                     }
                     Measure::Absence => "School sessions missed (%)",
+                    Measure::StillOpen => {
+                        "Of the spells open at the band's start, still open at its end (%)"
+                    }
                 },
                 chart: chart::grouped_bars(&[], &[]),
                 rows: Vec::new(),

@@ -241,29 +241,14 @@ pub(crate) async fn change_goal(
     goal_id: i64,
     form: GoalChangeForm,
 ) -> Result<(), WebError> {
-    let checked = form.check();
-    let (by, at) = (user.user.id, state.now());
-    write(state, user, family_id, "change plan goal", move |s, _| {
-        let (goal, reason) = match checked {
-            Ok(x) => x,
-            Err(e) => return invalid(e),
-        };
-        let edit = PlanEdit {
-            family_id,
-            reason,
-            by,
-            at,
-        };
+    let checked = form.check().map(|(goal, reason)| {
         let fields = PlanFields {
             goal: Some(goal),
             ..PlanFields::default()
         };
-        changed(
-            s.change_plan(&edit, PlanItem::Goal(goal_id), &fields)?,
-            format!("goal {goal_id}"),
-        )
-    })
-    .await
+        (fields, reason)
+    });
+    change(state, user, family_id, PlanItem::Goal(goal_id), checked).await
 }
 
 /// Changes an action's text, owner or due date (each change kept with why, who and when;
@@ -275,10 +260,33 @@ pub(crate) async fn change_action(
     action_id: i64,
     form: ActionChangeForm,
 ) -> Result<(), WebError> {
-    let checked = form.check();
+    let checked = form.check().map(|(a, reason)| {
+        let fields = PlanFields {
+            action: Some(a.action),
+            owner: Some(a.owner),
+            due_on: Some(a.due),
+            goal: None,
+        };
+        (fields, reason)
+    });
+    change(state, user, family_id, PlanItem::Action(action_id), checked).await
+}
+
+/// Changes a goal or an action of the plan to `fields` as checked, with why.
+async fn change(
+    state: &AppState,
+    user: &CurrentUser,
+    family_id: i64,
+    item: PlanItem,
+    checked: Result<(PlanFields, String), Vec<(String, String)>>,
+) -> Result<(), WebError> {
     let (by, at) = (user.user.id, state.now());
-    write(state, user, family_id, "change plan action", move |s, _| {
-        let (a, reason) = match checked {
+    let action = match item {
+        PlanItem::Goal(_) => "change plan goal",
+        PlanItem::Action(_) => "change plan action",
+    };
+    write(state, user, family_id, action, move |s, _| {
+        let (fields, reason) = match checked {
             Ok(x) => x,
             Err(e) => return invalid(e),
         };
@@ -288,18 +296,17 @@ pub(crate) async fn change_action(
             by,
             at,
         };
-        let fields = PlanFields {
-            action: Some(a.action),
-            owner: Some(a.owner),
-            due_on: Some(a.due),
-            goal: None,
-        };
-        changed(
-            s.change_plan(&edit, PlanItem::Action(action_id), &fields)?,
-            format!("action {action_id}"),
-        )
+        changed(s.change_plan(&edit, item, &fields)?, item_name(item))
     })
     .await
+}
+
+/// A goal or action as the audit detail names it.
+fn item_name(item: PlanItem) -> String {
+    match item {
+        PlanItem::Goal(g) => format!("goal {g}"),
+        PlanItem::Action(a) => format!("action {a}"),
+    }
 }
 
 /// A change's outcome: 404 for no such goal or action; the audit detail names the fields.
@@ -339,13 +346,7 @@ pub(crate) async fn remove(
             at,
         };
         if s.remove_from_plan(&edit, item)? {
-            Ok(Ok((
-                (),
-                match item {
-                    PlanItem::Goal(g) => format!("goal {g}"),
-                    PlanItem::Action(a) => format!("action {a}"),
-                },
-            )))
+            Ok(Ok(((), item_name(item))))
         } else {
             Ok(Err(Refusal::Invalid(WebError::NotFound)))
         }

@@ -18,6 +18,21 @@ pub(crate) struct OutcomesView {
     pub earliest_claim_on: Option<String>,
     pub results: Vec<ResultRow>,
     pub problems: Vec<ProblemRow>,
+    /// People who joined the household since the baseline (the plan's `[household]`).
+    pub joined: Vec<JoinedRow>,
+}
+
+/// Someone recorded at the family's home who joined its household: their new problems count
+/// against the family's progress, never towards continuous employment.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct JoinedRow {
+    /// The person's key (they are not one of the family's members).
+    pub person_id: i64,
+    /// The first and last days they count as part of the household.
+    pub from: String,
+    pub to: String,
+    /// The partner source that recorded them at the home.
+    pub source: String,
 }
 
 /// A result achieved.
@@ -142,6 +157,18 @@ pub(crate) fn family(
                         })
                         .collect(),
                 }
+            })
+            .collect(),
+        joined: outcome
+            .joined
+            .iter()
+            .filter_map(|e| {
+                Some(JoinedRow {
+                    person_id: e.person_id?,
+                    from: e.from.to_string(),
+                    to: e.to.to_string(),
+                    source: e.source.as_deref().map_or_else(String::new, humanise),
+                })
             })
             .collect(),
     }

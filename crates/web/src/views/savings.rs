@@ -142,6 +142,9 @@ pub(crate) struct ItemRow {
     unit_cost: String,
     confidence: &'static str,
     measured: bool,
+    /// Why the item is not measured (or measured for some families only), with how far its
+    /// data reach; `None` for an item measured throughout or with no data at all.
+    coverage: Option<String>,
     families_before: String,
     families_after: String,
     cost_before: String,
@@ -165,6 +168,8 @@ pub(crate) struct CohortView {
     chart: Option<Chart>,
     items: Vec<ItemRow>,
     unmeasured: usize,
+    /// Items whose data stop before the families' months after attachment end.
+    not_reached: usize,
     appraisal: Vec<(String, String)>,
     change_per_family: Option<String>,
 }
@@ -205,6 +210,8 @@ pub(crate) fn cohort(p: &Published) -> CohortView {
             unit_cost: format!("{} per {}", pounds(i.unit_value), i.unit),
             confidence: i.confidence.name(),
             measured: i.measured,
+            coverage: (i.data_reach.is_some() && i.coverage != "measured")
+                .then(|| i.coverage.clone()),
             families_before: cell(i.families_before),
             families_after: cell(i.families_after),
             cost_before: if i.measured {
@@ -282,6 +289,11 @@ pub(crate) fn cohort(p: &Published) -> CohortView {
         chart: chart(&rows, "Annual cost to each agency"),
         agencies,
         unmeasured: c.items.iter().filter(|i| !i.measured).count(),
+        not_reached: c
+            .items
+            .iter()
+            .filter(|i| i.data_reach.is_some() && i.coverage != "measured")
+            .count(),
         items,
         appraisal,
         change_per_family: c.change_per_family.map(|e| {
@@ -317,6 +329,8 @@ pub(crate) struct FamilyView {
     price_year: String,
     indicative: bool,
     items: Vec<FamilyItemRow>,
+    /// Items not measured for this family: (label, "not measured (data reach …)").
+    not_measured: Vec<(String, String)>,
     agencies: Vec<AgencyRow>,
     chart: Option<Chart>,
     cost_before: String,
@@ -367,6 +381,20 @@ pub(crate) fn family(f: &FamilyResult) -> FamilyView {
         price_year: f.price_year.clone(),
         indicative: r.indicative,
         items,
+        not_measured: r
+            .not_measured
+            .iter()
+            .map(|n| {
+                let label = f
+                    .items
+                    .get(&n.item)
+                    .map_or_else(|| n.item.clone(), |(l, _)| l.clone());
+                (
+                    label,
+                    hearth_savings::coverage_text(false, Some(n.data_reach), false),
+                )
+            })
+            .collect(),
         agencies: r
             .agencies
             .iter()

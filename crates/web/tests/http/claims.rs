@@ -38,6 +38,7 @@ pub(crate) fn result(family_id: i64, kind: ResultKind) -> FamilyResult {
             threshold: 85.0,
             met: true,
             record_ids: vec![1],
+            source: None,
         }],
         rules_hash: hearth_claims::sha256_hex("plan"),
     }

@@ -63,6 +63,7 @@ async fn judged(t: &TestApp) {
             threshold: 85.0,
             met: true,
             record_ids: vec![1],
+            source: None,
         }];
         let result = |family_id: i64, kind: ResultKind, on: NaiveDate| StoredResult {
             family_id,

@@ -8,12 +8,14 @@ use crate::helpers::*;
 use axum::http::StatusCode;
 use chrono::Utc;
 use hearth_outcomes::{
-    FamilyOutcome, FamilyResult, MeasureDistance, ProblemProgress, ProblemState, ResultKind,
+    FamilyOutcome, FamilyResult, MeasureDistance, OutcomeEvidence, ProblemProgress, ProblemState,
+    ResultKind,
 };
 use hearth_store::{Store, StoredOutcome, StoredResult};
 
 /// Keeps a judgement of family 1 as at 1 September 2025: attendance in progress (member
-/// `child` measured), crime absent at entry and not regressed; and, if `achieved`, a result.
+/// `child` measured), crime absent at entry and not regressed; and, if `achieved`, a result
+/// and someone (person 9001) who joined the household, recorded at its home by the DWP.
 async fn judge(t: &TestApp, child: i64, achieved: bool) {
     let (a, o) = t.store_address();
     tokio::task::spawn_blocking(move || {
@@ -66,6 +68,23 @@ async fn judge(t: &TestApp, child: i64, achieved: bool) {
                 },
             ],
             earliest_claim_on: Some(date(2025, 12, 19)),
+            joined: if achieved {
+                vec![OutcomeEvidence {
+                    problem_key: None,
+                    measure_key: "joined_household".into(),
+                    person_id: Some(9001),
+                    from: date(2025, 3, 1),
+                    to: date(2025, 9, 1),
+                    baseline: None,
+                    value: 1.0,
+                    threshold: 0.0,
+                    met: true,
+                    record_ids: vec![1],
+                    source: Some("dwp_followup".into()),
+                }]
+            } else {
+                vec![]
+            },
         };
         let stored = StoredOutcome {
             family_id: 1,
@@ -145,6 +164,7 @@ async fn a_familys_outcomes_show_progress_what_is_missing_and_the_earliest_claim
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(!page.body.contains(name.as_str()), "{}", page.body);
     assert!(page.body.contains("member 1 ("), "{}", page.body);
+    assert!(!page.body.contains("id=\"joined\""), "no one joined yet");
 
     // Judged again with the result achieved.
     judge(&t, child, true).await;
@@ -156,6 +176,18 @@ async fn a_familys_outcomes_show_progress_what_is_missing_and_the_earliest_claim
         "{}",
         page.body
     );
+    // Someone who joined the household is listed, with when and who recorded them there.
+    for want in [
+        "People who joined the household",
+        "Person 9001",
+        "2025-03-01",
+        "Dwp followup",
+    ] {
+        assert!(page.body.contains(want), "{want}: {}", page.body);
+    }
+    let api: serde_json::Value =
+        serde_json::from_str(&t.get("/api/families/1/outcomes", Some(&lw1)).await.body).unwrap();
+    assert_eq!(api["joined"][0]["person_id"], 9001);
 
     // Another family's lead worker may not see it; each view is audited as a part.
     let lw2 = t.sign_in("lw2").await;

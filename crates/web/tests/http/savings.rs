@@ -133,3 +133,46 @@ async fn a_familys_section_shows_its_own_use_before_and_after_to_whoever_may_ope
         r.status
     );
 }
+
+#[tokio::test]
+async fn an_item_whose_data_stop_before_the_months_after_end_is_not_measured_with_its_reach() {
+    use calamine::{Reader, Xlsx};
+    // The test run's housing file reaches 31 March 2024; the families' months after end on
+    // 31 December 2024: evictions are not measured, not a saving.
+    let t = TestApp::new().await;
+    let s = t.sign_in("analyst").await;
+    let b = t.get("/savings", Some(&s)).await.body;
+    let row = b
+        .split("No. of evictions")
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap();
+    assert!(
+        row.contains("not measured (data reach 31 March 2024)"),
+        "{row}"
+    );
+    assert!(row.contains("[x]"), "{row}");
+    assert!(b.contains("items have data that stop before"), "{b}");
+    // The workbook says so with the reason.
+    let po = t.sign_in("po").await;
+    let wb = bytes(&t, "/savings.xlsx", &po).await;
+    let mut x: Xlsx<_> = Xlsx::new(std::io::Cursor::new(wb)).unwrap();
+    let items = x.worksheet_range("Items").unwrap();
+    let eviction = items.rows().find(|r| r[0] == "No. of evictions").unwrap();
+    assert_eq!(
+        eviction[8].to_string(),
+        "not measured (data reach 31 March 2024)"
+    );
+    assert_eq!(eviction[9].to_string(), "31 March 2024");
+    // The family's section lists it.
+    t.assign_directly(1, "lw1").await;
+    let lw = t.sign_in("lw1").await;
+    let f = t.get("/families/1/savings", Some(&lw)).await.body;
+    assert!(f.contains("Not measured for this family"), "{f}");
+    assert!(
+        f.contains("No. of evictions: not measured (data reach 31 March 2024)"),
+        "{f}"
+    );
+}

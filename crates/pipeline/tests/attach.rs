@@ -1,0 +1,170 @@
+//! Attaching the council's list when its member is not found: a small synthetic borough with
+//! its cohort imported, linked and identified; the list's rows then name nobody any record
+//! carries, so only the family's address the list gives can find the family. SQLite in a
+//! temporary folder; the same on PostgreSQL when `HEARTH_TEST_POSTGRES_URL` is set at build
+//! time.
+
+use chrono::{NaiveDate, Utc};
+use hearth_pipeline::outcomes::{self, AttachmentRow, ListedAddress};
+use hearth_pipeline::{identify, import, link};
+use hearth_store::Store;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+fn shipped(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(path)
+}
+
+fn as_at() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2025, 9, 1).unwrap()
+}
+
+/// A valid NHS number no synthetic record carries (the generator's start with 4).
+fn unknown_nhs_number(i: u32) -> String {
+    (i..)
+        .map(|n| format!("999{n:06}"))
+        .find_map(|nine| {
+            let sum: u32 = nine
+                .bytes()
+                .zip((2..=10).rev())
+                .map(|(b, w)| u32::from(b - b'0') * w)
+                .sum();
+            let check = 11 - sum % 11;
+            match check {
+                11 => Some(format!("{nine}0")),
+                10 => None,
+                c => Some(format!("{nine}{c}")),
+            }
+        })
+        .unwrap()
+}
+
+fn attached_families(store: &mut Store) -> BTreeSet<i64> {
+    store
+        .baselines()
+        .unwrap()
+        .iter()
+        .map(|b| b.family_id)
+        .collect()
+}
+
+fn members_found_only_by_the_listed_address(store: &mut Store, dir: &Path) {
+    let config = hearth_synth::Config {
+        people: 3_000,
+        seed: 7,
+        cohort: Some(hearth_synth::cohort::Cohort::default()),
+        ..Default::default()
+    };
+    let borough = hearth_synth::generate(&config).unwrap();
+    hearth_synth::write(&borough, dir).unwrap();
+    let files = import::partner_files(&[dir.join("sources")]).unwrap();
+    import::import_files(store, &files, &shipped("mappings"), "tester", Some(as_at())).unwrap();
+    link::link_store(store, as_at()).unwrap();
+    let (rules, sha) = identify::load_rules(&shipped("rules/expanded-2015.toml")).unwrap();
+    identify::identify_store(store, &rules, &sha, as_at()).unwrap();
+    let (plan, _) =
+        outcomes::load_plan(&shipped("rules/outcomes-cheshire-east-2015.toml")).unwrap();
+
+    let listed = outcomes::read_attachments(&dir.join("programme/attachments.csv")).unwrap();
+    assert!(listed.len() >= 10, "{}", listed.len());
+    assert!(listed.iter().all(|r| r.address.is_some()));
+    // Nobody any record carries: a new NHS number, no names.
+    let unknown: Vec<AttachmentRow> = listed
+        .iter()
+        .enumerate()
+        .map(|(i, r)| AttachmentRow {
+            nhs_number: unknown_nhs_number(i as u32 * 20),
+            name_and_birth: None,
+            ..r.clone()
+        })
+        .collect();
+
+    // Without the address, or at an address where no family is recorded: nothing attached.
+    let no_address: Vec<AttachmentRow> = unknown
+        .iter()
+        .map(|r| AttachmentRow {
+            address: None,
+            ..r.clone()
+        })
+        .collect();
+    let report = outcomes::attach(store, &plan, &no_address, Utc::now()).unwrap();
+    assert_eq!(
+        (report.frozen, report.by_listed_address),
+        (0, 0),
+        "{report}"
+    );
+    assert_eq!(report.not_found.len(), listed.len(), "{report}");
+    let elsewhere: Vec<AttachmentRow> = unknown
+        .iter()
+        .map(|r| AttachmentRow {
+            address: Some(ListedAddress {
+                line: Some("1 Nowhere Road".into()),
+                postcode: Some(hearth_model::Postcode::parse("ZE1 0AA").unwrap()),
+            }),
+            ..r.clone()
+        })
+        .collect();
+    let report = outcomes::attach(store, &plan, &elsewhere, Utc::now()).unwrap();
+    assert_eq!(report.frozen, 0, "{report}");
+    assert_eq!(report.not_found.len(), listed.len(), "{report}");
+    assert!(attached_families(store).is_empty());
+
+    // With the family's address: most rows attach their family by it.
+    let report = outcomes::attach(store, &plan, &unknown, Utc::now()).unwrap();
+    assert_eq!(report.by_address, 0, "{report}");
+    assert_eq!(report.by_listed_address, report.frozen, "{report}");
+    assert!(
+        report.frozen * 10 >= listed.len() * 9,
+        "{} of {}: {report}",
+        report.frozen,
+        listed.len()
+    );
+    assert_eq!(
+        report.frozen + report.not_found.len(),
+        listed.len(),
+        "{report}"
+    );
+    let by_address = attached_families(store);
+
+    // The same families as the list's own NHS numbers find.
+    let report = outcomes::attach(store, &plan, &listed, Utc::now()).unwrap();
+    let all = attached_families(store);
+    assert!(all.is_superset(&by_address));
+    assert!(
+        report.already * 10 >= by_address.len() * 9,
+        "{} of {} families attached by address are the list's own: {report}",
+        report.already,
+        by_address.len()
+    );
+}
+
+#[test]
+fn a_member_no_record_carries_is_attached_by_the_listed_address_on_sqlite() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&tmp.path().join("hearth.sqlite").to_string_lossy()).unwrap();
+    members_found_only_by_the_listed_address(&mut store, tmp.path());
+}
+
+#[test]
+#[cfg_attr(
+    not(hearth_pg),
+    ignore = "set HEARTH_TEST_POSTGRES_URL to run on PostgreSQL"
+)]
+fn a_member_no_record_carries_is_attached_by_the_listed_address_on_postgresql() {
+    let url = std::env::var("HEARTH_TEST_POSTGRES_URL")
+        .expect("HEARTH_TEST_POSTGRES_URL was set when this test was built but is not now");
+    let schema = format!("hearth_attach_test_{}", std::process::id());
+    let options = hearth_store::OpenOptions {
+        pg_schema: Some(schema.clone()),
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let mut store = Store::open_with(&url, &options).unwrap();
+    members_found_only_by_the_listed_address(&mut store, tmp.path());
+    drop(store);
+    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    client
+        .batch_execute(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
+        .unwrap();
+}
