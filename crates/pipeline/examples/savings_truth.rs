@@ -276,7 +276,7 @@ fn main() -> Result<()> {
             nt
         );
     }
-    println!("\n| item (measured) | calculator: units before → after per 100 families | change £ per family (95% interval) | truth: units before → after per 100 | change £ | truth vs interval |");
+    println!("\n| item (measured) | calculator: units before → after per 100 families measured | change £ per family (95% interval) | truth: units before → after per 100 | change £ | truth vs interval |");
     println!("|---|---|---|---|---|---|");
     for (i, ti) in est.items.iter().zip(&tru.items) {
         if !i.measured && !ti.measured {
@@ -285,17 +285,20 @@ fn main() -> Result<()> {
         let Some(ie) = i.change_per_family else {
             continue;
         };
-        let tc = per(ti.cost_before - ti.cost_after, nt);
+        // Per family the item is measured for, on each side (the calculator's mean is over
+        // those families: an item measured for some families only is not diluted).
+        let (me, mt) = (ne - i.families_not_measured, nt - ti.families_not_measured);
+        let tc = per(ti.cost_before - ti.cost_after, mt);
         println!(
             "| {} | {:.1} → {:.1} | {:.2} ({:.2} to {:.2}) | {:.1} → {:.1} | {:.2} | {} |",
             i.key,
-            100.0 * per(i.units_before, ne),
-            100.0 * per(i.units_after, ne),
+            100.0 * per(i.units_before, me),
+            100.0 * per(i.units_after, me),
             ie.mean,
             ie.low,
             ie.high,
-            100.0 * per(ti.units_before, nt),
-            100.0 * per(ti.units_after, nt),
+            100.0 * per(ti.units_before, mt),
+            100.0 * per(ti.units_after, mt),
             tc,
             verdict(tc, ie.low, ie.high)
         );
