@@ -3,6 +3,7 @@
 //! the workbook.
 
 use anyhow::Context;
+use chrono::NaiveDate;
 use hearth_governance::disclosure::{Cell, Policy};
 use hearth_pipeline::savings;
 use hearth_savings::{export, publish, PublishedCohort};
@@ -20,7 +21,7 @@ pub struct Args {
     savings_rules: Option<PathBuf>,
     /// Count service use as at this date (default: the latest linkage run's date).
     #[arg(long, value_parser = super::parse_date)]
-    as_at: Option<chrono::NaiveDate>,
+    as_at: Option<NaiveDate>,
     /// Attachment dates from a CSV file (columns family_id, attached_on) instead of the
     /// store's: the date frozen with a family's outcomes baseline (`hearth outcomes
     /// --attach`), else the day its case first moved to "agreed to take part" or later.
@@ -80,6 +81,46 @@ fn count(c: Cell) -> String {
     c.to_string()
 }
 
+/// Which items are not measured, and which only for some families, in two plain lists (no
+/// data is not a saving, so both are left out of the figures): each item as (key, measured,
+/// how far its data reach, its coverage in words).
+fn coverage_lines<'a>(
+    items: impl Iterator<Item = (&'a str, bool, Option<NaiveDate>, &'a str)>,
+) -> String {
+    let (mut total, mut no_data, mut stopped, mut partly) = (0, Vec::new(), Vec::new(), Vec::new());
+    for (key, measured, reach, coverage) in items {
+        total += 1;
+        match (measured, reach) {
+            (false, None) => no_data.push(key),
+            (false, Some(_)) => stopped.push(format!("  {key}: {coverage}\n")),
+            (true, Some(reach)) if coverage != "measured" => partly.push(format!(
+                "  {key}: data reach {}\n",
+                hearth_savings::long_date(reach)
+            )),
+            _ => {}
+        }
+    }
+    let mut s = format!(
+        "\n{} of {total} items are not measured (shown [x]; not counted as no use; see rules/savings.toml)\n",
+        no_data.len() + stopped.len()
+    );
+    if !no_data.is_empty() {
+        s.push_str(&format!(
+            "  no record of their kind in the partners' files: {}\n",
+            no_data.join(", ")
+        ));
+    }
+    s.extend(stopped);
+    if !partly.is_empty() {
+        s.push_str(&format!(
+            "{} items are measured only for the families whose 12 months after attachment end by the day their data reach (left out for the others):\n",
+            partly.len()
+        ));
+        s.extend(partly);
+    }
+    s
+}
+
 /// The published figures as text.
 pub fn summary(p: &PublishedCohort) -> String {
     let mut s = String::new();
@@ -98,21 +139,14 @@ pub fn summary(p: &PublishedCohort) -> String {
             pounds(a.present_value),
         ));
     }
-    let unmeasured = p.items.iter().filter(|i| !i.measured).count();
-    s.push_str(&format!(
-        "\n{} of {} items cannot be measured from the partners' files (shown [x]; see rules/savings.toml)\n",
-        unmeasured,
-        p.items.len()
-    ));
-    // Items whose data stop before the families' months after attachment end: no data is
-    // not a saving, so they are left out of the figures, each with how far its data reach.
-    for i in p
-        .items
-        .iter()
-        .filter(|i| i.data_reach.is_some() && i.coverage != "measured")
-    {
-        s.push_str(&format!("  {}: {}\n", i.key, i.coverage));
-    }
+    s.push_str(&coverage_lines(p.items.iter().map(|i| {
+        (
+            i.key.as_str(),
+            i.measured,
+            i.data_reach,
+            i.coverage.as_str(),
+        )
+    })));
     match &p.appraisal {
         None => s.push_str("Appraisal: [c] (too few families to publish)\n"),
         Some(a) => {
@@ -147,4 +181,38 @@ pub fn summary(p: &PublishedCohort) -> String {
         ));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_not_measured_and_measured_for_some_families_are_listed_apart() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let text = coverage_lines(
+            [
+                ("arrests", false, None, "not measured (no data)"),
+                ("evictions", false, Some(d("2025-07-01")), "not measured (data reach 1 July 2025)"),
+                ("shoplifting", true, Some(d("2027-08-27")), "measured where its data reach the end of a family's months after attachment; not measured for the others (data reach 27 August 2027)"),
+                ("exclusions", true, Some(d("2027-10-15")), "measured"),
+            ]
+            .into_iter(),
+        );
+        assert!(text.contains("2 of 4 items are not measured"), "{text}");
+        assert!(text.contains("partners' files: arrests\n"), "{text}");
+        assert!(
+            text.contains("  evictions: not measured (data reach 1 July 2025)\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("1 items are measured only for the families"),
+            "{text}"
+        );
+        assert!(
+            text.contains("  shoplifting: data reach 27 August 2027\n"),
+            "{text}"
+        );
+        assert!(!text.contains("exclusions"), "{text}");
+    }
 }
