@@ -106,6 +106,38 @@ fn demo_runs_the_whole_job_and_a_second_run_adds_nothing_twice() {
             _ => assert_eq!(second[i], first[i], "{t} changed on a second run"),
         }
     }
+    drop(db);
+
+    // `hearth savings` on the demo's store names what it cannot measure: the items with no
+    // record of their kind, and those whose data stop before the families' months after end
+    // (the synthetic housing partner sends no later extract), apart from the measured ones.
+    let o = Command::new(env!("CARGO_BIN_EXE_hearth"))
+        .env_remove("HEARTH_STORE")
+        .env_remove("HEARTH_CONFIG")
+        .current_dir(dir.path())
+        .arg("savings")
+        .arg("--store")
+        .arg(dir.path().join("hearth.sqlite"))
+        .args(["--as-at", "2027-08-31"])
+        .output()
+        .expect("run hearth savings");
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(text.contains("items are not measured (shown [x]"), "{text}");
+    assert!(
+        text.contains("no record of their kind in the partners' files: "),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("  notices_seeking_possession: not measured (data reach ")),
+        "{text}"
+    );
+    assert!(text.contains("Gross change per family: mean £"), "{text}");
 }
 
 /// The same job on PostgreSQL (attaching by name and date of birth casts the days to DATE).
