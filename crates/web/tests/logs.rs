@@ -64,11 +64,20 @@ async fn logs_carry_no_personal_data() {
         "no request lines by route template:\n{logs}"
     );
     assert!(!logs.contains("/families/2"), "{logs}");
+    // The date of birth (2 March 1985) in any form; "1985" alone only as a number of its own,
+    // not inside a timestamp's or a duration's digits (".019850Z" is not a year).
+    assert!(
+        !year_in(&logs, "1985"),
+        "logs hold the year of birth:\n{logs}"
+    );
     for secret in [
         "Alice",
         "alice",
         "Example",
-        "1985",
+        "1985-03-02",
+        "02/03/1985",
+        "2 March 1985",
+        "2 Mar 1985",
         "Test Street",
         "TS1",
         "Secret note",
@@ -78,4 +87,23 @@ async fn logs_carry_no_personal_data() {
     ] {
         assert!(!logs.contains(secret), "logs hold {secret:?}:\n{logs}");
     }
+}
+
+/// Whether `year` stands in `text` as a number of its own: not next to a digit or a decimal
+/// point (which would make it part of a timestamp, a duration or another number).
+fn year_in(text: &str, year: &str) -> bool {
+    let numeric = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit() || c == '.');
+    text.match_indices(year).any(|(i, _)| {
+        !numeric(text[..i].chars().next_back()) && !numeric(text[i + year.len()..].chars().next())
+    })
+}
+
+#[test]
+fn a_year_inside_a_timestamp_or_a_duration_is_not_a_year() {
+    assert!(!year_in("2026-12-04T17:41:11.019850Z INFO", "1985"));
+    assert!(!year_in("elapsed_ms=0.1985", "1985"));
+    assert!(!year_in("elapsed_ms=1985.2", "1985"));
+    assert!(year_in("dob=1985-03-02", "1985"));
+    assert!(year_in("born 2 March 1985", "1985"));
+    assert!(year_in("\"02/03/1985\"", "1985"));
 }
