@@ -23,7 +23,8 @@ FILES = {
 }
 
 
-def main(store_path, borough):
+def load_truth(borough):
+    """The borough's truth: {(file name, row): true person} and {true person: household}."""
     truth_person = {}
     with open(f"{borough}/truth/records.csv", newline="") as f:
         for r in csv.DictReader(f):
@@ -35,12 +36,12 @@ def main(store_path, borough):
     with open(f"{borough}/truth/people.csv", newline="") as f:
         for r in csv.DictReader(f):
             household[r["person_id"]] = r["household_id"]
-    truth = set()
-    with open(f"{borough}/truth/outcomes.csv", newline="") as f:
-        for r in csv.DictReader(f):
-            truth.add(("H" + r["family_id"][1:], r["kind"], r["achieved_on"]))
+    return truth_person, household
 
-    db = sqlite3.connect(store_path)
+
+def map_to_truth(db, truth_person, household):
+    """Each Hearth person's true person (most of their records') and each Hearth family's
+    true household (most of its mapped members'): ({person: true person}, {family: household})."""
     votes = defaultdict(Counter)
     for person_id, file_name, row in db.execute(
         "SELECT p.person_id, b.file_name, r.source_row FROM person_record p "
@@ -56,6 +57,18 @@ def main(store_path, borough):
         if person_id in true_of:
             members[family_id].append(household[true_of[person_id]])
     mapped = {f: Counter(h).most_common(1)[0][0] for f, h in members.items() if h}
+    return true_of, mapped
+
+
+def main(store_path, borough):
+    truth_person, household = load_truth(borough)
+    truth = set()
+    with open(f"{borough}/truth/outcomes.csv", newline="") as f:
+        for r in csv.DictReader(f):
+            truth.add(("H" + r["family_id"][1:], r["kind"], r["achieved_on"]))
+
+    db = sqlite3.connect(store_path)
+    _, mapped = map_to_truth(db, truth_person, household)
     found = set()
     for family_id, kind, achieved_on in db.execute(
         "SELECT family_id, kind, achieved_on FROM outcome_result"

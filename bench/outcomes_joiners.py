@@ -12,41 +12,15 @@ and how many of them belong to the family's true household. Standard library onl
 import json
 import sqlite3
 import sys
-from collections import Counter
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
-from outcomes_accuracy import FILES  # noqa: E402
-import csv  # noqa: E402
-from collections import defaultdict  # noqa: E402
+from outcomes_accuracy import load_truth, map_to_truth  # noqa: E402
 
 
 def main(store_path, borough):
-    truth_person = {}
-    with open(f"{borough}/truth/records.csv", newline="") as f:
-        for r in csv.DictReader(f):
-            truth_person[(FILES[r["source"]], int(r["row"]))] = r["person_id"]
-    with open(f"{borough}/truth/followup_records.csv", newline="") as f:
-        for r in csv.DictReader(f):
-            truth_person[(r["file"], int(r["row"]))] = r["person_id"]
-    household = {}
-    with open(f"{borough}/truth/people.csv", newline="") as f:
-        for r in csv.DictReader(f):
-            household[r["person_id"]] = r["household_id"]
+    truth_person, household = load_truth(borough)
     db = sqlite3.connect(store_path)
-    votes = defaultdict(Counter)
-    for person_id, file_name, row in db.execute(
-        "SELECT p.person_id, b.file_name, r.source_row FROM person_record p "
-        "JOIN record r ON r.record_id = p.record_id JOIN import_batch b ON b.id = r.batch_id"
-    ):
-        t = truth_person.get((file_name.rsplit("/", 1)[-1], row))
-        if t:
-            votes[person_id][t] += 1
-    true_of = {p: c.most_common(1)[0][0] for p, c in votes.items()}
-    members = defaultdict(list)
-    for family_id, person_id in db.execute("SELECT family_id, person_id FROM family_member"):
-        if person_id in true_of:
-            members[family_id].append(household[true_of[person_id]])
-    mapped = {f: Counter(h).most_common(1)[0][0] for f, h in members.items() if h}
+    true_of, mapped = map_to_truth(db, truth_person, household)
     families = joiners = same = unknown = 0
     left = 0
     for family_id, outcome in db.execute("SELECT family_id, outcome FROM family_outcome"):

@@ -243,16 +243,26 @@ fn pre_value(rules: &Rules, f: &FamilyHistory, o: usize, index: NaiveDate) -> Op
     })
 }
 
-/// Fills a missing pre-period value (absence without a school term before) with the mean of
-/// the known ones (mean imputation: such a family then adds nothing to the slope and is
-/// adjusted by nothing of its own), and takes each set's comparison mean of them.
-fn fill_pre_values(raw: Vec<RawSet>) -> Vec<Pair> {
+/// The value a missing pre-period value is filled with: the mean of the known ones, programme
+/// and comparison families' alike (0 when none is known).
+fn pre_fill(raw: &[RawSet]) -> f64 {
     let known = raw
         .iter()
         .flat_map(|r| std::iter::once(r.3).chain(r.4.iter().map(|c| c.0)))
         .flatten();
     let (n, sum) = known.fold((0.0, 0.0), |(n, s), v| (n + 1.0, s + v));
-    let fill = if n > 0.0 { sum / n } else { 0.0 };
+    if n > 0.0 {
+        sum / n
+    } else {
+        0.0
+    }
+}
+
+/// Fills a missing pre-period value (absence without a school term before) with the mean of
+/// the known ones (mean imputation: such a family then adds nothing to the slope and is
+/// adjusted by nothing of its own), and takes each set's comparison mean of them.
+fn fill_pre_values(raw: Vec<RawSet>) -> Vec<Pair> {
+    let fill = pre_fill(&raw);
     raw.into_iter()
         .map(|(yt, yc, w, xt, xc)| {
             let cw: f64 = xc.iter().map(|c| c.1).sum();
@@ -351,12 +361,7 @@ impl Set {
 /// The matched sets for the bootstrap, from the sets as collected and their comparison
 /// families, with the same filled pre-period values as `fill_pre_values`.
 fn matched_sets(raw: &[RawSet], members: &[Vec<(usize, f64)>]) -> Vec<Set> {
-    let known = raw
-        .iter()
-        .flat_map(|r| std::iter::once(r.3).chain(r.4.iter().map(|c| c.0)))
-        .flatten();
-    let (n, sum) = known.fold((0.0, 0.0), |(n, s), v| (n + 1.0, s + v));
-    let fill = if n > 0.0 { sum / n } else { 0.0 };
+    let fill = pre_fill(raw);
     let mut dense = std::collections::HashMap::new();
     raw.iter()
         .zip(members)

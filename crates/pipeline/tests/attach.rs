@@ -4,22 +4,14 @@
 //! temporary folder; the same on PostgreSQL when `HEARTH_TEST_POSTGRES_URL` is set at build
 //! time.
 
-use chrono::{NaiveDate, Utc};
+mod support;
+
+use chrono::Utc;
 use hearth_pipeline::outcomes::{self, AttachmentRow, ListedAddress};
-use hearth_pipeline::{identify, import, link};
 use hearth_store::Store;
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-
-fn shipped(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(path)
-}
-
-fn as_at() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2025, 9, 1).unwrap()
-}
+use std::path::Path;
+use support::{as_at, cohort_borough, import_link_identify, on_postgresql, shipped, sqlite_store};
 
 /// A valid NHS number no synthetic record carries (the generator's start with 4).
 fn unknown_nhs_number(i: u32) -> String {
@@ -51,19 +43,8 @@ fn attached_families(store: &mut Store) -> BTreeSet<i64> {
 }
 
 fn members_found_only_by_the_listed_address(store: &mut Store, dir: &Path) {
-    let config = hearth_synth::Config {
-        people: 3_000,
-        seed: 7,
-        cohort: Some(hearth_synth::cohort::Cohort::default()),
-        ..Default::default()
-    };
-    let borough = hearth_synth::generate(&config).unwrap();
-    hearth_synth::write(&borough, dir).unwrap();
-    let files = import::partner_files(&[dir.join("sources")]).unwrap();
-    import::import_files(store, &files, &shipped("mappings"), "tester", Some(as_at())).unwrap();
-    link::link_store(store, as_at()).unwrap();
-    let (rules, sha) = identify::load_rules(&shipped("rules/expanded-2015.toml")).unwrap();
-    identify::identify_store(store, &rules, &sha, as_at()).unwrap();
+    let files = cohort_borough(dir, 3_000, 7);
+    import_link_identify(store, &files, as_at(), as_at());
     let (plan, _) =
         outcomes::load_plan(&shipped("rules/outcomes-cheshire-east-2015.toml")).unwrap();
 
@@ -143,7 +124,7 @@ fn members_found_only_by_the_listed_address(store: &mut Store, dir: &Path) {
 #[test]
 fn a_member_no_record_carries_is_attached_by_the_listed_address_on_sqlite() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&tmp.path().join("hearth.sqlite").to_string_lossy()).unwrap();
+    let mut store = sqlite_store(tmp.path());
     members_found_only_by_the_listed_address(&mut store, tmp.path());
 }
 
@@ -153,18 +134,8 @@ fn a_member_no_record_carries_is_attached_by_the_listed_address_on_sqlite() {
     ignore = "set HEARTH_TEST_POSTGRES_URL to run on PostgreSQL"
 )]
 fn a_member_no_record_carries_is_attached_by_the_listed_address_on_postgresql() {
-    let url = std::env::var("HEARTH_TEST_POSTGRES_URL")
-        .expect("HEARTH_TEST_POSTGRES_URL was set when this test was built but is not now");
-    let schema = format!("hearth_attach_test_{}", std::process::id());
-    let options = hearth_store::OpenOptions {
-        pg_schema: Some(schema.clone()),
-    };
-    let tmp = tempfile::tempdir().unwrap();
-    let mut store = Store::open_with(&url, &options).unwrap();
-    members_found_only_by_the_listed_address(&mut store, tmp.path());
-    drop(store);
-    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-    client
-        .batch_execute(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
-        .unwrap();
+    on_postgresql(
+        "hearth_attach_test",
+        members_found_only_by_the_listed_address,
+    );
 }

@@ -2,34 +2,20 @@
 //! identified; some eligible families attached by their cases; the evaluation read from the
 //! store, published through disclosure control and kept.
 
-use chrono::{NaiveDate, TimeZone, Utc};
-use hearth_pipeline::{identify, impact, import, link};
-use hearth_store::{FamilyCase, Store};
-use std::path::{Path, PathBuf};
+mod support;
 
-fn shipped(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(path)
-}
+use chrono::{TimeZone, Utc};
+use hearth_pipeline::impact;
+use hearth_store::FamilyCase;
+use support::{borough, import_link_identify, shipped, sqlite_store};
 
 #[test]
 fn the_evaluation_reads_the_cohort_from_the_store_and_keeps_the_published_report() {
     let dir = tempfile::tempdir().unwrap();
-    let as_at = NaiveDate::from_ymd_opt(2025, 9, 1).unwrap();
-    let borough = hearth_synth::generate(&hearth_synth::Config {
-        people: 3000,
-        seed: 7,
-        ..Default::default()
-    })
-    .unwrap();
-    hearth_synth::write(&borough, dir.path()).unwrap();
-    let files = import::partner_files(&[dir.path().join("sources")]).unwrap();
-    let mut store = Store::open(&format!("sqlite:{}", dir.path().join("s.db").display())).unwrap();
-    import::import_files(&mut store, &files, &shipped("mappings"), "t", Some(as_at)).unwrap();
-    link::link_store(&mut store, as_at).unwrap();
-    let (rules, sha) = identify::load_rules(&shipped("rules/expanded-2015.toml")).unwrap();
-    let run = identify::identify_store(&mut store, &rules, &sha, as_at).unwrap();
+    let as_at = support::as_at();
+    let files = borough(dir.path(), 3000, 7);
+    let mut store = sqlite_store(dir.path());
+    let run = import_link_identify(&mut store, &files, as_at, as_at);
     let eligible: Vec<i64> = store
         .assessments(run.run_id)
         .unwrap()

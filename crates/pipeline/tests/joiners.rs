@@ -5,19 +5,18 @@
 //! with the rule on. SQLite in a temporary folder; the same on PostgreSQL when
 //! `HEARTH_TEST_POSTGRES_URL` is set at build time.
 
+mod support;
+
 use chrono::{NaiveDate, Utc};
 use hearth_model::standardise::address::address_key;
 use hearth_outcomes::{Baseline, FamilyOutcome, Plan, ResultKind, JOINED_HOUSEHOLD};
 use hearth_pipeline::link::LinkMode;
-use hearth_pipeline::{identify, import, link, outcomes};
+use hearth_pipeline::{import, link, outcomes};
 use hearth_store::Store;
-use std::path::{Path, PathBuf};
-
-fn shipped(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(path)
-}
+use std::path::Path;
+use support::{
+    cohort_borough, import_all, import_link_identify, on_postgresql, shipped, sqlite_store,
+};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -41,20 +40,8 @@ fn judge(store: &mut Store, plan: &Plan, as_at: NaiveDate) -> outcomes::Outcomes
 fn a_joiners_new_claim_holds_the_familys_progress_back(store: &mut Store, dir: &Path) {
     let identified_on = d(2025, 9, 1);
     let judged_on = d(2027, 8, 31);
-    let config = hearth_synth::Config {
-        people: 3_000,
-        seed: 7,
-        cohort: Some(hearth_synth::cohort::Cohort::default()),
-        ..Default::default()
-    };
-    let borough = hearth_synth::generate(&config).unwrap();
-    hearth_synth::write(&borough, dir).unwrap();
-    let mappings = shipped("mappings");
-    let files = import::partner_files(&[dir.join("sources")]).unwrap();
-    import::import_files(store, &files, &mappings, "tester", Some(judged_on)).unwrap();
-    link::link_store(store, identified_on).unwrap();
-    let (rules, sha) = identify::load_rules(&shipped("rules/expanded-2015.toml")).unwrap();
-    identify::identify_store(store, &rules, &sha, identified_on).unwrap();
+    let files = cohort_borough(dir, 3_000, 7);
+    import_link_identify(store, &files, judged_on, identified_on);
     let (on, _) = outcomes::load_plan(&shipped("rules/outcomes-cheshire-east-2015.toml")).unwrap();
     assert!(on.household.as_ref().is_some_and(|h| h.joiners));
     let mut off = on.clone();
@@ -123,8 +110,7 @@ fn a_joiners_new_claim_holds_the_familys_progress_back(store: &mut Store, dir: &
     w.flush().unwrap();
     drop(w);
     let files = import::partner_files(&[extra]).unwrap();
-    let imported =
-        import::import_files(store, &files, &mappings, "tester", Some(judged_on)).unwrap();
+    let imported = import_all(store, &files, judged_on);
     assert!(
         matches!(&imported[..], [import::FileOutcome::Imported(s)] if s.rows_imported == 1),
         "the joiner's row was not imported as a new batch"
@@ -164,7 +150,7 @@ fn a_joiners_new_claim_holds_the_familys_progress_back(store: &mut Store, dir: &
 #[test]
 fn a_joiners_new_claim_holds_the_familys_progress_back_on_sqlite() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&tmp.path().join("hearth.sqlite").to_string_lossy()).unwrap();
+    let mut store = sqlite_store(tmp.path());
     a_joiners_new_claim_holds_the_familys_progress_back(&mut store, tmp.path());
 }
 
@@ -174,18 +160,8 @@ fn a_joiners_new_claim_holds_the_familys_progress_back_on_sqlite() {
     ignore = "set HEARTH_TEST_POSTGRES_URL to run on PostgreSQL"
 )]
 fn a_joiners_new_claim_holds_the_familys_progress_back_on_postgresql() {
-    let url = std::env::var("HEARTH_TEST_POSTGRES_URL")
-        .expect("HEARTH_TEST_POSTGRES_URL was set when this test was built but is not now");
-    let schema = format!("hearth_joiners_test_{}", std::process::id());
-    let options = hearth_store::OpenOptions {
-        pg_schema: Some(schema.clone()),
-    };
-    let tmp = tempfile::tempdir().unwrap();
-    let mut store = Store::open_with(&url, &options).unwrap();
-    a_joiners_new_claim_holds_the_familys_progress_back(&mut store, tmp.path());
-    drop(store);
-    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-    client
-        .batch_execute(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
-        .unwrap();
+    on_postgresql(
+        "hearth_joiners_test",
+        a_joiners_new_claim_holds_the_familys_progress_back,
+    );
 }

@@ -2,34 +2,23 @@
 //! some families attached through `hearth outcomes --attach` (a frozen baseline), one through
 //! its casework; the calculator counts them all, with the baseline's date first.
 
-use chrono::{NaiveDate, TimeZone, Utc};
-use hearth_pipeline::{identify, import, link, savings};
-use hearth_store::{FamilyCase, NewBaseline, Store};
-use std::path::{Path, PathBuf};
+mod support;
 
-fn shipped(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(path)
-}
+use chrono::{NaiveDate, TimeZone, Utc};
+use hearth_pipeline::savings;
+use hearth_store::{FamilyCase, NewBaseline, Store};
+use std::path::Path;
+use support::{
+    borough, cohort_borough, import_link_identify, on_postgresql, shipped, sqlite_store,
+};
 
 #[test]
 fn families_attached_by_their_outcomes_baseline_are_counted() {
     let dir = tempfile::tempdir().unwrap();
-    let as_at = NaiveDate::from_ymd_opt(2025, 9, 1).unwrap();
-    let borough = hearth_synth::generate(&hearth_synth::Config {
-        people: 2000,
-        seed: 11,
-        ..Default::default()
-    })
-    .unwrap();
-    hearth_synth::write(&borough, dir.path()).unwrap();
-    let files = import::partner_files(&[dir.path().join("sources")]).unwrap();
-    let mut store = Store::open(&format!("sqlite:{}", dir.path().join("s.db").display())).unwrap();
-    import::import_files(&mut store, &files, &shipped("mappings"), "t", Some(as_at)).unwrap();
-    link::link_store(&mut store, as_at).unwrap();
-    let (rules, sha) = identify::load_rules(&shipped("rules/expanded-2015.toml")).unwrap();
-    let run = identify::identify_store(&mut store, &rules, &sha, as_at).unwrap();
+    let as_at = support::as_at();
+    let files = borough(dir.path(), 2000, 11);
+    let mut store = sqlite_store(dir.path());
+    let run = import_link_identify(&mut store, &files, as_at, as_at);
     let families: Vec<i64> = store
         .assessments(run.run_id)
         .unwrap()
@@ -86,16 +75,8 @@ fn families_attached_by_their_outcomes_baseline_are_counted() {
 /// data after the first extract: "not measured" for every family, never a saving; the police
 /// items, sent again, are measured.
 fn items_without_follow_up_data_are_not_measured(store: &mut Store, dir: &Path) {
-    let first = NaiveDate::from_ymd_opt(2025, 9, 1).unwrap();
-    let borough = hearth_synth::generate(&hearth_synth::Config {
-        people: 2000,
-        seed: 11,
-        cohort: Some(hearth_synth::cohort::Cohort::default()),
-        ..Default::default()
-    })
-    .unwrap();
-    hearth_synth::write(&borough, dir).unwrap();
-    let files = import::partner_files(&[dir.join("sources")]).unwrap();
+    let first = support::as_at();
+    let files = cohort_borough(dir, 2000, 11);
     assert!(files
         .iter()
         .any(|f| f.to_string_lossy().contains("police_followup")));
@@ -103,10 +84,7 @@ fn items_without_follow_up_data_are_not_measured(store: &mut Store, dir: &Path) 
         .iter()
         .any(|f| f.to_string_lossy().contains("housing_followup")));
     let as_at = hearth_synth::cohort::FOLLOW_UP_END;
-    import::import_files(store, &files, &shipped("mappings"), "t", Some(as_at)).unwrap();
-    link::link_store(store, first).unwrap();
-    let (rules, sha) = identify::load_rules(&shipped("rules/expanded-2015.toml")).unwrap();
-    let run = identify::identify_store(store, &rules, &sha, first).unwrap();
+    let run = import_link_identify(store, &files, as_at, first);
     let attached_on = NaiveDate::from_ymd_opt(2025, 10, 1).unwrap();
     let baselines: Vec<NewBaseline> = store
         .assessments(run.run_id)
@@ -163,7 +141,7 @@ fn items_without_follow_up_data_are_not_measured(store: &mut Store, dir: &Path) 
 #[test]
 fn items_without_follow_up_data_are_not_measured_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&format!("sqlite:{}", dir.path().join("s.db").display())).unwrap();
+    let mut store = sqlite_store(dir.path());
     items_without_follow_up_data_are_not_measured(&mut store, dir.path());
 }
 
@@ -173,18 +151,8 @@ fn items_without_follow_up_data_are_not_measured_on_sqlite() {
     ignore = "set HEARTH_TEST_POSTGRES_URL to run on PostgreSQL"
 )]
 fn items_without_follow_up_data_are_not_measured_on_postgresql() {
-    let url = std::env::var("HEARTH_TEST_POSTGRES_URL")
-        .expect("HEARTH_TEST_POSTGRES_URL was set when this test was built but is not now");
-    let schema = format!("hearth_savings_test_{}", std::process::id());
-    let options = hearth_store::OpenOptions {
-        pg_schema: Some(schema.clone()),
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open_with(&url, &options).unwrap();
-    items_without_follow_up_data_are_not_measured(&mut store, dir.path());
-    drop(store);
-    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-    client
-        .batch_execute(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
-        .unwrap();
+    on_postgresql(
+        "hearth_savings_test",
+        items_without_follow_up_data_are_not_measured,
+    );
 }

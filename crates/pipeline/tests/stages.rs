@@ -2,39 +2,16 @@
 //! linked and identified, then run again. SQLite in a temporary folder; the same on
 //! PostgreSQL when `HEARTH_TEST_POSTGRES_URL` is set at build time.
 
+mod support;
+
 use chrono::NaiveDate;
 use hearth_model::{MemberRole, RelationshipBasis};
-use hearth_pipeline::import::{self, FileOutcome};
+use hearth_pipeline::import::FileOutcome;
 use hearth_pipeline::{identify, link};
 use hearth_store::{ReviewDecision, Store};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-
-fn shipped(path: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .join(path)
-}
-
-fn as_at() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2025, 9, 1).unwrap()
-}
-
-/// A synthetic borough of `people` written under `dir`; its partner files.
-fn borough(dir: &Path, people: usize) -> Vec<PathBuf> {
-    let config = hearth_synth::Config {
-        people,
-        seed: 7,
-        ..Default::default()
-    };
-    let borough = hearth_synth::generate(&config).unwrap();
-    hearth_synth::write(&borough, dir).unwrap();
-    import::partner_files(&[dir.join("sources")]).unwrap()
-}
-
-fn import_all(store: &mut Store, files: &[PathBuf]) -> Vec<FileOutcome> {
-    import::import_files(store, files, &shipped("mappings"), "tester", Some(as_at())).unwrap()
-}
+use support::{as_at, borough, identify_at, import_all, on_postgresql, shipped, sqlite_store};
 
 fn imported_rows(outcomes: &[FileOutcome]) -> u64 {
     outcomes
@@ -48,20 +25,15 @@ fn imported_rows(outcomes: &[FileOutcome]) -> u64 {
         .sum()
 }
 
-fn identify_at(store: &mut Store, at: NaiveDate) -> identify::IdentifyReport {
-    let (rules, sha) = identify::load_rules(&shipped("rules/expanded-2015.toml")).unwrap();
-    identify::identify_store(store, &rules, &sha, at).unwrap()
-}
-
 /// Import, link, identify; then link and identify again on the same data: counts agree with
 /// what was imported, person and family IDs are kept, and nothing is reported as changed.
 fn the_stages_run_and_a_second_run_keeps_ids_and_changes_nothing(store: &mut Store, dir: &Path) {
-    let files = borough(dir, 600);
+    let files = borough(dir, 600, 7);
     assert!(files.len() >= 2, "{files:?}");
-    let outcomes = import_all(store, &files);
+    let outcomes = import_all(store, &files, as_at());
     let rows = imported_rows(&outcomes);
     assert!(rows > 0);
-    for o in import_all(store, &files) {
+    for o in import_all(store, &files, as_at()) {
         assert!(
             matches!(o, FileOutcome::AlreadyImported { .. }),
             "a file imported twice"
@@ -133,16 +105,15 @@ fn the_stages_run_and_a_second_run_keeps_ids_and_changes_nothing(store: &mut Sto
 #[test]
 fn the_stages_run_on_sqlite_and_a_second_run_keeps_ids_and_changes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
-    let path = tmp.path().join("hearth.sqlite");
-    let mut store = Store::open(&path.to_string_lossy()).unwrap();
+    let mut store = sqlite_store(tmp.path());
     the_stages_run_and_a_second_run_keeps_ids_and_changes_nothing(&mut store, tmp.path());
 }
 
 #[test]
 fn a_later_run_reports_the_families_that_changed() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&tmp.path().join("hearth.sqlite").to_string_lossy()).unwrap();
-    import_all(&mut store, &borough(tmp.path(), 600));
+    let mut store = sqlite_store(tmp.path());
+    import_all(&mut store, &borough(tmp.path(), 600, 7), as_at());
     link::link_store(&mut store, as_at()).unwrap();
     let first = identify_at(&mut store, as_at());
     let before: BTreeSet<i64> = first
@@ -178,7 +149,7 @@ fn a_later_run_reports_the_families_that_changed() {
 #[test]
 fn only_two_files_import_and_link() {
     let tmp = tempfile::tempdir().unwrap();
-    let files: Vec<PathBuf> = borough(tmp.path(), 300)
+    let files: Vec<PathBuf> = borough(tmp.path(), 300, 7)
         .into_iter()
         .filter(|f| {
             let name = f.file_name().unwrap().to_string_lossy();
@@ -186,8 +157,8 @@ fn only_two_files_import_and_link() {
         })
         .collect();
     assert_eq!(files.len(), 2, "{files:?}");
-    let mut store = Store::open(&tmp.path().join("hearth.sqlite").to_string_lossy()).unwrap();
-    let rows = imported_rows(&import_all(&mut store, &files));
+    let mut store = sqlite_store(tmp.path());
+    let rows = imported_rows(&import_all(&mut store, &files, as_at()));
     let report = link::link_store(&mut store, as_at()).unwrap();
     assert_eq!(report.records as u64, rows);
     assert_eq!(store.person_assignment().unwrap().len() as u64, rows);
@@ -196,7 +167,7 @@ fn only_two_files_import_and_link() {
 #[test]
 fn identify_needs_a_linkage_run_first() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&tmp.path().join("hearth.sqlite").to_string_lossy()).unwrap();
+    let mut store = sqlite_store(tmp.path());
     let (rules, sha) = identify::load_rules(&shipped("rules/expanded-2015.toml")).unwrap();
     let err = identify::identify_store(&mut store, &rules, &sha, as_at())
         .err()
@@ -207,8 +178,8 @@ fn identify_needs_a_linkage_run_first() {
 #[test]
 fn a_reviewers_decision_is_applied_by_the_next_run_and_not_asked_again() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&tmp.path().join("hearth.sqlite").to_string_lossy()).unwrap();
-    import_all(&mut store, &borough(tmp.path(), 600));
+    let mut store = sqlite_store(tmp.path());
+    import_all(&mut store, &borough(tmp.path(), 600, 7), as_at());
     link::link_store(&mut store, as_at()).unwrap();
     let pending = store.pending_review().unwrap();
     let Some(pair) = pending.first() else {
@@ -236,20 +207,10 @@ fn a_reviewers_decision_is_applied_by_the_next_run_and_not_asked_again() {
     ignore = "set HEARTH_TEST_POSTGRES_URL to run on PostgreSQL"
 )]
 fn the_stages_run_on_postgresql_and_a_second_run_keeps_ids_and_changes_nothing() {
-    let url = std::env::var("HEARTH_TEST_POSTGRES_URL")
-        .expect("HEARTH_TEST_POSTGRES_URL was set when this test was built but is not now");
-    let schema = format!("hearth_pipeline_test_{}", std::process::id());
-    let options = hearth_store::OpenOptions {
-        pg_schema: Some(schema.clone()),
-    };
-    let tmp = tempfile::tempdir().unwrap();
-    let mut store = Store::open_with(&url, &options).unwrap();
-    the_stages_run_and_a_second_run_keeps_ids_and_changes_nothing(&mut store, tmp.path());
-    drop(store);
-    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-    client
-        .batch_execute(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
-        .unwrap();
+    on_postgresql(
+        "hearth_pipeline_test",
+        the_stages_run_and_a_second_run_keeps_ids_and_changes_nothing,
+    );
 }
 
 /// `hearth link --incremental`: the police file arrives after the last run; only its records
@@ -258,8 +219,8 @@ fn the_stages_run_on_postgresql_and_a_second_run_keeps_ids_and_changes_nothing()
 #[test]
 fn an_incremental_run_links_a_new_file_into_the_people_and_keeps_their_ids() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut store = Store::open(&tmp.path().join("hearth.sqlite").to_string_lossy()).unwrap();
-    let files = borough(tmp.path(), 600);
+    let mut store = sqlite_store(tmp.path());
+    let files = borough(tmp.path(), 600, 7);
     let (police, rest): (Vec<PathBuf>, Vec<PathBuf>) = files.into_iter().partition(|f| {
         f.file_name()
             .unwrap()
@@ -267,7 +228,7 @@ fn an_incremental_run_links_a_new_file_into_the_people_and_keeps_their_ids() {
             .starts_with("police")
     });
     assert_eq!(police.len(), 1, "{police:?}");
-    import_all(&mut store, &rest);
+    import_all(&mut store, &rest, as_at());
     // No earlier run: an incremental run links everything and says why.
     let first = link::link_store_with(&mut store, as_at(), link::LinkMode::Incremental).unwrap();
     assert!(
@@ -277,7 +238,7 @@ fn an_incremental_run_links_a_new_file_into_the_people_and_keeps_their_ids() {
     let before: std::collections::HashMap<_, _> =
         store.person_assignment().unwrap().into_iter().collect();
     let pending_before = store.pending_review().unwrap().len();
-    let rows = imported_rows(&import_all(&mut store, &police));
+    let rows = imported_rows(&import_all(&mut store, &police, as_at()));
 
     let inc = link::link_store_with(&mut store, as_at(), link::LinkMode::Incremental).unwrap();
     assert_eq!(

@@ -165,14 +165,7 @@ fn each_benefit_is_priced_at_its_own_rate() {
             vec![member(
                 1,
                 "1985-01-01",
-                vec![fact(
-                    1,
-                    "dwp",
-                    "benefit_claim",
-                    "2022-01-01",
-                    None,
-                    &[("benefit_type", text(b))],
-                )],
+                vec![claim(1, b, "2022-01-01", None)],
             )],
         );
         // Open throughout: a claimant before and after.
@@ -185,17 +178,7 @@ fn each_benefit_is_priced_at_its_own_rate() {
 #[test]
 fn a_child_with_a_mental_health_problem_is_priced_as_a_child() {
     let r = rules();
-    let mh = fact(
-        1,
-        "health",
-        "health_contact",
-        "2023-06-01",
-        None,
-        &[
-            ("contact_type", text("Mental health contact")),
-            ("outcome", text("Seen")),
-        ],
-    );
+    let mh = health(1, "2023-06-01", "Mental health contact", Some("Seen"));
     let f = fam(1, vec![member(1, "2012-01-01", vec![mh.clone()])]);
     assert_eq!(use_of(&r, &f, "children_mental_health"), (1.0, 0.0));
     assert_eq!(use_of(&r, &f, "adults_depression_anxiety"), (0.0, 0.0));
@@ -206,20 +189,7 @@ fn a_child_with_a_mental_health_problem_is_priced_as_a_child() {
 #[test]
 fn looked_after_weeks_are_priced_by_placement_type() {
     let r = rules();
-    let lac = |placement: Option<&str>| {
-        let mut a = vec![("episode_type", text("LAC"))];
-        if let Some(p) = placement {
-            a.push(("placement_type", text(p)));
-        }
-        fact(
-            1,
-            "social_care",
-            "care_episode",
-            "2023-01-01",
-            Some("2023-12-31"),
-            &a,
-        )
-    };
+    let lac = |placement| episode(1, "LAC", "2023-01-01", Some("2023-12-31"), placement);
     let weeks = 365.0 / 7.0;
     for (p, item) in [
         (Some("Foster"), "weeks_foster_care"),
@@ -250,19 +220,7 @@ fn looked_after_weeks_are_priced_by_placement_type() {
 #[test]
 fn a_spell_restated_closed_by_a_later_extract_is_counted_once_to_its_end() {
     let r = rules();
-    let lac = |id: u64, end: Option<&str>| {
-        fact(
-            id,
-            "social_care",
-            "care_episode",
-            "2023-07-01",
-            end,
-            &[
-                ("episode_type", text("LAC")),
-                ("placement_type", text("Foster")),
-            ],
-        )
-    };
+    let lac = |id, end| episode(id, "LAC", "2023-07-01", end, Some("Foster"));
     // The first extract has it open; the follow-up restates it, ended on 2024-01-31.
     let f = fam(
         1,
@@ -286,16 +244,7 @@ fn a_spell_restated_closed_by_a_later_extract_is_counted_once_to_its_end() {
 #[test]
 fn windows_are_the_twelve_months_either_side_of_attachment_as_at_the_data() {
     let r = rules();
-    let inc = |id, date: &str| {
-        police(
-            id,
-            &format!("A{id}"),
-            date,
-            "ASB",
-            "Street drinking",
-            "Suspect",
-        )
-    };
+    let inc = |id, date| street_drinking(id, "A", date);
     let f = fam(
         1,
         vec![member(
@@ -327,19 +276,7 @@ fn windows_are_the_twelve_months_either_side_of_attachment_as_at_the_data() {
 #[test]
 fn a_duplicated_record_counts_once_and_the_same_incident_in_two_records_once() {
     let r = rules();
-    let ae = |id| {
-        fact(
-            id,
-            "health",
-            "health_contact",
-            "2023-03-01",
-            None,
-            &[
-                ("contact_type", text("A&E attendance")),
-                ("outcome", text("Discharged")),
-            ],
-        )
-    };
+    let ae = |id| health(id, "2023-03-01", "A&E attendance", Some("Discharged"));
     let f = fam(1, vec![member(1, "1990-01-01", vec![ae(1), ae(2)])]);
     assert_eq!(use_of(&r, &f, "ae_no_investigation"), (1.0, 0.0));
 }

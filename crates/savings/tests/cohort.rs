@@ -12,27 +12,18 @@ use support::*;
 #[test]
 fn the_cohort_adds_families_prices_them_and_applies_the_appraisal() {
     let r = rules();
-    let claim = |end: Option<&str>| {
-        fact(
-            1,
-            "dwp",
-            "benefit_claim",
-            "2022-01-01",
-            end,
-            &[("benefit_type", text("JSA"))],
-        )
-    };
+    let jsa = |end| claim(1, "JSA", "2022-01-01", end);
     // Five families off JSA at attachment, one still on it; one attached too recently.
     let mut families: Vec<SavingsFamily> = (1..=5)
         .map(|i| {
             fam(
                 i,
-                vec![member(i, "1985-01-01", vec![claim(Some("2023-12-31"))])],
+                vec![member(i, "1985-01-01", vec![jsa(Some("2023-12-31"))])],
             )
         })
         .collect();
-    families.push(fam(6, vec![member(6, "1985-01-01", vec![claim(None)])]));
-    let mut late = fam(7, vec![member(7, "1985-01-01", vec![claim(None)])]);
+    families.push(fam(6, vec![member(6, "1985-01-01", vec![jsa(None)])]));
+    let mut late = fam(7, vec![member(7, "1985-01-01", vec![jsa(None)])]);
     late.attached_on = d("2025-01-01");
     families.push(late);
     let calc = calculate(&r, &families, d(AS_AT), &all(&r));
@@ -80,16 +71,7 @@ fn the_cohort_adds_families_prices_them_and_applies_the_appraisal() {
 #[test]
 fn published_figures_hide_small_counts_and_the_money_behind_them() {
     let r = rules();
-    let claim = |b: &str| {
-        fact(
-            1,
-            "dwp",
-            "benefit_claim",
-            "2022-01-01",
-            Some("2023-12-31"),
-            &[("benefit_type", text(b))],
-        )
-    };
+    let ended = |b| claim(1, b, "2022-01-01", Some("2023-12-31"));
     // Eight JSA families and two ESA: the ESA count (2) is suppressed, and its money.
     let families: Vec<SavingsFamily> = (1..=10)
         .map(|i| {
@@ -98,7 +80,7 @@ fn published_figures_hide_small_counts_and_the_money_behind_them() {
                 vec![member(
                     i,
                     "1985-01-01",
-                    vec![claim(if i <= 8 { "JSA" } else { "ESA" })],
+                    vec![ended(if i <= 8 { "JSA" } else { "ESA" })],
                 )],
             )
         })
@@ -133,14 +115,7 @@ fn the_workbook_says_the_figures_are_indicative() {
                 vec![member(
                     i,
                     "1985-01-01",
-                    vec![fact(
-                        1,
-                        "dwp",
-                        "benefit_claim",
-                        "2022-01-01",
-                        Some("2023-12-31"),
-                        &[("benefit_type", text("JSA"))],
-                    )],
+                    vec![claim(1, "JSA", "2022-01-01", Some("2023-12-31"))],
                 )],
             )
         })
@@ -205,11 +180,10 @@ proptest! {
     #[test]
     fn savings_fall_as_use_after_rises(before in 0usize..6, after in 0usize..6) {
         let r = rules();
-        let inc = |id: u64, date: &str| police(id, &format!("X{id}"), date, "ASB", "Street drinking", "Suspect");
         let make = |b: usize, a: usize| {
             let mut facts = Vec::new();
-            for i in 0..b { facts.push(inc(i as u64, &format!("2023-0{}-01", i + 2))); }
-            for i in 0..a { facts.push(inc(100 + i as u64, &format!("2024-0{}-01", i + 2))); }
+            for i in 0..b { facts.push(street_drinking(i as u64, "X", &format!("2023-0{}-01", i + 2))); }
+            for i in 0..a { facts.push(street_drinking(100 + i as u64, "X", &format!("2024-0{}-01", i + 2))); }
             fam(1, vec![member(1, "1990-01-01", facts)])
         };
         let s = |b, a| family(&r, &make(b, a), d(AS_AT), &all(&r)).attributable;
@@ -229,18 +203,17 @@ proptest! {
         uses in proptest::collection::vec((0usize..4, 0usize..4, any::<bool>(), any::<bool>()), 1..12),
     ) {
         let r = rules();
-        let inc = |id: u64, date: &str| police(id, &format!("X{id}"), date, "ASB", "Street drinking", "Suspect");
         let families: Vec<SavingsFamily> = uses
             .iter()
             .enumerate()
             .map(|(i, &(b, a, jsa_before, jsa_after))| {
                 let mut facts = Vec::new();
-                for k in 0..b { facts.push(inc(1000 * i as u64 + k as u64, &format!("2023-0{}-01", k + 2))); }
-                for k in 0..a { facts.push(inc(1000 * i as u64 + 100 + k as u64, &format!("2024-0{}-01", k + 2))); }
+                for k in 0..b { facts.push(street_drinking(1000 * i as u64 + k as u64, "X", &format!("2023-0{}-01", k + 2))); }
+                for k in 0..a { facts.push(street_drinking(1000 * i as u64 + 100 + k as u64, "X", &format!("2024-0{}-01", k + 2))); }
                 let end = if jsa_after { None } else { Some("2023-12-31") };
                 if jsa_before || jsa_after {
                     let start = if jsa_before { "2022-01-01" } else { "2024-03-01" };
-                    facts.push(fact(9, "dwp", "benefit_claim", start, end, &[("benefit_type", text("JSA"))]));
+                    facts.push(claim(9, "JSA", start, end));
                 }
                 fam(i as u64 + 1, vec![member(i as u64 + 1, "1985-01-01", facts)])
             })

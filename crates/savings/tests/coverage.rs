@@ -10,18 +10,26 @@ use hearth_savings::{calculate, family, publish, Coverage, SavingsFamily, Saving
 use support::*;
 
 fn mental_health(id: u64, date: &str) -> FactRef {
-    fact(
-        id,
-        "health",
-        "health_contact",
-        date,
-        None,
-        &[("contact_type", text("Mental health contact"))],
-    )
+    health(id, date, "Mental health contact", None)
 }
 
+fn early_help(id: u64, start: &str, end: Option<&str>) -> FactRef {
+    episode(id, "Early Help", start, end, None)
+}
+
+/// The coverage of extracts in turn: the facts of `batches[0]` from import batch 1, of
+/// `batches[1]` from batch 2, and so on.
+fn coverage_of_batches(r: &SavingsRules, batches: &[&[FactRef]]) -> Coverage {
+    let facts = batches
+        .iter()
+        .zip(1..)
+        .flat_map(|(facts, batch)| facts.iter().map(move |f| (&*f.source, &f.fact, batch)));
+    Coverage::from_facts(r, facts)
+}
+
+/// The coverage of facts from one import batch.
 fn coverage_of(r: &SavingsRules, facts: &[FactRef]) -> Coverage {
-    Coverage::from_facts(r, facts.iter().map(|f| (&*f.source, &f.fact, 1)))
+    coverage_of_batches(r, &[facts])
 }
 
 fn reach_of(r: &SavingsRules, c: &Coverage, key: &str) -> Option<chrono::NaiveDate> {
@@ -147,16 +155,6 @@ fn a_benefit_closed_to_new_claims_is_measured_by_its_ends_and_planned_ends_are_i
         .closed_to_new
         .iter()
         .any(|k| k == "lone_parent_is_claimants"));
-    let claim = |id, benefit: &str, start, end: Option<&str>| {
-        fact(
-            id,
-            "dwp",
-            "benefit_claim",
-            start,
-            end,
-            &[("benefit_type", text(benefit))],
-        )
-    };
     let all = vec![
         // Long-running IS claims: one ended 31 December 2024, one ends (planned) in 2026.
         claim(1, "IS", "2008-01-01", Some("2024-12-31")),
@@ -215,17 +213,6 @@ fn coverage_settings_are_checked() {
     assert!(e.contains("quiet_days") && e.contains("skools"), "{e}");
 }
 
-fn early_help(id: u64, start: &str, end: Option<&str>) -> FactRef {
-    fact(
-        id,
-        "social_care",
-        "care_episode",
-        start,
-        end,
-        &[("episode_type", text("Early Help"))],
-    )
-}
-
 #[test]
 fn a_later_extract_that_only_restates_earlier_episodes_does_not_extend_the_reach() {
     let r = rules();
@@ -237,17 +224,8 @@ fn a_later_extract_that_only_restates_earlier_episodes_does_not_extend_the_reach
     // The follow-up (batch 2) gives the open episode again with the day it closed, in 2027,
     // and no new episode: it shows when that one closed, not that new ones were recorded.
     let restated = [early_help(2, "2025-08-11", Some("2027-04-25"))];
-    let a_later_event = mental_health(9, "2027-08-31");
-    let facts = first
-        .iter()
-        .map(|f| (&*f.source, &f.fact, 1))
-        .chain(restated.iter().map(|f| (&*f.source, &f.fact, 2)))
-        .chain(std::iter::once((
-            &*a_later_event.source,
-            &a_later_event.fact,
-            3,
-        )));
-    let c = Coverage::from_facts(&r, facts);
+    let a_later_event = [mental_health(9, "2027-08-31")];
+    let c = coverage_of_batches(&r, &[&first, &restated, &a_later_event]);
     assert_eq!(
         reach_of(&r, &c, "common_assessments"),
         Some(d("2025-08-11")),
@@ -259,16 +237,7 @@ fn a_later_extract_that_only_restates_earlier_episodes_does_not_extend_the_reach
         early_help(2, "2025-08-11", Some("2027-04-25")),
         early_help(3, "2026-02-01", Some("2026-05-01")),
     ];
-    let facts = first
-        .iter()
-        .map(|f| (&*f.source, &f.fact, 1))
-        .chain(new_one.iter().map(|f| (&*f.source, &f.fact, 2)))
-        .chain(std::iter::once((
-            &*a_later_event.source,
-            &a_later_event.fact,
-            3,
-        )));
-    let c = Coverage::from_facts(&r, facts);
+    let c = coverage_of_batches(&r, &[&first, &new_one, &a_later_event]);
     assert_eq!(
         reach_of(&r, &c, "common_assessments"),
         Some(d("2027-04-25"))

@@ -74,6 +74,56 @@ pub fn police(
     )
 }
 
+/// An anti-social behaviour incident (street drinking, the member a suspect), its occurrence
+/// reference `occ_prefix` followed by `id`.
+pub fn street_drinking(id: u64, occ_prefix: &str, date: &str) -> FactRef {
+    police(
+        id,
+        &format!("{occ_prefix}{id}"),
+        date,
+        "ASB",
+        "Street drinking",
+        "Suspect",
+    )
+}
+
+/// A claim of `benefit` (JSA, ESA, IS, …) from `start`, ended on `end` if it has.
+pub fn claim(id: u64, benefit: &str, start: &str, end: Option<&str>) -> FactRef {
+    fact(
+        id,
+        "dwp",
+        "benefit_claim",
+        start,
+        end,
+        &[("benefit_type", text(benefit))],
+    )
+}
+
+/// A health contact of `contact_type`, with its outcome if one is given.
+pub fn health(id: u64, date: &str, contact_type: &str, outcome: Option<&str>) -> FactRef {
+    let mut attrs = vec![("contact_type", text(contact_type))];
+    if let Some(o) = outcome {
+        attrs.push(("outcome", text(o)));
+    }
+    fact(id, "health", "health_contact", date, None, &attrs)
+}
+
+/// A social care episode of `kind` (LAC, Early Help, …) from `start`, ended on `end` if it
+/// has, with its placement type if one is given.
+pub fn episode(
+    id: u64,
+    kind: &str,
+    start: &str,
+    end: Option<&str>,
+    placement: Option<&str>,
+) -> FactRef {
+    let mut attrs = vec![("episode_type", text(kind))];
+    if let Some(p) = placement {
+        attrs.push(("placement_type", text(p)));
+    }
+    fact(id, "social_care", "care_episode", start, end, &attrs)
+}
+
 pub fn member(id: u64, dob: &str, facts: Vec<FactRef>) -> Member {
     Member {
         person_id: id,
