@@ -37,8 +37,39 @@
 use crate::cluster::Clusterer;
 use crate::compare::{self, compare};
 use crate::hash::mix;
-use crate::prepare::{Prepared, Rec};
+use crate::prepare::{FxBuild, Prepared, Rec};
+use rayon::prelude::*;
 use std::collections::HashMap;
+
+/// Records by key: (key, record) pairs sorted, so a key's records are one slice, in record
+/// order. Built in parallel; no per-key allocation (a hash map of vectors over millions of
+/// records spent most of the stage in the allocator).
+struct Index(Vec<(u64, u32)>);
+
+impl Index {
+    fn build<I: Iterator<Item = u64>>(n: usize, keys: impl Fn(usize) -> I + Sync) -> Index {
+        let mut v: Vec<(u64, u32)> = (0..n)
+            .into_par_iter()
+            .flat_map_iter(|i| keys(i).map(move |k| (k, i as u32)))
+            .collect();
+        v.par_sort_unstable();
+        Index(v)
+    }
+
+    /// The records with key `k` (as (key, record) pairs), in record order.
+    fn get(&self, k: u64) -> &[(u64, u32)] {
+        let lo = self.0.partition_point(|e| e.0 < k);
+        let hi = lo + self.0[lo..].partition_point(|e| e.0 == k);
+        &self.0[lo..hi]
+    }
+}
+
+/// A record's identifiers (0 = none).
+fn id_values(r: &Rec) -> impl Iterator<Item = u32> {
+    [r.nhs, r.ni, r.upn, r.extra[0], r.extra[1], r.extra[2]]
+        .into_iter()
+        .filter(|&x| x != 0)
+}
 
 fn has_names(r: &Rec) -> bool {
     r.given != 0 && r.family != 0
@@ -128,31 +159,25 @@ pub(crate) fn attach_renamed(
     for (i, &r) in root.iter().enumerate() {
         size[r as usize] += copies[i];
     }
-    let ids = |r: &Rec| {
-        [r.nhs, r.ni, r.upn, r.extra[0], r.extra[1], r.extra[2]]
-            .into_iter()
-            .filter(|&x| x != 0)
-            .collect::<Vec<u32>>()
-    };
     let lone = |i: usize| {
         size[root[i] as usize] == 1
             && recs[i].dob != 0
             && has_names(&recs[i])
-            && !ids(&recs[i]).is_empty()
+            && id_values(&recs[i]).next().is_some()
     };
     let mut out = Attachments::default();
     if !(0..n).any(lone) {
         return out;
     }
     // The people carrying each identifier of a lone record (up to three: more is as many).
-    let mut carriers: HashMap<u32, Vec<u32>> = HashMap::new();
+    let mut carriers: HashMap<u32, Vec<u32>, FxBuild> = HashMap::default();
     for i in (0..n).filter(|&i| lone(i)) {
-        for x in ids(&recs[i]) {
+        for x in id_values(&recs[i]) {
             carriers.entry(x).or_default();
         }
     }
     for (i, r) in recs.iter().enumerate() {
-        for x in ids(r) {
+        for x in id_values(r) {
             if let Some(v) = carriers.get_mut(&x) {
                 if v.len() < 3 && !v.contains(&root[i]) {
                     v.push(root[i]);
@@ -163,58 +188,65 @@ pub(crate) fn attach_renamed(
     // An identifier of the lone record that no one but it and the candidate carries: one
     // shared with other people (a placeholder, a family's shared number) says nothing.
     let own_id = |o: usize, c: u32| {
-        ids(&recs[o]).into_iter().any(|x| {
+        id_values(&recs[o]).any(|x| {
             carriers
                 .get(&x)
                 .is_some_and(|v| v.iter().all(|&h| h == root[o] || h == c))
         })
     };
     // Candidates by date of birth and where: the full postcode, or the address as written.
-    let keys = |r: &Rec| -> Vec<u64> {
-        let mut k = Vec::with_capacity(2);
-        if r.pc != 0 {
-            k.push(mix(mix(3, r.dob as u64), r.pc as u64));
-        }
-        if r.addr != 0 {
-            k.push(mix(mix(4, r.dob as u64), r.addr as u64));
-        }
-        k
+    let keys = |r: &Rec| {
+        [
+            (r.pc != 0).then(|| mix(mix(3, r.dob as u64), r.pc as u64)),
+            (r.addr != 0).then(|| mix(mix(4, r.dob as u64), r.addr as u64)),
+        ]
+        .into_iter()
+        .flatten()
     };
-    let mut by_key: HashMap<u64, Vec<u32>> = HashMap::new();
-    for (i, r) in recs.iter().enumerate() {
-        if r.family != 0 && r.dob != 0 && size[root[i] as usize] >= 2 {
+    let by_key = Index::build(n, |i| {
+        let r = &recs[i];
+        let known = r.family != 0 && r.dob != 0 && size[root[i] as usize] >= 2;
+        keys(r).filter(move |_| known)
+    });
+    // Candidates are found in parallel (they are judged on the clusters as they stood before
+    // any attachment); conflicts are checked and records attached in record order.
+    // (lone record, [(candidate person, their matching record, registered twice)]).
+    type Found = Vec<(usize, Vec<(u32, u32, bool)>)>;
+    let found: Found = (0..n)
+        .into_par_iter()
+        .filter(|&i| lone(i))
+        .filter_map(|o| {
+            let r = &recs[o];
+            let mut block: Vec<u32> = Vec::new();
             for k in keys(r) {
-                by_key.entry(k).or_default().push(i as u32);
+                block.extend(by_key.get(k).iter().map(|e| e.1));
             }
-        }
-    }
-    for o in (0..n).filter(|&i| lone(i)) {
-        let r = &recs[o];
-        let mut block: Vec<u32> = Vec::new();
-        for k in keys(r) {
-            block.extend_from_slice(by_key.get(&k).map(Vec::as_slice).unwrap_or(&[]));
-        }
-        if block.len() > 2 * max_block {
-            continue;
-        }
-        block.sort_unstable();
-        block.dedup();
-        // Each candidate person with their first matching record, and whether any of their
-        // records agrees with it on everything but identifiers (one person registered twice,
-        // as `compare::link_flags` says: then different identifiers are no conflict).
-        let mut matched: Vec<(u32, u32, bool)> = Vec::new();
-        for &j in &block {
-            let c = root[j as usize];
-            let pat = compare(p, r, &recs[j as usize]);
-            if !all_but_forename(pat) {
-                continue;
+            if block.len() > 2 * max_block {
+                return None;
             }
-            let twice = compare::link_flags(pat).1;
-            match matched.iter_mut().find(|m| m.0 == c) {
-                Some(m) => m.2 |= twice,
-                None => matched.push((c, j, twice)),
+            block.sort_unstable();
+            block.dedup();
+            // Each candidate person with their first matching record, and whether any of
+            // their records agrees with it on everything but identifiers (one person
+            // registered twice, as `compare::link_flags` says: then different identifiers are
+            // no conflict).
+            let mut matched: Vec<(u32, u32, bool)> = Vec::new();
+            for &j in &block {
+                let c = root[j as usize];
+                let pat = compare(p, r, &recs[j as usize]);
+                if !all_but_forename(pat) {
+                    continue;
+                }
+                let twice = compare::link_flags(pat).1;
+                match matched.iter_mut().find(|m| m.0 == c) {
+                    Some(m) => m.2 |= twice,
+                    None => matched.push((c, j, twice)),
+                }
             }
-        }
+            (!matched.is_empty()).then_some((o, matched))
+        })
+        .collect();
+    for (o, mut matched) in found {
         matched.retain(|m| own_id(o, m.0) && cl.compatible(o as u32, m.0, !m.2));
         match matched.as_slice() {
             [one] => {
@@ -248,79 +280,80 @@ pub(crate) fn attach(p: &Prepared, cl: &mut Clusterer, max_block: usize) -> Atta
     if !(0..n).any(is_orphan) {
         return out;
     }
-    let mut by_name: HashMap<u64, Vec<u32>> = HashMap::new();
-    let mut by_place: HashMap<u64, Vec<u32>> = HashMap::new();
-    // Each person's places.
-    let mut places: HashMap<u32, Vec<u64>> = HashMap::new();
-    for (i, r) in recs.iter().enumerate() {
-        if has_names(r) {
+    let by_name = Index::build(n, |i| {
+        let r = &recs[i];
+        has_names(r).then(|| keys(p, r)).into_iter().flatten()
+    });
+    let by_place = Index::build(n, |i| {
+        Some(place(&recs[i])).filter(|&pl| pl != 0).into_iter()
+    });
+    // Each person's places: (person, place), sorted and distinct.
+    let mut places: Vec<(u64, u32)> = (0..n)
+        .into_par_iter()
+        .filter(|&i| place(&recs[i]) != 0)
+        .map(|i| (root[i] as u64, place(&recs[i]) as u32))
+        .collect();
+    places.par_sort_unstable();
+    places.dedup();
+    let places = Index(places);
+    let places_of = |c: u32| places.get(c as u64).iter().map(|e| e.1 as u64);
+    // Candidates are found in parallel, judged on the clusters as they stood before any
+    // attachment; records are attached in record order.
+    let found: Vec<(usize, Vec<(u32, u32)>)> = (0..n)
+        .into_par_iter()
+        .filter(|&i| is_orphan(i))
+        .filter_map(|o| {
+            let r = &recs[o];
+            // Each matching person with their first matching record.
+            let mut matched: Vec<(u32, u32)> = Vec::new();
+            let mut common = false;
             for k in keys(p, r) {
-                by_name.entry(k).or_default().push(i as u32);
-            }
-        }
-        let pl = place(r);
-        if pl != 0 {
-            by_place.entry(pl).or_default().push(i as u32);
-            let v = places.entry(root[i]).or_default();
-            if !v.contains(&pl) {
-                v.push(pl);
-            }
-        }
-    }
-    for o in (0..n).filter(|&i| is_orphan(i)) {
-        let r = &recs[o];
-        // Each matching person with their first matching record.
-        let mut matched: Vec<(u32, u32)> = Vec::new();
-        let mut common = false;
-        for k in keys(p, r) {
-            let block = by_name.get(&k).map(Vec::as_slice).unwrap_or(&[]);
-            if block.len() > max_block {
-                common = true;
-                break;
-            }
-            for &j in block {
-                let j = j as usize;
-                // Other lone records of the same kind are not people known elsewhere.
-                if j == o || is_orphan(j) {
-                    continue;
+                let block = by_name.get(k);
+                if block.len() > max_block {
+                    common = true;
+                    break;
                 }
-                let pat = compare(p, r, &recs[j]);
-                let c = root[j];
-                if names_match(pat) && !matched.iter().any(|m| m.0 == c) {
-                    matched.push((c, j as u32));
+                for &(_, j) in block {
+                    let j = j as usize;
+                    // Other lone records of the same kind are not people known elsewhere.
+                    if j == o || is_orphan(j) {
+                        continue;
+                    }
+                    let pat = compare(p, r, &recs[j]);
+                    let c = root[j];
+                    if names_match(pat) && !matched.iter().any(|m| m.0 == c) {
+                        matched.push((c, j as u32));
+                    }
                 }
             }
-        }
-        if common || matched.is_empty() {
-            continue;
-        }
-        // The address: the person was there, or their household was.
-        let pl = place(r);
-        let at: &[u32] = if pl != 0 {
-            by_place.get(&pl).map(Vec::as_slice).unwrap_or(&[])
-        } else {
-            &[]
-        };
-        let evidence = |c: u32| -> bool {
-            let theirs = places.get(&c).map(Vec::as_slice).unwrap_or(&[]);
-            at.iter().any(|&j| {
-                let j = j as usize;
-                if j == o {
-                    return false;
-                }
-                let pat = compare(p, r, &recs[j]);
-                if !same_place(pat) {
-                    return false;
-                }
-                let h = root[j];
-                h == c
-                    || ((1..=3).contains(&compare::level(pat, compare::FAMILY))
-                        && places
-                            .get(&h)
-                            .is_some_and(|hp| hp.iter().any(|x| *x != pl && theirs.contains(x))))
-            })
-        };
-        let backed: Vec<(u32, u32)> = matched.iter().copied().filter(|m| evidence(m.0)).collect();
+            if common || matched.is_empty() {
+                return None;
+            }
+            // The address: the person was there, or their household was.
+            let pl = place(r);
+            let at: &[(u64, u32)] = if pl != 0 { by_place.get(pl) } else { &[] };
+            let evidence = |c: u32| -> bool {
+                at.iter().any(|&(_, j)| {
+                    let j = j as usize;
+                    if j == o {
+                        return false;
+                    }
+                    let pat = compare(p, r, &recs[j]);
+                    if !same_place(pat) {
+                        return false;
+                    }
+                    let h = root[j];
+                    h == c
+                        || ((1..=3).contains(&compare::level(pat, compare::FAMILY))
+                            && places_of(h).any(|x| x != pl && places_of(c).any(|y| y == x)))
+                })
+            };
+            let backed: Vec<(u32, u32)> =
+                matched.iter().copied().filter(|m| evidence(m.0)).collect();
+            (!backed.is_empty()).then_some((o, backed))
+        })
+        .collect();
+    for (o, backed) in found {
         match backed.as_slice() {
             [one] => {
                 if cl.attach(o as u32, one.0, true) {

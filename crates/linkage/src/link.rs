@@ -114,15 +114,18 @@ fn stages(
     let nd = prep.recs.len();
     let unique = settings.unique_mask();
     let recs = &prep.recs;
-    let allowed = |i: usize, j: usize| {
-        let (a, b) = (recs[i].source, recs[j].source);
-        !(a == b && unique[a as usize])
-    };
+    let allowed_recs =
+        |a: &prepare::Rec, b: &prepare::Rec| !(a.source == b.source && unique[a.source as usize]);
+    let allowed = |i: usize, j: usize| allowed_recs(&recs[i], &recs[j]);
     let veto = settings
         .veto
         .unwrap_or_else(|| !prep.recs.iter().all(|r| unique[r.source as usize]));
-    let (cands, rule_reports) =
-        blocking::candidates(&prep, &settings.rules, settings.max_block_size, &allowed);
+    let (cands, rule_reports) = blocking::candidates(
+        &prep,
+        &settings.rules,
+        settings.max_block_size,
+        &allowed_recs,
+    );
     laps.lap("blocking");
 
     let model = train::train(
@@ -139,8 +142,15 @@ fn stages(
     laps.lap("train");
 
     let tf = TermFrequencies::new(&prep, settings.term_frequency);
-    let scored = score::score(&prep, &cands, &model, &tf, veto);
-    drop(cands);
+    let threshold = model.threshold_probability;
+    let score::Scored { link, kept: scored } = score::score(
+        &prep,
+        &cands,
+        &model,
+        &tf,
+        veto,
+        (threshold, threshold.min(settings.review_band.0)),
+    );
     laps.lap("score");
 
     let people::People {
@@ -154,12 +164,14 @@ fn stages(
         // forename, are attached to the one person they can be, within a council's records
         // (not in a link between deduplicated files).
         veto.then_some(settings.max_block_size),
+        (&cands, &link),
         &scored,
-        model.threshold_probability,
+        threshold,
         &distinct,
         constraints,
         &unique,
     );
+    drop((cands, link));
     laps.lap("cluster");
 
     let Outcome {

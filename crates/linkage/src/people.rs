@@ -3,13 +3,14 @@
 //! at or above the threshold, not vetoed) to the guarded union-find in `cluster` in descending
 //! weight, and numbers the people. It does not score pairs or build the review list.
 
+use crate::blocking::Cand;
 use crate::cluster::{Clusterer, Facts, LINK_BIT};
 use crate::compare;
 use crate::dedup::Distinct;
 use crate::model::ScoredPair;
 use crate::prepare::{Prepared, Rec};
 use crate::settings::Constraints;
-use std::collections::BTreeMap;
+use rayon::prelude::*;
 
 /// People formed by clustering.
 pub(crate) struct People<'s> {
@@ -23,13 +24,15 @@ pub(crate) struct People<'s> {
     pub attached: crate::attach::Attachments,
 }
 
-/// Clusters the distinct records `recs` through their scored pairs. `threshold` is the match
-/// probability at or above which a pair is a link; `unique` says which sources' records are
-/// all different people.
+/// Clusters the distinct records `recs` through their compared pairs: `compared` is every
+/// candidate pair with whether it is a link (the adjacency the support rule reads), `scored`
+/// holds at least every link in full. `threshold` is the match probability at or above which
+/// a pair is a link; `unique` says which sources' records are all different people.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn cluster<'s>(
     prep: &Prepared,
     attach: Option<usize>,
+    compared: (&[Cand], &[bool]),
     scored: &'s [ScoredPair],
     threshold: f64,
     distinct: &Distinct,
@@ -41,26 +44,23 @@ pub(crate) fn cluster<'s>(
     let nd = recs.len();
     let rep_of = &distinct.rep_of;
     let n_in = rep_of.len();
+    let (cands, is_link) = compared;
     let mut start = vec![0u32; nd + 1];
-    for s in scored {
-        start[s.left as usize + 1] += 1;
-        start[s.right as usize + 1] += 1;
+    for c in cands {
+        start[c.i as usize + 1] += 1;
+        start[c.j as usize + 1] += 1;
     }
     for i in 0..nd {
         start[i + 1] += start[i];
     }
     let mut fill = start.clone();
     let mut adj = vec![0u32; start[nd] as usize];
-    for s in scored {
-        let bit = if s.match_probability >= thr && !s.vetoed {
-            LINK_BIT
-        } else {
-            0
-        };
-        adj[fill[s.left as usize] as usize] = s.right | bit;
-        fill[s.left as usize] += 1;
-        adj[fill[s.right as usize] as usize] = s.left | bit;
-        fill[s.right as usize] += 1;
+    for (c, &l) in cands.iter().zip(is_link) {
+        let bit = if l { LINK_BIT } else { 0 };
+        adj[fill[c.i as usize] as usize] = c.j | bit;
+        fill[c.i as usize] += 1;
+        adj[fill[c.j as usize] as usize] = c.i | bit;
+        fill[c.j as usize] += 1;
     }
     drop(fill);
     let mut cannot: Vec<Vec<u32>> = vec![Vec::new(); nd];
@@ -94,7 +94,7 @@ pub(crate) fn cluster<'s>(
         .iter()
         .filter(|s| s.match_probability >= thr && !s.vetoed)
         .collect();
-    links.sort_by(|a, b| {
+    links.par_sort_unstable_by(|a, b| {
         b.match_weight
             .total_cmp(&a.match_weight)
             .then(a.left.cmp(&b.left))
@@ -116,17 +116,16 @@ pub(crate) fn cluster<'s>(
         None => Default::default(),
     };
     let mut person_of = vec![0u32; n_in];
-    let mut number: BTreeMap<u32, u32> = BTreeMap::new();
+    let mut people = 0;
     let mut root_num = vec![u32::MAX; nd];
     for r in 0..n_in {
         let root = cl.find(rep_of[r]) as usize;
         if root_num[root] == u32::MAX {
-            root_num[root] = number.len() as u32;
-            number.insert(root as u32, root_num[root]);
+            root_num[root] = people as u32;
+            people += 1;
         }
         person_of[r] = root_num[root];
     }
-    let people = number.len();
     People {
         person_of,
         people,

@@ -301,15 +301,27 @@ pub(crate) fn prepare(
     kinds.dedup();
     kinds.truncate(3);
     let mut recs = Vec::with_capacity(records.len());
-    // Standardise in parallel, chunk by chunk (bounded memory), intern in record order.
+    // Standardise in parallel, chunk by chunk (bounded memory), intern in record order: one
+    // thread interns a chunk while the others standardise the next.
+    let mut done: Vec<StdRecord> = Vec::new();
     for chunk in records.chunks(1 << 16) {
-        let std: Vec<StdRecord> = chunk
-            .par_iter()
-            .map(|r| standardise_one(r, placeholders))
-            .collect();
-        for s in &std {
-            recs.push(intern_one(s, &kinds, &mut names, &mut text));
-        }
+        let (std, ()) = rayon::join(
+            || {
+                chunk
+                    .par_iter()
+                    .map(|r| standardise_one(r, placeholders))
+                    .collect::<Vec<StdRecord>>()
+            },
+            || {
+                for s in &done {
+                    recs.push(intern_one(s, &kinds, &mut names, &mut text));
+                }
+            },
+        );
+        done = std;
+    }
+    for s in &done {
+        recs.push(intern_one(s, &kinds, &mut names, &mut text));
     }
     let mut name_info: Vec<NameInfo> = (0..names.len())
         .into_par_iter()

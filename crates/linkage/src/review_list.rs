@@ -32,7 +32,8 @@ pub(crate) struct Outcome {
 pub(crate) struct Scored<'a> {
     /// The distinct records.
     pub prep: &'a Prepared,
-    /// Every scored candidate pair of distinct records.
+    /// The scored candidate pairs of distinct records at or above the lower of the threshold
+    /// and the review band (no pair below both is a link or for review).
     pub scored: &'a [ScoredPair],
     /// The links clustering was offered, in the order offered.
     pub links: &'a [&'a ScoredPair],

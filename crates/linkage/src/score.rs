@@ -118,25 +118,55 @@ pub(crate) fn score_pair(
     }
 }
 
-/// Scores every candidate pair (indices into the distinct records), in candidate order.
+/// Every candidate pair scored, kept compactly: which pairs are links (one flag per candidate,
+/// in candidate order, for the clustering's adjacency) and, in full, only the pairs anything
+/// after clustering reads (at or above the lower of the threshold and the review band's lower
+/// edge). A run of 10 million records compares 150 million pairs; keeping each in full (48
+/// bytes) cost 7 GB, most of it pairs no stage reads again.
+pub(crate) struct Scored {
+    /// Per candidate, in candidate order: at or above the threshold and not vetoed.
+    pub link: Vec<bool>,
+    /// The scored pairs at or above `keep_from`, in candidate order.
+    pub kept: Vec<ScoredPair>,
+}
+
+/// Scores every candidate pair (indices into the distinct records); see [`Scored`]. `threshold`
+/// is the match probability of a link; pairs below `keep_from` are not kept in full.
 pub(crate) fn score(
     prep: &Prepared,
     cands: &[Cand],
     model: &TrainedModel,
     tf: &TermFrequencies,
     veto: bool,
-) -> Vec<ScoredPair> {
-    cands
-        .par_iter()
-        .map(|c| {
-            score_pair(
-                model,
-                tf,
-                veto,
-                (c.i, c.j),
-                c.pattern,
-                &prep.recs[c.i as usize],
-            )
+    (threshold, keep_from): (f64, f64),
+) -> Scored {
+    const CHUNK: usize = 1 << 16;
+    let mut link = vec![false; cands.len()];
+    let parts: Vec<Vec<ScoredPair>> = link
+        .par_chunks_mut(CHUNK)
+        .zip(cands.par_chunks(CHUNK))
+        .map(|(bits, cs)| {
+            let mut kept = Vec::new();
+            for (bit, c) in bits.iter_mut().zip(cs) {
+                let s = score_pair(
+                    model,
+                    tf,
+                    veto,
+                    (c.i, c.j),
+                    c.pattern,
+                    &prep.recs[c.i as usize],
+                );
+                *bit = s.match_probability >= threshold && !s.vetoed;
+                if s.match_probability >= keep_from {
+                    kept.push(s);
+                }
+            }
+            kept
         })
-        .collect()
+        .collect();
+    let mut kept = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        kept.extend(part);
+    }
+    Scored { link, kept }
 }

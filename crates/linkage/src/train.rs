@@ -43,15 +43,22 @@ pub(crate) fn train(prep: &Prepared, cands: &[Cand], input: TrainingInput) -> Tr
         compare::compare(prep, &prep.recs[i], &prep.recs[j])
     });
     // EM over distinct patterns.
-    let mut pats: Vec<u32> = cands.par_iter().map(|c| c.pattern).collect();
-    pats.par_sort_unstable();
-    let mut counts: Vec<(u32, u64)> = Vec::new();
-    for p in pats {
-        match counts.last_mut() {
-            Some((q, c)) if *q == p => *c += 1,
-            _ => counts.push((p, 1)),
-        }
-    }
+    // Counted by pattern (a few thousand distinct ones), not by sorting a copy of them all.
+    type Counts = std::collections::HashMap<u32, u64, crate::prepare::FxBuild>;
+    let counted: Counts = cands
+        .par_iter()
+        .fold(Counts::default, |mut m, c| {
+            *m.entry(c.pattern).or_default() += 1;
+            m
+        })
+        .reduce(Counts::default, |mut a, b| {
+            for (k, v) in b {
+                *a.entry(k).or_default() += v;
+            }
+            a
+        });
+    let mut counts: Vec<(u32, u64)> = counted.into_iter().collect();
+    counts.sort_unstable();
     // Pairs the run could compare: all pairs of distinct records except within sources whose
     // records are all different people.
     let mut per_source: BTreeMap<u16, f64> = BTreeMap::new();

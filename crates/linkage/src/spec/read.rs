@@ -3,7 +3,7 @@
 
 use super::{SourceSpec, SpecError};
 use crate::record::LinkRecord;
-use std::collections::HashMap;
+use rayon::prelude::*;
 use std::path::Path;
 
 /// Records read so far.
@@ -82,12 +82,11 @@ pub(super) fn read_source(
         .iter()
         .map(|(k, n)| Ok((k.clone(), col(n, &format!("other_ids.{k}"))?)))
         .collect::<Result<_, SpecError>>()?;
-    let mut count = 0;
-    let mut ids = Ids::default();
-    let mut row = csv::StringRecord::new();
-    let mut line: u64 = 1;
-    while rdr.read_record(&mut row).map_err(csv_err)? {
-        line += 1;
+    let first = out.records.len();
+    let mut empty_ids: Vec<u64> = Vec::new();
+    // One row as a record (`line`: its row number, the header being row 1), and whether its
+    // id is empty.
+    let to_record = |row: &csv::StringRecord, line: u64| -> Result<(LinkRecord, bool), SpecError> {
         let get = |i: Option<usize>| -> Option<String> {
             i.and_then(|i| row.get(i))
                 .map(str::trim)
@@ -112,9 +111,8 @@ pub(super) fn read_source(
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .collect();
-        let rid = row.get(id_col).unwrap_or("").trim().to_owned();
-        ids.see(&rid, line);
-        out.records.push(LinkRecord {
+        let rid = row.get(id_col).unwrap_or("").trim();
+        let record = LinkRecord {
             source: idx,
             key: format!("{}{KEY_SEP}{}", src.name, rid),
             given_name: get(given),
@@ -132,63 +130,153 @@ pub(super) fn read_source(
                 .iter()
                 .filter_map(|(k, i)| get(Some(*i)).map(|v| (k.clone(), v)))
                 .collect(),
-        });
-        count += 1;
+        };
+        Ok((record, rid.is_empty()))
+    };
+    // Rows are parsed in batches on one thread while the batch before is turned into records
+    // on the others; the first bad row in file order stops the run, as it would read one by
+    // one (a malformed row after it is reported only when the rows before it are good).
+    const BATCH: usize = 1 << 15;
+    let read_batch = |rdr: &mut csv::Reader<std::fs::File>| {
+        let mut rows = Vec::with_capacity(BATCH);
+        let mut row = csv::StringRecord::new();
+        while rows.len() < BATCH {
+            match rdr.read_record(&mut row) {
+                Ok(true) => rows.push(std::mem::take(&mut row)),
+                Ok(false) => return (rows, None),
+                Err(e) => return (rows, Some(csv_err(e))),
+            }
+        }
+        (rows, None)
+    };
+    let mut line: u64 = 1;
+    let (mut rows, mut failed) = read_batch(&mut rdr);
+    // Room for the whole file, estimated from the first batch's bytes per row (grown by
+    // doubling, millions of records were copied and faulted in again several times over).
+    if let Ok(meta) = std::fs::metadata(&path) {
+        let read = rdr.position().byte().max(1);
+        let expected = (meta.len() as f64 / read as f64 * rows.len() as f64 * 1.02) as usize;
+        // Only a hint: if the room cannot be had, the vector grows as it must.
+        let _ = out.records.try_reserve(expected);
     }
-    ids.check(&path, &src.record_id)?;
+    loop {
+        let last = rows.len() < BATCH || failed.is_some();
+        let ((next, next_failed), converted) = rayon::join(
+            || {
+                if last {
+                    (Vec::new(), None)
+                } else {
+                    read_batch(&mut rdr)
+                }
+            },
+            || {
+                rows.par_iter()
+                    .enumerate()
+                    .map(|(k, row)| to_record(row, line + 1 + k as u64))
+                    .collect::<Vec<_>>()
+            },
+        );
+        for (k, r) in converted.into_iter().enumerate() {
+            let (record, empty) = r?;
+            if empty {
+                empty_ids.push(line + 1 + k as u64);
+            }
+            out.records.push(record);
+        }
+        line += rows.len() as u64;
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        if last {
+            break;
+        }
+        (rows, failed) = (next, next_failed);
+    }
+    let count = out.records.len() - first;
+    check_ids(&out.records[first..], &empty_ids, &path, &src.record_id)?;
     Ok(count)
 }
 
-/// Record ids seen in one file, by the rows they were on.
-#[derive(Default)]
-struct Ids {
-    rows: HashMap<String, Vec<u64>>,
-    empty: Vec<u64>,
-}
-
-impl Ids {
-    fn see(&mut self, id: &str, line: u64) {
-        if id.is_empty() {
-            self.empty.push(line);
-        } else {
-            self.rows.entry(id.to_owned()).or_default().push(line);
+/// An error naming the rows without an id, else the ids on more than one row. `records` are
+/// one file's records in row order (the first on line 2). Ids are compared by a hash first and
+/// then exactly, sorted: no map of millions of strings.
+fn check_ids(
+    records: &[LinkRecord],
+    empty: &[u64],
+    file: &Path,
+    column: &str,
+) -> Result<(), SpecError> {
+    let rows = |r: &[u64]| {
+        let mut s: Vec<String> = r.iter().take(NAMED).map(u64::to_string).collect();
+        if r.len() > NAMED {
+            s.push(format!("and {} more", r.len() - NAMED));
         }
-    }
-
-    /// An error naming the rows without an id, else the ids on more than one row.
-    fn check(self, file: &Path, column: &str) -> Result<(), SpecError> {
-        let rows = |r: &[u64]| {
-            let mut s: Vec<String> = r.iter().take(NAMED).map(u64::to_string).collect();
-            if r.len() > NAMED {
-                s.push(format!("and {} more", r.len() - NAMED));
-            }
-            s.join(", ")
-        };
-        if !self.empty.is_empty() {
-            return Err(SpecError::EmptyId {
-                file: file.to_owned(),
-                column: column.to_owned(),
-                rows: rows(&self.empty),
-            });
-        }
-        let mut dups: Vec<(String, Vec<u64>)> =
-            self.rows.into_iter().filter(|(_, r)| r.len() > 1).collect();
-        if dups.is_empty() {
-            return Ok(());
-        }
-        dups.sort_by_key(|(_, r)| r[0]);
-        let mut named: Vec<String> = dups
-            .iter()
-            .take(NAMED)
-            .map(|(id, r)| format!("\"{id}\" on rows {}", rows(r)))
-            .collect();
-        if dups.len() > NAMED {
-            named.push(format!("and {} more ids", dups.len() - NAMED));
-        }
-        Err(SpecError::DuplicateId {
+        s.join(", ")
+    };
+    if !empty.is_empty() {
+        return Err(SpecError::EmptyId {
             file: file.to_owned(),
             column: column.to_owned(),
-            ids: named.join("; "),
-        })
+            rows: rows(empty),
+        });
     }
+    let id = |i: u32| -> &str {
+        let k = &records[i as usize].key;
+        k.split_once(KEY_SEP).map_or(k.as_str(), |(_, id)| id)
+    };
+    let hash = |s: &str| {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = crate::prepare::FxBuild::default().build_hasher();
+        h.write(s.as_bytes());
+        h.finish()
+    };
+    let mut order: Vec<(u64, u32)> = (0..records.len() as u32)
+        .into_par_iter()
+        .map(|i| (hash(id(i)), i))
+        .collect();
+    order.par_sort_unstable();
+    // Within one hash, the rows of each distinct id (rows ascending).
+    let mut dups: Vec<(&str, Vec<u64>)> = Vec::new();
+    let mut s = 0;
+    while s < order.len() {
+        let mut e = s + 1;
+        while e < order.len() && order[e].0 == order[s].0 {
+            e += 1;
+        }
+        if e - s > 1 {
+            let mut group: Vec<(&str, u32)> =
+                order[s..e].iter().map(|&(_, i)| (id(i), i)).collect();
+            group.sort_unstable();
+            let mut g = 0;
+            while g < group.len() {
+                let mut h = g + 1;
+                while h < group.len() && group[h].0 == group[g].0 {
+                    h += 1;
+                }
+                if h - g > 1 {
+                    let lines = group[g..h].iter().map(|&(_, i)| u64::from(i) + 2).collect();
+                    dups.push((group[g].0, lines));
+                }
+                g = h;
+            }
+        }
+        s = e;
+    }
+    if dups.is_empty() {
+        return Ok(());
+    }
+    dups.sort_by_key(|(_, r)| r[0]);
+    let mut named: Vec<String> = dups
+        .iter()
+        .take(NAMED)
+        .map(|(id, r)| format!("\"{id}\" on rows {}", rows(r)))
+        .collect();
+    if dups.len() > NAMED {
+        named.push(format!("and {} more ids", dups.len() - NAMED));
+    }
+    Err(SpecError::DuplicateId {
+        file: file.to_owned(),
+        column: column.to_owned(),
+        ids: named.join("; "),
+    })
 }
