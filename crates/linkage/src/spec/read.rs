@@ -237,30 +237,13 @@ fn check_ids(
     order.par_sort_unstable();
     // Within one hash, the rows of each distinct id (rows ascending).
     let mut dups: Vec<(&str, Vec<u64>)> = Vec::new();
-    let mut s = 0;
-    while s < order.len() {
-        let mut e = s + 1;
-        while e < order.len() && order[e].0 == order[s].0 {
-            e += 1;
+    for same_hash in order.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+        let mut group: Vec<(&str, u32)> = same_hash.iter().map(|&(_, i)| (id(i), i)).collect();
+        group.sort_unstable();
+        for same_id in group.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+            let lines = same_id.iter().map(|&(_, i)| u64::from(i) + 2).collect();
+            dups.push((same_id[0].0, lines));
         }
-        if e - s > 1 {
-            let mut group: Vec<(&str, u32)> =
-                order[s..e].iter().map(|&(_, i)| (id(i), i)).collect();
-            group.sort_unstable();
-            let mut g = 0;
-            while g < group.len() {
-                let mut h = g + 1;
-                while h < group.len() && group[h].0 == group[g].0 {
-                    h += 1;
-                }
-                if h - g > 1 {
-                    let lines = group[g..h].iter().map(|&(_, i)| u64::from(i) + 2).collect();
-                    dups.push((group[g].0, lines));
-                }
-                g = h;
-            }
-        }
-        s = e;
     }
     if dups.is_empty() {
         return Ok(());
