@@ -37,32 +37,10 @@
 use crate::cluster::Clusterer;
 use crate::compare::{self, compare};
 use crate::hash::mix;
+use crate::index::KeyIndex;
 use crate::prepare::{FxBuild, Prepared, Rec};
 use rayon::prelude::*;
 use std::collections::HashMap;
-
-/// Records by key: (key, record) pairs sorted, so a key's records are one slice, in record
-/// order. Built in parallel; no per-key allocation (a hash map of vectors over millions of
-/// records spent most of the stage in the allocator).
-struct Index(Vec<(u64, u32)>);
-
-impl Index {
-    fn build<I: Iterator<Item = u64>>(n: usize, keys: impl Fn(usize) -> I + Sync) -> Index {
-        let mut v: Vec<(u64, u32)> = (0..n)
-            .into_par_iter()
-            .flat_map_iter(|i| keys(i).map(move |k| (k, i as u32)))
-            .collect();
-        v.par_sort_unstable();
-        Index(v)
-    }
-
-    /// The records with key `k` (as (key, record) pairs), in record order.
-    fn get(&self, k: u64) -> &[(u64, u32)] {
-        let lo = self.0.partition_point(|e| e.0 < k);
-        let hi = lo + self.0[lo..].partition_point(|e| e.0 == k);
-        &self.0[lo..hi]
-    }
-}
 
 /// A record's identifiers (0 = none).
 fn id_values(r: &Rec) -> impl Iterator<Item = u32> {
@@ -203,7 +181,7 @@ pub(crate) fn attach_renamed(
         .into_iter()
         .flatten()
     };
-    let by_key = Index::build(n, |i| {
+    let by_key = KeyIndex::build(n, |i| {
         let r = &recs[i];
         let known = r.family != 0 && r.dob != 0 && size[root[i] as usize] >= 2;
         keys(r).filter(move |_| known)
@@ -219,7 +197,7 @@ pub(crate) fn attach_renamed(
             let r = &recs[o];
             let mut block: Vec<u32> = Vec::new();
             for k in keys(r) {
-                block.extend(by_key.get(k).iter().map(|e| e.1));
+                block.extend(by_key.get(k));
             }
             if block.len() > 2 * max_block {
                 return None;
@@ -280,23 +258,22 @@ pub(crate) fn attach(p: &Prepared, cl: &mut Clusterer, max_block: usize) -> Atta
     if !(0..n).any(is_orphan) {
         return out;
     }
-    let by_name = Index::build(n, |i| {
+    let by_name = KeyIndex::build(n, |i| {
         let r = &recs[i];
         has_names(r).then(|| keys(p, r)).into_iter().flatten()
     });
-    let by_place = Index::build(n, |i| {
+    let by_place = KeyIndex::build(n, |i| {
         Some(place(&recs[i])).filter(|&pl| pl != 0).into_iter()
     });
-    // Each person's places: (person, place), sorted and distinct.
-    let mut places: Vec<(u64, u32)> = (0..n)
-        .into_par_iter()
-        .filter(|&i| place(&recs[i]) != 0)
-        .map(|i| (root[i] as u64, place(&recs[i]) as u32))
-        .collect();
-    places.par_sort_unstable();
-    places.dedup();
-    let places = Index(places);
-    let places_of = |c: u32| places.get(c as u64).iter().map(|e| e.1 as u64);
+    // Each person's places: (person, place), distinct.
+    let places = KeyIndex::from_pairs(
+        (0..n)
+            .into_par_iter()
+            .filter(|&i| place(&recs[i]) != 0)
+            .map(|i| (root[i] as u64, place(&recs[i]) as u32))
+            .collect(),
+    );
+    let places_of = |c: u32| places.get(c as u64).map(u64::from);
     // Candidates are found in parallel, judged on the clusters as they stood before any
     // attachment; records are attached in record order.
     let found: Vec<(usize, Vec<(u32, u32)>)> = (0..n)
@@ -313,7 +290,7 @@ pub(crate) fn attach(p: &Prepared, cl: &mut Clusterer, max_block: usize) -> Atta
                     common = true;
                     break;
                 }
-                for &(_, j) in block {
+                for j in block {
                     let j = j as usize;
                     // Other lone records of the same kind are not people known elsewhere.
                     if j == o || is_orphan(j) {
@@ -331,9 +308,9 @@ pub(crate) fn attach(p: &Prepared, cl: &mut Clusterer, max_block: usize) -> Atta
             }
             // The address: the person was there, or their household was.
             let pl = place(r);
-            let at: &[(u64, u32)] = if pl != 0 { by_place.get(pl) } else { &[] };
+            let at = || by_place.get(pl); // no record is indexed at place 0
             let evidence = |c: u32| -> bool {
-                at.iter().any(|&(_, j)| {
+                at().any(|j| {
                     let j = j as usize;
                     if j == o {
                         return false;

@@ -71,6 +71,7 @@ mod dedup;
 mod em;
 mod hash;
 mod incremental;
+mod index;
 mod link;
 mod lookup;
 pub mod metrics;

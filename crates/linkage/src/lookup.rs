@@ -14,6 +14,7 @@
 use crate::blocking::BlockingRule;
 use crate::blocking::{key, secondary};
 use crate::compare::{compare, COMPARISONS};
+use crate::index::KeyIndex;
 use crate::model::{ComparisonParams, LevelParams, TrainedModel};
 use crate::prepare::{intern_one, prepare, standardise_one, NameInfo, Prepared};
 use crate::record::LinkRecord;
@@ -121,9 +122,9 @@ pub struct LookupIndex {
     pub(crate) prep: Prepared,
     pub(crate) kinds: Vec<String>,
     pub(crate) person_of: Vec<i64>,
-    /// (blocking key, record) for every rule, sorted: a rule's keys are salted by its place,
+    /// Records by blocking key, for every rule: a rule's keys are salted by its place,
     /// as in `blocking::candidates`.
-    pub(crate) keys: Vec<(u64, u32)>,
+    pub(crate) keys: KeyIndex,
     pub(crate) rules: Vec<BlockingRule>,
     pub(crate) max_block: usize,
     pub(crate) model: TrainedModel,
@@ -166,18 +167,14 @@ impl LookupIndex {
         kinds.dedup();
         kinds.truncate(3);
         let rules = settings.rules.clone();
-        let mut keys: Vec<(u64, u32)> = Vec::new();
-        for (k, &rule) in rules.iter().enumerate() {
-            let salt = k as u64 + 1;
-            keys.extend(
-                prep.recs
-                    .iter()
-                    .enumerate()
-                    .map(|(i, r)| (key(&prep, r, rule, salt), i as u32))
-                    .filter(|&(kv, _)| kv != 0),
-            );
-        }
-        keys.sort_unstable();
+        let keys = KeyIndex::build(prep.recs.len(), |i| {
+            let r = &prep.recs[i];
+            rules
+                .iter()
+                .enumerate()
+                .map(|(k, &rule)| key(&prep, r, rule, k as u64 + 1))
+                .filter(|&kv| kv != 0)
+        });
         let tf = TermFrequencies::new(&prep, settings.term_frequency);
         let unique = settings.unique_mask();
         let veto = settings
@@ -255,17 +252,13 @@ impl LookupIndex {
             if kv == 0 {
                 continue;
             }
-            let start = self.keys.partition_point(|&(x, _)| x < kv);
-            let end = self.keys.partition_point(|&(x, _)| x <= kv);
-            let block = &self.keys[start..end];
+            let block = self.keys.get(kv);
             if block.len() <= self.max_block {
-                cands.extend(block.iter().map(|&(_, i)| i));
+                cands.extend(block);
             } else {
                 // As blocking does: a large block is split by the secondary key.
                 let s = secondary(p, q);
                 let sub: Vec<u32> = block
-                    .iter()
-                    .map(|&(_, i)| i)
                     .filter(|&i| secondary(p, &p.recs[i as usize]) == s)
                     .collect();
                 if sub.len() <= self.max_block {
