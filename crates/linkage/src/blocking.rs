@@ -269,6 +269,7 @@ pub(crate) fn candidates(
     let mut keys: Vec<u64> = vec![0; n * nr];
     let mut reports = Vec::new();
     let mut parts: Vec<Vec<Cand>> = Vec::new();
+    let mut lap = crate::link::SubLaps::new("blocking");
     for (k, &rule) in rules.iter().enumerate() {
         let salt = k as u64 + 1;
         let mut kv: Vec<u64> = p.recs.par_iter().map(|r| key(p, r, rule, salt)).collect();
@@ -329,6 +330,7 @@ pub(crate) fn candidates(
             }
         }
         let gs = groups(&order);
+        lap.lap("keys sorted");
         rep.blocks = gs.len();
         rep.largest_block = gs.iter().map(|(s, e)| e - s).max().unwrap_or(0);
         let earlier = &keys;
@@ -376,6 +378,7 @@ pub(crate) fn candidates(
                 a
             });
         rep.pairs = found.len() as u64;
+        lap.lap("pairs compared");
         parts.push(found);
         keys.par_chunks_mut(nr)
             .zip(kv.par_iter())
@@ -388,6 +391,7 @@ pub(crate) fn candidates(
     for part in parts {
         all.extend(part);
     }
+    lap.lap("joined");
     // In a deterministic order (rule, then block, then pair: the fold and reduce keep the
     // blocks' order); nothing downstream needs them sorted by record.
     (all, reports)

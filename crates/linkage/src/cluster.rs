@@ -41,6 +41,21 @@ struct Summary {
     members: Vec<u32>,
 }
 
+impl Summary {
+    fn of(i: u32, f: &Facts) -> Box<Summary> {
+        let mut s = Summary {
+            members: vec![i],
+            ..Default::default()
+        };
+        push(&mut s.nhs, f.nhs);
+        push(&mut s.ni, f.ni);
+        push(&mut s.upn, f.upn);
+        push(&mut s.dob, f.dob);
+        push(&mut s.sources, f.unique_source.wrapping_add(1));
+        Box::new(s)
+    }
+}
+
 fn push(v: &mut Vec<u32>, x: u32) {
     if x != 0 && x != u32::MAX && !v.contains(&x) {
         v.push(x);
@@ -53,39 +68,30 @@ fn disjoint_both_present(a: &[u32], b: &[u32]) -> bool {
 
 pub(crate) struct Clusterer<'a> {
     parent: Vec<u32>,
-    sum: Vec<Summary>,
+    facts: &'a [Facts],
+    /// A root's summary, made from its record's facts the first time the cluster takes part
+    /// in a merge or a check (most records never do: one pointer each, not six vectors).
+    sum: Vec<Option<Box<Summary>>>,
     /// Adjacency of all compared pairs in compressed rows: `adj[start[i]..start[i + 1]]` are
     /// record i's neighbours, the top bit set when the pair is a link.
     start: &'a [u32],
     adj: &'a [u32],
+    /// Reviewers' cannot-links by record (empty when there are none).
     cannot: &'a [Vec<u32>],
 }
 
 impl<'a> Clusterer<'a> {
     pub(crate) fn new(
-        facts: &[Facts],
+        facts: &'a [Facts],
         start: &'a [u32],
         adj: &'a [u32],
         cannot: &'a [Vec<u32>],
     ) -> Self {
-        let sum = facts
-            .iter()
-            .enumerate()
-            .map(|(i, f)| {
-                let mut s = Summary {
-                    members: vec![i as u32],
-                    ..Default::default()
-                };
-                push(&mut s.nhs, f.nhs);
-                push(&mut s.ni, f.ni);
-                push(&mut s.upn, f.upn);
-                push(&mut s.dob, f.dob);
-                push(&mut s.sources, f.unique_source.wrapping_add(1));
-                s
-            })
-            .collect();
+        let mut sum = Vec::with_capacity(facts.len());
+        sum.resize_with(facts.len(), || None);
         Clusterer {
             parent: (0..facts.len() as u32).collect(),
+            facts,
             sum,
             start,
             adj,
@@ -102,16 +108,35 @@ impl<'a> Clusterer<'a> {
         x
     }
 
+    /// The root of `x` without shortening paths (for reads while a summary is borrowed).
+    fn root(&self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            x = self.parent[x as usize];
+        }
+        x
+    }
+
+    /// The summary of root `r`, made now if it has none yet.
+    fn summary(&mut self, r: u32) -> &Summary {
+        let facts = self.facts;
+        self.sum[r as usize].get_or_insert_with(|| Summary::of(r, &facts[r as usize]))
+    }
+
+    fn size(&self, r: u32) -> usize {
+        self.sum[r as usize].as_ref().map_or(1, |s| s.members.len())
+    }
+
     fn union(&mut self, a: u32, b: u32) {
-        let (big, small) =
-            if self.sum[a as usize].members.len() >= self.sum[b as usize].members.len() {
-                (a, b)
-            } else {
-                (b, a)
-            };
+        let (big, small) = if self.size(a) >= self.size(b) {
+            (a, b)
+        } else {
+            (b, a)
+        };
         self.parent[small as usize] = big;
-        let s = std::mem::take(&mut self.sum[small as usize]);
-        let t = &mut self.sum[big as usize];
+        self.summary(small);
+        self.summary(big);
+        let s = self.sum[small as usize].take().expect("made above");
+        let t = self.sum[big as usize].as_mut().expect("made above");
         for x in s.nhs {
             push(&mut t.nhs, x);
         }
@@ -131,7 +156,12 @@ impl<'a> Clusterer<'a> {
     }
 
     fn conflict(&mut self, ra: u32, rb: u32, check_dob: bool, check_ids: bool) -> bool {
-        let (a, b) = (&self.sum[ra as usize], &self.sum[rb as usize]);
+        self.summary(ra);
+        self.summary(rb);
+        let (a, b) = (
+            self.sum[ra as usize].as_deref().expect("made above"),
+            self.sum[rb as usize].as_deref().expect("made above"),
+        );
         if (check_ids
             && (disjoint_both_present(&a.nhs, &b.nhs)
                 || disjoint_both_present(&a.ni, &b.ni)
@@ -152,37 +182,36 @@ impl<'a> Clusterer<'a> {
         {
             return true;
         }
-        let (small, other) = if a.members.len() <= b.members.len() {
-            (ra, rb)
-        } else {
-            (rb, ra)
-        };
-        let members = self.sum[small as usize].members.clone();
-        for m in members {
-            for &c in &self.cannot[m as usize] {
-                if self.find(c) == other {
-                    return true;
-                }
-            }
+        if self.cannot.is_empty() {
+            return false;
         }
-        false
+        let (small, other) = if a.members.len() <= b.members.len() {
+            (a, rb)
+        } else {
+            (b, ra)
+        };
+        small.members.iter().any(|&m| {
+            self.cannot[m as usize]
+                .iter()
+                .any(|&c| self.root(c) == other)
+        })
     }
 
-    fn supported(&mut self, ra: u32, rb: u32, tie_enough: bool) -> bool {
-        let (la, lb) = (
-            self.sum[ra as usize].members.len(),
-            self.sum[rb as usize].members.len(),
-        );
+    fn supported(&self, ra: u32, rb: u32, tie_enough: bool) -> bool {
+        let (la, lb) = (self.size(ra), self.size(rb));
         if la == 1 && lb == 1 {
             return true;
         }
         let (small, other) = if la <= lb { (ra, rb) } else { (rb, ra) };
-        let members = self.sum[small as usize].members.clone();
+        let members = &self.sum[small as usize]
+            .as_deref()
+            .expect("checked for conflicts first")
+            .members;
         let (mut compared, mut linked) = (0usize, 0usize);
-        for m in members {
+        for &m in members {
             let (adj, start) = (self.adj, self.start);
             for &e in &adj[start[m as usize] as usize..start[m as usize + 1] as usize] {
-                if self.find(e & LINK_MASK) == other {
+                if self.root(e & LINK_MASK) == other {
                     compared += 1;
                     linked += usize::from(e & LINK_BIT != 0);
                 }

@@ -109,25 +109,12 @@ pub fn level(pattern: u32, k: usize) -> usize {
     ((pattern >> (3 * k)) & 7) as usize
 }
 
-#[inline]
-fn fuzzy(a: &[u8], b: &[u8], high: f64, low: f64) -> Option<bool> {
-    if within_one_edit(a, b) {
-        return Some(true);
-    }
-    let jw = jaro_winkler(a, b);
-    if jw >= high {
-        Some(true)
-    } else if jw >= low {
-        Some(false)
-    } else {
-        None
-    }
-}
-
-/// `fuzzy(name a, name b, 0.92, 0.80)` for interned names, through a small per-thread
-/// direct-mapped cache: frequent name pairs (common names meet each other in every block)
-/// are measured once.
-fn fuzzy_names(p: &Prepared, a: u32, b: u32) -> Option<bool> {
+/// What two different interned names are to each other, through a small per-thread
+/// direct-mapped cache (frequent name pairs — common names meet each other in every block —
+/// are measured once): `fuzzy(a, b, 0.92, 0.80)`, and whether they are *close* (one edit
+/// apart, or sounding alike with Jaro–Winkler at least 0.92: what a name written in the other
+/// name's place must be). Both come from the same edit test and metric.
+fn name_pair(p: &Prepared, a: u32, b: u32) -> (Option<bool>, bool) {
     use std::cell::RefCell;
     const SLOTS: usize = 1 << 14;
     thread_local! {
@@ -137,25 +124,47 @@ fn fuzzy_names(p: &Prepared, a: u32, b: u32) -> Option<bool> {
     let key = ((a.min(b) as u64) << 32) | a.max(b) as u64;
     let generation = p.generation;
     let slot = (crate::hash::mix(key, 0x5eed) as usize) & (SLOTS - 1);
-    let enc = |v: Option<bool>| match v {
-        Some(true) => 1u8,
-        Some(false) => 2,
-        None => 3,
+    let enc = |(fuzzy, close): (Option<bool>, bool)| {
+        (match fuzzy {
+            Some(true) => 1u8,
+            Some(false) => 2,
+            None => 3,
+        }) | (u8::from(close) << 2)
     };
-    let dec = |v: u8| match v {
-        1 => Some(true),
-        2 => Some(false),
-        _ => None,
+    let dec = |v: u8| {
+        let fuzzy = match v & 3 {
+            1 => Some(true),
+            2 => Some(false),
+            _ => None,
+        };
+        (fuzzy, v & 4 != 0)
     };
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if c[slot].0 == key && c[slot].1 == generation {
             return dec(c[slot].2);
         }
-        let v = fuzzy(p.name(a), p.name(b), 0.92, 0.80);
+        let (x, y) = (p.name(a), p.name(b));
+        let v = if within_one_edit(x, y) {
+            (Some(true), true)
+        } else {
+            let jw = jaro_winkler(x, y);
+            let fuzzy = if jw >= 0.92 {
+                Some(true)
+            } else if jw >= 0.80 {
+                Some(false)
+            } else {
+                None
+            };
+            (fuzzy, p.info(a).phon == p.info(b).phon && jw >= 0.92)
+        };
         c[slot] = (key, generation, enc(v));
         v
     })
+}
+
+fn fuzzy_names(p: &Prepared, a: u32, b: u32) -> Option<bool> {
+    name_pair(p, a, b).0
 }
 
 fn given_level(p: &Prepared, a: &Rec, b: &Rec) -> u32 {
@@ -258,7 +267,7 @@ fn id_level(p: &Prepared, a: u32, b: u32) -> u32 {
     let (x, y) = (p.text.get(a).as_bytes(), p.text.get(b).as_bytes());
     if within_one_edit(x, y) {
         2
-    } else if x.len().abs_diff(y.len()) <= 2 && crate::metrics::damerau_levenshtein(x, y) <= 2 {
+    } else if crate::metrics::damerau_levenshtein_at_most(x, y, 2) {
         3
     } else {
         4
@@ -302,14 +311,7 @@ pub(crate) fn compare(p: &Prepared, a: &Rec, b: &Rec) -> u32 {
     // Names written the wrong way round (in full or in part): a given name found as the
     // other record's family name counts as a close (fuzzy_high) match.
     if lv[GIVEN] >= 4 || lv[FAMILY] >= 4 {
-        let close = |x: u32, y: u32| {
-            x != 0
-                && y != 0
-                && (x == y
-                    || within_one_edit(p.name(x), p.name(y))
-                    || (p.info(x).phon == p.info(y).phon
-                        && jaro_winkler(p.name(x), p.name(y)) >= 0.92))
-        };
+        let close = |x: u32, y: u32| x != 0 && y != 0 && (x == y || name_pair(p, x, y).1);
         let cg = close(a.given, b.family);
         let cf = close(a.family, b.given);
         if cg && cf {

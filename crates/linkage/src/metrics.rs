@@ -123,6 +123,36 @@ pub fn damerau_levenshtein(a: &[u8], b: &[u8]) -> usize {
     prev[m]
 }
 
+/// `damerau_levenshtein(a, b) <= k`, ruling most unrelated pairs out without the quadratic
+/// table: every edit (insertion, deletion, substitution; a transposition moves none) changes by
+/// at most one the characters `a` has beyond `b`'s, and those `b` has beyond `a`'s, so either
+/// count above `k` settles it. Bytes share 64 buckets, which only lowers the counts (the bound
+/// stays valid). Two different NHS numbers or UPNs of strangers are told apart here.
+pub fn damerau_levenshtein_at_most(a: &[u8], b: &[u8], k: usize) -> bool {
+    if a.len().abs_diff(b.len()) > k {
+        return false;
+    }
+    let mut count = [0i32; 64];
+    for &c in a {
+        count[(c & 63) as usize] += 1;
+    }
+    for &c in b {
+        count[(c & 63) as usize] -= 1;
+    }
+    let (mut more, mut fewer) = (0usize, 0usize);
+    for &d in &count {
+        if d > 0 {
+            more += d as usize;
+        } else {
+            fewer += (-d) as usize;
+        }
+    }
+    if more > k || fewer > k {
+        return false;
+    }
+    damerau_levenshtein(a, b) <= k
+}
+
 /// True when the Damerau–Levenshtein distance is at most one. Allocation-free.
 pub fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
     let (n, m) = (a.len(), b.len());
@@ -270,12 +300,41 @@ mod tests {
             proptest::prop_assert!(d <= x.len().max(y.len()));
             proptest::prop_assert_eq!(within_one_edit(x, y), d <= 1);
             proptest::prop_assert_eq!(d == 0, a == b);
+            for k in 0..4 {
+                proptest::prop_assert_eq!(damerau_levenshtein_at_most(x, y, k), d <= k);
+            }
+        }
+
+        /// The bound agrees with the distance on identifiers and their near copies (random
+        /// strings are mostly far apart; edited copies exercise the cases the table decides).
+        #[test]
+        fn the_bounded_distance_agrees_with_the_distance(
+            a in "[0-9A-Z]{0,14}",
+            edits in proptest::collection::vec((0usize..16, 0u8..4, "[0-9A-Z]"), 0..4),
+        ) {
+            let mut b: Vec<u8> = a.as_bytes().to_vec();
+            for (at, kind, c) in edits {
+                let at = at.min(b.len());
+                let c = c.as_bytes()[0];
+                match kind {
+                    0 => b.insert(at, c),
+                    1 if at < b.len() => { b.remove(at); }
+                    2 if at < b.len() => b[at] = c,
+                    3 if at + 1 < b.len() => b.swap(at, at + 1),
+                    _ => {}
+                }
+            }
+            let d = damerau_levenshtein(a.as_bytes(), &b);
+            for k in 0..5 {
+                proptest::prop_assert_eq!(damerau_levenshtein_at_most(a.as_bytes(), &b, k), d <= k);
+            }
         }
 
         #[test]
         fn metrics_never_panic(a in proptest::collection::vec(proptest::num::u8::ANY, 0..80), b in proptest::collection::vec(proptest::num::u8::ANY, 0..80)) {
             let _ = jaro_winkler(&a, &b);
             let _ = damerau_levenshtein(&a, &b);
+            let _ = damerau_levenshtein_at_most(&a, &b, 2);
             let _ = within_one_edit(&a, &b);
             let _ = phonetic(&a);
         }

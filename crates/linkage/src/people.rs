@@ -45,6 +45,7 @@ pub(crate) fn cluster<'s>(
     let rep_of = &distinct.rep_of;
     let n_in = rep_of.len();
     let (cands, is_link) = compared;
+    let mut lap = crate::link::SubLaps::new("cluster");
     let mut start = vec![0u32; nd + 1];
     for c in cands {
         start[c.i as usize + 1] += 1;
@@ -63,7 +64,13 @@ pub(crate) fn cluster<'s>(
         fill[c.j as usize] += 1;
     }
     drop(fill);
-    let mut cannot: Vec<Vec<u32>> = vec![Vec::new(); nd];
+    lap.lap("adjacency");
+    // By record, only when there are reviewers' cannot-links (an empty table otherwise).
+    let mut cannot: Vec<Vec<u32>> = if constraints.cannot_link.is_empty() {
+        Vec::new()
+    } else {
+        vec![Vec::new(); nd]
+    };
     for &(a, b) in &constraints.cannot_link {
         if let (Some(&x), Some(&y)) = (rep_of.get(a as usize), rep_of.get(b as usize)) {
             cannot[x as usize].push(y);
@@ -85,6 +92,7 @@ pub(crate) fn cluster<'s>(
         })
         .collect();
     let mut cl = Clusterer::new(&facts, &start, &adj, &cannot);
+    lap.lap("summaries");
     for &(a, b) in &constraints.must_link {
         if let (Some(&x), Some(&y)) = (rep_of.get(a as usize), rep_of.get(b as usize)) {
             cl.must_link(x, y);
@@ -100,15 +108,19 @@ pub(crate) fn cluster<'s>(
             .then(a.left.cmp(&b.left))
             .then(a.right.cmp(&b.right))
     });
+    lap.lap("links sorted");
     for s in &links {
         let (ids_agree, all_else_exact, names_dob_exact) = compare::link_flags(s.pattern);
         cl.link(s.left, s.right, ids_agree, all_else_exact, names_dob_exact);
     }
+    lap.lap("union-find");
     let attached = match attach {
         Some(max_block) => {
             let copies: Vec<usize> = distinct.members.iter().map(Vec::len).collect();
             let mut a = crate::attach::attach_renamed(prep, &mut cl, &copies, max_block);
+            lap.lap("attach_renamed");
             let b = crate::attach::attach(prep, &mut cl, max_block);
+            lap.lap("attach");
             a.attached.extend(b.attached);
             a.ambiguous.extend(b.ambiguous);
             a
@@ -126,6 +138,7 @@ pub(crate) fn cluster<'s>(
         }
         person_of[r] = root_num[root];
     }
+    lap.lap("numbering");
     People {
         person_of,
         people,
