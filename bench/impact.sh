@@ -7,6 +7,9 @@
 # (target: under 30 s at 300k) and compares each outcome's relative difference (programme ÷
 # comparison − 1) with the planted multiplier − 1 in truth/effects.toml: the 95% interval
 # should cover it and the estimate be within 20% of it.
+# Options (environment): IMPACT_WORK=folder to keep (and reuse) the store and the borough;
+# IMPACT_SEED=n the synthetic borough's seed (default 1); IMPACT_RULES=file the evaluation's
+# rules in place of rules/impact-evaluation.toml.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 people="${1:-300000}"
@@ -16,12 +19,14 @@ work="${IMPACT_WORK:-$(mktemp -d /tmp/impact-bench.XXXXXX)}"
 [ -n "${IMPACT_WORK:-}" ] || trap 'rm -rf "$work"' EXIT
 export HEARTH_STORE="$work/hearth.sqlite"
 if [ ! -f "$work/built" ]; then
-  "$bin" synth --people "$people" --seed 1 --out "$work/borough" --cohort > /dev/null
+  "$bin" synth --people "$people" --seed "${IMPACT_SEED:-1}" --out "$work/borough" --cohort > /dev/null
   "$bin" import --as-new --today 2027-08-31 "$work/borough/sources" > /dev/null
   "$bin" link --as-at 2025-09-01 > /dev/null
   "$bin" identify > /dev/null
   "$bin" outcomes --attach "$work/borough/programme/attachments.csv" --as-at 2027-08-31 > /dev/null
-  touch "$work/built"
+  echo "seed ${IMPACT_SEED:-1}" > "$work/built"
+elif [ -s "$work/built" ] && [ "$(cat "$work/built")" != "seed ${IMPACT_SEED:-1}" ]; then
+  echo "$work was built with $(cat "$work/built"), not seed ${IMPACT_SEED:-1}" >&2; exit 1
 fi
 /usr/bin/time -f "evaluate: wall %e s, peak %M KB" "$bin" evaluate --as-at 2027-08-31 ${IMPACT_RULES:+--rules "$IMPACT_RULES"} \
   --out "$work/evaluation.json" > "$work/evaluate.txt"
