@@ -281,3 +281,125 @@ impl<'a> Clusterer<'a> {
         true
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Compressed adjacency rows of `n` records from `(i, j, is_link)` pairs.
+    fn rows(n: usize, pairs: &[(u32, u32, bool)]) -> (Vec<u32>, Vec<u32>) {
+        let mut start = vec![0u32; n + 1];
+        for &(i, j, _) in pairs {
+            start[i as usize + 1] += 1;
+            start[j as usize + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut fill = start.clone();
+        let mut adj = vec![0u32; start[n] as usize];
+        for &(i, j, l) in pairs {
+            let bit = if l { LINK_BIT } else { 0 };
+            adj[fill[i as usize] as usize] = j | bit;
+            fill[i as usize] += 1;
+            adj[fill[j as usize] as usize] = i | bit;
+            fill[j as usize] += 1;
+        }
+        (start, adj)
+    }
+
+    fn person(nhs: u32, dob: u32) -> Facts {
+        Facts {
+            nhs,
+            dob,
+            unique_source: u32::MAX,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn records_never_merged_keep_no_summary() {
+        let facts = vec![person(0, 20100101); 4];
+        let (start, adj) = rows(4, &[(0, 1, true)]);
+        let mut cl = Clusterer::new(&facts, &start, &adj, &[]);
+        assert!(cl.link(0, 1, false, false, false));
+        assert_eq!(cl.find(1), cl.find(0));
+        assert!(cl.sum[2].is_none() && cl.sum[3].is_none());
+        let root = cl.find(0);
+        assert_eq!(cl.size(root), 2);
+        assert_eq!(cl.size(2), 1);
+    }
+
+    #[test]
+    fn different_identifiers_conflict_unless_all_else_agrees_exactly() {
+        let facts = vec![person(11, 20100101), person(22, 20100101)];
+        let (start, adj) = rows(2, &[(0, 1, true)]);
+        let mut cl = Clusterer::new(&facts, &start, &adj, &[]);
+        assert!(!cl.link(0, 1, false, false, false));
+        assert_ne!(cl.find(0), cl.find(1));
+        assert!(cl.link(0, 1, false, true, false), "registered twice");
+    }
+
+    #[test]
+    fn a_cluster_carries_its_members_identifiers_and_dates() {
+        // 0 has an NHS number, 1 has none, 2 has another: 2 cannot join {0, 1} through 1.
+        let facts = vec![
+            person(11, 20100101),
+            person(0, 20100101),
+            person(22, 20100101),
+        ];
+        let (start, adj) = rows(3, &[(0, 1, true), (1, 2, true), (0, 2, true)]);
+        let mut cl = Clusterer::new(&facts, &start, &adj, &[]);
+        assert!(cl.link(0, 1, false, false, false));
+        assert!(!cl.link(1, 2, false, false, false));
+        // A date of birth far from every date the cluster holds conflicts too.
+        let facts = vec![
+            person(0, 20100101),
+            person(0, 20100101),
+            person(0, 19800707),
+        ];
+        let mut cl = Clusterer::new(&facts, &start, &adj, &[]);
+        assert!(cl.link(0, 1, false, false, false));
+        assert!(!cl.link(1, 2, false, false, false));
+        assert!(
+            cl.link(1, 2, true, false, false),
+            "an identifier shared exactly"
+        );
+    }
+
+    #[test]
+    fn a_reviewers_cannot_link_holds_through_the_cluster() {
+        let facts = vec![person(0, 20100101); 3];
+        let (start, adj) = rows(3, &[(0, 1, true), (1, 2, true), (0, 2, true)]);
+        let cannot = vec![vec![2], vec![], vec![0]];
+        let mut cl = Clusterer::new(&facts, &start, &adj, &cannot);
+        assert!(cl.link(0, 1, false, false, false));
+        assert!(!cl.link(1, 2, false, false, false));
+        assert!(!cl.compatible(2, 1, true));
+    }
+
+    #[test]
+    fn support_needs_most_compared_pairs_to_be_links() {
+        // {0, 1} and 2: of the compared pairs between them (1-2 a link, 0-2 not), half links.
+        let facts = vec![person(0, 20100101); 3];
+        let (start, adj) = rows(3, &[(0, 1, true), (1, 2, true), (0, 2, false)]);
+        let mut cl = Clusterer::new(&facts, &start, &adj, &[]);
+        assert!(cl.link(0, 1, false, false, false));
+        assert!(!cl.link(1, 2, false, false, false), "half is not most");
+        assert!(
+            cl.link(1, 2, false, false, true),
+            "half is enough with exact names and date of birth"
+        );
+        let root = cl.find(2);
+        assert_eq!(cl.size(root), 3);
+    }
+
+    #[test]
+    fn must_links_merge_whatever_the_guards_say() {
+        let facts = vec![person(11, 20100101), person(22, 19800707)];
+        let (start, adj) = rows(2, &[]);
+        let mut cl = Clusterer::new(&facts, &start, &adj, &[]);
+        cl.must_link(0, 1);
+        assert_eq!(cl.find(0), cl.find(1));
+    }
+}
