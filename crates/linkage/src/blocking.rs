@@ -269,7 +269,7 @@ pub(crate) fn candidates(
     let mut keys: Vec<u64> = vec![0; n * nr];
     let mut reports = Vec::new();
     let mut parts: Vec<Vec<Cand>> = Vec::new();
-    let mut lap = crate::link::SubLaps::new("blocking");
+    let mut lap = crate::laps::SubLaps::new("blocking");
     for (k, &rule) in rules.iter().enumerate() {
         let salt = k as u64 + 1;
         let mut kv: Vec<u64> = p.recs.par_iter().map(|r| key(p, r, rule, salt)).collect();

@@ -72,6 +72,7 @@ mod em;
 mod hash;
 mod incremental;
 mod index;
+mod laps;
 mod link;
 mod lookup;
 pub mod metrics;

@@ -45,7 +45,7 @@ pub(crate) fn cluster<'s>(
     let rep_of = &distinct.rep_of;
     let n_in = rep_of.len();
     let (cands, is_link) = compared;
-    let mut lap = crate::link::SubLaps::new("cluster");
+    let mut lap = crate::laps::SubLaps::new("cluster");
     let mut start = vec![0u32; nd + 1];
     for c in cands {
         start[c.i as usize + 1] += 1;
