@@ -20,6 +20,33 @@ use crate::compare::dob_level;
 pub(crate) const LINK_BIT: u32 = 1 << 31;
 const LINK_MASK: u32 = !LINK_BIT;
 
+/// The compared pairs of `n` records as adjacency rows: record `i`'s neighbours are
+/// `adj[start[i]..start[i + 1]]`, each with [`LINK_BIT`] set when the pair is a link. `pairs`
+/// is walked twice (count, then fill), so it is a cheap cloneable iterator.
+pub(crate) fn adjacency<I>(n: usize, pairs: I) -> (Vec<u32>, Vec<u32>)
+where
+    I: Iterator<Item = (u32, u32, bool)> + Clone,
+{
+    let mut start = vec![0u32; n + 1];
+    for (i, j, _) in pairs.clone() {
+        start[i as usize + 1] += 1;
+        start[j as usize + 1] += 1;
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut fill = start.clone();
+    let mut adj = vec![0u32; start[n] as usize];
+    for (i, j, link) in pairs {
+        let bit = if link { LINK_BIT } else { 0 };
+        adj[fill[i as usize] as usize] = j | bit;
+        fill[i as usize] += 1;
+        adj[fill[j as usize] as usize] = i | bit;
+        fill[j as usize] += 1;
+    }
+    (start, adj)
+}
+
 /// Per-record facts the guards use.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Facts {
@@ -288,24 +315,7 @@ mod tests {
 
     /// Compressed adjacency rows of `n` records from `(i, j, is_link)` pairs.
     fn rows(n: usize, pairs: &[(u32, u32, bool)]) -> (Vec<u32>, Vec<u32>) {
-        let mut start = vec![0u32; n + 1];
-        for &(i, j, _) in pairs {
-            start[i as usize + 1] += 1;
-            start[j as usize + 1] += 1;
-        }
-        for i in 0..n {
-            start[i + 1] += start[i];
-        }
-        let mut fill = start.clone();
-        let mut adj = vec![0u32; start[n] as usize];
-        for &(i, j, l) in pairs {
-            let bit = if l { LINK_BIT } else { 0 };
-            adj[fill[i as usize] as usize] = j | bit;
-            fill[i as usize] += 1;
-            adj[fill[j as usize] as usize] = i | bit;
-            fill[j as usize] += 1;
-        }
-        (start, adj)
+        adjacency(n, pairs.iter().copied())
     }
 
     fn person(nhs: u32, dob: u32) -> Facts {

@@ -24,7 +24,7 @@
 //! only by the pairs with the new records), or split an old person; term frequencies are the
 //! last run's. [`IncrementalRefusal`] says when it must not be used at all.
 
-use crate::cluster::{Clusterer, Facts, LINK_BIT};
+use crate::cluster::{adjacency, Clusterer, Facts};
 use crate::compare::compare;
 use crate::lookup::{name_info, LookupIndex};
 use crate::model::ScoredPair;
@@ -290,27 +290,14 @@ impl LookupIndex {
         let thr = self.model.threshold_probability;
         let is_link = |s: &ScoredPair| s.match_probability >= thr && !s.vetoed;
         // Adjacency of the compared pairs (local numbering), as `people::cluster` lays it out.
-        let mut start = vec![0u32; size + 1];
         let local_pairs: Vec<(u32, u32, &ScoredPair)> = scored
             .iter()
             .filter_map(|s| Some((local(s.left)?, local(s.right)?, s)))
             .collect();
-        for &(l, r, _) in &local_pairs {
-            start[l as usize + 1] += 1;
-            start[r as usize + 1] += 1;
-        }
-        for i in 0..size {
-            start[i + 1] += start[i];
-        }
-        let mut fill = start.clone();
-        let mut adj = vec![0u32; start[size] as usize];
-        for &(l, r, s) in &local_pairs {
-            let bit = if is_link(s) { LINK_BIT } else { 0 };
-            adj[fill[l as usize] as usize] = r | bit;
-            fill[l as usize] += 1;
-            adj[fill[r as usize] as usize] = l | bit;
-            fill[r as usize] += 1;
-        }
+        let (start, adj) = adjacency(
+            size,
+            local_pairs.iter().map(|&(l, r, s)| (l, r, is_link(s))),
+        );
         let mut cannot: Vec<Vec<u32>> = vec![Vec::new(); size];
         for &(a, b) in &constraints.cannot_link {
             if let (Some(x), Some(y)) = (local(a), local(b)) {

@@ -4,7 +4,7 @@
 //! weight, and numbers the people. It does not score pairs or build the review list.
 
 use crate::blocking::Cand;
-use crate::cluster::{Clusterer, Facts, LINK_BIT};
+use crate::cluster::{adjacency, Clusterer, Facts};
 use crate::compare;
 use crate::dedup::Distinct;
 use crate::model::ScoredPair;
@@ -46,24 +46,7 @@ pub(crate) fn cluster<'s>(
     let n_in = rep_of.len();
     let (cands, is_link) = compared;
     let mut lap = crate::laps::SubLaps::new("cluster");
-    let mut start = vec![0u32; nd + 1];
-    for c in cands {
-        start[c.i as usize + 1] += 1;
-        start[c.j as usize + 1] += 1;
-    }
-    for i in 0..nd {
-        start[i + 1] += start[i];
-    }
-    let mut fill = start.clone();
-    let mut adj = vec![0u32; start[nd] as usize];
-    for (c, &l) in cands.iter().zip(is_link) {
-        let bit = if l { LINK_BIT } else { 0 };
-        adj[fill[c.i as usize] as usize] = c.j | bit;
-        fill[c.i as usize] += 1;
-        adj[fill[c.j as usize] as usize] = c.i | bit;
-        fill[c.j as usize] += 1;
-    }
-    drop(fill);
+    let (start, adj) = adjacency(nd, cands.iter().zip(is_link).map(|(c, &l)| (c.i, c.j, l)));
     lap.lap("adjacency");
     // By record, only when there are reviewers' cannot-links (an empty table otherwise).
     let mut cannot: Vec<Vec<u32>> = if constraints.cannot_link.is_empty() {

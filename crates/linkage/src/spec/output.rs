@@ -13,6 +13,7 @@ pub(super) fn write_outputs(
     linkage: &Linkage,
 ) -> Result<(), SpecError> {
     use rayon::prelude::*;
+    use std::fmt::Write as _;
     use std::io::Write;
     // "source,record_id" of every record, escaped once.
     let labels: Vec<String> = keys
@@ -41,10 +42,9 @@ pub(super) fn write_outputs(
     })?;
     w("clusters.csv", &|b| {
         writeln!(b, "source,record_id,person_id")?;
-        for (r, label) in labels.iter().enumerate() {
-            writeln!(b, "{label},{}", linkage.person_of[r] + 1)?;
-        }
-        Ok(())
+        lines(b, &labels, |s, r, label| {
+            writeln!(s, "{label},{}", linkage.person_of[r] + 1)
+        })
     })?;
     let write_pairs = |name: &str, pairs: &[ScoredPair]| {
         w(name, &|b| {
@@ -52,23 +52,16 @@ pub(super) fn write_outputs(
                 b,
                 "source_l,record_id_l,source_r,record_id_r,match_probability,match_weight"
             )?;
-            // Format in parallel chunks, write in order.
-            for chunk in pairs.chunks(1 << 16) {
-                let text: String = chunk
-                    .par_iter()
-                    .map(|p| {
-                        format!(
-                            "{},{},{:.6},{:.3}\n",
-                            labels[p.left as usize],
-                            labels[p.right as usize],
-                            p.match_probability,
-                            p.match_weight
-                        )
-                    })
-                    .collect();
-                b.write_all(text.as_bytes())?;
-            }
-            Ok(())
+            lines(b, pairs, |s, _, p| {
+                writeln!(
+                    s,
+                    "{},{},{:.6},{:.3}",
+                    labels[p.left as usize],
+                    labels[p.right as usize],
+                    p.match_probability,
+                    p.match_weight
+                )
+            })
         })
     };
     write_pairs("pairs.csv", &linkage.pairs)?;
@@ -85,13 +78,13 @@ pub(super) fn write_outputs(
             b,
             "rank,source_l,record_id_l,source_r,record_id_r,match_probability,match_weight,vetoed,records_l,records_r"
         )?;
-        for (n, p) in queue.iter().enumerate() {
+        lines(b, &queue, |s, n, p| {
             let (a, c) = (
                 size[linkage.person_of[p.left as usize] as usize],
                 size[linkage.person_of[p.right as usize] as usize],
             );
             writeln!(
-                b,
+                s,
                 "{},{},{},{:.6},{:.3},{},{a},{c}",
                 n + 1,
                 labels[p.left as usize],
@@ -99,10 +92,40 @@ pub(super) fn write_outputs(
                 p.match_probability,
                 p.match_weight,
                 p.vetoed,
-            )?;
-        }
-        Ok(())
+            )
+        })
     })
+}
+
+/// Writes one line per item, in order: `line(text, index, item)` appends item `index`'s line.
+/// Lines are formatted in parallel blocks into one buffer per block (no string per line).
+fn lines<T: Sync>(
+    out: &mut dyn std::io::Write,
+    items: &[T],
+    line: impl Fn(&mut String, usize, &T) -> std::fmt::Result + Sync,
+) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    const BLOCK: usize = 4096;
+    const ROUND: usize = 64 * BLOCK;
+    for (r, round) in items.chunks(ROUND).enumerate() {
+        let texts: Vec<String> = round
+            .par_chunks(BLOCK)
+            .enumerate()
+            .map(|(k, block)| {
+                let first = r * ROUND + k * BLOCK;
+                let mut text = String::with_capacity(block.len() * 64);
+                for (j, item) in block.iter().enumerate() {
+                    // Writing to a String cannot fail.
+                    let _ = line(&mut text, first + j, item);
+                }
+                text
+            })
+            .collect();
+        for t in texts {
+            out.write_all(t.as_bytes())?;
+        }
+    }
+    Ok(())
 }
 
 fn field(s: &str) -> String {
