@@ -1,9 +1,10 @@
 //! Pre-programme characteristics of a family at an index date (its attachment, or for a
 //! comparison family the month it is compared in): what happened in the months before for
 //! each outcome (counts of incidents, spells of care, benefit claims, A&E attendances; school
-//! attendance), the problems it was identified with, its size, and its area.
+//! attendance), the problems it was identified with, its size, its children's ages (school
+//! phase), and its area.
 
-use crate::history::{sub_months, FamilyHistory};
+use crate::history::{sub_months, FamilyHistory, AGE_BANDS};
 use crate::rules::{Measure, Rules};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -44,6 +45,11 @@ impl Design {
         names.extend(problems.iter().map(|p| format!("Problem: {p}")));
         names.push("Family members".into());
         names.push("Children".into());
+        names.extend(
+            AGE_BANDS
+                .iter()
+                .map(|(label, _)| format!("Children {label}")),
+        );
         let mut by_area: BTreeMap<&str, usize> = BTreeMap::new();
         for f in families {
             if let Some(a) = &f.area {
@@ -108,6 +114,7 @@ impl Design {
         }
         row.push(f64::from(family.members));
         row.push(f64::from(family.children));
+        row.extend(family.children_by_age(index).map(f64::from));
         for a in &self.areas {
             row.push(if family.area.as_deref() == Some(a) {
                 1.0

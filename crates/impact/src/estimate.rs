@@ -133,7 +133,7 @@ pub fn estimate(
             // Each matched set's values, with the pre-period values of the same outcome.
             let mut raw: Vec<RawSet> = Vec::new();
             // Each set's comparison families (cohort index, value), as in `raw`'s last field.
-            let mut members: Vec<Vec<(usize, f64)>> = Vec::new();
+            let mut members: Vec<Vec<(usize, f64, f64)>> = Vec::new();
             let mut controls_used = std::collections::BTreeSet::new();
             let mut comparison_with = 0.0;
             for m in matched {
@@ -147,10 +147,22 @@ pub fn estimate(
                 } else {
                     continue;
                 };
-                let Some((yt, w)) = band_value(rules, f, o, from, end, band.censored) else {
-                    continue;
+                // Over a band that is not censored every family is observed for the whole
+                // band; over a censored one, each pair of programme and comparison family over
+                // the part both were observed (a comparison family attached later stops at its
+                // own attachment, and rates that change with the calendar — children ageing
+                // out of school — would otherwise be compared over different months).
+                let whole = if band.censored {
+                    None
+                } else {
+                    match band_value(rules, f, o, from, end, false) {
+                        Some(v) => Some(v),
+                        None => continue,
+                    }
                 };
                 let xt = pre_value(rules, f, o, m.index);
+                // (comparison family, its value and years observed, its pre-period value, the
+                // programme family's value over the same part)
                 let mut ys = Vec::new();
                 for &(c, index) in &m.controls {
                     let cf = &families[c];
@@ -158,28 +170,39 @@ pub fn estimate(
                     let cto = add_months(index, band.end);
                     let cend = if band.censored {
                         let own = cf.attached_on.unwrap_or(NaiveDate::MAX);
-                        cto.min(as_at).min(own)
+                        cto.min(as_at).min(own).min(end)
                     } else if observed(cf, cto, as_at, true) {
                         cto
                     } else {
                         continue;
                     };
-                    if let Some(v) = band_value(rules, cf, o, cfrom, cend, band.censored) {
-                        ys.push((c, v, pre_value(rules, cf, o, index)));
-                    }
+                    let programme = match whole {
+                        Some((v, _)) => Some(v),
+                        None => band_value(rules, f, o, from, cend, true).map(|v| v.0),
+                    };
+                    let (Some(yt), Some(v)) = (
+                        programme,
+                        band_value(rules, cf, o, cfrom, cend, band.censored),
+                    ) else {
+                        continue;
+                    };
+                    ys.push((c, v, pre_value(rules, cf, o, index), yt));
                 }
                 if ys.is_empty() {
                     continue;
                 }
-                // The comparison families' rate, each weighted by the time it was observed.
+                // The comparison families' rate, each weighted by the time it was observed, and
+                // the programme family's over the same parts.
                 let cw = ys.iter().map(|y| y.1 .1).sum::<f64>();
                 let yc = ys.iter().map(|y| y.1 .0 * y.1 .1).sum::<f64>() / cw;
+                let yt = ys.iter().map(|y| y.3 * y.1 .1).sum::<f64>() / cw;
+                let w = whole.map_or(cw / ys.len() as f64, |v| v.1);
                 comparison_with +=
                     ys.iter().filter(|y| y.1 .0 > 0.0).count() as f64 / ys.len() as f64;
                 controls_used.extend(ys.iter().map(|y| y.0));
                 let xc: Vec<(Option<f64>, f64)> = ys.iter().map(|y| (y.2, y.1 .1)).collect();
                 raw.push((yt, yc, w, xt, xc));
-                members.push(ys.iter().map(|y| (y.0, y.1 .0)).collect());
+                members.push(ys.iter().map(|y| (y.0, y.1 .0, y.3)).collect());
             }
             if raw.is_empty() {
                 continue;
@@ -332,49 +355,49 @@ fn adjusted_means(pairs: impl Iterator<Item = Pair>) -> (f64, f64) {
     s.adjusted()
 }
 
-/// A matched set as the bootstrap resamples it: the programme family's value, weight and
+/// A matched set as the bootstrap resamples it: the programme family's weight and
 /// pre-period value, and each comparison family's (dense index among the comparison families
-/// used, value, weight, pre-period value), pre-period values filled as in `fill_pre_values`.
+/// used, value, weight, pre-period value, the programme family's value over the same part of
+/// the band), pre-period values filled as in `fill_pre_values`.
 #[derive(Debug, Clone, PartialEq)]
 struct Set {
-    yt: f64,
     w: f64,
     xt: f64,
-    controls: Vec<(usize, f64, f64, f64)>,
+    controls: Vec<(usize, f64, f64, f64, f64)>,
 }
 
 impl Set {
     /// The set as a `Pair`, its comparison families weighted by `weight` (their time observed
     /// times their bootstrap weight); `None` when every comparison family weighs nothing.
     fn pair(&self, weight: impl Fn(usize) -> f64) -> Option<Pair> {
-        let (mut cw, mut yc, mut xc) = (0.0, 0.0, 0.0);
-        for &(c, y, tw, x) in &self.controls {
+        let (mut cw, mut yt, mut yc, mut xc) = (0.0, 0.0, 0.0, 0.0);
+        for &(c, y, tw, x, t) in &self.controls {
             let v = weight(c) * tw;
             cw += v;
+            yt += v * t;
             yc += v * y;
             xc += v * x;
         }
-        (cw > 0.0).then(|| (self.yt, yc / cw, self.w, self.xt, xc / cw))
+        (cw > 0.0).then(|| (yt / cw, yc / cw, self.w, self.xt, xc / cw))
     }
 }
 
 /// The matched sets for the bootstrap, from the sets as collected and their comparison
 /// families, with the same filled pre-period values as `fill_pre_values`.
-fn matched_sets(raw: &[RawSet], members: &[Vec<(usize, f64)>]) -> Vec<Set> {
+fn matched_sets(raw: &[RawSet], members: &[Vec<(usize, f64, f64)>]) -> Vec<Set> {
     let fill = pre_fill(raw);
     let mut dense = std::collections::HashMap::new();
     raw.iter()
         .zip(members)
         .map(|(r, m)| Set {
-            yt: r.0,
             w: r.2,
             xt: r.3.unwrap_or(fill),
             controls: m
                 .iter()
                 .zip(&r.4)
-                .map(|(&(c, y), &(x, tw))| {
+                .map(|(&(c, y, t), &(x, tw))| {
                     let next = dense.len();
-                    (*dense.entry(c).or_insert(next), y, tw, x.unwrap_or(fill))
+                    (*dense.entry(c).or_insert(next), y, tw, x.unwrap_or(fill), t)
                 })
                 .collect(),
         })

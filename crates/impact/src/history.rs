@@ -7,6 +7,15 @@ use chrono::{Months, NaiveDate};
 use hearth_model::Fact;
 use serde::Serialize;
 
+/// Children's age bands at the index date, as school phases: (label, below this age). A
+/// child over the last is counted in none.
+pub const AGE_BANDS: [(&str, f64); 4] = [
+    ("under 5", 5.0),
+    ("aged 5 to 10 (primary school)", 11.0),
+    ("aged 11 to 15 (secondary school)", 16.0),
+    ("aged 16 or over", 19.0),
+];
+
 /// One dated event (or spell) that counts towards an outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Event {
@@ -34,6 +43,12 @@ pub struct FamilyHistory {
     pub members: u32,
     /// Of which children.
     pub children: u32,
+    /// The children's ages in whole years on `ages_on` (children whose date of birth is not
+    /// known are left out): the school phase the synthetic and real rates of exclusion and
+    /// absence depend on, which the number of children alone does not give.
+    pub child_ages: Vec<u32>,
+    /// The date `child_ages` are at (the linkage run's as-at date).
+    pub ages_on: Option<NaiveDate>,
     /// Headline problems at identification (keys).
     pub problems: Vec<String>,
     /// Eligible in the identification run (so a possible comparison family).
@@ -52,6 +67,8 @@ impl FamilyHistory {
             area: None,
             members: 0,
             children: 0,
+            child_ages: Vec::new(),
+            ages_on: None,
             problems: Vec::new(),
             eligible: false,
             attached_on: None,
@@ -91,6 +108,23 @@ impl FamilyHistory {
                 amount,
             });
         }
+    }
+
+    /// How many of the children with a known age are in each of [`AGE_BANDS`] on `on`
+    /// (an age in whole years taken as its middle, moved on by the time since `ages_on`).
+    pub fn children_by_age(&self, on: NaiveDate) -> [u32; AGE_BANDS.len()] {
+        let mut out = [0; AGE_BANDS.len()];
+        let Some(at) = self.ages_on else {
+            return out;
+        };
+        let since = (on - at).num_days() as f64 / 365.25;
+        for &a in &self.child_ages {
+            let age = f64::from(a) + 0.5 + since;
+            if let Some(b) = AGE_BANDS.iter().position(|&(_, up_to)| age < up_to) {
+                out[b] += 1;
+            }
+        }
+        out
     }
 
     /// Sorts the events (call once after the last `add_fact`).
@@ -219,6 +253,23 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn children_move_through_the_school_phases_from_the_date_their_ages_were_taken() {
+        let mut f = FamilyHistory::new(1, &shipped());
+        // Unknown ages date: no child is placed in a band.
+        f.child_ages = vec![3, 10, 15];
+        assert_eq!(f.children_by_age(d("2025-09-01")), [0, 0, 0, 0]);
+        f.ages_on = Some(d("2025-09-01"));
+        assert_eq!(f.children_by_age(d("2025-09-01")), [1, 1, 1, 0]);
+        // A year on, the 10-year-old is at secondary age and the 15-year-old over it.
+        assert_eq!(f.children_by_age(d("2026-09-01")), [1, 0, 1, 1]);
+        // A year before, the 3-year-old (then 2) is still under 5.
+        assert_eq!(f.children_by_age(d("2024-09-01")), [1, 1, 1, 0]);
+        // Adults by the index date are counted in no band.
+        f.child_ages = vec![17];
+        assert_eq!(f.children_by_age(d("2028-09-01")), [0, 0, 0, 0]);
     }
 
     fn fact(kind: &str, start: &str, end: Option<&str>, attrs: &[(&str, AttrValue)]) -> Fact {

@@ -57,6 +57,8 @@ pub fn load_cohort(store: &mut Store, rules: &Rules, as_at: NaiveDate) -> anyhow
     // to all sharing (or restricted) are left out of its cohort, as from every research
     // output (`hearth_governance::sharing`).
     let excluded = crate::sharing::excluded(store, Output::LocalEvaluation)?;
+    // Members' ages are stored as at the latest linkage run's date.
+    let ages_on = store.latest_link_run()?.map(|(_, d)| d);
     let mut families = Vec::new();
     let mut family_of_person: HashMap<i64, usize> = HashMap::new();
     for f in store.families()? {
@@ -77,6 +79,13 @@ pub fn load_cohort(store: &mut Store, rules: &Rules, as_at: NaiveDate) -> anyhow
             .iter()
             .filter(|m| m.role == MemberRole::Child)
             .count() as u32;
+        h.child_ages = f
+            .members
+            .iter()
+            .filter(|m| m.role == MemberRole::Child)
+            .filter_map(|m| m.age.and_then(|a| u32::try_from(a).ok()))
+            .collect();
+        h.ages_on = ages_on;
         h.problems = a.map(|a| a.problems.clone()).unwrap_or_default();
         h.eligible = eligible;
         h.attached_on = attached_on;

@@ -6,10 +6,9 @@ fn own(pairs: &[Pair]) -> Vec<Set> {
         .iter()
         .enumerate()
         .map(|(i, p)| Set {
-            yt: p.0,
             w: p.2,
             xt: p.3,
-            controls: vec![(i, p.1, 1.0, p.4)],
+            controls: vec![(i, p.1, 1.0, p.4, p.0)],
         })
         .collect()
 }
@@ -23,16 +22,18 @@ fn reused_sets(n: usize, pool: usize, effect: f64, seed: u64) -> Vec<Set> {
         .map(|_| 5.0 + rng.random_range(-2.0..2.0))
         .collect();
     (0..n)
-        .map(|_| Set {
-            yt: 5.0 - effect + rng.random_range(-2.0..2.0),
-            w: 1.0,
-            xt: 0.0,
-            controls: (0..3)
-                .map(|_| {
-                    let c = rng.random_range(0..pool);
-                    (c, comparison[c], 1.0, 0.0)
-                })
-                .collect(),
+        .map(|_| {
+            let yt = 5.0 - effect + rng.random_range(-2.0..2.0);
+            Set {
+                w: 1.0,
+                xt: 0.0,
+                controls: (0..3)
+                    .map(|_| {
+                        let c = rng.random_range(0..pool);
+                        (c, comparison[c], 1.0, 0.0, yt)
+                    })
+                    .collect(),
+            }
         })
         .collect()
 }
@@ -61,7 +62,7 @@ fn the_interval_carries_comparison_families_reused_across_sets() {
                 .controls
                 .iter()
                 .enumerate()
-                .map(|(k, c)| (3 * i + k, c.1, c.2, c.3))
+                .map(|(k, c)| (3 * i + k, c.1, c.2, c.3, c.4))
                 .collect(),
             ..s.clone()
         })
@@ -86,7 +87,7 @@ fn matched_sets_fill_pre_values_as_the_pairs_do_and_share_comparison_families() 
         ),
         (3.0, 1.0, 1.0, None, vec![(Some(6.0), 1.0)]),
     ];
-    let members = vec![vec![(70, 1.0), (90, 2.33)], vec![(70, 1.0)]];
+    let members = vec![vec![(70, 2.0, 1.0), (90, 2.0, 1.0)], vec![(70, 1.0, 3.0)]];
     let sets = matched_sets(&raw, &members);
     // Cohort family 70 is one comparison family in both sets.
     assert_eq!(sets[0].controls[0].0, sets[1].controls[0].0);
@@ -95,6 +96,11 @@ fn matched_sets_fill_pre_values_as_the_pairs_do_and_share_comparison_families() 
     for (set, pair) in sets.iter().zip(&pairs) {
         let p = set.pair(|_| 1.0).unwrap();
         assert!((p.3 - pair.3).abs() < 1e-12 && (p.4 - pair.4).abs() < 1e-12);
+    }
+    // The programme family's value is taken over each comparison family's part, alike.
+    for (set, pair) in sets.iter().zip(&pairs) {
+        let p = set.pair(|_| 1.0).unwrap();
+        assert!((p.0 - pair.0).abs() < 1e-12 && (p.1 - pair.1).abs() < 1e-12);
     }
     // A set whose comparison families all weigh nothing drops out of a replicate.
     assert_eq!(sets[1].pair(|_| 0.0), None);
@@ -303,6 +309,45 @@ fn the_whole_follow_up_is_a_rate_per_year_over_each_familys_observed_time() {
             .iter()
             .all(|e| e.band != "0–24 to date" || e.measure != Measure::Any)
     );
+}
+
+#[test]
+fn over_the_whole_follow_up_each_pair_is_compared_over_the_months_both_were_observed() {
+    // Every family alike and no effect, but the child leaves school after the spring term of
+    // 2021: exclusions fall with the calendar. The comparison family is attached four months
+    // in, so it is observed only over the autumn; the programme family for the year. Over
+    // their own periods the comparison family's autumn rate (300 a year) against the
+    // programme family's year (200) looked like a third fewer exclusions.
+    let rules = shipped();
+    let ex = key(&rules, "exclusions");
+    let leaves = |mut f: FamilyHistory| {
+        f.events[ex].retain(|e| e.start < d("2021-04-01"));
+        f
+    };
+    let families = vec![
+        leaves(pupil_family(&rules, 1, Some("2020-08-20"), 1.0)),
+        leaves(pupil_family(&rules, 2, Some("2020-12-20"), 1.0)),
+        leaves(pupil_family(&rules, 3, None, 1.0)),
+    ];
+    let as_at = d("2021-08-20");
+    let whole = |controls: Vec<(usize, NaiveDate)>| {
+        let m = MatchedFamily {
+            family: 0,
+            index: d("2020-08-20"),
+            controls,
+        };
+        estimate(&rules, &families, &[m], as_at)
+            .into_iter()
+            .find(|e| e.outcome == "exclusions" && e.band == "0–24 to date")
+            .unwrap()
+    };
+    let e = whole(vec![(1, d("2020-08-20"))]);
+    assert!((e.programme - 300.0).abs() < 1.0, "{e:?}");
+    assert!(e.relative.unwrap().abs() < 0.01, "{e:?}");
+    // With a comparison family observed for the whole year as well, the programme family
+    // is taken over the year against it and over the autumn against the other.
+    let e = whole(vec![(1, d("2020-08-20")), (2, d("2020-08-20"))]);
+    assert!(e.relative.unwrap().abs() < 0.01, "{e:?}");
 }
 
 #[test]
