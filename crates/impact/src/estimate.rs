@@ -132,8 +132,8 @@ pub fn estimate(
             }
             // Each matched set's values, with the pre-period values of the same outcome.
             let mut raw: Vec<RawSet> = Vec::new();
-            // Each set's comparison families (cohort index, value), as in `raw`'s last field.
-            let mut members: Vec<Vec<(usize, f64, f64)>> = Vec::new();
+            // Each set's comparison families, as in `raw`'s last field.
+            let mut members: Vec<Vec<Control>> = Vec::new();
             let mut controls_used = std::collections::BTreeSet::new();
             let mut comparison_with = 0.0;
             for m in matched {
@@ -161,9 +161,7 @@ pub fn estimate(
                     }
                 };
                 let xt = pre_value(rules, f, o, m.index);
-                // (comparison family, its value and years observed, its pre-period value, the
-                // programme family's value over the same part)
-                let mut ys = Vec::new();
+                let mut ys: Vec<Control> = Vec::new();
                 for &(c, index) in &m.controls {
                     let cf = &families[c];
                     let cfrom = add_months(index, band.start);
@@ -186,23 +184,29 @@ pub fn estimate(
                     ) else {
                         continue;
                     };
-                    ys.push((c, v, pre_value(rules, cf, o, index), yt));
+                    ys.push(Control {
+                        family: c,
+                        value: v.0,
+                        years: v.1,
+                        pre: pre_value(rules, cf, o, index),
+                        programme: yt,
+                    });
                 }
                 if ys.is_empty() {
                     continue;
                 }
                 // The comparison families' rate, each weighted by the time it was observed, and
                 // the programme family's over the same parts.
-                let cw = ys.iter().map(|y| y.1 .1).sum::<f64>();
-                let yc = ys.iter().map(|y| y.1 .0 * y.1 .1).sum::<f64>() / cw;
-                let yt = ys.iter().map(|y| y.3 * y.1 .1).sum::<f64>() / cw;
+                let cw = ys.iter().map(|y| y.years).sum::<f64>();
+                let yc = ys.iter().map(|y| y.value * y.years).sum::<f64>() / cw;
+                let yt = ys.iter().map(|y| y.programme * y.years).sum::<f64>() / cw;
                 let w = whole.map_or(cw / ys.len() as f64, |v| v.1);
                 comparison_with +=
-                    ys.iter().filter(|y| y.1 .0 > 0.0).count() as f64 / ys.len() as f64;
-                controls_used.extend(ys.iter().map(|y| y.0));
-                let xc: Vec<(Option<f64>, f64)> = ys.iter().map(|y| (y.2, y.1 .1)).collect();
+                    ys.iter().filter(|y| y.value > 0.0).count() as f64 / ys.len() as f64;
+                controls_used.extend(ys.iter().map(|y| y.family));
+                let xc: Vec<(Option<f64>, f64)> = ys.iter().map(|y| (y.pre, y.years)).collect();
                 raw.push((yt, yc, w, xt, xc));
-                members.push(ys.iter().map(|y| (y.0, y.1 .0, y.3)).collect());
+                members.push(ys);
             }
             if raw.is_empty() {
                 continue;
@@ -355,15 +359,26 @@ fn adjusted_means(pairs: impl Iterator<Item = Pair>) -> (f64, f64) {
     s.adjusted()
 }
 
+/// One comparison family of a matched set: its value over its part of the band with the
+/// years it was observed (1 for a band that is not censored), its pre-period value, and the
+/// programme family's value over the same part. In a bootstrap [`Set`], `family` is a dense
+/// index among the comparison families used and `pre` is filled as in `fill_pre_values`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Control<P = Option<f64>> {
+    family: usize,
+    value: f64,
+    years: f64,
+    pre: P,
+    programme: f64,
+}
+
 /// A matched set as the bootstrap resamples it: the programme family's weight and
-/// pre-period value, and each comparison family's (dense index among the comparison families
-/// used, value, weight, pre-period value, the programme family's value over the same part of
-/// the band), pre-period values filled as in `fill_pre_values`.
+/// pre-period value, and its comparison families.
 #[derive(Debug, Clone, PartialEq)]
 struct Set {
     w: f64,
     xt: f64,
-    controls: Vec<(usize, f64, f64, f64, f64)>,
+    controls: Vec<Control<f64>>,
 }
 
 impl Set {
@@ -371,12 +386,12 @@ impl Set {
     /// times their bootstrap weight); `None` when every comparison family weighs nothing.
     fn pair(&self, weight: impl Fn(usize) -> f64) -> Option<Pair> {
         let (mut cw, mut yt, mut yc, mut xc) = (0.0, 0.0, 0.0, 0.0);
-        for &(c, y, tw, x, t) in &self.controls {
-            let v = weight(c) * tw;
+        for c in &self.controls {
+            let v = weight(c.family) * c.years;
             cw += v;
-            yt += v * t;
-            yc += v * y;
-            xc += v * x;
+            yt += v * c.programme;
+            yc += v * c.value;
+            xc += v * c.pre;
         }
         (cw > 0.0).then(|| (yt / cw, yc / cw, self.w, self.xt, xc / cw))
     }
@@ -384,7 +399,7 @@ impl Set {
 
 /// The matched sets for the bootstrap, from the sets as collected and their comparison
 /// families, with the same filled pre-period values as `fill_pre_values`.
-fn matched_sets(raw: &[RawSet], members: &[Vec<(usize, f64, f64)>]) -> Vec<Set> {
+fn matched_sets(raw: &[RawSet], members: &[Vec<Control>]) -> Vec<Set> {
     let fill = pre_fill(raw);
     let mut dense = std::collections::HashMap::new();
     raw.iter()
@@ -394,10 +409,15 @@ fn matched_sets(raw: &[RawSet], members: &[Vec<(usize, f64, f64)>]) -> Vec<Set> 
             xt: r.3.unwrap_or(fill),
             controls: m
                 .iter()
-                .zip(&r.4)
-                .map(|(&(c, y, t), &(x, tw))| {
+                .map(|c| {
                     let next = dense.len();
-                    (*dense.entry(c).or_insert(next), y, tw, x.unwrap_or(fill), t)
+                    Control {
+                        family: *dense.entry(c.family).or_insert(next),
+                        value: c.value,
+                        years: c.years,
+                        pre: c.pre.unwrap_or(fill),
+                        programme: c.programme,
+                    }
                 })
                 .collect(),
         })
@@ -440,7 +460,7 @@ fn bootstrap(
     let n = sets.len();
     let controls = sets
         .iter()
-        .flat_map(|s| s.controls.iter().map(|c| c.0 + 1))
+        .flat_map(|s| s.controls.iter().map(|c| c.family + 1))
         .max()
         .unwrap_or(0);
     let mut weights = vec![0.0; controls];

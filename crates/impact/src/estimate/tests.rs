@@ -1,5 +1,17 @@
 use super::*;
 
+/// A comparison family: (family, value, years observed, pre-period value, the programme
+/// family's value over the same part).
+fn control<P>(family: usize, value: f64, years: f64, pre: P, programme: f64) -> Control<P> {
+    Control {
+        family,
+        value,
+        years,
+        pre,
+        programme,
+    }
+}
+
 /// Sets each with a comparison family of its own (no reuse).
 fn own(pairs: &[Pair]) -> Vec<Set> {
     pairs
@@ -8,7 +20,7 @@ fn own(pairs: &[Pair]) -> Vec<Set> {
         .map(|(i, p)| Set {
             w: p.2,
             xt: p.3,
-            controls: vec![(i, p.1, 1.0, p.4, p.0)],
+            controls: vec![control(i, p.1, 1.0, p.4, p.0)],
         })
         .collect()
 }
@@ -30,7 +42,7 @@ fn reused_sets(n: usize, pool: usize, effect: f64, seed: u64) -> Vec<Set> {
                 controls: (0..3)
                     .map(|_| {
                         let c = rng.random_range(0..pool);
-                        (c, comparison[c], 1.0, 0.0, yt)
+                        control(c, comparison[c], 1.0, 0.0, yt)
                     })
                     .collect(),
             }
@@ -62,7 +74,10 @@ fn the_interval_carries_comparison_families_reused_across_sets() {
                 .controls
                 .iter()
                 .enumerate()
-                .map(|(k, c)| (3 * i + k, c.1, c.2, c.3, c.4))
+                .map(|(k, c)| Control {
+                    family: 3 * i + k,
+                    ..*c
+                })
                 .collect(),
             ..s.clone()
         })
@@ -87,11 +102,17 @@ fn matched_sets_fill_pre_values_as_the_pairs_do_and_share_comparison_families() 
         ),
         (3.0, 1.0, 1.0, None, vec![(Some(6.0), 1.0)]),
     ];
-    let members = vec![vec![(70, 2.0, 1.0), (90, 2.0, 1.0)], vec![(70, 1.0, 3.0)]];
+    let members = vec![
+        vec![
+            control(70, 2.0, 1.0, None, 1.0),
+            control(90, 2.0, 3.0, Some(4.0), 1.0),
+        ],
+        vec![control(70, 1.0, 1.0, Some(6.0), 3.0)],
+    ];
     let sets = matched_sets(&raw, &members);
     // Cohort family 70 is one comparison family in both sets.
-    assert_eq!(sets[0].controls[0].0, sets[1].controls[0].0);
-    assert_ne!(sets[0].controls[0].0, sets[0].controls[1].0);
+    assert_eq!(sets[0].controls[0].family, sets[1].controls[0].family);
+    assert_ne!(sets[0].controls[0].family, sets[0].controls[1].family);
     let pairs = fill_pre_values(raw);
     for (set, pair) in sets.iter().zip(&pairs) {
         let p = set.pair(|_| 1.0).unwrap();
