@@ -13,7 +13,9 @@
 //! 3. one candidate: exactly one person (a cluster with a date of birth or an identifier)
 //!    has both. When two or more have (a father and son of one name, siblings of one name
 //!    at one address) the record stays alone and a pair for each goes to review; when none
-//!    has, it stays alone (a name alone is not enough: measured, it joined strangers).
+//!    has, it stays alone (a name alone is not enough: measured, it joined strangers) and,
+//!    when at most three people's names match it, a pair for each goes to review: a reviewer
+//!    with the police record in front of them may know more (an alias, a custody note).
 //!
 //! Candidates come from two keys (family-name phonetic code + forename initial; forename
 //! phonetic code + family-name initial); a key shared by more than `max_block` records (a
@@ -99,7 +101,8 @@ fn place(r: &Rec) -> u64 {
 pub(crate) struct Attachments {
     /// Lone records attached, each with the person's record that matched.
     pub attached: Vec<(u32, u32)>,
-    /// Lone records two or more people of the address could be: one pair for each, for review.
+    /// Lone records a reviewer must decide (two or more people of the address could be
+    /// them, or only their names match): one pair for each candidate.
     pub ambiguous: Vec<(u32, u32)>,
 }
 
@@ -242,8 +245,12 @@ pub(crate) fn attach_renamed(
     out
 }
 
+/// At most this many people whose names alone match a lone record without a date of birth
+/// are put to a reviewer; more, and the names say too little to be worth a reviewer's time.
+const NAME_ONLY_CANDIDATES: usize = 3;
+
 /// Attaches lone records without a date of birth or identifiers to the one person they can
-/// be. Deterministic: records are visited in order and the
+/// be; puts the rest a reviewer can decide to review. Deterministic: records are visited in order and the
 /// candidates are judged on the clusters as they stood before any attachment.
 pub(crate) fn attach(p: &Prepared, cl: &mut Clusterer, max_block: usize) -> Attachments {
     let recs = &p.recs;
@@ -276,7 +283,9 @@ pub(crate) fn attach(p: &Prepared, cl: &mut Clusterer, max_block: usize) -> Atta
     let places_of = |c: u32| places.get(c as u64).map(u64::from);
     // Candidates are found in parallel, judged on the clusters as they stood before any
     // attachment; records are attached in record order.
-    let found: Vec<(usize, Vec<(u32, u32)>)> = (0..n)
+    // (lone record, [(candidate person, their matching record)], backed by the address).
+    type Found = Vec<(usize, Vec<(u32, u32)>, bool)>;
+    let found: Found = (0..n)
         .into_par_iter()
         .filter(|&i| is_orphan(i))
         .filter_map(|o| {
@@ -327,20 +336,23 @@ pub(crate) fn attach(p: &Prepared, cl: &mut Clusterer, max_block: usize) -> Atta
             };
             let backed: Vec<(u32, u32)> =
                 matched.iter().copied().filter(|m| evidence(m.0)).collect();
-            (!backed.is_empty()).then_some((o, backed))
+            if backed.is_empty() {
+                // Only the names: a reviewer decides, when few people could be it.
+                return (matched.len() <= NAME_ONLY_CANDIDATES).then_some((o, matched, false));
+            }
+            Some((o, backed, true))
         })
         .collect();
-    for (o, backed) in found {
-        match backed.as_slice() {
-            [one] => {
+    for (o, found, backed) in found {
+        match found.as_slice() {
+            [one] if backed => {
                 if cl.attach(o as u32, one.0, true) {
                     out.attached.push((o as u32, one.1));
                 }
             }
             // Two people of one household (a father and son, siblings of one name) could be
-            // it: a reviewer decides.
-            [_, _, ..] => out.ambiguous.extend(backed.iter().map(|m| (o as u32, m.1))),
-            [] => {}
+            // it, or the names alone match: a reviewer decides.
+            _ => out.ambiguous.extend(found.iter().map(|m| (o as u32, m.1))),
         }
     }
     out

@@ -180,7 +180,7 @@ fn a_record_without_a_date_that_a_father_or_his_son_could_be_goes_to_review() {
 }
 
 #[test]
-fn a_record_without_a_date_at_an_address_none_of_them_knew_stays_alone() {
+fn a_record_without_a_date_at_an_address_none_of_them_knew_stays_alone_and_goes_to_review() {
     let (mut records, father) = moved_household(false);
     let p = records.len();
     records.push(police(p, "3 Elm Road", "LS2 9ZZ"));
@@ -188,6 +188,12 @@ fn a_record_without_a_date_at_an_address_none_of_them_knew_stays_alone() {
     assert_ne!(
         l.person_of[p], l.person_of[father],
         "a name alone is not enough"
+    );
+    assert!(
+        l.review.iter().any(|s| (s.left as usize, s.right as usize)
+            == (father.min(p), father.max(p))
+            || l.person_of[s.left as usize] == l.person_of[father] && s.right as usize == p),
+        "but a reviewer is asked"
     );
 }
 
