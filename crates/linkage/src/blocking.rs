@@ -238,20 +238,18 @@ pub(crate) struct Cand {
     pub pattern: u32,
 }
 
+/// The runs of equal keys in `order` (sorted by key) of two or more records, as
+/// `(start, end)` positions.
 fn groups(order: &[(u64, u32)]) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut s = 0;
-    while s < order.len() {
-        let mut e = s + 1;
-        while e < order.len() && order[e].0 == order[s].0 {
-            e += 1;
-        }
-        if e - s >= 2 {
-            out.push((s, e));
-        }
-        s = e;
-    }
-    out
+    let mut start = 0;
+    order
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter_map(|run| {
+            let span = (start, start + run.len());
+            start = span.1;
+            (run.len() >= 2).then_some(span)
+        })
+        .collect()
 }
 
 /// Generates and compares candidate pairs. `allowed(a, b)` filters pairs of records (e.g. two
@@ -387,10 +385,7 @@ pub(crate) fn candidates(
     }
     // Joined once, at their final size (grown rule by rule, 150 million pairs were copied
     // and faulted in again at every doubling).
-    let mut all: Vec<Cand> = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    for part in parts {
-        all.extend(part);
-    }
+    let all: Vec<Cand> = parts.concat();
     lap.lap("joined");
     // In a deterministic order (rule, then block, then pair: the fold and reduce keep the
     // blocks' order); nothing downstream needs them sorted by record.

@@ -164,9 +164,8 @@ pub(crate) fn score(
             kept
         })
         .collect();
-    let mut kept = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    for part in parts {
-        kept.extend(part);
+    Scored {
+        link,
+        kept: parts.concat(),
     }
-    Scored { link, kept }
 }
