@@ -336,7 +336,10 @@ pub(crate) fn candidates(
         // its pairs read memory close together (a block of b records has b(b-1)/2 pairs; read
         // from the whole array each pair cost several cache misses). Within a block records
         // are in index order (`order` is sorted by key, then index), so `x < y` is `i < j`.
-        let found: Vec<Cand> = gs
+        // Each worker's pairs stay in their own vector, in block order, until every rule is
+        // done: merging them here (a reduce) copied the rule's pairs once per level of the
+        // split, each copy into freshly faulted pages.
+        let found: Vec<Vec<Cand>> = gs
             .par_iter()
             .fold(
                 || (Vec::new(), Vec::new(), Vec::new()),
@@ -371,13 +374,10 @@ pub(crate) fn candidates(
                 },
             )
             .map(|(acc, _, _)| acc)
-            .reduce(Vec::new, |mut a, b| {
-                a.extend(b);
-                a
-            });
-        rep.pairs = found.len() as u64;
+            .collect();
+        rep.pairs = found.iter().map(Vec::len).sum::<usize>() as u64;
         lap.lap("pairs compared");
-        parts.push(found);
+        parts.extend(found);
         keys.par_chunks_mut(nr)
             .zip(kv.par_iter())
             .for_each(|(row, &v)| row[k] = v);
@@ -387,7 +387,7 @@ pub(crate) fn candidates(
     // and faulted in again at every doubling).
     let all: Vec<Cand> = parts.concat();
     lap.lap("joined");
-    // In a deterministic order (rule, then block, then pair: the fold and reduce keep the
-    // blocks' order); nothing downstream needs them sorted by record.
+    // In a deterministic order (rule, then block, then pair: the fold and its collect keep
+    // the blocks' order); nothing downstream needs them sorted by record.
     (all, reports)
 }
