@@ -238,6 +238,30 @@ pub(crate) struct Cand {
     pub pattern: u32,
 }
 
+/// The compared candidate pairs, in the order blocking found them (rule, then block, then
+/// pair), kept in the pieces its workers filled. Joined into one array they were copied once
+/// more, into fresh memory the size of them all (1.8 GB at 10 million records).
+#[derive(Debug, Default)]
+pub(crate) struct Candidates {
+    parts: Vec<Vec<Cand>>,
+}
+
+impl Candidates {
+    pub(crate) fn len(&self) -> usize {
+        self.parts.iter().map(Vec::len).sum()
+    }
+
+    /// Every pair, in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &Cand> + Clone {
+        self.parts.iter().flatten()
+    }
+
+    /// Runs of at most `max` consecutive pairs, in order, covering every pair once.
+    pub(crate) fn chunks(&self, max: usize) -> impl Iterator<Item = &[Cand]> {
+        self.parts.iter().flat_map(move |p| p.chunks(max))
+    }
+}
+
 /// The runs of equal keys in `order` (sorted by key) of two or more records, as
 /// `(start, end)` positions.
 fn groups(order: &[(u64, u32)]) -> Vec<(usize, usize)> {
@@ -259,7 +283,7 @@ pub(crate) fn candidates(
     rules: &[BlockingRule],
     max_block: usize,
     allowed: &(dyn Fn(&Rec, &Rec) -> bool + Sync),
-) -> (Vec<Cand>, Vec<RuleReport>) {
+) -> (Candidates, Vec<RuleReport>) {
     let n = p.recs.len();
     // Every record's key under every rule, row-major (a record's keys are adjacent in
     // memory), for the cheap "would an earlier rule have emitted this pair?" test.
@@ -377,17 +401,57 @@ pub(crate) fn candidates(
             .collect();
         rep.pairs = found.iter().map(Vec::len).sum::<usize>() as u64;
         lap.lap("pairs compared");
-        parts.extend(found);
+        parts.extend(found.into_iter().filter(|f| !f.is_empty()));
         keys.par_chunks_mut(nr)
             .zip(kv.par_iter())
             .for_each(|(row, &v)| row[k] = v);
         reports.push(rep);
     }
-    // Joined once, at their final size (grown rule by rule, 150 million pairs were copied
-    // and faulted in again at every doubling).
-    let all: Vec<Cand> = parts.concat();
-    lap.lap("joined");
     // In a deterministic order (rule, then block, then pair: the fold and its collect keep
     // the blocks' order); nothing downstream needs them sorted by record.
-    (all, reports)
+    (Candidates { parts }, reports)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cand(i: u32) -> Cand {
+        Cand {
+            i,
+            j: i + 1,
+            pattern: 0,
+        }
+    }
+
+    #[test]
+    fn candidates_in_pieces_are_read_in_order_and_chunked_within_pieces() {
+        let c = Candidates {
+            parts: vec![
+                (0..5).map(cand).collect(),
+                vec![cand(5)],
+                (6..9).map(cand).collect(),
+            ],
+        };
+        assert_eq!(c.len(), 9);
+        assert_eq!(
+            c.iter().map(|c| c.i).collect::<Vec<_>>(),
+            (0..9).collect::<Vec<_>>()
+        );
+        let runs: Vec<Vec<u32>> = c
+            .chunks(2)
+            .map(|r| r.iter().map(|c| c.i).collect())
+            .collect();
+        assert_eq!(
+            runs,
+            [
+                vec![0, 1],
+                vec![2, 3],
+                vec![4],
+                vec![5],
+                vec![6, 7],
+                vec![8]
+            ]
+        );
+    }
 }

@@ -3,7 +3,7 @@
 //! at or above the threshold, not vetoed) to the guarded union-find in `cluster` in descending
 //! weight, and numbers the people. It does not score pairs or build the review list.
 
-use crate::blocking::Cand;
+use crate::blocking::Candidates;
 use crate::cluster::{adjacency, Clusterer, Facts};
 use crate::compare;
 use crate::dedup::Distinct;
@@ -32,7 +32,7 @@ pub(crate) struct People<'s> {
 pub(crate) fn cluster<'s>(
     prep: &Prepared,
     attach: Option<usize>,
-    compared: (&[Cand], &[bool]),
+    compared: (&Candidates, &[bool]),
     scored: &'s [ScoredPair],
     threshold: f64,
     distinct: &Distinct,

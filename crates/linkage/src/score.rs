@@ -3,7 +3,7 @@
 //! place a pair is scored; [`score`] applies it to every candidate pair. It does not compare
 //! records (that is `compare`) or decide links (that is `cluster`).
 
-use crate::blocking::Cand;
+use crate::blocking::{Cand, Candidates};
 use crate::compare::{self, level, FAMILY, GIVEN};
 use crate::model::{probability, ScoredPair, TrainedModel};
 use crate::prepare::{NameInfo, Prepared, Rec};
@@ -134,7 +134,7 @@ pub(crate) struct Scored {
 /// is the match probability of a link; pairs below `keep_from` are not kept in full.
 pub(crate) fn score(
     prep: &Prepared,
-    cands: &[Cand],
+    cands: &Candidates,
     model: &TrainedModel,
     tf: &TermFrequencies,
     veto: bool,
@@ -142,9 +142,16 @@ pub(crate) fn score(
 ) -> Scored {
     const CHUNK: usize = 1 << 16;
     let mut link = vec![false; cands.len()];
-    let parts: Vec<Vec<ScoredPair>> = link
-        .par_chunks_mut(CHUNK)
-        .zip(cands.par_chunks(CHUNK))
+    // Each run of pairs with its stretch of `link`.
+    let mut runs: Vec<(&mut [bool], &[Cand])> = Vec::new();
+    let mut rest = link.as_mut_slice();
+    for cs in cands.chunks(CHUNK) {
+        let (bits, more) = std::mem::take(&mut rest).split_at_mut(cs.len());
+        runs.push((bits, cs));
+        rest = more;
+    }
+    let parts: Vec<Vec<ScoredPair>> = runs
+        .into_par_iter()
         .map(|(bits, cs)| {
             let mut kept = Vec::new();
             for (bit, c) in bits.iter_mut().zip(cs) {

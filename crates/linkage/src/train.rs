@@ -3,7 +3,7 @@
 //! birth (and pairs sharing an identifier for the date of birth); the prior over all
 //! comparable pairs; reviewers' must-links as labelled matches. It does not score pairs.
 
-use crate::blocking::Cand;
+use crate::blocking::{Cand, Candidates};
 use crate::compare;
 use crate::em;
 use crate::hash::mix;
@@ -28,7 +28,7 @@ pub(crate) struct TrainingInput<'a> {
 }
 
 /// Trains the model on the distinct records `prep` and their compared candidate pairs.
-pub(crate) fn train(prep: &Prepared, cands: &[Cand], input: TrainingInput) -> TrainedModel {
+pub(crate) fn train(prep: &Prepared, cands: &Candidates, input: TrainingInput) -> TrainedModel {
     let TrainingInput {
         settings,
         constraints,
@@ -45,10 +45,13 @@ pub(crate) fn train(prep: &Prepared, cands: &[Cand], input: TrainingInput) -> Tr
     // EM over distinct patterns.
     // Counted by pattern (a few thousand distinct ones), not by sorting a copy of them all.
     type Counts = std::collections::HashMap<u32, u64, crate::prepare::FxBuild>;
-    let counted: Counts = cands
+    let chunks: Vec<&[Cand]> = cands.chunks(1 << 16).collect();
+    let counted: Counts = chunks
         .par_iter()
-        .fold(Counts::default, |mut m, c| {
-            *m.entry(c.pattern).or_default() += 1;
+        .fold(Counts::default, |mut m, cs| {
+            for c in *cs {
+                *m.entry(c.pattern).or_default() += 1;
+            }
             m
         })
         .reduce(Counts::default, |mut a, b| {
