@@ -132,7 +132,7 @@ pub fn estimate(
             }
             // Each matched set's values, with the pre-period values of the same outcome.
             let mut raw: Vec<RawSet> = Vec::new();
-            // Each set's comparison families, as in `raw`'s last field.
+            // Each set's comparison families, as in `raw`'s `pre_controls`.
             let mut members: Vec<Vec<Control>> = Vec::new();
             let mut controls_used = std::collections::BTreeSet::new();
             let mut comparison_with = 0.0;
@@ -204,8 +204,13 @@ pub fn estimate(
                 comparison_with +=
                     ys.iter().filter(|y| y.value > 0.0).count() as f64 / ys.len() as f64;
                 controls_used.extend(ys.iter().map(|y| y.family));
-                let xc: Vec<(Option<f64>, f64)> = ys.iter().map(|y| (y.pre, y.years)).collect();
-                raw.push((yt, yc, w, xt, xc));
+                raw.push(RawSet {
+                    programme: yt,
+                    comparison: yc,
+                    weight: w,
+                    pre: xt,
+                    pre_controls: ys.iter().map(|y| (y.pre, y.years)).collect(),
+                });
                 members.push(ys);
             }
             if raw.is_empty() {
@@ -233,7 +238,7 @@ pub fn estimate(
                 band: band.label.clone(),
                 programme_n: pairs.len(),
                 comparison_n: controls_used.len(),
-                programme_with: pairs.iter().filter(|p| p.0 > 0.0).count(),
+                programme_with: pairs.iter().filter(|p| p.programme > 0.0).count(),
                 comparison_with: comparison_with.round() as usize,
                 programme: mt,
                 comparison: mc,
@@ -248,16 +253,32 @@ pub fn estimate(
     out
 }
 
-/// A matched set: the programme family's value, its comparison families' mean, the set's
-/// weight (1, or for a censored band the programme family's years observed), and the
-/// programme family's and its comparison families' (mean) value of the same outcome over the
-/// pre-period.
-type Pair = (f64, f64, f64, f64, f64);
+/// A matched set as the estimate uses it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Pair {
+    /// The programme family's value.
+    programme: f64,
+    /// Its comparison families' mean.
+    comparison: f64,
+    /// 1, or for a censored band the programme family's years observed.
+    weight: f64,
+    /// The programme family's value of the same outcome over the pre-period.
+    pre_programme: f64,
+    /// Its comparison families' mean value over the pre-period.
+    pre_comparison: f64,
+}
 
-/// A matched set before missing pre-period values are filled: `(programme value, comparison
-/// mean, weight, the programme family's pre-period value, each comparison family's pre-period
-/// value with its weight)`.
-type RawSet = (f64, f64, f64, Option<f64>, Vec<(Option<f64>, f64)>);
+/// A matched set before missing pre-period values are filled.
+#[derive(Debug, Clone, PartialEq)]
+struct RawSet {
+    programme: f64,
+    comparison: f64,
+    weight: f64,
+    /// The programme family's pre-period value (`None`: not measured).
+    pre: Option<f64>,
+    /// Each comparison family's pre-period value with its weight (years observed).
+    pre_controls: Vec<(Option<f64>, f64)>,
+}
 
 /// A family's value of outcome `o` over the pre-period before `index`, on the scale of the
 /// bands' values (a count as a rate per year); `None` when not measured (no school term).
@@ -275,7 +296,7 @@ fn pre_value(rules: &Rules, f: &FamilyHistory, o: usize, index: NaiveDate) -> Op
 fn pre_fill(raw: &[RawSet]) -> f64 {
     let known = raw
         .iter()
-        .flat_map(|r| std::iter::once(r.3).chain(r.4.iter().map(|c| c.0)))
+        .flat_map(|r| std::iter::once(r.pre).chain(r.pre_controls.iter().map(|c| c.0)))
         .flatten();
     let (n, sum) = known.fold((0.0, 0.0), |(n, s), v| (n + 1.0, s + v));
     if n > 0.0 {
@@ -291,10 +312,16 @@ fn pre_fill(raw: &[RawSet]) -> f64 {
 fn fill_pre_values(raw: Vec<RawSet>) -> Vec<Pair> {
     let fill = pre_fill(&raw);
     raw.into_iter()
-        .map(|(yt, yc, w, xt, xc)| {
-            let cw: f64 = xc.iter().map(|c| c.1).sum();
-            let xc = xc.iter().map(|c| c.0.unwrap_or(fill) * c.1).sum::<f64>() / cw;
-            (yt, yc, w, xt.unwrap_or(fill), xc)
+        .map(|r| {
+            let cw: f64 = r.pre_controls.iter().map(|c| c.1).sum();
+            let weighted = r.pre_controls.iter().map(|c| c.0.unwrap_or(fill) * c.1);
+            Pair {
+                programme: r.programme,
+                comparison: r.comparison,
+                weight: r.weight,
+                pre_programme: r.pre.unwrap_or(fill),
+                pre_comparison: weighted.sum::<f64>() / cw,
+            }
         })
         .collect()
 }
@@ -302,10 +329,10 @@ fn fill_pre_values(raw: Vec<RawSet>) -> Vec<Pair> {
 /// The weighted means of the programme and comparison values, as observed.
 fn means(pairs: impl Iterator<Item = Pair>) -> (f64, f64) {
     let (mut n, mut t, mut c) = (0.0, 0.0, 0.0);
-    for (a, b, w, ..) in pairs {
-        n += w;
-        t += w * a;
-        c += w * b;
+    for p in pairs {
+        n += p.weight;
+        t += p.weight * p.programme;
+        c += p.weight * p.comparison;
     }
     (t / n, c / n)
 }
@@ -323,10 +350,14 @@ struct Sums {
 }
 
 impl Sums {
-    fn add(&mut self, (yt, yc, w, xt, xc): Pair) {
-        let (d, e) = (yt - yc, xt - xc);
+    fn add(&mut self, p: Pair) {
+        let (d, e) = (
+            p.programme - p.comparison,
+            p.pre_programme - p.pre_comparison,
+        );
+        let w = p.weight;
         self.w += w;
-        self.t += w * yt;
+        self.t += w * p.programme;
         self.d += w * d;
         self.e += w * e;
         self.de += w * d * e;
@@ -393,7 +424,13 @@ impl Set {
             yc += v * c.value;
             xc += v * c.pre;
         }
-        (cw > 0.0).then(|| (yt / cw, yc / cw, self.w, self.xt, xc / cw))
+        (cw > 0.0).then(|| Pair {
+            programme: yt / cw,
+            comparison: yc / cw,
+            weight: self.w,
+            pre_programme: self.xt,
+            pre_comparison: xc / cw,
+        })
     }
 }
 
@@ -405,8 +442,8 @@ fn matched_sets(raw: &[RawSet], members: &[Vec<Control>]) -> Vec<Set> {
     raw.iter()
         .zip(members)
         .map(|(r, m)| Set {
-            w: r.2,
-            xt: r.3.unwrap_or(fill),
+            w: r.weight,
+            xt: r.pre.unwrap_or(fill),
             controls: m
                 .iter()
                 .map(|c| {

@@ -12,15 +12,43 @@ fn control<P>(family: usize, value: f64, years: f64, pre: P, programme: f64) -> 
     }
 }
 
+/// A matched set: (programme value, comparison mean, weight, their pre-period values).
+fn pair(programme: f64, comparison: f64, weight: f64, pre_t: f64, pre_c: f64) -> Pair {
+    Pair {
+        programme,
+        comparison,
+        weight,
+        pre_programme: pre_t,
+        pre_comparison: pre_c,
+    }
+}
+
+/// A matched set before its pre-period values are filled.
+fn raw_set(
+    programme: f64,
+    comparison: f64,
+    weight: f64,
+    pre: Option<f64>,
+    pre_controls: Vec<(Option<f64>, f64)>,
+) -> RawSet {
+    RawSet {
+        programme,
+        comparison,
+        weight,
+        pre,
+        pre_controls,
+    }
+}
+
 /// Sets each with a comparison family of its own (no reuse).
 fn own(pairs: &[Pair]) -> Vec<Set> {
     pairs
         .iter()
         .enumerate()
         .map(|(i, p)| Set {
-            w: p.2,
-            xt: p.3,
-            controls: vec![control(i, p.1, 1.0, p.4, p.0)],
+            w: p.weight,
+            xt: p.pre_programme,
+            controls: vec![control(i, p.comparison, 1.0, p.pre_comparison, p.programme)],
         })
         .collect()
 }
@@ -93,14 +121,14 @@ fn the_interval_carries_comparison_families_reused_across_sets() {
 #[test]
 fn matched_sets_fill_pre_values_as_the_pairs_do_and_share_comparison_families() {
     let raw: Vec<RawSet> = vec![
-        (
+        raw_set(
             1.0,
             2.0,
             1.0,
             Some(2.0),
             vec![(None, 1.0), (Some(4.0), 3.0)],
         ),
-        (3.0, 1.0, 1.0, None, vec![(Some(6.0), 1.0)]),
+        raw_set(3.0, 1.0, 1.0, None, vec![(Some(6.0), 1.0)]),
     ];
     let members = vec![
         vec![
@@ -116,12 +144,14 @@ fn matched_sets_fill_pre_values_as_the_pairs_do_and_share_comparison_families() 
     let pairs = fill_pre_values(raw);
     for (set, pair) in sets.iter().zip(&pairs) {
         let p = set.pair(|_| 1.0).unwrap();
-        assert!((p.3 - pair.3).abs() < 1e-12 && (p.4 - pair.4).abs() < 1e-12);
+        assert!((p.pre_programme - pair.pre_programme).abs() < 1e-12);
+        assert!((p.pre_comparison - pair.pre_comparison).abs() < 1e-12);
     }
     // The programme family's value is taken over each comparison family's part, alike.
     for (set, pair) in sets.iter().zip(&pairs) {
         let p = set.pair(|_| 1.0).unwrap();
-        assert!((p.0 - pair.0).abs() < 1e-12 && (p.1 - pair.1).abs() < 1e-12);
+        assert!((p.programme - pair.programme).abs() < 1e-12);
+        assert!((p.comparison - pair.comparison).abs() < 1e-12);
     }
     // A set whose comparison families all weigh nothing drops out of a replicate.
     assert_eq!(sets[1].pair(|_| 0.0), None);
@@ -131,7 +161,7 @@ fn matched_sets_fill_pre_values_as_the_pairs_do_and_share_comparison_families() 
 fn the_bootstrap_is_reproducible_for_a_seed_and_brackets_the_estimate() {
     let pairs: Vec<Pair> = (0..200)
         .map(|i| {
-            (
+            pair(
                 if i % 4 == 0 { 100.0 } else { 0.0 },
                 if i % 3 == 0 { 100.0 } else { 0.0 },
                 1.0,
@@ -162,7 +192,7 @@ fn persistent_sets(n: usize, effect: f64, imbalance: f64, seed: u64) -> Vec<Pair
             let noise = |rng: &mut ChaCha8Rng| rng.random_range(-1.0..1.0);
             let yt = 2.0 + 0.8 * xt + noise(&mut rng) - effect;
             let yc = 2.0 + 0.8 * xc + noise(&mut rng);
-            (yt, yc, 1.0, xt, xc)
+            pair(yt, yc, 1.0, xt, xc)
         })
         .collect()
 }
@@ -188,7 +218,10 @@ fn the_adjustment_removes_a_pre_period_imbalance_left_after_matching() {
 #[test]
 fn adjusting_for_a_persistent_outcomes_past_narrows_the_interval_and_keeps_coverage() {
     let sets = persistent_sets(1000, 1.0, 0.0, 11);
-    let unadjusted: Vec<Pair> = sets.iter().map(|p| (p.0, p.1, p.2, 0.0, 0.0)).collect();
+    let unadjusted: Vec<Pair> = sets
+        .iter()
+        .map(|p| pair(p.programme, p.comparison, p.weight, 0.0, 0.0))
+        .collect();
     let (wide, _) = bootstrap(&own(&unadjusted), 300, 0.95, 5);
     let (narrow, _) = bootstrap(&own(&sets), 300, 0.95, 5);
     assert!(
@@ -210,20 +243,20 @@ fn adjusting_for_a_persistent_outcomes_past_narrows_the_interval_and_keeps_cover
 #[test]
 fn missing_pre_period_values_take_the_mean_of_the_known_ones() {
     let raw: Vec<RawSet> = vec![
-        (
+        raw_set(
             1.0,
             1.0,
             1.0,
             Some(2.0),
             vec![(None, 1.0), (Some(4.0), 3.0)],
         ),
-        (1.0, 1.0, 1.0, None, vec![(Some(6.0), 1.0)]),
+        raw_set(1.0, 1.0, 1.0, None, vec![(Some(6.0), 1.0)]),
     ];
     let sets = fill_pre_values(raw);
     // Known: 2, 4, 6 → 4 for the missing.
-    assert_eq!(sets[0].3, 2.0);
-    assert_eq!(sets[0].4, 4.0);
-    assert_eq!((sets[1].3, sets[1].4), (4.0, 6.0));
+    assert_eq!(sets[0].pre_programme, 2.0);
+    assert_eq!(sets[0].pre_comparison, 4.0);
+    assert_eq!((sets[1].pre_programme, sets[1].pre_comparison), (4.0, 6.0));
 }
 
 use crate::history::Event;
