@@ -250,8 +250,8 @@ pub(crate) fn attach_renamed(
 const NAME_ONLY_CANDIDATES: usize = 3;
 
 /// Attaches lone records without a date of birth or identifiers to the one person they can
-/// be; puts the rest a reviewer can decide to review. Deterministic: records are visited in order and the
-/// candidates are judged on the clusters as they stood before any attachment.
+/// be, and puts those a reviewer can decide to review. Deterministic: records are visited in
+/// order and the candidates are judged on the clusters as they stood before any attachment.
 pub(crate) fn attach(p: &Prepared, cl: &mut Clusterer, max_block: usize) -> Attachments {
     let recs = &p.recs;
     let n = recs.len();
