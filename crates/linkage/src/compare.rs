@@ -147,6 +147,8 @@ fn name_pair(p: &Prepared, a: u32, b: u32) -> (Option<bool>, bool) {
         let (x, y) = (p.name(a), p.name(b));
         let v = if within_one_edit(x, y) {
             (Some(true), true)
+        } else if names_too_far_apart(x, y, p.info(a).buckets, p.info(b).buckets) {
+            (None, false)
         } else {
             let jw = jaro_winkler(x, y);
             let fuzzy = if jw >= 0.92 {
@@ -297,8 +299,38 @@ fn jaro_winkler_at_most(x: &[u8], y: &[u8]) -> f64 {
         return 1.0;
     }
     let m: u32 = cx.iter().zip(&cy).map(|(a, b)| u32::from(*a.min(b))).sum();
-    let m = f64::from(m);
+    jaro_winkler_bound(m as usize, x, y)
+}
+
+/// The bytes' 64 buckets (as in [`jaro_winkler_at_most`]) as a bit set: what a name carries
+/// for [`names_too_far_apart`].
+pub(crate) fn buckets(x: &[u8]) -> u64 {
+    x.iter().fold(0, |m, &c| m | 1 << (c & 63))
+}
+
+/// Whether two names' Jaro–Winkler similarity is surely under 0.80 (what makes them neither
+/// fuzzy nor close), from their buckets alone: a byte whose bucket the other name lacks
+/// matches nothing, so each name's count of such buckets comes off the matching characters.
+/// Most names a block puts side by side ("SMITH", "JONES") are settled here, without the
+/// metric.
+fn names_too_far_apart(x: &[u8], y: &[u8], bx: u64, by: u64) -> bool {
+    if x.is_empty() || y.is_empty() {
+        return false;
+    }
+    let only_x = (bx & !by).count_ones() as usize;
+    let only_y = (by & !bx).count_ones() as usize;
+    let m = x
+        .len()
+        .saturating_sub(only_x)
+        .min(y.len().saturating_sub(only_y));
+    jaro_winkler_bound(m, x, y) < 0.80
+}
+
+/// Jaro–Winkler at most, when at most `m` characters can match (transpositions ignored).
+fn jaro_winkler_bound(m: usize, x: &[u8], y: &[u8]) -> f64 {
+    let m = m as f64;
     let j = ((m / x.len() as f64 + m / y.len() as f64 + 1.0) / 3.0).min(1.0);
+    let j = if m == 0.0 { 0.0 } else { j };
     let prefix = x.iter().zip(y).take(4).take_while(|(a, b)| a == b).count() as f64;
     // A margin for rounding: the bound must never fall below the metric as computed.
     j + prefix * 0.1 * (1.0 - j) + 1e-9
@@ -613,6 +645,22 @@ mod tests {
             for (x, y) in [(&a, &b), (&a, &c), (&c, &b)] {
                 let (x, y) = (x.as_bytes(), y.as_bytes());
                 proptest::prop_assert!(jaro_winkler_at_most(x, y) >= jaro_winkler(x, y));
+            }
+        }
+
+        /// Names the bucket test sets apart are never fuzzy matches by the metric.
+        #[test]
+        fn names_set_apart_by_their_buckets_are_under_the_fuzzy_threshold(
+            a in "[A-Z'-]{0,14}",
+            b in "[A-Z'-]{0,14}",
+            cut in 0usize..14,
+        ) {
+            let c = format!("{}{}", &a[..cut.min(a.len())], b);
+            for (x, y) in [(&a, &b), (&a, &c), (&c, &b), (&b, &a)] {
+                let (x, y) = (x.as_bytes(), y.as_bytes());
+                if names_too_far_apart(x, y, buckets(x), buckets(y)) {
+                    proptest::prop_assert!(jaro_winkler(x, y) < 0.80);
+                }
             }
         }
     }

@@ -321,6 +321,7 @@ pub(crate) fn name_info(nicknames: &Nicknames, n: &str) -> NameInfo {
             g.first().copied().unwrap_or(u32::MAX),
             g.get(1).copied().unwrap_or(u32::MAX),
         ],
+        buckets: crate::compare::buckets(n.as_bytes()),
         given_count: 0,
         family_count: 0,
     }

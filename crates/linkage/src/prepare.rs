@@ -2,7 +2,6 @@
 //! hot comparison loop touches only integers and borrowed byte slices. Placeholder names and
 //! dates of birth (`placeholder`) become missing values here.
 
-use crate::metrics::phonetic;
 use crate::placeholder::Placeholders;
 use crate::record::LinkRecord;
 use crate::standardise::{self, Nicknames};
@@ -105,6 +104,8 @@ pub(crate) struct NameInfo {
     pub canon_initial: u8,
     /// Up to two nickname groups (u32::MAX = none).
     pub groups: [u32; 2],
+    /// The buckets of the name's bytes (`compare::buckets`), for a quick "too far apart".
+    pub buckets: u64,
     /// Records using it as a given name.
     pub given_count: u32,
     /// Records using it as a family name (whole, joined).
@@ -325,22 +326,7 @@ pub(crate) fn prepare(
     }
     let mut name_info: Vec<NameInfo> = (0..names.len())
         .into_par_iter()
-        .map(|id| {
-            let n = names.get(id as u32);
-            let g = nicknames.groups(n);
-            let canon = nicknames.canonical(n);
-            NameInfo {
-                phon: phonetic(n.as_bytes()),
-                canon_phon: phonetic(canon.as_bytes()),
-                canon_initial: canon.bytes().next().unwrap_or(0),
-                groups: [
-                    g.first().copied().unwrap_or(u32::MAX),
-                    g.get(1).copied().unwrap_or(u32::MAX),
-                ],
-                given_count: 0,
-                family_count: 0,
-            }
-        })
+        .map(|id| crate::lookup::name_info(&nicknames, names.get(id as u32)))
         .collect();
     let (mut given_total, mut family_total) = (0, 0);
     for r in &recs {
