@@ -103,7 +103,7 @@ pub(crate) struct Attachments {
     pub attached: Vec<(u32, u32)>,
     /// Lone records a reviewer must decide (two or more people of the address could be
     /// them, or only their names match): one pair for each candidate.
-    pub ambiguous: Vec<(u32, u32)>,
+    pub to_review: Vec<(u32, u32)>,
 }
 
 /// Same family name (exact, a word of a double-barrelled one or a near typo), full date of
@@ -237,7 +237,7 @@ pub(crate) fn attach_renamed(
             }
             // Twins (or siblings of one date of birth), both known: a reviewer decides.
             [_, _, ..] => out
-                .ambiguous
+                .to_review
                 .extend(matched.iter().map(|m| (o as u32, m.1))),
             [] => {}
         }
@@ -283,15 +283,13 @@ pub(crate) fn attach(p: &Prepared, cl: &mut Clusterer, max_block: usize) -> Atta
     let places_of = |c: u32| places.get(c as u64).map(u64::from);
     // Candidates are found in parallel, judged on the clusters as they stood before any
     // attachment; records are attached in record order.
-    // (lone record, [(candidate person, their matching record)], backed by the address).
-    type Found = Vec<(usize, Vec<(u32, u32)>, bool)>;
-    let found: Found = (0..n)
+    let found: Vec<Lone> = (0..n)
         .into_par_iter()
         .filter(|&i| is_orphan(i))
         .filter_map(|o| {
             let r = &recs[o];
             // Each matching person with their first matching record.
-            let mut matched: Vec<(u32, u32)> = Vec::new();
+            let mut matched: Vec<Candidate> = Vec::new();
             let mut common = false;
             for k in keys(p, r) {
                 let block = by_name.get(k);
@@ -307,8 +305,11 @@ pub(crate) fn attach(p: &Prepared, cl: &mut Clusterer, max_block: usize) -> Atta
                     }
                     let pat = compare(p, r, &recs[j]);
                     let c = root[j];
-                    if names_match(pat) && !matched.iter().any(|m| m.0 == c) {
-                        matched.push((c, j as u32));
+                    if names_match(pat) && !matched.iter().any(|m| m.person == c) {
+                        matched.push(Candidate {
+                            person: c,
+                            record: j as u32,
+                        });
                     }
                 }
             }
@@ -334,26 +335,55 @@ pub(crate) fn attach(p: &Prepared, cl: &mut Clusterer, max_block: usize) -> Atta
                             && places_of(h).any(|x| x != pl && places_of(c).any(|y| y == x)))
                 })
             };
-            let backed: Vec<(u32, u32)> =
-                matched.iter().copied().filter(|m| evidence(m.0)).collect();
+            let backed: Vec<Candidate> = matched
+                .iter()
+                .copied()
+                .filter(|m| evidence(m.person))
+                .collect();
             if backed.is_empty() {
                 // Only the names: a reviewer decides, when few people could be it.
-                return (matched.len() <= NAME_ONLY_CANDIDATES).then_some((o, matched, false));
+                return (matched.len() <= NAME_ONLY_CANDIDATES).then_some(Lone {
+                    record: o as u32,
+                    candidates: matched,
+                    backed_by_address: false,
+                });
             }
-            Some((o, backed, true))
+            Some(Lone {
+                record: o as u32,
+                candidates: backed,
+                backed_by_address: true,
+            })
         })
         .collect();
-    for (o, found, backed) in found {
-        match found.as_slice() {
-            [one] if backed => {
-                if cl.attach(o as u32, one.0, true) {
-                    out.attached.push((o as u32, one.1));
+    for lone in found {
+        let o = lone.record;
+        match lone.candidates.as_slice() {
+            [one] if lone.backed_by_address => {
+                if cl.attach(o, one.person, true) {
+                    out.attached.push((o, one.record));
                 }
             }
             // Two people of one household (a father and son, siblings of one name) could be
             // it, or the names alone match: a reviewer decides.
-            _ => out.ambiguous.extend(found.iter().map(|m| (o as u32, m.1))),
+            _ => out
+                .to_review
+                .extend(lone.candidates.iter().map(|m| (o, m.record))),
         }
     }
     out
+}
+
+/// A person a lone record's names match, through their first matching record.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    person: u32,
+    record: u32,
+}
+
+/// A lone record and the people it could be: those its address backs, or (none backed) those
+/// its names alone match.
+struct Lone {
+    record: u32,
+    candidates: Vec<Candidate>,
+    backed_by_address: bool,
 }

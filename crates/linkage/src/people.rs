@@ -105,7 +105,7 @@ pub(crate) fn cluster<'s>(
             let b = crate::attach::attach(prep, &mut cl, max_block);
             lap.lap("attach");
             a.attached.extend(b.attached);
-            a.ambiguous.extend(b.ambiguous);
+            a.to_review.extend(b.to_review);
             a
         }
         None => Default::default(),

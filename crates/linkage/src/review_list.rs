@@ -164,8 +164,8 @@ pub(crate) fn add_attached(
         pairs.extend(attached.attached.iter().map(as_input));
         pairs.sort_by_key(|a| (a.left, a.right));
     }
-    if !attached.ambiguous.is_empty() {
-        review.extend(attached.ambiguous.iter().map(as_input));
+    if !attached.to_review.is_empty() {
+        review.extend(attached.to_review.iter().map(as_input));
         review.sort_by_key(|a| (a.left, a.right));
         review.dedup_by(|a, b| (a.left, a.right) == (b.left, b.right));
     }
