@@ -56,6 +56,17 @@ impl Figures {
     pub fn significant(&self) -> bool {
         !self.interval.covers(0.0)
     }
+
+    /// The smallest change, relative to the comparison rate, that an evaluation of this size
+    /// would show clearly four times in five (80% power at the 5% level, either way): 2.8
+    /// standard errors of the difference, the standard error read off the 95% interval (its
+    /// width ÷ 3.92). `None` when the comparison rate is 0. A rare outcome's figure can be
+    /// well over 100%: then even the programme halving it, or doubling it, would likely go
+    /// unseen, and its estimate describes, it does not show an effect.
+    pub fn detectable(&self) -> Option<f64> {
+        let se = (self.interval.high - self.interval.low) / (2.0 * 1.96);
+        (self.comparison > 0.0).then(|| 2.8 * se / self.comparison)
+    }
 }
 
 /// The evaluation, protected.
@@ -211,5 +222,29 @@ mod tests {
             let small = ev.summary.matched < 5 || ev.summary.comparison_families < 5;
             assert_eq!(p.balance.is_empty(), small);
         }
+    }
+
+    fn figures(comparison: f64, low: f64, high: f64) -> Figures {
+        Figures {
+            programme: comparison,
+            comparison,
+            difference: 0.0,
+            interval: Interval { low, high },
+            relative: Some(0.0),
+            relative_interval: None,
+        }
+    }
+
+    #[test]
+    fn the_smallest_change_an_evaluation_could_show_grows_with_its_interval() {
+        // A difference of ±1.96 around a rate of 10: one standard error is 1 (10%), so 2.8
+        // standard errors are 28% of the rate.
+        let f = figures(10.0, -1.96, 1.96);
+        assert!((f.detectable().unwrap() - 0.28).abs() < 1e-9);
+        // Four times the width (a quarter of the events): four times the change.
+        let wide = figures(10.0, -7.84, 7.84);
+        assert!((wide.detectable().unwrap() - 1.12).abs() < 1e-9);
+        // Nothing to compare with.
+        assert_eq!(figures(0.0, -1.0, 1.0).detectable(), None);
     }
 }

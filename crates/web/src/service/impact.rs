@@ -47,6 +47,10 @@ pub(crate) struct OutcomeView {
     pub unit: &'static str,
     pub chart: Chart,
     pub rows: Vec<BandLine>,
+    /// The smallest change the last band (in the shipped rules the whole follow-up) could
+    /// show clearly, as a whole percentage, when its figures are published; and that band.
+    pub detectable: Option<u32>,
+    pub detectable_band: String,
 }
 
 /// One band's figures, as written.
@@ -60,6 +64,8 @@ pub(crate) struct BandLine {
     pub difference: String,
     pub interval: String,
     pub relative: String,
+    /// The smallest relative change this size could show clearly (`Figures::detectable`).
+    pub detectable: String,
     /// The interval leaves out zero.
     pub significant: bool,
 }
@@ -146,6 +152,8 @@ fn view(
                 },
                 chart: chart::grouped_bars(&[], &[]),
                 rows: Vec::new(),
+                detectable: None,
+                detectable_band: String::new(),
             });
         }
         if let Some(o) = outcomes.last_mut() {
@@ -159,6 +167,15 @@ fn view(
             .filter(|e| e.outcome == o.key)
             .collect();
         let bands: Vec<String> = ests.iter().map(|e| e.band.clone()).collect();
+        // The last band (the whole follow-up, in the shipped rules): what it could show is the
+        // outcome's reading.
+        if let Some(e) = ests.last() {
+            o.detectable = e
+                .figures
+                .and_then(|f| f.detectable())
+                .map(|d| (d * 100.0).round() as u32);
+            o.detectable_band = e.band.clone();
+        }
         o.chart = chart::grouped_bars(
             &bands,
             &[
@@ -220,6 +237,9 @@ fn band_line(e: &PublishedEstimate) -> BandLine {
             relative: f
                 .relative
                 .map_or("[z]".into(), |r| format!("{:+.0}%", r * 100.0)),
+            detectable: f
+                .detectable()
+                .map_or("[z]".into(), |d| format!("{:.0}%", d * 100.0)),
             significant: f.significant(),
         },
         None => BandLine {
@@ -231,6 +251,7 @@ fn band_line(e: &PublishedEstimate) -> BandLine {
             difference: "[c]".into(),
             interval: "[c]".into(),
             relative: "[c]".into(),
+            detectable: "[c]".into(),
             significant: false,
         },
     }

@@ -171,6 +171,7 @@ async fn the_evaluation_report_shows_charts_tables_and_balance_with_small_figure
         "0–6",
         "19–24",
         "95% interval",
+        "Smallest change it could show",
         "Balance before and after matching",
         "Problem: crime_asb",
         "<svg class=\"hearth-chart\"",
@@ -183,6 +184,15 @@ async fn the_evaluation_report_shows_charts_tables_and_balance_with_small_figure
         page.body.contains("clear</strong>"),
         "{}",
         &page.body[page.body.find("outcome-looked_after").unwrap()..][..3000]
+    );
+    // Each outcome with a comparison rate says what its whole follow-up could show: a plain
+    // sentence, or a warning where too few families had it to tell.
+    let lac = &page.body[page.body.find("outcome-looked_after").unwrap()..];
+    let lac = &lac[..lac.find("</section>").unwrap()];
+    assert!(
+        lac.contains("In months 0–24 to date, a change of about")
+            || lac.contains("Too few families had this outcome to tell"),
+        "{lac}"
     );
     let api: serde_json::Value =
         serde_json::from_str(&t.get("/api/evaluation", Some(&analyst)).await.body).unwrap();
