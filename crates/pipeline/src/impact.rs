@@ -173,14 +173,21 @@ impl fmt::Display for EvaluateReport {
         )?;
         writeln!(
             f,
-            "{:<28} {:>6} {:>9} {:>11} {:>10} {:>19} {:>9}",
-            "outcome", "band", "programme", "comparison", "difference", "95% interval", "relative"
+            "{:<28} {:>6} {:>9} {:>11} {:>10} {:>19} {:>9} {:>10}",
+            "outcome",
+            "band",
+            "programme",
+            "comparison",
+            "difference",
+            "95% interval",
+            "relative",
+            "detectable"
         )?;
         for e in &p.estimates {
             match &e.figures {
                 Some(x) => writeln!(
                     f,
-                    "{:<28} {:>6} {:>9.1} {:>11.1} {:>+10.1} {:>19} {:>9}",
+                    "{:<28} {:>6} {:>9.1} {:>11.1} {:>+10.1} {:>19} {:>9} {:>10}",
                     e.label,
                     e.band,
                     x.programme,
@@ -189,13 +196,15 @@ impl fmt::Display for EvaluateReport {
                     format!("[{:+.1}, {:+.1}]", x.interval.low, x.interval.high),
                     x.relative
                         .map_or("[z]".into(), |r| format!("{:+.0}%", r * 100.0)),
+                    x.detectable()
+                        .map_or("[z]".into(), |d| format!("{:.0}%", d * 100.0)),
                 )?,
                 None => writeln!(f, "{:<28} {:>6} {:>9}", e.label, e.band, "[c]")?,
             }
         }
         write!(
             f,
-            "rates: events per 100 families in the band (\"to date\" bands: a year, over each family's months observed), or per cent (shares, absence, claims still open); comparison and difference adjusted for each family's own level of the outcome before (regression adjustment of the matched sets); [c]: withheld to protect confidentiality (a count under 5)"
+            "rates: events per 100 families in the band (\"to date\" bands: a year, over each family's months observed), or per cent (shares, absence, claims still open); comparison and difference adjusted for each family's own level of the outcome before (regression adjustment of the matched sets); detectable: the smallest change, relative to the comparison, this size would show clearly four times in five; [c]: withheld to protect confidentiality (a count under 5)"
         )
     }
 }

@@ -80,4 +80,10 @@ fn the_evaluation_reads_the_cohort_from_the_store_and_keeps_the_published_report
         text.contains("Local impact evaluation as at 2025-09-01"),
         "{text}"
     );
+    // What each estimate's size could show, beside it.
+    assert!(text.contains("detectable"), "{text}");
+    assert!(
+        text.contains("the smallest change, relative to the comparison"),
+        "{text}"
+    );
 }
