@@ -37,7 +37,7 @@ ev = json.load(open(sys.argv[1]))
 # What the planted effect came to in this borough's true facts (all attached against all
 # never-attached families, rates per day observed; never imported): separates an estimator's
 # bias from the borough's own chance variation around the multiplier.
-column = {"looked_after": "children_looked_after", "child_protection": "child_protection_plans",
+column = {"looked_after": "looked_after_starts", "child_protection": "child_protection_starts",
           "offending": "offending", "custody": "custody", "domestic_abuse": "domestic_abuse",
           "exclusions": "exclusions", "a_and_e": "a_and_e", "absence": "absence_sessions"}
 bands = {"0–6": ["months_0_6"], "7–12": ["months_7_12"], "13–18": ["months_13_18"],
@@ -47,7 +47,7 @@ for row in csv.DictReader(open(sys.argv[3])):
     t = truth[(row["band"], row["group"])]
     t["days"] += int(row["observed_days"])
     for k, v in row.items():
-        if k.endswith(("sessions", "exclusions", "offending", "custody", "abuse", "after", "plans", "a_and_e")):
+        if k.endswith(("sessions", "exclusions", "offending", "custody", "abuse", "after", "plans", "a_and_e", "starts")):
             t[k] += float(v)
 def realised(out, band):
     col = column.get(out)

@@ -49,7 +49,7 @@ root, seeds = sys.argv[1], sys.argv[2:]
 # The same truth as bench/impact.sh: what the planted effect came to in each borough's true
 # facts (all attached against all never-attached families, rates per day observed; never
 # imported), here over the whole follow-up (months 0–24).
-column = {"looked_after": "children_looked_after", "child_protection": "child_protection_plans",
+column = {"looked_after": "looked_after_starts", "child_protection": "child_protection_starts",
           "offending": "offending", "custody": "custody", "domestic_abuse": "domestic_abuse",
           "exclusions": "exclusions", "a_and_e": "a_and_e", "absence": "absence_sessions"}
 whole = ["months_0_6", "months_7_12", "months_13_18", "months_19_24"]
@@ -59,7 +59,7 @@ def realised_all(path):
         t = truth[(row["band"], row["group"])]
         t["days"] += int(row["observed_days"])
         for k, v in row.items():
-            if k.endswith(("sessions", "exclusions", "offending", "custody", "abuse", "after", "plans", "a_and_e")):
+            if k.endswith(("sessions", "exclusions", "offending", "custody", "abuse", "after", "plans", "a_and_e", "starts")):
                 t[k] += float(v)
     p = collections.defaultdict(float); c = collections.defaultdict(float)
     for b in whole:
@@ -75,6 +75,7 @@ def realised_all(path):
 not_checked = {"out_of_work_benefits", "claims_still_open"}
 headline = lambda band: "to date" in band
 runs = {}          # seed -> {outcome: (r, lo, hi) or None if suppressed}
+rates = {}         # outcome -> [(programme mean, adjusted comparison mean)] of the boroughs shown
 planted_by_seed, realised_by_seed, seconds, times = {}, {}, {}, {}
 for s in seeds:
     d = f"{root}/s{s}"
@@ -96,6 +97,7 @@ for s in seeds:
         else:
             ri = f["relative_interval"]
             got[e["outcome"]] = (f["relative"], ri["low"], ri["high"])
+            rates.setdefault(e["outcome"], []).append((f["programme"], f["comparison"]))
     runs[s] = got
 # The planted multipliers are fixed by the synthetic borough, not drawn per seed: say so if not.
 first = planted_by_seed[seeds[0]]
@@ -150,6 +152,15 @@ for o in outcomes:
         g = math.exp(statistics.fmean(math.log1p(r) for r in rs)) - 1
         notes.append(f"{o}: geometric mean of (1 + estimate) − 1 = {g:+.3f}; median {statistics.median(rs):+.3f}")
 print()
+# The mean of the boroughs' (programme ÷ comparison − 1) sits above the effect for rare
+# outcomes (E[1/comparison] > 1/E[comparison]); the ratio of the boroughs' mean rates does not.
+for o, pc in rates.items():
+    if len(pc) > 1 and sum(c for _, c in pc) > 0:
+        r = sum(p for p, _ in pc) / sum(c for _, c in pc) - 1
+        jk = [(sum(p for p, _ in pc) - pc[i][0]) / (sum(c for _, c in pc) - pc[i][1]) - 1 for i in range(len(pc))]
+        jm = statistics.fmean(jk)
+        se = math.sqrt((len(pc) - 1) / len(pc) * sum((j - jm) ** 2 for j in jk))
+        notes.append(f"{o}: ratio of the mean rates across the {len(pc)} boroughs shown − 1 = {r:+.3f} ± {se:.3f} (jackknife)")
 print("SE: standard deviation across boroughs ÷ √(boroughs shown). \"(x SE)\": mean − planted in SEs.")
 for x in notes:
     print(f"  {x}")

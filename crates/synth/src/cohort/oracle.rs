@@ -326,7 +326,7 @@ pub fn service_use_csv(b: &Borough, fu: &FollowUp, families: &[FamilyTruth]) -> 
         .map(|f| (f.household, f.members.len()))
         .collect();
     let mut s = String::from(
-        "family_id,group,reference_date,band,from,to,observed_days,members,absence_sessions,possible_sessions,exclusions,offending,custody,domestic_abuse,benefit_claimants,benefit_days,children_looked_after,child_protection_plans,a_and_e\r\n",
+        "family_id,group,reference_date,band,from,to,observed_days,members,absence_sessions,possible_sessions,exclusions,offending,custody,domestic_abuse,benefit_claimants,benefit_days,children_looked_after,child_protection_plans,a_and_e,looked_after_starts,child_protection_starts\r\n",
     );
     for a in &fu.attachments {
         let l = lives.get(&a.household).unwrap_or(&empty);
@@ -366,10 +366,18 @@ pub fn service_use_csv(b: &Borough, fu: &FollowUp, families: &[FamilyTruth]) -> 
                     .collect::<std::collections::BTreeSet<_>>()
                     .len()
             };
+            // Spells starting in the band, one per child and spell (the evaluation's `count`
+            // of "children starting to be looked after"): not the children with one open.
+            let starts = |k: EpisodeType| {
+                l.episodes
+                    .iter()
+                    .filter(|e| e.1 == k && e.2 >= from && e.2 <= to)
+                    .count()
+            };
             let ae: usize = l.a_and_e.values().map(|v| count_in(v, from, to)).sum();
             let _ = write!(
                 s,
-                "{},{},{},{band},{from},{to},{observed},{},{missed},{possible},{excl},{},{},{},{},{benefit_days},{},{},{ae}\r\n",
+                "{},{},{},{band},{from},{to},{observed},{},{missed},{possible},{excl},{},{},{},{},{benefit_days},{},{},{ae},{},{}\r\n",
                 crate::model::family_id(a.household),
                 group(a),
                 a.date,
@@ -380,6 +388,8 @@ pub fn service_use_csv(b: &Borough, fu: &FollowUp, families: &[FamilyTruth]) -> 
                 claimants.len(),
                 kids(EpisodeType::Lac),
                 kids(EpisodeType::Cpp),
+                starts(EpisodeType::Lac),
+                starts(EpisodeType::Cpp),
             );
         }
     }

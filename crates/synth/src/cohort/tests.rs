@@ -117,6 +117,21 @@ fn the_cohorts_files_are_written_beside_the_periods() {
         use_.lines().count(),
         1 + 5 * b.followup().unwrap().attachments.len()
     );
+    // Spells starting in a band (what the evaluation counts) beside children with one open:
+    // a child who starts a spell in a band has one open in it.
+    let mut reader = csv::Reader::from_reader(use_.as_bytes());
+    let h = reader.headers().unwrap().clone();
+    let at = |name: &str| h.iter().position(|c| c == name).unwrap();
+    let pairs = [
+        (at("looked_after_starts"), at("children_looked_after")),
+        (at("child_protection_starts"), at("child_protection_plans")),
+    ];
+    for row in reader.records().map(Result::unwrap) {
+        for (starts, open) in pairs {
+            let n = |i: usize| row[i].parse::<u32>().unwrap();
+            assert!(n(starts) == 0 || n(open) > 0, "{row:?}");
+        }
+    }
 }
 
 #[test]
