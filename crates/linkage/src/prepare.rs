@@ -326,7 +326,7 @@ pub(crate) fn prepare(
     }
     let mut name_info: Vec<NameInfo> = (0..names.len())
         .into_par_iter()
-        .map(|id| crate::lookup::name_info(&nicknames, names.get(id as u32)))
+        .map(|id| crate::lookup::name_info(nicknames, names.get(id as u32)))
         .collect();
     let (mut given_total, mut family_total) = (0, 0);
     for r in &recs {
