@@ -2,7 +2,7 @@
 //! a `u32` "pattern": three bits per comparison, comparison `k` at bits `3k..3k+3`.
 //! Level 0 always means "missing on one side": it contributes no evidence.
 
-use crate::metrics::{jaro_winkler, within_one_edit};
+use crate::metrics::{jaro_winkler, jaro_winkler_at_most, names_too_far_apart, within_one_edit};
 use crate::prepare::{Prepared, Rec};
 
 /// One comparison: its name and the labels of its levels (index = level; 0 = missing).
@@ -277,65 +277,6 @@ fn id_level(p: &Prepared, a: u32, b: u32) -> u32 {
 }
 
 /// Compares two prepared records, returning the packed pattern.
-/// An upper bound on `jaro_winkler(x, y)` from character counts alone (a few nanoseconds; the
-/// metric itself is quadratic): Jaro's matching characters are at most the characters the two
-/// strings have in common, ignoring the window and transpositions; bytes share 64 buckets,
-/// which only loosens the bound. Two addresses of a block that share nothing but a date of
-/// birth or a name are told apart here without the metric.
-fn jaro_winkler_at_most(x: &[u8], y: &[u8]) -> f64 {
-    if x.is_empty() || y.is_empty() {
-        return 1.0;
-    }
-    let (mut cx, mut cy) = ([0u8; 64], [0u8; 64]);
-    for &c in x {
-        let k = (c & 63) as usize;
-        cx[k] = cx[k].saturating_add(1);
-    }
-    for &c in y {
-        let k = (c & 63) as usize;
-        cy[k] = cy[k].saturating_add(1);
-    }
-    if x.len() > 255 || y.len() > 255 {
-        return 1.0;
-    }
-    let m: u32 = cx.iter().zip(&cy).map(|(a, b)| u32::from(*a.min(b))).sum();
-    jaro_winkler_bound(m as usize, x, y)
-}
-
-/// The bytes' 64 buckets (as in [`jaro_winkler_at_most`]) as a bit set: what a name carries
-/// for [`names_too_far_apart`].
-pub(crate) fn buckets(x: &[u8]) -> u64 {
-    x.iter().fold(0, |m, &c| m | 1 << (c & 63))
-}
-
-/// Whether two names' Jaro–Winkler similarity is surely under 0.80 (what makes them neither
-/// fuzzy nor close), from their buckets alone: a byte whose bucket the other name lacks
-/// matches nothing, so each name's count of such buckets comes off the matching characters.
-/// Most names a block puts side by side ("SMITH", "JONES") are settled here, without the
-/// metric.
-fn names_too_far_apart(x: &[u8], y: &[u8], bx: u64, by: u64) -> bool {
-    if x.is_empty() || y.is_empty() {
-        return false;
-    }
-    let only_x = (bx & !by).count_ones() as usize;
-    let only_y = (by & !bx).count_ones() as usize;
-    let m = x
-        .len()
-        .saturating_sub(only_x)
-        .min(y.len().saturating_sub(only_y));
-    jaro_winkler_bound(m, x, y) < 0.80
-}
-
-/// Jaro–Winkler at most, when at most `m` characters can match (transpositions ignored).
-fn jaro_winkler_bound(m: usize, x: &[u8], y: &[u8]) -> f64 {
-    let m = m as f64;
-    let j = ((m / x.len() as f64 + m / y.len() as f64 + 1.0) / 3.0).min(1.0);
-    let j = if m == 0.0 { 0.0 } else { j };
-    let prefix = x.iter().zip(y).take(4).take_while(|(a, b)| a == b).count() as f64;
-    // A margin for rounding: the bound must never fall below the metric as computed.
-    j + prefix * 0.1 * (1.0 - j) + 1e-9
-}
-
 pub(crate) fn compare(p: &Prepared, a: &Rec, b: &Rec) -> u32 {
     let mut lv = [0u32; N_COMP];
     lv[GIVEN] = given_level(p, a, b);
@@ -629,39 +570,6 @@ mod tests {
         for c in COMPARISONS {
             assert!(c.levels.len() <= MAX_LEVELS && MAX_LEVELS <= 8);
             assert_eq!(c.levels[0], "missing");
-        }
-    }
-
-    proptest::proptest! {
-        /// The quick bound never rules out an address pair the metric would keep.
-        #[test]
-        fn the_address_bound_is_never_below_the_metric(
-            a in "[A-Z0-9 ,]{0,40}",
-            b in "[A-Z0-9 ,]{0,40}",
-            cut in 0usize..40,
-        ) {
-            // Unrelated strings, and a string against an edited copy of itself.
-            let c = format!("{}{}", &a[..cut.min(a.len())], b);
-            for (x, y) in [(&a, &b), (&a, &c), (&c, &b)] {
-                let (x, y) = (x.as_bytes(), y.as_bytes());
-                proptest::prop_assert!(jaro_winkler_at_most(x, y) >= jaro_winkler(x, y));
-            }
-        }
-
-        /// Names the bucket test sets apart are never fuzzy matches by the metric.
-        #[test]
-        fn names_set_apart_by_their_buckets_are_under_the_fuzzy_threshold(
-            a in "[A-Z'-]{0,14}",
-            b in "[A-Z'-]{0,14}",
-            cut in 0usize..14,
-        ) {
-            let c = format!("{}{}", &a[..cut.min(a.len())], b);
-            for (x, y) in [(&a, &b), (&a, &c), (&c, &b), (&b, &a)] {
-                let (x, y) = (x.as_bytes(), y.as_bytes());
-                if names_too_far_apart(x, y, buckets(x), buckets(y)) {
-                    proptest::prop_assert!(jaro_winkler(x, y) < 0.80);
-                }
-            }
         }
     }
 }

@@ -26,10 +26,10 @@
 
 use crate::cluster::{adjacency, Clusterer, Facts};
 use crate::compare::compare;
-use crate::lookup::{name_info, LookupIndex};
+use crate::lookup::LookupIndex;
 use crate::model::ScoredPair;
 use crate::model::TrainedModel;
-use crate::prepare::{intern_one, standardise_one, Rec};
+use crate::prepare::{intern_one, name_info, standardise_one, Rec};
 use crate::score::score_pair;
 use crate::settings::{Constraints, Settings};
 use crate::stable::IdChange;

@@ -16,7 +16,7 @@ use crate::blocking::{key, secondary};
 use crate::compare::{compare, COMPARISONS};
 use crate::index::KeyIndex;
 use crate::model::{ComparisonParams, LevelParams, TrainedModel};
-use crate::prepare::{intern_one, prepare, standardise_one, NameInfo, Prepared};
+use crate::prepare::{intern_one, prepare, standardise_one, Prepared};
 use crate::record::LinkRecord;
 use crate::score::{score_pair, TermFrequencies};
 use crate::settings::Settings;
@@ -221,7 +221,7 @@ impl LookupIndex {
         let std = standardise_one(record, &self.placeholders);
         let q = intern_one(&std, &self.kinds, &mut self.prep.names, &mut self.prep.text);
         for id in names_before..self.prep.names.len() {
-            let info = name_info(&self.nicknames, self.prep.names.get(id as u32));
+            let info = crate::prepare::name_info(&self.nicknames, self.prep.names.get(id as u32));
             self.prep.name_info.push(info);
         }
         let fresh = self.prep.names.len() > names_before;
@@ -305,25 +305,6 @@ impl LookupIndex {
                 .then(a.person_id.cmp(&b.person_id))
         });
         best
-    }
-}
-
-/// A name's phonetic codes and nickname groups, as `prepare` computes them (counts 0: a
-/// lookup's name is in no record).
-pub(crate) fn name_info(nicknames: &Nicknames, n: &str) -> NameInfo {
-    let g = nicknames.groups(n);
-    let canon = nicknames.canonical(n);
-    NameInfo {
-        phon: crate::metrics::phonetic(n.as_bytes()),
-        canon_phon: crate::metrics::phonetic(canon.as_bytes()),
-        canon_initial: canon.bytes().next().unwrap_or(0),
-        groups: [
-            g.first().copied().unwrap_or(u32::MAX),
-            g.get(1).copied().unwrap_or(u32::MAX),
-        ],
-        buckets: crate::compare::buckets(n.as_bytes()),
-        given_count: 0,
-        family_count: 0,
     }
 }
 

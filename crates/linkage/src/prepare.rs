@@ -2,6 +2,7 @@
 //! hot comparison loop touches only integers and borrowed byte slices. Placeholder names and
 //! dates of birth (`placeholder`) become missing values here.
 
+use crate::metrics::phonetic;
 use crate::placeholder::Placeholders;
 use crate::record::LinkRecord;
 use crate::standardise::{self, Nicknames};
@@ -104,12 +105,31 @@ pub(crate) struct NameInfo {
     pub canon_initial: u8,
     /// Up to two nickname groups (u32::MAX = none).
     pub groups: [u32; 2],
-    /// The buckets of the name's bytes (`compare::buckets`), for a quick "too far apart".
+    /// The buckets of the name's bytes (`metrics::buckets`), for a quick "too far apart".
     pub buckets: u64,
     /// Records using it as a given name.
     pub given_count: u32,
     /// Records using it as a family name (whole, joined).
     pub family_count: u32,
+}
+
+/// A name's phonetic codes and nickname groups, as `prepare` computes them (counts 0: a
+/// lookup's name is in no record).
+pub(crate) fn name_info(nicknames: &Nicknames, n: &str) -> NameInfo {
+    let g = nicknames.groups(n);
+    let canon = nicknames.canonical(n);
+    NameInfo {
+        phon: phonetic(n.as_bytes()),
+        canon_phon: phonetic(canon.as_bytes()),
+        canon_initial: canon.bytes().next().unwrap_or(0),
+        groups: [
+            g.first().copied().unwrap_or(u32::MAX),
+            g.get(1).copied().unwrap_or(u32::MAX),
+        ],
+        buckets: crate::metrics::buckets(n.as_bytes()),
+        given_count: 0,
+        family_count: 0,
+    }
 }
 
 /// One record, compact. All strings are interned ids (0 = missing).
@@ -326,7 +346,7 @@ pub(crate) fn prepare(
     }
     let mut name_info: Vec<NameInfo> = (0..names.len())
         .into_par_iter()
-        .map(|id| crate::lookup::name_info(nicknames, names.get(id as u32)))
+        .map(|id| name_info(nicknames, names.get(id as u32)))
         .collect();
     let (mut given_total, mut family_total) = (0, 0);
     for r in &recs {
