@@ -205,12 +205,47 @@ pub struct Protected {
     pub policy: Policy,
 }
 
-/// Protect a table for publication under `policy`.
+/// Which totals a table is published with. A total that is not a count of anything (families
+/// with several problems summed over the problems; "identified" plus "worked with", which
+/// overlap) is not published, so it neither needs protecting nor gives away a cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Margins {
+    /// Each row's total.
+    pub rows: bool,
+    /// Each column's total.
+    pub columns: bool,
+}
+
+impl Margins {
+    /// Row, column and grand totals.
+    pub const ALL: Margins = Margins {
+        rows: true,
+        columns: true,
+    };
+}
+
+/// Protect a table for publication under `policy`, with its row, column and grand totals.
 pub fn protect(table: &Table, policy: Policy) -> Protected {
-    let layout = Layout::of(table);
+    protect_with(table, policy, Margins::ALL)
+}
+
+/// Protect a table published with the totals `margins` says (the grand total only with
+/// both); totals not published are `[z]`.
+pub fn protect_with(table: &Table, policy: Policy, margins: Margins) -> Protected {
+    let layout = Layout::of(table, margins);
     let values = layout.values(table);
-    let mut suppressed: Vec<bool> = values.iter().map(|&v| is_small(v, policy)).collect();
+    let published: Vec<bool> = (0..layout.len()).map(|i| layout.published(i)).collect();
+    let mut suppressed: Vec<bool> = values
+        .iter()
+        .zip(&published)
+        .map(|(&v, &p)| p && is_small(v, policy))
+        .collect();
     let primary = suppressed.iter().filter(|&&s| s).count();
+    // A figure not published is as good as suppressed (it is in no equation, and is never a
+    // candidate), but it is not counted.
+    for (s, &p) in suppressed.iter_mut().zip(&published) {
+        *s |= !p;
+    }
     let mut secondary = 0;
     loop {
         let exposed = layout.recoverable(&suppressed);
@@ -239,7 +274,9 @@ pub fn protect(table: &Table, policy: Policy) -> Protected {
         }
     }
     let shown = |i: usize| {
-        if suppressed[i] {
+        if !published[i] {
+            Cell::NotApplicable
+        } else if suppressed[i] {
             Cell::Confidential
         } else {
             Cell::Shown(round(values[i], policy.round_to))
@@ -277,35 +314,56 @@ fn round(v: u64, base: Option<u64>) -> u64 {
 struct Layout {
     rows: usize,
     cols: usize,
+    margins: Margins,
     /// Each equation: the figures in it with their coefficients (+1 or -1); each sums to 0.
     equations: Vec<Vec<(usize, i8)>>,
 }
 
 impl Layout {
-    fn of(table: &Table) -> Layout {
+    fn of(table: &Table, margins: Margins) -> Layout {
         let (rows, cols) = (table.rows(), table.columns());
         let mut l = Layout {
             rows,
             cols,
+            margins,
             equations: Vec::new(),
         };
-        for r in 0..rows {
-            let mut eq: Vec<(usize, i8)> = (0..cols).map(|c| (l.body(r, c), 1)).collect();
-            eq.push((l.row_total(r), -1));
+        if margins.rows {
+            for r in 0..rows {
+                let mut eq: Vec<(usize, i8)> = (0..cols).map(|c| (l.body(r, c), 1)).collect();
+                eq.push((l.row_total(r), -1));
+                l.equations.push(eq);
+            }
+        }
+        if margins.columns {
+            for c in 0..cols {
+                let mut eq: Vec<(usize, i8)> = (0..rows).map(|r| (l.body(r, c), 1)).collect();
+                eq.push((l.column_total(c), -1));
+                l.equations.push(eq);
+            }
+        }
+        if margins.rows && margins.columns {
+            let mut eq: Vec<(usize, i8)> = (0..rows).map(|r| (l.row_total(r), 1)).collect();
+            eq.push((l.grand_total(), -1));
+            l.equations.push(eq);
+            let mut eq: Vec<(usize, i8)> = (0..cols).map(|c| (l.column_total(c), 1)).collect();
+            eq.push((l.grand_total(), -1));
             l.equations.push(eq);
         }
-        for c in 0..cols {
-            let mut eq: Vec<(usize, i8)> = (0..rows).map(|r| (l.body(r, c), 1)).collect();
-            eq.push((l.column_total(c), -1));
-            l.equations.push(eq);
-        }
-        let mut eq: Vec<(usize, i8)> = (0..rows).map(|r| (l.row_total(r), 1)).collect();
-        eq.push((l.grand_total(), -1));
-        l.equations.push(eq);
-        let mut eq: Vec<(usize, i8)> = (0..cols).map(|c| (l.column_total(c), 1)).collect();
-        eq.push((l.grand_total(), -1));
-        l.equations.push(eq);
         l
+    }
+
+    /// Whether figure `i` is published (the body always; a total as `margins` says).
+    fn published(&self, i: usize) -> bool {
+        if i < self.rows * self.cols {
+            true
+        } else if i < self.column_total(0) {
+            self.margins.rows
+        } else if i < self.grand_total() {
+            self.margins.columns
+        } else {
+            self.margins.rows && self.margins.columns
+        }
     }
 
     fn body(&self, r: usize, c: usize) -> usize {

@@ -18,5 +18,5 @@ pub mod retention;
 pub mod rights;
 pub mod sharing;
 
-pub use disclosure::{protect, Cell, Policy, Protected, Table, TableError};
+pub use disclosure::{protect, protect_with, Cell, Margins, Policy, Protected, Table, TableError};
 pub use retention::{Cutoff, DataClass, Event, Period, RetentionError, RetentionPolicy};

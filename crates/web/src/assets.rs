@@ -74,3 +74,31 @@ async fn asset(Path(path): Path<String>) -> Result<impl IntoResponse, WebError> 
         found.1,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    /// Hearth's stylesheet closes every block, and its screen rules are not inside a print
+    /// block (an unclosed `@media print {` once left every chart unstyled on screen).
+    #[test]
+    fn the_stylesheet_s_blocks_close_and_screen_rules_are_at_the_top_level() {
+        let css = std::str::from_utf8(include_bytes!("../assets/hearth.css")).unwrap();
+        let mut depth = 0i32;
+        let mut media = false;
+        for (n, line) in css.lines().enumerate() {
+            let line = line.trim_start();
+            if depth == 0 {
+                media = line.starts_with("@media");
+            }
+            if depth > 0 && media && line.starts_with(".hearth-chart {") {
+                panic!(
+                    "line {}: the chart's screen rule is inside an @media block",
+                    n + 1
+                );
+            }
+            depth += line.matches('{').count() as i32 - line.matches('}').count() as i32;
+            assert!(depth >= 0, "line {}: a block closed twice", n + 1);
+        }
+        assert_eq!(depth, 0, "a block is never closed");
+        assert!(css.contains("[hidden] { display: none !important; }"));
+    }
+}

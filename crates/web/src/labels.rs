@@ -91,8 +91,10 @@ pub(crate) fn level_label(key: &str) -> String {
 }
 
 /// A name as people write it: a name recorded all in capitals or all in lower case
-/// (`ELLERY`, `o'neil`, `SMITH-JONES`) is written with a capital at the start of each part
-/// (`Ellery`, `O'Neil`, `Smith-Jones`); a name already in mixed case is kept (`McDonald`).
+/// (`ELLERY`, `o'neil`, `SMITH-JONES`, `MCDONALD`) is written with a capital at the start of
+/// each part and after a part's `Mc` (`Ellery`, `O'Neil`, `Smith-Jones`, `McDonald`); a name
+/// already in mixed case is kept (`McDonald`, `Macdonald`). (`Mac` is left alone: `Mack`,
+/// `Machin`.)
 pub(crate) fn name_case(raw: &str) -> String {
     let raw = raw.trim();
     let has_upper = raw.chars().any(char::is_uppercase);
@@ -101,14 +103,19 @@ pub(crate) fn name_case(raw: &str) -> String {
         return raw.to_string();
     }
     let mut out = String::with_capacity(raw.len());
-    let mut start = true;
+    // Letters written so far in the current part.
+    let mut part = String::new();
     for c in raw.chars() {
-        if start {
+        if part.is_empty() || part == "Mc" {
             out.extend(c.to_uppercase());
+            part.extend(c.to_uppercase());
         } else {
             out.extend(c.to_lowercase());
+            part.extend(c.to_lowercase());
         }
-        start = matches!(c, ' ' | '-' | '\'' | '’');
+        if matches!(c, ' ' | '-' | '\'' | '’') {
+            part.clear();
+        }
     }
     out
 }
@@ -131,6 +138,10 @@ mod tests {
         assert_eq!(super::name_case("SMITH-JONES"), "Smith-Jones");
         assert_eq!(super::name_case("McDonald"), "McDonald");
         assert_eq!(super::name_case(" mary ann "), "Mary Ann");
+        assert_eq!(super::name_case("MCDONALD"), "McDonald");
+        assert_eq!(super::name_case("smith-mcbride"), "Smith-McBride");
+        assert_eq!(super::name_case("MACK"), "Mack");
+        assert_eq!(super::name_case("MC"), "Mc");
     }
 
     #[test]

@@ -119,4 +119,23 @@ impl Cases {
         v.sort_by(|a, b| a.display_name.cmp(&b.display_name));
         v
     }
+
+    /// What a role is shown for lead worker `id`: their name, or, for a role that sees no
+    /// identifiers (`named` false), their number among the active lead workers as the
+    /// dashboard numbers them ("Lead worker 3"); a worker no longer active is "A former lead
+    /// worker".
+    pub(crate) fn lead_worker_label(&self, id: i64, named: bool) -> Option<String> {
+        let user = self.users.get(&id)?;
+        if named {
+            return Some(user.display_name.clone());
+        }
+        Some(
+            self.lead_workers()
+                .iter()
+                .position(|u| u.id == id)
+                .map_or("A former lead worker".to_string(), |n| {
+                    format!("Lead worker {}", n + 1)
+                }),
+        )
+    }
 }

@@ -203,6 +203,14 @@ pub(crate) fn environment() -> minijinja::Environment<'static> {
     env.add_filter("tag_class", |status: &str| {
         crate::labels::status_tag_class(status)
     });
+    // `{{ n }} {{ n|plural("family", "families") }}`: "1 family", "2 families".
+    env.add_filter("plural", |n: i64, one: &str, many: &str| {
+        if n == 1 {
+            one.to_string()
+        } else {
+            many.to_string()
+        }
+    });
     for (name, source) in TEMPLATES {
         // The templates are part of the binary; a broken one fails every test.
         if let Err(e) = env.add_template(name, source) {

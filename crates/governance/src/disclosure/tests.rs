@@ -16,6 +16,43 @@ fn published(p: &Protected) -> Vec<Option<u64>> {
     v
 }
 
+/// Overlapping columns ("identified", "worked with") have no row totals worth publishing;
+/// families with several problems, no column totals. Without those totals a small cell gives
+/// nothing away, so nothing else is hidden for it (once every cell of such a table was
+/// suppressed, protecting totals nobody should have published).
+#[test]
+fn a_table_without_totals_hides_only_its_small_cells() {
+    let t = table(vec![vec![55, 3], vec![37, 12], vec![43, 2], vec![132, 40]]);
+    let none = Margins {
+        rows: false,
+        columns: false,
+    };
+    let p = protect_with(&t, Policy::default(), none);
+    assert_eq!((p.primary, p.secondary), (2, 0));
+    assert_eq!(p.cells[0], vec![Cell::Shown(55), Cell::Confidential]);
+    assert_eq!(p.cells[1], vec![Cell::Shown(37), Cell::Shown(12)]);
+    assert!(p.row_totals.iter().all(|c| *c == Cell::NotApplicable));
+    assert!(p.column_totals.iter().all(|c| *c == Cell::NotApplicable));
+    assert_eq!(p.total, Cell::NotApplicable);
+    // With column totals only, each small cell needs a partner in its own column, and no
+    // more: "Identified" is left alone.
+    let columns = Margins {
+        rows: false,
+        columns: true,
+    };
+    let p = protect_with(&t, Policy::default(), columns);
+    assert!(
+        p.cells.iter().all(|r| matches!(r[0], Cell::Shown(_))),
+        "{p:#?}"
+    );
+    assert_eq!(p.column_totals[0], Cell::Shown(267));
+    assert!(propagation_attack_with(&p, columns).is_empty());
+    assert!(rank_attack_with(&p, columns).is_empty());
+    // With every total (as before), the same table loses more.
+    let all = protect(&t, Policy::default());
+    assert!(all.secondary > p.secondary);
+}
+
 #[test]
 fn nothing_small_means_nothing_suppressed() {
     let p = protect(&table(vec![vec![10, 20], vec![30, 40]]), Policy::default());
@@ -112,18 +149,27 @@ fn ragged_tables_are_refused_by_row() {
 /// The attack anyone can do with a pencil: any row, column or total with one unknown left
 /// gives that unknown away; repeat until nothing changes. Returns what it worked out.
 fn propagation_attack(p: &Protected) -> Vec<(usize, u64)> {
+    propagation_attack_with(p, Margins::ALL)
+}
+
+/// As [`propagation_attack`], on a table published with `margins`.
+fn propagation_attack_with(p: &Protected, margins: Margins) -> Vec<(usize, u64)> {
     let rows = p.row_labels.len();
     let cols = p.column_labels.len();
     let layout = Layout {
         rows,
         cols,
+        margins,
         equations: Vec::new(),
     };
-    let equations = Layout::of(&Table {
-        row_labels: p.row_labels.clone(),
-        column_labels: p.column_labels.clone(),
-        counts: vec![vec![0; cols]; rows],
-    })
+    let equations = Layout::of(
+        &Table {
+            row_labels: p.row_labels.clone(),
+            column_labels: p.column_labels.clone(),
+            counts: vec![vec![0; cols]; rows],
+        },
+        margins,
+    )
     .equations;
     let mut known: Vec<Option<i128>> = published(p).iter().map(|v| v.map(i128::from)).collect();
     let suppressed: Vec<usize> = (0..layout.len()).filter(|&i| known[i].is_none()).collect();
@@ -156,13 +202,21 @@ fn propagation_attack(p: &Protected) -> Vec<(usize, u64)> {
 /// floating-point elimination of the published equations; a suppressed figure is recovered
 /// when it is a pivot whose row involves no free unknown.
 fn rank_attack(p: &Protected) -> Vec<usize> {
+    rank_attack_with(p, Margins::ALL)
+}
+
+/// As [`rank_attack`], on a table published with `margins`.
+fn rank_attack_with(p: &Protected, margins: Margins) -> Vec<usize> {
     let rows = p.row_labels.len();
     let cols = p.column_labels.len();
-    let equations = Layout::of(&Table {
-        row_labels: p.row_labels.clone(),
-        column_labels: p.column_labels.clone(),
-        counts: vec![vec![0; cols]; rows],
-    })
+    let equations = Layout::of(
+        &Table {
+            row_labels: p.row_labels.clone(),
+            column_labels: p.column_labels.clone(),
+            counts: vec![vec![0; cols]; rows],
+        },
+        margins,
+    )
     .equations;
     let known = published(p);
     let unknowns: Vec<usize> = (0..known.len()).filter(|&i| known[i].is_none()).collect();
@@ -226,6 +280,28 @@ fn small_tables() -> impl Strategy<Value = Vec<Vec<u64>>> {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn whatever_totals_are_published_no_suppressed_cell_can_be_worked_out(
+        counts in small_tables(),
+        rows in any::<bool>(),
+        columns in any::<bool>(),
+    ) {
+        let margins = Margins { rows, columns };
+        let p = protect_with(&table(counts.clone()), Policy::default(), margins);
+        prop_assert!(propagation_attack_with(&p, margins).is_empty(), "{p:#?}");
+        prop_assert!(rank_attack_with(&p, margins).is_empty(), "{p:#?}");
+        for (r, row) in counts.iter().enumerate() {
+            for (c, &n) in row.iter().enumerate() {
+                if (1..5).contains(&n) {
+                    prop_assert_eq!(p.cells[r][c], Cell::Confidential);
+                }
+            }
+        }
+        if !rows && !columns {
+            prop_assert_eq!(p.secondary, 0);
+        }
+    }
 
     #[test]
     fn suppressed_cells_cannot_be_worked_out_from_the_totals(counts in small_tables()) {

@@ -11,7 +11,9 @@ use crate::mapping::NameOrder;
 use crate::summary::Problem;
 use chrono::NaiveDate;
 use hearth_model::standardise::address::split_postcode;
-use hearth_model::standardise::names::{split_whole_name, NamePattern};
+use hearth_model::standardise::names::{
+    split_detected, split_whole_name, strip_titles, NamePattern, WholeName,
+};
 use hearth_model::{AttrValue, Fact, Identity, NhsNumber, NiNumber, Postcode, Sex, Upn};
 use std::collections::BTreeMap;
 
@@ -50,17 +52,35 @@ pub(super) struct SplitName {
 }
 
 /// Splits a whole name by `pattern`; `None` when the name does not have that shape (one word
-/// only, or no comma where one is expected). Intake keeps titles as written.
+/// only, or no comma where one is expected). Titles at the start of the forenames (`Mr John
+/// Smith`, `SMITH, Mrs Karen`) are not a name and are dropped: kept, `Mr` became the given
+/// name, which linkage then reads as no forename at all.
 pub(super) fn split_name(s: &str, pattern: NamePattern) -> Option<SplitName> {
-    let whole = split_whole_name(s, pattern, |_| false);
-    let given = whole.given()?;
+    let body = if pattern == NamePattern::SurnameCommaForename {
+        s
+    } else {
+        strip_titles(s)
+    };
+    parts(split_whole_name(body, pattern, |_| false))
+}
+
+/// As [`split_name`] for a row whose order the name itself shows ([`split_detected`]: a
+/// surname of several words in capitals, `DE LA CRUZ Maria`, is kept whole).
+pub(super) fn split_detected_name(s: &str) -> Option<SplitName> {
+    parts(split_detected(s))
+}
+
+fn parts(whole: WholeName<'_>) -> Option<SplitName> {
+    let mut forenames = strip_titles(whole.forenames).split_whitespace();
+    let given = forenames.next()?;
+    let middle: Vec<&str> = forenames.collect();
     let family: Vec<&str> = whole.family.split_whitespace().collect();
     if family.is_empty() {
         return None;
     }
     Some(SplitName {
         given: given.to_string(),
-        middle: whole.middle(),
+        middle: (!middle.is_empty()).then(|| middle.join(" ")),
         family: family.join(" "),
     })
 }
@@ -71,7 +91,10 @@ pub(super) fn split_name(s: &str, pattern: NamePattern) -> Option<SplitName> {
 /// becomes given name `ELLERY,`; a name that does not fit is kept whole with a warning.
 fn split_into(id: &mut Identity, full: &str, order: NameOrder, f: &Field, findings: &mut Findings) {
     let pattern = match order {
-        NameOrder::Detect => NamePattern::detect(full),
+        NameOrder::Detect if !full.contains(',') => {
+            return put_split(id, split_detected_name(full), order, f, findings)
+        }
+        NameOrder::Detect => NamePattern::SurnameCommaForename,
         NameOrder::Pattern(p) if p != NamePattern::SurnameCommaForename && full.contains(',') => {
             findings.warnings.push(Issue {
                 field: Some(f.name.clone()),
@@ -85,7 +108,19 @@ fn split_into(id: &mut Identity, full: &str, order: NameOrder, f: &Field, findin
         }
         NameOrder::Pattern(p) => p,
     };
-    match split_name(full, pattern) {
+    put_split(id, split_name(full, pattern), order, f, findings)
+}
+
+/// Puts a split name's parts into `id` (those not mapped to their own columns), or warns
+/// that the name did not fit.
+fn put_split(
+    id: &mut Identity,
+    split: Option<SplitName>,
+    order: NameOrder,
+    f: &Field,
+    findings: &mut Findings,
+) {
+    match split {
         Some(split) => {
             id.given_name.get_or_insert(split.given);
             if split.middle.is_some() && id.middle_name.is_none() {
@@ -321,11 +356,30 @@ mod tests {
             (n.given.as_str(), n.middle.as_deref(), n.family.as_str()),
             ("Amy", Some("Jo Ann"), "Smith")
         );
-        let n = split_name("Mr John Smith", NamePattern::ForenameSurname).unwrap();
+        // Titles are not names (they were stored as the given name).
+        for (full, pattern) in [
+            ("Mr John Smith", NamePattern::ForenameSurname),
+            ("Dr. John Smith", NamePattern::ForenameSurname),
+            ("Smith, Mrs John", NamePattern::SurnameCommaForename),
+            ("Smith Mr John", NamePattern::SurnameForename),
+        ] {
+            let n = split_name(full, pattern).unwrap();
+            assert_eq!(
+                (n.given.as_str(), n.middle.as_deref(), n.family.as_str()),
+                ("John", None, "Smith"),
+                "{full}"
+            );
+        }
+        let n = split_name("John Lord", NamePattern::ForenameSurname).unwrap();
+        assert_eq!((n.given.as_str(), n.family.as_str()), ("John", "Lord"));
+        assert_eq!(split_name("Mr Smith", NamePattern::ForenameSurname), None);
+        let n = split_detected_name("DE LA CRUZ Maria").unwrap();
         assert_eq!(
-            (n.given.as_str(), n.middle.as_deref()),
-            ("Mr", Some("John"))
+            (n.given.as_str(), n.middle, n.family.as_str()),
+            ("Maria", None, "DE LA CRUZ")
         );
+        let n = split_detected_name("Mr John Smith").unwrap();
+        assert_eq!((n.given.as_str(), n.family.as_str()), ("John", "Smith"));
         assert_eq!(split_name("SMITH", NamePattern::SurnameCommaForename), None);
         assert_eq!(
             split_name(" , Amy", NamePattern::SurnameCommaForename),

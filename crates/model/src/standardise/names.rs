@@ -168,17 +168,70 @@ impl NamePattern {
         if full.contains(',') {
             return NamePattern::SurnameCommaForename;
         }
-        let is_capitals = |w: &str| {
-            w.chars().filter(|c| c.is_alphabetic()).count() >= 2
-                && !w.chars().any(char::is_lowercase)
-        };
-        let mut words = full.split_whitespace().filter(|w| !is_title_or_empty(w));
-        match (words.next(), words.next()) {
-            (Some(first), Some(second)) if is_capitals(first) && !is_capitals(second) => {
-                NamePattern::SurnameForename
-            }
+        let words: Vec<&str> = full
+            .split_whitespace()
+            .filter(|w| !is_title_or_empty(w))
+            .collect();
+        match leading_capitals(&words) {
+            k if k >= 1 && k < words.len() => NamePattern::SurnameForename,
             _ => NamePattern::ForenameSurname,
         }
+    }
+}
+
+/// True for a word written in capitals: two or more letters, none lower-case, after a
+/// `Mc`/`Mac` prefix written in the usual way (`McDONALD`, `MacLEOD`).
+fn is_capitals(word: &str) -> bool {
+    let rest = ["Mc", "Mac"]
+        .iter()
+        .find_map(|p| {
+            word.strip_prefix(p)
+                .filter(|r| r.starts_with(char::is_uppercase))
+        })
+        .unwrap_or(word);
+    rest.chars().filter(|c| c.is_alphabetic()).count() >= 2 && !rest.chars().any(char::is_lowercase)
+}
+
+/// How many words at the start are written in capitals (`DE LA CRUZ Maria`: three).
+fn leading_capitals(words: &[&str]) -> usize {
+    words.iter().take_while(|w| is_capitals(w)).count()
+}
+
+/// Splits a whole name whose order each row shows for itself ([`NamePattern::detect`]),
+/// titles at the start not counted: in `Surname Forename` order the family name is every word in capitals
+/// before the first that is not (`DE LA CRUZ Maria`: family `DE LA CRUZ`), so a surname of
+/// several words is kept whole.
+pub fn split_detected(full: &str) -> WholeName<'_> {
+    let pattern = NamePattern::detect(full);
+    let body = if pattern == NamePattern::SurnameCommaForename {
+        full
+    } else {
+        strip_titles(full)
+    };
+    if pattern == NamePattern::SurnameForename {
+        let words: Vec<&str> = body.split_whitespace().collect();
+        let k = leading_capitals(&words);
+        if k >= 1 && k < words.len() {
+            return WholeName {
+                family: span(body, words[0], words[k - 1]),
+                forenames: span(body, words[k], words[words.len() - 1]),
+            };
+        }
+    }
+    split_whole_name(body, pattern, |_| false)
+}
+
+/// `s` without the titles it starts with (`Mrs Karen` → `Karen`, `Dr. Amy Jones` → `Amy
+/// Jones`). Only leading words are titles: `Lord` or `Master` later on may be a surname.
+pub fn strip_titles(s: &str) -> &str {
+    let mut rest = s.trim_start();
+    loop {
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let word = &rest[..end];
+        if word.is_empty() || !is_title_or_empty(word) {
+            return rest;
+        }
+        rest = rest[end..].trim_start();
     }
 }
 
@@ -435,6 +488,39 @@ mod tests {
         }
         let n = split_whole_name("ELLERY Adam", NamePattern::detect("ELLERY Adam"), |_| false);
         assert_eq!((n.given(), n.family), (Some("Adam"), "ELLERY"));
+    }
+
+    #[test]
+    fn a_surname_of_several_words_in_capitals_is_kept_whole() {
+        for (name, forenames, family) in [
+            ("DE LA CRUZ Maria", "Maria", "DE LA CRUZ"),
+            ("VAN DER BERG Anna Marie", "Anna Marie", "VAN DER BERG"),
+            ("Mrs DE LA CRUZ Maria", "Maria", "DE LA CRUZ"),
+            ("McDONALD Amy", "Amy", "McDONALD"),
+            ("MacLEOD Iain", "Iain", "MacLEOD"),
+            ("ELLERY Adam James", "Adam James", "ELLERY"),
+            ("Maria De La Cruz", "Maria De La", "Cruz"),
+            ("Mr John Smith", "John", "Smith"),
+            ("SMITH, Mrs Karen", "Mrs Karen", "SMITH"),
+            ("JOHN SMITH", "JOHN", "SMITH"),
+        ] {
+            let n = split_detected(name);
+            assert_eq!((n.forenames, n.family), (forenames, family), "{name}");
+        }
+        assert_eq!(
+            NamePattern::detect("McDONALD Amy"),
+            NamePattern::SurnameForename
+        );
+        assert_eq!(
+            NamePattern::detect("Mcdonald Amy"),
+            NamePattern::ForenameSurname
+        );
+        assert_eq!(split_detected(""), WholeName::default());
+        assert_eq!(split_detected("Mr").family, "");
+        assert_eq!(strip_titles(" Mrs  Dr. Karen Lord"), "Karen Lord");
+        assert_eq!(strip_titles("Mr"), "");
+        assert_eq!(strip_titles("Lord Smith"), "Smith");
+        assert_eq!(strip_titles("Karen Master"), "Karen Master");
     }
 
     /// The folded split is the old word-by-word one: fold each counted word and take the

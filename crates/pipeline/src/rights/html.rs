@@ -113,9 +113,10 @@ pub fn render_html(doc: &SubjectAccessDocument) -> String {
         }
         let _ = write!(
             h,
-            "<table><caption>{} ({} rows)</caption><thead><tr>",
+            "<table><caption>{} ({} {})</caption><thead><tr>",
             escape(&s.title),
-            s.rows.len()
+            s.rows.len(),
+            if s.rows.len() == 1 { "row" } else { "rows" }
         );
         for c in &s.columns {
             let _ = write!(h, "<th scope=\"col\">{}</th>", escape(&c.replace('_', " ")));

@@ -16,6 +16,7 @@ mod savings;
 mod work;
 mod workload;
 
+use crate::access::sees_identifiers;
 use crate::access::Permission as P;
 use crate::actor::CurrentUser;
 use crate::error::WebError;
@@ -395,7 +396,7 @@ async fn list_families(
         Some(run) => listing
             .shown_keys()
             .iter()
-            .map(|k| views::row(run, &listing.cases, k))
+            .map(|k| views::row(run, &listing.cases, k, sees_identifiers(user.role)))
             .collect(),
         None => Vec::new(),
     };

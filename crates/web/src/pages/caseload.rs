@@ -3,7 +3,7 @@
 use crate::actor::CurrentUser;
 use crate::error::WebError;
 use crate::render::{self, FieldError, Page};
-use crate::service::casework;
+use crate::service::{casework, families};
 use crate::state::AppState;
 use crate::views::CaseloadRow;
 use axum::extract::State;
@@ -14,8 +14,17 @@ use serde::Serialize;
 struct CaseloadPage {
     title: &'static str,
     errors: Vec<FieldError>,
-    rows: Vec<CaseloadRow>,
+    rows: Vec<Row>,
     due_soon_days: i64,
+}
+
+/// A caseload row with what the worker calls the family ("Smith family", as its page's
+/// heading says; "Family 382" where no name is known).
+#[derive(Serialize)]
+struct Row {
+    #[serde(flatten)]
+    row: CaseloadRow,
+    name: String,
 }
 
 /// `GET /caseload`: the families assigned to the signed-in lead worker.
@@ -24,6 +33,21 @@ pub(super) async fn caseload(
     user: CurrentUser,
 ) -> Result<Page, WebError> {
     let rows = casework::caseload(&state, &user).await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.family.family_id).collect();
+    let names = match state.latest_run().await? {
+        Some(run) => families::family_names(&state, &user, &run, &ids).await?,
+        None => Default::default(),
+    };
+    let rows = rows
+        .into_iter()
+        .map(|row| Row {
+            name: names
+                .get(&row.family.family_id)
+                .cloned()
+                .unwrap_or_else(|| format!("Family {}", row.family.family_id)),
+            row,
+        })
+        .collect();
     let ctx = CaseloadPage {
         title: "Your caseload",
         errors: Vec::new(),

@@ -2,7 +2,7 @@
 //! performance officer) and `/families/export.xlsx`.
 
 use super::{Choice, Person};
-use crate::access::{permits, Permission};
+use crate::access::{permits, sees_identifiers, Permission};
 use crate::actor::CurrentUser;
 use crate::error::WebError;
 use crate::labels::problem_label;
@@ -78,7 +78,7 @@ struct FamiliesPage<'a> {
     problems: Vec<ProblemChoice<'a>>,
     areas: &'a [String],
     statuses: Vec<Choice<'static>>,
-    lead_workers: Vec<Person<'a>>,
+    lead_workers: Vec<Person>,
     sorts: Vec<SortLink>,
     rows: Vec<Row<'a>>,
     /// The performance officer may tick families and assign them in one go.
@@ -166,7 +166,7 @@ pub(super) async fn families_page(
         Some(run) => keys
             .iter()
             .map(|k| {
-                let row = views::list_row(run, cases, k);
+                let row = views::list_row(run, cases, k, sees_identifiers(user.role));
                 Row {
                     name: names
                         .get(&row.family_id)
@@ -236,9 +236,14 @@ pub(super) async fn families_page(
         lead_workers: cases
             .lead_workers()
             .into_iter()
-            .map(|u| Person {
+            .enumerate()
+            .map(|(n, u)| Person {
                 id: u.id.to_string(),
-                name: &u.display_name,
+                name: if sees_identifiers(user.role) {
+                    u.display_name.clone()
+                } else {
+                    format!("Lead worker {}", n + 1)
+                },
             })
             .collect(),
         sorts: sort_links(applied),

@@ -202,7 +202,7 @@ struct FamilyPage<'a> {
     section: &'static str,
     section_label: &'static str,
     subnav: Vec<SubNav>,
-    lead_workers: Vec<Person<'a>>,
+    lead_workers: Vec<Person>,
     statuses: Vec<Choice<'static>>,
     close_reasons: Vec<Choice<'static>>,
     stages: Vec<Choice<'static>>,
@@ -277,7 +277,7 @@ pub(super) async fn family_page(
                 .into_iter()
                 .map(|u| Person {
                     id: u.id.to_string(),
-                    name: &u.display_name,
+                    name: u.display_name.clone(),
                 })
                 .collect()
         })

@@ -588,9 +588,9 @@ struct Choice<'a> {
 
 /// A person to choose (a lead worker): their account key, as text, and name.
 #[derive(Debug, Clone, Serialize)]
-struct Person<'a> {
+struct Person {
     id: String,
-    name: &'a str,
+    name: String,
 }
 
 /// A family's key from its path (404 if it is not a number).

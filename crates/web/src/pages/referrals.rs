@@ -100,6 +100,9 @@ struct FormPage {
     relationships: Vec<Choice>,
     consents: Vec<Choice>,
     can_add: bool,
+    /// The field that takes the focus when the page loads: a member just added's given name
+    /// (without it the page opened at the top, away from the new fields).
+    focus: Option<String>,
 }
 
 fn choices<T: Copy>(
@@ -121,6 +124,17 @@ fn form_page(
     input: ReferralInput,
     errors: &[(String, String)],
     status: StatusCode,
+) -> Result<Page, WebError> {
+    form_page_focused(state, user, input, errors, status, None)
+}
+
+fn form_page_focused(
+    state: &AppState,
+    user: &CurrentUser,
+    input: ReferralInput,
+    errors: &[(String, String)],
+    status: StatusCode,
+    focus: Option<String>,
 ) -> Result<Page, WebError> {
     let message = |field: String| {
         errors
@@ -172,6 +186,7 @@ fn form_page(
         officer,
         check: check(rules, input.problems.iter().map(String::as_str)),
         can_add: input.members.len() < MAX_MEMBERS,
+        focus,
         members,
         problems,
         error: ReferralErrors::from_pairs(errors),
@@ -263,10 +278,15 @@ pub(super) async fn submit(
     let (mut input, action) = parse_form(&f.form);
     match action.as_str() {
         "add_member" => {
+            let mut focus = None;
             if input.members.len() < MAX_MEMBERS {
                 input.members.push(MemberInput::default());
+                focus = Some(format!("member_{}_given_name", input.members.len() - 1));
             }
-            return Ok(form_page(&state, &f.user, input, &[], StatusCode::OK)?.into_response());
+            return Ok(
+                form_page_focused(&state, &f.user, input, &[], StatusCode::OK, focus)?
+                    .into_response(),
+            );
         }
         "check" => {
             return Ok(form_page(&state, &f.user, input, &[], StatusCode::OK)?.into_response());

@@ -14,7 +14,20 @@ use crate::state::AppState;
 use crate::views::chart::{self, Chart};
 use crate::views::Due;
 use chrono::{Datelike, NaiveDate};
-use hearth_governance::{protect, Policy, Table};
+use hearth_governance::{protect_with, Margins, Policy, Table};
+
+/// The totals of a panel whose rows are kinds a family is one of (a stage, an area) and whose
+/// columns overlap ("identified" and "worked with"): each column's total, no row totals.
+const COLUMN_TOTALS: Margins = Margins {
+    rows: false,
+    columns: true,
+};
+
+/// No totals: a family is counted under each of its problems, so neither sum counts families.
+const NO_TOTALS: Margins = Margins {
+    rows: false,
+    columns: false,
+};
 use hearth_model::CaseStatus;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -43,6 +56,9 @@ pub(crate) struct Panel {
     pub total: String,
     /// Whether a column of row totals is shown (not when the columns overlap).
     pub row_totals: bool,
+    /// Whether a row of column totals is shown (not when a family is counted in several
+    /// rows: families by problem).
+    pub column_totals: bool,
     pub chart: Chart,
     /// Cells suppressed: primary and secondary.
     pub suppressed: usize,
@@ -76,14 +92,14 @@ fn panel(
     row_header: &str,
     columns: &[&str],
     rows: Vec<(String, Vec<u64>)>,
-    row_totals: bool,
+    margins: Margins,
     policy: Policy,
 ) -> Panel {
     let columns: Vec<String> = columns.iter().map(|c| (*c).to_owned()).collect();
     let (labels, counts): (Vec<String>, Vec<Vec<u64>>) = rows.into_iter().unzip();
     let table = Table::new(labels.clone(), columns.clone(), counts)
         .expect("rows built with one count per column");
-    let p = protect(&table, policy);
+    let p = protect_with(&table, policy, margins);
     let chart = chart::grouped_bars(
         &labels,
         &columns
@@ -116,7 +132,8 @@ fn panel(
             .collect(),
         totals: p.column_totals.iter().map(ToString::to_string).collect(),
         total: p.total.to_string(),
-        row_totals,
+        row_totals: margins.rows,
+        column_totals: margins.columns,
         chart,
         suppressed: p.primary + p.secondary,
         columns,
@@ -192,7 +209,7 @@ pub(crate) async fn dashboard(
             "Stage",
             &["Families"],
             by_stage,
-            false,
+            COLUMN_TOTALS,
             policy,
         ));
         // Problem.
@@ -216,7 +233,7 @@ pub(crate) async fn dashboard(
             "Problem",
             &["Identified", "Worked with"],
             by_problem,
-            false,
+            NO_TOTALS,
             policy,
         ));
         // Area.
@@ -234,7 +251,7 @@ pub(crate) async fn dashboard(
             "Area (postcode sector)",
             &["Identified", "Worked with"],
             by_area.into_iter().collect(),
-            false,
+            COLUMN_TOTALS,
             policy,
         ));
         // Lead worker: open cases and overdue steps.
@@ -270,7 +287,7 @@ pub(crate) async fn dashboard(
             "Lead worker",
             &["Open cases", "Of which overdue"],
             by_worker,
-            false,
+            COLUMN_TOTALS,
             policy,
         ));
         // Attachments by month (the last 12 months).
@@ -300,7 +317,7 @@ pub(crate) async fn dashboard(
             "Month",
             &["Referrals received", "Families starting work"],
             by_month.into_iter().collect(),
-            false,
+            COLUMN_TOTALS,
             policy,
         ));
     }
@@ -331,7 +348,7 @@ pub(crate) async fn dashboard(
             .iter()
             .map(|k| ((*k).to_owned(), vec![decided.get(k).copied().unwrap_or(0)]))
             .collect(),
-        false,
+        COLUMN_TOTALS,
         policy,
     ));
     panels.push(panel(
@@ -340,7 +357,7 @@ pub(crate) async fn dashboard(
         "Reason",
         &["Referrals"],
         reasons.into_iter().map(|(k, v)| (k, vec![v])).collect(),
-        false,
+        COLUMN_TOTALS,
         policy,
     ));
     // Claims against the cap (not filtered: the cap is the council's whole programme).
@@ -367,7 +384,7 @@ pub(crate) async fn dashboard(
             (k.title().to_string(), vec![n])
         })
         .collect(),
-        false,
+        COLUMN_TOTALS,
         policy,
     ));
     audit::record(
@@ -429,10 +446,12 @@ pub(crate) fn xlsx(d: &Dashboard) -> Result<Vec<u8>, WebError> {
             }
             r += 1;
         }
-        ws.write_string_with_format(r, 0, "Total", &bold)
-            .map_err(fail)?;
-        for (c, cell) in p.totals.iter().enumerate() {
-            write(ws, r, c as u16 + 1, cell).map_err(fail)?;
+        if p.column_totals {
+            ws.write_string_with_format(r, 0, "Total", &bold)
+                .map_err(fail)?;
+            for (c, cell) in p.totals.iter().enumerate() {
+                write(ws, r, c as u16 + 1, cell).map_err(fail)?;
+            }
         }
         ws.write_string(
             r + 2,
@@ -442,4 +461,38 @@ pub(crate) fn xlsx(d: &Dashboard) -> Result<Vec<u8>, WebError> {
         .map_err(fail)?;
     }
     wb.save_to_buffer().map_err(fail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Families by problem: a family counts under each of its problems, so the panel has no
+    /// totals and only its small cells are withheld (once every cell was, protecting a
+    /// "total" that added the problems up).
+    #[test]
+    fn the_problem_panel_withholds_only_its_small_cells_and_shows_no_total() {
+        let rows = vec![
+            ("Crime".to_string(), vec![55, 3]),
+            ("Health".to_string(), vec![37, 12]),
+            ("Worklessness".to_string(), vec![43, 2]),
+        ];
+        let p = panel(
+            "problem",
+            "Families by problem",
+            "Problem",
+            &["Identified", "Worked with"],
+            rows,
+            NO_TOTALS,
+            Policy::default(),
+        );
+        let cells: Vec<Vec<&str>> = p
+            .rows
+            .iter()
+            .map(|r| r.cells.iter().map(String::as_str).collect())
+            .collect();
+        assert_eq!(cells, [["55", "[c]"], ["37", "12"], ["43", "[c]"]]);
+        assert!(!p.column_totals && !p.row_totals);
+        assert_eq!(p.suppressed, 2);
+    }
 }

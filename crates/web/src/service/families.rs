@@ -66,7 +66,15 @@ impl Search {
         if let Ok(id) = reference.parse::<i64>() {
             return Search::Family(id);
         }
-        Search::Name(q.split_whitespace().map(str::to_lowercase).collect())
+        // "Roberts family", as a family's heading names it, is a search for Roberts.
+        let mut words: Vec<String> = q.split_whitespace().map(str::to_lowercase).collect();
+        if words.len() > 1 && words.last().is_some_and(|w| w == "family") {
+            words.pop();
+            if words.len() > 1 && words[0] == "the" {
+                words.remove(0);
+            }
+        }
+        Search::Name(words)
     }
 
     /// The kind of search, for the audit line.
@@ -324,5 +332,15 @@ mod tests {
             Search::Name(vec!["alice".into(), "example".into()])
         );
         assert_eq!(Search::parse("Fred"), Search::Name(vec!["fred".into()]));
+        // As a family's heading names it.
+        assert_eq!(
+            Search::parse("Roberts family"),
+            Search::Name(vec!["roberts".into()])
+        );
+        assert_eq!(
+            Search::parse("the Roberts Family"),
+            Search::Name(vec!["roberts".into()])
+        );
+        assert_eq!(Search::parse("Family"), Search::Name(vec!["family".into()]));
     }
 }

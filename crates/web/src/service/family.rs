@@ -163,7 +163,7 @@ pub(crate) async fn record_part(
         view,
         facts,
         views::DetailContext {
-            users: &cases.users,
+            cases: &cases,
             due,
             settings: state.settings(),
             today: state.now().date_naive(),

@@ -254,7 +254,7 @@ pub(crate) async fn export(
     let rows: Vec<(views::FamilyRow, Option<String>)> = keys
         .iter()
         .map(|k| {
-            let row = views::row(run, &listing.cases, k);
+            let row = views::row(run, &listing.cases, k, sees_identifiers(user.role));
             let name = names.get(&row.family_id).cloned();
             (row, name)
         })

@@ -101,7 +101,7 @@ pub(crate) fn grouped_bars(categories: &[String], series: &[(String, Vec<Option<
             AxisLabel {
                 x: LEFT - 6.0,
                 y: round(axis_y - plot_h * f64::from(i) / 4.0),
-                text: figure(v),
+                text: tick(v),
             }
         })
         .collect();
@@ -136,6 +136,13 @@ pub(crate) fn figure(v: f64) -> String {
     }
 }
 
+/// A tick's value: a quarter of a 1, 2 or 5 × 10ⁿ scale needs up to two places (0.25, not
+/// the 0.2 that one place would round it to).
+fn tick(v: f64) -> String {
+    let s = format!("{v:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
 /// 1, 2 or 5 × a power of ten at or above `v` (at least 1).
 fn nice_ceiling(v: f64) -> f64 {
     if v <= 1.0 {
@@ -148,6 +155,17 @@ fn nice_ceiling(v: f64) -> f64 {
         }
     }
     10.0 * p
+}
+
+#[cfg(test)]
+mod tick_tests {
+    #[test]
+    fn ticks_keep_their_quarters() {
+        let t: Vec<String> = [0.0, 0.25, 0.5, 0.75, 1.0, 12.5, 250.0]
+            .map(super::tick)
+            .into();
+        assert_eq!(t, ["0", "0.25", "0.5", "0.75", "1", "12.5", "250"]);
+    }
 }
 
 #[cfg(test)]

@@ -267,7 +267,7 @@ pub(crate) fn family_rows(
 ) -> Vec<FamilyRow> {
     family_keys(run, cases, indices, keep)
         .iter()
-        .map(|k| row(run, cases, k))
+        .map(|k| row(run, cases, k, true))
         .collect()
 }
 
@@ -301,8 +301,9 @@ pub(crate) fn row_key<'a>(run: &'a RunData, cases: &'a Cases, i: usize) -> Optio
     })
 }
 
-/// The row shown for one family.
-pub(crate) fn row(run: &RunData, cases: &Cases, key: &RowKey) -> FamilyRow {
+/// The row shown for one family; `named`: the role sees identifiers, so lead workers' names
+/// (otherwise their numbers: [`Cases::lead_worker_label`]).
+pub(crate) fn row(run: &RunData, cases: &Cases, key: &RowKey, named: bool) -> FamilyRow {
     let a = key.assessment;
     let lead = key.lead_worker_user_id;
     let (adults, children) = run.families.get(&a.family_id).map_or((0, 0), |f| {
@@ -325,9 +326,7 @@ pub(crate) fn row(run: &RunData, cases: &Cases, key: &RowKey) -> FamilyRow {
         status_label: status_label(key.status),
         status: key.status.to_string(),
         lead_worker_user_id: lead,
-        lead_worker: lead
-            .and_then(|id| cases.users.get(&id))
-            .map(|u| u.display_name.clone()),
+        lead_worker: lead.and_then(|id| cases.lead_worker_label(id, named)),
         area: key
             .area
             .and_then(|i| run.areas.get(usize::from(i)))
@@ -452,11 +451,16 @@ pub(crate) struct ListRow<'a> {
     /// The GOV.UK tag colour of the status.
     pub tag_class: &'static str,
     pub status_label: &'static str,
-    pub lead_worker: Option<&'a str>,
+    pub lead_worker: Option<String>,
 }
 
-/// The families page's row for one family.
-pub(crate) fn list_row<'a>(run: &'a RunData, cases: &'a Cases, key: &RowKey) -> ListRow<'a> {
+/// The families page's row for one family (`named`: as for [`row`]).
+pub(crate) fn list_row<'a>(
+    run: &'a RunData,
+    cases: &'a Cases,
+    key: &RowKey,
+    named: bool,
+) -> ListRow<'a> {
     let a = key.assessment;
     let (adults, children) = run.families.get(&a.family_id).map_or((0, 0), |f| {
         let adults = f
@@ -491,8 +495,7 @@ pub(crate) fn list_row<'a>(run: &'a RunData, cases: &'a Cases, key: &RowKey) -> 
         status_label: status_label(key.status),
         lead_worker: key
             .lead_worker_user_id
-            .and_then(|id| cases.users.get(&id))
-            .map(|u| u.display_name.as_str()),
+            .and_then(|id| cases.lead_worker_label(id, named)),
     }
 }
 

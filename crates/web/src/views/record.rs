@@ -7,10 +7,10 @@
 use crate::access::FamilyAccess;
 use crate::facts::{FactsHtml, FactsShown};
 use crate::labels::{name_case, problem_label, status_label};
-use crate::run::{IdMap, RunData};
+use crate::run::RunData;
 use crate::views::list::{pounds, Due, Problem};
 use crate::views::work::{work_view, WorkContext, WorkView};
-use hearth_store::{FamilyView, PersonIdentity, UserRecord};
+use hearth_store::{FamilyView, PersonIdentity};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -120,8 +120,8 @@ fn name_of(i: &PersonIdentity) -> Option<String> {
 
 /// What a family's record is built with besides what was read for the viewer.
 pub(crate) struct DetailContext<'a> {
-    /// The accounts by key (for names).
-    pub users: &'a IdMap<UserRecord>,
+    /// The accounts by key (for names) and the cases.
+    pub cases: &'a crate::run::Cases,
     /// What is due on the case.
     pub due: Due,
     /// The council's measures and time limits.
@@ -159,11 +159,12 @@ pub(crate) fn family_detail(
     cx: DetailContext<'_>,
 ) -> Option<FamilyDetail> {
     let DetailContext {
-        users,
+        cases,
         due,
         settings,
         today,
     } = cx;
+    let users = &cases.users;
     let &i = run.by_family.get(&family_id)?;
     let a = &run.assessments[i];
     let family = run.families.get(&family_id);
@@ -291,9 +292,7 @@ pub(crate) fn family_detail(
             })
             .collect(),
         lead_worker_user_id: lead,
-        lead_worker: lead
-            .and_then(|id| users.get(&id))
-            .map(|u| u.display_name.clone()),
+        lead_worker: lead.and_then(|id| cases.lead_worker_label(id, access.identifiers)),
         area: family.and_then(|f| f.area.clone()),
         identifiers_shown: access.identifiers,
         members,

@@ -130,13 +130,16 @@ async fn the_claim_flow_from_batch_to_evidence_pack_to_withdrawal() {
     for want in [
         "Lee Worker",
         "2016-05-03",
-        "pupils_below_85_attendance",
+        // The measure and the problem in words, not their keys.
+        "Every school-age child attends at least 85% of possible sessions",
         "unchanged since the claim was made",
         "the plan the result was judged under",
         "Withdraw claim",
     ] {
         assert!(page.body.contains(want), "{want}: {}", page.body);
     }
+    assert!(!page.body.contains(">pupils_below_85_attendance<"));
+    assert!(!page.body.contains(">school_attendance<"));
     let before = json(&t.get(&format!("/api/claims/{claim}"), Some(&po)).await.body);
 
     // Later changes to the family (a new lead worker, a plan goal) leave the pack as it was.

@@ -195,7 +195,8 @@ async fn a_batch_is_prepared_on_the_claims_page_from_the_results_in_the_store() 
     let claim = api["claims"][0]["id"].as_i64().unwrap();
     let pack = t.get(&format!("/claims/{claim}"), Some(&po)).await;
     assert!(
-        pack.body.contains("pupils_below_85_attendance"),
+        pack.body
+            .contains("Every school-age child attends at least 85% of possible sessions"),
         "{}",
         pack.body
     );

@@ -236,6 +236,19 @@ async fn bad_input_keeps_what_was_typed_names_each_field_and_stores_nothing() {
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("Person 2") && r.body.contains("value=\"Ann\""));
     assert!(!r.body.contains("govuk-error-summary"));
+    // The new member's first field takes the focus, no other.
+    assert!(r
+        .body
+        .contains("id=\"member_1_given_name\" name=\"member_1_given_name\""));
+    assert_eq!(r.body.matches(" autofocus").count(), 1);
+    let at = r.body.find(" autofocus").unwrap();
+    assert!(r.body[..at]
+        .rfind("<input")
+        .is_some_and(|i| r.body[i..at].contains("member_1_given_name")));
+    // Enter in a field presses the form's first button: checking the criteria, which stores
+    // nothing, comes before adding a member.
+    let check = r.body.find("value=\"check\"").unwrap();
+    assert!(check < r.body.find("value=\"add_member\"").unwrap());
     let r = t
         .submit(
             "/referrals/new",
