@@ -182,6 +182,15 @@ fn is_api(path: &str) -> bool {
     path == "/api" || path.starts_with("/api/")
 }
 
+/// The page a form address belongs to: the address without its last part
+/// (`/families/382/status` → `/families/382`, `/claims/4/withdraw` → `/claims/4`); `None` for
+/// an address of one part.
+fn form_page_of(path: &str) -> Option<&str> {
+    let trimmed = path.trim_end_matches('/');
+    let cut = trimmed.rfind('/')?;
+    (cut > 0).then(|| &trimmed[..cut])
+}
+
 /// The longest web address (path and query) taken, in bytes: far longer than any this
 /// service links to, so every query parameter is bounded before a handler sees it.
 pub(crate) const URI_LIMIT: usize = 2048;
@@ -199,6 +208,17 @@ pub(crate) async fn error_pages(
     next: Next,
 ) -> Response {
     let api = is_api(req.uri().path());
+    // A page's address that only takes a form (`/families/382/status`): a browser shows it
+    // after a form with a mistake is redisplayed there, and opening it again asks for it.
+    let form_address =
+        (!api && req.method() == axum::http::Method::GET).then(|| req.uri().path().to_string());
+    // Where a signed-out user was going, to take them there once they sign in.
+    let going_to = form_address.as_ref().and_then(|_| {
+        req.uri()
+            .path_and_query()
+            .map(|pq| pq.as_str().to_string())
+            .filter(|pq| crate::pages::return_address(pq).is_some())
+    });
     // The session's cookie, to show a signed-in user's navigation on an error page.
     let token = if api {
         None
@@ -218,6 +238,19 @@ pub(crate) async fn error_pages(
         next.run(req).await
     };
     let status = res.status();
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        if let Some(page) = form_address.as_deref().and_then(form_page_of) {
+            // Back to the page the form is on, rather than "this page cannot do that".
+            return (
+                StatusCode::SEE_OTHER,
+                [
+                    (header::LOCATION, page),
+                    (header::CACHE_CONTROL, "no-store"),
+                ],
+            )
+                .into_response();
+        }
+    }
     if res.extensions().get::<Rendered>().is_none()
         && (status.is_client_error() || status.is_server_error())
     {
@@ -238,7 +271,7 @@ pub(crate) async fn error_pages(
                 ),
                 _ => None,
             };
-            res = render_error(&state, &info, api, user.as_ref());
+            res = render_error(&state, &info, api, user.as_ref(), going_to.as_deref());
         }
     }
     let h = res.headers_mut();
@@ -283,6 +316,7 @@ fn render_error(
     info: &ErrorInfo,
     api: bool,
     user: Option<&CurrentUser>,
+    going_to: Option<&str>,
 ) -> Response {
     if api {
         let body = json!({
@@ -302,14 +336,23 @@ fn render_error(
         return r;
     }
     if info.sign_in {
-        let to = if info.expired {
-            "/sign-in?expired=1"
-        } else {
-            "/sign-in"
+        let mut query: Vec<(&str, &str)> = Vec::new();
+        if info.expired {
+            query.push(("expired", "1"));
+        }
+        if let Some(to) = going_to {
+            query.push(("next", to));
+        }
+        let to = match serde_urlencoded::to_string(&query) {
+            Ok(q) if !q.is_empty() => format!("/sign-in?{q}"),
+            _ => "/sign-in".to_string(),
         };
         let mut r = (
             StatusCode::SEE_OTHER,
-            [(header::LOCATION, to), (header::CACHE_CONTROL, "no-store")],
+            [
+                (header::LOCATION, to.as_str()),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
         )
             .into_response();
         if info.expired {

@@ -30,6 +30,9 @@ pub(super) async fn home(
 pub(super) struct SignInQuery {
     #[serde(default)]
     expired: Option<String>,
+    /// Where the user was going when they were asked to sign in.
+    #[serde(default)]
+    next: Option<String>,
 }
 
 form_errors!(
@@ -48,18 +51,23 @@ struct SignInPage<'a> {
     sso: Option<&'a str>,
     errors: Vec<FieldError>,
     error: SignInErrors,
+    /// Where to go once signed in (a checked address on this site, or empty).
+    next: &'a str,
 }
 
+#[allow(clippy::too_many_arguments)]
 fn sign_in_form(
     state: &AppState,
     token: &str,
     user_name: &str,
     errors: &[(String, String)],
     notice: Option<&str>,
+    next: Option<&str>,
     status: StatusCode,
 ) -> Result<Response, WebError> {
     let ctx = SignInPage {
         title: "Sign in",
+        next: next.and_then(super::return_address).unwrap_or(""),
         csrf_token: token,
         user_name,
         notice,
@@ -90,6 +98,7 @@ pub(super) async fn sign_in_page(
         "",
         &[],
         notice,
+        q.next.as_deref(),
         StatusCode::OK,
     )
 }
@@ -102,6 +111,8 @@ struct SignInForm {
     user_name: String,
     #[serde(default)]
     password: String,
+    #[serde(default)]
+    next: String,
 }
 
 fn one(field: &str, message: &str) -> Vec<(String, String)> {
@@ -150,12 +161,14 @@ pub(super) async fn sign_in(
             if name_too_long { "" } else { &form.user_name },
             &errors,
             None,
+            Some(&form.next),
             StatusCode::BAD_REQUEST,
         );
     }
     match session::sign_in(&state, &form.user_name, &form.password, &ip).await? {
         SignIn::Started { token, role } => {
-            let mut r = see_other(role.home());
+            // Where they were going, else their role's start page.
+            let mut r = see_other(super::return_address(&form.next).unwrap_or(role.home()));
             if let Ok(v) = set_cookie(&state, SESSION_COOKIE, &token, None).parse() {
                 r.headers_mut().append(header::SET_COOKIE, v);
             }
@@ -170,6 +183,7 @@ pub(super) async fn sign_in(
             &form.user_name,
             &one("user_name", "Enter a correct user name and password"),
             None,
+            Some(&form.next),
             StatusCode::UNAUTHORIZED,
         ),
         SignIn::Throttled => sign_in_form(
@@ -181,6 +195,7 @@ pub(super) async fn sign_in(
                 "You have entered the wrong password too many times. Wait 15 minutes and try again",
             ),
             None,
+            Some(&form.next),
             StatusCode::TOO_MANY_REQUESTS,
         ),
     }

@@ -53,6 +53,22 @@ impl Resp {
     pub fn location(&self) -> Option<&str> {
         self.header("location")
     }
+
+    /// The redirect's target without the `next` address a sign-in redirect carries
+    /// (`/sign-in?next=%2Ffamilies` → `/sign-in`).
+    pub fn sign_in_location(&self) -> Option<String> {
+        let loc = self.location()?;
+        let (path, query) = loc.split_once('?').unwrap_or((loc, ""));
+        let kept: Vec<&str> = query
+            .split('&')
+            .filter(|p| !p.is_empty() && !p.starts_with("next="))
+            .collect();
+        Some(if kept.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}?{}", kept.join("&"))
+        })
+    }
     fn cookie(&self, name: &str) -> Option<(String, String)> {
         self.headers
             .get_all("set-cookie")
@@ -481,7 +497,12 @@ impl TestApp {
     }
 
     pub async fn try_sign_in(&self, name: &str, password: &str) -> Resp {
-        let form = self.get("/sign-in", None).await;
+        self.try_sign_in_at("/sign-in", name, password).await
+    }
+
+    /// Signs in through the form at `page` (e.g. `/sign-in?next=…`), posting what it holds.
+    pub async fn try_sign_in_at(&self, page: &str, name: &str, password: &str) -> Resp {
+        let form = self.get(page, None).await;
         let (cookie, _) = form.cookie("hearth_sign_in").expect("sign-in cookie");
         let marker = "name=\"csrf_token\" value=\"";
         let at = form.body.find(marker).unwrap() + marker.len();
@@ -494,6 +515,7 @@ impl TestApp {
                 ("csrf_token", token),
                 ("user_name", name),
                 ("password", password),
+                ("next", &hidden(&form.body, "next")),
             ],
         )
         .await
@@ -570,4 +592,20 @@ pub async fn raw_get(addr: std::net::SocketAddr, path: &str, token: &str) -> Str
     let mut out = Vec::new();
     s.read_to_end(&mut out).await.unwrap();
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A hidden field's value in a page (`""` if it has none). Values are HTML-escaped in pages;
+/// the few characters a path may hold are turned back.
+pub fn hidden(page: &str, name: &str) -> String {
+    let marker = format!("type=\"hidden\" name=\"{name}\" value=\"");
+    page.find(&marker)
+        .map(|at| {
+            let rest = &page[at + marker.len()..];
+            rest[..rest.find('"').unwrap_or(0)]
+                .replace("&#x2f;", "/")
+                .replace("&#x3d;", "=")
+                .replace("&#x3f;", "?")
+                .replace("&amp;", "&")
+        })
+        .unwrap_or_default()
 }

@@ -244,7 +244,7 @@ async fn role_by_route_access_matrix() {
             assert_eq!(r.status, S::UNAUTHORIZED, "{route}");
             assert_eq!(r.header("content-type"), Some("application/problem+json"));
         } else {
-            assert_eq!(r.location(), Some("/sign-in"), "{route}");
+            assert_eq!(r.sign_in_location().as_deref(), Some("/sign-in"), "{route}");
         }
     }
     // Posts follow the same rules.
@@ -507,7 +507,12 @@ async fn every_declared_route_answers_each_role_as_declared() {
         if path.starts_with("/api") {
             assert_eq!(got.status, StatusCode::UNAUTHORIZED, "{} {path}", r.method);
         } else {
-            assert_eq!(got.location(), Some("/sign-in"), "{} {path}", r.method);
+            assert_eq!(
+                got.sign_in_location().as_deref(),
+                Some("/sign-in"),
+                "{} {path}",
+                r.method
+            );
         }
     }
 }

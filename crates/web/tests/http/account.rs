@@ -55,7 +55,7 @@ async fn every_role_can_open_change_your_password() {
         );
     }
     let r = t.get("/account/password", None).await;
-    assert_eq!(r.location(), Some("/sign-in"));
+    assert_eq!(r.sign_in_location().as_deref(), Some("/sign-in"));
     let r = t
         .post_form(
             "/account/password",
@@ -63,7 +63,7 @@ async fn every_role_can_open_change_your_password() {
             &password_fields("x", PASSWORD, NEW_PASSWORD, NEW_PASSWORD),
         )
         .await;
-    assert_eq!(r.location(), Some("/sign-in"));
+    assert_eq!(r.sign_in_location().as_deref(), Some("/sign-in"));
     assert_eq!(
         t.get("/sign-in", None)
             .await
@@ -288,7 +288,10 @@ async fn changing_your_password_ends_your_other_sessions() {
         serde_json::from_str(&t.get("/api/session", Some(&here)).await.body).unwrap();
     assert_eq!(api["csrf_token"], here.csrf.as_str());
     assert_eq!(
-        t.get("/caseload", Some(&elsewhere)).await.location(),
+        t.get("/caseload", Some(&elsewhere))
+            .await
+            .sign_in_location()
+            .as_deref(),
         Some("/sign-in")
     );
     assert_eq!(

@@ -38,6 +38,18 @@ async fn hostile_requests_get_proper_error_pages() {
         .await;
     assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
     assert!(r.body.contains("govuk-template"));
+    // A form's address opened again (the browser shows it after a form with a mistake was
+    // redisplayed there) goes back to the form's page; the API still says 405.
+    for (form, page) in [
+        ("/families/1/status", "/families/1"),
+        ("/claims/4/withdraw", "/claims/4"),
+    ] {
+        let r = t.get(form, Some(&po)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{form}");
+        assert_eq!(r.header("location"), Some(page), "{form}");
+    }
+    let r = t.get("/api/families/1/status", Some(&po)).await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
     let r = t.get("/families?page=abc", Some(&po)).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("There is a problem"));
@@ -111,7 +123,10 @@ async fn administrators_manage_accounts() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(
-        t.get("/caseload", Some(&s)).await.location(),
+        t.get("/caseload", Some(&s))
+            .await
+            .sign_in_location()
+            .as_deref(),
         Some("/sign-in")
     );
     assert_eq!(
@@ -224,7 +239,10 @@ async fn administrators_reset_passwords_and_clear_throttled_accounts() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(
-        t.get("/caseload", Some(&lw1)).await.location(),
+        t.get("/caseload", Some(&lw1))
+            .await
+            .sign_in_location()
+            .as_deref(),
         Some("/sign-in"),
         "the user's sessions ended"
     );

@@ -274,7 +274,10 @@ async fn the_main_flow_works_on_postgresql() {
         StatusCode::OK
     );
     assert_eq!(
-        t.get("/families", Some(&analyst2)).await.location(),
+        t.get("/families", Some(&analyst2))
+            .await
+            .sign_in_location()
+            .as_deref(),
         Some("/sign-in")
     );
     t.sign_in_with("analyst", NEW_PASSWORD).await;

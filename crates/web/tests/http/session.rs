@@ -23,8 +23,39 @@ async fn sign_in_sets_a_safe_cookie_and_sign_out_ends_the_session() {
     assert!(out.header("set-cookie").unwrap().contains("Max-Age=0"));
     let after = t.get("/families", Some(&s)).await;
     assert_eq!(after.status, StatusCode::SEE_OTHER);
-    assert_eq!(after.location(), Some("/sign-in"));
+    assert_eq!(after.location(), Some("/sign-in?next=%2Ffamilies"));
     assert_eq!(t.get("/", None).await.location(), Some("/sign-in"));
+}
+
+/// Signed out, a page asks for sign-in and, once signed in, the user is taken to it, not
+/// to their start page; an address elsewhere is never followed.
+#[tokio::test]
+async fn signing_in_returns_to_the_page_asked_for_and_only_on_this_site() {
+    let t = TestApp::new().await;
+    t.assign_directly(1, "lw1").await;
+    let r = t.get("/families/1/plan?x=1", None).await;
+    let to = r.location().unwrap().to_string();
+    assert_eq!(to, "/sign-in?next=%2Ffamilies%2F1%2Fplan%3Fx%3D1");
+    let r = t.try_sign_in_at(&to, "lw1", PASSWORD).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), Some("/families/1/plan?x=1"));
+    for elsewhere in [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example",
+        "/sign-out",
+        "/api/families",
+    ] {
+        let page = format!(
+            "/sign-in?{}",
+            serde_urlencoded::to_string([("next", elsewhere)]).unwrap()
+        );
+        let r = t.try_sign_in_at(&page, "lw1", PASSWORD).await;
+        assert_eq!(r.location(), Some("/caseload"), "{elsewhere}");
+    }
+    // The API answers 401, never a redirect.
+    let r = t.get("/api/families", None).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
 
 /// A sign-in form posted from `ip` (as the connection's address), with a matching CSRF
@@ -117,7 +148,7 @@ async fn cookies_are_secure_and_host_only_when_configured() {
     assert!(ok.header("strict-transport-security").is_some());
     // The unprefixed name (which a neighbouring host could set) is not read.
     let plain = with(format!("hearth_session={token}")).await;
-    assert_eq!(plain.location(), Some("/sign-in"));
+    assert_eq!(plain.sign_in_location().as_deref(), Some("/sign-in"));
     // Errors carry HSTS too; without secure cookies, nothing asks for HTTPS.
     let missing = t.get("/no/such/page", None).await;
     assert!(missing.header("strict-transport-security").is_some());
@@ -329,7 +360,10 @@ async fn sessions_have_an_absolute_lifetime() {
     }
     t.advance(chrono::Duration::minutes(1));
     assert_eq!(
-        t.get("/families", Some(&s)).await.location(),
+        t.get("/families", Some(&s))
+            .await
+            .sign_in_location()
+            .as_deref(),
         Some("/sign-in?expired=1")
     );
     assert_eq!(
@@ -351,7 +385,7 @@ async fn an_idle_session_expires() {
     t.advance(chrono::Duration::minutes(31));
     let r = t.get("/families", Some(&s)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_eq!(r.location(), Some("/sign-in?expired=1"));
+    assert_eq!(r.sign_in_location().as_deref(), Some("/sign-in?expired=1"));
     let api = t.get("/api/families", Some(&s)).await;
     assert_eq!(api.status, StatusCode::UNAUTHORIZED);
     let notice = t.get("/sign-in?expired=1", None).await;
@@ -364,7 +398,10 @@ async fn the_idle_timeout_is_configurable() {
     let s = t.sign_in("po").await;
     t.advance(chrono::Duration::minutes(6));
     assert_eq!(
-        t.get("/families", Some(&s)).await.location(),
+        t.get("/families", Some(&s))
+            .await
+            .sign_in_location()
+            .as_deref(),
         Some("/sign-in?expired=1")
     );
 }
@@ -448,7 +485,10 @@ async fn throttled_session_touches_keep_idle_timeout_semantics() {
     assert_eq!(t.get("/families", Some(&s)).await.status, StatusCode::OK);
     t.advance(chrono::Duration::minutes(5) + chrono::Duration::seconds(1));
     assert_eq!(
-        t.get("/families", Some(&s)).await.location(),
+        t.get("/families", Some(&s))
+            .await
+            .sign_in_location()
+            .as_deref(),
         Some("/sign-in?expired=1")
     );
 }
@@ -467,7 +507,10 @@ async fn ended_sessions_end_at_once_despite_the_cache() {
     );
     t.submit("/sign-out", &po, &[]).await;
     assert_eq!(
-        t.get("/families", Some(&po)).await.location(),
+        t.get("/families", Some(&po))
+            .await
+            .sign_in_location()
+            .as_deref(),
         Some("/sign-in")
     );
     assert_eq!(
@@ -480,7 +523,10 @@ async fn ended_sessions_end_at_once_despite_the_cache() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(
-        t.get("/families", Some(&other)).await.location(),
+        t.get("/families", Some(&other))
+            .await
+            .sign_in_location()
+            .as_deref(),
         Some("/sign-in")
     );
 }
