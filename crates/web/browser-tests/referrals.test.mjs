@@ -38,7 +38,7 @@ test('referral → double check → accept (JavaScript on)', async () => {
   await r.page.fill('#evidence_health', 'Long-term condition, missed appointments')
   await fillReferrer(r.page)
   await Promise.all([r.page.waitForNavigation(), r.page.click('button:has-text("Send the referral")')])
-  assert.match(r.page.url(), /\/referrals\/\d+$/)
+  assert.match(new URL(r.page.url()).pathname, /\/referrals\/\d+$/)
   const path = new URL(r.page.url()).pathname
   assert.equal((await r.page.locator('#referral-status').innerText()).trim(), 'Waiting to be checked')
   await assertAccessible(r.page, 'referral-sent')

@@ -132,6 +132,55 @@ struct WithLayout<'a, T> {
     page: &'a T,
     me: Option<Me<'a>>,
     service_name: &'static str,
+    /// What the form just sent did ("Note added"), shown as a success banner.
+    confirmation: Option<&'static str>,
+}
+
+tokio::task_local! {
+    /// The `saved` key of the request being answered (see [`confirmation`]).
+    static SAVED: Option<&'static str>;
+}
+
+/// What a form did, by the key its page's address carries after it (`?saved=note`): a
+/// fixed sentence, never text from the address.
+pub(crate) fn confirmation(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "lead_worker" => "Lead worker saved",
+        "unassigned" => "Lead worker removed",
+        "assigned" => "Lead worker assigned to the families chosen",
+        "status" => "Status changed",
+        "assessment" => "Assessment saved",
+        "goal" => "Goal added to the plan",
+        "goal_change" => "Goal changed",
+        "action" => "Action added to the plan",
+        "action_change" => "Action changed",
+        "action_done" => "Action marked as done",
+        "remove" => "Removed from the plan",
+        "review" => "Review recorded",
+        "team" => "Added to the team around the family",
+        "team_end" => "Team member's involvement ended",
+        "progress" => "Progress recorded",
+        "note" => "Note added",
+        "objection" => "Objection recorded",
+        "objection_withdrawn" => "Objection withdrawn",
+        "claim_withdrawn" => "Claim withdrawn",
+        "finding" => "Finding recorded",
+        "account" => "Account saved",
+        "referral_sent" => "Referral sent. A performance officer will check it and accept it or return it with a reason",
+        "decision" => "Decision recorded",
+        _ => return None,
+    })
+}
+
+/// `to` with `?saved=key` (or `&saved=key`) added before any `#anchor`: the address a form
+/// sends the browser to, whose page then says what the form did.
+pub(crate) fn with_confirmation(to: &str, key: &str) -> String {
+    let (path, anchor) = match to.find('#') {
+        Some(i) => to.split_at(i),
+        None => (to, ""),
+    };
+    let sep = if path.contains('?') { '&' } else { '?' };
+    format!("{path}{sep}saved={key}{anchor}")
 }
 
 /// Renders `name` with `ctx` (which carries the layout's `title` and `errors`) and the
@@ -169,6 +218,7 @@ pub(crate) fn page<T: Serialize>(
                 page: ctx,
                 me,
                 service_name: SERVICE_NAME,
+                confirmation: SAVED.try_with(|s| *s).ok().flatten(),
             }))
         })
         .map_err(|e| WebError::Internal(format!("rendering {name}: {e}")))?;
@@ -232,10 +282,17 @@ pub(crate) async fn error_pages(
         .uri()
         .path_and_query()
         .is_some_and(|pq| pq.as_str().len() > URI_LIMIT);
+    // A confirmation the page's address asks for (`?saved=note`), for `page` to show.
+    let saved = req
+        .uri()
+        .query()
+        .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+        .and_then(|q| q.into_iter().find(|(k, _)| k == "saved"))
+        .and_then(|(_, v)| confirmation(&v));
     let mut res = if too_long {
         WebError::UriTooLong.into_response()
     } else {
-        next.run(req).await
+        SAVED.scope(saved, next.run(req)).await
     };
     let status = res.status();
     if status == StatusCode::METHOD_NOT_ALLOWED {
@@ -371,5 +428,35 @@ fn render_error(
     match page(state, "error.html", user, "", &ctx) {
         Ok(p) => p.with_status(info.status).into_response(),
         Err(_) => (info.status, info.title.clone()).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{confirmation, form_page_of, with_confirmation};
+
+    #[test]
+    fn a_confirmation_goes_before_the_anchor_and_only_known_keys_have_words() {
+        assert_eq!(
+            with_confirmation("/families/1", "note"),
+            "/families/1?saved=note"
+        );
+        assert_eq!(
+            with_confirmation("/families/1/plan#goal-3", "goal"),
+            "/families/1/plan?saved=goal#goal-3"
+        );
+        assert_eq!(
+            with_confirmation("/families?problem=", "assigned"),
+            "/families?problem=&saved=assigned"
+        );
+        assert_eq!(confirmation("note"), Some("Note added"));
+        assert_eq!(confirmation("<script>"), None);
+    }
+
+    #[test]
+    fn a_form_s_page_is_its_address_without_the_last_part() {
+        assert_eq!(form_page_of("/families/382/status"), Some("/families/382"));
+        assert_eq!(form_page_of("/claims/4/withdraw/"), Some("/claims/4"));
+        assert_eq!(form_page_of("/sign-out"), None);
     }
 }

@@ -152,7 +152,7 @@ pub(super) async fn add_user(
         }
     };
     match accounts::add(&state, &f.user, new).await {
-        Ok(_) => Ok(see_other("/admin/users")),
+        Ok(_) => Ok(see_other("/admin/users?saved=account")),
         Err(WebError::Invalid(errors)) => Ok(users_page(&state, &f.user, form, errors)
             .await?
             .into_response()),
@@ -195,7 +195,7 @@ pub(super) async fn update_user(
         None => Err(WebError::Invalid(errors)),
     };
     match outcome {
-        Ok(()) => Ok(see_other("/admin/users")),
+        Ok(()) => Ok(see_other("/admin/users?saved=account")),
         Err(WebError::Invalid(errors)) => {
             Ok(users_page(&state, &f.user, NewUserForm::default(), errors)
                 .await?
@@ -228,7 +228,7 @@ pub(super) async fn reset_password(
         )])),
     };
     match outcome {
-        Ok(()) => Ok(see_other("/admin/users")),
+        Ok(()) => Ok(see_other("/admin/users?saved=account")),
         Err(WebError::Invalid(errors)) => {
             let errors = errors
                 .into_iter()
@@ -250,5 +250,5 @@ pub(super) async fn clear_failures(
 ) -> Result<Response, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     accounts::clear_failures(&state, &f.user, id).await?;
-    Ok(see_other("/admin/users"))
+    Ok(see_other("/admin/users?saved=account"))
 }

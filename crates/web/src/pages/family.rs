@@ -498,9 +498,21 @@ pub(super) async fn done(
     forms: FamilyForms,
     to: &str,
 ) -> Result<Response, WebError> {
+    // The page says what the form did (the form's name is the confirmation's key).
+    let key = if forms.form.is_empty() {
+        "action_done"
+    } else {
+        forms.form
+    };
     match outcome {
-        Ok(()) if to.is_empty() => Ok(see_other(&format!("/families/{family_id}"))),
-        Ok(()) => Ok(see_other(&format!("/families/{family_id}/{to}"))),
+        Ok(()) if to.is_empty() => Ok(see_other(&crate::render::with_confirmation(
+            &format!("/families/{family_id}"),
+            key,
+        ))),
+        Ok(()) => Ok(see_other(&crate::render::with_confirmation(
+            &format!("/families/{family_id}/{to}"),
+            key,
+        ))),
         Err(WebError::Invalid(errors)) => Ok(family_page(
             state,
             user,

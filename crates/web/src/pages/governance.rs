@@ -103,7 +103,7 @@ pub(super) async fn add_objection(
         Err(errors) => Err(WebError::Invalid(errors)),
     };
     match outcome {
-        Ok(()) => Ok(see_other("/objections")),
+        Ok(()) => Ok(see_other("/objections?saved=objection")),
         Err(WebError::Invalid(errors)) => Ok(objections_page(&state, &f.user, form, errors)
             .await?
             .into_response()),
@@ -119,7 +119,7 @@ pub(super) async fn withdraw_objection(
 ) -> Result<Response, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     governance::withdraw_objection(&state, &f.user, id).await?;
-    Ok(see_other("/objections"))
+    Ok(see_other("/objections?saved=objection_withdrawn"))
 }
 
 /// The extract form as typed.

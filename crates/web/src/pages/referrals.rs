@@ -294,7 +294,7 @@ pub(super) async fn submit(
         _ => {}
     }
     match referrals::submit(&state, &f.user, input.clone()).await {
-        Ok((id, _)) => Ok(see_other(&format!("/referrals/{id}"))),
+        Ok((id, _)) => Ok(see_other(&format!("/referrals/{id}?saved=referral_sent"))),
         Err(WebError::Invalid(errors)) => {
             Ok(
                 form_page(&state, &f.user, input, &errors, StatusCode::BAD_REQUEST)?
@@ -391,7 +391,7 @@ pub(super) async fn decide(
         version: f.form.version,
     };
     match referrals::decide(&state, &f.user, id, typed.clone()).await {
-        Ok(_) => Ok(see_other(&format!("/referrals/{id}"))),
+        Ok(_) => Ok(see_other(&format!("/referrals/{id}?saved=decision"))),
         Err(WebError::Invalid(errors)) => {
             Ok(
                 detail_page(&state, &f.user, id, typed, &errors, StatusCode::BAD_REQUEST)

@@ -69,7 +69,10 @@ pub(super) async fn assign_many(
     let back = field("back");
     let filters: Filters = serde_urlencoded::from_str(&back).unwrap_or_default();
     match workload::assign_many(&state, &f.user, &families, lead_worker.parse().ok()).await {
-        Ok(_) => Ok(see_other(&format!("/families?{back}"))),
+        Ok(_) => Ok(see_other(&crate::render::with_confirmation(
+            &format!("/families?{back}"),
+            "assigned",
+        ))),
         Err(WebError::Invalid(errors)) => Ok(families_page(
             &state,
             &f.user,
@@ -162,7 +165,7 @@ pub(super) async fn unassign(
 ) -> Result<Response, WebError> {
     let id = family_id(&id)?;
     match workload::unassign(&state, &f.user, id, &f.form.reason).await {
-        Ok(()) => Ok(see_other(&format!("/families/{id}"))),
+        Ok(()) => Ok(see_other(&format!("/families/{id}?saved=unassigned"))),
         Err(WebError::Invalid(errors)) => {
             Ok(unassign_page(&state, &f.user, id, &f.form.reason, &errors)
                 .await?

@@ -13,9 +13,15 @@ async fn assigning_a_lead_worker_puts_the_family_in_their_caseload_only() {
         .submit("/families/2/lead-worker", &po, &[("lead_worker", &lw1)])
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_eq!(r.location(), Some("/families/2"));
-    let page = t.get("/families/2", Some(&po)).await;
+    assert_eq!(r.location(), Some("/families/2?saved=lead_worker"));
+    // The page it goes back to says what was done; the address cannot put words there.
+    let page = t.get("/families/2?saved=lead_worker", Some(&po)).await;
+    assert!(page.body.contains("Lead worker saved"));
     assert!(page.body.contains("Lee Worker"));
+    let page = t.get("/families/2?saved=%3Cscript%3E", Some(&po)).await;
+    assert!(!page.body.contains("id=\"confirmation\"") && !page.body.contains("<script>"));
+    let page = t.get("/families/2", Some(&po)).await;
+    assert!(!page.body.contains("id=\"confirmation\""));
     let filtered = t
         .get(&format!("/families?lead_worker={lw1}"), Some(&po))
         .await;

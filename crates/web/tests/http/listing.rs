@@ -223,7 +223,7 @@ async fn bulk_assignment_assigns_all_or_none() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_eq!(r.location(), Some("/families?problem="));
+    assert_eq!(r.location(), Some("/families?problem=&saved=assigned"));
     for f in [1, 2] {
         assert_eq!(
             t.case(f).await.unwrap().lead_worker_user_id,

@@ -44,8 +44,9 @@ pub async fn a_referral(t: &TestApp) -> i64 {
 async fn send(t: &TestApp, s: &Session, fields: &[(&str, &str)]) -> i64 {
     let r = t.submit("/referrals/new", s, fields).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    r.location()
-        .unwrap()
+    let to = r.location().unwrap();
+    assert!(to.ends_with("?saved=referral_sent"), "{to}");
+    to.trim_end_matches("?saved=referral_sent")
         .rsplit('/')
         .next()
         .unwrap()
