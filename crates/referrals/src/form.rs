@@ -188,6 +188,22 @@ fn short(errors: &mut Errors, field: String, value: &str, what: &str, required: 
     v.to_string()
 }
 
+/// An email address's shape: something, `@`, and a domain with a dot that neither starts nor
+/// ends it (`pat.partner@school` is missing its domain's end), no spaces.
+fn looks_like_email(s: &str) -> bool {
+    match s.rsplit_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && !s.contains(char::is_whitespace)
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains("..")
+        }
+        None => false,
+    }
+}
+
 fn capital(what: &str) -> String {
     let what = what
         .strip_prefix("the ")
@@ -326,9 +342,21 @@ impl ReferralInput {
                 format!("A referral can list at most {MAX_MEMBERS} people"),
             ));
         }
+        let several = used.len() > 1;
         let members: Vec<Member> = used
             .iter()
-            .filter_map(|&(i, m)| member(&mut errors, i, m, today))
+            .filter_map(|&(i, m)| {
+                let before = errors.len();
+                let member = member(&mut errors, i, m, today);
+                // With several people on the form, each message says whose field it is
+                // (the error summary lists them away from the fields).
+                if several {
+                    for (_, message) in &mut errors[before..] {
+                        *message = format!("Person {}: {message}", i + 1);
+                    }
+                }
+                member
+            })
             .collect();
         let mut problems = Vec::new();
         for p in &rules.problems {
@@ -405,7 +433,7 @@ impl ReferralInput {
                 false,
             ),
         };
-        if !referrer.email.is_empty() && !referrer.email.contains('@') {
+        if !referrer.email.is_empty() && !looks_like_email(&referrer.email) {
             errors.push((
                 "referrer_email".into(),
                 "Enter an email address in the correct format, like name@example.org".into(),
@@ -510,6 +538,53 @@ mod tests {
             problems.contains("1 of the 2 problems required"),
             "{problems}"
         );
+    }
+
+    /// With several people on the form, a message says whose field it is; an email address
+    /// needs a whole domain.
+    #[test]
+    fn a_mistake_in_the_second_person_says_so_and_emails_need_a_domain() {
+        let mut input = good();
+        input.members.truncate(1);
+        let mut second = input.members[0].clone();
+        second.address = String::new();
+        input.members.push(second);
+        input.referrer_email = "pat.partner@school".into();
+        let errors = input
+            .validate(&ReferralRules::shipped(), today(), true)
+            .unwrap_err();
+        let message = |field: &str| {
+            errors
+                .iter()
+                .find(|(f, _)| f == field)
+                .map(|(_, m)| m.as_str())
+        };
+        assert_eq!(
+            message("member_1_address"),
+            Some("Person 2: Enter their address")
+        );
+        assert!(message("referrer_email").is_some_and(|m| m.contains("correct format")));
+        for ok in ["sam@example.org", "a.b@council.gov.uk"] {
+            assert!(looks_like_email(ok), "{ok}");
+        }
+        for bad in [
+            "pat.partner@school",
+            "@example.org",
+            "a@.org",
+            "a b@example.org",
+            "a@example.",
+        ] {
+            assert!(!looks_like_email(bad), "{bad}");
+        }
+        // One person: the message as it was.
+        let mut one = good();
+        one.members[0].address = String::new();
+        let errors = one
+            .validate(&ReferralRules::shipped(), today(), true)
+            .unwrap_err();
+        assert!(errors
+            .iter()
+            .any(|(f, m)| f == "member_0_address" && m == "Enter their address"));
     }
 
     #[test]

@@ -227,9 +227,13 @@ impl Search {
             match parse_day(raw) {
                 Some(d) => Some(d),
                 None => {
+                    // Which of the two dates: the summary lists both apart from their fields.
+                    let which = if field == "from" { "from" } else { "up to" };
                     errors.push((
                         field.to_string(),
-                        "Enter a real date, like 01/09/2025 or 1 September 2025".to_string(),
+                        format!(
+                            "Enter a real date to search {which}, like 01/09/2025 or 1 September 2025"
+                        ),
                     ));
                     None
                 }

@@ -75,10 +75,18 @@ impl ObjectionInput {
                 ));
                 None
             }
-            None => {
+            // Nothing typed, or something that is not a date (30/02/2026): each its message.
+            None if received_on.trim().is_empty() => {
                 errors.push((
                     "received_on".to_string(),
                     "Enter the date it was received, like 01/09/2025".to_string(),
+                ));
+                None
+            }
+            None => {
+                errors.push((
+                    "received_on".to_string(),
+                    "The date received must be a real date, like 01/09/2025".to_string(),
                 ));
                 None
             }

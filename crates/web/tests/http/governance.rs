@@ -51,7 +51,8 @@ async fn the_objection_register_records_lists_and_withdraws_and_is_audited() {
     for message in [
         "Enter the person&#x27;s or family&#x27;s ID as a number",
         "Select what they object to",
-        "Enter the date it was received",
+        // 32/01/2025 is typed but is no date.
+        "The date received must be a real date",
         "Enter how it was received",
     ] {
         assert!(r.body.contains(message), "{message}: {}", r.body);
