@@ -163,6 +163,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             );
         } else {
             daily = Some((hearth_pipeline::retention::load_policy(&path)?, at));
+            config.retention_daily = Some(format!("{} UTC", retention_at.trim()));
         }
     }
     serve_with(&config, addr, daily)

@@ -194,6 +194,8 @@ struct RetentionPage {
     title: &'static str,
     errors: Vec<FieldError>,
     reports: Vec<ReportRow>,
+    /// When the server runs the policy each day, if it does.
+    daily: Option<String>,
 }
 
 /// `GET /retention`: the proof reports of the retention runs.
@@ -206,6 +208,7 @@ pub(super) async fn retention(
         title: "Retention and destruction",
         errors: Vec::new(),
         reports: reports.into_iter().map(report_row).collect(),
+        daily: state.settings().retention_daily.clone(),
     };
     render::page(&state, "retention.html", Some(&user), "/retention", &ctx)
 }

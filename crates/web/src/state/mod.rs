@@ -67,6 +67,9 @@ pub struct Config {
     /// The partner sources' mappings, for their data sharing agreements and lawful bases
     /// (the register page and subject access documents).
     pub mappings: Mappings,
+    /// When the server runs the retention policy each day (`"02:00 UTC"`), for the retention
+    /// page to say; `None`: it does not run it by itself.
+    pub retention_daily: Option<String>,
 }
 
 /// The partner sources' mappings, shared (equal when they are the same list).
@@ -115,6 +118,7 @@ impl Config {
             ),
             outcomes_plan_file: None,
             mappings: Mappings::default(),
+            retention_daily: None,
         }
     }
 }
@@ -137,6 +141,7 @@ pub(crate) struct Settings {
     pub claim_rules_file: hearth_claims::RulesSnapshot,
     pub outcomes_plan_file: Option<hearth_claims::RulesSnapshot>,
     pub mappings: Mappings,
+    pub retention_daily: Option<String>,
 }
 
 /// Shared by every request; cheap to clone.
@@ -203,6 +208,7 @@ impl AppState {
                     claim_rules_file: config.claim_rules_file.clone(),
                     outcomes_plan_file: config.outcomes_plan_file.clone(),
                     mappings: config.mappings.clone(),
+                    retention_daily: config.retention_daily.clone(),
                 },
                 clock,
                 sign_in_attempts: throttle::Attempts::default(),

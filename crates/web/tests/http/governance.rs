@@ -215,6 +215,9 @@ async fn retention_proof_reports_are_shown_without_personal_data() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("by hearth serve"), "{}", page.body);
     assert!(page.body.contains("partner records"));
+    // This server was not given a daily run: the page does not claim one.
+    assert!(page.body.contains("does not run the policy by itself"));
+    assert!(!page.body.contains("runs the policy every day"));
     assert!(!page.body.contains("Alice"), "no names");
     let api: Value =
         serde_json::from_str(&t.get("/api/retention/reports", Some(&igo)).await.body).unwrap();
