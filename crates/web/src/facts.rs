@@ -337,7 +337,7 @@ pub(crate) fn group_evidence(
         if let Some(g) = grouped.last_mut() {
             g.evidence.push(Evidence {
                 description: indicator_label(labels, &e.indicator_key),
-                measured: e.value.filter(|v| (v - 1.0).abs() > 1e-9).map(number),
+                measured: e.value.filter(|v| (v - 1.0).abs() > 1e-9).map(measured),
                 indicator_key: e.indicator_key,
                 person_id: e.person_id,
                 value: e.value,
@@ -368,6 +368,17 @@ fn indicator_label(labels: &RunLabels, key: &str) -> String {
 }
 
 /// A number as people write it: `29` rather than `29.0`, at most two decimals.
+/// An indicator's measured value as people read it: a share (a ratio of sessions missed,
+/// the only values between 0 and 1 the rules measure) as a percentage, `33%` not `0.33`;
+/// anything else as a number.
+fn measured(v: f64) -> String {
+    if v > 0.0 && v < 1.0 {
+        format!("{}%", number((v * 1000.0).round() / 10.0))
+    } else {
+        number(v)
+    }
+}
+
 fn number(v: f64) -> String {
     if v.fract().abs() < 1e-9 && v.abs() < 1e15 {
         format!("{}", v as i64)
@@ -407,6 +418,14 @@ fn readable_attributes(json: &str, references: bool) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_share_is_a_percentage_and_a_count_a_number() {
+        assert_eq!(super::measured(0.33), "33%");
+        assert_eq!(super::measured(0.125), "12.5%");
+        assert_eq!(super::measured(4.0), "4");
+        assert_eq!(super::measured(12.5), "12.5");
+    }
+
     #[test]
     fn people_are_named_for_the_viewer_and_escaped() {
         let html = "<p>Child in need: <!--person:101--></p><td><!--person:102--></td><!--x-->";

@@ -192,6 +192,13 @@ async fn a_returned_referral_shows_the_referrer_the_reason_and_what_to_do() {
         "{}",
         mine.body
     );
+    // By the officer's name, not their sign-in name.
+    let theirs = t.get(&format!("/referrals/{id}"), Some(&po)).await;
+    assert!(
+        theirs.body.contains("by Pat Officer") && !theirs.body.contains("by po<"),
+        "{}",
+        theirs.body
+    );
 }
 
 #[tokio::test]

@@ -342,9 +342,17 @@ async fn add_partners_data(
         });
     }
     detail.flags = view::flags_of(r).into_iter().map(view::flag_view).collect();
-    detail.entered_by = Some(r.entered_by.clone());
+    // Officers by the names people know them by, not their sign-in names.
+    let users = state.cases().await?.users.clone();
+    let display = |user_name: &str| {
+        users
+            .values()
+            .find(|u| u.user_name == user_name)
+            .map_or_else(|| user_name.to_string(), |u| u.display_name.clone())
+    };
+    detail.entered_by = Some(display(&r.entered_by));
     if let Some(d) = detail.decision.as_mut() {
-        d.by = r.decided_by.clone();
+        d.by = r.decided_by.as_deref().map(display);
     }
     Ok(())
 }
