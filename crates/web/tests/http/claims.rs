@@ -111,6 +111,14 @@ async fn the_claim_flow_from_batch_to_evidence_pack_to_withdrawal() {
         page.body
     );
     assert!(page.body.contains("£1,600"), "results payments");
+    // The shipped windows have all closed by the test's today: none is offered, and the page
+    // says where windows come from.
+    assert!(
+        page.body.contains("No claim window is open today"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("Prepare batch</button>"));
     assert!(page.body.contains(&format!("/claims/batches/{batch}\"")));
 
     let page = t.get(&format!("/claims/batches/{batch}"), Some(&po)).await;
