@@ -358,6 +358,24 @@ pub(crate) fn queue_row(pair: &ReviewPair) -> QueueRow {
             .collect::<Vec<_>>()
             .join(", ")
     };
+    // What is not the same on both records, even where the model counts it as evidence for
+    // a match (a reissued pupil number two characters different; a nickname): a pair whose
+    // every weight is positive is in the queue for such a difference, which the reviewer
+    // must see ("Differ on: Nothing" hid it).
+    let same = |level: &str| matches!(level, "" | "exact" | "address_exact" | "same" | "missing");
+    let disagreeing = c
+        .iter()
+        .filter(|c| c.comparison != "prior" && !c.comparison.starts_with("tf_"))
+        .filter(|c| c.weight < 0.0 || !same(&c.level))
+        .map(|c| {
+            if c.weight < 0.0 {
+                c.label.clone()
+            } else {
+                format!("{} ({})", c.label, c.level_label.to_lowercase())
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
     QueueRow {
         record_l: pair.record_l.0,
         record_r: pair.record_r.0,
@@ -366,7 +384,7 @@ pub(crate) fn queue_row(pair: &ReviewPair) -> QueueRow {
         probability_label: percent(pair.match_probability),
         match_weight: pair.match_weight,
         agreeing: names(&|w| w > 0.0),
-        disagreeing: names(&|w| w < 0.0),
+        disagreeing,
     }
 }
 
@@ -427,7 +445,11 @@ mod tests {
         assert_eq!(c[2].level_label, "Day and month swapped");
         let row = queue_row(&pair());
         assert_eq!(row.agreeing, "Family name, Date of birth");
-        assert_eq!(row.disagreeing, "Sex");
+        // Not the same, though counted for a match: named with how they differ.
+        assert_eq!(
+            row.disagreeing,
+            "Date of birth (day and month swapped), Sex"
+        );
         assert_eq!(row.probability_label, "60%");
     }
 
