@@ -69,6 +69,7 @@
 #![deny(missing_docs)]
 
 mod cells;
+mod decode;
 mod import;
 mod mapping;
 mod read;

@@ -2,13 +2,13 @@
 
 use crate::cells::{cell_text, Cell, Row};
 use crate::import::{FileImport, ReadOptions};
-use crate::mapping::{Encoding, Mapping, MappingError};
+use crate::decode::decode;
+use crate::mapping::{Mapping, MappingError};
 use crate::runaway;
 use crate::summary::{ImportSummary, Problem};
 use crate::validate::Plan;
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
-use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// A failure that stops a whole file being read. Messages name the file and columns, never
@@ -173,73 +173,6 @@ fn hex(bytes: &[u8]) -> String {
     s
 }
 
-/// Decodes a text file as the mapping says. A UTF-8 byte-order mark always means UTF-8 and
-/// is removed.
-pub(crate) fn decode<'a>(
-    path: &Path,
-    bytes: &'a [u8],
-    mapping: &Mapping,
-) -> Result<Cow<'a, str>, IntakeError> {
-    if is_utf16(bytes) {
-        return Err(IntakeError::Utf16 {
-            path: path.to_path_buf(),
-        });
-    }
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return utf8(path, rest, mapping);
-    }
-    match mapping.encoding {
-        Encoding::Utf8 => utf8(path, bytes, mapping),
-        Encoding::Windows1252 => Ok(encoding_rs::WINDOWS_1252
-            .decode_without_bom_handling(bytes)
-            .0),
-        Encoding::Auto => match std::str::from_utf8(bytes) {
-            Ok(s) => Ok(Cow::Borrowed(s)),
-            Err(_) => Ok(encoding_rs::WINDOWS_1252
-                .decode_without_bom_handling(bytes)
-                .0),
-        },
-    }
-}
-
-/// A UTF-16 byte-order mark, or text whose every other byte is NUL (UTF-16 without a mark:
-/// Latin letters take two bytes, one of them 0).
-fn is_utf16(bytes: &[u8]) -> bool {
-    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        return true;
-    }
-    let sample = &bytes[..bytes.len().min(1024) & !1];
-    let pairs = sample.len() / 2;
-    if pairs < 2 {
-        return false;
-    }
-    let nul_at = |parity: usize| {
-        sample
-            .iter()
-            .skip(parity)
-            .step_by(2)
-            .filter(|&&b| b == 0)
-            .count()
-    };
-    // Nearly every character of a header and of partner data is in the first 256 code points.
-    nul_at(0).max(nul_at(1)) * 10 >= pairs * 9
-}
-
-fn utf8<'a>(path: &Path, bytes: &'a [u8], mapping: &Mapping) -> Result<Cow<'a, str>, IntakeError> {
-    std::str::from_utf8(bytes).map(Cow::Borrowed).map_err(|e| {
-        let line = bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u64
-            + 1;
-        IntakeError::NotUtf8 {
-            path: path.to_path_buf(),
-            line,
-            mapping: mapping.path.clone(),
-        }
-    })
-}
-
 impl Row for csv::StringRecord {
     fn width(&self) -> usize {
         self.len()
@@ -259,7 +192,9 @@ fn read_csv(
     options: &ReadOptions,
     out: &mut FileImport,
 ) -> Result<(), IntakeError> {
-    let text = decode(path, bytes, mapping)?;
+    let decoded = decode(path, bytes, mapping)?;
+    out.summary.notes.extend(decoded.note);
+    let text = decoded.text;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)

@@ -143,6 +143,9 @@ pub struct ImportSummary {
     /// Problems that did not stop a row being imported (blank rows, values dropped), in
     /// order of first appearance.
     pub warnings: Vec<ProblemCount>,
+    /// What was done with the whole file otherwise than the mapping says (a UTF-8 file
+    /// under a `windows-1252` mapping was read as UTF-8), each a sentence without values.
+    pub notes: Vec<String>,
 }
 
 impl ImportSummary {
@@ -190,6 +193,9 @@ impl fmt::Display for ImportSummary {
             "{} ({}): {} rows read, {} imported, {} quarantined",
             self.file_name, self.source, self.rows_read, self.rows_imported, self.rows_quarantined
         )?;
+        for note in &self.notes {
+            writeln!(f, "  Note: {note}")?;
+        }
         if !self.problems.is_empty() {
             writeln!(f, "  Quarantined rows:")?;
             for g in &self.problems {
