@@ -15,7 +15,8 @@ mod tests;
 
 pub use error::MappingError;
 use names::glob_match;
-pub(crate) use names::normalise_header;
+use names::invisible_difference;
+pub(crate) use names::{normalise_header, visible};
 pub use raw::{AttrType, Encoding, InvalidIdentifiers, NameOrder, Untranslated};
 pub(crate) use raw::{AttributeMapping, ColumnSpec, FactMapping, IdentityMapping};
 pub use sharing::Sharing;
@@ -171,8 +172,8 @@ impl Mapping {
         out
     }
 
-    /// Checks that every column the mapping names is in `header` (compared trimmed and
-    /// case-insensitively) exactly once.
+    /// Checks that every column the mapping names is in `header` exactly once, compared
+    /// trimmed, without case, with non-breaking spaces as spaces and runs of spaces as one.
     pub fn check_header<S: AsRef<str>>(&self, header: &[S]) -> Result<(), MappingError> {
         self.header_index(header).map(|_| ())
     }
@@ -207,9 +208,23 @@ impl Mapping {
         if missing.is_empty() {
             Ok(index)
         } else {
+            let mut notes = Vec::new();
+            for col in &missing {
+                for h in header.iter().map(AsRef::as_ref) {
+                    if let Some(names) = invisible_difference(h, col) {
+                        notes.push(format!(
+                            "the header \"{}\" differs from \"{col}\" only by invisible \
+                             characters ({}): retype that header in the file",
+                            visible(h.trim()),
+                            names.join(", ")
+                        ));
+                    }
+                }
+            }
             Err(MappingError::MissingColumns {
                 mapping: self.path.clone(),
                 missing,
+                notes,
                 found: header
                     .iter()
                     .map(|h| h.as_ref().trim().trim_start_matches('\u{feff}').to_string())

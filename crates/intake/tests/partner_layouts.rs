@@ -5,7 +5,7 @@
 mod common;
 
 use common::{imported_rows, options};
-use hearth_intake::{read_bytes, Mapping};
+use hearth_intake::{read_bytes, IntakeError, Mapping};
 use hearth_model::AttrValue;
 
 fn housing(encoding: &str) -> Mapping {
@@ -62,4 +62,61 @@ fn a_utf8_file_under_a_windows_1252_mapping_is_read_as_utf8_and_says_so() {
     .unwrap();
     assert_eq!(import.rows[0].identity.full_name.as_deref(), Some("Zoë Brontë"));
     assert!(import.summary.notes.is_empty());
+}
+
+fn health() -> Mapping {
+    Mapping::parse(
+        r#"
+        source = "health"
+        files = ["h*.csv"]
+        event_type = "health_contact"
+        [identity]
+        full_name = "Name"
+        [fact]
+        event_date = "Contact Date"
+        [attributes.contact_type]
+        column = "Contact Type"
+        type = "text"
+        required = true
+        allowed = ["A&E attendance", "Mental health contact"]
+        "#,
+        "mappings/health.toml",
+    )
+    .unwrap()
+}
+
+#[test]
+fn headers_match_across_non_breaking_and_repeated_spaces() {
+    let csv = "NAME,contact\u{a0}type,Contact  Date\nAmy Lee,a&e ATTENDANCE,03/04/2026\n";
+    let import = read_bytes("h.csv", csv.as_bytes(), &health(), &options()).unwrap();
+    assert_eq!(imported_rows(&import), [2]);
+    assert_eq!(
+        import.rows[0].fact.attributes["contact_type"],
+        AttrValue::Text("A&E attendance".into())
+    );
+}
+
+#[test]
+fn a_header_differing_only_by_invisible_characters_names_them() {
+    let csv = "Name,Contact\u{200b} Type,Contact\tDate,Other\tColumn\nAmy Lee,A&E attendance,03/04/2026,x\n";
+    let err = read_bytes("h.csv", csv.as_bytes(), &health(), &options()).unwrap_err();
+    let msg = err.to_string();
+    assert!(matches!(err, IntakeError::Header { .. }), "{msg}");
+    assert!(msg.starts_with("h.csv: mapping mappings/health.toml"), "{msg}");
+    assert!(
+        msg.contains("names column(s) \"Contact Type\" that the file's header does not have"),
+        "{msg}"
+    );
+    // Shown so that it does not look like "Contact Type"; a tab as \t.
+    assert!(
+        msg.contains(r#"the header has: "Name", "Contact<U+200B> Type", "Contact\tDate", "Other\tColumn""#),
+        "{msg}"
+    );
+    assert!(
+        msg.contains(
+            "the header \"Contact<U+200B> Type\" differs from \"Contact Type\" only by invisible \
+             characters (U+200B (zero-width space)): retype that header in the file"
+        ),
+        "{msg}"
+    );
 }
