@@ -4,8 +4,8 @@
 
 mod common;
 
-use common::{imported_rows, options};
-use hearth_intake::{read_bytes, IntakeError, Mapping};
+use common::{assert_quarantined, imported_rows, options};
+use hearth_intake::{read_bytes, IntakeError, Mapping, Problem};
 use hearth_model::AttrValue;
 
 fn housing(encoding: &str) -> Mapping {
@@ -87,7 +87,7 @@ fn health() -> Mapping {
 
 #[test]
 fn headers_match_across_non_breaking_and_repeated_spaces() {
-    let csv = "NAME,contact\u{a0}type,Contact  Date\nAmy Lee,a&e ATTENDANCE,03/04/2026\n";
+    let csv = "NAME,contact\u{a0}type,Contact  Date\nAmy Lee,a&e  ATTENDANCE,03/04/2026\n";
     let import = read_bytes("h.csv", csv.as_bytes(), &health(), &options()).unwrap();
     assert_eq!(imported_rows(&import), [2]);
     assert_eq!(
@@ -119,4 +119,57 @@ fn a_header_differing_only_by_invisible_characters_names_them() {
         ),
         "{msg}"
     );
+}
+
+#[test]
+fn a_value_already_allowed_passes_a_translation_table() {
+    let mapping = Mapping::parse(
+        r#"
+        source = "police"
+        files = ["police*.csv"]
+        event_type = "incident"
+        [identity]
+        family_name = "Surname"
+        [fact]
+        event_date = "Date"
+        [attributes.incident_category]
+        column = "Offence Type"
+        type = "text"
+        required = true
+        allowed = ["Crime", "ASB", "Domestic Abuse"]
+        translate = { burglary = "Crime", "criminal damage" = "Crime" }
+        "#,
+        "police.toml",
+    )
+    .unwrap();
+    let csv = "Surname,Date,Offence Type\n\
+               Smith,03/04/2026,Burglary\n\
+               Bronte,03/04/2026,Domestic Abuse\n\
+               Obrien,03/04/2026,asb\n\
+               Pratt,03/04/2026,domestic  abuse\n\
+               Kay,03/04/2026,Theft\n";
+    let import = read_bytes("police.csv", csv.as_bytes(), &mapping, &options()).unwrap();
+    assert_eq!(imported_rows(&import), [2, 3, 4, 5]);
+    let got: Vec<_> = import
+        .rows
+        .iter()
+        .map(|r| r.fact.attributes["incident_category"].clone())
+        .collect();
+    assert_eq!(
+        got,
+        ["Crime", "Domestic Abuse", "ASB", "Domestic Abuse"].map(|s| AttrValue::Text(s.into()))
+    );
+    assert_quarantined(
+        &import,
+        6,
+        Some("Offence Type"),
+        "Offence Type \"Theft\" is not in the mapping's translation table for Offence Type, \
+         which lists burglary, criminal damage (or ASB, Crime, Domestic Abuse); add it to the \
+         table or correct the value",
+    );
+    assert!(import
+        .summary
+        .problems
+        .iter()
+        .all(|g| g.problem == Problem::NotInTable && g.rows == 1));
 }

@@ -108,7 +108,7 @@ impl<'m> Plan<'m> {
             translate: spec
                 .translate
                 .as_ref()
-                .map(|t| Translation::new(t, spec.untranslated.unwrap_or_default())),
+                .map(|t| Translation::new(t, spec.untranslated.unwrap_or_default(), None)),
         };
         // A fact date given as one `value` for every row.
         let fixed_date = |s: &Option<ColumnSpec>| {
@@ -147,12 +147,12 @@ impl<'m> Plan<'m> {
                     translate: spec
                         .translate
                         .as_ref()
-                        .map(|t| Translation::new(t, spec.untranslated)),
+                        .map(|t| Translation::new(t, spec.untranslated, spec.allowed.as_deref())),
                 },
                 spec,
                 allowed: spec.allowed.as_ref().map(|a| {
                     a.iter()
-                        .map(|v| (v.trim().to_lowercase(), v.as_str()))
+                        .map(|v| (crate::values::fold(v), v.as_str()))
                         .collect()
                 }),
             })
