@@ -69,7 +69,9 @@
 #![deny(missing_docs)]
 
 mod cells;
+mod csv_rows;
 mod decode;
+mod header;
 mod import;
 mod mapping;
 mod read;

@@ -38,6 +38,10 @@ pub struct Mapping {
     pub(crate) files: Vec<String>,
     pub(crate) encoding: Encoding,
     pub(crate) sheet: Option<String>,
+    /// The CSV separator byte (`,` unless the mapping's `delimiter` says otherwise).
+    pub(crate) delimiter: u8,
+    /// The row (1-based) holding the header; `None`: the first row that is not blank.
+    pub(crate) header_row: Option<u32>,
     pub(crate) event_type: String,
     pub(crate) date_formats: Option<Vec<DateFormat>>,
     pub(crate) invalid_identifiers: InvalidIdentifiers,
@@ -86,6 +90,12 @@ impl Mapping {
             files: raw.files,
             encoding: raw.encoding,
             sheet: raw.sheet,
+            delimiter: raw
+                .delimiter
+                .as_deref()
+                .and_then(rules::delimiter_byte)
+                .unwrap_or(b','),
+            header_row: raw.header_row,
             event_type: raw.event_type,
             date_formats: raw.date_formats,
             invalid_identifiers: raw.invalid_identifiers,
@@ -135,6 +145,17 @@ impl Mapping {
     /// The worksheet to read in a workbook; `None` reads the first sheet.
     pub fn sheet(&self) -> Option<&str> {
         self.sheet.as_deref()
+    }
+
+    /// The separator between a CSV row's values (the mapping's `delimiter`, default `,`).
+    pub fn delimiter(&self) -> char {
+        char::from(self.delimiter)
+    }
+
+    /// The row (1-based, as a spreadsheet numbers it) holding the header (the mapping's
+    /// `header_row`); `None`: the first row that is not blank.
+    pub fn header_row(&self) -> Option<u32> {
+        self.header_row
     }
 
     /// The names of the fact's attributes, sorted.

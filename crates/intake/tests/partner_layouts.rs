@@ -173,3 +173,147 @@ fn a_value_already_allowed_passes_a_translation_table() {
         .iter()
         .all(|g| g.problem == Problem::NotInTable && g.rows == 1));
 }
+
+/// `health()` with extra top-level settings.
+fn health_with(settings: &str) -> Mapping {
+    let text = r#"
+        source = "health"
+        files = ["h*.csv"]
+        SETTINGS
+        event_type = "health_contact"
+        [identity]
+        full_name = "Name"
+        address = "Address"
+        [fact]
+        event_date = "Contact Date"
+        [attributes.note]
+        column = "Note"
+        type = "text"
+        "#
+    .replace("SETTINGS", settings);
+    Mapping::parse(&text, "mappings/health.toml").unwrap()
+}
+
+#[test]
+fn a_semicolon_file_reads_with_its_delimiter_and_fails_with_a_hint_without() {
+    let csv = "Name;Address;Contact Date;Note\r\n\
+               Amy Lee;\"Flat 3, 45 High St; Oldtown\";03/04/2026;ok\r\n\
+               Bob Lee;1 A St;04/04/2026;\"two\r\nlines\"\r\n\
+               Cat Lee;1 A St;05/04/2026;x;extra\r\n";
+    let err = read_bytes("h.csv", csv.as_bytes(), &health_with(""), &options()).unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.starts_with("h.csv: mapping mappings/health.toml names column(s)"), "{msg}");
+    assert!(
+        msg.ends_with(
+            "; the file looks semicolon-separated: set delimiter = \";\" in the mapping"
+        ),
+        "{msg}"
+    );
+
+    let import = read_bytes(
+        "h.csv",
+        csv.as_bytes(),
+        &health_with("delimiter = \";\""),
+        &options(),
+    )
+    .unwrap();
+    assert_eq!(imported_rows(&import), [2, 3]);
+    assert_eq!(
+        import.rows[0].identity.address.as_deref(),
+        Some("Flat 3, 45 High St; Oldtown")
+    );
+    assert_eq!(
+        import.rows[1].fact.attributes["note"],
+        AttrValue::Text("two\r\nlines".into())
+    );
+    // A value with the separator in it: the advice names the semicolon.
+    assert_quarantined(
+        &import,
+        4,
+        None,
+        "Row has 5 values but the header has 4 columns; a value probably contains a \
+         semicolon: put that value in double quotes",
+    );
+}
+
+#[test]
+fn a_tab_separated_file_reads_with_its_delimiter() {
+    let tsv = "Name\tAddress\tContact Date\tNote\nAmy Lee\t1 A St, Oldtown\t03/04/2026\tok\n";
+    let err = read_bytes("h.txt", tsv.as_bytes(), &health_with(""), &options()).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains(r#"the header has: "Name\tAddress\tContact Date\tNote""#),
+        "{msg}"
+    );
+    assert!(
+        msg.ends_with("; the file looks tab-separated: set delimiter = \"\\t\" in the mapping"),
+        "{msg}"
+    );
+    let import = read_bytes(
+        "h.txt",
+        tsv.as_bytes(),
+        &health_with("delimiter = \"\\t\""),
+        &options(),
+    )
+    .unwrap();
+    assert_eq!(imported_rows(&import), [2]);
+    assert_eq!(import.rows[0].identity.address.as_deref(), Some("1 A St, Oldtown"));
+}
+
+#[test]
+fn title_rows_above_the_header_are_skipped_with_header_row_and_hinted_without() {
+    let csv = "Health contacts report\r\nRun on 01/08/2026 by SYSTEM\r\n\r\n\
+               Name,Address,Contact Date,Note\r\n\
+               Amy Lee,1 A St,03/04/2026,ok\r\n\
+               \r\n\
+               Bob Lee,1 A St,31/02/2026,ok\r\n";
+    let err = read_bytes("h.csv", csv.as_bytes(), &health_with(""), &options()).unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("the header has: \"Health contacts report\""), "{msg}");
+    assert!(
+        msg.ends_with("; the header seems to be on row 4: set header_row = 4 in the mapping"),
+        "{msg}"
+    );
+
+    let import = read_bytes(
+        "h.csv",
+        csv.as_bytes(),
+        &health_with("header_row = 4"),
+        &options(),
+    )
+    .unwrap();
+    // Row numbers stay what a spreadsheet shows.
+    assert_eq!(imported_rows(&import), [5]);
+    assert_eq!(import.quarantined[0].source_row, 7);
+    assert_eq!(import.rows_read, 2);
+
+    // A header row that is blank or past the end.
+    for row in [3, 9] {
+        let err = read_bytes(
+            "h.csv",
+            csv.as_bytes(),
+            &health_with(&format!("header_row = {row}")),
+            &options(),
+        )
+        .unwrap_err();
+        assert!(matches!(err, IntakeError::NoHeaderRow { .. }), "{err}");
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "h.csv has no header on row {row}, which mapping mappings/health.toml gives as \
+                 its header_row: that row is blank or past the end of the file"
+            )
+        );
+    }
+}
+
+#[test]
+fn a_time_with_am_or_pm_after_the_date_is_ignored() {
+    let csv = "Name,Address,Contact Date,Note\n\
+               Amy Lee,1 A St,3/4/2026 12:00 PM,ok\n\
+               Bob Lee,1 A St,03/04/2026 9:30am,ok\n";
+    let import = read_bytes("h.csv", csv.as_bytes(), &health_with(""), &options()).unwrap();
+    assert_eq!(imported_rows(&import), [2, 3]);
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 4, 3);
+    assert!(import.rows.iter().all(|r| r.fact.event_date == day));
+}
