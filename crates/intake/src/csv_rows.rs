@@ -76,7 +76,10 @@ mod tests {
         let mut rows = CsvRows::new(text, delimiter);
         let mut out = Vec::new();
         while rows.next().unwrap() {
-            out.push((rows.row_no, rows.record.iter().map(str::to_string).collect()));
+            out.push((
+                rows.row_no,
+                rows.record.iter().map(str::to_string).collect(),
+            ));
         }
         out
     }

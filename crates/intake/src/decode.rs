@@ -63,10 +63,10 @@ pub(crate) fn decode<'a>(
 
 /// The mapping file's name, without its directory.
 fn mapping_name(mapping: &Mapping) -> String {
-    mapping
-        .path
-        .file_name()
-        .map_or_else(|| mapping.path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    mapping.path.file_name().map_or_else(
+        || mapping.path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 /// A UTF-16 byte-order mark, or text whose every other byte is NUL (UTF-16 without a mark:

@@ -18,10 +18,7 @@ const SEPARATORS: [u8; 4] = [b',', b';', b'\t', b'|'];
 
 /// How many of the mapping's columns `cells` has.
 fn matched<S: AsRef<str>>(mapping: &Mapping, cells: &[S]) -> usize {
-    let have: BTreeSet<String> = cells
-        .iter()
-        .map(|c| normalise_header(c.as_ref()))
-        .collect();
+    let have: BTreeSet<String> = cells.iter().map(|c| normalise_header(c.as_ref())).collect();
     mapping
         .columns()
         .iter()
@@ -75,7 +72,10 @@ pub(crate) fn csv_hints(
     for d in std::iter::once(mapping.delimiter).chain(SEPARATORS) {
         let mut rows = CsvRows::new(text, d);
         let records = std::iter::from_fn(|| match rows.next() {
-            Ok(true) => Some((rows.row_no, rows.record.iter().map(str::to_string).collect())),
+            Ok(true) => Some((
+                rows.row_no,
+                rows.record.iter().map(str::to_string).collect(),
+            )),
             _ => None,
         });
         let floor = best.map_or(found, |(.., n)| n);

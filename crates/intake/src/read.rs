@@ -1,10 +1,10 @@
 //! Reading partner files: bytes to decoded text to rows of cells, CSV or workbook.
 
 use crate::cells::{cell_text, Cell, Row};
-use crate::import::{FileImport, ReadOptions};
 use crate::csv_rows::CsvRows;
 use crate::decode::decode;
 use crate::header;
+use crate::import::{FileImport, ReadOptions};
 use crate::mapping::{Mapping, MappingError};
 use crate::runaway;
 use crate::summary::{ImportSummary, Problem};

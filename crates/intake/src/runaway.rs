@@ -50,9 +50,10 @@ pub(crate) fn find<'t>(
         .collect();
     let unpaired = slice.bytes().filter(|&b| b == b'"').count() % 2 == 1;
     let width = header.len();
-    let swallows_a_row = width >= 3 && lines[1..]
-        .iter()
-        .any(|l| cells(l, delimiter).len() == width);
+    let swallows_a_row = width >= 3
+        && lines[1..]
+            .iter()
+            .any(|l| cells(l, delimiter).len() == width);
     (unpaired || swallows_a_row).then(|| Runaway {
         // Any column, mapped or not: a NUL in its header would make the row unstorable.
         column: header.get(col).map_or("", |h| h.trim()).replace('\0', ""),

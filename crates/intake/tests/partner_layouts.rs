@@ -34,8 +34,13 @@ fn housing(encoding: &str) -> Mapping {
 #[test]
 fn a_utf8_file_under_a_windows_1252_mapping_is_read_as_utf8_and_says_so() {
     let csv = "Lead Tenant,Snapshot Date,Arrears\nZoë Brontë,31/07/2026,£900.00\n";
-    let import = read_bytes("rent.csv", csv.as_bytes(), &housing("windows-1252"), &options())
-        .unwrap();
+    let import = read_bytes(
+        "rent.csv",
+        csv.as_bytes(),
+        &housing("windows-1252"),
+        &options(),
+    )
+    .unwrap();
     assert_eq!(imported_rows(&import), [2]);
     let row = &import.rows[0];
     assert_eq!(row.identity.full_name.as_deref(), Some("Zoë Brontë"));
@@ -60,7 +65,10 @@ fn a_utf8_file_under_a_windows_1252_mapping_is_read_as_utf8_and_says_so() {
         &options(),
     )
     .unwrap();
-    assert_eq!(import.rows[0].identity.full_name.as_deref(), Some("Zoë Brontë"));
+    assert_eq!(
+        import.rows[0].identity.full_name.as_deref(),
+        Some("Zoë Brontë")
+    );
     assert!(import.summary.notes.is_empty());
 }
 
@@ -102,14 +110,19 @@ fn a_header_differing_only_by_invisible_characters_names_them() {
     let err = read_bytes("h.csv", csv.as_bytes(), &health(), &options()).unwrap_err();
     let msg = err.to_string();
     assert!(matches!(err, IntakeError::Header { .. }), "{msg}");
-    assert!(msg.starts_with("h.csv: mapping mappings/health.toml"), "{msg}");
+    assert!(
+        msg.starts_with("h.csv: mapping mappings/health.toml"),
+        "{msg}"
+    );
     assert!(
         msg.contains("names column(s) \"Contact Type\" that the file's header does not have"),
         "{msg}"
     );
     // Shown so that it does not look like "Contact Type"; a tab as \t.
     assert!(
-        msg.contains(r#"the header has: "Name", "Contact<U+200B> Type", "Contact\tDate", "Other\tColumn""#),
+        msg.contains(
+            r#"the header has: "Name", "Contact<U+200B> Type", "Contact\tDate", "Other\tColumn""#
+        ),
         "{msg}"
     );
     assert!(
@@ -202,11 +215,12 @@ fn a_semicolon_file_reads_with_its_delimiter_and_fails_with_a_hint_without() {
                Cat Lee;1 A St;05/04/2026;x;extra\r\n";
     let err = read_bytes("h.csv", csv.as_bytes(), &health_with(""), &options()).unwrap_err();
     let msg = err.to_string();
-    assert!(msg.starts_with("h.csv: mapping mappings/health.toml names column(s)"), "{msg}");
     assert!(
-        msg.ends_with(
-            "; the file looks semicolon-separated: set delimiter = \";\" in the mapping"
-        ),
+        msg.starts_with("h.csv: mapping mappings/health.toml names column(s)"),
+        "{msg}"
+    );
+    assert!(
+        msg.ends_with("; the file looks semicolon-separated: set delimiter = \";\" in the mapping"),
         "{msg}"
     );
 
@@ -257,7 +271,10 @@ fn a_tab_separated_file_reads_with_its_delimiter() {
     )
     .unwrap();
     assert_eq!(imported_rows(&import), [2]);
-    assert_eq!(import.rows[0].identity.address.as_deref(), Some("1 A St, Oldtown"));
+    assert_eq!(
+        import.rows[0].identity.address.as_deref(),
+        Some("1 A St, Oldtown")
+    );
 }
 
 #[test]
@@ -269,7 +286,10 @@ fn title_rows_above_the_header_are_skipped_with_header_row_and_hinted_without() 
                Bob Lee,1 A St,31/02/2026,ok\r\n";
     let err = read_bytes("h.csv", csv.as_bytes(), &health_with(""), &options()).unwrap_err();
     let msg = err.to_string();
-    assert!(msg.contains("the header has: \"Health contacts report\""), "{msg}");
+    assert!(
+        msg.contains("the header has: \"Health contacts report\""),
+        "{msg}"
+    );
     assert!(
         msg.ends_with("; the header seems to be on row 4: set header_row = 4 in the mapping"),
         "{msg}"

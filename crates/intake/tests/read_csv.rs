@@ -161,7 +161,13 @@ fn police_good_rows_are_kept_and_bad_rows_quarantined() {
         (short.field.as_deref(), short.rows, short.example_row),
         (None, 1, 7)
     );
-    assert!(short.hint.starts_with("Check these rows for a missing comma"), "{}", short.hint);
+    assert!(
+        short
+            .hint
+            .starts_with("Check these rows for a missing comma"),
+        "{}",
+        short.hint
+    );
     let long = s
         .problems
         .iter()
@@ -171,7 +177,11 @@ fn police_good_rows_are_kept_and_bad_rows_quarantined() {
         (long.field.as_deref(), long.rows, long.example_row),
         (None, 1, 8)
     );
-    assert!(long.hint.starts_with("A value contains a comma"), "{}", long.hint);
+    assert!(
+        long.hint.starts_with("A value contains a comma"),
+        "{}",
+        long.hint
+    );
     let dates = s
         .problems
         .iter()

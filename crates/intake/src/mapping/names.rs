@@ -106,7 +106,12 @@ mod tests {
     #[test]
     fn headers_match_whatever_their_spaces_and_case() {
         let key = normalise_header("Contact Type");
-        for h in ["contact\u{a0}type", "Contact  Type", " CONTACT\tTYPE ", "\u{feff}Contact Type"] {
+        for h in [
+            "contact\u{a0}type",
+            "Contact  Type",
+            " CONTACT\tTYPE ",
+            "\u{feff}Contact Type",
+        ] {
             assert_eq!(normalise_header(h), key, "{h:?}");
         }
         assert_ne!(normalise_header("Contact\u{200b}Type"), key);
@@ -126,7 +131,13 @@ mod tests {
             ])
         );
         assert_eq!(invisible_difference("Contact Type", "Contact Type"), None);
-        assert_eq!(invisible_difference("Contact\u{200b}Tipe", "Contact Type"), None);
-        assert_eq!(visible("NHS No\tName\u{a0}X\u{200b}"), "NHS No\\tName\\u{a0}X<U+200B>");
+        assert_eq!(
+            invisible_difference("Contact\u{200b}Tipe", "Contact Type"),
+            None
+        );
+        assert_eq!(
+            visible("NHS No\tName\u{a0}X\u{200b}"),
+            "NHS No\\tName\\u{a0}X<U+200B>"
+        );
     }
 }

@@ -61,7 +61,10 @@ pub(crate) fn check(m: &RawMapping, path: &Path) -> Result<(), MappingError> {
             format!("`files` entry \"{f}\" must be a file name or pattern, not a path"),
         ));
     }
-    if m.delimiter.as_deref().is_some_and(|d| delimiter_byte(d).is_none()) {
+    if m.delimiter
+        .as_deref()
+        .is_some_and(|d| delimiter_byte(d).is_none())
+    {
         return Err(invalid(
             path,
             "`delimiter` must be \",\" (comma, the default), \";\" (semicolon), \"\\t\" (tab) or \
@@ -76,7 +79,10 @@ pub(crate) fn check(m: &RawMapping, path: &Path) -> Result<(), MappingError> {
         ));
     }
     if m.sheet.as_deref().is_some_and(|s| s.trim().is_empty()) {
-        return Err(invalid(path, "`sheet` is empty; name the worksheet to read or remove it"));
+        return Err(invalid(
+            path,
+            "`sheet` is empty; name the worksheet to read or remove it",
+        ));
     }
     if m.date_formats.as_ref().is_some_and(Vec::is_empty) {
         return Err(invalid(

@@ -290,9 +290,15 @@ fn delimiter_and_header_row_are_checked() {
     let m = Mapping::parse(&with("delimiter = \"\\t\""), "m.toml").unwrap();
     assert_eq!(m.delimiter(), '\t');
     let e = err(&with("delimiter = \";;\""));
-    assert!(e.contains("m.toml") && e.contains("`delimiter` must be \",\""), "{e}");
+    assert!(
+        e.contains("m.toml") && e.contains("`delimiter` must be \",\""),
+        "{e}"
+    );
     let e = err(&with("header_row = 0"));
-    assert!(e.contains("m.toml") && e.contains("`header_row` counts from 1"), "{e}");
+    assert!(
+        e.contains("m.toml") && e.contains("`header_row` counts from 1"),
+        "{e}"
+    );
     let e = err(&with("header_row = -2"));
     assert!(e.contains("m.toml") && e.contains("header_row"), "{e}");
     let e = err(&with("delimter = \";\""));

@@ -55,7 +55,10 @@ impl Translation {
     ) -> Translation {
         let entry = |v: &String| (fold(v), v.trim().to_string());
         Translation {
-            codes: table.iter().map(|(c, v)| (fold(c), v.trim().to_string())).collect(),
+            codes: table
+                .iter()
+                .map(|(c, v)| (fold(c), v.trim().to_string()))
+                .collect(),
             values: table
                 .values()
                 .chain(allowed.unwrap_or_default())

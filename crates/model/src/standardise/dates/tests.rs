@@ -88,7 +88,11 @@ fn uk_dates() {
         Err(DateError::Format)
     );
     // A 12-hour clock's time is ignored too.
-    for s in ["3/4/2026 12:00 PM", "3/4/2026 9:30am", "03/04/2026 00:00:00 AM"] {
+    for s in [
+        "3/4/2026 12:00 PM",
+        "3/4/2026 9:30am",
+        "03/04/2026 00:00:00 AM",
+    ] {
         assert_eq!(DateFormat::first_date(s, uk), Ok(d(2026, 4, 3)), "{s}");
     }
     for s in ["3/4/2026 PM", "3/4/2026PM", "3/4/2026 noon PM"] {
