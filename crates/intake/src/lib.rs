@@ -8,8 +8,13 @@
 //!
 //! * loads and checks mappings ([`Mapping::load`], [`Mapping::find_for`]), with errors that
 //!   name the mapping file, the column and the columns the file does have;
-//! * reads CSV (UTF-8 with or without BOM, or Windows-1252; a UTF-16 file is named as such)
-//!   and `.xlsx` workbooks (warning of formulas saved without a value and merged cells);
+//! * reads CSV (UTF-8 with or without BOM, or Windows-1252 — but a UTF-8 file is read as
+//!   UTF-8 whatever the mapping says, with a note; a UTF-16 file is named as such; separated
+//!   by commas or the mapping's `delimiter`, the header on the mapping's `header_row`) and
+//!   `.xlsx` workbooks (warning of formulas saved without a value and merged cells);
+//! * matches headers without case, with non-breaking spaces and runs of spaces as one space,
+//!   and when the header still lacks a mapped column says why it may be: another separator,
+//!   title rows above the header, another sheet, invisible characters;
 //! * accounts for every physical row: a quoted value that is never closed quarantines the
 //!   row where it opens and each row it swallowed; a NUL character or a cell over its limit
 //!   ([`MAX_VALUE_CHARS`], [`MAX_FREE_TEXT_CHARS`]) quarantines its row, naming the column;
@@ -69,6 +74,9 @@
 #![deny(missing_docs)]
 
 mod cells;
+mod csv_rows;
+mod decode;
+mod header;
 mod import;
 mod mapping;
 mod read;

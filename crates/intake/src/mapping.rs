@@ -15,7 +15,8 @@ mod tests;
 
 pub use error::MappingError;
 use names::glob_match;
-pub(crate) use names::normalise_header;
+use names::invisible_difference;
+pub(crate) use names::{normalise_header, visible};
 pub use raw::{AttrType, Encoding, InvalidIdentifiers, NameOrder, Untranslated};
 pub(crate) use raw::{AttributeMapping, ColumnSpec, FactMapping, IdentityMapping};
 pub use sharing::Sharing;
@@ -37,6 +38,10 @@ pub struct Mapping {
     pub(crate) files: Vec<String>,
     pub(crate) encoding: Encoding,
     pub(crate) sheet: Option<String>,
+    /// The CSV separator byte (`,` unless the mapping's `delimiter` says otherwise).
+    pub(crate) delimiter: u8,
+    /// The row (1-based) holding the header; `None`: the first row that is not blank.
+    pub(crate) header_row: Option<u32>,
     pub(crate) event_type: String,
     pub(crate) date_formats: Option<Vec<DateFormat>>,
     pub(crate) invalid_identifiers: InvalidIdentifiers,
@@ -85,6 +90,12 @@ impl Mapping {
             files: raw.files,
             encoding: raw.encoding,
             sheet: raw.sheet,
+            delimiter: raw
+                .delimiter
+                .as_deref()
+                .and_then(rules::delimiter_byte)
+                .unwrap_or(b','),
+            header_row: raw.header_row,
             event_type: raw.event_type,
             date_formats: raw.date_formats,
             invalid_identifiers: raw.invalid_identifiers,
@@ -136,6 +147,17 @@ impl Mapping {
         self.sheet.as_deref()
     }
 
+    /// The separator between a CSV row's values (the mapping's `delimiter`, default `,`).
+    pub fn delimiter(&self) -> char {
+        char::from(self.delimiter)
+    }
+
+    /// The row (1-based, as a spreadsheet numbers it) holding the header (the mapping's
+    /// `header_row`); `None`: the first row that is not blank.
+    pub fn header_row(&self) -> Option<u32> {
+        self.header_row
+    }
+
     /// The names of the fact's attributes, sorted.
     pub fn attribute_names(&self) -> Vec<&str> {
         self.attributes.keys().map(String::as_str).collect()
@@ -171,8 +193,8 @@ impl Mapping {
         out
     }
 
-    /// Checks that every column the mapping names is in `header` (compared trimmed and
-    /// case-insensitively) exactly once.
+    /// Checks that every column the mapping names is in `header` exactly once, compared
+    /// trimmed, without case, with non-breaking spaces as spaces and runs of spaces as one.
     pub fn check_header<S: AsRef<str>>(&self, header: &[S]) -> Result<(), MappingError> {
         self.header_index(header).map(|_| ())
     }
@@ -207,9 +229,23 @@ impl Mapping {
         if missing.is_empty() {
             Ok(index)
         } else {
+            let mut notes = Vec::new();
+            for col in &missing {
+                for h in header.iter().map(AsRef::as_ref) {
+                    if let Some(names) = invisible_difference(h, col) {
+                        notes.push(format!(
+                            "the header \"{}\" differs from \"{col}\" only by invisible \
+                             characters ({}): retype that header in the file",
+                            visible(h.trim()),
+                            names.join(", ")
+                        ));
+                    }
+                }
+            }
             Err(MappingError::MissingColumns {
                 mapping: self.path.clone(),
                 missing,
+                notes,
                 found: header
                     .iter()
                     .map(|h| h.as_ref().trim().trim_start_matches('\u{feff}').to_string())

@@ -1,14 +1,16 @@
 //! Reading partner files: bytes to decoded text to rows of cells, CSV or workbook.
 
 use crate::cells::{cell_text, Cell, Row};
+use crate::csv_rows::CsvRows;
+use crate::decode::decode;
+use crate::header;
 use crate::import::{FileImport, ReadOptions};
-use crate::mapping::{Encoding, Mapping, MappingError};
+use crate::mapping::{Mapping, MappingError};
 use crate::runaway;
 use crate::summary::{ImportSummary, Problem};
 use crate::validate::Plan;
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
-use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// A failure that stops a whole file being read. Messages name the file and columns, never
@@ -82,13 +84,32 @@ pub enum IntakeError {
         message: String,
     },
     /// The header does not have the columns the mapping names.
-    #[error("{path}: {error}")]
+    #[error("{path}: {error}{}", hints.iter().map(|h| format!("; {h}")).collect::<String>())]
     Header {
         /// The partner file.
         path: PathBuf,
         /// Which columns are missing or duplicated (shown in the message, so not also its
         /// `source`).
         error: MappingError,
+        /// What may be wrong (another separator, title rows above the header, another
+        /// sheet) and the mapping setting that would read the file.
+        hints: Vec<String>,
+    },
+    /// The mapping's `header_row` is blank or past the end of the file.
+    #[error(
+        "{path} has no header on row {row}, which mapping {mapping} gives as its header_row: \
+         that row is blank or past the end of the file{}",
+        sheet.as_ref().map(|s| format!(" (sheet \"{s}\")")).unwrap_or_default()
+    )]
+    NoHeaderRow {
+        /// The partner file.
+        path: PathBuf,
+        /// The header row the mapping gives (1-based).
+        row: u64,
+        /// The worksheet read, for a workbook.
+        sheet: Option<String>,
+        /// The mapping file.
+        mapping: PathBuf,
     },
 }
 
@@ -173,73 +194,6 @@ fn hex(bytes: &[u8]) -> String {
     s
 }
 
-/// Decodes a text file as the mapping says. A UTF-8 byte-order mark always means UTF-8 and
-/// is removed.
-pub(crate) fn decode<'a>(
-    path: &Path,
-    bytes: &'a [u8],
-    mapping: &Mapping,
-) -> Result<Cow<'a, str>, IntakeError> {
-    if is_utf16(bytes) {
-        return Err(IntakeError::Utf16 {
-            path: path.to_path_buf(),
-        });
-    }
-    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return utf8(path, rest, mapping);
-    }
-    match mapping.encoding {
-        Encoding::Utf8 => utf8(path, bytes, mapping),
-        Encoding::Windows1252 => Ok(encoding_rs::WINDOWS_1252
-            .decode_without_bom_handling(bytes)
-            .0),
-        Encoding::Auto => match std::str::from_utf8(bytes) {
-            Ok(s) => Ok(Cow::Borrowed(s)),
-            Err(_) => Ok(encoding_rs::WINDOWS_1252
-                .decode_without_bom_handling(bytes)
-                .0),
-        },
-    }
-}
-
-/// A UTF-16 byte-order mark, or text whose every other byte is NUL (UTF-16 without a mark:
-/// Latin letters take two bytes, one of them 0).
-fn is_utf16(bytes: &[u8]) -> bool {
-    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        return true;
-    }
-    let sample = &bytes[..bytes.len().min(1024) & !1];
-    let pairs = sample.len() / 2;
-    if pairs < 2 {
-        return false;
-    }
-    let nul_at = |parity: usize| {
-        sample
-            .iter()
-            .skip(parity)
-            .step_by(2)
-            .filter(|&&b| b == 0)
-            .count()
-    };
-    // Nearly every character of a header and of partner data is in the first 256 code points.
-    nul_at(0).max(nul_at(1)) * 10 >= pairs * 9
-}
-
-fn utf8<'a>(path: &Path, bytes: &'a [u8], mapping: &Mapping) -> Result<Cow<'a, str>, IntakeError> {
-    std::str::from_utf8(bytes).map(Cow::Borrowed).map_err(|e| {
-        let line = bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count() as u64
-            + 1;
-        IntakeError::NotUtf8 {
-            path: path.to_path_buf(),
-            line,
-            mapping: mapping.path.clone(),
-        }
-    })
-}
-
 impl Row for csv::StringRecord {
     fn width(&self) -> usize {
         self.len()
@@ -259,60 +213,55 @@ fn read_csv(
     options: &ReadOptions,
     out: &mut FileImport,
 ) -> Result<(), IntakeError> {
-    let text = decode(path, bytes, mapping)?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let decoded = decode(path, bytes, mapping)?;
+    out.summary.notes.extend(decoded.note);
+    let text = decoded.text;
     let csv_err = |e: csv::Error| IntakeError::Csv {
         path: path.to_path_buf(),
         // csv's messages give positions and kinds of problem, not field contents.
         message: e.to_string(),
     };
-    let mut record = csv::StringRecord::new();
-    if !reader.read_record(&mut record).map_err(csv_err)? {
+    let mut rows = CsvRows::new(&text, mapping.delimiter);
+    if !rows.next().map_err(csv_err)? {
         return Err(IntakeError::Empty {
             path: path.to_path_buf(),
         });
     }
-    // A spreadsheet shows a blank line as a row, and a quoted cell with line breaks as part of
-    // one row. The CSV reader skips blank lines, and a record's position is the byte just after
-    // the previous record, before any blank lines it skipped: count those to number rows.
-    let text_bytes = text.as_bytes();
-    let blank_lines_before = |r: &csv::StringRecord| {
-        let mut start = r.position().map_or(0, |p| p.byte()) as usize;
-        // After a CRLF terminator the position can sit between the CR and the LF.
-        if start > 0
-            && text_bytes.get(start - 1) == Some(&b'\r')
-            && text_bytes.get(start) == Some(&b'\n')
-        {
-            start += 1;
+    // Title rows above the header: skipped, but counted in the row numbers.
+    if let Some(want) = mapping.header_row.map(u64::from) {
+        while rows.row_no < want && rows.next().map_err(csv_err)? {}
+        if rows.row_no != want {
+            return Err(IntakeError::NoHeaderRow {
+                path: path.to_path_buf(),
+                row: want,
+                sheet: None,
+                mapping: mapping.path.clone(),
+            });
         }
-        text_bytes
-            .get(start..)
-            .unwrap_or_default()
-            .iter()
-            .take_while(|&&b| b == b'\n' || b == b'\r')
-            .filter(|&&b| b == b'\n')
-            .count() as u64
-    };
-    let header: Vec<String> = record.iter().map(str::to_string).collect();
-    let plan =
-        Plan::new(mapping, &header, false, options).map_err(|error| IntakeError::Header {
+    }
+    let header: Vec<String> = rows.record.iter().map(str::to_string).collect();
+    let plan = Plan::new(mapping, &header, false, options).map_err(|error| {
+        let hints = match error {
+            MappingError::MissingColumns { .. } => {
+                header::csv_hints(&text, mapping, &header, rows.row_no)
+            }
+            _ => Vec::new(),
+        };
+        IntakeError::Header {
             path: path.to_path_buf(),
             error,
-        })?;
-    let mut row_no = 1 + blank_lines_before(&record);
-    while reader.read_record(&mut record).map_err(csv_err)? {
-        row_no += 1 + blank_lines_before(&record);
-        let start = record.position().map_or(0, |p| p.byte()) as usize;
-        let end = reader.position().byte() as usize;
-        if let Some(runaway) = runaway::find(&record, &text, (start, end), &header) {
-            row_no = runaway.quarantine(row_no, out);
+            hints,
+        }
+    })?;
+    while rows.next().map_err(csv_err)? {
+        let span = rows.span();
+        let found = runaway::find(&rows.record, &text, span, &header, mapping.delimiter);
+        if let Some(runaway) = found {
+            rows.row_no = runaway.quarantine(rows.row_no, out);
             continue;
         }
         out.rows_read += 1;
-        plan.check_row(&record, row_no, out);
+        plan.check_row(&rows.record, rows.row_no, out);
     }
     Ok(())
 }
@@ -382,10 +331,24 @@ fn read_workbook(
     };
     // The range starts at its first used cell: rows and columns are offset from A1.
     let first_col = range.start().map_or(0, |(_, c)| c as usize);
-    let mut rows = range.rows();
+    // The header's row, 0-based: the mapping's `header_row`, else the first used row.
+    let header_at = mapping.header_row.map_or(first_row, |n| n - 1);
+    let no_header = || IntakeError::NoHeaderRow {
+        path: path.to_path_buf(),
+        row: u64::from(header_at) + 1,
+        sheet: Some(sheet.clone()),
+        mapping: mapping.path.clone(),
+    };
+    if header_at < first_row {
+        return Err(no_header());
+    }
+    let mut rows = range.rows().skip((header_at - first_row) as usize);
     let Some(header_cells) = rows.next() else {
-        return Err(IntakeError::Empty {
-            path: path.to_path_buf(),
+        return Err(match mapping.header_row {
+            Some(_) => no_header(),
+            None => IntakeError::Empty {
+                path: path.to_path_buf(),
+            },
         });
     };
     // Columns left of the range are empty in every row: pad so that positions match A, B, ...
@@ -395,9 +358,32 @@ fn read_workbook(
         .chain(header_cells)
         .map(|c| cell_text(&c_cell(c)).into_owned())
         .collect();
-    let plan = Plan::new(mapping, &header, true, options).map_err(|error| IntakeError::Header {
-        path: path.to_path_buf(),
-        error,
+    if header.iter().all(|h| h.is_empty()) {
+        return Err(no_header());
+    }
+    let plan = Plan::new(mapping, &header, true, options).map_err(|error| {
+        let hints = match error {
+            MappingError::MissingColumns { .. } => {
+                let others: Vec<_> = sheets
+                    .iter()
+                    .filter(|s| **s != sheet)
+                    .enumerate()
+                    .map(|(i, s)| {
+                        // Searched for the header: the first twenty sheets.
+                        let range = (i < 20).then(|| workbook.worksheet_range(s).ok());
+                        (s.clone(), range.flatten())
+                    })
+                    .collect();
+                let at = u64::from(header_at) + 1;
+                header::workbook_hints(mapping, (&sheet, &range), &header, at, &others)
+            }
+            _ => Vec::new(),
+        };
+        IntakeError::Header {
+            path: path.to_path_buf(),
+            error,
+            hints,
+        }
     })?;
     // Cells that read as empty but are not: warn, naming the sheet, row and column.
     let formulas = workbook.worksheet_formula(&sheet).ok();
@@ -413,9 +399,9 @@ fn read_workbook(
     };
     let mut padded: Vec<calamine::Data> = Vec::new();
     for (i, cells) in rows.enumerate() {
-        hidden.warn(&range, first_row + 1 + i as u32, out);
+        hidden.warn(&range, header_at + 1 + i as u32, out);
         out.rows_read += 1;
-        let row_no = u64::from(first_row) + 2 + i as u64;
+        let row_no = u64::from(header_at) + 2 + i as u64;
         if first_col == 0 {
             plan.check_row(cells, row_no, out);
         } else {

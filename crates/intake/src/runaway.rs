@@ -24,6 +24,8 @@ pub(crate) struct Runaway<'t> {
     column: String,
     /// The physical lines the record spans, the first being the row where the quote opens.
     lines: Vec<&'t str>,
+    /// The file's separator (the mapping's `delimiter`).
+    delimiter: u8,
 }
 
 /// The runaway quoted value in `record`, if it is one. `text[start..end]` is the record's
@@ -33,6 +35,7 @@ pub(crate) fn find<'t>(
     text: &'t str,
     (start, end): (usize, usize),
     header: &[String],
+    delimiter: u8,
 ) -> Option<Runaway<'t>> {
     let col = record
         .iter()
@@ -47,20 +50,21 @@ pub(crate) fn find<'t>(
         .collect();
     let unpaired = slice.bytes().filter(|&b| b == b'"').count() % 2 == 1;
     let width = header.len();
-    let swallows_a_row = width >= 3 && lines[1..].iter().any(|l| cells(l).len() == width);
+    let swallows_a_row = width >= 3
+        && lines[1..]
+            .iter()
+            .any(|l| cells(l, delimiter).len() == width);
     (unpaired || swallows_a_row).then(|| Runaway {
         // Any column, mapped or not: a NUL in its header would make the row unstorable.
         column: header.get(col).map_or("", |h| h.trim()).replace('\0', ""),
         lines,
+        delimiter,
     })
 }
 
 /// A line's cells, read alone.
-fn cells(line: &str) -> Vec<String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(line.as_bytes());
+fn cells(line: &str, delimiter: u8) -> Vec<String> {
+    let mut reader = crate::csv_rows::reader(line, delimiter);
     let mut record = csv::StringRecord::new();
     match reader.read_record(&mut record) {
         Ok(true) => record
@@ -113,7 +117,7 @@ impl Runaway<'_> {
                 source_row: row,
                 field: Some(column.clone()),
                 reason,
-                raw: cells(line),
+                raw: cells(line, self.delimiter),
             });
         }
         last_row

@@ -6,8 +6,12 @@ use std::fmt;
 /// A kind of problem found in a row. Describes the problem without quoting any value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Problem {
-    /// The row has a different number of cells from the header.
-    WrongCellCount,
+    /// The row has values beyond the header's columns (in a CSV file, usually a value with
+    /// the separator in it that is not in double quotes).
+    TooManyCells,
+    /// The row has fewer cells than the header (a value or separator missing, or a row cut
+    /// short by a line break).
+    TooFewCells,
     /// The row has no name and no identifier, so nobody can tell who it is about.
     NoIdentity,
     /// A required field is empty.
@@ -76,7 +80,8 @@ impl Problem {
     /// A short value-free description, e.g. "not a real date".
     pub fn describe(self) -> &'static str {
         match self {
-            Problem::WrongCellCount => "wrong number of cells for the header",
+            Problem::TooManyCells => "more values than the header has columns",
+            Problem::TooFewCells => "fewer values than the header has columns",
             Problem::NoIdentity => "no name or identifier",
             Problem::Missing => "empty, but required",
             Problem::DateFormat => "not a date in an accepted format",
@@ -143,6 +148,9 @@ pub struct ImportSummary {
     /// Problems that did not stop a row being imported (blank rows, values dropped), in
     /// order of first appearance.
     pub warnings: Vec<ProblemCount>,
+    /// What was done with the whole file otherwise than the mapping says (a UTF-8 file
+    /// under a `windows-1252` mapping was read as UTF-8), each a sentence without values.
+    pub notes: Vec<String>,
 }
 
 impl ImportSummary {
@@ -190,6 +198,9 @@ impl fmt::Display for ImportSummary {
             "{} ({}): {} rows read, {} imported, {} quarantined",
             self.file_name, self.source, self.rows_read, self.rows_imported, self.rows_quarantined
         )?;
+        for note in &self.notes {
+            writeln!(f, "  Note: {note}")?;
+        }
         if !self.problems.is_empty() {
             writeln!(f, "  Quarantined rows:")?;
             for g in &self.problems {
@@ -229,7 +240,7 @@ mod tests {
                 || "Correct the day or month (dates are dd/mm/yyyy).".into(),
             );
         }
-        ImportSummary::count(&mut s.problems, None, Problem::WrongCellCount, 6, || {
+        ImportSummary::count(&mut s.problems, None, Problem::TooFewCells, 6, || {
             "Check the row for missing separators, or re-export the file.".into()
         });
         ImportSummary::count(&mut s.warnings, None, Problem::BlankRow, 11, || {
@@ -240,7 +251,7 @@ mod tests {
             "police.csv (police): 10 rows read, 7 imported, 3 quarantined\n\
              \x20 Quarantined rows:\n\
              \x20   DOB: not a real date — 2 rows (e.g. row 4). Correct the day or month (dates are dd/mm/yyyy).\n\
-             \x20   whole row: wrong number of cells for the header — 1 row (e.g. row 6). Check the row for missing separators, or re-export the file.\n\
+             \x20   whole row: fewer values than the header has columns — 1 row (e.g. row 6). Check the row for missing separators, or re-export the file.\n\
              \x20 Warnings (rows kept):\n\
              \x20   whole row: blank row, skipped — 1 row (e.g. row 11). Delete blank rows from the file; they are skipped.\n"
         );

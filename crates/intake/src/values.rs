@@ -2,6 +2,20 @@
 //! `hearth_model::standardise`'s): numbers, money, yes/no flags, and a workbook number as
 //! text. Pure functions over `&str`; none of them panics on any input.
 
+/// Text as Hearth compares names and codes: trimmed, without case, with non-breaking and
+/// other spaces as plain spaces and each run of them as one (`"Contact\u{a0} TYPE"` is
+/// `"contact type"`). Headers, translation codes and allowed values are matched so.
+pub(crate) fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
 /// Parses a count or measure: `12`, `-3`, `3.5`, `1,234` (thousands commas are allowed).
 pub(crate) fn parse_number(s: &str) -> Option<f64> {
     let s = s.trim();
@@ -143,6 +157,17 @@ mod tests {
     }
 
     #[test]
+    fn folding_ignores_case_and_every_kind_of_space() {
+        assert_eq!(fold(" Contact\u{a0}TYPE "), "contact type");
+        assert_eq!(fold("Contact  \t Date"), "contact date");
+        assert_eq!(fold("Contact\u{202f}Date"), "contact date");
+        assert_eq!(fold("Zoë"), "zoë");
+        assert_eq!(fold("   "), "");
+        // Invisible characters that are not spaces stay: they are named, not ignored.
+        assert_eq!(fold("Contact\u{200b}Type"), "contact\u{200b}type");
+    }
+
+    #[test]
     fn bools() {
         assert_eq!(parse_bool("Y"), Some(true));
         assert_eq!(parse_bool("no"), Some(false));
@@ -162,6 +187,8 @@ mod tests {
             let _ = parse_money(&s);
             let _ = parse_bool(&s);
             let _ = parse_percentage(&s);
+            let f = fold(&s);
+            prop_assert_eq!(fold(&f), f.clone());
         }
 
         #[test]

@@ -151,14 +151,36 @@ fn police_good_rows_are_kept_and_bad_rows_quarantined() {
         ),
         (Some("DOB"), 1, 10)
     );
-    let wrong = s
+    // A short row and a long one: each its own group, with its own advice.
+    let short = s
         .problems
         .iter()
-        .find(|g| g.problem == Problem::WrongCellCount)
+        .find(|g| g.problem == Problem::TooFewCells)
         .unwrap();
     assert_eq!(
-        (wrong.field.as_deref(), wrong.rows, wrong.example_row),
-        (None, 2, 7)
+        (short.field.as_deref(), short.rows, short.example_row),
+        (None, 1, 7)
+    );
+    assert!(
+        short
+            .hint
+            .starts_with("Check these rows for a missing comma"),
+        "{}",
+        short.hint
+    );
+    let long = s
+        .problems
+        .iter()
+        .find(|g| g.problem == Problem::TooManyCells)
+        .unwrap();
+    assert_eq!(
+        (long.field.as_deref(), long.rows, long.example_row),
+        (None, 1, 8)
+    );
+    assert!(
+        long.hint.starts_with("A value contains a comma"),
+        "{}",
+        long.hint
     );
     let dates = s
         .problems

@@ -292,6 +292,92 @@ fn workbook_header_must_have_the_mapped_columns() {
 }
 
 #[test]
+fn title_rows_and_other_sheets_are_named_when_the_header_is_not_found() {
+    let amy = || {
+        episode(
+            C::Num(1.0),
+            "Amy",
+            C::Date(2012, 5, 1),
+            "CIN",
+            C::Date(2024, 1, 10),
+            C::Blank,
+        )
+    };
+    // Sheet "Episodes": a title on row 1, a blank row 2, the header on row 3.
+    let titled = vec![
+        vec![C::Text("Episodes report, run 01/08/2026")],
+        vec![],
+        header(),
+        amy(),
+    ];
+    let book = workbook(&[
+        ("Notes", vec![vec![C::Text("Synthetic")]]),
+        ("Episodes", titled),
+    ]);
+    let err = read_bytes(
+        "social_care.xlsx",
+        &book,
+        &shipped("social_care"),
+        &options(),
+    )
+    .unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains(
+            "the header has: \"Episodes report, run 01/08/2026\"; the header seems to \
+                      be on row 3 of sheet \"Episodes\": set header_row = 3 in the mapping; \
+                      Hearth read sheet \"Episodes\" (the mapping's `sheet`), header on row 1; \
+                      the workbook's other sheets are \"Notes\""
+        ),
+        "{msg}"
+    );
+    let text = std::fs::read_to_string(mappings_dir().join("social_care.toml"))
+        .unwrap()
+        .replace(
+            "sheet = \"Episodes\"\n",
+            "sheet = \"Episodes\"\nheader_row = 3\n",
+        );
+    let mapping = Mapping::parse(&text, "social_care.toml").unwrap();
+    let import = read_bytes("social_care.xlsx", &book, &mapping, &options()).unwrap();
+    // Row numbers as Excel shows them.
+    assert_eq!(imported_rows(&import), [4]);
+    let text = text.replace("header_row = 3", "header_row = 2");
+    let mapping = Mapping::parse(&text, "social_care.toml").unwrap();
+    let err = read_bytes("social_care.xlsx", &book, &mapping, &options()).unwrap_err();
+    assert!(
+        matches!(err, IntakeError::NoHeaderRow { row: 2, .. }),
+        "{err}"
+    );
+    assert!(
+        err.to_string()
+            .ends_with("blank or past the end of the file (sheet \"Episodes\")"),
+        "{err}"
+    );
+
+    // The first sheet read by default; the header is on another.
+    let book = workbook(&[
+        ("Notes", vec![vec![C::Text("Synthetic")]]),
+        ("Data", vec![header(), amy()]),
+    ]);
+    let text = std::fs::read_to_string(mappings_dir().join("social_care.toml"))
+        .unwrap()
+        .replace("sheet = \"Episodes\"\n", "");
+    let mapping = Mapping::parse(&text, "social_care.toml").unwrap();
+    let msg = read_bytes("social_care.xlsx", &book, &mapping, &options())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.ends_with(
+            "the header has: \"Synthetic\"; the header seems to be on sheet \"Data\" \
+                       (row 1): set sheet = \"Data\" in the mapping; Hearth read sheet \"Notes\" \
+                       (the first; `sheet` in the mapping chooses another), header on row 1; the \
+                       workbook's other sheets are \"Data\""
+        ),
+        "{msg}"
+    );
+}
+
+#[test]
 fn a_corrupt_workbook_is_a_whole_file_error() {
     let err = read_bytes(
         "social_care.xlsx",

@@ -36,17 +36,22 @@ pub enum MappingError {
     },
     /// Columns named in the mapping are not in the partner file's header.
     #[error(
-        "mapping {mapping} names column(s) {} that the file's header does not have; the header has: {}",
+        "mapping {mapping} names column(s) {} that the file's header does not have; the header has: {}{}",
         quote_list(missing),
-        quote_list(found)
+        quote_list(found),
+        notes.iter().map(|n| format!("; {n}")).collect::<String>()
     )]
     MissingColumns {
         /// The mapping file.
         mapping: PathBuf,
         /// The mapped columns not found.
         missing: Vec<String>,
-        /// The columns the header does have.
+        /// The columns the header does have (shown with tabs as `\t` and invisible
+        /// characters named, so that none looks identical to a missing column).
         found: Vec<String>,
+        /// Header cells that differ from a missing column only by invisible characters,
+        /// naming them.
+        notes: Vec<String>,
     },
     /// A mapped column appears more than once in the header, so Hearth cannot tell which to use.
     #[error("mapping {mapping} names column \"{column}\", which appears more than once in the file's header; rename one of them")]
@@ -78,7 +83,7 @@ pub enum MappingError {
 
 fn quote_list(v: &[String]) -> String {
     v.iter()
-        .map(|s| format!("\"{s}\""))
+        .map(|s| format!("\"{}\"", super::names::visible(s)))
         .collect::<Vec<_>>()
         .join(", ")
 }

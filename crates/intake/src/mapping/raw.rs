@@ -327,6 +327,10 @@ pub(crate) struct RawMapping {
     #[serde(default)]
     pub encoding: Encoding,
     pub sheet: Option<String>,
+    /// The CSV separator: `","` (default), `";"`, `"\t"` or `"|"`.
+    pub delimiter: Option<String>,
+    /// The row (1-based, as a spreadsheet numbers it) holding the header.
+    pub header_row: Option<u32>,
     pub event_type: String,
     pub date_formats: Option<Vec<DateFormat>>,
     /// Two-digit years (`%y`) below this are 20xx, from it 19xx.

@@ -11,6 +11,17 @@ use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+/// The separator byte a mapping's `delimiter` names, if it is one Hearth reads.
+pub(crate) fn delimiter_byte(d: &str) -> Option<u8> {
+    match d {
+        "," => Some(b','),
+        ";" => Some(b';'),
+        "\t" => Some(b'\t'),
+        "|" => Some(b'|'),
+        _ => None,
+    }
+}
+
 fn invalid(path: &Path, message: impl Into<String>) -> MappingError {
     MappingError::Invalid {
         path: path.to_path_buf(),
@@ -48,6 +59,29 @@ pub(crate) fn check(m: &RawMapping, path: &Path) -> Result<(), MappingError> {
         return Err(invalid(
             path,
             format!("`files` entry \"{f}\" must be a file name or pattern, not a path"),
+        ));
+    }
+    if m.delimiter
+        .as_deref()
+        .is_some_and(|d| delimiter_byte(d).is_none())
+    {
+        return Err(invalid(
+            path,
+            "`delimiter` must be \",\" (comma, the default), \";\" (semicolon), \"\\t\" (tab) or \
+             \"|\" (pipe): the character between the values of a row",
+        ));
+    }
+    if m.header_row == Some(0) {
+        return Err(invalid(
+            path,
+            "`header_row` counts from 1, as a spreadsheet does: the file's first row is \
+             header_row = 1",
+        ));
+    }
+    if m.sheet.as_deref().is_some_and(|s| s.trim().is_empty()) {
+        return Err(invalid(
+            path,
+            "`sheet` is empty; name the worksheet to read or remove it",
         ));
     }
     if m.date_formats.as_ref().is_some_and(Vec::is_empty) {

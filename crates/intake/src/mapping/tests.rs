@@ -279,3 +279,28 @@ percent_complement = true
     )
     .is_ok());
 }
+
+#[test]
+fn delimiter_and_header_row_are_checked() {
+    let m = Mapping::parse(GOOD, "m.toml").unwrap();
+    assert_eq!((m.delimiter(), m.header_row()), (',', None));
+    let with = |keys: &str| GOOD.replace("event_type =", &format!("{keys}\nevent_type ="));
+    let m = Mapping::parse(&with("delimiter = \";\"\nheader_row = 3"), "m.toml").unwrap();
+    assert_eq!((m.delimiter(), m.header_row()), (';', Some(3)));
+    let m = Mapping::parse(&with("delimiter = \"\\t\""), "m.toml").unwrap();
+    assert_eq!(m.delimiter(), '\t');
+    let e = err(&with("delimiter = \";;\""));
+    assert!(
+        e.contains("m.toml") && e.contains("`delimiter` must be \",\""),
+        "{e}"
+    );
+    let e = err(&with("header_row = 0"));
+    assert!(
+        e.contains("m.toml") && e.contains("`header_row` counts from 1"),
+        "{e}"
+    );
+    let e = err(&with("header_row = -2"));
+    assert!(e.contains("m.toml") && e.contains("header_row"), "{e}");
+    let e = err(&with("delimter = \";\""));
+    assert!(e.contains("unknown field `delimter`"), "{e}");
+}

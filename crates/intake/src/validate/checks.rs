@@ -348,8 +348,8 @@ impl Checks {
             AttrType::Text => match &a.allowed {
                 None => Some(AttrValue::Text(text.into_owned())),
                 Some(allowed) => {
-                    let lower = text.to_lowercase();
-                    match allowed.iter().find(|(l, _)| *l == lower) {
+                    let folded = values::fold(&text);
+                    match allowed.iter().find(|(l, _)| *l == folded) {
                         Some((_, canonical)) => Some(AttrValue::Text(canonical.to_string())),
                         None => {
                             let list = allowed.iter().map(|(_, c)| *c).collect::<Vec<_>>().join(", ");

@@ -5,6 +5,7 @@
 use crate::cells::{Cell, Row};
 use crate::mapping::{AttributeMapping, Untranslated};
 use crate::summary::Problem;
+use crate::values::fold;
 use hearth_model::standardise::dates::DateFormat;
 use std::collections::BTreeMap;
 
@@ -34,28 +35,34 @@ impl Field {
     }
 }
 
-/// A translation table: a partner's codes (compared trimmed, without case) and the values
-/// Hearth stores for them.
+/// A translation table: a partner's codes (compared folded: trimmed, without case, runs of
+/// spaces as one) and the values Hearth stores for them.
 #[derive(Debug)]
 pub(super) struct Translation {
     codes: BTreeMap<String, String>,
-    /// The table's values themselves, without case: a partner that already writes
-    /// `Domestic Abuse` needs no code.
+    /// The table's values themselves and the attribute's `allowed` values, folded: a partner
+    /// that already writes `Domestic Abuse` (or another allowed value) needs no code.
     values: BTreeMap<String, String>,
     pub untranslated: Untranslated,
 }
 
 impl Translation {
-    pub fn new(table: &BTreeMap<String, String>, untranslated: Untranslated) -> Translation {
-        let key = |s: &str| s.trim().to_lowercase();
+    /// The table for a field whose `allowed` values (if any) are accepted as they are.
+    pub fn new(
+        table: &BTreeMap<String, String>,
+        untranslated: Untranslated,
+        allowed: Option<&[String]>,
+    ) -> Translation {
+        let entry = |v: &String| (fold(v), v.trim().to_string());
         Translation {
             codes: table
                 .iter()
-                .map(|(c, v)| (key(c), v.trim().to_string()))
+                .map(|(c, v)| (fold(c), v.trim().to_string()))
                 .collect(),
             values: table
                 .values()
-                .map(|v| (key(v), v.trim().to_string()))
+                .chain(allowed.unwrap_or_default())
+                .map(entry)
                 .collect(),
             untranslated,
         }
@@ -69,9 +76,10 @@ impl Translation {
         format!("{} (or {})", codes.join(", "), values.join(", "))
     }
 
-    /// Hearth's value for `text`, if the table lists it as a code or as a value.
+    /// Hearth's value for `text`, if the table lists it as a code or as a value, or it is
+    /// an allowed value.
     pub fn get(&self, text: &str) -> Option<&str> {
-        let k = text.trim().to_lowercase();
+        let k = fold(text);
         self.codes
             .get(&k)
             .or_else(|| self.values.get(&k))
@@ -85,7 +93,7 @@ pub(super) struct Attr<'m> {
     pub name: &'m str,
     pub field: Field,
     pub spec: &'m AttributeMapping,
-    /// Allowed values, lower-cased, with their listed spelling.
+    /// Allowed values, folded (`values::fold`), with their listed spelling.
     pub allowed: Option<Vec<(String, &'m str)>>,
 }
 
@@ -135,12 +143,35 @@ mod tests {
             .into_iter()
             .map(|(c, v)| (c.to_string(), v.to_string()))
             .collect();
-        let t = Translation::new(&table, Untranslated::Quarantine);
+        let t = Translation::new(&table, Untranslated::Quarantine, None);
         assert_eq!(t.get("da"), Some("Domestic Abuse"));
+        assert_eq!(t.get("Domestic\u{a0} abuse"), Some("Domestic Abuse"));
         assert_eq!(t.get(" ASB"), Some("ASB"));
         assert_eq!(t.get("domestic abuse"), Some("Domestic Abuse"));
         assert_eq!(t.get("burglary"), None);
         assert_eq!(t.get(""), None);
         assert_eq!(t.accepted(), "asb, da (or ASB, Domestic Abuse)");
+    }
+
+    #[test]
+    fn an_allowed_value_passes_a_table_that_does_not_list_it() {
+        let table: BTreeMap<String, String> = [("burglary", "Crime")]
+            .into_iter()
+            .map(|(c, v)| (c.to_string(), v.to_string()))
+            .collect();
+        let allowed: Vec<String> = ["Crime", "ASB", "Domestic Abuse"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let t = Translation::new(&table, Untranslated::Quarantine, Some(&allowed));
+        assert_eq!(t.get("Domestic Abuse"), Some("Domestic Abuse"));
+        assert_eq!(t.get(" domestic  ABUSE "), Some("Domestic Abuse"));
+        assert_eq!(t.get("asb"), Some("ASB"));
+        assert_eq!(t.get("Burglary"), Some("Crime"));
+        assert_eq!(t.get("theft"), None);
+        assert_eq!(t.accepted(), "burglary (or ASB, Crime, Domestic Abuse)");
+        // Without `allowed`, only the table's own codes and values.
+        let t = Translation::new(&table, Untranslated::Quarantine, None);
+        assert_eq!(t.get("ASB"), None);
     }
 }

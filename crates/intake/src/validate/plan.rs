@@ -20,6 +20,9 @@ use hearth_model::{ImportedRow, QuarantinedRow};
 #[derive(Debug)]
 pub(crate) struct Plan<'m> {
     header_width: usize,
+    /// What a CSV file's values are separated by (`comma`, `semicolon`...), for the advice
+    /// on a row with too many; `None` for a workbook.
+    separator: Option<&'static str>,
     fields: Fields<'m>,
     checks: Checks,
     /// Every mapped column, with the most characters it may hold.
@@ -108,7 +111,7 @@ impl<'m> Plan<'m> {
             translate: spec
                 .translate
                 .as_ref()
-                .map(|t| Translation::new(t, spec.untranslated.unwrap_or_default())),
+                .map(|t| Translation::new(t, spec.untranslated.unwrap_or_default(), None)),
         };
         // A fact date given as one `value` for every row.
         let fixed_date = |s: &Option<ColumnSpec>| {
@@ -147,12 +150,12 @@ impl<'m> Plan<'m> {
                     translate: spec
                         .translate
                         .as_ref()
-                        .map(|t| Translation::new(t, spec.untranslated)),
+                        .map(|t| Translation::new(t, spec.untranslated, spec.allowed.as_deref())),
                 },
                 spec,
                 allowed: spec.allowed.as_ref().map(|a| {
                     a.iter()
-                        .map(|v| (v.trim().to_lowercase(), v.as_str()))
+                        .map(|v| (crate::values::fold(v), v.as_str()))
                         .collect()
                 }),
             })
@@ -180,6 +183,12 @@ impl<'m> Plan<'m> {
         };
         Ok(Plan {
             header_width: header.len(),
+            separator: (!workbook).then_some(match mapping.delimiter {
+                b';' => "semicolon",
+                b'\t' => "tab",
+                b'|' => "pipe",
+                _ => "comma",
+            }),
             limits: cell_limits(&fields, header),
             fields,
             checks: Checks {
@@ -214,36 +223,8 @@ impl<'m> Plan<'m> {
         }
         let extra_filled = (self.header_width..width).any(|i| !cell_text(&row.cell(i)).is_empty());
         if width < self.header_width || extra_filled {
-            let (reason, hint) = if extra_filled {
-                (
-                    format!(
-                        "Row has {width} values but the header has {} columns; a value probably \
-                         contains a comma: put that value in double quotes",
-                        self.header_width
-                    ),
-                    "Put values that contain commas in double quotes, or re-export the file.",
-                )
-            } else {
-                (
-                    format!(
-                        "Row has {width} values but the header has {} columns; a value is \
-                         missing or the row was cut short: check the separators on this row",
-                        self.header_width
-                    ),
-                    "Check the row for missing separators, or re-export the file.",
-                )
-            };
-            return self.quarantine(
-                row,
-                row_no,
-                vec![Issue {
-                    field: None,
-                    problem: Problem::WrongCellCount,
-                    reason,
-                    hint: hint.to_string(),
-                }],
-                out,
-            );
+            let issue = self.cell_count_issue(width, extra_filled);
+            return self.quarantine(row, row_no, vec![issue], out);
         }
         let bad_cells = self.cell_issues(row);
         if !bad_cells.is_empty() {
@@ -267,6 +248,53 @@ impl<'m> Plan<'m> {
                 fact: imported.1,
             }),
             _ => self.quarantine(row, row_no, findings.issues, out),
+        }
+    }
+
+    /// A row with values beyond the header's columns, or fewer cells than the header: each
+    /// with its own advice (and its own group in the summary).
+    fn cell_count_issue(&self, width: usize, extra_filled: bool) -> Issue {
+        let columns = self.header_width;
+        let (problem, reason, hint) = match (extra_filled, self.separator) {
+            (true, Some(sep)) => (
+                Problem::TooManyCells,
+                format!(
+                    "Row has {width} values but the header has {columns} columns; a value \
+                     probably contains a {sep}: put that value in double quotes"
+                ),
+                format!(
+                    "A value contains a {sep}: put values that contain a {sep} in double \
+                     quotes, or re-export the file."
+                ),
+            ),
+            (true, None) => (
+                Problem::TooManyCells,
+                format!(
+                    "Row has values beyond the header's {columns} columns; give that column a \
+                     header or delete those values"
+                ),
+                "Give every column with values a header, or delete the values beyond the \
+                 header's last column."
+                    .to_string(),
+            ),
+            (false, sep) => (
+                Problem::TooFewCells,
+                format!(
+                    "Row has {width} values but the header has {columns} columns; a value is \
+                     missing or the row was cut short: check the separators on this row"
+                ),
+                format!(
+                    "Check these rows for a missing {} or a row broken over two lines (a \
+                     value with a line break must be in double quotes), or re-export the file.",
+                    sep.unwrap_or("value")
+                ),
+            ),
+        };
+        Issue {
+            field: None,
+            problem,
+            reason,
+            hint,
         }
     }
 

@@ -445,9 +445,11 @@ impl<'de> Deserialize<'de> for DateFormat {
     }
 }
 
-/// Strips a trailing time such as ` 00:00` or ` 00:00:00` (or `T00:00:00` when `t_sep`).
-/// The time is after the first space, or after the last (`31 March 2017 10:00`).
+/// Strips a trailing time such as ` 00:00` or ` 00:00:00` (or `T00:00:00` when `t_sep`),
+/// on a 12-hour clock too (` 12:00 PM`, ` 9:30am`). The time is after the first space, or
+/// after the last (`31 March 2017 10:00`).
 fn strip_time(s: &str, t_sep: bool) -> &str {
+    let s = strip_am_pm(s);
     let looks_like_time = |time: &str| {
         !time.is_empty()
             && time
@@ -465,6 +467,31 @@ fn strip_time(s: &str, t_sep: bool) -> &str {
             _ => s,
         },
         None => s,
+    }
+}
+
+/// Strips `AM` or `PM` (any case, with or without a space) after a time with a colon:
+/// `3/4/2026 12:00 PM` is `3/4/2026 12:00`. Anything else is left as it is.
+fn strip_am_pm(s: &str) -> &str {
+    let n = s.len();
+    if n < 2 || !s.is_char_boundary(n - 2) {
+        return s;
+    }
+    let (rest, marker) = s.split_at(n - 2);
+    if !(marker.eq_ignore_ascii_case("am") || marker.eq_ignore_ascii_case("pm")) {
+        return s;
+    }
+    let rest = rest.trim_end();
+    let time = rest.rsplit(' ').next().unwrap_or_default();
+    let is_time = rest.contains(' ')
+        && time.contains(':')
+        && time
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b':' || b == b'.');
+    if is_time {
+        rest
+    } else {
+        s
     }
 }
 

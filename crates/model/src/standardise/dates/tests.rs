@@ -87,6 +87,22 @@ fn uk_dates() {
         DateFormat::first_date("01/02/2024T00:00:00", uk),
         Err(DateError::Format)
     );
+    // A 12-hour clock's time is ignored too.
+    for s in [
+        "3/4/2026 12:00 PM",
+        "3/4/2026 9:30am",
+        "03/04/2026 00:00:00 AM",
+    ] {
+        assert_eq!(DateFormat::first_date(s, uk), Ok(d(2026, 4, 3)), "{s}");
+    }
+    for s in ["3/4/2026 PM", "3/4/2026PM", "3/4/2026 noon PM"] {
+        assert_eq!(DateFormat::first_date(s, uk), Err(DateError::Format), "{s}");
+    }
+    let iso = &[DateFormat::ISO];
+    assert_eq!(
+        DateFormat::first_date("2026-04-03 12:00 PM", iso),
+        Ok(d(2026, 4, 3))
+    );
     assert_eq!(
         DateFormat::first_date("31/02/2024", uk),
         Err(DateError::NotReal)
@@ -253,6 +269,7 @@ fn month_names_any_case() {
     assert_eq!(full.date("31 March 2017"), Ok(d(2017, 3, 31)));
     assert_eq!(full.date(" 1 january 2020 "), Ok(d(2020, 1, 1)));
     assert_eq!(full.date("31 March 2017 10:30"), Ok(d(2017, 3, 31)));
+    assert_eq!(full.date("31 March 2017 10:30 pm"), Ok(d(2017, 3, 31)));
     assert_eq!(full.date("31 Marchh 2017"), Err(DateError::Format));
     assert_eq!(full.format(d(2017, 3, 31)), "31 March 2017");
     assert_eq!(abbr.format(d(2017, 3, 1)), "01-Mar-2017");
