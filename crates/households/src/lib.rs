@@ -48,9 +48,9 @@
 /// Address keys and their postcode sectors: the one address normalisation, shared with
 /// linkage (`hearth_model::standardise::address`).
 pub use hearth_model::standardise::address::{address_key, postcode_sector};
-use hearth_model::standardise::placeholder::{usable_address, usable_postcode};
 /// Age in whole years on a date (`hearth_model::standardise::age`).
 pub use hearth_model::standardise::age::age_on;
+use hearth_model::standardise::placeholder::{usable_address, usable_postcode};
 
 mod profile;
 

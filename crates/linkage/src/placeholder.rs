@@ -141,7 +141,12 @@ mod tests {
         }
         assert!(p.is_date(Dob::from_ymd(1900, 1, 1)));
         assert!(!p.is_date(Dob::from_ymd(1900, 1, 2)));
-        for v in ["No fixed abode", "N.F.A.", "Address withheld, NE4 7QT", "Unknown"] {
+        for v in [
+            "No fixed abode",
+            "N.F.A.",
+            "Address withheld, NE4 7QT",
+            "Unknown",
+        ] {
             assert!(p.is_address(v), "{v}");
         }
         assert!(!p.is_address("1 Unknown Lane"));

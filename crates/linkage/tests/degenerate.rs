@@ -140,7 +140,13 @@ fn no_fixed_abode_is_no_evidence_that_strangers_are_one_person() {
     for (given, family, dob, address, postcode) in [
         ("Kevin", "PRATT", "1980-01-01", "No Fixed Abode", ""),
         ("Dean", "JONES", "2010-02-02", "NO FIXED ABODE", "ZZ99 3VZ"),
-        ("Amira", "HUSSAIN", "1985-03-03", "no fixed abode", "ZZ99 3VZ"),
+        (
+            "Amira",
+            "HUSSAIN",
+            "1985-03-03",
+            "no fixed abode",
+            "ZZ99 3VZ",
+        ),
         ("Ryan", "WALSH", "", "Unknown", "NFA"),
         ("Rian", "WALSH", "", "UNKNOWN", "nfa"),
     ] {
@@ -157,7 +163,10 @@ fn no_fixed_abode_is_no_evidence_that_strangers_are_one_person() {
     assert_eq!(people.len(), 5, "{:?}", &l.person_of[first..]);
     let theirs = |p: &&hearth_linkage::ScoredPair| p.left as usize >= first;
     for pair in l.pairs.iter().chain(&l.review).filter(theirs) {
-        let address = l.explain(pair).into_iter().find(|c| c.comparison == "address");
+        let address = l
+            .explain(pair)
+            .into_iter()
+            .find(|c| c.comparison == "address");
         assert_eq!(address.map(|c| c.level), Some("missing"), "{pair:?}");
     }
 }

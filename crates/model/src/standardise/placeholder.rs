@@ -144,7 +144,10 @@ impl AddressPlaceholders {
         c.len() > 3 && c.is_ascii() && {
             let (outward, inward) = c.split_at(c.len() - 3);
             inward.as_bytes()[0].is_ascii_digit()
-                && self.districts.binary_search_by(|d| d.as_str().cmp(outward)).is_ok()
+                && self
+                    .districts
+                    .binary_search_by(|d| d.as_str().cmp(outward))
+                    .is_ok()
         }
     }
 
@@ -225,8 +228,16 @@ mod tests {
     fn pseudo_postcodes_and_placeholders_are_no_postcode() {
         let p = AddressPlaceholders::shipped();
         for v in [
-            "ZZ99 3VZ", "zz99 3vz", "ZZ993WZ", "ZZ99 3CZ", "ZZ99 6CZ", "ZZ99 1WZ", "NFA", "N/K",
-            "UNKNOWN", "Not known",
+            "ZZ99 3VZ",
+            "zz99 3vz",
+            "ZZ993WZ",
+            "ZZ99 3CZ",
+            "ZZ99 6CZ",
+            "ZZ99 1WZ",
+            "NFA",
+            "N/K",
+            "UNKNOWN",
+            "Not known",
         ] {
             assert!(p.is_postcode(v), "{v}");
         }
