@@ -14,7 +14,9 @@
 //!   People known only by a postcode (an
 //!   extract without address lines) join the one household at that postcode where someone
 //!   shares their family name, and stay unplaced when there is no such household or more
-//!   than one;
+//!   than one. A placeholder address ("No fixed abode", "Address withheld": the shipped
+//!   placeholder list, `hearth_model::standardise::placeholder`) is no address, and a
+//!   pseudo-postcode (`ZZ99 3VZ`) no postcode: strangers recorded so are never one household;
 //! * **households**: the people whose current address is the same;
 //! * **families**: by the programme's definition, the adults and children of one household at
 //!   the point of identification (configurable: whether a family needs a dependent child);
@@ -48,13 +50,14 @@
 pub use hearth_model::standardise::address::{address_key, postcode_sector};
 /// Age in whole years on a date (`hearth_model::standardise::age`).
 pub use hearth_model::standardise::age::age_on;
+use hearth_model::standardise::placeholder::{usable_address, usable_postcode};
 
 mod profile;
 
 pub use profile::{most_common, profiles, PersonProfile};
 
 use chrono::{Datelike, NaiveDate};
-use hearth_model::{MemberRole, Postcode, RelationshipBasis};
+use hearth_model::{MemberRole, RelationshipBasis};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -257,10 +260,11 @@ pub fn infer(people: &[Person], sightings: &[Sighting], settings: &Settings) -> 
         if s.person >= people.len() || best[s.person].is_some() {
             continue;
         }
-        if s.address.as_deref().is_some_and(|a| !a.trim().is_empty()) || !current(s, settings) {
+        // "Address withheld, NE4 7QT" is known only by its postcode, as an empty address is.
+        if s.address.as_deref().and_then(usable_address).is_some() || !current(s, settings) {
             continue;
         }
-        let Some(pc) = s.postcode.as_deref().and_then(|p| Postcode::parse(p).ok()) else {
+        let Some(pc) = s.postcode.as_deref().and_then(usable_postcode) else {
             continue;
         };
         let last = last_seen(s, settings);

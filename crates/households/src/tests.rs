@@ -482,3 +482,62 @@ fn one_sighting_at_a_new_address_still_places_someone_nobody_at_home_was_seen_si
         "M2 2BB|3 8"
     );
 }
+
+/// The tester's police file: strangers recorded "No fixed abode", "Unknown" or "Address
+/// withheld" (with a real postcode) are not one household, and are counted unplaced; a
+/// pseudo-postcode places nobody.
+#[test]
+fn strangers_with_placeholder_addresses_form_no_household() {
+    let people = vec![
+        person(1, Some(d(1980, 1, 1)), "PRATT"),
+        person(2, Some(d(2010, 2, 2)), "JONES"),
+        person(3, Some(d(1985, 3, 3)), "HUSSAIN"),
+        person(4, Some(d(2011, 4, 4)), "WALSH"),
+        person(5, Some(d(1990, 5, 5)), "KHAN"),
+        person(6, Some(d(2012, 6, 6)), "BROWN"),
+        person(7, Some(d(1982, 6, 6)), "GREEN"),
+        person(8, Some(d(1987, 4, 3)), "LEE"),
+        person(9, Some(d(2012, 9, 5)), "LEE"),
+    ];
+    let when = d(2026, 4, 3);
+    let at = |p, a: &str, pc: Option<&str>| Sighting {
+        person: p,
+        address: Some(a.into()).filter(|a: &String| !a.is_empty()),
+        postcode: pc.map(str::to_string),
+        seen: Some(when),
+        until: None,
+    };
+    let s = vec![
+        at(0, "No Fixed Abode", None),
+        at(1, "NO FIXED ABODE", None),
+        at(2, "no fixed abode", None),
+        at(3, "Unknown", None),
+        at(4, "Unknown", None),
+        at(5, "Address withheld", Some("NE4 7QT")),
+        at(6, "Address withheld, NE4 7QT", Some("NE4 7QT")),
+        at(7, "", Some("ZZ99 3VZ")),
+        at(8, "", Some("ZZ99 3VZ")),
+    ];
+    let out = infer(&people, &s, &Settings::as_at(d(2026, 5, 1)));
+    assert!(out.households.is_empty(), "{:?}", out.households);
+    assert!(out.families.is_empty());
+    assert_eq!(out.unplaced, 9);
+}
+
+/// Known only by a postcode, behind a placeholder address as behind an empty one: they join
+/// the one household at that postcode sharing their family name, as before.
+#[test]
+fn a_placeholder_address_with_a_postcode_is_a_postcode_only_record() {
+    let people = vec![
+        person(1, Some(d(1980, 1, 1)), "Green"),
+        person(2, Some(d(2012, 6, 6)), "Green"),
+    ];
+    let s = vec![
+        seen(0, "4 Mill Road", "NE4 7QT", d(2026, 1, 1)),
+        seen(1, "Address withheld", "NE4 7QT", d(2026, 2, 1)),
+    ];
+    let out = infer(&people, &s, &Settings::as_at(d(2026, 5, 1)));
+    assert_eq!(out.households.len(), 1);
+    assert_eq!(out.households[0].address_key, "NE4 7QT|4");
+    assert_eq!(out.households[0].members.len(), 2);
+}

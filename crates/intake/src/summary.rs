@@ -74,6 +74,12 @@ pub enum Problem {
     /// Warning: a whole name with a comma where the mapping's pattern has none; split at the
     /// comma as `SURNAME, Forename`.
     NameOrderDiffers,
+    /// Warning: a postcode that stands for none (an NHS pseudo-postcode such as `ZZ99 3VZ`,
+    /// or "NFA"); the row is kept without a postcode.
+    PostcodePlaceholder,
+    /// Warning: an address that says there is none ("No fixed abode", "Unknown", "Address
+    /// withheld"); kept as written, but it places nobody in a household and links nobody.
+    AddressPlaceholder,
 }
 
 impl Problem {
@@ -111,6 +117,8 @@ impl Problem {
             Problem::NotAPercentage => "not a percentage from 0 to 100",
             Problem::CannotDerive => "cannot be worked out from the other values",
             Problem::NameOrderDiffers => "name written SURNAME, Forename, split at the comma",
+            Problem::PostcodePlaceholder => "stands for no postcode, read as none",
+            Problem::AddressPlaceholder => "says there is no address, so it places nobody",
         }
     }
 }

@@ -103,7 +103,7 @@ fn police_good_rows_are_kept_and_bad_rows_quarantined() {
         &import,
         9,
         Some("Postcode"),
-        r#"Postcode "ZZ" is not a valid UK postcode: not a valid UK postcode (expected e.g. M1 1AE, B33 8TH, SW1A 2AA)"#,
+        r#"Postcode "ZZ" is not a valid UK postcode: a UK postcode looks like M1 1AE, B33 8TH or SW1A 2AA"#,
     );
     assert_quarantined(
         &import,
@@ -423,7 +423,7 @@ fn several_problems_in_one_row_are_all_reported() {
         2,
         Some("DOB"),
         "DOB \"31/02/2011\" is not a real date; use dd/mm/yyyy. \
-         Also: Postcode \"ZZ\" is not a valid UK postcode: not a valid UK postcode (expected e.g. M1 1AE, B33 8TH, SW1A 2AA). \
+         Also: Postcode \"ZZ\" is not a valid UK postcode: a UK postcode looks like M1 1AE, B33 8TH or SW1A 2AA. \
          Also: Outcome \"Caution\" is not one of the allowed values: Youth Caution, Youth Conditional Caution, Referral Order, Youth Rehabilitation Order, No Further Action, Detention and Training Order. \
          Also: Proven is empty, but every row needs it; fill it in",
     );

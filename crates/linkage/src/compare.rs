@@ -532,6 +532,25 @@ mod tests {
         );
         assert_eq!(address(("", "LS1 4AB"), ("", "M1 1AE")), "different");
         assert_eq!(address(("", ""), ("", "M1 1AE")), "missing");
+        // Placeholders are no address: "No fixed abode" twice is not evidence of one person.
+        let nfa = ("No Fixed Abode", "");
+        assert_eq!(address(nfa, ("no fixed abode", "")), "missing");
+        assert_eq!(
+            address(("N.F.A.", "ZZ99 3VZ"), ("NFA", "ZZ99 3VZ")),
+            "missing"
+        );
+        assert_eq!(address(("Unknown", "NFA"), ("UNKNOWN", "nfa")), "missing");
+        assert_eq!(
+            address(
+                ("Address withheld", "NE4 7QT"),
+                ("Address withheld", "NE4 7QT")
+            ),
+            "postcode_full_address_similar"
+        );
+        assert_eq!(
+            address(("1 Unknown Lane", ""), ("1 Unknown Lane", "")),
+            "address_exact"
+        );
     }
 
     #[test]

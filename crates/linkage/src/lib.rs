@@ -7,8 +7,9 @@
 //!    nicknames from an editable table (`data/nicknames.csv`); full names split; UK postcodes
 //!    with sector and district; addresses (St→street, Flat 2→2, house numbers); dates of birth
 //!    kept as written so typos compare; NHS/NI/UPN validated through `hearth-model`;
-//!    placeholder names and dates ("NOT KNOWN", 01/01/1900: [`Placeholders`], an editable
-//!    list in `data/placeholders.toml`) treated as missing. Records identical after
+//!    placeholder names, dates, addresses and postcodes ("NOT KNOWN", 01/01/1900, "No fixed
+//!    abode", `ZZ99 3VZ`: [`Placeholders`], the one editable list, `hearth-model`'s
+//!    `data/placeholders.toml`) treated as missing. Records identical after
 //!    standardisation are compared once (a group of more than 16 is written as a star
 //!    around its first record, not every pair).
 //! 2. **Block** ([`BlockingRule`]): several rules (identifiers; date of birth with name

@@ -1,21 +1,27 @@
-//! Placeholder values (`"NOT KNOWN"`, 01/01/1900): what partner systems write when they do
-//! not know a name or date of birth. [`Placeholders`] says which values count as missing; the
-//! shipped list is `data/placeholders.toml`, which a council may replace. Pure: it reads text
-//! it is given, never a file.
+//! Placeholder values (`"NOT KNOWN"`, 01/01/1900, "No fixed abode", `ZZ99 3VZ`): what
+//! partner systems write when they do not know a name, date of birth, address or postcode.
+//! [`Placeholders`] says which values count as missing; the shipped list is the one Hearth
+//! list, `hearth_model`'s `data/placeholders.toml` (intake and households read its addresses
+//! and postcodes too), which a council may replace. Pure: it reads text it is given, never a
+//! file.
 
 use crate::standardise::{parse_dob, Dob};
+use hearth_model::standardise::placeholder::{AddressPlaceholders, SHIPPED};
 use serde::Deserialize;
 
-/// The shipped list, `data/placeholders.toml`.
-pub const DEFAULT_PLACEHOLDERS: &str = include_str!("../data/placeholders.toml");
+/// The shipped list, `hearth_model`'s `data/placeholders.toml`.
+pub const DEFAULT_PLACEHOLDERS: &str = SHIPPED;
 
-/// Names and dates of birth that stand for "not known" and are treated as missing.
+/// Names, dates of birth, addresses and postcodes that stand for "not known" and are treated
+/// as missing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Placeholders {
     /// Folded names (lower-case letters and digits only).
     names: Vec<String>,
     /// Packed `yyyymmdd` dates.
     dates: Vec<u32>,
+    /// Addresses meaning "no address", and pseudo-postcodes.
+    addresses: AddressPlaceholders,
 }
 
 /// A placeholder list that cannot be used.
@@ -27,6 +33,9 @@ pub enum PlaceholderError {
     /// A date that is not `yyyy-mm-dd`.
     #[error("dates_of_birth: \"{0}\" is not a date written yyyy-mm-dd")]
     Date(String),
+    /// An address or postcode entry that cannot be used.
+    #[error(transparent)]
+    Address(#[from] hearth_model::standardise::placeholder::PlaceholderListError),
 }
 
 #[derive(Deserialize)]
@@ -36,6 +45,10 @@ struct Raw {
     names: Vec<String>,
     #[serde(default)]
     dates_of_birth: Vec<String>,
+    #[serde(default)]
+    addresses: Vec<String>,
+    #[serde(default)]
+    pseudo_postcode_districts: Vec<String>,
 }
 
 fn fold(s: &str) -> String {
@@ -63,7 +76,12 @@ impl Placeholders {
             .collect::<Result<Vec<u32>, _>>()?;
         dates.sort_unstable();
         dates.dedup();
-        Ok(Placeholders { names, dates })
+        let addresses = AddressPlaceholders::new(&raw.addresses, &raw.pseudo_postcode_districts)?;
+        Ok(Placeholders {
+            names,
+            dates,
+            addresses,
+        })
     }
 
     /// The shipped list.
@@ -76,6 +94,7 @@ impl Placeholders {
         Placeholders {
             names: Vec::new(),
             dates: Vec::new(),
+            addresses: AddressPlaceholders::none(),
         }
     }
 
@@ -87,6 +106,16 @@ impl Placeholders {
     /// Whether a date of birth is a placeholder.
     pub fn is_date(&self, dob: Dob) -> bool {
         self.dates.binary_search(&dob.0).is_ok()
+    }
+
+    /// Whether an address means "no address" ("No fixed abode", "Address withheld, NE4 7QT").
+    pub fn is_address(&self, value: &str) -> bool {
+        self.addresses.is_address(value)
+    }
+
+    /// Whether a postcode is a pseudo-postcode (`ZZ99 3VZ`) or a placeholder ("NFA").
+    pub fn is_postcode(&self, value: &str) -> bool {
+        self.addresses.is_postcode(value)
     }
 }
 
@@ -112,6 +141,18 @@ mod tests {
         }
         assert!(p.is_date(Dob::from_ymd(1900, 1, 1)));
         assert!(!p.is_date(Dob::from_ymd(1900, 1, 2)));
+        for v in [
+            "No fixed abode",
+            "N.F.A.",
+            "Address withheld, NE4 7QT",
+            "Unknown",
+        ] {
+            assert!(p.is_address(v), "{v}");
+        }
+        assert!(!p.is_address("1 Unknown Lane"));
+        assert!(p.is_postcode("ZZ99 3VZ") && p.is_postcode("NFA") && !p.is_postcode("NE4 7QT"));
+        let none = Placeholders::none();
+        assert!(!none.is_address("No fixed abode") && !none.is_postcode("ZZ99 3VZ"));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Preparation: standardised records interned into compact per-record structs, so that the
-//! hot comparison loop touches only integers and borrowed byte slices. Placeholder names and
-//! dates of birth (`placeholder`) become missing values here.
+//! hot comparison loop touches only integers and borrowed byte slices. Placeholder names,
+//! dates of birth, addresses and postcodes (`placeholder`) become missing values here.
 
 use crate::metrics::phonetic;
 use crate::placeholder::Placeholders;
@@ -193,10 +193,17 @@ pub(crate) fn standardise_one(r: &LinkRecord, placeholders: &Placeholders) -> St
         known(&r.family_name, placeholders),
         known(&r.full_name, placeholders),
     );
-    let pc = r.postcode.as_deref().and_then(standardise::postcode);
+    // A placeholder address ("No fixed abode") or postcode (`ZZ99 3VZ`, "NFA") is no address:
+    // nothing to compare, so strangers recorded so get no address evidence.
+    let pc = r
+        .postcode
+        .as_deref()
+        .filter(|p| !placeholders.is_postcode(p))
+        .and_then(standardise::postcode);
     let addr = r
         .address
         .as_deref()
+        .filter(|a| !placeholders.is_address(a))
         .and_then(|a| address::address(a, pc.as_ref().map(|p| p.full.as_str())));
     let nhs = r
         .nhs_number

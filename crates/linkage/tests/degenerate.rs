@@ -128,3 +128,45 @@ fn a_placeholder_forename_is_missing_not_a_disagreement() {
     let l = link(&records, &Settings::default(), &Constraints::default());
     assert_eq!(l.person_of[first], l.person_of[first + 1]);
 }
+
+/// The tester's police file: strangers recorded "No fixed abode" or "Unknown" (and NHS
+/// pseudo-postcodes) are not one person, and no pair of them is given address evidence.
+/// Two records of nearly one name and no date of birth, both "Unknown", are no more than a
+/// question for a reviewer: the placeholder is not an address they share.
+#[test]
+fn no_fixed_abode_is_no_evidence_that_strangers_are_one_person() {
+    let mut records = population();
+    let first = records.len();
+    for (given, family, dob, address, postcode) in [
+        ("Kevin", "PRATT", "1980-01-01", "No Fixed Abode", ""),
+        ("Dean", "JONES", "2010-02-02", "NO FIXED ABODE", "ZZ99 3VZ"),
+        (
+            "Amira",
+            "HUSSAIN",
+            "1985-03-03",
+            "no fixed abode",
+            "ZZ99 3VZ",
+        ),
+        ("Ryan", "WALSH", "", "Unknown", "NFA"),
+        ("Rian", "WALSH", "", "UNKNOWN", "nfa"),
+    ] {
+        let mut r = record(records.len(), given, family, "1970-01-01", postcode);
+        r.date_of_birth = parse_dob(dob, "%Y-%m-%d").unwrap_or(None);
+        r.postcode = Some(postcode.to_string()).filter(|p| !p.is_empty());
+        r.address = Some(address.into());
+        records.push(r);
+    }
+    let l = link(&records, &Settings::default(), &Constraints::default());
+    let mut people: Vec<u32> = l.person_of[first..].to_vec();
+    people.sort_unstable();
+    people.dedup();
+    assert_eq!(people.len(), 5, "{:?}", &l.person_of[first..]);
+    let theirs = |p: &&hearth_linkage::ScoredPair| p.left as usize >= first;
+    for pair in l.pairs.iter().chain(&l.review).filter(theirs) {
+        let address = l
+            .explain(pair)
+            .into_iter()
+            .find(|c| c.comparison == "address");
+        assert_eq!(address.map(|c| c.level), Some("missing"), "{pair:?}");
+    }
+}

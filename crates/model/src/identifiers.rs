@@ -27,7 +27,7 @@ pub enum IdentifierError {
     #[error("the Unique Pupil Number's check letter is wrong (a typing error?)")]
     UpnCheckLetter,
     /// A postcode not in any valid UK format.
-    #[error("not a valid UK postcode (expected e.g. M1 1AE, B33 8TH, SW1A 2AA)")]
+    #[error("a UK postcode looks like M1 1AE, B33 8TH or SW1A 2AA")]
     Postcode,
 }
 

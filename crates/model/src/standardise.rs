@@ -10,7 +10,9 @@
 //! * [`dates`] — one strftime-style date-format grammar (`%d/%m/%Y`, `%Y-%m-%d`, `%Y%m%d`,
 //!   `%d-%b-%Y` and `%d %B %Y` with month names, `%y` with a pivot, `%E` for an Excel serial
 //!   day) that mapping files and linkage specs both use;
-//! * [`age`] — age in whole years.
+//! * [`age`] — age in whole years;
+//! * [`placeholder`] — addresses and postcodes that mean "no address" ("No fixed abode",
+//!   `ZZ99 3VZ`), from the one placeholder list `data/placeholders.toml`.
 //!
 //! Every function here is pure and total: it does no I/O and never panics on any input. It
 //! does not decide what a value means for linkage (nicknames, phonetic codes, blocking keys
@@ -34,3 +36,4 @@ pub mod address;
 pub mod age;
 pub mod dates;
 pub mod names;
+pub mod placeholder;

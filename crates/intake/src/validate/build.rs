@@ -14,6 +14,7 @@ use hearth_model::standardise::address::split_postcode;
 use hearth_model::standardise::names::{
     split_detected, split_whole_name, strip_titles, NamePattern, WholeName,
 };
+use hearth_model::standardise::placeholder::AddressPlaceholders;
 use hearth_model::{AttrValue, Fact, Identity, NhsNumber, NiNumber, Postcode, Sex, Upn};
 use std::collections::BTreeMap;
 
@@ -185,6 +186,7 @@ impl Fields<'_> {
                 }
             }
         }
+        let placeholders = AddressPlaceholders::shipped();
         if let Some(f) = &self.address {
             let mut joined = String::new();
             for &c in &f.cols {
@@ -196,14 +198,23 @@ impl Fields<'_> {
                     joined.push_str(&part);
                 }
             }
+            if !joined.is_empty() && placeholders.is_address(&joined) {
+                findings.warnings.push(Issue {
+                    field: Some(f.name.clone()),
+                    problem: Problem::AddressPlaceholder,
+                    reason: String::new(),
+                    hint: "Rows kept; people with no usable address are placed in no household and counted by hearth link.".into(),
+                });
+            }
             if joined.is_empty() {
                 checks.missing(f, findings);
             } else if self.postcode.is_none() {
-                // No postcode column: a postcode written at the end of the address is it.
+                // No postcode column: a postcode written at the end of the address is it (a
+                // pseudo-postcode such as ZZ99 3WZ is none).
                 match split_postcode(&joined) {
                     Some((rest, pc)) => {
                         id.address = Some(rest.to_string());
-                        id.postcode = Some(pc);
+                        id.postcode = Some(pc).filter(|pc| !placeholders.is_postcode(pc.as_str()));
                     }
                     None => id.address = Some(joined),
                 }
@@ -211,18 +222,28 @@ impl Fields<'_> {
                 id.address = Some(joined);
             }
         }
-        if self.postcode.is_some() {
-            id.postcode = checks.identifier(
-                row,
-                self.postcode.as_ref(),
-                Postcode::parse,
-                (
-                    "UK postcode",
-                    Problem::InvalidPostcode,
-                    "Correct the postcode, or leave it empty if unknown.",
-                ),
-                findings,
-            );
+        if let Some(f) = &self.postcode {
+            if placeholders.is_postcode(&cell_text(&f.cell(row))) {
+                // ZZ99 3VZ (no fixed abode), "NFA": no postcode, and no reason to lose the row.
+                findings.warnings.push(Issue {
+                    field: Some(f.name.clone()),
+                    problem: Problem::PostcodePlaceholder,
+                    reason: String::new(),
+                    hint: "Rows kept without a postcode (an NHS pseudo-postcode such as ZZ99 3VZ, or NFA, names no place).".into(),
+                });
+            } else {
+                id.postcode = checks.identifier(
+                    row,
+                    self.postcode.as_ref(),
+                    Postcode::parse,
+                    (
+                        "UK postcode",
+                        Problem::InvalidPostcode,
+                        "Correct the postcode, or leave it empty if unknown.",
+                    ),
+                    findings,
+                );
+            }
         }
         id.nhs_number = checks.identifier(
             row,

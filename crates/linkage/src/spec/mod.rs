@@ -206,8 +206,9 @@ pub struct SpecSettings {
     pub term_frequency: Option<bool>,
     /// Force the veto rule on or off (default automatic; see `Settings::veto`).
     pub veto: Option<bool>,
-    /// A list of placeholder names and dates of birth (treated as missing) replacing the
-    /// shipped `crates/linkage/data/placeholders.toml` (relative to the spec).
+    /// A list of placeholder names, dates of birth, addresses and postcodes (treated as
+    /// missing) replacing the shipped `crates/model/data/placeholders.toml` (relative to the
+    /// spec).
     pub placeholders_file: Option<PathBuf>,
     /// Reviewers' decisions (relative to the spec): a CSV
     /// `source_l,record_id_l,source_r,record_id_r,same`, applied as must-links and

@@ -6,6 +6,7 @@
 //! does not check postcodes (see [`crate::Postcode`]) or decide who lives together.
 
 use super::names::fold;
+use super::placeholder::{usable_address, usable_postcode};
 use crate::Postcode;
 
 /// Abbreviations written in addresses and the word each stands for.
@@ -176,11 +177,13 @@ fn word(t: Token<'_>) -> Option<&str> {
 /// numbers in the address (flat and house number), which typing errors in street names do
 /// not disturb, e.g. `M1 1AE|2 40`. Addresses without numbers (named houses) use their first
 /// two words. Without a valid postcode the whole normalised address ([`Address::text`]) is
-/// the key. `None` when there is no address. The words are [`address`]'s, with the postcode's
-/// text removed from the address.
+/// the key. `None` when there is no address: none written, only punctuation, or a placeholder
+/// ("No fixed abode", "Address withheld, NE4 7QT": [`usable_address`]); a pseudo-postcode
+/// (`ZZ99 3WZ`) is no postcode. The words are [`address`]'s, with the postcode's text removed
+/// from the address.
 pub fn address_key(address_text: Option<&str>, postcode: Option<&str>) -> Option<String> {
-    let text = address_text.map(str::trim).filter(|a| !a.is_empty())?;
-    let postcode = postcode.and_then(|p| Postcode::parse(p).ok());
+    let text = address_text.and_then(usable_address)?;
+    let postcode = postcode.and_then(usable_postcode);
     let mut f = fold(text);
     let mut key = String::with_capacity(f.len() + 10);
     match postcode {
@@ -199,6 +202,10 @@ pub fn address_key(address_text: Option<&str>, postcode: Option<&str>) -> Option
         None => {
             push_words(&mut key, tokens(&f).filter_map(number));
             push_words(&mut key, tokens(&f).filter_map(word));
+            if key.is_empty() {
+                // Nothing but punctuation or noise words ("-", "?", "Flat"): no dwelling.
+                return None;
+            }
         }
     }
     Some(key)
@@ -289,6 +296,36 @@ mod tests {
     }
 
     #[test]
+    fn placeholder_addresses_and_pseudo_postcodes_make_no_key() {
+        for (a, p) in [
+            ("No fixed abode", None),
+            ("NO FIXED ABODE", Some("NE4 7QT")),
+            ("N.F.A.", None),
+            ("Unknown", None),
+            ("Address withheld, NE4 7QT", Some("NE4 7QT")),
+            ("Address withheld", Some("NE4 7QT")),
+            ("", Some("ZZ99 3VZ")),
+            ("-", None),
+            ("?", Some("ZZ99 3WZ")),
+        ] {
+            assert_eq!(address_key(Some(a), p), None, "{a:?} {p:?}");
+        }
+        // A pseudo-postcode is no postcode: the address lines alone are the key.
+        assert_eq!(
+            address_key(Some("12 High St"), Some("ZZ99 3WZ")).as_deref(),
+            Some("12 high street")
+        );
+        assert_eq!(
+            address_key(Some("1 Unknown Lane"), Some("NE4 7QT")).as_deref(),
+            Some("NE4 7QT|1")
+        );
+        assert_eq!(
+            address_key(Some("1 Unknown Lane"), None).as_deref(),
+            Some("1 unknown lane")
+        );
+    }
+
+    #[test]
     fn a_key_places_its_address_in_a_postcode_sector() {
         let key = address_key(Some("34 Brook Street"), Some("wa72es")).unwrap();
         assert_eq!(postcode_sector(&key).as_deref(), Some("WA7 2"));
@@ -315,14 +352,15 @@ mod tests {
         #[test]
         fn keys_are_made_of_the_normalised_words(s in "[A-Za-z0-9 ,/.'-]{0,30}") {
             let a = address(&s, None).unwrap_or_default();
-            prop_assert_eq!(address_key(Some(&s), Some("bad")), Some(a.text.clone()).filter(|_| !s.trim().is_empty()));
+            let usable = usable_address(&s).is_some();
+            prop_assert_eq!(address_key(Some(&s), Some("bad")), Some(a.text.clone()).filter(|t| usable && !t.is_empty()));
             let a = address(&s, Some("M1 1AE")).unwrap_or_default();
             let tail = if a.numbers.is_empty() {
                 a.words.iter().take(2).cloned().collect::<Vec<_>>().join(" ")
             } else {
                 a.numbers.join(" ")
             };
-            prop_assert_eq!(address_key(Some(&s), Some("M1 1AE")), Some(format!("M1 1AE|{tail}")).filter(|_| !s.trim().is_empty()));
+            prop_assert_eq!(address_key(Some(&s), Some("M1 1AE")), Some(format!("M1 1AE|{tail}")).filter(|_| usable));
         }
 
         #[test]
