@@ -76,6 +76,7 @@
 mod cells;
 mod csv_rows;
 mod decode;
+mod error;
 mod header;
 mod import;
 mod mapping;

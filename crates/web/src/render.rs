@@ -232,6 +232,22 @@ fn is_api(path: &str) -> bool {
     path == "/api" || path.starts_with("/api/")
 }
 
+/// An address on this site to go to after signing in, if `to` is one: a path of this site
+/// (`/families/382/plan?tab=x`), not another site (`//evil.example`, `/\\evil`), not signing in
+/// or out again, not the API, and no longer than any address this site takes.
+pub(crate) fn return_address(to: &str) -> Option<&str> {
+    let ok = to.starts_with('/')
+        && !to.starts_with("//")
+        && !to.contains('\\')
+        && !to.chars().any(char::is_control)
+        && to.len() <= URI_LIMIT
+        && to != "/"
+        && !["/sign-in", "/sign-out", "/api"].iter().any(|p| {
+            to == *p || to.starts_with(&format!("{p}/")) || to.starts_with(&format!("{p}?"))
+        });
+    ok.then_some(to)
+}
+
 /// The page a form address belongs to: the address without its last part
 /// (`/families/382/status` → `/families/382`, `/claims/4/withdraw` → `/claims/4`); `None` for
 /// an address of one part.
@@ -267,7 +283,7 @@ pub(crate) async fn error_pages(
         req.uri()
             .path_and_query()
             .map(|pq| pq.as_str().to_string())
-            .filter(|pq| crate::pages::return_address(pq).is_some())
+            .filter(|pq| return_address(pq).is_some())
     });
     // The session's cookie, to show a signed-in user's navigation on an error page.
     let token = if api {

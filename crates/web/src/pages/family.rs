@@ -499,20 +499,15 @@ pub(super) async fn done(
     to: &str,
 ) -> Result<Response, WebError> {
     // The page says what the form did (the form's name is the confirmation's key).
-    let key = if forms.form.is_empty() {
-        "action_done"
-    } else {
-        forms.form
+    let key = Some(forms.form)
+        .filter(|f| !f.is_empty())
+        .unwrap_or("action_done");
+    let page = match to {
+        "" => format!("/families/{family_id}"),
+        to => format!("/families/{family_id}/{to}"),
     };
     match outcome {
-        Ok(()) if to.is_empty() => Ok(see_other(&crate::render::with_confirmation(
-            &format!("/families/{family_id}"),
-            key,
-        ))),
-        Ok(()) => Ok(see_other(&crate::render::with_confirmation(
-            &format!("/families/{family_id}/{to}"),
-            key,
-        ))),
+        Ok(()) => Ok(see_other(&crate::render::with_confirmation(&page, key))),
         Err(WebError::Invalid(errors)) => Ok(family_page(
             state,
             user,

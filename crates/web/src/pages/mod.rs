@@ -593,22 +593,6 @@ struct Person {
     name: String,
 }
 
-/// An address on this site to go to after signing in, if `to` is one: a path of this site
-/// (`/families/382/plan?tab=x`), not another site (`//evil.example`, `/\\evil`), not signing in
-/// or out again, not the API, and no longer than any address this site takes.
-pub(crate) fn return_address(to: &str) -> Option<&str> {
-    let ok = to.starts_with('/')
-        && !to.starts_with("//")
-        && !to.contains('\\')
-        && !to.chars().any(char::is_control)
-        && to.len() <= crate::render::URI_LIMIT
-        && to != "/"
-        && !["/sign-in", "/sign-out", "/api"].iter().any(|p| {
-            to == *p || to.starts_with(&format!("{p}/")) || to.starts_with(&format!("{p}?"))
-        });
-    ok.then_some(to)
-}
-
 /// A family's key from its path (404 if it is not a number).
 fn family_id(raw: &str) -> Result<i64, crate::error::WebError> {
     raw.parse().map_err(|_| crate::error::WebError::NotFound)

@@ -67,7 +67,7 @@ fn sign_in_form(
 ) -> Result<Response, WebError> {
     let ctx = SignInPage {
         title: "Sign in",
-        next: next.and_then(super::return_address).unwrap_or(""),
+        next: next.and_then(crate::render::return_address).unwrap_or(""),
         csrf_token: token,
         user_name,
         notice,
@@ -168,7 +168,7 @@ pub(super) async fn sign_in(
     match session::sign_in(&state, &form.user_name, &form.password, &ip).await? {
         SignIn::Started { token, role } => {
             // Where they were going, else their role's start page.
-            let mut r = see_other(super::return_address(&form.next).unwrap_or(role.home()));
+            let mut r = see_other(crate::render::return_address(&form.next).unwrap_or(role.home()));
             if let Ok(v) = set_cookie(&state, SESSION_COOKIE, &token, None).parse() {
                 r.headers_mut().append(header::SET_COOKIE, v);
             }

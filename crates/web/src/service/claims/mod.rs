@@ -7,6 +7,7 @@
 //! `AuditClaims`); the rules (windows, payments, cap, sample) are `hearth_claims`'.
 
 pub mod export;
+mod labels;
 pub mod prepare;
 
 use crate::actor::CurrentUser;
@@ -322,7 +323,7 @@ pub(crate) async fn claim(
     )
     .await?;
     let all: BTreeMap<i64, Vec<AuditFinding>> = [(id, findings.clone())].into();
-    let (problem_labels, measure_labels) = pack_labels(state, &pack).await?;
+    let (problem_labels, measure_labels) = labels::pack_labels(state, &pack).await?;
     Ok(ClaimView {
         problem_labels,
         measure_labels,
@@ -333,49 +334,6 @@ pub(crate) async fn claim(
         pack,
         findings: findings.iter().map(FindingRow::from).collect(),
     })
-}
-
-/// The plain words for every problem and measure key an evidence pack names: the latest
-/// run's problem labels and the council's outcome measures' titles, else the key in words.
-async fn pack_labels(
-    state: &AppState,
-    pack: &EvidencePack,
-) -> Result<(BTreeMap<String, String>, BTreeMap<String, String>), WebError> {
-    let run = state.latest_run().await?;
-    let measures = &state.settings().outcome_measures;
-    let mut problems: Vec<&str> = pack.result.problems.iter().map(String::as_str).collect();
-    let mut measure_keys: Vec<&str> = Vec::new();
-    for e in &pack.result.evidence {
-        problems.extend(e.problem_key.as_deref());
-        measure_keys.push(&e.measure_key);
-    }
-    if let Some(b) = &pack.baseline {
-        problems.extend(b.problems.iter().map(|p| p.key.as_str()));
-    }
-    for g in &pack.plan {
-        problems.push(&g.problem_key);
-        measure_keys.push(&g.measure_key);
-    }
-    let problem_labels = problems
-        .into_iter()
-        .map(|k| {
-            let label = run.as_ref().map_or_else(
-                || crate::labels::humanise(k),
-                |r| crate::labels::problem_label(&r.run.labels, k),
-            );
-            (k.to_string(), label)
-        })
-        .collect();
-    let measure_labels = measure_keys
-        .into_iter()
-        .map(|k| {
-            let label = measures
-                .get(k)
-                .map_or_else(|| crate::labels::humanise(k), |m| m.title.clone());
-            (k.to_string(), label)
-        })
-        .collect();
-    Ok((problem_labels, measure_labels))
 }
 
 /// Withdraws a claim with a reason (the performance officer); audited. A claim already

@@ -1,0 +1,49 @@
+//! An evidence pack's problem and measure keys in plain words, for its page.
+
+use crate::error::WebError;
+use crate::state::AppState;
+use hearth_claims::EvidencePack;
+use std::collections::BTreeMap;
+
+/// The plain words for every problem and measure key an evidence pack names: the latest
+/// run's problem labels and the council's outcome measures' titles, else the key in words.
+pub(super) async fn pack_labels(
+    state: &AppState,
+    pack: &EvidencePack,
+) -> Result<(BTreeMap<String, String>, BTreeMap<String, String>), WebError> {
+    let run = state.latest_run().await?;
+    let measures = &state.settings().outcome_measures;
+    let mut problems: Vec<&str> = pack.result.problems.iter().map(String::as_str).collect();
+    let mut measure_keys: Vec<&str> = Vec::new();
+    for e in &pack.result.evidence {
+        problems.extend(e.problem_key.as_deref());
+        measure_keys.push(&e.measure_key);
+    }
+    if let Some(b) = &pack.baseline {
+        problems.extend(b.problems.iter().map(|p| p.key.as_str()));
+    }
+    for g in &pack.plan {
+        problems.push(&g.problem_key);
+        measure_keys.push(&g.measure_key);
+    }
+    let problem_labels = problems
+        .into_iter()
+        .map(|k| {
+            let label = run.as_ref().map_or_else(
+                || crate::labels::humanise(k),
+                |r| crate::labels::problem_label(&r.run.labels, k),
+            );
+            (k.to_string(), label)
+        })
+        .collect();
+    let measure_labels = measure_keys
+        .into_iter()
+        .map(|k| {
+            let label = measures
+                .get(k)
+                .map_or_else(|| crate::labels::humanise(k), |m| m.title.clone());
+            (k.to_string(), label)
+        })
+        .collect();
+    Ok((problem_labels, measure_labels))
+}
