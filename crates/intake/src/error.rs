@@ -79,8 +79,9 @@ pub enum IntakeError {
         /// The partner file.
         path: PathBuf,
         /// Which columns are missing or duplicated (shown in the message, so not also its
-        /// `source`).
-        error: MappingError,
+        /// `source`; boxed: it is large, and every result of reading a file carries room for
+        /// its error).
+        error: Box<MappingError>,
         /// What may be wrong (another separator, title rows above the header, another
         /// sheet) and the mapping setting that would read the file.
         hints: Vec<String>,

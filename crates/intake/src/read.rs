@@ -151,7 +151,7 @@ fn read_csv(
         };
         IntakeError::Header {
             path: path.to_path_buf(),
-            error,
+            error: Box::new(error),
             hints,
         }
     })?;
@@ -283,7 +283,7 @@ fn read_workbook(
         };
         IntakeError::Header {
             path: path.to_path_buf(),
-            error,
+            error: Box::new(error),
             hints,
         }
     })?;
