@@ -207,7 +207,8 @@ impl Store {
         self.with_read(|tx| objecting_people(tx, scopes))
     }
 
-    /// The families (current family IDs) with at least one of `people` as a member.
+    /// The families (current family IDs) with at least one of `people` as a member, or that
+    /// one of them was a member of when their processing was restricted (still in force).
     pub fn families_of(&mut self, people: &BTreeSet<i64>) -> Result<BTreeSet<i64>> {
         let ids: Vec<i64> = people.iter().copied().collect();
         self.with_read(|tx| {
@@ -217,6 +218,16 @@ impl Store {
                 let rows = tx.query(
                     &format!(
                         "SELECT DISTINCT family_id FROM family_member WHERE person_id IN ({list})"
+                    ),
+                    &[],
+                )?;
+                out.extend(rows.iter().filter_map(|r| r[0].int()));
+                // A restricted person is out of the current families, but still withheld
+                // from the family they were in (`restricted::Restricted::families`).
+                let rows = tx.query(
+                    &format!(
+                        "SELECT DISTINCT family_id FROM restriction WHERE person_id IN ({list}) \
+                         AND lifted_at IS NULL AND family_id IS NOT NULL"
                     ),
                     &[],
                 )?;

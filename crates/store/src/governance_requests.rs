@@ -136,6 +136,9 @@ impl Store {
                     person.into(),
                 ],
             )?;
+            if n == 1 {
+                crate::restricted::restore_place(tx, id)?;
+            }
             Ok(n == 1)
         })
     }

@@ -252,9 +252,11 @@ impl Store {
     }
 
     /// Restricts the processing of a person: their records are kept (and held by the
-    /// restriction), taken out of the current people and families at once, and left out of
-    /// every later linkage run (so of families, identification, extracts and pages) until the
-    /// restriction is lifted. Returns the restriction's key; NotFound for an unknown person.
+    /// restriction), taken out of the current people and families at once (their place kept
+    /// on the restriction), withheld from every view of a family from now on
+    /// ([`crate::Restricted`], read by `family_view`), and left out of every later linkage
+    /// run (so of families, identification, extracts and pages) until the restriction is
+    /// lifted. Returns the restriction's key; NotFound for an unknown person.
     pub fn restrict(&mut self, r: &RightsRequest) -> Result<i64> {
         self.restrict_with(r, None)
     }
@@ -290,13 +292,16 @@ impl Store {
                 &["restriction_id", "record_id"],
                 &mut records.iter().map(|&rec| vec![id.into(), rec.into()]),
             )?;
+            crate::restricted::keep_place(tx, id, r.person_id)?;
             leave_current_results(tx, r.person_id)?;
             Ok(id)
         })
     }
 
-    /// Lifts a restriction (kept in the register, marked lifted): the next linkage run takes
-    /// the records in again. False when there is no such restriction in force.
+    /// Lifts a restriction (kept in the register, marked lifted): the person is put back as
+    /// they were (records, identifiers for pages, place in their family), shown again at
+    /// once, and the next linkage run takes the records in again. False when there is no
+    /// such restriction in force.
     pub fn lift_restriction(&mut self, id: i64, by: &str, at: DateTime<Utc>) -> Result<bool> {
         self.with_tx(|tx| {
             let n = tx.exec(
@@ -304,6 +309,9 @@ impl Store {
                  WHERE id = $3 AND lifted_at IS NULL",
                 &[ts(at).into(), by.into(), id.into()],
             )?;
+            if n == 1 {
+                crate::restricted::restore_place(tx, id)?;
+            }
             Ok(n == 1)
         })
     }

@@ -133,6 +133,7 @@ mod migrations;
 mod outcomes;
 mod pg;
 mod referrals;
+mod restricted;
 mod retention;
 mod review;
 mod savings;
@@ -190,6 +191,7 @@ pub use outcomes::{Frozen, NewBaseline, StoredBaseline, StoredOutcome, StoredRes
 pub use referrals::{
     DecisionOutcome, EarlierReferral, ReferralDecision, ReferralMember, StoredReferral,
 };
+pub use restricted::Restricted;
 pub use retention::{ClassCounts, MonthCount, PurgeScope, RetentionReport, SourceFilter};
 pub use review::{ReviewDecision, ReviewPair};
 pub use savings::SavingsRun;

@@ -137,6 +137,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0020_identity_postcode.sql"),
         postgres: include_str!("../migrations/postgres/0020_identity_postcode.sql"),
     },
+    Migration {
+        version: 21,
+        name: "restriction_family",
+        sqlite: include_str!("../migrations/sqlite/0021_restriction_family.sql"),
+        postgres: include_str!("../migrations/postgres/0021_restriction_family.sql"),
+    },
 ];
 
 /// How many migrations this build has (versions may skip numbers).

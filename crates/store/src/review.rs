@@ -37,7 +37,8 @@ pub struct ReviewDecision {
 }
 
 impl Store {
-    /// Pairs waiting for clerical review, most likely matches first.
+    /// Pairs waiting for clerical review, most likely matches first (none with a record a
+    /// restriction in force holds).
     pub fn pending_review(&mut self) -> Result<Vec<ReviewPair>> {
         self.with_tx(pending_review)
     }
@@ -54,7 +55,9 @@ impl Store {
 }
 
 fn pending_review(tx: &mut dyn Tx) -> Result<Vec<ReviewPair>> {
-    tx.query(
+    // A pair with a record a restriction holds waits, unseen, until it is lifted.
+    let restricted = crate::restricted::restricted(tx)?;
+    let pairs: Vec<ReviewPair> = tx.query(
         "SELECT record_id_l, record_id_r, match_probability, match_weight, explanation \
          FROM review_pair WHERE status = 'pending' ORDER BY match_probability DESC, record_id_l, record_id_r",
         &[],
@@ -69,7 +72,13 @@ fn pending_review(tx: &mut dyn Tx) -> Result<Vec<ReviewPair>> {
             explanation: r[4].text().unwrap_or_default(),
         })
     })
-    .collect()
+    .collect::<Result<_>>()?;
+    Ok(pairs
+        .into_iter()
+        .filter(|p| {
+            !restricted.hides_record(p.record_l.0) && !restricted.hides_record(p.record_r.0)
+        })
+        .collect())
 }
 
 fn decide_review(tx: &mut dyn Tx, d: &ReviewDecision, decided_by: &str) -> Result<bool> {

@@ -13,7 +13,7 @@
 use crate::labels::{agency_label, problem_label};
 use hearth_store::{EvidenceRow, RecordTrail, RunLabels};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Whether a record's attribute is a partner's reference (an identifier of a row, a case
 /// or a person in the partner's own files, e.g. `occurrence_ref`, `tenancy_ref`) rather
@@ -110,6 +110,9 @@ pub(crate) struct FactsShown {
     pub team: minijinja::Value,
     /// `family_facts.html` rendered (safe strings), one per part of the family's pages.
     pub html: FactsHtml,
+    /// The problems whose every piece of evidence was withheld (facts from restricted
+    /// records only): left out of the family's problem list too.
+    pub withheld_problems: BTreeSet<String>,
 }
 
 /// The family pages' parts rendered from `family_facts.html`: each sub-page shows one.
@@ -125,25 +128,31 @@ pub(crate) struct FactsHtml {
 
 /// What a run says of a family that is the same for every viewer who may open it, in its
 /// two variants (with references and facts only): kept per run (see
-/// `state::Caches::family_facts`).
+/// `state::Caches::family_facts`), with the restrictions of processing in force when it
+/// was read (the store's filter, `Store::family_view`, left their people's facts out): a
+/// later view under other restrictions reads the evidence again.
 #[derive(Debug, Clone)]
 pub(crate) struct FamilyFacts {
     with_references: FactsShown,
     facts_only: FactsShown,
+    /// The restrictions in force when it was read (their keys).
+    restrictions: BTreeSet<i64>,
 }
 
 impl FamilyFacts {
     /// From a family's evidence, the records it cites and the members' records
     /// (`record_people`: (record key, person) of each), with the page's part rendered by
-    /// `templates`.
+    /// `templates`; read under `restricted` (see [`FamilyFacts::read_under`]).
     pub(crate) fn new(
         evidence: Vec<EvidenceRow>,
         trails: Vec<RecordTrail>,
         record_people: &[(i64, i64)],
         labels: &RunLabels,
         templates: &minijinja::Environment<'_>,
+        restricted: Withheld,
     ) -> Result<FamilyFacts, minijinja::Error> {
-        Ok(FamilyFacts {
+        let mut facts = FamilyFacts {
+            restrictions: restricted.restrictions,
             facts_only: FactsShown::new(
                 evidence.clone(),
                 &trails,
@@ -160,7 +169,15 @@ impl FamilyFacts {
                 templates,
                 true,
             )?,
-        })
+        };
+        facts.facts_only.withheld_problems = restricted.problems.clone();
+        facts.with_references.withheld_problems = restricted.problems;
+        Ok(facts)
+    }
+
+    /// The restrictions of processing in force when the facts were read (their keys).
+    pub(crate) fn read_under(&self) -> &BTreeSet<i64> {
+        &self.restrictions
     }
 
     /// The variant a viewer sees: with the partners' references only if `references`.
@@ -171,6 +188,16 @@ impl FamilyFacts {
             self.facts_only.clone()
         }
     }
+}
+
+/// What the store's filter withheld from a family's facts: under which restrictions, and
+/// which problems lost all their evidence.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Withheld {
+    /// The restrictions in force (their keys).
+    pub restrictions: BTreeSet<i64>,
+    /// The problems whose every piece of evidence was withheld.
+    pub problems: BTreeSet<String>,
 }
 
 impl FactsShown {
@@ -250,6 +277,7 @@ impl FactsShown {
             timeline,
             team,
             html,
+            withheld_problems: BTreeSet::new(),
         })
     }
 }

@@ -244,8 +244,9 @@ pub fn check_lifting(reason: &str, received_how: &str) -> Result<Lifting, Reques
     }
 }
 
-/// Lifts restriction `id`: the next linkage run processes the records again. With `of`, the
-/// restriction must be that person's, and why and how are kept.
+/// Lifts restriction `id`: the person is shown again at once (the store puts them back),
+/// and the next linkage run processes the records again. With `of`, the restriction must be
+/// that person's, and why and how are kept.
 pub fn lift(
     store: &mut Store,
     id: i64,

@@ -19,9 +19,11 @@ use crate::handle::Store;
 use crate::identification::{evidence, record_trails, EvidenceRow, RecordTrail};
 use crate::intake::RecordId;
 use crate::linkage::{members_records, person_identities, PersonIdentity};
+use crate::restricted::{restricted, Restricted};
 use crate::sql::{corrupt, date, int, time, ts, vocab, Tx, Val};
 use chrono::{DateTime, NaiveDate, Utc};
 use hearth_model::{CaseStatus, CloseReason};
+use std::collections::BTreeSet;
 
 /// The work with a family: status and lead worker.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,6 +158,19 @@ pub struct FamilyView {
     pub notes: Option<Vec<CaseNote>>,
     /// The work with the family (`None` unless `reads.work`).
     pub work: Option<work::CaseWork>,
+    /// The restrictions of processing in force when this was read: everything above is
+    /// already filtered by them (see [`Store::family_view`]).
+    pub restricted: Restricted,
+    /// The members withheld: those of the request's `people` whose processing is
+    /// restricted, and anyone restricted while a member of this family
+    /// ([`Restricted::withheld_in`]).
+    pub withheld: BTreeSet<i64>,
+    /// Whether the evidence was read (asked for, or read again because the restrictions in
+    /// force are not those the caller's evidence was read under).
+    pub evidence_read: bool,
+    /// The problems (keys) whose every piece of evidence was withheld (a fact from
+    /// restricted records only; empty unless the evidence was read).
+    pub withheld_problems: BTreeSet<String>,
 }
 
 /// Where [`Store::family_view`] takes the family's case from.
@@ -184,6 +199,10 @@ pub struct FamilyViewRequest<'a> {
     pub people: &'a [i64],
     /// Where the case comes from.
     pub case: CaseSource,
+    /// When the caller has the evidence already (`with_evidence` false): the restrictions
+    /// in force when it was read ([`Restricted::ids`]). If those in force now are others, the
+    /// evidence is read all the same, filtered by them ([`FamilyView::evidence_read`]).
+    pub evidence_restrictions: Option<&'a BTreeSet<i64>>,
 }
 
 impl Store {
@@ -230,6 +249,13 @@ impl Store {
     /// a run, the evidence, the records it cites and every record of the members with whose
     /// each is (if [`FamilyViewRequest::with_evidence`]), the members' identifiers and the
     /// notes, as allowed.
+    ///
+    /// Everything is filtered by the restrictions of processing in force, read in the same
+    /// transaction (UK GDPR Art. 18: from the moment a restriction is recorded until it is
+    /// lifted): evidence about a restricted person or citing a record a restriction holds,
+    /// those records and the person's other records, their identifiers and the assessment
+    /// entries about them are left out; [`FamilyView::withheld`] says who was withheld. The
+    /// one filter every view of a family passes (pages, API, outcomes).
     pub fn family_view(
         &mut self,
         request: FamilyViewRequest<'_>,
@@ -378,12 +404,17 @@ fn family_view(
         with_evidence,
         people,
         case,
+        evidence_restrictions,
     } = request;
     let case = match case {
         CaseSource::Known(case) => case,
         CaseSource::Read => family_case(tx, family_id)?,
     };
     let reads = decide(case.as_ref());
+    // The one filter: read with the rest, so the view and the restrictions agree.
+    let in_force = restricted(tx)?;
+    let withheld = in_force.withheld_in(family_id, people);
+    let with_evidence = with_evidence || evidence_restrictions.is_some_and(|r| *r != in_force.ids);
     let mut view = FamilyView {
         case,
         reads,
@@ -393,13 +424,31 @@ fn family_view(
         identities: Vec::new(),
         notes: None,
         work: None,
+        restricted: Restricted::default(),
+        withheld,
+        evidence_read: false,
+        withheld_problems: BTreeSet::new(),
     };
     let (Some(reads), Some(run_id)) = (reads, run_id) else {
+        view.restricted = in_force;
         return Ok(view);
     };
+    let shown = |person: i64| !in_force.hides_person(person);
     if with_evidence {
-        view.evidence = evidence(tx, run_id, Some(family_id))?;
+        view.evidence_read = true;
+        let all = evidence(tx, run_id, Some(family_id))?;
+        let (kept, gone): (Vec<EvidenceRow>, Vec<EvidenceRow>) = all.into_iter().partition(|e| {
+            shown(e.person_id) && !e.record_ids.iter().any(|&r| in_force.hides_record(r))
+        });
+        view.withheld_problems = gone
+            .into_iter()
+            .map(|e| e.problem_key)
+            .filter(|p| !kept.iter().any(|e| e.problem_key == *p))
+            .collect();
+        view.evidence = kept;
         view.record_people = members_records(tx, people)?;
+        view.record_people
+            .retain(|&(r, p)| shown(p) && !in_force.hides_record(r));
         let mut ids: Vec<RecordId> = view
             .evidence
             .iter()
@@ -412,13 +461,17 @@ fn family_view(
     }
     if reads.identifiers {
         view.identities = person_identities(tx, people)?;
+        view.identities.retain(|i| shown(i.person_id));
     }
     if reads.notes {
         view.notes = Some(case_notes(tx, family_id)?);
     }
     if reads.work {
-        view.work = Some(work::case_work(tx, family_id)?);
+        let mut work = work::case_work(tx, family_id)?;
+        work.assessment.retain(|e| e.person_id.is_none_or(shown));
+        view.work = Some(work);
     }
+    view.restricted = in_force;
     Ok(view)
 }
 

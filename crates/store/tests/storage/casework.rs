@@ -164,6 +164,7 @@ fn a_family_is_read_for_a_viewer_as_the_viewer_may_see_it(store: &mut Store, _db
         with_evidence,
         people: &people,
         case,
+        evidence_restrictions: None,
     };
     let everything = FamilyReads {
         identifiers: true,

@@ -22,6 +22,7 @@ mod linkage;
 mod lookup;
 mod outcomes;
 mod referrals;
+mod restricted;
 mod retention;
 mod schema;
 mod subject_access;

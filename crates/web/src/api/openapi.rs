@@ -108,11 +108,12 @@ pub fn openapi_document() -> Value {
                     "lead_worker_user_id": {"type": ["integer", "null"]}, "lead_worker": {"type": ["string", "null"]},
                     "area": {"type": ["string", "null"], "description": "the family's postcode sector, e.g. WA7 2"},
                     "identifiers_shown": {"type": "boolean"},
-                    "members": {"type": "array", "items": {"type": "object", "properties": {
+                    "members": {"type": "array", "description": "members whose processing is restricted are not listed (see restricted_members)", "items": {"type": "object", "properties": {
                         "person_id": {"type": "integer"}, "role": {"type": "string"}, "age": {"type": ["integer", "null"]},
                         "name": {"type": "string", "description": "only for roles that may see identifiers"},
                         "date_of_birth": {"type": "string", "description": "only for roles that may see identifiers"},
                         "address": {"type": "string", "description": "only for roles that may see identifiers"}}}},
+                    "restricted_members": {"type": "integer", "description": "how many members' processing is restricted (UK GDPR Art. 18): nothing of them, or of their records, is shown until the restriction is lifted"},
                     "relationships": {"type": "array", "items": {"type": "object", "properties": {
                         "parent_person_id": {"type": "integer"}, "child_person_id": {"type": "integer"}, "basis": {"type": "string"},
                         "parent_name": {"type": "string", "description": "only for roles that may see identifiers"},

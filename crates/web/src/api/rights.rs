@@ -213,7 +213,7 @@ pub(super) fn document(
         "The records are kept but out of linkage, identification, extracts and pages until lifted."));
     paths.insert("/rights/people/{id}/lift".into(), post("Lift one of a person's restrictions in force", "liftRestriction", "Lifting",
         done(json!({"person_id": {"type": "integer"}, "restriction": {"type": "integer"}, "lifted": {"type": "boolean"}})),
-        "Kept in the register, marked lifted, with why and how the request came; the next linkage run processes the records again. A restriction not the person's or not in force: 422."));
+        "Kept in the register, marked lifted, with why and how the request came; the person is shown again at once and the next linkage run processes the records again. A restriction not the person's or not in force: 422."));
     paths.insert("/rights/people/{id}/erasure".into(), json!({"get": {"summary": "What erasing a person would remove and keep (counts only)", "operationId": "erasurePreview",
         "description": who, "parameters": [id],
         "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErasurePreview"}}}}, "401": problem, "403": problem, "404": problem}}}));

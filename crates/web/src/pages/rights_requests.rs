@@ -254,8 +254,8 @@ pub(super) async fn person(
     let held = service::person(&state, &user, person).await?;
     let done = match q.done.as_str() {
         "rectified" => Some("The identifier was corrected on every record of this person. The next linkage run uses it."),
-        "restricted" => Some("Processing is restricted: the records are kept but left out of linkage, identification, extracts and pages until the restriction is lifted."),
-        "lifted" => Some("The restriction was lifted: the next linkage run processes the records again."),
+        "restricted" => Some("Processing is restricted: from now until the restriction is lifted, the person's records and the facts from them are withheld from every family page, export and API answer (their family shows them only as \"Restricted: details withheld\") and left out of linkage, identification and extracts. The records are kept."),
+        "lifted" => Some("The restriction was lifted: the person's records are shown on their family's pages again at once, and the next linkage run processes them again."),
         _ => None,
     };
     let ctx = RequestPage {

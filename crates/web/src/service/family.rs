@@ -8,7 +8,7 @@ use crate::access::{
 };
 use crate::actor::CurrentUser;
 use crate::error::WebError;
-use crate::facts::FamilyFacts;
+use crate::facts::{FamilyFacts, Withheld};
 use crate::run::RunData;
 use crate::service::audit;
 use crate::state::AppState;
@@ -90,6 +90,9 @@ pub(crate) async fn record_part(
     let (role, me) = (user.role, user.user.clone());
     let cached = run_id.and_then(|r| state.caches().family_facts(r, family_id));
     let with_evidence = cached.is_none();
+    // Cached facts are used only if the restrictions in force are still those they were
+    // read under (else the store reads the evidence again, filtered afresh).
+    let read_under = cached.as_ref().map(|f| f.read_under().clone());
     let cases = state.cases().await?;
     // A viewer who opens families by the run gets the case (status, lead worker) from the
     // shared cache; whether a lead worker may open a family is decided on the case as
@@ -105,6 +108,7 @@ pub(crate) async fn record_part(
                     with_evidence,
                     people: &people,
                     case: known_case.map_or(CaseSource::Read, CaseSource::Known),
+                    evidence_restrictions: read_under.as_ref(),
                 },
                 |case| {
                     family_access(role, &me, FamilyStanding { eligible, case })
@@ -129,8 +133,8 @@ pub(crate) async fn record_part(
     };
     let run = run.ok_or(WebError::NotFound)?;
     let facts = match cached {
-        Some(f) => f,
-        None => {
+        Some(f) if !view.evidence_read => f,
+        _ => {
             let (evidence, trails) = (
                 std::mem::take(&mut view.evidence),
                 std::mem::take(&mut view.trails),
@@ -141,6 +145,10 @@ pub(crate) async fn record_part(
                 &view.record_people,
                 &run.run.labels,
                 state.templates(),
+                Withheld {
+                    restrictions: view.restricted.ids.clone(),
+                    problems: std::mem::take(&mut view.withheld_problems),
+                },
             )
             .map_err(|e| WebError::Internal(format!("rendering family_facts.html: {e}")))?;
             state

@@ -54,6 +54,9 @@ impl LookupCache {
         let Some(loaded) = held.as_mut() else {
             return Ok(Vec::new());
         };
+        // The index is of the linkage run; a person restricted since is matched to nobody
+        // (their records are withheld from every check until the restriction is lifted).
+        let restricted = store.restricted_people()?;
         let mut out = Vec::new();
         for (i, m) in members.iter().enumerate() {
             let people: Vec<(i64, f64)> = match &mut loaded.index {
@@ -72,6 +75,9 @@ impl LookupCache {
                     .unwrap_or_default(),
             };
             for (person_id, probability) in people {
+                if restricted.contains(&person_id) {
+                    continue;
+                }
                 out.push(MemberMatch {
                     member: i,
                     person_id,

@@ -89,7 +89,8 @@ fn number(v: f64) -> String {
 
 /// The judgement as the viewer sees it: problems named as the run names them, measures as
 /// the council's Outcomes Plan measures do, members by name only where the viewer may see
-/// names (otherwise "member N" of the family's list).
+/// names (otherwise "member N" of the family's list); nothing of a person whose processing
+/// is restricted.
 pub(crate) fn family(
     outcome: &FamilyOutcome,
     rules_sha256: &str,
@@ -103,6 +104,7 @@ pub(crate) fn family(
             .find(|p| p.key == key)
             .map_or_else(|| humanise(key), |p| p.label.clone())
     };
+    let restricted = |person: i64| detail.restricted_people.contains(&person);
     let who = |person: i64| {
         let at = detail.members.iter().position(|m| m.person_id == person);
         match at.map(|i| (i, &detail.members[i])) {
@@ -140,6 +142,8 @@ pub(crate) fn family(
                     distance: p
                         .distance
                         .iter()
+                        // A restricted person's measures are facts from their records.
+                        .filter(|d| d.person_id.is_none_or(|p| !restricted(p)))
                         .map(|d| DistanceRow {
                             measure_key: d.measure_key.clone(),
                             measure: measures
@@ -162,6 +166,7 @@ pub(crate) fn family(
         joined: outcome
             .joined
             .iter()
+            .filter(|e| e.person_id.is_none_or(|p| !restricted(p)))
             .filter_map(|e| {
                 Some(JoinedRow {
                     person_id: e.person_id?,

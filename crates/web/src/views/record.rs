@@ -12,7 +12,7 @@ use crate::views::list::{pounds, Due, Problem};
 use crate::views::work::{work_view, WorkContext, WorkView};
 use hearth_store::{FamilyView, PersonIdentity};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// A family member as the viewer may see them.
 #[derive(Debug, Clone, Serialize)]
@@ -64,7 +64,16 @@ pub(crate) struct FamilyDetail {
     /// The family's postcode sector (`WA7 2`), if known.
     pub area: Option<String>,
     pub identifiers_shown: bool,
+    /// The members as the viewer may see them: none whose processing is restricted.
     pub members: Vec<Member>,
+    /// How many members' processing is restricted (UK GDPR Art. 18): each is shown only as
+    /// "Restricted: details withheld" — no key, role, age, identifier or fact — until the
+    /// restriction is lifted (see docs/subject-access.md).
+    pub restricted_members: usize,
+    /// The people whose processing is restricted (members, or anyone else a family's
+    /// outcomes name): nothing of theirs is shown. Not serialised.
+    #[serde(skip)]
+    pub restricted_people: BTreeSet<i64>,
     /// Who is whose parent, as Hearth infers it.
     pub relationships: Vec<Relationship>,
     /// The [`ProblemEvidence`] list.
@@ -174,8 +183,13 @@ pub(crate) fn family_detail(
         identities,
         notes,
         work,
+        restricted,
+        withheld,
         ..
     } = view;
+    let mut restricted_people = restricted.people;
+    restricted_people.extend(withheld.iter().copied());
+    let hidden = |p: i64| restricted_people.contains(&p);
     let mut by_person: BTreeMap<i64, Vec<&PersonIdentity>> = BTreeMap::new();
     for id in &identities {
         by_person.entry(id.person_id).or_default().push(id);
@@ -184,6 +198,7 @@ pub(crate) fn family_detail(
         .map(|f| {
             f.members
                 .iter()
+                .filter(|m| !hidden(m.person_id))
                 .map(|m| {
                     let ids = by_person.get(&m.person_id);
                     let pick =
@@ -228,6 +243,7 @@ pub(crate) fn family_detail(
             };
             f.relationships
                 .iter()
+                .filter(|r| !hidden(r.parent_person_id) && !hidden(r.child_person_id))
                 .map(|r| Relationship {
                     parent_person_id: r.parent_person_id,
                     child_person_id: r.child_person_id,
@@ -286,6 +302,7 @@ pub(crate) fn family_detail(
         problem_list: a
             .problems
             .iter()
+            .filter(|k| !facts.withheld_problems.contains(*k))
             .map(|k| Problem {
                 key: k.clone(),
                 label: problem_label(&run.run.labels, k),
@@ -296,6 +313,8 @@ pub(crate) fn family_detail(
         area: family.and_then(|f| f.area.clone()),
         identifiers_shown: access.identifiers,
         members,
+        restricted_members: withheld.len(),
+        restricted_people,
         relationships,
         problems: facts.problems,
         timeline: facts.timeline,
