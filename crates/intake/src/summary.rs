@@ -80,6 +80,9 @@ pub enum Problem {
     /// Warning: an address that says there is none ("No fixed abode", "Unknown", "Address
     /// withheld"); kept as written, but it places nobody in a household and links nobody.
     AddressPlaceholder,
+    /// Warning: an event dated after the day of import (a booked appointment, a typing
+    /// error); kept, but no run as at an earlier day counts it.
+    FutureEvent,
 }
 
 impl Problem {
@@ -119,6 +122,7 @@ impl Problem {
             Problem::NameOrderDiffers => "name written SURNAME, Forename, split at the comma",
             Problem::PostcodePlaceholder => "stands for no postcode, read as none",
             Problem::AddressPlaceholder => "says there is no address, so it places nobody",
+            Problem::FutureEvent => "dated after the day of import, kept",
         }
     }
 }

@@ -66,3 +66,24 @@ fn a_placeholder_address_keeps_the_real_postcode_written_after_it() {
     assert_eq!(b.address.as_deref(), Some("No fixed abode"));
     assert_eq!(b.postcode, None);
 }
+
+/// An event dated after the day of import (a booked appointment, or a typing error) is kept
+/// and counted as a warning naming the column and the first row, so the officer sees it.
+#[test]
+fn an_event_after_the_day_of_import_is_kept_and_warned_of() {
+    let csv = "NHS Number,Patient Name,Date of Birth,Gender,Address,Postcode,Contact Type,Contact Date,Outcome\n\
+        ,Karen Lee,03/04/1987,F,1 High St,M1 1AE,A&E attendance,03/04/2025,\n\
+        ,Tyler Ross,05/09/2012,M,2 High St,M1 1AE,A&E attendance,05/05/2026,\n";
+    let import = read_bytes("h.csv", csv.as_bytes(), &shipped("health"), &options()).unwrap();
+    assert_eq!(imported_rows(&import), [2, 3]);
+    let w = import
+        .summary
+        .warnings
+        .iter()
+        .find(|g| g.problem == Problem::FutureEvent)
+        .expect("a warning for the future date");
+    assert_eq!(
+        (w.field.as_deref(), w.rows, w.example_row),
+        (Some("Contact Date"), 1, 3)
+    );
+}

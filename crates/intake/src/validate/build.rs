@@ -309,6 +309,19 @@ impl Fields<'_> {
             .and_then(|f| checks.date(row, f, false, findings));
         fact.event_date = fact.event_date.or(self.fixed_event_date);
         fact.end_date = fact.end_date.or(self.fixed_end_date);
+        if let (Some(d), Some(f)) = (fact.event_date, &self.event_date) {
+            if d > checks.today {
+                findings.warnings.push(Issue {
+                    field: Some(f.name.clone()),
+                    problem: Problem::FutureEvent,
+                    reason: String::new(),
+                    hint: format!(
+                        "Check {} after the day of import: a booked appointment, or a typing error?",
+                        f.name
+                    ),
+                });
+            }
+        }
         if let (Some(start), Some(end), Some(ef), Some(sf)) = (
             fact.event_date,
             fact.end_date,
