@@ -5,8 +5,8 @@
 //!
 //! It does not split the text into rows (see `read`).
 
+use crate::error::IntakeError;
 use crate::mapping::{Encoding, Mapping};
-use crate::read::IntakeError;
 use std::borrow::Cow;
 use std::path::Path;
 

@@ -76,6 +76,7 @@
 mod cells;
 mod csv_rows;
 mod decode;
+mod error;
 mod header;
 mod import;
 mod mapping;
@@ -87,10 +88,11 @@ mod validate;
 mod values;
 
 pub use cells::{MAX_FREE_TEXT_CHARS, MAX_VALUE_CHARS};
+pub use error::IntakeError;
 pub use hearth_model::standardise::dates::DateFormat;
 pub use hearth_model::standardise::names::NamePattern;
 pub use import::{FileImport, ReadOptions};
 pub use mapping::{AttrType, Encoding, InvalidIdentifiers, Mapping, MappingError, Sharing};
-pub use read::{read_bytes, read_file, read_file_with, IntakeError};
+pub use read::{read_bytes, read_file, read_file_with};
 pub use returns::{quarantine_csv, ReturnedRow};
 pub use summary::{ImportSummary, Problem, ProblemCount};
