@@ -97,14 +97,9 @@ fn split_into(id: &mut Identity, full: &str, order: NameOrder, f: &Field, findin
         }
         NameOrder::Detect => NamePattern::SurnameCommaForename,
         NameOrder::Pattern(p) if p != NamePattern::SurnameCommaForename && full.contains(',') => {
-            findings.warnings.push(Issue {
-                field: Some(f.name.clone()),
-                problem: Problem::NameOrderDiffers,
-                reason: String::new(),
-                hint: format!(
+            findings.warn(f, Problem::NameOrderDiffers, format!(
                     "Names with a comma were read as \"SURNAME, Forename\"; the mapping says \"{p}\" (use pattern = \"detect\" if the file mixes them)."
-                ),
-            });
+                ));
             NamePattern::SurnameCommaForename
         }
         NameOrder::Pattern(p) => p,
@@ -129,17 +124,12 @@ fn put_split(
             }
             id.family_name.get_or_insert(split.family);
         }
-        None => findings.warnings.push(Issue {
-            field: Some(f.name.clone()),
-            problem: Problem::NameNotSplit,
-            reason: String::new(),
-            hint: match order {
+        None => findings.warn(f, Problem::NameNotSplit, match order {
                 NameOrder::Detect => {
                     "Write whole names with a forename and a surname, e.g. \"Amy Smith\" or \"SMITH, Amy\".".to_string()
                 }
                 NameOrder::Pattern(p) => format!("Write names as \"{p}\"."),
-            },
-        }),
+            }),
     }
 }
 
@@ -177,12 +167,11 @@ impl Fields<'_> {
             {
                 id.sex = Sex::parse(&t);
                 if id.sex.is_none() {
-                    findings.warnings.push(Issue {
-                        field: Some(f.name.clone()),
-                        problem: Problem::SexNotRecognised,
-                        reason: String::new(),
-                        hint: "Use M, F or U (not known).".into(),
-                    });
+                    findings.warn(
+                        f,
+                        Problem::SexNotRecognised,
+                        "Use M, F or U (not known).".into(),
+                    );
                 }
             }
         }
@@ -199,12 +188,7 @@ impl Fields<'_> {
                 }
             }
             if !joined.is_empty() && placeholders.is_address(&joined) {
-                findings.warnings.push(Issue {
-                    field: Some(f.name.clone()),
-                    problem: Problem::AddressPlaceholder,
-                    reason: String::new(),
-                    hint: "Rows kept; people with no usable address are placed in no household and counted by hearth link.".into(),
-                });
+                findings.warn(f, Problem::AddressPlaceholder, "Rows kept; people with no usable address are placed in no household and counted by hearth link.".into());
             }
             if joined.is_empty() {
                 checks.missing(f, findings);
@@ -225,12 +209,7 @@ impl Fields<'_> {
         if let Some(f) = &self.postcode {
             if placeholders.is_postcode(&cell_text(&f.cell(row))) {
                 // ZZ99 3VZ (no fixed abode), "NFA": no postcode, and no reason to lose the row.
-                findings.warnings.push(Issue {
-                    field: Some(f.name.clone()),
-                    problem: Problem::PostcodePlaceholder,
-                    reason: String::new(),
-                    hint: "Rows kept without a postcode (an NHS pseudo-postcode such as ZZ99 3VZ, or NFA, names no place).".into(),
-                });
+                findings.warn(f, Problem::PostcodePlaceholder, "Rows kept without a postcode (an NHS pseudo-postcode such as ZZ99 3VZ, or NFA, names no place).".into());
             } else {
                 id.postcode = checks.identifier(
                     row,
@@ -311,15 +290,10 @@ impl Fields<'_> {
         fact.end_date = fact.end_date.or(self.fixed_end_date);
         if let (Some(d), Some(f)) = (fact.event_date, &self.event_date) {
             if d > checks.today {
-                findings.warnings.push(Issue {
-                    field: Some(f.name.clone()),
-                    problem: Problem::FutureEvent,
-                    reason: String::new(),
-                    hint: format!(
+                findings.warn(f, Problem::FutureEvent, format!(
                         "Check {} after the day of import: a booked appointment, or a typing error?",
                         f.name
-                    ),
-                });
+                    ));
             }
         }
         if let (Some(start), Some(end), Some(ef), Some(sf)) = (

@@ -198,12 +198,7 @@ impl Checks {
                 None
             }
             Untranslated::Keep => {
-                findings.warnings.push(Issue {
-                    field: Some(f.name.clone()),
-                    problem: Problem::KeptUntranslated,
-                    reason: String::new(),
-                    hint,
-                });
+                findings.warn(f, Problem::KeptUntranslated, hint);
                 Some(text)
             }
         }

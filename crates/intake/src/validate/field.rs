@@ -121,6 +121,16 @@ impl Findings {
             hint,
         });
     }
+
+    /// Notes a warning on field `f` (the row is kept): counted by problem, with `hint`.
+    pub fn warn(&mut self, f: &Field, problem: Problem, hint: String) {
+        self.warnings.push(Issue {
+            field: Some(f.name.clone()),
+            problem,
+            reason: String::new(),
+            hint,
+        });
+    }
 }
 
 /// The accepted formats as a person reads them: `dd/mm/yyyy, yyyy-mm-dd or an Excel date`.
