@@ -60,11 +60,42 @@ pub(crate) fn parse_percentage(s: &str) -> Option<f64> {
 }
 
 /// Parses an amount of money in pounds: `£1,234.50`, `1234.5`, `0.00`, `-£12.00`, `(12.00)`,
-/// `GBP 12`. Returns pounds as a number.
+/// `GBP 12`; as finance systems write them, `500.00 CR` (a credit: −500), `500.00 DR` (a
+/// debit: 500) and `500.00-`; and a spreadsheet's accounting zero, `£ -`. Returns pounds as a
+/// number.
 pub(crate) fn parse_money(s: &str) -> Option<f64> {
     let mut s = s.trim();
     let mut negative = false;
+    // A credit or debit marker, or a trailing minus, after the amount.
+    let upper = s
+        .get(s.len().saturating_sub(2)..)
+        .map(str::to_ascii_uppercase);
+    match upper.as_deref() {
+        Some("CR") => {
+            negative = true;
+            s = s[..s.len() - 2].trim_end();
+        }
+        Some("DR") => s = s[..s.len() - 2].trim_end(),
+        _ => {
+            if let Some(rest) = s
+                .strip_suffix('-')
+                .filter(|r| r.ends_with(|c: char| c.is_ascii_digit()))
+            {
+                negative = true;
+                s = rest;
+            }
+        }
+    }
+    if let Some(rest) = s.strip_prefix('£').or_else(|| s.strip_prefix("GBP")) {
+        if rest.trim() == "-" {
+            return Some(0.0);
+        }
+    }
+    let marked = negative;
     if let Some(inner) = s.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
+        if marked {
+            return None;
+        }
         negative = true;
         s = inner.trim();
     }
@@ -138,6 +169,18 @@ mod tests {
         assert_eq!(parse_money("£-12.00"), Some(-12.0));
         assert_eq!(parse_money("(12.00)"), Some(-12.0));
         assert_eq!(parse_money("GBP 12"), Some(12.0));
+        assert_eq!(parse_money("500.00 CR"), Some(-500.0));
+        assert_eq!(parse_money("£1,250.00cr"), Some(-1250.0));
+        assert_eq!(parse_money("500.00 DR"), Some(500.0));
+        assert_eq!(parse_money("500.00-"), Some(-500.0));
+        assert_eq!(parse_money("£ -"), Some(0.0));
+        assert_eq!(parse_money("£-"), Some(0.0));
+        // Two signs are one too many; a marker alone is no amount.
+        assert_eq!(parse_money("-500.00 CR"), None);
+        assert_eq!(parse_money("(500.00) CR"), None);
+        assert_eq!(parse_money("-500.00-"), None);
+        assert_eq!(parse_money("CR"), None);
+        assert_eq!(parse_money("-"), None);
         assert_eq!(parse_money("£1.234,50"), None);
         assert_eq!(parse_money("12.345"), None);
         assert_eq!(parse_money("£"), None);

@@ -134,6 +134,8 @@ struct WithLayout<'a, T> {
     service_name: &'static str,
     /// What the form just sent did ("Note added"), shown as a success banner.
     confirmation: Option<&'static str>,
+    /// A demonstration's day ("31 August 2027"), said on every page; `None` in production.
+    demo_today: Option<String>,
 }
 
 tokio::task_local! {
@@ -141,40 +143,83 @@ tokio::task_local! {
     static SAVED: Option<&'static str>;
 }
 
-/// What a form did, by the key its page's address carries after it (`?saved=note`): a
-/// fixed sentence, never text from the address.
+/// What each form did: its key in the address the form sends the browser to (`?saved=note`)
+/// and the fixed sentence the page then shows (never text from the address). One variant a
+/// form, so a form cannot send a key the pages do not know. (The review pages say their
+/// decisions themselves.)
+macro_rules! saved {
+    ($($variant:ident => $key:literal, $sentence:literal;)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub(crate) enum Saved {
+            $($variant,)*
+        }
+
+        impl Saved {
+            /// Every form's confirmation.
+            pub(crate) const ALL: &[Saved] = &[$(Saved::$variant,)*];
+
+            /// The key in the address (`note`).
+            pub(crate) fn key(self) -> &'static str {
+                match self {
+                    $(Saved::$variant => $key,)*
+                }
+            }
+
+            /// The sentence the page shows ("Note added").
+            pub(crate) fn sentence(self) -> &'static str {
+                match self {
+                    $(Saved::$variant => $sentence,)*
+                }
+            }
+        }
+    };
+}
+
+saved! {
+    LeadWorker => "lead_worker", "Lead worker saved";
+    Unassigned => "unassigned", "Lead worker removed";
+    Assigned => "assigned", "Lead worker assigned to the families chosen";
+    Status => "status", "Status changed";
+    Assessment => "assessment", "Assessment saved";
+    Goal => "goal", "Goal added to the plan";
+    GoalChange => "goal_change", "Goal changed";
+    Action => "action", "Action added to the plan";
+    ActionChange => "action_change", "Action changed";
+    ActionDone => "action_done", "Action marked as done";
+    Remove => "remove", "Removed from the plan";
+    Review => "review", "Review recorded";
+    Team => "team", "Added to the team around the family";
+    TeamEnd => "team_end", "Team member's involvement ended";
+    Progress => "progress", "Progress recorded";
+    Note => "note", "Note added";
+    Objection => "objection", "Objection recorded";
+    ObjectionWithdrawn => "objection_withdrawn", "Objection withdrawn";
+    ClaimWithdrawn => "claim_withdrawn", "Claim withdrawn";
+    Finding => "finding", "Finding recorded";
+    Account => "account", "Account saved";
+    ReferralSent => "referral_sent", "Referral sent. A performance officer will check it and accept it or return it with a reason";
+    Decision => "decision", "Decision recorded";
+}
+
+/// Forms' names in the family pages' context (`forms.form == "goal"`) are their keys.
+impl Serialize for Saved {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.key())
+    }
+}
+
+/// What a form did, by the key its page's address carries after it (`?saved=note`).
 pub(crate) fn confirmation(key: &str) -> Option<&'static str> {
-    Some(match key {
-        "lead_worker" => "Lead worker saved",
-        "unassigned" => "Lead worker removed",
-        "assigned" => "Lead worker assigned to the families chosen",
-        "status" => "Status changed",
-        "assessment" => "Assessment saved",
-        "goal" => "Goal added to the plan",
-        "goal_change" => "Goal changed",
-        "action" => "Action added to the plan",
-        "action_change" => "Action changed",
-        "action_done" => "Action marked as done",
-        "remove" => "Removed from the plan",
-        "review" => "Review recorded",
-        "team" => "Added to the team around the family",
-        "team_end" => "Team member's involvement ended",
-        "progress" => "Progress recorded",
-        "note" => "Note added",
-        "objection" => "Objection recorded",
-        "objection_withdrawn" => "Objection withdrawn",
-        "claim_withdrawn" => "Claim withdrawn",
-        "finding" => "Finding recorded",
-        "account" => "Account saved",
-        "referral_sent" => "Referral sent. A performance officer will check it and accept it or return it with a reason",
-        "decision" => "Decision recorded",
-        _ => return None,
-    })
+    Saved::ALL
+        .iter()
+        .find(|s| s.key() == key)
+        .map(|s| s.sentence())
 }
 
 /// `to` with `?saved=key` (or `&saved=key`) added before any `#anchor`: the address a form
 /// sends the browser to, whose page then says what the form did.
-pub(crate) fn with_confirmation(to: &str, key: &str) -> String {
+pub(crate) fn with_confirmation(to: &str, saved: Saved) -> String {
+    let key = saved.key();
     let (path, anchor) = match to.find('#') {
         Some(i) => to.split_at(i),
         None => (to, ""),
@@ -219,6 +264,10 @@ pub(crate) fn page<T: Serialize>(
                 me,
                 service_name: SERVICE_NAME,
                 confirmation: SAVED.try_with(|s| *s).ok().flatten(),
+                demo_today: state
+                    .settings()
+                    .demo_today
+                    .map(|d| d.format("%-d %B %Y").to_string()),
             }))
         })
         .map_err(|e| WebError::Internal(format!("rendering {name}: {e}")))?;
@@ -454,15 +503,15 @@ mod tests {
     #[test]
     fn a_confirmation_goes_before_the_anchor_and_only_known_keys_have_words() {
         assert_eq!(
-            with_confirmation("/families/1", "note"),
+            with_confirmation("/families/1", super::Saved::Note),
             "/families/1?saved=note"
         );
         assert_eq!(
-            with_confirmation("/families/1/plan#goal-3", "goal"),
+            with_confirmation("/families/1/plan#goal-3", super::Saved::Goal),
             "/families/1/plan?saved=goal#goal-3"
         );
         assert_eq!(
-            with_confirmation("/families?problem=", "assigned"),
+            with_confirmation("/families?problem=", super::Saved::Assigned),
             "/families?problem=&saved=assigned"
         );
         assert_eq!(confirmation("note"), Some("Note added"));

@@ -120,22 +120,37 @@ impl Cases {
         v
     }
 
-    /// What a role is shown for lead worker `id`: their name, or, for a role that sees no
-    /// identifiers (`named` false), their number among the active lead workers as the
-    /// dashboard numbers them ("Lead worker 3"); a worker no longer active is "A former lead
-    /// worker".
+    /// The active lead workers, by name, each with what a role is shown for them: their
+    /// name, or, for a role that sees no identifiers (`named` false), their number in this
+    /// order ("Lead worker 3"). The one numbering: the dashboard, the families filter and
+    /// every family's lead worker use it.
+    pub(crate) fn lead_workers_labelled(&self, named: bool) -> Vec<(&UserRecord, String)> {
+        self.lead_workers()
+            .into_iter()
+            .enumerate()
+            .map(|(n, u)| {
+                let label = if named {
+                    u.display_name.clone()
+                } else {
+                    format!("Lead worker {}", n + 1)
+                };
+                (u, label)
+            })
+            .collect()
+    }
+
+    /// What a role is shown for lead worker `id` ([`Cases::lead_workers_labelled`]); a worker
+    /// no longer active is "A former lead worker" to a role that sees no identifiers.
     pub(crate) fn lead_worker_label(&self, id: i64, named: bool) -> Option<String> {
         let user = self.users.get(&id)?;
         if named {
             return Some(user.display_name.clone());
         }
         Some(
-            self.lead_workers()
-                .iter()
-                .position(|u| u.id == id)
-                .map_or("A former lead worker".to_string(), |n| {
-                    format!("Lead worker {}", n + 1)
-                }),
+            self.lead_workers_labelled(false)
+                .into_iter()
+                .find(|(u, _)| u.id == id)
+                .map_or("A former lead worker".to_string(), |(_, label)| label),
         )
     }
 }

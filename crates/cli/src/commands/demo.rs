@@ -206,13 +206,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     println!("{evaluation}");
     took(t);
 
-    let t = stage("11. Retention policy (dry run: nothing destroyed)");
+    let t = stage(&format!(
+        "11. Retention policy (dry run as at {follow_up_end}: nothing destroyed)"
+    ));
     let policy =
         hearth_pipeline::retention::load_policy(&found.path(None, "rules/retention.toml"))?;
-    let today = now.date_naive();
+    // As the demo's server will see it: today is the end of the follow-up (stage 12).
     print!(
         "{}",
-        hearth_pipeline::retention::dry_run(&mut store, &policy, today, &user, now)?
+        hearth_pipeline::retention::dry_run(&mut store, &policy, follow_up_end, &user, now)?
     );
     took(t);
 
@@ -235,6 +237,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
     let mut config = hearth_web::Config::new(store_arg.store.clone());
     config.pg_schema = store_arg.pg_schema.clone();
+    // The borough's story ends at the follow-up's end, which is after the real today: the
+    // server runs as if today were that day (claims, due dates, retention), and says so.
+    config.demo_today = Some(follow_up_end);
     super::serve::web_config(
         &mut config,
         &found,
@@ -244,7 +249,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         },
     )?;
     println!(
-        "Sign in at http://{}/ with one of the accounts above.",
+        "Sign in at http://{}/ with one of the accounts above. The server runs as if today \
+         were {follow_up_end}, the end of the borough's follow-up.",
         args.addr
     );
     super::serve::serve(&config, args.addr)

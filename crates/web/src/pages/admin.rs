@@ -152,7 +152,10 @@ pub(super) async fn add_user(
         }
     };
     match accounts::add(&state, &f.user, new).await {
-        Ok(_) => Ok(see_other("/admin/users?saved=account")),
+        Ok(_) => Ok(see_other(&crate::render::with_confirmation(
+            "/admin/users",
+            crate::render::Saved::Account,
+        ))),
         Err(WebError::Invalid(errors)) => Ok(users_page(&state, &f.user, form, errors)
             .await?
             .into_response()),
@@ -195,7 +198,10 @@ pub(super) async fn update_user(
         None => Err(WebError::Invalid(errors)),
     };
     match outcome {
-        Ok(()) => Ok(see_other("/admin/users?saved=account")),
+        Ok(()) => Ok(see_other(&crate::render::with_confirmation(
+            "/admin/users",
+            crate::render::Saved::Account,
+        ))),
         Err(WebError::Invalid(errors)) => {
             Ok(users_page(&state, &f.user, NewUserForm::default(), errors)
                 .await?
@@ -228,7 +234,10 @@ pub(super) async fn reset_password(
         )])),
     };
     match outcome {
-        Ok(()) => Ok(see_other("/admin/users?saved=account")),
+        Ok(()) => Ok(see_other(&crate::render::with_confirmation(
+            "/admin/users",
+            crate::render::Saved::Account,
+        ))),
         Err(WebError::Invalid(errors)) => {
             let errors = errors
                 .into_iter()
@@ -250,5 +259,8 @@ pub(super) async fn clear_failures(
 ) -> Result<Response, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     accounts::clear_failures(&state, &f.user, id).await?;
-    Ok(see_other("/admin/users?saved=account"))
+    Ok(see_other(&crate::render::with_confirmation(
+        "/admin/users",
+        crate::render::Saved::Account,
+    )))
 }

@@ -272,7 +272,10 @@ pub(super) async fn withdraw(
 ) -> Result<Response, WebError> {
     let id = claims::key(&id)?;
     match claims::withdraw(&state, &f.user, id, &f.form.reason).await {
-        Ok(()) => Ok(see_other(&format!("/claims/{id}?saved=claim_withdrawn"))),
+        Ok(()) => Ok(see_other(&crate::render::with_confirmation(
+            &format!("/claims/{id}"),
+            crate::render::Saved::ClaimWithdrawn,
+        ))),
         Err(WebError::Invalid(errors)) => {
             Ok(
                 claim_page(&state, &f.user, id, f.form.reason.clone(), &errors)
@@ -348,7 +351,10 @@ pub(super) async fn record_finding(
 ) -> Result<Response, WebError> {
     let id = claims::key(&id)?;
     match claims::record_finding(&state, &f.user, id, &f.form.outcome, &f.form.notes).await {
-        Ok(()) => Ok(see_other(&format!("/claims/{id}/audit?saved=finding"))),
+        Ok(()) => Ok(see_other(&crate::render::with_confirmation(
+            &format!("/claims/{id}/audit"),
+            crate::render::Saved::Finding,
+        ))),
         Err(WebError::Invalid(errors)) => Ok(audit_page(&state, &f.user, id, f.form, &errors)
             .await?
             .with_status(StatusCode::BAD_REQUEST)

@@ -234,16 +234,11 @@ pub(super) async fn families_page(
             })
             .collect(),
         lead_workers: cases
-            .lead_workers()
+            .lead_workers_labelled(sees_identifiers(user.role))
             .into_iter()
-            .enumerate()
-            .map(|(n, u)| Person {
+            .map(|(u, name)| Person {
                 id: u.id.to_string(),
-                name: if sees_identifiers(user.role) {
-                    u.display_name.clone()
-                } else {
-                    format!("Lead worker {}", n + 1)
-                },
+                name,
             })
             .collect(),
         sorts: sort_links(applied),

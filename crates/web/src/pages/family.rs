@@ -136,7 +136,7 @@ pub(super) struct FamilyForms {
     pub editing: Option<Editing>,
     /// Which form the messages are for (`goal`, `action`…), so one form's fields are not
     /// marked on another that shares their names.
-    pub form: &'static str,
+    pub form: Option<crate::render::Saved>,
     pub error: FamilyErrors,
     /// Messages for the progress form's positions, by measure key.
     pub position_errors: BTreeMap<String, String>,
@@ -498,10 +498,8 @@ pub(super) async fn done(
     forms: FamilyForms,
     to: &str,
 ) -> Result<Response, WebError> {
-    // The page says what the form did (the form's name is the confirmation's key).
-    let key = Some(forms.form)
-        .filter(|f| !f.is_empty())
-        .unwrap_or("action_done");
+    // The page says what the form did.
+    let key = forms.form.unwrap_or(crate::render::Saved::ActionDone);
     let page = match to {
         "" => format!("/families/{family_id}"),
         to => format!("/families/{family_id}/{to}"),
@@ -562,7 +560,7 @@ pub(super) async fn assign_lead_worker(
     let forms = FamilyForms {
         lead_worker: f.form.lead_worker.clone(),
         home_service: f.form.home_service.clone(),
-        form: "lead_worker",
+        form: Some(crate::render::Saved::LeadWorker),
         ..FamilyForms::default()
     };
     done(
@@ -632,7 +630,7 @@ pub(super) async fn change_status(
         status: f.form.status.clone(),
         close_reason: f.form.close_reason.clone(),
         reason: f.form.reason.clone(),
-        form: "status",
+        form: Some(crate::render::Saved::Status),
         ..FamilyForms::default()
     };
     done(

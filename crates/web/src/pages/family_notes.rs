@@ -31,7 +31,7 @@ pub(super) async fn add_note(
     };
     let forms = FamilyForms {
         note: f.form.note.clone(),
-        form: "note",
+        form: Some(crate::render::Saved::Note),
         ..FamilyForms::default()
     };
     done(

@@ -48,7 +48,7 @@ pub(super) async fn add_assessment(
     let outcome = work::add_assessment(&state, &f.user, family_id, f.form.clone()).await;
     let forms = FamilyForms {
         assessment: f.form,
-        form: "assessment",
+        form: Some(crate::render::Saved::Assessment),
         ..FamilyForms::default()
     };
     done(
@@ -73,7 +73,7 @@ pub(super) async fn add_goal(
     let outcome = goal_fields(work::add_goal(&state, &f.user, family_id, f.form.clone()).await);
     let forms = FamilyForms {
         goal: f.form,
-        form: "goal",
+        form: Some(crate::render::Saved::Goal),
         ..FamilyForms::default()
     };
     done(
@@ -98,7 +98,7 @@ pub(super) async fn add_action(
     let outcome = work::add_action(&state, &f.user, family_id, f.form.clone()).await;
     let forms = FamilyForms {
         action: f.form,
-        form: "action",
+        form: Some(crate::render::Saved::Action),
         ..FamilyForms::default()
     };
     done(
@@ -212,7 +212,7 @@ pub(super) async fn change_goal(
     let outcome = work::change_goal(&state, &f.user, family_id, goal, f.form.clone()).await;
     let forms = FamilyForms {
         goal_change: f.form,
-        form: "goal_change",
+        form: Some(crate::render::Saved::GoalChange),
         editing: Some(Editing {
             kind: "goal",
             id: goal,
@@ -242,7 +242,7 @@ pub(super) async fn change_action(
     let outcome = work::change_action(&state, &f.user, family_id, action, f.form.clone()).await;
     let forms = FamilyForms {
         action_change: f.form,
-        form: "action_change",
+        form: Some(crate::render::Saved::ActionChange),
         editing: Some(Editing {
             kind: "action",
             id: action,
@@ -274,7 +274,7 @@ async fn remove(
     };
     let forms = FamilyForms {
         remove: f.form,
-        form: "remove",
+        form: Some(crate::render::Saved::Remove),
         editing: Some(editing),
         ..FamilyForms::default()
     };
@@ -320,7 +320,7 @@ pub(super) async fn end_team_member(
     let outcome = work::end_team_member(&state, &f.user, family_id, member, f.form.clone()).await;
     let forms = FamilyForms {
         team_end: f.form,
-        form: "team_end",
+        form: Some(crate::render::Saved::TeamEnd),
         editing: Some(Editing {
             kind: "team",
             id: member,
@@ -349,7 +349,7 @@ pub(super) async fn add_review(
     let outcome = work::add_review(&state, &f.user, family_id, f.form.clone()).await;
     let forms = FamilyForms {
         review: f.form,
-        form: "review",
+        form: Some(crate::render::Saved::Review),
         ..FamilyForms::default()
     };
     done(
@@ -374,7 +374,7 @@ pub(super) async fn add_team_member(
     let outcome = work::add_team_member(&state, &f.user, family_id, f.form.clone()).await;
     let forms = FamilyForms {
         team: f.form,
-        form: "team",
+        form: Some(crate::render::Saved::Team),
         ..FamilyForms::default()
     };
     done(
@@ -401,7 +401,7 @@ pub(super) async fn add_progress(
     let outcome = work::add_progress(&state, &f.user, family_id, form.clone()).await;
     let forms = FamilyForms {
         progress: form,
-        form: "progress",
+        form: Some(crate::render::Saved::Progress),
         ..FamilyForms::default()
     };
     done(

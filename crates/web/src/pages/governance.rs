@@ -103,7 +103,10 @@ pub(super) async fn add_objection(
         Err(errors) => Err(WebError::Invalid(errors)),
     };
     match outcome {
-        Ok(()) => Ok(see_other("/objections?saved=objection")),
+        Ok(()) => Ok(see_other(&crate::render::with_confirmation(
+            "/objections",
+            crate::render::Saved::Objection,
+        ))),
         Err(WebError::Invalid(errors)) => Ok(objections_page(&state, &f.user, form, errors)
             .await?
             .into_response()),
@@ -119,7 +122,10 @@ pub(super) async fn withdraw_objection(
 ) -> Result<Response, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     governance::withdraw_objection(&state, &f.user, id).await?;
-    Ok(see_other("/objections?saved=objection_withdrawn"))
+    Ok(see_other(&crate::render::with_confirmation(
+        "/objections",
+        crate::render::Saved::ObjectionWithdrawn,
+    )))
 }
 
 /// The extract form as typed.

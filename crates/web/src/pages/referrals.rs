@@ -294,7 +294,10 @@ pub(super) async fn submit(
         _ => {}
     }
     match referrals::submit(&state, &f.user, input.clone()).await {
-        Ok((id, _)) => Ok(see_other(&format!("/referrals/{id}?saved=referral_sent"))),
+        Ok((id, _)) => Ok(see_other(&crate::render::with_confirmation(
+            &format!("/referrals/{id}"),
+            crate::render::Saved::ReferralSent,
+        ))),
         Err(WebError::Invalid(errors)) => {
             Ok(
                 form_page(&state, &f.user, input, &errors, StatusCode::BAD_REQUEST)?
@@ -391,7 +394,10 @@ pub(super) async fn decide(
         version: f.form.version,
     };
     match referrals::decide(&state, &f.user, id, typed.clone()).await {
-        Ok(_) => Ok(see_other(&format!("/referrals/{id}?saved=decision"))),
+        Ok(_) => Ok(see_other(&crate::render::with_confirmation(
+            &format!("/referrals/{id}"),
+            crate::render::Saved::Decision,
+        ))),
         Err(WebError::Invalid(errors)) => {
             Ok(
                 detail_page(&state, &f.user, id, typed, &errors, StatusCode::BAD_REQUEST)

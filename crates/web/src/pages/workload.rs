@@ -71,7 +71,7 @@ pub(super) async fn assign_many(
     match workload::assign_many(&state, &f.user, &families, lead_worker.parse().ok()).await {
         Ok(_) => Ok(see_other(&crate::render::with_confirmation(
             &format!("/families?{back}"),
-            "assigned",
+            crate::render::Saved::Assigned,
         ))),
         Err(WebError::Invalid(errors)) => Ok(families_page(
             &state,
@@ -165,7 +165,10 @@ pub(super) async fn unassign(
 ) -> Result<Response, WebError> {
     let id = family_id(&id)?;
     match workload::unassign(&state, &f.user, id, &f.form.reason).await {
-        Ok(()) => Ok(see_other(&format!("/families/{id}?saved=unassigned"))),
+        Ok(()) => Ok(see_other(&crate::render::with_confirmation(
+            &format!("/families/{id}"),
+            crate::render::Saved::Unassigned,
+        ))),
         Err(WebError::Invalid(errors)) => {
             Ok(unassign_page(&state, &f.user, id, &f.form.reason, &errors)
                 .await?

@@ -256,11 +256,10 @@ pub(crate) async fn dashboard(
         ));
         // Lead worker: open cases and overdue steps.
         let named = sees_identifiers(user.role);
-        let workers = cases.lead_workers();
-        let by_worker = workers
-            .iter()
-            .enumerate()
-            .map(|(n, u)| {
+        let by_worker = cases
+            .lead_workers_labelled(named)
+            .into_iter()
+            .map(|(u, label)| {
                 let (mut open, mut overdue) = (0, 0);
                 for &i in &in_view {
                     if let Some(c) = cases.cases.get(&run.assessments[i].family_id) {
@@ -273,11 +272,6 @@ pub(crate) async fn dashboard(
                         }
                     }
                 }
-                let label = if named {
-                    u.display_name.clone()
-                } else {
-                    format!("Lead worker {}", n + 1)
-                };
                 (label, vec![open, overdue])
             })
             .collect();

@@ -70,6 +70,10 @@ pub struct Config {
     /// When the server runs the retention policy each day (`"02:00 UTC"`), for the retention
     /// page to say; `None`: it does not run it by itself.
     pub retention_daily: Option<String>,
+    /// A demonstration's day (`hearth demo`): the server runs as if today were this date
+    /// (the time of day and the passing of time are real), and every page says so. `None`,
+    /// as in production: today is today.
+    pub demo_today: Option<chrono::NaiveDate>,
 }
 
 /// The partner sources' mappings, shared (equal when they are the same list).
@@ -119,6 +123,7 @@ impl Config {
             outcomes_plan_file: None,
             mappings: Mappings::default(),
             retention_daily: None,
+            demo_today: None,
         }
     }
 }
@@ -142,6 +147,18 @@ pub(crate) struct Settings {
     pub outcomes_plan_file: Option<hearth_claims::RulesSnapshot>,
     pub mappings: Mappings,
     pub retention_daily: Option<String>,
+    pub demo_today: Option<chrono::NaiveDate>,
+}
+
+/// The system clock, moved by whole days so that today is `demo_today` when there is one.
+fn system_clock(demo_today: Option<chrono::NaiveDate>) -> Clock {
+    match demo_today {
+        Some(day) => {
+            let shift = day - Utc::now().date_naive();
+            Arc::new(move || Utc::now() + shift)
+        }
+        None => Arc::new(Utc::now),
+    }
 }
 
 /// Shared by every request; cheap to clone.
@@ -171,9 +188,10 @@ impl std::fmt::Debug for AppState {
 }
 
 impl AppState {
-    /// Opens the store (applying migrations) and builds the state, on the system clock.
+    /// Opens the store (applying migrations) and builds the state, on the system clock
+    /// (moved by whole days to the demonstration's day, when the configuration has one).
     pub fn open(config: &Config) -> Result<AppState, WebError> {
-        AppState::open_with_clock(config, Arc::new(Utc::now))
+        AppState::open_with_clock(config, system_clock(config.demo_today))
     }
 
     /// Like [`AppState::open`] with a clock of the caller's (for tests of timeouts).
@@ -209,6 +227,7 @@ impl AppState {
                     outcomes_plan_file: config.outcomes_plan_file.clone(),
                     mappings: config.mappings.clone(),
                     retention_daily: config.retention_daily.clone(),
+                    demo_today: config.demo_today,
                 },
                 clock,
                 sign_in_attempts: throttle::Attempts::default(),
@@ -288,5 +307,20 @@ impl AppState {
     /// The current time.
     pub(crate) fn now(&self) -> DateTime<Utc> {
         (self.inner.clock)()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_demonstrations_clock_shows_its_day_with_the_real_time_passing() {
+        let day = chrono::NaiveDate::from_ymd_opt(2027, 8, 31).unwrap();
+        let clock = system_clock(Some(day));
+        let (demo, real) = (clock(), Utc::now());
+        assert_eq!(demo.date_naive(), day);
+        assert!((demo.time() - real.time()).num_seconds().abs() < 5);
+        assert_eq!(system_clock(None)().date_naive(), Utc::now().date_naive());
     }
 }

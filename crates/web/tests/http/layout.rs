@@ -180,3 +180,38 @@ async fn every_error_summary_links_to_its_fields() {
         .await;
     assert_summary_links_to_fields("audit search", &r.body);
 }
+
+#[tokio::test]
+async fn a_demonstration_says_so_and_its_day_on_every_page_and_production_does_not() {
+    let day = chrono::NaiveDate::from_ymd_opt(2027, 8, 31).unwrap();
+    let demo = TestApp::with(|c| c.demo_today = Some(day)).await;
+    let po = demo.sign_in("po").await;
+    for (path, session) in [("/sign-in", None), ("/families", Some(&po))] {
+        let body = demo.get(path, session).await.body;
+        assert!(
+            body.contains("A demonstration on a synthetic borough")
+                && body.contains("as if today were 31 August 2027"),
+            "{path}"
+        );
+    }
+    assert!(demo
+        .get("/privacy", None)
+        .await
+        .body
+        .contains("synthetic data only"));
+
+    let production = TestApp::new().await;
+    for path in ["/sign-in", "/privacy"] {
+        let body = production.get(path, None).await.body;
+        assert!(
+            !body.contains("synthetic"),
+            "{path}: a council's own data is not synthetic"
+        );
+        assert!(!body.contains("as if today were"), "{path}");
+    }
+    assert!(production
+        .get("/sign-in", None)
+        .await
+        .body
+        .contains("This is a new service"));
+}
