@@ -22,5 +22,7 @@ pub use measures::{
     MeasuresError, OutcomeMeasure, OutcomeMeasures, ProgressMeasure, ProgressMeasures,
 };
 pub use plan::{action_urgency, ActionState};
-pub use progress::{cohort, family_change, Change, CohortRow, MeasureChange, Reading};
+pub use progress::{
+    check_reading, cohort, family_change, Change, CohortRow, MeasureChange, Reading, ReadingRefused,
+};
 pub use status::{check_move, Move, MoveError, StatusOrder};

@@ -151,6 +151,56 @@ pub fn cohort(families: &[Vec<Reading>], measures: &ProgressMeasures) -> Vec<Coh
         .collect()
 }
 
+/// Why a new progress reading cannot be recorded as it stands.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadingRefused {
+    /// Dated after today: a reading records what was, not what will be.
+    #[error("The date must be today or in the past")]
+    Future,
+    /// A start while the work that began at an earlier start has no exit yet.
+    #[error("This family already has a start reading, dated {}: record a review or an exit", long(*.0))]
+    SecondStart(NaiveDate),
+    /// A review or exit before the start of the work it belongs to.
+    #[error("The date must be on or after the start reading's, {}", long(*.0))]
+    BeforeStart(NaiveDate),
+}
+
+fn long(d: NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
+}
+
+/// Checks a new reading (`stage` on `on`) against the family's `earlier` readings (stage and
+/// date, any order) on `today`: never after today; one start per period of work (a start
+/// again only after an exit); a review or exit not before its period's start.
+pub fn check_reading(
+    earlier: &[(ProgressStage, NaiveDate)],
+    stage: ProgressStage,
+    on: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), ReadingRefused> {
+    if on > today {
+        return Err(ReadingRefused::Future);
+    }
+    let mut sorted = earlier.to_vec();
+    sorted.sort_by_key(|&(s, d)| (d, s != ProgressStage::Start));
+    // The start of the period of work still open (no exit after it).
+    let mut open: Option<NaiveDate> = None;
+    for &(s, d) in &sorted {
+        match s {
+            ProgressStage::Start => open = Some(d),
+            ProgressStage::Exit => open = None,
+            ProgressStage::Review => {}
+        }
+    }
+    match (stage, open) {
+        (ProgressStage::Start, Some(start)) => Err(ReadingRefused::SecondStart(start)),
+        (ProgressStage::Review | ProgressStage::Exit, Some(start)) if on < start => {
+            Err(ReadingRefused::BeforeStart(start))
+        }
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,5 +268,38 @@ mod tests {
         assert_eq!(rows[0].mean_first, Some(2.5));
         assert_eq!(rows[0].mean_latest, Some(2.5));
         assert_eq!((rows[1].families, rows[1].same), (1, 1));
+    }
+
+    #[test]
+    fn a_reading_is_never_after_today_and_a_period_of_work_has_one_start() {
+        use ProgressStage::{Exit, Review, Start};
+        let d = |m, day| NaiveDate::from_ymd_opt(2027, m, day).unwrap();
+        let today = d(8, 31);
+        assert_eq!(
+            check_reading(&[], Start, d(9, 1), today),
+            Err(ReadingRefused::Future)
+        );
+        assert_eq!(check_reading(&[], Start, today, today), Ok(()));
+        let started = [(Start, d(6, 1)), (Review, d(7, 1))];
+        assert_eq!(
+            check_reading(&started, Start, d(8, 1), today),
+            Err(ReadingRefused::SecondStart(d(6, 1)))
+        );
+        assert_eq!(
+            check_reading(&started, Start, d(8, 1), today)
+                .unwrap_err()
+                .to_string(),
+            "This family already has a start reading, dated 1 June 2027: record a review or an exit"
+        );
+        assert_eq!(
+            check_reading(&started, Review, d(5, 1), today),
+            Err(ReadingRefused::BeforeStart(d(6, 1)))
+        );
+        assert_eq!(check_reading(&started, Review, d(8, 1), today), Ok(()));
+        // After an exit the work may start again.
+        let ended = [(Start, d(1, 1)), (Exit, d(3, 1))];
+        assert_eq!(check_reading(&ended, Start, d(6, 1), today), Ok(()));
+        // A review with no start is recorded as before.
+        assert_eq!(check_reading(&[], Review, d(6, 1), today), Ok(()));
     }
 }

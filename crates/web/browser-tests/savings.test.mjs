@@ -53,3 +53,21 @@ test('the savings page works without JavaScript', async () => {
   assert.ok(await page.locator('a[href="/savings.xlsx"]').count())
   await context.close()
 })
+
+test('printed on A4, the evaluation report and the savings page keep every column of their tables', async () => {
+  const { context, page } = await signIn(analyst())
+  // A4 less 15 mm margins each side, at the 96 px an inch print uses.
+  const printable = Math.floor((210 - 30) / 25.4 * 96)
+  await page.setViewportSize({ width: printable, height: 1000 })
+  await page.emulateMedia({ media: 'print' })
+  for (const path of ['/evaluation', '/savings']) {
+    await page.goto(`${base}${path}`)
+    const tables = await page.locator('table.govuk-table').count()
+    assert.ok(tables > 0, `${path} has tables`)
+    const wide = await page.evaluate((w) => [...document.querySelectorAll('table.govuk-table')]
+      .filter(t => t.getBoundingClientRect().right > w + 1)
+      .map(t => (t.querySelector('caption') || t).textContent.trim().slice(0, 60)), printable)
+    assert.deepEqual(wide, [], `${path}: tables wider than the printed page`)
+  }
+  await context.close()
+})

@@ -10,10 +10,10 @@
 use crate::access::sees_identifiers;
 use crate::actor::CurrentUser;
 use crate::error::WebError;
-use crate::labels::name_case;
 use crate::run::{Cases, IdMap, RunData};
 use crate::service::audit;
 use crate::state::AppState;
+use crate::views::naming::{family_surname, Named};
 use crate::views::{self, Filters, SortKey};
 use hearth_store::PeopleQuery;
 use std::collections::HashSet;
@@ -256,9 +256,9 @@ pub(crate) async fn list(
     })
 }
 
-/// What workers call these families ("Smith family": the family name most of its adults
-/// have, or most of its members when no adult has one), for roles that may see
-/// identifiers; read from the identity store, never cached.
+/// What workers call these families ("Smith family": the family name most of its members
+/// have, [`family_surname`]), for roles that may see identifiers; read from the identity
+/// store, never cached.
 pub(crate) async fn family_names(
     state: &AppState,
     user: &CurrentUser,
@@ -280,8 +280,8 @@ pub(crate) async fn family_names(
         .await?;
     let mut surnames: IdMap<Vec<String>> = IdMap::default();
     for i in identities {
-        if let Some(n) = i.family_name.as_deref().filter(|n| !n.trim().is_empty()) {
-            surnames.entry(i.person_id).or_default().push(name_case(n));
+        if let Some(n) = i.family_name {
+            surnames.entry(i.person_id).or_default().push(n);
         }
     }
     let mut out = IdMap::default();
@@ -289,24 +289,20 @@ pub(crate) async fn family_names(
         let Some(f) = run.families.get(id) else {
             continue;
         };
-        let pick = |adults_only: bool| {
-            let mut counts: Vec<(String, usize)> = Vec::new();
-            for m in &f.members {
-                if adults_only && m.role != hearth_model::MemberRole::Adult {
-                    continue;
-                }
-                for n in surnames.get(&m.person_id).into_iter().flatten() {
-                    match counts.iter_mut().find(|(k, _)| k == n) {
-                        Some((_, c)) => *c += 1,
-                        None => counts.push((n.clone(), 1)),
-                    }
-                }
-            }
-            // Most common first; ties by name, so the same family is always named alike.
-            counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-            counts.into_iter().next().map(|(n, _)| n)
-        };
-        if let Some(n) = pick(true).or_else(|| pick(false)) {
+        let named: Vec<Named<'_>> = f
+            .members
+            .iter()
+            .map(|m| Named {
+                adult: m.role == hearth_model::MemberRole::Adult,
+                family_names: surnames
+                    .get(&m.person_id)
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .collect(),
+            })
+            .collect();
+        if let Some(n) = family_surname(&named) {
             out.insert(*id, format!("{n} family"));
         }
     }

@@ -407,6 +407,12 @@ pub(crate) async fn add_review(
             Ok(x) => x,
             Err(e) => return invalid(e),
         };
+        if on > at.date_naive() {
+            return invalid(vec![(
+                "reviewed_on".into(),
+                "The date of the review must be today or in the past".into(),
+            )]);
+        }
         if s.case_work(family_id)?.goals.is_empty() {
             return invalid(vec![(
                 "what_changed".into(),
@@ -482,6 +488,21 @@ pub(crate) async fn add_progress(
             Ok(p) => p,
             Err(e) => return invalid(e),
         };
+        let earlier: Vec<_> = s
+            .case_and_work(family_id)?
+            .1
+            .progress
+            .iter()
+            .map(|r| (r.stage, r.read_on))
+            .collect();
+        let today = at.date_naive();
+        if let Err(refused) = hearth_casework::check_reading(&earlier, p.stage, p.read_on, today) {
+            let field = match refused {
+                hearth_casework::ReadingRefused::SecondStart(_) => "stage",
+                _ => "read_on",
+            };
+            return invalid(vec![(field.to_string(), refused.to_string())]);
+        }
         let id = s.add_progress_reading(&ProgressReading {
             id: 0,
             family_id,

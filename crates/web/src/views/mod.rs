@@ -6,6 +6,7 @@
 pub(crate) mod chart;
 pub(crate) mod governance;
 pub(crate) mod list;
+pub(crate) mod naming;
 pub(crate) mod outcomes;
 pub(crate) mod record;
 pub(crate) mod review;

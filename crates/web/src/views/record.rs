@@ -139,21 +139,24 @@ pub(crate) struct DetailContext<'a> {
     pub today: chrono::NaiveDate,
 }
 
-/// The family name most of the adults (or, with none, the members) have, as people write it.
+/// The family name most of its members have ([`super::naming::family_surname`]).
 fn family_name(
     members: &[hearth_store::FamilyMember],
     by_person: &BTreeMap<i64, Vec<&PersonIdentity>>,
 ) -> Option<String> {
-    let names = |adults: bool| {
-        most_common(
-            members
-                .iter()
-                .filter(|m| !adults || m.role == hearth_model::MemberRole::Adult)
-                .flat_map(|m| by_person.get(&m.person_id).into_iter().flatten())
-                .map(|i| i.family_name.as_deref().map(name_case)),
-        )
-    };
-    names(true).or_else(|| names(false))
+    let named: Vec<super::naming::Named<'_>> = members
+        .iter()
+        .map(|m| super::naming::Named {
+            adult: m.role == hearth_model::MemberRole::Adult,
+            family_names: by_person
+                .get(&m.person_id)
+                .into_iter()
+                .flatten()
+                .filter_map(|i| i.family_name.as_deref())
+                .collect(),
+        })
+        .collect();
+    super::naming::family_surname(&named)
 }
 
 /// Builds a family's record for a viewer with `access` from what was read for them

@@ -212,7 +212,7 @@ async fn the_main_flow_works_on_postgresql() {
         ),
         (
             "/families/2/plan/reviews",
-            &[("reviewed_on", "1 2 2026"), ("what_changed", "w")][..],
+            &[("reviewed_on", "1 2 2025"), ("what_changed", "w")][..],
         ),
         (
             "/families/2/team",
@@ -227,7 +227,7 @@ async fn the_main_flow_works_on_postgresql() {
             "/families/2/progress",
             &[
                 ("stage", "start"),
-                ("read_on", "1 1 2026"),
+                ("read_on", "1 1 2025"),
                 ("position_housing", "2"),
             ][..],
         ),

@@ -260,7 +260,7 @@ async fn a_lead_worker_assesses_plans_reviews_and_records_progress() {
             "/families/1/plan/reviews",
             &lw,
             &[
-                ("reviewed_on", "3 3 2026"),
+                ("reviewed_on", "3 3 2025"),
                 ("what_changed", "Attending 4 days of 5"),
             ],
         )
@@ -294,7 +294,7 @@ async fn a_lead_worker_assesses_plans_reviews_and_records_progress() {
     assert!(page.body.contains("Sam Nurse") && page.body.contains("Agencies in the records"));
 
     // Progress at the start and at a review: the change over time.
-    for (stage, on, school) in [("start", "1 2 2026", "2"), ("review", "3 3 2026", "4")] {
+    for (stage, on, school) in [("start", "1 2 2025", "2"), ("review", "3 3 2025", "4")] {
         let r = t
             .submit(
                 "/families/1/progress",
@@ -315,13 +315,60 @@ async fn a_lead_worker_assesses_plans_reviews_and_records_progress() {
             &lw,
             &[
                 ("stage", "exit"),
-                ("read_on", "4 3 2026"),
+                ("read_on", "4 3 2025"),
                 ("position_housing", "9"),
             ],
         )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("href=\"#position_housing\""));
+    // Tomorrow (the test clock's today is 2 September 2025), a second start, and a review
+    // before the start are refused with the field named; nothing is stored.
+    for (stage, on, field, message) in [
+        (
+            "review",
+            "3 9 2025",
+            "read_on",
+            "The date must be today or in the past",
+        ),
+        (
+            "start",
+            "1 8 2025",
+            "stage",
+            "This family already has a start reading, dated 1 February 2025",
+        ),
+        (
+            "review",
+            "1 1 2025",
+            "read_on",
+            "on or after the start reading&#x27;s, 1 February 2025",
+        ),
+    ] {
+        let r = t
+            .submit(
+                "/families/1/progress",
+                &lw,
+                &[("stage", stage), ("read_on", on), ("position_housing", "5")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{stage} {on}");
+        assert!(
+            r.body.contains(&format!("href=\"#{field}\"")),
+            "{stage} {on}"
+        );
+        assert!(r.body.contains(message), "{stage} {on}: {}", r.body);
+    }
+    let r = t
+        .submit(
+            "/families/1/plan/reviews",
+            &lw,
+            &[("reviewed_on", "1 1 2030"), ("what_changed", "Not yet")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r
+        .body
+        .contains("The date of the review must be today or in the past"));
     let w = work(&t, &lw, 1).await;
     assert_eq!(w["readings"].as_array().unwrap().len(), 2);
     let school = w["progress"]
@@ -423,7 +470,7 @@ async fn only_the_familys_own_lead_worker_or_the_officer_changes_its_work() {
         ),
         (
             "/families/1/plan/reviews",
-            &[("reviewed_on", "1 1 2026"), ("what_changed", "x")],
+            &[("reviewed_on", "1 1 2025"), ("what_changed", "x")],
         ),
         (
             "/families/1/team",
@@ -438,7 +485,7 @@ async fn only_the_familys_own_lead_worker_or_the_officer_changes_its_work() {
             "/families/1/progress",
             &[
                 ("stage", "start"),
-                ("read_on", "1 1 2026"),
+                ("read_on", "1 1 2025"),
                 ("position_housing", "2"),
             ],
         ),

@@ -221,7 +221,7 @@ async fn the_plan_changes_with_its_history_kept_and_the_team_ends() {
             "/families/1/plan/reviews",
             &lw,
             &[
-                ("reviewed_on", "3 3 2026"),
+                ("reviewed_on", "3 3 2025"),
                 ("what_changed", "Attending 4 days of 5"),
             ],
         )
