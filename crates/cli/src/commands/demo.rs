@@ -240,6 +240,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     // The borough's story ends at the follow-up's end, which is after the real today: the
     // server runs as if today were that day (claims, due dates, retention), and says so.
     config.demo_today = Some(follow_up_end);
+    config.retention_policy = Some(std::sync::Arc::new(policy));
     super::serve::web_config(
         &mut config,
         &found,

@@ -147,23 +147,31 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .retention_at
         .or(file.retention_at)
         .unwrap_or_else(|| "02:00".into());
+    // The policy in force: the retention page previews it, and the daily run applies it.
+    let policy_path = args.retention_policy.or(file.retention_policy);
+    let path = found.path(policy_path.as_deref(), "rules/retention.toml");
+    let policy = if policy_path.is_some() || path.exists() {
+        Some(hearth_pipeline::retention::load_policy(&path)?)
+    } else {
+        None
+    };
+    config.retention_policy = policy.clone().map(std::sync::Arc::new);
     let mut daily = None;
     if retention_at.trim() != "off" {
         let at: hearth_pipeline::retention::DailyAt = retention_at
             .parse()
             .map_err(|e: String| anyhow::anyhow!("retention_at: {e}"))?;
-        let policy_path = args.retention_policy.or(file.retention_policy);
-        let path = found.path(policy_path.as_deref(), "rules/retention.toml");
-        if policy_path.is_none() && !path.exists() {
+        match policy {
             // A configuration folder made before retention existed: say so, and serve.
-            eprintln!(
+            None => eprintln!(
                 "warning: no retention policy at {}: nothing is destroyed until one is added \
                  (`hearth init` writes the shipped one) or --retention-at off is set",
                 path.display()
-            );
-        } else {
-            daily = Some((hearth_pipeline::retention::load_policy(&path)?, at));
-            config.retention_daily = Some(format!("{} UTC", retention_at.trim()));
+            ),
+            Some(policy) => {
+                daily = Some((policy, at));
+                config.retention_daily = Some(format!("{} UTC", retention_at.trim()));
+            }
         }
     }
     serve_with(&config, addr, daily)

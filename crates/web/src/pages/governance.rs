@@ -202,6 +202,8 @@ struct RetentionPage {
     reports: Vec<ReportRow>,
     /// When the server runs the policy each day, if it does.
     daily: Option<String>,
+    /// What the policy would destroy today and soon (`None`: no policy configured).
+    preview: Option<governance::RetentionPreview>,
 }
 
 /// `GET /retention`: the proof reports of the retention runs.
@@ -210,7 +212,9 @@ pub(super) async fn retention(
     user: CurrentUser,
 ) -> Result<Page, WebError> {
     let reports = governance::retention_reports(&state, &user).await?;
+    let preview = governance::retention_preview(&state, &user).await?;
     let ctx = RetentionPage {
+        preview,
         title: "Retention and destruction",
         errors: Vec::new(),
         reports: reports.into_iter().map(report_row).collect(),

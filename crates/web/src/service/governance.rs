@@ -311,6 +311,91 @@ pub(crate) async fn retention_reports(
     Ok(list)
 }
 
+/// How far ahead the retention preview looks, in days.
+pub(crate) const PREVIEW_AHEAD_DAYS: i64 = 90;
+
+/// One rule of the retention policy, with what it would destroy today and by
+/// [`PREVIEW_AHEAD_DAYS`] from now (rows only: no personal data).
+#[derive(Debug, Clone, serde::Serialize)]
+pub(crate) struct PreviewRow {
+    pub class: String,
+    pub period: String,
+    pub from: String,
+    pub kept_from: String,
+    pub due_now: u64,
+    pub due_ahead: u64,
+}
+
+/// What the retention policy would destroy, counted without destroying anything.
+#[derive(Debug, Clone, serde::Serialize)]
+pub(crate) struct RetentionPreview {
+    pub today: String,
+    pub ahead: String,
+    pub rows: Vec<PreviewRow>,
+}
+
+/// Counts what the council's retention policy would destroy today and by
+/// [`PREVIEW_AHEAD_DAYS`] from now (a dry run twice: nothing is destroyed or saved);
+/// `None` when no policy is configured. Audited.
+pub(crate) async fn retention_preview(
+    state: &AppState,
+    user: &CurrentUser,
+) -> Result<Option<RetentionPreview>, WebError> {
+    let Some(policy) = state.settings().retention_policy.clone() else {
+        return Ok(None);
+    };
+    let now = state.now();
+    let today = now.date_naive();
+    let ahead = today + chrono::Duration::days(PREVIEW_AHEAD_DAYS);
+    let (cutoffs, later) = (policy.cutoffs(today), policy.cutoffs(ahead));
+    let counted = cutoffs.clone();
+    let (at_today, at_ahead) = state
+        .store()
+        .run(move |s| {
+            let mut count = |cutoffs: &[hearth_governance::retention::Cutoff]| {
+                cutoffs
+                    .iter()
+                    .map(|c| {
+                        let months =
+                            s.retention_counts(&hearth_pipeline::retention::scope(c), c.before)?;
+                        Ok(months.iter().map(|m| m.count).sum::<u64>())
+                    })
+                    .collect::<Result<Vec<u64>, hearth_store::StoreError>>()
+            };
+            Ok((count(&counted)?, count(&later)?))
+        })
+        .await?;
+    let long = |d: NaiveDate| d.format("%-d %B %Y").to_string();
+    let rows = cutoffs
+        .iter()
+        .zip(at_today.into_iter().zip(at_ahead))
+        .map(|(c, (due_now, due_ahead))| PreviewRow {
+            class: match &c.source {
+                Some(s) => format!("{} ({s})", c.class.key().replace('_', " ")),
+                None => c.class.key().replace('_', " "),
+            },
+            period: c.period.to_string(),
+            from: c.from.key().replace('_', " "),
+            kept_from: long(c.before),
+            due_now,
+            due_ahead,
+        })
+        .collect();
+    audit::record(
+        state,
+        user,
+        "view retention preview",
+        ("retention_report", "*".into()),
+        String::new(),
+    )
+    .await?;
+    Ok(Some(RetentionPreview {
+        today: long(today),
+        ahead: long(ahead),
+        rows,
+    }))
+}
+
 /// The cohort's progress as it may leave Hearth: a CSV of each measure's families moving
 /// better, the same or worse, passed through the one disclosure-control module (counts
 /// under 5 suppressed, then enough others that none can be worked out from the totals;

@@ -74,6 +74,9 @@ pub struct Config {
     /// (the time of day and the passing of time are real), and every page says so. `None`,
     /// as in production: today is today.
     pub demo_today: Option<chrono::NaiveDate>,
+    /// The council's retention policy, for the retention page's preview of what it would
+    /// destroy (`None`: none is configured, and the page says so).
+    pub retention_policy: Option<Arc<hearth_governance::RetentionPolicy>>,
 }
 
 /// The partner sources' mappings, shared (equal when they are the same list).
@@ -124,6 +127,7 @@ impl Config {
             mappings: Mappings::default(),
             retention_daily: None,
             demo_today: None,
+            retention_policy: None,
         }
     }
 }
@@ -148,6 +152,7 @@ pub(crate) struct Settings {
     pub mappings: Mappings,
     pub retention_daily: Option<String>,
     pub demo_today: Option<chrono::NaiveDate>,
+    pub retention_policy: Option<Arc<hearth_governance::RetentionPolicy>>,
 }
 
 /// The system clock, moved by whole days so that today is `demo_today` when there is one.
@@ -228,6 +233,7 @@ impl AppState {
                     mappings: config.mappings.clone(),
                     retention_daily: config.retention_daily.clone(),
                     demo_today: config.demo_today,
+                    retention_policy: config.retention_policy.clone(),
                 },
                 clock,
                 sign_in_attempts: throttle::Attempts::default(),

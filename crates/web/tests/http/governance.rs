@@ -261,3 +261,49 @@ async fn the_cohorts_export_passes_disclosure_control() {
         .iter()
         .any(|e| e.action == "export progress cohort"));
 }
+
+#[tokio::test]
+async fn the_retention_page_previews_what_the_policy_would_destroy_and_destroys_nothing() {
+    let policy =
+        hearth_governance::RetentionPolicy::parse(include_str!("../../../../rules/retention.toml"))
+            .unwrap();
+    let t = TestApp::with(|c| c.retention_policy = Some(std::sync::Arc::new(policy))).await;
+    // Ten years on, every partner record imported today is past its five years.
+    t.advance(chrono::Duration::days(3653));
+    let igo = t.sign_in("igo").await;
+    let page = t.get("/retention", Some(&igo)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let table = &page.body[page
+        .body
+        .find("id=\"retention-preview\"")
+        .expect("a preview")..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let row = &table[table.find(">partner records<").expect("partner records")..];
+    let row = &row[..row.find("</tr>").unwrap()];
+    assert!(
+        row.contains(">5 years<") && row.contains(">import<"),
+        "{row}"
+    );
+    let numbers: Vec<u64> = row
+        .split("govuk-table__cell--numeric\">")
+        .skip(1)
+        .map(|c| c[..c.find('<').unwrap()].parse().unwrap())
+        .collect();
+    assert_eq!(numbers.len(), 2, "{row}");
+    assert!(numbers[0] > 0 && numbers[1] >= numbers[0], "{numbers:?}");
+    assert!(!page.body.contains("Alice"), "no names");
+    // Looking destroyed nothing, and the look is audited.
+    let po = t.sign_in("po").await;
+    let family: Value =
+        serde_json::from_str(&t.get("/api/families/1", Some(&po)).await.body).unwrap();
+    assert!(!family["members"].as_array().unwrap().is_empty());
+    let audit = t.get("/audit", Some(&igo)).await.body;
+    assert!(audit.contains("view retention preview"));
+
+    // A service without a policy says so.
+    let none = TestApp::new().await;
+    let igo = none.sign_in("igo").await;
+    let page = none.get("/retention", Some(&igo)).await.body;
+    assert!(page.contains("No retention policy is configured"));
+    assert!(!page.contains("retention-preview"));
+}
