@@ -174,12 +174,26 @@ pub fn corrected_value(field: &str, value: &str, today: NaiveDate) -> Result<Str
             if words.chars().count() > 500 || words.chars().any(char::is_control) {
                 return Err(invalid("it is too long or has control characters"));
             }
+            let allowed = |c: char| {
+                c.is_alphabetic()
+                    || ('\u{300}'..='\u{36f}').contains(&c) // combining accents
+                    || matches!(c, ' ' | '-' | '\'' | '\u{2019}' | '.')
+                    || (field == "address" && (c.is_ascii_digit() || matches!(c, ',' | '/' | '&' | '(' | ')')))
+            };
+            if !words.chars().all(allowed) {
+                return Err(invalid(if field == "address" {
+                    "an address has only letters, digits, spaces and , / - ' . & ( ) (no other symbols or emoji)"
+                } else {
+                    "a name has only letters, spaces, hyphens, apostrophes and full stops (no digits, symbols or emoji)"
+                }));
+            }
             Ok(words)
         }
         "date_of_birth" => {
             let d = NaiveDate::parse_from_str(&words, "%Y-%m-%d")
                 .or_else(|_| NaiveDate::parse_from_str(&words, "%d/%m/%Y"))
-                .map_err(|_| invalid("write the date as yyyy-mm-dd or dd/mm/yyyy"))?;
+                .or_else(|_| NaiveDate::parse_from_str(&words, "%d %m %Y"))
+                .map_err(|_| invalid("write the date as 27 3 2011, 27/03/2011 or 2011-03-27"))?;
             if d > today || d < NaiveDate::from_ymd_opt(1900, 1, 1).expect("a date") {
                 return Err(invalid("it is in the future or before 1900"));
             }
@@ -226,6 +240,30 @@ mod tests {
         assert!(!e.to_string().contains("5918"), "{e}");
         assert!(corrected_value("date_of_birth", "2030-01-01", today()).is_err());
         assert!(corrected_value("given_name", " ", today()).is_err());
+        // Letters of any alphabet, with their accents, and the punctuation names have.
+        for name in [
+            "Zoë-Sophia",
+            "O'Brien",
+            "O\u{2019}Brien",
+            "St. John",
+            "Zoe\u{308}",
+            "Łucja",
+        ] {
+            assert!(
+                corrected_value("given_name", name, today()).is_ok(),
+                "{name}"
+            );
+        }
+        for name in ["Zoë 🙂", "<script>", "J0hn", "Ann;"] {
+            let e = corrected_value("given_name", name, today()).unwrap_err();
+            assert!(!e.to_string().contains(name), "{e}");
+        }
+        assert!(corrected_value("address", "Flat 2/3, 14 Acre Lane (rear)", today()).is_ok());
+        assert!(corrected_value("address", "14 Acre Lane <b>", today()).is_err());
+        assert_eq!(
+            corrected_value("date_of_birth", "27 3 2011", today()).unwrap(),
+            "2011-03-27"
+        );
         assert!(matches!(
             corrected_value("sex", "F", today()),
             Err(RightsError::UnknownField(_))

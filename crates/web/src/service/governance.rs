@@ -149,8 +149,43 @@ pub(crate) async fn add_objection(
         recorded_by: user.user.user_name.clone(),
         recorded_at: state.now(),
     };
-    let id = match state.store().run(move |s| s.add_objection(&new)).await {
-        Ok(id) => id,
+    let added = state
+        .store()
+        .run(move |s| {
+            // One objection in force says it: the same again, or research use when all
+            // sharing is already objected to, is not recorded twice.
+            let covering = s.objections()?.into_iter().find(|o| {
+                o.withdrawn.is_none()
+                    && o.subject == new.subject
+                    && (o.scope == new.scope || o.scope == "all")
+            });
+            match covering {
+                Some(o) => Ok(Err(o)),
+                None => s.add_objection(&new).map(Ok),
+            }
+        })
+        .await;
+    let id = match added {
+        Ok(Ok(id)) => id,
+        Ok(Err(o)) => {
+            let what = if o.scope == "all" {
+                "all sharing"
+            } else {
+                "research use"
+            };
+            return Err(WebError::Invalid(vec![(
+                "subject_id".into(),
+                format!(
+                    "An objection to {what} from this {} is already in force (objection {}, received {}): it need not be recorded again",
+                    match o.subject {
+                        ObjectionSubject::Person(_) => "person",
+                        ObjectionSubject::Family(_) => "family",
+                    },
+                    o.id,
+                    o.received_on.format("%-d %B %Y")
+                ),
+            )]));
+        }
         Err(WebError::Store(StoreError::NotFound(_))) => {
             return Err(WebError::Invalid(vec![(
                 "subject_id".into(),

@@ -158,3 +158,49 @@ async fn the_cohort_export_leaves_out_families_objecting_to_research_or_all_shar
         line.detail
     );
 }
+
+#[tokio::test]
+async fn an_objection_already_in_force_is_not_recorded_twice() {
+    let t = TestApp::new().await;
+    let first = object(&t, "family", 1, "all").await;
+    let igo = t.sign_in("igo").await;
+    let again = |scope: &'static str| {
+        let (t, igo) = (&t, &igo);
+        async move {
+            t.submit(
+                "/objections",
+                igo,
+                &[
+                    ("subject_kind", "family"),
+                    ("subject_id", "1"),
+                    ("scope", scope),
+                    ("received_on", "2/9/2025"),
+                    ("received_how", "phone"),
+                ],
+            )
+            .await
+        }
+    };
+    // The same again, and research use (which all sharing covers): refused, saying which.
+    for scope in ["all", "research"] {
+        let r = again(scope).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{scope}");
+        assert!(
+            r.body.contains(&format!(
+                "An objection to all sharing from this family is already in force (objection {first}"
+            )),
+            "{scope}: {}",
+            r.body
+        );
+    }
+    let register: Value =
+        serde_json::from_str(&t.get("/api/objections", Some(&igo)).await.body).unwrap();
+    assert_eq!(
+        register["objections"].as_array().unwrap().len(),
+        1,
+        "{register}"
+    );
+    // Once it is withdrawn, it may be recorded again.
+    withdraw(&t, first).await;
+    assert_eq!(again("research").await.status, StatusCode::SEE_OTHER);
+}
