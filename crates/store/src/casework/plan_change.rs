@@ -106,6 +106,22 @@ pub enum PlanItem {
     Action(i64),
 }
 
+impl PlanItem {
+    /// The key of the latest of `changes` made to it (0: never changed): the version a
+    /// change form was opened at, so a save over someone else's change can be refused.
+    pub fn version(self, changes: &[PlanChange]) -> i64 {
+        changes
+            .iter()
+            .filter(|c| match self {
+                PlanItem::Goal(g) => c.goal_id == g && c.action_id.is_none(),
+                PlanItem::Action(a) => c.action_id == Some(a),
+            })
+            .map(|c| c.id)
+            .max()
+            .unwrap_or(0)
+    }
+}
+
 /// What a goal or an action becomes (`None`: left as it is; a goal has only `goal`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PlanFields {

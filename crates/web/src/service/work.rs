@@ -241,6 +241,7 @@ pub(crate) async fn change_goal(
     goal_id: i64,
     form: GoalChangeForm,
 ) -> Result<(), WebError> {
+    let seen = form.seen.trim().parse().ok();
     let checked = form.check().map(|(goal, reason)| {
         let fields = PlanFields {
             goal: Some(goal),
@@ -248,7 +249,15 @@ pub(crate) async fn change_goal(
         };
         (fields, reason)
     });
-    change(state, user, family_id, PlanItem::Goal(goal_id), checked).await
+    change(
+        state,
+        user,
+        family_id,
+        PlanItem::Goal(goal_id),
+        seen,
+        checked,
+    )
+    .await
 }
 
 /// Changes an action's text, owner or due date (each change kept with why, who and when;
@@ -260,6 +269,7 @@ pub(crate) async fn change_action(
     action_id: i64,
     form: ActionChangeForm,
 ) -> Result<(), WebError> {
+    let seen = form.seen.trim().parse().ok();
     let checked = form.check().map(|(a, reason)| {
         let fields = PlanFields {
             action: Some(a.action),
@@ -269,15 +279,25 @@ pub(crate) async fn change_action(
         };
         (fields, reason)
     });
-    change(state, user, family_id, PlanItem::Action(action_id), checked).await
+    change(
+        state,
+        user,
+        family_id,
+        PlanItem::Action(action_id),
+        seen,
+        checked,
+    )
+    .await
 }
 
-/// Changes a goal or an action of the plan to `fields` as checked, with why.
+/// Changes a goal or an action of the plan to `fields` as checked, with why; refused when
+/// it was changed since its form was opened at version `seen` (two tabs, two workers).
 async fn change(
     state: &AppState,
     user: &CurrentUser,
     family_id: i64,
     item: PlanItem,
+    seen: Option<i64>,
     checked: Result<(PlanFields, String), Vec<(String, String)>>,
 ) -> Result<(), WebError> {
     let (by, at) = (user.user.id, state.now());
@@ -290,6 +310,21 @@ async fn change(
             Ok(x) => x,
             Err(e) => return invalid(e),
         };
+        if let Some(seen) = seen {
+            let changes = s.case_work(family_id)?.changes;
+            if item.version(&changes) != seen {
+                let (field, what) = match item {
+                    PlanItem::Goal(_) => ("goal", "goal"),
+                    PlanItem::Action(_) => ("action", "action"),
+                };
+                return invalid(vec![(
+                    field.into(),
+                    format!(
+                        "Someone changed this {what} after you opened it. What it says now is in the plan; check it, then save yours again if it should replace it"
+                    ),
+                )]);
+            }
+        }
         let edit = PlanEdit {
             family_id,
             reason,

@@ -350,6 +350,8 @@ impl ReviewForm {
 pub(crate) struct GoalChangeForm {
     pub goal: String,
     pub change_reason: String,
+    /// The goal's version when the form was opened (empty: not checked, as from the API).
+    pub seen: String,
 }
 
 impl GoalChangeForm {
@@ -375,6 +377,8 @@ pub(crate) struct ActionChangeForm {
     pub owner: String,
     pub due: String,
     pub change_reason: String,
+    /// The action's version when the form was opened (empty: not checked, as from the API).
+    pub seen: String,
 }
 
 impl ActionChangeForm {

@@ -76,6 +76,8 @@ pub(crate) struct ActionRow {
     /// The due date as a form takes it (`27 3 2026`).
     pub due_input: String,
     pub done_on: Option<String>,
+    /// The latest change to it ([`hearth_store::PlanItem::version`]), for its change form.
+    pub version: i64,
     /// `done`, `overdue`, `due_soon` or `on_track`.
     pub state: &'static str,
     pub state_label: &'static str,
@@ -90,6 +92,8 @@ pub(crate) struct GoalRow {
     pub measure_key: String,
     pub measure: String,
     pub goal: Option<String>,
+    /// The latest change to it ([`hearth_store::PlanItem::version`]), for its change form.
+    pub version: i64,
     pub actions: Vec<ActionRow>,
 }
 
@@ -253,6 +257,7 @@ pub(crate) fn work_view(work: &CaseWork, cx: &WorkContext<'_>) -> WorkView {
                 .get(&g.measure_key)
                 .map_or_else(|| g.measure_key.clone(), |m| m.title.clone()),
             goal: text(&g.goal),
+            version: hearth_store::PlanItem::Goal(g.id).version(&work.changes),
             actions: work
                 .actions
                 .iter()
@@ -276,6 +281,7 @@ pub(crate) fn work_view(work: &CaseWork, cx: &WorkContext<'_>) -> WorkView {
                         due_label: long_date(a.due_on),
                         due_input: a.due_on.format("%-d %-m %Y").to_string(),
                         done_on: a.done_on.map(long_date),
+                        version: hearth_store::PlanItem::Action(a.id).version(&work.changes),
                         state,
                         state_label,
                     }

@@ -301,3 +301,71 @@ async fn the_plan_changes_with_its_history_kept_and_the_team_ends() {
     assert!(r.body.contains("already ended on 1 February 2026"));
     assert_eq!(work(&t, &lw, 1).await["team"][0]["to"], "1 February 2026");
 }
+
+/// The `seen` version a change form carries.
+fn seen_in(page: &str) -> String {
+    let at = page
+        .find("name=\"seen\" value=\"")
+        .expect("a version in the form")
+        + 19;
+    page[at..at + page[at..].find('"').unwrap()].to_string()
+}
+
+/// Two tabs (or two workers) change the same goal: the second save, made over a change it
+/// never saw, is refused with what was typed kept; saved again from the page it shows, it
+/// goes through.
+#[tokio::test]
+async fn a_change_over_one_the_form_never_saw_is_refused() {
+    let t = TestApp::new().await;
+    t.assign_directly(1, "lw1").await;
+    let lw = t.sign_in("lw1").await;
+    let r = t
+        .submit(
+            "/families/1/plan/goals",
+            &lw,
+            &[
+                ("problem", "school_attendance"),
+                ("measure", "pupils_below_85_attendance"),
+                ("goal", "Bobby at school"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let goal = work(&t, &lw, 1).await["goals"][0]["id"].as_i64().unwrap();
+    let path = format!("/families/1/plan/goals/{goal}");
+    let (tab_a, tab_b) = (
+        t.get(&path, Some(&lw)).await.body,
+        t.get(&path, Some(&lw)).await.body,
+    );
+    let seen = seen_in(&tab_a);
+    assert_eq!(seen, seen_in(&tab_b));
+    let save = |text: &'static str, seen: String| {
+        let (t, lw, path) = (&t, &lw, path.clone());
+        async move {
+            t.submit(&path, lw, &[("goal", text), ("seen", seen.as_str())])
+                .await
+        }
+    };
+    assert_eq!(
+        save("Tab A: at school 95%", seen.clone()).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let r = save("Tab B: at school 90%", seen).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r
+        .body
+        .contains("Someone changed this goal after you opened it"));
+    assert!(
+        r.body.contains("Tab B: at school 90%"),
+        "what was typed is kept"
+    );
+    let w = work(&t, &lw, 1).await;
+    assert_eq!(w["goals"][0]["goal"], "Tab A: at school 95%");
+    // The refused page carries the version it now shows: saved again, it replaces tab A's.
+    let r = save("Tab B: at school 90%", seen_in(&r.body)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        work(&t, &lw, 1).await["goals"][0]["goal"],
+        "Tab B: at school 90%"
+    );
+}
