@@ -79,6 +79,7 @@ fn every_mistake_in_a_form_is_reported_at_once() {
         owner: "School".into(),
         due: "31 2 2026".into(),
         change_reason: "x".repeat(NOTE_LIMIT + 1),
+        seen: String::new(),
     }
     .check()
     .unwrap_err();
