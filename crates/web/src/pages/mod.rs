@@ -503,6 +503,12 @@ pub(crate) fn routes() -> Vec<Route> {
             P::SeePerformance,
             get(performance::evaluation),
         ),
+        route(
+            Method::GET,
+            "/evaluation/export.xlsx",
+            P::SeePerformance,
+            get(performance::evaluation_export),
+        ),
         route(Method::GET, "/review", P::ReviewPairs, get(review::queue)),
         route(
             Method::GET,

@@ -88,3 +88,28 @@ pub(super) async fn dashboard_export(
     )
         .into_response())
 }
+
+/// `GET /evaluation/export.xlsx`: the latest evaluation's tables as a workbook (one that says
+/// there is none yet, before any evaluation was made).
+pub(super) async fn evaluation_export(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Response, WebError> {
+    let report = impact::latest(&state, &user).await?.report;
+    let bytes = crate::service::impact_export::xlsx(report.as_ref())?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"impact-evaluation.xlsx\"",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        bytes,
+    )
+        .into_response())
+}

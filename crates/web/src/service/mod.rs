@@ -23,6 +23,7 @@ pub(crate) mod families;
 pub(crate) mod family;
 pub(crate) mod governance;
 pub(crate) mod impact;
+pub(crate) mod impact_export;
 pub(crate) mod outcomes;
 pub(crate) mod quarantine;
 pub(crate) mod referrals;

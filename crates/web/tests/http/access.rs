@@ -168,6 +168,7 @@ async fn role_by_route_access_matrix() {
         ("/dashboard/export.xlsx", [NO, NO, NO, OK, OK, NO, NO]),
         ("/api/dashboard", [NO, NO, NO, OK, OK, NO, NO]),
         ("/evaluation", [NO, NO, NO, OK, OK, NO, NO]),
+        ("/evaluation/export.xlsx", [NO, NO, NO, OK, OK, NO, NO]),
         ("/api/evaluation", [NO, NO, NO, OK, OK, NO, NO]),
     ];
     let lw1 = t.sign_in("lw1").await;

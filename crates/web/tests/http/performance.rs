@@ -238,4 +238,31 @@ async fn the_evaluation_report_shows_charts_tables_and_balance_with_small_figure
         .await
         .iter()
         .any(|a| a.action == "view impact evaluation"));
+
+    // The same tables as a workbook: each outcome's bands with the page's figures, numbers
+    // as numbers, withheld cells as the page writes them.
+    assert!(page.body.contains("href=\"/evaluation/export.xlsx\""));
+    let bytes = super::listing::export_bytes(&t, "/evaluation/export.xlsx", &analyst).await;
+    use calamine::{Data, Reader, Xlsx};
+    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(
+        wb.sheet_names(),
+        vec!["Outcomes", "Groups", "Balance", "About"]
+    );
+    let outcomes = wb.worksheet_range("Outcomes").unwrap();
+    let rows: Vec<_> = outcomes.rows().collect();
+    assert_eq!(rows[0][8].to_string(), "95% interval");
+    let lac_row = rows
+        .iter()
+        .find(|r| r[0].to_string() == "Children looked after" && r[2].to_string() == "7–12")
+        .expect("looked after, 7–12");
+    match &lac_row[7] {
+        Data::Float(d) => assert!(*d < 0.0, "{d}"),
+        other => panic!("the difference is a number: {other:?}"),
+    }
+    assert!(rows.len() > 8, "every outcome's bands");
+    let balance = wb.worksheet_range("Balance").unwrap();
+    assert!(balance
+        .rows()
+        .any(|r| r[0].to_string() == "Problem: crime_asb"));
 }
