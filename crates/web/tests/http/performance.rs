@@ -254,7 +254,7 @@ async fn the_evaluation_report_shows_charts_tables_and_balance_with_small_figure
     assert_eq!(rows[0][8].to_string(), "95% interval");
     let lac_row = rows
         .iter()
-        .find(|r| r[0].to_string() == "Children looked after" && r[2].to_string() == "7–12")
+        .find(|r| r[0] == "Children looked after" && r[2] == "7–12")
         .expect("looked after, 7–12");
     match &lac_row[7] {
         Data::Float(d) => assert!(*d < 0.0, "{d}"),
@@ -262,7 +262,5 @@ async fn the_evaluation_report_shows_charts_tables_and_balance_with_small_figure
     }
     assert!(rows.len() > 8, "every outcome's bands");
     let balance = wb.worksheet_range("Balance").unwrap();
-    assert!(balance
-        .rows()
-        .any(|r| r[0].to_string() == "Problem: crime_asb"));
+    assert!(balance.rows().any(|r| r[0] == "Problem: crime_asb"));
 }
