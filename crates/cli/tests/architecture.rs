@@ -483,3 +483,57 @@ fn the_cycle_check_finds_a_cycle_through_a_re_export() {
         "{found:?}"
     );
 }
+
+/// The container image's build stage has every folder outside `crates/` that the code
+/// compiles in (`include_str!` of the shipped rules and mappings): without one, the image
+/// does not build (a council's IT found it so).
+#[test]
+fn the_container_build_stage_copies_every_folder_the_code_compiles_in() {
+    let root = workspace();
+    let root = root.canonicalize().unwrap();
+    let mut needed = BTreeSet::new();
+    let mut files = Vec::new();
+    rust_files(&root.join("crates"), &mut files);
+    for f in files
+        .iter()
+        .filter(|f| f.components().any(|c| c.as_os_str() == "src"))
+    {
+        let text = std::fs::read_to_string(f).unwrap();
+        for part in text
+            .split("include_str!(\"")
+            .skip(1)
+            .chain(text.split("include_bytes!(\"").skip(1))
+        {
+            let rel = &part[..part.find('"').unwrap()];
+            let Ok(target) = f.parent().unwrap().join(rel).canonicalize() else {
+                continue;
+            };
+            if let Ok(inside) = target.strip_prefix(&root) {
+                let top = inside
+                    .components()
+                    .next()
+                    .unwrap()
+                    .as_os_str()
+                    .to_string_lossy()
+                    .into_owned();
+                if top != "crates" {
+                    needed.insert(top);
+                }
+            }
+        }
+    }
+    assert!(
+        needed.contains("rules"),
+        "the shipped rules are compiled in: {needed:?}"
+    );
+    let docker = std::fs::read_to_string(root.join("deploy/Dockerfile")).unwrap();
+    let build = &docker[..docker
+        .find("RUN cargo build")
+        .expect("the build stage builds")];
+    for dir in &needed {
+        assert!(
+            build.contains(&format!("COPY {dir} ./{dir}")),
+            "deploy/Dockerfile's build stage does not copy {dir}/, which the code compiles in"
+        );
+    }
+}

@@ -47,7 +47,8 @@ impl ServeFile {
     }
 
     fn parse(text: &str) -> anyhow::Result<ServeFile> {
-        let file: ServeFile = toml::from_str(text)?;
+        let file: ServeFile =
+            toml::from_str(text).map_err(|e| anyhow::anyhow!(redacted(text, &e)))?;
         if let Some(m) = file
             .idle_timeout_minutes
             .filter(|m| !(1..=1440).contains(m))
@@ -61,6 +62,33 @@ impl ServeFile {
             anyhow::bail!("session_lifetime_hours is {h}: use 1 to 168");
         }
         Ok(file)
+    }
+}
+
+/// A TOML error as the settings file's reader says it: where (line, column, the setting's
+/// name) and what kind of mistake, never the line itself or its value (the file holds the
+/// store's password and the metrics token, and the message goes to the service's log).
+fn redacted(text: &str, e: &toml::de::Error) -> String {
+    let at = e.span().map(|s| s.start).unwrap_or(0).min(text.len());
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let key = text
+        .lines()
+        .nth(line - 1)
+        .and_then(|l| l.split_once('='))
+        .map(|(k, _)| k.trim())
+        .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+    let message = e.message();
+    // Unknown settings are named by the parser (a name, not a value): keep its words.
+    let what = if message.starts_with("unknown field") {
+        message.lines().next().unwrap_or(message).to_string()
+    } else {
+        "the value is not valid here: check its quotes and that it is the right kind (text in quotes, a number, true or false, or a list in [ ])".to_string()
+    };
+    match key {
+        Some(k) => format!("line {line}, column {column}, setting `{k}`: {what}"),
+        None => format!("line {line}, column {column}: {what}"),
     }
 }
 
@@ -98,5 +126,28 @@ mod tests {
         assert!(e.contains("1 to 1440"), "{e}");
         let e = format!("{:#}", ServeFile::parse("addr = \"nowhere\"").unwrap_err());
         assert!(e.contains("addr"), "{e}");
+    }
+
+    #[test]
+    fn a_mistake_in_the_file_is_placed_without_repeating_its_secret() {
+        for text in [
+            "store = \"postgres://app:Sup3rSecretPW@db:5432/hearth\n",
+            "metrics_token = 12345SecretTok\n",
+            "addr = \"127.0.0.1:8080\"\nmetrics_token = 12345SecretTok\n",
+        ] {
+            let e = format!("{:#}", ServeFile::parse(text).unwrap_err());
+            assert!(!e.contains("Secret"), "{e}");
+            assert!(e.contains("line "), "{e}");
+        }
+        let e = format!(
+            "{:#}",
+            ServeFile::parse("metrics_token = 1234SecretTok\n").unwrap_err()
+        );
+        assert!(e.contains("setting `metrics_token`"), "{e}");
+        let e = format!(
+            "{:#}",
+            ServeFile::parse("metrics_tokn = \"x\"\n").unwrap_err()
+        );
+        assert!(e.contains("unknown field `metrics_tokn`"), "{e}");
     }
 }

@@ -18,7 +18,7 @@ pub struct Args {
     #[arg(long, default_value = "data/demo")]
     dir: PathBuf,
     /// The store (default: DIR/hearth.sqlite).
-    #[arg(long, env = "HEARTH_STORE")]
+    #[arg(long, env = "HEARTH_STORE", hide_env_values = true)]
     store: Option<String>,
     /// PostgreSQL only: the schema to keep the store in.
     #[arg(long, env = "HEARTH_PG_SCHEMA")]

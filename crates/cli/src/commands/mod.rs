@@ -32,7 +32,12 @@ use std::path::PathBuf;
 #[derive(clap::Args, Debug, Clone)]
 pub struct StoreArg {
     /// The store: a SQLite file path (the default) or a postgres://… URL.
-    #[arg(long, env = "HEARTH_STORE", default_value = "data/hearth.sqlite")]
+    #[arg(
+        long,
+        env = "HEARTH_STORE",
+        hide_env_values = true,
+        default_value = "data/hearth.sqlite"
+    )]
     pub store: String,
     /// PostgreSQL only: the schema to keep the store in.
     #[arg(long, env = "HEARTH_PG_SCHEMA")]

@@ -14,7 +14,7 @@ pub struct Args {
     #[arg(long, env = "HEARTH_SETTINGS", value_name = "FILE")]
     settings: Option<PathBuf>,
     /// The store: a SQLite file path or a postgres://… URL [default: data/hearth.sqlite].
-    #[arg(long, env = "HEARTH_STORE")]
+    #[arg(long, env = "HEARTH_STORE", hide_env_values = true)]
     store: Option<String>,
     /// PostgreSQL only: the schema to keep the store in.
     #[arg(long, env = "HEARTH_PG_SCHEMA")]
