@@ -108,6 +108,36 @@ impl PgStore {
 
     pub(crate) fn migrate(&mut self) -> Result<()> {
         let op = || "applying migrations".to_string();
+        // A store already at this build's version needs no DDL, so a role with only the
+        // rights to read and write its data (no CREATE on the schema) can open it.
+        let table: bool = self
+            .client
+            .query_one("SELECT to_regclass('schema_migrations') IS NOT NULL", &[])
+            .context(op)?
+            .get(0);
+        let current: Option<i64> = if table {
+            Some(
+                self.client
+                    .query_one(
+                        "SELECT coalesce(max(version), 0) FROM schema_migrations",
+                        &[],
+                    )
+                    .context(op)?
+                    .get(0),
+            )
+        } else {
+            None
+        };
+        match current {
+            Some(v) if v == LATEST_VERSION => return Ok(()),
+            Some(v) if v > LATEST_VERSION => {
+                return Err(StoreError::SchemaTooNew {
+                    found: v,
+                    known: LATEST_VERSION,
+                })
+            }
+            _ => {}
+        }
         let mut tx = self.client.transaction().context(op)?;
         lock(&mut tx, LOCK_MIGRATE).context(op)?;
         tx.batch_execute(

@@ -220,3 +220,44 @@ fn a_newer_schema_is_refused() {
     let err = Store::open(path.to_str().unwrap()).unwrap_err();
     assert!(matches!(err, StoreError::SchemaTooNew { .. }), "{err:?}");
 }
+
+/// A council's DBA migrates the store as its owner and runs the service as a role that may
+/// only read and write the data: a store already at this build's version opens without DDL.
+#[test]
+#[cfg_attr(
+    not(hearth_pg),
+    ignore = "set HEARTH_TEST_POSTGRES_URL to run on PostgreSQL"
+)]
+fn a_current_store_opens_for_a_role_that_may_only_read_and_write_its_data() {
+    let url = std::env::var(crate::harness::PG_ENV).unwrap();
+    let db = TestDb::postgres(&url);
+    drop(db.open()); // created and migrated as the owner
+    let schema = db.options.pg_schema.clone().unwrap();
+    let role = format!("{schema}_app");
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    admin
+        .batch_execute(&format!(
+            "CREATE ROLE \"{role}\" LOGIN; \
+             GRANT USAGE ON SCHEMA \"{schema}\" TO \"{role}\"; \
+             GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA \"{schema}\" TO \"{role}\"; \
+             GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA \"{schema}\" TO \"{role}\";"
+        ))
+        .unwrap();
+    // The same address with the role as its user (postgres://user@host/db).
+    let (scheme, rest) = url.split_once("://").unwrap();
+    let host = rest.split_once('@').map_or(rest, |(_, h)| h);
+    let as_app = format!("{scheme}://{role}@{host}");
+    let opened = Store::open_with(&as_app, &db.options);
+    let outcome = opened.map(|mut s| {
+        let imported = s.write_batch(&batch("police", "aa", 1), &[full_row(2)], &[]);
+        (s.schema_version(), imported.map_err(|e| format!("{e:?}")))
+    });
+    admin
+        .batch_execute(&format!(
+            "DROP OWNED BY \"{role}\"; DROP ROLE \"{role}\"; DROP SCHEMA \"{schema}\" CASCADE"
+        ))
+        .unwrap();
+    let (version, wrote) = outcome.expect("opened with data rights only");
+    assert_eq!(version.unwrap(), LATEST_VERSION);
+    wrote.expect("and wrote a batch");
+}
