@@ -104,7 +104,10 @@ impl DisplayName {
 
 /// A new password that follows the one rule for every new password (accounts added on the
 /// page or by `hearth users`, and passwords changed by their owners): at least
-/// [`MIN_PASSWORD`] characters.
+/// [`MIN_PASSWORD`] characters, and not one a guesser tries first (NCSC: refuse common
+/// passwords rather than demand a mix of characters) — a common password or word with
+/// digits or symbols added, one character repeated, a run along the keyboard or the
+/// alphabet, or the account's own name.
 #[derive(Clone, PartialEq, Eq)]
 pub(crate) struct Password(String);
 
@@ -114,13 +117,131 @@ impl std::fmt::Debug for Password {
     }
 }
 
+/// What guessers try first, in lower case: the stem left after digits and symbols are
+/// taken off either end is refused when it is one of these.
+const COMMON: &[&str] = &[
+    "password",
+    "passw0rd",
+    "p@ssword",
+    "p@ssw0rd",
+    "pass",
+    "qwerty",
+    "qwertyuiop",
+    "azerty",
+    "letmein",
+    "welcome",
+    "admin",
+    "administrator",
+    "iloveyou",
+    "football",
+    "monkey",
+    "dragon",
+    "sunshine",
+    "princess",
+    "baseball",
+    "master",
+    "shadow",
+    "superman",
+    "trustno",
+    "changeme",
+    "secret",
+    "login",
+    "hello",
+    "abc",
+    "test",
+    "user",
+    "default",
+    "summer",
+    "winter",
+    "spring",
+    "autumn",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "hearth",
+    "supportingfamilies",
+    "supporting",
+    "families",
+    "family",
+    "troubledfamilies",
+    "council",
+    "liverpool",
+    "london",
+    "manchester",
+    "chelsea",
+    "arsenal",
+    "everton",
+];
+
+/// Runs a guesser walks along: the alphabet, digits and the keyboard's rows.
+const RUNS: &[&str] = &[
+    "abcdefghijklmnopqrstuvwxyz",
+    "01234567890",
+    // The letter rows read one after another.
+    "qwertyuiopasdfghjklzxcvbnm",
+];
+
+/// Why a new password is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PasswordRefused {
+    /// Shorter than [`MIN_PASSWORD`].
+    TooShort,
+    /// Long enough, but among what a guesser tries first.
+    Guessable,
+}
+
+impl PasswordRefused {
+    /// What the password must be, to follow "Enter a (new) password ".
+    pub(crate) fn rule(self) -> String {
+        match self {
+            PasswordRefused::TooShort => format!("of at least {MIN_PASSWORD} characters"),
+            PasswordRefused::Guessable => "that is hard to guess: not a common password or word with numbers added, not one character repeated or a run like 123456 or qwerty, and not the user name".to_string(),
+        }
+    }
+}
+
+/// Whether `raw` (lower case) is among what a guesser tries first for the account `user`.
+fn guessable(raw: &str, user: &str) -> bool {
+    let lower = raw.to_lowercase();
+    let stem = lower.trim_matches(|c: char| !c.is_alphabetic());
+    let user = user.trim().to_lowercase();
+    let chars: Vec<char> = lower.chars().collect();
+    let repeated = chars.windows(2).all(|w| w[0] == w[1]);
+    // Every step along one run (either way), like 123456789012 or qwertyuiopas.
+    let along_a_run = RUNS.iter().any(|run| {
+        let run: Vec<char> = run.chars().collect();
+        let at = |c: char| run.iter().position(|&r| r == c);
+        chars.windows(2).all(|w| match (at(w[0]), at(w[1])) {
+            (Some(a), Some(b)) => a.abs_diff(b) == 1 || (a, b) == (run.len() - 1, 0),
+            _ => false,
+        })
+    });
+    repeated
+        || along_a_run
+        || COMMON.contains(&stem)
+        || stem.is_empty()
+        || (user.chars().count() >= 3 && lower.contains(&user))
+}
+
 impl Password {
-    /// Checks `raw` against the rule.
-    pub(crate) fn parse(raw: &str) -> Result<Password, PasswordTooShort> {
-        if raw.chars().count() >= MIN_PASSWORD {
-            Ok(Password(raw.to_string()))
+    /// Checks `raw`, a new password for the account named `user` (empty when not known),
+    /// against the rule.
+    pub(crate) fn parse(raw: &str, user: &str) -> Result<Password, PasswordRefused> {
+        if raw.chars().count() < MIN_PASSWORD {
+            Err(PasswordRefused::TooShort)
+        } else if guessable(raw, user) {
+            Err(PasswordRefused::Guessable)
         } else {
-            Err(PasswordTooShort)
+            Ok(Password(raw.to_string()))
         }
     }
 
@@ -129,10 +250,6 @@ impl Password {
         &self.0
     }
 }
-
-/// A password shorter than [`MIN_PASSWORD`]: each form words its own message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct PasswordTooShort;
 
 /// A note on a case: not blank, at most [`NOTE_LIMIT`] characters (trimmed).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -177,13 +294,39 @@ mod tests {
 
     #[test]
     fn passwords_notes_and_names_follow_their_rules() {
-        assert_eq!(Password::parse("short"), Err(PasswordTooShort));
-        assert!(Password::parse("twelve chars").is_ok());
+        assert_eq!(Password::parse("short", ""), Err(PasswordRefused::TooShort));
+        assert!(Password::parse("twelve chars", "").is_ok());
+        for guessable in [
+            "password1234",
+            "Password1234!",
+            "123456789012",
+            "210987654321",
+            "aaaaaaaaaaaa",
+            "qwertyuiopas",
+            "Welcome2026!",
+            "!!!!2026####",
+            "pat.officer-2026",
+        ] {
+            assert_eq!(
+                Password::parse(guessable, "pat.officer"),
+                Err(PasswordRefused::Guessable),
+                "{guessable}"
+            );
+        }
+        for fine in [
+            "correct horse battery",
+            "Tulips in March 1987",
+            "x7#Lp9qR2mWz",
+        ] {
+            assert!(Password::parse(fine, "pat.officer").is_ok(), "{fine}");
+        }
         assert!(NoteText::parse("  ").is_err());
         assert!(NoteText::parse(&"x".repeat(NOTE_LIMIT + 1)).is_err());
         assert_eq!(NoteText::parse(" hi ").unwrap().into_string(), "hi");
         assert!(DisplayName::parse(" ").is_err());
-        assert!(!format!("{:?}", Password::parse("a secret password").unwrap()).contains("secret"));
+        assert!(
+            !format!("{:?}", Password::parse("a secret password", "").unwrap()).contains("secret")
+        );
     }
 
     #[test]

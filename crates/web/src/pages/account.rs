@@ -105,14 +105,11 @@ pub(super) async fn change_password(
             "Enter your current password".to_string(),
         );
     }
-    let new = Password::parse(&form.new_password);
+    let new = Password::parse(&form.new_password, &user.user.user_name);
     if form.new_password.is_empty() {
         push("new_password", "Enter a new password".to_string());
-    } else if new.is_err() {
-        push(
-            "new_password",
-            format!("Enter a new password of at least {MIN_PASSWORD} characters"),
-        );
+    } else if let Err(e) = &new {
+        push("new_password", format!("Enter a new password {}", e.rule()));
     } else if form.new_password == form.current_password {
         push(
             "new_password",

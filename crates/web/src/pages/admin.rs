@@ -3,7 +3,7 @@
 use super::{see_other, Choice};
 use crate::actor::CurrentUser;
 use crate::auth::CsrfForm;
-use crate::domain::{DisplayName, Password, UserName, MIN_PASSWORD};
+use crate::domain::{DisplayName, Password, UserName};
 use crate::error::WebError;
 use crate::render::{self, form_errors, FieldError, Page};
 use crate::service::accounts::{self, NewAccount};
@@ -122,13 +122,13 @@ pub(super) async fn add_user(
     if role.is_none() {
         errors.push(("role".into(), "Select a role".into()));
     }
-    let password = Password::parse(&form.password).ok();
-    if password.is_none() {
-        errors.push((
-            "password".into(),
-            format!("Enter a password of at least {MIN_PASSWORD} characters"),
-        ));
-    }
+    let password = match Password::parse(&form.password, &form.user_name) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            errors.push(("password".into(), format!("Enter a password {}", e.rule())));
+            None
+        }
+    };
     let new = match (name, display, role, password) {
         (Ok(user_name), Ok(display_name), Some(role), Some(password)) => NewAccount {
             user_name,
@@ -226,11 +226,11 @@ pub(super) async fn reset_password(
 ) -> Result<Response, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
     let field = format!("password-{id}");
-    let outcome = match Password::parse(&f.form.password) {
+    let outcome = match Password::parse(&f.form.password, "") {
         Ok(password) => accounts::reset_password(&state, &f.user, id, &password).await,
-        Err(_) => Err(WebError::Invalid(vec![(
+        Err(e) => Err(WebError::Invalid(vec![(
             field.clone(),
-            format!("Enter a new password of at least {MIN_PASSWORD} characters"),
+            format!("Enter a new password {}", e.rule()),
         )])),
     };
     match outcome {

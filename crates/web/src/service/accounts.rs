@@ -5,7 +5,7 @@
 //! Takes validated names and passwords (`domain`); the page's form handling is the page's.
 
 use crate::actor::CurrentUser;
-use crate::domain::{DisplayName, Password, UserName, MIN_PASSWORD};
+use crate::domain::{DisplayName, Password, PasswordRefused, UserName, MIN_PASSWORD};
 use crate::error::WebError;
 use crate::service::session::{self, hash_blocking, hash_password};
 use crate::service::{audit, invalid};
@@ -201,10 +201,13 @@ pub fn create_account(
             "use 3 to 64 lower-case letters, digits, dots, hyphens or underscores",
         )
     })?;
-    let password = Password::parse(password).map_err(|_| {
+    let password = Password::parse(password, user_name).map_err(|e| {
         invalid(
             "password",
-            format!("use at least {MIN_PASSWORD} characters"),
+            match e {
+                PasswordRefused::TooShort => format!("use at least {MIN_PASSWORD} characters"),
+                PasswordRefused::Guessable => format!("use a password {}", e.rule()),
+            },
         )
     })?;
     let display_name = DisplayName::parse(display_name).map_err(|m| invalid("display_name", m))?;
