@@ -144,8 +144,9 @@ pub fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
 
 /// The user running the command, for the audit trail of imports.
 pub fn current_user() -> String {
-    std::env::var("USER")
-        .ok()
-        .filter(|u| !u.is_empty())
+    // Under sudo, the person who ran it, not root.
+    ["SUDO_USER", "USER", "LOGNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()))
         .unwrap_or_else(|| "hearth".into())
 }

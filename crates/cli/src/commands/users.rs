@@ -36,6 +36,37 @@ enum UsersCommand {
         #[command(flatten)]
         store: super::StoreArg,
     },
+    /// Unlock an account whose sign-in is paused after too many wrong passwords (as the
+    /// administrators' page does): for when every administrator is locked out.
+    Unlock {
+        #[command(flatten)]
+        store: super::StoreArg,
+        /// The sign-in name.
+        #[arg(long)]
+        name: String,
+    },
+}
+
+/// Writes an audit line for an account change made from the command line, under the
+/// operating system's user (`SUDO_USER` under sudo).
+fn audit(
+    s: &mut hearth_store::Store,
+    action: &str,
+    user_name: &str,
+    detail: String,
+) -> anyhow::Result<()> {
+    s.append_audit(&hearth_store::AuditEntry {
+        id: 0,
+        at: chrono::Utc::now(),
+        user_id: None,
+        user_name: super::current_user(),
+        action: action.into(),
+        target_kind: "user".into(),
+        target_id: user_name.into(),
+        client_ip: "command line".into(),
+        detail,
+    })?;
+    Ok(())
 }
 
 /// Runs `hearth users`.
@@ -64,7 +95,28 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             let display = display_name.unwrap_or_else(|| name.clone());
             let user = hearth_web::create_account(&mut s, &name, &display, role, password, false)
                 .map_err(describe)?;
+            audit(
+                &mut s,
+                "add account",
+                &user.user_name,
+                format!("role {}, from the command line", role.key()),
+            )?;
             println!("Added {} ({}).", user.user_name, role.label());
+            Ok(())
+        }
+        UsersCommand::Unlock { store, name } => {
+            let mut s = store.open()?;
+            if s.user_by_name(&name)?.is_none() {
+                bail!("there is no account {name:?} (hearth users list shows them)");
+            }
+            s.clear_sign_in_failures(&name)?;
+            audit(
+                &mut s,
+                "clear failed sign-ins",
+                &name,
+                "from the command line".into(),
+            )?;
+            println!("Unlocked {name}: its failed sign-ins are cleared.");
             Ok(())
         }
         UsersCommand::List { store } => {

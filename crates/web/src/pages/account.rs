@@ -142,7 +142,7 @@ pub(super) async fn change_password(
                     0,
                     (
                         "current_password".to_string(),
-                        "You have entered the wrong password too many times. Wait 15 minutes and try again".to_string(),
+                        "Sign-in to this account is paused for 15 minutes after too many wrong passwords. Wait and try again, or ask an administrator to unlock it".to_string(),
                     ),
                 );
                 status = StatusCode::TOO_MANY_REQUESTS;

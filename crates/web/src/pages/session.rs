@@ -192,7 +192,7 @@ pub(super) async fn sign_in(
             &form.user_name,
             &one(
                 "user_name",
-                "You have entered the wrong password too many times. Wait 15 minutes and try again",
+                "Sign-in to this account is paused for 15 minutes after too many wrong passwords. Wait and try again, or ask an administrator to unlock it",
             ),
             None,
             Some(&form.next),

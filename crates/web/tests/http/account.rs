@@ -235,7 +235,7 @@ async fn wrong_current_passwords_are_throttled_like_sign_ins() {
         )
         .await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(r.body.contains("Wait 15 minutes"));
+    assert!(r.body.contains("paused for 15 minutes"));
     assert_eq!(
         t.try_sign_in("po", PASSWORD).await.status,
         StatusCode::TOO_MANY_REQUESTS

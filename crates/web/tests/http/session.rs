@@ -219,7 +219,7 @@ async fn five_failures_lock_the_account_name_for_fifteen_minutes() {
     }
     let locked = t.try_sign_in("lw1", PASSWORD).await;
     assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(locked.body.contains("Wait 15 minutes"));
+    assert!(locked.body.contains("paused for 15 minutes"));
     // Another account is not affected.
     assert_eq!(
         t.try_sign_in("lw2", PASSWORD).await.status,
