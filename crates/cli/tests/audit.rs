@@ -9,6 +9,15 @@ fn hearth(store: &std::path::Path) -> Command {
     c
 }
 
+/// Creates an empty store at `store` (a command that may create one).
+fn create(store: &std::path::Path) {
+    let (ok, text) = output(hearth(store).args(["quarantine", "list"]));
+    assert!(
+        ok && text.contains("a new, empty one was created"),
+        "{text}"
+    );
+}
+
 fn output(c: &mut Command) -> (bool, String) {
     let o = c.output().expect("run hearth");
     let text = format!(
@@ -24,6 +33,11 @@ fn verify_holds_then_names_the_changed_line() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("h.sqlite");
     let csv = dir.path().join("audit.csv");
+    // A mistyped path is not a new, empty store whose chain "holds".
+    let (ok, text) = output(hearth(&store).args(["audit", "verify"]));
+    assert!(!ok && text.contains("there is no store at"), "{text}");
+    assert!(!store.exists());
+    create(&store);
     // Each export is itself audited: three exports, three chained lines.
     for _ in 0..3 {
         let (ok, text) = output(hearth(&store).args(["audit", "export", "--out"]).arg(&csv));
@@ -61,6 +75,7 @@ fn verify_holds_then_names_the_changed_line() {
 fn export_into_a_missing_folder_names_the_path() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path().join("h.sqlite");
+    create(&store);
     let out = dir.path().join("missing/audit.csv");
     let (ok, text) = output(hearth(&store).args(["audit", "export", "--out"]).arg(&out));
     assert!(!ok);

@@ -203,6 +203,22 @@ fn backing_up_a_postgres_store_says_how_with_pg_dump() {
     assert!(!t.contains("secret"), "{t}");
 }
 
+/// Creates an empty store at `path` (a command that may create one), owner-only.
+fn create_store(path: &std::path::Path) {
+    let o = hearth()
+        .args(["quarantine", "list", "--store"])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "a new store is its owner's only");
+    }
+}
+
 /// A running `hearth serve`, killed when dropped.
 struct Server {
     child: std::process::Child,
@@ -276,7 +292,16 @@ fn serve_settings_come_from_flag_then_environment_then_file() {
         c
     };
 
-    // The file alone.
+    // The file alone: its store is used, and it must be there (a mistyped or unmounted path
+    // is not served as a new, empty store).
+    let missing = serve().output().unwrap();
+    assert!(!missing.status.success());
+    let said = text(&missing);
+    assert!(
+        said.contains("there is no store at") && said.contains("from-file.sqlite"),
+        "{said}"
+    );
+    create_store(&store);
     let s = start(&mut serve());
     assert!(s.addr.starts_with("127.0.0.2:"), "{}", s.addr);
     assert!(store.exists(), "the file's store was not used");
@@ -346,6 +371,7 @@ fn json_logs_are_one_object_a_line() {
 fn serve_stops_cleanly_on_sigterm() {
     let tmp = tempfile::tempdir().unwrap();
     let store = tmp.path().join("s.sqlite");
+    create_store(&store);
     let mut s = start(hearth().args([
         "serve",
         "--addr",

@@ -40,7 +40,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 }
 
 fn verify(store: &super::StoreArg) -> anyhow::Result<()> {
-    let report = store.open()?.verify_audit_chain()?;
+    let report = store.open_existing()?.verify_audit_chain()?;
     println!("{} audit lines checked", report.lines);
     if report.before_chain > 0 {
         println!(
@@ -61,7 +61,7 @@ fn verify(store: &super::StoreArg) -> anyhow::Result<()> {
 }
 
 fn export(store_arg: &super::StoreArg, out: &std::path::Path) -> anyhow::Result<()> {
-    let mut store = store_arg.open()?;
+    let mut store = store_arg.open_existing()?;
     let file = std::fs::File::create(out).with_context(|| format!("creating {}", out.display()))?;
     let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
     w.write_record([

@@ -52,6 +52,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     };
     let info = backup::backup_sqlite(path.as_ref(), &args.out)
         .with_context(|| format!("backing up {}", args.store.store_label()))?;
+    // A backup holds what the store holds: readable by its owner only, whatever the umask.
+    super::private(&args.out);
     println!(
         "Backed up {} to {} ({} bytes, schema version {}).",
         args.store.store_label(),
@@ -79,6 +81,7 @@ pub fn restore(args: RestoreArgs) -> anyhow::Result<()> {
         );
     }
     let info = backup::restore_sqlite(&args.from, target)?;
+    super::private(target);
     // The restored store opens (migrations applied if the backup is older than this build).
     let mut store = args.store.open()?;
     let version = store.schema_version()?;

@@ -78,7 +78,16 @@ impl StoreArg {
             return hearth_store::Store::open_read_only(&self.store, &options)
                 .context("opening the store read-only");
         }
-        match hearth_store::Store::open_with(&self.store, &options) {
+        let new_file = self
+            .sqlite_path()
+            .filter(|p| !std::path::Path::new(p).exists());
+        let opened = hearth_store::Store::open_with(&self.store, &options);
+        if let (Some(path), Ok(_)) = (new_file, &opened) {
+            // A new store holds personal data: readable by its owner only, whatever the umask.
+            private(std::path::Path::new(path));
+            eprintln!("note: there was no store at {path}: a new, empty one was created");
+        }
+        match opened {
             // The file looked writable but SQLite could not write it (e.g. its folder is
             // read-only, so the write-ahead log cannot be created): view it instead.
             Err(hearth_store::StoreError::ReadOnly { .. }) if self.sqlite_path().is_some() => {
@@ -91,6 +100,20 @@ impl StoreArg {
             }
             other => other.context("opening the store"),
         }
+    }
+
+    /// Opens a store that must already be there (a SQLite file that exists): for commands
+    /// that only look at or manage a store, a mistyped or unmounted path is an error, not a
+    /// new empty store that answers as if nothing were wrong.
+    pub fn open_existing(&self) -> anyhow::Result<hearth_store::Store> {
+        if let Some(path) = self.sqlite_path() {
+            if !std::path::Path::new(path).exists() {
+                anyhow::bail!(
+                    "there is no store at {path}: check the path (--store or HEARTH_STORE), or that its disk is mounted; `hearth import` creates a store"
+                );
+            }
+        }
+        self.open()
     }
 
     /// The SQLite file's path, if the store is a SQLite file.
@@ -115,6 +138,17 @@ impl StoreArg {
             .readonly()
             .then_some("is read-only (its permissions forbid writing)")
     }
+}
+
+/// Makes `path` readable and writable by its owner only (Unix; elsewhere nothing).
+pub fn private(path: &std::path::Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+    }
+    #[cfg(not(unix))]
+    let _ = path;
 }
 
 /// The programme rules to use.

@@ -342,6 +342,12 @@ pub fn serve_with(
             .strip_prefix("sqlite://")
             .or_else(|| s.strip_prefix("sqlite:"))
             .unwrap_or(s);
+        if !s.starts_with("postgres") && !std::path::Path::new(path).exists() {
+            // A mistyped or unmounted path would otherwise be served as a new, empty store.
+            anyhow::bail!(
+                "there is no store at {path}: check the path (--store, HEARTH_STORE or the settings file), or that its disk is mounted; `hearth import` or `hearth users add` creates a store"
+            );
+        }
         !s.starts_with("postgres")
             && std::fs::metadata(path).is_ok_and(|m| m.permissions().readonly())
     };

@@ -105,7 +105,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             Ok(())
         }
         UsersCommand::Unlock { store, name } => {
-            let mut s = store.open()?;
+            let mut s = store.open_existing()?;
             if s.user_by_name(&name)?.is_none() {
                 bail!("there is no account {name:?} (hearth users list shows them)");
             }
@@ -120,7 +120,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             Ok(())
         }
         UsersCommand::List { store } => {
-            let mut s = store.open()?;
+            let mut s = store.open_existing()?;
             for u in s.users()? {
                 let role = u.role.label();
                 let active = if u.active { "" } else { " (cannot sign in)" };
@@ -228,10 +228,6 @@ pub fn create_demo_accounts(
     let body = serde_json::json!({"accounts": accounts, "assigned_to_lead_worker": assigned});
     std::fs::write(&path, serde_json::to_string_pretty(&body)?)
         .with_context(|| format!("writing {}", path.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
-    }
+    super::private(&path);
     Ok(out)
 }
