@@ -86,6 +86,7 @@ mod domain;
 mod error;
 mod facts;
 mod labels;
+pub mod listener;
 mod ops;
 mod pages;
 mod render;
@@ -178,13 +179,32 @@ pub fn declared_routes() -> Vec<DeclaredRoute> {
 /// Serves `router` on `listener` until Ctrl-C or SIGTERM (what `docker stop` and systemd
 /// send; as a container's first process, an unhandled SIGTERM would be ignored), finishing
 /// the requests under way, with each client's address available for the audit log.
+/// Connections silent both ways for [`listener::IDLE`] are closed.
 pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
+    let router = router.layer(axum::middleware::from_fn(client_address));
     axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        listener::IdleListener::new(listener, listener::IDLE),
+        router.into_make_service_with_connect_info::<listener::Peer>(),
     )
     .with_graceful_shutdown(stop_requested())
     .await
+}
+
+/// The client's address as the handlers read it (`ConnectInfo<SocketAddr>`), from the
+/// listener's.
+async fn client_address(
+    mut req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::extract::ConnectInfo;
+    if let Some(ConnectInfo(listener::Peer(addr))) = req
+        .extensions()
+        .get::<ConnectInfo<listener::Peer>>()
+        .copied()
+    {
+        req.extensions_mut().insert(ConnectInfo(addr));
+    }
+    next.run(req).await
 }
 
 /// Resolves at Ctrl-C (SIGINT) or, on Unix, SIGTERM.

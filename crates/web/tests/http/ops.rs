@@ -179,3 +179,24 @@ async fn metrics_count_by_route_template_and_hold_no_personal_data() {
     }
     t.finish().await;
 }
+
+/// Served for real (`hearth_web::serve`, the listener that closes idle connections), each
+/// request still knows its client's address: `/metrics` answers the configured loopback
+/// address, and nobody else.
+#[tokio::test]
+async fn served_for_real_a_request_knows_its_clients_address() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let t = TestApp::with(|c| c.metrics_from = vec!["127.0.0.1".parse().unwrap()]).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(hearth_web::serve(listener, t.router.clone()));
+    let mut c = tokio::net::TcpStream::connect(addr).await.unwrap();
+    c.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = String::new();
+    c.read_to_string(&mut answer).await.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("hearth_"), "{answer}");
+    server.abort();
+}
