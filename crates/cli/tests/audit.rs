@@ -59,6 +59,30 @@ fn verify_holds_then_names_the_changed_line() {
         text.contains("3 audit lines checked") && text.contains("the chain holds"),
         "{text}"
     );
+    // The head as printed, written down; checked again later.
+    let head = text
+        .split("--expect-head ")
+        .nth(1)
+        .and_then(|t| t.split(')').next())
+        .expect("the head to write down")
+        .to_string();
+    let (ok, text) = output(hearth(&store).args(["audit", "verify", "--expect-head", &head]));
+    assert!(ok && text.contains("still in the log"), "{text}");
+    // Emptied, with the head row rewritten to match: the chain "holds", the written-down
+    // head does not.
+    {
+        let copy = dir.path().join("emptied.sqlite");
+        std::fs::copy(&store, &copy).unwrap();
+        let db = rusqlite::Connection::open(&copy).unwrap();
+        db.execute_batch("DROP TRIGGER IF EXISTS audit_log_no_delete; DELETE FROM audit_log;")
+            .unwrap();
+        let _ = db.execute_batch(
+            "UPDATE audit_chain_head SET last_id = 0, last_hash = '0000000000000000000000000000000000000000000000000000000000000000'",
+        );
+        drop(db);
+        let (ok, text) = output(hearth(&copy).args(["audit", "verify", "--expect-head", &head]));
+        assert!(!ok && text.contains("no longer in the audit log"), "{text}");
+    }
 
     let db = rusqlite::Connection::open(&store).unwrap();
     db.execute_batch(

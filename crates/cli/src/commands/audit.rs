@@ -19,6 +19,11 @@ enum AuditCommand {
     Verify {
         #[command(flatten)]
         store: super::StoreArg,
+        /// A head written down at an earlier check, as `LINE:HASH` (what `verify` prints):
+        /// that line must still be in the log with that hash, so a log cut back or rewritten
+        /// from its start (with the head row rewritten to match) is found.
+        #[arg(long, value_name = "LINE:HASH")]
+        expect_head: Option<String>,
     },
     /// Write the whole audit log, oldest first, with each line's hashes, as CSV (for the
     /// data protection officer). The export itself is audited.
@@ -34,13 +39,14 @@ enum AuditCommand {
 /// Runs `hearth audit`.
 pub fn run(args: Args) -> anyhow::Result<()> {
     match args.command {
-        AuditCommand::Verify { store } => verify(&store),
+        AuditCommand::Verify { store, expect_head } => verify(&store, expect_head.as_deref()),
         AuditCommand::Export { store, out } => export(&store, &out),
     }
 }
 
-fn verify(store: &super::StoreArg) -> anyhow::Result<()> {
-    let report = store.open_existing()?.verify_audit_chain()?;
+fn verify(store: &super::StoreArg, expect_head: Option<&str>) -> anyhow::Result<()> {
+    let mut s = store.open_existing()?;
+    let report = s.verify_audit_chain()?;
     println!("{} audit lines checked", report.lines);
     if report.before_chain > 0 {
         println!(
@@ -53,9 +59,31 @@ fn verify(store: &super::StoreArg) -> anyhow::Result<()> {
         (Some(b), _) => anyhow::bail!("the audit chain is broken at line {}: {}", b.id, b.reason),
         (None, Some((id, hash))) => {
             println!("the chain holds; its head is line {id}, hash {hash}");
-            println!("(write the head down elsewhere: a later check can start from it)");
+            println!(
+                "(write the head down elsewhere, and give it to a later check: --expect-head {id}:{hash})"
+            );
         }
         (None, None) => println!("the chain holds (no chained lines yet)"),
+    }
+    if let Some(expected) = expect_head {
+        let Some((line, hash)) = expected
+            .split_once(':')
+            .and_then(|(l, h)| Some((l.trim().parse::<i64>().ok()?, h.trim())))
+        else {
+            anyhow::bail!("--expect-head takes LINE:HASH, as verify prints it");
+        };
+        let found = s.audit_lines_after(line - 1, 1)?;
+        match found.first() {
+            Some(l) if l.entry.id == line && l.hash == hash => {
+                println!("line {line} is still in the log with the hash written down")
+            }
+            Some(l) if l.entry.id == line => anyhow::bail!(
+                "the audit log was rewritten: line {line}'s hash is not the one written down"
+            ),
+            _ => anyhow::bail!(
+                "line {line}, written down as a head, is no longer in the audit log: the log was cut or emptied (a retention run removes only lines older than the policy's period: check its proof report)"
+            ),
+        }
     }
     Ok(())
 }
@@ -63,6 +91,8 @@ fn verify(store: &super::StoreArg) -> anyhow::Result<()> {
 fn export(store_arg: &super::StoreArg, out: &std::path::Path) -> anyhow::Result<()> {
     let mut store = store_arg.open_existing()?;
     let file = std::fs::File::create(out).with_context(|| format!("creating {}", out.display()))?;
+    // Who looked at whose record: readable by its owner only.
+    super::private(out);
     let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
     w.write_record([
         "id",
