@@ -234,6 +234,16 @@ impl DailyAt {
     }
 }
 
+/// Who the daily run is, in its proof reports.
+const SERVE: &str = "hearth serve";
+
+/// Whether a daily run (by any server) already applied the policy on `day`.
+fn ran_on(reports: &[RetentionReport], day: NaiveDate) -> bool {
+    reports
+        .iter()
+        .any(|r| r.applied && r.run_by == SERVE && r.run_at.date_naive() == day)
+}
+
 /// Runs the policy every day at `at` on a thread of its own (never a web worker), with its
 /// own connection to the store, until the process ends; `after` is called after each run
 /// that destroyed something (the web server forgets what it kept in memory). Each run's
@@ -249,20 +259,22 @@ pub fn spawn_daily(
         .spawn(move || loop {
             let now = Utc::now();
             let next = at.next_after(now);
-            std::thread::sleep((next - now).to_std().unwrap_or_default());
+            // Several servers on one store start at the same minute: each waits its own few
+            // seconds more (by process), and the later ones find the day's run done.
+            let stagger = std::time::Duration::from_secs(u64::from(std::process::id() % 120));
+            std::thread::sleep((next - now).to_std().unwrap_or_default() + stagger);
             let now = Utc::now();
             let run = open().and_then(|mut store| {
-                apply(
-                    &mut store,
-                    &policy,
-                    now.date_naive(),
-                    "hearth serve",
-                    now,
-                    false,
-                )
+                if ran_on(&store.retention_reports(5)?, now.date_naive()) {
+                    return Ok(None);
+                }
+                apply(&mut store, &policy, now.date_naive(), SERVE, now, false).map(Some)
             });
             match run {
-                Ok(o) => {
+                Ok(None) => {
+                    tracing::info!("daily retention run: already run today by another server")
+                }
+                Ok(Some(o)) => {
                     tracing::info!(
                         report = o.report.id,
                         rows = o.report.total(),
@@ -280,6 +292,28 @@ pub fn spawn_daily(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_already_run_by_another_server_is_not_run_again() {
+        let t = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        let report = |at: &str, applied: bool, by: &str| RetentionReport {
+            id: 1,
+            run_at: t(at),
+            run_by: by.into(),
+            applied,
+            policy_sha256: String::new(),
+            classes: Vec::new(),
+        };
+        let day = NaiveDate::from_ymd_opt(2026, 12, 5).unwrap();
+        assert!(ran_on(&[report("2026-12-05T02:00:40Z", true, SERVE)], day));
+        assert!(!ran_on(&[report("2026-12-04T02:00:40Z", true, SERVE)], day));
+        // A dry run, or one run by hand, is not the day's run.
+        assert!(!ran_on(
+            &[report("2026-12-05T02:00:40Z", false, SERVE)],
+            day
+        ));
+        assert!(!ran_on(&[report("2026-12-05T09:00:00Z", true, "dpo")], day));
+    }
 
     #[test]
     fn daily_times_read_and_come_next() {
