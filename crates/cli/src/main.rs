@@ -147,9 +147,12 @@ fn exit_quietly_on_broken_pipe() {
 fn init_logging() {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_env("HEARTH_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
+    use std::io::IsTerminal;
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        // Colours for a person at a terminal, never escape codes in a log file.
+        .with_ansi(std::io::stderr().is_terminal());
     match std::env::var("HEARTH_LOG_FORMAT").as_deref() {
         Ok("json") => builder
             .json()

@@ -48,8 +48,8 @@ pub enum WebError {
     /// Too many failed sign-ins (API form of the throttle).
     #[error("too many attempts: wait 15 minutes and try again")]
     TooManyRequests,
-    /// The store failed.
-    #[error("store: {0}")]
+    /// The store failed (said once: the store's error is this error's whole message).
+    #[error(transparent)]
     Store(#[from] StoreError),
     /// Something else went wrong on the server.
     #[error("internal: {0}")]

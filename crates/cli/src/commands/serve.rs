@@ -382,7 +382,18 @@ pub fn serve_with(
             .with_context(|| format!("listening on {addr}"))?;
         let bound = listener.local_addr().context("reading the bound address")?;
         println!("Hearth is serving on http://{bound}/ (Ctrl-C to stop)");
-        hearth_web::serve(listener, router).await.context("serving")
+        // For the service's log: where, on what kind of store, and the daily run (never the
+        // store's address, which may hold a password).
+        tracing::info!(
+            addr = %bound,
+            store = if config.store.starts_with("postgres") { "postgresql" } else { "sqlite" },
+            retention_daily = config.retention_daily.as_deref().unwrap_or("off"),
+            version = env!("CARGO_PKG_VERSION"),
+            "serving"
+        );
+        let served = hearth_web::serve(listener, router).await.context("serving");
+        tracing::info!("stopped");
+        served
     });
     drop(runtime);
     drop(state);

@@ -22,8 +22,8 @@ enum UsersCommand {
         /// The person's name as shown to others (default: the sign-in name).
         #[arg(long)]
         display_name: Option<String>,
-        /// referrer, lead_worker, performance_officer, data_analyst, ig_officer or
-        /// administrator.
+        /// referrer, lead_worker, performance_officer, data_analyst, ig_officer, auditor
+        /// (internal audit of claims) or administrator.
         #[arg(long)]
         role: String,
         /// Read the password from standard input (required: passwords never go on the
@@ -80,7 +80,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             password_stdin,
         } => {
             let Ok(role) = hearth_web::Role::parse(&role) else {
-                bail!("unknown role {role:?}: use referrer, lead_worker, performance_officer, data_analyst, ig_officer or administrator");
+                bail!("unknown role {role:?}: use referrer, lead_worker, performance_officer, data_analyst, ig_officer, auditor or administrator");
             };
             if !password_stdin {
                 bail!("give --password-stdin and the password on standard input");
