@@ -47,6 +47,46 @@ pub(crate) struct AxisLabel {
     pub x: f64,
     pub y: f64,
     pub text: String,
+    /// The text as drawn: wrapped to the room it has (at most two lines, the second cut
+    /// with "…" when it is still too long; the full text is in the table below the chart).
+    pub lines: Vec<String>,
+}
+
+/// About how wide a character of the charts' 12-unit font is, in SVG units.
+const CHAR_WIDTH: f64 = 6.6;
+
+/// `text` in lines of at most `room` characters: whole words where they fit, two lines at
+/// most, the last cut with "…" when the rest does not fit.
+fn wrap(text: &str, room: usize) -> Vec<String> {
+    let room = room.max(3);
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in text.split_whitespace() {
+        let wanted =
+            current.chars().count() + usize::from(!current.is_empty()) + word.chars().count();
+        if !current.is_empty() && wanted > room {
+            lines.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    if lines.len() > 2 {
+        let rest = lines[1..].join(" ");
+        lines.truncate(1);
+        lines.push(rest);
+    }
+    for line in &mut lines {
+        if line.chars().count() > room {
+            let cut: String = line.chars().take(room - 1).collect();
+            *line = cut.trim_end().to_string() + "…";
+        }
+    }
+    lines
 }
 
 /// A series in the legend.
@@ -91,8 +131,9 @@ pub(crate) fn grouped_bars(categories: &[String], series: &[(String, Vec<Option<
         .enumerate()
         .map(|(g, c)| AxisLabel {
             x: round(LEFT + (g as f64 + 0.5) * group_w),
-            y: axis_y + 18.0,
+            y: axis_y + 16.0,
             text: c.clone(),
+            lines: wrap(c, ((group_w - 4.0) / CHAR_WIDTH) as usize),
         })
         .collect();
     let ticks = (0..=4)
@@ -102,6 +143,7 @@ pub(crate) fn grouped_bars(categories: &[String], series: &[(String, Vec<Option<
                 x: LEFT - 6.0,
                 y: round(axis_y - plot_h * f64::from(i) / 4.0),
                 text: tick(v),
+                lines: vec![tick(v)],
             }
         })
         .collect();
@@ -188,5 +230,37 @@ mod tests {
         assert_eq!(c.ticks.last().unwrap().text, "20");
         assert_eq!(nice_ceiling(37.0), 50.0);
         assert_eq!(nice_ceiling(0.0), 1.0);
+    }
+
+    #[test]
+    fn long_category_labels_wrap_to_their_room_and_never_run_into_the_next() {
+        assert_eq!(
+            wrap("Children who need help", 14),
+            ["Children who", "need help"]
+        );
+        assert_eq!(
+            wrap("Worklessness or financial exclusion", 14),
+            ["Worklessness", "or financial…"]
+        );
+        assert_eq!(wrap("0–6", 14), ["0–6"]);
+        assert_eq!(wrap("Supercalifragilistic", 8), ["Superca…"]);
+        let problems: Vec<String> = [
+            "Children who need help",
+            "Crime or anti-social behaviour",
+            "Domestic abuse",
+            "Health",
+            "School attendance",
+            "Worklessness or financial exclusion",
+        ]
+        .map(String::from)
+        .into();
+        let c = grouped_bars(&problems, &[("Families".into(), vec![Some(1.0); 6])]);
+        let room = (WIDTH - LEFT) / 6.0;
+        for l in &c.labels {
+            assert!(l.lines.len() <= 2, "{:?}", l.lines);
+            for line in &l.lines {
+                assert!(line.chars().count() as f64 * CHAR_WIDTH <= room, "{line}");
+            }
+        }
     }
 }
