@@ -167,6 +167,7 @@ pub(crate) fn confirmation(key: &str) -> Option<&'static str> {
         "finding" => "Finding recorded",
         "account" => "Account saved",
         "referral_sent" => "Referral sent. A performance officer will check it and accept it or return it with a reason",
+        "referral_resent" => "Referral corrected and sent again. A performance officer will check it and accept it or return it with a reason",
         "decision" => "Decision recorded",
         _ => return None,
     })
