@@ -189,7 +189,8 @@ pub use lookup::{PeopleQuery, RecordIdentity};
 pub use migrations::{LATEST_VERSION, MIGRATION_COUNT};
 pub use outcomes::{Frozen, NewBaseline, StoredBaseline, StoredOutcome, StoredResult};
 pub use referrals::{
-    DecisionOutcome, EarlierReferral, ReferralDecision, ReferralMember, StoredReferral,
+    DecisionOutcome, EarlierReferral, ReferralDecision, ReferralMember, ResubmitOutcome,
+    StoredReferral,
 };
 pub use restricted::Restricted;
 pub use retention::{ClassCounts, MonthCount, PurgeScope, RetentionReport, SourceFilter};

@@ -143,6 +143,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0021_restriction_family.sql"),
         postgres: include_str!("../migrations/postgres/0021_restriction_family.sql"),
     },
+    Migration {
+        version: 22,
+        name: "referral_resubmits",
+        sqlite: include_str!("../migrations/sqlite/0022_referral_resubmits.sql"),
+        postgres: include_str!("../migrations/postgres/0022_referral_resubmits.sql"),
+    },
 ];
 
 /// How many migrations this build has (versions may skip numbers).

@@ -1,8 +1,9 @@
 //! Referrals: a partner's referral (facts in `referral`, the people it names in
 //! `referral_member`, identifiers only), the linked people they matched (`referral_person`),
 //! and the double check: a decision written only on the version it was made from, with the
-//! known family's case opened in the same transaction. Written once over the portable
-//! [`Tx`] for both backends.
+//! known family's case opened in the same transaction; a returned referral corrected and sent
+//! again, once, as a new referral naming it (`resubmits`; the returned one unchanged). Written
+//! once over the portable [`Tx`] for both backends.
 //!
 //! It decides nothing: the rules (criteria, flags, reasons) are `hearth_referrals`', access is
 //! the web's. Vocabularies (status, channel, consent, relationship) cross as their keys; the
@@ -78,6 +79,11 @@ pub struct StoredReferral {
     pub decision_note: Option<String>,
     /// The known family it entered the programme as.
     pub family_id: Option<i64>,
+    /// The returned referral this one corrects and sends again, if it does.
+    pub resubmits: Option<i64>,
+    /// The referral that corrected this one and sent it again, if any (read only: found
+    /// through the other's `resubmits`; ignored when storing).
+    pub resent_as: Option<i64>,
 }
 
 /// An earlier referral of some of the same people.
@@ -114,6 +120,19 @@ pub struct ReferralDecision {
     pub case: Option<FamilyCase>,
 }
 
+/// What became of sending a returned referral again ([`Store::resubmit_referral`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResubmitOutcome {
+    /// Stored: the new referral's key.
+    Added(i64),
+    /// The referral was not returned (waiting to be checked, or accepted): nothing stored.
+    NotReturned(Box<StoredReferral>),
+    /// It was already sent again, as this referral: nothing stored.
+    AlreadyResent(i64),
+    /// No such referral.
+    NotFound,
+}
+
 /// What became of a decision.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DecisionOutcome {
@@ -137,9 +156,44 @@ impl Store {
         self.with_tx(|tx| add_referral(tx, referral, members, person_ids))
     }
 
+    /// Stores a new referral that corrects and sends again the returned referral `original`
+    /// (its `resubmits`), in one transaction, only if that one is returned and was not sent
+    /// again already (a unique index backs the "once"); the returned one is not changed.
+    pub fn resubmit_referral(
+        &mut self,
+        original: i64,
+        referral: &StoredReferral,
+        members: &[ReferralMember],
+        person_ids: &[i64],
+    ) -> Result<ResubmitOutcome> {
+        let referral = StoredReferral {
+            resubmits: Some(original),
+            ..referral.clone()
+        };
+        self.with_tx(|tx| {
+            // Takes the returned referral's row lock (PostgreSQL; SQLite's write lock is the
+            // transaction's), so that of two sending it again at once the second waits and
+            // then sees the first.
+            tx.exec(
+                "UPDATE referral SET version = version WHERE referral_id = $1",
+                &[original.into()],
+            )?;
+            let Some(old) = referral_row(tx, original)? else {
+                return Ok(ResubmitOutcome::NotFound);
+            };
+            if let Some(id) = old.resent_as {
+                return Ok(ResubmitOutcome::AlreadyResent(id));
+            }
+            if old.status != "returned" {
+                return Ok(ResubmitOutcome::NotReturned(Box::new(old)));
+            }
+            add_referral(tx, &referral, members, person_ids).map(ResubmitOutcome::Added)
+        })
+    }
+
     /// A referral, if it exists.
     pub fn referral(&mut self, id: i64) -> Result<Option<StoredReferral>> {
-        self.with_read(|tx| referral(tx, id))
+        self.with_read(|tx| referral_row(tx, id))
     }
 
     /// A referral's members, in the referral's order.
@@ -190,7 +244,8 @@ impl Store {
 const COLUMNS: &str = "referral_id, referrer_user_id, entered_by, agency, referrer_name, \
      referrer_email, referrer_phone, channel, submitted_at, consent, problems, criteria_met, \
      matches, flags, status, version, decided_by, decided_at, return_reason, decision_note, \
-     family_id";
+     family_id, resubmits, \
+     (SELECT s.referral_id FROM referral s WHERE s.resubmits = referral.referral_id) AS resent_as";
 
 fn row(r: &[Val]) -> Result<StoredReferral> {
     let t = |i: usize| r[i].text().unwrap_or_default();
@@ -219,6 +274,8 @@ fn row(r: &[Val]) -> Result<StoredReferral> {
         return_reason: r[18].text(),
         decision_note: r[19].text(),
         family_id: r[20].int(),
+        resubmits: r[21].int(),
+        resent_as: r[22].int(),
     })
 }
 
@@ -231,8 +288,8 @@ fn add_referral(
     let rows = tx.query(
         "INSERT INTO referral (referrer_user_id, entered_by, agency, referrer_name, \
          referrer_email, referrer_phone, channel, submitted_at, consent, problems, \
-         criteria_met, matches, flags, status, version) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) \
+         criteria_met, matches, flags, status, version, resubmits) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
          RETURNING referral_id",
         &[
             r.referrer_user_id.into(),
@@ -250,6 +307,7 @@ fn add_referral(
             r.flags.as_str().into(),
             r.status.as_str().into(),
             r.version.into(),
+            r.resubmits.into(),
         ],
     )?;
     let id = rows
@@ -286,7 +344,7 @@ fn add_referral(
     Ok(id)
 }
 
-fn referral(tx: &mut dyn Tx, id: i64) -> Result<Option<StoredReferral>> {
+fn referral_row(tx: &mut dyn Tx, id: i64) -> Result<Option<StoredReferral>> {
     tx.query(
         &format!("SELECT {COLUMNS} FROM referral WHERE referral_id = $1"),
         &[id.into()],
@@ -416,7 +474,7 @@ fn decide(tx: &mut dyn Tx, d: &ReferralDecision) -> Result<DecisionOutcome> {
         ],
     )?;
     if changed == 0 {
-        return Ok(match referral(tx, d.referral_id)? {
+        return Ok(match referral_row(tx, d.referral_id)? {
             Some(r) => DecisionOutcome::AlreadyDecided(Box::new(r)),
             None => DecisionOutcome::NotFound,
         });

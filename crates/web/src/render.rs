@@ -198,6 +198,7 @@ saved! {
     Finding => "finding", "Finding recorded";
     Account => "account", "Account saved";
     ReferralSent => "referral_sent", "Referral sent. A performance officer will check it and accept it or return it with a reason";
+    ReferralResent => "referral_resent", "Referral corrected and sent again. A performance officer will check it and accept it or return it with a reason";
     Decision => "decision", "Decision recorded";
 }
 

@@ -1,17 +1,20 @@
 //! Referrals: a referral round-trips with its members apart from its facts, earlier
 //! referrals are found by person and by match key, and a decision is written once: the
 //! second officer deciding the same version is told it was decided, and accepting a known
-//! family opens its case in the same transaction.
+//! family opens its case in the same transaction. A returned referral is sent again once, as a
+//! new referral naming it; the returned one stays as it was.
 
 use crate::harness::TestDb;
 use chrono::{NaiveDate, TimeZone, Utc};
 use hearth_store::{
-    DecisionOutcome, FamilyCase, ReferralDecision, ReferralMember, Store, StoredReferral,
+    DecisionOutcome, FamilyCase, ReferralDecision, ReferralMember, ResubmitOutcome, Store,
+    StoredReferral,
 };
 
 both!(
     a_referral_round_trips_and_earlier_ones_are_found,
     a_referral_is_decided_once,
+    a_returned_referral_is_sent_again_once_and_stays_as_it_was,
 );
 
 fn referral(referrer: Option<i64>) -> StoredReferral {
@@ -37,6 +40,8 @@ fn referral(referrer: Option<i64>) -> StoredReferral {
         return_reason: None,
         decision_note: None,
         family_id: None,
+        resubmits: None,
+        resent_as: None,
     }
 }
 
@@ -176,4 +181,98 @@ fn a_referral_is_decided_once(store: &mut Store, db: &TestDb) {
         DecisionOutcome::NotFound
     );
     assert!(db.exec("UPDATE referral SET status = 'lost'").is_err());
+}
+
+fn a_returned_referral_is_sent_again_once_and_stays_as_it_was(store: &mut Store, db: &TestDb) {
+    let at = Utc.with_ymd_and_hms(2026, 3, 3, 10, 0, 0).unwrap();
+    let decide = |id: i64, status: &str| ReferralDecision {
+        referral_id: id,
+        version: 0,
+        status: status.into(),
+        by: "po".into(),
+        at,
+        return_reason: (status == "returned").then(|| "criteria_not_met".into()),
+        note: None,
+        case: None,
+    };
+    let returned = store
+        .add_referral(&referral(Some(5)), &[member("Alice")], &[101])
+        .unwrap();
+    let waiting = store
+        .add_referral(&referral(Some(5)), &[member("Bob")], &[])
+        .unwrap();
+    let accepted = store
+        .add_referral(&referral(Some(5)), &[member("Carol")], &[])
+        .unwrap();
+    for (id, status) in [(returned, "returned"), (accepted, "accepted")] {
+        assert_eq!(
+            store.decide_referral(&decide(id, status)).unwrap(),
+            DecisionOutcome::Decided
+        );
+    }
+    let before = store.referral(returned).unwrap().unwrap();
+    assert_eq!((before.resubmits, before.resent_as), (None, None));
+    let corrected = StoredReferral {
+        problems: r#"[{"key":"crime_asb","evidence":"x"},{"key":"health","evidence":"y"}]"#.into(),
+        ..referral(Some(5))
+    };
+    let members = [member("Alice"), member("Bob")];
+    let new = match store
+        .resubmit_referral(returned, &corrected, &members, &[101])
+        .unwrap()
+    {
+        ResubmitOutcome::Added(id) => id,
+        other => panic!("{other:?}"),
+    };
+    // The new referral names the one it sends again, and that one names it back; it is
+    // otherwise exactly as it was decided.
+    let back = store.referral(new).unwrap().unwrap();
+    assert_eq!(back.resubmits, Some(returned));
+    assert_eq!(back.resent_as, None);
+    assert_eq!(back.status, "submitted");
+    assert_eq!(store.referral_members(new).unwrap(), members.to_vec());
+    let after = store.referral(returned).unwrap().unwrap();
+    assert_eq!(
+        after,
+        StoredReferral {
+            resent_as: Some(new),
+            ..before
+        }
+    );
+    let listed = store.referrals(Some(5)).unwrap();
+    let row = listed.iter().find(|r| r.id == returned).unwrap();
+    assert_eq!(row.resent_as, Some(new));
+    // Once only: a second attempt stores nothing and names the first.
+    let count = db.count("referral");
+    assert_eq!(
+        store
+            .resubmit_referral(returned, &corrected, &members, &[101])
+            .unwrap(),
+        ResubmitOutcome::AlreadyResent(new)
+    );
+    // Only a returned one: waiting and accepted referrals are refused as they are.
+    for id in [waiting, accepted] {
+        match store
+            .resubmit_referral(id, &corrected, &members, &[])
+            .unwrap()
+        {
+            ResubmitOutcome::NotReturned(r) => assert_eq!(r.id, id),
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(
+        store
+            .resubmit_referral(new + 100, &corrected, &members, &[])
+            .unwrap(),
+        ResubmitOutcome::NotFound
+    );
+    assert_eq!(db.count("referral"), count);
+    // The schema backs "once" whatever the caller: a second row naming the same referral
+    // is refused by the unique index.
+    let twice = StoredReferral {
+        resubmits: Some(returned),
+        ..corrected.clone()
+    };
+    assert!(store.add_referral(&twice, &members, &[]).is_err());
+    assert_eq!(db.count("referral"), count);
 }

@@ -4,7 +4,7 @@
 use crate::actor::CurrentUser;
 use crate::error::WebError;
 use crate::service::referrals::view::{ReferralDetail, ReferralRow};
-use crate::service::referrals::{self, referral_id, DecisionInput};
+use crate::service::referrals::{self, referral_id, resend, DecisionInput};
 use crate::service::session::same_token;
 use crate::state::AppState;
 use axum::extract::rejection::JsonRejection;
@@ -92,10 +92,14 @@ pub(super) struct ApiReferral {
     consent: String,
     referrer: ApiReferrer,
     channel: String,
+    /// A returned referral this one corrects and sends again.
+    resubmits: Option<i64>,
 }
 
 /// `POST /api/referrals`: sends a referral (a referrer's own; the performance officer
-/// records the channel it came by). Mistakes: 422 with each field's message.
+/// records the channel it came by). Mistakes: 422 with each field's message. With
+/// `resubmits`, it corrects and sends again that returned referral: 404 if the caller may not
+/// see it, 409 if it is not returned or was sent again already.
 pub(super) async fn submit(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -130,7 +134,11 @@ pub(super) async fn submit(
         referrer_phone: b.referrer.phone,
         channel: b.channel,
     };
-    let (id, flags) = referrals::submit(&state, &user, input).await?;
+    let resubmits = b.resubmits;
+    let (id, flags) = match resubmits {
+        Some(original) => resend::send(&state, &user, original, input).await?,
+        None => referrals::submit(&state, &user, input).await?,
+    };
     // The referrer is not told what the partners' data shows.
     let flags = if user.role == hearth_model::Role::PerformanceOfficer {
         json!(flags)
@@ -138,7 +146,7 @@ pub(super) async fn submit(
         json!(null)
     };
     Ok(Json(
-        json!({ "id": id, "status": "submitted", "flags": flags }),
+        json!({ "id": id, "status": "submitted", "flags": flags, "resubmits": resubmits }),
     ))
 }
 
@@ -192,10 +200,11 @@ pub(crate) fn document(doc: &mut Value) {
         "/referrals": {
             "get": {"summary": "Referrals: a referrer's own, or all for the performance officer", "operationId": "listReferrals",
                 "responses": {"200": ok("ReferralList"), "401": problem, "403": problem}},
-            "post": {"summary": "Send a referral (the performance officer enters one received by email, post or phone, with its channel)", "operationId": "submitReferral",
+            "post": {"summary": "Send a referral (the performance officer enters one received by email, post or phone, with its channel), or correct a returned one and send it again (`resubmits`)", "operationId": "submitReferral",
+                "description": "With `resubmits`: 404 if the caller may not see that referral, 409 if it was not returned or was already sent again (once only); the returned referral is not changed",
                 "parameters": [token],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/NewReferral"}}}},
-                "responses": {"200": ok("Submitted"), "401": problem, "403": problem, "413": problem, "415": problem, "422": problem}}},
+                "responses": {"200": ok("Submitted"), "401": problem, "403": problem, "404": problem, "409": problem, "413": problem, "415": problem, "422": problem}}},
         "/referrals/{id}": {"get": {"summary": "A referral; the officer also sees what partners' data shows (matches, known family, flags)", "operationId": "getReferral",
             "description": "404 for another referrer's referral",
             "parameters": [id],
@@ -215,14 +224,21 @@ pub(crate) fn document(doc: &mut Value) {
             "problems": {"type": "array", "items": {"type": "object", "properties": {"key": text, "evidence": text}}},
             "consent": {"type": "string", "enum": ["given", "not_asked", "refused"]},
             "referrer": {"type": "object", "properties": {"name": text, "organisation": text, "email": text, "phone": text}},
-            "channel": {"type": "string", "description": "performance officer only", "enum": ["secure_email", "post", "phone", "family_caf"]}}},
-        "Submitted": {"type": "object", "properties": {"id": {"type": "integer"}, "status": text, "flags": {"type": ["array", "null"], "description": "performance officer only"}}},
+            "channel": {"type": "string", "description": "performance officer only", "enum": ["secure_email", "post", "phone", "family_caf"]},
+            "resubmits": {"type": ["integer", "null"], "description": "a returned referral this one corrects and sends again (once only)"}}},
+        "Submitted": {"type": "object", "properties": {"id": {"type": "integer"}, "status": text, "flags": {"type": ["array", "null"], "description": "performance officer only"},
+            "resubmits": {"type": ["integer", "null"], "description": "the returned referral it sends again"}}},
         "ReferralDecision": {"type": "object", "required": ["decision", "version"], "properties": {
             "decision": {"type": "string", "enum": ["accept", "return"]}, "reason": {"type": "string", "description": "a return reason's key (returns)"},
             "note": text, "version": {"type": "integer", "description": "the version read with the referral"}}},
         "Decided": {"type": "object", "properties": {"id": {"type": "integer"}, "status": text}},
         "ReferralList": {"type": "object", "properties": {"referrals": {"type": "array", "items": {"type": "object"}}}},
-        "Referral": {"type": "object", "description": "status, decision (reason and guidance when returned), members, problems and evidence; for the performance officer also flags, known_families and each member's matches"},
+        "Referral": {"type": "object", "description": "status, decision (reason and guidance when returned), members, problems and evidence; for the performance officer also flags, known_families and each member's matches",
+            "properties": {
+                "resubmits": {"type": ["integer", "null"], "description": "the returned referral this one corrects and sends again"},
+                "resubmission_of": {"type": ["object", "null"], "description": "that referral's return: id, returned_on, reason, guidance, note",
+                    "properties": {"id": {"type": "integer"}, "returned_on": text, "reason": {"type": ["string", "null"]}, "guidance": {"type": ["string", "null"]}, "note": {"type": ["string", "null"]}}},
+                "resent_as": {"type": ["integer", "null"], "description": "the referral that corrected this one and sent it again"}}},
     });
     if let (Some(p), Value::Object(add)) = (doc["paths"].as_object_mut(), paths) {
         p.extend(add);

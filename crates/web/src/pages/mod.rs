@@ -324,6 +324,18 @@ pub(crate) fn routes() -> Vec<Route> {
             P::DecideReferral,
             post(referrals::decide),
         ),
+        route(
+            Method::GET,
+            "/referrals/{id}/resend",
+            P::Refer,
+            get(referrals::resend_form),
+        ),
+        route(
+            Method::POST,
+            "/referrals/{id}/resend",
+            P::Refer,
+            post(referrals::resend),
+        ),
         route(Method::GET, "/claims", P::ViewClaims, get(claims::overview)),
         route(
             Method::GET,

@@ -1,15 +1,17 @@
 //! Referral pages: the list (`/referrals`: a referrer's own, or all for the performance
 //! officer), the form (`/referrals/new`: "add another member" and "check the criteria" work
 //! without JavaScript; with it, `referrals.js` counts the problems as they are ticked), a
-//! referral (`/referrals/{id}`, with the officer's double check) and the decision.
+//! referral (`/referrals/{id}`, with the officer's double check), the decision, and a returned
+//! referral corrected and sent again (`/referrals/{id}/resend`: the form filled in as it was
+//! sent, under the reason it was returned).
 
 use super::see_other;
 use crate::actor::CurrentUser;
 use crate::auth::CsrfForm;
 use crate::error::WebError;
 use crate::render::{self, form_errors, FieldError, Page};
-use crate::service::referrals::view::{ReferralDetail, ReferralRow};
-use crate::service::referrals::{self, referral_id, DecisionInput, OFFICER_CHANNELS};
+use crate::service::referrals::view::{ReferralDetail, ReferralRow, ReturnedView};
+use crate::service::referrals::{self, referral_id, resend, DecisionInput, OFFICER_CHANNELS};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -89,6 +91,10 @@ struct ProblemRow {
 #[derive(Serialize)]
 struct FormPage {
     title: &'static str,
+    /// Where the form posts: `/referrals/new`, or `/referrals/{id}/resend`.
+    action: String,
+    /// The returned referral this form corrects, with its reason.
+    resend: Option<ReturnedView>,
     errors: Vec<FieldError>,
     officer: bool,
     input: ReferralInput,
@@ -125,7 +131,7 @@ fn form_page(
     errors: &[(String, String)],
     status: StatusCode,
 ) -> Result<Page, WebError> {
-    form_page_focused(state, user, input, errors, status, None)
+    form_page_focused(state, user, input, errors, status, None, None)
 }
 
 fn form_page_focused(
@@ -135,6 +141,7 @@ fn form_page_focused(
     errors: &[(String, String)],
     status: StatusCode,
     focus: Option<String>,
+    resend: Option<ReturnedView>,
 ) -> Result<Page, WebError> {
     let message = |field: String| {
         errors
@@ -177,11 +184,16 @@ fn form_page_focused(
         .collect();
     let officer = user.role == Role::PerformanceOfficer;
     let ctx = FormPage {
-        title: if officer {
-            "Enter a referral"
-        } else {
-            "Make a referral"
+        title: match (&resend, officer) {
+            (Some(_), _) => "Correct and send again",
+            (None, true) => "Enter a referral",
+            (None, false) => "Make a referral",
         },
+        action: resend.as_ref().map_or_else(
+            || "/referrals/new".to_string(),
+            |r| format!("/referrals/{}/resend", r.id),
+        ),
+        resend,
         errors: render::field_errors(errors),
         officer,
         check: check(rules, input.problems.iter().map(String::as_str)),
@@ -269,6 +281,15 @@ pub(crate) fn parse_form(fields: &[(String, String)]) -> (ReferralInput, String)
     (input, action)
 }
 
+/// "Add another member" on a form: a new row, which takes the focus.
+fn add_member(input: &mut ReferralInput) -> Option<String> {
+    if input.members.len() < MAX_MEMBERS {
+        input.members.push(MemberInput::default());
+        return Some(format!("member_{}_given_name", input.members.len() - 1));
+    }
+    None
+}
+
 /// `POST /referrals/new`: adds a member row, checks the criteria, or sends the referral (a
 /// mistake shows the form again as typed, with its messages; nothing is stored).
 pub(super) async fn submit(
@@ -278,15 +299,17 @@ pub(super) async fn submit(
     let (mut input, action) = parse_form(&f.form);
     match action.as_str() {
         "add_member" => {
-            let mut focus = None;
-            if input.members.len() < MAX_MEMBERS {
-                input.members.push(MemberInput::default());
-                focus = Some(format!("member_{}_given_name", input.members.len() - 1));
-            }
-            return Ok(
-                form_page_focused(&state, &f.user, input, &[], StatusCode::OK, focus)?
-                    .into_response(),
-            );
+            let focus = add_member(&mut input);
+            return Ok(form_page_focused(
+                &state,
+                &f.user,
+                input,
+                &[],
+                StatusCode::OK,
+                focus,
+                None,
+            )?
+            .into_response());
         }
         "check" => {
             return Ok(form_page(&state, &f.user, input, &[], StatusCode::OK)?.into_response());
@@ -321,6 +344,8 @@ struct DetailPage<'a> {
     officer: bool,
     referral: ReferralDetail,
     reasons: &'a [hearth_referrals::ReturnReason],
+    /// Why the referral could not be corrected and sent again (a refused attempt).
+    refused: Option<String>,
     decision: String,
     reason: String,
     note: String,
@@ -335,6 +360,18 @@ async fn detail_page(
     errors: &[(String, String)],
     status: StatusCode,
 ) -> Result<Page, WebError> {
+    detail_page_refused(state, user, id, typed, errors, status, None).await
+}
+
+async fn detail_page_refused(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    typed: DecisionInput,
+    errors: &[(String, String)],
+    status: StatusCode,
+    refused: Option<String>,
+) -> Result<Page, WebError> {
     let referral = referrals::get(state, user, id).await?;
     let ctx = DetailPage {
         title: format!("Referral {id}: {}", referral.family),
@@ -342,6 +379,7 @@ async fn detail_page(
         officer: user.role == Role::PerformanceOfficer,
         referral,
         reasons: &state.settings().referral_rules.return_reasons,
+        refused,
         decision: typed.decision,
         reason: typed.reason,
         note: typed.note,
@@ -406,5 +444,95 @@ pub(super) async fn decide(
             )
         }
         Err(e) => Err(e),
+    }
+}
+
+/// A refused "correct and send again" (not returned, or sent again already): the referral's
+/// own page, saying why (with its link to the referral that sent it again), as 409.
+async fn resend_refused(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    error: WebError,
+) -> Result<Response, WebError> {
+    let WebError::Conflict(message) = error else {
+        return Err(error);
+    };
+    let page = detail_page_refused(
+        state,
+        user,
+        id,
+        DecisionInput::default(),
+        &[],
+        StatusCode::CONFLICT,
+        Some(message),
+    )
+    .await?;
+    Ok(page.into_response())
+}
+
+/// `GET /referrals/{id}/resend`: the returned referral in the form, as it was sent, under
+/// the reason it was returned.
+pub(super) async fn resend_form(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = referral_id(&id)?;
+    match resend::form(&state, &user, id).await {
+        Ok(r) => Ok(form_page_focused(
+            &state,
+            &user,
+            r.input,
+            &[],
+            StatusCode::OK,
+            None,
+            Some(r.returned),
+        )?
+        .into_response()),
+        Err(e) => resend_refused(&state, &user, id, e).await,
+    }
+}
+
+/// `POST /referrals/{id}/resend`: as `POST /referrals/new` (another member, the criteria
+/// check, sending), sending a new referral that names the returned one.
+pub(super) async fn resend(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    f: CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let id = referral_id(&id)?;
+    let (mut input, action) = parse_form(&f.form);
+    let returned = match resend::returned_view(&state, &f.user, id).await {
+        Ok(r) => r,
+        Err(e) => return resend_refused(&state, &f.user, id, e).await,
+    };
+    let again = |input, errors: &[(String, String)], status, focus| {
+        form_page_focused(
+            &state,
+            &f.user,
+            input,
+            errors,
+            status,
+            focus,
+            Some(returned.clone()),
+        )
+        .map(IntoResponse::into_response)
+    };
+    match action.as_str() {
+        "add_member" => {
+            let focus = add_member(&mut input);
+            return again(input, &[], StatusCode::OK, focus);
+        }
+        "check" => return again(input, &[], StatusCode::OK, None),
+        _ => {}
+    }
+    match resend::send(&state, &f.user, id, input.clone()).await {
+        Ok((new, _)) => Ok(see_other(&crate::render::with_confirmation(
+            &format!("/referrals/{new}"),
+            crate::render::Saved::ReferralResent,
+        ))),
+        Err(WebError::Invalid(errors)) => again(input, &errors, StatusCode::BAD_REQUEST, None),
+        Err(e) => resend_refused(&state, &f.user, id, e).await,
     }
 }

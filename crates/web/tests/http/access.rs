@@ -164,6 +164,8 @@ async fn role_by_route_access_matrix() {
         ("/rights/people/1/erase", [NO, NO, NO, NO, NO, NF, NO]),
         ("/api/rights/people/1", [NO, NO, NO, NO, NO, NF, NO]),
         ("/api/rights/people/1/erasure", [NO, NO, NO, NO, NO, NF, NO]),
+        // A referral corrected and sent again: whoever may see referrals; no referral 1 here.
+        ("/referrals/1/resend", [NF, NO, NO, NF, NO, NO, NO]),
         ("/dashboard", [NO, NO, NO, OK, OK, NO, NO]),
         ("/dashboard/export.xlsx", [NO, NO, NO, OK, OK, NO, NO]),
         ("/api/dashboard", [NO, NO, NO, OK, OK, NO, NO]),

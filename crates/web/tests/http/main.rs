@@ -24,6 +24,7 @@ mod ops;
 mod performance;
 mod quarantine;
 mod referrals;
+mod referrals_resend;
 mod restriction;
 mod review;
 mod rights;

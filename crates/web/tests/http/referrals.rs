@@ -9,7 +9,7 @@ use axum::http::{Method, StatusCode};
 
 /// A complete referral of Alice Example (person 101 of family 1 in the seeded borough)
 /// with the problems `problems`.
-fn alice(problems: &[&'static str]) -> Vec<(&'static str, &'static str)> {
+pub fn alice(problems: &[&'static str]) -> Vec<(&'static str, &'static str)> {
     let mut f = vec![
         ("member_0_given_name", "Alice"),
         ("member_0_family_name", "Example"),
@@ -41,7 +41,7 @@ pub async fn a_referral(t: &TestApp) -> i64 {
 }
 
 /// Sends a referral; its key.
-async fn send(t: &TestApp, s: &Session, fields: &[(&str, &str)]) -> i64 {
+pub async fn send(t: &TestApp, s: &Session, fields: &[(&str, &str)]) -> i64 {
     let r = t.submit("/referrals/new", s, fields).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let to = r.location().unwrap();
@@ -55,7 +55,7 @@ async fn send(t: &TestApp, s: &Session, fields: &[(&str, &str)]) -> i64 {
 }
 
 /// The referral's version, as its page carries it for the decision form.
-fn version(body: &str) -> String {
+pub fn version(body: &str) -> String {
     let at = body
         .find("name=\"version\" value=\"")
         .expect("a decision form")
@@ -63,7 +63,7 @@ fn version(body: &str) -> String {
     body[at..].split('"').next().unwrap().to_string()
 }
 
-async fn second_account(t: &TestApp, name: &str, role: &str) -> Session {
+pub async fn second_account(t: &TestApp, name: &str, role: &str) -> Session {
     let admin = t.sign_in("admin").await;
     let r = t
         .submit(

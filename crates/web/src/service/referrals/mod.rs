@@ -13,6 +13,7 @@
 //! found, and the refusal audited) and never what the partners' data shows; the performance
 //! officer reads all. Every read and every decision is audited (targets are keys).
 
+pub(crate) mod resend;
 pub(crate) mod view;
 
 use crate::actor::CurrentUser;
@@ -40,15 +41,35 @@ pub(crate) struct Author<'a> {
     pub at: chrono::DateTime<chrono::Utc>,
 }
 
+/// A referral ready to store: its facts, its members, the people they matched, its flags.
+pub(crate) struct Prepared {
+    pub stored: StoredReferral,
+    pub members: Vec<ReferralMember>,
+    pub people: Vec<i64>,
+    pub flags: Vec<Flag>,
+}
+
 /// Looks each member up, flags the referral and stores it, on a store connection: its key
 /// and flags. The one way a referral is recorded (the form, the API and `hearth referrals
-/// import`).
+/// import`); a returned one sent again goes through [`prepare`] too (`resend`).
 pub(crate) fn record(
     store: &mut Store,
     cache: &LookupCache,
     referral: &Referral,
     author: &Author<'_>,
 ) -> Result<(i64, Vec<Flag>), StoreError> {
+    let p = prepare(store, cache, referral, author)?;
+    let id = store.add_referral(&p.stored, &p.members, &p.people)?;
+    Ok((id, p.flags))
+}
+
+/// Looks each member up and flags the referral, on a store connection: what to store.
+pub(crate) fn prepare(
+    store: &mut Store,
+    cache: &LookupCache,
+    referral: &Referral,
+    author: &Author<'_>,
+) -> Result<Prepared, StoreError> {
     let matches = cache.matches(store, &referral.members)?;
     let mut families: Vec<i64> = matches.iter().filter_map(|m| m.family_id).collect();
     families.sort_unstable();
@@ -102,6 +123,8 @@ pub(crate) fn record(
         return_reason: None,
         decision_note: None,
         family_id: None,
+        resubmits: None,
+        resent_as: None,
     };
     let members: Vec<ReferralMember> = referral
         .members
@@ -116,8 +139,12 @@ pub(crate) fn record(
             match_key: m.match_key(),
         })
         .collect();
-    let id = store.add_referral(&stored, &members, &people)?;
-    Ok((id, flags))
+    Ok(Prepared {
+        stored,
+        members,
+        people,
+        flags,
+    })
 }
 
 /// Records checked referrals from a file (`hearth referrals import`), entered by `entered_by`
@@ -154,16 +181,14 @@ pub(crate) const OFFICER_CHANNELS: [Channel; 4] = [
     Channel::FamilyCaf,
 ];
 
-/// Checks and records a referral typed by `user`: a referrer's own (online), or one a
-/// performance officer enters on a referrer's behalf (the channel it came by). Mistakes:
-/// [`WebError::Invalid`], field by field, nothing stored.
-pub(crate) async fn submit(
+/// A referral typed by `user`, checked: a referrer's own is sent online; a performance
+/// officer's names the channel it came by. Mistakes: [`WebError::Invalid`], field by field.
+pub(crate) fn checked(
     state: &AppState,
     user: &CurrentUser,
     mut input: ReferralInput,
-) -> Result<(i64, Vec<Flag>), WebError> {
-    let officer = user.role == Role::PerformanceOfficer;
-    if officer {
+) -> Result<Referral, WebError> {
+    if user.role == Role::PerformanceOfficer {
         let ok = Channel::parse(&input.channel).is_some_and(|c| OFFICER_CHANNELS.contains(&c));
         if !ok {
             input.channel.clear();
@@ -172,9 +197,21 @@ pub(crate) async fn submit(
         input.channel = Channel::Online.key().into();
     }
     let today = state.now().date_naive();
-    let referral = input
+    input
         .validate(&state.settings().referral_rules, today, true)
-        .map_err(WebError::Invalid)?;
+        .map_err(WebError::Invalid)
+}
+
+/// Checks and records a referral typed by `user`: a referrer's own (online), or one a
+/// performance officer enters on a referrer's behalf (the channel it came by). Mistakes:
+/// [`WebError::Invalid`], field by field, nothing stored.
+pub(crate) async fn submit(
+    state: &AppState,
+    user: &CurrentUser,
+    input: ReferralInput,
+) -> Result<(i64, Vec<Flag>), WebError> {
+    let officer = user.role == Role::PerformanceOfficer;
+    let referral = checked(state, user, input)?;
     let author_id = (!officer).then_some(user.user.id);
     let entered_by = user.user.user_name.clone();
     let at = state.now();
@@ -221,9 +258,14 @@ pub(crate) async fn list(
         })
         .await?;
     let rules = &state.settings().referral_rules;
+    let by_id: std::collections::BTreeMap<i64, &StoredReferral> =
+        found.iter().map(|(r, _)| (r.id, r)).collect();
     let rows: Vec<ReferralRow> = found
         .iter()
-        .map(|(r, m)| view::row(r, m, rules, officer))
+        .map(|(r, m)| {
+            let original = r.resubmits.and_then(|o| by_id.get(&o).copied());
+            view::row(r, m, rules, officer, original)
+        })
         .collect();
     audit::record(
         state,
@@ -255,6 +297,14 @@ pub(crate) async fn get(
                 return Ok(None);
             }
             let members = s.referral_members(id)?;
+            // The returned referral it sends again: carried to the same referrer, so whoever
+            // sees this one sees that one.
+            let original = match r.resubmits {
+                Some(o) => s
+                    .referral(o)?
+                    .filter(|o| officer || o.referrer_user_id == Some(me)),
+                None => None,
+            };
             let mut cases = Vec::new();
             if officer {
                 for m in view::matches_of(&r) {
@@ -263,10 +313,10 @@ pub(crate) async fn get(
                     }
                 }
             }
-            Ok(Some((r, members, cases)))
+            Ok(Some((r, members, cases, original)))
         })
         .await?;
-    let Some((r, members, cases)) = found else {
+    let Some((r, members, cases, original)) = found else {
         audit::record(
             state,
             user,
@@ -279,6 +329,7 @@ pub(crate) async fn get(
     };
     let rules = &state.settings().referral_rules;
     let mut detail = view::detail(&r, &members, rules);
+    detail.resubmission_of = original.and_then(|o| view::returned(&o, rules));
     if officer {
         add_partners_data(state, &r, &cases, &mut detail).await?;
     }

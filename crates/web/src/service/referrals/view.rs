@@ -23,6 +23,62 @@ pub(crate) struct ReferralRow {
     pub reason: Option<String>,
     /// The flags in words (performance officer only; empty for the referrer).
     pub flags: Vec<String>,
+    /// The returned referral this one corrects and sends again.
+    pub resubmits: Option<i64>,
+    /// "Resubmission of referral 4 (returned on 3 March 2026: reason)".
+    pub resubmission: Option<String>,
+    /// The referral that corrected this one and sent it again.
+    pub resent_as: Option<i64>,
+}
+
+/// A returned referral, as a referral that corrects it (or the form that does) recalls it.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ReturnedView {
+    pub id: i64,
+    /// "3 March 2026".
+    pub returned_on: String,
+    /// The return reason in words.
+    pub reason: Option<String>,
+    /// What the referrer was told to do.
+    pub guidance: Option<String>,
+    /// The officer's note to the referrer.
+    pub note: Option<String>,
+}
+
+impl ReturnedView {
+    /// "Resubmission of referral 4 (returned on 3 March 2026: reason)".
+    pub(crate) fn sentence(&self) -> String {
+        match &self.reason {
+            Some(reason) => format!(
+                "Resubmission of referral {} (returned on {}: {reason})",
+                self.id, self.returned_on
+            ),
+            None => format!(
+                "Resubmission of referral {} (returned on {})",
+                self.id, self.returned_on
+            ),
+        }
+    }
+}
+
+/// A returned referral's return, if it was returned.
+pub(crate) fn returned(r: &StoredReferral, rules: &ReferralRules) -> Option<ReturnedView> {
+    if r.status != ReferralStatus::Returned.key() {
+        return None;
+    }
+    let reason = r
+        .return_reason
+        .as_deref()
+        .and_then(|k| rules.return_reason(k));
+    Some(ReturnedView {
+        id: r.id,
+        returned_on: r.decided_at.map(date).unwrap_or_default(),
+        reason: reason
+            .map(|x| x.label.clone())
+            .or_else(|| r.return_reason.clone()),
+        guidance: reason.map(|x| x.guidance.clone()),
+        note: r.decision_note.clone(),
+    })
 }
 
 /// A problem as the referral gives it.
@@ -105,6 +161,12 @@ pub(crate) struct ReferralDetail {
     pub flags: Vec<FlagView>,
     pub known_families: Vec<KnownFamily>,
     pub entered_by: Option<String>,
+    /// The returned referral this one corrects and sends again (its key, as sent).
+    pub resubmits: Option<i64>,
+    /// That referral's return, when the viewer may see it.
+    pub resubmission_of: Option<ReturnedView>,
+    /// The referral that corrected this one and sent it again.
+    pub resent_as: Option<i64>,
 }
 
 pub(crate) fn date(t: chrono::DateTime<chrono::Utc>) -> String {
@@ -163,12 +225,14 @@ fn family_name(members: &[ReferralMember]) -> String {
     )
 }
 
-/// The list's line; `officer`: with the flags.
+/// The list's line; `officer`: with the flags; `original`: the returned referral it sends
+/// again, if it does.
 pub(crate) fn row(
     r: &StoredReferral,
     first: &[ReferralMember],
     rules: &ReferralRules,
     officer: bool,
+    original: Option<&StoredReferral>,
 ) -> ReferralRow {
     ReferralRow {
         id: r.id,
@@ -187,6 +251,11 @@ pub(crate) fn row(
         } else {
             Vec::new()
         },
+        resubmits: r.resubmits,
+        resubmission: original
+            .and_then(|o| returned(o, rules))
+            .map(|x| x.sentence()),
+        resent_as: r.resent_as,
     }
 }
 
@@ -252,5 +321,8 @@ pub(crate) fn detail(
         flags: Vec::new(),
         known_families: Vec::new(),
         entered_by: None,
+        resubmits: r.resubmits,
+        resubmission_of: None,
+        resent_as: r.resent_as,
     }
 }
