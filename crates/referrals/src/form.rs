@@ -146,11 +146,16 @@ pub fn match_key(given: &str, family: &str, dob: NaiveDate) -> String {
     format!("{}|{}|{dob}", norm(given), norm(family))
 }
 
-/// Reads a date of birth: `27/3/2012`, `27-03-2012` or `2012-03-27`.
+/// Reads a date of birth as the other forms take it: `27/3/2012`, `27 3 2012`, `27-03-2012`,
+/// `27 March 2012` or `2012-03-27`.
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    let t = text.trim();
+    let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let t = t.as_str();
     NaiveDate::parse_from_str(t, "%d/%m/%Y")
+        .or_else(|_| NaiveDate::parse_from_str(t, "%d %m %Y"))
         .or_else(|_| NaiveDate::parse_from_str(t, "%d-%m-%Y"))
+        .or_else(|_| NaiveDate::parse_from_str(t, "%d %B %Y"))
+        .or_else(|_| NaiveDate::parse_from_str(t, "%d %b %Y"))
         .or_else(|_| NaiveDate::parse_from_str(t, "%Y-%m-%d"))
         .ok()
         .filter(|d| d.year() >= 1000)
@@ -492,6 +497,25 @@ mod tests {
             referrer_email: "sam@example.org".into(),
             referrer_phone: String::new(),
             channel: "online".into(),
+        }
+    }
+
+    #[test]
+    fn a_date_of_birth_is_read_as_the_other_forms_read_it() {
+        let d = NaiveDate::from_ymd_opt(1985, 1, 1).unwrap();
+        for text in [
+            "1/1/1985",
+            "1 1 1985",
+            " 01  01 1985 ",
+            "1-1-1985",
+            "1 January 1985",
+            "1 Jan 1985",
+            "1985-01-01",
+        ] {
+            assert_eq!(parse_date(text), Some(d), "{text}");
+        }
+        for text in ["1985", "31 2 2012", "1/1/85x", ""] {
+            assert_eq!(parse_date(text), None, "{text}");
         }
     }
 
