@@ -46,6 +46,9 @@ pub struct AuditQuery {
     pub target_kind: Option<String>,
     /// …and this one.
     pub target_id: Option<String>,
+    /// Only lines about one of these: `(target kind, keys)` (empty: no such condition), e.g.
+    /// a person and their families ([`crate::PersonScope::audit_targets`]).
+    pub any_of: Vec<(String, Vec<String>)>,
     /// From this time (inclusive).
     pub from: Option<DateTime<Utc>>,
     /// Before this time.
@@ -167,6 +170,27 @@ fn audit_log(tx: &mut dyn Tx, q: &AuditQuery) -> Result<Vec<AuditEntry>> {
     if let Some(b) = q.before_id {
         params.push(b.into());
         sql.push_str(&format!(" AND id < ${}", params.len()));
+    }
+    if !q.any_of.is_empty() {
+        let mut parts = Vec::new();
+        for (kind, keys) in q.any_of.iter().filter(|(_, keys)| !keys.is_empty()) {
+            params.push(kind.as_str().into());
+            let k = params.len();
+            let mut list = Vec::new();
+            for key in keys {
+                params.push(key.as_str().into());
+                list.push(format!("${}", params.len()));
+            }
+            parts.push(format!(
+                "(target_kind = ${k} AND target_id IN ({}))",
+                list.join(", ")
+            ));
+        }
+        if parts.is_empty() {
+            sql.push_str(" AND 1 = 0");
+        } else {
+            sql.push_str(&format!(" AND ({})", parts.join(" OR ")));
+        }
     }
     let limit = if q.limit == 0 { 500 } else { q.limit };
     sql.push_str(&format!(" ORDER BY id DESC LIMIT {limit}"));

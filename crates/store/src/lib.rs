@@ -165,8 +165,9 @@ pub use governance_rights::{
     Erased, IdentifierField, NewRectification, Rectified, RightsRequest, Tombstones,
 };
 pub use governance_sar::{
-    column_could_hold_personal_data, sar_coverage_gaps, Reach, SarSection, SarTable, SubjectAccess,
-    NOT_PERSONAL, SAR_TABLES,
+    column_could_hold_personal_data, left_out, sar_coverage_gaps, NamedMember, PersonScope, Reach,
+    ReferralMemberKey, SarSection, SarSubject, SarTable, SubjectAccess, LEFT_OUT, NOT_PERSONAL,
+    OWN_ROWS, SAR_TABLES,
 };
 pub use handle::{OpenOptions, Store};
 pub use identification::{

@@ -5,7 +5,7 @@
 //! field and the ground, never an identifier's value.
 
 use anyhow::{bail, Context};
-use hearth_pipeline::rights::{requests, Found};
+use hearth_pipeline::rights::{requests, Found, FoundSubject};
 use hearth_store::Store;
 use std::path::PathBuf;
 
@@ -27,6 +27,34 @@ pub struct PersonArg {
 }
 
 impl PersonArg {
+    /// The subject of a subject access request: the one person meant, people named in
+    /// referrals written exactly as given (by name and date of birth), or both.
+    fn subject(&self, s: &mut Store) -> anyhow::Result<hearth_store::SarSubject> {
+        let lookup = hearth_pipeline::rights::PersonLookup {
+            person: self.person,
+            nhs_number: self.nhs.clone(),
+            name: self.name.clone(),
+            date_of_birth: self.dob,
+        };
+        if lookup.person.is_none() && self.nhs.is_none() && self.name.is_none() {
+            bail!("say who: --person ID, --nhs NUMBER, or --name \"NAME\" with --dob yyyy-mm-dd");
+        }
+        match hearth_pipeline::rights::find_subject(s, &lookup)? {
+            FoundSubject::One(subject) => Ok(subject),
+            FoundSubject::Nobody => {
+                bail!("nobody found in the linked data or in referrals: check the spelling, or give --person")
+            }
+            FoundSubject::Many(many) => bail!(
+                "{} people match: give --person with one of {}",
+                many.len(),
+                many.iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+
     /// The one person meant, or an error listing the candidates' IDs.
     fn find(&self, s: &mut Store) -> anyhow::Result<i64> {
         if let Some(p) = self.person {
@@ -79,37 +107,52 @@ pub struct SarArgs {
 /// Runs `hearth sar`.
 pub fn sar(args: SarArgs) -> anyhow::Result<()> {
     let mut s = args.store.open()?;
-    let person = args.who.find(&mut s)?;
+    let subject = args.who.subject(&mut s)?;
     let config = args.config.resolve()?;
     let mappings = hearth_intake::Mapping::load_dir(config.path(None, "mappings"))
         .context("loading the mappings (for each source's agreement and lawful basis)")?;
     let by = args.user.unwrap_or_else(super::current_user);
     let Some(doc) = hearth_pipeline::rights::subject_access(
         &mut s,
-        person,
+        &subject,
         &mappings,
         &by,
         chrono::Utc::now(),
     )?
     else {
-        bail!("Hearth holds no person {person}");
+        bail!(
+            "Hearth holds no person {}",
+            subject.person.map(|p| p.to_string()).unwrap_or_default()
+        );
     };
+    let who = hearth_pipeline::rights::subject_name(&doc);
     let text = match args.format.as_str() {
         "json" => serde_json::to_string_pretty(&doc)? + "\n",
         _ => hearth_pipeline::rights::render_html(&doc),
     };
     std::fs::write(&args.out, text).with_context(|| format!("writing {}", args.out.display()))?;
-    audit(
-        &mut s,
-        &by,
-        "subject access",
-        "person",
-        person,
-        &format!("format {}", args.format),
-    )?;
+    let targets: Vec<(&str, i64)> = match subject.person {
+        Some(p) => vec![("person", p)],
+        None => doc
+            .held
+            .referrals
+            .iter()
+            .map(|r| ("referral", *r))
+            .collect(),
+    };
+    for (kind, key) in targets {
+        audit(
+            &mut s,
+            &by,
+            "subject access",
+            kind,
+            key,
+            &format!("format {}", args.format),
+        )?;
+    }
     let rows: usize = doc.held.sections.iter().map(|t| t.rows.len()).sum();
     println!(
-        "subject access for person {person}: {} records, {} families, {rows} rows from {} tables written to {}",
+        "subject access for {who}: {} records, {} families, {rows} rows from {} tables written to {}",
         doc.held.records.len(),
         doc.held.families.len(),
         doc.held.sections.iter().filter(|t| !t.rows.is_empty()).count(),

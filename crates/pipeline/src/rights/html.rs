@@ -1,6 +1,8 @@
 //! The subject access document as one printable HTML page: plain English headings, one table
 //! per kind of data, each source's agreement and lawful basis, print styles (no navigation,
-//! tables that break across pages with their headings repeated). No script, no external file.
+//! tables that break across pages with their headings repeated, a fixed layout whose cells
+//! wrap so that no column is cut off on A4). No script, no external file; every style is
+//! scoped to the pack's container (`.sar-pack`).
 
 use super::SubjectAccessDocument;
 use std::fmt::Write;
@@ -21,13 +23,19 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// The pack's styles, all under `.sar-pack` (the page's container). Tables have a fixed
+/// layout and wrap any long value, so that printed on A4 no column is cut off.
 const STYLE: &str = "body{font-family:Arial,sans-serif;color:#0b0c0c;margin:2rem;line-height:1.4}\
-h1{font-size:2rem}h2{font-size:1.4rem;margin-top:2rem;border-top:1px solid #b1b4b6;padding-top:1rem}\
-table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border-bottom:1px solid #b1b4b6;\
-text-align:left;padding:.3rem .5rem;vertical-align:top}caption{text-align:left;font-weight:bold}\
-.none{color:#505a5f}.overdue{font-weight:bold;color:#d4351c}\
-@media print{body{margin:0;font-size:10pt}h2{break-after:avoid}thead{display:table-header-group}\
-tr{break-inside:avoid}a{color:inherit;text-decoration:none}}";
+.sar-pack h1{font-size:2rem}.sar-pack h2{font-size:1.4rem;margin-top:2rem;border-top:1px solid #b1b4b6;\
+padding-top:1rem}.sar-pack table{border-collapse:collapse;width:100%;font-size:.9rem;table-layout:fixed}\
+.sar-pack th,.sar-pack td{border-bottom:1px solid #b1b4b6;text-align:left;padding:.3rem .5rem;\
+vertical-align:top;overflow-wrap:anywhere;word-break:break-word;hyphens:auto}\
+.sar-pack caption{text-align:left;font-weight:bold}.sar-pack .none,.sar-pack .note{color:#505a5f}\
+.sar-pack .overdue{font-weight:bold;color:#d4351c}\
+@media print{@page{size:A4;margin:12mm}body{margin:0;font-size:10pt}\
+.sar-pack table{font-size:8pt;max-width:100%}.sar-pack th,.sar-pack td{padding:.15rem .25rem}\
+.sar-pack h2{break-after:avoid}.sar-pack thead{display:table-header-group}\
+.sar-pack tr{break-inside:avoid}.sar-pack a{color:inherit;text-decoration:none}}";
 
 /// The whole document as a standalone, printable HTML page.
 pub fn render_html(doc: &SubjectAccessDocument) -> String {
@@ -36,12 +44,16 @@ pub fn render_html(doc: &SubjectAccessDocument) -> String {
     let _ = write!(
         h,
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <title>Subject access: person {p}</title><style>{STYLE}</style></head><body>\
-         <main><h1>Everything Hearth holds on person {p}</h1>\
-         <p>Made on {date} by {by}. Partner records: {r}. Families: {f}.{restricted}</p>\
-         <p>Before sending, check every section for other people's data (other family members, \
-         people named in referrals, staff) and redact it where the law requires.</p>",
-        p = held.person_id,
+         <title>Subject access: {p}</title><style>{STYLE}</style></head><body>\
+         <main class=\"sar-pack\"><h1>Everything Hearth holds on {p}</h1>\
+         <p>Made on {date} by {by}. Partner records: {r}. Families: {f}. Referrals: {n}.\
+         {restricted}</p>\
+         <p>Only this person's own data is included: other family members' details and facts, \
+         and referrers' contact details, are left out. Before sending, still read the free \
+         text (case notes, assessments, referrals' evidence) for other people's data and redact \
+         it where the law requires.</p>",
+        p = escape(&subject_name(doc)),
+        n = held.referrals.len(),
         date = doc.made_at.format("%d %B %Y at %H:%M UTC"),
         by = escape(&doc.made_by),
         r = held.records.len(),
@@ -107,6 +119,9 @@ pub fn render_html(doc: &SubjectAccessDocument) -> String {
             escape(&s.table),
             escape(&s.title)
         );
+        if let Some(note) = &s.note {
+            let _ = write!(h, "<p class=\"note\">{}</p>", escape(note));
+        }
         if s.rows.is_empty() {
             h.push_str("<p class=\"none\">Nothing held.</p>");
             continue;
@@ -119,13 +134,14 @@ pub fn render_html(doc: &SubjectAccessDocument) -> String {
             if s.rows.len() == 1 { "row" } else { "rows" }
         );
         for c in &s.columns {
-            let _ = write!(h, "<th scope=\"col\">{}</th>", escape(&c.replace('_', " ")));
+            let _ = write!(h, "<th scope=\"col\">{}</th>", escape(c));
         }
         h.push_str("</tr></thead><tbody>");
         for row in &s.rows {
             h.push_str("<tr>");
             for v in row {
-                let _ = write!(h, "<td>{}</td>", escape(v.as_deref().unwrap_or("")));
+                let lines: Vec<String> = v.as_deref().unwrap_or("").lines().map(escape).collect();
+                let _ = write!(h, "<td>{}</td>", lines.join("<br>"));
             }
             h.push_str("</tr>");
         }
@@ -133,4 +149,19 @@ pub fn render_html(doc: &SubjectAccessDocument) -> String {
     }
     h.push_str("</main></body></html>\n");
     h
+}
+
+/// Whom the document is about: "person 42", or the referrals naming someone not linked.
+pub fn subject_name(doc: &SubjectAccessDocument) -> String {
+    match doc.held.person_id {
+        Some(p) => format!("person {p}"),
+        None => {
+            let ids: Vec<String> = doc.held.referrals.iter().map(i64::to_string).collect();
+            format!(
+                "the person named in referral{} {}",
+                if ids.len() == 1 { "" } else { "s" },
+                ids.join(", ")
+            )
+        }
+    }
 }

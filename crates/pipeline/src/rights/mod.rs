@@ -8,15 +8,17 @@
 //! request `hearth_governance::rights`.
 
 mod html;
+mod pack;
 pub mod requests;
 
-pub use html::render_html;
+pub use html::{render_html, subject_name};
+pub use pack::{pack, Pack, PackSection};
 
 use anyhow::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use hearth_intake::{FileImport, Mapping, Sharing};
 use hearth_model::{ImportedRow, QuarantinedRow};
-use hearth_store::{KeyFields, Store, SubjectAccess, Tombstones};
+use hearth_store::{KeyFields, SarSubject, Store, Tombstones};
 use serde::Serialize;
 
 /// The reason a re-imported row of an erased person is quarantined with.
@@ -95,8 +97,8 @@ pub struct SubjectAccessDocument {
     pub made_by: String,
     /// The sources their records came from, with the agreement and lawful basis of each.
     pub sources: Vec<SourceSharing>,
-    /// What the store holds.
-    pub held: SubjectAccess,
+    /// What the store holds, ready to read.
+    pub held: Pack,
 }
 
 /// The register of data sharing agreements: every mapping's source with its agreement.
@@ -114,16 +116,16 @@ pub fn sharing_register(mappings: &[Mapping], today: NaiveDate) -> Vec<SourceSha
     out
 }
 
-/// The subject access document for `person`, or `None` when the store does not know them.
-/// The caller audits the read.
+/// The subject access document for `subject` (a linked person, people named in referrals,
+/// or both), or `None` when the store holds nothing on them. The caller audits the read.
 pub fn subject_access(
     store: &mut Store,
-    person: i64,
+    subject: &SarSubject,
     mappings: &[Mapping],
     made_by: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<SubjectAccessDocument>> {
-    let Some(held) = store.subject_access(person)? else {
+    let Some(held) = store.subject_access_of(subject)? else {
         return Ok(None);
     };
     let register = sharing_register(mappings, now.date_naive());
@@ -147,7 +149,7 @@ pub fn subject_access(
         made_at: now,
         made_by: made_by.to_string(),
         sources,
-        held,
+        held: pack(&held),
     }))
 }
 
@@ -205,4 +207,75 @@ pub fn find_person(store: &mut Store, lookup: &PersonLookup) -> Result<Found> {
         [] => Found::Nobody,
         many => Found::Many(many.to_vec()),
     })
+}
+
+/// Whom a subject access request found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FoundSubject {
+    /// One subject: a linked person, people named in referrals written alike, or both.
+    One(SarSubject),
+    /// Nobody, in the linked data or in referrals.
+    Nobody,
+    /// Several linked people: their IDs.
+    Many(Vec<i64>),
+}
+
+/// Finds whom a subject access request means: the linked people as [`find_person`] does,
+/// and, by name and date of birth, the people named in referrals (whether or not they were
+/// ever linked: a referral returned, or accepted before the next linkage run). A referral
+/// member matched to the person found, or to nobody, is the same subject.
+pub fn find_subject(store: &mut Store, lookup: &PersonLookup) -> Result<FoundSubject> {
+    let people = find_person(store, lookup)?;
+    let named = match (&lookup.name, lookup.date_of_birth) {
+        (Some(name), Some(dob)) if lookup.person.is_none() => {
+            let words: Vec<String> = name.split_whitespace().map(str::to_string).collect();
+            store.referral_members_named(&words, dob)?
+        }
+        _ => Vec::new(),
+    };
+    let person = match people {
+        Found::Many(ids) => return Ok(FoundSubject::Many(ids)),
+        Found::One(p) => Some(p),
+        Found::Nobody => {
+            let mut matched: Vec<i64> = named.iter().filter_map(|m| m.person).collect();
+            matched.sort_unstable();
+            matched.dedup();
+            match matched.as_slice() {
+                [] => None,
+                [p] => Some(*p),
+                _ => return Ok(FoundSubject::Many(matched)),
+            }
+        }
+    };
+    // A member nobody was matched to is this subject only when written exactly as typed
+    // (letters and digits, any case), so that Anne's referral is not in Ann's pack.
+    let letters = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let typed = letters(lookup.name.as_deref().unwrap_or_default());
+    let mine: Vec<&hearth_store::NamedMember> = named
+        .iter()
+        .filter(|m| match m.person {
+            Some(p) => Some(p) == person,
+            None => {
+                let mut parts = m.match_key.split('|');
+                let written = format!(
+                    "{}{}",
+                    parts.next().unwrap_or_default(),
+                    parts.next().unwrap_or_default()
+                );
+                letters(&written) == typed
+            }
+        })
+        .collect();
+    if person.is_none() && mine.is_empty() {
+        return Ok(FoundSubject::Nobody);
+    }
+    Ok(FoundSubject::One(SarSubject {
+        person,
+        referral_members: mine.iter().map(|m| (m.referral_id, m.position)).collect(),
+    }))
 }

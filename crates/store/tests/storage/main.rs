@@ -24,6 +24,7 @@ mod outcomes;
 mod referrals;
 mod restricted;
 mod retention;
+mod sar_scope;
 mod schema;
 mod subject_access;
 mod versions;

@@ -43,7 +43,7 @@ fn other_person(source_row: u64) -> hearth_model::ImportedRow {
 /// Person 11 (Zoë: a police row and a health row) and person 12 (Adam: a police row), one
 /// family (5), an objection by 11 and an audit line about the family. Returns the record keys
 /// (police Zoë, police Adam, health Zoë).
-fn two_people(store: &mut Store) -> [RecordId; 3] {
+pub(crate) fn two_people(store: &mut Store) -> [RecordId; 3] {
     imported(
         store
             .write_batch(

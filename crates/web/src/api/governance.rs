@@ -72,6 +72,7 @@ pub(super) async fn audit_log(
             "detail": e.detail,
         })).collect::<Vec<_>>(),
         "next": next,
+        "covers": found.scope,
     })))
 }
 
@@ -208,7 +209,7 @@ pub(super) fn document(
     let text = |d: &str| json!({"type": "string", "description": d});
     paths.insert("/audit".into(), json!({"get": {"summary": "A page of the audit log, newest first (information governance officer)", "operationId": "auditLog",
         "description": "500 lines a page; follow `next` as `before` for older lines. Dates as people type them: 01/09/2025, 1/9/2025, 1 September 2025, 2025-09-01.",
-        "parameters": [q("user_name", "part of an account name, any case"), q("action", "part of an action, e.g. view"), q("family", "a family ID"), q("person", "a person ID"),
+        "parameters": [q("user_name", "part of an account name, any case"), q("action", "part of an action, e.g. view"), q("family", "a family ID"), q("person", "a person ID: lines about them and about their families, referrals, objections and restrictions"),
             q("from", "from the start of this day"), q("to", "to the end of this day"), q("before", "lines older than this line (the previous page's next)")],
         "responses": {"200": ok("AuditPage"), "401": problem, "403": problem, "422": problem}}}));
     paths.insert("/objections".into(), json!({
@@ -235,7 +236,8 @@ pub(super) fn document(
         "lines": {"type": "array", "items": {"type": "object", "properties": {
             "id": {"type": "integer"}, "at": {"type": "string", "format": "date-time"}, "user_name": {"type": "string"}, "action": {"type": "string"},
             "target_kind": {"type": "string"}, "target_id": {"type": "string"}, "client_ip": {"type": "string"}, "detail": {"type": "string"}}}},
-        "next": {"type": ["integer", "null"]}}}));
+        "next": {"type": ["integer", "null"]},
+        "covers": {"type": ["string", "null"], "description": "a search by person: the families, referrals, objections and restrictions whose lines are included too"}}}));
     schemas.insert("NewObjection".into(), json!({"type": "object", "required": ["subject_kind", "subject_id", "scope", "received_on", "received_how"], "properties": {
         "subject_kind": {"type": "string", "enum": ["person", "family"]}, "subject_id": {"type": ["integer", "string"]},
         "scope": {"type": "string", "enum": ["research", "all"]}, "received_on": text("01/09/2025, 1 September 2025 or 2025-09-01"),

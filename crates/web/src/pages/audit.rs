@@ -91,6 +91,8 @@ struct AuditPage {
     next: Option<i64>,
     /// Whether this is a later page.
     paged: bool,
+    /// A search by person: what else the lines found are about.
+    scope: Option<String>,
 }
 
 /// `GET /audit`: searches the audit log, a page at a time (information governance officers).
@@ -128,6 +130,7 @@ pub(super) async fn audit(
             .collect(),
         next,
         paged,
+        scope: found.scope,
     };
     let status = if errors.is_empty() {
         StatusCode::OK

@@ -10,7 +10,7 @@ use crate::error::WebError;
 use crate::state::throttle::LineBudget;
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
-use hearth_store::{AuditEntry, AuditQuery};
+use hearth_store::{AuditEntry, AuditQuery, PersonScope};
 
 /// What a line is about: a kind (`family`, `user`, `audit_log`) and a key (`*`: all).
 pub(crate) type Target = (&'static str, String);
@@ -302,13 +302,16 @@ impl Search {
         })
     }
 
-    fn query(&self, limit: u32) -> AuditQuery {
+    /// The store's query; a search by person finds the lines about everything that
+    /// concerns them (`scope`: [`hearth_store::PersonScope::audit_targets`]).
+    fn query(&self, limit: u32, scope: Option<&PersonScope>) -> AuditQuery {
         let (kind, id) = match (self.family, self.person) {
             (Some(f), _) => (Some("family".to_string()), Some(f.to_string())),
-            (None, Some(p)) => (Some("person".to_string()), Some(p.to_string())),
-            (None, None) => (None, None),
+            (None, Some(p)) if scope.is_none() => (Some("person".to_string()), Some(p.to_string())),
+            _ => (None, None),
         };
         AuditQuery {
+            any_of: scope.map(PersonScope::audit_targets).unwrap_or_default(),
             user_contains: self.user_name.clone(),
             action_contains: self.action.clone(),
             target_kind: kind,
@@ -349,10 +352,76 @@ pub(crate) fn parse_day(raw: &str) -> Option<DateTime<Utc>> {
 /// Lines shown on a page of the audit log.
 pub(crate) const PAGE_LINES: u32 = 500;
 
-/// A page of the audit search: its lines, newest first, and whether older lines follow.
+/// A page of the audit search: its lines, newest first, whether older lines follow, and
+/// for a search by person what else the lines are about.
 pub(crate) struct Found {
     pub entries: Vec<AuditEntry>,
     pub more: bool,
+    pub scope: Option<String>,
+}
+
+/// What concerns the person searched for (the rule subject access uses too), read from the
+/// store; `None` when the search is not by person.
+async fn person_scope(state: &AppState, search: &Search) -> Result<Option<PersonScope>, WebError> {
+    match (search.family, search.person) {
+        (None, Some(p)) => Ok(Some(state.store().run(move |s| s.person_scope(p)).await?)),
+        _ => Ok(None),
+    }
+}
+
+/// What a search by person covers, in words: "Lines about person 7, and about family 35,
+/// which they are a member of, …".
+fn scope_note(scope: &PersonScope) -> String {
+    let list = |s: &std::collections::BTreeSet<i64>| -> String {
+        let v: Vec<String> = s.iter().map(i64::to_string).collect();
+        match v.as_slice() {
+            [] => String::new(),
+            [one] => one.clone(),
+            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        }
+    };
+    let plural = |s: &std::collections::BTreeSet<i64>, one: &str, many: &str| {
+        format!("{} {}", if s.len() == 1 { one } else { many }, list(s))
+    };
+    let mut parts = Vec::new();
+    if !scope.families_now.is_empty() {
+        parts.push(format!(
+            "{}, which they are a member of",
+            plural(&scope.families_now, "family", "families")
+        ));
+    }
+    if !scope.families_before.is_empty() {
+        parts.push(format!(
+            "{}, which they were in at an earlier run or by a referral",
+            plural(&scope.families_before, "family", "families")
+        ));
+    }
+    if !scope.referrals.is_empty() {
+        parts.push(format!(
+            "{} naming them",
+            plural(&scope.referrals, "referral", "referrals")
+        ));
+    }
+    if !scope.objections.is_empty() {
+        parts.push(format!(
+            "{} covering them",
+            plural(&scope.objections, "objection", "objections")
+        ));
+    }
+    if !scope.restrictions.is_empty() {
+        parts.push(format!(
+            "{} of their processing",
+            plural(&scope.restrictions, "restriction", "restrictions")
+        ));
+    }
+    let person = scope.person.unwrap_or_default();
+    if parts.is_empty() {
+        return format!("Lines about person {person}. They are in no family in the current run.");
+    }
+    format!(
+        "Lines about person {person}, including views and changes of {}.",
+        parts.join("; ")
+    )
 }
 
 /// Searches the audit log, a page of [`PAGE_LINES`] lines, newest first; `None`: the search
@@ -364,15 +433,21 @@ pub(crate) async fn search(
 ) -> Result<Found, WebError> {
     let found = match search {
         Some(q) => {
-            let query = q.query(PAGE_LINES + 1);
+            let scope = person_scope(state, &q).await?;
+            let query = q.query(PAGE_LINES + 1, scope.as_ref());
             let mut entries = state.store().run(move |s| s.audit_log(&query)).await?;
             let more = entries.len() > PAGE_LINES as usize;
             entries.truncate(PAGE_LINES as usize);
-            Found { entries, more }
+            Found {
+                entries,
+                more,
+                scope: scope.as_ref().map(scope_note),
+            }
         }
         None => Found {
             entries: Vec::new(),
             more: false,
+            scope: None,
         },
     };
     record(
@@ -411,8 +486,9 @@ pub(crate) async fn export_csv(
     .map_err(io)?;
     let mut q = search.clone();
     let mut lines = 0u64;
+    let scope = person_scope(state, &search).await?;
     loop {
-        let query = q.query(EXPORT_CHUNK);
+        let query = q.query(EXPORT_CHUNK, scope.as_ref());
         let page = state.store().run(move |s| s.audit_log(&query)).await?;
         for e in &page {
             let cells = [

@@ -10,7 +10,7 @@ use crate::service::audit::parse_day;
 use crate::service::work_input::parse_date;
 use crate::service::{audit, invalid};
 use crate::state::AppState;
-use hearth_pipeline::rights::{Found, PersonLookup, SourceSharing};
+use hearth_pipeline::rights::{Found, FoundSubject, PersonLookup, SourceSharing};
 use serde::{Deserialize, Serialize};
 
 /// The subject access form as typed.
@@ -153,7 +153,9 @@ fn many(field: &str, ids: &[i64]) -> WebError {
     )
 }
 
-/// Makes the subject access document for the person the form means, audited.
+/// Makes the subject access document for the person the form means (a linked person,
+/// someone named only in referrals, or both), audited by the person's key or, for someone
+/// never linked, by each referral's.
 pub(crate) async fn subject_access(
     state: &AppState,
     user: &CurrentUser,
@@ -167,10 +169,10 @@ pub(crate) async fn subject_access(
     let made = state
         .store()
         .run(move |s| {
-            let made = match hearth_pipeline::rights::find_person(s, &lookup) {
-                Ok(Found::One(person)) => {
-                    hearth_pipeline::rights::subject_access(s, person, &mappings, &by, now)
-                        .map(|doc| Ok((person, doc)))
+            let made = match hearth_pipeline::rights::find_subject(s, &lookup) {
+                Ok(FoundSubject::One(subject)) => {
+                    hearth_pipeline::rights::subject_access(s, &subject, &mappings, &by, now)
+                        .map(|doc| Ok((subject, doc)))
                         .map_err(|e| e.to_string())
                 }
                 Ok(other) => Ok(Err(other)),
@@ -181,41 +183,72 @@ pub(crate) async fn subject_access(
         .await?
         .map_err(|e| WebError::Internal(format!("subject access: {e}")))?;
     let field = asked_by(form);
-    let (person, doc) = match made {
-        Ok((person, Some(doc))) => (person, doc),
-        Ok((person, None)) => {
-            return Err(invalid(field, format!("Hearth holds no person {person}")));
+    let (subject, doc) = match made {
+        Ok((subject, Some(doc))) => (subject, doc),
+        Ok((subject, None)) => {
+            return Err(invalid(
+                field,
+                format!(
+                    "Hearth holds no person {}",
+                    subject.person.map(|p| p.to_string()).unwrap_or_default()
+                ),
+            ));
         }
-        Err(Found::Many(ids)) => return Err(many(field, &ids)),
+        Err(FoundSubject::Many(ids)) => return Err(many(field, &ids)),
         Err(_) => {
             return Err(invalid(
                 field,
-                "Nobody matches: check the spelling and the date of birth, or enter the person ID",
+                "Nobody matches in the linked data or in referrals: check the spelling and \
+                 the date of birth, or enter the person ID",
             ));
         }
     };
+    let file_key = match subject.person {
+        Some(p) => format!("person-{p}"),
+        None => format!(
+            "referral-{}",
+            doc.held.referrals.first().copied().unwrap_or_default()
+        ),
+    };
     let file = if json {
         SarFile {
-            name: format!("subject-access-person-{person}.json"),
+            name: format!("subject-access-{file_key}.json"),
             content_type: "application/json",
             body: serde_json::to_vec_pretty(&doc)
                 .map_err(|e| WebError::Internal(format!("subject access as JSON: {e}")))?,
         }
     } else {
         SarFile {
-            name: format!("subject-access-person-{person}.html"),
+            name: format!("subject-access-{file_key}.html"),
             content_type: "text/html; charset=utf-8",
             body: hearth_pipeline::rights::render_html(&doc).into_bytes(),
         }
     };
-    audit::record(
-        state,
-        user,
-        "subject access",
-        ("person", person.to_string()),
-        format!("format {}", if json { "json" } else { "html" }),
-    )
-    .await?;
+    let detail = format!("format {}", if json { "json" } else { "html" });
+    match subject.person {
+        Some(p) => {
+            audit::record(
+                state,
+                user,
+                "subject access",
+                ("person", p.to_string()),
+                detail,
+            )
+            .await?
+        }
+        None => {
+            for r in &doc.held.referrals {
+                audit::record(
+                    state,
+                    user,
+                    "subject access",
+                    ("referral", r.to_string()),
+                    format!("{detail}, a person named in the referral"),
+                )
+                .await?;
+            }
+        }
+    }
     Ok(file)
 }
 

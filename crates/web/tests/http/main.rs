@@ -29,6 +29,7 @@ mod restriction;
 mod review;
 mod rights;
 mod rights_requests;
+mod sar_pack;
 mod savings;
 mod session;
 mod sso;

@@ -1,18 +1,22 @@
 //! Subject access: everything the store holds on one person, table by table, and the one
 //! register of which tables hold a person's data ([`SAR_TABLES`]) and which do not, with
-//! the reason ([`NOT_PERSONAL`]).
+//! the reason ([`NOT_PERSONAL`]); of tables about several people only the subject's own
+//! rows ([`OWN_ROWS`]), and no other person's contact details nor internal hashes
+//! ([`LEFT_OUT`]). What concerns a person (families, referrals, objections) is one rule,
+//! [`PersonScope`], which the audit log's search by person uses too. The reading is `read`.
 //!
 //! The register is checked against the live schema of both backends by a test
 //! (`crates/store/tests/storage/subject_access.rs`): a table whose columns could reach a
 //! person (person, record, family, referral keys, identifiers) that is in neither list fails
 //! it, so a table added later without subject access coverage is caught.
 
-use crate::backend::Backend;
-use crate::error::Result;
-use crate::handle::Store;
-use crate::sql::Tx;
 use serde::Serialize;
 use std::collections::BTreeSet;
+
+mod read;
+mod scope;
+
+pub use scope::{NamedMember, PersonScope, ReferralMemberKey, SarSubject};
 
 /// How a table's rows are reached from a person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -281,8 +285,10 @@ pub struct SarSection {
 /// Everything the store holds on a person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SubjectAccess {
-    /// The person.
-    pub person_id: i64,
+    /// The linked person (`None`: someone named only in referrals).
+    pub person_id: Option<i64>,
+    /// The referrals naming them.
+    pub referrals: Vec<i64>,
     /// Their partner records' keys (linked, or held by a restriction).
     pub records: Vec<i64>,
     /// The families they are or were in.
@@ -291,8 +297,98 @@ pub struct SubjectAccess {
     pub sources: Vec<String>,
     /// Whether their processing is restricted now.
     pub restricted: bool,
-    /// Every covered table, in [`SAR_TABLES`] order (empty ones included).
+    /// Every covered table, in [`SAR_TABLES`] order (empty ones included), with only the
+    /// person's own rows of tables about several people ([`OWN_ROWS`]) and without the
+    /// columns [`LEFT_OUT`] names.
     pub sections: Vec<SarSection>,
+}
+
+/// Tables whose rows are each about one person (or a pair): only the rows about the
+/// subject are theirs (`(table, columns of which one must be the subject's person key)`).
+/// Other members' rows (their evidence, for example) are not the subject's data.
+pub const OWN_ROWS: &[(&str, &[&str])] = &[
+    ("family_member", &["person_id"]),
+    (
+        "family_relationship",
+        &["parent_person_id", "child_person_id"],
+    ),
+    ("evidence", &["person_id"]),
+];
+
+/// Columns a subject access response leaves out, with why: other people's contact details,
+/// and internal hashes and keys that say nothing about the person.
+pub const LEFT_OUT: &[(&str, &str, &str)] = &[
+    (
+        "import_batch",
+        "row_fingerprints",
+        "hashes of every row of the partner's file (other people's rows)",
+    ),
+    (
+        "import_batch",
+        "file_sha256",
+        "the file's hash, to recognise a re-sent file",
+    ),
+    ("import_batch", "superseded_by", "an internal key"),
+    (
+        "referral",
+        "referrer_name",
+        "the referrer's own details, not the subject's",
+    ),
+    (
+        "referral",
+        "referrer_email",
+        "the referrer's own contact details, not the subject's",
+    ),
+    (
+        "referral",
+        "referrer_phone",
+        "the referrer's own contact details, not the subject's",
+    ),
+    (
+        "referral",
+        "referrer_user_id",
+        "an internal key of a staff account",
+    ),
+    (
+        "referral",
+        "matches",
+        "the people every member of the referral was matched to",
+    ),
+    (
+        "referral",
+        "flags",
+        "checks against other referrals and families",
+    ),
+    ("referral", "version", "an internal counter"),
+    (
+        "referral_member",
+        "match_key",
+        "the name and date of birth again, normalised",
+    ),
+    ("audit_log", "prev_hash", "the audit chain's hash"),
+    ("audit_log", "hash", "the audit chain's hash"),
+    ("audit_log", "user_id", "an internal key of a staff account"),
+    (
+        "audit_log",
+        "client_ip",
+        "the staff member's network address",
+    ),
+    ("claim", "evidence_sha256", "the evidence pack's hash"),
+    ("outcome_result", "rules_sha256", "the rules file's hash"),
+    ("family_outcome", "rules_sha256", "the rules file's hash"),
+];
+
+/// Whether `column` of `table` is left out of a subject access response ([`LEFT_OUT`]).
+pub fn left_out(table: &str, column: &str) -> bool {
+    LEFT_OUT.iter().any(|(t, c, _)| *t == table && *c == column)
+}
+
+/// Keys as a comma-separated SQL list.
+pub(crate) fn ids(ids: &BTreeSet<i64>) -> String {
+    ids.iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A column name that could reach a person: keys of people, records, families, referrals,
@@ -354,6 +450,18 @@ pub fn sar_coverage_gaps(schema: &[(String, Vec<String>)]) -> Vec<String> {
         }
     }
     let names: BTreeSet<&str> = schema.iter().map(|(t, _)| t.as_str()).collect();
+    let lists = OWN_ROWS
+        .iter()
+        .flat_map(|(t, cols)| cols.iter().map(move |c| (*t, *c)))
+        .chain(LEFT_OUT.iter().map(|(t, c, _)| (*t, *c)));
+    for (t, c) in lists {
+        if !schema
+            .iter()
+            .any(|(n, cols)| n == t && cols.iter().any(|x| x == c))
+        {
+            gaps.push(format!("column {t}.{c} is listed but not in the schema"));
+        }
+    }
     for t in covered.intersection(&excused) {
         gaps.push(format!(
             "table {t} is both covered and listed as not personal"
@@ -365,221 +473,4 @@ pub fn sar_coverage_gaps(schema: &[(String, Vec<String>)]) -> Vec<String> {
         }
     }
     gaps
-}
-
-fn ints(tx: &mut dyn Tx, sql: &str, person: i64) -> Result<BTreeSet<i64>> {
-    Ok(tx
-        .query(sql, &[person.into()])?
-        .iter()
-        .filter_map(|r| r[0].int())
-        .collect())
-}
-
-fn list(ids: &BTreeSet<i64>) -> String {
-    ids.iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn quoted(ids: &BTreeSet<i64>) -> String {
-    ids.iter()
-        .map(|i| format!("'{i}'"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-impl Store {
-    /// Every table of the store with its columns, in name order.
-    pub fn schema_tables(&mut self) -> Result<Vec<(String, Vec<String>)>> {
-        let backend = self.backend();
-        self.with_read(|tx| schema_tables(tx, backend))
-    }
-
-    /// Everything the store holds on `person` (a person key, current or held by a
-    /// restriction); `None` when the store knows no such person. The caller audits the read.
-    pub fn subject_access(&mut self, person: i64) -> Result<Option<SubjectAccess>> {
-        let backend = self.backend();
-        self.with_read(|tx| subject_access(tx, backend, person))
-    }
-}
-
-fn schema_tables(tx: &mut dyn Tx, backend: Backend) -> Result<Vec<(String, Vec<String>)>> {
-    let (tables_sql, columns_sql) = match backend {
-        Backend::Sqlite => (
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
-             ORDER BY name",
-            "SELECT name FROM pragma_table_info($1) ORDER BY cid",
-        ),
-        Backend::Postgres => (
-            "SELECT table_name::text FROM information_schema.tables \
-             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY 1",
-            "SELECT column_name::text FROM information_schema.columns \
-             WHERE table_schema = current_schema() AND table_name::text = $1 ORDER BY ordinal_position",
-        ),
-    };
-    let tables: Vec<String> = tx
-        .query(tables_sql, &[])?
-        .iter()
-        .filter_map(|r| r[0].text())
-        .collect();
-    let mut out = Vec::with_capacity(tables.len());
-    for t in tables {
-        let cols = tx
-            .query(columns_sql, &[t.as_str().into()])?
-            .iter()
-            .filter_map(|r| r[0].text())
-            .collect();
-        out.push((t, cols));
-    }
-    Ok(out)
-}
-
-fn subject_access(tx: &mut dyn Tx, backend: Backend, p: i64) -> Result<Option<SubjectAccess>> {
-    let records = ints(
-        tx,
-        "SELECT record_id FROM person_record WHERE person_id = $1 \
-         UNION SELECT rr.record_id FROM restriction_record rr \
-         JOIN restriction r ON r.id = rr.restriction_id WHERE r.person_id = $1",
-        p,
-    )?;
-    let restrictions = ints(tx, "SELECT id FROM restriction WHERE person_id = $1", p)?;
-    if records.is_empty() && restrictions.is_empty() {
-        return Ok(None);
-    }
-    let referrals = ints(
-        tx,
-        "SELECT referral_id FROM referral_person WHERE person_id = $1",
-        p,
-    )?;
-    let mut families = ints(
-        tx,
-        "SELECT family_id FROM family_member WHERE person_id = $1 \
-         UNION SELECT family_id FROM evidence WHERE person_id = $1",
-        p,
-    )?;
-    if !referrals.is_empty() {
-        let sql = format!(
-            "SELECT family_id FROM referral WHERE family_id IS NOT NULL AND referral_id IN ({})",
-            list(&referrals)
-        );
-        families.extend(tx.query(&sql, &[])?.iter().filter_map(|r| r[0].int()));
-    }
-    let mut objections = ints(
-        tx,
-        "SELECT id FROM objection WHERE subject_kind = 'person' AND subject_id = $1",
-        p,
-    )?;
-    let mut batches = BTreeSet::new();
-    let mut sources = BTreeSet::new();
-    if !records.is_empty() {
-        let sql = format!(
-            "SELECT DISTINCT objection_id FROM objection_record WHERE record_id IN ({})",
-            list(&records)
-        );
-        objections.extend(tx.query(&sql, &[])?.iter().filter_map(|r| r[0].int()));
-        let sql = format!(
-            "SELECT DISTINCT batch_id, source FROM record WHERE record_id IN ({})",
-            list(&records)
-        );
-        for r in tx.query(&sql, &[])? {
-            batches.extend(r[0].int());
-            sources.extend(r[1].text());
-        }
-    }
-    let mut readings = BTreeSet::new();
-    if !families.is_empty() {
-        let sql = format!(
-            "SELECT id FROM objection WHERE subject_kind = 'family' AND subject_id IN ({})",
-            list(&families)
-        );
-        objections.extend(tx.query(&sql, &[])?.iter().filter_map(|r| r[0].int()));
-        let sql = format!(
-            "SELECT id FROM progress_reading WHERE family_id IN ({})",
-            list(&families)
-        );
-        readings.extend(tx.query(&sql, &[])?.iter().filter_map(|r| r[0].int()));
-    }
-    let person = BTreeSet::from([p]);
-    let schema = schema_tables(tx, backend)?;
-    let mut sections = Vec::with_capacity(SAR_TABLES.len());
-    for t in SAR_TABLES {
-        let Some((_, columns)) = schema.iter().find(|(name, _)| name == t.table) else {
-            continue;
-        };
-        let any = |cols: &[&str], ids: &BTreeSet<i64>| -> Option<String> {
-            (!ids.is_empty()).then(|| {
-                cols.iter()
-                    .map(|c| format!("{c} IN ({})", list(ids)))
-                    .collect::<Vec<_>>()
-                    .join(" OR ")
-            })
-        };
-        let filter = match t.reach {
-            Reach::Records(cols) => any(cols, &records),
-            Reach::Person(cols) => any(cols, &person),
-            Reach::Families(c) => any(&[c], &families),
-            Reach::Referrals(c) => any(&[c], &referrals),
-            Reach::ProgressReadings(c) => any(&[c], &readings),
-            Reach::Objections(c) => any(&[c], &objections),
-            Reach::Restrictions(c) => any(&[c], &restrictions),
-            Reach::Batches(c) => any(&[c], &batches),
-            Reach::Audit => {
-                let mut parts = vec![format!("(target_kind = 'person' AND target_id = '{p}')")];
-                if !families.is_empty() {
-                    parts.push(format!(
-                        "(target_kind = 'family' AND target_id IN ({}))",
-                        quoted(&families)
-                    ));
-                }
-                if !objections.is_empty() {
-                    parts.push(format!(
-                        "(target_kind = 'objection' AND target_id IN ({}))",
-                        quoted(&objections)
-                    ));
-                }
-                if !restrictions.is_empty() {
-                    parts.push(format!(
-                        "(target_kind = 'restriction' AND target_id IN ({}))",
-                        quoted(&restrictions)
-                    ));
-                }
-                Some(parts.join(" OR "))
-            }
-        };
-        let mut rows = Vec::new();
-        if let Some(filter) = filter {
-            let select = columns
-                .iter()
-                .map(|c| format!("CAST({c} AS TEXT)"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let sql = format!("SELECT {select} FROM {} WHERE {filter} ORDER BY 1", t.table);
-            rows = tx
-                .query(&sql, &[])?
-                .into_iter()
-                .map(|r| r.iter().map(|v| v.text()).collect())
-                .collect();
-        }
-        sections.push(SarSection {
-            table: t.table.to_string(),
-            title: t.title.to_string(),
-            columns: columns.clone(),
-            rows,
-        });
-    }
-    let restricted = !tx
-        .query(
-            "SELECT 1 FROM restriction WHERE person_id = $1 AND lifted_at IS NULL",
-            &[p.into()],
-        )?
-        .is_empty();
-    Ok(Some(SubjectAccess {
-        person_id: p,
-        records: records.into_iter().collect(),
-        families: families.into_iter().collect(),
-        sources: sources.into_iter().collect(),
-        restricted,
-        sections,
-    }))
 }
