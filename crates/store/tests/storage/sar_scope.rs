@@ -158,6 +158,8 @@ fn people_named_in_referrals_are_found_and_hold_their_own_entry_only(
         return_reason: None,
         decision_note: None,
         family_id: None,
+        resubmits: None,
+        resent_as: None,
     };
     let id = store
         .add_referral(
