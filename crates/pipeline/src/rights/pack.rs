@@ -152,7 +152,11 @@ fn json_lines(v: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
     };
     match v {
         Value::Object(map) => {
-            for (k, v) in map {
+            // In the keys' order, whatever order the JSON library keeps them in (it depends
+            // on the features the build turns on).
+            let mut entries: Vec<_> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            for (k, v) in entries {
                 let key = if prefix.is_empty() {
                     humanise(k)
                 } else {
@@ -293,7 +297,7 @@ mod tests {
                 "problems",
                 r#"[{"key":"health","evidence":"Mum says"}]"#
             ),
-            "Key: health; Evidence: Mum says"
+            "Evidence: Mum says; Key: health"
         );
         assert_eq!(
             label("import_batch", "rows_quarantined"),
