@@ -173,7 +173,6 @@ pub(crate) fn family_detail(
         settings,
         today,
     } = cx;
-    let users = &cases.users;
     let &i = run.by_family.get(&family_id)?;
     let a = &run.assessments[i];
     let family = run.families.get(&family_id);
@@ -272,7 +271,7 @@ pub(crate) fn family_detail(
                 labels: &run.run.labels,
                 outcome: &settings.outcome_measures,
                 progress: &settings.progress_measures,
-                users,
+                cases,
                 member_names: &member_names,
                 today,
                 due_soon_days: settings.due.due_soon_days,
@@ -323,9 +322,7 @@ pub(crate) fn family_detail(
         notes: notes.map(|ns| {
             ns.into_iter()
                 .map(|n| Note {
-                    author: users
-                        .get(&n.author_user_id)
-                        .map_or_else(|| "Unknown".into(), |u| u.display_name.clone()),
+                    author: cases.staff_label(n.author_user_id, access.identifiers),
                     written_at: n.written_at.format("%-d %B %Y %H:%M").to_string(),
                     body: n.body,
                 })

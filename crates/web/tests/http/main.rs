@@ -31,4 +31,5 @@ mod rights_requests;
 mod savings;
 mod session;
 mod sso;
+mod staff_names;
 mod templates;
