@@ -97,6 +97,19 @@ pub(crate) struct FamilyDetail {
     pub due: Due,
 }
 
+impl FamilyDetail {
+    /// Whether family-level figures worked out from every member's records (outcomes,
+    /// cost savings) must be withheld: a member's processing is restricted, or `people`
+    /// (those the figures name or count: a judgement's members, joiners) include someone
+    /// whose processing is.
+    pub(crate) fn figures_withheld(&self, people: impl IntoIterator<Item = i64>) -> bool {
+        self.restricted_members > 0
+            || people
+                .into_iter()
+                .any(|p| self.restricted_people.contains(&p))
+    }
+}
+
 /// An inferred parent and child in a family.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Relationship {
