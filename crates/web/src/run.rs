@@ -143,14 +143,56 @@ impl Cases {
     /// no longer active is "A former lead worker" to a role that sees no identifiers.
     pub(crate) fn lead_worker_label(&self, id: i64, named: bool) -> Option<String> {
         let user = self.users.get(&id)?;
-        if named {
-            return Some(user.display_name.clone());
+        Some(if named {
+            user.display_name.clone()
+        } else {
+            self.lead_worker_number(id)
+        })
+    }
+
+    /// "Lead worker 3" ([`Cases::lead_workers_labelled`]), or "A former lead worker".
+    fn lead_worker_number(&self, id: i64) -> String {
+        self.lead_workers_labelled(false)
+            .into_iter()
+            .find(|(u, _)| u.id == id)
+            .map_or("A former lead worker".to_string(), |(_, label)| label)
+    }
+
+    /// What a role is shown for member of staff `id`: the one way a page or an API answer
+    /// names staff (who wrote, moved, reviewed or changed something). Their name for a role
+    /// that sees identifiers (`named`); otherwise a lead worker's number
+    /// ([`Cases::lead_workers_labelled`]) and, for anyone else, [`SOME_STAFF`] — never a
+    /// name or an account name.
+    pub(crate) fn staff_label(&self, id: i64, named: bool) -> String {
+        match self.users.get(&id) {
+            Some(u) => self.label_of(u, named),
+            None if named => "Unknown".to_string(),
+            None => SOME_STAFF.to_string(),
         }
-        Some(
-            self.lead_workers_labelled(false)
-                .into_iter()
-                .find(|(u, _)| u.id == id)
-                .map_or("A former lead worker".to_string(), |(_, label)| label),
-        )
+    }
+
+    /// [`Cases::staff_label`] for an account recorded by its user name (a status change,
+    /// a report made on the command line); a name that is no account is shown as recorded
+    /// only to a role that sees identifiers.
+    pub(crate) fn staff_label_by_name(&self, user_name: &str, named: bool) -> String {
+        match self.users.values().find(|u| u.user_name == user_name) {
+            Some(u) => self.label_of(u, named),
+            None if named => user_name.to_string(),
+            None => SOME_STAFF.to_string(),
+        }
+    }
+
+    fn label_of(&self, user: &UserRecord, named: bool) -> String {
+        if named {
+            return user.display_name.clone();
+        }
+        if user.role == hearth_model::Role::LeadWorker {
+            self.lead_worker_number(user.id)
+        } else {
+            SOME_STAFF.to_string()
+        }
     }
 }
+
+/// How a role that sees no identifiers is shown a member of staff who is not a lead worker.
+pub(crate) const SOME_STAFF: &str = "A member of staff";

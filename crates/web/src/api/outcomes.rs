@@ -35,12 +35,13 @@ pub(super) fn document(
 ) {
     let problem = json!({"$ref": "#/components/responses/Problem"});
     paths.insert("/families/{id}/outcomes".into(), json!({"get": {"summary": "A family's progress against the Outcomes Plan (latest judgement)", "operationId": "familyOutcomes",
-        "description": "For whoever may open the family (the same need-to-know check and audit as the record). Per headline problem at entry: state (achieved, in_progress, not_regressed, regressed), what is still missing, the earliest date it could count and the distance travelled on each measure; the results achieved and the earliest date a claim could be made. Members are named only for roles that may see identifiers. `null` while the family has not been judged (`hearth outcomes`).",
+        "description": "For whoever may open the family (the same need-to-know check and audit as the record). Per headline problem at entry: state (achieved, in_progress, not_regressed, regressed), what is still missing, the earliest date it could count and the distance travelled on each measure; the results achieved and the earliest date a claim could be made. Members are named only for roles that may see identifiers. While a restriction of processing on a member's data is in force, `withheld` says so and the family-level figures (results, earliest claim date, each problem's state — null —, what is missing, the family-wide measures) are withheld: they count that member's records. `null` while the family has not been judged (`hearth outcomes`).",
         "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
         "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FamilyOutcomes"}}}}, "401": problem, "403": problem, "404": problem}}}));
     schemas.insert("FamilyOutcomes".into(), json!({"type": "object", "properties": {
         "as_at": {"type": "string", "format": "date"}, "rules_sha256": {"type": "string"},
+        "withheld": {"type": ["string", "null"], "description": "while a restriction on a member's data is in force: \"Some figures are withheld while a restriction on a family member's data is in force.\" (the family-level figures are then withheld)"},
         "earliest_claim_on": {"type": ["string", "null"], "format": "date"},
         "results": {"type": "array", "items": {"type": "object", "description": "kind, label, achieved_on"}},
-        "problems": {"type": "array", "items": {"type": "object", "description": "key, label, state, state_label, missing (plain words), earliest_on, distance (measure_key, measure, who, baseline, latest, threshold, direction)"}}}}));
+        "problems": {"type": "array", "items": {"type": "object", "description": "key, label, state (null while withheld), state_label, missing (plain words), earliest_on, distance (measure_key, measure, who, baseline, latest, threshold, direction)"}}}}));
 }

@@ -60,10 +60,20 @@ pub(super) async fn family_savings(
     Path(id): Path<String>,
 ) -> Result<Json<Value>, WebError> {
     let id: i64 = id.parse().map_err(|_| WebError::NotFound)?;
-    family::record_part(&state, &user, id, "savings").await?;
+    let (_, detail) = family::record_part(&state, &user, id, "savings").await?;
     let f = savings::family(&state, id)
         .await?
         .ok_or(WebError::NotFound)?;
+    // A member's processing restricted: the family's figures count their records too.
+    if detail.figures_withheld([]) {
+        return Ok(Json(json!({
+            "run_id": f.run_id,
+            "as_at": f.as_at,
+            "price_year": f.price_year,
+            "withheld": crate::views::FIGURES_WITHHELD,
+            "result": null,
+        })));
+    }
     let labels: serde_json::Map<String, Value> = f
         .items
         .iter()
@@ -94,7 +104,7 @@ pub(super) fn document(
     paths.insert("/savings.xlsx".into(), json!({"get": {"summary": "The same figures as an Excel workbook (Read me, Items, Agencies, Appraisal)", "operationId": "costSavingsWorkbook",
         "responses": {"200": {"description": "OK", "content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {}}}, "401": problem, "403": problem, "404": problem}}}));
     paths.insert("/families/{id}/savings".into(), json!({"get": {"summary": "A family's service use before and after attachment, priced (latest savings run)", "operationId": "familySavings",
-        "description": "For whoever may open the family (the same need-to-know check and audit as the record). 404 when the family was not attached by the latest run, or no run yet.",
+        "description": "For whoever may open the family (the same need-to-know check and audit as the record). While a restriction of processing on a member's data is in force, `withheld` says so and `result` is null (the family's figures count that member's records). 404 when the family was not attached by the latest run, or no run yet.",
         "parameters": [family_id],
         "responses": {"200": ok("FamilySavings"), "401": problem, "403": problem, "404": problem}}}));
     schemas.insert("CostSavings".into(), json!({"type": "object", "properties": {
@@ -103,6 +113,7 @@ pub(super) fn document(
         "cohort": {"type": "object", "description": "as_at, price_year, months_before, months_after, families and not_yet_complete (cells: {kind: shown, value} or {kind: confidential | not_available | not_applicable}), items (label, appendix, data_source, agency, cost, unit_value, unit, confidence, measured, data_reach (the last day the item's data reach, or null), coverage (\"measured\", or \"not measured (data reach …)\": an item whose data stop before a family's 12 months after attachment end is left out of that family's figures, never counted as no use), families_before/after cells, units, cost_before/after and attributable: null when suppressed), agencies (families cells, cost_before/after, attributable, present_value), appraisal (gross, deadweight, optimism_bias, attributable, present_value, economic_social_present_value, programme_cost, net_present_value, fiscal_roi, payback_years, stream; null when the cohort is too small), change_per_family (n, mean, standard_error, low, high), indicative, policy"}}}));
     schemas.insert("FamilySavings".into(), json!({"type": "object", "properties": {
         "run_id": {"type": "integer"}, "as_at": {"type": "string", "format": "date"}, "price_year": {"type": "string"}, "indicative": {"type": "boolean"},
-        "result": {"type": "object", "description": "family_id, attached_on, complete, items (item, before, after, cost_before, cost_after), agencies (agency, before, after, attributable), fiscal_before, fiscal_after, economic_social_before, economic_social_after, attributable, indicative"},
+        "withheld": {"type": "string", "description": "only while a restriction on a member's data is in force: \"Some figures are withheld while a restriction on a family member's data is in force.\""},
+        "result": {"type": ["object", "null"], "description": "family_id, attached_on, complete, items (item, before, after, cost_before, cost_after), agencies (agency, before, after, attributable), fiscal_before, fiscal_after, economic_social_before, economic_social_after, attributable, indicative"},
         "items": {"type": "object", "description": "each item's label and whether its unit cost is sourced, by item key", "additionalProperties": {"type": "object", "properties": {"label": {"type": "string"}, "sourced": {"type": "boolean"}}}}}}));
 }

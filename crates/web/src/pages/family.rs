@@ -296,7 +296,7 @@ pub(super) async fn family_page(
         crate::service::savings::family(state, family_id)
             .await?
             .as_ref()
-            .map(crate::views::savings::family)
+            .map(|f| crate::views::savings::family(f, detail.figures_withheld([])))
     } else {
         None
     };

@@ -88,6 +88,8 @@ pub(crate) async fn latest(
     user: &CurrentUser,
 ) -> Result<EvaluationView, WebError> {
     let stored = state.store().run(|s| s.latest_impact_report()).await?;
+    let cases = state.cases().await?;
+    let named = crate::access::sees_identifiers(user.role);
     let report = match stored {
         None => None,
         Some(r) => {
@@ -97,7 +99,7 @@ pub(crate) async fn latest(
                 r.id,
                 r.as_at.to_string(),
                 r.made_at.format("%Y-%m-%d %H:%M").to_string(),
-                r.made_by,
+                cases.staff_label_by_name(&r.made_by, named),
                 r.rules_sha256,
                 published,
             ))

@@ -14,7 +14,13 @@ use serde::Serialize;
 pub(crate) struct OutcomesView {
     pub as_at: String,
     pub rules_sha256: String,
-    /// The earliest date a claim could be made (`None`: none in sight yet).
+    /// While a restriction of processing on a member's data is in force: the sentence
+    /// saying that the family-level figures are withheld ([`crate::views::FIGURES_WITHHELD`]).
+    /// The results, the earliest claim date, each problem's state, what is missing and the
+    /// family-wide measures are then withheld (they count every member's records); only
+    /// the other members' own measures are shown.
+    pub withheld: Option<&'static str>,
+    /// The earliest date a claim could be made (`None`: none in sight yet, or withheld).
     pub earliest_claim_on: Option<String>,
     pub results: Vec<ResultRow>,
     pub problems: Vec<ProblemRow>,
@@ -48,7 +54,8 @@ pub(crate) struct ResultRow {
 pub(crate) struct ProblemRow {
     pub key: String,
     pub label: String,
-    pub state: ProblemState,
+    /// `None`: withheld (see [`OutcomesView::withheld`]).
+    pub state: Option<ProblemState>,
     pub state_label: &'static str,
     pub tag_class: &'static str,
     pub missing: Vec<String>,
@@ -90,7 +97,8 @@ fn number(v: f64) -> String {
 /// The judgement as the viewer sees it: problems named as the run names them, measures as
 /// the council's Outcomes Plan measures do, members by name only where the viewer may see
 /// names (otherwise "member N" of the family's list); nothing of a person whose processing
-/// is restricted.
+/// is restricted, and, while anyone's in the family is, none of the family-level figures
+/// (they were worked out from that person's records too: [`OutcomesView::withheld`]).
 pub(crate) fn family(
     outcome: &FamilyOutcome,
     rules_sha256: &str,
@@ -105,6 +113,7 @@ pub(crate) fn family(
             .map_or_else(|| humanise(key), |p| p.label.clone())
     };
     let restricted = |person: i64| detail.restricted_people.contains(&person);
+    let withheld = detail.figures_withheld(people_named(outcome));
     let who = |person: i64| {
         let at = detail.members.iter().position(|m| m.person_id == person);
         match at.map(|i| (i, &detail.members[i])) {
@@ -116,10 +125,15 @@ pub(crate) fn family(
     OutcomesView {
         as_at: outcome.as_at.to_string(),
         rules_sha256: rules_sha256.to_string(),
-        earliest_claim_on: outcome.earliest_claim_on.map(|d| d.to_string()),
+        withheld: withheld.then_some(crate::views::FIGURES_WITHHELD),
+        earliest_claim_on: outcome
+            .earliest_claim_on
+            .filter(|_| !withheld)
+            .map(|d| d.to_string()),
         results: outcome
             .results
             .iter()
+            .filter(|_| !withheld)
             .map(|r| ResultRow {
                 kind: r.kind.key().to_string(),
                 label: r.kind.title().to_string(),
@@ -130,20 +144,30 @@ pub(crate) fn family(
             .problems
             .iter()
             .map(|p| {
-                let (state_label, tag_class) = state_words(p.state);
+                let state = (!withheld).then_some(p.state);
+                let (state_label, tag_class) =
+                    state.map_or(("Withheld", "govuk-tag--grey"), state_words);
                 ProblemRow {
                     key: p.problem_key.clone(),
                     label: problem_label(&p.problem_key),
-                    state: p.state,
+                    state,
                     state_label,
                     tag_class,
-                    missing: p.missing.clone(),
-                    earliest_on: p.earliest_on.map(|d| d.to_string()),
+                    missing: if withheld {
+                        Vec::new()
+                    } else {
+                        p.missing.clone()
+                    },
+                    earliest_on: p.earliest_on.filter(|_| !withheld).map(|d| d.to_string()),
                     distance: p
                         .distance
                         .iter()
-                        // A restricted person's measures are facts from their records.
-                        .filter(|d| d.person_id.is_none_or(|p| !restricted(p)))
+                        // A restricted person's measures are facts from their records; the
+                        // family's own count theirs too, so go while anyone's are withheld.
+                        .filter(|d| match d.person_id {
+                            Some(p) => !restricted(p),
+                            None => !withheld,
+                        })
                         .map(|d| DistanceRow {
                             measure_key: d.measure_key.clone(),
                             measure: measures
@@ -177,6 +201,22 @@ pub(crate) fn family(
             })
             .collect(),
     }
+}
+
+/// Everyone a judgement names: the members measured, those who joined the household, and
+/// those its results' evidence concerns.
+fn people_named(outcome: &FamilyOutcome) -> impl Iterator<Item = i64> + '_ {
+    let measured = outcome
+        .problems
+        .iter()
+        .flat_map(|p| p.distance.iter().filter_map(|d| d.person_id));
+    let evidence = outcome
+        .results
+        .iter()
+        .flat_map(|r| r.evidence.iter())
+        .chain(&outcome.joined)
+        .filter_map(|e| e.person_id);
+    measured.chain(evidence)
 }
 
 #[cfg(test)]

@@ -97,6 +97,19 @@ pub(crate) struct FamilyDetail {
     pub due: Due,
 }
 
+impl FamilyDetail {
+    /// Whether family-level figures worked out from every member's records (outcomes,
+    /// cost savings) must be withheld: a member's processing is restricted, or `people`
+    /// (those the figures name or count: a judgement's members, joiners) include someone
+    /// whose processing is.
+    pub(crate) fn figures_withheld(&self, people: impl IntoIterator<Item = i64>) -> bool {
+        self.restricted_members > 0
+            || people
+                .into_iter()
+                .any(|p| self.restricted_people.contains(&p))
+    }
+}
+
 /// An inferred parent and child in a family.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Relationship {
@@ -176,7 +189,6 @@ pub(crate) fn family_detail(
         settings,
         today,
     } = cx;
-    let users = &cases.users;
     let &i = run.by_family.get(&family_id)?;
     let a = &run.assessments[i];
     let family = run.families.get(&family_id);
@@ -275,7 +287,7 @@ pub(crate) fn family_detail(
                 labels: &run.run.labels,
                 outcome: &settings.outcome_measures,
                 progress: &settings.progress_measures,
-                users,
+                cases,
                 member_names: &member_names,
                 today,
                 due_soon_days: settings.due.due_soon_days,
@@ -326,9 +338,7 @@ pub(crate) fn family_detail(
         notes: notes.map(|ns| {
             ns.into_iter()
                 .map(|n| Note {
-                    author: users
-                        .get(&n.author_user_id)
-                        .map_or_else(|| "Unknown".into(), |u| u.display_name.clone()),
+                    author: cases.staff_label(n.author_user_id, access.identifiers),
                     written_at: n.written_at.format("%-d %B %Y %H:%M").to_string(),
                     body: n.body,
                 })

@@ -336,6 +336,9 @@ pub(crate) struct FamilyView {
     cost_before: String,
     cost_after: String,
     change: String,
+    /// While a restriction of processing on a member's data is in force: the sentence
+    /// saying so, every figure above left out (they count that member's records).
+    withheld: Option<&'static str>,
 }
 
 fn units(v: f64) -> String {
@@ -346,8 +349,30 @@ fn units(v: f64) -> String {
     }
 }
 
-/// A family's section from its stored result.
-pub(crate) fn family(f: &FamilyResult) -> FamilyView {
+/// A family's section from its stored result; with `withheld` (a member's processing is
+/// restricted: `FamilyDetail::figures_withheld`), only when and how it was measured, and
+/// [`crate::views::FIGURES_WITHHELD`] in place of the figures.
+pub(crate) fn family(f: &FamilyResult, withheld: bool) -> FamilyView {
+    let view = family_figures(f);
+    if !withheld {
+        return view;
+    }
+    let none = || "Withheld".to_string();
+    FamilyView {
+        indicative: false,
+        items: Vec::new(),
+        not_measured: Vec::new(),
+        agencies: Vec::new(),
+        chart: None,
+        cost_before: none(),
+        cost_after: none(),
+        change: none(),
+        withheld: Some(crate::views::FIGURES_WITHHELD),
+        ..view
+    }
+}
+
+fn family_figures(f: &FamilyResult) -> FamilyView {
     let r = &f.result;
     let items = r
         .items
@@ -415,5 +440,6 @@ pub(crate) fn family(f: &FamilyResult) -> FamilyView {
         cost_before: pounds(r.fiscal_before),
         cost_after: pounds(r.fiscal_after),
         change: signed(r.gross()),
+        withheld: None,
     }
 }

@@ -3,14 +3,15 @@
 //! overdue, the reviews, the team around the family and the progress data over time.
 //!
 //! Built from what was read (`CaseWork`) with the council's measures; no I/O, no access
-//! decisions: `texts` says whether free text (reasons, assessment, goals, actions, names of
-//! practitioners) may be shown — the analyst sees structure, dates and positions only.
+//! decisions: `texts` says whether free text (reasons, assessment, goals, actions, names,
+//! agencies and roles of practitioners) may be shown — the analyst sees structure, dates and
+//! positions only, and staff as `Cases::staff_label` names them ("Lead worker 2").
 
 use crate::labels::problem_label;
 use hearth_casework::{
     action_urgency, family_change, ActionState, OutcomeMeasures, ProgressMeasures, Reading, Urgency,
 };
-use hearth_store::{CaseWork, RunLabels, UserRecord};
+use hearth_store::{CaseWork, RunLabels};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -24,8 +25,9 @@ pub(crate) struct WorkContext<'a> {
     pub outcome: &'a OutcomeMeasures,
     /// The progress measures.
     pub progress: &'a ProgressMeasures,
-    /// Accounts by key (who did what).
-    pub users: &'a crate::run::IdMap<UserRecord>,
+    /// The accounts (who did what), named as the viewer may see staff
+    /// ([`crate::run::Cases::staff_label`]).
+    pub cases: &'a crate::run::Cases,
     /// How each member is named for this viewer: person key → words.
     pub member_names: &'a BTreeMap<i64, String>,
     /// Today (what is overdue).
@@ -133,8 +135,9 @@ pub(crate) struct ChangeRow {
 pub(crate) struct TeamRow {
     pub id: i64,
     pub name: Option<String>,
-    pub agency: String,
-    pub role: String,
+    /// Free text, like the name: only where it may be shown.
+    pub agency: Option<String>,
+    pub role: Option<String>,
     pub from: String,
     pub to: Option<String>,
     pub current: bool,
@@ -192,11 +195,7 @@ fn when(t: chrono::DateTime<chrono::Utc>) -> String {
 /// The work with a family for a viewer.
 pub(crate) fn work_view(work: &CaseWork, cx: &WorkContext<'_>) -> WorkView {
     let text = |s: &str| cx.texts.then(|| s.to_string());
-    let who = |id: i64| {
-        cx.users
-            .get(&id)
-            .map_or_else(|| "Unknown".to_string(), |u| u.display_name.clone())
-    };
+    let who = |id: i64| cx.cases.staff_label(id, cx.texts);
     let history = work
         .history
         .iter()
@@ -207,7 +206,7 @@ pub(crate) fn work_view(work: &CaseWork, cx: &WorkContext<'_>) -> WorkView {
             close_reason: h.close_reason.map(|r| r.label()),
             reason: (!h.reason.is_empty()).then(|| text(&h.reason)).flatten(),
             back: h.from.is_some_and(|f| h.to < f),
-            by: h.changed_by.clone(),
+            by: cx.cases.staff_label_by_name(&h.changed_by, cx.texts),
             at: when(h.changed_at),
         })
         .collect();
@@ -326,8 +325,8 @@ pub(crate) fn work_view(work: &CaseWork, cx: &WorkContext<'_>) -> WorkView {
         .map(|t| TeamRow {
             id: t.id,
             name: text(&t.name),
-            agency: t.agency.clone(),
-            role: t.role.clone(),
+            agency: text(&t.agency),
+            role: text(&t.role),
             from: long_date(t.from_on),
             to: t.to_on.map(long_date),
             current: t.to_on.is_none_or(|to| to >= cx.today),
@@ -383,11 +382,7 @@ pub(crate) fn work_view(work: &CaseWork, cx: &WorkContext<'_>) -> WorkView {
 /// The plan's changes as a viewer may see them, oldest first (one row per stored change).
 fn change_rows(work: &CaseWork, cx: &WorkContext<'_>) -> Vec<ChangeRow> {
     use hearth_store::PlanField as F;
-    let who = |id: i64| {
-        cx.users
-            .get(&id)
-            .map_or_else(|| "Unknown".to_string(), |u| u.display_name.clone())
-    };
+    let who = |id: i64| cx.cases.staff_label(id, cx.texts);
     // Each goal and action in its words: as it stands, or as it was when removed.
     let mut goals: BTreeMap<i64, &str> =
         work.goals.iter().map(|g| (g.id, g.goal.as_str())).collect();

@@ -33,4 +33,5 @@ mod sar_pack;
 mod savings;
 mod session;
 mod sso;
+mod staff_names;
 mod templates;

@@ -9,6 +9,7 @@
 pub mod export;
 mod labels;
 pub mod prepare;
+mod restricted;
 
 use crate::actor::CurrentUser;
 use crate::error::WebError;
@@ -152,6 +153,9 @@ pub(crate) struct ClaimView {
     /// The pack's problem and measure keys in plain words (the pack keeps the keys).
     pub problem_labels: BTreeMap<String, String>,
     pub measure_labels: BTreeMap<String, String>,
+    /// While a restriction on a member's data is in force: the sentence saying that parts
+    /// of the pack are withheld (`restricted`); `pack` is then the pack without them.
+    pub withheld: Option<&'static str>,
 }
 
 /// The sample of a batch: the claims drawn, whatever has become of them since.
@@ -295,7 +299,8 @@ pub(crate) async fn claim(
     user: &CurrentUser,
     id: i64,
 ) -> Result<ClaimView, WebError> {
-    let (claim, batch, siblings, findings) = state
+    let run = state.latest_run().await?;
+    let (claim, batch, siblings, findings, in_force) = state
         .store()
         .run(move |s| {
             let Some(claim) = s.claim(id)? else {
@@ -306,13 +311,25 @@ pub(crate) async fn claim(
             };
             let siblings = s.claim_ids_in_batch(claim.batch_id)?;
             let findings = s.audit_findings(&[id])?.remove(&id).unwrap_or_default();
-            Ok(Some((claim, batch, siblings, findings)))
+            let in_force = s.restrictions_in_force()?;
+            Ok(Some((claim, batch, siblings, findings, in_force)))
         })
         .await?
         .ok_or(WebError::NotFound)?;
     let pack = EvidencePack::from_json(&claim.evidence_pack).map_err(|e| {
         WebError::Internal(format!("claim {id}'s evidence pack cannot be read: {e}"))
     })?;
+    let members: Vec<i64> = run
+        .as_ref()
+        .and_then(|r| r.families.get(&claim.family_id))
+        .map(|f| f.members.iter().map(|m| m.person_id).collect())
+        .unwrap_or_default();
+    let withheld = restricted::applies(&pack, &in_force, &members);
+    let pack = if withheld {
+        restricted::withhold(pack, &in_force)
+    } else {
+        pack
+    };
     let in_sample = sample_of(&batch, &siblings).contains(&id);
     audit::record(
         state,
@@ -333,6 +350,7 @@ pub(crate) async fn claim(
         pack_sha256: claim.evidence_sha256.clone(),
         pack,
         findings: findings.iter().map(FindingRow::from).collect(),
+        withheld: withheld.then_some(crate::views::FIGURES_WITHHELD),
     })
 }
 
