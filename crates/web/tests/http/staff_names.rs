@@ -106,7 +106,7 @@ async fn the_analyst_sees_staff_by_number_or_as_staff_and_the_officer_by_name() 
         &t,
         "/families/1/plan/reviews",
         &po,
-        &[("reviewed_on", "3 3 2026"), ("what_changed", "Better")],
+        &[("reviewed_on", "3 3 2025"), ("what_changed", "Better")],
     )
     .await;
     ok(
