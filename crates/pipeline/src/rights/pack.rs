@@ -44,9 +44,13 @@ pub struct Pack {
 /// What the reader is told was left out of a table.
 fn note(table: &str) -> Option<&'static str> {
     Some(match table {
-        "evidence" | "family_assessment" => {
+        "evidence" => {
             "Only this person's own evidence is shown. The family's eligibility also rests on \
              other members' information, which is not included."
+        }
+        "family_assessment" => {
+            "The family's assessment as a whole. Its eligibility also rests on other members' \
+             information, which is not included."
         }
         "family_member" | "family_relationship" => {
             "Only this person's own place in the family is shown; the other members are not."
@@ -178,6 +182,15 @@ fn json_lines(v: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
         }
         Value::Array(items) => {
             for item in items {
+                // `{"key": "health", "evidence": "…"}` (a referral's problem): "health: …".
+                if let Some(map) = item.as_object() {
+                    if let (Some(Value::String(k)), 2) = (map.get("key"), map.len()) {
+                        if let Some((_, v)) = map.iter().find(|(name, _)| *name != "key") {
+                            out.push(format!("{k}: {}", scalar(v)));
+                            continue;
+                        }
+                    }
+                }
                 let mut inner = Vec::new();
                 json_lines(item, "", &mut inner);
                 let line = inner.join("; ");
@@ -297,7 +310,7 @@ mod tests {
                 "problems",
                 r#"[{"key":"health","evidence":"Mum says"}]"#
             ),
-            "Evidence: Mum says; Key: health"
+            "health: Mum says"
         );
         assert_eq!(
             label("import_batch", "rows_quarantined"),
