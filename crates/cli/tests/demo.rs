@@ -1,7 +1,8 @@
-//! Black-box test of `hearth demo --no-serve`: the whole job on a small synthetic borough
-//! with a programme cohort leaves the store holding referrals, frozen baselines, judged
-//! outcomes and results, a claim batch, a savings run and an impact evaluation; running it
-//! again adds none of them twice.
+//! Black-box test of `hearth demo`: the whole job on a small synthetic borough with a
+//! programme cohort leaves the store holding referrals, frozen baselines, judged outcomes and
+//! results, a claim batch, a savings run and an impact evaluation; its web application
+//! counts the attached families alike on every page and has the demo's claim window open;
+//! running it again adds none of them twice.
 
 use std::path::Path;
 use std::process::Command;
@@ -42,10 +43,167 @@ fn count(db: &rusqlite::Connection, table: &str) -> i64 {
         .unwrap()
 }
 
+/// A running `hearth demo`, killed when dropped.
+struct Served {
+    child: std::process::Child,
+    addr: String,
+    out: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `hearth demo` serving on a free port, and returns once it serves (with what it
+/// printed until then).
+fn demo_served(dir: &Path) -> Served {
+    use std::io::BufRead;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hearth"))
+        .env_remove("HEARTH_STORE")
+        .env_remove("HEARTH_PG_SCHEMA")
+        .env_remove("HEARTH_CONFIG")
+        .env_remove("HEARTH_ADDR")
+        .args([
+            "demo",
+            "--people",
+            "3000",
+            "--seed",
+            "2",
+            "--addr",
+            "127.0.0.1:0",
+            "--dir",
+        ])
+        .arg(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("run hearth");
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut out = String::new();
+    let addr = loop {
+        let Some(Ok(line)) = lines.next() else {
+            let _ = child.kill();
+            panic!("hearth demo stopped before serving: {out}");
+        };
+        out.push_str(&line);
+        out.push('\n');
+        if let Some(rest) = line.strip_prefix("Hearth is serving on http://") {
+            break rest.split('/').next().unwrap().to_string();
+        }
+    };
+    Served { child, addr, out }
+}
+
+/// One HTTP/1.0 exchange over a plain socket: the whole answer, headers and body.
+fn http(addr: &str, request: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    s.write_all(request.as_bytes()).unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).unwrap();
+    out
+}
+
+/// A cookie's value from an answer's `Set-Cookie` headers.
+fn cookie(answer: &str, name: &str) -> String {
+    let line = answer
+        .lines()
+        .find(|l| {
+            l.to_ascii_lowercase().starts_with("set-cookie:") && l.contains(&format!("{name}="))
+        })
+        .unwrap_or_else(|| panic!("no cookie {name} in {answer}"));
+    let at = line.find(&format!("{name}=")).unwrap() + name.len() + 1;
+    line[at..].split(';').next().unwrap().to_string()
+}
+
+/// Signs `user` in to the demo's server with the password it wrote; returns the session.
+fn sign_in(addr: &str, dir: &Path, user: &str) -> String {
+    let sign_ins: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("demo-sign-ins.json")).unwrap())
+            .unwrap();
+    let password = sign_ins["accounts"][user]["password"].as_str().unwrap();
+    let form = http(addr, "GET /sign-in HTTP/1.0\r\nHost: localhost\r\n\r\n");
+    let token = cookie(&form, "hearth_sign_in");
+    let body = format!("csrf_token={token}&user_name={user}&password={password}&next=");
+    let answer = http(
+        addr,
+        &format!(
+            "POST /sign-in HTTP/1.0\r\nHost: localhost\r\nCookie: hearth_sign_in={token}\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    cookie(&answer, "hearth_session")
+}
+
+/// A signed-in GET's body.
+fn get(addr: &str, session: &str, path: &str) -> String {
+    let answer = http(
+        addr,
+        &format!(
+            "GET {path} HTTP/1.0\r\nHost: localhost\r\nCookie: hearth_session={session}\r\n\r\n"
+        ),
+    );
+    assert!(
+        answer.starts_with("HTTP/1.0 200") || answer.starts_with("HTTP/1.1 200"),
+        "{path}: {answer}"
+    );
+    answer.split_once("\r\n\r\n").unwrap().1.to_string()
+}
+
+/// A figure as published (a dashboard's `"12"`, an evaluation's `{"kind": "shown",
+/// "value": 12}`), or `None` where withheld.
+fn figure(v: &serde_json::Value) -> Option<u64> {
+    v.as_u64()
+        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+        .or_else(|| {
+            (v["kind"] == "shown")
+                .then(|| v["value"].as_u64())
+                .flatten()
+        })
+}
+
 #[test]
 fn demo_runs_the_whole_job_and_a_second_run_adds_nothing_twice() {
     let dir = tempfile::tempdir().unwrap();
-    let out = demo(dir.path());
+    let served = demo_served(dir.path());
+    let out = served.out.clone();
+    {
+        let po = sign_in(&served.addr, dir.path(), "performance.officer");
+        // One notion of attached: the dashboard's families worked with, the claims page's
+        // families attached (for attachment fees) and the evaluation's programme families.
+        let dashboard: serde_json::Value =
+            serde_json::from_str(&get(&served.addr, &po, "/api/dashboard")).unwrap();
+        let area = dashboard["panels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == "area")
+            .unwrap();
+        let worked_with = figure(&area["totals"][1]).expect("worked with is published");
+        let claims: serde_json::Value =
+            serde_json::from_str(&get(&served.addr, &po, "/api/claims")).unwrap();
+        let attached = claims["payments"]["attached_families"].as_u64().unwrap();
+        let evaluation: serde_json::Value =
+            serde_json::from_str(&get(&served.addr, &po, "/api/evaluation")).unwrap();
+        let programme = figure(&evaluation["report"]["published"]["programme"]["total"])
+            .expect("the programme's total is published");
+        assert!(attached >= 5, "{attached} attached");
+        assert_eq!(
+            (worked_with, programme),
+            (attached, attached),
+            "dashboard, evaluation and claims disagree"
+        );
+        assert!(claims["payments"]["attachment_total"].as_u64().unwrap() > 0);
+        // The demo serves with the claim window it claimed in, open on its today.
+        let page = get(&served.addr, &po, "/claims");
+        assert!(page.contains("value=\"2027-28-q2\""), "{page}");
+        assert!(!page.contains("id=\"no-open-window\""), "{page}");
+    }
+    drop(served);
     for stage in [
         "Partners' referrals",
         "Attach the programme cohort",

@@ -182,9 +182,9 @@ pub fn national_evaluation(
 }
 
 /// The families of run `run_id` on the programme or eligible: a family is on the programme
-/// (worked with) once a lead worker has been assigned or its case has moved past
-/// `identified`; the work starts when the lead worker was assigned and ends when the case
-/// closed.
+/// (worked with) once attached (`Store::attachments`, the one notion every page counts: its
+/// baseline frozen, or its case moved to "agreed to take part" or later); the work starts on
+/// the attachment day and ends when the case closed.
 fn cohort(store: &mut Store, run_id: i64) -> anyhow::Result<Vec<CohortFamily>> {
     let assessments: HashMap<i64, _> = store
         .assessments(run_id)?
@@ -196,12 +196,13 @@ fn cohort(store: &mut Store, run_id: i64) -> anyhow::Result<Vec<CohortFamily>> {
         .into_iter()
         .map(|c| (c.family_id, c))
         .collect();
+    let attached = store.attachments()?;
     let mut out = Vec::new();
     for family in store.families()? {
         let assessment = assessments.get(&family.family_id);
         let case = cases.get(&family.family_id);
-        let worked_with =
-            case.is_some_and(|c| c.assigned_at.is_some() || c.status != CaseStatus::Identified);
+        let started = attached.get(&family.family_id);
+        let worked_with = started.is_some();
         if !worked_with && !assessment.is_some_and(|a| a.eligible) {
             continue;
         }
@@ -211,14 +212,10 @@ fn cohort(store: &mut Store, run_id: i64) -> anyhow::Result<Vec<CohortFamily>> {
             worked_with,
             status: match case {
                 Some(c) if worked_with => c.status.key().to_owned(),
+                _ if worked_with => CaseStatus::Agreed.key().to_owned(),
                 _ => "not_worked_with".into(),
             },
-            start: case.filter(|_| worked_with).map(|c| {
-                c.assigned_at
-                    .unwrap_or(c.status_since)
-                    .date_naive()
-                    .to_string()
-            }),
+            start: started.map(ToString::to_string),
             end: case
                 .filter(|c| c.status == CaseStatus::Closed)
                 .map(|c| c.status_since.date_naive().to_string()),

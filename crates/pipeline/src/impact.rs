@@ -8,8 +8,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use hearth_governance::sharing::Output;
 use hearth_governance::Policy;
 use hearth_impact::{evaluate, publish, Cohort, Evaluation, FamilyHistory, Published, Rules};
-use hearth_model::{CaseStatus, MemberRole};
-use hearth_store::{FamilyCase, ImpactReport, Store};
+use hearth_model::MemberRole;
+use hearth_store::{ImpactReport, Store};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::fmt;
@@ -21,14 +21,6 @@ pub fn load_rules(path: &Path) -> anyhow::Result<(Rules, String)> {
         .with_context(|| format!("reading the evaluation rules {}", path.display()))?;
     let rules = Rules::from_toml(&path.display().to_string(), &text)?;
     Ok((rules, format!("{:x}", Sha256::digest(text.as_bytes()))))
-}
-
-/// When the programme's work with a family began: when its lead worker was assigned, or
-/// (for a case moved on without one) when its status last changed; families still only
-/// `identified` are not attached. The same rule as the national evaluation extract.
-pub fn attached_on(case: &FamilyCase) -> Option<NaiveDate> {
-    let worked_with = case.assigned_at.is_some() || case.status != CaseStatus::Identified;
-    worked_with.then(|| case.assigned_at.unwrap_or(case.status_since).date_naive())
 }
 
 /// Reads the cohort as at `as_at`.
@@ -43,16 +35,10 @@ pub fn load_cohort(store: &mut Store, rules: &Rules, as_at: NaiveDate) -> anyhow
         .into_iter()
         .map(|a| (a.family_id, a))
         .collect();
-    // The attachment frozen with the family's baseline (`hearth outcomes --attach`) first,
-    // else the case's (a lead worker assigned, or the case moved on).
-    let mut attached: HashMap<i64, NaiveDate> = store
-        .family_cases()?
-        .iter()
-        .filter_map(|c| attached_on(c).map(|d| (c.family_id, d)))
-        .collect();
-    for b in store.baselines()? {
-        attached.insert(b.family_id, b.attached_on);
-    }
+    // The one notion of attached (`Store::attachments`, as the dashboard and claims count):
+    // the date frozen with the family's baseline (`hearth outcomes --attach`), else its
+    // case's first move to "agreed to take part" or later.
+    let attached = store.attachments()?;
     // The local evaluation is research: families with a member objecting to research use or
     // to all sharing (or restricted) are left out of its cohort, as from every research
     // output (`hearth_governance::sharing`).

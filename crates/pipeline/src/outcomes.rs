@@ -163,12 +163,14 @@ fn family_events(records: &Records, members: impl Iterator<Item = i64>) -> Vec<E
     out
 }
 
-/// Freezes the baselines of the listed families (those without one) in one transaction.
+/// Freezes the baselines of the listed families (those without one) and moves their cases
+/// to "agreed to take part" (`Store::attach_families`, as by `by`), in one transaction.
 pub fn attach(
     store: &mut Store,
     plan: &Plan,
     rows: &[AttachmentRow],
     now: DateTime<Utc>,
+    by: &str,
 ) -> Result<AttachReport> {
     let families = store.families()?;
     let family_of: HashMap<i64, usize> = families
@@ -340,7 +342,7 @@ pub fn attach(
             baseline: serde_json::to_string(&baseline)?,
         });
     }
-    let frozen = store.freeze_baselines(&baselines, now)?;
+    let frozen = store.attach_families(&baselines, now, by)?;
     Ok(AttachReport {
         frozen: frozen.frozen,
         already: frozen.already,

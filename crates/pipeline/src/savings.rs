@@ -72,23 +72,6 @@ pub fn read_attachments(path: &Path) -> Result<BTreeMap<u64, NaiveDate>> {
     Ok(out)
 }
 
-/// Each attached family's attachment date: the one frozen with its outcomes baseline
-/// (`hearth outcomes --attach`) where it has one, else the casework's (the first move to
-/// "agreed" or later). The same precedence as the impact evaluation's cohort, so that a
-/// council recording attachments only through its attachment list still gets its savings.
-pub fn attachment_dates(
-    cases: &[(i64, NaiveDate)],
-    baselines: &[(i64, NaiveDate)],
-) -> BTreeMap<u64, NaiveDate> {
-    let mut out: BTreeMap<u64, NaiveDate> = BTreeMap::new();
-    for &(family, date) in cases.iter().chain(baselines) {
-        if let Ok(family) = u64::try_from(family) {
-            out.insert(family, date);
-        }
-    }
-    out
-}
-
 /// What a savings run found, and how long it took.
 pub struct SavingsReport {
     /// The stored run's key.
@@ -140,14 +123,13 @@ pub fn savings_store(
     }
     let attachments = match attachments {
         Some(a) => a,
-        None => {
-            let baselines = store
-                .baselines()?
-                .into_iter()
-                .map(|b| (b.family_id, b.attached_on))
-                .collect::<Vec<_>>();
-            attachment_dates(&store.case_attachments()?, &baselines)
-        }
+        // The one notion of attached (`Store::attachments`): the baseline's date, else the
+        // casework's first move to "agreed" or later.
+        None => store
+            .attachments()?
+            .into_iter()
+            .filter_map(|(f, d)| u64::try_from(f).ok().map(|f| (f, d)))
+            .collect(),
     };
     let m = members::load(store)?;
     let all_facts = store.load_facts()?;
@@ -218,30 +200,4 @@ pub fn batch_of(batches: &[(hearth_store::RecordId, hearth_store::BatchId)], rec
     batches
         .binary_search_by_key(&record, |(r, _)| r.0)
         .map_or(0, |i| batches[i].1 .0)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
-    }
-
-    #[test]
-    fn a_baselines_attachment_date_wins_over_the_casework_and_both_kinds_count() {
-        let cases = [(1, d("2025-10-01")), (2, d("2025-11-01"))];
-        let baselines = [(2, d("2025-09-15")), (3, d("2025-12-01"))];
-        let got = attachment_dates(&cases, &baselines);
-        let want: BTreeMap<u64, NaiveDate> = [
-            (1, d("2025-10-01")),
-            (2, d("2025-09-15")),
-            (3, d("2025-12-01")),
-        ]
-        .into_iter()
-        .collect();
-        assert_eq!(got, want);
-        // Attached only through `hearth outcomes --attach`: still attached.
-        assert_eq!(attachment_dates(&[], &baselines).len(), 2);
-    }
 }

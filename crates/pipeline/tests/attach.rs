@@ -70,7 +70,7 @@ fn members_found_only_by_the_listed_address(store: &mut Store, dir: &Path) {
             ..r.clone()
         })
         .collect();
-    let report = outcomes::attach(store, &plan, &no_address, Utc::now()).unwrap();
+    let report = outcomes::attach(store, &plan, &no_address, Utc::now(), "test").unwrap();
     assert_eq!(
         (report.frozen, report.by_listed_address),
         (0, 0),
@@ -87,13 +87,13 @@ fn members_found_only_by_the_listed_address(store: &mut Store, dir: &Path) {
             ..r.clone()
         })
         .collect();
-    let report = outcomes::attach(store, &plan, &elsewhere, Utc::now()).unwrap();
+    let report = outcomes::attach(store, &plan, &elsewhere, Utc::now(), "test").unwrap();
     assert_eq!(report.frozen, 0, "{report}");
     assert_eq!(report.not_found.len(), listed.len(), "{report}");
     assert!(attached_families(store).is_empty());
 
     // With the family's address: most rows attach their family by it.
-    let report = outcomes::attach(store, &plan, &unknown, Utc::now()).unwrap();
+    let report = outcomes::attach(store, &plan, &unknown, Utc::now(), "test").unwrap();
     assert_eq!(report.by_address, 0, "{report}");
     assert_eq!(report.by_listed_address, report.frozen, "{report}");
     assert!(
@@ -110,7 +110,7 @@ fn members_found_only_by_the_listed_address(store: &mut Store, dir: &Path) {
     let by_address = attached_families(store);
 
     // The same families as the list's own NHS numbers find.
-    let report = outcomes::attach(store, &plan, &listed, Utc::now()).unwrap();
+    let report = outcomes::attach(store, &plan, &listed, Utc::now(), "test").unwrap();
     let all = attached_families(store);
     assert!(all.is_superset(&by_address));
     assert!(

@@ -30,7 +30,7 @@ fn the_evaluation_reads_the_cohort_from_the_store_and_keeps_the_published_report
             .with_ymd_and_hms(2024, 1 + (i % 12) as u32, 10, 9, 0, 0)
             .unwrap();
         let mut case = FamilyCase::new(*f, at, "t");
-        case.set_status(hearth_model::CaseStatus::Referred, at, "t");
+        case.set_status(hearth_model::CaseStatus::Agreed, at, "t");
         store.save_family_case(&case).unwrap();
     }
     // A family objecting to research use is left out of the local evaluation (research).

@@ -47,7 +47,7 @@ fn a_joiners_new_claim_holds_the_familys_progress_back(store: &mut Store, dir: &
     let mut off = on.clone();
     off.household.as_mut().unwrap().joiners = false;
     let listed = outcomes::read_attachments(&dir.join("programme/attachments.csv")).unwrap();
-    outcomes::attach(store, &off, &listed, Utc::now()).unwrap();
+    outcomes::attach(store, &off, &listed, Utc::now(), "test").unwrap();
     judge(store, &off, judged_on);
 
     // A family claimed for progress on day `claimed`, and a day in (attachment, claimed] on

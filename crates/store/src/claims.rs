@@ -374,18 +374,10 @@ impl Store {
         self.with_read(|tx| casework(tx, family_ids))
     }
 
-    /// Families attached to the programme: with a case that reached "agreed to take part"
-    /// (or went further), declined cases left out.
-    pub fn attached_family_count(&mut self) -> Result<u64> {
-        self.with_read(|tx| {
-            let rows = tx.query(
-                "SELECT count(*) FROM family_case WHERE status IN ('agreed', 'assessed', \
-                 'plan_in_place', 'reviewing') OR (status = 'closed' AND \
-                 coalesce(close_reason, '') <> 'declined')",
-                &[],
-            )?;
-            Ok(rows.first().and_then(|r| r[0].int()).unwrap_or(0).max(0) as u64)
-        })
+    /// Families attached to the programme on or before `on` ([`Store::attachments`]: the
+    /// one notion of attached, which the dashboard and the evaluation count too).
+    pub fn attached_family_count(&mut self, on: NaiveDate) -> Result<u64> {
+        Ok(self.attachments()?.values().filter(|&&d| d <= on).count() as u64)
     }
 }
 

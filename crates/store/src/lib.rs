@@ -111,6 +111,7 @@
 
 mod accounts;
 mod addresses;
+mod attachment;
 mod audit;
 mod backend;
 pub mod backup;

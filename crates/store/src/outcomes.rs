@@ -89,47 +89,7 @@ impl Store {
         baselines: &[NewBaseline],
         now: DateTime<Utc>,
     ) -> Result<Frozen> {
-        self.with_tx(|tx| {
-            let existing: std::collections::BTreeSet<i64> = tx
-                .query("SELECT family_id FROM outcome_baseline", &[])?
-                .iter()
-                .map(|r| int(r, 0, "outcome_baseline", "family_id"))
-                .collect::<Result<_>>()?;
-            let mut done = Frozen {
-                frozen: 0,
-                already: 0,
-            };
-            let mut seen = std::collections::BTreeSet::new();
-            let mut rows = Vec::new();
-            for b in baselines {
-                if existing.contains(&b.family_id) || !seen.insert(b.family_id) {
-                    done.already += 1;
-                    continue;
-                }
-                rows.push(vec![
-                    Val::Int(b.family_id),
-                    Val::Text(b.attached_on.to_string()),
-                    b.attachment_ref.clone().into(),
-                    b.run_id.into(),
-                    Val::Text(ts(now)),
-                    Val::Text(b.baseline.clone()),
-                ]);
-                done.frozen += 1;
-            }
-            tx.bulk(
-                "outcome_baseline",
-                &[
-                    "family_id",
-                    "attached_on",
-                    "attachment_ref",
-                    "run_id",
-                    "frozen_at",
-                    "baseline",
-                ],
-                &mut rows.into_iter(),
-            )?;
-            Ok(done)
-        })
+        self.with_tx(|tx| Ok(freeze(tx, baselines, now)?.0))
     }
 
     /// Every frozen baseline, by family.
@@ -264,6 +224,56 @@ impl Store {
             .collect()
         })
     }
+}
+
+/// Freezes the baselines of families that have none; returns what it did and the families
+/// frozen now with their attachment dates.
+pub(crate) fn freeze(
+    tx: &mut dyn Tx,
+    baselines: &[NewBaseline],
+    now: DateTime<Utc>,
+) -> Result<(Frozen, Vec<(i64, NaiveDate)>)> {
+    let existing: std::collections::BTreeSet<i64> = tx
+        .query("SELECT family_id FROM outcome_baseline", &[])?
+        .iter()
+        .map(|r| int(r, 0, "outcome_baseline", "family_id"))
+        .collect::<Result<_>>()?;
+    let mut done = Frozen {
+        frozen: 0,
+        already: 0,
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    let mut rows = Vec::new();
+    let mut frozen = Vec::new();
+    for b in baselines {
+        if existing.contains(&b.family_id) || !seen.insert(b.family_id) {
+            done.already += 1;
+            continue;
+        }
+        rows.push(vec![
+            Val::Int(b.family_id),
+            Val::Text(b.attached_on.to_string()),
+            b.attachment_ref.clone().into(),
+            b.run_id.into(),
+            Val::Text(ts(now)),
+            Val::Text(b.baseline.clone()),
+        ]);
+        frozen.push((b.family_id, b.attached_on));
+        done.frozen += 1;
+    }
+    tx.bulk(
+        "outcome_baseline",
+        &[
+            "family_id",
+            "attached_on",
+            "attachment_ref",
+            "run_id",
+            "frozen_at",
+            "baseline",
+        ],
+        &mut rows.into_iter(),
+    )?;
+    Ok((done, frozen))
 }
 
 fn baselines(tx: &mut dyn Tx, family: Option<i64>) -> Result<Vec<StoredBaseline>> {

@@ -329,7 +329,8 @@ fn list(
         None => {
             let batches = store.claim_batches()?;
             let active = store.active_claims()?.len() as u64;
-            let s = summarise(rules, store.attached_family_count()?, active);
+            let today = chrono::Utc::now().date_naive();
+            let s = summarise(rules, store.attached_family_count(today)?, active);
             println!(
                 "{} of {} families claimed for results ({}%); {} attached; payments {} \
                  (attachment {}, results {})",

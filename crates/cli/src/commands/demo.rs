@@ -40,9 +40,10 @@ pub struct Args {
 
 /// The claim window the demo prepares its batch in. The shipped windows are the 2015-2020
 /// programme's, and the synthetic cohort's results fall in 2026-2027: the demo claims in a
-/// window of the cohort's years, added to the shipped rules for that batch only (its
-/// evidence packs keep the rules as used, window included); `hearth serve` and the web
-/// application keep the shipped rules.
+/// window of the cohort's years, added to the configuration folder's rules (its evidence
+/// packs keep the rules as used, window included). The demo's web application serves with
+/// the same rules, so that its Claims page has the window open on the demo's today (the
+/// follow-up's end); `hearth serve` keeps the folder's rules as they are.
 const DEMO_WINDOW: &str = "\n# Added by `hearth demo` for the synthetic cohort's years.\n\
     [[window]]\nkey = \"2027-28-q2\"\nlabel = \"July to September 2027 (synthetic cohort)\"\n\
     opens = \"2027-07-01\"\ncloses = \"2027-09-30\"\nsource = \"default\"\n";
@@ -152,7 +153,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let (plan, plan_sha) = outcomes::load_plan(&plan_path)?;
     let rows = outcomes::read_attachments(&args.dir.join("programme/attachments.csv"))?;
     let now = chrono::Utc::now();
-    print!("{}", outcomes::attach(&mut store, &plan, &rows, now)?);
+    print!(
+        "{}",
+        outcomes::attach(&mut store, &plan, &rows, now, &user)?
+    );
     took(t);
 
     println!("\n== 7. Judge outcomes (as at {follow_up_end})");
@@ -249,6 +253,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             ..Default::default()
         },
     )?;
+    // The claim rules the demo claimed with (its window included), as its packs keep them.
+    let (claim_rules, claim_rules_file) = demo_claim_rules(&found)?;
+    config.claim_rules = claim_rules;
+    config.claim_rules_file = claim_rules_file;
     println!(
         "Sign in at http://{}/ with one of the accounts above. The server runs as if today \
          were {follow_up_end}, the end of the borough's follow-up.",
@@ -284,19 +292,15 @@ fn claim(
     today: chrono::NaiveDate,
     user: &str,
 ) -> anyhow::Result<()> {
-    use hearth_claims::{ClaimRules, RulesSnapshot};
-    let path = found.path(None, "rules/claims.toml");
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("reading the claim rules {}", path.display()))?
-        + DEMO_WINDOW;
-    let rules = ClaimRules::from_toml(&text).with_context(|| format!("in {}", path.display()))?;
+    use hearth_claims::RulesSnapshot;
+    let (rules, claim_rules) = demo_claim_rules(found)?;
     let plan = std::fs::read_to_string(plan_path)
         .with_context(|| format!("reading {}", plan_path.display()))?;
     let prepared = super::claims::prepare(
         store,
         &hearth_web::claims::PrepareRequest {
             rules: &rules,
-            claim_rules: RulesSnapshot::of("rules/claims.toml (with the demo's window)", &text),
+            claim_rules,
             outcomes_plan: Some(RulesSnapshot::of(super::outcomes::DEFAULT_PLAN, &plan)),
             window_key: "2027-28-q2",
             today,
@@ -314,4 +318,21 @@ fn claim(
         )
     );
     Ok(())
+}
+
+/// The configuration folder's claim rules with the demo's window added, and their text as
+/// evidence packs keep it: what the demo claims with and its web application serves.
+fn demo_claim_rules(
+    found: &crate::config::Config,
+) -> anyhow::Result<(hearth_claims::ClaimRules, hearth_claims::RulesSnapshot)> {
+    let path = found.path(None, "rules/claims.toml");
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("reading the claim rules {}", path.display()))?
+        + DEMO_WINDOW;
+    let rules = hearth_claims::ClaimRules::from_toml(&text)
+        .with_context(|| format!("in {}", path.display()))?;
+    Ok((
+        rules,
+        hearth_claims::RulesSnapshot::of("rules/claims.toml (with the demo's window)", &text),
+    ))
 }

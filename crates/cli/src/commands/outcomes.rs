@@ -41,8 +41,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let mut store = args.store.open()?;
     let now = chrono::Utc::now();
     if let Some(rows) = rows {
-        let report =
-            outcomes::attach(&mut store, &plan, &rows, now).context("attaching families")?;
+        let report = outcomes::attach(&mut store, &plan, &rows, now, &super::current_user())
+            .context("attaching families")?;
         print!("{report}");
     }
     let as_at = args.as_at.unwrap_or_else(|| now.date_naive());

@@ -198,8 +198,15 @@ pub fn create_demo_accounts(
             .take(3)
         {
             let now = chrono::Utc::now();
-            let mut case = hearth_store::FamilyCase::new(a.family_id, now, "demo");
-            case.set_status(hearth_model::CaseStatus::Referred, now, "demo");
+            // A family already attached keeps its case's status ("agreed to take part").
+            let mut case = match store.family_case(a.family_id)? {
+                Some(c) => c,
+                None => {
+                    let mut c = hearth_store::FamilyCase::new(a.family_id, now, "demo");
+                    c.set_status(hearth_model::CaseStatus::Referred, now, "demo");
+                    c
+                }
+            };
             case.assign(lead_worker, now, "demo");
             store.save_family_case(&case)?;
             assigned.push(a.family_id);

@@ -6,7 +6,7 @@ use super::{family_case, save_family_case, FamilyCase};
 use crate::error::Result;
 use crate::handle::Store;
 use crate::sql::{int, time, ts, vocab, Tx, Val};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use hearth_model::{CaseStatus, CloseReason};
 
 /// One change of a case's status.
@@ -31,29 +31,6 @@ pub struct StatusChange {
 }
 
 impl Store {
-    /// Each family's attachment to the programme, as the casework shows it: the day (UTC) its
-    /// case first moved to "agreed to take part" or a later stage of the work (assessed, plan
-    /// in place, reviewing), by family ID. For the cost savings calculator.
-    pub fn case_attachments(&mut self) -> Result<Vec<(i64, NaiveDate)>> {
-        self.with_read(|tx| {
-            const T: &str = "case_status_change";
-            tx.query(
-                "SELECT family_id, MIN(changed_at) FROM case_status_change \
-                 WHERE to_status IN ('agreed', 'assessed', 'plan_in_place', 'reviewing') \
-                 GROUP BY family_id ORDER BY family_id",
-                &[],
-            )?
-            .iter()
-            .map(|r| {
-                Ok((
-                    int(r, 0, T, "family_id")?,
-                    time(&r[1], T, "changed_at")?.date_naive(),
-                ))
-            })
-            .collect()
-        })
-    }
-
     /// A family's status history, oldest first.
     pub fn case_history(&mut self, family_id: i64) -> Result<Vec<StatusChange>> {
         self.with_read(|tx| case_history(tx, family_id))

@@ -84,6 +84,20 @@ impl FamilyCase {
         self.close_reason = Some(reason);
     }
 
+    /// Records that the family was attached to the programme at `at` (its outcomes
+    /// baseline frozen): a case not yet at "agreed to take part" moves there, its clock
+    /// starting `at` (never before its current status began), so that its status says what
+    /// every count of families worked with says; a case agreed or further on, or closed, is
+    /// left as it is. Whether it moved.
+    pub fn attach(&mut self, at: DateTime<Utc>, by: &str) -> bool {
+        if self.status >= CaseStatus::Agreed {
+            return false;
+        }
+        let at = at.max(self.status_since);
+        self.set_status(CaseStatus::Agreed, at, by);
+        true
+    }
+
     /// Restarts the status clock without changing the status (a plan review: the next
     /// review is due from this one).
     pub fn restart_clock(&mut self, at: DateTime<Utc>, by: &str) {

@@ -4,9 +4,14 @@
 
 use crate::harness::TestDb;
 use chrono::{NaiveDate, TimeZone, Utc};
-use hearth_store::{NewBaseline, Store, StoredOutcome, StoredResult};
+use hearth_model::{CaseStatus, CloseReason};
+use hearth_store::{FamilyCase, NewBaseline, Store, StoredOutcome, StoredResult};
 
-both!(a_baseline_is_frozen_once, results_are_kept_as_first_found);
+both!(
+    a_baseline_is_frozen_once,
+    results_are_kept_as_first_found,
+    attaching_by_list_moves_the_case_and_every_count_reads_one_notion
+);
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -90,4 +95,69 @@ fn results_are_kept_as_first_found(store: &mut Store, _db: &TestDb) {
     assert_eq!(latest.as_at, d(2027, 1, 1));
     assert_eq!(latest.earliest_claim_on, Some(d(2026, 7, 22)));
     assert!(store.family_outcome(8).unwrap().is_none());
+}
+
+/// Attaching by list freezes the baseline and moves the family's case to "agreed to take
+/// part" (created if it had none; a case further on, or closed, left alone), so that its
+/// status agrees with the counts; `attachments` is the one notion of attached: the
+/// baseline's date, else the casework's first move to "agreed" or later (a family only
+/// referred or contacted is not attached).
+fn attaching_by_list_moves_the_case_and_every_count_reads_one_notion(
+    store: &mut Store,
+    _db: &TestDb,
+) {
+    let t = |y, m, day| Utc.with_ymd_and_hms(y, m, day, 9, 0, 0).unwrap();
+    let save = |store: &mut Store, family: i64, status: CaseStatus, at| {
+        let mut c = FamilyCase::new(family, at, "lw");
+        if status == CaseStatus::Closed {
+            c.close(CloseReason::Declined, at, "lw");
+        } else {
+            c.set_status(status, at, "lw");
+        }
+        store.save_family_case(&c).unwrap();
+    };
+    // 1: no case; 2: referred; 3: plan in place; 4: closed; 5: agreed in casework only;
+    // 6: contacted, never attached.
+    save(store, 2, CaseStatus::Referred, t(2025, 9, 1));
+    save(store, 3, CaseStatus::PlanInPlace, t(2025, 9, 1));
+    save(store, 4, CaseStatus::Closed, t(2025, 9, 1));
+    save(store, 5, CaseStatus::Agreed, t(2025, 11, 3));
+    save(store, 6, CaseStatus::Contacted, t(2025, 9, 1));
+    let list: Vec<NewBaseline> = (1..=4).map(|f| baseline(f, "{}")).collect();
+    let done = store
+        .attach_families(&list, t(2025, 12, 1), "officer")
+        .unwrap();
+    assert_eq!((done.frozen, done.already), (4, 0));
+    let status = |store: &mut Store, f| store.family_case(f).unwrap().map(|c| c.status);
+    assert_eq!(status(store, 1), Some(CaseStatus::Agreed));
+    assert_eq!(status(store, 2), Some(CaseStatus::Agreed));
+    assert_eq!(status(store, 3), Some(CaseStatus::PlanInPlace));
+    assert_eq!(status(store, 4), Some(CaseStatus::Closed));
+    let case = store.family_case(2).unwrap().unwrap();
+    assert_eq!(case.status_since.date_naive(), d(2025, 10, 1));
+    let history = store.case_history(2).unwrap();
+    let last = history.last().unwrap();
+    assert_eq!(
+        (last.from, last.to),
+        (Some(CaseStatus::Referred), CaseStatus::Agreed)
+    );
+    assert!(last.reason.contains("2025-10-01"), "{}", last.reason);
+    assert_eq!(last.changed_by, "officer");
+    let attached = store.attachments().unwrap();
+    let want: Vec<(i64, NaiveDate)> = vec![
+        (1, d(2025, 10, 1)),
+        (2, d(2025, 10, 1)),
+        (3, d(2025, 10, 1)),
+        (4, d(2025, 10, 1)),
+        (5, d(2025, 11, 3)),
+    ];
+    assert_eq!(attached.into_iter().collect::<Vec<_>>(), want);
+    assert_eq!(store.attached_family_count(d(2025, 10, 31)).unwrap(), 4);
+    assert_eq!(store.attached_family_count(d(2025, 11, 3)).unwrap(), 5);
+    // Named again: the baseline and the case stay as they were.
+    let again = store
+        .attach_families(&list[..1], t(2026, 1, 1), "officer")
+        .unwrap();
+    assert_eq!((again.frozen, again.already), (0, 1));
+    assert_eq!(store.case_history(1).unwrap().len(), 1);
 }

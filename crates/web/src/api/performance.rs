@@ -26,8 +26,14 @@ pub(super) async fn dashboard(
                 "totals": p.totals, "total": p.total})
         })
         .collect();
+    // Filter values the run does not know: ignored, and said so field by field.
+    let errors: Vec<Value> = d
+        .errors
+        .iter()
+        .map(|(field, message)| json!({"field": field, "message": message}))
+        .collect();
     Ok(Json(json!({
-        "as_at": d.as_at, "filters": d.filters, "panels": panels,
+        "as_at": d.as_at, "filters": d.filters, "errors": errors, "panels": panels,
         "claims_cap": d.claims_cap, "threshold": d.threshold,
     })))
 }
@@ -52,13 +58,14 @@ pub(super) fn document(paths: &mut Map<String, Value>, schemas: &mut Map<String,
     let filter = |name: &str, d: &str| json!({"name": name, "in": "query", "required": false, "schema": {"type": "string"}, "description": d});
     paths.insert("/dashboard".into(), json!({"get": {"summary": "The performance dashboard's tables (performance officer, analyst), every figure through disclosure control", "operationId": "dashboard",
         "description": "Panels: families by stage, problem, area; caseloads and overdue steps (lead workers named only for roles that see identifiers); referrals by decision and return reason; referrals and starts by month. Cells are numbers as text, or [c] when withheld.",
-        "parameters": [filter("area", "a postcode sector"), filter("problem", "a headline problem key")],
+        "parameters": [filter("area", "a postcode sector, in any case (`wa8 8`)"), filter("problem", "a headline problem key or its words")],
         "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Dashboard"}}}}, "401": problem, "403": problem}}}));
     paths.insert("/evaluation".into(), json!({"get": {"summary": "The latest local impact evaluation as published (performance officer, analyst)", "operationId": "evaluation",
         "description": "Made by `hearth evaluate`: programme families against a matched comparison group of eligible families not worked with, at month bands after attachment; differences with bootstrap intervals; the balance table. Figures over small counts are withheld.",
         "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Evaluation"}}}}, "401": problem, "403": problem}}}));
     schemas.insert("Dashboard".into(), json!({"type": "object", "required": ["panels"], "properties": {
-        "as_at": {"type": ["string", "null"], "format": "date"}, "filters": {"type": "object"},
+        "as_at": {"type": ["string", "null"], "format": "date"}, "filters": {"type": "object", "description": "the filters as applied"},
+        "errors": {"type": "array", "description": "filter values the run does not know, each ignored", "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}},
         "panels": {"type": "array", "items": {"type": "object", "properties": {
             "id": {"type": "string"}, "title": {"type": "string"}, "row_header": {"type": "string"},
             "columns": {"type": "array", "items": {"type": "string"}},

@@ -68,6 +68,9 @@ struct FamiliesPage<'a> {
     error: ListErrors,
     run: Option<RunSummary<'a>>,
     total: usize,
+    /// Families the workbook holds, and those it leaves out (objection or restriction).
+    exported: usize,
+    left_out: usize,
     page: usize,
     pages: usize,
     prev: Option<String>,
@@ -198,6 +201,7 @@ pub(super) async fn families_page(
         (f.to_string(), m.clone())
     }));
     let may_assign = permits(user.role, Permission::AssignLeadWorker);
+    let left_out = workload::left_out_of_export(state, &listing).await?;
     let ctx = FamiliesPage {
         title: "Families",
         errors: render::field_errors(&errors),
@@ -208,6 +212,8 @@ pub(super) async fn families_page(
             profile: &r.run.profile,
         }),
         total: listing.matching.len(),
+        exported: listing.matching.len() - left_out,
+        left_out,
         page: page_no,
         pages,
         prev: (page_no > 1).then(|| query(Some(page_no - 1))),

@@ -50,14 +50,15 @@ pub(super) async fn dashboard(
     user: CurrentUser,
     Query(filters): Query<DashboardFilters>,
 ) -> Result<Page, WebError> {
+    let dashboard = dashboard::dashboard(&state, &user, filters).await?;
+    // The workbook of the filters as applied (values the run does not know left out).
     let export = format!(
         "/dashboard/export.xlsx?{}",
-        serde_urlencoded::to_string(&filters).unwrap_or_default()
+        serde_urlencoded::to_string(&dashboard.filters).unwrap_or_default()
     );
-    let dashboard = dashboard::dashboard(&state, &user, filters).await?;
     let ctx = DashboardPage {
         title: "Dashboard",
-        errors: Vec::new(),
+        errors: render::field_errors(&dashboard.errors),
         dashboard,
         export,
     };

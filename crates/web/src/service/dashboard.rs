@@ -80,6 +80,9 @@ pub(crate) struct Dashboard {
     pub areas: Vec<String>,
     pub problems: Vec<(String, String)>,
     pub panels: Vec<Panel>,
+    /// Filter values this run does not know (a mistyped or old link), field by field: each
+    /// such filter is ignored, and the page says so.
+    pub errors: Vec<(String, String)>,
     /// The cap on families claimed for results (`rules/claims.toml`).
     pub claims_cap: u64,
     pub threshold: u64,
@@ -144,11 +147,52 @@ fn month(d: NaiveDate) -> String {
     format!("{:04}-{:02}", d.year(), d.month())
 }
 
+/// `filters` as `run` knows them: an area read as people type it (any case, spaces as one)
+/// and written as the run writes it, a problem by its key or its words; a value the run does
+/// not know is left out, with a message for its field (as the families list does), rather
+/// than counting no family.
+fn known_filters(
+    run: &crate::run::RunData,
+    filters: &DashboardFilters,
+) -> (DashboardFilters, Vec<(String, String)>) {
+    let mut applied = DashboardFilters::default();
+    let mut errors = Vec::new();
+    let area = filters.area.trim();
+    if !area.is_empty() {
+        match crate::views::find_area(&run.areas, area) {
+            Some(i) => applied.area = run.areas[i].clone(),
+            None => errors.push((
+                "area".to_string(),
+                format!(
+                    "No family in this run lives in the area \"{area}\": showing families in any area"
+                ),
+            )),
+        }
+    }
+    let problem = filters.problem.trim();
+    if !problem.is_empty() {
+        let found = run.problems.iter().find(|p| {
+            p.eq_ignore_ascii_case(problem)
+                || labels::problem_label(&run.run.labels, p).eq_ignore_ascii_case(problem)
+        });
+        match found {
+            Some(p) => applied.problem = p.clone(),
+            None => errors.push((
+                "problem".to_string(),
+                format!(
+                    "No family in this run has the problem \"{problem}\": showing families with any problem"
+                ),
+            )),
+        }
+    }
+    (applied, errors)
+}
+
 /// Builds the dashboard (audited: who looked).
 pub(crate) async fn dashboard(
     state: &AppState,
     user: &CurrentUser,
-    filters: DashboardFilters,
+    mut filters: DashboardFilters,
 ) -> Result<Dashboard, WebError> {
     let policy = Policy::default();
     let run = state.latest_run().await?;
@@ -156,32 +200,34 @@ pub(crate) async fn dashboard(
     let referrals = state.store().run(|s| s.referrals(None)).await?;
     let today = state.now().date_naive();
     let due = &state.settings().due;
+    // The one notion of attached, which claims and the evaluation count too.
+    // (Attached by today: the claims page counts the same.)
+    let mut attachments = state.store().run(|s| s.attachments()).await?;
+    attachments.retain(|_, d| *d <= today);
     let mut panels = Vec::new();
-    let (mut areas, mut problems) = (Vec::new(), Vec::new());
+    let (mut areas, mut problems, mut errors) = (Vec::new(), Vec::new(), Vec::new());
     if let Some(run) = &run {
+        (filters, errors) = known_filters(run, &filters);
         areas = run.areas.clone();
         problems = run
             .problems
             .iter()
             .map(|p| (p.clone(), labels::problem_label(&run.run.labels, p)))
             .collect();
-        // The families in view: eligible in the run, or with a case; filtered.
+        // The families in view: eligible in the run, with a case, or attached; filtered.
         let in_view: Vec<usize> = (0..run.assessments.len())
             .filter(|&i| {
                 let a = &run.assessments[i];
-                (a.eligible || cases.cases.contains_key(&a.family_id))
+                (a.eligible
+                    || cases.cases.contains_key(&a.family_id)
+                    || attachments.contains_key(&a.family_id))
                     && (filters.problem.is_empty() || a.problems.contains(&filters.problem))
                     && (filters.area.is_empty()
                         || run.area_of[i].map(|x| run.areas[x as usize].as_str())
                             == Some(filters.area.as_str()))
             })
             .collect();
-        let attached = |i: usize| {
-            cases
-                .cases
-                .get(&run.assessments[i].family_id)
-                .and_then(attached_on)
-        };
+        let attached = |i: usize| attachments.get(&run.assessments[i].family_id).copied();
         // Stage.
         let mut by_stage: Vec<(String, Vec<u64>)> = CaseStatus::ALL
             .iter()
@@ -395,15 +441,10 @@ pub(crate) async fn dashboard(
         areas,
         problems,
         panels,
+        errors,
         claims_cap: state.settings().claim_rules.cap.families,
         threshold: policy.threshold,
     })
-}
-
-/// When the work with a family began (the same rule as `hearth evaluate`'s).
-fn attached_on(c: &hearth_store::FamilyCase) -> Option<NaiveDate> {
-    let worked_with = c.assigned_at.is_some() || c.status != CaseStatus::Identified;
-    worked_with.then(|| c.assigned_at.unwrap_or(c.status_since).date_naive())
 }
 
 /// The dashboard as a workbook: one sheet per panel, the protected figures only.

@@ -232,7 +232,7 @@ pub(crate) async fn export(
 ) -> Result<Vec<u8>, WebError> {
     let listing = families::list(state, user, filters, Via::Export).await?;
     let Some(run) = listing.run.as_deref() else {
-        return build_xlsx(&[], false);
+        return build_xlsx(&[], false, 0);
     };
     let output = hearth_governance::sharing::Output::FamiliesList;
     let excluded = crate::service::governance::excluded(state, output).await?;
@@ -249,6 +249,7 @@ pub(crate) async fn export(
         excluded.audit_detail(output, keys.len(), all_keys.len() - keys.len()),
     )
     .await?;
+    let left_out = all_keys.len() - keys.len();
     let ids: Vec<i64> = keys.iter().map(|k| k.assessment.family_id).collect();
     let names = families::family_names(state, user, run, &ids).await?;
     let rows: Vec<(views::FamilyRow, Option<String>)> = keys
@@ -259,12 +260,48 @@ pub(crate) async fn export(
             (row, name)
         })
         .collect();
-    build_xlsx(&rows, sees_identifiers(user.role))
+    build_xlsx(&rows, sees_identifiers(user.role), left_out)
+}
+
+/// How many of the listed families the workbook leaves out (a member objecting to all
+/// sharing, or restricted), for the families page to say so beside its download link.
+pub(crate) async fn left_out_of_export(
+    state: &AppState,
+    listing: &families::Listing,
+) -> Result<usize, WebError> {
+    let Some(run) = listing.run.as_deref() else {
+        return Ok(0);
+    };
+    let excluded = crate::service::governance::excluded(
+        state,
+        hearth_governance::sharing::Output::FamiliesList,
+    )
+    .await?;
+    Ok(listing
+        .matching
+        .iter()
+        .filter(|&&i| excluded.family(run.assessments[i].family_id))
+        .count())
+}
+
+/// The sentence saying how many families a file leaves out and why (counts only).
+pub(crate) fn left_out_sentence(left_out: usize) -> String {
+    match left_out {
+        0 => "No family in the list was left out of this file.".to_string(),
+        1 => "1 family in the list was left out of this file because a member objects to \
+              sharing their information or has asked for its use to be restricted."
+            .to_string(),
+        n => format!(
+            "{n} families in the list were left out of this file because a member objects to \
+             sharing their information or has asked for its use to be restricted."
+        ),
+    }
 }
 
 fn build_xlsx(
     rows: &[(views::FamilyRow, Option<String>)],
     with_names: bool,
+    left_out: usize,
 ) -> Result<Vec<u8>, WebError> {
     use rust_xlsxwriter::{Format, Workbook};
     let fail =
@@ -330,5 +367,26 @@ fn build_xlsx(
         .map_err(fail)?;
     }
     ws.set_freeze_panes(1, 0).map_err(fail)?;
+    // What the file holds and what it leaves out (counts only, never who).
+    let about = wb.add_worksheet();
+    about.set_name("About this file").map_err(fail)?;
+    about.set_column_width(0, 100).map_err(fail)?;
+    about
+        .write_string_with_format(0, 0, "About this file", &bold)
+        .map_err(fail)?;
+    let families = match rows.len() {
+        1 => "This file lists 1 family, from the families list as filtered and sorted.".into(),
+        n => {
+            format!("This file lists {n} families, from the families list as filtered and sorted.")
+        }
+    };
+    about.write_string(2, 0, families).map_err(fail)?;
+    about
+        .write_string(3, 0, left_out_sentence(left_out))
+        .map_err(fail)?;
+    about
+        .write_string_with_format(5, 0, "Families left out (objection or restriction)", &bold)
+        .map_err(fail)?;
+    about.write_number(5, 1, left_out as f64).map_err(fail)?;
     wb.save_to_buffer().map_err(fail)
 }

@@ -334,6 +334,18 @@ pub(crate) fn row(run: &RunData, cases: &Cases, key: &RowKey, named: bool) -> Fa
     }
 }
 
+/// The index in `areas` (a run's sorted postcode sectors) of the area `raw` names, read as
+/// people type it: any case, spaces trimmed and runs of spaces as one, and a sector written
+/// without its space (`wa88`) read as `WA8 8`.
+pub(crate) fn find_area(areas: &[String], raw: &str) -> Option<usize> {
+    let words: Vec<String> = raw.split_whitespace().map(str::to_uppercase).collect();
+    let mut key = words.join(" ");
+    if words.len() == 1 && key.len() > 3 && key.ends_with(|c: char| c.is_ascii_digit()) {
+        key.insert(key.len() - 1, ' ');
+    }
+    areas.binary_search(&key).ok()
+}
+
 /// [`Filters`] resolved against a run once per request, so that checking each family
 /// compares numbers.
 pub(crate) struct Resolved<'a> {
@@ -366,7 +378,7 @@ impl Filters {
                 ),
             ));
         }
-        if !self.area.is_empty() && run.areas.binary_search(&self.area).is_err() {
+        if !self.area.is_empty() && find_area(&run.areas, &self.area).is_none() {
             errors.push((
                 "area".to_string(),
                 format!(
@@ -401,9 +413,13 @@ impl Filters {
         errors
     }
 
-    /// These filters without the values [`Filters::unknown`] complains of.
+    /// These filters without the values [`Filters::unknown`] complains of, and an area as
+    /// the run writes it.
     pub(crate) fn known(&self, run: &RunData, cases: &Cases) -> Filters {
         let mut f = self.clone();
+        if let Some(i) = find_area(&run.areas, &self.area) {
+            f.area = run.areas[i].clone();
+        }
         for (field, _) in self.unknown(run, cases) {
             match field.as_str() {
                 "problem" => f.problem.clear(),
@@ -423,7 +439,7 @@ impl Filters {
             problem: &self.problem,
             status: &self.status,
             area: (!self.area.is_empty()).then(|| {
-                let i = run.areas.binary_search(&self.area).ok()?;
+                let i = find_area(&run.areas, &self.area)?;
                 u16::try_from(i).ok()
             }),
             lead_worker: match self.lead_worker.as_str() {

@@ -257,3 +257,31 @@ async fn a_batch_is_prepared_on_the_claims_page_from_the_results_in_the_store() 
     assert_eq!(prepared.len(), 3, "{audit:?}");
     assert_eq!(prepared[0].user_name, "po");
 }
+
+/// Attachment fees count every family attached to the programme (`Store::attachments`):
+/// families attached by list (their baselines frozen) count whatever their cases say, as the
+/// dashboard and the evaluation count them (the fees once read 0 beside families claimed for
+/// results); a family only referred to a lead worker is not attached.
+#[tokio::test]
+async fn attachment_fees_count_the_families_attached_by_their_baselines() {
+    let t = TestApp::new().await;
+    let po = t.sign_in("po").await;
+    async fn payments(t: &TestApp, po: &Session) -> (u64, u64) {
+        let v: serde_json::Value =
+            serde_json::from_str(&t.get("/api/claims", Some(po)).await.body).unwrap();
+        (
+            v["payments"]["attached_families"].as_u64().unwrap(),
+            v["payments"]["attachment_total"].as_u64().unwrap(),
+        )
+    }
+    assert_eq!(payments(&t, &po).await, (0, 0));
+    judged(&t).await;
+    t.assign_directly(3, "lw1").await;
+    assert_eq!(payments(&t, &po).await, (2, 2000));
+    let page = t.get("/claims", Some(&po)).await;
+    assert!(
+        page.body.contains("(2 families attached at £1000)"),
+        "{}",
+        page.body
+    );
+}

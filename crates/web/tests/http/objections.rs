@@ -204,3 +204,57 @@ async fn an_objection_already_in_force_is_not_recorded_twice() {
     withdraw(&t, first).await;
     assert_eq!(again("research").await.status, StatusCode::SEE_OTHER);
 }
+
+/// The families page's download link and the workbook say how many families the file leaves
+/// out and why (counts only): the link counts the families the file holds, and a sheet
+/// "About this file" states the families left out.
+#[tokio::test]
+async fn the_families_download_says_how_many_families_it_leaves_out_and_why() {
+    let t = TestApp::new().await;
+    let po = t.sign_in("po").await;
+    let page = t.get("/families", Some(&po)).await;
+    assert!(
+        page.body
+            .contains("Download these 2 families as a spreadsheet"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("left out of it"));
+    object(&t, "family", 2, "all").await;
+    let page = t.get("/families", Some(&po)).await;
+    assert!(
+        page.body.contains("Download this family as a spreadsheet"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(
+        ": 1 family in the list is left out of it because a member objects to sharing their \
+         information or has asked for its use to be restricted"
+    ));
+    let bytes = export_bytes(&t, "/families/export.xlsx", &po).await;
+    assert_eq!(xlsx_rows(&bytes).len(), 2, "header and family 1");
+    use calamine::{Reader, Xlsx};
+    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let about: Vec<Vec<String>> = wb
+        .worksheet_range("About this file")
+        .unwrap()
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let text = about
+        .iter()
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(text.contains("This file lists 1 family"), "{text}");
+    assert!(
+        text.contains("1 family in the list was left out of this file because a member objects"),
+        "{text}"
+    );
+    let count = about
+        .iter()
+        .find(|r| r[0].starts_with("Families left out"))
+        .unwrap();
+    assert_eq!(count[1], "1");
+}

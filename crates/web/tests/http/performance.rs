@@ -89,13 +89,89 @@ async fn the_dashboard_protects_every_figure_and_names_lead_workers_only_for_the
     let bytes = crate::listing::export_bytes(&t, "/dashboard/export.xlsx", &po).await;
     let rows = xlsx_sheet(&bytes, "caseload");
     assert!(rows.iter().flatten().any(|c| c.contains("Lee Worker")));
-    // A filter no family meets leaves only zeros.
-    let filtered: serde_json::Value =
-        serde_json::from_str(&t.get("/api/dashboard?area=ZZ9%209", Some(&po)).await.body).unwrap();
+    // Filters no family in view meets (family 3, with health in WA7 2, is not eligible and
+    // has no case) leave only zeros.
+    let filtered: serde_json::Value = serde_json::from_str(
+        &t.get("/api/dashboard?area=WA7%202&problem=health", Some(&po))
+            .await
+            .body,
+    )
+    .unwrap();
+    assert_eq!(filtered["errors"], serde_json::json!([]));
     let stage = &filtered["panels"][0];
     assert_eq!(stage["id"], "stage");
     assert_eq!(stage["totals"][0], "0");
     assert!(t.audit().await.iter().any(|a| a.action == "view dashboard"));
+}
+
+/// A filter value the run does not know (an old bookmark, a typed address) is ignored and
+/// the page says so, as the families list does, rather than showing every panel 0; an area
+/// typed in lower case, with extra spaces or without its space is the run's area.
+#[tokio::test]
+async fn the_dashboard_ignores_unknown_filters_with_a_message_and_reads_areas_as_typed() {
+    let t = TestApp::new().await;
+    let po = t.sign_in("po").await;
+    let api = |path: &'static str| {
+        let (t, po) = (&t, &po);
+        async move {
+            let r = t.get(path, Some(po)).await;
+            assert_eq!(r.status, StatusCode::OK, "{path}");
+            serde_json::from_str::<serde_json::Value>(&r.body).unwrap()
+        }
+    };
+    let all = api("/api/dashboard").await;
+    let unknown = api("/api/dashboard?area=ZZ9&problem=nonsense").await;
+    assert_eq!(unknown["panels"], all["panels"], "the filters are ignored");
+    assert_eq!(
+        unknown["filters"],
+        serde_json::json!({"area": "", "problem": ""})
+    );
+    let errors = unknown["errors"].to_string();
+    assert!(
+        errors.contains(
+            "No family in this run lives in the area \\\"ZZ9\\\": showing families in any area"
+        ),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("showing families with any problem"),
+        "{errors}"
+    );
+    let page = t
+        .get("/dashboard?area=ZZ9&problem=nonsense", Some(&po))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("govuk-error-summary"), "{}", page.body);
+    assert!(page.body.contains("href=\"#area\""));
+    assert!(page.body.contains("href=\"#problem\""));
+    assert!(page.body.contains("id=\"area-error\""));
+    // The workbook's link carries the filters as applied.
+    assert!(
+        page.body.contains("export.xlsx?area=&amp;problem=\""),
+        "{}",
+        page.body
+    );
+
+    let exact = api("/api/dashboard?area=WA7%202").await;
+    assert_ne!(exact["panels"], all["panels"], "WA7 2 is a filter");
+    for typed in [
+        "/api/dashboard?area=wa7+2",
+        "/api/dashboard?area=%20Wa7%20%20%202%20",
+        "/api/dashboard?area=wa72",
+    ] {
+        let v = api(typed).await;
+        assert_eq!(v["errors"], serde_json::json!([]), "{typed}");
+        assert_eq!(v["filters"]["area"], "WA7 2", "{typed}");
+        assert_eq!(v["panels"], exact["panels"], "{typed}");
+    }
+    // A problem by its words, in any case.
+    let by_words = api("/api/dashboard?problem=school+ATTENDANCE").await;
+    assert_eq!(by_words["filters"]["problem"], "school_attendance");
+    // The families list reads an area as typed too.
+    let list = t.get("/families?area=wa7+2", Some(&po)).await;
+    assert!(!list.body.contains("govuk-error-summary"), "{}", list.body);
+    assert!(list.body.contains(">Example family</a>"));
+    assert!(!list.body.contains(">Sample family</a>"));
 }
 
 /// The analyst sees lead workers by number wherever a family shows its lead worker (the

@@ -170,13 +170,14 @@ fn sample_of(batch: &ClaimBatch, ids: &[i64]) -> Vec<i64> {
 /// Payments and the cap, and the batches newest first.
 pub(crate) async fn overview(state: &AppState, user: &CurrentUser) -> Result<Overview, WebError> {
     let rules = state.settings().claim_rules.clone();
+    let today = state.now().date_naive();
     let (batches, claimed, attached) = state
         .store()
-        .run(|s| {
+        .run(move |s| {
             Ok((
                 s.claim_batches()?,
                 s.claimed_family_count()?,
-                s.attached_family_count()?,
+                s.attached_family_count(today)?,
             ))
         })
         .await?;
