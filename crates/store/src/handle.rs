@@ -146,6 +146,39 @@ impl Store {
         }
     }
 
+    /// Whether the connection to the database is lost (PostgreSQL: the server closed it or it
+    /// failed, e.g. after a restart, a failover or an idle-session timeout; SQLite: never).
+    /// Without a round trip when an earlier call met the closed connection; with one (an
+    /// empty query, at most 2 s) when the connection has been unused for half a second.
+    pub fn connection_lost(&mut self) -> bool {
+        match &mut self.inner {
+            Inner::Sqlite(_) => false,
+            Inner::Postgres(pg) => pg.is_lost(),
+        }
+    }
+
+    /// Opens a lost connection again ([`Store::connection_lost`]), to the same address and
+    /// schema and as read-only as before (nothing is migrated: the store was at this build's
+    /// schema when it was opened). `Ok(false)`: the connection was not lost, nothing done.
+    /// Whatever was under way on the lost connection was rolled back by the server.
+    pub fn reconnect_if_lost(&mut self) -> Result<bool> {
+        let Inner::Postgres(pg) = &mut self.inner else {
+            return Ok(false);
+        };
+        if !pg.is_lost() {
+            return Ok(false);
+        }
+        let schema = self.options.pg_schema.as_deref();
+        let fresh = PgStore::open(&self.address, schema, self.read_only)?;
+        let lost = std::mem::replace(&mut **pg, fresh);
+        // Closing a connection waits for its end; a server that has gone quietly never
+        // answers, so that wait is not this thread's.
+        let _ = std::thread::Builder::new()
+            .name("hearth-pg-close".into())
+            .spawn(move || drop(lost));
+        Ok(true)
+    }
+
     /// Which backend this store uses.
     pub fn backend(&self) -> Backend {
         match self.inner {

@@ -1,6 +1,6 @@
 //! `hearth healthcheck`: asks a running server's `/healthz` (or `/readyz`) and exits 0 if it
-//! answers 200, 1 otherwise. For container health checks, so that the runtime image needs
-//! no HTTP client of its own.
+//! answers 200, 1 otherwise. For container health checks (the image's uses `--ready`), so
+//! that the runtime image needs no HTTP client of its own.
 
 use anyhow::{bail, Context};
 use std::io::{Read, Write};
@@ -14,7 +14,9 @@ pub struct Args {
     /// as 0.0.0.0 is asked on loopback) [default: 127.0.0.1:8080].
     #[arg(long, env = "HEARTH_ADDR")]
     addr: Option<SocketAddr>,
-    /// Ask `/readyz` (the store answers and is migrated) instead of `/healthz`.
+    /// Ask `/readyz` (the store answers and is migrated) instead of `/healthz` (the process
+    /// answers): use it for container health checks and monitoring, so that a server whose
+    /// database cannot be reached is reported.
     #[arg(long)]
     ready: bool,
 }

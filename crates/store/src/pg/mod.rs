@@ -5,6 +5,7 @@
 //! No area's SQL lives here (see `intake::pg` for the import path's `COPY`), and nothing
 //! here knows SQLite.
 
+mod connect;
 mod tx;
 
 pub(crate) use tx::{copy_escape, PgTx, StatementCache};
@@ -12,7 +13,8 @@ pub(crate) use tx::{copy_escape, PgTx, StatementCache};
 use crate::error::{Context, Result, StoreError};
 use crate::migrations::{LATEST_VERSION, MIGRATIONS};
 use crate::sql::Tx;
-use postgres::{Client, GenericClient, NoTls};
+use postgres::{Client, GenericClient};
+use std::time::{Duration, Instant};
 
 /// An open PostgreSQL store.
 pub(crate) struct PgStore {
@@ -20,7 +22,15 @@ pub(crate) struct PgStore {
     pub(crate) client: Client,
     /// Its prepared statements, by SQL.
     pub(crate) statements: StatementCache,
+    /// When the connection was last found working ([`PgStore::is_lost`]).
+    checked: Instant,
 }
+
+/// How long a connection may go unused before [`PgStore::is_lost`] asks the server: a
+/// connection in steady use is checked by its own calls, at no cost.
+const IDLE_CHECK: Duration = Duration::from_millis(500);
+/// How long that check waits for the server's answer.
+const CHECK_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Advisory-lock namespaces (first key); the second key is a hash of the current schema, so
 /// stores in different schemas of one database do not wait for each other.
@@ -63,10 +73,27 @@ impl PgStore {
         })
     }
 
+    /// Whether the connection is lost: the server closed it (a restart, a failover,
+    /// `pg_terminate_backend`, an idle-session timeout) or it failed. Found without a round
+    /// trip when an earlier call met the closed connection; otherwise, if the connection has
+    /// not been checked for [`IDLE_CHECK`], by an empty query answered within
+    /// [`CHECK_TIMEOUT`] (a server that has gone quietly, or a firewall that dropped the
+    /// connection, never answers). A lost connection never comes back: reopen it.
+    pub(crate) fn is_lost(&mut self) -> bool {
+        if self.client.is_closed() {
+            return true;
+        }
+        if self.checked.elapsed() >= IDLE_CHECK && self.client.is_valid(CHECK_TIMEOUT).is_err() {
+            return true;
+        }
+        self.checked = Instant::now();
+        false
+    }
+
     pub(crate) fn open(url: &str, schema: Option<&str>, read_only: bool) -> Result<PgStore> {
         // The URL is never put in an error: it may hold a password.
         let op = || "connecting to PostgreSQL".to_string();
-        let mut client = Client::connect(url, NoTls).context(op)?;
+        let mut client = connect::connect(url).context(op)?;
         if let Some(schema) = schema {
             // The name was validated as a plain identifier; quoting keeps it exact.
             let exists = client
@@ -103,6 +130,7 @@ impl PgStore {
         Ok(PgStore {
             client,
             statements: Default::default(),
+            checked: Instant::now(),
         })
     }
 

@@ -15,6 +15,7 @@ mod audit;
 mod casework;
 mod casework_work;
 mod claims;
+mod connection;
 mod crash;
 mod identification;
 mod intake;

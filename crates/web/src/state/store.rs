@@ -8,15 +8,34 @@
 //! each call to tokio's general blocking pool left the one SQLite connection idle for a
 //! thread hand-over per request, and cost about a third of the pages per second). This
 //! module does not cache anything and knows nothing of requests or access.
+//!
+//! A PostgreSQL connection the server closed (a restart, a failover, an idle-session
+//! timeout) is noticed before the next closure runs on it (`Store::connection_lost`: closed
+//! under an earlier closure, or not answering a check after half a second unused) and opened
+//! again, a few times with a pause between ([`RECONNECT_WAITS`]); if the database still
+//! cannot be reached, that closure's request fails with the store's error and the next one
+//! tries again. A closure under way when its connection breaks fails (its transaction rolled
+//! back by the server).
 
 use crate::error::WebError;
 use hearth_store::{OpenOptions, Store, StoreError};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-/// A closure for a store thread.
-type Job = Box<dyn FnOnce(&mut Store) + Send>;
+/// A closure for a store thread: given the thread's connection, or the error that kept the
+/// thread from opening it again.
+type Job = Box<dyn FnOnce(Result<&mut Store, StoreError>) + Send>;
+
+/// The pauses before each attempt to open a lost connection again, for one closure: three
+/// attempts within about a second, so that a request (and `/readyz`, which waits 2 s) gets
+/// its answer promptly while the database is down.
+const RECONNECT_WAITS: [Duration; 3] = [
+    Duration::ZERO,
+    Duration::from_millis(200),
+    Duration::from_millis(800),
+];
 
 /// The store threads' queue; cheap to clone. The threads end when the last handle is
 /// dropped (the queue closes), each closing its connection.
@@ -72,7 +91,7 @@ impl StoreHandle {
     {
         let (answer, answered) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move |store| {
-            let _ = answer.send(f(store));
+            let _ = answer.send(store.and_then(f));
         });
         self.waiting.fetch_add(1, Ordering::Relaxed);
         if self.queue.send(job).is_err() {
@@ -87,9 +106,10 @@ impl StoreHandle {
     }
 }
 
-/// A store thread: takes the next closure from the queue and runs it on its connection,
-/// until the queue closes. A closure that panics fails its own request only (its open
-/// transaction, if any, is rolled back as it unwinds); the thread goes on.
+/// A store thread: takes the next closure from the queue and runs it on its connection
+/// (opened again first if it was lost: [`restore`]), until the queue closes. A closure that
+/// panics fails its own request only (its open transaction, if any, is rolled back as it
+/// unwinds); the thread goes on.
 fn serve_jobs(mut store: Store, jobs: &Mutex<mpsc::Receiver<Job>>, waiting: &AtomicUsize) {
     loop {
         let job = match jobs.lock() {
@@ -100,9 +120,40 @@ fn serve_jobs(mut store: Store, jobs: &Mutex<mpsc::Receiver<Job>>, waiting: &Ato
             return; // every handle dropped: close the connection with the thread
         };
         waiting.fetch_sub(1, Ordering::Relaxed);
-        let store = &mut store;
+        let store = restore(&mut store).map(|()| &mut store);
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || job(store)));
     }
+}
+
+/// Opens the connection again if the database closed it, trying after each of
+/// [`RECONNECT_WAITS`]; the last error if every attempt failed. Logs the loss and the outcome
+/// (no address: it may hold a password).
+fn restore(store: &mut Store) -> Result<(), StoreError> {
+    if !store.connection_lost() {
+        return Ok(());
+    }
+    tracing::warn!("the store's connection was lost: opening it again");
+    let mut last = None;
+    for (attempt, wait) in RECONNECT_WAITS.into_iter().enumerate() {
+        std::thread::sleep(wait);
+        match store.reconnect_if_lost() {
+            Ok(_) => {
+                tracing::info!(
+                    attempt = attempt + 1,
+                    "the store's connection is open again"
+                );
+                return Ok(());
+            }
+            Err(e) => last = Some(e),
+        }
+    }
+    let e = last.expect("at least one attempt");
+    tracing::error!(
+        error = %e,
+        attempts = RECONNECT_WAITS.len(),
+        "the store cannot be reached: this request fails, the next one tries again"
+    );
+    Err(e)
 }
 
 #[cfg(test)]

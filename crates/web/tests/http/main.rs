@@ -23,6 +23,7 @@ mod objections;
 mod ops;
 mod performance;
 mod quarantine;
+mod reconnect;
 mod referrals;
 mod referrals_resend;
 mod restriction;
