@@ -190,9 +190,16 @@ pub(crate) fn pg_error(operation: String, e: &postgres::Error) -> StoreError {
         Some(db) => (Some(db.code().code().to_string()), db.message().to_string()),
         None => (
             e.code().map(|c| c.code().to_string()),
-            // Client-side errors (I/O, closed connection, type conversion) carry no row data;
-            // the connection string is never part of them.
-            e.to_string(),
+            // Client-side errors (I/O, closed connection, TLS, type conversion) carry no row
+            // data; the connection string is never part of them. Their cause says what went
+            // wrong ("Connection refused", "invalid peer certificate: UnknownIssuer"), except
+            // a connection string's syntax error, which may quote a character of it.
+            match std::error::Error::source(e) {
+                Some(cause) if !cause.to_string().contains("unexpected character") => {
+                    format!("{e}: {cause}")
+                }
+                _ => e.to_string(),
+            },
         ),
     };
     StoreError::Database {

@@ -1,9 +1,13 @@
 //! From a `postgres://` address to a connection: the URL's settings, with Hearth's defaults
-//! where the URL gives none.
+//! where the URL gives none, and TLS as libpq would use it (`sslmode`, `sslrootcert`: see
+//! [`tls`](super::tls)).
 //!
 //! The URL is never put in an error or a log line: it may hold a password.
 
-use postgres::{Client, Config, NoTls};
+use super::tls::{self, Roots, SslMode};
+use crate::backend::Backend;
+use crate::error::{pg_error, StoreError};
+use postgres::{Client, Config};
 use std::time::Duration;
 
 /// How long to wait for the server when the URL gives no `connect_timeout`: a database host
@@ -15,21 +19,116 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// administrator sees which sessions are Hearth's (`pg_stat_activity`).
 const APPLICATION_NAME: &str = "hearth";
 
-/// The connection settings of `url` with Hearth's defaults.
-pub(crate) fn config(url: &str) -> Result<Config, postgres::Error> {
-    let mut config: Config = url.parse()?;
+const OPERATION: &str = "connecting to PostgreSQL";
+
+/// A store URL read: the `postgres` crate's settings, and what it asks of TLS.
+pub(crate) struct Settings {
+    pub(crate) config: Config,
+    pub(crate) mode: SslMode,
+    pub(crate) roots: Roots,
+}
+
+/// Reads `url`, taking out `sslmode` and `sslrootcert` (the `postgres` crate knows neither
+/// `verify-ca`, `verify-full` nor a root certificate) and adding Hearth's defaults.
+pub(crate) fn settings(url: &str) -> Result<Settings, StoreError> {
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let (mut mode, mut roots) = (None, Roots::Unset);
+    let mut rest = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match key {
+            "sslmode" => {
+                let value = decode(value)?;
+                mode = Some(SslMode::parse(&value).ok_or_else(|| {
+                    refused(
+                        "sslmode must be disable, prefer, require, verify-ca or verify-full".into(),
+                    )
+                })?);
+            }
+            "sslrootcert" => {
+                let value = decode(value)?;
+                roots = match value.as_str() {
+                    "" => Roots::Unset,
+                    "system" => Roots::System,
+                    _ => Roots::File(value),
+                };
+            }
+            _ => rest.push(pair),
+        }
+    }
+    let mode = match (mode, &roots) {
+        (None, Roots::System) => SslMode::VerifyFull,
+        (Some(m), Roots::System) if m != SslMode::VerifyFull => {
+            // As libpq 16: the public roots say nothing about a server's name on their own.
+            return Err(refused(
+                "sslrootcert=system needs sslmode=verify-full (or no sslmode)".into(),
+            ));
+        }
+        (m, _) => m.unwrap_or(SslMode::Prefer),
+    };
+    let url = if rest.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", rest.join("&"))
+    };
+    let mut config: Config = url.parse().map_err(|e| pg_error(OPERATION.into(), &e))?;
+    config.ssl_mode(match mode {
+        SslMode::Disable => postgres::config::SslMode::Disable,
+        SslMode::Prefer => postgres::config::SslMode::Prefer,
+        SslMode::Require | SslMode::VerifyCa | SslMode::VerifyFull => {
+            postgres::config::SslMode::Require
+        }
+    });
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(CONNECT_TIMEOUT);
     }
     if config.get_application_name().is_none() {
         config.application_name(APPLICATION_NAME);
     }
-    Ok(config)
+    Ok(Settings {
+        config,
+        mode,
+        roots,
+    })
 }
 
-/// Connects to `url`.
-pub(crate) fn connect(url: &str) -> Result<Client, postgres::Error> {
-    config(url)?.connect(NoTls)
+/// Connects to `url`, over TLS as its `sslmode` asks.
+pub(crate) fn connect(url: &str) -> Result<Client, StoreError> {
+    let s = settings(url)?;
+    let tls = tls::connector(s.mode, &s.roots).map_err(refused)?;
+    s.config
+        .connect(tls)
+        .map_err(|e| pg_error(OPERATION.into(), &e))
+}
+
+fn refused(message: String) -> StoreError {
+    StoreError::Database {
+        operation: OPERATION.into(),
+        backend: Backend::Postgres,
+        code: None,
+        message,
+    }
+}
+
+/// A URL query value with its `%XX` escapes decoded (a path may hold spaces or `&`).
+fn decode(value: &str) -> Result<String, StoreError> {
+    let bytes = value.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = value
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+                .ok_or_else(|| refused("a malformed %-escape in sslmode or sslrootcert".into()))?;
+            out.push(hex);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).map_err(|_| refused("sslrootcert is not UTF-8".into()))
 }
 
 #[cfg(test)]
@@ -38,12 +137,56 @@ mod tests {
 
     #[test]
     fn defaults_apply_only_where_the_url_gives_none() {
-        let c = config("postgres://u@db.example/hearth").unwrap();
-        assert_eq!(c.get_connect_timeout(), Some(&CONNECT_TIMEOUT));
-        assert_eq!(c.get_application_name(), Some("hearth"));
-        let c =
-            config("postgres://u@db.example/hearth?connect_timeout=3&application_name=x").unwrap();
-        assert_eq!(c.get_connect_timeout(), Some(&Duration::from_secs(3)));
-        assert_eq!(c.get_application_name(), Some("x"));
+        let s = settings("postgres://u@db.example/hearth").unwrap();
+        assert_eq!(s.config.get_connect_timeout(), Some(&CONNECT_TIMEOUT));
+        assert_eq!(s.config.get_application_name(), Some("hearth"));
+        assert_eq!(s.mode, SslMode::Prefer);
+        let s = settings("postgres://u@db.example/hearth?connect_timeout=3&application_name=x")
+            .unwrap();
+        assert_eq!(
+            s.config.get_connect_timeout(),
+            Some(&Duration::from_secs(3))
+        );
+        assert_eq!(s.config.get_application_name(), Some("x"));
+    }
+
+    #[test]
+    fn sslmode_and_sslrootcert_are_read_as_libpq_reads_them() {
+        let s = settings(
+            "postgres://u:pw@db.example:5433/hearth?sslmode=verify-full&sslrootcert=/etc/ca%20x.pem&application_name=a",
+        )
+        .unwrap();
+        assert_eq!(s.mode, SslMode::VerifyFull);
+        assert_eq!(s.roots, Roots::File("/etc/ca x.pem".into()));
+        assert_eq!(s.config.get_ssl_mode(), postgres::config::SslMode::Require);
+        assert_eq!(s.config.get_application_name(), Some("a"));
+        assert_eq!(s.config.get_ports(), &[5433]);
+        let s = settings("postgres://u@h/d?sslmode=disable").unwrap();
+        assert_eq!(s.config.get_ssl_mode(), postgres::config::SslMode::Disable);
+        let s = settings("postgres://u@h/d?sslrootcert=system").unwrap();
+        assert_eq!((s.mode, s.roots), (SslMode::VerifyFull, Roots::System));
+        for bad in [
+            "postgres://u:secret@h/d?sslmode=allow",
+            "postgres://u:secret@h/d?sslmode=require&sslrootcert=system",
+            "postgres://u:secret@h/d?sslrootcert=%zz",
+        ] {
+            let e = settings(bad).err().expect(bad).to_string();
+            assert!(!e.contains("secret"), "{e}");
+        }
+        // A Unix socket (no host name) can still be asked for TLS (the server declines it).
+        let mut prefer = tls::connector(SslMode::Prefer, &Roots::Unset).unwrap();
+        assert!(
+            postgres::tls::MakeTlsConnect::<postgres::Socket>::make_tls_connect(&mut prefer, "")
+                .is_ok()
+        );
+        // verify-ca without a CA to verify against is refused, naming what is missing.
+        let e = tls::connector(SslMode::VerifyCa, &Roots::Unset)
+            .err()
+            .unwrap();
+        assert!(e.contains("sslrootcert"), "{e}");
+        let e = tls::connector(SslMode::VerifyFull, &Roots::File("/nonexistent.pem".into()))
+            .err()
+            .unwrap();
+        assert!(e.contains("/nonexistent.pem"), "{e}");
     }
 }

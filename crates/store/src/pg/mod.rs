@@ -6,6 +6,7 @@
 //! here knows SQLite.
 
 mod connect;
+mod tls;
 mod tx;
 
 pub(crate) use tx::{copy_escape, PgTx, StatementCache};
@@ -93,7 +94,7 @@ impl PgStore {
     pub(crate) fn open(url: &str, schema: Option<&str>, read_only: bool) -> Result<PgStore> {
         // The URL is never put in an error: it may hold a password.
         let op = || "connecting to PostgreSQL".to_string();
-        let mut client = connect::connect(url).context(op)?;
+        let mut client = connect::connect(url)?;
         if let Some(schema) = schema {
             // The name was validated as a plain identifier; quoting keeps it exact.
             let exists = client
