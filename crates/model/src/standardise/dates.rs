@@ -34,8 +34,8 @@ use std::fmt;
 /// The default two-digit-year pivot: `00`–`29` are 20xx, `30`–`99` are 19xx.
 pub const DEFAULT_PIVOT: u8 = 30;
 
-/// English month names, in full; the first three letters are the abbreviation.
-const MONTHS: [&str; 12] = [
+/// English month names, in full, lower case; the first three letters are the abbreviation.
+pub const MONTHS: [&str; 12] = [
     "january",
     "february",
     "march",

@@ -369,6 +369,21 @@ async fn person_scope(state: &AppState, search: &Search) -> Result<Option<Person
     }
 }
 
+/// The words for each kind of record a search by person covers, in [`PersonScope`]'s order
+/// (families now, families before, referrals, objections, restrictions): one, many, and what
+/// ties it to the person.
+const SCOPE_WORDS: [(&str, &str, &str); 5] = [
+    ("family", "families", ", which they are a member of"),
+    (
+        "family",
+        "families",
+        ", which they were in at an earlier run or by a referral",
+    ),
+    ("referral", "referrals", " naming them"),
+    ("objection", "objections", " covering them"),
+    ("restriction", "restrictions", " of their processing"),
+];
+
 /// What a search by person covers, in words: "Lines about person 7, and about family 35,
 /// which they are a member of, …".
 fn scope_note(scope: &PersonScope) -> String {
@@ -383,37 +398,19 @@ fn scope_note(scope: &PersonScope) -> String {
     let plural = |s: &std::collections::BTreeSet<i64>, one: &str, many: &str| {
         format!("{} {}", if s.len() == 1 { one } else { many }, list(s))
     };
-    let mut parts = Vec::new();
-    if !scope.families_now.is_empty() {
-        parts.push(format!(
-            "{}, which they are a member of",
-            plural(&scope.families_now, "family", "families")
-        ));
-    }
-    if !scope.families_before.is_empty() {
-        parts.push(format!(
-            "{}, which they were in at an earlier run or by a referral",
-            plural(&scope.families_before, "family", "families")
-        ));
-    }
-    if !scope.referrals.is_empty() {
-        parts.push(format!(
-            "{} naming them",
-            plural(&scope.referrals, "referral", "referrals")
-        ));
-    }
-    if !scope.objections.is_empty() {
-        parts.push(format!(
-            "{} covering them",
-            plural(&scope.objections, "objection", "objections")
-        ));
-    }
-    if !scope.restrictions.is_empty() {
-        parts.push(format!(
-            "{} of their processing",
-            plural(&scope.restrictions, "restriction", "restrictions")
-        ));
-    }
+    let sets = [
+        &scope.families_now,
+        &scope.families_before,
+        &scope.referrals,
+        &scope.objections,
+        &scope.restrictions,
+    ];
+    let parts: Vec<String> = sets
+        .into_iter()
+        .zip(SCOPE_WORDS)
+        .filter(|(set, _)| !set.is_empty())
+        .map(|(set, (one, many, tie))| format!("{}{tie}", plural(set, one, many)))
+        .collect();
     let person = scope.person.unwrap_or_default();
     if parts.is_empty() {
         return format!("Lines about person {person}. They are in no family in the current run.");
@@ -527,5 +524,32 @@ fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
         format!("'{cell}").into()
     } else {
         cell.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scope_note_names_each_kind_of_record_in_the_search() {
+        let mut scope = PersonScope {
+            person: Some(7),
+            ..PersonScope::default()
+        };
+        assert_eq!(
+            scope_note(&scope),
+            "Lines about person 7. They are in no family in the current run."
+        );
+        scope.families_now.insert(35);
+        scope.families_before.extend([3, 4]);
+        scope.referrals.extend([1, 2, 9]);
+        scope.restrictions.insert(5);
+        assert_eq!(
+            scope_note(&scope),
+            "Lines about person 7, including views and changes of family 35, which they are a \
+             member of; families 3 and 4, which they were in at an earlier run or by a \
+             referral; referrals 1, 2 and 9 naming them; restriction 5 of their processing."
+        );
     }
 }
