@@ -17,9 +17,11 @@ use std::time::Instant;
 
 mod attachments;
 mod by_address;
+mod from_casework;
 mod joiners;
 pub use attachments::{read_attachments, AttachmentRow, ListedAddress};
 use by_address::{place, sectors, Placement};
+pub use from_casework::{attach_from_casework, CaseworkAttached};
 
 /// Loads an Outcomes Plan and its SHA-256.
 pub fn load_plan(path: &Path) -> Result<(Plan, String)> {
@@ -178,19 +180,6 @@ pub fn attach(
         .enumerate()
         .flat_map(|(i, f)| f.members.iter().map(move |m| (m.person_id, i)))
         .collect();
-    let run = store.identification_runs()?.pop();
-    let assessed: HashMap<i64, Vec<String>> = match &run {
-        Some(r) => store
-            .assessments(r.id)?
-            .into_iter()
-            .map(|a| (a.family_id, a.problems))
-            .collect(),
-        None => HashMap::new(),
-    };
-    let all_problems: Vec<String> = match &run {
-        Some(r) => r.labels.problems.keys().cloned().collect(),
-        None => plan.problems.iter().map(|p| p.key.clone()).collect(),
-    };
     let mut chosen: Vec<(usize, &AttachmentRow, Option<i64>)> = Vec::new();
     let mut not_found = Vec::new();
     // Rows whose one known person is in no family, or who name nobody in a family but give
@@ -259,6 +248,41 @@ pub fn attach(
     not_found.sort_unstable();
     let no_family = placed.no_family;
     chosen.extend(placed.found);
+    let frozen = freeze_chosen(store, plan, &families, &chosen, now, by)?;
+    Ok(AttachReport {
+        frozen: frozen.frozen,
+        already: frozen.already,
+        by_address,
+        by_listed_address,
+        not_found,
+        no_family,
+    })
+}
+
+/// Freezes the baselines of the chosen families (family index, the attachment row, a known
+/// person to add to its members) from the latest identification run and moves their cases
+/// to "agreed to take part" (`Store::attach_families`), in one transaction.
+fn freeze_chosen(
+    store: &mut Store,
+    plan: &Plan,
+    families: &[hearth_store::StoredFamily],
+    chosen: &[(usize, &AttachmentRow, Option<i64>)],
+    now: DateTime<Utc>,
+    by: &str,
+) -> Result<hearth_store::Frozen> {
+    let run = store.identification_runs()?.pop();
+    let assessed: HashMap<i64, Vec<String>> = match &run {
+        Some(r) => store
+            .assessments(r.id)?
+            .into_iter()
+            .map(|a| (a.family_id, a.problems))
+            .collect(),
+        None => HashMap::new(),
+    };
+    let all_problems: Vec<String> = match &run {
+        Some(r) => r.labels.problems.keys().cloned().collect(),
+        None => plan.problems.iter().map(|p| p.key.clone()).collect(),
+    };
     let people: BTreeSet<i64> = chosen
         .iter()
         .flat_map(|(i, _, extra)| {
@@ -271,7 +295,7 @@ pub fn attach(
         .collect();
     let records = records(store, plan, &people)?;
     let mut baselines = Vec::new();
-    for (i, row, extra) in chosen {
+    for &(i, row, extra) in chosen {
         let f = &families[i];
         let present: BTreeSet<&String> = assessed
             .get(&f.family_id)
@@ -342,15 +366,7 @@ pub fn attach(
             baseline: serde_json::to_string(&baseline)?,
         });
     }
-    let frozen = store.attach_families(&baselines, now, by)?;
-    Ok(AttachReport {
-        frozen: frozen.frozen,
-        already: frozen.already,
-        by_address,
-        by_listed_address,
-        not_found,
-        no_family,
-    })
+    Ok(store.attach_families(&baselines, now, by)?)
 }
 
 /// An address and postcode as recorded.

@@ -139,3 +139,73 @@ fn a_member_no_record_carries_is_attached_by_the_listed_address_on_postgresql() 
         members_found_only_by_the_listed_address,
     );
 }
+
+/// A lead worker records in the casework that a family agreed to take part: the next judging
+/// freezes its baseline, dated that day, and judges it; a family only contacted is not
+/// attached, and a baseline once frozen is not frozen again.
+fn families_agreed_in_the_casework_are_attached_at_the_next_judging(store: &mut Store, dir: &Path) {
+    use hearth_model::CaseStatus;
+    let files = cohort_borough(dir, 3_000, 7);
+    import_link_identify(store, &files, as_at(), as_at());
+    let (plan, sha) =
+        outcomes::load_plan(&shipped("rules/outcomes-cheshire-east-2015.toml")).unwrap();
+    let families = store.families().unwrap();
+    let (agreed, contacted) = (families[0].family_id, families[1].family_id);
+    let day = |d: u32| {
+        chrono::NaiveDate::from_ymd_opt(2025, 10, d)
+            .unwrap()
+            .and_hms_opt(11, 0, 0)
+            .unwrap()
+            .and_utc()
+    };
+    for (family, status) in [
+        (agreed, CaseStatus::Agreed),
+        (contacted, CaseStatus::Contacted),
+    ] {
+        let mut case = hearth_store::FamilyCase::new(family, day(1), "lw1");
+        case.set_status(CaseStatus::Contacted, day(2), "lw1");
+        store.save_family_case(&case).unwrap();
+        case.set_status(status, day(6), "lw1");
+        store.save_family_case(&case).unwrap();
+    }
+    assert!(store.baseline(agreed).unwrap().is_none());
+    let history = store.case_history(agreed).unwrap();
+
+    let report = outcomes::attach_from_casework(store, &plan, Utc::now(), "test").unwrap();
+    assert_eq!(report.frozen, 1, "{report}");
+    assert!(report.not_in_run.is_empty(), "{report}");
+    let baseline = store.baseline(agreed).unwrap().expect("frozen");
+    assert_eq!(baseline.attached_on, day(6).date_naive());
+    assert!(store.baseline(contacted).unwrap().is_none());
+    assert_eq!(
+        store.case_history(agreed).unwrap(),
+        history,
+        "the case's history is left as the lead worker made it"
+    );
+
+    let again = outcomes::attach_from_casework(store, &plan, Utc::now(), "test").unwrap();
+    assert_eq!(again.frozen, 0, "{again}");
+    let end = chrono::NaiveDate::from_ymd_opt(2027, 8, 31).unwrap();
+    outcomes::evaluate(store, &plan, &sha, end, Utc::now()).unwrap();
+    assert!(store.family_outcome(agreed).unwrap().is_some());
+    assert!(store.family_outcome(contacted).unwrap().is_none());
+}
+
+#[test]
+fn families_agreed_in_the_casework_are_attached_on_sqlite() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut store = sqlite_store(tmp.path());
+    families_agreed_in_the_casework_are_attached_at_the_next_judging(&mut store, tmp.path());
+}
+
+#[test]
+#[cfg_attr(
+    not(hearth_pg),
+    ignore = "set HEARTH_TEST_POSTGRES_URL to run on PostgreSQL"
+)]
+fn families_agreed_in_the_casework_are_attached_on_postgresql() {
+    on_postgresql(
+        "hearth_attach_casework_test",
+        families_agreed_in_the_casework_are_attached_at_the_next_judging,
+    );
+}

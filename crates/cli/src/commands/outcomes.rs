@@ -1,5 +1,6 @@
-//! `hearth outcomes`: attach families to the programme (freezing each one's baseline) and
-//! judge every attached family under the Outcomes Plan.
+//! `hearth outcomes`: attach families to the programme (freezing each one's baseline: those
+//! of a list, and those attached in the casework without one) and judge every attached
+//! family under the Outcomes Plan.
 
 use anyhow::Context;
 use hearth_pipeline::outcomes;
@@ -45,6 +46,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             .context("attaching families")?;
         print!("{report}");
     }
+    // Families a lead worker recorded as agreeing to take part, not yet on a list.
+    let report = outcomes::attach_from_casework(&mut store, &plan, now, &super::current_user())
+        .context("attaching the families attached in the casework")?;
+    print!("{report}");
     let as_at = args.as_at.unwrap_or_else(|| now.date_naive());
     let report = outcomes::evaluate(&mut store, &plan, &sha, as_at, now)?;
     println!("{report}");
