@@ -105,3 +105,79 @@ fn export_into_a_missing_folder_names_the_path() {
     assert!(!ok);
     assert!(text.contains("missing/audit.csv"), "{text}");
 }
+
+/// A PostgreSQL role that may only read (e.g. the council's reporting role): `hearth audit
+/// verify` works with it, and `hearth serve` refuses it at start, naming the role and what
+/// it lacks, rather than failing on the first sign-in.
+#[test]
+#[cfg_attr(
+    not(hearth_pg),
+    ignore = "set HEARTH_TEST_POSTGRES_URL to run on PostgreSQL"
+)]
+fn a_read_only_postgresql_role_verifies_the_audit_log_but_cannot_serve() {
+    let url = std::env::var("HEARTH_TEST_POSTGRES_URL")
+        .expect("HEARTH_TEST_POSTGRES_URL was set when this test was built but is not now");
+    let schema = format!("hearth_ro_cli_{}", std::process::id());
+    let role = format!("{schema}_reader");
+    let hearth_at = |store: &str| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_hearth"));
+        c.env_remove("HEARTH_STORE")
+            .env("HEARTH_PG_SCHEMA", &schema)
+            .env("HEARTH_STORE", store);
+        c
+    };
+    // The owner migrates the schema; the reporting role may read it.
+    let (ok, text) = output(hearth_at(&url).args(["users", "list"]));
+    assert!(ok, "{text}");
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    admin
+        .batch_execute(&format!(
+            "CREATE ROLE \"{role}\" LOGIN; GRANT USAGE ON SCHEMA \"{schema}\" TO \"{role}\"; \
+             GRANT SELECT ON ALL TABLES IN SCHEMA \"{schema}\" TO \"{role}\";"
+        ))
+        .unwrap();
+    let (scheme, rest) = url.split_once("://").unwrap();
+    let host = rest.split_once('@').map_or(rest, |(_, h)| h);
+    let as_reader = format!("{scheme}://{role}@{host}");
+    let verified = output(hearth_at(&as_reader).args(["audit", "verify"]));
+    // Before the check, the server started (and failed on the first sign-in): give it 30 s.
+    let mut child = hearth_at(&as_reader)
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() && started.elapsed().as_secs() < 30 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let o = child.wait_with_output().unwrap();
+    let served = (
+        o.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        ),
+    );
+    admin
+        .batch_execute(&format!(
+            "DROP OWNED BY \"{role}\"; DROP ROLE \"{role}\"; DROP SCHEMA \"{schema}\" CASCADE"
+        ))
+        .unwrap();
+    assert!(
+        verified.0 && verified.1.contains("the chain holds"),
+        "{}",
+        verified.1
+    );
+    let (ok, text) = served;
+    assert!(!ok, "{text}");
+    for part in [
+        role.as_str(),
+        "INSERT on audit_log",
+        "hearth serve records every sign-in",
+    ] {
+        assert!(text.contains(part), "{part}: {text}");
+    }
+}

@@ -398,3 +398,114 @@ fn serve_stops_cleanly_on_sigterm() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
+
+/// `trusted_proxies` takes CIDR ranges (the subnet a council's load balancers sit in), IPv4
+/// and IPv6, by flag, environment or file; a malformed one stops the server with a message
+/// naming the setting.
+#[test]
+fn trusted_proxies_take_cidr_ranges_and_malformed_ones_are_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("s.sqlite");
+    create_store(&store);
+    let config = tmp.path().join("hearth.toml");
+    let serve = || {
+        let mut c = hearth();
+        c.env_remove("HEARTH_TRUSTED_PROXIES")
+            .args(["serve", "--addr", "127.0.0.1:0", "--settings"])
+            .arg(&config)
+            .arg("--store")
+            .arg(&store);
+        c
+    };
+    std::fs::write(
+        &config,
+        "trusted_proxies = [\"10.20.0.0/24\", \"fd00:1::/64\"]\n",
+    )
+    .unwrap();
+    let s = start(serve().args(["--trusted-proxy", "10.30.0.0/16,fd00:2::/64"]));
+    assert!(get(&s.addr, "/healthz", "").starts_with("http/1.1 200"));
+    drop(s);
+    let s = start(&mut serve());
+    assert!(get(&s.addr, "/healthz", "").starts_with("http/1.1 200"));
+    drop(s);
+    let o = run(serve().args(["--trusted-proxy", "10.30.0.0/33"]));
+    assert!(!o.status.success());
+    assert!(
+        text(&o).contains("--trusted-proxy") && text(&o).contains("from 0 to 32"),
+        "{}",
+        text(&o)
+    );
+    let o = run(serve().env("HEARTH_TRUSTED_PROXIES", "10.30.0.7/16"));
+    assert!(!o.status.success());
+    assert!(text(&o).contains("10.30.0.0/16"), "{}", text(&o));
+    std::fs::write(&config, "trusted_proxies = [\"lb.council.example\"]\n").unwrap();
+    let o = run(&mut serve());
+    assert!(!o.status.success());
+    let t = text(&o);
+    assert!(
+        t.contains("hearth.toml") && t.contains("trusted_proxies") && t.contains("CIDR"),
+        "{t}"
+    );
+}
+
+/// Single sign-on configured in the settings file alone is used; without a client secret
+/// the server starts with a warning in plain words, and no secret is ever printed.
+#[test]
+fn single_sign_on_comes_from_the_settings_file_and_a_missing_secret_is_warned_of() {
+    use std::io::{BufRead, Read};
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("s.sqlite");
+    create_store(&store);
+    let config = tmp.path().join("hearth.toml");
+    let sso = "oidc_issuer = \"http://127.0.0.1:9\"\noidc_client_id = \"hearth\"\n\
+               oidc_redirect_url = \"https://hearth.example.gov.uk/sign-in/sso/callback\"\n\
+               oidc_provider_name = \"Council account\"\noidc_roles = [\"g=administrator\"]\n";
+    for (secret, warned) in [
+        ("", true),
+        ("oidc_client_secret = \"Fil3-Secret\"\n", false),
+    ] {
+        std::fs::write(&config, format!("{sso}{secret}")).unwrap();
+        let mut child = hearth()
+            .env_remove("HEARTH_OIDC_CLIENT_SECRET")
+            .env_remove("HEARTH_OIDC_CLIENT_SECRET_FILE")
+            .env_remove("HEARTH_OIDC_ISSUER")
+            .args(["serve", "--addr", "127.0.0.1:0", "--settings"])
+            .arg(&config)
+            .arg("--store")
+            .arg(&store)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let addr = line
+            .split("http://")
+            .nth(1)
+            .and_then(|s| s.split('/').next());
+        let page = addr.map(|a| get(a, "/sign-in", "")).unwrap_or_default();
+        let _ = child.kill();
+        let _ = child.wait();
+        let mut said = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut said)
+            .unwrap();
+        assert!(
+            page.contains("sign in with council account"),
+            "{line}{said}{page}"
+        );
+        assert_eq!(said.contains("without a client secret"), warned, "{said}");
+        if warned {
+            assert!(said.contains("HEARTH_OIDC_CLIENT_SECRET"), "{said}");
+        }
+        assert!(
+            !said.contains("Fil3-Secret") && !line.contains("Fil3-Secret"),
+            "{said}"
+        );
+    }
+}

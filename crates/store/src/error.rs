@@ -88,6 +88,23 @@ pub enum StoreError {
         operation: String,
     },
 
+    /// The PostgreSQL role may read the store but not write every table of it
+    /// ([`Store::check_write_access`](crate::Store::check_write_access)): a role meant for
+    /// reports, or grants not run again after an upgrade added tables. Names the role and
+    /// what it lacks, never the connection's address.
+    #[error(
+        "the PostgreSQL role {role} may not write this store's tables: it lacks {lacks}. Grant \
+         it SELECT, INSERT, UPDATE and DELETE on every table of the store's schema \
+         (docs/operations.md, \"PostgreSQL roles\"), or connect as a role that has them"
+    )]
+    CannotWrite {
+        /// The role connected as (`current_user`).
+        role: String,
+        /// Per right, a table it is lacking on and how many others, e.g. `INSERT on audit_log
+        /// and 58 other tables`.
+        lacks: String,
+    },
+
     /// A store opened read-only whose schema is older than this build's: it would need
     /// migrating, which is a write.
     #[error(
@@ -194,11 +211,22 @@ pub(crate) fn pg_error(operation: String, e: &postgres::Error) -> StoreError {
             // data; the connection string is never part of them. Their cause says what went
             // wrong ("Connection refused", "invalid peer certificate: UnknownIssuer"), except
             // a connection string's syntax error, which may quote a character of it.
-            match std::error::Error::source(e) {
-                Some(cause) if !cause.to_string().contains("unexpected character") => {
-                    format!("{e}: {cause}")
+            // Every cause in the chain is kept (a TLS error's certificate problem is two
+            // levels down), each once.
+            {
+                let mut message = e.to_string();
+                let mut cause = std::error::Error::source(e);
+                while let Some(c) = cause {
+                    let said = c.to_string();
+                    if said.contains("unexpected character") {
+                        break;
+                    }
+                    if !message.contains(&said) {
+                        message = format!("{message}: {said}");
+                    }
+                    cause = c.source();
                 }
-                _ => e.to_string(),
+                message
             },
         ),
     };

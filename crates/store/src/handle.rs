@@ -179,6 +179,20 @@ impl Store {
         Ok(true)
     }
 
+    /// Checks that the store can be written as well as read: on PostgreSQL, that the role
+    /// connected as holds SELECT, INSERT, UPDATE and DELETE on every table of the store's
+    /// schema ([`StoreError::CannotWrite`] names the role and what it lacks). `hearth serve`
+    /// checks it at start, since every sign-in and view is written to the audit log; verbs
+    /// that only read do not, so a read-only role can still run them. SQLite, and a handle
+    /// opened read-only: nothing to check (their writes fail with
+    /// [`StoreError::ReadOnly`]).
+    pub fn check_write_access(&mut self) -> Result<()> {
+        match &mut self.inner {
+            Inner::Postgres(pg) if !self.read_only => pg.check_write_access(),
+            _ => Ok(()),
+        }
+    }
+
     /// Which backend this store uses.
     pub fn backend(&self) -> Backend {
         match self.inner {

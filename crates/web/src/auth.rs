@@ -77,8 +77,9 @@ pub(crate) fn client_ip(parts: &Parts, state: &AppState) -> String {
     else {
         return "unknown".into();
     };
-    let trusted = &state.settings().trusted_proxies;
-    if !trusted.contains(&peer) {
+    let proxies = &state.settings().trusted_proxies;
+    let trusted = |ip: &std::net::IpAddr| proxies.iter().any(|r| r.contains(*ip));
+    if !trusted(&peer) {
         return peer.to_string();
     }
     let forwarded: Vec<&str> = parts
@@ -92,7 +93,7 @@ pub(crate) fn client_ip(parts: &Parts, state: &AppState) -> String {
     // entry that is not an address ends the search, and the proxy's address is used).
     for entry in forwarded.into_iter().rev() {
         match entry.trim().parse::<std::net::IpAddr>() {
-            Ok(a) if trusted.contains(&a) => continue,
+            Ok(a) if trusted(&a) => continue,
             Ok(a) => return a.to_string(),
             Err(_) => break,
         }

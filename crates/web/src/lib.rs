@@ -85,6 +85,7 @@ mod auth;
 mod domain;
 mod error;
 mod facts;
+mod ip_range;
 mod labels;
 pub mod listener;
 mod ops;
@@ -114,6 +115,7 @@ pub mod claims {
 pub use api::openapi::openapi_document;
 pub use error::WebError;
 pub use hearth_model::Role;
+pub use ip_range::{IpRange, IpRangeError};
 pub use service::accounts::{create_account, random_password};
 pub use service::referrals::import_referrals;
 pub use service::session::{hash_password, verify_password};

@@ -24,8 +24,13 @@ pub struct ServeFile {
     pub idle_timeout_minutes: Option<i64>,
     /// Hours after sign-in before a session ends.
     pub session_lifetime_hours: Option<i64>,
-    /// Reverse proxies whose `X-Forwarded-For` is believed.
-    pub trusted_proxies: Option<Vec<std::net::IpAddr>>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed, as written (addresses or CIDR
+    /// ranges): read into [`ServeFile::trusted_proxies`].
+    #[serde(rename = "trusted_proxies")]
+    trusted_proxies_written: Option<Vec<String>>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed: addresses or CIDR ranges.
+    #[serde(skip)]
+    pub trusted_proxies: Option<Vec<hearth_web::IpRange>>,
     /// The casework time limits (TOML).
     pub casework_rules: Option<PathBuf>,
     /// The token a metrics scraper sends (`Authorization: Bearer …`).
@@ -36,6 +41,31 @@ pub struct ServeFile {
     pub retention_at: Option<String>,
     /// The retention policy file.
     pub retention_policy: Option<PathBuf>,
+    /// The Outcomes Plan measures plan goals are tied to (TOML).
+    pub outcome_measures: Option<PathBuf>,
+    /// The progress measures (TOML).
+    pub progress_measures: Option<PathBuf>,
+    /// The referral rules (TOML).
+    pub referral_rules: Option<PathBuf>,
+    /// Single sign-on: the provider's issuer URL (turns single sign-on on).
+    pub oidc_issuer: Option<String>,
+    /// Single sign-on: the client (application) ID.
+    pub oidc_client_id: Option<String>,
+    /// Single sign-on: a file holding the client secret.
+    pub oidc_client_secret_file: Option<PathBuf>,
+    /// Single sign-on: the client secret itself (the file is then a secret, as with the
+    /// store's password: mode 0640 or tighter).
+    pub oidc_client_secret: Option<String>,
+    /// Single sign-on: Hearth's address followed by `/sign-in/sso/callback`.
+    pub oidc_redirect_url: Option<String>,
+    /// Single sign-on: the provider's name on the sign-in button.
+    pub oidc_provider_name: Option<String>,
+    /// Single sign-on: the ID token claim listing the person's groups.
+    pub oidc_groups_claim: Option<String>,
+    /// Single sign-on: the role table, `GROUP=ROLE` entries.
+    pub oidc_roles: Option<Vec<String>>,
+    /// Single sign-on: scopes besides `openid`.
+    pub oidc_scopes: Option<Vec<String>>,
 }
 
 impl ServeFile {
@@ -47,8 +77,17 @@ impl ServeFile {
     }
 
     fn parse(text: &str) -> anyhow::Result<ServeFile> {
-        let file: ServeFile =
+        let mut file: ServeFile =
             toml::from_str(text).map_err(|e| anyhow::anyhow!(redacted(text, &e)))?;
+        if let Some(written) = &file.trusted_proxies_written {
+            file.trusted_proxies = Some(
+                written
+                    .iter()
+                    .map(|r| r.parse::<hearth_web::IpRange>())
+                    .collect::<Result<_, _>>()
+                    .map_err(|e| anyhow::anyhow!("setting `trusted_proxies`: {e}"))?,
+            );
+        }
         if let Some(m) = file
             .idle_timeout_minutes
             .filter(|m| !(1..=1440).contains(m))
@@ -105,7 +144,7 @@ mod tests {
             secure_cookies = true
             idle_timeout_minutes = 20
             session_lifetime_hours = 8
-            trusted_proxies = ["10.0.0.1", "::1"]
+            trusted_proxies = ["10.0.0.1", "::1", "10.20.0.0/24", "fd00:1::/64"]
             casework_rules = "/etc/hearth/casework.toml"
             metrics_token = "t"
             metrics_from = ["127.0.0.1"]
@@ -115,7 +154,10 @@ mod tests {
         )
         .unwrap();
         assert_eq!(f.addr.unwrap().port(), 8080);
-        assert_eq!(f.trusted_proxies.unwrap().len(), 2);
+        let proxies = f.trusted_proxies.unwrap();
+        assert_eq!(proxies.len(), 4);
+        assert!(proxies[2].contains("10.20.0.77".parse().unwrap()));
+        assert!(proxies[3].contains("fd00:1::9".parse().unwrap()));
         assert_eq!(f.secure_cookies, Some(true));
         let e = format!("{:#}", ServeFile::parse("adr = \"0.0.0.0:1\"").unwrap_err());
         assert!(e.contains("unknown field `adr`"), "{e}");
@@ -126,6 +168,23 @@ mod tests {
         assert!(e.contains("1 to 1440"), "{e}");
         let e = format!("{:#}", ServeFile::parse("addr = \"nowhere\"").unwrap_err());
         assert!(e.contains("addr"), "{e}");
+    }
+
+    #[test]
+    fn malformed_proxy_ranges_are_refused_naming_the_setting() {
+        for (bad, says) in [
+            ("10.20.0.0/33", "from 0 to 32"),
+            ("fd00::/200", "from 0 to 128"),
+            ("10.20.0.5/24", "10.20.0.0/24"),
+            ("load-balancer", "not an IP address or a CIDR range"),
+        ] {
+            let text = format!("trusted_proxies = [\"127.0.0.1\", \"{bad}\"]");
+            let e = format!("{:#}", ServeFile::parse(&text).unwrap_err());
+            assert!(
+                e.contains("setting `trusted_proxies`") && e.contains(says),
+                "{e}"
+            );
+        }
     }
 
     #[test]

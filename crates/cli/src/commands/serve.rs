@@ -39,16 +39,18 @@ pub struct Args {
     /// End every session this many hours after sign-in, however active [default: 12].
     #[arg(long, env = "HEARTH_SESSION_LIFETIME_HOURS", value_parser = clap::value_parser!(i64).range(1..=168))]
     session_lifetime_hours: Option<i64>,
-    /// The address of a reverse proxy in front of Hearth (repeat for several, or separate with
-    /// commas): for connections from it, the client's address is taken from
+    /// The address of a reverse proxy in front of Hearth, or a CIDR range of them (e.g. a
+    /// load balancers' subnet, 10.20.0.0/24 or fd00:1::/64; repeat for several, or separate
+    /// with commas): for connections from it, the client's address is taken from
     /// `X-Forwarded-For` for the audit log and sign-in throttling. Without it the header is
     /// ignored, and behind a proxy every user would share the proxy's address.
     #[arg(
         long = "trusted-proxy",
         env = "HEARTH_TRUSTED_PROXIES",
-        value_delimiter = ','
+        value_delimiter = ',',
+        value_name = "IP|CIDR"
     )]
-    trusted_proxies: Vec<std::net::IpAddr>,
+    trusted_proxies: Vec<hearth_web::IpRange>,
     #[command(flatten)]
     config: crate::config::ConfigArg,
     /// The time limits of each step of the work with a family (TOML), from which caseloads
@@ -99,10 +101,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     };
     let store = args
         .store
-        .or(file.store)
+        .or(file.store.clone())
         .unwrap_or_else(|| "data/hearth.sqlite".into());
     let mut config = hearth_web::Config::new(store);
-    config.pg_schema = args.pg_schema.or(file.pg_schema);
+    config.pg_schema = args.pg_schema.or(file.pg_schema.clone());
     config.secure_cookies = args.secure_cookies.or(file.secure_cookies).unwrap_or(false);
     config.idle_timeout = chrono::Duration::minutes(
         args.idle_timeout_minutes
@@ -115,30 +117,38 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             .unwrap_or(12),
     );
     config.trusted_proxies = non_empty(args.trusted_proxies)
-        .or(file.trusted_proxies)
+        .or(file.trusted_proxies.clone())
         .unwrap_or_default();
     config.metrics_token = args
         .metrics_token
-        .or(file.metrics_token)
+        .or(file.metrics_token.clone())
         .filter(|t| !t.is_empty());
     config.metrics_from = non_empty(args.metrics_from)
-        .or(file.metrics_from)
+        .or(file.metrics_from.clone())
         .unwrap_or_default();
     let found = args.config.resolve()?;
     web_config(
         &mut config,
         &found,
         &WebFiles {
-            casework_rules: args.casework_rules.or(file.casework_rules),
-            outcome_measures: args.outcome_measures,
-            progress_measures: args.progress_measures,
-            referral_rules: args.referral_rules,
+            casework_rules: args.casework_rules.or(file.casework_rules.clone()),
+            outcome_measures: args.outcome_measures.or(file.outcome_measures.clone()),
+            progress_measures: args.progress_measures.or(file.progress_measures.clone()),
+            referral_rules: args.referral_rules.or(file.referral_rules.clone()),
             mappings: None,
         },
     )?;
     config.oidc = args
         .oidc
-        .config(std::env::var(super::oidc::CLIENT_SECRET_ENV).ok())?;
+        .config(std::env::var(super::oidc::CLIENT_SECRET_ENV).ok(), &file)?;
+    if let Some(warning) = config
+        .oidc
+        .as_ref()
+        .and_then(super::oidc::missing_secret_warning)
+    {
+        eprintln!("{warning}");
+        tracing::warn!("single sign-on has no client secret");
+    }
     let addr = args
         .addr
         .or(file.addr)
@@ -306,19 +316,30 @@ const READ_ONLY_SERVE: &str = "hearth serve records every sign-in and every view
     show`, `hearth quarantine list`, `hearth audit verify`), or serve a writable copy \
     (`hearth backup`, then `hearth serve --store` the copy)";
 
-/// Whether opening failed because the store cannot be written.
-fn read_only_cause(e: &(dyn std::error::Error + 'static)) -> bool {
+/// The store's error behind `e`, if there is one.
+fn store_cause<'a>(
+    e: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a hearth_store::StoreError> {
     let mut cause = Some(e);
     while let Some(c) = cause {
-        if matches!(
-            c.downcast_ref::<hearth_store::StoreError>(),
-            Some(hearth_store::StoreError::ReadOnly { .. })
-        ) {
-            return true;
+        if let Some(s) = c.downcast_ref::<hearth_store::StoreError>() {
+            return Some(s);
+        }
+        // The web's error holds the store's transparently (its source is the store error's).
+        if let Some(hearth_web::WebError::Store(s)) = c.downcast_ref::<hearth_web::WebError>() {
+            return Some(s);
         }
         cause = c.source();
     }
-    false
+    None
+}
+
+/// Whether opening failed because the store cannot be written.
+fn read_only_cause(e: &(dyn std::error::Error + 'static)) -> bool {
+    matches!(
+        store_cause(e),
+        Some(hearth_store::StoreError::ReadOnly { .. })
+    )
 }
 
 /// Serves the web application on `addr` until Ctrl-C.
@@ -355,6 +376,18 @@ pub fn serve_with(
         Ok(_) if unwritable => anyhow::bail!(READ_ONLY_SERVE),
         Ok(state) => state,
         Err(e) if read_only_cause(&e) => anyhow::bail!(READ_ONLY_SERVE),
+        Err(e)
+            if matches!(
+                store_cause(&e),
+                Some(hearth_store::StoreError::CannotWrite { .. })
+            ) =>
+        {
+            return Err(e).context(
+                "hearth serve records every sign-in and every view of a family in the audit \
+                 log, so it needs a PostgreSQL role that may write the store (`hearth audit \
+                 verify` and other verbs that only read work with a read-only role)",
+            )
+        }
         Err(e) => return Err(e).context("opening the store"),
     };
     if let Some((policy, at)) = daily {

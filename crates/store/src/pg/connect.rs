@@ -92,13 +92,62 @@ pub(crate) fn settings(url: &str) -> Result<Settings, StoreError> {
     })
 }
 
-/// Connects to `url`, over TLS as its `sslmode` asks.
-pub(crate) fn connect(url: &str) -> Result<Client, StoreError> {
+/// Connects to `url`, over TLS as its `sslmode` asks. Also returns the operation's name
+/// with where it connects ([`target`]), for the messages of errors on the new connection.
+/// Every error names the host, port, database and user (never the password) and the cause.
+pub(crate) fn connect(url: &str) -> Result<(Client, String), StoreError> {
     let s = settings(url)?;
-    let tls = tls::connector(s.mode, &s.roots).map_err(refused)?;
-    s.config
-        .connect(tls)
-        .map_err(|e| pg_error(OPERATION.into(), &e))
+    let operation = format!("{OPERATION} ({})", target(&s.config));
+    let tls = tls::connector(s.mode, &s.roots).map_err(|message| StoreError::Database {
+        operation: operation.clone(),
+        backend: Backend::Postgres,
+        code: None,
+        message,
+    })?;
+    match s.config.connect(tls) {
+        Ok(client) => Ok((client, operation)),
+        Err(e) => Err(pg_error(operation, &e)),
+    }
+}
+
+/// Where a connection goes, for messages: `host db.council.example, port 5432, database
+/// hearth, user hearth_app` (a Unix socket's folder as `socket /var/run/postgresql`; what
+/// PostgreSQL assumes where the URL names no database or user). Never the password.
+fn target(config: &Config) -> String {
+    use postgres::config::Host;
+    let mut hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .map(|h| match h {
+            Host::Tcp(name) => format!("host {name}"),
+            Host::Unix(path) => format!("socket {}", path.display()),
+        })
+        .collect();
+    if hosts.is_empty() {
+        hosts = config
+            .get_hostaddrs()
+            .iter()
+            .map(|a| format!("host {a}"))
+            .collect();
+    }
+    let hosts = if hosts.is_empty() {
+        "no host".to_string()
+    } else {
+        hosts.join(" or ")
+    };
+    let ports = match config.get_ports() {
+        [] => "5432".to_string(),
+        ports => ports
+            .iter()
+            .map(u16::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    let user = config
+        .get_user()
+        .unwrap_or("(the operating system user's name)");
+    let database = config.get_dbname().unwrap_or(user);
+    format!("{hosts}, port {ports}, database {database}, user {user}")
 }
 
 fn refused(message: String) -> StoreError {
@@ -148,6 +197,46 @@ mod tests {
             Some(&Duration::from_secs(3))
         );
         assert_eq!(s.config.get_application_name(), Some("x"));
+    }
+
+    /// A council's IT team reads a connection error without the URL in front of them: it
+    /// says where Hearth tried to connect and why it failed, never the password.
+    #[test]
+    fn connection_errors_name_the_host_port_database_user_and_cause() {
+        // Port 1 on the loopback: nothing listens, so the connection is refused.
+        let e = connect("postgres://hearth_app:hunter2@127.0.0.1:1/council?connect_timeout=5")
+            .err()
+            .unwrap()
+            .to_string();
+        for part in [
+            "host 127.0.0.1",
+            "port 1",
+            "database council",
+            "user hearth_app",
+            "refused",
+        ] {
+            assert!(e.contains(part), "{part}: {e}");
+        }
+        assert!(!e.contains("hunter2"), "{e}");
+        // A certificate file that is not there: where, and what is missing.
+        let e = connect(
+            "postgres://u:hunter2@db.example:5433/d?sslmode=verify-full&sslrootcert=/no/ca.pem",
+        )
+        .err()
+        .unwrap()
+        .to_string();
+        assert!(
+            e.contains("host db.example, port 5433, database d, user u")
+                && e.contains("/no/ca.pem"),
+            "{e}"
+        );
+        assert!(!e.contains("hunter2"), "{e}");
+        // What PostgreSQL assumes when the URL does not say: port 5432, the user's database.
+        let s = settings("postgres://app@%2Fvar%2Frun%2Fpostgresql").unwrap();
+        assert_eq!(
+            target(&s.config),
+            "socket /var/run/postgresql, port 5432, database app, user app"
+        );
     }
 
     #[test]

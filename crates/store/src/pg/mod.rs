@@ -6,6 +6,7 @@
 //! here knows SQLite.
 
 mod connect;
+mod privileges;
 mod tls;
 mod tx;
 
@@ -92,9 +93,10 @@ impl PgStore {
     }
 
     pub(crate) fn open(url: &str, schema: Option<&str>, read_only: bool) -> Result<PgStore> {
-        // The URL is never put in an error: it may hold a password.
-        let op = || "connecting to PostgreSQL".to_string();
-        let mut client = connect::connect(url)?;
+        // The URL is never put in an error (it may hold a password): its host, port,
+        // database and user are.
+        let (mut client, operation) = connect::connect(url)?;
+        let op = || operation.clone();
         if let Some(schema) = schema {
             // The name was validated as a plain identifier; quoting keeps it exact.
             let exists = client

@@ -249,6 +249,7 @@ fn a_current_store_opens_for_a_role_that_may_only_read_and_write_its_data() {
     let as_app = format!("{scheme}://{role}@{host}");
     let opened = Store::open_with(&as_app, &db.options);
     let outcome = opened.map(|mut s| {
+        s.check_write_access().expect("the write check passes");
         let imported = s.write_batch(&batch("police", "aa", 1), &[full_row(2)], &[]);
         (s.schema_version(), imported.map_err(|e| format!("{e:?}")))
     });
@@ -260,4 +261,59 @@ fn a_current_store_opens_for_a_role_that_may_only_read_and_write_its_data() {
     let (version, wrote) = outcome.expect("opened with data rights only");
     assert_eq!(version.unwrap(), LATEST_VERSION);
     wrote.expect("and wrote a batch");
+}
+
+/// A role that may only read (one made for reports, or grants not run again after an upgrade
+/// added tables) opens the store and reads it, but the write check that `hearth serve` makes
+/// at start names the role and what it lacks.
+#[test]
+#[cfg_attr(
+    not(hearth_pg),
+    ignore = "set HEARTH_TEST_POSTGRES_URL to run on PostgreSQL"
+)]
+fn the_write_check_names_a_read_only_role_and_what_it_lacks() {
+    let url = std::env::var(crate::harness::PG_ENV).unwrap();
+    let db = TestDb::postgres(&url);
+    drop(db.open());
+    let schema = db.options.pg_schema.clone().unwrap();
+    let role = format!("{schema}_ro");
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    admin
+        .batch_execute(&format!(
+            "CREATE ROLE \"{role}\" LOGIN; \
+             GRANT USAGE ON SCHEMA \"{schema}\" TO \"{role}\"; \
+             GRANT SELECT ON ALL TABLES IN SCHEMA \"{schema}\" TO \"{role}\";"
+        ))
+        .unwrap();
+    let (scheme, rest) = url.split_once("://").unwrap();
+    let host = rest.split_once('@').map_or(rest, |(_, h)| h);
+    let as_ro = format!("{scheme}://{role}@{host}");
+    let outcome = Store::open_with(&as_ro, &db.options).map(|mut s| {
+        (
+            s.verify_audit_chain().map(|r| r.lines),
+            s.check_write_access(),
+        )
+    });
+    admin
+        .batch_execute(&format!(
+            "DROP OWNED BY \"{role}\"; DROP ROLE \"{role}\"; DROP SCHEMA \"{schema}\" CASCADE"
+        ))
+        .unwrap();
+    let (read, check) = outcome.expect("a read-only role opens a current store");
+    read.expect("and reads it");
+    let err = check.expect_err("but may not write it");
+    assert!(
+        matches!(&err, StoreError::CannotWrite { role: r, .. } if *r == role),
+        "{err:?}"
+    );
+    let msg = err.to_string();
+    for part in [
+        "INSERT on audit_log and",
+        "UPDATE on audit_log",
+        "DELETE on audit_log",
+        "docs/operations.md",
+    ] {
+        assert!(msg.contains(part), "{part}: {msg}");
+    }
+    assert!(!msg.contains("SELECT on"), "{msg}");
 }

@@ -38,10 +38,11 @@ pub struct Config {
     pub connections: usize,
     /// The largest request body accepted, in bytes.
     pub body_limit: usize,
-    /// The reverse proxies in front of the server: for a connection from one of these, the
-    /// client's address (audited, and throttled at sign-in) is taken from `X-Forwarded-For`.
-    /// Empty by default: the header is ignored.
-    pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The reverse proxies in front of the server, as addresses or CIDR ranges (a load
+    /// balancer's subnet): for a connection from one of these, the client's address
+    /// (audited, and throttled at sign-in) is taken from `X-Forwarded-For`. Empty by
+    /// default: the header is ignored.
+    pub trusted_proxies: Vec<crate::IpRange>,
     /// How long each step of the work with a family may take (the caseload's due dates).
     pub due: hearth_casework::DueRules,
     /// A token that lets a scraper read `/metrics` (`Authorization: Bearer TOKEN`).
@@ -139,7 +140,7 @@ pub(crate) struct Settings {
     pub idle_timeout: chrono::Duration,
     pub session_lifetime: chrono::Duration,
     pub body_limit: usize,
-    pub trusted_proxies: Vec<std::net::IpAddr>,
+    pub trusted_proxies: Vec<crate::IpRange>,
     pub due: hearth_casework::DueRules,
     pub metrics_token: Option<String>,
     pub metrics_from: Vec<std::net::IpAddr>,

@@ -58,9 +58,14 @@ impl StoreHandle {
     ) -> Result<StoreHandle, WebError> {
         let sqlite = !(address.starts_with("postgres://") || address.starts_with("postgresql://"));
         let n = if sqlite { 1 } else { connections.max(1) };
-        let stores = (0..n)
+        let mut stores = (0..n)
             .map(|_| Store::open_with(address, options))
             .collect::<Result<Vec<_>, _>>()?;
+        // Every sign-in and view is audited: a role that may only read would serve pages
+        // that fail on their first write, so it is refused here, saying what it lacks.
+        if let Some(first) = stores.first_mut() {
+            first.check_write_access()?;
+        }
         let (queue, jobs) = mpsc::channel::<Job>();
         let jobs = Arc::new(Mutex::new(jobs));
         let waiting = Arc::new(AtomicUsize::new(0));

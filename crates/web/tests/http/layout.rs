@@ -215,3 +215,51 @@ async fn a_demonstration_says_so_and_its_day_on_every_page_and_production_does_n
         .body
         .contains("This is a new service"));
 }
+
+/// The cookies page names each cookie as the server sets it: under HTTPS (secure cookies)
+/// with the `__Host-` prefix, with the configured session timeouts, and the single sign-on
+/// cookie only when single sign-on is on.
+#[tokio::test]
+async fn the_cookies_page_names_the_cookies_as_the_server_sets_them() {
+    let t = TestApp::with(|c| {
+        c.secure_cookies = true;
+        c.idle_timeout = chrono::Duration::minutes(20);
+        c.session_lifetime = chrono::Duration::hours(8);
+        c.oidc = Some(hearth_web::OidcConfig {
+            issuer: "http://127.0.0.1:9".into(),
+            client_id: "hearth".into(),
+            client_secret: None,
+            redirect_url: "https://hearth.example.gov.uk/sign-in/sso/callback".into(),
+            provider_name: "Council account".into(),
+            groups_claim: "groups".into(),
+            roles: hearth_web::RoleMap::parse(["g=administrator"]).unwrap(),
+            scopes: Vec::new(),
+        });
+    })
+    .await;
+    let form = t.get("/sign-in", None).await;
+    let set = form
+        .header("set-cookie")
+        .expect("the sign-in form's cookie");
+    let name = set.split('=').next().unwrap();
+    let page = t.get("/cookies", None).await.body;
+    for listed in [name, "__Host-hearth_session", "__Host-hearth_sso"] {
+        assert!(
+            page.contains(&format!(">{listed}</td>")),
+            "{listed}: {page}"
+        );
+    }
+    assert!(!page.contains(">hearth_session</td>"), "{page}");
+    assert!(
+        page.contains("after 20 minutes without use; always within 8 hours"),
+        "{page}"
+    );
+    assert!(page.contains("Keeps your sign-in with Council account safe"));
+
+    // Plain HTTP, the default timeouts and no single sign-on.
+    let plain = TestApp::new().await;
+    let page = plain.get("/cookies", None).await.body;
+    assert!(page.contains(">hearth_session</td>") && page.contains(">hearth_sign_in</td>"));
+    assert!(page.contains("after 30 minutes without use; always within 12 hours"));
+    assert!(!page.contains("hearth_sso"), "{page}");
+}

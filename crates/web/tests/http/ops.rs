@@ -92,7 +92,7 @@ async fn metrics_answer_only_the_configured_token_or_address() {
     let t = TestApp::with(|c| {
         c.metrics_token = Some("s3cret-scrape-token".into());
         c.metrics_from = vec![scraper];
-        c.trusted_proxies = vec![proxy];
+        c.trusted_proxies = vec![proxy.into()];
     })
     .await;
     let bearer = |t: &'static str| [("authorization", t)];
