@@ -116,7 +116,7 @@ fn metrics_allowed(parts: &Parts, state: &AppState) -> bool {
     }
     client_ip(parts, state)
         .parse::<std::net::IpAddr>()
-        .is_ok_and(|ip| settings.metrics_from.contains(&ip))
+        .is_ok_and(|ip| settings.metrics_from.iter().any(|r| r.contains(ip)))
 }
 
 /// Counts every request by route template, method and status, times it, and logs one line

@@ -35,8 +35,13 @@ pub struct ServeFile {
     pub casework_rules: Option<PathBuf>,
     /// The token a metrics scraper sends (`Authorization: Bearer …`).
     pub metrics_token: Option<String>,
-    /// Addresses that may read `/metrics` without the token.
-    pub metrics_from: Option<Vec<std::net::IpAddr>>,
+    /// Addresses that may read `/metrics` without the token, as written (addresses or CIDR
+    /// ranges): read into [`ServeFile::metrics_from`].
+    #[serde(rename = "metrics_from")]
+    metrics_from_written: Option<Vec<String>>,
+    /// Addresses that may read `/metrics` without the token: addresses or CIDR ranges.
+    #[serde(skip)]
+    pub metrics_from: Option<Vec<hearth_web::IpRange>>,
     /// When the retention policy runs each day (`HH:MM`, UTC), or `off`.
     pub retention_at: Option<String>,
     /// The retention policy file.
@@ -68,6 +73,23 @@ pub struct ServeFile {
     pub oidc_scopes: Option<Vec<String>>,
 }
 
+/// A setting's addresses or CIDR ranges as written, each checked; an error names the setting.
+fn ranges(
+    written: &Option<Vec<String>>,
+    setting: &str,
+) -> anyhow::Result<Option<Vec<hearth_web::IpRange>>> {
+    written
+        .as_ref()
+        .map(|values| {
+            values
+                .iter()
+                .map(|r| r.parse::<hearth_web::IpRange>())
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| anyhow::anyhow!("setting `{setting}`: {e}"))
+        })
+        .transpose()
+}
+
 impl ServeFile {
     /// Reads `path`; errors name the file and, from the TOML parser, the line and key.
     pub fn read(path: &Path) -> anyhow::Result<ServeFile> {
@@ -79,15 +101,8 @@ impl ServeFile {
     fn parse(text: &str) -> anyhow::Result<ServeFile> {
         let mut file: ServeFile =
             toml::from_str(text).map_err(|e| anyhow::anyhow!(redacted(text, &e)))?;
-        if let Some(written) = &file.trusted_proxies_written {
-            file.trusted_proxies = Some(
-                written
-                    .iter()
-                    .map(|r| r.parse::<hearth_web::IpRange>())
-                    .collect::<Result<_, _>>()
-                    .map_err(|e| anyhow::anyhow!("setting `trusted_proxies`: {e}"))?,
-            );
-        }
+        file.trusted_proxies = ranges(&file.trusted_proxies_written, "trusted_proxies")?;
+        file.metrics_from = ranges(&file.metrics_from_written, "metrics_from")?;
         if let Some(m) = file
             .idle_timeout_minutes
             .filter(|m| !(1..=1440).contains(m))
@@ -147,7 +162,7 @@ mod tests {
             trusted_proxies = ["10.0.0.1", "::1", "10.20.0.0/24", "fd00:1::/64"]
             casework_rules = "/etc/hearth/casework.toml"
             metrics_token = "t"
-            metrics_from = ["127.0.0.1"]
+            metrics_from = ["127.0.0.1", "192.168.5.0/24"]
             retention_at = "off"
             retention_policy = "/etc/hearth/retention.toml"
             "#,
@@ -158,6 +173,7 @@ mod tests {
         assert_eq!(proxies.len(), 4);
         assert!(proxies[2].contains("10.20.0.77".parse().unwrap()));
         assert!(proxies[3].contains("fd00:1::9".parse().unwrap()));
+        assert!(f.metrics_from.unwrap()[1].contains("192.168.5.9".parse().unwrap()));
         assert_eq!(f.secure_cookies, Some(true));
         let e = format!("{:#}", ServeFile::parse("adr = \"0.0.0.0:1\"").unwrap_err());
         assert!(e.contains("unknown field `adr`"), "{e}");
@@ -178,12 +194,14 @@ mod tests {
             ("10.20.0.5/24", "10.20.0.0/24"),
             ("load-balancer", "not an IP address or a CIDR range"),
         ] {
-            let text = format!("trusted_proxies = [\"127.0.0.1\", \"{bad}\"]");
-            let e = format!("{:#}", ServeFile::parse(&text).unwrap_err());
-            assert!(
-                e.contains("setting `trusted_proxies`") && e.contains(says),
-                "{e}"
-            );
+            for setting in ["trusted_proxies", "metrics_from"] {
+                let text = format!("{setting} = [\"127.0.0.1\", \"{bad}\"]");
+                let e = format!("{:#}", ServeFile::parse(&text).unwrap_err());
+                assert!(
+                    e.contains(&format!("setting `{setting}`")) && e.contains(says),
+                    "{e}"
+                );
+            }
         }
     }
 

@@ -63,10 +63,15 @@ pub struct Args {
     /// the machine can see it.
     #[arg(long, env = "HEARTH_METRICS_TOKEN", hide_env_values = true)]
     metrics_token: Option<String>,
-    /// A client address that may read `/metrics` without the token (repeat, or separate with
-    /// commas). With neither this nor a token, `/metrics` answers nobody.
-    #[arg(long, env = "HEARTH_METRICS_FROM", value_delimiter = ',')]
-    metrics_from: Vec<std::net::IpAddr>,
+    /// A client address or CIDR range that may read `/metrics` without the token (repeat, or
+    /// separate with commas). With neither this nor a token, `/metrics` answers nobody.
+    #[arg(
+        long,
+        env = "HEARTH_METRICS_FROM",
+        value_delimiter = ',',
+        value_name = "IP|CIDR"
+    )]
+    metrics_from: Vec<hearth_web::IpRange>,
     /// The council's Outcomes Plan measures that family plan goals are tied to (TOML)
     /// [default: rules/outcome-measures-cheshire-east-2015.toml in the configuration folder].
     #[arg(long, env = "HEARTH_OUTCOME_MEASURES")]

@@ -49,7 +49,7 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// Client addresses that may read `/metrics` without the token. With neither this nor
     /// the token, `/metrics` answers nobody (404).
-    pub metrics_from: Vec<std::net::IpAddr>,
+    pub metrics_from: Vec<crate::IpRange>,
     /// The council's Outcomes Plan measures that plan goals are tied to.
     pub outcome_measures: Arc<hearth_casework::OutcomeMeasures>,
     /// The progress measures families' positions are recorded on.
@@ -143,7 +143,7 @@ pub(crate) struct Settings {
     pub trusted_proxies: Vec<crate::IpRange>,
     pub due: hearth_casework::DueRules,
     pub metrics_token: Option<String>,
-    pub metrics_from: Vec<std::net::IpAddr>,
+    pub metrics_from: Vec<crate::IpRange>,
     pub outcome_measures: Arc<hearth_casework::OutcomeMeasures>,
     pub progress_measures: Arc<hearth_casework::ProgressMeasures>,
     pub referral_rules: hearth_referrals::ReferralRules,

@@ -91,7 +91,7 @@ async fn metrics_answer_only_the_configured_token_or_address() {
     let proxy: std::net::IpAddr = "10.0.0.1".parse().unwrap();
     let t = TestApp::with(|c| {
         c.metrics_token = Some("s3cret-scrape-token".into());
-        c.metrics_from = vec![scraper];
+        c.metrics_from = vec![scraper.into(), "192.168.5.0/24".parse().unwrap()];
         c.trusted_proxies = vec![proxy.into()];
     })
     .await;
@@ -102,6 +102,9 @@ async fn metrics_answer_only_the_configured_token_or_address() {
         (None, &bearer("s3cret-scrape-token")[..], false),
         (Some("10.0.0.9"), &[][..], true),
         (Some("10.0.0.8"), &[][..], false),
+        // A scraper in a range that may read.
+        (Some("192.168.5.77"), &[][..], true),
+        (Some("192.168.6.1"), &[][..], false),
         // Through the trusted proxy, the forwarded client's address counts.
         (
             Some("10.0.0.1"),
