@@ -165,7 +165,19 @@ fn read_csv(
         out.rows_read += 1;
         plan.check_row(&rows.record, rows.row_no, out);
     }
-    Ok(())
+    month_first(&plan, path, mapping)
+}
+
+/// Refuses a file whose date column is written month first while the mapping reads it day
+/// first (see [`IntakeError::MonthFirst`]).
+fn month_first(plan: &Plan<'_>, path: &Path, mapping: &Mapping) -> Result<(), IntakeError> {
+    match plan.month_first(mapping) {
+        None => Ok(()),
+        Some(column) => Err(IntakeError::MonthFirst {
+            path: path.to_path_buf(),
+            column: Box::new(column),
+        }),
+    }
 }
 
 impl Row for [calamine::Data] {
@@ -313,7 +325,7 @@ fn read_workbook(
             plan.check_row(padded.as_slice(), row_no, out);
         }
     }
-    Ok(())
+    month_first(&plan, path, mapping)
 }
 
 /// What a worksheet holds that reads as empty: formulas saved without their value (written
