@@ -72,6 +72,14 @@ pub fn read_bytes(
     } else {
         read_csv(path, bytes, mapping, options, &mut out)?;
     }
+    if out.rows.is_empty() && out.quarantined.is_empty() {
+        // A failed or filtered-out export looks like a quiet month: say so.
+        out.summary.notes.push(
+            "The file has no data rows below its header: if the partner meant to send data, \
+             ask them to export it again"
+                .to_string(),
+        );
+    }
     out.summary.rows_read = out.rows_read;
     out.summary.rows_imported = out.rows.len() as u64;
     out.summary.rows_quarantined = out.quarantined.len() as u64;

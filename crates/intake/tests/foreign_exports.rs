@@ -205,3 +205,56 @@ fn a_date_of_birth_written_as_not_known_is_none_and_the_row_is_kept() {
         "DOB \"N/K\" means not known, but every row needs a date of birth; fill it in",
     );
 }
+
+/// A CSV saved from a workbook holds dates as Excel's numbers (45123). Every row was
+/// quarantined "not a date in an accepted format" with no word of what they are; the reason
+/// now says so and names the setting that reads them.
+#[test]
+fn excel_date_numbers_in_a_csv_are_named_as_such() {
+    let csv = "Forename,Surname,DOB,Contact Date\n\
+        Amy,Lee,29221,45731\n\
+        Bob,Ray,,1234567\n";
+    let import = read_bytes("h.csv", csv.as_bytes(), &health(), &options()).unwrap();
+    assert_quarantined(
+        &import,
+        2,
+        Some("DOB"),
+        "DOB \"29221\" is not a date in an accepted format; use dd/mm/yyyy or yyyy-mm-dd (it \
+         looks like an Excel date number: if the file holds them, add \"excel-serial\" to the \
+         mapping's date_formats). Also: Contact Date \"45731\" is not a date in an accepted \
+         format; use dd/mm/yyyy or yyyy-mm-dd (it looks like an Excel date number: if the file \
+         holds them, add \"excel-serial\" to the mapping's date_formats)",
+    );
+    // A number that is no plausible date is just not a date.
+    assert_quarantined(
+        &import,
+        3,
+        Some("Contact Date"),
+        "Contact Date \"1234567\" is not a date in an accepted format; use dd/mm/yyyy or \
+         yyyy-mm-dd",
+    );
+}
+
+/// A police extract of the header alone (an export that failed, or filtered everything out)
+/// was recorded as "0 rows read" and nothing more, like a quiet month; the summary says so.
+#[test]
+fn a_file_with_no_data_rows_says_so() {
+    for csv in [
+        "Forename,Surname,DOB,Contact Date\r\n",
+        "Forename,Surname,DOB,Contact Date\n\n,,,\n",
+    ] {
+        let import = read_bytes("h.csv", csv.as_bytes(), &health(), &options()).unwrap();
+        assert_eq!(import.rows.len() + import.quarantined.len(), 0);
+        assert!(
+            import.summary.to_string().contains(
+                "Note: The file has no data rows below its header: if the partner meant to send \
+                 data, ask them to export it again"
+            ),
+            "{}",
+            import.summary
+        );
+    }
+    let one = "Forename,Surname,DOB,Contact Date\nAmy,Lee,,03/04/2025\n";
+    let import = read_bytes("h.csv", one.as_bytes(), &health(), &options()).unwrap();
+    assert!(import.summary.notes.is_empty());
+}

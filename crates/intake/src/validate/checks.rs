@@ -124,6 +124,23 @@ impl Checks {
             Ok(d) if birth && BirthPlaceholders::shipped().is_date(d) => {
                 self.unknown_birth(f, &shown, findings)
             }
+            Err(DateError::Format) if self.looks_like_serial(&shown, f) => {
+                findings.add(
+                    f,
+                    Problem::DateFormat,
+                    format!(
+                        "{} \"{shown}\" is not a date in an accepted format; use {fmts} (it looks \
+                         like an Excel date number: if the file holds them, add \"excel-serial\" \
+                         to the mapping's date_formats)",
+                        f.name
+                    ),
+                    format!(
+                        "Write dates as {fmts}, or add \"excel-serial\" to the mapping's \
+                         date_formats: these look like Excel date numbers."
+                    ),
+                );
+                None
+            }
             Err(DateError::Format) => {
                 findings.add(
                     f,
@@ -173,6 +190,19 @@ impl Checks {
             }
             Ok(d) => Some(d),
         }
+    }
+
+    /// Whether `text`, not read by `f`'s formats (which lack `%E`), is a number that is a
+    /// plausible Excel date (`45123`: 16/07/2023), as a CSV saved from a workbook holds.
+    fn looks_like_serial(&self, text: &str, f: &Field) -> bool {
+        let t = text.trim();
+        !f.formats.iter().any(DateFormat::is_excel_serial)
+            && !t.is_empty()
+            && t.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            && t.parse::<f64>()
+                .ok()
+                .and_then(excel_serial_to_date)
+                .is_some_and(|d| d >= self.earliest && d <= self.latest)
     }
 
     /// A date of birth written as not known ("N/K", 01/01/1900): none, the row kept with a
