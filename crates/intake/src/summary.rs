@@ -89,6 +89,9 @@ pub enum Problem {
     /// Warning: a date of birth written as not known ("N/K", 01/01/1900): read as none, the
     /// row kept.
     BirthPlaceholder,
+    /// A totals or subtotals row at the foot of a report ("Total", "Grand total"):
+    /// quarantined, never read as a person called "Total".
+    TotalsRow,
 }
 
 impl Problem {
@@ -131,6 +134,7 @@ impl Problem {
             Problem::FutureEvent => "dated after the day of import, kept",
             Problem::RepeatedHeader => "the header repeated (files joined?)",
             Problem::BirthPlaceholder => "means not known, read as no date of birth",
+            Problem::TotalsRow => "a totals row, not a person",
         }
     }
 }

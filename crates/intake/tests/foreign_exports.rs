@@ -258,3 +258,45 @@ fn a_file_with_no_data_rows_says_so() {
     let import = read_bytes("h.csv", one.as_bytes(), &health(), &options()).unwrap();
     assert!(import.summary.notes.is_empty());
 }
+
+/// A rent account report ends with a totals row. With a fixed snapshot date and the total in
+/// the arrears column, it was imported as a tenant called "Total" owing the whole estate's
+/// arrears (so "in arrears of £500 or more"); it is quarantined, saying what it is.
+#[test]
+fn a_totals_row_is_quarantined_not_read_as_a_person() {
+    let mapping = Mapping::parse(
+        r#"
+        source = "housing"
+        files = ["*"]
+        event_type = "housing_account"
+        [identity]
+        full_name = { column = "Tenant", pattern = "detect" }
+        [fact]
+        event_date = { value = "2025-08-31" }
+        [attributes.arrears_balance]
+        column = "Arrears"
+        type = "money"
+        "#,
+        "housing.toml",
+    )
+    .unwrap();
+    let csv = "Tenant,Arrears\n\
+        \"SMITH, Zoe\",£12.00\n\
+        \"TOTALLY, Amy\",£1.00\n\
+        Total Amy,£2.00\n\
+        Total,\"£12,345.00\"\n\
+        ,\n\
+        Grand Total:,\"£12,345.00\"\n";
+    let import = read_bytes("rent.csv", csv.as_bytes(), &mapping, &options()).unwrap();
+    assert_eq!(imported_rows(&import), [2, 3, 4]);
+    assert_quarantined(
+        &import,
+        5,
+        None,
+        "Row looks like a totals row (\"Total\" in its first filled cell); delete it",
+    );
+    assert_eq!(
+        quarantined(&import, 7).reason,
+        "Row looks like a totals row (\"Grand Total:\" in its first filled cell); delete it"
+    );
+}

@@ -105,6 +105,26 @@ fn cell_limits(fields: &Fields<'_>, header: &[String]) -> Vec<CellLimit> {
     limits
 }
 
+/// The column of `row`'s first filled cell when it labels a totals row, as spreadsheet
+/// reports end: the whole cell `Total`, `Totals`, `Subtotal`, `Grand total` (a colon after it
+/// allowed), or such a label and a colon before a figure (`Total: 60`). "Total loss" is not.
+fn totals_label<R: Row + ?Sized>(row: &R) -> Option<usize> {
+    const LABELS: [&str; 6] = [
+        "total",
+        "totals",
+        "subtotal",
+        "sub-total",
+        "sub total",
+        "grand total",
+    ];
+    let col = (0..row.width()).find(|&i| !cell_text(&row.cell(i)).trim().is_empty())?;
+    let text = crate::values::fold(&cell_text(&row.cell(col)));
+    let label = text.split(':').next().unwrap_or_default().trim();
+    let is_label = LABELS.contains(&label)
+        && (text.len() == label.len() || text[label.len()..].starts_with(':'));
+    is_label.then_some(col)
+}
+
 impl<'m> Plan<'m> {
     /// Resolves `mapping`'s columns in `header`; `workbook` adds Excel serials to the default
     /// date formats.
@@ -266,6 +286,18 @@ impl<'m> Plan<'m> {
                 hint: "Delete the header rows repeated below the first (two or more exports \
                        joined into one file?)."
                     .into(),
+            };
+            return self.quarantine(row, row_no, vec![issue], out);
+        }
+        if let Some(col) = totals_label(row) {
+            let issue = Issue {
+                field: None,
+                problem: Problem::TotalsRow,
+                reason: format!(
+                    "Row looks like a totals row (\"{}\" in its first filled cell); delete it",
+                    cell_text(&row.cell(col)).trim()
+                ),
+                hint: "Delete totals and subtotals rows from the file: they are not people.".into(),
             };
             return self.quarantine(row, row_no, vec![issue], out);
         }
