@@ -122,8 +122,8 @@ pub enum IntakeError {
     "{column} seems to be written month first: {count} row(s) (e.g. {}) read only with day and \
      month swapped, and no row has a day above 12 written first, so the dates that do read as \
      {formats} would have their day and month swapped; nothing was imported. If the partner \
-     writes dates month first, set date_formats = [\"{month_first_format}\"] in mapping \
-     {mapping} (or formats = [\"{month_first_format}\"] on {column}'s field alone); if those \
+     writes dates month first, set date_formats = [{month_first_formats}] in mapping \
+     {mapping} (or formats = [{month_first_formats}] on {column}'s field alone); if those \
      rows are typing errors, have them corrected",
     rows.iter().map(|r| format!("row {r}")).collect::<Vec<_>>().join(", "),
     mapping = mapping.display()
@@ -139,6 +139,7 @@ pub struct MonthFirstColumn {
     pub rows: Vec<u64>,
     /// The formats the mapping gives, as a person reads them (`dd/mm/yyyy or yyyy-mm-dd`).
     pub formats: String,
-    /// The format that reads the column, in the grammar (`%m/%d/%Y`).
-    pub month_first_format: String,
+    /// The formats that read the column, as a mapping writes them: the field's formats with
+    /// the first day-first one written month first (`"%m/%d/%Y", "%Y-%m-%d"`).
+    pub month_first_formats: String,
 }

@@ -42,7 +42,7 @@ fn a_column_written_month_first_is_refused_not_read_with_day_and_month_swapped()
     for part in [
         "Contact Date seems to be written month first",
         "2 row(s) (e.g. row 3, row 5)",
-        "date_formats = [\"%m/%d/%Y\"]",
+        "date_formats = [\"%m/%d/%Y\", \"%Y-%m-%d\"]",
         "health.toml",
         "nothing was imported",
     ] {

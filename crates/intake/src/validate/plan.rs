@@ -105,6 +105,24 @@ fn cell_limits(fields: &Fields<'_>, header: &[String]) -> Vec<CellLimit> {
     limits
 }
 
+/// `formats` with the first that has a numeric day and month written month first, the others
+/// as they are, as a mapping writes them: `"%m/%d/%Y", "%Y-%m-%d", "%E"`.
+fn month_first_formats(formats: &[DateFormat]) -> Option<String> {
+    let first = formats
+        .iter()
+        .position(|f| f.month_day_swapped().is_some())?;
+    let list: Vec<String> = formats
+        .iter()
+        .enumerate()
+        .map(|(i, f)| match i == first {
+            true => f.month_day_swapped().unwrap_or_else(|| f.clone()),
+            false => f.clone(),
+        })
+        .map(|f| format!("\"{}\"", f.as_str()))
+        .collect();
+    Some(list.join(", "))
+}
+
 /// The column of `row`'s first filled cell when it labels a totals row, as spreadsheet
 /// reports end: the whole cell `Total`, `Totals`, `Subtotal`, `Grand total` (a colon after it
 /// allowed), or such a label and a colon before a figure (`Total: 60`). "Total loss" is not.
@@ -380,7 +398,7 @@ impl<'m> Plan<'m> {
             rows: o.month_first_rows.clone(),
             count: o.month_first,
             formats: formats_text(&f.formats),
-            month_first_format: f.swapped.first()?.as_str().to_string(),
+            month_first_formats: month_first_formats(&f.formats)?,
         })
     }
 
