@@ -86,6 +86,17 @@ pub enum IntakeError {
         /// sheet) and the mapping setting that would read the file.
         hints: Vec<String>,
     },
+    /// A date column is written month first (`04/25/2025`), as American systems write
+    /// dates, while the mapping reads it day first: the dates that read both ways would have
+    /// their day and month swapped, so nothing is imported.
+    #[error("{path}: {column}")]
+    MonthFirst {
+        /// The partner file.
+        path: PathBuf,
+        /// The column and what shows it (boxed: it is large, and every result of reading a
+        /// file carries room for its error).
+        column: Box<MonthFirstColumn>,
+    },
     /// The mapping's `header_row` is blank or past the end of the file.
     #[error(
         "{path} has no header on row {row}, which mapping {mapping} gives as its header_row: \
@@ -102,4 +113,33 @@ pub enum IntakeError {
         /// The mapping file.
         mapping: PathBuf,
     },
+}
+
+/// A date column written month first while its mapping reads it day first: some values read
+/// only with day and month swapped, and none with a day above 12 written first.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "{column} seems to be written month first: {count} row(s) (e.g. {}) read only with day and \
+     month swapped, and no row has a day above 12 written first, so the dates that do read as \
+     {formats} would have their day and month swapped; nothing was imported. If the partner \
+     writes dates month first, set date_formats = [{month_first_formats}] in mapping \
+     {mapping} (or formats = [{month_first_formats}] on {column}'s field alone); if those \
+     rows are typing errors, have them corrected",
+    rows.iter().map(|r| format!("row {r}")).collect::<Vec<_>>().join(", "),
+    mapping = mapping.display()
+)]
+pub struct MonthFirstColumn {
+    /// The mapping file.
+    pub mapping: PathBuf,
+    /// The column, as the mapping names it.
+    pub column: String,
+    /// How many rows read only month first.
+    pub count: u64,
+    /// The first few of them (numbered as a spreadsheet shows).
+    pub rows: Vec<u64>,
+    /// The formats the mapping gives, as a person reads them (`dd/mm/yyyy or yyyy-mm-dd`).
+    pub formats: String,
+    /// The formats that read the column, as a mapping writes them: the field's formats with
+    /// the first day-first one written month first (`"%m/%d/%Y", "%Y-%m-%d"`).
+    pub month_first_formats: String,
 }

@@ -88,6 +88,7 @@ mod validate;
 mod values;
 
 pub use cells::{MAX_FREE_TEXT_CHARS, MAX_VALUE_CHARS};
+pub use error::MonthFirstColumn;
 pub use hearth_model::standardise::dates::DateFormat;
 pub use hearth_model::standardise::names::NamePattern;
 pub use import::{FileImport, ReadOptions};

@@ -72,6 +72,14 @@ pub fn read_bytes(
     } else {
         read_csv(path, bytes, mapping, options, &mut out)?;
     }
+    if out.rows.is_empty() && out.quarantined.is_empty() {
+        // A failed or filtered-out export looks like a quiet month: say so.
+        out.summary.notes.push(
+            "The file has no data rows below its header: if the partner meant to send data, \
+             ask them to export it again"
+                .to_string(),
+        );
+    }
     out.summary.rows_read = out.rows_read;
     out.summary.rows_imported = out.rows.len() as u64;
     out.summary.rows_quarantined = out.quarantined.len() as u64;
@@ -165,7 +173,19 @@ fn read_csv(
         out.rows_read += 1;
         plan.check_row(&rows.record, rows.row_no, out);
     }
-    Ok(())
+    month_first(&plan, path, mapping)
+}
+
+/// Refuses a file whose date column is written month first while the mapping reads it day
+/// first (see [`IntakeError::MonthFirst`]).
+fn month_first(plan: &Plan<'_>, path: &Path, mapping: &Mapping) -> Result<(), IntakeError> {
+    match plan.month_first(mapping) {
+        None => Ok(()),
+        Some(column) => Err(IntakeError::MonthFirst {
+            path: path.to_path_buf(),
+            column: Box::new(column),
+        }),
+    }
 }
 
 impl Row for [calamine::Data] {
@@ -313,7 +333,7 @@ fn read_workbook(
             plan.check_row(padded.as_slice(), row_no, out);
         }
     }
-    Ok(())
+    month_first(&plan, path, mapping)
 }
 
 /// What a worksheet holds that reads as empty: formulas saved without their value (written

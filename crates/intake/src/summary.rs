@@ -83,6 +83,15 @@ pub enum Problem {
     /// Warning: an event dated after the day of import (a booked appointment, a typing
     /// error); kept, but no run as at an earlier day counts it.
     FutureEvent,
+    /// A row that repeats the header (two exports joined into one file): quarantined, never
+    /// read as a person called "Surname".
+    RepeatedHeader,
+    /// Warning: a date of birth written as not known ("N/K", 01/01/1900): read as none, the
+    /// row kept.
+    BirthPlaceholder,
+    /// A totals or subtotals row at the foot of a report ("Total", "Grand total"):
+    /// quarantined, never read as a person called "Total".
+    TotalsRow,
 }
 
 impl Problem {
@@ -123,6 +132,9 @@ impl Problem {
             Problem::PostcodePlaceholder => "stands for no postcode, read as none",
             Problem::AddressPlaceholder => "says there is no address, so it places nobody",
             Problem::FutureEvent => "dated after the day of import, kept",
+            Problem::RepeatedHeader => "the header repeated (files joined?)",
+            Problem::BirthPlaceholder => "means not known, read as no date of birth",
+            Problem::TotalsRow => "a totals row, not a person",
         }
     }
 }

@@ -134,6 +134,15 @@ fn put_split(
 }
 
 impl Fields<'_> {
+    /// The date field (date of birth, event or end date, or date attribute) named `name`.
+    pub fn date_field(&self, name: &str) -> Option<&Field> {
+        [&self.date_of_birth, &self.event_date, &self.end_date]
+            .into_iter()
+            .flatten()
+            .chain(self.attrs.iter().map(|a| &a.field))
+            .find(|f| f.name == name && !f.swapped.is_empty())
+    }
+
     /// Assembles the identity and the fact of one row, checking each field with `checks`.
     pub fn build<R: Row + ?Sized>(
         &self,

@@ -5,13 +5,14 @@
 //! It does not decide whether the row is kept (the plan does) or assemble the row (see
 //! `build`).
 
-use super::field::{formats_text, Attr, Field, Findings, Issue};
+use super::field::{formats_text, Attr, DateOrder, Field, Findings, Issue};
 use crate::cells::{cell_text, Cell, Row};
 use crate::mapping::{AttrType, InvalidIdentifiers, Untranslated};
 use crate::summary::Problem;
 use crate::values;
 use chrono::{Datelike, NaiveDate};
 use hearth_model::standardise::dates::{excel_serial_to_date, DateError, DateFormat};
+use hearth_model::standardise::placeholder::BirthPlaceholders;
 use hearth_model::{AttrValue, IdentifierError};
 use std::borrow::Cow;
 
@@ -97,7 +98,16 @@ impl Checks {
                 self.missing(f, findings);
                 return None;
             }
-            Cell::Text(s) => DateFormat::first_date(s, &f.formats),
+            Cell::Text(s) if birth && BirthPlaceholders::shipped().is_word(s) => {
+                return self.unknown_birth(f, s, findings);
+            }
+            Cell::Text(s) => {
+                let read = DateFormat::first_date(s, &f.formats);
+                if let Some(order) = date_order(s, &read, f) {
+                    findings.date_order.push((f.name.clone(), order));
+                }
+                read
+            }
             Cell::Date(Some(d)) => Ok(d),
             Cell::Date(None) => Err(DateError::NotReal),
             Cell::Number(v) if f.formats.iter().any(DateFormat::is_excel_serial) => {
@@ -111,6 +121,26 @@ impl Checks {
         };
         let shown = cell_text(&c);
         match parsed {
+            Ok(d) if birth && BirthPlaceholders::shipped().is_date(d) => {
+                self.unknown_birth(f, &shown, findings)
+            }
+            Err(DateError::Format) if self.looks_like_serial(&shown, f) => {
+                findings.add(
+                    f,
+                    Problem::DateFormat,
+                    format!(
+                        "{} \"{shown}\" is not a date in an accepted format; use {fmts} (it looks \
+                         like an Excel date number: if the file holds them, add \"excel-serial\" \
+                         to the mapping's date_formats)",
+                        f.name
+                    ),
+                    format!(
+                        "Write dates as {fmts}, or add \"excel-serial\" to the mapping's \
+                         date_formats: these look like Excel date numbers."
+                    ),
+                );
+                None
+            }
             Err(DateError::Format) => {
                 findings.add(
                     f,
@@ -160,6 +190,46 @@ impl Checks {
             }
             Ok(d) => Some(d),
         }
+    }
+
+    /// Whether `text`, not read by `f`'s formats (which lack `%E`), is a number that is a
+    /// plausible Excel date (`45123`: 16/07/2023), as a CSV saved from a workbook holds.
+    fn looks_like_serial(&self, text: &str, f: &Field) -> bool {
+        let t = text.trim();
+        !f.formats.iter().any(DateFormat::is_excel_serial)
+            && !t.is_empty()
+            && t.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+            && t.parse::<f64>()
+                .ok()
+                .and_then(excel_serial_to_date)
+                .is_some_and(|d| d >= self.earliest && d <= self.latest)
+    }
+
+    /// A date of birth written as not known ("N/K", 01/01/1900): none, the row kept with a
+    /// warning (or quarantined as empty, where the mapping requires one).
+    fn unknown_birth(&self, f: &Field, shown: &str, findings: &mut Findings) -> Option<NaiveDate> {
+        if f.required {
+            findings.add(
+                f,
+                Problem::Missing,
+                format!(
+                    "{} \"{}\" means not known, but every row needs a date of birth; fill it in",
+                    f.name,
+                    shown.trim()
+                ),
+                format!("Fill in {} on every row.", f.name),
+            );
+        } else {
+            findings.warn(
+                f,
+                Problem::BirthPlaceholder,
+                format!(
+                    "Rows kept without a date of birth: \"N/K\", \"Not known\" and 01/01/1900 in {} mean it is not known.",
+                    f.name
+                ),
+            );
+        }
+        None
     }
 
     /// The value `f`'s translation table gives `text` (the text itself without a table).
@@ -388,5 +458,21 @@ impl Checks {
             }),
             AttrType::Date => None,
         }
+    }
+}
+
+/// Which way round `text`'s day and month are written, where it shows: read by `f`'s formats
+/// with a day above 12 (day first), or read only with day and month swapped (month first,
+/// `04/25/2025` under `dd/mm/yyyy`). `None` when it cannot tell (`03/04/2025`), or for
+/// formats with a month name.
+fn date_order(text: &str, read: &Result<NaiveDate, DateError>, f: &Field) -> Option<DateOrder> {
+    if f.swapped.is_empty() {
+        return None;
+    }
+    let swapped = || DateFormat::first_date(text, &f.swapped).is_ok();
+    match read {
+        Ok(d) if d.day() > 12 && !swapped() => Some(DateOrder::DayFirst),
+        Err(_) if swapped() => Some(DateOrder::MonthFirst),
+        _ => None,
     }
 }

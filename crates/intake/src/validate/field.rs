@@ -18,6 +18,9 @@ pub(super) struct Field {
     pub name: String,
     pub required: bool,
     pub formats: Vec<DateFormat>,
+    /// `formats` with day and month swapped (those with a numeric month): a value only they
+    /// read is written month first.
+    pub swapped: Vec<DateFormat>,
     /// The same text for every row, instead of a column (`cols` is then empty).
     pub fixed: Option<String>,
     /// The mapping's translation table for this field.
@@ -97,6 +100,23 @@ pub(super) struct Attr<'m> {
     pub allowed: Option<Vec<(String, &'m str)>>,
 }
 
+/// Which way round a date's day and month are written, where the value itself shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum DateOrder {
+    /// Read by the field's formats with a day above 12: written day first.
+    DayFirst,
+    /// Not read by the field's formats, read with day and month swapped (`04/25/2025`).
+    MonthFirst,
+}
+
+/// The field's formats with day and month swapped, where that makes another format.
+pub(super) fn swapped_formats(formats: &[DateFormat]) -> Vec<DateFormat> {
+    formats
+        .iter()
+        .filter_map(DateFormat::month_day_swapped)
+        .collect()
+}
+
 /// One thing wrong with a row.
 pub(super) struct Issue {
     pub field: Option<String>,
@@ -110,6 +130,8 @@ pub(super) struct Issue {
 pub(super) struct Findings {
     pub issues: Vec<Issue>,
     pub warnings: Vec<Issue>,
+    /// The date fields (by name) whose value shows which way round it is written.
+    pub date_order: Vec<(String, DateOrder)>,
 }
 
 impl Findings {

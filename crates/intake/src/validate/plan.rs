@@ -6,8 +6,11 @@
 
 use super::build::Fields;
 use super::checks::Checks;
-use super::field::{Attr, Field, Findings, Issue, Translation};
+use super::field::{
+    formats_text, swapped_formats, Attr, DateOrder, Field, Findings, Issue, Translation,
+};
 use crate::cells::{cell_text, raw, Cell, Row, MAX_FREE_TEXT_CHARS, MAX_VALUE_CHARS};
+use crate::error::MonthFirstColumn;
 use crate::import::{FileImport, ReadOptions};
 use crate::mapping::AttrType;
 use crate::mapping::{ColumnSpec, Mapping, MappingError};
@@ -15,6 +18,7 @@ use crate::summary::{ImportSummary, Problem};
 use chrono::NaiveDate;
 use hearth_model::standardise::dates::DateFormat;
 use hearth_model::{ImportedRow, QuarantinedRow};
+use std::cell::RefCell;
 
 /// A mapping compiled against one file's header.
 #[derive(Debug)]
@@ -27,7 +31,24 @@ pub(crate) struct Plan<'m> {
     checks: Checks,
     /// Every mapped column, with the most characters it may hold.
     limits: Vec<CellLimit>,
+    /// Per date field, what its values show of the order of day and month.
+    date_order: RefCell<Vec<OrderSeen>>,
 }
+
+/// What one date field's values show of the order of day and month.
+#[derive(Debug)]
+struct OrderSeen {
+    field: String,
+    /// Rows with a value read day first with a day above 12.
+    day_first: u64,
+    /// Rows with a value read only month first, and the first few of them.
+    month_first: u64,
+    month_first_rows: Vec<u64>,
+}
+
+/// Fewest values read only month first (with none read day first) for a field to be taken
+/// as written month first: one could be a typing error.
+const MONTH_FIRST_MIN: u64 = 2;
 
 /// A mapped column checked before its value is: no NUL character, no more than `max_chars`.
 #[derive(Debug)]
@@ -84,6 +105,44 @@ fn cell_limits(fields: &Fields<'_>, header: &[String]) -> Vec<CellLimit> {
     limits
 }
 
+/// `formats` with the first that has a numeric day and month written month first, the others
+/// as they are, as a mapping writes them: `"%m/%d/%Y", "%Y-%m-%d", "%E"`.
+fn month_first_formats(formats: &[DateFormat]) -> Option<String> {
+    let first = formats
+        .iter()
+        .position(|f| f.month_day_swapped().is_some())?;
+    let list: Vec<String> = formats
+        .iter()
+        .enumerate()
+        .map(|(i, f)| match i == first {
+            true => f.month_day_swapped().unwrap_or_else(|| f.clone()),
+            false => f.clone(),
+        })
+        .map(|f| format!("\"{}\"", f.as_str()))
+        .collect();
+    Some(list.join(", "))
+}
+
+/// The column of `row`'s first filled cell when it labels a totals row, as spreadsheet
+/// reports end: the whole cell `Total`, `Totals`, `Subtotal`, `Grand total` (a colon after it
+/// allowed), or such a label and a colon before a figure (`Total: 60`). "Total loss" is not.
+fn totals_label<R: Row + ?Sized>(row: &R) -> Option<usize> {
+    const LABELS: [&str; 6] = [
+        "total",
+        "totals",
+        "subtotal",
+        "sub-total",
+        "sub total",
+        "grand total",
+    ];
+    let col = (0..row.width()).find(|&i| !cell_text(&row.cell(i)).trim().is_empty())?;
+    let text = crate::values::fold(&cell_text(&row.cell(col)));
+    let label = text.split(':').next().unwrap_or_default().trim();
+    let is_label = LABELS.contains(&label)
+        && (text.len() == label.len() || text[label.len()..].starts_with(':'));
+    is_label.then_some(col)
+}
+
 impl<'m> Plan<'m> {
     /// Resolves `mapping`'s columns in `header`; `workbook` adds Excel serials to the default
     /// date formats.
@@ -99,19 +158,23 @@ impl<'m> Plan<'m> {
             None if workbook => vec![DateFormat::UK, DateFormat::ISO, DateFormat::EXCEL_SERIAL],
             None => vec![DateFormat::UK, DateFormat::ISO],
         };
-        let field = |spec: &ColumnSpec, required_by_default: bool| Field {
-            cols: spec.columns.iter().map(|c| index[c.as_str()]).collect(),
-            name: spec.columns.join(" + "),
-            required: spec.required.unwrap_or(required_by_default),
-            formats: spec
+        let field = |spec: &ColumnSpec, required_by_default: bool| {
+            let formats = spec
                 .formats
                 .clone()
-                .unwrap_or_else(|| default_formats.clone()),
-            fixed: None,
-            translate: spec
-                .translate
-                .as_ref()
-                .map(|t| Translation::new(t, spec.untranslated.unwrap_or_default(), None)),
+                .unwrap_or_else(|| default_formats.clone());
+            Field {
+                cols: spec.columns.iter().map(|c| index[c.as_str()]).collect(),
+                name: spec.columns.join(" + "),
+                required: spec.required.unwrap_or(required_by_default),
+                swapped: swapped_formats(&formats),
+                formats,
+                fixed: None,
+                translate: spec
+                    .translate
+                    .as_ref()
+                    .map(|t| Translation::new(t, spec.untranslated.unwrap_or_default(), None)),
+            }
         };
         // A fact date given as one `value` for every row.
         let fixed_date = |s: &Option<ColumnSpec>| {
@@ -126,7 +189,7 @@ impl<'m> Plan<'m> {
         };
         let id = &mapping.identity;
         let opt = |s: &Option<ColumnSpec>| s.as_ref().map(|s| field(s, false));
-        let attrs = mapping
+        let mut attrs: Vec<Attr> = mapping
             .attributes
             .iter()
             .map(|(name, spec)| Attr {
@@ -146,6 +209,7 @@ impl<'m> Plan<'m> {
                             .clone()
                             .unwrap_or_else(|| default_formats.clone()),
                     },
+                    swapped: Vec::new(),
                     fixed: spec.value_text(),
                     translate: spec
                         .translate
@@ -160,6 +224,11 @@ impl<'m> Plan<'m> {
                 }),
             })
             .collect();
+        for a in &mut attrs {
+            if a.spec.ty == AttrType::Date && a.field.fixed.is_none() {
+                a.field.swapped = swapped_formats(&a.field.formats);
+            }
+        }
         let today = options.today;
         let fields = Fields {
             source_person_id: opt(&id.source_person_id),
@@ -190,6 +259,7 @@ impl<'m> Plan<'m> {
                 _ => "comma",
             }),
             limits: cell_limits(&fields, header),
+            date_order: RefCell::new(Vec::new()),
             fields,
             checks: Checks {
                 invalid_identifiers: mapping.invalid_identifiers,
@@ -226,12 +296,36 @@ impl<'m> Plan<'m> {
             let issue = self.cell_count_issue(width, extra_filled);
             return self.quarantine(row, row_no, vec![issue], out);
         }
+        if self.repeats_header(row) {
+            let issue = Issue {
+                field: None,
+                problem: Problem::RepeatedHeader,
+                reason: "Row repeats the header (files joined into one?); delete it".into(),
+                hint: "Delete the header rows repeated below the first (two or more exports \
+                       joined into one file?)."
+                    .into(),
+            };
+            return self.quarantine(row, row_no, vec![issue], out);
+        }
+        if let Some(col) = totals_label(row) {
+            let issue = Issue {
+                field: None,
+                problem: Problem::TotalsRow,
+                reason: format!(
+                    "Row looks like a totals row (\"{}\" in its first filled cell); delete it",
+                    cell_text(&row.cell(col)).trim()
+                ),
+                hint: "Delete totals and subtotals rows from the file: they are not people.".into(),
+            };
+            return self.quarantine(row, row_no, vec![issue], out);
+        }
         let bad_cells = self.cell_issues(row);
         if !bad_cells.is_empty() {
             return self.quarantine(row, row_no, bad_cells, out);
         }
         let mut findings = Findings::default();
         let result = self.fields.build(&self.checks, row, &mut findings);
+        self.note_date_order(&findings, row_no);
         for w in &findings.warnings {
             ImportSummary::count(
                 &mut out.summary.warnings,
@@ -249,6 +343,63 @@ impl<'m> Plan<'m> {
             }),
             _ => self.quarantine(row, row_no, findings.issues, out),
         }
+    }
+
+    /// Whether every mapped column of `row` holds its own header (compared as headers are:
+    /// trimmed, without case, runs of spaces as one), as where two exports were joined.
+    fn repeats_header<R: Row + ?Sized>(&self, row: &R) -> bool {
+        self.limits.len() >= 2
+            && self.limits.iter().all(|l| {
+                crate::values::fold(&cell_text(&row.cell(l.col))) == crate::values::fold(&l.column)
+            })
+    }
+
+    fn note_date_order(&self, findings: &Findings, row_no: u64) {
+        if findings.date_order.is_empty() {
+            return;
+        }
+        let mut seen = self.date_order.borrow_mut();
+        for (field, order) in &findings.date_order {
+            let i = match seen.iter().position(|o| &o.field == field) {
+                Some(i) => i,
+                None => {
+                    seen.push(OrderSeen {
+                        field: field.clone(),
+                        day_first: 0,
+                        month_first: 0,
+                        month_first_rows: Vec::new(),
+                    });
+                    seen.len() - 1
+                }
+            };
+            let o = &mut seen[i];
+            match order {
+                DateOrder::DayFirst => o.day_first += 1,
+                DateOrder::MonthFirst => {
+                    o.month_first += 1;
+                    if o.month_first_rows.len() < 3 && o.month_first_rows.last() != Some(&row_no) {
+                        o.month_first_rows.push(row_no);
+                    }
+                }
+            }
+        }
+    }
+
+    /// After every row: the first date field written month first, if any.
+    pub(crate) fn month_first(&self, mapping: &Mapping) -> Option<MonthFirstColumn> {
+        let seen = self.date_order.borrow();
+        let o = seen
+            .iter()
+            .find(|o| o.day_first == 0 && o.month_first >= MONTH_FIRST_MIN)?;
+        let f = self.fields.date_field(&o.field)?;
+        Some(MonthFirstColumn {
+            mapping: mapping.path.clone(),
+            column: o.field.clone(),
+            rows: o.month_first_rows.clone(),
+            count: o.month_first,
+            formats: formats_text(&f.formats),
+            month_first_formats: month_first_formats(&f.formats)?,
+        })
     }
 
     /// A row with values beyond the header's columns, or fewer cells than the header: each

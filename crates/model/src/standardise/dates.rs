@@ -364,6 +364,24 @@ impl DateFormat {
         &self.label
     }
 
+    /// The same format with the day and a numeric month swapped (`%d/%m/%Y` → `%m/%d/%Y`),
+    /// for telling a month-first file from a day-first one; `None` when the month is a name
+    /// (`%b`, `%B`) or the format is `%E`.
+    pub fn month_day_swapped(&self) -> Option<DateFormat> {
+        let spec: &str = &self.spec;
+        if !spec.contains("%m") || spec.contains("%%") {
+            return None;
+        }
+        let day = ["%d", "%e"].into_iter().find(|d| spec.contains(d))?;
+        let swapped = spec
+            .replace("%m", "\u{0}")
+            .replace(day, "%m")
+            .replace('\u{0}', "%d");
+        DateFormat::parse(&swapped)
+            .ok()
+            .map(|f| f.with_pivot(self.pivot))
+    }
+
     /// True for `%E`, the Excel serial day number.
     pub fn is_excel_serial(&self) -> bool {
         self.spec == "%E"

@@ -177,6 +177,60 @@ pub fn usable_postcode(text: &str) -> Option<Postcode> {
     Postcode::parse(text).ok()
 }
 
+/// What partner systems write in a date of birth they do not know: a word of the shipped
+/// list's `names` ("N/K", "Not known", "Unknown") or one of its `dates_of_birth`
+/// (01/01/1900). Intake reads either as no date of birth, so that a child is not taken for a
+/// 125-year-old, nor a police incident lost for want of one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BirthPlaceholders {
+    /// Folded words (lower-case letters and digits only), sorted.
+    words: Vec<String>,
+    /// Placeholder dates, sorted.
+    dates: Vec<chrono::NaiveDate>,
+}
+
+#[derive(Deserialize)]
+struct RawBirth {
+    #[serde(default)]
+    names: Vec<String>,
+    #[serde(default)]
+    dates_of_birth: Vec<String>,
+}
+
+impl BirthPlaceholders {
+    /// The shipped list's `names` and `dates_of_birth` (yyyy-mm-dd), read once.
+    pub fn shipped() -> &'static BirthPlaceholders {
+        static SHIPPED_BIRTH: OnceLock<BirthPlaceholders> = OnceLock::new();
+        SHIPPED_BIRTH.get_or_init(|| {
+            let raw: RawBirth = toml::from_str(SHIPPED).unwrap_or(RawBirth {
+                names: Vec::new(),
+                dates_of_birth: Vec::new(),
+            });
+            let mut words: Vec<String> = raw.names.iter().map(|s| squeeze(s)).collect();
+            words.retain(|w| !w.is_empty());
+            words.sort();
+            let mut dates: Vec<chrono::NaiveDate> = raw
+                .dates_of_birth
+                .iter()
+                .filter_map(|d| chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
+                .collect();
+            dates.sort();
+            BirthPlaceholders { words, dates }
+        })
+    }
+
+    /// Whether `text`, written where a date of birth goes, means "not known" ("N/K").
+    pub fn is_word(&self, text: &str) -> bool {
+        let w = squeeze(text);
+        !w.is_empty() && self.words.binary_search(&w).is_ok()
+    }
+
+    /// Whether `date` is a placeholder date of birth (1900-01-01).
+    pub fn is_date(&self, date: chrono::NaiveDate) -> bool {
+        self.dates.binary_search(&date).is_ok()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,6 +321,21 @@ mod tests {
         assert!(own.is_address("CARE OF THE COUNCIL"));
         assert!(!own.is_address("No fixed abode"));
         assert!(!own.is_postcode("ZZ99 3VZ"));
+    }
+
+    #[test]
+    fn unknown_dates_of_birth_are_recognised() {
+        let p = BirthPlaceholders::shipped();
+        for v in ["N/K", "n/k", "NK", "Not known", "NOT KNOWN", " unknown "] {
+            assert!(p.is_word(v), "{v}");
+        }
+        for v in ["", "01/01/1900", "12/05/2012", "Known"] {
+            assert!(!p.is_word(v), "{v}");
+        }
+        let d = |y, m, d| chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert!(p.is_date(d(1900, 1, 1)));
+        assert!(!p.is_date(d(1900, 1, 2)));
+        assert!(!p.is_date(d(2012, 5, 12)));
     }
 
     proptest! {

@@ -404,3 +404,22 @@ proptest! {
         let _ = excel_serial_to_date(v);
     }
 }
+
+#[test]
+fn day_and_month_swap_for_numeric_months_only() {
+    let us = DateFormat::UK.month_day_swapped().unwrap();
+    assert_eq!(us.as_str(), "%m/%d/%Y");
+    assert_eq!(us.date("04/25/2025"), Ok(d(2025, 4, 25)));
+    assert_eq!(
+        DateFormat::ISO.month_day_swapped().unwrap().as_str(),
+        "%Y-%d-%m"
+    );
+    let short = DateFormat::parse("%e.%m.%y").unwrap().with_pivot(50);
+    let swapped = short.month_day_swapped().unwrap();
+    assert_eq!((swapped.as_str(), swapped.pivot()), ("%m.%d.%y", 50));
+    assert_eq!(
+        DateFormat::parse("%d-%b-%Y").unwrap().month_day_swapped(),
+        None
+    );
+    assert_eq!(DateFormat::EXCEL_SERIAL.month_day_swapped(), None);
+}
