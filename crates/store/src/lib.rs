@@ -118,6 +118,7 @@ pub mod backup;
 mod casework;
 mod claims;
 mod error;
+mod fold;
 mod governance;
 mod governance_keys;
 mod governance_requests;
@@ -156,6 +157,7 @@ pub use claims::{
     NewClaimBatch, StoredClaim, WithdrawOutcome,
 };
 pub use error::{Result, StoreError};
+pub use fold::fold_text;
 pub use governance::{
     ExtractTransfer, IdentifierVariant, NewObjection, Objection, ObjectionSubject,
     PersonIdentifiers,
@@ -166,9 +168,9 @@ pub use governance_rights::{
     Erased, IdentifierField, NewRectification, Rectified, RightsRequest, Tombstones,
 };
 pub use governance_sar::{
-    column_could_hold_personal_data, left_out, sar_coverage_gaps, NamedMember, PersonScope, Reach,
-    ReferralMemberKey, SarSection, SarSubject, SarTable, SubjectAccess, LEFT_OUT, NOT_PERSONAL,
-    OWN_ROWS, SAR_TABLES,
+    column_could_hold_personal_data, left_out, sar_coverage_gaps, NamedMember, PersonScope,
+    QuarantineQuery, Reach, ReferralMemberKey, SarSection, SarSubject, SarTable, SubjectAccess,
+    LEFT_OUT, NOT_PERSONAL, OWN_PARTS, OWN_ROWS, SAR_TABLES,
 };
 pub use handle::{OpenOptions, Store};
 pub use identification::{

@@ -42,14 +42,19 @@ pub struct RecordIdentity {
     pub upn: Option<String>,
 }
 
-/// What to look people up by: either or both.
+/// What to look people up by: any of these, all of them met by one record.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PeopleQuery {
-    /// Words every one of which a record's given, family or full name must contain
-    /// (case-insensitive).
+    /// Words every one of which a record's given, middle, family or full name must contain
+    /// (case and accents ignored: "Zoe" finds "Zoë").
     pub name_words: Vec<String>,
+    /// Words every one of which a record's middle names (or, where the source gave a whole
+    /// name, its full name) must contain (case and accents ignored).
+    pub middle_words: Vec<String>,
     /// An NHS number, ten digits.
     pub nhs_number: Option<String>,
+    /// A unique pupil number, as `hearth_model::Upn` writes it.
+    pub upn: Option<String>,
 }
 
 impl Store {
@@ -61,7 +66,8 @@ impl Store {
     /// The people (of the latest linkage run) with a record matching `query`, by person key;
     /// empty for an empty query.
     pub fn find_people(&mut self, query: &PeopleQuery) -> Result<Vec<i64>> {
-        self.with_read(|tx| find_people(tx, query))
+        let backend = self.backend();
+        self.with_read(|tx| find_people(tx, backend, query))
     }
 
     /// The people with a record giving one of these dates of birth, as (person key, the
@@ -167,13 +173,26 @@ pub(crate) fn record_identities(tx: &mut dyn Tx, ids: &[RecordId]) -> Result<Vec
     Ok(out)
 }
 
-fn find_people(tx: &mut dyn Tx, q: &PeopleQuery) -> Result<Vec<i64>> {
+fn find_people(tx: &mut dyn Tx, backend: crate::Backend, q: &PeopleQuery) -> Result<Vec<i64>> {
     let mut conditions = Vec::new();
     let mut params: Vec<Val> = Vec::new();
-    for w in q.name_words.iter().filter(|w| !w.is_empty()) {
+    let names = crate::fold::fold_sql(
+        backend,
+        "COALESCE(i.given_name, '') || ' ' || COALESCE(i.middle_name, '') || ' ' || \
+         COALESCE(i.family_name, '') || ' ' || COALESCE(i.full_name, '')",
+    );
+    let middle = crate::fold::fold_sql(
+        backend,
+        "COALESCE(i.middle_name, '') || ' ' || COALESCE(i.full_name, '')",
+    );
+    let words = q
+        .name_words
+        .iter()
+        .map(|w| (w, &names))
+        .chain(q.middle_words.iter().map(|w| (w, &middle)));
+    for (w, within) in words.filter(|(w, _)| !w.trim().is_empty()) {
         // The words are text, not patterns: `%`, `_` and `\` match only themselves.
-        let escaped: String = w
-            .to_lowercase()
+        let escaped: String = crate::fold::fold_text(w.trim())
             .chars()
             .flat_map(|c| match c {
                 '%' | '_' | '\\' => vec!['\\', c],
@@ -181,11 +200,11 @@ fn find_people(tx: &mut dyn Tx, q: &PeopleQuery) -> Result<Vec<i64>> {
             })
             .collect();
         params.push(Val::Text(format!("%{escaped}%")));
-        conditions.push(format!(
-            "LOWER(COALESCE(i.given_name, '') || ' ' || COALESCE(i.family_name, '') || ' ' || \
-             COALESCE(i.full_name, '')) LIKE ${} ESCAPE '\\'",
-            params.len()
-        ));
+        conditions.push(format!("{within} LIKE ${} ESCAPE '\\'", params.len()));
+    }
+    if let Some(u) = &q.upn {
+        params.push(Val::Text(u.clone()));
+        conditions.push(format!("i.upn = ${}", params.len()));
     }
     if let Some(n) = &q.nhs_number {
         params.push(Val::Text(n.clone()));

@@ -35,6 +35,7 @@ impl PersonArg {
             nhs_number: self.nhs.clone(),
             name: self.name.clone(),
             date_of_birth: self.dob,
+            ..Default::default()
         };
         if lookup.person.is_none() && self.nhs.is_none() && self.name.is_none() {
             bail!("say who: --person ID, --nhs NUMBER, or --name \"NAME\" with --dob yyyy-mm-dd");
@@ -68,6 +69,7 @@ impl PersonArg {
             nhs_number: self.nhs.clone(),
             name: self.name.clone(),
             date_of_birth: self.dob,
+            ..Default::default()
         };
         match hearth_pipeline::rights::find_person(s, &lookup)? {
             Found::One(p) => Ok(p),

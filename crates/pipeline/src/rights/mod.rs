@@ -161,8 +161,12 @@ pub struct PersonLookup {
     pub person: Option<i64>,
     /// An NHS number (spaces and dashes ignored).
     pub nhs_number: Option<String>,
+    /// A unique pupil number (as `hearth_model::Upn` writes it).
+    pub upn: Option<String>,
     /// Words of the name.
     pub name: Option<String>,
+    /// Words of the middle names, with the name.
+    pub middle_name: Option<String>,
     /// The date of birth, with the name.
     pub date_of_birth: Option<NaiveDate>,
 }
@@ -183,16 +187,18 @@ pub fn find_person(store: &mut Store, lookup: &PersonLookup) -> Result<Found> {
     if let Some(p) = lookup.person {
         return Ok(Found::One(p));
     }
+    let words = |n: Option<&str>| -> Vec<String> {
+        n.map(|n| n.split_whitespace().map(str::to_string).collect())
+            .unwrap_or_default()
+    };
     let query = hearth_store::PeopleQuery {
-        name_words: lookup
-            .name
-            .as_deref()
-            .map(|n| n.split_whitespace().map(str::to_string).collect())
-            .unwrap_or_default(),
+        name_words: words(lookup.name.as_deref()),
+        middle_words: words(lookup.middle_name.as_deref()),
         nhs_number: lookup
             .nhs_number
             .as_deref()
             .map(|n| n.replace([' ', '-'], "")),
+        upn: lookup.upn.clone(),
     };
     let mut found = store.find_people(&query)?;
     if let Some(dob) = lookup.date_of_birth {
@@ -221,7 +227,8 @@ pub enum FoundSubject {
 }
 
 /// Finds whom a subject access request means: the linked people as [`find_person`] does,
-/// and, by name and date of birth, the people named in referrals (whether or not they were
+/// the rows set aside at import (the quarantine) that give the numbers, or the name with
+/// the date of birth, asked for, and, by name and date of birth, the people named in referrals (whether or not they were
 /// ever linked: a referral returned, or accepted before the next linkage run). A referral
 /// member matched to the person found, or to nobody, is the same subject.
 pub fn find_subject(store: &mut Store, lookup: &PersonLookup) -> Result<FoundSubject> {
@@ -271,11 +278,30 @@ pub fn find_subject(store: &mut Store, lookup: &PersonLookup) -> Result<FoundSub
             }
         })
         .collect();
-    if person.is_none() && mine.is_empty() {
+    // Rows set aside at import name people too: by the numbers or the name with the date
+    // of birth given (the subject's own records' identifiers find theirs as the pack is read).
+    let typed = hearth_store::QuarantineQuery {
+        names: match (&lookup.name, &lookup.middle_name, lookup.date_of_birth) {
+            (Some(name), middle, Some(dob)) if lookup.person.is_none() => {
+                let whole = format!("{name} {}", middle.as_deref().unwrap_or_default());
+                vec![(whole.trim().to_string(), dob)]
+            }
+            _ => Vec::new(),
+        },
+        numbers: lookup
+            .nhs_number
+            .iter()
+            .chain(lookup.upn.iter())
+            .cloned()
+            .collect(),
+    };
+    let quarantined = store.quarantined_rows_naming(&typed)?;
+    if person.is_none() && mine.is_empty() && quarantined.is_empty() {
         return Ok(FoundSubject::Nobody);
     }
     Ok(FoundSubject::One(SarSubject {
         person,
         referral_members: mine.iter().map(|m| (m.referral_id, m.position)).collect(),
+        quarantined,
     }))
 }

@@ -37,6 +37,8 @@ pub struct Pack {
     pub sources: Vec<String>,
     /// Whether their processing is restricted now.
     pub restricted: bool,
+    /// The quarantined rows (partner rows set aside at import) that name them.
+    pub quarantined: Vec<i64>,
     /// Every kind of data, in the register's order.
     pub sections: Vec<PackSection>,
 }
@@ -64,6 +66,15 @@ fn note(table: &str) -> Option<&'static str> {
              left out; their organisation is shown."
         }
         "referral_member" => "Only this person's own entry in each referral is shown.",
+        "quarantine" => {
+            "Rows a partner sent that failed the checks and were not imported, found by this \
+             person's numbers or by their name with their date of birth. Each row is shown as \
+             the partner sent it: read it before sending, in case it is someone else's."
+        }
+        "outcome_baseline" | "claim" => {
+            "Only this person's own parts are shown: the other members' parts, and the \
+             measures of the family as a whole, are not included."
+        }
         "objection_record" | "restriction_record" => "Only this person's own records are shown.",
         "audit_log" => {
             "Who viewed or changed this person's record, their family's, or their referrals'."
@@ -87,6 +98,11 @@ fn label(table: &str, column: &str) -> String {
         (_, "source") => "Partner",
         (_, "source_name") => "Partner's name",
         (_, "source_row") => "Row in the partner's file",
+        ("quarantine", "id") => "Row set aside (Hearth's number)",
+        ("quarantine", "raw") => "The row as the partner sent it",
+        ("quarantine", "reason") => "Why it was set aside",
+        ("quarantine", "field") => "The field that failed",
+        (_, "file_name") => "File",
         (_, "source_person_id") => "The partner's reference for the person",
         (_, "event_type") => "What happened",
         (_, "event_date") => "Date",
@@ -131,6 +147,22 @@ fn humanise(key: &str) -> String {
     }
 }
 
+/// A rules key as words (`school_attendance.persistent_absence` → "School attendance:
+/// persistent absence"); `None` for anything that is not a key (lower-case letters, digits,
+/// `_` and `.` only, with a `_` or `.`).
+fn key_words(text: &str) -> Option<String> {
+    let t = text.trim();
+    let is_key = !t.is_empty()
+        && t.contains(['_', '.'])
+        && t.starts_with(|c: char| c.is_ascii_lowercase())
+        && t.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.');
+    is_key.then(|| {
+        let parts: Vec<String> = t.split('.').map(|p| p.replace('_', " ")).collect();
+        humanise(&parts.join(": "))
+    })
+}
+
 /// A number as people read it: at most two decimal places, no trailing zeros.
 fn number(n: f64) -> String {
     let s = format!("{n:.2}");
@@ -168,6 +200,10 @@ fn json_lines(v: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
                 };
                 match v {
                     Value::Object(_) | Value::Array(_) => json_lines(v, &key, out),
+                    Value::String(s) if k.ends_with("key") => out.push(format!(
+                        "{key}: {}",
+                        key_words(s).unwrap_or_else(|| s.clone())
+                    )),
                     v => out.push(format!("{key}: {}", scalar(v))),
                 }
             }
@@ -213,6 +249,11 @@ fn value(table: &str, column: &str, raw: &str) -> String {
             let mut lines = Vec::new();
             json_lines(&v, "", &mut lines);
             return lines.join("\n");
+        }
+    }
+    if column.ends_with("_key") {
+        if let Some(words) = key_words(t) {
+            return words;
         }
     }
     if matches!(column, "eligible" | "criteria_met")
@@ -277,6 +318,7 @@ pub fn pack(held: &SubjectAccess) -> Pack {
         families: held.families.clone(),
         sources: held.sources.clone(),
         restricted: held.restricted,
+        quarantined: held.quarantined.clone(),
         sections: held.sections.iter().map(section).collect(),
     }
 }
@@ -304,6 +346,23 @@ mod tests {
             "2010-08-24"
         );
         assert_eq!(value("family_assessment", "eligible", "1"), "Yes");
+        assert_eq!(
+            value(
+                "evidence",
+                "indicator_key",
+                "school_attendance.persistent_absence"
+            ),
+            "School attendance: persistent absence"
+        );
+        assert_eq!(
+            value(
+                "claim",
+                "evidence_pack",
+                r#"{"measure_key":"school_absence"}"#
+            ),
+            "Measure key: School absence"
+        );
+        assert_eq!(value("evidence", "problem_key", "Health"), "Health");
         assert_eq!(
             value(
                 "referral",

@@ -13,9 +13,12 @@
 use serde::Serialize;
 use std::collections::BTreeSet;
 
+mod own_parts;
+mod quarantine;
 mod read;
 mod scope;
 
+pub use quarantine::QuarantineQuery;
 pub use scope::{NamedMember, PersonScope, ReferralMemberKey, SarSubject};
 
 /// How a table's rows are reached from a person.
@@ -37,6 +40,9 @@ pub enum Reach {
     Restrictions(&'static str),
     /// The import batches the person's records came from (column holds the batch key).
     Batches(&'static str),
+    /// Rows of partner files set aside at import that name the person (their numbers, or
+    /// their name with their date of birth: `quarantine.rs`); column holds the row's key.
+    Quarantine(&'static str),
     /// Audit lines about the person, their families or their objections.
     Audit,
 }
@@ -73,6 +79,11 @@ pub const SAR_TABLES: &[SarTable] = &[
         table: "import_batch",
         title: "The partner files these records came from",
         reach: Reach::Batches("id"),
+    },
+    SarTable {
+        table: "quarantine",
+        title: "Rows of partner files set aside at import (they failed checks and were not imported) that name this person",
+        reach: Reach::Quarantine("id"),
     },
     SarTable {
         table: "person_record",
@@ -244,29 +255,70 @@ pub const SAR_TABLES: &[SarTable] = &[
 
 /// Tables that hold nothing about a person a subject access request must show, with why.
 pub const NOT_PERSONAL: &[(&str, &str)] = &[
-    ("impact_evaluation", "the impact evaluation's published report: counts after disclosure control"),
-    ("savings_run", "the cost savings calculator's cohort totals and parameters"),
+    (
+        "impact_evaluation",
+        "the impact evaluation's published report: counts after disclosure control",
+    ),
+    (
+        "savings_run",
+        "the cost savings calculator's cohort totals and parameters",
+    ),
     ("claim_batch", "a claim batch's window, date and totals"),
-    ("claim_audit_finding", "internal audit's pass or fail on a claim (the claim itself is covered)"),
-    ("retention_report", "counts by class and month of what the retention policy destroyed"),
-    ("retention_permit", "a flag a purge holds inside its own transaction"),
-    ("retention_record", "scratch keys of a purge, empty outside its transaction"),
-    ("retention_person", "scratch keys of a purge, empty outside its transaction"),
+    (
+        "claim_audit_finding",
+        "internal audit's pass or fail on a claim (the claim itself is covered)",
+    ),
+    (
+        "retention_report",
+        "counts by class and month of what the retention policy destroyed",
+    ),
+    (
+        "retention_permit",
+        "a flag a purge holds inside its own transaction",
+    ),
+    (
+        "retention_record",
+        "scratch keys of a purge, empty outside its transaction",
+    ),
+    (
+        "retention_person",
+        "scratch keys of a purge, empty outside its transaction",
+    ),
     ("schema_migrations", "the store's schema versions"),
-    ("link_run", "counts and model parameters of each linkage run"),
-    ("identification_run", "counts, rules and labels of each identification run"),
-    ("web_user", "staff accounts, not the people the programme works with"),
+    (
+        "link_run",
+        "counts and model parameters of each linkage run",
+    ),
+    (
+        "identification_run",
+        "counts, rules and labels of each identification run",
+    ),
+    (
+        "web_user",
+        "staff accounts, not the people the programme works with",
+    ),
     ("web_session", "staff sign-in sessions"),
     ("sign_in_failure", "staff sign-in failures"),
     ("web_user_identity", "staff single sign-on identities"),
     ("audit_chain_head", "the audit chain's newest hash"),
     ("audit_chain_anchor", "the audit chain's starting hashes"),
-    ("extract_transfer", "extracts sent (counts and file hashes; no person)"),
-    ("quarantine", "partner rows that failed validation are linked to no person: the data officer corrects or deletes them with `hearth quarantine`, and a request names them by searching there"),
+    (
+        "extract_transfer",
+        "extracts sent (counts and file hashes; no person)",
+    ),
     ("governance_secret", "the store's key for keyed hashes"),
-    ("erasure", "who was erased when and why, by person key only: kept to prove the erasure"),
-    ("erasure_tombstone", "keyed hashes of an erased person's identifiers: no identifier can be read back"),
-    ("objection_key", "keyed hashes of an objector's identifiers: no identifier can be read back"),
+    (
+        "erasure",
+        "who was erased when and why, by person key only: kept to prove the erasure",
+    ),
+    (
+        "erasure_tombstone",
+        "keyed hashes of an erased person's identifiers: no identifier can be read back",
+    ),
+    (
+        "objection_key",
+        "keyed hashes of an objector's identifiers: no identifier can be read back",
+    ),
 ];
 
 /// One table's rows about the person: every column, as text.
@@ -297,6 +349,8 @@ pub struct SubjectAccess {
     pub sources: Vec<String>,
     /// Whether their processing is restricted now.
     pub restricted: bool,
+    /// The quarantined rows (partner rows set aside at import) that name them.
+    pub quarantined: Vec<i64>,
     /// Every covered table, in [`SAR_TABLES`] order (empty ones included), with only the
     /// person's own rows of tables about several people ([`OWN_ROWS`]) and without the
     /// columns [`LEFT_OUT`] names.
@@ -314,6 +368,13 @@ pub const OWN_ROWS: &[(&str, &[&str])] = &[
     ),
     ("evidence", &["person_id"]),
 ];
+
+/// Columns holding a JSON document about the whole family, frozen when written (a baseline,
+/// a claim's evidence pack): only the subject's own parts are shown — of every list of
+/// objects naming a person (`person_id`), only the objects naming the subject
+/// (`own_parts.rs`). Family-wide measures (no person) and other members' parts are left out.
+pub const OWN_PARTS: &[(&str, &str)] =
+    &[("outcome_baseline", "baseline"), ("claim", "evidence_pack")];
 
 /// Columns a subject access response leaves out, with why: other people's contact details,
 /// and internal hashes and keys that say nothing about the person.
@@ -453,7 +514,8 @@ pub fn sar_coverage_gaps(schema: &[(String, Vec<String>)]) -> Vec<String> {
     let lists = OWN_ROWS
         .iter()
         .flat_map(|(t, cols)| cols.iter().map(move |c| (*t, *c)))
-        .chain(LEFT_OUT.iter().map(|(t, c, _)| (*t, *c)));
+        .chain(LEFT_OUT.iter().map(|(t, c, _)| (*t, *c)))
+        .chain(OWN_PARTS.iter().copied());
     for (t, c) in lists {
         if !schema
             .iter()

@@ -3,8 +3,10 @@
 //! own ([`OWN_ROWS`]), without the columns [`LEFT_OUT`] names, and a review pair's other
 //! record shown as no key.
 
+use super::own_parts::own_parts;
+use super::quarantine::{rows_naming, QuarantineQuery};
 use super::scope::{scope, PersonScope, SarSubject};
-use super::{ids, left_out, Reach, SarSection, SubjectAccess, OWN_ROWS, SAR_TABLES};
+use super::{ids, left_out, Reach, SarSection, SubjectAccess, OWN_PARTS, OWN_ROWS, SAR_TABLES};
 use crate::backend::Backend;
 use crate::error::Result;
 use crate::handle::Store;
@@ -24,7 +26,7 @@ impl Store {
     pub fn subject_access(&mut self, person: i64) -> Result<Option<SubjectAccess>> {
         self.subject_access_of(&SarSubject {
             person: Some(person),
-            referral_members: Vec::new(),
+            ..SarSubject::default()
         })
     }
 
@@ -134,12 +136,22 @@ fn subject_access(
     subject: &SarSubject,
 ) -> Result<Option<SubjectAccess>> {
     let s = scope(tx, subject)?;
-    if s.is_empty() {
+    let mut quarantined: BTreeSet<i64> = subject.quarantined.iter().copied().collect();
+    let known = known_by(tx, &s)?;
+    quarantined.extend(rows_naming(tx, &known)?);
+    if s.is_empty() && quarantined.is_empty() {
         return Ok(None);
     }
     let families = s.families();
     let mut batches = BTreeSet::new();
     let mut sources = BTreeSet::new();
+    if !quarantined.is_empty() {
+        let sql = format!(
+            "SELECT DISTINCT source FROM quarantine WHERE id IN ({})",
+            ids(&quarantined)
+        );
+        sources.extend(tx.query(&sql, &[])?.iter().filter_map(|r| r[0].text()));
+    }
     if !s.records.is_empty() {
         let sql = format!(
             "SELECT DISTINCT batch_id, source FROM record WHERE record_id IN ({})",
@@ -182,6 +194,7 @@ fn subject_access(
             Reach::Objections(c) => any(&[c], &s.objections),
             Reach::Restrictions(c) => any(&[c], &s.restrictions),
             Reach::Batches(c) => any(&[c], &batches),
+            Reach::Quarantine(c) => any(&[c], &quarantined),
             Reach::Audit => audit_filter(&s),
         };
         let filter = match (filter, own_rows(t.table, &s)) {
@@ -210,6 +223,13 @@ fn subject_access(
         if t.table == "review_pair" {
             hide_other_records(&columns, &mut rows, &s.records);
         }
+        for (i, c) in columns.iter().enumerate() {
+            if OWN_PARTS.contains(&(t.table, c.as_str())) {
+                for row in rows.iter_mut() {
+                    row[i] = row[i].take().and_then(|v| own_parts(&v, s.person));
+                }
+            }
+        }
         sections.push(SarSection {
             table: t.table.to_string(),
             title: t.title.to_string(),
@@ -233,8 +253,57 @@ fn subject_access(
         families: families.into_iter().collect(),
         sources: sources.into_iter().collect(),
         restricted,
+        quarantined: quarantined.into_iter().collect(),
         sections,
     }))
+}
+
+/// What the subject is known by, for the quarantine: their records' names with dates of
+/// birth and numbers, and their entries in referrals.
+fn known_by(tx: &mut dyn Tx, s: &PersonScope) -> Result<QuarantineQuery> {
+    let mut q = QuarantineQuery::default();
+    if !s.records.is_empty() {
+        let sql = format!(
+            "SELECT COALESCE(given_name, '') || ' ' || COALESCE(family_name, ''), full_name, \
+             CAST(date_of_birth AS TEXT), nhs_number, ni_number, upn \
+             FROM identity WHERE record_id IN ({})",
+            ids(&s.records)
+        );
+        for r in tx.query(&sql, &[])? {
+            let born = r[2]
+                .text()
+                .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
+            if let Some(born) = born {
+                for name in [r[0].text(), r[1].text()].into_iter().flatten() {
+                    if !name.trim().is_empty() {
+                        q.names.push((name, born));
+                    }
+                }
+            }
+            q.numbers
+                .extend([3, 4, 5].iter().filter_map(|i| r[*i].text()));
+        }
+    }
+    for (referral, position) in &s.referral_members {
+        let rows = tx.query(
+            "SELECT given_name || ' ' || family_name, CAST(date_of_birth AS TEXT) \
+             FROM referral_member WHERE referral_id = $1 AND position = $2",
+            &[(*referral).into(), (*position).into()],
+        )?;
+        for r in rows {
+            let born = r[1]
+                .text()
+                .and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
+            if let (Some(name), Some(born)) = (r[0].text(), born) {
+                q.names.push((name, born));
+            }
+        }
+    }
+    q.names.sort();
+    q.names.dedup();
+    q.numbers.sort();
+    q.numbers.dedup();
+    Ok(q)
 }
 
 /// A review pair compares one of the subject's records with another: the other record's

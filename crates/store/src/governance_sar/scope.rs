@@ -23,6 +23,9 @@ pub struct SarSubject {
     pub person: Option<i64>,
     /// Referral members who are this person, beyond those the referrals matched to them.
     pub referral_members: Vec<ReferralMemberKey>,
+    /// Quarantined rows found naming them by what the request gave (beyond those their
+    /// records' identifiers find).
+    pub quarantined: Vec<i64>,
 }
 
 /// A member of a referral found by name and date of birth.
@@ -101,19 +104,22 @@ impl Store {
     pub fn person_scope(&mut self, person: i64) -> Result<PersonScope> {
         let subject = SarSubject {
             person: Some(person),
-            referral_members: Vec::new(),
+            ..SarSubject::default()
         };
         self.with_read(|tx| scope(tx, &subject))
     }
 
     /// The members of referrals born on `date_of_birth` whose given and family names hold
-    /// every one of `name_words` (any case).
+    /// every one of `name_words` (case and accents ignored).
     pub fn referral_members_named(
         &mut self,
         name_words: &[String],
         date_of_birth: chrono::NaiveDate,
     ) -> Result<Vec<NamedMember>> {
-        let words: Vec<String> = name_words.iter().map(|w| w.to_lowercase()).collect();
+        let words: Vec<String> = name_words
+            .iter()
+            .map(|w| crate::fold::fold_text(w))
+            .collect();
         self.with_read(|tx| {
             let rows = tx.query(
                 "SELECT m.referral_id, m.position, m.given_name, m.family_name, r.matches, \
@@ -127,12 +133,11 @@ impl Store {
                 let (Some(referral), Some(position)) = (r[0].int(), r[1].int()) else {
                     continue;
                 };
-                let name = format!(
+                let name = crate::fold::fold_text(&format!(
                     "{} {}",
                     r[2].text().unwrap_or_default(),
                     r[3].text().unwrap_or_default()
-                )
-                .to_lowercase();
+                ));
                 if words.is_empty() || !words.iter().all(|w| name.contains(w.as_str())) {
                     continue;
                 }

@@ -79,6 +79,7 @@ impl SqliteStore {
             }
         };
         conn.busy_timeout(Duration::from_secs(30)).context(op)?;
+        crate::fold::register(&conn).context(op)?;
         conn.execute_batch(
             "PRAGMA temp_store = MEMORY;
              PRAGMA cache_size = -131072;",
@@ -103,6 +104,7 @@ impl SqliteStore {
         let op = || format!("opening the SQLite store {path}");
         let conn = Connection::open(path).context(op)?;
         conn.busy_timeout(Duration::from_secs(30)).context(op)?;
+        crate::fold::register(&conn).context(op)?;
         // WAL: readers never block the writer; NORMAL sync is durable against process crashes
         // (a power cut may lose the last commit, never corrupt). A large page cache keeps a
         // million-row import in memory until commit; temp tables in memory.

@@ -14,6 +14,7 @@ both!(
     subject_access_leaves_out_other_members_rows_and_internal_hashes,
     people_named_in_referrals_are_found_and_hold_their_own_entry_only,
     the_audit_search_by_person_covers_their_families_as_subject_access_does,
+    rows_set_aside_at_import_that_name_the_subject_are_in_their_pack,
 );
 
 fn at() -> chrono::DateTime<Utc> {
@@ -187,6 +188,7 @@ fn people_named_in_referrals_are_found_and_hold_their_own_entry_only(
         .subject_access_of(&SarSubject {
             person: None,
             referral_members: vec![(id, 0)],
+            ..SarSubject::default()
         })
         .unwrap()
         .unwrap();
@@ -233,4 +235,51 @@ fn the_audit_search_by_person_covers_their_families_as_subject_access_does(
         nobody.audit_targets(),
         vec![("person".to_string(), vec!["999".to_string()])]
     );
+}
+
+/// Rows a partner sent that failed the checks (the quarantine) are the subject's when they
+/// give one of their numbers, or their name with their date of birth (QA round "users").
+fn rows_set_aside_at_import_that_name_the_subject_are_in_their_pack(
+    store: &mut Store,
+    _db: &TestDb,
+) {
+    two_people(store);
+    let row = |n: u64, cells: &[&str]| hearth_model::QuarantinedRow {
+        source_row: n,
+        field: None,
+        reason: "bad date".into(),
+        raw: cells.iter().map(|c| c.to_string()).collect(),
+    };
+    store
+        .write_batch(
+            &batch("school", "cc", 3),
+            &[],
+            &[
+                row(2, &["ZOE", "O'BRIEN-SMITH JR", "28/02/2010", "row two"]),
+                row(3, &["x", "943 476 5919", "row three"]),
+                row(4, &["Zoe", "O'Brien-Smith Jr", "1/3/2010", "row four"]),
+            ],
+        )
+        .unwrap();
+    let sar = store.subject_access(11).unwrap().unwrap();
+    assert_eq!(sar.quarantined.len(), 2, "{:?}", sar.quarantined);
+    let rows = &section(&sar, "quarantine").rows;
+    let text = format!("{rows:?}");
+    assert!(
+        text.contains("row two") && text.contains("row three"),
+        "{text}"
+    );
+    assert!(!text.contains("row four"), "born another day: {text}");
+    assert!(sar.sources.contains(&"school".to_string()));
+    // Adam (12) has none of them.
+    let adam = store.subject_access(12).unwrap().unwrap();
+    assert!(adam.quarantined.is_empty());
+    // Someone known only there is found by what the request gives.
+    let found = store
+        .quarantined_rows_naming(&QuarantineQuery {
+            names: vec![("Zoë O'Brien-Smith".into(), date(2010, 3, 1))],
+            numbers: Vec::new(),
+        })
+        .unwrap();
+    assert_eq!(found.len(), 1);
 }

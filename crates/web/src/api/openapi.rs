@@ -103,13 +103,13 @@ pub fn openapi_document() -> Value {
                     "unknown_filters": {"type": "array", "description": "filter values the run does not know, left out (field and message)", "items": {"type": "object", "properties": {"field": {"type": "string"}, "message": {"type": "string"}}}}}},
                 "FamilyDetail": {"type": "object", "properties": {
                     "family_id": {"type": "integer"}, "name": {"type": "string", "description": "Smith family (for roles that may see identifiers) or Family 123"}, "identification_run": {"type": "integer"}, "as_at": {"type": "string"},
-                    "eligible": {"type": "boolean"}, "priority_rank": {"type": ["integer", "null"]}, "score": {"type": "number"}, "estimated_cost": {"type": "number"}, "cost": {"type": "string"},
+                    "eligible": {"type": "boolean"}, "priority_rank": {"type": ["integer", "null"], "description": "null while a member's processing is restricted (see summary_withheld)"}, "score": {"type": ["number", "null"]}, "estimated_cost": {"type": ["number", "null"]}, "cost": {"type": "string"}, "summary_withheld": {"type": ["string", "null"], "description": "why priority_rank, score and estimated_cost are null: a member's processing is restricted"},
                     "status": {"type": "string"}, "status_label": {"type": "string"},
                     "lead_worker_user_id": {"type": ["integer", "null"]}, "lead_worker": {"type": ["string", "null"]},
                     "area": {"type": ["string", "null"], "description": "the family's postcode sector, e.g. WA7 2"},
                     "identifiers_shown": {"type": "boolean"},
                     "members": {"type": "array", "description": "members whose processing is restricted are not listed (see restricted_members)", "items": {"type": "object", "properties": {
-                        "person_id": {"type": "integer"}, "role": {"type": "string"}, "age": {"type": ["integer", "null"]},
+                        "person_id": {"type": "integer"}, "role": {"type": "string"}, "age": {"type": ["integer", "null"], "description": "whole years on the identification run's as-at date (as_at), not today"},
                         "name": {"type": "string", "description": "only for roles that may see identifiers"},
                         "date_of_birth": {"type": "string", "description": "only for roles that may see identifiers"},
                         "address": {"type": "string", "description": "only for roles that may see identifiers"}}}},

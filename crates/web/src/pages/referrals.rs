@@ -13,7 +13,7 @@ use crate::render::{self, form_errors, FieldError, Page};
 use crate::service::referrals::view::{ReferralDetail, ReferralRow, ReturnedView};
 use crate::service::referrals::{self, referral_id, resend, DecisionInput, OFFICER_CHANNELS};
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use hearth_model::Role;
@@ -219,11 +219,59 @@ fn form_page_focused(
     )
 }
 
-/// `GET /referrals/new`: an empty form with one member.
+/// `?draft=`: a part-filled form kept on the server (see [`keep_draft`]).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(super) struct DraftQuery {
+    draft: String,
+}
+
+/// The draft `q` names, typed by `user` in `form`.
+fn draft(
+    state: &AppState,
+    user: &CurrentUser,
+    form: &str,
+    q: &DraftQuery,
+) -> Option<(ReferralInput, Option<String>)> {
+    (!q.draft.is_empty())
+        .then(|| {
+            state
+                .drafts()
+                .get(&q.draft, user.user.id, form, state.now())
+        })
+        .flatten()
+}
+
+/// "Add another member" and "Check the criteria" answer with a redirect to the form with
+/// what was typed kept on the server (post/redirect/get), so that Back and reload ask
+/// nothing: the form at `form` is shown again from the draft.
+fn keep_draft(
+    state: &AppState,
+    user: &CurrentUser,
+    form: &str,
+    mut input: ReferralInput,
+    action: &str,
+) -> Response {
+    let focus = if action == "add_member" {
+        add_member(&mut input)
+    } else {
+        None
+    };
+    let token = state
+        .drafts()
+        .keep(user.user.id, form, input, focus, state.now());
+    see_other(&format!("{form}?draft={token}"))
+}
+
+/// `GET /referrals/new`: an empty form with one member, or the draft `?draft=` names.
 pub(super) async fn new_form(
     State(state): State<AppState>,
     user: CurrentUser,
+    Query(q): Query<DraftQuery>,
 ) -> Result<Page, WebError> {
+    if let Some((input, focus)) = draft(&state, &user, "/referrals/new", &q) {
+        return form_page_focused(&state, &user, input, &[], StatusCode::OK, focus, None);
+    }
     let input = ReferralInput {
         members: vec![MemberInput::default()],
         ..ReferralInput::default()
@@ -296,25 +344,15 @@ pub(super) async fn submit(
     State(state): State<AppState>,
     f: CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let (mut input, action) = parse_form(&f.form);
-    match action.as_str() {
-        "add_member" => {
-            let focus = add_member(&mut input);
-            return Ok(form_page_focused(
-                &state,
-                &f.user,
-                input,
-                &[],
-                StatusCode::OK,
-                focus,
-                None,
-            )?
-            .into_response());
-        }
-        "check" => {
-            return Ok(form_page(&state, &f.user, input, &[], StatusCode::OK)?.into_response());
-        }
-        _ => {}
+    let (input, action) = parse_form(&f.form);
+    if matches!(action.as_str(), "add_member" | "check") {
+        return Ok(keep_draft(
+            &state,
+            &f.user,
+            "/referrals/new",
+            input,
+            &action,
+        ));
     }
     match referrals::submit(&state, &f.user, input.clone()).await {
         Ok((id, _)) => Ok(see_other(&crate::render::with_confirmation(
@@ -477,19 +515,24 @@ pub(super) async fn resend_form(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
+    Query(q): Query<DraftQuery>,
 ) -> Result<Response, WebError> {
     let id = referral_id(&id)?;
     match resend::form(&state, &user, id).await {
-        Ok(r) => Ok(form_page_focused(
-            &state,
-            &user,
-            r.input,
-            &[],
-            StatusCode::OK,
-            None,
-            Some(r.returned),
-        )?
-        .into_response()),
+        Ok(r) => {
+            let (input, focus) = draft(&state, &user, &format!("/referrals/{id}/resend"), &q)
+                .unwrap_or((r.input, None));
+            Ok(form_page_focused(
+                &state,
+                &user,
+                input,
+                &[],
+                StatusCode::OK,
+                focus,
+                Some(r.returned),
+            )?
+            .into_response())
+        }
         Err(e) => resend_refused(&state, &user, id, e).await,
     }
 }
@@ -502,7 +545,7 @@ pub(super) async fn resend(
     f: CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let id = referral_id(&id)?;
-    let (mut input, action) = parse_form(&f.form);
+    let (input, action) = parse_form(&f.form);
     let returned = match resend::returned_view(&state, &f.user, id).await {
         Ok(r) => r,
         Err(e) => return resend_refused(&state, &f.user, id, e).await,
@@ -519,13 +562,9 @@ pub(super) async fn resend(
         )
         .map(IntoResponse::into_response)
     };
-    match action.as_str() {
-        "add_member" => {
-            let focus = add_member(&mut input);
-            return again(input, &[], StatusCode::OK, focus);
-        }
-        "check" => return again(input, &[], StatusCode::OK, None),
-        _ => {}
+    if matches!(action.as_str(), "add_member" | "check") {
+        let form = format!("/referrals/{id}/resend");
+        return Ok(keep_draft(&state, &f.user, &form, input, &action));
     }
     match resend::send(&state, &f.user, id, input.clone()).await {
         Ok((new, _)) => Ok(see_other(&crate::render::with_confirmation(

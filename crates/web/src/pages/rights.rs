@@ -16,7 +16,7 @@ use serde::Serialize;
 
 form_errors!(
     /// The subject access form's messages.
-    SarErrors { person, nhs_number, name, date_of_birth }
+    SarErrors { person, nhs_number, upn, name, middle_name, date_of_birth }
 );
 
 #[derive(Serialize)]

@@ -19,7 +19,11 @@ use serde::{Deserialize, Serialize};
 pub(crate) struct SarForm {
     pub person: String,
     pub nhs_number: String,
+    /// Unique pupil number (a school's number for a child).
+    pub upn: String,
     pub name: String,
+    /// Middle names (optional, with the name): they narrow a search by name.
+    pub middle_name: String,
     pub date_of_birth: String,
     /// `html` (a page to print and send) or `json`.
     pub format: String,
@@ -36,10 +40,12 @@ pub(crate) struct SarFile {
 
 /// Checks the form: exactly one way of saying who, complete.
 fn lookup(form: &SarForm) -> Result<PersonLookup, WebError> {
-    let (person, nhs, name, dob) = (
+    let (person, nhs, upn, name, middle, dob) = (
         form.person.trim(),
         form.nhs_number.trim(),
+        form.upn.trim(),
         form.name.trim(),
+        form.middle_name.trim(),
         form.date_of_birth.trim(),
     );
     if !person.is_empty() {
@@ -66,7 +72,19 @@ fn lookup(form: &SarForm) -> Result<PersonLookup, WebError> {
             ..PersonLookup::default()
         });
     }
-    if !name.is_empty() || !dob.is_empty() {
+    if !upn.is_empty() {
+        let upn = hearth_model::Upn::parse(upn).map_err(|_| {
+            invalid(
+                "upn",
+                "Enter the unique pupil number as a letter and 12 more characters, like A123456789012",
+            )
+        })?;
+        return Ok(PersonLookup {
+            upn: Some(upn.as_str().to_string()),
+            ..PersonLookup::default()
+        });
+    }
+    if !name.is_empty() || !middle.is_empty() || !dob.is_empty() {
         let mut errors = Vec::new();
         if name.is_empty() {
             errors.push(("name".to_string(), "Enter the person's name".to_string()));
@@ -83,13 +101,14 @@ fn lookup(form: &SarForm) -> Result<PersonLookup, WebError> {
         }
         return Ok(PersonLookup {
             name: Some(name.to_string()),
+            middle_name: (!middle.is_empty()).then(|| middle.to_string()),
             date_of_birth: date,
             ..PersonLookup::default()
         });
     }
     Err(invalid(
         "person",
-        "Enter a person ID, an NHS number, or a name with a date of birth",
+        "Enter a person ID, an NHS number, a unique pupil number, or a name with a date of birth",
     ))
 }
 
@@ -136,6 +155,8 @@ fn asked_by(form: &SarForm) -> &'static str {
         "person"
     } else if !form.nhs_number.trim().is_empty() {
         "nhs_number"
+    } else if !form.upn.trim().is_empty() {
+        "upn"
     } else {
         "name"
     }
@@ -198,16 +219,17 @@ pub(crate) async fn subject_access(
         Err(_) => {
             return Err(invalid(
                 field,
-                "Nobody matches in the linked data or in referrals: check the spelling and \
-                 the date of birth, or enter the person ID",
+                "Nobody matches in the linked data, in referrals or in the rows set aside at \
+                 import: check the spelling and the date of birth, or enter the person ID",
             ));
         }
     };
-    let file_key = match subject.person {
-        Some(p) => format!("person-{p}"),
-        None => format!(
-            "referral-{}",
-            doc.held.referrals.first().copied().unwrap_or_default()
+    let file_key = match (subject.person, doc.held.referrals.first()) {
+        (Some(p), _) => format!("person-{p}"),
+        (None, Some(r)) => format!("referral-{r}"),
+        (None, None) => format!(
+            "quarantine-{}",
+            doc.held.quarantined.first().copied().unwrap_or_default()
         ),
     };
     let file = if json {
@@ -247,6 +269,18 @@ pub(crate) async fn subject_access(
                 )
                 .await?;
             }
+            if doc.held.referrals.is_empty() {
+                for q in &doc.held.quarantined {
+                    audit::record(
+                        state,
+                        user,
+                        "subject access",
+                        ("quarantine", q.to_string()),
+                        format!("{detail}, a person named in a row set aside at import"),
+                    )
+                    .await?;
+                }
+            }
         }
     }
     Ok(file)
@@ -282,8 +316,7 @@ mod tests {
             nhs_number: nhs.into(),
             name: name.into(),
             date_of_birth: dob.into(),
-            format: String::new(),
-            action: String::new(),
+            ..SarForm::default()
         }
     }
 

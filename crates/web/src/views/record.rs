@@ -47,10 +47,15 @@ pub(crate) struct FamilyDetail {
     pub identification_run: i64,
     pub as_at: String,
     pub eligible: bool,
+    /// The rank, score and estimated cost the identification run worked out from every
+    /// member's records: `None` (and `cost` "Withheld") while a member's processing is
+    /// restricted, as the family's other figures are; `summary_withheld` says why.
     pub priority_rank: Option<i64>,
-    pub score: f64,
-    pub estimated_cost: f64,
+    pub score: Option<f64>,
+    pub estimated_cost: Option<f64>,
     pub cost: String,
+    /// Why the rank, score and cost are not shown, while they are withheld.
+    pub summary_withheld: Option<&'static str>,
     pub status: String,
     pub status_label: &'static str,
     /// Why the case closed, while it is closed.
@@ -303,10 +308,15 @@ pub(crate) fn family_detail(
         identification_run: run_id,
         as_at: run.run.as_at.format("%-d %B %Y").to_string(),
         eligible: a.eligible,
-        priority_rank: a.priority_rank,
-        score: a.score,
-        estimated_cost: a.estimated_cost,
-        cost: pounds(a.estimated_cost),
+        priority_rank: a.priority_rank.filter(|_| withheld.is_empty()),
+        score: Some(a.score).filter(|_| withheld.is_empty()),
+        estimated_cost: Some(a.estimated_cost).filter(|_| withheld.is_empty()),
+        cost: if withheld.is_empty() {
+            pounds(a.estimated_cost)
+        } else {
+            "Withheld".to_string()
+        },
+        summary_withheld: (!withheld.is_empty()).then_some(crate::views::FIGURES_WITHHELD),
         status_label: status_label(&status),
         status,
         close_reason: case

@@ -5,6 +5,7 @@
 #[path = "../helpers/mod.rs"]
 mod helpers;
 
+mod accents;
 mod access;
 mod account;
 mod admin;
@@ -14,8 +15,10 @@ mod casework;
 mod casework_plan;
 mod claims;
 mod claims_prepare;
+mod claims_words;
 mod families;
 mod family_outcomes;
+mod family_summary;
 mod governance;
 mod layout;
 mod listing;
@@ -25,12 +28,15 @@ mod performance;
 mod quarantine;
 mod reconnect;
 mod referrals;
+mod referrals_draft;
+mod referrals_known;
 mod referrals_resend;
 mod restriction;
 mod review;
 mod rights;
 mod rights_requests;
 mod sar_pack;
+mod sar_search;
 mod savings;
 mod session;
 mod sso;

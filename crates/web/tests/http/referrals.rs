@@ -241,6 +241,9 @@ async fn bad_input_keeps_what_was_typed_names_each_field_and_stores_nothing() {
             &[("member_0_given_name", "Ann"), ("action", "add_member")],
         )
         .await;
+    // Post/redirect/get: the form comes back from a draft kept on the server.
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = t.get(r.location().unwrap(), Some(&referrer)).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("Person 2") && r.body.contains("value=\"Ann\""));
     assert!(!r.body.contains("govuk-error-summary"));
@@ -268,6 +271,8 @@ async fn bad_input_keeps_what_was_typed_names_each_field_and_stores_nothing() {
             ],
         )
         .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = t.get(r.location().unwrap(), Some(&referrer)).await;
     assert!(r
         .body
         .contains("2 of the 2 problems required: the family meets the criteria"));

@@ -147,6 +147,13 @@ async fn a_returned_referral_is_corrected_and_sent_again_as_a_new_linked_referra
     let r = t
         .submit(&format!("/referrals/{id}/resend"), &referrer, &more)
         .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "post/redirect/get");
+    let to = r.location().unwrap().to_string();
+    assert!(
+        to.starts_with(&format!("/referrals/{id}/resend?draft=")),
+        "{to}"
+    );
+    let r = t.get(&to, Some(&referrer)).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("Person 3") && r.body.contains("id=\"returned\""));
     let mut bad = corrected();

@@ -37,9 +37,9 @@ async fn the_ig_officer_answers_a_subject_access_request() {
     // Nothing said, a wrong date, nobody, several: the form again with the message.
     let r = t.submit("/subject-access", &igo, &[("person", "")]).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
-    assert!(r
-        .body
-        .contains("Enter a person ID, an NHS number, or a name with a date of birth"));
+    assert!(r.body.contains(
+        "Enter a person ID, an NHS number, a unique pupil number, or a name with a date of birth"
+    ));
     let r = t
         .submit(
             "/subject-access",

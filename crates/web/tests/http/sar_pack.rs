@@ -197,11 +197,11 @@ async fn the_pack_holds_the_subjects_own_data_only_in_plain_english() {
         "wide tables wrap, in print too: {}",
         r.body
     );
-    // Person 101's pack has her own evidence.
+    // Person 101's pack has her own evidence (its rules key in words).
     let r = t
         .submit("/subject-access", &igo, &[("person", "101")])
         .await;
-    assert!(r.body.contains("crime_asb.police_crime"), "{}", r.body);
+    assert!(r.body.contains("Crime asb: police crime"), "{}", r.body);
 }
 
 #[tokio::test]

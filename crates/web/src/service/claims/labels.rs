@@ -47,3 +47,16 @@ pub(super) async fn pack_labels(
         .collect();
     Ok((problem_labels, measure_labels))
 }
+
+/// The unit of each measure of the pack whose number alone does not say it: the continuous
+/// employment result counts weeks in work (its value, threshold and baseline).
+pub(super) fn pack_units(pack: &EvidencePack) -> BTreeMap<String, String> {
+    if pack.result.kind != hearth_outcomes::ResultKind::ContinuousEmployment {
+        return BTreeMap::new();
+    }
+    pack.result
+        .evidence
+        .iter()
+        .map(|e| (e.measure_key.clone(), "weeks".to_string()))
+        .collect()
+}

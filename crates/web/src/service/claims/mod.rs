@@ -153,6 +153,8 @@ pub(crate) struct ClaimView {
     /// The pack's problem and measure keys in plain words (the pack keeps the keys).
     pub problem_labels: BTreeMap<String, String>,
     pub measure_labels: BTreeMap<String, String>,
+    /// The unit a measure's numbers are in, where the number alone does not say ("weeks").
+    pub measure_units: BTreeMap<String, String>,
     /// While a restriction on a member's data is in force: the sentence saying that parts
     /// of the pack are withheld (`restricted`); `pack` is then the pack without them.
     pub withheld: Option<&'static str>,
@@ -345,6 +347,7 @@ pub(crate) async fn claim(
     Ok(ClaimView {
         problem_labels,
         measure_labels,
+        measure_units: labels::pack_units(&pack),
         claim: claim_row(&claim, in_sample, all.get(&id)),
         batch: BatchRow::from(&batch),
         pack_intact: hearth_claims::sha256_hex(&claim.evidence_pack) == claim.evidence_sha256,

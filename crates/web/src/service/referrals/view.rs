@@ -159,6 +159,10 @@ pub(crate) struct ReferralDetail {
     pub decision: Option<DecisionView>,
     /// Performance officer only (empty for the referrer).
     pub flags: Vec<FlagView>,
+    /// Whether the family was already referred (a referral waiting or accepted) or has an
+    /// open case when this referral was sent: the referrer is told so, in words that name
+    /// no referral, family or case (what they may not see).
+    pub already_referred: bool,
     pub known_families: Vec<KnownFamily>,
     pub entered_by: Option<String>,
     /// The returned referral this one corrects and sends again (its key, as sent).
@@ -319,6 +323,9 @@ pub(crate) fn detail(
             }
         }),
         flags: Vec::new(),
+        already_referred: flags_of(r)
+            .iter()
+            .any(|f| matches!(f, Flag::OpenCase { .. } | Flag::DuplicateReferral { .. })),
         known_families: Vec::new(),
         entered_by: None,
         resubmits: r.resubmits,
