@@ -12,7 +12,7 @@ mod pack;
 pub mod requests;
 
 pub use html::{render_html, subject_name};
-pub use pack::{pack, Pack, PackSection};
+pub use pack::{pack, KeyWords, Pack, PackSection};
 
 use anyhow::Result;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -149,8 +149,33 @@ pub fn subject_access(
         made_at: now,
         made_by: made_by.to_string(),
         sources,
-        held: pack(&held),
+        held: pack(&held, &key_words(store)?),
     }))
+}
+
+/// The latest identification run's words for the rules' keys: each headline problem's label,
+/// each indicator's description after its problem's label.
+fn key_words(store: &mut Store) -> Result<pack::KeyWords> {
+    let Some(run) = store.identification_runs()?.pop() else {
+        return Ok(pack::KeyWords::new());
+    };
+    let labels = run.labels;
+    let mut words: pack::KeyWords = labels
+        .problems
+        .iter()
+        .map(|(k, p)| (k.clone(), p.label.clone()))
+        .collect();
+    for (key, description) in labels.indicators {
+        let problem = key.split('.').next().and_then(|p| words.get(p)).cloned();
+        let said = match problem {
+            Some(p) if !description.is_empty() => format!("{p}: {description}"),
+            _ => description,
+        };
+        if !said.is_empty() {
+            words.insert(key, said);
+        }
+    }
+    Ok(words)
 }
 
 /// Who a request is about, as the officer gives it: a person ID, an NHS number, or a name

@@ -147,11 +147,19 @@ fn humanise(key: &str) -> String {
     }
 }
 
-/// A rules key as words (`school_attendance.persistent_absence` → "School attendance:
-/// persistent absence"); `None` for anything that is not a key (lower-case letters, digits,
-/// `_` and `.` only, with a `_` or `.`).
-fn key_words(text: &str) -> Option<String> {
+/// The rules' own words for their keys: a headline problem's label, an indicator's
+/// description (from the latest identification run).
+pub type KeyWords = std::collections::BTreeMap<String, String>;
+
+/// A rules key as words: the rules' own ([`KeyWords`]), else the key spelt out
+/// (`school_attendance.persistent_absence` → "School attendance: persistent absence");
+/// `None` for anything that is not a key (lower-case letters, digits, `_` and `.` only, with
+/// a `_` or `.`).
+fn key_words(text: &str, words: &KeyWords) -> Option<String> {
     let t = text.trim();
+    if let Some(w) = words.get(t) {
+        return Some(w.clone());
+    }
     let is_key = !t.is_empty()
         && t.contains(['_', '.'])
         && t.starts_with(|c: char| c.is_ascii_lowercase())
@@ -175,7 +183,7 @@ fn number(n: f64) -> String {
 }
 
 /// A JSON value as "label: value" lines.
-fn json_lines(v: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
+fn json_lines(v: &serde_json::Value, prefix: &str, words: &KeyWords, out: &mut Vec<String>) {
     use serde_json::Value;
     let scalar = |v: &Value| -> String {
         match v {
@@ -199,10 +207,10 @@ fn json_lines(v: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
                     format!("{prefix}, {}", k.replace('_', " "))
                 };
                 match v {
-                    Value::Object(_) | Value::Array(_) => json_lines(v, &key, out),
+                    Value::Object(_) | Value::Array(_) => json_lines(v, &key, words, out),
                     Value::String(s) if k.ends_with("key") => out.push(format!(
                         "{key}: {}",
-                        key_words(s).unwrap_or_else(|| s.clone())
+                        key_words(s, words).unwrap_or_else(|| s.clone())
                     )),
                     v => out.push(format!("{key}: {}", scalar(v))),
                 }
@@ -222,13 +230,14 @@ fn json_lines(v: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
                 if let Some(map) = item.as_object() {
                     if let (Some(Value::String(k)), 2) = (map.get("key"), map.len()) {
                         if let Some((_, v)) = map.iter().find(|(name, _)| *name != "key") {
+                            let k = key_words(k, words).unwrap_or_else(|| k.clone());
                             out.push(format!("{k}: {}", scalar(v)));
                             continue;
                         }
                     }
                 }
                 let mut inner = Vec::new();
-                json_lines(item, "", &mut inner);
+                json_lines(item, "", words, &mut inner);
                 let line = inner.join("; ");
                 out.push(if prefix.is_empty() {
                     line
@@ -242,18 +251,18 @@ fn json_lines(v: &serde_json::Value, prefix: &str, out: &mut Vec<String>) {
 }
 
 /// A stored value as people read it.
-fn value(table: &str, column: &str, raw: &str) -> String {
+fn value(table: &str, column: &str, raw: &str, words: &KeyWords) -> String {
     let t = raw.trim();
     if (t.starts_with('{') || t.starts_with('[')) && t.len() > 1 {
         if let Ok(v) = serde_json::from_str::<serde_json::Value>(t) {
             let mut lines = Vec::new();
-            json_lines(&v, "", &mut lines);
+            json_lines(&v, "", words, &mut lines);
             return lines.join("\n");
         }
     }
     if column.ends_with("_key") {
-        if let Some(words) = key_words(t) {
-            return words;
+        if let Some(w) = key_words(t, words) {
+            return w;
         }
     }
     if matches!(column, "eligible" | "criteria_met")
@@ -273,7 +282,7 @@ fn value(table: &str, column: &str, raw: &str) -> String {
     raw.to_string()
 }
 
-fn section(s: &SarSection) -> PackSection {
+fn section(s: &SarSection, words: &KeyWords) -> PackSection {
     let review = s.table == "review_pair";
     let keep: Vec<usize> = (0..s.columns.len())
         .filter(|&i| {
@@ -297,7 +306,7 @@ fn section(s: &SarSection) -> PackSection {
             .map(|r| {
                 keep.iter()
                     .map(|&i| match &r[i] {
-                        Some(v) => Some(value(&s.table, &s.columns[i], v)),
+                        Some(v) => Some(value(&s.table, &s.columns[i], v, words)),
                         None if review && s.columns[i].starts_with("record_id_") => {
                             Some("another record".into())
                         }
@@ -309,8 +318,8 @@ fn section(s: &SarSection) -> PackSection {
     }
 }
 
-/// The pack of what the store holds.
-pub fn pack(held: &SubjectAccess) -> Pack {
+/// The pack of what the store holds, rules keys in `words` where it has them.
+pub fn pack(held: &SubjectAccess, words: &KeyWords) -> Pack {
     Pack {
         person_id: held.person_id,
         referrals: held.referrals.clone(),
@@ -319,13 +328,51 @@ pub fn pack(held: &SubjectAccess) -> Pack {
         sources: held.sources.clone(),
         restricted: held.restricted,
         quarantined: held.quarantined.clone(),
-        sections: held.sections.iter().map(section).collect(),
+        sections: held.sections.iter().map(|s| section(s, words)).collect(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn value(table: &str, column: &str, raw: &str) -> String {
+        super::value(table, column, raw, &KeyWords::new())
+    }
+
+    #[test]
+    fn rules_keys_read_in_the_rules_own_words_where_the_run_has_them() {
+        let words = KeyWords::from([
+            ("health".to_string(), "Health".to_string()),
+            (
+                "crime_asb.police_crime".to_string(),
+                "Anyone recorded as suspect or offender in a police crime incident".to_string(),
+            ),
+        ]);
+        assert_eq!(
+            super::value(
+                "evidence",
+                "indicator_key",
+                "crime_asb.police_crime",
+                &words
+            ),
+            "Anyone recorded as suspect or offender in a police crime incident"
+        );
+        assert_eq!(
+            super::value(
+                "referral",
+                "problems",
+                r#"[{"key":"health","evidence":"Mum"}]"#,
+                &words
+            ),
+            "Health: Mum"
+        );
+        assert_eq!(
+            super::value("evidence", "indicator_key", "crime_asb.police_asb", &words),
+            "Crime asb: police asb",
+            "a key the run has no words for is spelt out"
+        );
+    }
 
     #[test]
     fn json_and_numbers_read_as_plain_english() {
