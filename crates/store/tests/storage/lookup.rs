@@ -12,9 +12,24 @@ both!(
 );
 
 fn linked(store: &mut Store) -> Vec<RecordId> {
-    let rows = vec![full_row(2), empty_row(3)];
+    link_rows(
+        store,
+        vec![full_row(2), empty_row(3)],
+        &"d".repeat(64),
+        &[100, 200],
+    )
+}
+
+/// Imports `rows` as one police batch (file hash `sha`) and links the records, in order, to
+/// the people `persons`; the records' keys.
+fn link_rows(
+    store: &mut Store,
+    rows: Vec<hearth_model::ImportedRow>,
+    sha: &str,
+    persons: &[i64],
+) -> Vec<RecordId> {
     store
-        .write_batch(&batch("police", &"d".repeat(64), 2), &rows, &[])
+        .write_batch(&batch("police", sha, rows.len() as u64), &rows, &[])
         .unwrap();
     let ids: Vec<RecordId> = store
         .load_identities()
@@ -22,9 +37,12 @@ fn linked(store: &mut Store) -> Vec<RecordId> {
         .into_iter()
         .map(|(r, _, _)| r)
         .collect();
+    let fresh = &ids[ids.len() - persons.len()..];
+    let assignment: Vec<(RecordId, i64)> =
+        fresh.iter().copied().zip(persons.iter().copied()).collect();
     let summary = LinkRunSummary {
-        records: 2,
-        people: 2,
+        records: persons.len() as u64,
+        people: persons.len() as u64,
         candidate_pairs: 0,
         matched_pairs: 0,
         review_pairs: 0,
@@ -36,13 +54,13 @@ fn linked(store: &mut Store) -> Vec<RecordId> {
     store
         .save_linkage(&LinkageResults {
             summary: &summary,
-            assignment: &[(ids[0], 100), (ids[1], 200)],
+            assignment: &assignment,
             changes: &[],
             review: &[],
             families: &[],
         })
         .unwrap();
-    ids
+    fresh.to_vec()
 }
 
 fn record_identities_read_back_as_recorded(store: &mut Store, _db: &TestDb) {
@@ -113,35 +131,7 @@ fn people_are_found_whatever_the_accents_of_names_as_stored(store: &mut Store, _
     let mut row = full_row(2);
     row.identity.given_name = Some("SINÉAD".into());
     row.identity.family_name = Some("NÍ BHRIAIN".into());
-    store
-        .write_batch(&batch("police", &"e".repeat(64), 1), &[row], &[])
-        .unwrap();
-    let ids: Vec<RecordId> = store
-        .load_identities()
-        .unwrap()
-        .into_iter()
-        .map(|(r, _, _)| r)
-        .collect();
-    let summary = LinkRunSummary {
-        records: 1,
-        people: 1,
-        candidate_pairs: 0,
-        matched_pairs: 0,
-        review_pairs: 0,
-        threshold: 0.0,
-        families: 0,
-        as_at: date(2025, 9, 1),
-        report: "{}".into(),
-    };
-    store
-        .save_linkage(&LinkageResults {
-            summary: &summary,
-            assignment: &[(ids[0], 300)],
-            changes: &[],
-            review: &[],
-            families: &[],
-        })
-        .unwrap();
+    link_rows(store, vec![row], &"e".repeat(64), &[300]);
     for typed in [
         &["sinead"][..],
         &["Sinéad", "ni"],
