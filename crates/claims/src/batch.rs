@@ -5,6 +5,7 @@
 
 use crate::evidence::{sha256_hex, EvidencePack, PlanGoalSnapshot, RulesSnapshot};
 use crate::rules::{ClaimRules, ClaimWindow};
+use crate::screen::{screen, WithdrawnClaim};
 use crate::select::{select, ActiveClaim, PassedOver, WindowError};
 use chrono::NaiveDate;
 use hearth_outcomes::{Baseline, FamilyId, FamilyResult};
@@ -40,6 +41,8 @@ pub struct BatchInput<'a> {
     pub results: &'a [FamilyResult],
     /// The claims already made and not withdrawn.
     pub active: &'a [ActiveClaim],
+    /// The claims withdrawn (their results are not claimed again).
+    pub withdrawn: &'a [WithdrawnClaim],
     /// Each family's context (missing: none known).
     pub context: &'a BTreeMap<FamilyId, FamilyContext>,
 }
@@ -78,15 +81,25 @@ pub fn batch_seed(seed: u64, batch_id: i64) -> u64 {
     seed.wrapping_add((batch_id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
 }
 
-/// Plans a batch.
+/// Plans a batch: the results [`screen`] lets through, chosen by [`select`]; what either
+/// leaves out is passed over with its reason.
 pub fn plan_batch(input: &BatchInput<'_>) -> Result<PlannedBatch, WindowError> {
-    let selection = select(
+    let baselines: BTreeMap<FamilyId, &Baseline> = input
+        .context
+        .iter()
+        .filter_map(|(f, c)| c.baseline.as_ref().map(|b| (*f, b)))
+        .collect();
+    let (claimable, mut refused) = screen(input.rules, input.results, &baselines, input.withdrawn);
+    let mut selection = select(
         input.rules,
         input.window_key,
         input.today,
-        input.results,
+        &claimable,
         input.active,
     )?;
+    refused.append(&mut selection.passed_over);
+    refused.sort_by_key(|p| p.family_id);
+    selection.passed_over = refused;
     let none = FamilyContext::default();
     let claims = selection
         .claimed
@@ -151,6 +164,11 @@ mod tests {
             9,
             FamilyContext {
                 lead_worker: Some("Lee Worker".into()),
+                baseline: Some(crate::screen::tests::baseline(
+                    9,
+                    NaiveDate::from_ymd_opt(2016, 1, 4).unwrap(),
+                    2,
+                )),
                 ..FamilyContext::default()
             },
         );
@@ -163,6 +181,7 @@ mod tests {
             prepared_by: "officer",
             results: &results,
             active: &[],
+            withdrawn: &[],
             context: &context,
         };
         let plan = plan_batch(&input).unwrap();

@@ -38,7 +38,7 @@ async fn judged(t: &TestApp) {
                 },
                 BaselineProblem {
                     key: "crime".into(),
-                    present: false,
+                    present: true,
                 },
             ],
             indicators: Vec::new(),

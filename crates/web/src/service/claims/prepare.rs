@@ -7,7 +7,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use hearth_claims::{
     plan_batch, ActiveClaim, AlreadyClaimed, BatchInput, ClaimRules, FamilyContext, PassedOver,
-    PlanActionSnapshot, PlanGoalSnapshot, RulesSnapshot, WindowError,
+    PlanActionSnapshot, PlanGoalSnapshot, RulesSnapshot, WindowError, WithdrawnClaim,
 };
 use hearth_outcomes::{Baseline, FamilyId, FamilyResult, ResultKind};
 use hearth_store::{BatchOutcome, NewClaim, NewClaimBatch, Store, StoreError, StoredClaim};
@@ -191,6 +191,24 @@ pub fn active_claims(store: &mut Store) -> Result<Vec<ActiveClaim>, StoreError> 
         .collect())
 }
 
+/// The claims withdrawn, as `hearth_claims` takes them (their results are not claimed again).
+pub fn withdrawn_claims(store: &mut Store) -> Result<Vec<WithdrawnClaim>, StoreError> {
+    Ok(store
+        .all_claims()?
+        .into_iter()
+        .filter(|c| c.status == "withdrawn")
+        .filter_map(|c: StoredClaim| {
+            Some(WithdrawnClaim {
+                claim_id: c.id,
+                batch_id: c.batch_id,
+                family_id: c.family_id,
+                kind: ResultKind::from_key(&c.result_kind)?,
+                reason: c.withdrawal_reason.unwrap_or_default(),
+            })
+        })
+        .collect())
+}
+
 /// Prepares and records a batch: one transaction; nothing written if nothing is claimable.
 pub fn prepare_claims(
     store: &mut Store,
@@ -201,6 +219,7 @@ pub fn prepare_claims(
         .results_as_at(request.today)
         .map_err(PrepareError::Results)?;
     let active = active_claims(store)?;
+    let withdrawn = withdrawn_claims(store)?;
     let mut families: Vec<FamilyId> = results.iter().map(|r| r.family_id).collect();
     families.sort_unstable();
     families.dedup();
@@ -245,6 +264,7 @@ pub fn prepare_claims(
         prepared_by: request.by,
         results: &results,
         active: &active,
+        withdrawn: &withdrawn,
         context: &context,
     })?;
     let claimed: Vec<(FamilyId, ResultKind)> = plan
