@@ -97,7 +97,11 @@ pub(crate) async fn prepare(t: &TestApp, results: Vec<FamilyResult>) -> Prepared
                 now: Utc::now(),
                 by: "po",
             },
-            &mut ResultsFile { results, baselines },
+            &mut ResultsFile {
+                results,
+                baselines,
+                ..ResultsFile::default()
+            },
         )
         .unwrap()
     })
@@ -165,6 +169,10 @@ async fn the_claim_flow_from_batch_to_evidence_pack_to_withdrawal() {
         "unchanged since the claim was made",
         "the plan the result was judged under",
         "Withdraw claim",
+        // Traced to the partner's file and row, and the files read with their dates.
+        "police: police.csv row 2",
+        &"a".repeat(64),
+        "Data read",
     ] {
         assert!(page.body.contains(want), "{want}: {}", page.body);
     }
