@@ -5,9 +5,11 @@
 
 use crate::evidence::{sha256_hex, EvidencePack, PlanGoalSnapshot, RulesSnapshot};
 use crate::rules::{ClaimRules, ClaimWindow};
+use crate::screen::{screen, WithdrawnClaim};
 use crate::select::{select, ActiveClaim, PassedOver, WindowError};
+use crate::trail::{DataSnapshot, RecordSnapshot};
 use chrono::NaiveDate;
-use hearth_outcomes::{Baseline, FamilyId, FamilyResult};
+use hearth_outcomes::{Baseline, FamilyId, FamilyResult, ResultKind};
 use std::collections::BTreeMap;
 
 /// What a family's evidence pack takes from outside the result.
@@ -19,6 +21,11 @@ pub struct FamilyContext {
     pub plan: Vec<PlanGoalSnapshot>,
     /// The baseline frozen at attachment.
     pub baseline: Option<Baseline>,
+    /// The partner records its results' evidence and its baseline's indicators read, traced
+    /// to file and row (the pack keeps those of the result claimed).
+    pub records: Vec<RecordSnapshot>,
+    /// The day each of its results was judged as at.
+    pub judged_as_at: BTreeMap<ResultKind, NaiveDate>,
 }
 
 /// Everything a batch is planned from.
@@ -40,8 +47,12 @@ pub struct BatchInput<'a> {
     pub results: &'a [FamilyResult],
     /// The claims already made and not withdrawn.
     pub active: &'a [ActiveClaim],
+    /// The claims withdrawn (their results are not claimed again).
+    pub withdrawn: &'a [WithdrawnClaim],
     /// Each family's context (missing: none known).
     pub context: &'a BTreeMap<FamilyId, FamilyContext>,
+    /// The partner files the results were judged on, with the dates they cover.
+    pub data: &'a [DataSnapshot],
 }
 
 /// One claim of a planned batch.
@@ -78,23 +89,39 @@ pub fn batch_seed(seed: u64, batch_id: i64) -> u64 {
     seed.wrapping_add((batch_id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15))
 }
 
-/// Plans a batch.
+/// Plans a batch: the results [`screen`] lets through, chosen by [`select`]; what either
+/// leaves out is passed over with its reason.
 pub fn plan_batch(input: &BatchInput<'_>) -> Result<PlannedBatch, WindowError> {
-    let selection = select(
+    let baselines: BTreeMap<FamilyId, &Baseline> = input
+        .context
+        .iter()
+        .filter_map(|(f, c)| c.baseline.as_ref().map(|b| (*f, b)))
+        .collect();
+    let (claimable, mut refused) = screen(input.rules, input.results, &baselines, input.withdrawn);
+    let mut selection = select(
         input.rules,
         input.window_key,
         input.today,
-        input.results,
+        &claimable,
         input.active,
     )?;
+    refused.append(&mut selection.passed_over);
+    refused.sort_by_key(|p| p.family_id);
+    selection.passed_over = refused;
     let none = FamilyContext::default();
     let claims = selection
         .claimed
         .iter()
         .map(|result| {
             let ctx = input.context.get(&result.family_id).unwrap_or(&none);
+            let wanted = EvidencePack::record_ids(result, ctx.baseline.as_ref());
+            let records = wanted
+                .iter()
+                .filter_map(|id| ctx.records.iter().find(|r| r.record_id == *id))
+                .cloned()
+                .collect();
             let pack = EvidencePack {
-                format: 1,
+                format: 2,
                 family_id: result.family_id,
                 window: selection.window.key.clone(),
                 window_label: selection.window.label.clone(),
@@ -111,6 +138,9 @@ pub fn plan_batch(input: &BatchInput<'_>) -> Result<PlannedBatch, WindowError> {
                 plan: ctx.plan.clone(),
                 lead_worker: ctx.lead_worker.clone(),
                 results_payment: input.rules.payments.results_payment,
+                judged_as_at: ctx.judged_as_at.get(&result.kind).copied(),
+                records,
+                data: input.data.to_vec(),
             };
             let pack_json = pack.to_json();
             PlannedClaim {
@@ -143,14 +173,56 @@ mod tests {
             kind: ResultKind::SignificantAndSustainedProgress,
             achieved_on: NaiveDate::from_ymd_opt(2016, 4, 20).unwrap(),
             problems: vec!["crime".into()],
-            evidence: Vec::new(),
+            evidence: vec![hearth_outcomes::OutcomeEvidence {
+                problem_key: Some("crime".into()),
+                measure_key: "offending".into(),
+                person_id: None,
+                from: NaiveDate::from_ymd_opt(2015, 10, 21).unwrap(),
+                to: NaiveDate::from_ymd_opt(2016, 4, 20).unwrap(),
+                baseline: Some(2.0),
+                value: 0.0,
+                threshold: 0.0,
+                met: true,
+                record_ids: vec![5],
+                source: None,
+            }],
             rules_hash: sha256_hex("plan"),
+        }];
+        let record = |id: i64| RecordSnapshot {
+            record_id: id,
+            source: "police".into(),
+            file_name: "police.csv".into(),
+            file_sha256: "cd".repeat(32),
+            row: id as u64 + 1,
+            imported_at: "2016-04-30T09:00:00Z".into(),
+            event_type: "incident".into(),
+            event_date: NaiveDate::from_ymd_opt(2015, 12, 1),
+            end_date: None,
+            details: "{}".into(),
+        };
+        let judged = NaiveDate::from_ymd_opt(2016, 4, 30).unwrap();
+        let data = vec![DataSnapshot {
+            source: "police".into(),
+            file_name: "police.csv".into(),
+            file_sha256: "cd".repeat(32),
+            imported_on: Some(judged),
+            rows: 2,
+            first_event: NaiveDate::from_ymd_opt(2015, 1, 1),
+            latest_event: NaiveDate::from_ymd_opt(2016, 4, 28),
         }];
         let mut context = BTreeMap::new();
         context.insert(
             9,
             FamilyContext {
                 lead_worker: Some("Lee Worker".into()),
+                baseline: Some(crate::screen::tests::baseline(
+                    9,
+                    NaiveDate::from_ymd_opt(2016, 1, 4).unwrap(),
+                    2,
+                )),
+                // Record 6 is read by no evidence of the result claimed: not in its pack.
+                records: vec![record(5), record(6)],
+                judged_as_at: [(ResultKind::SignificantAndSustainedProgress, judged)].into(),
                 ..FamilyContext::default()
             },
         );
@@ -163,7 +235,9 @@ mod tests {
             prepared_by: "officer",
             results: &results,
             active: &[],
+            withdrawn: &[],
             context: &context,
+            data: &data,
         };
         let plan = plan_batch(&input).unwrap();
         assert_eq!(plan.claims.len(), 1);
@@ -171,6 +245,12 @@ mod tests {
         assert_eq!(c.pack.lead_worker.as_deref(), Some("Lee Worker"));
         assert!(c.pack.outcomes_plan_matches_result);
         assert_eq!(c.pack.results_payment, 800);
+        // The trail: the record the evidence reads, with its file and row, and the files read.
+        assert_eq!(c.pack.records, vec![record(5)]);
+        assert_eq!(c.pack.records[0].row, 6);
+        assert_eq!(c.pack.data, data);
+        assert_eq!(c.pack.judged_as_at, Some(judged));
+        assert_eq!(c.pack.format, 2);
         assert_eq!(c.pack_sha256, sha256_hex(&c.pack_json));
         assert_eq!(EvidencePack::from_json(&c.pack_json).unwrap(), c.pack);
         assert_ne!(batch_seed(1, 1), batch_seed(1, 2));

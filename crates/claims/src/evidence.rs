@@ -4,6 +4,7 @@
 //! family's plan and lead worker) retrievable years later"). The store keeps it as JSON with
 //! its SHA-256; later changes to the family's data, plan or the rules never change it.
 
+use crate::trail::{DataSnapshot, RecordSnapshot};
 use chrono::NaiveDate;
 use hearth_outcomes::{Baseline, FamilyId, FamilyResult};
 use serde::{Deserialize, Serialize};
@@ -78,8 +79,12 @@ pub struct EvidencePack {
     pub window: String,
     /// The claim window's name.
     pub window_label: String,
-    /// The data the result was judged on, as at this day (the day the batch was prepared).
+    /// The day the batch was prepared (the claim's date).
     pub data_as_at: NaiveDate,
+    /// The day the result was judged as at (`hearth outcomes --as-at`): the data it was
+    /// found on reach to here at most (`None` in packs made before this was kept).
+    #[serde(default)]
+    pub judged_as_at: Option<NaiveDate>,
     /// Who prepared the batch (account name).
     pub prepared_by: String,
     /// The result claimed, with its evidence measure by measure.
@@ -98,6 +103,14 @@ pub struct EvidencePack {
     pub lead_worker: Option<String>,
     /// The results payment claimed, in pounds.
     pub results_payment: u64,
+    /// Each partner record the result's evidence and the baseline's indicators read, traced to
+    /// its file and row (format 2; empty in older packs).
+    #[serde(default)]
+    pub records: Vec<RecordSnapshot>,
+    /// The partner files the store held when the claim was made, with the dates each covers
+    /// (format 2; empty in older packs).
+    #[serde(default)]
+    pub data: Vec<DataSnapshot>,
 }
 
 impl EvidencePack {
@@ -109,6 +122,24 @@ impl EvidencePack {
     /// A stored pack back.
     pub fn from_json(text: &str) -> Result<EvidencePack, serde_json::Error> {
         serde_json::from_str(text)
+    }
+
+    /// The record keys the result's evidence and the baseline's indicators name, in order,
+    /// each once: the records a pack traces ([`EvidencePack::records`]).
+    pub fn record_ids(result: &FamilyResult, baseline: Option<&Baseline>) -> Vec<i64> {
+        let mut seen = std::collections::BTreeSet::new();
+        result
+            .evidence
+            .iter()
+            .flat_map(|e| e.record_ids.iter())
+            .chain(
+                baseline
+                    .into_iter()
+                    .flat_map(|b| b.indicators.iter().flat_map(|i| i.record_ids.iter())),
+            )
+            .copied()
+            .filter(|id| seen.insert(*id))
+            .collect()
     }
 
     /// Whether the Outcomes Plan's hash is the one the result was judged under.
@@ -152,6 +183,9 @@ mod tests {
             plan: Vec::new(),
             lead_worker: Some("Lee Worker".into()),
             results_payment: 800,
+            judged_as_at: None,
+            records: Vec::new(),
+            data: Vec::new(),
         };
         assert!(pack.outcomes_plan_matches_result);
         assert_eq!(
@@ -159,5 +193,11 @@ mod tests {
             "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881"
         );
         assert_eq!(EvidencePack::from_json(&pack.to_json()).unwrap(), pack);
+        // A pack frozen before the trail was kept still reads.
+        let mut old: serde_json::Value = serde_json::from_str(&pack.to_json()).unwrap();
+        for key in ["judged_as_at", "records", "data"] {
+            old.as_object_mut().unwrap().remove(key);
+        }
+        assert_eq!(EvidencePack::from_json(&old.to_string()).unwrap(), pack);
     }
 }

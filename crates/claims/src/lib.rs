@@ -8,6 +8,11 @@
 //! * [`select`]: which of the families' results a batch claims: achieved by the day it is
 //!   prepared, in an open window, a family claimed once ([`check_not_claimed`] refuses a
 //!   second claim with a plain message), never past the cap.
+//! * [`screen`]: what a result must show before it can be claimed at all: the family
+//!   eligible at attachment (its baseline), the result achieved after it, no claim of it
+//!   withdrawn.
+//! * [`trail`]: what a pack keeps to trace a result to the partners' rows: each record with
+//!   its source, file, SHA-256 and row; the files read with the dates they cover.
 //! * [`payments`]: attachment and results payments and the cap's progress.
 //! * [`evidence`]: the evidence pack frozen at claim time (data as at, the rules' text and
 //!   SHA-256, the baseline, the outcome evidence, the plan, the lead worker).
@@ -29,14 +34,18 @@ pub mod evidence;
 pub mod payments;
 pub mod rules;
 pub mod sample;
+pub mod screen;
 pub mod select;
+pub mod trail;
 
 pub use batch::{batch_seed, plan_batch, BatchInput, FamilyContext, PlannedBatch, PlannedClaim};
 pub use evidence::{sha256_hex, EvidencePack, PlanActionSnapshot, PlanGoalSnapshot, RulesSnapshot};
 pub use payments::{pounds, summarise, PaymentSummary};
-pub use rules::{AuditSampling, Cap, ClaimRules, ClaimWindow, Payments, RulesError};
+pub use rules::{AuditSampling, Cap, ClaimRules, ClaimWindow, Eligibility, Payments, RulesError};
 pub use sample::audit_sample;
+pub use screen::{screen, WithdrawnClaim};
 pub use select::{
     check_not_claimed, select, ActiveClaim, AlreadyClaimed, PassedOver, PassedOverReason,
     Selection, WindowError,
 };
+pub use trail::{DataSnapshot, RecordSnapshot};

@@ -78,12 +78,42 @@ pub struct AuditSampling {
     pub quote: String,
 }
 
+/// Which families may be claimed for at all: eligible when attached, with at least
+/// `problems` headline problems present in the baseline frozen at attachment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Eligibility {
+    /// The fewest headline problems at attachment.
+    pub problems: usize,
+    /// `seed` or `default`.
+    pub source: String,
+    /// The seed's words.
+    #[serde(default)]
+    pub quote: String,
+}
+
+impl Default for Eligibility {
+    /// Seeds 001 and 004: "at least two of the following six problems" (a rules file written
+    /// before the section existed gets this).
+    fn default() -> Eligibility {
+        Eligibility {
+            problems: 2,
+            source: "seed".into(),
+            quote: "to be eligible for the expanded programme a family must have at least two \
+                    of the following six problems"
+                .into(),
+        }
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Raw {
     cap: Cap,
     payments: Payments,
     audit: AuditSampling,
+    #[serde(default)]
+    eligibility: Eligibility,
     #[serde(default)]
     window: Vec<ClaimWindow>,
 }
@@ -99,6 +129,8 @@ pub struct ClaimRules {
     pub cap: Cap,
     /// Internal audit's sample.
     pub audit: AuditSampling,
+    /// Who may be claimed for: eligible at attachment.
+    pub eligibility: Eligibility,
 }
 
 /// What is wrong with a rules file (its name is the caller's to add).
@@ -146,6 +178,10 @@ impl ClaimRules {
         check_source("cap", &raw.cap.source)?;
         check_source("payments", &raw.payments.source)?;
         check_source("audit", &raw.audit.source)?;
+        check_source("eligibility", &raw.eligibility.source)?;
+        if raw.eligibility.problems == 0 {
+            return Err(invalid("eligibility.problems", "must be at least 1"));
+        }
         if raw.audit.sample_size == 0 {
             return Err(invalid("audit.sample_size", "must be at least 1"));
         }
@@ -183,6 +219,7 @@ impl ClaimRules {
             payments: raw.payments,
             cap: raw.cap,
             audit: raw.audit,
+            eligibility: raw.eligibility,
         })
     }
 
@@ -210,6 +247,8 @@ mod tests {
         assert_eq!(r.cap.source, "seed");
         assert!(r.cap.quote.contains("approx.1930"), "{}", r.cap.quote);
         assert_eq!(r.payments.source, "default");
+        assert_eq!(r.eligibility.problems, 2);
+        assert_eq!(r.eligibility.source, "seed");
         assert!(!r.windows.is_empty());
         let d = NaiveDate::from_ymd_opt(2016, 5, 1).unwrap();
         assert_eq!(r.window_open_on(d).unwrap().key, "2016-17-q1");

@@ -2,7 +2,9 @@
 //! day the batch is prepared, in an open claim window, for a family not already claimed, and
 //! while the cap has room. A family is claimed once (DOMAIN §9: "Not both for the same family;
 //! a family is claimed once"): a family with both results is claimed for the one achieved
-//! first; a withdrawn claim no longer counts, so the family may be claimed again.
+//! first; a withdrawn claim no longer counts, so the family may be claimed again — for its
+//! other result: the withdrawn result itself is never claimed again ([`crate::screen`], which
+//! also keeps out families not eligible at attachment).
 
 use crate::rules::{ClaimRules, ClaimWindow};
 use chrono::NaiveDate;
@@ -95,6 +97,26 @@ pub enum PassedOverReason {
     NotYetAchieved(NaiveDate),
     /// The cap is reached.
     CapReached(u64),
+    /// No baseline was frozen for the family: nothing shows it was attached, nor eligible.
+    NotAttached,
+    /// Fewer headline problems at attachment than eligibility needs.
+    NotEligible {
+        /// Present in the baseline.
+        problems: usize,
+        /// Needed (`ClaimRules::eligibility`).
+        needed: usize,
+    },
+    /// Achieved on or before the day the family was attached.
+    NotAfterAttachment(NaiveDate),
+    /// A claim of this result was withdrawn: a withdrawal is final.
+    Withdrawn {
+        /// The withdrawn claim.
+        claim_id: i64,
+        /// Its batch.
+        batch_id: i64,
+        /// Why it was withdrawn.
+        reason: String,
+    },
 }
 
 impl std::fmt::Display for PassedOverReason {
@@ -110,6 +132,29 @@ impl std::fmt::Display for PassedOverReason {
             PassedOverReason::CapReached(n) => {
                 write!(f, "the cap of {n} families claimed for results is reached")
             }
+            PassedOverReason::NotAttached => write!(
+                f,
+                "no baseline was frozen when the family was attached (hearth outcomes --attach), \
+                 so nothing shows it was attached and eligible"
+            ),
+            PassedOverReason::NotEligible { problems, needed } => write!(
+                f,
+                "not eligible at attachment: {problems} headline problem{} in its baseline, at \
+                 least {needed} needed",
+                if *problems == 1 { "" } else { "s" }
+            ),
+            PassedOverReason::NotAfterAttachment(d) => {
+                write!(f, "achieved before the family was attached on {d}")
+            }
+            PassedOverReason::Withdrawn {
+                claim_id,
+                batch_id,
+                reason,
+            } => write!(
+                f,
+                "its claim {claim_id} (batch {batch_id}) was withdrawn: {reason}; a withdrawn \
+                 result is not claimed again"
+            ),
         }
     }
 }

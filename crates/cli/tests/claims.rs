@@ -32,6 +32,19 @@ fn run(args: &[&str], store: &std::path::Path) -> (bool, String) {
     )
 }
 
+/// A baseline frozen on 2016-01-04 with `present` of three headline problems at entry.
+fn baseline(family: i64, present: usize) -> String {
+    let problems: Vec<String> = ["crime_asb", "school_attendance", "health"]
+        .iter()
+        .enumerate()
+        .map(|(i, k)| format!(r#"{{"key": "{k}", "present": {}}}"#, i < present))
+        .collect();
+    format!(
+        r#"{{"family_id": {family}, "attached_on": "2016-01-04", "run_id": 1, "members": [], "problems": [{}], "indicators": [], "measures": []}}"#,
+        problems.join(",")
+    )
+}
+
 fn result(family: i64, kind: &str, on: &str) -> String {
     format!(
         r#"{{"family_id": {family}, "kind": "{kind}", "achieved_on": "{on}", "problems": ["school_attendance"], "evidence": [], "rules_hash": "ab"}}"#
@@ -50,9 +63,25 @@ fn claims_are_prepared_once_withdrawn_exported_and_sampled() {
             result(1, "continuous_employment", "2016-04-25"),
             // Achieved after the day the batch is prepared: waits.
             result(16, "continuous_employment", "2016-06-01"),
+            // One headline problem at attachment: never eligible, never claimed.
+            result(17, "significant_and_sustained_progress", "2016-04-20"),
+            // No baseline: nothing shows it was attached.
+            result(18, "significant_and_sustained_progress", "2016-04-20"),
         ])
         .collect();
-    std::fs::write(&results, format!("[{}]", list.join(","))).unwrap();
+    let baselines: Vec<String> = (1..=16)
+        .map(|f| baseline(f, 2))
+        .chain([baseline(17, 1)])
+        .collect();
+    std::fs::write(
+        &results,
+        format!(
+            r#"{{"results": [{}], "baselines": [{}]}}"#,
+            list.join(","),
+            baselines.join(",")
+        ),
+    )
+    .unwrap();
     let results = results.to_str().unwrap();
     let prepare = [
         "claims",
@@ -78,6 +107,17 @@ fn claims_are_prepared_once_withdrawn_exported_and_sampled() {
     );
     assert!(
         out.contains("family 16: continuous employment not claimed: not achieved until 2016-06-01"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "family 17: significant and sustained progress not claimed: not eligible at \
+             attachment: 1 headline problem in its baseline, at least 2 needed"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("family 18: significant and sustained progress not claimed: no baseline"),
         "{out}"
     );
 
@@ -132,6 +172,22 @@ fn claims_are_prepared_once_withdrawn_exported_and_sampled() {
     assert!(ok, "{out}");
     assert!(
         out.contains("14 of 1930 families claimed for results (0%)"),
+        "{out}"
+    );
+
+    // The withdrawn result is not claimed again by the next batch (a withdrawal is final);
+    // family 2 has no other result, so nothing is written.
+    let (ok, out) = run(&prepare, &store);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains(
+            "family 2: significant and sustained progress not claimed: its claim 2 (batch 1) \
+             was withdrawn: Attendance corrected; a withdrawn result is not claimed again"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("nothing to claim in window 2016-17-q1: no batch written"),
         "{out}"
     );
 

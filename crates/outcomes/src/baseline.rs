@@ -34,6 +34,31 @@ pub struct FreezeInput<'a> {
     pub calendar: &'a [(NaiveDate, NaiveDate)],
 }
 
+/// When a child born on `born` is of compulsory school age in England, first and last day:
+/// from the prescribed day (31 March, 31 August or 31 December) on or after their fifth
+/// birthday, to the last Friday of June of the school year (September to August) in which they
+/// turn 16. The attendance rule asks a record for every term such a member is of school age.
+pub fn compulsory_school_age(born: NaiveDate) -> Option<(NaiveDate, NaiveDate)> {
+    use chrono::Datelike;
+    let fifth = born.checked_add_months(Months::new(60))?;
+    let y = fifth.year();
+    let first = [(y, 3, 31), (y, 8, 31), (y, 12, 31)]
+        .into_iter()
+        .filter_map(|(y, m, d)| NaiveDate::from_ymd_opt(y, m, d))
+        .find(|p| *p >= fifth)?;
+    let sixteenth = born.checked_add_months(Months::new(192))?;
+    let june_of = if sixteenth.month() >= 9 {
+        sixteenth.year() + 1
+    } else {
+        sixteenth.year()
+    };
+    let mut last = NaiveDate::from_ymd_opt(june_of, 6, 30)?;
+    while last.weekday() != chrono::Weekday::Fri {
+        last = last.pred_opt()?;
+    }
+    Some((first, last))
+}
+
 /// The months before attachment a counted measure's baseline covers.
 pub const BASELINE_MONTHS: u32 = 12;
 
@@ -96,5 +121,36 @@ pub fn freeze(plan: &Plan, input: FreezeInput<'_>) -> Baseline {
         problems: input.problems,
         indicators: input.indicators,
         measures,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compulsory_school_age;
+    use chrono::NaiveDate;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn compulsory_school_age_runs_from_the_prescribed_day_after_five_to_the_june_of_sixteen() {
+        // Five on 9 August 2026: of school age from 31 August 2026; sixteen on 9 August 2037,
+        // in the school year 2036/37: to the last Friday of June 2037 (26 June).
+        assert_eq!(
+            compulsory_school_age(d(2021, 8, 9)),
+            Some((d(2026, 8, 31), d(2037, 6, 26)))
+        );
+        // Five on 2 September: from 31 December; sixteen on 2 September 2036, in the school
+        // year 2036/37: June 2037.
+        assert_eq!(
+            compulsory_school_age(d(2020, 9, 2)),
+            Some((d(2025, 12, 31), d(2037, 6, 26)))
+        );
+        // Five on 31 March: from that day.
+        assert_eq!(
+            compulsory_school_age(d(2020, 3, 31)).map(|r| r.0),
+            Some(d(2025, 3, 31))
+        );
     }
 }

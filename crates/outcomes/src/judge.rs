@@ -86,6 +86,10 @@ pub struct PupilAttendance {
     pub permanent: bool,
     /// The records.
     pub records: Vec<i64>,
+    /// Terms counted in which the member was of compulsory school age
+    /// ([`crate::BaselineMember::school_age`]) but no attendance record of theirs was found:
+    /// the 85% cannot be shown for them.
+    pub missing_terms: usize,
 }
 
 /// The attendance rule on day `d`.
@@ -113,20 +117,35 @@ pub fn attendance(
         .iter()
         .filter(|e| e.event_type == a.event_type)
         .collect();
+    // Members of compulsory school age at the start of a term (from the baseline).
+    let of_age = |t: &(NaiveDate, NaiveDate)| -> Vec<i64> {
+        input
+            .baseline
+            .members
+            .iter()
+            .filter(|m| m.school_age.is_some_and(|(f, l)| f <= t.0 && t.0 <= l))
+            .map(|m| m.person_id)
+            .collect()
+    };
+    let ended: Vec<&(NaiveDate, NaiveDate)> = input.calendar.iter().filter(|t| t.1 <= d).collect();
     let pupils = records
         .iter()
-        .any(|e| e.end.is_some_and(|end| end > lookback && end <= d));
+        .any(|e| e.end.is_some_and(|end| end > lookback && end <= d))
+        || ended
+            .iter()
+            .any(|t| t.1 > lookback && !of_age(t).is_empty());
     if !pupils {
         return Attendance::NoPupils;
     }
-    let ended: Vec<&(NaiveDate, NaiveDate)> = input.calendar.iter().filter(|t| t.1 <= d).collect();
     let after = ended.iter().filter(|t| t.1 > attached).count();
     if ended.len() < a.terms || after < a.terms {
         return Attendance::TooFewTerms(after);
     }
     let last = &ended[ended.len() - a.terms..];
-    let mut per: BTreeMap<i64, (f64, f64, u32, bool, Vec<i64>)> = BTreeMap::new();
-    for e in records {
+    // Per pupil: possible, missed, exclusions, permanent, records, terms without a record.
+    type Tally = (f64, f64, u32, bool, Vec<i64>, usize);
+    let mut per: BTreeMap<i64, Tally> = BTreeMap::new();
+    for e in &records {
         if last.iter().any(|t| t.0 == e.start && Some(t.1) == e.end) {
             let p = per.entry(e.person_id).or_default();
             p.0 += e.number(&a.possible).unwrap_or(0.0);
@@ -138,16 +157,34 @@ pub fn attendance(
             p.4.push(e.record_id);
         }
     }
+    // A member of school age in a term with no record of theirs for it: not shown to attend.
+    for t in last {
+        for person in of_age(t) {
+            let recorded = records
+                .iter()
+                .any(|e| e.person_id == person && e.start == t.0 && e.end == Some(t.1));
+            if !recorded {
+                per.entry(person).or_default().5 += 1;
+            }
+        }
+    }
     let pupils = per
         .into_iter()
-        .filter(|(_, p)| p.0 > 0.0)
+        .filter(|(_, p)| p.0 > 0.0 || p.5 > 0)
         .map(
-            |(person_id, (possible, missed, exclusions, permanent, records))| PupilAttendance {
-                person_id,
-                share: (possible - missed) / possible,
-                exclusions,
-                permanent,
-                records,
+            |(person_id, (possible, missed, exclusions, permanent, records, missing_terms))| {
+                PupilAttendance {
+                    person_id,
+                    share: if possible > 0.0 {
+                        (possible - missed) / possible
+                    } else {
+                        0.0
+                    },
+                    exclusions,
+                    permanent,
+                    records,
+                    missing_terms,
+                }
             },
         )
         .collect();
@@ -155,7 +192,8 @@ pub fn attendance(
 }
 
 fn pupil_met(plan: &Plan, p: &PupilAttendance) -> bool {
-    p.share >= plan.attendance.minimum
+    p.missing_terms == 0
+        && p.share >= plan.attendance.minimum
         && p.exclusions <= plan.attendance.max_exclusions
         && !p.permanent
 }
@@ -219,6 +257,30 @@ fn days(from: NaiveDate, to: NaiveDate) -> impl Iterator<Item = NaiveDate> {
     from.iter_days().take_while(move |d| *d <= to)
 }
 
+/// The days in `from..=to` on which any of `jobs` was held: overlapping or adjoining spells
+/// (two jobs at once, a spell restated with other details) count each day once.
+fn days_in_work(jobs: &[&Event], from: NaiveDate, to: NaiveDate) -> i64 {
+    let mut spans: Vec<(NaiveDate, NaiveDate)> = jobs
+        .iter()
+        .map(|j| (j.start.max(from), j.end.unwrap_or(to).min(to)))
+        .filter(|(s, e)| s <= e)
+        .collect();
+    spans.sort_unstable();
+    let mut days = 0;
+    let mut current: Option<(NaiveDate, NaiveDate)> = None;
+    for (s, e) in spans {
+        current = match current {
+            Some((cs, ce)) if s <= ce + Days::new(1) => Some((cs, ce.max(e))),
+            Some((cs, ce)) => {
+                days += (ce - cs).num_days() + 1;
+                Some((s, e))
+            }
+            None => Some((s, e)),
+        };
+    }
+    days + current.map_or(0, |(cs, ce)| (ce - cs).num_days() + 1)
+}
+
 /// The earliest day in `attached..=as_at` with continuous employment, with its evidence.
 pub fn employment(
     plan: &Plan,
@@ -252,15 +314,7 @@ pub fn employment(
                 break;
             }
             let from = (d - chrono::Duration::days(window - 1)).max(a);
-            let worked: i64 = jobs
-                .iter()
-                .map(|j| {
-                    let s = j.start.max(from);
-                    let e = j.end.unwrap_or(d).min(d);
-                    ((e - s).num_days() + 1).max(0)
-                })
-                .sum();
-            let weeks = worked / 7;
+            let weeks = days_in_work(&jobs, from, d) / 7;
             let on_benefit = claims
                 .iter()
                 .any(|x| x.person_id == c.person_id && x.open_in(d, d));
@@ -436,7 +490,14 @@ fn progress(
                         threshold: plan.attendance.minimum,
                         higher_is_better: true,
                     });
-                    if !pupil_met(plan, p) {
+                    if p.missing_terms > 0 {
+                        missing.push(format!(
+                            "a pupil of compulsory school age has no attendance record for {} of \
+                             the last {} terms",
+                            p.missing_terms, plan.attendance.terms
+                        ));
+                        earliest = None;
+                    } else if !pupil_met(plan, p) {
                         missing.push(format!(
                             "a pupil attended {:.1}% of possible sessions over the last {} terms (at least {:.0}%)",
                             p.share * 100.0,

@@ -17,7 +17,7 @@ pub mod judge;
 pub mod plan;
 pub mod types;
 
-pub use baseline::{freeze, FreezeInput};
+pub use baseline::{compulsory_school_age, freeze, FreezeInput};
 pub use facts::{calendar, tidy, Event, WorkerEvidence};
 pub use household::{joiners, DatedAddress, HouseholdRule, Joiner, JOINED_HOUSEHOLD};
 pub use judge::{judge, FamilyInput};

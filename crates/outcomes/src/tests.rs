@@ -181,6 +181,65 @@ fn attendance_of_85_0_percent_meets_the_plan_and_84_9_does_not() {
 }
 
 #[test]
+fn a_child_of_school_age_with_no_attendance_record_holds_the_claim_back() {
+    let (mut b, all) = family(0.0, false);
+    // The borough's term calendar comes from every school record, not only this family's.
+    let cal = calendar(&all, "attendance");
+    let judge_on = |b: &Baseline, events: &[Event]| {
+        let input = FamilyInput {
+            baseline: b,
+            events,
+            joiners: &[],
+            worker_evidence: &[],
+            calendar: &cal,
+        };
+        judge(&plan(), "hash", &input, d(2027, 8, 31))
+    };
+    // Off JSA on 2026-07-01 (clear six months from 2027-01-01); the family's only child (12)
+    // is of compulsory school age from 31 August 2026 and in no school's records.
+    let mut ev: Vec<Event> = all.iter().filter(|e| e.person_id != 11).cloned().collect();
+    ev[0].end = Some(d(2026, 7, 1));
+    b.members.retain(|m| m.person_id != 11);
+    b.members.push(BaselineMember {
+        person_id: 12,
+        role: "child".into(),
+        age_at_attachment: Some(4),
+        school_age: Some((d(2026, 8, 31), d(2037, 6, 26))),
+    });
+    let o = judge_on(&b, &ev);
+    assert_eq!(ssp(&o), None);
+    let school = o
+        .problems
+        .iter()
+        .find(|p| p.problem_key == "school_attendance")
+        .unwrap();
+    assert!(
+        school
+            .missing
+            .iter()
+            .any(|m| m.contains("no attendance record for 3 of the last 3 terms")),
+        "{:?}",
+        school.missing
+    );
+    // With the child's attendance recorded from September 2026, the result is achieved on
+    // the first day clear of the claim.
+    for (i, (s, e)) in TERMS[3..].iter().enumerate() {
+        ev.push(event(
+            300 + i as i64,
+            12,
+            "attendance",
+            d(s.0, s.1, s.2),
+            Some(d(e.0, e.1, e.2)),
+            &[
+                ("sessions_possible", AttrValue::Number(100.0)),
+                ("sessions_missed", AttrValue::Number(0.0)),
+            ],
+        ));
+    }
+    assert_eq!(ssp(&judge_on(&b, &ev)), Some(d(2027, 1, 1)));
+}
+
+#[test]
 fn two_terms_after_attachment_are_not_enough_and_three_are() {
     let (b, ev) = family(0.0, false);
     let two = run(&b, &ev, d(2026, 7, 21));
@@ -245,6 +304,25 @@ fn thirteen_weeks_suffice_after_esa_as_the_plan_says() {
     ev[0].attributes.insert("benefit_type".into(), text("ESA"));
     // 13 weeks (91 days) from 2025-11-02.
     assert_eq!(ce(&run(&b, &ev, d(2027, 8, 31))), Some(d(2026, 1, 31)));
+}
+
+#[test]
+fn two_jobs_at_once_count_each_day_once() {
+    let (b, mut ev) = family(0.0, false);
+    // Two part-time jobs held side by side for 13 weeks from 2025-11-02, then nothing: 13
+    // weeks in work, not 26 (after JSA 26 of 30 are needed).
+    for id in [2, 3] {
+        ev.push(event(
+            id,
+            10,
+            "employment_spell",
+            d(2025, 11, 2),
+            Some(d(2026, 1, 31)),
+            &[("employer", text(if id == 2 { "Shop" } else { "Cafe" }))],
+        ));
+    }
+    let ev = tidy(ev);
+    assert_eq!(ce(&run(&b, &ev, d(2027, 8, 31))), None);
 }
 
 #[test]

@@ -294,6 +294,7 @@ fn freeze_chosen(
         })
         .collect();
     let records = records(store, plan, &people)?;
+    let born = dates_of_birth(store, &people)?;
     let mut baselines = Vec::new();
     for &(i, row, extra) in chosen {
         let f = &families[i];
@@ -322,7 +323,9 @@ fn freeze_chosen(
                 person_id: m.person_id,
                 role: m.role.key().to_string(),
                 age_at_attachment: m.age.and_then(|a| u32::try_from(a).ok()),
-                school_age: None,
+                school_age: born
+                    .get(&m.person_id)
+                    .and_then(|b| hearth_outcomes::compulsory_school_age(*b)),
             })
             .collect();
         if let Some(p) = extra {
@@ -335,7 +338,12 @@ fn freeze_chosen(
                 person_id: p,
                 role: if adult { "adult" } else { "child" }.to_string(),
                 age_at_attachment: age,
-                school_age: None,
+                school_age: row
+                    .name_and_birth
+                    .as_ref()
+                    .map(|(_, _, b)| *b)
+                    .or_else(|| born.get(&p).copied())
+                    .and_then(hearth_outcomes::compulsory_school_age),
             });
         }
         let events = family_events(&records, members.iter().map(|m| m.person_id));
@@ -367,6 +375,31 @@ fn freeze_chosen(
         });
     }
     Ok(store.attach_families(&baselines, now, by)?)
+}
+
+/// Each person's date of birth: the one most of their records give (ties: the earliest), for
+/// the years they are of compulsory school age (the attendance rule asks a record for each
+/// such term). The date itself stays in the identity tables; the baseline keeps the years.
+fn dates_of_birth(store: &mut Store, people: &BTreeSet<i64>) -> Result<HashMap<i64, NaiveDate>> {
+    let ids: Vec<i64> = people.iter().copied().collect();
+    let mut counts: HashMap<i64, BTreeMap<NaiveDate, i64>> = HashMap::new();
+    for id in store.person_identities(&ids)? {
+        if let Some(b) = id.date_of_birth {
+            *counts
+                .entry(id.person_id)
+                .or_default()
+                .entry(b)
+                .or_default() += id.records;
+        }
+    }
+    Ok(counts
+        .into_iter()
+        .filter_map(|(p, c)| {
+            // Most records first; among equals the earliest date (BTreeMap order).
+            let best = c.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))?;
+            Some((p, *best.0))
+        })
+        .collect())
 }
 
 /// An address and postcode as recorded.

@@ -102,6 +102,8 @@ pub struct RecordTrail {
     pub source_row: u64,
     /// The file it came from.
     pub file_name: String,
+    /// That file's SHA-256 (lower-case hex): the file itself, whatever it is called.
+    pub file_sha256: String,
     /// When that file was imported (RFC 3339).
     pub imported_at: String,
     /// The event type.
@@ -112,6 +114,26 @@ pub struct RecordTrail {
     pub end_date: Option<NaiveDate>,
     /// The attributes as stored (a JSON object).
     pub attributes: String,
+}
+
+/// A partner file the store holds now (no later version supersedes it), with how far its
+/// records reach: what a judgement on the store's data read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataFile {
+    /// The partner source.
+    pub source: String,
+    /// The file's name.
+    pub file_name: String,
+    /// Its SHA-256 (lower-case hex).
+    pub file_sha256: String,
+    /// The day it was imported.
+    pub imported_on: Option<NaiveDate>,
+    /// Rows stored from it.
+    pub rows: u64,
+    /// The earliest and latest event (or spell start) date of its records.
+    pub first_event: Option<NaiveDate>,
+    /// See `first_event`.
+    pub latest_event: Option<NaiveDate>,
 }
 
 /// When a record places a person: its event date, its end date, and whether it is an open
@@ -150,6 +172,40 @@ impl Store {
     /// A run's family assessments, eligible families in priority order first.
     pub fn assessments(&mut self, run_id: i64) -> Result<Vec<FamilyAssessment>> {
         self.with_tx(|tx| assessments(tx, run_id))
+    }
+
+    /// The partner files the store holds now, by source, with their records' date range: what
+    /// a judgement on today's data read (an evidence pack keeps it).
+    pub fn data_files(&mut self) -> Result<Vec<DataFile>> {
+        self.with_read(|tx| {
+            let day = |v: &Val| {
+                v.text()
+                    .and_then(|t| NaiveDate::parse_from_str(&t[..t.len().min(10)], "%Y-%m-%d").ok())
+            };
+            tx.query(
+                "SELECT b.source, b.file_name, b.file_sha256, CAST(b.imported_at AS TEXT), \
+                 b.rows_imported, CAST(MIN(r.event_date) AS TEXT), \
+                 CAST(MAX(r.event_date) AS TEXT) \
+                 FROM import_batch b LEFT JOIN record r ON r.batch_id = b.id \
+                 WHERE b.superseded_by IS NULL \
+                 GROUP BY b.id, b.source, b.file_name, b.file_sha256, b.imported_at, \
+                 b.rows_imported ORDER BY b.source, b.id",
+                &[],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(DataFile {
+                    source: r[0].text().unwrap_or_default(),
+                    file_name: r[1].text().unwrap_or_default(),
+                    file_sha256: r[2].text().unwrap_or_default(),
+                    imported_on: day(&r[3]),
+                    rows: int(r, 4, "import_batch", "rows_imported")?.max(0) as u64,
+                    first_event: day(&r[5]),
+                    latest_event: day(&r[6]),
+                })
+            })
+            .collect()
+        })
     }
 
     /// Where each record came from (source, row, file, import time) and its facts: the
@@ -389,7 +445,7 @@ pub(crate) fn record_trails(tx: &mut dyn Tx, ids: &[RecordId]) -> Result<Vec<Rec
         let sql = format!(
             "SELECT r.record_id, r.source, r.source_row, b.file_name, \
              CAST(b.imported_at AS TEXT), r.event_type, CAST(r.event_date AS TEXT), \
-             CAST(r.end_date AS TEXT), CAST(r.attributes AS TEXT) \
+             CAST(r.end_date AS TEXT), CAST(r.attributes AS TEXT), b.file_sha256 \
              FROM record r JOIN import_batch b ON b.id = r.batch_id \
              WHERE r.record_id IN ({}) ORDER BY r.record_id",
             placeholders(chunk.len())
@@ -410,6 +466,7 @@ pub(crate) fn record_trails(tx: &mut dyn Tx, ids: &[RecordId]) -> Result<Vec<Rec
                 event_date: opt_date(&r[6]),
                 end_date: opt_date(&r[7]),
                 attributes: r[8].text().unwrap_or_default(),
+                file_sha256: r[9].text().unwrap_or_default(),
             });
         }
     }

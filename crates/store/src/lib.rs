@@ -174,8 +174,8 @@ pub use governance_sar::{
 };
 pub use handle::{OpenOptions, Store};
 pub use identification::{
-    EvidenceRow, FamilyAssessment, IdentificationRun, ProblemLabel, RecordDates, RecordTrail,
-    RunLabels,
+    DataFile, EvidenceRow, FamilyAssessment, IdentificationRun, ProblemLabel, RecordDates,
+    RecordTrail, RunLabels,
 };
 pub use identities::{ExternalOutcome, ExternalSignIn, NO_PASSWORD};
 pub use impact::ImpactReport;

@@ -130,10 +130,24 @@ fn record_trails_name_source_row_and_file(store: &mut Store, _db: &TestDb) {
     assert_eq!(t.source, "police");
     assert_eq!(t.source_row, rows[1].source_row);
     assert_eq!(t.file_name, info.file_name);
+    assert_eq!(t.file_sha256, info.file_sha256);
     assert_eq!(t.event_type, rows[1].fact.event_type);
     assert_eq!(t.event_date, rows[1].fact.event_date);
     assert!(t.imported_at.starts_with("20"), "{}", t.imported_at);
     assert!(t.attributes.starts_with('{'));
+    // The files held now, with how far their records reach (what an evidence pack names).
+    let files = store.data_files().unwrap();
+    assert_eq!(files.len(), 1);
+    let f = &files[0];
+    assert_eq!(
+        (f.source.as_str(), f.file_name.as_str(), f.rows),
+        ("police", info.file_name.as_str(), 3)
+    );
+    assert_eq!(f.file_sha256, info.file_sha256);
+    let event_dates: Vec<_> = rows.iter().filter_map(|r| r.fact.event_date).collect();
+    assert_eq!(f.first_event, event_dates.iter().min().copied());
+    assert_eq!(f.latest_event, event_dates.iter().max().copied());
+    assert!(f.imported_on.is_some());
     let dates = store.event_dates().unwrap();
     assert_eq!(dates.len(), 3);
     assert_eq!(dates[1].record_id, ids[1]);

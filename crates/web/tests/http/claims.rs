@@ -44,9 +44,34 @@ pub(crate) fn result(family_id: i64, kind: ResultKind) -> FamilyResult {
     }
 }
 
+/// A baseline frozen on 2016-01-04 with two headline problems at entry (eligible).
+pub(crate) fn eligible_baseline(family_id: i64) -> hearth_outcomes::Baseline {
+    let problem = |key: &str, present| hearth_outcomes::BaselineProblem {
+        key: key.into(),
+        present,
+    };
+    hearth_outcomes::Baseline {
+        family_id,
+        attached_on: NaiveDate::from_ymd_opt(2016, 1, 4).unwrap(),
+        run_id: None,
+        members: Vec::new(),
+        problems: vec![
+            problem("school_attendance", true),
+            problem("health", true),
+            problem("crime_asb", false),
+        ],
+        indicators: Vec::new(),
+        measures: Vec::new(),
+    }
+}
+
 /// Prepares a batch in the window April to June 2016 for these results (as `hearth claims
-/// prepare` does), and makes the auditor's account.
+/// prepare` does), each family eligible at attachment, and makes the auditor's account.
 pub(crate) async fn prepare(t: &TestApp, results: Vec<FamilyResult>) -> Prepared {
+    let baselines = results
+        .iter()
+        .map(|r| eligible_baseline(r.family_id))
+        .collect();
     on_store(t, move |s| {
         if s.user_by_name("auditor").unwrap().is_none() {
             s.create_user(
@@ -74,7 +99,8 @@ pub(crate) async fn prepare(t: &TestApp, results: Vec<FamilyResult>) -> Prepared
             },
             &mut ResultsFile {
                 results,
-                baselines: Vec::new(),
+                baselines,
+                ..ResultsFile::default()
             },
         )
         .unwrap()
@@ -143,6 +169,10 @@ async fn the_claim_flow_from_batch_to_evidence_pack_to_withdrawal() {
         "unchanged since the claim was made",
         "the plan the result was judged under",
         "Withdraw claim",
+        // Traced to the partner's file and row, and the files read with their dates.
+        "police: police.csv row 2",
+        &"a".repeat(64),
+        "Data read",
     ] {
         assert!(page.body.contains(want), "{want}: {}", page.body);
     }

@@ -38,7 +38,7 @@ async fn judged(t: &TestApp) {
                 },
                 BaselineProblem {
                     key: "crime".into(),
-                    present: false,
+                    present: true,
                 },
             ],
             indicators: Vec::new(),
@@ -280,7 +280,7 @@ async fn attachment_fees_count_the_families_attached_by_their_baselines() {
     assert_eq!(payments(&t, &po).await, (2, 2000));
     let page = t.get("/claims", Some(&po)).await;
     assert!(
-        page.body.contains("(2 families attached at £1000)"),
+        page.body.contains("(2 families attached at £1,000)"),
         "{}",
         page.body
     );

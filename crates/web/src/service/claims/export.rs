@@ -1,5 +1,5 @@
-//! The claim return: every claim (withdrawn ones too, marked), one row each, as CSV or
-//! `.xlsx`. Family keys, results, dates, payments and the evidence pack's SHA-256: no
+//! The claim return: every claim (withdrawn ones too, marked, with a payment of 0 so the
+//! column adds up to the results payments claimed), one row each, as CSV or `.xlsx`. Family keys, results, dates, payments and the evidence pack's SHA-256: no
 //! personal data.
 //!
 //! The return goes to the national team, so it honours objections to all sharing
@@ -64,7 +64,12 @@ pub fn rows(
                     .map(|k| k.title().to_string())
                     .unwrap_or_else(|| c.result_kind.clone()),
                 c.achieved_on.to_string(),
-                c.payment.to_string(),
+                // A withdrawn claim is not paid: the column adds up to the results payments.
+                if c.status == "withdrawn" {
+                    "0".to_string()
+                } else {
+                    c.payment.to_string()
+                },
                 c.status.clone(),
                 c.withdrawn_at
                     .map(|t| t.date_naive().to_string())
@@ -126,4 +131,41 @@ pub fn xlsx(rows: &[[String; 13]]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError
         }
     }
     wb.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    fn claim(id: i64, withdrawn: bool) -> StoredClaim {
+        StoredClaim {
+            id,
+            batch_id: 1,
+            family_id: id * 10,
+            result_kind: "continuous_employment".into(),
+            achieved_on: NaiveDate::from_ymd_opt(2016, 4, 2).unwrap(),
+            payment: 800,
+            evidence_pack: String::new(),
+            evidence_sha256: "ab".repeat(32),
+            status: if withdrawn { "withdrawn" } else { "claimed" }.into(),
+            withdrawn_by: withdrawn.then(|| "po".to_string()),
+            withdrawn_at: withdrawn.then(|| Utc.with_ymd_and_hms(2016, 5, 4, 9, 0, 0).unwrap()),
+            withdrawal_reason: withdrawn.then(|| "wrong".to_string()),
+        }
+    }
+
+    #[test]
+    fn the_payment_column_adds_up_to_the_claims_not_withdrawn() {
+        let rows = rows(
+            &[],
+            &[claim(1, false), claim(2, true), claim(3, false)],
+            &BTreeMap::new(),
+            &BTreeSet::new(),
+        );
+        let paid: u64 = rows.iter().map(|r| r[7].parse::<u64>().unwrap()).sum();
+        assert_eq!(paid, 1600);
+        assert_eq!(rows[1][8], "withdrawn");
+        assert_eq!(rows[1][7], "0");
+    }
 }

@@ -62,6 +62,9 @@ pub(crate) struct Payments {
     pub total_label: String,
     pub attachment_fee: u64,
     pub results_payment: u64,
+    /// The fee and payment per family as written on pages (`£1,000`).
+    pub attachment_fee_label: String,
+    pub results_payment_label: String,
     pub cap_source: String,
     pub payments_source: String,
 }
@@ -199,6 +202,8 @@ pub(crate) async fn overview(state: &AppState, user: &CurrentUser) -> Result<Ove
             total_label: pounds(summary.total),
             attachment_fee: rules.payments.attachment_fee,
             results_payment: rules.payments.results_payment,
+            attachment_fee_label: pounds(rules.payments.attachment_fee),
+            results_payment_label: pounds(rules.payments.results_payment),
             cap_source: rules.cap.source.clone(),
             payments_source: rules.payments.source.clone(),
             summary,

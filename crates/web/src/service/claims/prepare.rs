@@ -6,11 +6,14 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use hearth_claims::{
-    plan_batch, ActiveClaim, AlreadyClaimed, BatchInput, ClaimRules, FamilyContext, PassedOver,
-    PlanActionSnapshot, PlanGoalSnapshot, RulesSnapshot, WindowError,
+    plan_batch, ActiveClaim, AlreadyClaimed, BatchInput, ClaimRules, DataSnapshot, EvidencePack,
+    FamilyContext, PassedOver, PlanActionSnapshot, PlanGoalSnapshot, RecordSnapshot, RulesSnapshot,
+    WindowError, WithdrawnClaim,
 };
 use hearth_outcomes::{Baseline, FamilyId, FamilyResult, ResultKind};
-use hearth_store::{BatchOutcome, NewClaim, NewClaimBatch, Store, StoreError, StoredClaim};
+use hearth_store::{
+    BatchOutcome, NewClaim, NewClaimBatch, RecordId, Store, StoreError, StoredClaim,
+};
 use std::collections::BTreeMap;
 
 /// Where the results a batch claims come from: the families' results as at a day, with
@@ -22,6 +25,11 @@ pub trait ClaimableResults {
         &mut self,
         as_at: NaiveDate,
     ) -> Result<(Vec<FamilyResult>, BTreeMap<FamilyId, Baseline>), String>;
+
+    /// The day each result was judged as at, where known (an evidence pack keeps it).
+    fn judged_as_at(&self) -> BTreeMap<(FamilyId, ResultKind), NaiveDate> {
+        BTreeMap::new()
+    }
 }
 
 /// Results read from a JSON file: an array of results, or `{"results": [...], "baselines":
@@ -32,6 +40,8 @@ pub struct ResultsFile {
     pub results: Vec<FamilyResult>,
     /// The baselines.
     pub baselines: Vec<Baseline>,
+    /// The day each result was judged as at (`hearth outcomes --as-at`), where known.
+    pub judged: BTreeMap<(FamilyId, ResultKind), NaiveDate>,
 }
 
 impl ResultsFile {
@@ -50,9 +60,13 @@ impl ResultsFile {
         match serde_json::from_str::<Shape>(text).map_err(|e| e.to_string())? {
             Shape::List(results) => Ok(ResultsFile {
                 results,
-                baselines: Vec::new(),
+                ..ResultsFile::default()
             }),
-            Shape::Both { results, baselines } => Ok(ResultsFile { results, baselines }),
+            Shape::Both { results, baselines } => Ok(ResultsFile {
+                results,
+                baselines,
+                ..ResultsFile::default()
+            }),
         }
     }
 }
@@ -83,9 +97,14 @@ impl ResultsFile {
                 (b.family_id, keys)
             })
             .collect();
-        let results = store
-            .outcome_results()
-            .map_err(|e| e.to_string())?
+        let stored = store.outcome_results().map_err(|e| e.to_string())?;
+        let mut judged = BTreeMap::new();
+        for r in &stored {
+            if let Some(kind) = ResultKind::from_key(&r.kind) {
+                judged.insert((r.family_id, kind), r.found_as_at);
+            }
+        }
+        let results = stored
             .into_iter()
             .map(|r| {
                 let kind = ResultKind::from_key(&r.kind).ok_or_else(|| {
@@ -107,7 +126,11 @@ impl ResultsFile {
                 })
             })
             .collect::<Result<Vec<FamilyResult>, String>>()?;
-        Ok(ResultsFile { results, baselines })
+        Ok(ResultsFile {
+            results,
+            baselines,
+            judged,
+        })
     }
 }
 
@@ -123,6 +146,10 @@ impl ClaimableResults for ResultsFile {
             .map(|b| (b.family_id, b.clone()))
             .collect();
         Ok((self.results.clone(), baselines))
+    }
+
+    fn judged_as_at(&self) -> BTreeMap<(FamilyId, ResultKind), NaiveDate> {
+        self.judged.clone()
     }
 }
 
@@ -191,6 +218,24 @@ pub fn active_claims(store: &mut Store) -> Result<Vec<ActiveClaim>, StoreError> 
         .collect())
 }
 
+/// The claims withdrawn, as `hearth_claims` takes them (their results are not claimed again).
+pub fn withdrawn_claims(store: &mut Store) -> Result<Vec<WithdrawnClaim>, StoreError> {
+    Ok(store
+        .all_claims()?
+        .into_iter()
+        .filter(|c| c.status == "withdrawn")
+        .filter_map(|c: StoredClaim| {
+            Some(WithdrawnClaim {
+                claim_id: c.id,
+                batch_id: c.batch_id,
+                family_id: c.family_id,
+                kind: ResultKind::from_key(&c.result_kind)?,
+                reason: c.withdrawal_reason.unwrap_or_default(),
+            })
+        })
+        .collect())
+}
+
 /// Prepares and records a batch: one transaction; nothing written if nothing is claimable.
 pub fn prepare_claims(
     store: &mut Store,
@@ -201,13 +246,69 @@ pub fn prepare_claims(
         .results_as_at(request.today)
         .map_err(PrepareError::Results)?;
     let active = active_claims(store)?;
+    let withdrawn = withdrawn_claims(store)?;
     let mut families: Vec<FamilyId> = results.iter().map(|r| r.family_id).collect();
     families.sort_unstable();
     families.dedup();
     let casework = store.claim_casework(&families)?;
+    let judged = source.judged_as_at();
+    // Every record the results' evidence and the baselines' indicators read, traced to its
+    // partner file and row once, for the packs; and the partner files held now.
+    let mut ids: Vec<RecordId> = results
+        .iter()
+        .flat_map(|r| EvidencePack::record_ids(r, baselines.get(&r.family_id)))
+        .map(RecordId)
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let trails: BTreeMap<i64, RecordSnapshot> = store
+        .record_trails(&ids)?
+        .into_iter()
+        .map(|t| {
+            (
+                t.record_id.0,
+                RecordSnapshot {
+                    record_id: t.record_id.0,
+                    source: t.source,
+                    file_name: t.file_name,
+                    file_sha256: t.file_sha256,
+                    row: t.source_row,
+                    imported_at: t.imported_at,
+                    event_type: t.event_type,
+                    event_date: t.event_date,
+                    end_date: t.end_date,
+                    details: t.attributes,
+                },
+            )
+        })
+        .collect();
+    let data: Vec<DataSnapshot> = store
+        .data_files()?
+        .into_iter()
+        .map(|f| DataSnapshot {
+            source: f.source,
+            file_name: f.file_name,
+            file_sha256: f.file_sha256,
+            imported_on: f.imported_on,
+            rows: f.rows,
+            first_event: f.first_event,
+            latest_event: f.latest_event,
+        })
+        .collect();
     let mut context: BTreeMap<FamilyId, FamilyContext> = BTreeMap::new();
     for f in families {
         let cw = casework.get(&f).cloned().unwrap_or_default();
+        let records = results
+            .iter()
+            .filter(|r| r.family_id == f)
+            .flat_map(|r| EvidencePack::record_ids(r, baselines.get(&f)))
+            .filter_map(|id| trails.get(&id).cloned())
+            .collect();
+        let judged_as_at = judged
+            .iter()
+            .filter(|((family, _), _)| *family == f)
+            .map(|((_, kind), on)| (*kind, *on))
+            .collect();
         context.insert(
             f,
             FamilyContext {
@@ -233,6 +334,8 @@ pub fn prepare_claims(
                     })
                     .collect(),
                 baseline: baselines.get(&f).cloned(),
+                records,
+                judged_as_at,
             },
         );
     }
@@ -245,7 +348,9 @@ pub fn prepare_claims(
         prepared_by: request.by,
         results: &results,
         active: &active,
+        withdrawn: &withdrawn,
         context: &context,
+        data: &data,
     })?;
     let claimed: Vec<(FamilyId, ResultKind)> = plan
         .claims

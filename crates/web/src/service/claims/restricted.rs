@@ -3,7 +3,7 @@
 //! SHA-256 is still checked on the stored text), but the view of it leaves out what is the
 //! restricted person's — their measures, their indicators, their place among the members —
 //! and the family-level figures and problem lists, which were worked out from their records
-//! too, saying so ([`crate::views::FIGURES_WITHHELD`]). Lifting the restriction shows the
+//! too, and the partner records behind what is left out, saying so ([`crate::views::FIGURES_WITHHELD`]). Lifting the restriction shows the
 //! whole pack again.
 
 use hearth_claims::EvidencePack;
@@ -44,5 +44,11 @@ pub(super) fn withhold(mut pack: EvidencePack, in_force: &Restricted) -> Evidenc
         b.measures.retain(|m| shown(m.person_id));
         b.problems.clear();
     }
+    // The records traced: only those of the evidence and indicators still shown.
+    let kept: std::collections::BTreeSet<i64> =
+        EvidencePack::record_ids(&pack.result, pack.baseline.as_ref())
+            .into_iter()
+            .collect();
+    pack.records.retain(|r| kept.contains(&r.record_id));
     pack
 }
