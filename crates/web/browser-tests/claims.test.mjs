@@ -4,34 +4,43 @@
 // auditor's sample → spot check (no JavaScript); axe-core on every claims page.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { writeFileSync, mkdtempSync } from 'node:fs'
+import { writeFileSync, mkdtempSync, readFileSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { base, signIn, assertAccessible } from './lib.mjs'
 
 test('claims: batch → evidence pack → withdraw; internal audit sample → spot check', async () => {
   const po = await signIn('performance.officer')
   // `hearth demo` has already claimed its programme cohort's results (one batch): this batch
-  // claims 12 eligible families it did not claim, and the cap counts both.
-  const claimedByDemo = new Set(execFileSync('sqlite3', [process.env.HEARTH_STORE,
-    "SELECT DISTINCT family_id FROM claim WHERE status = 'claimed'"]).toString().trim().split('\n').filter(Boolean).map(Number))
+  // claims up to 12 eligible families it attached (a baseline frozen before the result) but
+  // did not claim, and the cap counts both.
+  const sql = query => execFileSync('sqlite3', [process.env.HEARTH_STORE, query]).toString().trim().split('\n').filter(Boolean)
+  const claimedByDemo = new Set(sql("SELECT DISTINCT family_id FROM claim WHERE status = 'claimed'").map(Number))
   assert.ok(claimedByDemo.size > 0, 'the demo claimed its cohort\'s results')
+  const attached = new Set(sql("SELECT family_id FROM outcome_baseline WHERE attached_on < '2027-08-20'").map(Number))
   const families = (await (await po.page.request.get(`${base}/api/families`)).json()).families
-    .filter(f => !claimedByDemo.has(f.family_id)).slice(0, 12)
-  assert.ok(families.length > 0, 'the demo has eligible families')
+    .filter(f => !claimedByDemo.has(f.family_id) && attached.has(f.family_id)).slice(0, 12)
+  assert.ok(families.length > 0, 'the demo has attached eligible families it did not claim')
   const dir = mkdtempSync(join(tmpdir(), 'hearth-claims-'))
   const results = join(dir, 'results.json')
   writeFileSync(results, JSON.stringify(families.map(f => ({
     family_id: f.family_id,
     kind: 'significant_and_sustained_progress',
-    achieved_on: '2016-04-20',
+    achieved_on: '2027-08-20',
     problems: f.problems.map(p => p.key),
     evidence: [],
     rules_hash: '',
   }))))
+  // The shipped rules with a window of the synthetic cohort's years, as `hearth demo` claims in.
+  const rules = join(dir, 'claims.toml')
+  const shipped = join(dirname(fileURLToPath(import.meta.url)), '../../../rules/claims.toml')
+  writeFileSync(rules, readFileSync(shipped, 'utf8') + '\n[[window]]\nkey = "2027-28-q2"\n' +
+    'label = "July to September 2027"\nopens = "2027-07-01"\ncloses = "2027-09-30"\nsource = "default"\n')
   const out = execFileSync(process.env.HEARTH_BIN, ['claims', 'prepare', '--store', process.env.HEARTH_STORE,
-    '--window', '2016-17-q1', '--today', '2016-05-03', '--as', 'performance.officer', '--results', results]).toString()
+    '--rules', rules, '--window', '2027-28-q2', '--today', '2027-08-31', '--as', 'performance.officer',
+    '--results', results]).toString()
   assert.match(out, new RegExp(`${families.length} families claimed`))
   const batch = out.match(/batch (\d+): /)[1]
 

@@ -287,6 +287,8 @@ pub fn prepare(
                 .with_context(|| format!("reading {}", results.display()))?;
             ResultsFile::from_json(&text)
                 .map_err(|e| anyhow::anyhow!("{}: not a list of results: {e}", results.display()))?
+                .with_store_baselines(store)
+                .map_err(|e| anyhow::anyhow!("reading the baselines in the store: {e}"))?
         }
         None => ResultsFile::from_store(store)
             .map_err(|e| anyhow::anyhow!("reading the results in the store: {e}"))?,

@@ -72,6 +72,24 @@ impl ResultsFile {
 }
 
 impl ResultsFile {
+    /// The store's frozen baselines, for the families the file gives none for: results kept
+    /// elsewhere (a case management system's) are claimed only for families the store shows
+    /// attached and eligible, as the store's own results are.
+    pub fn with_store_baselines(mut self, store: &mut Store) -> Result<ResultsFile, String> {
+        let given: std::collections::BTreeSet<FamilyId> =
+            self.baselines.iter().map(|b| b.family_id).collect();
+        for b in store.baselines().map_err(|e| e.to_string())? {
+            if given.contains(&b.family_id) {
+                continue;
+            }
+            self.baselines
+                .push(serde_json::from_str::<Baseline>(&b.baseline).map_err(|e| {
+                    format!("family {}'s baseline is unreadable: {e}", b.family_id)
+                })?);
+        }
+        Ok(self)
+    }
+
     /// The results `hearth outcomes` kept in the store (each the first time it was found)
     /// and the families' frozen baselines. A result's problems are its family's problems at
     /// entry, as the judgement gave them.
