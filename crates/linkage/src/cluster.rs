@@ -5,7 +5,7 @@
 //! (unless the linking pair's own identifiers differ and it agrees exactly on names, full
 //! date of birth and address: one person registered twice, under a temporary NHS number or a
 //! reissued UPN),
-//! no compatible date of birth (exact, day/month swap or one digit off; checked when a cluster
+//! no compatible date of birth (exact, day/month swap, one digit or one day off; checked when a cluster
 //! already has several records, unless the linking pair shares an identifier exactly — for two
 //! single records the pair's own score has already weighed the dates), two records of a
 //! source whose records are all different people, or a reviewer's cannot-link — and (2) when

@@ -47,7 +47,7 @@ pub const COMPARISONS: [Comparison; 9] = [
             "missing",
             "exact",
             "day_month_swap",
-            "one_digit_off",
+            "one_digit_off", // or one day apart
             "same_year",
             "different",
         ],
@@ -250,13 +250,26 @@ pub fn dob_level(a: u32, b: u32) -> u32 {
             && diff[1] == diff[0] + 1
             && x[diff[0]] == y[diff[1]]
             && x[diff[1]] == y[diff[0]]);
-    if one_off {
+    // One keystroke, or one day out (a birth registered the next day, a time zone): the
+    // day before the 10th, 20th or 1st differs in two digits ("19" and "20").
+    if one_off || days_from_civil(ya, ma, da).abs_diff(days_from_civil(yb, mb, db)) == 1 {
         return 3;
     }
     if ya == yb {
         return 4;
     }
     5
+}
+
+/// Days since 1 March of year 0 of a proleptic Gregorian date (any month and day values:
+/// only differences of real dates are used).
+fn days_from_civil(y: u32, m: u32, d: u32) -> u32 {
+    let y = if m <= 2 { y.wrapping_sub(1) } else { y };
+    let (era, yoe) = (y / 400, y % 400);
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d.wrapping_sub(1);
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era.wrapping_mul(146_097).wrapping_add(doe)
 }
 
 fn id_level(p: &Prepared, a: u32, b: u32) -> u32 {
@@ -579,6 +592,11 @@ mod tests {
         assert_eq!(dob_level(20120403, 20120304), 2);
         assert_eq!(dob_level(20120403, 20120408), 3);
         assert_eq!(dob_level(20120403, 21020403), 3); // adjacent transposition
+        assert_eq!(dob_level(20170119, 20170120), 3); // a day out, two digits
+        assert_eq!(dob_level(20170131, 20170201), 3);
+        assert_eq!(dob_level(20161231, 20170101), 3);
+        assert_eq!(dob_level(20160228, 20160301), 4); // two days (a leap year)
+        assert_eq!(dob_level(20170228, 20170301), 3);
         assert_eq!(dob_level(20120403, 20121125), 4);
         assert_eq!(dob_level(20120403, 19991125), 5);
         assert_eq!(dob_level(0, 19991125), 0);

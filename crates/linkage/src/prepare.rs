@@ -200,11 +200,20 @@ pub(crate) fn standardise_one(r: &LinkRecord, placeholders: &Placeholders) -> St
         .as_deref()
         .filter(|p| !placeholders.is_postcode(p))
         .and_then(standardise::postcode);
-    let addr = r
-        .address
-        .as_deref()
-        .filter(|a| !placeholders.is_address(a))
-        .and_then(|a| address::address(a, pc.as_ref().map(|p| p.full.as_str())));
+    let written = r.address.as_deref().filter(|a| !placeholders.is_address(a));
+    // No postcode of its own, but one written at the end of the address (`12 High St, AB1
+    // 2DE`, as police and housing systems write them): that is the record's postcode, as
+    // intake reads it.
+    let (written, pc) = match (written, pc) {
+        (Some(a), None) => match address::split_postcode(a) {
+            Some((rest, found)) if !placeholders.is_postcode(found.as_str()) => {
+                (Some(rest), standardise::postcode(found.as_str()))
+            }
+            _ => (Some(a), None),
+        },
+        other => other,
+    };
+    let addr = written.and_then(|a| address::address(a, pc.as_ref().map(|p| p.full.as_str())));
     let nhs = r
         .nhs_number
         .as_deref()

@@ -279,3 +279,19 @@ fn a_twin_with_another_upn_or_with_no_identifier_stays_apart() {
     let l = link(&records, &Settings::default(), &Constraints::default());
     assert_ne!(l.person_of[records.len() - 1], l.person_of[first]);
 }
+
+#[test]
+fn a_lone_record_with_its_postcode_only_inside_the_address_joins_as_with_its_own() {
+    // As above, but the school wrote the postcode at the end of the address and left the
+    // postcode column empty: the address is the same place.
+    let mut row = school_row("Reece", &upn("123456789012"));
+    row.postcode = None;
+    row.address = Some("7 Kestrel Way, LS8 1AB".into());
+    let (records, first) = household_with_a_lone_school_record(row);
+    let l = link(&records, &Settings::default(), &Constraints::default());
+    let lone = records.len() - 1;
+    assert_eq!(
+        l.person_of[lone], l.person_of[first],
+        "the postcode at the end of the address is the record's postcode"
+    );
+}

@@ -77,7 +77,7 @@ pub(crate) fn level_label(key: &str) -> String {
         "initial" => "Only an initial matches".into(),
         "token_overlap" => "Share one of several names".into(),
         "day_month_swap" => "Day and month swapped".into(),
-        "one_digit_off" => "One digit different".into(),
+        "one_digit_off" => "One digit or one day different".into(),
         "same_year" => "Same year only".into(),
         "postcode_full_address_similar" => "Same postcode, similar address".into(),
         "postcode_full" => "Same postcode".into(),
