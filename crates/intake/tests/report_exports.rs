@@ -257,6 +257,71 @@ fn placeholder_names_are_no_name_and_a_row_with_nothing_else_is_quarantined() {
         (None, Some("Smith"))
     );
     assert_eq!(import.rows[1].identity.full_name, None);
+
+    // A Unique Pupil Number tells who it is, too.
+    let mapping = Mapping::parse(
+        r#"
+        source = "schools"
+        files = ["*"]
+        event_type = "attendance"
+        [identity]
+        family_name = "Surname"
+        given_name = "Forename"
+        upn = "UPN"
+        [fact]
+        event_date = { value = "2025-07-31" }
+        "#,
+        "schools.toml",
+    )
+    .unwrap();
+    let csv = "Surname,Forename,UPN\nN/K,N/K,H820200100001\nN/K,N/K,\n";
+    let import = read_bytes("s.csv", csv.as_bytes(), &mapping, &options()).unwrap();
+    assert_eq!(imported_rows(&import), [2], "{:#?}", import.quarantined);
+    assert_eq!(quarantined(&import, 3).field.as_deref(), Some("Forename"));
+}
+
+/// In a workbook, Alt+Enter puts line breaks in an address cell, and a totals row may hold
+/// number cells: the address is stored on one line, the totals row quarantined, and a person
+/// called Total with a date of birth kept.
+#[test]
+fn a_workbook_address_over_lines_and_totals_row_with_number_cells() {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let header = HEADER.trim_end().split(',').collect::<Vec<_>>();
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    let rows: [[&str; 8]; 3] = [
+        [
+            "Lee",
+            "Amy",
+            "01/02/1980",
+            "12 High St,\nFlat 2\n\nAnytown",
+            "M1 1AE",
+            "",
+            "",
+            "03/04/2025",
+        ],
+        ["Total episodes", "", "", "", "", "", "", "03/04/2025"],
+        ["Total", "Amy", "01/02/2010", "", "", "", "", "03/04/2025"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, v) in row.iter().enumerate().filter(|(_, v)| !v.is_empty()) {
+            ws.write_string(r as u32 + 1, c as u16, *v).unwrap();
+        }
+    }
+    ws.write_number(2, 5, 30.0).unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let import = read_bytes("contacts.xlsx", &bytes, &contacts(), &options()).unwrap();
+    assert_eq!(imported_rows(&import), [2, 4], "{:#?}", import.quarantined);
+    assert_eq!(
+        import.rows[0].identity.address.as_deref(),
+        Some("12 High St, Flat 2, Anytown")
+    );
+    assert_eq!(
+        quarantined(&import, 3).reason,
+        "Row looks like a totals row (\"Total episodes\" in its first filled cell); delete it"
+    );
 }
 
 /// A school attendance export, semicolon-separated with decimal commas.
