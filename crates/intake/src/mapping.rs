@@ -42,6 +42,9 @@ pub struct Mapping {
     pub(crate) delimiter: u8,
     /// The row (1-based) holding the header; `None`: the first row that is not blank.
     pub(crate) header_row: Option<u32>,
+    /// The decimal mark of the file's numbers (`decimal`); `None`: a point, except in a
+    /// semicolon-separated file, where each column's values decide.
+    pub(crate) decimal: Option<crate::values::Decimal>,
     pub(crate) event_type: String,
     pub(crate) date_formats: Option<Vec<DateFormat>>,
     pub(crate) invalid_identifiers: InvalidIdentifiers,
@@ -96,6 +99,7 @@ impl Mapping {
                 .and_then(rules::delimiter_byte)
                 .unwrap_or(b','),
             header_row: raw.header_row,
+            decimal: raw.decimal.as_deref().and_then(rules::decimal_mark),
             event_type: raw.event_type,
             date_formats: raw.date_formats,
             invalid_identifiers: raw.invalid_identifiers,
@@ -150,6 +154,16 @@ impl Mapping {
     /// The separator between a CSV row's values (the mapping's `delimiter`, default `,`).
     pub fn delimiter(&self) -> char {
         char::from(self.delimiter)
+    }
+
+    /// The decimal mark of the file's numbers (the mapping's `decimal`: `.` or `,`); `None`
+    /// when unset: a point, except in a semicolon-separated file, where each number column's
+    /// values decide (see MAPPINGS.md, "Decimal commas").
+    pub fn decimal(&self) -> Option<char> {
+        self.decimal.map(|d| match d {
+            crate::values::Decimal::Point => '.',
+            crate::values::Decimal::Comma => ',',
+        })
     }
 
     /// The row (1-based, as a spreadsheet numbers it) holding the header (the mapping's

@@ -150,7 +150,7 @@ fn read_csv(
         }
     }
     let header: Vec<String> = rows.record.iter().map(str::to_string).collect();
-    let plan = Plan::new(mapping, &header, false, options).map_err(|error| {
+    let mut plan = Plan::new(mapping, &header, false, options).map_err(|error| {
         let hints = match error {
             MappingError::MissingColumns { .. } => {
                 header::csv_hints(&text, mapping, &header, rows.row_no)
@@ -163,6 +163,16 @@ fn read_csv(
             hints,
         }
     })?;
+    if let Some(mut columns) = plan.decimal_columns(mapping) {
+        // Each number column's decimal mark, from all its values, before any row is read.
+        let mut all = CsvRows::new(&text, mapping.delimiter);
+        while let Ok(true) = all.next() {
+            if all.row_no > rows.row_no {
+                columns.add(&all.record);
+            }
+        }
+        out.summary.notes.extend(plan.set_decimals(columns));
+    }
     while rows.next().map_err(csv_err)? {
         let span = rows.span();
         let found = runaway::find(&rows.record, &text, span, &header, mapping.delimiter);

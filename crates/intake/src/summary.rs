@@ -92,6 +92,9 @@ pub enum Problem {
     /// A totals or subtotals row at the foot of a report ("Total", "Grand total"):
     /// quarantined, never read as a person called "Total".
     TotalsRow,
+    /// Warning: a name written as not known ("N/K", "Unknown", "-"): read as no name, the row
+    /// kept if it has another name or an NHS number, NI number or UPN.
+    NamePlaceholder,
 }
 
 impl Problem {
@@ -135,6 +138,7 @@ impl Problem {
             Problem::RepeatedHeader => "the header repeated (files joined?)",
             Problem::BirthPlaceholder => "means not known, read as no date of birth",
             Problem::TotalsRow => "a totals row, not a person",
+            Problem::NamePlaceholder => "means not known, read as no name",
         }
     }
 }

@@ -8,7 +8,9 @@
 
 mod build;
 mod checks;
+mod decimal;
 mod field;
 mod plan;
+mod totals;
 
 pub(crate) use plan::Plan;

@@ -16,9 +16,83 @@ pub(crate) fn fold(s: &str) -> String {
     out
 }
 
+/// The decimal mark of a column's numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Decimal {
+    /// `3.5`, `1,234.5`: a point, with commas between thousands (UK exports).
+    #[default]
+    Point,
+    /// `3,5`, `1.234,5`: a comma, with points between thousands (European exports, as
+    /// written in semicolon-separated files).
+    Comma,
+}
+
+impl Decimal {
+    /// `examples` (written with a point, commas between thousands) as this mark writes them,
+    /// with a word on the column's mark when it is a comma: `12 or 3,5 (a comma as the
+    /// decimal mark, as in this column)`.
+    pub(crate) fn examples(self, examples: &str) -> String {
+        match self {
+            Decimal::Point => examples.to_string(),
+            Decimal::Comma => {
+                let swapped: String = examples
+                    .chars()
+                    .map(|c| match c {
+                        '.' => ',',
+                        ',' => '.',
+                        c => c,
+                    })
+                    .collect();
+                format!("{swapped} (a comma as the decimal mark, as in this column)")
+            }
+        }
+    }
+}
+
+/// `s` (trimmed, a sign allowed first) rewritten for reading with a decimal point: with
+/// [`Decimal::Comma`], the points between groups of three digits before the comma are
+/// dropped and the comma becomes a point (`1.234,5` → `1234.5`, `1,500` → `1.500`); `None`
+/// when its points are not between thousands, or it has two commas. Unchanged with
+/// [`Decimal::Point`].
+fn point_form(s: &str, mark: Decimal) -> Option<std::borrow::Cow<'_, str>> {
+    if mark == Decimal::Point || !s.contains([',', '.']) {
+        return Some(std::borrow::Cow::Borrowed(s));
+    }
+    let digits = s.trim_start_matches(['-', '+']);
+    let sign = &s[..s.len() - digits.len()];
+    let (int, frac) = match digits.split_once(',') {
+        Some((_, f)) if f.contains(',') => return None,
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    if int.contains('.') {
+        let mut groups = int.split('.');
+        let first = groups.next().unwrap_or_default();
+        let grouped = (1..=3).contains(&first.len())
+            && first.bytes().all(|b| b.is_ascii_digit())
+            && groups.all(|g| g.len() == 3 && g.bytes().all(|b| b.is_ascii_digit()));
+        if !grouped {
+            return None;
+        }
+    }
+    let mut out = format!("{sign}{}", int.replace('.', ""));
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    Some(std::borrow::Cow::Owned(out))
+}
+
 /// Parses a count or measure: `12`, `-3`, `3.5`, `1,234` (thousands commas are allowed).
 pub(crate) fn parse_number(s: &str) -> Option<f64> {
-    let s = s.trim();
+    parse_number_in(s, Decimal::Point)
+}
+
+/// [`parse_number`] with the column's decimal mark: with [`Decimal::Comma`], `3,5`,
+/// `1.234,5`, and `1,500` is 1.5.
+pub(crate) fn parse_number_in(s: &str, mark: Decimal) -> Option<f64> {
+    let s = point_form(s.trim(), mark)?;
+    let s = s.as_ref();
     let cleaned;
     let s = if s.contains(',') {
         if !thousands_ok(s) {
@@ -52,11 +126,12 @@ fn thousands_ok(s: &str) -> bool {
         && !s.split_once('.').is_some_and(|(_, f)| f.contains(','))
 }
 
-/// Parses a percentage from 0 to 100: `87.5`, `87.5%`, `100 %`.
-pub(crate) fn parse_percentage(s: &str) -> Option<f64> {
+/// Parses a percentage from 0 to 100 with the column's decimal mark: `87.5`, `87.5%`, `100 %`
+/// (`87,5 %` with a comma).
+pub(crate) fn parse_percentage_in(s: &str, mark: Decimal) -> Option<f64> {
     let s = s.trim();
     let s = s.strip_suffix('%').unwrap_or(s);
-    parse_number(s).filter(|v| (0.0..=100.0).contains(v))
+    parse_number_in(s, mark).filter(|v| (0.0..=100.0).contains(v))
 }
 
 /// Parses an amount of money in pounds: `£1,234.50`, `1234.5`, `0.00`, `-£12.00`, `(12.00)`,
@@ -64,6 +139,11 @@ pub(crate) fn parse_percentage(s: &str) -> Option<f64> {
 /// debit: 500) and `500.00-`; and a spreadsheet's accounting zero, `£ -`. Returns pounds as a
 /// number.
 pub(crate) fn parse_money(s: &str) -> Option<f64> {
+    parse_money_in(s, Decimal::Point)
+}
+
+/// [`parse_money`] with the column's decimal mark (`£1.234,50`, `12,00 CR`).
+pub(crate) fn parse_money_in(s: &str, mark: Decimal) -> Option<f64> {
     let mut s = s.trim();
     let mut negative = false;
     // A credit or debit marker, or a trailing minus, after the amount.
@@ -119,13 +199,14 @@ pub(crate) fn parse_money(s: &str) -> Option<f64> {
     if s.is_empty() || s.starts_with(['+', '-']) {
         return None;
     }
+    let s = point_form(s, mark)?;
     // At most two decimal places: pence.
     if s.split_once('.')
         .is_some_and(|(_, p)| p.is_empty() || p.len() > 2)
     {
         return None;
     }
-    let v = parse_number(s)?;
+    let v = parse_number(&s)?;
     Some(if negative { -v } else { v })
 }
 
@@ -151,6 +232,10 @@ pub(crate) fn number_text(v: f64) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    fn pct(s: &str) -> Option<f64> {
+        parse_percentage_in(s, Decimal::Point)
+    }
 
     #[test]
     fn numbers_and_money() {
@@ -188,15 +273,39 @@ mod tests {
     }
 
     #[test]
+    fn a_comma_as_the_decimal_mark() {
+        let c = Decimal::Comma;
+        assert_eq!(parse_number_in("87,5", c), Some(87.5));
+        assert_eq!(parse_number_in("1,500", c), Some(1.5));
+        assert_eq!(parse_number_in("1.500", c), Some(1500.0));
+        assert_eq!(parse_number_in("1.234.567,25", c), Some(1_234_567.25));
+        assert_eq!(parse_number_in("-0,25", c), Some(-0.25));
+        assert_eq!(parse_number_in("12", c), Some(12.0));
+        assert_eq!(parse_number_in("87.5", c), None);
+        assert_eq!(parse_number_in("1,2,3", c), None);
+        assert_eq!(parse_number_in("1.23,4", c), None);
+        assert_eq!(parse_number_in(",", c), None);
+        assert_eq!(parse_percentage_in("87,5 %", c), Some(87.5));
+        assert_eq!(parse_percentage_in("100,1", c), None);
+        assert_eq!(parse_money_in("£1.234,50", c), Some(1234.5));
+        assert_eq!(parse_money_in("(12,00)", c), Some(-12.0));
+        assert_eq!(parse_money_in("500,00 CR", c), Some(-500.0));
+        assert_eq!(parse_money_in("12,345", c), None);
+        // The point as the mark reads as before.
+        assert_eq!(parse_number_in("1,500", Decimal::Point), Some(1500.0));
+        assert_eq!(parse_number_in("87,5", Decimal::Point), None);
+    }
+
+    #[test]
     fn percentages() {
-        assert_eq!(parse_percentage("87.5"), Some(87.5));
-        assert_eq!(parse_percentage(" 87.5 % "), Some(87.5));
-        assert_eq!(parse_percentage("100%"), Some(100.0));
-        assert_eq!(parse_percentage("0"), Some(0.0));
-        assert_eq!(parse_percentage("100.1"), None);
-        assert_eq!(parse_percentage("-1%"), None);
-        assert_eq!(parse_percentage("%"), None);
-        assert_eq!(parse_percentage("87.5%%"), None);
+        assert_eq!(pct("87.5"), Some(87.5));
+        assert_eq!(pct(" 87.5 % "), Some(87.5));
+        assert_eq!(pct("100%"), Some(100.0));
+        assert_eq!(pct("0"), Some(0.0));
+        assert_eq!(pct("100.1"), None);
+        assert_eq!(pct("-1%"), None);
+        assert_eq!(pct("%"), None);
+        assert_eq!(pct("87.5%%"), None);
     }
 
     #[test]
@@ -229,7 +338,9 @@ mod tests {
             let _ = parse_number(&s);
             let _ = parse_money(&s);
             let _ = parse_bool(&s);
-            let _ = parse_percentage(&s);
+            let _ = pct(&s);
+            let _ = parse_number_in(&s, Decimal::Comma);
+            let _ = parse_money_in(&s, Decimal::Comma);
             let f = fold(&s);
             prop_assert_eq!(fold(&f), f.clone());
         }

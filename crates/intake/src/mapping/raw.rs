@@ -331,6 +331,9 @@ pub(crate) struct RawMapping {
     pub delimiter: Option<String>,
     /// The row (1-based, as a spreadsheet numbers it) holding the header.
     pub header_row: Option<u32>,
+    /// The decimal mark of the file's numbers: `"."` or `","`; unset, found per column in a
+    /// semicolon-separated file.
+    pub decimal: Option<String>,
     pub event_type: String,
     pub date_formats: Option<Vec<DateFormat>>,
     /// Two-digit years (`%y`) below this are 20xx, from it 19xx.

@@ -22,6 +22,15 @@ pub(crate) fn delimiter_byte(d: &str) -> Option<u8> {
     }
 }
 
+/// The decimal mark a mapping's `decimal` names, if it is one Hearth reads.
+pub(crate) fn decimal_mark(d: &str) -> Option<values::Decimal> {
+    match d {
+        "." => Some(values::Decimal::Point),
+        "," => Some(values::Decimal::Comma),
+        _ => None,
+    }
+}
+
 fn invalid(path: &Path, message: impl Into<String>) -> MappingError {
     MappingError::Invalid {
         path: path.to_path_buf(),
@@ -69,6 +78,16 @@ pub(crate) fn check(m: &RawMapping, path: &Path) -> Result<(), MappingError> {
             path,
             "`delimiter` must be \",\" (comma, the default), \";\" (semicolon), \"\\t\" (tab) or \
              \"|\" (pipe): the character between the values of a row",
+        ));
+    }
+    if m.decimal
+        .as_deref()
+        .is_some_and(|d| decimal_mark(d).is_none())
+    {
+        return Err(invalid(
+            path,
+            "`decimal` must be \".\" (3.5, 1,234.5) or \",\" (3,5, 1.234,5): the decimal mark \
+             of the file's numbers",
         ));
     }
     if m.header_row == Some(0) {

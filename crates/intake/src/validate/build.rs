@@ -14,8 +14,9 @@ use hearth_model::standardise::address::split_postcode;
 use hearth_model::standardise::names::{
     split_detected, split_whole_name, strip_titles, NamePattern, WholeName,
 };
-use hearth_model::standardise::placeholder::AddressPlaceholders;
+use hearth_model::standardise::placeholder::{AddressPlaceholders, BirthPlaceholders};
 use hearth_model::{AttrValue, Fact, Identity, NhsNumber, NiNumber, Postcode, Sex, Upn};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// The mapped fields of one file, resolved to header positions.
@@ -133,7 +134,87 @@ fn put_split(
     }
 }
 
+/// Whether a name is written as not known: a word of the placeholder list's `names` ("N/K",
+/// "Not known", "Unknown", "n/a"), the list dates of birth are read with, or punctuation only
+/// ("-", "?"). A whole name whose every part is one ("N/K N/K", "UNKNOWN, UNKNOWN") is one.
+pub(super) fn is_placeholder_name(name: &str) -> bool {
+    let list = BirthPlaceholders::shipped();
+    let one = |s: &str| list.is_word(s) || !s.chars().any(char::is_alphanumeric);
+    one(name)
+        || name.split(',').all(one)
+        || name.split([',', ' ']).filter(|w| !w.is_empty()).all(one)
+}
+
+/// `v`, the value of name field `f`, unless it is a placeholder: then `None`, with a warning,
+/// and the first such field and value kept in `placeholder` for the row's reason.
+fn real_name<'f>(
+    f: Option<&'f Field>,
+    v: Option<String>,
+    findings: &mut Findings,
+    placeholder: &mut Option<(&'f Field, String)>,
+) -> Option<String> {
+    let (f, v) = (f?, v?);
+    if !is_placeholder_name(&v) {
+        return Some(v);
+    }
+    findings.warn(f, Problem::NamePlaceholder, PLACEHOLDER_HINT.into());
+    placeholder.get_or_insert((f, v));
+    None
+}
+
+const PLACEHOLDER_HINT: &str =
+    "Rows kept without the name (it means not known); a row with no other name needs an NHS \
+     number, NI number or UPN.";
+
+/// An address cell as one line: its lines (a quoted cell with line breaks, Alt+Enter in
+/// Excel) joined with ", ", each trimmed of spaces and commas at its ends, runs of spaces as
+/// one, empty lines dropped: `"12 High St,\r\n\r\nAnytown "` is `12 High St, Anytown`.
+pub(super) fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split(['\r', '\n', '\u{2028}', '\u{2029}']) {
+        let line = line.trim_matches(|c: char| c.is_whitespace() || c == ',');
+        if line.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(", ");
+        }
+        let mut words = line.split_whitespace();
+        if let Some(w) = words.next() {
+            out.push_str(w);
+        }
+        for w in words {
+            out.push(' ');
+            out.push_str(w);
+        }
+    }
+    out
+}
+
 impl Fields<'_> {
+    /// The columns of the identity fields (who a row is about).
+    pub fn identity_columns(&self) -> Vec<usize> {
+        let fields = [
+            self.source_person_id.as_ref(),
+            self.given_name.as_ref(),
+            self.middle_name.as_ref(),
+            self.family_name.as_ref(),
+            self.full_name.as_ref().map(|(f, _)| f),
+            self.date_of_birth.as_ref(),
+            self.sex.as_ref(),
+            self.address.as_ref(),
+            self.postcode.as_ref(),
+            self.nhs_number.as_ref(),
+            self.ni_number.as_ref(),
+            self.upn.as_ref(),
+        ];
+        fields
+            .into_iter()
+            .flatten()
+            .flat_map(|f| f.cols.iter().copied())
+            .collect()
+    }
+
     /// The date field (date of birth, event or end date, or date attribute) named `name`.
     pub fn date_field(&self, name: &str) -> Option<&Field> {
         [&self.date_of_birth, &self.event_date, &self.end_date]
@@ -152,17 +233,39 @@ impl Fields<'_> {
     ) -> Option<(Identity, Fact)> {
         let mut id = Identity {
             source_person_id: checks.owned(row, self.source_person_id.as_ref(), findings),
-            given_name: checks.owned(row, self.given_name.as_ref(), findings),
-            middle_name: checks.owned(row, self.middle_name.as_ref(), findings),
-            family_name: checks.owned(row, self.family_name.as_ref(), findings),
             ..Identity::default()
         };
+        // A name written as not known ("N/K", "Unknown", "-") is no name.
+        let mut placeholder: Option<(&Field, String)> = None;
+        let given = checks.owned(row, self.given_name.as_ref(), findings);
+        id.given_name = real_name(self.given_name.as_ref(), given, findings, &mut placeholder);
+        let middle = checks.owned(row, self.middle_name.as_ref(), findings);
+        id.middle_name = real_name(
+            self.middle_name.as_ref(),
+            middle,
+            findings,
+            &mut placeholder,
+        );
+        let family = checks.owned(row, self.family_name.as_ref(), findings);
+        id.family_name = real_name(
+            self.family_name.as_ref(),
+            family,
+            findings,
+            &mut placeholder,
+        );
         if let Some((f, order)) = &self.full_name {
-            if let Some(full) = checks.text(row, f, findings) {
+            let full = checks.text(row, f, findings).map(Cow::into_owned);
+            if let Some(full) = real_name(Some(f), full, findings, &mut placeholder) {
                 if let Some(order) = order {
-                    split_into(&mut id, &full, *order, f, findings);
+                    let mut split = Identity::default();
+                    split_into(&mut split, &full, *order, f, findings);
+                    // Placeholder parts ("Unknown Smith") are no name; the rest are.
+                    let mut real = |part| real_name(Some(f), part, findings, &mut placeholder);
+                    id.given_name = id.given_name.take().or_else(|| real(split.given_name));
+                    id.middle_name = id.middle_name.take().or_else(|| real(split.middle_name));
+                    id.family_name = id.family_name.take().or_else(|| real(split.family_name));
                 }
-                id.full_name = Some(full.into_owned());
+                id.full_name = Some(full);
             }
         }
         id.date_of_birth = self
@@ -188,7 +291,7 @@ impl Fields<'_> {
         if let Some(f) = &self.address {
             let mut joined = String::new();
             for &c in &f.cols {
-                let part = cell_text(&row.cell(c));
+                let part = one_line(&cell_text(&row.cell(c)));
                 if !part.is_empty() {
                     if !joined.is_empty() {
                         joined.push_str(", ");
@@ -267,11 +370,24 @@ impl Fields<'_> {
             findings,
         );
         let named = id.given_name.is_some() || id.family_name.is_some() || id.full_name.is_some();
-        let identified = id.source_person_id.is_some()
-            || id.nhs_number.is_some()
-            || id.ni_number.is_some()
-            || id.upn.is_some();
-        if !named && !identified && findings.issues.is_empty() {
+        let numbered = id.nhs_number.is_some() || id.ni_number.is_some() || id.upn.is_some();
+        let identified = numbered || id.source_person_id.is_some();
+        if let (false, false, Some((f, written))) = (named, numbered, &placeholder) {
+            // Only placeholders for a name, and no number to tell who it is.
+            findings.add(
+                f,
+                Problem::NoIdentity,
+                format!(
+                    "{} \"{written}\" means the name is not known, and the row has no other \
+                     name and no NHS number, NI number or UPN, so Hearth cannot tell who it is \
+                     about; fill in the person's name or one of those numbers",
+                    f.name
+                ),
+                "Every row needs a real name or an NHS number, NI number or UPN; placeholders \
+                 such as N/K or Unknown are not names."
+                    .into(),
+            );
+        } else if !named && !identified && findings.issues.is_empty() {
             findings.issues.push(Issue {
                 field: None,
                 problem: Problem::NoIdentity,

@@ -284,9 +284,10 @@ impl Checks {
         findings: &mut Findings,
     ) -> Option<AttrValue> {
         let f = &a.field;
-        let text = match f.cell(row) {
-            Cell::Number(v) => Cow::Owned(values::number_text(v)),
-            _ => self.text(row, f, findings)?,
+        // A workbook's number cell is written here with a point, whatever the column's mark.
+        let (text, mark) = match f.cell(row) {
+            Cell::Number(v) => (Cow::Owned(values::number_text(v)), values::Decimal::Point),
+            _ => (self.text(row, f, findings)?, f.decimal),
         };
         let base_name = a.spec.derived_from().unwrap_or_default();
         let cannot = |findings: &mut Findings, why: String| {
@@ -311,15 +312,16 @@ impl Checks {
             );
         };
         let value = if a.spec.percent_of.is_some() {
-            let Some(pct) = values::parse_percentage(&text) else {
+            let Some(pct) = values::parse_percentage_in(&text, mark) else {
+                let eg = mark.examples("87.5 or 87.5%");
                 findings.add(
                     f,
                     Problem::NotAPercentage,
                     format!(
-                        "{} \"{text}\" is not a percentage; use a number from 0 to 100, e.g. 87.5 or 87.5%",
+                        "{} \"{text}\" is not a percentage; use a number from 0 to 100, e.g. {eg}",
                         f.name
                     ),
-                    "Write percentages as numbers from 0 to 100, e.g. 87.5 or 87.5%.".into(),
+                    format!("Write percentages as numbers from 0 to 100, e.g. {eg}."),
                 );
                 return None;
             };
@@ -330,15 +332,16 @@ impl Checks {
             };
             base * share / 100.0
         } else {
-            let Some(v) = values::parse_number(&text) else {
+            let Some(v) = values::parse_number_in(&text, mark) else {
+                let eg = mark.examples("12 or 3.5");
                 findings.add(
                     f,
                     Problem::NotANumber,
                     format!(
-                        "{} \"{text}\" is not a number; use digits only, e.g. 12 or 3.5",
+                        "{} \"{text}\" is not a number; use digits only, e.g. {eg}",
                         f.name
                     ),
-                    "Use digits only, e.g. 12 or 3.5.".into(),
+                    format!("Use digits only, e.g. {eg}."),
                 );
                 return None;
             };
@@ -417,11 +420,18 @@ impl Checks {
                     match allowed.iter().find(|(l, _)| *l == folded) {
                         Some((_, canonical)) => Some(AttrValue::Text(canonical.to_string())),
                         None => {
-                            let list = allowed.iter().map(|(_, c)| *c).collect::<Vec<_>>().join(", ");
+                            let list = allowed
+                                .iter()
+                                .map(|(_, c)| *c)
+                                .collect::<Vec<_>>()
+                                .join(", ");
                             findings.add(
                                 f,
                                 Problem::NotAllowed,
-                                format!("{} \"{text}\" is not one of the allowed values: {list}", f.name),
+                                format!(
+                                    "{} \"{text}\" is not one of the allowed values: {list}",
+                                    f.name
+                                ),
                                 format!("Use one of: {list}."),
                             );
                             None
@@ -429,24 +439,36 @@ impl Checks {
                     }
                 }
             },
-            AttrType::Number => values::parse_number(&text).map(AttrValue::Number).or_else(|| {
-                findings.add(
-                    f,
-                    Problem::NotANumber,
-                    format!("{} \"{text}\" is not a number; use digits only, e.g. 12 or 3.5", f.name),
-                    "Use digits only, e.g. 12 or 3.5.".into(),
-                );
-                None
-            }),
-            AttrType::Money => values::parse_money(&text).map(AttrValue::Number).or_else(|| {
-                findings.add(
-                    f,
-                    Problem::NotMoney,
-                    format!("{} \"{text}\" is not an amount of money; write it like 1234.50 or £1,234.50", f.name),
-                    "Write amounts like 1234.50 or £1,234.50.".into(),
-                );
-                None
-            }),
+            AttrType::Number => values::parse_number_in(&text, f.decimal)
+                .map(AttrValue::Number)
+                .or_else(|| {
+                    let eg = f.decimal.examples("12 or 3.5");
+                    findings.add(
+                        f,
+                        Problem::NotANumber,
+                        format!(
+                            "{} \"{text}\" is not a number; use digits only, e.g. {eg}",
+                            f.name
+                        ),
+                        format!("Use digits only, e.g. {eg}."),
+                    );
+                    None
+                }),
+            AttrType::Money => values::parse_money_in(&text, f.decimal)
+                .map(AttrValue::Number)
+                .or_else(|| {
+                    let eg = f.decimal.examples("1234.50 or £1,234.50");
+                    findings.add(
+                        f,
+                        Problem::NotMoney,
+                        format!(
+                            "{} \"{text}\" is not an amount of money; write it like {eg}",
+                            f.name
+                        ),
+                        format!("Write amounts like {eg}."),
+                    );
+                    None
+                }),
             AttrType::Bool => values::parse_bool(&text).map(AttrValue::Bool).or_else(|| {
                 findings.add(
                     f,

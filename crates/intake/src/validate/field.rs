@@ -5,7 +5,7 @@
 use crate::cells::{Cell, Row};
 use crate::mapping::{AttributeMapping, Untranslated};
 use crate::summary::Problem;
-use crate::values::fold;
+use crate::values::{fold, Decimal};
 use hearth_model::standardise::dates::DateFormat;
 use std::collections::BTreeMap;
 
@@ -25,6 +25,8 @@ pub(super) struct Field {
     pub fixed: Option<String>,
     /// The mapping's translation table for this field.
     pub translate: Option<Translation>,
+    /// The decimal mark of the field's numbers.
+    pub decimal: Decimal,
 }
 
 impl Field {

@@ -6,15 +6,18 @@
 
 use super::build::Fields;
 use super::checks::Checks;
+use super::decimal::DecimalColumns;
 use super::field::{
     formats_text, swapped_formats, Attr, DateOrder, Field, Findings, Issue, Translation,
 };
+use super::totals::totals_label;
 use crate::cells::{cell_text, raw, Cell, Row, MAX_FREE_TEXT_CHARS, MAX_VALUE_CHARS};
 use crate::error::MonthFirstColumn;
 use crate::import::{FileImport, ReadOptions};
 use crate::mapping::AttrType;
 use crate::mapping::{ColumnSpec, Mapping, MappingError};
 use crate::summary::{ImportSummary, Problem};
+use crate::values::Decimal;
 use chrono::NaiveDate;
 use hearth_model::standardise::dates::DateFormat;
 use hearth_model::{ImportedRow, QuarantinedRow};
@@ -33,6 +36,8 @@ pub(crate) struct Plan<'m> {
     limits: Vec<CellLimit>,
     /// Per date field, what its values show of the order of day and month.
     date_order: RefCell<Vec<OrderSeen>>,
+    /// The columns of the mapped identity fields, for telling a totals row from a person.
+    identity_cols: Vec<usize>,
 }
 
 /// What one date field's values show of the order of day and month.
@@ -123,26 +128,6 @@ fn month_first_formats(formats: &[DateFormat]) -> Option<String> {
     Some(list.join(", "))
 }
 
-/// The column of `row`'s first filled cell when it labels a totals row, as spreadsheet
-/// reports end: the whole cell `Total`, `Totals`, `Subtotal`, `Grand total` (a colon after it
-/// allowed), or such a label and a colon before a figure (`Total: 60`). "Total loss" is not.
-fn totals_label<R: Row + ?Sized>(row: &R) -> Option<usize> {
-    const LABELS: [&str; 6] = [
-        "total",
-        "totals",
-        "subtotal",
-        "sub-total",
-        "sub total",
-        "grand total",
-    ];
-    let col = (0..row.width()).find(|&i| !cell_text(&row.cell(i)).trim().is_empty())?;
-    let text = crate::values::fold(&cell_text(&row.cell(col)));
-    let label = text.split(':').next().unwrap_or_default().trim();
-    let is_label = LABELS.contains(&label)
-        && (text.len() == label.len() || text[label.len()..].starts_with(':'));
-    is_label.then_some(col)
-}
-
 impl<'m> Plan<'m> {
     /// Resolves `mapping`'s columns in `header`; `workbook` adds Excel serials to the default
     /// date formats.
@@ -170,6 +155,7 @@ impl<'m> Plan<'m> {
                 swapped: swapped_formats(&formats),
                 formats,
                 fixed: None,
+                decimal: Decimal::Point,
                 translate: spec
                     .translate
                     .as_ref()
@@ -211,6 +197,11 @@ impl<'m> Plan<'m> {
                     },
                     swapped: Vec::new(),
                     fixed: spec.value_text(),
+                    // A fixed value is written in the mapping, with a point.
+                    decimal: match spec.value {
+                        Some(_) => Decimal::Point,
+                        None => mapping.decimal.unwrap_or_default(),
+                    },
                     translate: spec
                         .translate
                         .as_ref()
@@ -259,6 +250,7 @@ impl<'m> Plan<'m> {
                 _ => "comma",
             }),
             limits: cell_limits(&fields, header),
+            identity_cols: fields.identity_columns(),
             date_order: RefCell::new(Vec::new()),
             fields,
             checks: Checks {
@@ -270,6 +262,21 @@ impl<'m> Plan<'m> {
                 earliest: NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(NaiveDate::MIN),
             },
         })
+    }
+
+    /// The number columns whose decimal mark the file's values decide, if any: those of a
+    /// semicolon-separated file whose mapping does not set `decimal`.
+    pub(crate) fn decimal_columns(&self, mapping: &Mapping) -> Option<DecimalColumns> {
+        let decide = mapping.decimal.is_none() && self.separator == Some("semicolon");
+        decide
+            .then(|| DecimalColumns::new(&self.fields.attrs))
+            .flatten()
+    }
+
+    /// Sets each of `columns`' decimal mark from the values counted; returns notes for the
+    /// summary on columns with values read either way.
+    pub(crate) fn set_decimals(&mut self, columns: DecimalColumns) -> Vec<String> {
+        columns.decide(&mut self.fields.attrs)
     }
 
     /// The positions of the mapped columns, in order.
@@ -307,7 +314,7 @@ impl<'m> Plan<'m> {
             };
             return self.quarantine(row, row_no, vec![issue], out);
         }
-        if let Some(col) = totals_label(row) {
+        if let Some(col) = totals_label(row, &self.identity_cols) {
             let issue = Issue {
                 field: None,
                 problem: Problem::TotalsRow,
