@@ -142,6 +142,28 @@ impl EvidencePack {
             .collect()
     }
 
+    /// What each piece of the result's evidence measured, in the words of the Outcomes Plan
+    /// frozen with the pack: the title of the problem's measure of that key (so the
+    /// worklessness measure of significant and sustained progress is "No adult on an
+    /// out-of-work benefit", not continuous employment). `None` where the plan gives the
+    /// measure no title of its own (the attendance rule, continuous employment, the lead
+    /// worker's progress towards work, a joiner) or the pack holds no plan that reads.
+    pub fn measure_titles(&self) -> Vec<Option<String>> {
+        let plan = self
+            .outcomes_plan
+            .as_ref()
+            .and_then(|p| hearth_outcomes::Plan::from_toml(&p.text, &p.name).ok());
+        self.result
+            .evidence
+            .iter()
+            .map(|e| {
+                let problem = plan.as_ref()?.problem(e.problem_key.as_deref()?)?;
+                let m = problem.measures.iter().find(|m| m.key == e.measure_key)?;
+                Some(m.title.clone())
+            })
+            .collect()
+    }
+
     /// Whether the Outcomes Plan's hash is the one the result was judged under.
     pub fn plan_matches(result: &FamilyResult, plan: Option<&RulesSnapshot>) -> bool {
         plan.is_some_and(|p| p.sha256 == result.rules_hash)
@@ -199,5 +221,94 @@ mod tests {
             old.as_object_mut().unwrap().remove(key);
         }
         assert_eq!(EvidencePack::from_json(&old.to_string()).unwrap(), pack);
+    }
+}
+
+#[cfg(test)]
+mod titles {
+    use super::*;
+    use hearth_outcomes::{OutcomeEvidence, ResultKind};
+
+    const PLAN: &str = include_str!("../../../rules/outcomes-cheshire-east-2015.toml");
+
+    fn evidence(problem: Option<&str>, measure: &str) -> OutcomeEvidence {
+        let day = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap();
+        OutcomeEvidence {
+            problem_key: problem.map(str::to_string),
+            measure_key: measure.into(),
+            person_id: None,
+            from: day,
+            to: day,
+            baseline: None,
+            value: 0.0,
+            threshold: 0.0,
+            met: true,
+            record_ids: Vec::new(),
+            source: None,
+        }
+    }
+
+    fn pack(kind: ResultKind, evidence: Vec<OutcomeEvidence>) -> EvidencePack {
+        EvidencePack {
+            format: 2,
+            family_id: 5,
+            window: "w".into(),
+            window_label: "W".into(),
+            data_as_at: NaiveDate::from_ymd_opt(2026, 10, 1).unwrap(),
+            judged_as_at: None,
+            prepared_by: "po".into(),
+            result: FamilyResult {
+                family_id: 5,
+                kind,
+                achieved_on: NaiveDate::from_ymd_opt(2026, 9, 1).unwrap(),
+                problems: vec!["worklessness".into()],
+                evidence,
+                rules_hash: sha256_hex(PLAN),
+            },
+            outcomes_plan: Some(RulesSnapshot::of("rules/outcomes.toml", PLAN)),
+            outcomes_plan_matches_result: true,
+            claim_rules: RulesSnapshot::of("rules/claims.toml", "x"),
+            baseline: None,
+            plan: Vec::new(),
+            lead_worker: None,
+            results_payment: 800,
+            records: Vec::new(),
+            data: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn each_measure_is_named_as_the_frozen_plan_names_it() {
+        let p = pack(
+            ResultKind::SignificantAndSustainedProgress,
+            vec![
+                evidence(Some("worklessness"), "continuous_employment"),
+                evidence(Some("crime_asb"), "offending_and_asb"),
+                evidence(Some("crime_asb"), "proven_youth_offences"),
+                evidence(Some("worklessness"), "progress_towards_work"),
+            ],
+        );
+        assert_eq!(
+            p.measure_titles(),
+            vec![
+                Some("No adult on an out-of-work benefit".to_string()),
+                Some("No crime or anti-social behaviour as suspect or offender".to_string()),
+                Some("No proven youth offence".to_string()),
+                None,
+            ]
+        );
+        // Continuous employment is a result of its own, not a problem's measure.
+        let p = pack(
+            ResultKind::ContinuousEmployment,
+            vec![evidence(None, "continuous_employment")],
+        );
+        assert_eq!(p.measure_titles(), vec![None]);
+        // No plan that reads: nothing to name them by.
+        let mut p = pack(
+            ResultKind::SignificantAndSustainedProgress,
+            vec![evidence(Some("worklessness"), "continuous_employment")],
+        );
+        p.outcomes_plan = Some(RulesSnapshot::of("rules/outcomes.toml", "plan"));
+        assert_eq!(p.measure_titles(), vec![None]);
     }
 }

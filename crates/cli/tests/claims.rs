@@ -313,6 +313,36 @@ fn results_judged_by_hearth_outcomes_are_claimed_from_the_store() {
         "--as-at",
         "2025-09-01",
     ]);
+    // The list counts the families attached by its --today (the cohort's run to 2027).
+    let attached_by = |day: &str| -> u64 {
+        rusqlite::Connection::open(&store)
+            .unwrap()
+            .query_row(
+                "SELECT count(*) FROM outcome_baseline WHERE attached_on <= ?1",
+                [day],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap() as u64
+    };
+    for day in ["2026-03-31", "2027-08-31"] {
+        let (done, list) = run(
+            &[
+                "claims",
+                "list",
+                "--rules",
+                rules.to_str().unwrap(),
+                "--today",
+                day,
+            ],
+            &store,
+        );
+        assert!(done, "{list}");
+        assert!(
+            list.contains(&format!("; {} attached;", attached_by(day))),
+            "{day}: {list}"
+        );
+    }
+    assert!(attached_by("2026-03-31") < attached_by("2027-08-31"));
     let judged = ok(&["outcomes", "--store", s, "--as-at", "2027-08-31"]);
     let found: usize = judged
         .lines()

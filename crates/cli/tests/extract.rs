@@ -378,3 +378,67 @@ fn the_identification_export_leaves_out_families_objecting_to_all_sharing_not_re
     assert!(detail.contains("2 left out"), "{detail}");
     assert!(!detail.contains(&families[0].to_string()), "{detail}");
 }
+
+/// The extract counts a family as on the programme only once attached by the day it is made
+/// (`--today`, else the machine's date): the synthetic cohort's attachments run to 2027, and
+/// one dated after the extract's day must not be sent as worked with.
+#[test]
+fn the_extract_counts_only_families_attached_by_its_day() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let store = dir.join("hearth.sqlite");
+    ok(hearth(&store)
+        .args([
+            "synth", "--people", "3000", "--seed", "2", "--cohort", "--out",
+        ])
+        .arg(dir.join("borough")));
+    ok(hearth(&store)
+        .args(["import", "--as-new", "--today", "2027-08-31"])
+        .arg(dir.join("borough/sources")));
+    ok(hearth(&store).args(["link", "--as-at", "2025-09-01"]));
+    ok(hearth(&store).args(["identify", "--as-at", "2025-09-01"]));
+    ok(hearth(&store)
+        .args(["outcomes", "--as-at", "2025-09-01", "--attach"])
+        .arg(dir.join("borough/programme/attachments.csv")));
+    let attached_by = |day: &str| -> u64 {
+        rusqlite::Connection::open(&store)
+            .unwrap()
+            .query_row(
+                "SELECT count(*) FROM outcome_baseline WHERE attached_on <= ?1",
+                [day],
+                |r| r.get::<_, i64>(0),
+            )
+            .unwrap() as u64
+    };
+    let key = age::x25519::Identity::generate();
+    let programme = |today: Option<&str>| -> (u64, String) {
+        let out = tempfile::tempdir_in(dir).unwrap();
+        let mut c = hearth(&store);
+        c.args(["extract", "national-evaluation", "--recipient"])
+            .arg(key.to_public().to_string())
+            .arg("--out")
+            .arg(out.path());
+        if let Some(day) = today {
+            c.args(["--today", day]);
+        }
+        ok(&mut c);
+        let file = std::fs::read_dir(out.path()).unwrap().next().unwrap();
+        let zip = age::decrypt(&key, &std::fs::read(file.unwrap().path()).unwrap()).unwrap();
+        let manifest: serde_json::Value =
+            serde_json::from_str(&member(&zip, "manifest.json")).unwrap();
+        (
+            manifest["counts"]["programme_families"].as_u64().unwrap(),
+            manifest["period"]["to"].as_str().unwrap().to_owned(),
+        )
+    };
+    let (early, late) = (attached_by("2026-03-31"), attached_by("2027-08-31"));
+    assert!(0 < early && early < late, "{early} then {late}");
+    assert_eq!(
+        programme(Some("2026-03-31")),
+        (early, "2026-03-31".to_owned())
+    );
+    assert_eq!(programme(Some("2027-08-31")).0, late);
+    // Without --today: as at the machine's date.
+    let today = chrono::Utc::now().date_naive().to_string();
+    assert_eq!(programme(None).0, attached_by(&today));
+}

@@ -9,7 +9,7 @@
 
 use crate::facts::{Event, WorkerEvidence};
 use crate::household::Joiner;
-use crate::plan::{How, Measure, Per, Plan};
+use crate::plan::{How, Measure, Per, Plan, ProblemPlan};
 use crate::types::{
     Baseline, FamilyOutcome, FamilyResult, MeasureDistance, OutcomeEvidence, ProblemProgress,
     ProblemState, ResultKind,
@@ -218,18 +218,25 @@ fn problem_met(
     let Some(p) = plan.problem(key) else {
         return true;
     };
-    if let Some(k) = &p.progress_towards_work {
-        if input
-            .worker_evidence
-            .iter()
-            .any(|w| w.measure_key == *k && w.on >= from && w.on <= d)
-        {
-            return true;
-        }
+    if worker_days(p, input, from, d) > 0 {
+        return true;
     }
     p.measures
         .iter()
         .all(|m| measure_value(m, input.events, from, d).0 <= m.max as f64)
+}
+
+/// How many pieces of the lead worker's evidence of progress towards work on problem `p` are
+/// dated in `from..=d`.
+fn worker_days(p: &ProblemPlan, input: &FamilyInput<'_>, from: NaiveDate, d: NaiveDate) -> usize {
+    let Some(k) = &p.progress_towards_work else {
+        return 0;
+    };
+    input
+        .worker_evidence
+        .iter()
+        .filter(|w| w.measure_key == *k && w.on >= from && w.on <= d)
+        .count()
 }
 
 /// The problems judged: present at entry, and (with non-regression) those absent.
@@ -351,6 +358,23 @@ pub fn evidence_on(plan: &Plan, input: &FamilyInput<'_>, d: NaiveDate) -> Vec<Ou
     let mut out = Vec::new();
     for key in judged(plan, b) {
         let Some(p) = plan.problem(key) else { continue };
+        let by_worker = worker_days(p, input, from, d);
+        if let (Some(k), 1..) = (&p.progress_towards_work, by_worker) {
+            // The lead worker's evidence met the problem: it is the measure achieved.
+            out.push(OutcomeEvidence {
+                problem_key: Some(key.to_string()),
+                measure_key: k.clone(),
+                person_id: None,
+                from,
+                to: d,
+                baseline: None,
+                value: by_worker as f64,
+                threshold: 1.0,
+                met: true,
+                record_ids: Vec::new(),
+                source: None,
+            });
+        }
         for m in &p.measures {
             let (value, record_ids) = measure_value(m, input.events, from, d);
             out.push(OutcomeEvidence {
@@ -421,6 +445,7 @@ fn progress(
         }
     };
     if let Some(p) = plan.problem(key) {
+        let by_worker = worker_days(p, input, from, as_at) > 0;
         for m in &p.measures {
             let (value, _) = measure_value(m, input.events, from, as_at);
             distance.push(MeasureDistance {
@@ -431,7 +456,7 @@ fn progress(
                 threshold: m.max as f64,
                 higher_is_better: false,
             });
-            if value > m.max as f64 {
+            if value > m.max as f64 && !by_worker {
                 missing.push(format!(
                     "{}: {} in the last {} months (at most {})",
                     m.title, value, plan.sustain_months, m.max

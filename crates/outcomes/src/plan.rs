@@ -210,6 +210,19 @@ impl Plan {
                 return Err(bad(format!("problem {}", p.key), "appears twice"));
             }
         }
+        // A measure's key names its baseline value, its evidence and the goals tied to it:
+        // two measures under one key would read as one.
+        let mut keys = std::collections::BTreeSet::from([a.measure.as_str()]);
+        for p in &plan.problems {
+            for m in &p.measures {
+                if !keys.insert(m.key.as_str()) {
+                    return Err(bad(
+                        format!("problem {}, measure {}", p.key, m.key),
+                        "this measure key is used twice: give each measure its own key",
+                    ));
+                }
+            }
+        }
         let ce = &plan.continuous_employment;
         if ce.rules.is_empty() {
             return Err(bad(
@@ -285,6 +298,18 @@ mod tests {
         let bad = SHIPPED.replace("weeks = 13", "weeks = 16");
         let e = Plan::from_toml(&bad, "plan.toml").unwrap_err().to_string();
         assert!(e.contains("continuous_employment rule 2"), "{e}");
+        let bad = SHIPPED.replacen(
+            "key = \"proven_youth_offences\"",
+            "key = \"offending_and_asb\"",
+            1,
+        );
+        let e = Plan::from_toml(&bad, "plan.toml").unwrap_err().to_string();
+        assert!(
+            e.contains("plan.toml")
+                && e.contains("measure offending_and_asb")
+                && e.contains("used twice"),
+            "{e}"
+        );
         let bad = SHIPPED.replace("how = \"open\"", "how = \"sometimes\"");
         assert!(Plan::from_toml(&bad, "plan.toml")
             .unwrap_err()

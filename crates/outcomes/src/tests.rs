@@ -1,7 +1,7 @@
 //! The plan's rules at their edges: 84.9% vs 85.0% attendance; two terms vs three; a
 //! regression on a problem absent at entry; 25 vs 26 weeks in work.
 
-use crate::facts::{calendar, tidy, Event};
+use crate::facts::{calendar, tidy, Event, WorkerEvidence};
 use crate::judge::{judge, FamilyInput};
 use crate::plan::Plan;
 use crate::types::{Baseline, BaselineMember, BaselineProblem, ProblemState, ResultKind};
@@ -379,4 +379,39 @@ fn a_joiners_new_claim_holds_progress_back_but_their_job_is_not_the_familys() {
         ce(&run_with(&b, &at_attachment, &[joiner], d(2027, 8, 31))),
         None
     );
+}
+
+/// Seed 003, principle 6: progress towards work "is not necessarily continuous employment";
+/// the lead worker's evidence dated in the period meets worklessness though an adult is
+/// still on benefit, and the evidence names that measure.
+#[test]
+fn the_lead_workers_progress_towards_work_meets_worklessness() {
+    let (b, mut ev) = family(0.0, false);
+    let jsa = [("benefit_type", text("JSA"))];
+    ev.push(event(60, 10, "benefit_claim", d(2026, 1, 5), None, &jsa));
+    let ev = tidy(ev);
+    let as_at = d(2026, 12, 31);
+    assert_eq!(ssp(&run(&b, &ev, as_at)), None);
+    let cal = calendar(&ev, "attendance");
+    let worker = [WorkerEvidence {
+        measure_key: "progress_towards_work".into(),
+        on: d(2026, 9, 1),
+    }];
+    let input = FamilyInput {
+        baseline: &b,
+        events: &ev,
+        joiners: &[],
+        worker_evidence: &worker,
+        calendar: &cal,
+    };
+    let o = judge(&plan(), "hash", &input, as_at);
+    assert_eq!(ssp(&o), Some(d(2026, 9, 1)));
+    let shown = &o.results[0].evidence;
+    assert!(shown
+        .iter()
+        .any(|e| e.measure_key == "progress_towards_work"
+            && e.problem_key.as_deref() == Some("worklessness")
+            && e.met));
+    let w = o.problems.iter().find(|p| p.problem_key == "worklessness");
+    assert_eq!(w.map(|p| p.state), Some(ProblemState::Achieved), "{w:?}");
 }

@@ -29,6 +29,9 @@ pub struct NationalEvaluationRequest<'a> {
     pub made_by: &'a str,
     /// Now.
     pub now: DateTime<Utc>,
+    /// The day the extract is made as at: only families attached on or before it are on
+    /// the programme, and the manifest's period runs to it.
+    pub today: chrono::NaiveDate,
 }
 
 /// What was written.
@@ -107,7 +110,7 @@ pub fn national_evaluation(
         .into_iter()
         .max_by_key(|r| r.id)
         .context("there is no identification run yet: run `hearth identify` first")?;
-    let cohort = cohort(store, run.id)?;
+    let cohort = cohort(store, run.id, req.today)?;
     // Research: `research` and `all` objections, and restrictions (issue 13), through the
     // one question every output asks.
     let objectors = crate::sharing::excluded(
@@ -132,7 +135,7 @@ pub fn national_evaluation(
         objectors_excluded: extract.objectors_excluded,
         families_excluded: extract.families_excluded,
     };
-    let zip = package(&extract, run.id, run.as_at, req.now)?;
+    let zip = package(&extract, run.id, run.as_at, req.now, req.today)?;
     let encrypted = age::encrypt(&recipient, &zip).context("encrypting the extract")?;
     let sha256 = format!("{:x}", Sha256::digest(&encrypted));
     let name = format!(
@@ -184,8 +187,13 @@ pub fn national_evaluation(
 /// The families of run `run_id` on the programme or eligible: a family is on the programme
 /// (worked with) once attached (`Store::attachments`, the one notion every page counts: its
 /// baseline frozen, or its case moved to "agreed to take part" or later); the work starts on
-/// the attachment day and ends when the case closed.
-fn cohort(store: &mut Store, run_id: i64) -> anyhow::Result<Vec<CohortFamily>> {
+/// the attachment day and ends when the case closed. Only attachments on or before `today`
+/// count: a family attached later is not yet on the programme.
+fn cohort(
+    store: &mut Store,
+    run_id: i64,
+    today: chrono::NaiveDate,
+) -> anyhow::Result<Vec<CohortFamily>> {
     let assessments: HashMap<i64, _> = store
         .assessments(run_id)?
         .into_iter()
@@ -201,7 +209,7 @@ fn cohort(store: &mut Store, run_id: i64) -> anyhow::Result<Vec<CohortFamily>> {
     for family in store.families()? {
         let assessment = assessments.get(&family.family_id);
         let case = cases.get(&family.family_id);
-        let started = attached.get(&family.family_id);
+        let started = attached.get(&family.family_id).filter(|&&d| d <= today);
         let worked_with = started.is_some();
         if !worked_with && !assessment.is_some_and(|a| a.eligible) {
             continue;
@@ -259,6 +267,7 @@ fn package(
     run_id: i64,
     as_at: chrono::NaiveDate,
     now: DateTime<Utc>,
+    today: chrono::NaiveDate,
 ) -> anyhow::Result<Vec<u8>> {
     let identifiers = csv_bytes(&extract.identifiers)?;
     let attributes = csv_bytes(&extract.attributes)?;
@@ -267,7 +276,7 @@ fn package(
         "kind": "national_evaluation",
         "schema_version": evaluation::SCHEMA_VERSION,
         "made_at": now.to_rfc3339(),
-        "period": { "identification_run": run_id, "as_at": as_at.to_string(), "to": now.date_naive().to_string() },
+        "period": { "identification_run": run_id, "as_at": as_at.to_string(), "to": today.to_string() },
         "counts": {
             "families": extract.families,
             "programme_families": extract.programme_families,

@@ -19,6 +19,7 @@ mod attachments;
 mod by_address;
 mod from_casework;
 mod joiners;
+mod worker;
 pub use attachments::{read_attachments, AttachmentRow, ListedAddress};
 use by_address::{place, sectors, Placement};
 pub use from_casework::{attach_from_casework, CaseworkAttached};
@@ -574,6 +575,7 @@ pub fn evaluate(
         .chain(joined.values().flatten().map(|j| j.person_id))
         .collect();
     let records = records(store, plan, &people)?;
+    let worker = worker::load(store, plan)?;
     let load = t0.elapsed().as_secs_f64();
     let t1 = Instant::now();
     use rayon::prelude::*;
@@ -588,7 +590,7 @@ pub fn evaluate(
                 baseline: b,
                 events: &events,
                 joiners,
-                worker_evidence: &[],
+                worker_evidence: worker.get(&b.family_id).map_or(&[], Vec::as_slice),
                 calendar: &records.calendar,
             };
             judge(plan, rules_sha256, &input, as_at)

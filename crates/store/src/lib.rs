@@ -191,7 +191,9 @@ pub use linkage::{
 };
 pub use lookup::{PeopleQuery, RecordIdentity};
 pub use migrations::{LATEST_VERSION, MIGRATION_COUNT};
-pub use outcomes::{Frozen, NewBaseline, StoredBaseline, StoredOutcome, StoredResult};
+pub use outcomes::{
+    Frozen, GoalAchieved, NewBaseline, StoredBaseline, StoredOutcome, StoredResult,
+};
 pub use referrals::{
     DecisionOutcome, EarlierReferral, ReferralDecision, ReferralMember, ResubmitOutcome,
     StoredReferral,

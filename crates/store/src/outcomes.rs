@@ -5,7 +5,7 @@
 
 use crate::error::Result;
 use crate::handle::Store;
-use crate::sql::{date, int, time, ts, Tx, Val};
+use crate::sql::{date, int, placeholders, time, ts, Tx, Val};
 use chrono::{DateTime, NaiveDate, Utc};
 
 /// A baseline to freeze.
@@ -70,6 +70,19 @@ pub struct StoredResult {
     pub found_as_at: NaiveDate,
     /// The evidence as JSON.
     pub evidence: String,
+}
+
+/// A goal of a family's plan whose every action is done: the lead worker's evidence on the
+/// Outcomes Plan measure the goal is tied to (progress towards work), dated the day its last
+/// action was done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GoalAchieved {
+    /// The family.
+    pub family_id: i64,
+    /// The Outcomes Plan measure the goal is tied to.
+    pub measure_key: String,
+    /// The day its last action was done.
+    pub achieved_on: NaiveDate,
 }
 
 /// What [`Store::freeze_baselines`] did.
@@ -219,6 +232,38 @@ impl Store {
                     rules_sha256: r[3].text().unwrap_or_default(),
                     found_as_at: date(&r[4], "outcome_result", "found_as_at")?,
                     evidence: r[5].text().unwrap_or_default(),
+                })
+            })
+            .collect()
+        })
+    }
+
+    /// The goals of families' plans tied to one of `measure_keys` that are achieved: not
+    /// removed, with at least one action and every action not removed done (the casework's
+    /// `plan_goal` and `plan_action`), by family, each dated the day its last action was done.
+    pub fn goals_achieved(&mut self, measure_keys: &[&str]) -> Result<Vec<GoalAchieved>> {
+        if measure_keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let params: Vec<Val> = measure_keys.iter().map(|&k| k.into()).collect();
+        let list = placeholders(measure_keys.len());
+        self.with_read(|tx| {
+            tx.query(
+                &format!(
+                    "SELECT g.family_id, g.measure_key, MAX(a.done_on) FROM plan_goal g \
+                     JOIN plan_action a ON a.goal_id = g.id AND a.removed_at IS NULL \
+                     WHERE g.removed_at IS NULL AND g.measure_key IN ({list}) \
+                     GROUP BY g.id, g.family_id, g.measure_key \
+                     HAVING COUNT(*) = COUNT(a.done_on) ORDER BY g.family_id, g.id"
+                ),
+                &params,
+            )?
+            .iter()
+            .map(|r| {
+                Ok(GoalAchieved {
+                    family_id: int(r, 0, "plan_goal", "family_id")?,
+                    measure_key: r[1].text().unwrap_or_default(),
+                    achieved_on: date(&r[2], "plan_action", "done_on")?,
                 })
             })
             .collect()

@@ -4,7 +4,8 @@
 //!   (those `hearth outcomes` kept in the store, or a JSON file of them; `--today` to prepare
 //!   on another day, e.g. a past window), each with its evidence pack
 //!   frozen; a family is claimed once (one already claimed is named and left out).
-//! * `list [--batch N]`: the batches, or one batch's claims.
+//! * `list [--batch N] [--today DATE]`: the batches (with the families attached by today), or
+//!   one batch's claims.
 //! * `export --format csv|xlsx --out FILE`: the claim return.
 //! * `withdraw CLAIM --reason TEXT`: withdraws a claim; it stays on record.
 //! * `sample --batch N`: internal audit's reproducible sample of a batch.
@@ -88,6 +89,10 @@ enum Command {
         /// A batch's key: list its claims.
         #[arg(long)]
         batch: Option<i64>,
+        /// The day the list is made (yyyy-mm-dd): families attached by then count
+        /// [default: today].
+        #[arg(long, value_parser = super::parse_date)]
+        today: Option<chrono::NaiveDate>,
     },
     /// Write the claim return.
     Export {
@@ -182,10 +187,12 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             store,
             rules,
             batch,
+            today,
         } => {
             let (rules, _, _) = rules.load()?;
             let mut store = store.open()?;
-            list(&mut store, &rules, batch)
+            let today = today.unwrap_or_else(|| chrono::Utc::now().date_naive());
+            list(&mut store, &rules, batch, today)
         }
         Command::Export { store, format, out } => {
             let mut store = store.open()?;
@@ -326,12 +333,12 @@ fn list(
     store: &mut hearth_store::Store,
     rules: &ClaimRules,
     batch: Option<i64>,
+    today: chrono::NaiveDate,
 ) -> anyhow::Result<()> {
     match batch {
         None => {
             let batches = store.claim_batches()?;
             let active = store.active_claims()?.len() as u64;
-            let today = chrono::Utc::now().date_naive();
             let s = summarise(rules, store.attached_family_count(today)?, active);
             println!(
                 "{} of {} families claimed for results ({}%); {} attached; payments {} \

@@ -27,6 +27,10 @@ enum ExtractCommand {
         /// Who is making the extract (recorded in the transfer log).
         #[arg(long = "as", value_name = "USER")]
         user: Option<String>,
+        /// The day the extract is made as at (yyyy-mm-dd): only families attached by then
+        /// are on the programme [default: today].
+        #[arg(long, value_parser = super::parse_date)]
+        today: Option<chrono::NaiveDate>,
     },
 }
 
@@ -38,16 +42,19 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             recipient,
             out,
             user,
+            today,
         } => {
             let mut s = store.open()?;
             let made_by = user.unwrap_or_else(super::current_user);
+            let now = chrono::Utc::now();
             let report = hearth_pipeline::extract::national_evaluation(
                 &mut s,
                 &hearth_pipeline::extract::NationalEvaluationRequest {
                     recipient: &recipient,
                     out_dir: &out,
                     made_by: &made_by,
-                    now: chrono::Utc::now(),
+                    now,
+                    today: today.unwrap_or_else(|| now.date_naive()),
                 },
             )?;
             println!("{report}");

@@ -276,6 +276,9 @@ pub(crate) async fn national_evaluation(
                         out_dir: dir,
                         made_by: &made_by,
                         now,
+                        // The extract's as-at day is the server's today (under `hearth
+                        // demo`, the borough's last day), as for every other count.
+                        today: now.date_naive(),
                     },
                 )?;
                 let bytes = std::fs::read(&report.file)?;

@@ -68,6 +68,15 @@ pub(crate) fn eligible_baseline(family_id: i64) -> hearth_outcomes::Baseline {
 /// Prepares a batch in the window April to June 2016 for these results (as `hearth claims
 /// prepare` does), each family eligible at attachment, and makes the auditor's account.
 pub(crate) async fn prepare(t: &TestApp, results: Vec<FamilyResult>) -> Prepared {
+    prepare_under(t, results, "plan").await
+}
+
+/// [`prepare`], the results judged under the Outcomes Plan `plan` (its text).
+pub(crate) async fn prepare_under(
+    t: &TestApp,
+    results: Vec<FamilyResult>,
+    plan: &'static str,
+) -> Prepared {
     let baselines = results
         .iter()
         .map(|r| eligible_baseline(r.family_id))
@@ -91,7 +100,7 @@ pub(crate) async fn prepare(t: &TestApp, results: Vec<FamilyResult>) -> Prepared
             &PrepareRequest {
                 rules: &rules,
                 claim_rules: RulesSnapshot::of("rules/claims.toml", ClaimRules::shipped_text()),
-                outcomes_plan: Some(RulesSnapshot::of("rules/outcomes.toml", "plan")),
+                outcomes_plan: Some(RulesSnapshot::of("rules/outcomes.toml", plan)),
                 window_key: "2016-17-q1",
                 today: NaiveDate::from_ymd_opt(2016, 5, 3).unwrap(),
                 now: Utc::now(),

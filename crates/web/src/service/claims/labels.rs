@@ -48,6 +48,27 @@ pub(super) async fn pack_labels(
     Ok((problem_labels, measure_labels))
 }
 
+/// What each piece of the pack's evidence measured, in words, in the evidence's order: as
+/// the Outcomes Plan frozen with the pack names the problem's measure
+/// ([`EvidencePack::measure_titles`]), else the council's outcome measures' title, else the
+/// key in words. Labelling by key alone named the worklessness measure of significant and
+/// sustained progress "continuous employment", the result it is not.
+pub(super) fn evidence_measure_labels(state: &AppState, pack: &EvidencePack) -> Vec<String> {
+    let measures = &state.settings().outcome_measures;
+    pack.measure_titles()
+        .into_iter()
+        .zip(&pack.result.evidence)
+        .map(|(title, e)| {
+            title.unwrap_or_else(|| {
+                measures.get(&e.measure_key).map_or_else(
+                    || crate::labels::humanise(&e.measure_key),
+                    |m| m.title.clone(),
+                )
+            })
+        })
+        .collect()
+}
+
 /// The unit of each measure of the pack whose number alone does not say it: the continuous
 /// employment result counts weeks in work (its value, threshold and baseline).
 pub(super) fn pack_units(pack: &EvidencePack) -> BTreeMap<String, String> {

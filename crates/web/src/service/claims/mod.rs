@@ -156,6 +156,8 @@ pub(crate) struct ClaimView {
     /// The pack's problem and measure keys in plain words (the pack keeps the keys).
     pub problem_labels: BTreeMap<String, String>,
     pub measure_labels: BTreeMap<String, String>,
+    /// What each piece of the pack's evidence measured, in words, in its order.
+    pub evidence_measures: Vec<String>,
     /// The unit a measure's numbers are in, where the number alone does not say ("weeks").
     pub measure_units: BTreeMap<String, String>,
     /// While a restriction on a member's data is in force: the sentence saying that parts
@@ -352,6 +354,7 @@ pub(crate) async fn claim(
     Ok(ClaimView {
         problem_labels,
         measure_labels,
+        evidence_measures: labels::evidence_measure_labels(state, &pack),
         measure_units: labels::pack_units(&pack),
         claim: claim_row(&claim, in_sample, all.get(&id)),
         batch: BatchRow::from(&batch),
