@@ -369,7 +369,8 @@ impl Store {
         })
     }
 
-    /// What these families' evidence packs need from casework, as it stands now.
+    /// What these families' evidence packs need from casework, as it stands now (goals and
+    /// actions removed from the plan left out).
     pub fn claim_casework(&mut self, family_ids: &[i64]) -> Result<BTreeMap<i64, ClaimCasework>> {
         self.with_read(|tx| casework(tx, family_ids))
     }
@@ -524,7 +525,7 @@ fn casework(tx: &mut dyn Tx, family_ids: &[i64]) -> Result<BTreeMap<i64, ClaimCa
         for r in tx.query(
             &format!(
                 "SELECT id, family_id, problem_key, measure_key, goal, set_at FROM plan_goal \
-                 WHERE family_id IN ({list}) ORDER BY id"
+                 WHERE family_id IN ({list}) AND removed_at IS NULL ORDER BY id"
             ),
             &params,
         )? {
@@ -542,7 +543,7 @@ fn casework(tx: &mut dyn Tx, family_ids: &[i64]) -> Result<BTreeMap<i64, ClaimCa
         for r in tx.query(
             &format!(
                 "SELECT goal_id, action, owner, due_on, done_on FROM plan_action \
-                 WHERE family_id IN ({list}) ORDER BY id"
+                 WHERE family_id IN ({list}) AND removed_at IS NULL ORDER BY id"
             ),
             &params,
         )? {

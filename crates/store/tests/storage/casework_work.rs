@@ -347,6 +347,14 @@ fn the_plan_changes_with_its_history_kept_and_the_team_ends_once(store: &mut Sto
     let w = store.case_work(1).unwrap();
     assert_eq!(w.goals.len(), 1);
     assert_eq!(w.goals[0].goal, "Bobby at school every day");
+    // A claim's evidence pack quotes the plan as it stands: not what was removed from it.
+    let pack = store.claim_casework(&[1]).unwrap();
+    let goals: Vec<(&str, usize)> = pack[&1]
+        .goals
+        .iter()
+        .map(|g| (g.goal.as_str(), g.actions.len()))
+        .collect();
+    assert_eq!(goals, [("Bobby at school every day", 1)]);
     assert_eq!(w.actions.len(), 1, "the removed goal's action goes with it");
     assert_eq!(
         (w.actions[0].owner.as_str(), w.actions[0].due_on),

@@ -23,8 +23,14 @@ pub(super) async fn family_outcomes(
     let Some((outcome, sha)) = outcomes::family(&state, id).await? else {
         return Ok(Json(Value::Null));
     };
-    let view =
-        crate::views::outcomes::family(&outcome, &sha, &detail, &state.settings().outcome_measures);
+    let settings = state.settings();
+    let view = crate::views::outcomes::family(
+        &outcome,
+        &sha,
+        &detail,
+        &settings.outcome_measures,
+        settings.outcomes_plan_file.as_ref(),
+    );
     Ok(Json(json!(view)))
 }
 

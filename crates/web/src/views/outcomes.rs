@@ -95,7 +95,7 @@ fn number(v: f64) -> String {
 }
 
 /// The judgement as the viewer sees it: problems named as the run names them, measures as
-/// the council's Outcomes Plan measures do, members by name only where the viewer may see
+/// the Outcomes Plan it was judged under titles them (else the council's outcome measures), members by name only where the viewer may see
 /// names (otherwise "member N" of the family's list); nothing of a person whose processing
 /// is restricted, and, while anyone's in the family is, none of the family-level figures
 /// (they were worked out from that person's records too: [`OutcomesView::withheld`]).
@@ -104,7 +104,22 @@ pub(crate) fn family(
     rules_sha256: &str,
     detail: &FamilyDetail,
     measures: &hearth_casework::OutcomeMeasures,
+    plan: Option<&hearth_claims::RulesSnapshot>,
 ) -> OutcomesView {
+    // The Outcomes Plan the family was judged under, when it is the one loaded: its titles
+    // name its measures ("No adult on an out-of-work benefit"), which the council's outcome
+    // measures may title otherwise under the same key.
+    let plan = plan
+        .filter(|p| p.sha256 == rules_sha256)
+        .and_then(|p| hearth_outcomes::Plan::from_toml(&p.text, &p.name).ok());
+    let measure_title = |problem: &str, key: &str| {
+        plan.as_ref()
+            .and_then(|pl| pl.problem(problem))
+            .and_then(|pp| pp.measures.iter().find(|m| m.key == key))
+            .map(|m| m.title.clone())
+            .or_else(|| measures.get(key).map(|m| m.title.clone()))
+            .unwrap_or_else(|| humanise(key))
+    };
     let problem_label = |key: &str| {
         detail
             .problem_list
@@ -170,9 +185,7 @@ pub(crate) fn family(
                         })
                         .map(|d| DistanceRow {
                             measure_key: d.measure_key.clone(),
-                            measure: measures
-                                .get(&d.measure_key)
-                                .map_or_else(|| humanise(&d.measure_key), |m| m.title.clone()),
+                            measure: measure_title(&p.problem_key, &d.measure_key),
                             who: d.person_id.map(who),
                             baseline: d.baseline.map(number),
                             latest: d.latest.map(number),

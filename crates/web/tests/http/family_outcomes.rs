@@ -203,3 +203,69 @@ async fn a_familys_outcomes_show_progress_what_is_missing_and_the_earliest_claim
         "{audit:?}"
     );
 }
+
+/// The worklessness measure of significant and sustained progress is named as the Outcomes
+/// Plan the family was judged under titles it, not as the council's outcome measures title
+/// the same key (continuous employment, the other result).
+#[tokio::test]
+async fn a_measure_is_named_as_the_outcomes_plan_it_was_judged_under_names_it() {
+    let text = include_str!("../../../../rules/outcomes-cheshire-east-2015.toml");
+    let plan = hearth_claims::RulesSnapshot::of("rules/outcomes.toml", text);
+    let sha = plan.sha256.clone();
+    let t = TestApp::with(move |c| c.outcomes_plan_file = Some(plan)).await;
+    t.assign_directly(1, "lw1").await;
+    let lw1 = t.sign_in("lw1").await;
+    let (a, o) = t.store_address();
+    tokio::task::spawn_blocking(move || {
+        let outcome = FamilyOutcome {
+            family_id: 1,
+            as_at: date(2025, 9, 1),
+            results: Vec::new(),
+            problems: vec![ProblemProgress {
+                problem_key: "worklessness".into(),
+                state: ProblemState::InProgress,
+                missing: Vec::new(),
+                earliest_on: None,
+                distance: vec![MeasureDistance {
+                    measure_key: "continuous_employment".into(),
+                    person_id: None,
+                    baseline: Some(1.0),
+                    latest: Some(0.0),
+                    threshold: 0.0,
+                    higher_is_better: false,
+                }],
+            }],
+            earliest_claim_on: None,
+            joined: Vec::new(),
+        };
+        let stored = StoredOutcome {
+            family_id: 1,
+            as_at: outcome.as_at,
+            rules_sha256: sha,
+            earliest_claim_on: None,
+            outcome: serde_json::to_string(&outcome).unwrap(),
+        };
+        let mut s = Store::open_with(&a, &o).unwrap();
+        s.save_outcomes(&[stored], &[], Utc::now()).unwrap();
+    })
+    .await
+    .unwrap();
+    let page = t.get("/families/1/outcomes", Some(&lw1)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("No adult on an out-of-work benefit"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("continuous employment"),
+        "{}",
+        page.body
+    );
+    let api: serde_json::Value =
+        serde_json::from_str(&t.get("/api/families/1/outcomes", Some(&lw1)).await.body).unwrap();
+    assert_eq!(
+        api["problems"][0]["distance"][0]["measure"],
+        "No adult on an out-of-work benefit"
+    );
+}
