@@ -304,13 +304,8 @@ pub(super) async fn family_page(
         Section::Outcomes => crate::service::outcomes::family(state, family_id)
             .await?
             .map(|(o, sha)| {
-                crate::views::outcomes::family(
-                    &o,
-                    &sha,
-                    &detail,
-                    &settings.outcome_measures,
-                    settings.outcomes_plan_file.as_ref(),
-                )
+                let (measures, plan) = (&settings.outcome_measures, &settings.outcomes_plan_file);
+                crate::views::outcomes::family(&o, &sha, &detail, measures, plan.as_ref())
             }),
         _ => None,
     };
