@@ -298,6 +298,11 @@ pub const NOT_PERSONAL: &[(&str, &str)] = &[
         "staff accounts, not the people the programme works with",
     ),
     ("web_session", "staff sign-in sessions"),
+    (
+        "referral_draft",
+        "a referral form part-filled by a referrer, kept two hours then deleted: linked to no \
+         one until sent as a referral (which is covered)",
+    ),
     ("sign_in_failure", "staff sign-in failures"),
     ("web_user_identity", "staff single sign-on identities"),
     ("audit_chain_head", "the audit chain's newest hash"),
