@@ -39,7 +39,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             out,
             user,
         } => {
-            let mut s = store.open()?;
+            let mut s = store.open_to_write("extract")?;
             let made_by = user.unwrap_or_else(super::current_user);
             let report = hearth_pipeline::extract::national_evaluation(
                 &mut s,
