@@ -7,7 +7,8 @@
 //! 2. the `HEARTH_CONFIG` environment variable;
 //! 3. `./hearth-config`, if the current folder has one;
 //! 4. else the copies built into this binary ([`SHIPPED`]), unpacked into a temporary
-//!    folder for the run.
+//!    folder for the run (`hearth-config-PID-…`: removed when the run ends; one left by a
+//!    run that was killed is removed by the next, once its process is gone).
 //!
 //! `hearth init DIR` writes editable copies of the built-in files. An explicit `--mappings`
 //! or `--rules` path is read as given (relative to the current folder), else inside the
@@ -123,6 +124,39 @@ pub struct ConfigArg {
     pub dir: Option<PathBuf>,
 }
 
+/// How the temporary folders of built-in copies begin: `hearth-config-PID-…`.
+const TEMP_PREFIX: &str = "hearth-config-";
+
+/// Removes, from `tmp`, the folders of built-in copies (`hearth-config-PID-…`) left by runs
+/// that ended without removing them (killed), whose process is gone. Others' folders, and
+/// folders not named so, are left alone; a folder that cannot be removed is skipped.
+fn remove_stale(tmp: &Path) {
+    let Ok(entries) = std::fs::read_dir(tmp) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(TEMP_PREFIX))
+            .and_then(|rest| rest.split_once('-'))
+            .and_then(|(pid, _)| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !process_alive(pid) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Whether process `pid` is running (Linux: `/proc/PID`; elsewhere assumed so, and nothing
+/// removed).
+fn process_alive(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    !proc.join("self").exists() || proc.join(pid.to_string()).exists()
+}
+
 /// The configuration folder found for this run.
 pub struct Config {
     root: PathBuf,
@@ -154,8 +188,9 @@ impl ConfigArg {
                 _built_in: None,
             });
         }
+        remove_stale(&std::env::temp_dir());
         let tmp = tempfile::Builder::new()
-            .prefix("hearth-config-")
+            .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
             .tempdir()
             .context("unpacking the built-in mappings and rules")?;
         write_shipped(tmp.path(), false)?;

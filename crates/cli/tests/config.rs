@@ -160,3 +160,126 @@ fn serve_and_referral_imports_read_the_councils_referral_rules() {
         .arg("referrals.csv"));
     assert!(!err.contains("referral rules"), "{out}{err}");
 }
+
+/// A mistaken proxy or metrics range is named where it was written: the environment
+/// variable, the flag, or the settings file's key — before anything is opened.
+#[test]
+fn a_bad_address_range_is_named_where_it_was_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    let store = dir.join("hearth.sqlite");
+    let serve = || {
+        let mut c = hearth(dir);
+        c.env_remove("HEARTH_TRUSTED_PROXIES")
+            .env_remove("HEARTH_METRICS_FROM")
+            .args(["serve", "--addr", "127.0.0.1:0", "--store"])
+            .arg(&store);
+        c
+    };
+    for (env, flag) in [
+        ("HEARTH_TRUSTED_PROXIES", "--trusted-proxy"),
+        ("HEARTH_METRICS_FROM", "--metrics-from"),
+    ] {
+        let (ok, _, err) = run(serve().env(env, "10.0.0.1,load-balancer"));
+        assert!(!ok);
+        assert!(
+            err.contains(env) && err.contains("load-balancer") && !err.contains(flag),
+            "{env}: {err}"
+        );
+        let (ok, _, err) = run(serve().args([flag, "10.20.0.5/24"]));
+        assert!(!ok);
+        assert!(
+            err.contains(flag) && err.contains("10.20.0.0/24") && !err.contains(env),
+            "{flag}: {err}"
+        );
+    }
+    let settings = dir.join("hearth.toml");
+    std::fs::write(&settings, "trusted_proxies = [\"load-balancer\"]\n").unwrap();
+    let (ok, _, err) = run(serve().arg("--settings").arg(&settings));
+    assert!(!ok);
+    assert!(
+        err.contains("trusted_proxies")
+            && !err.contains("HEARTH_TRUSTED_PROXIES")
+            && !err.contains("--trusted-proxy"),
+        "{err}"
+    );
+    assert!(!store.exists(), "nothing opened");
+}
+
+/// The built-in copies' temporary folders (`hearth-config-PID-…`): `hearth serve` removes its
+/// own once it has read them, so a server killed with SIGKILL leaves none; and a run removes
+/// those left by killed runs whose process is gone — never a running one's, nor a folder
+/// named otherwise.
+#[test]
+fn built_in_copies_leave_no_temporary_folder_behind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let temp = dir.join("tmp");
+    std::fs::create_dir(&temp).unwrap();
+    std::fs::write(dir.join("police-1.csv"), POLICE).unwrap();
+    let configs = || -> Vec<String> {
+        std::fs::read_dir(&temp)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with("hearth-config-"))
+            .collect()
+    };
+    // Left by a killed run (no process has a number this high), by a running one (this
+    // test), and a folder of another kind.
+    for name in [
+        "hearth-config-4999999-dead",
+        &format!("hearth-config-{}-alive", std::process::id()),
+        "hearth-config-other",
+    ] {
+        std::fs::create_dir(temp.join(name)).unwrap();
+        std::fs::write(temp.join(name).join("rules.toml"), "x = 1\n").unwrap();
+    }
+    // An import, which creates the store the server then serves.
+    let store = dir.join("hearth.sqlite");
+    let (_, out, err) = run(hearth(dir)
+        .env("TMPDIR", &temp)
+        .arg("import")
+        .arg("--store")
+        .arg(&store)
+        .arg("police-1.csv"));
+    assert!(store.exists(), "{out}{err}");
+    let mut left = configs();
+    left.sort();
+    assert_eq!(
+        left,
+        [
+            format!("hearth-config-{}-alive", std::process::id()),
+            "hearth-config-other".to_string()
+        ],
+        "{out}{err}"
+    );
+
+    // A server killed with SIGKILL leaves no folder.
+    let said = dir.join("serve.out");
+    let mut server = hearth(dir)
+        .env("TMPDIR", &temp)
+        .args(["serve", "--addr", "127.0.0.1:0", "--store"])
+        .arg(&store)
+        .stdout(std::fs::File::create(&said).unwrap())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let serving = || std::fs::read_to_string(&said).is_ok_and(|s| s.contains("serving on"));
+    while !serving() && started.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let running = server.try_wait().unwrap().is_none();
+    let mut while_serving = configs();
+    while_serving.sort();
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(running && serving(), "the server started");
+    assert_eq!(
+        while_serving, left,
+        "the server's own folder is gone once read"
+    );
+    let mut after = configs();
+    after.sort();
+    assert_eq!(after, left);
+}

@@ -22,7 +22,7 @@ pub const MAX_EVIDENCE: usize = 2000;
 pub const MAX_MEMBERS: usize = 20;
 
 /// One member as typed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberInput {
     /// Given name.
     pub given_name: String,
@@ -39,7 +39,7 @@ pub struct MemberInput {
 }
 
 /// A referral as typed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReferralInput {
     /// The members.
     pub members: Vec<MemberInput>,

@@ -134,6 +134,7 @@ mod lookup;
 mod migrations;
 mod outcomes;
 mod pg;
+mod referral_drafts;
 mod referrals;
 mod restricted;
 mod retention;
@@ -194,6 +195,7 @@ pub use migrations::{LATEST_VERSION, MIGRATION_COUNT};
 pub use outcomes::{
     Frozen, GoalAchieved, NewBaseline, StoredBaseline, StoredOutcome, StoredResult,
 };
+pub use referral_drafts::ReferralDraft;
 pub use referrals::{
     DecisionOutcome, EarlierReferral, ReferralDecision, ReferralMember, ResubmitOutcome,
     StoredReferral,

@@ -149,6 +149,12 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0022_referral_resubmits.sql"),
         postgres: include_str!("../migrations/postgres/0022_referral_resubmits.sql"),
     },
+    Migration {
+        version: 23,
+        name: "referral_drafts",
+        sqlite: include_str!("../migrations/sqlite/0023_referral_drafts.sql"),
+        postgres: include_str!("../migrations/postgres/0023_referral_drafts.sql"),
+    },
 ];
 
 /// How many migrations this build has (versions may skip numbers).

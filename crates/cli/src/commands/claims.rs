@@ -141,7 +141,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             user,
         } => {
             let (rules, snapshot, found) = rules.load()?;
-            let mut store = store.open()?;
+            let mut store = store.open_to_write("claims prepare")?;
             let plan_path = found.path(
                 outcomes_plan.as_deref(),
                 "rules/outcomes-cheshire-east-2015.toml",
@@ -246,7 +246,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 bail!("give the reason the claim is withdrawn with --reason");
             }
             let user = user.unwrap_or_else(super::current_user);
-            let mut store = store.open()?;
+            let mut store = store.open_to_write("claims withdraw")?;
             match store.withdraw_claim(claim, &user, chrono::Utc::now(), reason)? {
                 hearth_store::WithdrawOutcome::Withdrawn => {
                     println!("claim {claim} withdrawn; it stays on record with your reason");

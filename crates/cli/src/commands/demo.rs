@@ -87,7 +87,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         pg_schema: args.pg_schema,
         read_only: false,
     };
-    let mut store = store_arg.open()?;
+    let mut store = store_arg.open_to_write("demo")?;
     let user = super::current_user();
     let t = stage(&format!(
         "2. Import partner files into {}",
@@ -262,6 +262,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
          were {follow_up_end}, the end of the borough's follow-up.",
         args.addr
     );
+    // Everything is read: the built-in copies' temporary folder goes before serving.
+    drop(found);
     super::serve::serve(&config, args.addr)
 }
 

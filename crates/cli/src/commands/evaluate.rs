@@ -32,7 +32,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let config = args.config.resolve()?;
     let path = config.path(args.rules.as_deref(), "rules/impact-evaluation.toml");
     let (rules, sha) = impact::load_rules(&path)?;
-    let mut store = args.store.open()?;
+    let mut store = args.store.open_to_write("evaluate")?;
     let now = chrono::Utc::now();
     let as_at = args.as_at.unwrap_or_else(|| now.date_naive());
     let made_by = args.user.unwrap_or_else(super::current_user);

@@ -44,7 +44,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             user,
             today,
         } => {
-            let mut s = store.open()?;
+            let mut s = store.open_to_write("extract")?;
             let made_by = user.unwrap_or_else(super::current_user);
             let now = chrono::Utc::now();
             let report = hearth_pipeline::extract::national_evaluation(

@@ -27,7 +27,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if let Some(path) = &args.export {
         check_export_folder(path)?;
     }
-    let mut store = args.store.open()?;
+    let mut store = args.store.open_to_write("identify")?;
     let config = args.config.resolve()?;
     let rules_path = args.rules.path(&config);
     let (rules, sha) = identify::load_rules(&rules_path)?;

@@ -47,7 +47,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     let mut store = if args.dry_run {
         None
     } else {
-        Some(args.store.open()?)
+        Some(args.store.open_to_write("import")?)
     };
     let config = args.config.resolve()?;
     let mappings = config.path(args.mappings.as_deref(), "mappings");

@@ -39,7 +39,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             Ok(())
         }
         None => {
-            let mut store = args.store.open()?;
+            let mut store = args.store.open_to_write("link")?;
             let as_at = args
                 .as_at
                 .unwrap_or_else(|| chrono::Local::now().date_naive());

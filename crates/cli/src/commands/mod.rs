@@ -102,6 +102,23 @@ impl StoreArg {
         }
     }
 
+    /// Opens the store for `hearth VERB`, which changes it: as [`StoreArg::open`], then,
+    /// on PostgreSQL, checks at once that the role may write every table (as `hearth
+    /// serve` does), so that a read-only role is refused before any work, naming the role
+    /// and what it lacks, rather than failing midway.
+    pub fn open_to_write(&self, verb: &str) -> anyhow::Result<hearth_store::Store> {
+        use anyhow::Context;
+        let mut store = self.open()?;
+        store.check_write_access().with_context(|| {
+            format!(
+                "hearth {verb} changes the store, so it needs a PostgreSQL role that may write \
+                 it (`hearth audit verify` and other verbs that only read work with a \
+                 read-only role)"
+            )
+        })?;
+        Ok(store)
+    }
+
     /// Opens a store that must already be there (a SQLite file that exists): for commands
     /// that only look at or manage a store, a mistyped or unmounted path is an error, not a
     /// new empty store that answers as if nothing were wrong.

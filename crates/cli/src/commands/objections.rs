@@ -75,7 +75,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             }
             let by = user.unwrap_or_else(super::current_user);
             let now = chrono::Utc::now();
-            let mut s = store.open()?;
+            let mut s = store.open_to_write("objections add")?;
             let id = s.add_objection(&NewObjection {
                 subject,
                 scope: scope.clone(),
@@ -111,7 +111,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         ObjectionsCommand::Withdraw { store, id, user } => {
             let by = user.unwrap_or_else(super::current_user);
-            let mut s = store.open()?;
+            let mut s = store.open_to_write("objections withdraw")?;
             if !s.withdraw_objection(id, &by, chrono::Utc::now())? {
                 bail!("there is no objection {id} in force");
             }

@@ -39,7 +39,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         Some(file) => Some(outcomes::read_attachments(file)?),
         None => None,
     };
-    let mut store = args.store.open()?;
+    let mut store = args.store.open_to_write("outcomes")?;
     let now = chrono::Utc::now();
     if let Some(rows) = rows {
         let report = outcomes::attach(&mut store, &plan, &rows, now, &super::current_user())

@@ -70,7 +70,7 @@ fn import(
         println!("{problem}");
     }
     let user = user.unwrap_or_else(super::current_user);
-    let mut store = store.open()?;
+    let mut store = store.open_to_write("referrals import")?;
     println!(
         "{}",
         record(&mut store, &checked, &user, report, "see above")?

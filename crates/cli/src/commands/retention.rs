@@ -39,7 +39,12 @@ pub struct Args {
 
 /// Runs `hearth retention`.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let mut store = args.store.open()?;
+    // Every run but the listing of reports writes a proof report.
+    let mut store = if args.reports {
+        args.store.open()?
+    } else {
+        args.store.open_to_write("retention")?
+    };
     if args.reports {
         let reports = store.retention_reports(50)?;
         println!("{} proof reports", reports.len());

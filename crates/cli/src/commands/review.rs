@@ -140,7 +140,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             different: _,
             user,
         } => {
-            let mut store = store.open()?;
+            let mut store = store.open_to_write("review")?;
             let decision = ReviewDecision {
                 record_l: RecordId(left.min(right)),
                 record_r: RecordId(left.max(right)),

@@ -9,37 +9,64 @@ use hearth_pipeline::rights::{requests, Found, FoundSubject};
 use hearth_store::Store;
 use std::path::PathBuf;
 
-/// Who the request is about: a person ID, an NHS number, or a name with a date of birth.
+/// Who the request is about: a person ID, an NHS number, a unique pupil number, or a name
+/// (and middle names) with a date of birth — as the web's subject access search.
 #[derive(clap::Args, Debug, Clone)]
 pub struct PersonArg {
     /// The person's ID (as pages and `hearth family` show it).
     #[arg(long)]
     person: Option<i64>,
     /// Find the person by NHS number.
-    #[arg(long, conflicts_with_all = ["person", "name"])]
+    #[arg(long, conflicts_with_all = ["person", "name", "upn"])]
     nhs: Option<String>,
+    /// Find the person by unique pupil number (a letter and 12 more characters).
+    #[arg(long, value_parser = parse_upn, conflicts_with_all = ["person", "name"])]
+    upn: Option<String>,
     /// Find the person by name (every word must appear); give --dob too.
     #[arg(long, requires = "dob", conflicts_with = "person")]
     name: Option<String>,
+    /// Words of the person's middle names, with --name.
+    #[arg(long = "middle-name", requires = "name")]
+    middle_name: Option<String>,
     /// Date of birth (yyyy-mm-dd), with --name.
     #[arg(long, value_parser = super::parse_date)]
     dob: Option<chrono::NaiveDate>,
 }
 
+/// A unique pupil number as `hearth_model::Upn` writes it.
+fn parse_upn(raw: &str) -> Result<String, String> {
+    hearth_model::Upn::parse(raw)
+        .map(|u| u.as_str().to_string())
+        .map_err(|_| {
+            "a unique pupil number is a letter and 12 more characters, like A123456789012"
+                .to_string()
+        })
+}
+
 impl PersonArg {
+    /// The lookup these arguments ask for.
+    fn lookup(&self) -> anyhow::Result<hearth_pipeline::rights::PersonLookup> {
+        if self.person.is_none() && self.nhs.is_none() && self.upn.is_none() && self.name.is_none()
+        {
+            bail!(
+                "say who: --person ID, --nhs NUMBER, --upn NUMBER, or --name \"NAME\" \
+                 (and --middle-name \"NAMES\") with --dob yyyy-mm-dd"
+            );
+        }
+        Ok(hearth_pipeline::rights::PersonLookup {
+            person: self.person,
+            nhs_number: self.nhs.clone(),
+            upn: self.upn.clone(),
+            name: self.name.clone(),
+            middle_name: self.middle_name.clone(),
+            date_of_birth: self.dob,
+        })
+    }
+
     /// The subject of a subject access request: the one person meant, people named in
     /// referrals written exactly as given (by name and date of birth), or both.
     fn subject(&self, s: &mut Store) -> anyhow::Result<hearth_store::SarSubject> {
-        let lookup = hearth_pipeline::rights::PersonLookup {
-            person: self.person,
-            nhs_number: self.nhs.clone(),
-            name: self.name.clone(),
-            date_of_birth: self.dob,
-            ..Default::default()
-        };
-        if lookup.person.is_none() && self.nhs.is_none() && self.name.is_none() {
-            bail!("say who: --person ID, --nhs NUMBER, or --name \"NAME\" with --dob yyyy-mm-dd");
-        }
+        let lookup = self.lookup()?;
         match hearth_pipeline::rights::find_subject(s, &lookup)? {
             FoundSubject::One(subject) => Ok(subject),
             FoundSubject::Nobody => {
@@ -61,16 +88,7 @@ impl PersonArg {
         if let Some(p) = self.person {
             return Ok(p);
         }
-        if self.nhs.is_none() && self.name.is_none() {
-            bail!("say who: --person ID, --nhs NUMBER, or --name \"NAME\" with --dob yyyy-mm-dd");
-        }
-        let lookup = hearth_pipeline::rights::PersonLookup {
-            person: None,
-            nhs_number: self.nhs.clone(),
-            name: self.name.clone(),
-            date_of_birth: self.dob,
-            ..Default::default()
-        };
+        let lookup = self.lookup()?;
         match hearth_pipeline::rights::find_person(s, &lookup)? {
             Found::One(p) => Ok(p),
             Found::Nobody => bail!("no person found: check the spelling, or give --person"),
@@ -108,7 +126,7 @@ pub struct SarArgs {
 
 /// Runs `hearth sar`.
 pub fn sar(args: SarArgs) -> anyhow::Result<()> {
-    let mut s = args.store.open()?;
+    let mut s = args.store.open_to_write("sar")?;
     let subject = args.who.subject(&mut s)?;
     let config = args.config.resolve()?;
     let mappings = hearth_intake::Mapping::load_dir(config.path(None, "mappings"))
@@ -190,7 +208,7 @@ pub fn rectify(args: RectifyArgs) -> anyhow::Result<()> {
     let now = chrono::Utc::now();
     let r =
         requests::check_rectification(&args.field, &args.value, &args.reason, now.date_naive())?;
-    let mut s = args.store.open()?;
+    let mut s = args.store.open_to_write("rectify")?;
     let person = args.who.find(&mut s)?;
     let by = args.user.unwrap_or_else(super::current_user);
     let done = requests::rectify(&mut s, person, &r, &by, now)?;
@@ -232,7 +250,7 @@ pub struct RequestArgs {
 /// Runs `hearth erase`.
 pub fn erase(args: RequestArgs) -> anyhow::Result<()> {
     let r = requests::check_erasure(&args.ground, &args.reason)?;
-    let mut s = args.store.open()?;
+    let mut s = args.store.open_to_write("erase")?;
     let person = args.who.find(&mut s)?;
     let by = args.user.unwrap_or_else(super::current_user);
     let done = requests::erase(&mut s, person, &r, &by, chrono::Utc::now())?;
@@ -286,7 +304,7 @@ pub fn restrict(args: RestrictArgs) -> anyhow::Result<()> {
             args.reason.as_deref().unwrap_or_default(),
             args.received.as_deref().unwrap_or_default(),
         )?;
-        let mut s = args.store.open()?;
+        let mut s = args.store.open_to_write("restrict")?;
         let person = args.who.find(&mut s)?;
         requests::lift(
             &mut s,
@@ -314,7 +332,7 @@ pub fn restrict(args: RestrictArgs) -> anyhow::Result<()> {
         args.reason.as_deref().unwrap_or_default(),
         args.received.as_deref(),
     )?;
-    let mut s = args.store.open()?;
+    let mut s = args.store.open_to_write("restrict")?;
     let person = args.who.find(&mut s)?;
     let id = requests::restrict(&mut s, person, &r, &by, chrono::Utc::now())?;
     let (on_person, on_restriction) = requests::restricted_details(&r, id);

@@ -45,7 +45,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .as_deref()
         .map(savings::read_attachments)
         .transpose()?;
-    let mut store = args.store.open()?;
+    let mut store = args.store.open_to_write("savings")?;
     let as_at = match args.as_at {
         Some(d) => d,
         None => store

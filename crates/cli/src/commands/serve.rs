@@ -50,7 +50,7 @@ pub struct Args {
         value_delimiter = ',',
         value_name = "IP|CIDR"
     )]
-    trusted_proxies: Vec<hearth_web::IpRange>,
+    trusted_proxies: Vec<String>,
     #[command(flatten)]
     config: crate::config::ConfigArg,
     /// The time limits of each step of the work with a family (TOML), from which caseloads
@@ -71,7 +71,7 @@ pub struct Args {
         value_delimiter = ',',
         value_name = "IP|CIDR"
     )]
-    metrics_from: Vec<hearth_web::IpRange>,
+    metrics_from: Vec<String>,
     /// The council's Outcomes Plan measures that family plan goals are tied to (TOML)
     /// [default: rules/outcome-measures-cheshire-east-2015.toml in the configuration folder].
     #[arg(long, env = "HEARTH_OUTCOME_MEASURES")]
@@ -100,6 +100,12 @@ pub struct Args {
 
 /// Runs `hearth serve`.
 pub fn run(args: Args) -> anyhow::Result<()> {
+    let trusted_proxies = ranges_given(
+        &args.trusted_proxies,
+        "--trusted-proxy",
+        "HEARTH_TRUSTED_PROXIES",
+    )?;
+    let metrics_from = ranges_given(&args.metrics_from, "--metrics-from", "HEARTH_METRICS_FROM")?;
     let file = match &args.settings {
         Some(path) => super::config::ServeFile::read(path)?,
         None => super::config::ServeFile::default(),
@@ -121,14 +127,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             .or(file.session_lifetime_hours)
             .unwrap_or(12),
     );
-    config.trusted_proxies = non_empty(args.trusted_proxies)
+    config.trusted_proxies = non_empty(trusted_proxies)
         .or(file.trusted_proxies.clone())
         .unwrap_or_default();
     config.metrics_token = args
         .metrics_token
         .or(file.metrics_token.clone())
         .filter(|t| !t.is_empty());
-    config.metrics_from = non_empty(args.metrics_from)
+    config.metrics_from = non_empty(metrics_from)
         .or(file.metrics_from.clone())
         .unwrap_or_default();
     let found = args.config.resolve()?;
@@ -189,6 +195,9 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             }
         }
     }
+    // Everything is read: the built-in copies' temporary folder goes now, not when the
+    // server stops (a server killed with SIGKILL would leave it behind).
+    drop(found);
     serve_with(&config, addr, daily)
 }
 
@@ -244,6 +253,42 @@ pub fn web_config(
 
 /// A list given on the command line or in the environment, or `None` when empty (so that
 /// the file's is used).
+/// The addresses and ranges given as `flag` or in the environment variable `env` (the
+/// settings file's are read with it: `config::ServeFile`), a mistake named under where it
+/// was written.
+fn ranges_given(
+    values: &[String],
+    flag: &str,
+    env: &str,
+) -> anyhow::Result<Vec<hearth_web::IpRange>> {
+    ranges_from(values, flag, env, std::env::var(env).ok().as_deref())
+}
+
+/// [`ranges_given`], with the environment variable's value (`None`: not set). clap takes the
+/// values from the variable only when the flag is not given, so values equal to the
+/// variable's, split at its commas, came from it.
+fn ranges_from(
+    values: &[String],
+    flag: &str,
+    env: &str,
+    env_value: Option<&str>,
+) -> anyhow::Result<Vec<hearth_web::IpRange>> {
+    let from_env = !values.is_empty()
+        && env_value.is_some_and(|e| e.split(',').eq(values.iter().map(String::as_str)));
+    values
+        .iter()
+        .map(|v| {
+            v.parse::<hearth_web::IpRange>().map_err(|e| {
+                if from_env {
+                    anyhow::anyhow!("the environment variable {env}: {e}")
+                } else {
+                    anyhow::anyhow!("{flag}: {e}")
+                }
+            })
+        })
+        .collect()
+}
+
 fn non_empty<T>(v: Vec<T>) -> Option<Vec<T>> {
     (!v.is_empty()).then_some(v)
 }

@@ -91,7 +91,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 .read_line(&mut password)
                 .context("reading the password from standard input")?;
             let password = password.trim_end_matches(['\r', '\n']);
-            let mut s = store.open()?;
+            let mut s = store.open_to_write("users add")?;
             let display = display_name.unwrap_or_else(|| name.clone());
             let user = hearth_web::create_account(&mut s, &name, &display, role, password, false)
                 .map_err(describe)?;

@@ -298,6 +298,11 @@ pub const NOT_PERSONAL: &[(&str, &str)] = &[
         "staff accounts, not the people the programme works with",
     ),
     ("web_session", "staff sign-in sessions"),
+    (
+        "referral_draft",
+        "a referral form part-filled by a referrer, kept two hours then deleted: linked to no \
+         one until sent as a referral (which is covered)",
+    ),
     ("sign_in_failure", "staff sign-in failures"),
     ("web_user_identity", "staff single sign-on identities"),
     ("audit_chain_head", "the audit chain's newest hash"),
@@ -375,6 +380,22 @@ pub const OWN_ROWS: &[(&str, &[&str])] = &[
 /// (`own_parts.rs`). Family-wide measures (no person) and other members' parts are left out.
 pub const OWN_PARTS: &[(&str, &str)] =
     &[("outcome_baseline", "baseline"), ("claim", "evidence_pack")];
+
+/// Keys of a frozen document's JSON ([`OWN_PARTS`]) a subject access response leaves out,
+/// at any depth, with why: internal material, not the person's data. A rules file's text
+/// (beside its `sha256`) goes too. Internal audit's claim pack keeps all of them.
+pub const PACK_LEFT_OUT: &[(&str, &str)] = &[
+    ("sha256", "a rules file's hash"),
+    ("rules_hash", "the Outcomes Plan rules file's hash"),
+    (
+        "outcomes_plan_matches_result",
+        "whether the rules file's hash is the one the result names",
+    ),
+    (
+        "file_sha256",
+        "a partner file's hash, to recognise a re-sent file",
+    ),
+];
 
 /// Columns a subject access response leaves out, with why: other people's contact details,
 /// and internal hashes and keys that say nothing about the person.

@@ -2,8 +2,10 @@
 //! was written ([`super::OWN_PARTS`]: a baseline, a claim's evidence pack): of every list of
 //! objects naming a person (`person_id`), only the objects naming the subject are kept; an
 //! object naming no one (`person_id` null: a family-wide measure) was worked out from every
-//! member's records and is left out too. Everything else (dates, the family's problems, the
-//! plan, the rules) is kept.
+//! member's records and is left out too. Internal material that is not the person's data
+//! is left out as well ([`super::PACK_LEFT_OUT`]): the rules files' text and hashes, and the
+//! partner files' hashes (internal audit's claim pack keeps them). Everything else (dates,
+//! the family's problems, the plan, the rules' names) is kept.
 
 use serde_json::Value;
 
@@ -12,7 +14,24 @@ use serde_json::Value;
 pub(super) fn own_parts(json: &str, person: Option<i64>) -> Option<String> {
     let mut v: Value = serde_json::from_str(json).ok()?;
     keep_own(&mut v, person);
+    leave_out_internal(&mut v);
     Some(v.to_string())
+}
+
+/// Takes out, at any depth, the keys [`super::PACK_LEFT_OUT`] names; and a rules file's text
+/// (`text` beside its `sha256`, as a pack keeps a rules file: name, hash, text).
+fn leave_out_internal(v: &mut Value) {
+    match v {
+        Value::Array(items) => items.iter_mut().for_each(leave_out_internal),
+        Value::Object(o) => {
+            if o.contains_key("sha256") {
+                o.remove("text");
+            }
+            o.retain(|k, _| !super::PACK_LEFT_OUT.iter().any(|(key, _)| key == k));
+            o.values_mut().for_each(leave_out_internal);
+        }
+        _ => {}
+    }
 }
 
 fn keep_own(v: &mut Value, person: Option<i64>) {
@@ -45,5 +64,35 @@ mod tests {
                 "result": {"evidence": []}})
         );
         assert_eq!(super::own_parts("not json", Some(1)), None);
+    }
+
+    #[test]
+    fn the_rules_text_and_file_hashes_are_left_out() {
+        let doc = r#"{"family_id":1,"claim_rules":{"name":"rules/claims.toml","sha256":"ab12","text":"[windows] secret"},
+            "outcomes_plan":{"name":"rules/outcomes.toml","sha256":"cd34","text":"[measures]"},
+            "outcomes_plan_matches_result":true,
+            "result":{"rules_hash":"cd34","evidence":[{"person_id":102,"value":1,"text":"kept"}]},
+            "records":[{"record_id":7,"file_name":"police.csv","file_sha256":"ef56","row":3}],
+            "data":[{"source":"police","file_name":"police.csv","file_sha256":"ef56","rows":9}]}"#;
+        let own = super::own_parts(doc, Some(102)).unwrap();
+        for internal in [
+            "ab12",
+            "cd34",
+            "ef56",
+            "[windows]",
+            "[measures]",
+            "matches_result",
+        ] {
+            assert!(!own.contains(internal), "{internal}: {own}");
+        }
+        let own: serde_json::Value = serde_json::from_str(&own).unwrap();
+        assert_eq!(
+            own["claim_rules"],
+            serde_json::json!({"name": "rules/claims.toml"})
+        );
+        assert_eq!(own["records"][0]["row"], 3);
+        assert_eq!(own["data"][0]["rows"], 9);
+        // A `text` that is not a rules file's is the person's and is kept.
+        assert_eq!(own["result"]["evidence"][0]["text"], "kept");
     }
 }

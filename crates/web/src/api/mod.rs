@@ -396,7 +396,15 @@ async fn list_families(
         Some(run) => listing
             .shown_keys()
             .iter()
-            .map(|k| views::row(run, &listing.cases, k, sees_identifiers(user.role)))
+            .map(|k| {
+                views::row(
+                    run,
+                    &listing.cases,
+                    k,
+                    sees_identifiers(user.role),
+                    &listing.withheld,
+                )
+            })
             .collect(),
         None => Vec::new(),
     };

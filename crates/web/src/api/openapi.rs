@@ -19,7 +19,8 @@ pub fn openapi_document() -> Value {
     let family_row = json!({
         "family_id": {"type": "integer"}, "priority_rank": {"type": ["integer", "null"]},
         "problems": {"type": "array", "items": {"type": "object", "properties": {"key": {"type": "string"}, "label": {"type": "string"}}}},
-        "adults": {"type": "integer"}, "children": {"type": "integer"}, "estimated_cost": {"type": "number"}, "cost": {"type": "string", "description": "estimated_cost for people, e.g. £37,165"}, "score": {"type": "number"},
+        "adults": {"type": "integer"}, "children": {"type": "integer"}, "estimated_cost": {"type": ["number", "null"], "description": "null while a member's processing is restricted (see summary_withheld), as priority_rank and score"}, "cost": {"type": "string", "description": "estimated_cost for people, e.g. £37,165; Withheld while a member's processing is restricted"}, "score": {"type": ["number", "null"]},
+        "summary_withheld": {"type": ["string", "null"], "description": "why priority_rank, score and estimated_cost are null: a member's processing is restricted"},
         "status": {"type": "string"}, "status_label": {"type": "string"},
         "lead_worker_user_id": {"type": ["integer", "null"]}, "lead_worker": {"type": ["string", "null"]},
         "area": {"type": ["string", "null"], "description": "the family's postcode sector, e.g. WA7 2"}});

@@ -169,7 +169,13 @@ pub(super) async fn families_page(
         Some(run) => keys
             .iter()
             .map(|k| {
-                let row = views::list_row(run, cases, k, sees_identifiers(user.role));
+                let row = views::list_row(
+                    run,
+                    cases,
+                    k,
+                    sees_identifiers(user.role),
+                    &listing.withheld,
+                );
                 Row {
                     name: names
                         .get(&row.family_id)

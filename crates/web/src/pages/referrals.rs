@@ -227,40 +227,35 @@ pub(super) struct DraftQuery {
 }
 
 /// The draft `q` names, typed by `user` in `form`.
-fn draft(
+async fn draft(
     state: &AppState,
     user: &CurrentUser,
     form: &str,
     q: &DraftQuery,
-) -> Option<(ReferralInput, Option<String>)> {
-    (!q.draft.is_empty())
-        .then(|| {
-            state
-                .drafts()
-                .get(&q.draft, user.user.id, form, state.now())
-        })
-        .flatten()
+) -> Result<Option<(ReferralInput, Option<String>)>, WebError> {
+    if q.draft.is_empty() {
+        return Ok(None);
+    }
+    crate::service::drafts::get(state, &q.draft, user.user.id, form).await
 }
 
 /// "Add another member" and "Check the criteria" answer with a redirect to the form with
 /// what was typed kept on the server (post/redirect/get), so that Back and reload ask
 /// nothing: the form at `form` is shown again from the draft.
-fn keep_draft(
+async fn keep_draft(
     state: &AppState,
     user: &CurrentUser,
     form: &str,
     mut input: ReferralInput,
     action: &str,
-) -> Response {
+) -> Result<Response, WebError> {
     let focus = if action == "add_member" {
         add_member(&mut input)
     } else {
         None
     };
-    let token = state
-        .drafts()
-        .keep(user.user.id, form, input, focus, state.now());
-    see_other(&format!("{form}?draft={token}"))
+    let token = crate::service::drafts::keep(state, user.user.id, form, &input, focus).await?;
+    Ok(see_other(&format!("{form}?draft={token}")))
 }
 
 /// `GET /referrals/new`: an empty form with one member, or the draft `?draft=` names.
@@ -269,7 +264,7 @@ pub(super) async fn new_form(
     user: CurrentUser,
     Query(q): Query<DraftQuery>,
 ) -> Result<Page, WebError> {
-    if let Some((input, focus)) = draft(&state, &user, "/referrals/new", &q) {
+    if let Some((input, focus)) = draft(&state, &user, "/referrals/new", &q).await? {
         return form_page_focused(&state, &user, input, &[], StatusCode::OK, focus, None);
     }
     let input = ReferralInput {
@@ -346,13 +341,7 @@ pub(super) async fn submit(
 ) -> Result<Response, WebError> {
     let (input, action) = parse_form(&f.form);
     if matches!(action.as_str(), "add_member" | "check") {
-        return Ok(keep_draft(
-            &state,
-            &f.user,
-            "/referrals/new",
-            input,
-            &action,
-        ));
+        return keep_draft(&state, &f.user, "/referrals/new", input, &action).await;
     }
     match referrals::submit(&state, &f.user, input.clone()).await {
         Ok((id, _)) => Ok(see_other(&crate::render::with_confirmation(
@@ -521,6 +510,7 @@ pub(super) async fn resend_form(
     match resend::form(&state, &user, id).await {
         Ok(r) => {
             let (input, focus) = draft(&state, &user, &format!("/referrals/{id}/resend"), &q)
+                .await?
                 .unwrap_or((r.input, None));
             Ok(form_page_focused(
                 &state,
@@ -564,7 +554,7 @@ pub(super) async fn resend(
     };
     if matches!(action.as_str(), "add_member" | "check") {
         let form = format!("/referrals/{id}/resend");
-        return Ok(keep_draft(&state, &f.user, &form, input, &action));
+        return keep_draft(&state, &f.user, &form, input, &action).await;
     }
     match resend::send(&state, &f.user, id, input.clone()).await {
         Ok((new, _)) => Ok(see_other(&crate::render::with_confirmation(

@@ -276,15 +276,21 @@ pub(crate) async fn caseload(
             indices.sort_unstable();
             let today = state.now().date_naive();
             let rules = &state.settings().due;
-            let mut rows: Vec<CaseloadRow> =
-                views::family_rows(run, &cases, indices, |r| r.lead_worker_user_id == Some(me))
-                    .into_iter()
-                    .map(|family| {
-                        let case = cases.cases.get(&family.family_id);
-                        let due = views::Due::of(case, today, rules);
-                        CaseloadRow { family, due }
-                    })
-                    .collect();
+            let withheld = crate::service::families::figures_withheld(state, run).await?;
+            let mut rows: Vec<CaseloadRow> = views::family_rows(
+                run,
+                &cases,
+                indices,
+                |r| r.lead_worker_user_id == Some(me),
+                &withheld,
+            )
+            .into_iter()
+            .map(|family| {
+                let case = cases.cases.get(&family.family_id);
+                let due = views::Due::of(case, today, rules);
+                CaseloadRow { family, due }
+            })
+            .collect();
             // Stable: equal due dates keep priority order.
             rows.sort_by_key(|r| (r.due.due.is_none(), r.due.due));
             rows

@@ -106,6 +106,8 @@ pub(crate) struct Listing {
     pub errors: Vec<(String, String)>,
     /// The filters as applied (unknown values left out).
     pub applied: Filters,
+    /// The families whose rank, score and cost are withheld ([`figures_withheld`]).
+    pub withheld: HashSet<i64>,
 }
 
 impl Listing {
@@ -119,6 +121,29 @@ impl Listing {
             .filter_map(|&i| views::row_key(run, &self.cases, i))
             .collect()
     }
+}
+
+/// The families of `run` whose rank, score and estimated cost are withheld, read now: those
+/// with a member whose processing is restricted, or with someone restricted while a member
+/// of them (`hearth_store::Restricted::withheld_in`, the family page's rule). The run
+/// worked them out from every member's records, so they are withheld from the moment a
+/// restriction is recorded until it is lifted, not only from the next run.
+pub(crate) async fn figures_withheld(
+    state: &AppState,
+    run: &RunData,
+) -> Result<HashSet<i64>, WebError> {
+    let in_force = state.store().run(|s| s.restrictions_in_force()).await?;
+    if in_force.is_empty() {
+        return Ok(HashSet::new());
+    }
+    let mut out: HashSet<i64> = in_force.families.iter().map(|&(f, _)| f).collect();
+    out.extend(
+        run.families
+            .values()
+            .filter(|f| f.members.iter().any(|m| in_force.hides_person(m.person_id)))
+            .map(|f| f.family_id),
+    );
+    Ok(out)
 }
 
 /// The families whose members a search by name or NHS number finds (reads identifiers:
@@ -156,7 +181,9 @@ pub(crate) async fn list(
     let mut applied = filters.clone();
     let search = Search::parse(&filters.q);
     let mut matching: Vec<usize> = Vec::new();
+    let mut withheld = HashSet::new();
     if let Some(run) = &run {
+        withheld = figures_withheld(state, run).await?;
         errors = filters.unknown(run, &cases);
         applied = filters.known(run, &cases);
         let only: Option<HashSet<i64>> = match &search {
@@ -206,6 +233,11 @@ pub(crate) async fn list(
             .collect();
         let key = SortKey::parse(&applied.sort).unwrap_or(SortKey::Priority);
         views::sort_families(run, &cases, &mut matching, key, applied.dir == "desc");
+        if matches!(key, SortKey::Priority | SortKey::Cost) && !withheld.is_empty() {
+            // Their place in an order of rank or cost would tell what is withheld: last,
+            // whichever the direction.
+            matching.sort_by_key(|&i| withheld.contains(&run.assessments[i].family_id));
+        }
     }
     let (page, pages, shown) = match via {
         Via::Page(requested) => {
@@ -253,6 +285,7 @@ pub(crate) async fn list(
         shown,
         errors,
         applied,
+        withheld,
     })
 }
 

@@ -19,6 +19,7 @@ pub(crate) mod audit;
 pub(crate) mod casework;
 pub(crate) mod claims;
 pub(crate) mod dashboard;
+pub(crate) mod drafts;
 pub(crate) mod families;
 pub(crate) mod family;
 pub(crate) mod governance;

@@ -255,7 +255,13 @@ pub(crate) async fn export(
     let rows: Vec<(views::FamilyRow, Option<String>)> = keys
         .iter()
         .map(|k| {
-            let row = views::row(run, &listing.cases, k, sees_identifiers(user.role));
+            let row = views::row(
+                run,
+                &listing.cases,
+                k,
+                sees_identifiers(user.role),
+                &listing.withheld,
+            );
             let name = names.get(&row.family_id).cloned();
             (row, name)
         })
@@ -336,9 +342,10 @@ fn build_xlsx(
             c += 1;
             c - 1
         };
-        match row.priority_rank {
-            Some(p) => ws.write_number(r, next(), p as f64),
-            None => ws.write_string(r, next(), "Not eligible"),
+        match (row.priority_rank, row.summary_withheld) {
+            (_, Some(_)) => ws.write_string(r, next(), "Withheld"),
+            (Some(p), None) => ws.write_number(r, next(), p as f64),
+            (None, None) => ws.write_string(r, next(), "Not eligible"),
         }
         .map_err(fail)?;
         ws.write_number(r, next(), row.family_id as f64)
@@ -356,8 +363,11 @@ fn build_xlsx(
             .map_err(fail)?;
         ws.write_number(r, next(), row.children as f64)
             .map_err(fail)?;
-        ws.write_number(r, next(), row.estimated_cost.round())
-            .map_err(fail)?;
+        match row.estimated_cost {
+            Some(cost) => ws.write_number(r, next(), cost.round()),
+            None => ws.write_string(r, next(), "Withheld"),
+        }
+        .map_err(fail)?;
         ws.write_string(r, next(), row.status_label).map_err(fail)?;
         ws.write_string(
             r,

@@ -7,7 +7,6 @@
 
 pub(crate) mod audit;
 pub(crate) mod cache;
-pub(crate) mod drafts;
 pub(crate) mod lookup;
 pub(crate) mod metrics;
 pub(crate) mod store;
@@ -186,7 +185,6 @@ struct Inner {
     metrics: metrics::Metrics,
     sso: Option<crate::sso::provider::Provider>,
     referral_lookup: Arc<lookup::LookupCache>,
-    drafts: drafts::Drafts,
 }
 
 impl std::fmt::Debug for AppState {
@@ -244,7 +242,6 @@ impl AppState {
                 metrics: metrics::Metrics::default(),
                 sso: config.oidc.clone().map(crate::sso::provider::Provider::new),
                 referral_lookup: Arc::default(),
-                drafts: drafts::Drafts::default(),
             }),
         })
     }
@@ -252,11 +249,6 @@ impl AppState {
     /// The store handle.
     pub(crate) fn store(&self) -> &store::StoreHandle {
         &self.inner.store
-    }
-
-    /// Referral forms part-filled, between a post and the page it redirects to.
-    pub(crate) fn drafts(&self) -> &drafts::Drafts {
-        &self.inner.drafts
     }
 
     /// The caches.

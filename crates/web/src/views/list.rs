@@ -8,6 +8,7 @@ use crate::labels::{problem_label, status_label, status_tag_class};
 use crate::run::{Cases, RunData};
 use hearth_store::{FamilyAssessment, FamilyCase};
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 
 /// A headline problem with its label.
 #[derive(Debug, Clone, Serialize)]
@@ -29,14 +30,18 @@ fn problems(labels: &hearth_store::RunLabels, keys: &[String]) -> Vec<Problem> {
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct FamilyRow {
     pub family_id: i64,
+    /// The rank, estimated cost and score: `None` (and `cost` "Withheld") while a member's
+    /// processing is restricted, as on the family's own page; `summary_withheld` says why.
     pub priority_rank: Option<i64>,
     pub problems: Vec<Problem>,
     pub adults: usize,
     pub children: usize,
-    pub estimated_cost: f64,
+    pub estimated_cost: Option<f64>,
     /// The cost for people, e.g. `£37,165`.
     pub cost: String,
-    pub score: f64,
+    pub score: Option<f64>,
+    /// Why the rank, score and cost are not shown, while they are withheld.
+    pub summary_withheld: Option<&'static str>,
     pub status: String,
     pub status_label: &'static str,
     pub lead_worker_user_id: Option<i64>,
@@ -92,6 +97,15 @@ impl Due {
             due_when: step.as_ref().map(|s| s.when()),
             urgency: step.map(|s| s.urgency),
         }
+    }
+}
+
+/// A family's estimated cost as a list shows it: "Withheld" unless `shown`.
+fn cost_shown(cost: f64, shown: bool) -> String {
+    if shown {
+        pounds(cost)
+    } else {
+        "Withheld".to_string()
     }
 }
 
@@ -264,10 +278,11 @@ pub(crate) fn family_rows(
     cases: &Cases,
     indices: impl IntoIterator<Item = usize>,
     keep: impl Fn(&RowKey) -> bool,
+    withheld: &HashSet<i64>,
 ) -> Vec<FamilyRow> {
     family_keys(run, cases, indices, keep)
         .iter()
-        .map(|k| row(run, cases, k, true))
+        .map(|k| row(run, cases, k, true, withheld))
         .collect()
 }
 
@@ -302,9 +317,17 @@ pub(crate) fn row_key<'a>(run: &'a RunData, cases: &'a Cases, i: usize) -> Optio
 }
 
 /// The row shown for one family; `named`: the role sees identifiers, so lead workers' names
-/// (otherwise their numbers: [`Cases::lead_worker_label`]).
-pub(crate) fn row(run: &RunData, cases: &Cases, key: &RowKey, named: bool) -> FamilyRow {
+/// (otherwise their numbers: [`Cases::lead_worker_label`]); `withheld`: the families whose
+/// rank, score and cost are withheld (`service::families::figures_withheld`).
+pub(crate) fn row(
+    run: &RunData,
+    cases: &Cases,
+    key: &RowKey,
+    named: bool,
+    withheld: &HashSet<i64>,
+) -> FamilyRow {
     let a = key.assessment;
+    let shown = !withheld.contains(&a.family_id);
     let lead = key.lead_worker_user_id;
     let (adults, children) = run.families.get(&a.family_id).map_or((0, 0), |f| {
         let adults = f
@@ -316,13 +339,14 @@ pub(crate) fn row(run: &RunData, cases: &Cases, key: &RowKey, named: bool) -> Fa
     });
     FamilyRow {
         family_id: a.family_id,
-        priority_rank: a.priority_rank,
+        priority_rank: a.priority_rank.filter(|_| shown),
         problems: problems(&run.run.labels, &a.problems),
         adults,
         children,
-        estimated_cost: a.estimated_cost,
-        cost: pounds(a.estimated_cost),
-        score: a.score,
+        estimated_cost: Some(a.estimated_cost).filter(|_| shown),
+        cost: cost_shown(a.estimated_cost, shown),
+        score: Some(a.score).filter(|_| shown),
+        summary_withheld: (!shown).then_some(crate::views::FIGURES_WITHHELD),
         status_label: status_label(key.status),
         status: key.status.to_string(),
         lead_worker_user_id: lead,
@@ -458,6 +482,8 @@ impl Filters {
 pub(crate) struct ListRow<'a> {
     pub family_id: i64,
     pub priority_rank: Option<i64>,
+    /// The rank and cost are withheld: a member's processing is restricted.
+    pub withheld: bool,
     /// The problems' labels, e.g. `Health, School attendance`.
     pub problems: String,
     pub area: Option<&'a str>,
@@ -470,14 +496,16 @@ pub(crate) struct ListRow<'a> {
     pub lead_worker: Option<String>,
 }
 
-/// The families page's row for one family (`named`: as for [`row`]).
+/// The families page's row for one family (`named`, `withheld`: as for [`row`]).
 pub(crate) fn list_row<'a>(
     run: &'a RunData,
     cases: &'a Cases,
     key: &RowKey,
     named: bool,
+    withheld: &HashSet<i64>,
 ) -> ListRow<'a> {
     let a = key.assessment;
+    let shown = !withheld.contains(&a.family_id);
     let (adults, children) = run.families.get(&a.family_id).map_or((0, 0), |f| {
         let adults = f
             .members
@@ -490,7 +518,8 @@ pub(crate) fn list_row<'a>(
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     ListRow {
         family_id: a.family_id,
-        priority_rank: a.priority_rank,
+        priority_rank: a.priority_rank.filter(|_| shown),
+        withheld: !shown,
         problems: a
             .problems
             .iter()
@@ -506,7 +535,7 @@ pub(crate) fn list_row<'a>(
             plural(adults, "adult", "adults"),
             plural(children, "child", "children")
         ),
-        cost: pounds(a.estimated_cost),
+        cost: cost_shown(a.estimated_cost, shown),
         tag_class: status_tag_class(key.status),
         status_label: status_label(key.status),
         lead_worker: key

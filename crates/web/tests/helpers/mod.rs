@@ -373,6 +373,26 @@ impl TestApp {
         (self.address.clone(), self.options.clone())
     }
 
+    /// The server restarted: a new application on the same store, nothing in memory kept.
+    pub async fn restart(&mut self) {
+        let (a, o, c) = (
+            self.address.clone(),
+            self.options.clone(),
+            self.clock.clone(),
+        );
+        let state = tokio::task::spawn_blocking(move || {
+            let mut config = Config::new(a);
+            config.pg_schema = o.pg_schema;
+            AppState::open_with_clock(&config, Arc::new(move || *c.lock().unwrap())).unwrap()
+        })
+        .await
+        .unwrap();
+        let old = std::mem::replace(&mut self.router, app(state));
+        tokio::task::spawn_blocking(move || drop(old))
+            .await
+            .unwrap();
+    }
+
     pub fn advance(&self, by: chrono::Duration) {
         *self.clock.lock().unwrap() += by;
     }

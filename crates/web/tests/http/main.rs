@@ -32,6 +32,7 @@ mod referrals_draft;
 mod referrals_known;
 mod referrals_resend;
 mod restriction;
+mod restriction_list;
 mod review;
 mod rights;
 mod rights_requests;

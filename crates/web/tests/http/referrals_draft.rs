@@ -49,3 +49,63 @@ async fn adding_a_member_redirects_to_the_form_kept_so_back_and_reload_ask_nothi
     assert_eq!(other.status, StatusCode::OK);
     assert!(!other.body.contains("value=\"Ann\""));
 }
+
+/// A draft is kept in the store: a restart of the server between "Add another member" and
+/// the page it sends the browser to loses nothing. Only for two hours.
+async fn a_draft_outlives_a_restart(mut t: TestApp) -> TestApp {
+    let referrer = t.sign_in("referrer").await;
+    let r = t
+        .submit(
+            "/referrals/new",
+            &referrer,
+            &[
+                ("member_0_given_name", "Ann"),
+                ("member_0_family_name", "Restart"),
+                ("action", "add_member"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let to = r.location().unwrap().to_string();
+    t.restart().await;
+    let page = t.get(&to, Some(&referrer)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("value=\"Ann\"") && page.body.contains("value=\"Restart\""),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("id=\"member_1_given_name\""));
+    // Only its typist's, after the restart too.
+    let po = t.sign_in("po").await;
+    assert!(!t.get(&to, Some(&po)).await.body.contains("value=\"Ann\""));
+    // Two hours on, it is gone: the form opens empty.
+    t.advance(chrono::Duration::minutes(119));
+    let referrer = t.sign_in("referrer").await;
+    assert!(t
+        .get(&to, Some(&referrer))
+        .await
+        .body
+        .contains("value=\"Ann\""));
+    t.advance(chrono::Duration::minutes(2));
+    let referrer = t.sign_in("referrer").await;
+    let page = t.get(&to, Some(&referrer)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("value=\"Ann\""), "{}", page.body);
+    t
+}
+
+#[tokio::test]
+async fn a_draft_outlives_a_restart_of_the_server() {
+    a_draft_outlives_a_restart(TestApp::new().await).await;
+}
+
+#[cfg(hearth_pg)]
+#[tokio::test]
+async fn a_draft_outlives_a_restart_on_postgresql() {
+    let url = std::env::var("HEARTH_TEST_POSTGRES_URL").unwrap();
+    a_draft_outlives_a_restart(TestApp::postgres(&url).await)
+        .await
+        .finish()
+        .await;
+}

@@ -166,7 +166,10 @@ async fn a_frozen_baseline_and_a_claims_evidence_pack_hold_only_the_subjects_par
         evidence(Some(102), 6262.0),
         evidence(None, 6363.0),
     ];
-    crate::claims::prepare(&t, vec![claimed]).await;
+    let batch = crate::claims::prepare(&t, vec![claimed])
+        .await
+        .batch_id
+        .unwrap();
     let igo = t.sign_in("igo").await;
     let r = t
         .submit("/subject-access", &igo, &[("person", "102")])
@@ -179,6 +182,45 @@ async fn a_frozen_baseline_and_a_claims_evidence_pack_hold_only_the_subjects_par
         assert!(!r.body.contains(not_his), "{not_his}: {}", r.body);
     }
     assert!(r.body.contains("Only this person") && r.body.contains("own parts are shown"));
+    // Internal material, not the person's data, is left out of the pack: the rules files'
+    // hashes and text, and the partner file's hash (the seeded police file's).
+    let claims_text = hearth_claims::ClaimRules::shipped_text();
+    let rules_line = claims_text
+        .lines()
+        .find(|l| l.trim().len() > 30 && !l.contains(['"', '&', '<', '>', '\'', '\\']))
+        .unwrap()
+        .trim();
+    let internal = [
+        hearth_claims::sha256_hex("plan"),
+        hearth_claims::sha256_hex(claims_text),
+        "a".repeat(64),
+    ];
+    for format in ["html", "json"] {
+        let r = t
+            .submit(
+                "/subject-access",
+                &igo,
+                &[("person", "102"), ("format", format)],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        for hash in &internal {
+            assert!(!r.body.contains(hash.as_str()), "{format}: {hash}");
+        }
+        assert!(!r.body.contains(rules_line), "{format}: {rules_line}");
+    }
+    // Internal audit's view of the pack keeps them.
+    let po = t.sign_in("po").await;
+    let claims = t
+        .get(&format!("/api/claims/batches/{batch}"), Some(&po))
+        .await
+        .body;
+    let claims: serde_json::Value = serde_json::from_str(&claims).unwrap();
+    let claim = claims["claims"][0]["id"].as_i64().unwrap();
+    let pack = t.get(&format!("/api/claims/{claim}"), Some(&po)).await.body;
+    for hash in &internal {
+        assert!(pack.contains(hash.as_str()), "{hash}: {pack}");
+    }
 }
 
 #[tokio::test]
