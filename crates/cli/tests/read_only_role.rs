@@ -75,6 +75,10 @@ fn verbs_that_write_refuse_a_read_only_postgresql_role_at_once() {
             "accuracy contested",
         ])),
     ));
+    runs.push((
+        "users unlock",
+        output(hearth_at(&as_reader).args(["users", "unlock", "--name", "admin"])),
+    ));
     let listed = output(hearth_at(&as_reader).args(["users", "list"]));
     let batches: i64 = admin
         .query_one(

@@ -106,6 +106,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         }
         UsersCommand::Unlock { store, name } => {
             let mut s = store.open_existing()?;
+            s.check_write_access().context(
+                "hearth users unlock changes the store, so it needs a PostgreSQL role that may \
+                 write it (`hearth users list` and other verbs that only read work with a \
+                 read-only role)",
+            )?;
             if s.user_by_name(&name)?.is_none() {
                 bail!("there is no account {name:?} (hearth users list shows them)");
             }
