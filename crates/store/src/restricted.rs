@@ -9,8 +9,9 @@
 
 use crate::error::Result;
 use crate::handle::Store;
+use crate::identification::EvidenceRow;
 use crate::sql::Tx;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The restrictions in force: who, which records, and the family each person was in when
 /// restricted (their place in the current families goes at once, so a family's view would
@@ -61,10 +62,54 @@ impl Restricted {
     }
 }
 
+impl Restricted {
+    /// A family's evidence split into what may be shown (not from a restricted person or
+    /// record) and the problems (keys) whose every piece of evidence is withheld.
+    pub(crate) fn split_evidence(
+        &self,
+        all: Vec<EvidenceRow>,
+    ) -> (Vec<EvidenceRow>, BTreeSet<String>) {
+        let (kept, gone): (Vec<EvidenceRow>, Vec<EvidenceRow>) = all.into_iter().partition(|e| {
+            !self.hides_person(e.person_id) && !e.record_ids.iter().any(|&r| self.hides_record(r))
+        });
+        let withheld = gone
+            .into_iter()
+            .map(|e| e.problem_key)
+            .filter(|p| !kept.iter().any(|e| e.problem_key == *p))
+            .collect();
+        (kept, withheld)
+    }
+}
+
 impl Store {
     /// The restrictions of processing in force (see [`Restricted`]).
     pub fn restrictions_in_force(&mut self) -> Result<Restricted> {
         self.with_read(restricted)
+    }
+
+    /// For each of `family_ids` that has any, the problems (keys) of run `run_id` whose every
+    /// piece of evidence is withheld by the restrictions in force: what a list of families
+    /// does not show, as the family's own page does not (`FamilyView::withheld_problems`).
+    pub fn withheld_problems(
+        &mut self,
+        run_id: i64,
+        family_ids: &[i64],
+    ) -> Result<BTreeMap<i64, BTreeSet<String>>> {
+        self.with_read(|tx| {
+            let in_force = restricted(tx)?;
+            let mut out = BTreeMap::new();
+            if in_force.is_empty() {
+                return Ok(out);
+            }
+            for &family in family_ids {
+                let all = crate::identification::evidence(tx, run_id, Some(family))?;
+                let (_, withheld) = in_force.split_evidence(all);
+                if !withheld.is_empty() {
+                    out.insert(family, withheld);
+                }
+            }
+            Ok(out)
+        })
     }
 }
 

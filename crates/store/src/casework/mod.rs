@@ -451,15 +451,7 @@ fn family_view(
     if with_evidence {
         view.evidence_read = true;
         let all = evidence(tx, run_id, Some(family_id))?;
-        let (kept, gone): (Vec<EvidenceRow>, Vec<EvidenceRow>) = all.into_iter().partition(|e| {
-            shown(e.person_id) && !e.record_ids.iter().any(|&r| in_force.hides_record(r))
-        });
-        view.withheld_problems = gone
-            .into_iter()
-            .map(|e| e.problem_key)
-            .filter(|p| !kept.iter().any(|e| e.problem_key == *p))
-            .collect();
-        view.evidence = kept;
+        (view.evidence, view.withheld_problems) = in_force.split_evidence(all);
         view.record_people = members_records(tx, people)?;
         view.record_people
             .retain(|&(r, p)| shown(p) && !in_force.hides_record(r));

@@ -106,8 +106,9 @@ pub(crate) struct Listing {
     pub errors: Vec<(String, String)>,
     /// The filters as applied (unknown values left out).
     pub applied: Filters,
-    /// The families whose rank, score and cost are withheld ([`figures_withheld`]).
-    pub withheld: HashSet<i64>,
+    /// The families whose rank, score and cost are withheld, and their problems whose
+    /// evidence is ([`figures_withheld`]).
+    pub withheld: views::Withheld,
 }
 
 impl Listing {
@@ -125,25 +126,34 @@ impl Listing {
 
 /// The families of `run` whose rank, score and estimated cost are withheld, read now: those
 /// with a member whose processing is restricted, or with someone restricted while a member
-/// of them (`hearth_store::Restricted::withheld_in`, the family page's rule). The run
-/// worked them out from every member's records, so they are withheld from the moment a
-/// restriction is recorded until it is lifted, not only from the next run.
+/// of them (`hearth_store::Restricted::withheld_in`, the family page's rule); and of those,
+/// the problems whose every piece of evidence is from a restricted person or record
+/// (`Store::withheld_problems`, as the family page leaves them out). The run worked them
+/// out from every member's records, so they are withheld from the moment a restriction is
+/// recorded until it is lifted, not only from the next run.
 pub(crate) async fn figures_withheld(
     state: &AppState,
     run: &RunData,
-) -> Result<HashSet<i64>, WebError> {
+) -> Result<views::Withheld, WebError> {
     let in_force = state.store().run(|s| s.restrictions_in_force()).await?;
     if in_force.is_empty() {
-        return Ok(HashSet::new());
+        return Ok(views::Withheld::default());
     }
-    let mut out: HashSet<i64> = in_force.families.iter().map(|&(f, _)| f).collect();
-    out.extend(
+    let mut families: HashSet<i64> = in_force.families.iter().map(|&(f, _)| f).collect();
+    families.extend(
         run.families
             .values()
             .filter(|f| f.members.iter().any(|m| in_force.hides_person(m.person_id)))
             .map(|f| f.family_id),
     );
-    Ok(out)
+    let (run_id, ids): (i64, Vec<i64>) = (run.run.id, families.iter().copied().collect());
+    let problems = state
+        .store()
+        .run(move |s| s.withheld_problems(run_id, &ids))
+        .await?
+        .into_iter()
+        .collect();
+    Ok(views::Withheld { families, problems })
 }
 
 /// The families whose members a search by name or NHS number finds (reads identifiers:
@@ -181,7 +191,7 @@ pub(crate) async fn list(
     let mut applied = filters.clone();
     let search = Search::parse(&filters.q);
     let mut matching: Vec<usize> = Vec::new();
-    let mut withheld = HashSet::new();
+    let mut withheld = views::Withheld::default();
     if let Some(run) = &run {
         withheld = figures_withheld(state, run).await?;
         errors = filters.unknown(run, &cases);
@@ -229,7 +239,9 @@ pub(crate) async fn list(
                 only.as_ref()
                     .is_none_or(|o| o.contains(&run.assessments[i].family_id))
             })
-            .filter(|&i| views::row_key(run, &cases, i).is_some_and(|k| views::matches(&k, &f)))
+            .filter(|&i| {
+                views::row_key(run, &cases, i).is_some_and(|k| views::matches(&k, &f, &withheld))
+            })
             .collect();
         let key = SortKey::parse(&applied.sort).unwrap_or(SortKey::Priority);
         views::sort_families(run, &cases, &mut matching, key, applied.dir == "desc");

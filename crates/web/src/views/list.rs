@@ -8,7 +8,44 @@ use crate::labels::{problem_label, status_label, status_tag_class};
 use crate::run::{Cases, RunData};
 use hearth_store::{FamilyAssessment, FamilyCase};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// What lists withhold of families with a member whose processing is restricted
+/// (`service::families::figures_withheld`).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Withheld {
+    /// The families whose rank, score and cost are withheld.
+    pub families: HashSet<i64>,
+    /// By family, the problems (keys) whose every piece of evidence is withheld: not shown,
+    /// and not matched by a filter on that problem.
+    pub problems: HashMap<i64, BTreeSet<String>>,
+}
+
+impl Withheld {
+    /// Whether this family's rank, score and cost are withheld.
+    pub(crate) fn contains(&self, family_id: &i64) -> bool {
+        self.families.contains(family_id)
+    }
+
+    /// Whether nothing is withheld.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.families.is_empty()
+    }
+
+    /// Whether this family's problem `key` is withheld.
+    pub(crate) fn hides_problem(&self, family_id: i64, key: &str) -> bool {
+        self.problems
+            .get(&family_id)
+            .is_some_and(|p| p.contains(key))
+    }
+
+    /// The problems of `a` that may be shown.
+    fn problems_of<'a>(&'a self, a: &'a FamilyAssessment) -> impl Iterator<Item = &'a String> {
+        a.problems
+            .iter()
+            .filter(move |k| !self.hides_problem(a.family_id, k))
+    }
+}
 
 /// A headline problem with its label.
 #[derive(Debug, Clone, Serialize)]
@@ -278,7 +315,7 @@ pub(crate) fn family_rows(
     cases: &Cases,
     indices: impl IntoIterator<Item = usize>,
     keep: impl Fn(&RowKey) -> bool,
-    withheld: &HashSet<i64>,
+    withheld: &Withheld,
 ) -> Vec<FamilyRow> {
     family_keys(run, cases, indices, keep)
         .iter()
@@ -324,7 +361,7 @@ pub(crate) fn row(
     cases: &Cases,
     key: &RowKey,
     named: bool,
-    withheld: &HashSet<i64>,
+    withheld: &Withheld,
 ) -> FamilyRow {
     let a = key.assessment;
     let shown = !withheld.contains(&a.family_id);
@@ -340,7 +377,10 @@ pub(crate) fn row(
     FamilyRow {
         family_id: a.family_id,
         priority_rank: a.priority_rank.filter(|_| shown),
-        problems: problems(&run.run.labels, &a.problems),
+        problems: problems(
+            &run.run.labels,
+            &withheld.problems_of(a).cloned().collect::<Vec<_>>(),
+        ),
         adults,
         children,
         estimated_cost: Some(a.estimated_cost).filter(|_| shown),
@@ -502,7 +542,7 @@ pub(crate) fn list_row<'a>(
     cases: &'a Cases,
     key: &RowKey,
     named: bool,
-    withheld: &HashSet<i64>,
+    withheld: &Withheld,
 ) -> ListRow<'a> {
     let a = key.assessment;
     let shown = !withheld.contains(&a.family_id);
@@ -520,9 +560,8 @@ pub(crate) fn list_row<'a>(
         family_id: a.family_id,
         priority_rank: a.priority_rank.filter(|_| shown),
         withheld: !shown,
-        problems: a
-            .problems
-            .iter()
+        problems: withheld
+            .problems_of(a)
             .map(|p| problem_label(&run.run.labels, p))
             .collect::<Vec<_>>()
             .join(", "),
@@ -544,9 +583,9 @@ pub(crate) fn list_row<'a>(
     }
 }
 
-/// Whether a family passes the filters.
-pub(crate) fn matches(key: &RowKey, f: &Resolved) -> bool {
-    (f.problem.is_empty() || key.assessment.problems.iter().any(|p| p == f.problem))
+/// Whether a family passes the filters (a problem withheld from the list is not matched).
+pub(crate) fn matches(key: &RowKey, f: &Resolved, withheld: &Withheld) -> bool {
+    (f.problem.is_empty() || withheld.problems_of(key.assessment).any(|p| p == f.problem))
         && (f.status.is_empty() || key.status == f.status)
         && f.area.is_none_or(|a| a.is_some() && key.area == a)
         && f.lead_worker.is_none_or(|l| key.lead_worker_user_id == l)

@@ -2,7 +2,8 @@
 //! and estimated cost while a member's processing is restricted, as the family's own page
 //! does: from the moment the restriction is recorded (read at each request, not at the next
 //! identification run) until it is lifted. The family is listed last in an order of rank or
-//! cost, so that its place does not tell what is withheld.
+//! cost, so that its place does not tell what is withheld; a problem whose only evidence
+//! is the restricted person's is neither shown nor matched by a filter.
 
 use crate::helpers::*;
 use axum::http::StatusCode;
@@ -96,6 +97,29 @@ async fn the_list_withholds_a_restricted_familys_rank_and_cost_at_once_until_lif
     assert!(f1["score"].is_null(), "{f1}");
     assert_eq!(f1["cost"], "Withheld");
     assert!(f1["summary_withheld"].is_string());
+    // Her evidence was the only evidence of crime: the list shows the problem no more than
+    // the family's page does, and a filter on it does not find the family.
+    let keys = |f: &Value| -> Vec<String> {
+        f["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["key"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(keys(&before).contains(&"crime_asb".to_string()), "{before}");
+    assert_eq!(keys(&f1), ["school_attendance"], "{f1}");
+    let crime = t.get("/families?problem=crime_asb", Some(&po)).await.body;
+    assert!(!family_links(&crime).contains(&1), "{crime}");
+    let crime = json(&t, "/api/families?problem=crime_asb", &po).await;
+    assert!(
+        !crime["families"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["family_id"] == 1),
+        "{crime}"
+    );
     // Family 2 is untouched.
     assert!(family(&list, 2)["priority_rank"].is_number());
     // The lead worker's caseload: the same.
