@@ -433,6 +433,55 @@ fn the_extract_counts_only_families_attached_by_its_day() {
     };
     let (early, late) = (attached_by("2026-03-31"), attached_by("2027-08-31"));
     assert!(0 < early && early < late, "{early} then {late}");
+    // A family attached early whose case closed on 15 January 2027: open on 31 March 2026.
+    let closed: i64 = rusqlite::Connection::open(&store)
+        .unwrap()
+        .query_row(
+            "SELECT family_id FROM outcome_baseline WHERE attached_on <= '2026-03-31' \
+             ORDER BY family_id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    {
+        let mut s = hearth_store::Store::open(store.to_str().unwrap()).unwrap();
+        let mut case = s.family_case(closed).unwrap().expect("attached: a case");
+        let on = chrono::NaiveDate::from_ymd_opt(2027, 1, 15).unwrap();
+        let at = on.and_hms_opt(10, 0, 0).unwrap().and_utc();
+        case.close(hearth_model::CloseReason::ProgressAchieved, at, "lw1");
+        s.save_family_case_because(&case, "work done").unwrap();
+    }
+    let status_of = |today: &str| -> BTreeSet<(String, String)> {
+        let out = tempfile::tempdir_in(dir).unwrap();
+        ok(hearth(&store)
+            .args(["extract", "national-evaluation", "--recipient"])
+            .arg(key.to_public().to_string())
+            .arg("--out")
+            .arg(out.path())
+            .args(["--today", today]));
+        let file = std::fs::read_dir(out.path()).unwrap().next().unwrap();
+        let zip = age::decrypt(&key, &std::fs::read(file.unwrap().path()).unwrap()).unwrap();
+        let attributes = member(&zip, "attributes.csv");
+        let mut rows = csv::Reader::from_reader(attributes.as_bytes());
+        let headers = rows.headers().unwrap().clone();
+        let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+        let (status, end) = (col("programme_status"), col("end_date"));
+        rows.records()
+            .map(|r| {
+                let r = r.unwrap();
+                (r[status].to_owned(), r[end].to_owned())
+            })
+            .filter(|(s, _)| s == "closed")
+            .collect()
+    };
+    assert!(
+        status_of("2026-03-31").is_empty(),
+        "closed later: open then"
+    );
+    assert_eq!(
+        status_of("2027-08-31"),
+        BTreeSet::from([("closed".to_owned(), "2027-01-15".to_owned())])
+    );
     assert_eq!(
         programme(Some("2026-03-31")),
         (early, "2026-03-31".to_owned())

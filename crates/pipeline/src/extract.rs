@@ -214,19 +214,33 @@ fn cohort(
         if !worked_with && !assessment.is_some_and(|a| a.eligible) {
             continue;
         }
+        // The case as it stood on `today`: a status reached later is read back from its
+        // history (the last change on or before the day).
+        let on_the_day = match case {
+            Some(c) if worked_with && c.status_since.date_naive() <= today => {
+                Some((c.status, c.status_since.date_naive()))
+            }
+            Some(_) if worked_with => store
+                .case_history(family.family_id)?
+                .into_iter()
+                .rfind(|h| h.changed_at.date_naive() <= today)
+                .map(|h| (h.to, h.changed_at.date_naive())),
+            _ => None,
+        };
         out.push(CohortFamily {
             family_id: family.family_id,
             problems: assessment.map(|a| a.problems.clone()).unwrap_or_default(),
             worked_with,
-            status: match case {
-                Some(c) if worked_with => c.status.key().to_owned(),
+            status: match on_the_day {
+                Some((s, _)) => s.key().to_owned(),
+                // Attached (a baseline frozen) with no case yet on the day.
                 _ if worked_with => CaseStatus::Agreed.key().to_owned(),
                 _ => "not_worked_with".into(),
             },
             start: started.map(ToString::to_string),
-            end: case
-                .filter(|c| c.status == CaseStatus::Closed)
-                .map(|c| c.status_since.date_naive().to_string()),
+            end: on_the_day
+                .filter(|&(s, _)| s == CaseStatus::Closed)
+                .map(|(_, since)| since.to_string()),
             members: family
                 .members
                 .iter()
