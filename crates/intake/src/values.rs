@@ -50,11 +50,19 @@ impl Decimal {
 }
 
 /// `s` (trimmed, a sign allowed first) rewritten for reading with a decimal point: with
-/// [`Decimal::Comma`], the points between groups of three digits before the comma are
-/// dropped and the comma becomes a point (`1.234,5` → `1234.5`, `1,500` → `1.500`); `None`
+/// [`Decimal::Comma`], the points (or spaces) between groups of three digits before the comma
+/// are dropped and the comma becomes a point (`1.234,5` and `1 234,5` → `1234.5`, `1,500` →
+/// `1.500`); `None`
 /// when its points are not between thousands, or it has two commas. Unchanged with
 /// [`Decimal::Point`].
 fn point_form(s: &str, mark: Decimal) -> Option<std::borrow::Cow<'_, str>> {
+    // Where the comma is the mark, thousands may also be set apart by a space (`1 234,5`,
+    // as French and Scandinavian exports write them, often a no-break space).
+    const SPACES: [char; 3] = [' ', '\u{a0}', '\u{202f}'];
+    if mark == Decimal::Comma && s.contains(SPACES) {
+        let dotted = s.replace(SPACES, ".");
+        return point_form(&dotted, mark).map(|f| std::borrow::Cow::Owned(f.into_owned()));
+    }
     if mark == Decimal::Point || !s.contains([',', '.']) {
         return Some(std::borrow::Cow::Borrowed(s));
     }
@@ -279,6 +287,11 @@ mod tests {
         assert_eq!(parse_number_in("1,500", c), Some(1.5));
         assert_eq!(parse_number_in("1.500", c), Some(1500.0));
         assert_eq!(parse_number_in("1.234.567,25", c), Some(1_234_567.25));
+        assert_eq!(parse_number_in("1 234 567,25", c), Some(1_234_567.25));
+        assert_eq!(parse_number_in("1\u{a0}234,5", c), Some(1234.5));
+        assert_eq!(parse_number_in("1 500", c), Some(1500.0));
+        assert_eq!(parse_number_in("12 34,5", c), None);
+        assert_eq!(parse_money_in("£1 234,50", c), Some(1234.5));
         assert_eq!(parse_number_in("-0,25", c), Some(-0.25));
         assert_eq!(parse_number_in("12", c), Some(12.0));
         assert_eq!(parse_number_in("87.5", c), None);
