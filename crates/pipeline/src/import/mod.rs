@@ -14,7 +14,7 @@
 mod preview;
 mod versions;
 
-pub use preview::Preview;
+pub use preview::{InStore, Preview};
 pub use versions::{earlier_versions, fingerprints, EarlierVersion, Versions, NEW_VERSION_SHARE};
 
 use crate::hash::hex_sha256;
@@ -177,6 +177,9 @@ pub fn import_files_with(
                 &options,
                 import_options.versions,
             ),
+            (true, Some(store)) => {
+                preview_against(store, file, &name, &all, &options, import_options.versions)
+            }
             _ => preview_one(file, &name, &all, &options),
         };
         let outcome = match result {
@@ -232,6 +235,33 @@ fn preview_one(
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let import = hearth_intake::read_bytes(file, &bytes, mapping, options)?;
     Ok(FileOutcome::Previewed(Box::new(Preview::of(&import))))
+}
+
+/// A dry run with a store to look in (opened read-only): the preview, and what the store
+/// already holds of the file — the same file, or an earlier version of it.
+fn preview_against(
+    store: &mut Store,
+    file: &Path,
+    name: &str,
+    mappings: &[Mapping],
+    options: &ReadOptions,
+    versions: Versions,
+) -> Result<FileOutcome> {
+    let mapping = mapping_for(file, name, mappings)?;
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let sha = hex_sha256(&bytes);
+    let import = hearth_intake::read_bytes(file, &bytes, mapping, options)?;
+    let mut preview = Preview::of(&import);
+    preview.in_store = if let Some(batch) = store.find_batch(mapping.source(), &sha)? {
+        Some(InStore::AlreadyImported(batch.id.0))
+    } else if versions == Versions::AsNew {
+        None
+    } else {
+        let current = store.current_batches(mapping.source())?;
+        let earlier = earlier_versions(&fingerprints(&import), &current);
+        (!earlier.is_empty()).then_some(InStore::NewVersion(earlier, versions))
+    };
+    Ok(FileOutcome::Previewed(Box::new(preview)))
 }
 
 fn import_one(

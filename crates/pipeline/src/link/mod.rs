@@ -180,7 +180,8 @@ impl std::fmt::Display for LinkReport {
         }
         writeln!(
             f,
-            "Linked {} records into {} people ({} candidate pairs compared, {} matched, {} for clerical review)",
+            "Linked {} records into {} people ({} candidate pairs compared; {} record pairs linked, \
+             exact duplicate records included; {} for clerical review)",
             self.records, self.people, self.candidate_pairs, self.matched_pairs, self.review_pairs
         )?;
         writeln!(
