@@ -179,6 +179,14 @@ fn people_keep_their_ids_when_a_partner_resends_its_file(
     assert!(out.contains("Batch 2 replaces batch 1"), "{out}");
     let (ok, out, err) = link("2025-10-01");
     assert!(ok, "{out}{err}");
+    // An address last seen long ago places no one: the count says what "no usable" covers.
+    assert!(
+        out.contains(
+            "people with no usable address (none, a placeholder such as \"No fixed abode\", \
+             or none seen in the 36 months before the as-at date)"
+        ),
+        "{out}"
+    );
     assert!(
         out.contains("since the last run: 0 new people, 0 merges, 0 splits"),
         "the same people must keep their IDs: {out}"

@@ -191,8 +191,13 @@ impl std::fmt::Display for LinkReport {
         )?;
         writeln!(
             f,
-            "  {} households, {} families with children; {} people with no usable address",
-            self.households, self.families, self.unplaced
+            "  {} households, {} families with children; {} people with no usable address \
+             (none, a placeholder such as \"No fixed abode\", or none seen in the {} months \
+             before the as-at date)",
+            self.households,
+            self.families,
+            self.unplaced,
+            hearth_households::Settings::as_at(chrono::NaiveDate::MIN).max_sighting_age_months
         )?;
         write!(
             f,
