@@ -192,6 +192,23 @@ fn people_keep_their_ids_when_a_partner_resends_its_file(
         "the same people must keep their IDs: {out}"
     );
 
+    // A file of changes that repeats two rows already sent: said, in the preview and the import.
+    let changes = dir.join("health-2025-10-changes.csv");
+    let september_rows: Vec<String> = health(9).lines().map(str::to_string).collect();
+    let mut text = september_rows[..3].join("\n") + "\n";
+    for day in 20..25 {
+        text.push_str(&format!(
+            "Nia,Okafor,05/05/2020,12 Mill Lane,WA7 2ES,A&E attendance,{day}/08/2025\n"
+        ));
+    }
+    std::fs::write(&changes, text).unwrap();
+    let repeated = "2 of its rows are already in batch 2 (health-2025-09.csv): imported again, \
+                    they count twice";
+    let (ok, out, err) = import(&changes, &["--dry-run"]);
+    assert!(ok && out.contains(repeated), "{out}{err}");
+    let (ok, out, err) = import(&changes, &[]);
+    assert!(ok && out.contains(repeated), "{out}{err}");
+
     // The family that no longer has the problem, and the family that has it now, say so.
     let (ok, out, err) = identify(&dir.join("september.csv"));
     assert!(ok, "{out}{err}");

@@ -15,7 +15,9 @@ mod preview;
 mod versions;
 
 pub use preview::{InStore, Preview};
-pub use versions::{earlier_versions, fingerprints, EarlierVersion, Versions, NEW_VERSION_SHARE};
+pub use versions::{
+    earlier_versions, fingerprints, repeated_rows, EarlierVersion, Versions, NEW_VERSION_SHARE,
+};
 
 use crate::hash::hex_sha256;
 use anyhow::{Context, Result};
@@ -258,7 +260,14 @@ fn preview_against(
         None
     } else {
         let current = store.current_batches(mapping.source())?;
-        let earlier = earlier_versions(&fingerprints(&import), &current);
+        let prints = fingerprints(&import);
+        let earlier = earlier_versions(&prints, &current);
+        if earlier.is_empty() {
+            preview
+                .summary
+                .notes
+                .extend(repeated_rows(&prints, &current));
+        }
         (!earlier.is_empty()).then_some(InStore::NewVersion(earlier, versions))
     };
     Ok(FileOutcome::Previewed(Box::new(preview)))
@@ -303,6 +312,7 @@ fn import_one(
     loop {
         attempts += 1;
         let mut seen_up_to = None;
+        let mut repeated = Vec::new();
         let earlier = match versions {
             Versions::AsNew => Vec::new(),
             Versions::Ask | Versions::Replace => {
@@ -321,7 +331,11 @@ fn import_one(
                         batch: same.batch.id.0,
                     });
                 }
-                earlier_versions(&prints, &current)
+                let earlier = earlier_versions(&prints, &current);
+                if earlier.is_empty() {
+                    repeated = repeated_rows(&prints, &current);
+                }
+                earlier
             }
         };
         if versions == Versions::Ask && !earlier.is_empty() {
@@ -355,7 +369,10 @@ fn import_one(
                     superseded: version.supersedes.iter().map(|b| b.0).collect(),
                 })
             }
-            WriteOutcome::Imported(_) => Ok(FileOutcome::Imported(import.summary)),
+            WriteOutcome::Imported(_) => {
+                import.summary.notes.extend(repeated);
+                Ok(FileOutcome::Imported(import.summary))
+            }
             WriteOutcome::AlreadyImported(b) => Ok(FileOutcome::AlreadyImported {
                 file: name.to_string(),
                 batch: b.id.0,
