@@ -78,11 +78,18 @@ fn show(store: &super::StoreArg, family_id: i64, run: Option<i64>) -> anyhow::Re
             assessment.problems.join(", ")
         ),
     }
-    if let Some(f) = store
+    let family = store
         .families()?
         .into_iter()
-        .find(|f| f.family_id == family_id)
-    {
+        .find(|f| f.family_id == family_id);
+    let members: Vec<i64> = family
+        .iter()
+        .flat_map(|f| f.members.iter().map(|m| m.person_id))
+        .collect();
+    if let Some(previous) = runs.iter().rev().find(|r| r.id < run.id) {
+        compare(&mut store, family_id, &assessment, run, previous, &members)?;
+    }
+    if let Some(f) = family {
         println!("Members (current linkage):");
         for m in &f.members {
             let age = m
@@ -131,4 +138,96 @@ fn show(store: &super::StoreArg, family_id: i64, run: Option<i64>) -> anyhow::Re
         println!("No evidence recorded for this family.");
     }
     Ok(())
+}
+
+/// What changed for the family since the `previous` run: eligibility, problems met then and
+/// not now (with each indicator's person and why it may no longer count), problems new.
+fn compare(
+    store: &mut hearth_store::Store,
+    family_id: i64,
+    now: &hearth_store::FamilyAssessment,
+    run: &hearth_store::IdentificationRun,
+    previous: &hearth_store::IdentificationRun,
+    members: &[i64],
+) -> anyhow::Result<()> {
+    let Some(before) = store
+        .assessments(previous.id)?
+        .into_iter()
+        .find(|a| a.family_id == family_id)
+    else {
+        println!(
+            "Not assessed in the previous identification run ({}, as at {}): a new family since",
+            previous.id, previous.as_at
+        );
+        return Ok(());
+    };
+    let (was, is) = (before.eligible, now.eligible);
+    let change = match (was, is) {
+        (true, false) => "eligible then, NOT ELIGIBLE NOW",
+        (false, true) => "not eligible then, eligible now",
+        (true, true) => "eligible then and now",
+        (false, false) => "not eligible then or now",
+    };
+    println!(
+        "Since the previous identification run ({}, as at {}, problems: {}): {change}",
+        previous.id,
+        previous.as_at,
+        list(&before.problems)
+    );
+    let gained: Vec<String> = now
+        .problems
+        .iter()
+        .filter(|p| !before.problems.contains(p))
+        .cloned()
+        .collect();
+    if !gained.is_empty() {
+        println!("  Problems met now and not then: {}", list(&gained));
+    }
+    if previous.rules_sha256 != run.rules_sha256 {
+        println!("  The rules file changed between the two runs");
+    }
+    let evidence = store.evidence(previous.id, Some(family_id))?;
+    for problem in before.problems.iter().filter(|p| !now.problems.contains(p)) {
+        println!("  No longer met: {problem}. Then it was met by:");
+        for e in evidence.iter().filter(|e| &e.problem_key == problem) {
+            let ids: Vec<RecordId> = e.record_ids.iter().map(|&r| RecordId(r)).collect();
+            let held = store.record_trails(&ids)?.len();
+            let why = if !members.contains(&e.person_id) {
+                "that person is no longer in the family".to_string()
+            } else if held == 0 {
+                format!(
+                    "not met as at {} by the records held now (its records were in a file \
+                     since replaced by a new version, or were removed)",
+                    run.as_at
+                )
+            } else {
+                format!(
+                    "not met as at {} by the records held now ({held} of its {} records are \
+                     still held: outside the rules' window now, or corrected)",
+                    run.as_at,
+                    ids.len()
+                )
+            };
+            println!(
+                "    indicator {} by person {}: {why}",
+                e.indicator_key, e.person_id
+            );
+        }
+    }
+    if before.problems.iter().all(|p| now.problems.contains(p)) {
+        return Ok(());
+    }
+    println!(
+        "  `hearth family show {family_id} --run {}` shows that run's evidence",
+        previous.id
+    );
+    Ok(())
+}
+
+fn list(problems: &[String]) -> String {
+    if problems.is_empty() {
+        "none".to_string()
+    } else {
+        problems.join(", ")
+    }
 }

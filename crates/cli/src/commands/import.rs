@@ -43,9 +43,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     if files.is_empty() {
         anyhow::bail!("no .csv or .xlsx files found in the paths given");
     }
-    // A dry run writes nothing: it does not even open (or create) the store.
+    // A dry run writes nothing: it looks in the store read-only, if there is one, and never
+    // creates it.
     let mut store = if args.dry_run {
-        None
+        args.store.open_for_preview()
     } else {
         Some(args.store.open_to_write("import")?)
     };

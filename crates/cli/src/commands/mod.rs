@@ -133,6 +133,33 @@ impl StoreArg {
         self.open()
     }
 
+    /// For a dry run: the store opened read-only, to compare files with those already
+    /// imported; `None` (with a note on standard error) when there is no store yet or it
+    /// cannot be read. Never creates or changes anything.
+    pub fn open_for_preview(&self) -> Option<hearth_store::Store> {
+        let options = hearth_store::OpenOptions {
+            pg_schema: self.pg_schema.clone(),
+        };
+        let missing = self
+            .sqlite_path()
+            .is_some_and(|p| !std::path::Path::new(p).exists());
+        let opened = if missing {
+            Err("there is no store there yet".to_string())
+        } else {
+            hearth_store::Store::open_read_only(&self.store, &options).map_err(|e| e.to_string())
+        };
+        match opened {
+            Ok(store) => Some(store),
+            Err(why) => {
+                eprintln!(
+                    "note: {}: {why}; the files are not compared with files already imported",
+                    self.store_label()
+                );
+                None
+            }
+        }
+    }
+
     /// The SQLite file's path, if the store is a SQLite file.
     fn sqlite_path(&self) -> Option<&str> {
         let s = self.store.as_str();

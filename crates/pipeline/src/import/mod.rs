@@ -14,8 +14,10 @@
 mod preview;
 mod versions;
 
-pub use preview::Preview;
-pub use versions::{earlier_versions, fingerprints, EarlierVersion, Versions, NEW_VERSION_SHARE};
+pub use preview::{InStore, Preview};
+pub use versions::{
+    earlier_versions, fingerprints, repeated_rows, EarlierVersion, Versions, NEW_VERSION_SHARE,
+};
 
 use crate::hash::hex_sha256;
 use anyhow::{Context, Result};
@@ -177,6 +179,9 @@ pub fn import_files_with(
                 &options,
                 import_options.versions,
             ),
+            (true, Some(store)) => {
+                preview_against(store, file, &name, &all, &options, import_options.versions)
+            }
             _ => preview_one(file, &name, &all, &options),
         };
         let outcome = match result {
@@ -234,6 +239,40 @@ fn preview_one(
     Ok(FileOutcome::Previewed(Box::new(Preview::of(&import))))
 }
 
+/// A dry run with a store to look in (opened read-only): the preview, and what the store
+/// already holds of the file — the same file, or an earlier version of it.
+fn preview_against(
+    store: &mut Store,
+    file: &Path,
+    name: &str,
+    mappings: &[Mapping],
+    options: &ReadOptions,
+    versions: Versions,
+) -> Result<FileOutcome> {
+    let mapping = mapping_for(file, name, mappings)?;
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let sha = hex_sha256(&bytes);
+    let import = hearth_intake::read_bytes(file, &bytes, mapping, options)?;
+    let mut preview = Preview::of(&import);
+    preview.in_store = if let Some(batch) = store.find_batch(mapping.source(), &sha)? {
+        Some(InStore::AlreadyImported(batch.id.0))
+    } else if versions == Versions::AsNew {
+        None
+    } else {
+        let current = store.current_batches(mapping.source())?;
+        let prints = fingerprints(&import);
+        let earlier = earlier_versions(&prints, &current);
+        if earlier.is_empty() {
+            preview
+                .summary
+                .notes
+                .extend(repeated_rows(&prints, &current));
+        }
+        (!earlier.is_empty()).then_some(InStore::NewVersion(earlier, versions))
+    };
+    Ok(FileOutcome::Previewed(Box::new(preview)))
+}
+
 fn import_one(
     store: &mut Store,
     file: &Path,
@@ -273,6 +312,7 @@ fn import_one(
     loop {
         attempts += 1;
         let mut seen_up_to = None;
+        let mut repeated = Vec::new();
         let earlier = match versions {
             Versions::AsNew => Vec::new(),
             Versions::Ask | Versions::Replace => {
@@ -291,7 +331,11 @@ fn import_one(
                         batch: same.batch.id.0,
                     });
                 }
-                earlier_versions(&prints, &current)
+                let earlier = earlier_versions(&prints, &current);
+                if earlier.is_empty() {
+                    repeated = repeated_rows(&prints, &current);
+                }
+                earlier
             }
         };
         if versions == Versions::Ask && !earlier.is_empty() {
@@ -325,7 +369,10 @@ fn import_one(
                     superseded: version.supersedes.iter().map(|b| b.0).collect(),
                 })
             }
-            WriteOutcome::Imported(_) => Ok(FileOutcome::Imported(import.summary)),
+            WriteOutcome::Imported(_) => {
+                import.summary.notes.extend(repeated);
+                Ok(FileOutcome::Imported(import.summary))
+            }
             WriteOutcome::AlreadyImported(b) => Ok(FileOutcome::AlreadyImported {
                 file: name.to_string(),
                 batch: b.id.0,

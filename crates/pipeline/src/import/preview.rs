@@ -2,10 +2,15 @@
 //! written — its first rows as parsed, its quarantine by reason (the summary), warnings
 //! (values dropped or not recognised), and how many facts carry no date.
 //!
+//! When a store is at hand (opened read-only), the preview also says what the import would
+//! do with the file as a whole: nothing, for a file already imported; stop and ask, or
+//! replace the batch it resembles, for a new version of one ([`InStore`]).
+//!
 //! The first rows are shown as parsed, identifiers included, to the person running the dry
 //! run, so that they can see that names, dates and codes were read as meant. They are never
 //! logged.
 
+use super::versions::{EarlierVersion, Versions};
 use hearth_intake::{FileImport, ImportSummary};
 use hearth_model::{AttrValue, ImportedRow};
 use std::fmt;
@@ -22,6 +27,55 @@ pub struct Preview {
     pub first_rows: Vec<ImportedRow>,
     /// Good rows whose fact has no event date (identification cannot place them in time).
     pub undated: u64,
+    /// What the store already holds of the file, when the dry run could look (`None`: nothing,
+    /// or no store to look in).
+    pub in_store: Option<InStore>,
+}
+
+/// What a dry run found the store already holds of a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InStore {
+    /// The same file (same bytes) is this batch: importing it would do nothing.
+    AlreadyImported(i64),
+    /// Most of its rows are in these batches of its source: the import would stop and ask
+    /// (`Versions::Ask`) or replace them (`Versions::Replace`).
+    NewVersion(Vec<EarlierVersion>, Versions),
+}
+
+impl fmt::Display for InStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InStore::AlreadyImported(batch) => writeln!(
+                f,
+                "  Already imported (batch {batch}): importing it would change nothing"
+            ),
+            InStore::NewVersion(earlier, versions) => {
+                writeln!(
+                    f,
+                    "  It looks like a new version of a file already imported:"
+                )?;
+                for e in earlier {
+                    writeln!(
+                        f,
+                        "    batch {} ({}, imported {}): {} of its {} rows are in this file",
+                        e.batch, e.file_name, e.imported_at, e.shared, e.rows
+                    )?;
+                }
+                match versions {
+                    Versions::Replace => writeln!(
+                        f,
+                        "  With --replace, importing it would replace that batch: its records and \
+                         quarantined rows would be removed"
+                    ),
+                    _ => writeln!(
+                        f,
+                        "  Importing it would stop and write nothing: run it with --replace to \
+                         replace that batch, or --as-new if it really is new data"
+                    ),
+                }
+            }
+        }
+    }
 }
 
 impl Preview {
@@ -35,6 +89,7 @@ impl Preview {
                 .iter()
                 .filter(|r| r.fact.event_date.is_none())
                 .count() as u64,
+            in_store: None,
         }
     }
 }
@@ -42,6 +97,9 @@ impl Preview {
 impl fmt::Display for Preview {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "DRY RUN (nothing written) — {}", self.summary)?;
+        if let Some(in_store) = &self.in_store {
+            write!(f, "{in_store}")?;
+        }
         if self.undated > 0 {
             writeln!(
                 f,

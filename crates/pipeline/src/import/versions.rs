@@ -93,6 +93,25 @@ pub fn earlier_versions(file: &RowFingerprints, current: &[CurrentBatch]) -> Vec
         .collect()
 }
 
+/// Notes for a file imported as new data that still repeats rows of current batches: each
+/// such row is imported again and would be counted twice.
+pub fn repeated_rows(file: &RowFingerprints, current: &[CurrentBatch]) -> Vec<String> {
+    current
+        .iter()
+        .filter_map(|c| {
+            let shared = file.shared_with(c.fingerprints.as_ref()?);
+            (shared > 0).then(|| {
+                format!(
+                    "{shared} of its rows are already in batch {} ({}): imported again, they \
+                     count twice; if the partner repeated rows it had sent, ask for only the new \
+                     ones or send the whole file again (--replace)",
+                    c.batch.id.0, c.batch.file_name
+                )
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

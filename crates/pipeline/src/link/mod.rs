@@ -180,7 +180,8 @@ impl std::fmt::Display for LinkReport {
         }
         writeln!(
             f,
-            "Linked {} records into {} people ({} candidate pairs compared, {} matched, {} for clerical review)",
+            "Linked {} records into {} people ({} candidate pairs compared; {} record pairs linked, \
+             exact duplicate records included; {} for clerical review)",
             self.records, self.people, self.candidate_pairs, self.matched_pairs, self.review_pairs
         )?;
         writeln!(
@@ -190,8 +191,13 @@ impl std::fmt::Display for LinkReport {
         )?;
         writeln!(
             f,
-            "  {} households, {} families with children; {} people with no usable address",
-            self.households, self.families, self.unplaced
+            "  {} households, {} families with children; {} people with no usable address \
+             (none, a placeholder such as \"No fixed abode\", or none seen in the {} months \
+             before the as-at date)",
+            self.households,
+            self.families,
+            self.unplaced,
+            hearth_households::Settings::as_at(chrono::NaiveDate::MIN).max_sighting_age_months
         )?;
         write!(
             f,

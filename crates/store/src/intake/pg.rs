@@ -72,7 +72,7 @@ impl Importer for PgStore {
             }
             Err(e) => return Err(pg_error(op(), &e)),
         };
-        super::versions::apply(
+        let carried = super::versions::apply(
             &mut crate::pg::PgTx {
                 client: &mut tx,
                 statements: &mut self.statements,
@@ -184,6 +184,14 @@ impl Importer for PgStore {
             }
             copy.finish().context(op)?;
         }
+        super::versions::carry_people(
+            &mut crate::pg::PgTx {
+                client: &mut tx,
+                statements: &mut self.statements,
+            },
+            batch_id,
+            &carried,
+        )?;
         let info = batch_by_id(&mut tx, batch_id)?;
         tx.commit().context(op)?;
         self.analyze(&["record", "identity", "import_batch"])?;

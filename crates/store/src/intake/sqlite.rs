@@ -71,7 +71,7 @@ impl Importer for SqliteStore {
             Err(e) => return Err(e).context(op),
         }
         let batch_id = tx.last_insert_rowid();
-        super::versions::apply(
+        let carried = super::versions::apply(
             &mut crate::sqlite::SqliteTx(&tx),
             &meta.source,
             batch_id,
@@ -157,6 +157,7 @@ impl Importer for SqliteStore {
                     .context(op)?;
             }
         }
+        super::versions::carry_people(&mut crate::sqlite::SqliteTx(&tx), batch_id, &carried)?;
         let info = batch_by_id(&tx, batch_id)?;
         tx.commit().context(op)?;
         Ok(WriteOutcome::Imported(info))

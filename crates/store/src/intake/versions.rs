@@ -7,12 +7,15 @@
 //! data. [`apply`] runs inside the batch's own transaction (both backends call it from their
 //! `write_batch`): it stores the new batch's fingerprints and deletes the superseded
 //! batches' identities, records and quarantined rows, marking each batch `superseded_by`.
+//! [`carry_people`] then gives each new record written exactly as a superseded one (the same
+//! identity) that record's person, so that the next `hearth link` keeps people's IDs.
 //! Written once over the portable [`Tx`]; no backend-specific SQL.
 
 use super::batch::{BatchId, BatchInfo, BatchVersion, CurrentBatch, RowFingerprints};
 use crate::error::{Result, StoreError};
 use crate::handle::Store;
 use crate::sql::{int, Tx, Val};
+use std::collections::HashMap;
 
 impl Store {
     /// The batches of `source` that no later batch supersedes, oldest first, with their row
@@ -77,13 +80,15 @@ impl Store {
 /// Inside a batch's transaction, after its `import_batch` row (key `new_batch`) is written:
 /// stores its fingerprints and supersedes `version.supersedes`. Fails, so that the caller's
 /// transaction rolls back, if a batch to supersede is missing, of another source, or already
-/// superseded (e.g. by another import at the same moment).
+/// superseded (e.g. by another import at the same moment). Returns the superseded records'
+/// people by identity, for [`carry_people`].
 pub(crate) fn apply(
     tx: &mut dyn Tx,
     source: &str,
     new_batch: i64,
     version: &BatchVersion,
-) -> Result<()> {
+) -> Result<Carried> {
+    let mut carried = Carried::default();
     if let Some(seen) = version.seen_up_to {
         let newer = tx.query(
             "SELECT id FROM import_batch
@@ -118,6 +123,19 @@ pub(crate) fn apply(
                 partner_source: source.to_string(),
             });
         }
+        for row in tx.query(
+            &format!(
+                "SELECT {IDENTITY_KEY}, pr.person_id FROM record r
+                 JOIN identity i ON i.record_id = r.record_id
+                 JOIN person_record pr ON pr.record_id = r.record_id
+                 WHERE r.batch_id = $1"
+            ),
+            &[old.0.into()],
+        )? {
+            let person = int(&row, KEY_COLUMNS, "person_record", "person_id")?;
+            let id = carried.0.entry(identity_key(&row)).or_insert(person);
+            *id = (*id).min(person);
+        }
         tx.exec(
             "DELETE FROM identity WHERE record_id IN
                  (SELECT record_id FROM record WHERE batch_id = $1)",
@@ -133,7 +151,54 @@ pub(crate) fn apply(
             &[new_batch.into(), old.0.into()],
         )?;
     }
-    Ok(())
+    Ok(carried)
+}
+
+/// The identity columns that say a record is written exactly as another
+/// (as text on both backends: PostgreSQL keeps the date of birth as a date).
+const IDENTITY_KEY: &str = "CAST(i.source_person_id AS TEXT), CAST(i.given_name AS TEXT),
+     CAST(i.middle_name AS TEXT), CAST(i.family_name AS TEXT), CAST(i.full_name AS TEXT),
+     CAST(i.date_of_birth AS TEXT), CAST(i.sex AS TEXT), CAST(i.address AS TEXT),
+     CAST(i.postcode AS TEXT), CAST(i.nhs_number AS TEXT), CAST(i.ni_number AS TEXT),
+     CAST(i.upn AS TEXT)";
+const KEY_COLUMNS: usize = 12;
+
+fn identity_key(row: &[Val]) -> Vec<Option<String>> {
+    row[..KEY_COLUMNS].iter().map(Val::text).collect()
+}
+
+/// The people of superseded records, by their identity as written (the smallest person ID
+/// when records written alike were in several people).
+#[derive(Default)]
+pub(crate) struct Carried(HashMap<Vec<Option<String>>, i64>);
+
+/// Inside the batch's transaction, after its records are written: each new record whose
+/// identity is written exactly as a superseded record's keeps that record's person, so that
+/// people whose partner re-sent their rows keep their IDs at the next `hearth link` (stable IDs
+/// follow records; the new version's records are new records).
+pub(crate) fn carry_people(tx: &mut dyn Tx, new_batch: i64, carried: &Carried) -> Result<()> {
+    if carried.0.is_empty() {
+        return Ok(());
+    }
+    let rows = tx.query(
+        &format!(
+            "SELECT {IDENTITY_KEY}, r.record_id FROM record r
+             JOIN identity i ON i.record_id = r.record_id WHERE r.batch_id = $1"
+        ),
+        &[new_batch.into()],
+    )?;
+    let mut people = Vec::new();
+    for row in rows {
+        if let Some(&person) = carried.0.get(&identity_key(&row)) {
+            let record = int(&row, KEY_COLUMNS, "record", "record_id")?;
+            people.push(vec![Val::Int(record), Val::Int(person)]);
+        }
+    }
+    tx.bulk(
+        "person_record",
+        &["record_id", "person_id"],
+        &mut people.into_iter(),
+    )
 }
 
 #[cfg(test)]
