@@ -121,6 +121,12 @@ pub fn apply(
         );
         classes.push(class_counts(&cutoff, months));
     }
+    // Referral forms part-filled and not finished within their time (not a policy class:
+    // kept hours, not years).
+    let drafts = store
+        .purge_referral_drafts(now - hearth_store::REFERRAL_DRAFT_KEPT)
+        .context("deleting unfinished referral forms")?;
+    tracing::info!(rows = drafts, "unfinished referral forms deleted");
     let mut report = RetentionReport {
         id: 0,
         run_at: now,
@@ -313,6 +319,43 @@ mod tests {
             day
         ));
         assert!(!ran_on(&[report("2026-12-05T09:00:00Z", true, "dpo")], day));
+    }
+
+    #[test]
+    fn a_retention_run_deletes_referral_forms_left_unfinished() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path().join("s.sqlite").to_str().unwrap()).unwrap();
+        let now = DateTime::parse_from_rfc3339("2026-12-05T02:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let long_ago = now - chrono::Duration::days(30);
+        let referrer = hearth_store::NewUser {
+            user_name: "referrer".into(),
+            display_name: "A referrer".into(),
+            role: hearth_model::Role::Referrer,
+            password_hash: "x".into(),
+        };
+        let user_id = store.create_user(&referrer, long_ago).unwrap().id;
+        for (token, at) in [("old", now - chrono::Duration::hours(3)), ("new", now)] {
+            let draft = hearth_store::ReferralDraft {
+                token_sha256: token.into(),
+                user_id,
+                form: "/referrals/new".into(),
+                input: "{}".into(),
+                focus: None,
+                created_at: at,
+            };
+            store.keep_referral_draft(&draft, long_ago).unwrap();
+        }
+        let policy = RetentionPolicy::parse(include_str!("../../../rules/retention.toml")).unwrap();
+        apply(&mut store, &policy, now.date_naive(), "dpo", now, false).unwrap();
+        let kept = |s: &mut Store, t: &str| {
+            s.referral_draft(t, user_id, "/referrals/new", long_ago)
+                .unwrap()
+                .is_some()
+        };
+        assert!(!kept(&mut store, "old"), "past its two hours: deleted");
+        assert!(kept(&mut store, "new"));
     }
 
     #[test]

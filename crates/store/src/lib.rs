@@ -195,7 +195,7 @@ pub use migrations::{LATEST_VERSION, MIGRATION_COUNT};
 pub use outcomes::{
     Frozen, GoalAchieved, NewBaseline, StoredBaseline, StoredOutcome, StoredResult,
 };
-pub use referral_drafts::ReferralDraft;
+pub use referral_drafts::{ReferralDraft, REFERRAL_DRAFT_KEPT};
 pub use referrals::{
     DecisionOutcome, EarlierReferral, ReferralDecision, ReferralMember, ResubmitOutcome,
     StoredReferral,

@@ -7,7 +7,11 @@
 use crate::error::Result;
 use crate::handle::Store;
 use crate::sql::{int, time, ts, Tx};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Duration, Utc};
+
+/// How long a part-filled referral form is kept: long enough to finish it, short enough
+/// that what a partner typed about a family does not linger.
+pub const REFERRAL_DRAFT_KEPT: Duration = Duration::hours(2);
 
 /// A part-filled referral form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +57,17 @@ impl Store {
                 ],
             )?;
             Ok(())
+        })
+    }
+
+    /// Deletes every draft kept before `expired_before` (each new draft does the same, and the
+    /// daily retention run, so none outlives its time when no one is typing); how many.
+    pub fn purge_referral_drafts(&mut self, expired_before: DateTime<Utc>) -> Result<u64> {
+        self.with_tx(|tx| {
+            tx.exec(
+                "DELETE FROM referral_draft WHERE created_at < $1",
+                &[ts(expired_before).into()],
+            )
         })
     }
 

@@ -12,8 +12,8 @@ use chrono::Duration;
 use hearth_referrals::ReferralInput;
 use hearth_store::ReferralDraft;
 
-/// How long a draft is kept.
-pub(crate) const KEEP: Duration = Duration::hours(2);
+/// How long a draft is kept (the store's rule, which the daily retention run also applies).
+pub(crate) const KEEP: Duration = hearth_store::REFERRAL_DRAFT_KEPT;
 
 /// Keeps `input` (typed by `user_id` in `form`, e.g. `/referrals/new`), returning its token.
 pub(crate) async fn keep(
